@@ -1,0 +1,96 @@
+// The contract of a textbook scheduling exercise (`strata sched`): jobs in abstract
+// integer ticks, one policy, and the per-job results, averages and timeline it yields.
+
+/** Policy names accepted by `runExercise`. */
+export const EXERCISE_POLICIES = ['fifo', 'sjf', 'stcf', 'rr', 'priority', 'mlfq', 'cfs', 'credit', 'lottery', 'stride', 'edf'] as const;
+export type ExercisePolicy = (typeof EXERCISE_POLICIES)[number];
+
+/** One job of an exercise. Times are integer ticks. */
+export interface ExerciseJob {
+  /** Arrival tick (default 0). */
+  readonly arrival?: number;
+  /** CPU ticks needed in total (> 0). */
+  readonly length: number;
+  /** Issue an I/O after every `ioFreq` CPU ticks (0 or absent: never), as OSTEP's mlfq.py does. */
+  readonly ioFreq?: number;
+  /** Static priority, lower value runs first (priority policy). Default 0. */
+  readonly priority?: number;
+  /** Nice value -20..19 (cfs). Default 0. */
+  readonly nice?: number;
+  /** Xen credit weight (credit), default 256. */
+  readonly weight?: number;
+  /** Tickets (lottery, stride), default 100. */
+  readonly tickets?: number;
+  /** Absolute deadline tick (edf). Default: arrival + length. */
+  readonly deadline?: number;
+}
+
+/** MLFQ parameters, highest-priority level first, as `strata sched` takes them. */
+export interface ExerciseMlfqOptions {
+  /** Quantum per level, highest priority first. Its length is the number of queues. */
+  readonly quanta: readonly number[];
+  /** Allotment (in quanta) per level, highest priority first; same length as `quanta`. */
+  readonly allotments: readonly number[];
+  /** Boost period in ticks (0: never). */
+  readonly boost: number;
+  /** Duration of every I/O in ticks (≥ 0). */
+  readonly ioTime: number;
+  /** OSTEP `-S`: reset slice and allotment when a job issues an I/O. */
+  readonly stay: boolean;
+  /** OSTEP `-I`: a job back from I/O goes to the front of its queue. */
+  readonly ioBump: boolean;
+}
+
+/** Input of `runExercise`. */
+export interface ExerciseInput {
+  readonly policy: ExercisePolicy;
+  readonly jobs: readonly ExerciseJob[];
+  /** Time slice for rr (and the default per-level quantum elsewhere). Default 1. */
+  readonly quantum?: number;
+  /** Number of CPUs. Default 1. */
+  readonly cpus?: number;
+  /** Seed for randomized policies (lottery). Default 0. */
+  readonly seed?: number;
+  /** I/O duration for non-MLFQ policies when jobs have ioFreq. Default 5 (mlfq.py's default). */
+  readonly ioTime?: number;
+  /** MLFQ parameters (required shape filled with defaults by the caller or by `runExercise`). */
+  readonly mlfq?: Partial<ExerciseMlfqOptions>;
+}
+
+/** Per-job outcome. `wait` is time runnable but not running. */
+export interface ExerciseJobResult {
+  readonly id: number;
+  readonly arrival: number;
+  readonly length: number;
+  readonly firstRun: number;
+  readonly completion: number;
+  readonly response: number;
+  readonly turnaround: number;
+  readonly wait: number;
+  readonly ioCount: number;
+  readonly contextSwitches: number;
+  readonly preemptions: number;
+}
+
+/** One contiguous run of one job on one CPU, [start, end). `level` (MLFQ only): 0 = highest priority. */
+export interface ExerciseSegment {
+  readonly start: number;
+  readonly end: number;
+  readonly cpu: number;
+  readonly job: number;
+  readonly level?: number;
+}
+
+/** Output of `runExercise`; `strata sched --json` prints `policy`, `jobs`, `avg`, `timeline` of it. */
+export interface ExerciseResult {
+  readonly policy: ExercisePolicy;
+  readonly jobs: readonly ExerciseJobResult[];
+  readonly avg: { readonly response: number; readonly turnaround: number; readonly wait: number };
+  readonly timeline: readonly ExerciseSegment[];
+  /** Tick at which the last job finished. */
+  readonly makespan: number;
+  /** Busy ticks / makespan, per CPU. */
+  readonly utilization: readonly number[];
+  /** Jain's fairness index over per-job (CPU time / turnaround). */
+  readonly fairness: number;
+}
