@@ -58,8 +58,8 @@ export class NotFoundError extends StrataError {
 
 /** The request clashes with existing state. */
 export class ConflictError extends StrataError {
-  constructor(message: string, details: ErrorDetails = {}) {
-    super('E_CONFLICT', message, details);
+  constructor(message: string, details: ErrorDetails = {}, options?: { cause?: unknown }) {
+    super('E_CONFLICT', message, details, options);
   }
 }
 
@@ -77,8 +77,8 @@ export class InvalidTransitionError extends StrataError {
 
 /** Not enough capacity to satisfy the request. */
 export class InsufficientResourcesError extends StrataError {
-  constructor(message: string, details: ErrorDetails = {}) {
-    super('E_INSUFFICIENT_RESOURCES', message, details);
+  constructor(message: string, details: ErrorDetails = {}, options?: { cause?: unknown }) {
+    super('E_INSUFFICIENT_RESOURCES', message, details, options);
   }
 }
 
@@ -91,15 +91,15 @@ export class ScheduleInPastError extends StrataError {
 
 /** A configured limit would be exceeded. */
 export class LimitExceededError extends StrataError {
-  constructor(message: string, details: ErrorDetails = {}) {
-    super('E_LIMIT_EXCEEDED', message, details);
+  constructor(message: string, details: ErrorDetails = {}, options?: { cause?: unknown }) {
+    super('E_LIMIT_EXCEEDED', message, details, options);
   }
 }
 
 /** A broken internal invariant: a Strata bug, never the user's fault. */
 export class InternalError extends StrataError {
-  constructor(message: string, details: ErrorDetails = {}) {
-    super('E_INTERNAL', message, details);
+  constructor(message: string, details: ErrorDetails = {}, options?: { cause?: unknown }) {
+    super('E_INTERNAL', message, details, options);
   }
 }
 

@@ -7,5 +7,8 @@ export interface DomainEventBase<T extends string = string> {
   readonly time: Micros;
 }
 
+/** A domain event of type `T` carrying the readonly payload fields `P`, e.g. `DomainEventOf<'vm.started', { vm: VmId }>`. */
+export type DomainEventOf<T extends string, P extends object = Record<never, never>> = DomainEventBase<T> & Readonly<P>;
+
 /** Every domain event Strata emits. Extended by each package's issue as it lands. */
 export type DomainEvent = DomainEventBase;

@@ -21,4 +21,63 @@ export type { Brand, HostId, VmId, ContainerId, NetworkId, TaskId, GroupId } fro
 export { micros, bytes, bytesPerSecond, cpuMillis, MICROS_PER_MS, MICROS_PER_SECOND, MICROS_PER_MINUTE, MICROS_PER_HOUR } from './units.js';
 export type { Micros, Bytes, BytesPerSecond, CpuMillis } from './units.js';
 
-export type { DomainEventBase, DomainEvent } from './events.js';
+export type { DomainEventBase, DomainEventOf, DomainEvent } from './events.js';
+
+export { parseDuration, formatDuration, DURATION_PATTERN, DURATION_FORMS } from './duration.js';
+export type { DurationUnit, ParseDurationOptions } from './duration.js';
+export { parseMemory, formatMemory, parseCpu, formatCpu, MEMORY_PATTERN, CPU_PATTERN, MEMORY_FORMS, CPU_FORMS } from './kubernetes-quantity.js';
+export {
+  parseDockerMemory,
+  formatDockerMemory,
+  parseDockerCpus,
+  formatDockerCpus,
+  DOCKER_MEMORY_PATTERN,
+  DOCKER_MEMORY_FORMS,
+  DOCKER_CPUS_FORMS,
+} from './docker-quantity.js';
+export { parseBandwidth, formatBandwidth, BANDWIDTH_PATTERN, BANDWIDTH_FORMS } from './bandwidth.js';
+export { MAX_QUANTITY_LENGTH } from './quantity-error.js';
+export type { QuantityErrorReason } from './quantity-error.js';
+
+export {
+  DurationSchema,
+  MemorySchema,
+  CpuSchema,
+  BandwidthSchema,
+  durationSchema,
+  memorySchema,
+  cpuSchema,
+  bandwidthSchema,
+} from './quantity-schemas.js';
+export type { QuantityBounds, QuantityInput, QuantitySchema } from './quantity-schemas.js';
+export { parseWithSchema, schemaIssues, formatIssuePath } from './parse-with-schema.js';
+export type { SchemaIssue } from './parse-with-schema.js';
+export { NAME_PATTERN, NameSchema, MAX_HOST_CPUS, HostSpecSchema, HostSpecPatchSchema } from './host-spec.js';
+export type { HostSpec, HostSpecInput, HostSpecPatch, HostSpecPatchInput } from './host-spec.js';
+export { toJsonSchema, jsonSchemas, SPEC_SCHEMAS } from './json-schema.js';
+export type { JsonSchema } from './json-schema.js';
+export {
+  CGROUP_CPU_LIMITS,
+  MAX_SCHED_CPUS,
+  MAX_EXACT_TICKS,
+  parseCpuList,
+  formatCpuList,
+  parseCpuMax,
+  CpuListSchema,
+  GroupCpuSpecSchema,
+  TaskBurstSchema,
+  GroupTaskSpecSchema,
+  GroupNodeSpecSchema,
+  GroupSpecSchema,
+} from './sched-spec.js';
+export type {
+  GroupSpec,
+  GroupSpecInput,
+  GroupNodeSpec,
+  GroupNodeSpecInput,
+  GroupCpuSpec,
+  GroupCpuSpecInput,
+  GroupTaskSpec,
+  GroupTaskSpecInput,
+  TaskBurst,
+} from './sched-spec.js';

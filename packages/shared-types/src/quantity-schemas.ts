@@ -1,0 +1,134 @@
+// Zod schemas for quantities in specs: a human string or a plain number in, an integer unit out,
+// through the same parsers as everywhere else. Their JSON Schema is the input side (string | number).
+import { z } from 'zod';
+import { ValidationError } from './errors.js';
+import { BANDWIDTH_PATTERN, formatBandwidth, parseBandwidth } from './bandwidth.js';
+import { DURATION_PATTERN, formatDuration, parseDuration } from './duration.js';
+import { CPU_PATTERN, MEMORY_PATTERN, formatCpu, formatMemory, parseCpu, parseMemory } from './kubernetes-quantity.js';
+import { bytes, bytesPerSecond, micros, type Bytes, type BytesPerSecond, type CpuMillis, type Micros } from './units.js';
+
+/** Inclusive bounds of a quantity schema, in its integer unit; violations read `expected at least 1ms, got 500us`. */
+export interface QuantityBounds<T extends number> {
+  readonly min?: T;
+  readonly max?: T;
+}
+
+interface QuantityConfig<T extends number> {
+  readonly parseText: (text: string) => T;
+  readonly parseNumber: (value: number) => T;
+  readonly format: (value: T) => string;
+  readonly pattern: string;
+  readonly description: string;
+  readonly examples: readonly (string | number)[];
+  /** JSON Schema of the number branch (what `parseNumber` accepts), with bounds in the number's own unit. */
+  readonly numberJson: (bounds: QuantityBounds<T>) => Record<string, unknown>;
+}
+
+/** The input-side type of every quantity schema. */
+export type QuantityInput = string | number;
+
+/** A zod schema that reads a quantity from a string or a number and yields its integer unit `T`. */
+export type QuantitySchema<T extends number> = z.ZodType<T, QuantityInput>;
+
+function quantitySchema<T extends number>(config: QuantityConfig<T>, bounds: QuantityBounds<T>): QuantitySchema<T> {
+  const { min, max } = bounds;
+  const input = z
+    .union([z.string().meta({ pattern: config.pattern }), z.number().meta(config.numberJson(bounds))])
+    .meta({ description: config.description, examples: [...config.examples] });
+  return input.transform((raw, ctx): T => {
+    let value: T;
+    try {
+      value = typeof raw === 'string' ? config.parseText(raw) : config.parseNumber(raw);
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      ctx.issues.push({ code: 'custom', message: error.message, input: raw, params: { details: error.details } });
+      return z.NEVER;
+    }
+    if (min !== undefined && value < min) {
+      ctx.issues.push({ code: 'custom', message: `expected at least ${config.format(min)}, got ${config.format(value)}`, input: raw });
+      return z.NEVER;
+    }
+    if (max !== undefined && value > max) {
+      ctx.issues.push({ code: 'custom', message: `expected at most ${config.format(max)}, got ${config.format(value)}`, input: raw });
+      return z.NEVER;
+    }
+    return value;
+  });
+}
+
+function integerJson(bounds: QuantityBounds<number>): Record<string, unknown> {
+  return { type: 'integer', minimum: bounds.min ?? 0, maximum: bounds.max ?? Number.MAX_SAFE_INTEGER };
+}
+
+const DURATION_CONFIG: QuantityConfig<Micros> = {
+  parseText: (text) => parseDuration(text),
+  parseNumber: micros,
+  format: formatDuration,
+  pattern: DURATION_PATTERN,
+  description: 'A duration: a number with a unit (us, ms, s, m, h; e.g. "250ms", "1.5s", "1h30m") or an integer number of microseconds.',
+  examples: ['250ms', '1.5s', '100us', 1000],
+  numberJson: integerJson,
+};
+
+const MEMORY_CONFIG: QuantityConfig<Bytes> = {
+  parseText: parseMemory,
+  parseNumber: bytes,
+  format: formatMemory,
+  pattern: MEMORY_PATTERN,
+  description: 'An amount of memory: a Kubernetes quantity ("512Mi" = 512x1024^2, "256M" = 256x1000^2, "2Gi") or an integer number of bytes.',
+  examples: ['512Mi', '2Gi', '256M', 1073741824],
+  numberJson: integerJson,
+};
+
+const CPU_CONFIG: QuantityConfig<CpuMillis> = {
+  parseText: parseCpu,
+  parseNumber: parseCpu,
+  format: formatCpu,
+  pattern: CPU_PATTERN,
+  description: 'An amount of CPU: a Kubernetes quantity ("500m" millicores, "0.5", "2") or a number of CPUs with at most 3 decimal places.',
+  examples: ['500m', '2', 0.5],
+  numberJson: (bounds) => ({
+    type: 'number',
+    minimum: (bounds.min ?? 0) / 1000,
+    ...(bounds.max === undefined ? {} : { maximum: bounds.max / 1000 }),
+  }),
+};
+
+const BANDWIDTH_CONFIG: QuantityConfig<BytesPerSecond> = {
+  parseText: parseBandwidth,
+  parseNumber: bytesPerSecond,
+  format: formatBandwidth,
+  pattern: BANDWIDTH_PATTERN,
+  description: 'A bandwidth: bits ("100Mbit", "1Gbps") or bytes ("10MB/s", "512KiB/s") per second, or an integer number of bytes per second.',
+  examples: ['100Mbit', '1Gbps', '10MB/s', 125000],
+  numberJson: integerJson,
+};
+
+/** A duration schema (`"250ms"` or integer µs → `Micros`) with optional inclusive bounds. */
+export function durationSchema(bounds: QuantityBounds<Micros> = {}): QuantitySchema<Micros> {
+  return quantitySchema(DURATION_CONFIG, bounds);
+}
+
+/** A memory schema (Kubernetes quantity or integer bytes → `Bytes`) with optional inclusive bounds. */
+export function memorySchema(bounds: QuantityBounds<Bytes> = {}): QuantitySchema<Bytes> {
+  return quantitySchema(MEMORY_CONFIG, bounds);
+}
+
+/** A CPU schema (Kubernetes quantity or a number of CPUs → `CpuMillis`) with optional inclusive bounds in millicores. */
+export function cpuSchema(bounds: QuantityBounds<CpuMillis> = {}): QuantitySchema<CpuMillis> {
+  return quantitySchema(CPU_CONFIG, bounds);
+}
+
+/** A bandwidth schema (`"100Mbit"`, `"10MB/s"` or integer bytes/s → `BytesPerSecond`) with optional inclusive bounds. */
+export function bandwidthSchema(bounds: QuantityBounds<BytesPerSecond> = {}): QuantitySchema<BytesPerSecond> {
+  return quantitySchema(BANDWIDTH_CONFIG, bounds);
+}
+
+/** Any non-negative duration: `"250ms"`, `"1.5s"`, `"1h30m"` or integer microseconds → `Micros`. */
+export const DurationSchema = durationSchema();
+/** Any non-negative amount of memory: `"512Mi"`, `"256M"` or integer bytes → `Bytes`. */
+export const MemorySchema = memorySchema();
+/** Any non-negative amount of CPU: `"500m"`, `"2"` or a number of CPUs → `CpuMillis`. */
+export const CpuSchema = cpuSchema();
+/** Any non-negative bandwidth: `"100Mbit"`, `"10MB/s"` or integer bytes per second → `BytesPerSecond`. */
+export const BandwidthSchema = bandwidthSchema();
