@@ -26,8 +26,8 @@ function naiveWaterFill(capacity: number, demands: { weight: number; cap: number
       frozen[i] = true;
     }
   }
-  if (left > EPS && demands.some((d) => d.weight > 0)) {
-    const zero = demands.map((d, i) => (d.weight === 0 ? i : -1)).filter((i) => i >= 0);
+  const zero = demands.map((d, i) => (d.weight === 0 ? i : -1)).filter((i) => i >= 0);
+  if (left > 0 && zero.length > 0) {
     const sub = naiveWaterFill(left, zero.map((i) => ({ weight: 1, cap: demands[i]!.cap })));
     zero.forEach((i, k) => (out[i] = sub[k]!));
   }

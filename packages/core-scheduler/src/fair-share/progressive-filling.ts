@@ -58,8 +58,9 @@ function validateFlow(f: FillFlow, i: number, resourceCount: number): void {
     throw new ValidationError(`flows[${i}].resources must be an array of resource indices`, { path: `flows[${i}].resources`, accepted: 'array of distinct integers in [0, capacities.length)' });
   }
   const seen = new Set<number>();
-  f.resources.forEach((r, k) => {
-    if (!Number.isInteger(r) || r < 0 || r >= resourceCount || seen.has(r)) {
+  const resources: readonly unknown[] = f.resources;
+  resources.forEach((r, k) => {
+    if (typeof r !== 'number' || !Number.isInteger(r) || r < 0 || r >= resourceCount || seen.has(r)) {
       const path = `flows[${i}].resources[${k}]`;
       throw new ValidationError(`${path} must be a distinct integer resource index in [0, ${resourceCount}), got ${String(r)}`, { path, value: r, accepted: `distinct integers in [0, ${resourceCount})` });
     }
@@ -135,7 +136,7 @@ function fill(
       version[r] = version[r]! + 1;
       // A resource's saturation level never falls below the current level (its flows took at most
       // their share); the max() absorbs float rounding so levels stay monotone.
-      if (activeCount[r]! > 0) heap.push({ level: Math.max(e.level, resourceLevel(r)), kind: 0, id: r, version: version[r]! });
+      if (activeCount[r]! > 0) heap.push({ level: Math.max(e.level, resourceLevel(r)), kind: 0, id: r, version: version[r] });
     }
     dirty.clear();
   }
