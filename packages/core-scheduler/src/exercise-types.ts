@@ -23,6 +23,10 @@ export interface ExerciseJob {
   readonly tickets?: number;
   /** Absolute deadline tick (edf). Default: arrival + length. */
   readonly deadline?: number;
+  /** Xen credit cap in percent of one CPU (credit), 0 or absent: no cap. */
+  readonly cap?: number;
+  /** CPUs the job may run on (default: any). */
+  readonly affinity?: readonly number[];
 }
 
 /** MLFQ parameters, highest-priority level first, as `strata sched` takes them. */
@@ -39,13 +43,25 @@ export interface ExerciseMlfqOptions {
   readonly stay: boolean;
   /** OSTEP `-I`: a job back from I/O goes to the front of its queue. */
   readonly ioBump: boolean;
+  /** Number of levels when `quanta` is absent (default 3, as mlfq.py's -n); each gets `ExerciseInput.quantum` (default 10, as -q). */
+  readonly queues?: number;
+}
+
+/** Options of the priority policy in an exercise. */
+export interface ExercisePriorityOptions {
+  /** An arrival with a strictly better (lower) priority preempts the running job (default false). */
+  readonly preemptive?: boolean;
+  /** Equal priorities share the CPU round-robin with `ExerciseInput.quantum` (default false: run to completion). */
+  readonly roundRobin?: boolean;
+  /** Aging: every `agingInterval` ticks a waiting job's priority value drops by 1, not below 0 (default: no aging). */
+  readonly agingInterval?: number;
 }
 
 /** Input of `runExercise`. */
 export interface ExerciseInput {
   readonly policy: ExercisePolicy;
   readonly jobs: readonly ExerciseJob[];
-  /** Time slice for rr (and the default per-level quantum elsewhere). Default 1. */
+  /** Time slice for rr, lottery, stride and priority round-robin (default 1); for mlfq without `mlfq.quanta`, every level's quantum (default 10, as mlfq.py -q). */
   readonly quantum?: number;
   /** Number of CPUs. Default 1. */
   readonly cpus?: number;
@@ -55,6 +71,10 @@ export interface ExerciseInput {
   readonly ioTime?: number;
   /** MLFQ parameters (required shape filled with defaults by the caller or by `runExercise`). */
   readonly mlfq?: Partial<ExerciseMlfqOptions>;
+  /** Priority-policy options (default: non-preemptive, no round-robin, no aging). */
+  readonly priorityOptions?: ExercisePriorityOptions;
+  /** Ticks lost each time a CPU switches from one job to a different one (default 0). */
+  readonly contextSwitch?: number;
 }
 
 /** Per-job outcome. `wait` is time runnable but not running. */
@@ -70,6 +90,10 @@ export interface ExerciseJobResult {
   readonly ioCount: number;
   readonly contextSwitches: number;
   readonly preemptions: number;
+  /** CPU ticks received (= length). */
+  readonly cpuTime?: number;
+  /** edf only: the job finished after its deadline. */
+  readonly deadlineMissed?: boolean;
 }
 
 /** One contiguous run of one job on one CPU, [start, end). `level` (MLFQ only): 0 = highest priority. */
@@ -93,4 +117,19 @@ export interface ExerciseResult {
   readonly utilization: readonly number[];
   /** Jain's fairness index over per-job (CPU time / turnaround). */
   readonly fairness: number;
+  /** Jobs finished per tick (n / makespan). */
+  readonly throughput?: number;
+  /** Nearest-rank percentiles of the per-job response, turnaround and wait. */
+  readonly percentiles?: {
+    readonly response: ExercisePercentiles;
+    readonly turnaround: ExercisePercentiles;
+    readonly wait: ExercisePercentiles;
+  };
+}
+
+/** p50 / p95 / p99 of one per-job quantity. */
+export interface ExercisePercentiles {
+  readonly p50: number;
+  readonly p95: number;
+  readonly p99: number;
 }
