@@ -1,0 +1,32 @@
+// The CLI's window on the world: output streams and file access, injected so that tests can
+// run every command in-process and capture what it prints.
+
+import { readFileSync, writeFileSync } from 'node:fs';
+
+/** Where the CLI writes and how it reads files. Paths are relative to the working directory. */
+export interface CliIo {
+  /** Write to standard output (text as given, newlines included). */
+  readonly writeOut: (text: string) => void;
+  /** Write to standard error. */
+  readonly writeErr: (text: string) => void;
+  /** Read a UTF-8 file; throws Node's error (with `code`) when it cannot. */
+  readonly readFile: (path: string) => string;
+  /** Write a UTF-8 file, replacing it; throws Node's error when it cannot. */
+  readonly writeFile: (path: string, text: string) => void;
+  /** Whether stdout may carry ANSI colors. */
+  readonly color: boolean;
+  /** Terminal width for help text (default 80). */
+  readonly columns?: number;
+}
+
+/** The real process: stdout/stderr and node:fs. Colors only on a TTY without NO_COLOR. */
+export function nodeIo(): CliIo {
+  return {
+    writeOut: (text) => void process.stdout.write(text),
+    writeErr: (text) => void process.stderr.write(text),
+    readFile: (path) => readFileSync(path, 'utf8'),
+    writeFile: (path, text) => writeFileSync(path, text, 'utf8'),
+    color: process.stdout.isTTY && process.env['NO_COLOR'] === undefined,
+    ...(process.stdout.columns === undefined ? {} : { columns: process.stdout.columns }),
+  };
+}

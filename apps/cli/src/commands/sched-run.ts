@@ -1,0 +1,72 @@
+// The work of `strata sched`: parse the flags, run the exercise (or the group experiment of
+// --spec), and print text, JSON or an SVG file.
+
+import { ValidationError } from '@strata/shared-types';
+import { defaultDeps } from '../cli-deps.js';
+import type { CliDeps } from '../cli-deps.js';
+import { CliFailure } from '../error-report.js';
+import { renderGanttSvg } from '../gantt-svg.js';
+import { groupJson, renderGroupText } from '../group-report.js';
+import { inFile, readDataFile } from '../input-file.js';
+import { EXERCISE_FLAG_NAMES, parseSchedFlags } from '../sched-flags.js';
+import type { SchedFlags } from '../sched-flags.js';
+import { cpuCount, renderSchedText, schedJson } from '../sched-report.js';
+import type { CommandContext } from './context.js';
+import type { SchedOptions } from './sched.js';
+
+/** The most segments `--svg` draws (one <rect> each); beyond that a browser chokes on the file. */
+export const SVG_MAX_SEGMENTS = 50_000;
+
+/** Run `strata sched` with commander's parsed options. Throws ValidationError for bad flags. */
+export async function runSched(options: SchedOptions, context: CommandContext): Promise<void> {
+  const io = context.io;
+  const deps = context.deps ?? defaultDeps;
+  if (options.spec !== undefined) {
+    await runSpec(options.spec, options, io, deps);
+    return;
+  }
+  const input = parseSchedFlags(options);
+  const result = deps.runExercise(input);
+  if (options.svg !== undefined) {
+    if (result.timeline.length > SVG_MAX_SEGMENTS) {
+      throw new ValidationError(
+        `--svg: the timeline has ${result.timeline.length} segments, more than the ${SVG_MAX_SEGMENTS} an SVG chart can show; use a larger --quantum, fewer ticks, or --json`,
+        { path: '--svg', segments: result.timeline.length },
+      );
+    }
+    const cpus = cpuCount(input, result);
+    const svg = renderGanttSvg(result.timeline, { cpus, title: `strata sched: ${input.policy}, ${input.jobs.length} jobs` });
+    try {
+      io.writeFile(options.svg, svg);
+    } catch (error) {
+      throw new CliFailure(`--svg: cannot write ${JSON.stringify(options.svg)} (${(error as Error).message})`, { cause: error });
+    }
+  }
+  if (options.json) {
+    io.writeOut(`${JSON.stringify(schedJson(result), null, 2)}\n`);
+    return;
+  }
+  io.writeOut(renderSchedText(input, result));
+  if (options.svg !== undefined) io.writeOut(`\nSVG Gantt chart written to ${options.svg}\n`);
+}
+
+async function runSpec(file: string, options: SchedOptions, io: CommandContext['io'], deps: CliDeps): Promise<void> {
+  const clashing = (Object.keys(EXERCISE_FLAG_NAMES) as (keyof SchedFlags)[])
+    .filter((key) => options[key] !== undefined)
+    .map((key) => EXERCISE_FLAG_NAMES[key]);
+  if (options.svg !== undefined) clashing.push('--svg');
+  if (clashing.length > 0) {
+    throw new ValidationError(
+      `--spec: cannot be combined with ${clashing.join(', ')}; use either --spec FILE (group experiment) or --policy NAME --jobs LIST (exercise)`,
+      { path: '--spec', conflicts: clashing },
+    );
+  }
+  const document = await readDataFile(io, file);
+  const result = inFile(file, () => deps.runGroupSpec(document));
+  for (const warning of result.warnings) io.writeErr(`strata: warning: ${warning}\n`);
+  if (options.json) {
+    io.writeOut(`${JSON.stringify(groupJson(result), null, 2)}\n`);
+    return;
+  }
+  io.writeOut(renderGroupText(result, { file }));
+}
