@@ -1,9 +1,8 @@
-// Bench entry (`pnpm bench`): the CPU simulator, then placement when its bench is present.
-import { existsSync } from 'node:fs';
+// Bench entry (`pnpm bench`): the exact CPU simulator, group scheduling, then placement.
 import { runCpuBench } from './cpu-bench.js';
+import { runGroupsBench } from './groups-bench.js';
+import { runPlacementBench } from './placement-bench.js';
 
 runCpuBench();
-if (existsSync(new URL('./placement-bench.ts', import.meta.url))) {
-  const placement = (await import('./placement-bench.js')) as { runPlacementBench?: () => Promise<void> | void };
-  await placement.runPlacementBench?.();
-}
+runGroupsBench();
+await runPlacementBench();

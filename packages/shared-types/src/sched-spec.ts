@@ -85,7 +85,10 @@ export const GroupCpuSpecSchema = z
   .strictObject({
     shares: z.int().min(0).optional().describe('cgroup v1 cpu.shares (default 1024); the kernel clamps it into 2..262144.'),
     weight: z.int().min(L.weightMin).max(L.weightMax).optional().describe('cgroup v2 cpu.weight, 1..10000 (default 100).'),
-    quota: durationSchema({ min: micros(L.quotaMinUsec) }).optional().describe('CPU time per period (at least 1ms); omitted: unlimited.'),
+    quota: durationSchema({ min: micros(L.quotaMinUsec) })
+      .nullable()
+      .optional()
+      .describe('CPU time per period (at least 1ms); omitted or null: unlimited.'),
     period: durationSchema({ min: micros(L.periodMinUsec), max: micros(L.periodMaxUsec) })
       .optional()
       .describe('Bandwidth period, 1ms..1s (default 100ms).'),
@@ -99,7 +102,7 @@ export const GroupCpuSpecSchema = z
     let quota: Micros | null = cpu.quota ?? null;
     let period: Micros = cpu.period ?? micros(L.periodDefaultUsec);
     if (cpu.max !== undefined) {
-      if (cpu.quota !== undefined || cpu.period !== undefined) {
+      if ((cpu.quota !== undefined && cpu.quota !== null) || cpu.period !== undefined) {
         ctx.issues.push({ code: 'custom', message: 'give either max (cgroup v2) or quota/period (cgroup v1), not both', input: cpu.max, path: ['max'] });
       }
       const parsed = parseCpuMax(cpu.max);
@@ -152,7 +155,7 @@ export const GroupTaskSpecSchema = z
     bursts: z.array(TaskBurstSchema).min(1).optional(),
     repeat: z.boolean().optional(),
   })
-  .transform((task, ctx) => {
+  .transform((task, ctx): Omit<typeof task, 'repeat'> & { repeat?: boolean } => {
     if (task.stop !== undefined && task.stop <= task.start) {
       ctx.issues.push({
         code: 'custom',
@@ -164,7 +167,8 @@ export const GroupTaskSpecSchema = z
     if (task.repeat !== undefined && task.bursts === undefined) {
       ctx.issues.push({ code: 'custom', message: 'repeat applies only to a task with bursts', input: task.repeat, path: ['repeat'] });
     }
-    return { ...task, repeat: task.repeat ?? true };
+    const { repeat, ...rest } = task;
+    return rest.bursts === undefined ? rest : { ...rest, repeat: repeat ?? true };
   });
 
 /** A validated group node (recursive: its `groups` are nodes too). */

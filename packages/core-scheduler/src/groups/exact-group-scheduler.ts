@@ -1,0 +1,435 @@
+// The exact model of the cgroup CPU controller: discrete slices ended by a periodic scheduler tick,
+// tasks picked by lag (EEVDF's measure of fairness), and per-period bandwidth throttling as the
+// kernel does it (on/off, charged at accounting points, overrun paid back).
+//
+// Model, all deterministic (see README "Group scheduling"):
+// - Lag: each task's lag is the CPU time generalized processor sharing would have given it
+//   (hierarchical weighted max-min with caps over the runnable, unthrottled tasks: the fluid
+//   model's rates without quotas) minus the CPU time it got. EEVDF's base slice (0.75 ms) is
+//   shorter than the tick, so every tick ends every slice: at each tick all CPUs put their task
+//   back, then idle CPUs, in CPU order, take the waiting tasks with the earliest virtual deadline
+//   `(tick − lag) / rate` (when the task will be owed a whole tick; ties: oldest task) allowed on
+//   them. On one CPU this behaves like hierarchical CFS: a light task runs about one tick when
+//   picked, a heavy one up to weight-ratio ticks in a row. On several CPUs it tracks the GPS shares
+//   within a few ticks, where per-level vruntime picking cannot (a group's capped task needs the
+//   group on a CPU in every tick). Lag is kept across sleeps and throttling (EEVDF keeps it),
+//   clamped to ±8 ticks.
+// - Between ticks a task runs until it blocks, finishes its work, is throttled, or is preempted by
+//   a waking task whose lag exceeds the running task's by the wake-up granularity (1 ms × (1 +
+//   log2(min(cpus, 8))), the kernel's scaling). An idle CPU picks at once.
+// - Bandwidth: one runtime pool per group, charged at every accounting point (tick, block, work
+//   done, preemption, period end); at ≤ 0 the group is throttled at once on all its CPUs. The
+//   period refresh refills `min(remaining, carry) + quota`: an overrun is paid back, and unused
+//   runtime is lost beyond one 5 ms bandwidth slice per CPU (the kernel's per-CPU pools, which no
+//   longer expire since Linux 5.4), then unthrottles it. Like the kernel, an unthrottled group gets
+//   a busy CPU only at its next tick.
+import type { GroupCpuStats, GroupSchedulerOptions } from './group-scheduler.js';
+import { computeGroupRates } from './group-rates.js';
+import { GroupTreeBase, type SchedGroup, type SchedTask } from './group-tree.js';
+
+/** The kernel's wake-up granularity at one CPU, µs. */
+const WAKEUP_GRANULARITY_USEC = 1_000;
+/** `sched_cfs_bandwidth_slice_us`: runtime a CPU takes from its group's pool at a time, µs. */
+const BANDWIDTH_SLICE_USEC = 5_000;
+/** Lag is clamped to ± this many ticks, so no task banks an unbounded claim (e.g. behind a cpuset). */
+const LAG_CLAMP_TICKS = 8;
+
+/** Lag-driven tick scheduler with on/off bandwidth throttling. Build with `createGroupScheduler`. */
+export class ExactGroupScheduler extends GroupTreeBase {
+  readonly fidelity = 'exact' as const;
+  private readonly cur: (SchedTask | null)[];
+  /** Time each CPU's running task was last charged. */
+  private readonly last: number[];
+  private busy = 0;
+  private readonly wakeupGranularity: number;
+  private readonly lagClamp: number;
+  /** Time up to which lags have accrued at the current reference rates. */
+  private lagTime: number;
+  /** The set of runnable, unthrottled tasks changed: reference rates need recomputing. */
+  private ratesDirty = true;
+  /** Tasks in insertion order (the tie-break), rebuilt when tasks come and go. */
+  private order: SchedTask[] = [];
+  /** Some group has a cpuset narrower than the machine: picks go CPU by CPU. */
+  private restricted = false;
+  /** Scratch for `fillIdle`: the chosen tasks and their deadlines. */
+  private readonly chosen: SchedTask[] = [];
+  private readonly chosenKeys: number[] = [];
+
+  constructor(opts: GroupSchedulerOptions) {
+    super(opts);
+    this.cur = new Array<SchedTask | null>(this.cpus).fill(null);
+    this.last = new Array<number>(this.cpus).fill(this.nowUsec);
+    this.wakeupGranularity = WAKEUP_GRANULARITY_USEC * (1 + Math.floor(Math.log2(Math.min(this.cpus, 8))));
+    this.lagClamp = LAG_CLAMP_TICKS * this.tick;
+    this.lagTime = this.nowUsec;
+  }
+
+  nextEventTime(): number {
+    let t = Infinity;
+    if (this.busy > 0) {
+      // Ticks only matter while a CPU runs something (NO_HZ idle).
+      t = (Math.floor(this.nowUsec / this.tick) + 1) * this.tick;
+      for (let c = 0; c < this.cpus; c++) {
+        const task = this.cur[c];
+        if (task !== null && task !== undefined && task.work !== Infinity) t = Math.min(t, this.last[c]! + task.work);
+      }
+    }
+    for (const g of this.quotaGroups) if (g.nextRefresh < t) t = g.nextRefresh;
+    return t;
+  }
+
+  protected run(time: number): void {
+    for (;;) {
+      const t = this.nextEventTime();
+      if (t > time) break;
+      const isTick = this.busy > 0 && t % this.tick === 0;
+      this.nowUsec = t;
+      this.accrue();
+      // 1. Accounting: every CPU at a tick, else the CPUs whose task finishes its work now.
+      for (let c = 0; c < this.cpus; c++) {
+        const task = this.cur[c];
+        if (task === null || task === undefined) continue;
+        if (isTick || this.last[c]! + task.work === t) this.charge(c);
+      }
+      // 2. Period timers, after the charges so that pre-boundary runtime is billed to the old period.
+      for (const g of this.quotaGroups) if (g.nextRefresh === t) this.refresh(g);
+      // 3. Scheduling: a tick ends every slice; otherwise only idle CPUs pick.
+      if (isTick) this.repickAll();
+      else this.fillIdle();
+    }
+    this.nowUsec = time;
+    this.accrue();
+  }
+
+  // ---- lag ----------------------------------------------------------------------------------------
+
+  /**
+   * Credit every task its reference share of the time since the last accrual. Every change first
+   * accrues up to its time, so the rates (recomputed here, lazily, once per instant) held over the
+   * whole interval.
+   */
+  private accrue(): void {
+    const dt = this.nowUsec - this.lagTime;
+    if (dt <= 0) return;
+    this.ensureRates();
+    this.lagTime = this.nowUsec;
+    for (const task of this.order) if (task.rate > 0) task.lag = Math.min(this.lagClamp, task.lag + task.rate * dt);
+  }
+
+  /** Recompute the reference (GPS) rates of the runnable, unthrottled tasks if that set changed. */
+  private ensureRates(): void {
+    if (!this.ratesDirty) return;
+    this.ratesDirty = false;
+    computeGroupRates(
+      this.root,
+      (t) => (t.runnable ? 1 : 0),
+      (g) => (g.throttled ? 0 : g.allowedCount),
+    );
+    for (const task of this.order) task.rate = task.scratchRate;
+  }
+
+  // ---- accounting -------------------------------------------------------------------------------
+
+  /** Charge CPU `c`'s task for the time since its last charge (update_curr): usage, lag, runtime. */
+  private charge(c: number): void {
+    const task = this.cur[c];
+    const d = this.nowUsec - this.last[c]!;
+    this.last[c] = this.nowUsec;
+    if (task === null || task === undefined || d <= 0) return;
+    task.usage += d;
+    task.lag = Math.max(-this.lagClamp, task.lag - d);
+    if (task.work !== Infinity) task.work -= d;
+    let exhausted: SchedGroup[] | null = null;
+    for (let g: SchedGroup | null = task.group; g !== null; g = g.parent) {
+      g.usage += d;
+      if (g.quota !== null) {
+        g.remaining -= d;
+        if (g.remaining <= 0 && !g.throttled && !g.throttling) (exhausted ??= []).push(g);
+      }
+    }
+    if (task.work <= 0) this.finishWork(task);
+    if (exhausted !== null) for (const g of exhausted) this.throttle(g);
+  }
+
+  private finishWork(task: SchedTask): void {
+    task.work = 0;
+    if (task.cpu >= 0) this.unassign(task.cpu);
+    this.setBlocked(task);
+    this.emit({ type: 'task.work_done', time: this.now(), task: task.id });
+  }
+
+  /** Charge every CPU that runs a task of `g`'s subtree. */
+  private chargeGroup(g: SchedGroup): void {
+    for (let c = 0; c < this.cpus; c++) {
+      const t = this.cur[c];
+      if (t !== null && t !== undefined && GroupTreeBase.isUnder(t, g)) this.charge(c);
+    }
+  }
+
+  /** The group ran out of runtime: take its tasks off every CPU and dequeue it until a refresh. */
+  private throttle(g: SchedGroup): void {
+    if (g.throttled || g.throttling) return;
+    g.throttling = true;
+    this.chargeGroup(g);
+    for (let c = 0; c < this.cpus; c++) {
+      const t = this.cur[c];
+      if (t !== null && t !== undefined && GroupTreeBase.isUnder(t, g)) this.unassign(c);
+    }
+    g.throttling = false;
+    g.throttled = true;
+    this.freeze(g, 1);
+    g.throttledAt = this.nowUsec;
+    g.throttleWidth = Math.min(g.nrRunnable, g.allowedCount);
+    this.propagate(g.parent!, -g.nrRunnable);
+    this.ratesDirty = true;
+    this.emit({ type: 'group.throttled', time: this.now(), group: g.path });
+  }
+
+  private unthrottle(g: SchedGroup): void {
+    g.throttledUsec += (this.nowUsec - g.throttledAt) * g.throttleWidth;
+    g.throttled = false;
+    this.freeze(g, -1);
+    this.propagate(g.parent!, g.nrRunnable);
+    this.ratesDirty = true;
+    this.emit({ type: 'group.unthrottled', time: this.now(), group: g.path });
+  }
+
+  /** Period timer: count the period, refill (paying back any overrun), unthrottle if there is runtime. */
+  private refresh(g: SchedGroup): void {
+    // Bill the runtime its CPUs used so far to the period it belongs to (the kernel's per-CPU
+    // runtime pools carry it across the boundary; without this, unbilled runtime would vanish).
+    this.chargeGroup(g);
+    if (g.runnableInPeriod) g.nrPeriods++;
+    if (g.throttled) g.nrThrottled++;
+    // Unused runtime is lost, except what sits in per-CPU pools: up to one bandwidth slice per CPU
+    // (they no longer expire since Linux 5.4). A debt (overrun) is always carried.
+    const carry = BANDWIDTH_SLICE_USEC * Math.max(1, Math.min(g.rawRunnable, g.allowedCount));
+    g.remaining = Math.min(g.remaining, carry) + g.quota!;
+    g.runnableInPeriod = g.rawRunnable > 0;
+    g.nextRefresh += g.period;
+    if (g.throttled && g.remaining > 0) this.unthrottle(g);
+  }
+
+  // ---- run-queue bookkeeping ----------------------------------------------------------------------
+
+  /** Add `d` runnable tasks to `start` and its ancestors, stopping above a throttled group. */
+  private propagate(start: SchedGroup, d: number): void {
+    for (let x: SchedGroup | null = start; x !== null; x = x.parent) {
+      x.nrRunnable += d;
+      if (x.throttled) break;
+    }
+  }
+
+  private setRunnable(task: SchedTask): void {
+    task.runnable = true;
+    this.countRaw(task, 1);
+    this.propagate(task.group, 1);
+    this.ratesDirty = true;
+  }
+
+  /** A runnable task that is not on a CPU stops being runnable. */
+  private setBlocked(task: SchedTask): void {
+    task.runnable = false;
+    task.rate = 0;
+    this.countRaw(task, -1);
+    this.propagate(task.group, -1);
+    this.ratesDirty = true;
+  }
+
+  private assign(c: number, task: SchedTask): void {
+    this.cur[c] = task;
+    task.cpu = c;
+    this.last[c] = this.nowUsec;
+    this.busy++;
+  }
+
+  private unassign(c: number): void {
+    const task = this.cur[c]!;
+    this.cur[c] = null;
+    task.cpu = -1;
+    this.busy--;
+  }
+
+  // ---- picking ----------------------------------------------------------------------------------
+
+  /** Runnable, not running, not under a throttled group. */
+  private waiting(task: SchedTask): boolean {
+    return task.runnable && task.cpu < 0 && task.group.frozen === 0;
+  }
+
+  /** Count a throttle (+1) or unthrottle (-1) of `g` in the `frozen` count of its whole subtree. */
+  private freeze(g: SchedGroup, d: number): void {
+    g.frozen += d;
+    for (const child of g.childGroups.values()) this.freeze(child, d);
+  }
+
+  /**
+   * A task's virtual deadline: when it will be owed a whole tick, `(tick − lag) / rate` (EEVDF's
+   * deadline, in real time). The earliest runs first; ties go to the task added first.
+   */
+  private deadline(task: SchedTask): number {
+    return task.rate > 0 ? (this.tick - task.lag) / task.rate : Infinity;
+  }
+
+  /** The waiting task with the earliest deadline allowed on CPU `c`. */
+  private pick(c: number): SchedTask | null {
+    this.ensureRates();
+    let best: SchedTask | null = null;
+    let bestKey = Infinity;
+    for (const task of this.order) {
+      if (!task.group.allowed[c] || !this.waiting(task)) continue;
+      const key = this.deadline(task);
+      if (best === null || key < bestKey) {
+        best = task;
+        bestKey = key;
+      }
+    }
+    return best;
+  }
+
+  private repickAll(): void {
+    for (let c = 0; c < this.cpus; c++) if (this.cur[c] !== null) this.unassign(c);
+    this.fillIdle();
+  }
+
+  /** Idle CPUs, in CPU order, each take the earliest-deadline waiting task allowed there. */
+  private fillIdle(): void {
+    const idle = this.cpus - this.busy;
+    if (idle === 0 || this.root.nrRunnable === 0) return;
+    this.ensureRates();
+    if (this.restricted) {
+      for (let c = 0; c < this.cpus; c++) {
+        if (this.cur[c] !== null) continue;
+        const next = this.pick(c);
+        if (next !== null) this.assign(c, next);
+      }
+      return;
+    }
+    // No cpusets: the `idle` earliest deadlines, kept sorted in a small array (ties: first added).
+    const chosen = this.chosen;
+    const keys = this.chosenKeys;
+    let n = 0;
+    for (const task of this.order) {
+      if (!this.waiting(task)) continue;
+      const key = this.deadline(task);
+      if (n === idle && key >= keys[n - 1]!) continue;
+      let i = n < idle ? n++ : n - 1;
+      for (; i > 0 && keys[i - 1]! > key; i--) {
+        chosen[i] = chosen[i - 1]!;
+        keys[i] = keys[i - 1]!;
+      }
+      chosen[i] = task;
+      keys[i] = key;
+    }
+    let k = 0;
+    for (let c = 0; c < this.cpus && k < n; c++) if (this.cur[c] === null) this.assign(c, chosen[k++]!);
+  }
+
+  /** Wake-up preemption: on the allowed CPU running the least-lag task, if the woken task leads it enough. */
+  private checkPreempt(task: SchedTask): void {
+    let victim = -1;
+    for (let c = 0; c < this.cpus; c++) {
+      if (!task.group.allowed[c] || this.cur[c] === null) continue;
+      this.charge(c);
+      const running = this.cur[c];
+      if (running === null || running === undefined) {
+        // Charging ended its slice (work done or throttled): the CPU is free.
+        this.fillIdle();
+        return;
+      }
+      if (victim < 0 || running.lag < this.cur[victim]!.lag) victim = c;
+    }
+    if (victim >= 0 && task.lag - this.cur[victim]!.lag > this.wakeupGranularity) {
+      this.unassign(victim);
+      const next = this.pick(victim);
+      if (next !== null) this.assign(victim, next);
+    }
+  }
+
+  // ---- hooks ------------------------------------------------------------------------------------
+
+  protected beforeChange(): void {
+    this.accrue();
+  }
+
+  protected afterChange(): void {
+    if (this.order.length !== this.tasks.size) this.order = [...this.tasks.values()];
+    this.fillIdle();
+  }
+
+  protected onGroupAdded(g: SchedGroup): void {
+    g.frozen = g.parent!.frozen;
+    this.restricted ||= g.allowedCount < this.cpus;
+  }
+
+  protected onLimitsChanging(): void {
+    for (let c = 0; c < this.cpus; c++) this.charge(c);
+  }
+
+  protected onLimitsChanged(g: SchedGroup, bandwidthChanged: boolean): void {
+    if (bandwidthChanged && g.throttled && (g.quota === null || g.remaining > 0)) this.unthrottle(g);
+    for (let c = 0; c < this.cpus; c++) {
+      const t = this.cur[c];
+      if (t !== null && t !== undefined && !t.group.allowed[c]) this.unassign(c);
+    }
+    this.restricted = this.listGroupNodes().some((x) => x.allowedCount < this.cpus);
+    this.ratesDirty = true;
+  }
+
+  protected onTaskAttached(task: SchedTask): void {
+    task.lag = 0;
+    if (this.order.length !== this.tasks.size) this.order = [...this.tasks.values()];
+  }
+
+  protected onNiceChanging(task: SchedTask): void {
+    if (task.cpu >= 0) this.charge(task.cpu);
+    this.ratesDirty = true;
+  }
+
+  protected onWake(task: SchedTask): void {
+    this.setRunnable(task);
+    this.fillIdle();
+    if (task.runnable && task.cpu < 0 && this.unthrottled(task)) this.checkPreempt(task);
+  }
+
+  private unthrottled(task: SchedTask): boolean {
+    return task.group.frozen === 0;
+  }
+
+  protected onBlock(task: SchedTask): void {
+    if (task.cpu >= 0) {
+      this.charge(task.cpu);
+      if (task.cpu >= 0) this.unassign(task.cpu);
+    }
+    if (task.runnable) this.setBlocked(task);
+  }
+
+  protected pendingUsage(task: SchedTask): number {
+    return task.cpu >= 0 ? this.nowUsec - this.last[task.cpu]! : 0;
+  }
+
+  protected currentRate(task: SchedTask): number {
+    return task.cpu >= 0 ? 1 : 0;
+  }
+
+  protected groupStatsOf(g: SchedGroup): GroupCpuStats {
+    let pending = 0;
+    let rate = 0;
+    for (let c = 0; c < this.cpus; c++) {
+      const t = this.cur[c];
+      if (t !== null && t !== undefined && GroupTreeBase.isUnder(t, g)) {
+        pending += this.nowUsec - this.last[c]!;
+        rate++;
+      }
+    }
+    return {
+      path: g.path,
+      cpuUsec: g.usage + pending,
+      nrPeriods: g.nrPeriods,
+      nrThrottled: g.nrThrottled,
+      throttledUsec: g.throttledUsec + (g.throttled ? (this.nowUsec - g.throttledAt) * g.throttleWidth : 0),
+      throttled: g.throttled,
+      rate,
+    };
+  }
+}

@@ -1,0 +1,139 @@
+// The one API of hierarchical group scheduling (the cgroup CPU controller), in two fidelities:
+// `exact` (ticks, vruntime, on/off throttling) and `fluid` (weighted max-min rates with caps).
+import { ValidationError, type Micros } from '@strata/shared-types';
+import { ExactGroupScheduler } from './exact-group-scheduler.js';
+import { FluidGroupScheduler } from './fluid-group-scheduler.js';
+
+/** `exact`: CFS-style slices, ticks and per-period throttling; `fluid`: rates recomputed only on change. */
+export type GroupFidelity = 'exact' | 'fluid';
+
+/**
+ * A group's CPU controller settings, as a patch (absent fields keep their value). `shares` (v1,
+ * clamped into 2..262144 like the kernel) and `weight` (v2, 1..10000) replace each other.
+ * `quota` µs per `period` µs (quota ≥ 1000, period 1000..1000000; `null` = unlimited).
+ * `cpus` restricts the group (and its subtree) to those CPU indices; `null` = the parent's CPUs.
+ */
+export interface GroupCpuLimits {
+  readonly shares?: number;
+  readonly weight?: number;
+  readonly quota?: number | null;
+  readonly period?: number;
+  readonly cpus?: readonly number[] | null;
+}
+
+/** Options of `createGroupScheduler`. */
+export interface GroupSchedulerOptions {
+  /** Number of CPUs (1..1024). */
+  readonly cpus: number;
+  /** Default `exact`. */
+  readonly fidelity?: GroupFidelity;
+  /** Scheduler tick in µs for `exact` (100..100000, default 4000 = HZ 250); ignored by `fluid`. */
+  readonly tick?: number;
+  /** Start time in µs (default 0). */
+  readonly start?: number;
+}
+
+/** Options of `addTask`. */
+export interface AddTaskOptions {
+  /** Nice value -20..19 (default 0). */
+  readonly nice?: number;
+  /** Whether the task is runnable at once (default true). */
+  readonly runnable?: boolean;
+  /** CPU µs the task consumes before it blocks by itself (default: unbounded). Only with `runnable`. */
+  readonly work?: number;
+}
+
+/** A fact reported by `advanceTo`, with the simulated time it happened at. */
+export type GroupSchedulerEvent =
+  | { readonly type: 'task.work_done'; readonly time: Micros; readonly task: string }
+  | { readonly type: 'group.throttled'; readonly time: Micros; readonly group: string }
+  | { readonly type: 'group.unthrottled'; readonly time: Micros; readonly group: string };
+
+/** CPU accounting of one task. */
+export interface TaskCpuStats {
+  readonly id: string;
+  readonly group: string;
+  readonly nice: number;
+  readonly state: 'runnable' | 'blocked';
+  /** CPU time consumed so far, µs (fluid: rounded to the µs). */
+  readonly cpuUsec: number;
+  /** Current CPU rate in CPUs: fluid its fair rate; exact 1 while on a CPU, else 0. */
+  readonly rate: number;
+}
+
+/** CPU accounting of one group (cgroup `cpu.stat`). */
+export interface GroupCpuStats {
+  readonly path: string;
+  /** CPU time consumed by the group's subtree, µs (`usage_usec`). */
+  readonly cpuUsec: number;
+  /** Periods in which the group had a runnable task (groups with a quota only). */
+  readonly nrPeriods: number;
+  /** Periods that ended with the group throttled (fluid: with its quota binding). */
+  readonly nrThrottled: number;
+  /**
+   * Time spent throttled, µs, summed over the CPUs the group was running on (as the kernel sums
+   * per-CPU run queues), including a throttle still in progress. Fluid: estimated from the on/off
+   * pattern the cap implies, `period × (1 − quota rate / unthrottled rate)` per binding period.
+   */
+  readonly throttledUsec: number;
+  /** Exact: throttled now; fluid: quota binding now. */
+  readonly throttled: boolean;
+  /** Current CPU rate of the subtree in CPUs (exact: tasks on CPUs now). */
+  readonly rate: number;
+}
+
+/**
+ * A tree of groups sharing CPUs, with tasks in them. Groups are addressed by absolute path ("/" is
+ * the root, "/A/B" a nested group); tasks by an id unique in the scheduler. Commands apply at `now()`;
+ * `advanceTo(t)` runs the model to `t`. A failed command throws and changes nothing.
+ */
+export interface GroupScheduler {
+  readonly fidelity: GroupFidelity;
+  readonly cpus: number;
+  /** The exact model's tick in µs (fluid: the configured value, unused). */
+  readonly tick: number;
+  /** Current simulated time, µs. */
+  now(): Micros;
+  /** Add an empty group under an existing parent. Throws NotFoundError, ConflictError, ValidationError. */
+  addGroup(path: string, limits?: GroupCpuLimits): void;
+  /** Change a group's settings (patch). A new quota or period restarts its period with a full quota. Not on "/". */
+  setGroupLimits(path: string, limits: GroupCpuLimits): void;
+  /** Remove an empty group (no tasks, no child groups). Throws ConflictError otherwise. */
+  removeGroup(path: string): void;
+  /** Add a task to a group. Throws ConflictError on a used id. */
+  addTask(id: string, group: string, opts?: AddTaskOptions): void;
+  /** Remove a task (runnable or not); its past usage stays in its groups. */
+  removeTask(id: string): void;
+  /** Move a task to another group (cgroup.procs); its usage so far stays with the old groups. */
+  moveTask(id: string, group: string): void;
+  /** Change a task's nice value (-20..19). */
+  setNice(id: string, nice: number): void;
+  /** Make a blocked task runnable; `work` = CPU µs until it blocks by itself (default unbounded). Throws InvalidTransitionError if runnable. */
+  wake(id: string, work?: number): void;
+  /** Block a runnable task. Throws InvalidTransitionError if blocked. */
+  block(id: string): void;
+  /** Time of the next internal event (tick, period refresh, work done), or Infinity. */
+  nextEventTime(): number;
+  /** Run to `time` (≥ now), returning what happened on the way in time order. */
+  advanceTo(time: number): GroupSchedulerEvent[];
+  /** CPU accounting of a task. */
+  taskStats(id: string): TaskCpuStats;
+  /** CPU accounting of a group ("/" = everything). */
+  groupStats(path: string): GroupCpuStats;
+  /** Every group path, parents before children, "/" first. */
+  listGroups(): string[];
+  /** Every task id, in insertion order. */
+  listTasks(): string[];
+}
+
+/** Build a group scheduler of the given fidelity. Throws ValidationError on bad options. */
+export function createGroupScheduler(opts: GroupSchedulerOptions): GroupScheduler {
+  const fidelity = opts.fidelity ?? 'exact';
+  if (fidelity === 'exact') return new ExactGroupScheduler(opts);
+  if (fidelity === 'fluid') return new FluidGroupScheduler(opts);
+  throw new ValidationError(`invalid fidelity ${JSON.stringify(fidelity)}: expected "exact" or "fluid"`, {
+    path: 'fidelity',
+    value: fidelity,
+    accepted: ['exact', 'fluid'],
+  });
+}

@@ -1,0 +1,497 @@
+// The group tree both fidelities share: groups (cgroups) and tasks, command validation and the
+// bookkeeping that does not depend on the model. Models override the `on*` hooks.
+import {
+  CGROUP_CPU_LIMITS,
+  ConflictError,
+  InvalidTransitionError,
+  NAME_PATTERN,
+  NotFoundError,
+  ValidationError,
+  micros,
+  type Micros,
+} from '@strata/shared-types';
+import { niceToWeight } from '../nice-weights.js';
+import { clampShares, weightToShares } from './cpu-weight.js';
+import type {
+  AddTaskOptions,
+  GroupCpuLimits,
+  GroupCpuStats,
+  GroupFidelity,
+  GroupScheduler,
+  GroupSchedulerEvent,
+  GroupSchedulerOptions,
+  TaskCpuStats,
+} from './group-scheduler.js';
+
+const L = CGROUP_CPU_LIMITS;
+
+/** The largest CPU count a group scheduler accepts. */
+export const MAX_GROUP_CPUS = 1024;
+
+/** A task: a schedulable entity in its group's run queue. Fields are model state. */
+export class SchedTask {
+  readonly kind = 'task';
+  runnable = false;
+  /** CPU µs left before the task blocks by itself (Infinity: never). */
+  work = Infinity;
+  /** CPU µs consumed (fluid: a float). */
+  usage = 0;
+  /** CPU time owed by the GPS reference minus CPU time received, µs (exact). */
+  lag = 0;
+  /** CPU it runs on (exact), -1 when not running. */
+  cpu = -1;
+  /** Fair rate in CPUs: fluid its rate, exact its reference rate for lag. */
+  rate = 0;
+  /** When its work runs out at the current rate (fluid), else Infinity. */
+  doneAt = Infinity;
+  /** Cap and rate from the last `computeGroupRates`. */
+  scratchRate = 0;
+  scratchCap = 0;
+
+  constructor(
+    readonly id: string,
+    public group: SchedGroup,
+    public nice: number,
+    public weight: number,
+  ) {}
+}
+
+/** A group (cgroup): an entity in its parent's run queue and a run queue for its children. */
+export class SchedGroup {
+  readonly kind = 'group';
+  /** Entities of this group's run queue (tasks and child groups), in insertion order (the tie-break). */
+  readonly children: (SchedGroup | SchedTask)[] = [];
+  readonly childGroups = new Map<string, SchedGroup>();
+  shares: number | undefined = undefined;
+  weight: number | undefined = undefined;
+  /** Load weight on the nice scale (1024 = a nice-0 task): clamped shares, or weight × 1024 / 100. */
+  loadWeight: number = L.sharesDefault;
+  quota: number | null = null;
+  period: number = L.periodDefaultUsec;
+  /** Periods end at anchor + k × period (the quota was set at `anchor`). */
+  anchor = 0;
+  ownCpus: readonly number[] | null = null;
+  /** Effective cpuset: allowed[c] for every CPU. */
+  allowed: boolean[] = [];
+  allowedCount = 0;
+  usage = 0;
+  nrPeriods = 0;
+  nrThrottled = 0;
+  throttledUsec = 0;
+  /** Runnable tasks in the subtree, throttled or not. */
+  rawRunnable = 0;
+  /** Whether the subtree had a runnable task during the current period. */
+  runnableInPeriod = false;
+  // exact model
+  /** Runnable tasks in the subtree that are not under a throttled group below this one. */
+  nrRunnable = 0;
+  remaining = 0;
+  throttled = false;
+  /** Throttled groups among this group and its ancestors (its tasks can run only at 0). */
+  frozen = 0;
+  throttling = false;
+  throttledAt = 0;
+  /** CPUs the group occupied when throttled: the factor of its throttled time. */
+  throttleWidth = 0;
+  nextRefresh = Infinity;
+  // fluid model
+  rate = 0;
+  /** Cap and rate from the last `computeGroupRates` (both models). */
+  scratchRate = 0;
+  scratchCap = 0;
+  binding = false;
+  /** Fraction of time throttled (per occupied CPU) while the quota binds: 1 − quota rate / unthrottled rate. */
+  throttleFraction = 0;
+
+  constructor(
+    readonly path: string,
+    readonly name: string,
+    readonly parent: SchedGroup | null,
+  ) {}
+
+  /** Quota as a rate in CPUs, Infinity when unlimited. */
+  quotaRate(): number {
+    return this.quota === null ? Infinity : this.quota / this.period;
+  }
+}
+
+/** Either kind of entity. */
+export type GroupEntity = SchedGroup | SchedTask;
+
+/** Settings after validation, ready to apply. */
+interface ResolvedLimits {
+  readonly shares: number | undefined;
+  readonly weight: number | undefined;
+  readonly loadWeight: number;
+  readonly quota: number | null;
+  readonly period: number;
+  readonly cpus: readonly number[] | null;
+  readonly bandwidthChanged: boolean;
+}
+
+function invalid(path: string, message: string, value: unknown, accepted: string): ValidationError {
+  return new ValidationError(`invalid ${path} ${JSON.stringify(value) ?? String(value)}: ${message}`, { path, value, accepted });
+}
+
+function checkInt(value: unknown, path: string, min: number, max: number): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) {
+    throw invalid(path, `expected a whole number from ${min} to ${max}`, value, `integer ${min}..${max}`);
+  }
+  return value;
+}
+
+/** Common tree, validation and bookkeeping of both models. */
+export abstract class GroupTreeBase implements GroupScheduler {
+  abstract readonly fidelity: GroupFidelity;
+  readonly cpus: number;
+  readonly tick: number;
+  protected nowUsec: number;
+  protected readonly root: SchedGroup;
+  protected readonly groups = new Map<string, SchedGroup>();
+  protected readonly tasks = new Map<string, SchedTask>();
+  /** Groups with a quota, in tree order (the order refreshes run in). */
+  protected quotaGroups: SchedGroup[] = [];
+  /** Facts not yet returned by `advanceTo` (a command may throttle a group, too). */
+  private events: GroupSchedulerEvent[] = [];
+
+  constructor(opts: GroupSchedulerOptions) {
+    if (typeof opts !== 'object' || opts === null) throw invalid('options', 'expected an object', opts, '{ cpus, fidelity?, tick?, start? }');
+    this.cpus = checkInt(opts.cpus, 'cpus', 1, MAX_GROUP_CPUS);
+    this.tick = checkInt(opts.tick ?? 4_000, 'tick', 100, 100_000);
+    this.nowUsec = checkInt(opts.start ?? 0, 'start', 0, Number.MAX_SAFE_INTEGER);
+    this.root = new SchedGroup('/', '', null);
+    this.root.allowed = new Array<boolean>(this.cpus).fill(true);
+    this.root.allowedCount = this.cpus;
+    this.groups.set('/', this.root);
+  }
+
+  now(): Micros {
+    return micros(this.nowUsec);
+  }
+
+  // ---- lookups -------------------------------------------------------------------------------
+
+  protected group(path: string): SchedGroup {
+    const g = typeof path === 'string' ? this.groups.get(path) : undefined;
+    if (g === undefined) throw new NotFoundError('group', String(path), { accepted: 'an existing group path such as "/" or "/A/B"' });
+    return g;
+  }
+
+  protected task(id: string): SchedTask {
+    const t = typeof id === 'string' ? this.tasks.get(id) : undefined;
+    if (t === undefined) throw new NotFoundError('task', String(id));
+    return t;
+  }
+
+  /** True when `entity` is `g` or lies in its subtree. */
+  protected static isUnder(entity: GroupEntity, g: SchedGroup): boolean {
+    for (let x: SchedGroup | null = entity.kind === 'task' ? entity.group : entity; x !== null; x = x.parent) if (x === g) return true;
+    return false;
+  }
+
+  // ---- validation ----------------------------------------------------------------------------
+
+  private resolveLimits(g: SchedGroup | null, parent: SchedGroup, limits: GroupCpuLimits | undefined): ResolvedLimits {
+    if (limits !== undefined && (typeof limits !== 'object' || limits === null)) {
+      throw invalid('limits', 'expected an object', limits, '{ shares?, weight?, quota?, period?, cpus? }');
+    }
+    const lim = limits ?? {};
+    for (const key of Object.keys(lim)) {
+      if (!['shares', 'weight', 'quota', 'period', 'cpus'].includes(key)) {
+        throw invalid(key, 'unknown CPU setting', key, 'shares, weight, quota, period, cpus');
+      }
+    }
+    if (lim.shares !== undefined && lim.weight !== undefined) {
+      throw new ValidationError('give either shares (cgroup v1) or weight (cgroup v2), not both', { path: 'weight', accepted: 'shares or weight' });
+    }
+    let shares = g?.shares;
+    let weight = g?.weight;
+    let loadWeight = g?.loadWeight ?? L.sharesDefault;
+    if (lim.shares !== undefined) {
+      shares = lim.shares;
+      weight = undefined;
+      loadWeight = clampShares(lim.shares);
+    } else if (lim.weight !== undefined) {
+      weight = lim.weight;
+      shares = undefined;
+      loadWeight = weightToShares(lim.weight);
+    }
+    const quota = lim.quota === undefined ? (g?.quota ?? null) : lim.quota;
+    if (quota !== null && (typeof quota !== 'number' || !Number.isSafeInteger(quota) || quota < L.quotaMinUsec)) {
+      throw invalid('quota', `expected a whole number of microseconds of at least ${L.quotaMinUsec}, or null for unlimited`, quota, `integer >= ${L.quotaMinUsec} or null`);
+    }
+    const period = lim.period === undefined ? (g?.period ?? L.periodDefaultUsec) : checkInt(lim.period, 'period', L.periodMinUsec, L.periodMaxUsec);
+    let cpus = g?.ownCpus ?? null;
+    if (lim.cpus !== undefined) {
+      if (lim.cpus === null) cpus = null;
+      else {
+        if (!Array.isArray(lim.cpus) || lim.cpus.length === 0) throw invalid('cpus', 'expected a non-empty array of CPU indices or null', lim.cpus, `indices 0..${this.cpus - 1}`);
+        for (const c of lim.cpus) checkInt(c, 'cpus', 0, this.cpus - 1);
+        cpus = [...new Set(lim.cpus)].sort((a, b) => a - b);
+        if (!cpus.some((c) => parent.allowed[c])) {
+          throw invalid('cpus', "no CPU in common with the parent's CPUs", lim.cpus, "a set overlapping the parent's cpuset");
+        }
+      }
+    }
+    const bandwidthChanged = g === null || lim.quota !== undefined || lim.period !== undefined;
+    return { shares, weight, loadWeight, quota, period, cpus, bandwidthChanged };
+  }
+
+  /** Apply validated settings (no model effects); recomputes effective cpusets of the subtree. */
+  private applyLimits(g: SchedGroup, r: ResolvedLimits): void {
+    g.shares = r.shares;
+    g.weight = r.weight;
+    g.loadWeight = r.loadWeight;
+    const hadQuota = g.quota !== null;
+    g.quota = r.quota;
+    g.period = r.period;
+    if (r.bandwidthChanged) {
+      g.anchor = this.nowUsec;
+      g.remaining = r.quota ?? 0;
+      g.nextRefresh = r.quota === null ? Infinity : this.nowUsec + r.period;
+      g.runnableInPeriod = g.rawRunnable > 0;
+    }
+    if (hadQuota !== (g.quota !== null)) this.quotaGroups = this.listGroupNodes().filter((x) => x.quota !== null);
+    g.ownCpus = r.cpus;
+    this.recomputeMasks(g);
+  }
+
+  private recomputeMasks(g: SchedGroup): void {
+    const parent = g.parent!;
+    const own = g.ownCpus;
+    // cgroup v2: effective = own ∩ parent's effective (never empty: validated to overlap).
+    g.allowed = parent.allowed.map((ok, c) => ok && (own === null || own.includes(c)));
+    if (!g.allowed.some(Boolean)) g.allowed = [...parent.allowed];
+    g.allowedCount = g.allowed.filter(Boolean).length;
+    for (const child of g.childGroups.values()) this.recomputeMasks(child);
+  }
+
+  private checkNice(nice: unknown): number {
+    checkInt(nice, 'nice', -20, 19);
+    return niceToWeight(nice as number);
+  }
+
+  private checkWork(work: unknown): number {
+    if (work === undefined || work === Infinity) return Infinity;
+    return checkInt(work, 'work', 1, Number.MAX_SAFE_INTEGER);
+  }
+
+  protected listGroupNodes(): SchedGroup[] {
+    const out: SchedGroup[] = [];
+    const walk = (g: SchedGroup): void => {
+      out.push(g);
+      for (const child of g.childGroups.values()) walk(child);
+    };
+    walk(this.root);
+    return out;
+  }
+
+  // ---- counters shared by both models --------------------------------------------------------
+
+  /** Count a task turning runnable (+1) or not (-1) in every ancestor's raw runnable count. */
+  protected countRaw(task: SchedTask, delta: 1 | -1): void {
+    for (let g: SchedGroup | null = task.group; g !== null; g = g.parent) {
+      g.rawRunnable += delta;
+      if (delta > 0) g.runnableInPeriod = true;
+    }
+  }
+
+  // ---- commands --------------------------------------------------------------------------------
+
+  addGroup(path: string, limits?: GroupCpuLimits): void {
+    if (typeof path !== 'string' || !path.startsWith('/') || path === '/' || path.endsWith('/')) {
+      throw invalid('path', 'expected an absolute group path such as "/A" or "/A/B"', path, '/name(/name)*');
+    }
+    if (this.groups.has(path)) throw new ConflictError(`group '${path}' already exists`, { path });
+    const cut = path.lastIndexOf('/');
+    const name = path.slice(cut + 1);
+    if (!NAME_PATTERN.test(name)) {
+      throw invalid('path', `group name "${name}": expected 1-63 letters, digits, ".", "_" or "-" starting with a letter or digit`, path, NAME_PATTERN.source);
+    }
+    const parent = this.group(cut === 0 ? '/' : path.slice(0, cut));
+    const resolved = this.resolveLimits(null, parent, limits);
+    this.beforeChange();
+    const g = new SchedGroup(path, name, parent);
+    parent.children.push(g);
+    parent.childGroups.set(name, g);
+    this.groups.set(path, g);
+    this.applyLimits(g, resolved);
+    this.onGroupAdded(g);
+    this.afterChange();
+  }
+
+  setGroupLimits(path: string, limits: GroupCpuLimits): void {
+    const g = this.group(path);
+    if (g === this.root) throw invalid('path', 'the root group has no CPU settings', path, 'a group below "/"');
+    const resolved = this.resolveLimits(g, g.parent!, limits);
+    this.beforeChange();
+    this.onLimitsChanging(g);
+    this.applyLimits(g, resolved);
+    this.onLimitsChanged(g, resolved.bandwidthChanged);
+    this.afterChange();
+  }
+
+  removeGroup(path: string): void {
+    const g = this.group(path);
+    if (g === this.root) throw invalid('path', 'the root group cannot be removed', path, 'a group below "/"');
+    if (g.children.length > 0) {
+      throw new ConflictError(`group '${path}' is not empty: remove or move its ${g.children.length} tasks and child groups first`, { path });
+    }
+    this.beforeChange();
+    const parent = g.parent!;
+    parent.children.splice(parent.children.indexOf(g), 1);
+    parent.childGroups.delete(g.name);
+    this.groups.delete(path);
+    if (g.quota !== null) this.quotaGroups = this.quotaGroups.filter((x) => x !== g);
+    this.afterChange();
+  }
+
+  addTask(id: string, group: string, opts: AddTaskOptions = {}): void {
+    if (typeof id !== 'string' || id === '') throw invalid('id', 'expected a non-empty string', id, 'a non-empty string');
+    if (this.tasks.has(id)) throw new ConflictError(`task '${id}' already exists`, { id });
+    const g = this.group(group);
+    const weight = this.checkNice(opts.nice ?? 0);
+    const runnable = opts.runnable ?? true;
+    if (typeof runnable !== 'boolean') throw invalid('runnable', 'expected true or false', runnable, 'boolean');
+    const work = this.checkWork(opts.work);
+    if (!runnable && opts.work !== undefined) throw invalid('work', 'applies only to a runnable task (give it to wake)', opts.work, 'omit work');
+    this.beforeChange();
+    const task = new SchedTask(id, g, opts.nice ?? 0, weight);
+    g.children.push(task);
+    this.tasks.set(id, task);
+    this.onTaskAttached(task);
+    if (runnable) {
+      task.work = work;
+      this.onWake(task);
+    }
+    this.afterChange();
+  }
+
+  removeTask(id: string): void {
+    const task = this.task(id);
+    this.beforeChange();
+    if (task.runnable) this.onBlock(task);
+    this.detach(task);
+    this.tasks.delete(id);
+    this.afterChange();
+  }
+
+  moveTask(id: string, group: string): void {
+    const task = this.task(id);
+    const target = this.group(group);
+    if (target === task.group) return;
+    this.beforeChange();
+    const wasRunnable = task.runnable;
+    if (wasRunnable) this.onBlock(task);
+    this.detach(task);
+    task.group = target;
+    target.children.push(task);
+    this.onTaskAttached(task);
+    if (wasRunnable) this.onWake(task);
+    this.afterChange();
+  }
+
+  private detach(task: SchedTask): void {
+    const siblings = task.group.children;
+    siblings.splice(siblings.indexOf(task), 1);
+  }
+
+  setNice(id: string, nice: number): void {
+    const task = this.task(id);
+    const weight = this.checkNice(nice);
+    this.beforeChange();
+    this.onNiceChanging(task);
+    task.nice = nice;
+    task.weight = weight;
+    this.afterChange();
+  }
+
+  wake(id: string, work?: number): void {
+    const task = this.task(id);
+    if (task.runnable) throw new InvalidTransitionError('runnable', 'wake', { task: id });
+    const w = this.checkWork(work);
+    this.beforeChange();
+    task.work = w;
+    this.onWake(task);
+    this.afterChange();
+  }
+
+  block(id: string): void {
+    const task = this.task(id);
+    if (!task.runnable) throw new InvalidTransitionError('blocked', 'block', { task: id });
+    this.beforeChange();
+    this.onBlock(task);
+    this.afterChange();
+  }
+
+  advanceTo(time: number): GroupSchedulerEvent[] {
+    if (typeof time !== 'number' || !Number.isSafeInteger(time)) {
+      throw invalid('time', 'expected a whole number of microseconds', time, `integer ${this.nowUsec}..${Number.MAX_SAFE_INTEGER}`);
+    }
+    if (time < this.nowUsec) {
+      throw new ValidationError(`cannot advance to ${time}us: the scheduler is already at ${this.nowUsec}us; give a time at or after now`, {
+        path: 'time',
+        value: time,
+        now: this.nowUsec,
+      });
+    }
+    this.run(time);
+    const out = this.events;
+    this.events = [];
+    return out;
+  }
+
+  /** Record a fact for the next `advanceTo` result. */
+  protected emit(event: GroupSchedulerEvent): void {
+    this.events.push(event);
+  }
+
+  listGroups(): string[] {
+    return this.listGroupNodes().map((g) => g.path);
+  }
+
+  listTasks(): string[] {
+    return [...this.tasks.keys()];
+  }
+
+  taskStats(id: string): TaskCpuStats {
+    const t = this.task(id);
+    return {
+      id: t.id,
+      group: t.group.path,
+      nice: t.nice,
+      state: t.runnable ? 'runnable' : 'blocked',
+      cpuUsec: Math.round(t.usage + this.pendingUsage(t)),
+      rate: this.currentRate(t),
+    };
+  }
+
+  groupStats(path: string): GroupCpuStats {
+    const g = this.group(path);
+    return this.groupStatsOf(g);
+  }
+
+  // ---- model hooks -----------------------------------------------------------------------------
+
+  abstract nextEventTime(): number;
+  /** Run internal events up to `time` (emitting facts) and set the clock to it. */
+  protected abstract run(time: number): void;
+  /** Bring the model up to `now` before a command mutates the tree. */
+  protected abstract beforeChange(): void;
+  /** React to a finished command (fill CPUs, recompute rates). */
+  protected abstract afterChange(): void;
+  protected abstract onGroupAdded(g: SchedGroup): void;
+  protected abstract onLimitsChanging(g: SchedGroup): void;
+  protected abstract onLimitsChanged(g: SchedGroup, bandwidthChanged: boolean): void;
+  /** A task joined `task.group` (new or moved; not yet runnable). */
+  protected abstract onTaskAttached(task: SchedTask): void;
+  protected abstract onNiceChanging(task: SchedTask): void;
+  /** Make a blocked task runnable (woken, new, or moved while runnable). */
+  protected abstract onWake(task: SchedTask): void;
+  /** Make a runnable task blocked (stopping it if it runs). */
+  protected abstract onBlock(task: SchedTask): void;
+  /** CPU µs the task has used since the model last accounted it. */
+  protected abstract pendingUsage(task: SchedTask): number;
+  protected abstract currentRate(task: SchedTask): number;
+  protected abstract groupStatsOf(g: SchedGroup): GroupCpuStats;
+}
