@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { HostSpecPatchSchema, HostSpecSchema } from './host-spec.js';
 import { BandwidthSchema, CpuSchema, DurationSchema, MemorySchema } from './quantity-schemas.js';
+import { GroupSpecSchema } from './sched-spec.js';
 
 /** A JSON Schema document (draft 2020-12) as emitted by `toJsonSchema`. */
 export type JsonSchema = Record<string, unknown>;
@@ -20,6 +21,7 @@ export const SPEC_SCHEMAS = {
   Bandwidth: BandwidthSchema,
   HostSpec: HostSpecSchema,
   HostSpecPatch: HostSpecPatchSchema,
+  GroupSpec: GroupSpecSchema,
 } as const satisfies Record<string, z.ZodType>;
 
 /** The JSON Schema of each named schema (default: every spec in `SPEC_SCHEMAS`). */

@@ -1,10 +1,11 @@
 // Test support: a small JSON Schema (draft 2020-12) validator for exactly the keywords Strata emits.
 // It throws on any other keyword, so a schema using something new fails loudly instead of passing.
 
-const ANNOTATIONS = new Set(['$schema', 'description', 'examples', 'default', 'title']);
+const ANNOTATIONS = new Set(['$schema', 'description', 'examples', 'default', 'title', 'id']);
 const ASSERTIONS = new Set([
   'type', 'properties', 'required', 'additionalProperties', 'propertyNames', 'anyOf', 'pattern',
   'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'minLength', 'maxLength', 'items',
+  'enum', 'const', 'minItems', 'maxItems', '$ref', '$defs',
 ]);
 
 type Schema = Record<string, unknown>;
@@ -17,6 +18,7 @@ export function unknownKeywords(schema: unknown): string[] {
     if (!ANNOTATIONS.has(key) && !ASSERTIONS.has(key)) out.push(key);
     if (key === 'properties') for (const sub of Object.values(value as Schema)) out.push(...unknownKeywords(sub));
     if (key === 'anyOf') for (const sub of value as unknown[]) out.push(...unknownKeywords(sub));
+    if (key === '$defs') for (const sub of Object.values(value as Schema)) out.push(...unknownKeywords(sub));
     if (key === 'additionalProperties' || key === 'propertyNames' || key === 'items') out.push(...unknownKeywords(value));
   }
   return out;
@@ -29,16 +31,24 @@ function typeOf(value: unknown): string[] {
   return [typeof value];
 }
 
-/** True when `value` satisfies `schema` (the subset above). */
-export function conforms(schema: unknown, value: unknown): boolean {
+/** True when `value` satisfies `schema` (the subset above); `$ref` resolves against `root`'s `$defs`. */
+export function conforms(schema: unknown, value: unknown, root: unknown = schema): boolean {
   if (schema === true) return true;
   if (schema === false) return false;
-  const s = schema as Schema;
+  let s = schema as Schema;
+  if (typeof s.$ref === 'string') {
+    const name = /^#\/\$defs\/(.+)$/.exec(s.$ref)?.[1];
+    const target = name === undefined ? undefined : ((root as Schema).$defs as Schema | undefined)?.[name];
+    if (target === undefined) throw new Error(`unresolvable $ref ${s.$ref}`);
+    s = target as Schema;
+  }
+  if (Array.isArray(s.enum) && !s.enum.some((option) => option === value)) return false;
+  if (s.const !== undefined && s.const !== value) return false;
   if (s.type !== undefined) {
     const types = Array.isArray(s.type) ? (s.type as string[]) : [s.type as string];
     if (!types.some((t) => typeOf(value).includes(t))) return false;
   }
-  if (Array.isArray(s.anyOf) && !s.anyOf.some((sub) => conforms(sub, value))) return false;
+  if (Array.isArray(s.anyOf) && !s.anyOf.some((sub) => conforms(sub, value, root))) return false;
   if (typeof value === 'string') {
     const length = [...value].length;
     if (typeof s.pattern === 'string' && !new RegExp(s.pattern, 'u').test(value)) return false;
@@ -52,16 +62,20 @@ export function conforms(schema: unknown, value: unknown): boolean {
     if (typeof s.exclusiveMinimum === 'number' && value <= s.exclusiveMinimum) return false;
     if (typeof s.exclusiveMaximum === 'number' && value >= s.exclusiveMaximum) return false;
   }
-  if (Array.isArray(value) && s.items !== undefined && !value.every((item) => conforms(s.items, item))) return false;
+  if (Array.isArray(value)) {
+    if (s.items !== undefined && !value.every((item) => conforms(s.items, item, root))) return false;
+    if (typeof s.minItems === 'number' && value.length < s.minItems) return false;
+    if (typeof s.maxItems === 'number' && value.length > s.maxItems) return false;
+  }
   if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
     const record = value as Record<string, unknown>;
     const properties = (s.properties ?? {}) as Record<string, unknown>;
     if (Array.isArray(s.required) && !s.required.every((key: string) => Object.hasOwn(record, key))) return false;
     for (const [key, item] of Object.entries(record)) {
-      if (s.propertyNames !== undefined && !conforms(s.propertyNames, key)) return false;
+      if (s.propertyNames !== undefined && !conforms(s.propertyNames, key, root)) return false;
       if (Object.hasOwn(properties, key)) {
-        if (!conforms(properties[key], item)) return false;
-      } else if (s.additionalProperties !== undefined && !conforms(s.additionalProperties, item)) {
+        if (!conforms(properties[key], item, root)) return false;
+      } else if (s.additionalProperties !== undefined && !conforms(s.additionalProperties, item, root)) {
         return false;
       }
     }

@@ -16,6 +16,7 @@ import {
   parseDuration,
   parseMemory,
   SPEC_SCHEMAS,
+  GroupSpecSchema,
   toJsonSchema,
   ValidationError,
 } from '@strata/shared-types';
@@ -159,4 +160,32 @@ describe('each quantity pattern is exactly the syntax its parser reads', () => {
       );
     });
   }
+});
+
+describe('the group experiment spec as JSON Schema', () => {
+  const schema = jsonSchemas().GroupSpec;
+  const valid = {
+    cpus: 2,
+    fidelity: 'fluid',
+    duration: '9s',
+    groups: [
+      { name: 'A', cpu: { shares: 1024, quota: '30ms', period: '100ms' }, tasks: [{ name: 'a1', nice: 5 }], groups: [{ name: 'A1', tasks: [{ name: 'x' }] }] },
+      { name: 'B', cpu: { weight: 100 }, tasks: [{ name: 'b1' }] },
+    ],
+  };
+
+  it('accepts what the zod schema accepts, including nested groups through $ref', () => {
+    expect(GroupSpecSchema.safeParse(valid).success).toBe(true);
+    expect(conforms(schema, valid)).toBe(true);
+  });
+
+  it.each([
+    ['an unknown top-level key', { ...valid, colour: 'red' }],
+    ['an unknown fidelity', { ...valid, fidelity: 'approximate' }],
+    ['an unknown key in a nested group', { ...valid, groups: [{ name: 'A', groups: [{ name: 'A1', bogus: 1 }] }] }],
+    ['a task nice out of range', { ...valid, tasks: [{ name: 't', nice: 20 }] }],
+  ])('rejects %s, as zod does', (_what, doc) => {
+    expect(GroupSpecSchema.safeParse(doc).success).toBe(false);
+    expect(conforms(schema, doc)).toBe(false);
+  });
 });
