@@ -2,13 +2,11 @@
 // parameter resolution of OSTEP's mlfq.py, and per-policy option checks. Shared by the
 // `sched` flags and the `compare` workload file; `names` says how to name each field.
 
-import { EXERCISE_POLICIES } from '@strata/core-scheduler';
+import { EXERCISE_POLICIES, MLFQ_DEFAULTS } from '@strata/core-scheduler';
 import type { ExerciseInput, ExerciseJob, ExerciseMlfqOptions, ExercisePolicy } from '@strata/core-scheduler';
 import { ValidationError } from '@strata/shared-types';
 import { invalid } from './parse-numbers.js';
 
-/** mlfq.py's defaults: 3 queues, quantum 10, allotment 1 per level, no boost, I/O of 5 ticks. */
-export const MLFQ_DEFAULTS = { queues: 3, quantum: 10, allotment: 1, boost: 0, ioTime: 5 } as const;
 /** scheduler.py's default RR quantum. */
 export const RR_DEFAULT_QUANTUM = 1;
 
