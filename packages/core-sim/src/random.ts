@@ -149,6 +149,15 @@ class Xoshiro128StarStar implements RandomStream {
     if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1; // the one forbidden state
   }
 
+  /** Overwrite the raw state words (used to check the generator against its reference vectors). */
+  setWords(s0: number, s1: number, s2: number, s3: number): void {
+    this.s0 = s0 | 0;
+    this.s1 = s1 | 0;
+    this.s2 = s2 | 0;
+    this.s3 = s3 | 0;
+    this.hasSpare = false;
+  }
+
   uint32(): number {
     const s1 = this.s1;
     const result = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
@@ -273,12 +282,12 @@ class Xoshiro128StarStar implements RandomStream {
   }
 
   choice<T>(items: readonly T[]): T {
-    if (!Array.isArray(items) || items.length === 0) throw badParam('items', items, 'a non-empty array');
+    if (!isList(items) || items.length === 0) throw badParam('items', items, 'a non-empty array');
     return items[this.int(0, items.length - 1)] as T;
   }
 
   weightedIndex(weights: readonly number[]): number {
-    if (!Array.isArray(weights) || weights.length === 0) throw badParam('weights', weights, 'a non-empty array of finite numbers ≥ 0');
+    if (!isList(weights) || weights.length === 0) throw badParam('weights', weights, 'a non-empty array of finite numbers ≥ 0');
     let total = 0;
     for (let i = 0; i < weights.length; i++) {
       const w = weights[i]!;
@@ -300,14 +309,14 @@ class Xoshiro128StarStar implements RandomStream {
   }
 
   weighted<T>(items: readonly T[], weights: readonly number[]): T {
-    if (!Array.isArray(items) || !Array.isArray(weights) || items.length !== weights.length) {
-      throw badParam('weights', weights, `an array as long as items (${Array.isArray(items) ? items.length : 'not an array'})`);
+    if (!isList(items) || !isList(weights) || items.length !== weights.length) {
+      throw badParam('weights', weights, `an array as long as items (${isList(items) ? items.length : 'not an array'})`);
     }
     return items[this.weightedIndex(weights)] as T;
   }
 
   shuffle<T>(items: T[]): T[] {
-    if (!Array.isArray(items)) throw badParam('items', items, 'an array');
+    if (!isList(items)) throw badParam('items', items, 'an array');
     for (let i = items.length - 1; i > 0; i--) {
       const j = this.int(0, i);
       const tmp = items[i] as T;
@@ -325,6 +334,10 @@ class Xoshiro128StarStar implements RandomStream {
   clone(): RandomStream {
     return new Xoshiro128StarStar(this.key, this.name, this);
   }
+}
+
+function isList(value: unknown): value is readonly unknown[] {
+  return Array.isArray(value);
 }
 
 function checkName(name: string): void {
@@ -351,4 +364,11 @@ export function createRandomStream(seed: number | string, name = ''): RandomStre
 export function streamFromKey(key: SeedKey, name: string): RandomStream {
   checkName(name);
   return new Xoshiro128StarStar(key, name);
+}
+
+/** Internal: a stream with raw xoshiro128** state words (not all zero), for reference-vector tests. */
+export function streamFromWords(s0: number, s1: number, s2: number, s3: number): RandomStream {
+  const stream = new Xoshiro128StarStar({ hi: 0, lo: 0 }, '');
+  stream.setWords(s0, s1, s2, s3);
+  return stream;
 }
