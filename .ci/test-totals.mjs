@@ -30,7 +30,7 @@ for (const parent of ['packages', 'apps', 'tools']) {
     const brokenSuites = (r.testResults ?? []).filter((s) => s.status === 'failed' && s.assertionResults.length === 0).length;
     failed += brokenSuites;
     if (r.numTotalTests === 0) problems.push(`${name}: the report counts no tests`);
-    console.log(`${name.padEnd(28)} ${r.numPassedTests} passed, ${r.numFailedTests + brokenSuites} failed`);
+    console.log(`  ${name.padEnd(26)} ${r.numPassedTests} pass, ${r.numFailedTests + brokenSuites} fail`);
   }
 }
 for (const p of problems) console.log(`ci: ${p}`);
