@@ -21,15 +21,20 @@ const DECIMAL = /^(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 
 /**
  * Parse a job list. A list containing ':' is in the `start,run,ioFreq` form (a single such job
- * is written with a trailing ':', e.g. `0,180,0:`); otherwise it is comma-separated lengths,
- * all arriving at 0. `decimals` allows non-integer lengths (fifo, sjf, rr, as scheduler.py).
+ * may be written with a trailing ':', e.g. `0,180,0:`); otherwise it is comma-separated lengths,
+ * all arriving at 0. With `jobsFirst` (mlfq, whose mlfq.py `-l` knows only the job form), a
+ * list of exactly three fields without ':' is one `start,run,ioFreq` job, as mlfq.py reads it.
+ * `decimals` allows non-integer lengths (fifo, sjf, rr, as scheduler.py).
  * Throws a ValidationError naming `name` and both accepted forms.
  */
-export function parseJobList(name: string, text: string, options: { decimals: boolean }): ParsedJobList {
+export function parseJobList(name: string, text: string, options: { decimals: boolean; jobsFirst?: boolean }): ParsedJobList {
   const fail = (why: string): never => {
     throw invalid(name, JOB_LIST_FORMS, text, ` (${why})`);
   };
   if (text.trim() === '') fail('the list is empty');
+  if (options.jobsFirst === true && !text.includes(':') && text.split(',').length === 3) {
+    return parseJobList(name, `${text}:`, options);
+  }
 
   if (!text.includes(':')) {
     const fields = text.split(',');

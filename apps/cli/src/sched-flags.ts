@@ -95,7 +95,7 @@ export function parseSchedFlags(flags: SchedFlags): ExerciseInput {
   if (flags.jobs === undefined) {
     throw new ValidationError(`--jobs: missing; give ${JOB_LIST_FORMS} (or use --spec FILE for a group experiment)`, { path: '--jobs' });
   }
-  const parsed = parseJobList('--jobs', flags.jobs, { decimals: DECIMAL_POLICIES.includes(policy) });
+  const parsed = parseJobList('--jobs', flags.jobs, { decimals: DECIMAL_POLICIES.includes(policy), jobsFirst: policy === 'mlfq' });
   let jobs: ExerciseJob[] = [...parsed.jobs];
 
   for (const { flag, key, field, policies, rule } of PER_JOB_FLAGS) {

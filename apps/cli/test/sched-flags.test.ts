@@ -49,6 +49,18 @@ describe('--jobs', () => {
     expect(parseJobList('--jobs', '3,180,7:', { decimals: false }).jobs).toEqual([{ arrival: 3, length: 180, ioFreq: 7 }]);
   });
 
+  it('reads three fields without ":" as one job for mlfq, as mlfq.py -l does, and as lengths otherwise', () => {
+    expect(parseSchedFlags({ policy: 'mlfq', jobs: '0,180,0' }).jobs).toEqual([{ arrival: 0, length: 180 }]);
+    expect(parseSchedFlags({ policy: 'mlfq', jobs: '5,10,15' }).jobs).toEqual([{ arrival: 5, length: 10, ioFreq: 15 }]);
+    expect(parseSchedFlags({ policy: 'mlfq', jobs: '5,10' }).jobs).toEqual([{ arrival: 0, length: 5 }, { arrival: 0, length: 10 }]);
+    expect(parseSchedFlags({ policy: 'rr', jobs: '5,10,15' }).jobs).toEqual([
+      { arrival: 0, length: 5 },
+      { arrival: 0, length: 10 },
+      { arrival: 0, length: 15 },
+    ]);
+    expect(errorOf({ policy: 'mlfq', jobs: '0,0,0' })).toMatch(/job 0 run "0" is not a positive integer/);
+  });
+
   it.each([
     ['1,,2', /--jobs: expected lengths like 5,10,15 or start,run,ioFreq jobs like 0,180,0:100,20,0, got "1,,2" \(length 2 is empty\)/],
     ['', /the list is empty/],

@@ -22,7 +22,8 @@ const EXAMPLES = `
 Job lists:
   --jobs 5,10,15                 lengths, all arriving at 0 (decimals like 2.5 with fifo, sjf, rr)
   --jobs 0,180,0:100,20,0        start,run,ioFreq per job, ':' between jobs (mlfq.py's -l form);
-                                 a single such job ends with ':', e.g. 0,180,0:
+                                 with mlfq, 0,180,0 is one such job (as mlfq.py reads it);
+                                 with other policies write a single job as 0,180,0:
 
 Examples:
   strata sched --policy rr --quantum 2 --jobs 5,10,15
