@@ -79,15 +79,8 @@ export function bestRuns(metrics: readonly CompareMetrics[]): Record<MetricKey, 
 
 /** The JSON document `strata compare --json` prints. */
 export interface CompareJson {
-  readonly workload: {
-    readonly name?: string;
-    readonly description?: string;
-    readonly cpus: number;
-    readonly ioTime: number;
-    readonly seed?: number;
-    readonly contextSwitch?: number;
-    readonly jobs: CompareWorkload['jobs'];
-  };
+  /** The validated workload without its runs (they are the `results`). */
+  readonly workload: Omit<CompareWorkload, 'runs'>;
   readonly results: readonly ({ readonly policy: string; readonly label: string; readonly settings: Omit<ExerciseInput, 'jobs'>; readonly avg: SchedJson['avg']; readonly best: readonly MetricKey[]; readonly jobs: SchedJson['jobs'] } & Omit<CompareMetrics, 'response' | 'turnaround' | 'wait'>)[];
 }
 

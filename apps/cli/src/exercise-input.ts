@@ -3,21 +3,18 @@
 // `sched` flags and the `compare` workload file; `names` says how to name each field.
 
 import { EXERCISE_POLICIES, MLFQ_DEFAULTS } from '@strata/core-scheduler';
-import type { ExerciseInput, ExerciseJob, ExerciseMlfqOptions, ExercisePolicy } from '@strata/core-scheduler';
+import type { ExerciseInput, ExerciseMlfqOptions, ExercisePolicy } from '@strata/core-scheduler';
 import { ValidationError } from '@strata/shared-types';
 import { invalid } from './parse-numbers.js';
 
 /** scheduler.py's default RR quantum. */
 export const RR_DEFAULT_QUANTUM = 1;
 
-/** Settings of one exercise run, numbers already range-checked; absent means "default". */
-export interface ExerciseSettings {
-  readonly policy: ExercisePolicy;
-  readonly jobs: readonly ExerciseJob[];
-  readonly quantum?: number;
-  readonly cpus?: number;
-  readonly seed?: number;
-  readonly ioTime?: number;
+/**
+ * Settings of one exercise run, numbers already range-checked; absent means "default". The
+ * fields shared with `ExerciseInput` pass through; the others are resolved by `buildExerciseInput`.
+ */
+export interface ExerciseSettings extends Pick<ExerciseInput, 'policy' | 'jobs' | 'quantum' | 'cpus' | 'seed' | 'ioTime' | 'contextSwitch'> {
   readonly queues?: number;
   readonly quanta?: readonly number[];
   readonly allotments?: readonly number[];
@@ -26,7 +23,6 @@ export interface ExerciseSettings {
   readonly boost?: number;
   readonly stay?: boolean;
   readonly ioBump?: boolean;
-  readonly contextSwitch?: number;
   readonly preemptive?: boolean;
   readonly roundRobin?: boolean;
   readonly aging?: number;

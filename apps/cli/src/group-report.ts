@@ -1,6 +1,7 @@
 // What `strata sched --spec FILE` prints for a group experiment: the JSON document, or a
 // table per group and per task with a share bar for each group.
 
+import type { GroupExperimentGroup, GroupExperimentTask } from '@strata/core-scheduler';
 import { formatFixed } from './format-fixed.js';
 import { formatPercent } from './sched-report.js';
 import { renderTable } from './text-table.js';
@@ -10,15 +11,8 @@ export interface GroupExperimentReport {
   readonly duration: number;
   readonly cpus?: number;
   readonly fidelity?: string;
-  readonly tasks: readonly { readonly name: string; readonly group: string; readonly cpuUsec: number; readonly fraction: number }[];
-  readonly groups: readonly {
-    readonly path: string;
-    readonly cpuUsec: number;
-    readonly fraction: number;
-    readonly nrPeriods: number;
-    readonly nrThrottled: number;
-    readonly throttledUsec: number;
-  }[];
+  readonly tasks: readonly GroupExperimentTask[];
+  readonly groups: readonly GroupExperimentGroup[];
   readonly warnings: readonly string[];
 }
 

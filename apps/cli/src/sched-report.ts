@@ -1,28 +1,20 @@
 // What `strata sched` prints for an exercise: the one-object JSON form, and the text form
 // (a settings line, a per-job table with averages, a summary line and an ASCII Gantt chart).
 
-import type { ExerciseInput, ExerciseResult } from '@strata/core-scheduler';
+import type { ExerciseInput, ExerciseJobResult, ExerciseResult, ExerciseSegment } from '@strata/core-scheduler';
 import { usesQuantum } from './exercise-input.js';
 import { formatFixed, formatFixed2 } from './format-fixed.js';
 import { renderAsciiGantt } from './gantt-ascii.js';
 import { renderTable } from './text-table.js';
 import type { TableColumn } from './text-table.js';
 
-/** The JSON document `strata sched --json` prints. */
-export interface SchedJson {
-  readonly policy: string;
-  readonly jobs: readonly {
-    readonly id: number;
-    readonly arrival: number;
-    readonly length: number;
-    readonly firstRun: number;
-    readonly completion: number;
-    readonly response: number;
-    readonly turnaround: number;
-    readonly wait: number;
-  }[];
-  readonly avg: { readonly response: number; readonly turnaround: number; readonly wait: number };
-  readonly timeline: readonly { readonly start: number; readonly end: number; readonly cpu: number; readonly job: number; readonly level?: number }[];
+/** One job of `SchedJson`: the timing fields of the exercise's per-job result. */
+export type SchedJsonJob = Pick<ExerciseJobResult, 'id' | 'arrival' | 'length' | 'firstRun' | 'completion' | 'response' | 'turnaround' | 'wait'>;
+
+/** The JSON document `strata sched --json` prints: a projection of `ExerciseResult`. */
+export interface SchedJson extends Pick<ExerciseResult, 'policy' | 'avg'> {
+  readonly jobs: readonly SchedJsonJob[];
+  readonly timeline: readonly ExerciseSegment[];
 }
 
 /** Project a result onto the `--json` document: jobs in id order, `level` only where set (MLFQ). */

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import type { SchedJson } from '../src/sched-report.js';
 
 const BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -21,23 +22,6 @@ interface Run {
 function strata(...args: string[]): Run {
   const result = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-interface JobJson {
-  id: number;
-  arrival: number;
-  length: number;
-  firstRun: number;
-  completion: number;
-  response: number;
-  turnaround: number;
-  wait: number;
-}
-interface SchedJson {
-  policy: string;
-  jobs: JobJson[];
-  avg: { response: number; turnaround: number; wait: number };
-  timeline: { start: number; end: number; cpu: number; job: number; level?: number }[];
 }
 
 function schedJson(...args: string[]): SchedJson {

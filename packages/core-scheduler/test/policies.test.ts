@@ -313,6 +313,18 @@ describe('policy contract misuse', () => {
     expect(() => p.dequeue(a, 0)).toThrow(expect.objectContaining({ code: 'E_INVALID_TRANSITION' }));
   });
 
+  // The policies whose queue can tell a queued entity from a running one reject a second enqueue
+  // and keep their queue intact (the heap-ordered ones share this in KeyOrderedPolicy).
+  const checked = all.filter(([name]) => ['sjf', 'stcf', 'edf', 'stride', 'cfs', 'lottery'].includes(name));
+  it.each(checked)('%s: enqueueing an entity that is already queued throws E_INVALID_TRANSITION and changes nothing', (_name, make) => {
+    const p = make();
+    const a = createSchedEntity(0, { remaining: 5, deadline: 5 });
+    p.enqueue(a, 0, 'arrival');
+    expect(() => p.enqueue(a, 0, 'wakeup')).toThrow(expect.objectContaining({ code: 'E_INVALID_TRANSITION' }));
+    expect(p.pickNext(0, 0)).toBe(a);
+    expect(p.pickNext(0, 0)).toBeUndefined();
+  });
+
   it('rejects bad options with E_VALIDATION naming the option', () => {
     expect(() => createRoundRobinPolicy({ quantum: 0 })).toThrow(/quantum/);
     expect(() => createMlfqPolicy({ quanta: [] })).toThrow(/quanta/);

@@ -3,7 +3,6 @@
 // CFS and credit defaults), runs the exact simulator and reports per-job results, averages in
 // OSTEP's summation order, the timeline (MLFQ levels with 0 = highest), utilization and fairness.
 import { createSimulation } from '@strata/core-sim';
-import { ValidationError } from '@strata/shared-types';
 import type {
   ExerciseInput,
   ExerciseJob,
@@ -25,11 +24,11 @@ import { createMlfqPolicy } from '../policies/mlfq.js';
 import { createPriorityPolicy } from '../policies/priority.js';
 import { createRoundRobinPolicy } from '../policies/round-robin.js';
 import { createSjfPolicy, createStcfPolicy } from '../policies/shortest-first.js';
-import { isList } from '../policies/policy-options.js';
 import { createStridePolicy } from '../policies/stride.js';
 import type { PolicyContext } from '../simulator/cpu-simulator.js';
 import { simulateCpu } from '../simulator/cpu-simulator.js';
 import type { TaskSpec } from '../simulator/task-spec.js';
+import { invalidValue, isList } from '../value-checks.js';
 
 /** mlfq.py's defaults: 3 queues, quantum 10, allotment 1, no boost, I/O time 5. */
 export const MLFQ_DEFAULTS = { queues: 3, quantum: 10, allotment: 1, boost: 0, ioTime: 5 } as const;
@@ -154,18 +153,18 @@ function buildPolicy(input: ExerciseInput, plan: ExercisePlan, ctx: PolicyContex
       return createEdfPolicy();
     default: {
       const never: never = policy;
-      throw bad('policy', never, EXERCISE_POLICIES.join('|'));
+      throw invalidValue('policy', never, EXERCISE_POLICIES.join('|'));
     }
   }
 }
 
 function validate(input: ExerciseInput): ExercisePlan {
-  if (typeof input !== 'object' || input === null) throw bad('input', input, 'an object { policy, jobs, ... }');
+  if (typeof input !== 'object' || input === null) throw invalidValue('input', input, 'an object { policy, jobs, ... }');
   const policy = input.policy;
-  if (!EXERCISE_POLICIES.includes(policy)) throw bad('policy', policy, EXERCISE_POLICIES.join('|'));
+  if (!EXERCISE_POLICIES.includes(policy)) throw invalidValue('policy', policy, EXERCISE_POLICIES.join('|'));
   const cpus = int('cpus', input.cpus, 1, 1);
   const seed = input.seed ?? 0;
-  if (!Number.isSafeInteger(seed)) throw bad('seed', seed, 'a safe integer');
+  if (!Number.isSafeInteger(seed)) throw invalidValue('seed', seed, 'a safe integer');
   const contextSwitch = int('contextSwitch', input.contextSwitch, 0, 0);
   let mlfq: ExercisePlan['mlfq'];
   let ioTime: number;
@@ -173,7 +172,7 @@ function validate(input: ExerciseInput): ExercisePlan {
     const m = input.mlfq ?? {};
     let quanta: number[];
     if (m.quanta !== undefined) {
-      if (!isList(m.quanta) || m.quanta.length === 0) throw bad('mlfq.quanta', m.quanta, 'a non-empty list of positive integers, highest priority first');
+      if (!isList(m.quanta) || m.quanta.length === 0) throw invalidValue('mlfq.quanta', m.quanta, 'a non-empty list of positive integers, highest priority first');
       quanta = m.quanta.map((q, i) => int(`mlfq.quanta[${i}]`, q, 1, 1));
     } else {
       const queues = int('mlfq.queues', m.queues, MLFQ_DEFAULTS.queues, 1);
@@ -183,7 +182,7 @@ function validate(input: ExerciseInput): ExercisePlan {
     let allotments: number[];
     if (m.allotments !== undefined) {
       if (!isList(m.allotments) || m.allotments.length !== quanta.length) {
-        throw bad('mlfq.allotments', m.allotments, `a list of ${quanta.length} positive integers (one per level, highest first)`);
+        throw invalidValue('mlfq.allotments', m.allotments, `a list of ${quanta.length} positive integers (one per level, highest first)`);
       }
       allotments = m.allotments.map((a, i) => int(`mlfq.allotments[${i}]`, a, 1, 1));
     } else {
@@ -197,33 +196,33 @@ function validate(input: ExerciseInput): ExercisePlan {
   }
   const quantum = policy === 'mlfq' ? mlfq!.quanta[0]! : int('quantum', input.quantum, 1, 1);
   if (policy === 'priority' && input.priorityOptions?.agingInterval !== undefined) int('priorityOptions.agingInterval', input.priorityOptions.agingInterval, 1, 1);
-  if (!isList(input.jobs) || input.jobs.length === 0) throw bad('jobs', input.jobs, 'a non-empty list of jobs { length, arrival?, ioFreq?, ... }');
+  if (!isList(input.jobs) || input.jobs.length === 0) throw invalidValue('jobs', input.jobs, 'a non-empty list of jobs { length, arrival?, ioFreq?, ... }');
   const tasks = input.jobs.map((j, i) => toTask(j, i, policy, ioTime, cpus));
   return { tasks, cpus, seed, quantum, contextSwitch, mlfq };
 }
 
 function toTask(j: ExerciseJob, i: number, policy: ExercisePolicy, ioTime: number, cpus: number): TaskSpec {
   const at = (f: string): string => `jobs[${i}].${f}`;
-  if (typeof j !== 'object' || j === null) throw bad(`jobs[${i}]`, j, 'a job { length, arrival?, ioFreq?, ... }');
+  if (typeof j !== 'object' || j === null) throw invalidValue(`jobs[${i}]`, j, 'a job { length, arrival?, ioFreq?, ... }');
   const arrival = int(at('arrival'), j.arrival, 0, 0);
   const ioFreq = int(at('ioFreq'), j.ioFreq, 0, 0);
   const length = j.length;
   const floatOk = FLOAT_LENGTH_POLICIES.includes(policy) && ioFreq === 0;
   if (typeof length !== 'number' || !Number.isFinite(length) || length <= 0 || (!floatOk && !Number.isInteger(length))) {
-    throw bad(at('length'), length, floatOk ? 'a finite number > 0' : 'a positive integer');
+    throw invalidValue(at('length'), length, floatOk ? 'a finite number > 0' : 'a positive integer');
   }
   const nice = j.nice ?? 0;
-  if (!Number.isInteger(nice) || nice < -20 || nice > 19) throw bad(at('nice'), nice, 'an integer from -20 to 19');
+  if (!Number.isInteger(nice) || nice < -20 || nice > 19) throw invalidValue(at('nice'), nice, 'an integer from -20 to 19');
   const priority = j.priority ?? 0;
-  if (!Number.isFinite(priority)) throw bad(at('priority'), priority, 'a finite number (lower runs first)');
+  if (!Number.isFinite(priority)) throw invalidValue(at('priority'), priority, 'a finite number (lower runs first)');
   const weight = int(at('weight'), j.weight, 256, 1);
-  if (weight > 65535) throw bad(at('weight'), weight, 'an integer in 1..65535');
+  if (weight > 65535) throw invalidValue(at('weight'), weight, 'an integer in 1..65535');
   const tickets = int(at('tickets'), j.tickets, 100, 1);
   const cap = int(at('cap'), j.cap, 0, 0);
   const deadline = j.deadline ?? arrival + length;
-  if (!Number.isFinite(deadline)) throw bad(at('deadline'), deadline, 'a finite tick');
+  if (!Number.isFinite(deadline)) throw invalidValue(at('deadline'), deadline, 'a finite tick');
   if (j.affinity !== undefined && (!isList(j.affinity) || j.affinity.length === 0 || j.affinity.some((c) => !Number.isSafeInteger(c) || c < 0 || c >= cpus))) {
-    throw bad(at('affinity'), j.affinity, `a non-empty list of CPU indices in 0..${cpus - 1}`);
+    throw invalidValue(at('affinity'), j.affinity, `a non-empty list of CPU indices in 0..${cpus - 1}`);
   }
   return {
     arrival,
@@ -242,10 +241,6 @@ function toTask(j: ExerciseJob, i: number, policy: ExercisePolicy, ioTime: numbe
 
 function int(path: string, value: number | undefined, fallback: number, min: number): number {
   const v = value ?? fallback;
-  if (!Number.isSafeInteger(v) || v < min) throw bad(path, v, min === 0 ? 'an integer ≥ 0' : `an integer ≥ ${min}`);
+  if (!Number.isSafeInteger(v) || v < min) throw invalidValue(path, v, min === 0 ? 'an integer ≥ 0' : `an integer ≥ ${min}`);
   return v;
-}
-
-function bad(path: string, value: unknown, accepted: string): ValidationError {
-  return new ValidationError(`invalid ${path} ${JSON.stringify(value) ?? 'undefined'}: expected ${accepted}`, { path, value, accepted });
 }

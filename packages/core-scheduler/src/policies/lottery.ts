@@ -6,7 +6,9 @@ import type { SchedEntity } from '../entity.js';
 import { canRunOn } from '../entity.js';
 import type { EnqueueReason, PutPrevReason, SchedPolicy } from '../policy.js';
 import { TicketTree } from '../run-queue/ticket-tree.js';
-import { optionError, positiveInteger } from './policy-options.js';
+import { invalidValue } from '../value-checks.js';
+import { positiveInteger } from './policy-options.js';
+import { QuantumBudget } from './quantum-budget.js';
 import { queueMisuse } from './queue-misuse.js';
 
 /** Options of `createLotteryPolicy`. */
@@ -19,7 +21,7 @@ export interface LotteryOptions {
 
 /** Lottery over `SchedEntity.tickets`: the same stream state gives the same sequence of winners. */
 export function createLotteryPolicy(options: LotteryOptions): SchedPolicy {
-  if (typeof options.random?.int !== 'function') throw optionError('random', typeof options.random, 'a seeded random stream with int(min, max)');
+  if (typeof options.random?.int !== 'function') throw invalidValue('random', typeof options.random, 'a seeded random stream with int(min, max)');
   return new LotteryPolicy(options.random, positiveInteger('quantum', options.quantum, 1));
 }
 
@@ -29,17 +31,19 @@ class LotteryPolicy implements SchedPolicy {
   readonly workConserving = true;
   private readonly tickets = new TicketTree();
   private readonly ents: SchedEntity[] = [];
-  private readonly sliceLeft: number[] = [];
+  private readonly slices: QuantumBudget;
 
   constructor(
     private readonly random: Pick<RandomStream, 'int'>,
-    private readonly quantum: number,
-  ) {}
+    quantum: number,
+  ) {
+    this.slices = new QuantumBudget(quantum);
+  }
 
   enqueue(e: SchedEntity, _now: number, _reason: EnqueueReason): void {
     if (this.tickets.get(e.id) > 0) throw queueMisuse(this.name, e.id, 'queued', 'enqueue');
     this.ents[e.id] = e;
-    this.sliceLeft[e.id] = this.quantum;
+    this.slices.refill(e.id);
     this.tickets.set(e.id, e.tickets);
   }
 
@@ -61,11 +65,11 @@ class LotteryPolicy implements SchedPolicy {
   }
 
   sliceLength(e: SchedEntity): number {
-    return this.sliceLeft[e.id]!;
+    return this.slices.remaining(e.id);
   }
 
   account(e: SchedEntity, _cpu: number, ran: number): void {
-    this.sliceLeft[e.id]! -= ran;
+    this.slices.spend(e.id, ran);
   }
 
   shouldPreempt(): boolean {
@@ -73,7 +77,7 @@ class LotteryPolicy implements SchedPolicy {
   }
 
   putPrev(e: SchedEntity, _cpu: number, _now: number, _reason: PutPrevReason): void {
-    if (this.sliceLeft[e.id]! <= 0) this.sliceLeft[e.id] = this.quantum;
+    this.slices.refillIfSpent(e.id);
     this.tickets.set(e.id, e.tickets);
   }
 

@@ -5,7 +5,8 @@ import type { SchedEntity } from '../entity.js';
 import { canRunOn } from '../entity.js';
 import type { DepartReason, EnqueueReason, PutPrevReason, SchedPolicy } from '../policy.js';
 import { IdLists } from '../run-queue/id-lists.js';
-import { isList, nonNegativeInteger, optionError, positiveInteger } from './policy-options.js';
+import { invalidValue, isList } from '../value-checks.js';
+import { nonNegativeInteger, positiveInteger } from './policy-options.js';
 import { queueMisuse } from './queue-misuse.js';
 
 /** Options of `createMlfqPolicy`; per-level lists are given highest priority first. */
@@ -30,11 +31,11 @@ export interface MlfqOptions {
  */
 export function createMlfqPolicy(options: MlfqOptions): SchedPolicy {
   const quanta = options.quanta;
-  if (!isList(quanta) || quanta.length === 0) throw optionError('quanta', quanta, 'a non-empty list of positive integers');
+  if (!isList(quanta) || quanta.length === 0) throw invalidValue('quanta', quanta, 'a non-empty list of positive integers');
   quanta.forEach((q, i) => positiveInteger(`quanta[${i}]`, q, 1));
   const allotments = options.allotments ?? quanta.map(() => 1);
   if (!isList(allotments) || allotments.length !== quanta.length) {
-    throw optionError('allotments', allotments, `a list of ${quanta.length} positive integers (one per level)`);
+    throw invalidValue('allotments', allotments, `a list of ${quanta.length} positive integers (one per level)`);
   }
   allotments.forEach((a, i) => positiveInteger(`allotments[${i}]`, a, 1));
   const boost = nonNegativeInteger('boost', options.boost, 0);

@@ -4,7 +4,9 @@ import type { SchedEntity } from '../entity.js';
 import { canRunOn } from '../entity.js';
 import type { EnqueueReason, PutPrevReason, SchedPolicy } from '../policy.js';
 import { IndexedHeap } from '../run-queue/indexed-heap.js';
-import { optionError, positiveInteger, positiveNumber } from './policy-options.js';
+import { invalidValue } from '../value-checks.js';
+import { positiveInteger, positiveNumber } from './policy-options.js';
+import { QuantumBudget } from './quantum-budget.js';
 import { queueMisuse } from './queue-misuse.js';
 
 /** Aging: every `interval`, each waiting entity's effective priority improves by `step`, not past `limit`. */
@@ -39,7 +41,7 @@ export function createPriorityPolicy(options: PriorityOptions = {}): SchedPolicy
   if (options.aging !== undefined) {
     const step = positiveNumber('aging.step', options.aging.step, 1);
     const limit = options.aging.limit ?? 0;
-    if (!Number.isFinite(limit)) throw optionError('aging.limit', limit, 'a finite number');
+    if (!Number.isFinite(limit)) throw invalidValue('aging.limit', limit, 'a finite number');
     aging = { interval: positiveInteger('aging.interval', options.aging.interval, 1), step, limit };
   }
   return new PriorityPolicy(options.preemptive ?? false, quantum, aging);
@@ -53,20 +55,22 @@ class PriorityPolicy implements SchedPolicy {
   private readonly seq: number[] = [];
   private readonly heap = new IndexedHeap(this.effective, this.seq);
   private readonly ents: SchedEntity[] = [];
-  private readonly sliceLeft: number[] = [];
+  private readonly slices: QuantumBudget;
   private nextSeq = 0;
 
   constructor(
     private readonly preemptive: boolean,
-    private readonly quantum: number,
+    quantum: number,
     private readonly aging: Required<PriorityAging> | undefined,
-  ) {}
+  ) {
+    this.slices = new QuantumBudget(quantum);
+  }
 
   enqueue(e: SchedEntity, _now: number, _reason: EnqueueReason): void {
     this.ents[e.id] = e;
     this.effective[e.id] = e.priority;
     this.seq[e.id] = this.nextSeq++;
-    this.sliceLeft[e.id] = this.quantum;
+    this.slices.refill(e.id);
     this.heap.push(e.id);
   }
 
@@ -83,11 +87,11 @@ class PriorityPolicy implements SchedPolicy {
   }
 
   sliceLength(e: SchedEntity): number {
-    return this.sliceLeft[e.id]!;
+    return this.slices.remaining(e.id);
   }
 
   account(e: SchedEntity, _cpu: number, ran: number): void {
-    this.sliceLeft[e.id]! -= ran;
+    this.slices.spend(e.id, ran);
   }
 
   shouldPreempt(cpu: number, e: SchedEntity): boolean {
@@ -97,8 +101,8 @@ class PriorityPolicy implements SchedPolicy {
   }
 
   putPrev(e: SchedEntity, _cpu: number, _now: number, reason: PutPrevReason): void {
-    if (reason === 'expired' || this.sliceLeft[e.id]! <= 0) {
-      this.sliceLeft[e.id] = this.quantum;
+    if (reason === 'expired' || this.slices.isSpent(e.id)) {
+      this.slices.refill(e.id);
       this.seq[e.id] = this.nextSeq++; // behind its equals
     }
     this.heap.push(e.id);

@@ -6,6 +6,7 @@ import type { EnqueueReason, PutPrevReason, SchedPolicy } from '../policy.js';
 import { IdDeque } from '../run-queue/id-deque.js';
 import { takeFirstAllowed } from './fifo.js';
 import { positiveInteger } from './policy-options.js';
+import { QuantumBudget } from './quantum-budget.js';
 import { queueMisuse } from './queue-misuse.js';
 
 /** Options of `createRoundRobinPolicy`. */
@@ -25,13 +26,15 @@ class RoundRobinPolicy implements SchedPolicy {
   readonly workConserving = true;
   private readonly queue = new IdDeque();
   private readonly ents: SchedEntity[] = [];
-  private readonly sliceLeft: number[] = [];
+  private readonly slices: QuantumBudget;
 
-  constructor(private readonly quantum: number) {}
+  constructor(quantum: number) {
+    this.slices = new QuantumBudget(quantum);
+  }
 
   enqueue(e: SchedEntity, _now: number, _reason: EnqueueReason): void {
     this.ents[e.id] = e;
-    this.sliceLeft[e.id] = this.quantum;
+    this.slices.refill(e.id);
     this.queue.pushBack(e.id);
   }
 
@@ -44,11 +47,11 @@ class RoundRobinPolicy implements SchedPolicy {
   }
 
   sliceLength(e: SchedEntity): number {
-    return this.sliceLeft[e.id]!;
+    return this.slices.remaining(e.id);
   }
 
   account(e: SchedEntity, _cpu: number, ran: number): void {
-    this.sliceLeft[e.id]! -= ran;
+    this.slices.spend(e.id, ran);
   }
 
   shouldPreempt(): boolean {
@@ -56,8 +59,8 @@ class RoundRobinPolicy implements SchedPolicy {
   }
 
   putPrev(e: SchedEntity, _cpu: number, _now: number, reason: PutPrevReason): void {
-    if (reason === 'expired' || this.sliceLeft[e.id]! <= 0) {
-      this.sliceLeft[e.id] = this.quantum;
+    if (reason === 'expired' || this.slices.isSpent(e.id)) {
+      this.slices.refill(e.id);
       this.queue.pushBack(e.id);
     } else {
       // Stopped from outside mid-slice: it keeps its place and the rest of its quantum.

@@ -6,6 +6,7 @@ import { canRunOn } from '../entity.js';
 import type { EnqueueReason, PutPrevReason, SchedPolicy } from '../policy.js';
 import { IndexedHeap } from '../run-queue/indexed-heap.js';
 import { positiveInteger } from './policy-options.js';
+import { QuantumBudget } from './quantum-budget.js';
 import { queueMisuse } from './queue-misuse.js';
 
 /** Options of `createStridePolicy`. */
@@ -34,15 +35,16 @@ class StridePolicy implements SchedPolicy {
   private readonly pass: number[] = [];
   private readonly heap = new IndexedHeap(this.pass);
   private readonly ents: SchedEntity[] = [];
-  private readonly sliceLeft: number[] = [];
+  private readonly slices: QuantumBudget;
   private readonly current: number[] = [];
   private globalPass = 0;
 
   constructor(
-    private readonly quantum: number,
+    quantum: number,
     private readonly big: number,
     cpus: number,
   ) {
+    this.slices = new QuantumBudget(quantum);
     for (let c = 0; c < cpus; c++) this.current.push(-1);
   }
 
@@ -53,7 +55,7 @@ class StridePolicy implements SchedPolicy {
     const known = this.ents[id] !== undefined;
     this.ents[id] = e;
     this.pass[id] = reason === 'arrival' || !known ? g : Math.max(this.pass[id]!, g);
-    this.sliceLeft[id] = this.quantum;
+    this.slices.refill(id);
     this.heap.push(id);
   }
 
@@ -69,12 +71,12 @@ class StridePolicy implements SchedPolicy {
   }
 
   sliceLength(e: SchedEntity): number {
-    return this.sliceLeft[e.id]!;
+    return this.slices.remaining(e.id);
   }
 
   account(e: SchedEntity, _cpu: number, ran: number): void {
-    this.sliceLeft[e.id]! -= ran;
-    this.pass[e.id]! += ((this.big / e.tickets) * ran) / this.quantum;
+    this.slices.spend(e.id, ran);
+    this.pass[e.id]! += ((this.big / e.tickets) * ran) / this.slices.quantum;
   }
 
   shouldPreempt(): boolean {
@@ -83,7 +85,7 @@ class StridePolicy implements SchedPolicy {
 
   putPrev(e: SchedEntity, cpu: number, _now: number, _reason: PutPrevReason): void {
     if (cpu < this.current.length) this.current[cpu] = -1;
-    if (this.sliceLeft[e.id]! <= 0) this.sliceLeft[e.id] = this.quantum;
+    this.slices.refillIfSpent(e.id);
     this.heap.push(e.id);
   }
 

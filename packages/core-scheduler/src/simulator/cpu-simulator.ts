@@ -8,13 +8,14 @@
 //   3. idle CPUs pick; then, if step 2 happened, each busy CPU is asked whether to yield.
 import { createSimulation } from '@strata/core-sim';
 import type { EventKey, SimHandle, Simulation } from '@strata/core-sim';
-import { InternalError, ValidationError } from '@strata/shared-types';
+import { InternalError } from '@strata/shared-types';
 import type { SchedEntity } from '../entity.js';
 import type { SchedPolicy } from '../policy.js';
 import type { Segment } from './segment-log.js';
 import { SegmentLog } from './segment-log.js';
 import type { NormalizedTask, TaskSpec } from './task-spec.js';
 import { DEMAND_BURSTS, DEMAND_LENGTH, DEMAND_PERIODIC, normalizeTasks } from './task-spec.js';
+import { invalidValue } from '../value-checks.js';
 
 /** Everything a policy factory may need: the CPU count and the simulation (for `rng`). */
 export interface PolicyContext {
@@ -95,19 +96,19 @@ export interface CpuSimResult {
  */
 export function simulateCpu(options: CpuSimOptions): CpuSimResult {
   const cpus = options.cpus ?? 1;
-  if (!Number.isSafeInteger(cpus) || cpus < 1) throw bad('cpus', cpus, 'a positive integer');
+  if (!Number.isSafeInteger(cpus) || cpus < 1) throw invalidValue('cpus', cpus, 'a positive integer');
   const cs = options.contextSwitch ?? 0;
-  if (!Number.isSafeInteger(cs) || cs < 0) throw bad('contextSwitch', cs, 'an integer ≥ 0');
+  if (!Number.isSafeInteger(cs) || cs < 0) throw invalidValue('contextSwitch', cs, 'an integer ≥ 0');
   const until = options.until ?? Infinity;
-  if (!(until >= 0)) throw bad('until', until, 'a number ≥ 0');
+  if (!(until >= 0)) throw invalidValue('until', until, 'a number ≥ 0');
   const tasks = normalizeTasks(options.tasks, cpus);
-  if (until === Infinity && tasks.some((t) => t.total === Infinity)) throw bad('until', until, 'a finite time when a task has infinite length');
+  if (until === Infinity && tasks.some((t) => t.total === Infinity)) throw invalidValue('until', until, 'a finite time when a task has infinite length');
   const driver = options.driver ?? 'tight-loop';
-  if (driver !== 'tight-loop' && driver !== 'event-per-slice') throw bad('driver', driver, "'tight-loop' or 'event-per-slice'");
+  if (driver !== 'tight-loop' && driver !== 'event-per-slice') throw invalidValue('driver', driver, "'tight-loop' or 'event-per-slice'");
   if (driver === 'event-per-slice') {
-    if (cpus > MAX_EVENT_CPUS) throw bad('cpus', cpus, `at most ${MAX_EVENT_CPUS} with driver 'event-per-slice'`);
+    if (cpus > MAX_EVENT_CPUS) throw invalidValue('cpus', cpus, `at most ${MAX_EVENT_CPUS} with driver 'event-per-slice'`);
     const i = tasks.findIndex((t) => t.form === DEMAND_LENGTH && t.total !== Infinity && !Number.isInteger(t.total));
-    if (i >= 0) throw bad(`tasks[${i}].length`, tasks[i]!.total, "an integer with driver 'event-per-slice'");
+    if (i >= 0) throw invalidValue(`tasks[${i}].length`, tasks[i]!.total, "an integer with driver 'event-per-slice'");
   }
   const sim = options.sim ?? createSimulation({ seed: 0 });
   const policy = typeof options.policy === 'function' ? options.policy({ cpus, sim }) : options.policy;
@@ -558,8 +559,4 @@ class CpuRun {
     const arrived = this.tasks[i]!.arrival <= this.sim.now();
     return arrived && this.blockedSince[i]! <= this.readySince[i]!;
   }
-}
-
-function bad(path: string, value: unknown, accepted: string): ValidationError {
-  return new ValidationError(`invalid ${path} ${JSON.stringify(value) ?? 'undefined'}: expected ${accepted}`, { path, value, accepted });
 }

@@ -2,12 +2,15 @@
 // with periodic I/O (OSTEP's form), as explicit bursts and waits, or as a periodic task. This
 // module validates a task list and turns it into the flat form the simulator loops over.
 import { ValidationError } from '@strata/shared-types';
-import type { SchedEntity } from '../entity.js';
+import type { SchedEntity, SchedEntityParams } from '../entity.js';
 import { createSchedEntity } from '../entity.js';
-import { isList } from '../policies/policy-options.js';
+import { invalidValue, isList } from '../value-checks.js';
 
-/** A task of the exact simulator. Times are in the simulator's integer time unit. */
-export interface TaskSpec {
+/**
+ * A task of the exact simulator: its arrival and CPU demand, and the entity attributes the
+ * policies read (`remaining` comes from the demand). Times are in the simulator's integer time unit.
+ */
+export interface TaskSpec extends Omit<SchedEntityParams, 'remaining'> {
   /** Arrival time, an integer ≥ 0 (default 0). */
   readonly arrival?: number;
   /**
@@ -29,12 +32,6 @@ export interface TaskSpec {
   readonly relativeDeadline?: number;
   /** Absolute deadline of a non-periodic task (EDF; default none). */
   readonly deadline?: number;
-  readonly priority?: number;
-  readonly nice?: number;
-  readonly creditWeight?: number;
-  readonly capPercent?: number;
-  readonly tickets?: number;
-  readonly affinity?: readonly number[];
 }
 
 /** Demand form: one `length`, with I/O every `ioFreq` units. */
@@ -60,14 +57,14 @@ export interface NormalizedTask {
 
 /** Validate `tasks` (throws ValidationError naming `tasks[i].field`) and build one entity per task, id = index. */
 export function normalizeTasks(tasks: readonly TaskSpec[], cpus: number): NormalizedTask[] {
-  if (!isList(tasks)) throw bad('tasks', tasks, 'an array of task specs');
+  if (!isList(tasks)) throw invalidValue('tasks', tasks, 'an array of task specs');
   return tasks.map((t, i) => normalizeTask(t, i, cpus));
 }
 
 function normalizeTask(t: TaskSpec, i: number, cpus: number): NormalizedTask {
   const at = (f: string): string => `tasks[${i}].${f}`;
   const arrival = t.arrival ?? 0;
-  if (!Number.isSafeInteger(arrival) || arrival < 0) throw bad(at('arrival'), arrival, 'an integer ≥ 0');
+  if (!Number.isSafeInteger(arrival) || arrival < 0) throw invalidValue(at('arrival'), arrival, 'an integer ≥ 0');
   let form: NormalizedTask['form'] = DEMAND_LENGTH;
   let total: number;
   let ioFreq = 0;
@@ -77,40 +74,40 @@ function normalizeTask(t: TaskSpec, i: number, cpus: number): NormalizedTask {
   let period = 0;
   let relativeDeadline = Infinity;
   if (t.bursts !== undefined) {
-    if (t.length !== undefined || t.ioFreq !== undefined) throw bad(at('bursts'), t.bursts, 'either bursts or length/ioFreq, not both');
-    if (!isList(t.bursts) || t.bursts.length === 0) throw bad(at('bursts'), t.bursts, 'a non-empty list of positive integers');
+    if (t.length !== undefined || t.ioFreq !== undefined) throw invalidValue(at('bursts'), t.bursts, 'either bursts or length/ioFreq, not both');
+    if (!isList(t.bursts) || t.bursts.length === 0) throw invalidValue(at('bursts'), t.bursts, 'a non-empty list of positive integers');
     t.bursts.forEach((b, k) => {
-      if (!Number.isSafeInteger(b) || b < 1) throw bad(at(`bursts[${k}]`), b, 'a positive integer');
+      if (!Number.isSafeInteger(b) || b < 1) throw invalidValue(at(`bursts[${k}]`), b, 'a positive integer');
     });
     bursts = [...t.bursts];
     total = bursts.reduce((a, b) => a + b, 0);
     if (t.period !== undefined) {
-      if (t.waits !== undefined) throw bad(at('waits'), t.waits, 'no waits for a periodic task (releases come every period)');
-      if (!Number.isSafeInteger(t.period) || t.period < 1) throw bad(at('period'), t.period, 'a positive integer');
+      if (t.waits !== undefined) throw invalidValue(at('waits'), t.waits, 'no waits for a periodic task (releases come every period)');
+      if (!Number.isSafeInteger(t.period) || t.period < 1) throw invalidValue(at('period'), t.period, 'a positive integer');
       period = t.period;
       relativeDeadline = t.relativeDeadline ?? period;
-      if (!Number.isSafeInteger(relativeDeadline) || relativeDeadline < 1) throw bad(at('relativeDeadline'), relativeDeadline, 'a positive integer');
+      if (!Number.isSafeInteger(relativeDeadline) || relativeDeadline < 1) throw invalidValue(at('relativeDeadline'), relativeDeadline, 'a positive integer');
       form = DEMAND_PERIODIC;
     } else {
       waits = t.waits ?? bursts.slice(1).map(() => 0);
-      if (!isList(waits) || waits.length !== bursts.length - 1) throw bad(at('waits'), t.waits, `a list of ${bursts.length - 1} integers ≥ 0 (one between each pair of bursts)`);
+      if (!isList(waits) || waits.length !== bursts.length - 1) throw invalidValue(at('waits'), t.waits, `a list of ${bursts.length - 1} integers ≥ 0 (one between each pair of bursts)`);
       waits.forEach((w, k) => {
-        if (!Number.isSafeInteger(w) || w < 0) throw bad(at(`waits[${k}]`), w, 'an integer ≥ 0');
+        if (!Number.isSafeInteger(w) || w < 0) throw invalidValue(at(`waits[${k}]`), w, 'an integer ≥ 0');
       });
       waits = [...waits];
       form = DEMAND_BURSTS;
     }
   } else {
-    if (t.waits !== undefined || t.period !== undefined) throw bad(at('bursts'), undefined, 'bursts when waits or period is given');
+    if (t.waits !== undefined || t.period !== undefined) throw invalidValue(at('bursts'), undefined, 'bursts when waits or period is given');
     total = t.length ?? NaN;
-    if (!(total > 0) || Number.isNaN(total)) throw bad(at('length'), t.length, 'a number > 0 (or Infinity)');
+    if (!(total > 0) || Number.isNaN(total)) throw invalidValue(at('length'), t.length, 'a number > 0 (or Infinity)');
     ioFreq = t.ioFreq ?? 0;
-    if (!Number.isSafeInteger(ioFreq) || ioFreq < 0) throw bad(at('ioFreq'), ioFreq, 'an integer ≥ 0');
+    if (!Number.isSafeInteger(ioFreq) || ioFreq < 0) throw invalidValue(at('ioFreq'), ioFreq, 'an integer ≥ 0');
     ioTime = t.ioTime ?? 0;
-    if (!Number.isSafeInteger(ioTime) || ioTime < 0) throw bad(at('ioTime'), ioTime, 'an integer ≥ 0');
-    if (total !== Infinity && !Number.isInteger(total) && ioFreq > 0) throw bad(at('length'), total, 'an integer when ioFreq > 0');
+    if (!Number.isSafeInteger(ioTime) || ioTime < 0) throw invalidValue(at('ioTime'), ioTime, 'an integer ≥ 0');
+    if (total !== Infinity && !Number.isInteger(total) && ioFreq > 0) throw invalidValue(at('length'), total, 'an integer when ioFreq > 0');
   }
-  if (t.affinity !== undefined && t.affinity.some((c) => c >= cpus)) throw bad(at('affinity'), t.affinity, `CPU indices in 0..${cpus - 1}`);
+  if (t.affinity !== undefined && t.affinity.some((c) => c >= cpus)) throw invalidValue(at('affinity'), t.affinity, `CPU indices in 0..${cpus - 1}`);
   let entity: SchedEntity;
   try {
     entity = createSchedEntity(i, {
@@ -132,8 +129,4 @@ function normalizeTask(t: TaskSpec, i: number, cpus: number): NormalizedTask {
     throw err;
   }
   return { arrival, total, form, ioFreq, ioTime, bursts, waits, period, relativeDeadline, entity };
-}
-
-function bad(path: string, value: unknown, accepted: string): ValidationError {
-  return new ValidationError(`invalid ${path} ${JSON.stringify(value) ?? 'undefined'}: expected ${accepted}`, { path, value, accepted });
 }
