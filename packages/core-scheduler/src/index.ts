@@ -1,17 +1,80 @@
 // @strata/core-scheduler: the science of sharing. CPU policies, the exact CPU simulator,
 // metrics, group scheduling, fair-share solvers, token buckets and placement.
 
+// CPU scheduling: entities, the policy interface, the policies, the exact simulator, metrics, exercises.
 export { NICE_TO_WEIGHT, NICE_0_WEIGHT, niceToWeight } from './nice-weights.js';
+export { createSchedEntity, canRunOn, DEFAULT_CREDIT_WEIGHT, DEFAULT_TICKETS } from './entity.js';
+export type { SchedEntity, SchedEntityParams } from './entity.js';
+export type { SchedPolicy, EnqueueReason, PutPrevReason, DepartReason } from './policy.js';
+export { createFifoPolicy } from './policies/fifo.js';
+export { createSjfPolicy, createStcfPolicy } from './policies/shortest-first.js';
+export { createRoundRobinPolicy } from './policies/round-robin.js';
+export type { RoundRobinOptions } from './policies/round-robin.js';
+export { createPriorityPolicy } from './policies/priority.js';
+export type { PriorityOptions, PriorityAging } from './policies/priority.js';
+export { createMlfqPolicy } from './policies/mlfq.js';
+export type { MlfqOptions } from './policies/mlfq.js';
+export { createCfsPolicy, cfsTunables } from './policies/cfs.js';
+export type { CfsOptions, CfsTunables } from './policies/cfs.js';
+export { createCreditPolicy, CREDIT_PRIORITIES } from './policies/credit.js';
+export type { CreditOptions, CreditPriority, CreditSchedPolicy } from './policies/credit.js';
+export { createLotteryPolicy } from './policies/lottery.js';
+export type { LotteryOptions } from './policies/lottery.js';
+export { createStridePolicy } from './policies/stride.js';
+export type { StrideOptions } from './policies/stride.js';
+export { createEdfPolicy } from './policies/edf.js';
+export type { EdfOptions } from './policies/edf.js';
+export { simulateCpu } from './simulator/cpu-simulator.js';
+export type { CpuSimOptions, CpuSimResult, TaskResult, PolicyContext } from './simulator/cpu-simulator.js';
+export type { TaskSpec } from './simulator/task-spec.js';
+export type { Segment } from './simulator/segment-log.js';
+export { computeRunMetrics, summarize, percentile, jainIndex } from './metrics/run-metrics.js';
+export type { Distribution, RunMetrics } from './metrics/run-metrics.js';
+export { runExercise, MLFQ_DEFAULTS, CREDIT_EXERCISE_TICKS } from './exercise/run-exercise.js';
 export { EXERCISE_POLICIES } from './exercise-types.js';
-export type { ExercisePolicy, ExerciseJob, ExerciseMlfqOptions, ExerciseInput, ExerciseJobResult, ExerciseSegment, ExerciseResult } from './exercise-types.js';
+export type {
+  ExercisePolicy,
+  ExerciseJob,
+  ExerciseMlfqOptions,
+  ExercisePriorityOptions,
+  ExerciseInput,
+  ExerciseJobResult,
+  ExerciseSegment,
+  ExercisePercentiles,
+  ExerciseResult,
+} from './exercise-types.js';
+
+// Hierarchical group scheduling (the cgroup CPU controller), exact and fluid.
+export { createGroupScheduler } from './groups/group-scheduler.js';
+export type {
+  GroupScheduler,
+  GroupSchedulerOptions,
+  GroupFidelity,
+  GroupCpuLimits,
+  AddTaskOptions,
+  GroupSchedulerEvent,
+  TaskCpuStats,
+  GroupCpuStats,
+} from './groups/group-scheduler.js';
+export { clampShares, sharesToWeight, weightToShares } from './groups/cpu-weight.js';
+export { parseGroupSpec } from './groups/group-spec.js';
+export type { ParsedGroupSpec } from './groups/group-spec.js';
+export { runGroupExperiment } from './groups/group-experiment.js';
+export type { GroupExperimentResult, GroupExperimentTask, GroupExperimentGroup } from './groups/group-experiment.js';
+
+// Fair-share solvers, reused for CPU, links and any divisible resource.
 export { waterFill } from './fair-share/water-filling.js';
 export type { WaterFillDemand } from './fair-share/water-filling.js';
 export { progressiveFill } from './fair-share/progressive-filling.js';
 export type { FillFlow, ProgressiveFillResult } from './fair-share/progressive-filling.js';
+
+// Token buckets and rate limiters (Firecracker semantics), for disks and NICs.
 export { TokenBucket } from './token-bucket.js';
 export type { TokenBucketConfig, BucketReduction } from './token-bucket.js';
 export { RateLimiter, RATE_LIMITER_RETRY_US } from './rate-limiter.js';
 export type { RateLimiterConfig, TokenType } from './rate-limiter.js';
+
+// Placement of VMs on hosts and containers on nodes.
 export { PlacementCluster, HOST_ORDERS } from './placement/cluster.js';
 export type { PlacementClusterOptions, HostOrder } from './placement/cluster.js';
 export { labelsMatch, tolerates } from './placement/constraints.js';
@@ -50,52 +113,3 @@ export type {
   ScoredHost,
   PlacementDecision,
 } from './placement/types.js';
-
-// CPU scheduling: entities, the policy interface, the policies, the exact simulator, metrics, exercises.
-export { createSchedEntity, canRunOn, DEFAULT_CREDIT_WEIGHT, DEFAULT_TICKETS } from './entity.js';
-export type { SchedEntity, SchedEntityParams } from './entity.js';
-export type { SchedPolicy, EnqueueReason, PutPrevReason, DepartReason } from './policy.js';
-export { createFifoPolicy } from './policies/fifo.js';
-export { createSjfPolicy, createStcfPolicy } from './policies/shortest-first.js';
-export { createRoundRobinPolicy } from './policies/round-robin.js';
-export type { RoundRobinOptions } from './policies/round-robin.js';
-export { createPriorityPolicy } from './policies/priority.js';
-export type { PriorityOptions, PriorityAging } from './policies/priority.js';
-export { createMlfqPolicy } from './policies/mlfq.js';
-export type { MlfqOptions } from './policies/mlfq.js';
-export { createCfsPolicy, cfsTunables } from './policies/cfs.js';
-export type { CfsOptions, CfsTunables } from './policies/cfs.js';
-export { createCreditPolicy, CREDIT_PRIORITIES } from './policies/credit.js';
-export type { CreditOptions, CreditPriority, CreditSchedPolicy } from './policies/credit.js';
-export { createLotteryPolicy } from './policies/lottery.js';
-export type { LotteryOptions } from './policies/lottery.js';
-export { createStridePolicy } from './policies/stride.js';
-export type { StrideOptions } from './policies/stride.js';
-export { createEdfPolicy } from './policies/edf.js';
-export type { EdfOptions } from './policies/edf.js';
-export { simulateCpu } from './simulator/cpu-simulator.js';
-export type { CpuSimOptions, CpuSimResult, TaskResult, PolicyContext } from './simulator/cpu-simulator.js';
-export type { TaskSpec } from './simulator/task-spec.js';
-export type { Segment } from './simulator/segment-log.js';
-export { computeRunMetrics, summarize, percentile, jainIndex } from './metrics/run-metrics.js';
-export type { Distribution, RunMetrics } from './metrics/run-metrics.js';
-export { runExercise, MLFQ_DEFAULTS, CREDIT_EXERCISE_TICKS } from './exercise/run-exercise.js';
-export type { ExercisePriorityOptions, ExercisePercentiles } from './exercise-types.js';
-
-// Hierarchical group scheduling (the cgroup CPU controller), exact and fluid.
-export { createGroupScheduler } from './groups/group-scheduler.js';
-export type {
-  GroupScheduler,
-  GroupSchedulerOptions,
-  GroupFidelity,
-  GroupCpuLimits,
-  AddTaskOptions,
-  GroupSchedulerEvent,
-  TaskCpuStats,
-  GroupCpuStats,
-} from './groups/group-scheduler.js';
-export { clampShares, sharesToWeight, weightToShares } from './groups/cpu-weight.js';
-export { parseGroupSpec } from './groups/group-spec.js';
-export type { ParsedGroupSpec } from './groups/group-spec.js';
-export { runGroupExperiment } from './groups/group-experiment.js';
-export type { GroupExperimentResult, GroupExperimentTask, GroupExperimentGroup } from './groups/group-experiment.js';
