@@ -427,7 +427,9 @@ export class ExactGroupScheduler extends GroupTreeBase {
       cpuUsec: g.usage + pending,
       nrPeriods: g.nrPeriods,
       nrThrottled: g.nrThrottled,
-      throttledUsec: g.throttledUsec + (g.throttled ? (this.nowUsec - g.throttledAt) * g.throttleWidth : 0),
+      // The kernel adds a throttle to `throttled_time` when it ends (unthrottle_cfs_rq), so a
+      // throttle still in progress is not in the counter yet (`throttled` shows it).
+      throttledUsec: g.throttledUsec,
       throttled: g.throttled,
       rate,
     };

@@ -75,16 +75,26 @@ export class FluidGroupScheduler extends GroupTreeBase {
     for (let g: SchedGroup | null = task.group; g !== null; g = g.parent) g.usage += used;
   }
 
-  /** Period boundaries anchor + k·period in (t0, t1]: nr_periods, nr_throttled; throttled time in between. */
+  /**
+   * Period boundaries anchor + k·period in (t0, t1]: nr_periods, nr_throttled; throttled time in
+   * between. Like the kernel's `throttled_time` (added at unthrottle, i.e. at the period refresh),
+   * a period's throttled time becomes visible when the period ends: it accrues in
+   * `pendingThrottledUsec` meanwhile, so a partial last period adds nothing yet.
+   */
   private countPeriods(g: SchedGroup, t0: number, t1: number): void {
     const crossed = Math.floor((t1 - g.anchor) / g.period) - Math.floor((t0 - g.anchor) / g.period);
     const runnable = g.rawRunnable > 0;
+    const perUsec = g.binding ? g.throttleFraction * g.throttleWidth : 0;
     if (crossed > 0) {
       g.nrPeriods += (g.runnableInPeriod || runnable ? 1 : 0) + (runnable ? crossed - 1 : 0);
       if (g.binding) g.nrThrottled += crossed;
       g.runnableInPeriod = runnable;
+      const lastStart = t1 - ((((t1 - g.anchor) % g.period) + g.period) % g.period);
+      g.throttledUsec += g.pendingThrottledUsec + (lastStart - t0) * perUsec;
+      g.pendingThrottledUsec = (t1 - lastStart) * perUsec;
+    } else {
+      g.pendingThrottledUsec += (t1 - t0) * perUsec;
     }
-    if (g.binding) g.throttledUsec += (t1 - t0) * g.throttleFraction * g.throttleWidth;
   }
 
   /** Recompute every rate, the binding quotas, and the next work-done time. */
@@ -136,7 +146,14 @@ export class FluidGroupScheduler extends GroupTreeBase {
 
   protected onLimitsChanging(): void {}
 
-  protected onLimitsChanged(): void {}
+  protected onLimitsChanged(g: SchedGroup, bandwidthChanged: boolean): void {
+    // A new quota or period restarts the period and unthrottles (tg_set_cfs_bandwidth), which is
+    // when the kernel adds the current throttle to throttled_time.
+    if (bandwidthChanged) {
+      g.throttledUsec += g.pendingThrottledUsec;
+      g.pendingThrottledUsec = 0;
+    }
+  }
 
   protected onTaskAttached(): void {}
 

@@ -72,8 +72,10 @@ export interface GroupCpuStats {
   readonly nrThrottled: number;
   /**
    * Time spent throttled, µs, summed over the CPUs the group was running on (as the kernel sums
-   * per-CPU run queues), including a throttle still in progress. Fluid: estimated from the on/off
-   * pattern the cap implies, `period × (1 − quota rate / unthrottled rate)` per binding period.
+   * per-CPU run queues). Like the kernel's counter it grows when a throttle ends (at the period
+   * refresh or a limit change): a throttle still in progress is not in it yet (see `throttled`).
+   * Fluid: estimated from the on/off pattern the cap implies, `period × (1 − quota rate /
+   * unthrottled rate)` per binding period, added when the period ends.
    */
   readonly throttledUsec: number;
   /** Exact: throttled now; fluid: quota binding now. */

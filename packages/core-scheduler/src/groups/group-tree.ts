@@ -102,6 +102,8 @@ export class SchedGroup {
   binding = false;
   /** Fraction of time throttled (per occupied CPU) while the quota binds: 1 − quota rate / unthrottled rate. */
   throttleFraction = 0;
+  /** Throttled time estimated for the current period, µs: added to `throttledUsec` when the period ends. */
+  pendingThrottledUsec = 0;
 
   constructor(
     readonly path: string,
