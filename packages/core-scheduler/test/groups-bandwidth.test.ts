@@ -68,7 +68,11 @@ describe.each(FIDELITIES)('bandwidth control (%s)', (fidelity) => {
     expect(f['/Q']).toBeCloseTo(0.6, 3);
   });
 
-  it('counts only the periods in which the group had a runnable task, and none without a quota', () => {
+  it('counts the period timer expiries: two right after the quota is set, then every period once a task runs; none without a quota', () => {
+    // The quota is set at 0 (tg_set_cfs_bandwidth starts the timer; a new group's idle flag is
+    // clear): the expiry at 100 ms counts and marks the next period idle, the one at 200 ms counts
+    // and stops the timer. The task wakes at 5 s and restarts it on the same grid: expiries at
+    // 5.1, 5.2, …, 10.0 s, 50 of them, all throttled (20 ms per period beside a hog). 2 + 50 = 52.
     const r = run(
       {
         groups: [
@@ -78,7 +82,7 @@ describe.each(FIDELITIES)('bandwidth control (%s)', (fidelity) => {
       },
       fidelity,
     );
-    expect(r.groups[0]!.nrPeriods).toBe(50);
+    expect(r.groups[0]!.nrPeriods).toBe(52);
     expect(r.groups[0]!.nrThrottled).toBe(50);
     expect(r.groups[1]!.nrPeriods).toBe(0);
     expect(r.groups[1]!.throttledUsec).toBe(0);

@@ -4,6 +4,7 @@
 // and the quota/period bounds at the API. The single-point checks live in groups-weights,
 // groups-bandwidth and groups-spec.
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { ValidationError } from '@strata/shared-types';
 import { createGroupScheduler, runGroupExperiment, type GroupExperimentResult } from '../src/index.js';
 
@@ -92,8 +93,13 @@ describe.each(FIDELITIES)('kernel combinations (%s)', (fidelity) => {
     expect(f['a']! + f['b']!).toBeCloseTo(1, 9);
   });
 
-  it('counts no period in which a capped group was asleep the whole time; an uncapped group reports 0', () => {
-    // Runnable 0..3.05 s (31 periods; throttled in the first 30) and 6..10 s (40, all throttled).
+  it('counts one wholly idle period per long sleep (the expiry that stops the timer); an uncapped group reports 0', () => {
+    // do_sched_cfs_period_timer adds each expiry to nr_periods before it looks at cfs_b->idle, and
+    // stops the timer at an expiry that finds the group idle for a whole period and not throttled.
+    // Runnable 0..3.05 s: expiries 0.1..3.0 s, all throttled (30). The 3.1 s expiry counts (31) and,
+    // the group not throttled, marks the next period idle; the 3.2 s one finds it idle, counts (32)
+    // and stops the timer. The wake at 6 s restarts it on the same grid: 6.1..10.0 s, 40 more, all
+    // throttled. 32 + 40 = 72 periods, 30 + 40 = 70 throttled.
     const r = run({
       duration: '10s',
       groups: [
@@ -102,12 +108,15 @@ describe.each(FIDELITIES)('kernel combinations (%s)', (fidelity) => {
       ],
     });
     const [a, b] = r.groups;
-    expect([a!.nrPeriods, a!.nrThrottled]).toEqual([71, 70]);
+    expect([a!.nrPeriods, a!.nrThrottled]).toEqual([72, 70]);
     expect([b!.nrPeriods, b!.nrThrottled, b!.throttledUsec]).toEqual([0, 0, 0]);
   });
 
-  it('a bursty capped group counts only the periods its bursts touch', () => {
-    // 10 ms of CPU every ~400 ms: 1 or 2 periods per burst, never the ~3 asleep in between.
+  it('a bursty capped group counts the periods its bursts touch plus one idle period per sleep', () => {
+    // 10 ms of CPU, then 390 ms asleep. Each burst touches 1 or 2 periods; the expiry after the
+    // burst's last period marks the next one idle, and that next expiry (the sleep still lasts:
+    // 390 ms > 2 periods) counts and stops the timer; the wake restarts it. So 2 or 3 periods per
+    // burst (the last burst may lose its idle expiry past the end), never the ~2 more slept through.
     const r = run({
       duration: '10s',
       groups: [
@@ -118,9 +127,39 @@ describe.each(FIDELITIES)('kernel combinations (%s)', (fidelity) => {
     const a = r.groups[0]!;
     const bursts = Math.ceil(a.cpuUsec / (10 * MS));
     expect(bursts).toBeGreaterThanOrEqual(23);
-    expect(a.nrPeriods).toBeGreaterThanOrEqual(bursts);
-    expect(a.nrPeriods).toBeLessThanOrEqual(2 * bursts);
-    expect(a.nrPeriods).toBeLessThan(40);
+    expect(a.nrPeriods).toBeGreaterThanOrEqual(2 * bursts - 1);
+    expect(a.nrPeriods).toBeLessThanOrEqual(3 * bursts);
+    expect(a.nrPeriods).toBeLessThan(100);
+  });
+
+  it('a sleep shorter than a period never stops the timer: every period counts', () => {
+    // 10 ms of CPU, 50 ms asleep: every 100 ms period holds a wake-up, so the idle flag set at each
+    // expiry is always cleared before the next and all 100 expiries in 10 s count.
+    const r = run({
+      duration: '10s',
+      groups: [{ name: 'A', cpu: { quota: '30ms' }, tasks: [{ name: 'a', start: '20ms', bursts: [{ run: '10ms', sleep: '50ms' }] }] }],
+    });
+    expect(r.groups[0]!.nrPeriods).toBe(100);
+  });
+
+  it('restarts a stopped timer on the original grid: the first expiry after a wake at 1234 ms is at 1300 ms', () => {
+    const s = createGroupScheduler({ cpus: 1, fidelity });
+    s.addGroup('/A', { quota: 30 * MS });
+    s.addTask('a', '/A', { runnable: false });
+    // Quota set at 0: expiries at 100 and 200 ms count, the second stops the timer.
+    s.advanceTo(1234 * MS);
+    expect(s.groupStats('/A').nrPeriods).toBe(2);
+    s.wake('a', 5 * MS);
+    s.advanceTo(1300 * MS - 1);
+    expect(s.groupStats('/A').nrPeriods).toBe(2);
+    s.advanceTo(1300 * MS);
+    expect(s.groupStats('/A').nrPeriods).toBe(3);
+    // The 5 ms ran in (1200, 1300]; the 1400 ms expiry finds the period idle, counts and stops.
+    s.advanceTo(5000 * MS);
+    expect(s.groupStats('/A').nrPeriods).toBe(4);
+    expect(s.groupStats('/A').cpuUsec).toBe(5 * MS);
+    // A stopped timer schedules nothing.
+    expect(s.nextEventTime()).toBe(Infinity);
   });
 
   it('a partial last period is not counted yet: counters at 10.05 s and 10.09 s equal those at 10 s', () => {
@@ -191,6 +230,89 @@ describe('exact: long-run fraction is quota/period for a period off the tick gri
     });
     expect(Math.abs(r.groups[0]!.cpuUsec - 2_500_000)).toBeLessThanOrEqual(4 * MS);
     expect(r.groups[0]!.nrPeriods).toBe(100);
+  });
+});
+
+describe('nr_periods of a bursty group, derived by hand (10 ms of CPU, then 390 ms asleep, alone)', () => {
+  // Bursts run in [20 + 400k, 30 + 400k] ms, k = 0..24 (the 26th would start at 10.02 s), each
+  // inside the period (400k, 400k + 100] ms. Expiry 400k + 100 counts (the burst requested runtime)
+  // and marks the next period idle; expiry 400k + 200 finds it idle, counts and stops the timer;
+  // the wake at 400(k+1) + 20 restarts it, next expiry 400(k+1) + 100. So 2 per burst: 25 × 2 = 50
+  // (the old rule, periods with a runnable task, gave 25), none throttled (10 ms < 30 ms quota).
+  const spec = (quota: string) => ({
+    duration: '10s',
+    groups: [{ name: 'A', cpu: { quota }, tasks: [{ name: 'a', start: '20ms', bursts: [{ run: '10ms', sleep: '390ms' }] }] }],
+  });
+
+  it('exact, quota 30 ms / 100 ms: 50 periods, 0 throttled', () => {
+    const a = runGroupExperiment({ ...spec('30ms'), fidelity: 'exact' }).groups[0]!;
+    expect([a.cpuUsec, a.nrPeriods, a.nrThrottled, a.throttledUsec]).toEqual([250 * MS, 50, 0, 0]);
+  });
+
+  it.each(FIDELITIES)('%s counts the same 50 when the burst runs at full speed in both (quota 100 ms / 100 ms)', (fidelity) => {
+    // Fluid runs a burst at quota/period while the quota binds (30 ms → a 33 ms burst, so bursts
+    // drift across period boundaries and a few touch two periods); at 100 ms / 100 ms it does not bind.
+    const a = runGroupExperiment({ ...spec('100ms'), fidelity }).groups[0]!;
+    expect([a.cpuUsec, a.nrPeriods, a.nrThrottled]).toEqual([250 * MS, 50, 0]);
+  });
+});
+
+/**
+ * The kernel's period timer replayed over the boundaries k × period, for a group that is never
+ * throttled and runnable over `[wake, block)` intervals: the reference the models must agree with.
+ */
+function referenceNrPeriods(intervals: readonly (readonly [number, number])[], period: number, end: number): number {
+  const runnableIn = (a: number, b: number) => intervals.some(([w, e]) => w < b && e > a);
+  let active = true; // tg_set_cfs_bandwidth starts the timer at 0
+  let requested = true; // a new group's cfs_b->idle is clear
+  let count = 0;
+  for (let b = period; b <= end; b += period) {
+    const request = runnableIn(b - period, b);
+    if (!active) {
+      if (!request) continue; // stopped: this boundary passes uncounted
+      active = true; // start_cfs_bandwidth: re-armed on the grid, first expiry at b
+    }
+    if (request) requested = true;
+    count++; // nr_periods += overrun, before the idle check
+    if (!requested) {
+      active = false; // idle for the whole period and not throttled: stop
+      continue;
+    }
+    requested = runnableIn(b, b + 1); // cfs_b->idle = 1, cleared at once by a runnable group
+  }
+  return count;
+}
+
+describe.each(FIDELITIES)('nr_periods against the kernel timer replayed by hand (%s)', (fidelity) => {
+  it('random wake/block schedules of a never-throttled capped group count what the reference counts', () => {
+    const PERIOD = 100 * MS;
+    const END = 3000 * MS;
+    // Distinct instants off the period grid, paired into runnable intervals.
+    const times = fc
+      .uniqueArray(fc.integer({ min: 1, max: END - 1 }), { minLength: 2, maxLength: 16 })
+      .map((ts) => ts.filter((t) => t % PERIOD !== 0).sort((a, b) => a - b))
+      .map((ts) => ts.slice(0, ts.length - (ts.length % 2)));
+    fc.assert(
+      fc.property(times, (ts) => {
+        const s = createGroupScheduler({ cpus: 1, fidelity });
+        // quota = period on 1 CPU: never throttled, and fluid runs the task at full speed.
+        s.addGroup('/A', { quota: PERIOD, period: PERIOD });
+        s.addTask('a', '/A', { runnable: false });
+        const intervals: [number, number][] = [];
+        for (let i = 0; i < ts.length; i += 2) {
+          s.advanceTo(ts[i]!);
+          s.wake('a');
+          s.advanceTo(ts[i + 1]!);
+          s.block('a');
+          intervals.push([ts[i]!, ts[i + 1]!]);
+        }
+        s.advanceTo(END);
+        const a = s.groupStats('/A');
+        expect(a.nrThrottled).toBe(0);
+        expect(a.nrPeriods).toBe(referenceNrPeriods(intervals, PERIOD, END));
+      }),
+      { numRuns: 60 },
+    );
   });
 });
 

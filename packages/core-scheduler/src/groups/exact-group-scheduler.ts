@@ -23,6 +23,10 @@
 //   runtime is lost beyond one 5 ms bandwidth slice per CPU (the kernel's per-CPU pools, which no
 //   longer expire since Linux 5.4), then unthrottles it. Like the kernel, an unthrottled group gets
 //   a busy CPU only at its next tick.
+// - Period timer (the kernel's `period_timer`): armed when the quota is set, on the grid
+//   anchor + k × period; each expiry counts one period (and one throttled period if the group is
+//   throttled then). An expiry ending a period in which nothing was requested, with the group not
+//   throttled, still counts but stops the timer; the next wake-up re-arms it on the same grid.
 import type { GroupCpuStats, GroupSchedulerOptions } from './group-scheduler.js';
 import { computeGroupRates } from './group-rates.js';
 import { GroupTreeBase, type SchedGroup, type SchedTask } from './group-tree.js';
@@ -194,18 +198,32 @@ export class ExactGroupScheduler extends GroupTreeBase {
     this.emit({ type: 'group.unthrottled', time: this.now(), group: g.path });
   }
 
-  /** Period timer: count the period, refill (paying back any overrun), unthrottle if there is runtime. */
+  /**
+   * Period timer expiry (do_sched_cfs_period_timer): count the period (and it as throttled if the
+   * group is throttled now), refill (paying back any overrun), then either stop the timer — when the
+   * period ended with nothing requested and the group is not throttled; this expiry still counts —
+   * or re-arm it and unthrottle the group if there is runtime.
+   */
   private refresh(g: SchedGroup): void {
     // Bill the runtime its CPUs used so far to the period it belongs to (the kernel's per-CPU
     // runtime pools carry it across the boundary; without this, unbilled runtime would vanish).
     this.chargeGroup(g);
-    if (g.runnableInPeriod) g.nrPeriods++;
-    if (g.throttled) g.nrThrottled++;
+    const throttled = g.throttled;
+    g.nrPeriods++;
+    if (throttled) g.nrThrottled++;
     // Unused runtime is lost, except what sits in per-CPU pools: up to one bandwidth slice per CPU
-    // (they no longer expire since Linux 5.4). A debt (overrun) is always carried.
+    // (they no longer expire since Linux 5.4). A debt (overrun) is always carried. Since 5.14 the
+    // kernel refills before deciding to stop, so a stopped timer leaves a full pool behind.
     const carry = BANDWIDTH_SLICE_USEC * Math.max(1, Math.min(g.rawRunnable, g.allowedCount));
     g.remaining = Math.min(g.remaining, carry) + g.quota!;
-    g.runnableInPeriod = g.rawRunnable > 0;
+    if (!throttled && !g.requestedInPeriod) {
+      // Idle for a whole period: stop until the next request (which re-arms it on the same grid).
+      g.timerActive = false;
+      g.nextRefresh = Infinity;
+      return;
+    }
+    // The kernel marks the coming period idle unless throttled; a runnable group asks again at once.
+    g.requestedInPeriod = throttled || g.rawRunnable > 0;
     g.nextRefresh += g.period;
     if (g.throttled && g.remaining > 0) this.unthrottle(g);
   }

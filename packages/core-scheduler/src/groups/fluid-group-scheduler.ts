@@ -6,7 +6,8 @@
 // min(quota / period, size of its cpuset, the sum of its children's caps). The root's capacity is
 // the CPU count. Cpusets act only as caps (overlapping cpusets are not matched CPU by CPU). Cost is
 // O(tree) per change (a task starting, blocking, waking, finishing its work, a limit changing),
-// independent of simulated time. Bandwidth counters follow the on/off pattern a binding cap implies.
+// independent of simulated time. Bandwidth counters follow the on/off pattern a binding cap implies,
+// counted at the period timer expiries the exact model has (computed, not simulated).
 import type { GroupCpuStats, GroupSchedulerOptions } from './group-scheduler.js';
 import { computeGroupRates } from './group-rates.js';
 import { GroupTreeBase, type SchedGroup, type SchedTask } from './group-tree.js';
@@ -76,19 +77,34 @@ export class FluidGroupScheduler extends GroupTreeBase {
   }
 
   /**
-   * Period boundaries anchor + k·period in (t0, t1]: nr_periods, nr_throttled; throttled time in
-   * between. Like the kernel's `throttled_time` (added at unthrottle, i.e. at the period refresh),
-   * a period's throttled time becomes visible when the period ends: it accrues in
-   * `pendingThrottledUsec` meanwhile, so a partial last period adds nothing yet.
+   * Period timer expiries at anchor + k·period in (t0, t1], with the runnable set constant in
+   * between (every change settles first), follow the exact model's timer: while a task is runnable
+   * each expiry counts (throttled if the quota binds); asleep, the timer counts the expiry that
+   * ends a period with nothing requested and stops, so at most two expiries count (the first one
+   * when the period before it saw a request). Like the kernel's `throttled_time` (added at
+   * unthrottle, i.e. at the period refresh), a period's throttled time becomes visible when the
+   * period ends: it accrues in `pendingThrottledUsec` meanwhile, so a partial last period adds
+   * nothing yet.
    */
   private countPeriods(g: SchedGroup, t0: number, t1: number): void {
     const crossed = Math.floor((t1 - g.anchor) / g.period) - Math.floor((t0 - g.anchor) / g.period);
-    const runnable = g.rawRunnable > 0;
     const perUsec = g.binding ? g.throttleFraction * g.throttleWidth : 0;
     if (crossed > 0) {
-      g.nrPeriods += (g.runnableInPeriod || runnable ? 1 : 0) + (runnable ? crossed - 1 : 0);
-      if (g.binding) g.nrThrottled += crossed;
-      g.runnableInPeriod = runnable;
+      if (g.timerActive && g.rawRunnable > 0) {
+        g.nrPeriods += crossed;
+        if (g.binding) g.nrThrottled += crossed;
+        g.requestedInPeriod = true;
+      } else if (g.timerActive) {
+        // Asleep: the first expiry counts and stops the timer if its period saw no request; if it
+        // did, that expiry marks the next period idle, and the next expiry counts and stops it.
+        g.nrPeriods++;
+        if (g.requestedInPeriod && crossed === 1) g.requestedInPeriod = false;
+        else {
+          if (g.requestedInPeriod) g.nrPeriods++;
+          g.requestedInPeriod = false;
+          g.timerActive = false;
+        }
+      }
       const lastStart = t1 - ((((t1 - g.anchor) % g.period) + g.period) % g.period);
       g.throttledUsec += g.pendingThrottledUsec + (lastStart - t0) * perUsec;
       g.pendingThrottledUsec = (t1 - lastStart) * perUsec;

@@ -66,7 +66,13 @@ export interface GroupCpuStats {
   readonly path: string;
   /** CPU time consumed by the group's subtree, µs (`usage_usec`). */
   readonly cpuUsec: number;
-  /** Periods in which the group had a runnable task (groups with a quota only). */
+  /**
+   * Period timer expiries (`nr_periods`; groups with a quota only). As in the kernel the timer runs
+   * from when the quota is set, on the grid quota-set time + k × period; an expiry that ends a
+   * period in which nothing was runnable (and the group is not throttled) still counts but stops
+   * the timer, and the next wake-up restarts it on the same grid. So an always-runnable group counts
+   * every period, and a sleep counts one idle period (two right after the quota is set).
+   */
   readonly nrPeriods: number;
   /** Periods that ended with the group throttled (fluid: with its quota binding). */
   readonly nrThrottled: number;

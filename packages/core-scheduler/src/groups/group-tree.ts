@@ -80,8 +80,16 @@ export class SchedGroup {
   throttledUsec = 0;
   /** Runnable tasks in the subtree, throttled or not. */
   rawRunnable = 0;
-  /** Whether the subtree had a runnable task during the current period. */
-  runnableInPeriod = false;
+  /**
+   * Runtime was requested (a task of the subtree was runnable) since the last period timer expiry:
+   * the inverse of the kernel's `cfs_b->idle`. Starts true, as a new task group's `idle` starts clear.
+   */
+  requestedInPeriod = true;
+  /**
+   * The period timer runs (`cfs_b->period_active`): from when a quota is set until an expiry that
+   * ends a period with nothing requested, again from the next request (on the same period grid).
+   */
+  timerActive = false;
   // exact model
   /** Runnable tasks in the subtree that are not under a throttled group below this one. */
   nrRunnable = 0;
@@ -251,7 +259,9 @@ export abstract class GroupTreeBase implements GroupScheduler {
       g.anchor = this.nowUsec;
       g.remaining = r.quota ?? 0;
       g.nextRefresh = r.quota === null ? Infinity : this.nowUsec + r.period;
-      g.runnableInPeriod = g.rawRunnable > 0;
+      // tg_set_cfs_bandwidth starts the period timer; it leaves the idle flag as it was.
+      g.timerActive = r.quota !== null;
+      if (g.rawRunnable > 0) g.requestedInPeriod = true;
     }
     if (hadQuota !== (g.quota !== null)) this.quotaGroups = this.listGroupNodes().filter((x) => x.quota !== null);
     g.ownCpus = r.cpus;
@@ -290,12 +300,28 @@ export abstract class GroupTreeBase implements GroupScheduler {
 
   // ---- counters shared by both models --------------------------------------------------------
 
-  /** Count a task turning runnable (+1) or not (-1) in every ancestor's raw runnable count. */
+  /**
+   * Count a task turning runnable (+1) or not (-1) in every ancestor's raw runnable count. Turning
+   * runnable requests runtime from every capped ancestor, which restarts a stopped period timer.
+   */
   protected countRaw(task: SchedTask, delta: 1 | -1): void {
     for (let g: SchedGroup | null = task.group; g !== null; g = g.parent) {
       g.rawRunnable += delta;
-      if (delta > 0) g.runnableInPeriod = true;
+      if (delta > 0) this.requestRuntime(g);
     }
+  }
+
+  /**
+   * The group asks its pool for runtime (`__assign_cfs_rq_runtime`): it is not idle this period, and a
+   * stopped timer restarts (`start_cfs_bandwidth`). The kernel restarts it with `hrtimer_forward_now`,
+   * so the next expiry is the first boundary of the original grid (anchor + k × period) after now,
+   * and the periods that passed while it was stopped are not counted.
+   */
+  private requestRuntime(g: SchedGroup): void {
+    g.requestedInPeriod = true;
+    if (g.quota === null || g.timerActive) return;
+    g.timerActive = true;
+    g.nextRefresh = g.anchor + (Math.floor((this.nowUsec - g.anchor) / g.period) + 1) * g.period;
   }
 
   // ---- commands --------------------------------------------------------------------------------
