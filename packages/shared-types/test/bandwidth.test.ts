@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { BANDWIDTH_FORMS, bytesPerSecond, formatBandwidth, parseBandwidth, type BytesPerSecond } from '@strata/shared-types';
-import { validationFailure } from './failure.js';
+import { expectRejections, validationFailure } from './failure.js';
 
 describe('parseBandwidth', () => {
   it('reads the forms from the issue', () => {
@@ -39,11 +39,7 @@ describe('parseBandwidth', () => {
       ['100000Tbit', 'overflow'],
       ['9007199254740992B/s', 'overflow'],
     ];
-    for (const [text, reason] of cases) {
-      const error = validationFailure(() => parseBandwidth(text));
-      expect({ text, reason: error.details.reason }).toEqual({ text, reason });
-      expect(error.details.accepted).toEqual(BANDWIDTH_FORMS);
-    }
+    expectRejections(parseBandwidth, cases, BANDWIDTH_FORMS);
     expect(validationFailure(() => parseBandwidth('100')).message).toContain('"100Mbit"');
     expect(validationFailure(() => parseBandwidth('10MB')).message).toContain('"10MB/s"');
   });

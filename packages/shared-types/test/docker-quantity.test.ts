@@ -13,7 +13,7 @@ import {
   type Bytes,
   type CpuMillis,
 } from '@strata/shared-types';
-import { validationFailure } from './failure.js';
+import { expectRejections } from './failure.js';
 
 describe('parseDockerMemory', () => {
   it('reads `--memory 256m` as 256 MiB, in any case and spelling', () => {
@@ -50,11 +50,7 @@ describe('parseDockerMemory', () => {
       ['8p', 'overflow'],
       ['9007199254740992', 'overflow'],
     ];
-    for (const [text, reason] of cases) {
-      const error = validationFailure(() => parseDockerMemory(text));
-      expect({ text, reason: error.details.reason }).toEqual({ text, reason });
-      expect(error.details.accepted).toEqual(DOCKER_MEMORY_FORMS);
-    }
+    expectRejections(parseDockerMemory, cases, DOCKER_MEMORY_FORMS);
   });
 });
 
@@ -108,11 +104,7 @@ describe('parseDockerCpus', () => {
       [0.0005, 'fractional'],
       ['1e100', 'overflow'],
     ];
-    for (const [input, reason] of cases) {
-      const error = validationFailure(() => parseDockerCpus(input));
-      expect({ input, reason: error.details.reason }).toEqual({ input, reason });
-      expect(error.details.accepted).toEqual(DOCKER_CPUS_FORMS);
-    }
+    expectRejections(parseDockerCpus, cases, DOCKER_CPUS_FORMS);
   });
 });
 

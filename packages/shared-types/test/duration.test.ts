@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { DURATION_FORMS, formatDuration, micros, parseDuration, type Micros } from '@strata/shared-types';
-import { failureReason, validationFailure } from './failure.js';
+import { failureReason, expectRejections, validationFailure } from './failure.js';
 
 const FACTORS: Record<string, number> = { us: 1, ms: 1_000, s: 1_000_000, m: 60_000_000, h: 3_600_000_000 };
 
@@ -84,13 +84,8 @@ describe('parseDuration', () => {
       ['2502000h', 'overflow'],
       ['1'.repeat(101) + 's', 'too-long'],
     ];
-    for (const [text, reason] of cases) {
-      const error = validationFailure(() => parseDuration(text));
-      expect({ text, reason: error.details.reason }).toEqual({ text, reason });
-      expect(error.code).toBe('E_VALIDATION');
-      expect(error.message).toContain(JSON.stringify(text));
+    for (const error of expectRejections((text: string) => parseDuration(text), cases, DURATION_FORMS)) {
       expect(error.message).toContain('250ms');
-      expect(error.details.accepted).toEqual(DURATION_FORMS);
     }
   });
 

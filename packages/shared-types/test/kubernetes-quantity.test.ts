@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { bytes, cpuMillis, CPU_FORMS, formatCpu, formatMemory, MEMORY_FORMS, parseCpu, parseMemory, type Bytes, type CpuMillis } from '@strata/shared-types';
-import { failureReason, validationFailure } from './failure.js';
+import { failureReason, expectRejections, validationFailure } from './failure.js';
 
 const MEMORY_FACTORS: Record<string, number> = {
   '': 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50,
@@ -61,12 +61,7 @@ describe('parseMemory (Kubernetes)', () => {
       ['1e999', 'overflow'],
       ['9007199254740992', 'overflow'],
     ];
-    for (const [text, reason] of cases) {
-      const error = validationFailure(() => parseMemory(text));
-      expect({ text, reason: error.details.reason }).toEqual({ text, reason });
-      expect(error.message).toContain(JSON.stringify(text));
-      expect(error.details.accepted).toEqual(MEMORY_FORMS);
-    }
+    expectRejections(parseMemory, cases, MEMORY_FORMS);
   });
 
   it('explains the milli trap and the missing-B habit', () => {
@@ -151,11 +146,7 @@ describe('parseCpu (Kubernetes)', () => {
       [0.0001, 'fractional'],
       ['10P', 'overflow'],
     ];
-    for (const [input, reason] of cases) {
-      const error = validationFailure(() => parseCpu(input));
-      expect({ input, reason: error.details.reason }).toEqual({ input, reason });
-      expect(error.details.accepted).toEqual(CPU_FORMS);
-    }
+    expectRejections(parseCpu, cases, CPU_FORMS);
     expect(validationFailure(() => parseCpu('1Ki')).message).toContain('for memory');
   });
 });
