@@ -1,6 +1,10 @@
 // @strata/core-scheduler: the science of sharing. CPU policies, the exact CPU simulator,
 // metrics, group scheduling, fair-share solvers, token buckets and placement.
 
+// Work budgets: every run is bounded and can report progress.
+export { DEFAULT_MAX_STEPS, MAX_MAX_STEPS, isWorkBudgetError, formatCount } from './work-budget.js';
+export type { RunControl, RunProgress, BudgetRemedy, WorkBudgetDetails } from './work-budget.js';
+
 // CPU scheduling: entities, the policy interface, the policies, the exact simulator, metrics, exercises.
 export { NICE_TO_WEIGHT, NICE_0_WEIGHT, niceToWeight } from './nice-weights.js';
 export { createSchedEntity, canRunOn, DEFAULT_CREDIT_WEIGHT, DEFAULT_TICKETS } from './entity.js';
