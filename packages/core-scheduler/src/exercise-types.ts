@@ -1,6 +1,24 @@
 // The contract of a textbook scheduling exercise (`strata sched`): jobs in abstract
 // integer ticks, one policy, and the per-job results, averages and timeline it yields.
 
+/**
+ * The ranges of an exercise's numbers. Every integer is also a safe integer, and the exercise's
+ * horizon (last arrival + total length + total I/O time) must stay within `maxTime`, so that every
+ * time the simulator computes is an exact integer.
+ */
+export const EXERCISE_LIMITS = {
+  /** CPUs: 1..1024. */
+  maxCpus: 1024,
+  /** Jobs: 1..10,000. */
+  maxJobs: 10_000,
+  /** MLFQ levels: 1..64. */
+  maxLevels: 64,
+  /** Lottery and stride tickets per job: 1..1,000,000. */
+  maxTickets: 1_000_000,
+  /** Any time in ticks, and the horizon: 2^53 − 1. */
+  maxTime: Number.MAX_SAFE_INTEGER,
+} as const;
+
 /** Policy names accepted by `runExercise`. */
 export const EXERCISE_POLICIES = ['fifo', 'sjf', 'stcf', 'rr', 'priority', 'mlfq', 'cfs', 'credit', 'lottery', 'stride', 'edf'] as const;
 export type ExercisePolicy = (typeof EXERCISE_POLICIES)[number];

@@ -10,6 +10,12 @@ export type PutPrevReason = 'expired' | 'preempted';
 /** Why a running entity stops and leaves the run queue: it waits (I/O, sleep) or it has finished. */
 export type DepartReason = 'blocked' | 'finished';
 
+/** What `SchedPolicy.runAlone` skipped: `slices` whole slices of total length `ran` (both 0 to decline). */
+export interface AloneRun {
+  readonly ran: number;
+  readonly slices: number;
+}
+
 /**
  * A CPU scheduling policy. Lifecycle of an entity, driven by the caller:
  * `enqueue` → (`pickNext` → `account`* → `putPrev` | `depart`)* , with `dequeue` to withdraw a
@@ -47,4 +53,15 @@ export interface SchedPolicy {
   onTimer(now: number): void;
   /** A label for timeline segments, such as an MLFQ level (0 = highest priority); undefined for none. */
   levelOf?(e: SchedEntity): number | undefined;
+  /**
+   * Optional shortcut for a lone entity, so that a run need not slice it tick by tick. Called
+   * right after `pickNext` returned `e` for `cpu` when no other entity is runnable anywhere and
+   * nothing else will happen for `window` time units (no arrival, wake-up or timer, and `e`'s
+   * burst lasts at least that long). Update the policy exactly as `n` rounds of
+   * `sliceLength` → `account(slice)` → `putPrev('expired')` → `pickNext` (returning `e` again)
+   * would, for the largest `n` whose slices end strictly within `window` and all run under one
+   * `levelOf` label; return their total length and `n`. Return `{ ran: 0, slices: 0 }` to decline.
+   * The caller then charges `ran` to `e` as one stretch and goes on as if `e` were picked at `now + ran`.
+   */
+  runAlone?(e: SchedEntity, cpu: number, now: number, window: number): AloneRun;
 }

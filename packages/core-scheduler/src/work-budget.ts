@@ -51,6 +51,11 @@ export interface WorkBudgetDetails {
   readonly reason: string;
   /** Input changes that make the run cheaper, most useful first; `maxSteps` is always among them. */
   readonly remedies: readonly BudgetRemedy[];
+  /** exhausted: the simulated time at which the run stopped. */
+  readonly at?: number;
+  /** exhausted: tasks (jobs) not finished when it stopped, of `total`. */
+  readonly unfinished?: number;
+  readonly total?: number;
 }
 
 /** Whether `error` was raised by a work budget; then its `details` are `WorkBudgetDetails`. */

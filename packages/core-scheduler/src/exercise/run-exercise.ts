@@ -3,6 +3,7 @@
 // CFS and credit defaults), runs the exact simulator and reports per-job results, averages in
 // OSTEP's summation order, the timeline (MLFQ levels with 0 = highest), utilization and fairness.
 import { createSimulation } from '@strata/core-sim';
+import { ValidationError } from '@strata/shared-types';
 import type {
   ExerciseInput,
   ExerciseJob,
@@ -12,7 +13,7 @@ import type {
   ExerciseResult,
   ExerciseSegment,
 } from '../exercise-types.js';
-import { EXERCISE_POLICIES } from '../exercise-types.js';
+import { EXERCISE_LIMITS, EXERCISE_POLICIES } from '../exercise-types.js';
 import { jainIndex, summarize } from '../metrics/run-metrics.js';
 import type { SchedPolicy } from '../policy.js';
 import { cfsTunables, createCfsPolicy } from '../policies/cfs.js';
@@ -29,6 +30,10 @@ import type { PolicyContext } from '../simulator/cpu-simulator.js';
 import { simulateCpu } from '../simulator/cpu-simulator.js';
 import type { TaskSpec } from '../simulator/task-spec.js';
 import { invalidValue, isList } from '../value-checks.js';
+import type { RunControl } from '../work-budget.js';
+import { formatCount, isWorkBudgetError, resolveMaxSteps, workBudgetError } from '../work-budget.js';
+import type { CostEstimate, CostPolicy } from './exercise-cost.js';
+import { estimateExerciseSteps } from './exercise-cost.js';
 
 /** mlfq.py's defaults: 3 queues, quantum 10, allotment 1, no boost, I/O time 5. */
 export const MLFQ_DEFAULTS = { queues: 3, quantum: 10, allotment: 1, boost: 0, ioTime: 5 } as const;
@@ -42,18 +47,50 @@ const FLOAT_LENGTH_POLICIES: readonly ExercisePolicy[] = ['fifo', 'sjf', 'rr'];
 /**
  * Run one scheduling exercise. For fifo, sjf, rr and mlfq the per-job numbers and the MLFQ
  * tick-by-tick timeline equal those of OSTEP's scheduler.py and mlfq.py. Throws ValidationError
- * (naming the field and the accepted forms) for bad input.
+ * (naming the field and the accepted forms) for bad input, and LimitExceededError (see
+ * `isWorkBudgetError`) when the run needs more than `control.maxSteps` steps: before it starts
+ * when `estimateExercise` already shows it, else the moment the budget runs out.
  */
-export function runExercise(input: ExerciseInput): ExerciseResult {
+export function runExercise(input: ExerciseInput, control?: RunControl): ExerciseResult {
+  return runExerciseWith(input, control, true);
+}
+
+/**
+ * A lower bound on the steps `runExercise(input)` takes (slices simulated plus events), with what
+ * dominates it and the settings that would lower it. Throws ValidationError for bad input.
+ */
+export function estimateExercise(input: ExerciseInput): CostEstimate {
   const plan = validate(input);
+  return estimateExerciseSteps(plan.costJobs, plan.cpus, plan.ioTime, costPolicy(input, plan));
+}
+
+/** `runExercise` with the simulator's shortcuts on or off (off: the reference the tests compare with). */
+export function runExerciseWith(input: ExerciseInput, control: RunControl | undefined, shortcuts: boolean): ExerciseResult {
+  const plan = validate(input);
+  const maxSteps = resolveMaxSteps(control);
+  const estimate = estimateExerciseSteps(plan.costJobs, plan.cpus, plan.ioTime, costPolicy(input, plan));
+  if (estimate.steps > maxSteps) throw workBudgetError({ when: 'estimate', steps: estimate.steps, maxSteps, reason: estimate.reason, remedies: estimate.remedies });
   const sim = createSimulation({ seed: plan.seed });
-  const result = simulateCpu({
-    tasks: plan.tasks,
-    policy: (ctx) => buildPolicy(input, plan, ctx),
-    cpus: plan.cpus,
-    contextSwitch: plan.contextSwitch,
-    sim,
-  });
+  let result: ReturnType<typeof simulateCpu>;
+  try {
+    result = simulateCpu({
+      tasks: plan.tasks,
+      policy: (ctx) => buildPolicy(input, plan, ctx),
+      cpus: plan.cpus,
+      contextSwitch: plan.contextSwitch,
+      sim,
+      shortcuts,
+      control: { ...control, maxSteps },
+    });
+  } catch (error) {
+    if (!isWorkBudgetError(error)) throw error;
+    const d = error.details;
+    throw workBudgetError({
+      ...d,
+      reason: `${formatCount(d.at ?? 0)} ticks simulated, ${d.unfinished ?? 0} of ${d.total ?? 0} jobs unfinished`,
+      remedies: estimate.remedies,
+    });
+  }
   const policy = input.policy;
   const jobs: ExerciseJobResult[] = result.tasks.map((t) => {
     const base = {
@@ -112,6 +149,8 @@ function percentiles(values: readonly number[]): ExercisePercentiles {
 
 interface ExercisePlan {
   readonly tasks: TaskSpec[];
+  readonly costJobs: { arrival: number; length: number; ioFreq: number }[];
+  readonly ioTime: number;
   readonly cpus: number;
   readonly seed: number;
   readonly quantum: number;
@@ -142,7 +181,7 @@ function buildPolicy(input: ExerciseInput, plan: ExercisePlan, ctx: PolicyContex
     case 'mlfq':
       return createMlfqPolicy(plan.mlfq!);
     case 'cfs':
-      return createCfsPolicy({ cpus, ...cfsTunables(cpus, 1), balanceInterval: 16 });
+      return createCfsPolicy({ cpus, ...cfsTunables(cpus, 1), balanceInterval: CFS_EXERCISE_BALANCE });
     case 'credit':
       return createCreditPolicy({ cpus, ...CREDIT_EXERCISE_TICKS });
     case 'lottery':
@@ -158,11 +197,77 @@ function buildPolicy(input: ExerciseInput, plan: ExercisePlan, ctx: PolicyContex
   }
 }
 
+/** What the cost estimate needs to know of the exercise's policy (see `estimateExerciseSteps`). */
+function costPolicy(input: ExerciseInput, plan: ExercisePlan): CostPolicy {
+  const integerLengths = plan.costJobs.every((j) => Number.isInteger(j.length));
+  const none = { timerPeriod: Infinity, timerName: '', timerRemedy: undefined } as const;
+  const policy = input.policy;
+  switch (policy) {
+    case 'fifo':
+    case 'sjf':
+    case 'stcf':
+    case 'edf':
+      return { policy, maxSlice: Infinity, skipsAlone: false, sliceRemedy: undefined, ...none };
+    case 'rr':
+    case 'lottery':
+    case 'stride':
+      return { policy, maxSlice: plan.quantum, skipsAlone: policy !== 'stride' && integerLengths, sliceRemedy: 'quantum', ...none };
+    case 'priority': {
+      const o = input.priorityOptions ?? {};
+      const aging = o.agingInterval;
+      return {
+        policy,
+        maxSlice: o.roundRobin === true ? plan.quantum : Infinity,
+        skipsAlone: true,
+        sliceRemedy: 'quantum',
+        ...(aging === undefined ? none : { timerPeriod: aging, timerName: 'an aging timer', timerRemedy: 'aging' }),
+      };
+    }
+    case 'mlfq': {
+      const m = plan.mlfq!;
+      return {
+        policy,
+        maxSlice: Math.max(...m.quanta),
+        skipsAlone: true,
+        sliceRemedy: 'quantum',
+        ...(m.boost > 0 ? { timerPeriod: m.boost, timerName: 'a priority boost', timerRemedy: 'boost' } : none),
+      };
+    }
+    case 'cfs': {
+      const t = cfsTunables(plan.cpus, 1);
+      return {
+        policy,
+        maxSlice: Math.ceil(Math.max(t.latency, plan.tasks.length * t.minGranularity)),
+        skipsAlone: false,
+        sliceRemedy: undefined,
+        ...(plan.cpus > 1 ? { timerPeriod: CFS_EXERCISE_BALANCE, timerName: 'the load balancer', timerRemedy: 'cpus' } : none),
+      };
+    }
+    case 'credit':
+      return {
+        policy,
+        maxSlice: CREDIT_EXERCISE_TICKS.timeslice,
+        skipsAlone: false,
+        sliceRemedy: undefined,
+        timerPeriod: CREDIT_EXERCISE_TICKS.tick,
+        timerName: 'the credit tick',
+        timerRemedy: undefined,
+      };
+    default: {
+      const never: never = policy;
+      throw invalidValue('policy', never, EXERCISE_POLICIES.join('|'));
+    }
+  }
+}
+
+/** CFS load-balancing period in exercise ticks (more than one CPU). */
+const CFS_EXERCISE_BALANCE = 16;
+
 function validate(input: ExerciseInput): ExercisePlan {
   if (typeof input !== 'object' || input === null) throw invalidValue('input', input, 'an object { policy, jobs, ... }');
   const policy = input.policy;
   if (!EXERCISE_POLICIES.includes(policy)) throw invalidValue('policy', policy, EXERCISE_POLICIES.join('|'));
-  const cpus = int('cpus', input.cpus, 1, 1);
+  const cpus = int('cpus', input.cpus, 1, 1, EXERCISE_LIMITS.maxCpus);
   const seed = input.seed ?? 0;
   if (!Number.isSafeInteger(seed)) throw invalidValue('seed', seed, 'a safe integer');
   const contextSwitch = int('contextSwitch', input.contextSwitch, 0, 0);
@@ -172,10 +277,12 @@ function validate(input: ExerciseInput): ExercisePlan {
     const m = input.mlfq ?? {};
     let quanta: number[];
     if (m.quanta !== undefined) {
-      if (!isList(m.quanta) || m.quanta.length === 0) throw invalidValue('mlfq.quanta', m.quanta, 'a non-empty list of positive integers, highest priority first');
+      if (!isList(m.quanta) || m.quanta.length === 0 || m.quanta.length > EXERCISE_LIMITS.maxLevels) {
+        throw invalidValue('mlfq.quanta', m.quanta, `a list of 1 to ${EXERCISE_LIMITS.maxLevels} positive integers, highest priority first`);
+      }
       quanta = m.quanta.map((q, i) => int(`mlfq.quanta[${i}]`, q, 1, 1));
     } else {
-      const queues = int('mlfq.queues', m.queues, MLFQ_DEFAULTS.queues, 1);
+      const queues = int('mlfq.queues', m.queues, MLFQ_DEFAULTS.queues, 1, EXERCISE_LIMITS.maxLevels);
       const q = int('quantum', input.quantum, MLFQ_DEFAULTS.quantum, 1);
       quanta = new Array<number>(queues).fill(q);
     }
@@ -196,9 +303,34 @@ function validate(input: ExerciseInput): ExercisePlan {
   }
   const quantum = policy === 'mlfq' ? mlfq!.quanta[0]! : int('quantum', input.quantum, 1, 1);
   if (policy === 'priority' && input.priorityOptions?.agingInterval !== undefined) int('priorityOptions.agingInterval', input.priorityOptions.agingInterval, 1, 1);
-  if (!isList(input.jobs) || input.jobs.length === 0) throw invalidValue('jobs', input.jobs, 'a non-empty list of jobs { length, arrival?, ioFreq?, ... }');
+  if (!isList(input.jobs) || input.jobs.length === 0 || input.jobs.length > EXERCISE_LIMITS.maxJobs) {
+    throw invalidValue('jobs', isList(input.jobs) ? `${input.jobs.length} jobs` : input.jobs, `a list of 1 to ${EXERCISE_LIMITS.maxJobs} jobs { length, arrival?, ioFreq?, ... }`);
+  }
   const tasks = input.jobs.map((j, i) => toTask(j, i, policy, ioTime, cpus));
-  return { tasks, cpus, seed, quantum, contextSwitch, mlfq };
+  const costJobs = tasks.map((t) => ({ arrival: t.arrival ?? 0, length: t.length!, ioFreq: t.ioFreq ?? 0 }));
+  checkHorizon(costJobs, ioTime);
+  return { tasks, costJobs, ioTime, cpus, seed, quantum, contextSwitch, mlfq };
+}
+
+/**
+ * Reject an exercise whose horizon (last arrival + total length + total I/O time) passes 2^53 − 1:
+ * past it, tick counts stop being exact integers and results would silently be another number.
+ */
+function checkHorizon(jobs: readonly { arrival: number; length: number; ioFreq: number }[], ioTime: number): void {
+  let horizon = 0;
+  let lastArrival = 0;
+  for (const j of jobs) {
+    const ios = j.ioFreq > 0 ? Math.ceil(j.length / j.ioFreq) - 1 : 0;
+    horizon += j.length + ios * ioTime;
+    lastArrival = Math.max(lastArrival, j.arrival);
+  }
+  horizon += lastArrival;
+  if (!(horizon <= EXERCISE_LIMITS.maxTime)) {
+    throw new ValidationError(
+      `invalid jobs: the last arrival plus the total length and I/O time is ${formatCount(horizon)} ticks, past ${formatCount(EXERCISE_LIMITS.maxTime)} (2^53 - 1), the largest time counted exactly; use shorter or fewer jobs`,
+      { path: 'jobs', value: horizon, accepted: `a horizon of at most ${EXERCISE_LIMITS.maxTime} ticks` },
+    );
+  }
 }
 
 function toTask(j: ExerciseJob, i: number, policy: ExercisePolicy, ioTime: number, cpus: number): TaskSpec {
@@ -208,19 +340,19 @@ function toTask(j: ExerciseJob, i: number, policy: ExercisePolicy, ioTime: numbe
   const ioFreq = int(at('ioFreq'), j.ioFreq, 0, 0);
   const length = j.length;
   const floatOk = FLOAT_LENGTH_POLICIES.includes(policy) && ioFreq === 0;
-  if (typeof length !== 'number' || !Number.isFinite(length) || length <= 0 || (!floatOk && !Number.isInteger(length))) {
-    throw invalidValue(at('length'), length, floatOk ? 'a finite number > 0' : 'a positive integer');
+  if (typeof length !== 'number' || !Number.isFinite(length) || length <= 0 || length > EXERCISE_LIMITS.maxTime || (!floatOk && !Number.isSafeInteger(length))) {
+    throw invalidValue(at('length'), length, floatOk ? `a finite number > 0, at most ${EXERCISE_LIMITS.maxTime}` : `a positive integer, at most ${EXERCISE_LIMITS.maxTime}`);
   }
   const nice = j.nice ?? 0;
   if (!Number.isInteger(nice) || nice < -20 || nice > 19) throw invalidValue(at('nice'), nice, 'an integer from -20 to 19');
   const priority = j.priority ?? 0;
-  if (!Number.isFinite(priority)) throw invalidValue(at('priority'), priority, 'a finite number (lower runs first)');
+  if (!Number.isSafeInteger(priority)) throw invalidValue(at('priority'), priority, 'a safe integer (lower runs first)');
   const weight = int(at('weight'), j.weight, 256, 1);
   if (weight > 65535) throw invalidValue(at('weight'), weight, 'an integer in 1..65535');
-  const tickets = int(at('tickets'), j.tickets, 100, 1);
+  const tickets = int(at('tickets'), j.tickets, 100, 1, EXERCISE_LIMITS.maxTickets);
   const cap = int(at('cap'), j.cap, 0, 0);
   const deadline = j.deadline ?? arrival + length;
-  if (!Number.isFinite(deadline)) throw invalidValue(at('deadline'), deadline, 'a finite tick');
+  if (!(Math.abs(deadline) <= EXERCISE_LIMITS.maxTime)) throw invalidValue(at('deadline'), deadline, `a tick from -${EXERCISE_LIMITS.maxTime} to ${EXERCISE_LIMITS.maxTime}`);
   if (j.affinity !== undefined && (!isList(j.affinity) || j.affinity.length === 0 || j.affinity.some((c) => !Number.isSafeInteger(c) || c < 0 || c >= cpus))) {
     throw invalidValue(at('affinity'), j.affinity, `a non-empty list of CPU indices in 0..${cpus - 1}`);
   }
@@ -239,8 +371,8 @@ function toTask(j: ExerciseJob, i: number, policy: ExercisePolicy, ioTime: numbe
   };
 }
 
-function int(path: string, value: number | undefined, fallback: number, min: number): number {
+function int(path: string, value: number | undefined, fallback: number, min: number, max: number = Number.MAX_SAFE_INTEGER): number {
   const v = value ?? fallback;
-  if (!Number.isSafeInteger(v) || v < min) throw invalidValue(path, v, min === 0 ? 'an integer ≥ 0' : `an integer ≥ ${min}`);
+  if (!Number.isSafeInteger(v) || v < min || v > max) throw invalidValue(path, v, `an integer from ${min} to ${max}`);
   return v;
 }

@@ -4,7 +4,8 @@
 import type { RandomStream } from '@strata/core-sim';
 import type { SchedEntity } from '../entity.js';
 import { canRunOn } from '../entity.js';
-import type { EnqueueReason, PutPrevReason, SchedPolicy } from '../policy.js';
+import type { AloneRun, EnqueueReason, PutPrevReason, SchedPolicy } from '../policy.js';
+import { wholeSlicesWithin } from './alone-run.js';
 import { TicketTree } from '../run-queue/ticket-tree.js';
 import { invalidValue } from '../value-checks.js';
 import { positiveInteger } from './policy-options.js';
@@ -55,7 +56,8 @@ class LotteryPolicy implements SchedPolicy {
   pickNext(cpu: number): SchedEntity | undefined {
     const total = this.tickets.total;
     if (total === 0) return undefined;
-    let id = this.tickets.find(this.random.int(0, total - 1));
+    // A draw with a single ticket holder has one outcome: no random number is spent on it.
+    let id = this.tickets.find(this.tickets.holders === 1 ? 0 : this.random.int(0, total - 1));
     if (!canRunOn(this.ents[id]!, cpu)) {
       id = this.drawAllowed(cpu);
       if (id < 0) return undefined;
@@ -88,6 +90,13 @@ class LotteryPolicy implements SchedPolicy {
   }
 
   onTimer(): void {}
+
+  runAlone(e: SchedEntity, _cpu: number, _now: number, window: number): AloneRun {
+    // Each round: the quantum runs out, the tickets go back in, and the lone holder wins without a draw.
+    const run = wholeSlicesWithin(this.slices.remaining(e.id), this.slices.quantum, window);
+    if (run.slices > 0) this.slices.refill(e.id);
+    return run;
+  }
 
   /** A draw restricted to the waiting entities allowed on `cpu` (affinity), in id order. O(n). */
   private drawAllowed(cpu: number): number {

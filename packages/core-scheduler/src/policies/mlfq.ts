@@ -3,7 +3,8 @@
 // I/O options "stay" (-S) and "bump" (-I). See ostep-scheduler-semantics.md §2.
 import type { SchedEntity } from '../entity.js';
 import { canRunOn } from '../entity.js';
-import type { DepartReason, EnqueueReason, PutPrevReason, SchedPolicy } from '../policy.js';
+import type { AloneRun, DepartReason, EnqueueReason, PutPrevReason, SchedPolicy } from '../policy.js';
+import { wholeSlicesWithin } from './alone-run.js';
 import { IdLists } from '../run-queue/id-lists.js';
 import { invalidValue, isList } from '../value-checks.js';
 import { nonNegativeInteger, positiveInteger } from './policy-options.js';
@@ -151,6 +152,30 @@ class MlfqPolicy implements SchedPolicy {
 
   levelOf(e: SchedEntity): number {
     return this.level[e.id]!;
+  }
+
+  runAlone(e: SchedEntity, _cpu: number, _now: number, window: number): AloneRun {
+    // Each round is `expire`: one quantum of the allotment used, the job requeued (demoted when
+    // the allotment is used up) and picked again. Rounds stop at a demotion, so one level labels them.
+    const id = e.id;
+    const lv = this.level[id]!;
+    const quantum = this.quanta[lv]!;
+    const allot = this.allotLeft[id]!;
+    const run = wholeSlicesWithin(this.sliceLeft[id]!, quantum, window, lv < this.lowest ? allot : Infinity);
+    const n = run.slices;
+    if (n === 0) return run;
+    if (lv < this.lowest && n === allot) {
+      this.refill(id, lv + 1);
+    } else {
+      // At the lowest level a used-up allotment is refilled in place: allot, allot-1, ..., 1, A, A-1, ...
+      const full = this.allotments[lv]!;
+      this.allotLeft[id] = lv < this.lowest ? allot - n : ((((allot - 1 - n) % full) + full) % full) + 1;
+      this.sliceLeft[id] = quantum;
+    }
+    this.lists.remove(id);
+    this.lists.pushBack(this.level[id]!, id);
+    this.running[id] = true;
+    return run;
   }
 
   /** Step 7 of mlfq.py: count one used quantum; demote when the allotment is exactly used up. */

@@ -2,7 +2,8 @@
 // round-robin among equals, optionally aging waiting entities against starvation.
 import type { SchedEntity } from '../entity.js';
 import { canRunOn } from '../entity.js';
-import type { EnqueueReason, PutPrevReason, SchedPolicy } from '../policy.js';
+import type { AloneRun, EnqueueReason, PutPrevReason, SchedPolicy } from '../policy.js';
+import { wholeSlicesWithin } from './alone-run.js';
 import { IndexedHeap } from '../run-queue/indexed-heap.js';
 import { invalidValue } from '../value-checks.js';
 import { positiveInteger, positiveNumber } from './policy-options.js';
@@ -109,6 +110,18 @@ class PriorityPolicy implements SchedPolicy {
   }
 
   depart(): void {}
+
+  runAlone(e: SchedEntity, _cpu: number, _now: number, window: number): AloneRun {
+    // Each round: the quantum runs out, the entity goes behind its (absent) equals and is taken again.
+    const run = wholeSlicesWithin(this.slices.remaining(e.id), this.slices.quantum, window);
+    if (run.slices > 0) {
+      this.slices.refill(e.id);
+      this.nextSeq += run.slices;
+      this.seq[e.id] = this.nextSeq - 1;
+      this.effective[e.id] = e.priority;
+    }
+    return run;
+  }
 
   nextTimer(now: number): number {
     if (this.aging === undefined) return Infinity;

@@ -2,7 +2,8 @@
 // the quantum finishes inside its slice and frees the CPU at once (OSTEP scheduler.py's RR); a
 // job whose slice runs out goes to the back, after anything re-queued or arriving at that instant.
 import type { SchedEntity } from '../entity.js';
-import type { EnqueueReason, PutPrevReason, SchedPolicy } from '../policy.js';
+import type { AloneRun, EnqueueReason, PutPrevReason, SchedPolicy } from '../policy.js';
+import { wholeSlicesWithin } from './alone-run.js';
 import { IdDeque } from '../run-queue/id-deque.js';
 import { takeFirstAllowed } from './fifo.js';
 import { positiveInteger } from './policy-options.js';
@@ -75,4 +76,11 @@ class RoundRobinPolicy implements SchedPolicy {
   }
 
   onTimer(): void {}
+
+  runAlone(e: SchedEntity, _cpu: number, _now: number, window: number): AloneRun {
+    // Each round: the quantum runs out, the entity is requeued with a fresh one and taken again.
+    const run = wholeSlicesWithin(this.slices.remaining(e.id), this.slices.quantum, window);
+    if (run.slices > 0) this.slices.refill(e.id);
+    return run;
+  }
 }

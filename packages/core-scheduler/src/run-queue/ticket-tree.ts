@@ -6,10 +6,16 @@ export class TicketTree {
   private tree: Float64Array = new Float64Array(17);
   private counts: Float64Array = new Float64Array(16);
   private sum = 0;
+  private holderCount = 0;
 
   /** Sum of all tickets held. */
   get total(): number {
     return this.sum;
+  }
+
+  /** Number of ids holding tickets. */
+  get holders(): number {
+    return this.holderCount;
   }
 
   /** Tickets currently held by `id` (0 when none). */
@@ -22,6 +28,8 @@ export class TicketTree {
     while (id >= this.counts.length) this.grow();
     const delta = tickets - this.counts[id]!;
     if (delta === 0) return;
+    if (this.counts[id] === 0) this.holderCount++;
+    else if (tickets === 0) this.holderCount--;
     this.counts[id] = tickets;
     this.sum += delta;
     const n = this.counts.length;
@@ -48,6 +56,7 @@ export class TicketTree {
     this.counts = new Float64Array(old.length * 2);
     this.tree = new Float64Array(old.length * 2 + 1);
     this.sum = 0;
+    this.holderCount = 0;
     for (let id = 0; id < old.length; id++) if (old[id]! !== 0) this.set(id, old[id]!);
   }
 }

@@ -8,7 +8,7 @@
 //   3. idle CPUs pick; then, if step 2 happened, each busy CPU is asked whether to yield.
 import { createSimulation } from '@strata/core-sim';
 import type { EventKey, SimHandle, Simulation } from '@strata/core-sim';
-import { InternalError } from '@strata/shared-types';
+import { InternalError, LimitExceededError } from '@strata/shared-types';
 import type { SchedEntity } from '../entity.js';
 import type { SchedPolicy } from '../policy.js';
 import type { Segment } from './segment-log.js';
@@ -16,6 +16,8 @@ import { SegmentLog } from './segment-log.js';
 import type { NormalizedTask, TaskSpec } from './task-spec.js';
 import { DEMAND_BURSTS, DEMAND_LENGTH, DEMAND_PERIODIC, normalizeTasks } from './task-spec.js';
 import { invalidValue } from '../value-checks.js';
+import type { RunControl, RunProgress } from '../work-budget.js';
+import { formatCount, resolveMaxSteps, resolveProgressEvery, workBudgetError } from '../work-budget.js';
 
 /** Everything a policy factory may need: the CPU count and the simulation (for `rng`). */
 export interface PolicyContext {
@@ -41,6 +43,14 @@ export interface CpuSimOptions {
   readonly recordTimeline?: boolean;
   /** How slices are driven (default 'tight-loop'); 'event-per-slice' needs integer lengths and at most 512 CPUs. */
   readonly driver?: 'tight-loop' | 'event-per-slice';
+  /**
+   * Skip work whose outcome is known (default true): a lone runnable task is fast-forwarded over
+   * whole slices (`SchedPolicy.runAlone`, tight-loop driver only) and idle CPUs are not asked to
+   * pick while nothing waits. Results are identical either way; false is the reference for tests.
+   */
+  readonly shortcuts?: boolean;
+  /** The work budget (steps: slices run plus events executed) and progress reports. */
+  readonly control?: RunControl;
 }
 
 /** Per-task outcome. Times are absolute; `undefined` when the event did not happen before the end. */
@@ -87,7 +97,12 @@ export interface CpuSimResult {
   readonly slices: number;
   /** core-sim events executed (arrivals, wake-ups, timers). */
   readonly events: number;
+  /** Steps charged to the work budget: slices actually simulated (a fast-forwarded stretch is one) plus events. */
+  readonly steps: number;
 }
+
+/** The latest time the simulator represents exactly. */
+const MAX_TIME = Number.MAX_SAFE_INTEGER;
 
 /**
  * Run `tasks` under `policy` on `cpus` CPUs until every task finishes (or `until`). Throws
@@ -112,8 +127,20 @@ export function simulateCpu(options: CpuSimOptions): CpuSimResult {
   }
   const sim = options.sim ?? createSimulation({ seed: 0 });
   const policy = typeof options.policy === 'function' ? options.policy({ cpus, sim }) : options.policy;
-  const run = new CpuRun(tasks, policy, cpus, cs, sim, until, options.recordTimeline ?? true, driver === 'event-per-slice');
+  const maxSteps = resolveMaxSteps(options.control, 'control.maxSteps');
+  const progressEvery = resolveProgressEvery(options.control);
+  const shortcuts = options.shortcuts ?? true;
+  const run = new CpuRun(tasks, policy, cpus, cs, sim, until, options.recordTimeline ?? true, driver === 'event-per-slice', shortcuts, maxSteps);
+  run.watch(options.control?.onProgress, progressEvery);
   return run.run();
+}
+
+/** The error for a run whose simulated time would pass 2^53 − 1, where integers stop being exact. */
+function timeLimit(at: number): LimitExceededError {
+  return new LimitExceededError(`simulated time would reach ${at}, past ${MAX_TIME} (2^53 - 1), the largest time represented exactly; use shorter jobs, waits or periods`, {
+    time: at,
+    limit: MAX_TIME,
+  });
 }
 
 /** Same-instant classes: slice ends (CPU order) < policy timers < arrivals and wake-ups < settling. */
@@ -159,6 +186,19 @@ class CpuRun {
   private done = 0;
   private slices = 0;
   private instant = 0;
+  // work budget and shortcuts
+  private steps = 0;
+  private nextProgress = Infinity;
+  private progressEvery = Infinity;
+  private onProgress: ((p: RunProgress) => void) | undefined;
+  private workDone = 0;
+  private workTotal = 0;
+  /** Runnable tasks not running (queued or put back); idle CPUs need not pick while it is 0. */
+  private queued = 0;
+  /** CPUs running a task. */
+  private running = 0;
+  /** CPUs freed since the last dispatch round: those that find nothing must forget their last task. */
+  private readonly freed: number[] = [];
   // event-per-slice driver
   private readonly endKeys: (EventKey | undefined)[] = [];
   private readonly endHandlers: ((h: SimHandle) => void)[] = [];
@@ -175,6 +215,8 @@ class CpuRun {
     private readonly until: number,
     record: boolean,
     private readonly eventDriven: boolean,
+    private readonly shortcuts: boolean,
+    private readonly maxSteps: number,
   ) {
     const n = (this.n = tasks.length);
     this.ents = tasks.map((t) => t.entity);
@@ -221,6 +263,7 @@ class CpuRun {
     for (let i = 0; i < n; i++) {
       const t = this.tasks[i]!;
       this.remTotal[i] = t.total;
+      this.workTotal += t.total;
       this.wakeHandlers.push(() => this.wake(i));
       // Arrivals are scheduled first and in task order, so at one instant they precede wake-ups.
       sim.at(Math.max(start, t.arrival), () => this.arrive(i), { priority: TASK_PRIORITY });
@@ -233,6 +276,7 @@ class CpuRun {
     const end = this.end;
     for (;;) {
       if (this.done === n) break;
+      if (this.steps >= this.nextProgress) this.checkBudget(now);
       let tCpu = Infinity;
       for (let c = 0; c < cpus; c++) if (end[c]! < tCpu) tCpu = end[c]!;
       const tEv = sim.peek();
@@ -252,7 +296,10 @@ class CpuRun {
       if (sim.peek() === t) {
         for (let c = 0; c < cpus; c++) if (cur[c]! >= 0) this.accountTo(c, t);
         this.woken.length = 0;
-        while (sim.peek() === t) sim.step();
+        while (sim.peek() === t) {
+          sim.step();
+          this.steps++;
+        }
         this.dispatchIdle(t);
         this.checkPreemption(t);
       } else {
@@ -276,8 +323,38 @@ class CpuRun {
       }
       if (t === Infinity) throw new InternalError('the CPU simulation stalled: tasks remain but nothing is running or pending', { policy: this.policy.name, unfinished: this.n - this.done });
       now = t;
+      if (this.steps >= this.nextProgress) this.checkBudget(now);
       sim.step();
+      this.steps++;
     }
+  }
+
+  /** Report progress to `onProgress` every `every` steps (budget checks happen at the same points). */
+  watch(onProgress: ((p: RunProgress) => void) | undefined, every: number): void {
+    this.onProgress = onProgress;
+    this.progressEvery = onProgress === undefined ? Infinity : every;
+    this.nextProgress = Math.min(this.progressEvery, this.maxSteps + 1);
+  }
+
+  /** Called when `steps` reaches `nextProgress`: stop when the budget is spent, else report progress. */
+  private checkBudget(now: number): void {
+    if (this.steps > this.maxSteps) {
+      throw workBudgetError({
+        when: 'exhausted',
+        steps: this.steps,
+        maxSteps: this.maxSteps,
+        reason: `${formatCount(now)} time units simulated, ${this.n - this.done} of ${this.n} tasks unfinished`,
+        remedies: ['maxSteps'],
+        at: now,
+        unfinished: this.n - this.done,
+        total: this.n,
+      });
+    }
+    if (this.onProgress !== undefined) {
+      const fraction = this.workTotal === Infinity || this.workTotal <= 0 ? (this.until === Infinity ? 0 : Math.min(1, now / this.until)) : this.workDone / this.workTotal;
+      this.onProgress({ steps: this.steps, maxSteps: this.maxSteps, fraction: Math.min(1, Math.max(0, fraction)) });
+    }
+    this.nextProgress = Math.min(this.steps + this.progressEvery, this.maxSteps + 1);
   }
 
   private beginInstant(t: number): void {
@@ -346,6 +423,7 @@ class CpuRun {
     this.readySince[i] = t;
     const e = this.ents[i]!;
     this.policy.enqueue(e, t, 'arrival');
+    this.queued++;
     this.woken.push(e);
   }
 
@@ -357,6 +435,7 @@ class CpuRun {
     this.readySince[i] = t;
     const e = this.ents[i]!;
     this.policy.enqueue(e, t, 'wakeup');
+    this.queued++;
     this.woken.push(e);
   }
 
@@ -400,6 +479,7 @@ class CpuRun {
     e.remaining = left;
     this.cpuTime[id] = this.cpuTime[id]! + ran;
     this.busy[c] = this.busy[c]! + ran;
+    this.workDone += ran;
     this.policy.account(e, c, ran, t);
     if (log !== undefined) log.append(f, t, c, id, level);
     this.from[c] = t;
@@ -411,11 +491,15 @@ class CpuRun {
     const id = this.cur[c]!;
     const e = this.ents[id]!;
     this.slices++;
+    this.steps++;
+    this.running--;
+    this.freed.push(c);
     this.cur[c] = -1;
     this.end[c] = Infinity;
     this.last[c] = id;
     if (this.remBurst[id] !== 0) {
       this.policy.putPrev(e, c, t, 'expired');
+      this.queued++;
       this.readySince[id] = t;
       this.lastRunnable[c] = 1;
       return;
@@ -439,11 +523,24 @@ class CpuRun {
     if (task.form === DEMAND_LENGTH) at = t + task.ioTime;
     else if (task.form === DEMAND_BURSTS) at = t + task.waits[k - 1]!;
     else at = Math.max(t, task.arrival + k * task.period);
+    if (at > MAX_TIME) throw timeLimit(at);
     this.sim.at(at, this.wakeHandlers[id]!, { priority: TASK_PRIORITY });
   }
 
   private dispatchIdle(t: number): void {
-    for (let c = 0; c < this.cpus; c++) if (this.cur[c]! < 0) this.dispatch(c, t);
+    if (!this.shortcuts) {
+      for (let c = 0; c < this.cpus; c++) if (this.cur[c]! < 0) this.dispatch(c, t);
+    } else {
+      // With nothing waiting every pick would come back empty: only the forgetting is left to do.
+      for (let c = 0; c < this.cpus && this.queued > 0; c++) if (this.cur[c]! < 0) this.dispatch(c, t);
+      for (const c of this.freed) {
+        if (this.cur[c]! < 0) {
+          this.last[c] = -1;
+          this.lastRunnable[c] = 0;
+        }
+      }
+    }
+    this.freed.length = 0;
   }
 
   private dispatch(c: number, t: number): void {
@@ -468,10 +565,47 @@ class CpuRun {
     this.last[c] = id;
     this.lastRunnable[c] = 0;
     this.picked[c] = this.instant;
+    this.queued--;
+    this.running++;
     if (Number.isNaN(this.firstRun[id])) this.firstRun[id] = start;
     this.waitTime[id] = this.waitTime[id]! + (start - this.readySince[id]!);
+    if (this.shortcuts && this.queued === 0 && this.running === 1 && this.policy.runAlone !== undefined && !this.eventDriven) {
+      start = this.runAlone(c, e, start);
+    }
     this.from[c] = start;
     this.replan(c, start);
+  }
+
+  /**
+   * The lone-task shortcut: `e`, just picked on `c` at `start`, is the only runnable task. Let the
+   * policy skip the whole slices that end before anything else can happen (the next event, `until`,
+   * the end of the burst), charge them as one stretch per timeline label, and return where it stopped.
+   */
+  private runAlone(c: number, e: SchedEntity, start: number): number {
+    const id = e.id;
+    const policy = this.policy;
+    // Only on integer times: with a fractional burst the per-slice path rounds at every slice.
+    if (!Number.isInteger(start) || !Number.isInteger(this.remBurst[id])) return start;
+    for (;;) {
+      const window = Math.min(this.sim.peek(), this.until, start + this.remBurst[id]!) - start;
+      if (!(window > 0)) return start;
+      const level = this.log !== undefined && policy.levelOf !== undefined ? (policy.levelOf(e) ?? NaN) : NaN;
+      const skipped = policy.runAlone!(e, c, start, window);
+      if (skipped.slices === 0) return start;
+      if (!(skipped.ran > 0 && skipped.ran < window)) throw new InternalError(`policy ${policy.name} skipped ${skipped.ran} of a lone window of ${window}`);
+      const ran = skipped.ran;
+      this.remBurst[id] = this.remBurst[id]! - ran;
+      const left = this.remTotal[id]! - ran;
+      this.remTotal[id] = left;
+      e.remaining = left;
+      this.cpuTime[id] = this.cpuTime[id]! + ran;
+      this.busy[c] = this.busy[c]! + ran;
+      this.workDone += ran;
+      this.log?.append(start, start + ran, c, id, level);
+      this.slices += skipped.slices;
+      this.steps++;
+      start += ran;
+    }
   }
 
   /** Plan CPU `c`'s current run from `origin`: until its slice or its burst ends, whichever is first. */
@@ -481,6 +615,7 @@ class CpuRun {
     if (!(s > 0)) throw new InternalError(`policy ${this.policy.name} returned slice ${s} for task ${id}; slices must be > 0`);
     const b = this.remBurst[id]!;
     const p = s < b ? s : b;
+    if (origin + p > MAX_TIME && origin + p !== Infinity) throw timeLimit(origin + p);
     this.from[c] = origin;
     this.plan[c] = p;
     this.end[c] = origin + p;
@@ -507,12 +642,16 @@ class CpuRun {
     }
     if (this.eventDriven) this.cancelEnd(c);
     this.policy.putPrev(this.ents[id]!, c, t, 'preempted');
+    this.queued++;
+    this.running--;
     this.readySince[id] = t;
     this.cur[c] = -1;
     this.end[c] = Infinity;
     this.last[c] = id;
     this.lastRunnable[c] = 1;
     this.slices++;
+    this.steps++;
+    this.freed.push(c);
     this.dispatch(c, t);
   }
 
@@ -550,6 +689,7 @@ class CpuRun {
       switching: [...this.switching],
       slices: this.slices,
       events,
+      steps: this.steps,
     };
   }
 
