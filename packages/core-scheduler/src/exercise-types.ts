@@ -137,6 +137,8 @@ export interface ExerciseResult {
   readonly fairness: number;
   /** Jobs finished per tick (n / makespan). */
   readonly throughput?: number;
+  /** Steps the run took (slices simulated plus events): what its work budget was charged. */
+  readonly steps?: number;
   /** Nearest-rank percentiles of the per-job response, turnaround and wait. */
   readonly percentiles?: {
     readonly response: ExercisePercentiles;

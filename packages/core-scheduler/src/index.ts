@@ -9,7 +9,7 @@ export type { RunControl, RunProgress, BudgetRemedy, WorkBudgetDetails } from '.
 export { NICE_TO_WEIGHT, NICE_0_WEIGHT, niceToWeight } from './nice-weights.js';
 export { createSchedEntity, canRunOn, DEFAULT_CREDIT_WEIGHT, DEFAULT_TICKETS } from './entity.js';
 export type { SchedEntity, SchedEntityParams } from './entity.js';
-export type { SchedPolicy, EnqueueReason, PutPrevReason, DepartReason } from './policy.js';
+export type { SchedPolicy, EnqueueReason, PutPrevReason, DepartReason, AloneRun } from './policy.js';
 export { createFifoPolicy } from './policies/fifo.js';
 export { createSjfPolicy, createStcfPolicy } from './policies/shortest-first.js';
 export { createRoundRobinPolicy } from './policies/round-robin.js';
@@ -34,8 +34,9 @@ export type { TaskSpec } from './simulator/task-spec.js';
 export type { Segment } from './simulator/segment-log.js';
 export { computeRunMetrics, summarize, percentile, jainIndex } from './metrics/run-metrics.js';
 export type { Distribution, RunMetrics } from './metrics/run-metrics.js';
-export { runExercise, MLFQ_DEFAULTS, CREDIT_EXERCISE_TICKS } from './exercise/run-exercise.js';
-export { EXERCISE_POLICIES } from './exercise-types.js';
+export { runExercise, estimateExercise, MLFQ_DEFAULTS, CREDIT_EXERCISE_TICKS } from './exercise/run-exercise.js';
+export type { CostEstimate } from './exercise/exercise-cost.js';
+export { EXERCISE_POLICIES, EXERCISE_LIMITS } from './exercise-types.js';
 export type {
   ExercisePolicy,
   ExerciseJob,

@@ -134,6 +134,7 @@ export function runExerciseWith(input: ExerciseInput, control: RunControl | unde
     utilization: result.busy.map((b) => (makespan > 0 ? b / makespan : 0)),
     fairness: jainIndex(jobs.map((j) => (j.turnaround > 0 ? j.length / j.turnaround : 0))),
     throughput: makespan > 0 ? n / makespan : 0,
+    steps: result.steps,
     percentiles: {
       response: percentiles(jobs.map((j) => j.response)),
       turnaround: percentiles(jobs.map((j) => j.turnaround)),
@@ -352,7 +353,7 @@ function toTask(j: ExerciseJob, i: number, policy: ExercisePolicy, ioTime: numbe
   const tickets = int(at('tickets'), j.tickets, 100, 1, EXERCISE_LIMITS.maxTickets);
   const cap = int(at('cap'), j.cap, 0, 0);
   const deadline = j.deadline ?? arrival + length;
-  if (!(Math.abs(deadline) <= EXERCISE_LIMITS.maxTime)) throw invalidValue(at('deadline'), deadline, `a tick from -${EXERCISE_LIMITS.maxTime} to ${EXERCISE_LIMITS.maxTime}`);
+  if (j.deadline !== undefined && !(Math.abs(deadline) <= EXERCISE_LIMITS.maxTime)) throw invalidValue(at('deadline'), deadline, `a tick from -${EXERCISE_LIMITS.maxTime} to ${EXERCISE_LIMITS.maxTime}`);
   if (j.affinity !== undefined && (!isList(j.affinity) || j.affinity.length === 0 || j.affinity.some((c) => !Number.isSafeInteger(c) || c < 0 || c >= cpus))) {
     throw invalidValue(at('affinity'), j.affinity, `a non-empty list of CPU indices in 0..${cpus - 1}`);
   }
