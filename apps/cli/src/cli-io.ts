@@ -2,6 +2,8 @@
 // run every command in-process and capture what it prints.
 
 import { readFileSync, writeFileSync } from 'node:fs';
+import type { ProgressDisplay } from './progress-display.js';
+import { terminalProgress } from './progress-display.js';
 
 /** Where the CLI writes and how it reads files. Paths are relative to the working directory. */
 export interface CliIo {
@@ -17,6 +19,8 @@ export interface CliIo {
   readonly color: boolean;
   /** Terminal width for help text (default 80). */
   readonly columns?: number;
+  /** A progress display for long runs, labelled `label`; absent when stderr is not a terminal (then nothing is shown). */
+  readonly progress?: (label: string) => ProgressDisplay;
 }
 
 /** The real process: stdout/stderr and node:fs. Colors only on a TTY without NO_COLOR. */
@@ -28,5 +32,6 @@ export function nodeIo(): CliIo {
     writeFile: (path, text) => writeFileSync(path, text, 'utf8'),
     color: process.stdout.isTTY && process.env['NO_COLOR'] === undefined,
     ...(process.stdout.columns === undefined ? {} : { columns: process.stdout.columns }),
+    ...(process.stderr.isTTY ? { progress: (label: string) => terminalProgress(process.stderr, label) } : {}),
   };
 }

@@ -5,8 +5,8 @@ import type { ExerciseInput, ExerciseJob } from '@strata/core-scheduler';
 import { ValidationError } from '@strata/shared-types';
 import { buildExerciseInput, parsePolicy, usesQuantum } from './exercise-input.js';
 import type { ExerciseSettings } from './exercise-input.js';
-import { parseJobList } from './job-list.js';
-import { ANY_INT, CREDIT_WEIGHT, NICE_INT, NON_NEGATIVE_INT, POSITIVE_INT, checkInteger, invalid, showValue } from './parse-numbers.js';
+import { MAX_JOBS, parseJobList } from './job-list.js';
+import { ANY_INT, CPU_COUNT, MAX_LEVELS, CREDIT_WEIGHT, LEVEL_COUNT, NICE_INT, NON_NEGATIVE_INT, POSITIVE_INT, TICKETS, checkInteger, invalid, showValue } from './parse-numbers.js';
 import type { IntegerRule } from './parse-numbers.js';
 
 /** One job of the workload as written in the file (`name` is a label for people). */
@@ -54,7 +54,7 @@ const JOB_RULES: Readonly<Record<Exclude<(typeof JOB_KEYS)[number], 'name'>, Int
   priority: ANY_INT,
   nice: NICE_INT,
   weight: CREDIT_WEIGHT,
-  tickets: POSITIVE_INT,
+  tickets: TICKETS,
   deadline: NON_NEGATIVE_INT,
 };
 
@@ -88,12 +88,13 @@ function optionalBool(path: string, value: unknown): boolean | undefined {
 
 function optionalIntList(path: string, value: unknown): number[] | undefined {
   if (value === undefined) return undefined;
-  if (!Array.isArray(value) || value.length === 0) throw invalid(path, 'a non-empty list of positive integers', value);
+  if (!Array.isArray(value) || value.length === 0 || value.length > MAX_LEVELS) throw invalid(path, `a list of 1 to ${MAX_LEVELS} positive integers`, value);
   return value.map((v, i) => checkInteger(`${path}[${i}]`, v, POSITIVE_INT));
 }
 
 function parseJobs(value: unknown): WorkloadJob[] {
   if (typeof value === 'string') return [...parseJobList('jobs', value, { decimals: false }).jobs];
+  if (Array.isArray(value) && value.length > MAX_JOBS) throw invalid('jobs', `at most ${MAX_JOBS} jobs`, `${value.length} jobs`);
   if (!Array.isArray(value) || value.length === 0) {
     throw invalid('jobs', 'a non-empty list of jobs like {"arrival": 0, "length": 180, "ioFreq": 0}, or a string like "0,180,0:100,20,0"', value);
   }
@@ -138,7 +139,7 @@ export function parseCompareWorkload(doc: unknown): CompareWorkload {
   checkKeys('', doc, TOP_KEYS);
   const name = optionalString('name', doc['name']);
   const description = optionalString('description', doc['description']);
-  const cpus = optionalInt('cpus', doc['cpus'], POSITIVE_INT) ?? 1;
+  const cpus = optionalInt('cpus', doc['cpus'], CPU_COUNT) ?? 1;
   const ioTime = optionalInt('ioTime', doc['ioTime'], NON_NEGATIVE_INT) ?? 5;
   const seed = optionalInt('seed', doc['seed'], NON_NEGATIVE_INT);
   const contextSwitch = optionalInt('contextSwitch', doc['contextSwitch'], NON_NEGATIVE_INT);
@@ -166,7 +167,7 @@ export function parseCompareWorkload(doc: unknown): CompareWorkload {
       cpus,
       ioTime: optionalInt(`${path}.ioTime`, entry['ioTime'], NON_NEGATIVE_INT) ?? ioTime,
       quantum: optionalInt(`${path}.quantum`, entry['quantum'], POSITIVE_INT),
-      queues: optionalInt(`${path}.queues`, entry['queues'], POSITIVE_INT),
+      queues: optionalInt(`${path}.queues`, entry['queues'], LEVEL_COUNT),
       quanta: optionalIntList(`${path}.quanta`, entry['quanta']),
       allotments: optionalIntList(`${path}.allotments`, entry['allotments']),
       allotment: optionalInt(`${path}.allotment`, entry['allotment'], POSITIVE_INT),

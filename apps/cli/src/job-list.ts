@@ -4,6 +4,9 @@
 import type { ExerciseJob } from '@strata/core-scheduler';
 import { invalid, showValue } from './parse-numbers.js';
 
+/** The most jobs a list may hold (the core's EXERCISE_LIMITS.maxJobs; a test keeps them equal). */
+export const MAX_JOBS = 10_000;
+
 /** What `--jobs` accepts, as error messages state it. */
 export const JOB_LIST_FORMS = 'lengths like 5,10,15 or start,run,ioFreq jobs like 0,180,0:100,20,0';
 
@@ -32,6 +35,8 @@ export function parseJobList(name: string, text: string, options: { decimals: bo
     throw invalid(name, JOB_LIST_FORMS, text, ` (${why})`);
   };
   if (text.trim() === '') fail('the list is empty');
+  const count = text.includes(':') ? text.replace(/:\s*$/, '').split(':').length : text.split(',').length;
+  if (count > MAX_JOBS) throw invalid(name, `at most ${MAX_JOBS} jobs`, `${count} jobs`);
   if (options.jobsFirst === true && !text.includes(':') && text.split(',').length === 3) {
     return parseJobList(name, `${text}:`, options);
   }
@@ -44,6 +49,9 @@ export function parseJobList(name: string, text: string, options: { decimals: bo
       if (trimmed === '') return fail(`length ${i + 1} is empty`);
       const ok = options.decimals ? DECIMAL.test(trimmed) : INTEGER.test(trimmed);
       const length = Number(trimmed);
+      if (ok && Number.isFinite(length) && length > Number.MAX_SAFE_INTEGER) {
+        return fail(`length ${i + 1} ${showValue(trimmed)} is past ${Number.MAX_SAFE_INTEGER} (2^53 - 1), the largest tick counted exactly`);
+      }
       if (!ok || !Number.isFinite(length) || length <= 0 || (!options.decimals && !Number.isSafeInteger(length))) {
         const expected = options.decimals ? 'a positive number' : 'a positive integer';
         const decimalHint = !options.decimals && DECIMAL.test(trimmed) && Number(trimmed) > 0 ? '; decimal lengths work with fifo, sjf and rr only' : '';
@@ -66,6 +74,9 @@ export function parseJobList(name: string, text: string, options: { decimals: bo
       const label = ['start', 'run', 'ioFreq'][f] ?? 'field';
       const value = INTEGER.test(field) ? Number(field) : Number.NaN;
       const min = f === 1 ? 1 : 0;
+      if (value > Number.MAX_SAFE_INTEGER) {
+        return fail(`job ${id} ${label} ${showValue(field)} is past ${Number.MAX_SAFE_INTEGER} (2^53 - 1), the largest tick counted exactly`);
+      }
       if (!Number.isSafeInteger(value) || value < min) {
         return fail(`job ${id} ${label} ${showValue(field)} is not a ${min === 1 ? 'positive' : 'non-negative'} integer`);
       }

@@ -6,7 +6,7 @@ import { ValidationError } from '@strata/shared-types';
 import { buildExerciseInput, parsePolicy } from './exercise-input.js';
 import type { SettingNames } from './exercise-input.js';
 import { JOB_LIST_FORMS, parseJobList } from './job-list.js';
-import { ANY_INT, CREDIT_WEIGHT, NICE_INT, NON_NEGATIVE_INT, POSITIVE_INT, parseIntegerListText, parseIntegerText } from './parse-numbers.js';
+import { ANY_INT, CPU_COUNT, MAX_LEVELS, CREDIT_WEIGHT, LEVEL_COUNT, NICE_INT, NON_NEGATIVE_INT, POSITIVE_INT, TICKETS, parseIntegerListText, parseIntegerText } from './parse-numbers.js';
 import type { IntegerRule } from './parse-numbers.js';
 
 /** The exercise flags of `strata sched` as commander hands them over (values unparsed). */
@@ -57,7 +57,7 @@ const DECIMAL_POLICIES: readonly ExercisePolicy[] = ['fifo', 'sjf', 'rr'];
 /** Per-job attribute flags: the job field each sets, the policies it applies to, its value rule. */
 const PER_JOB_FLAGS = [
   { flag: '--priorities', key: 'priorities', field: 'priority', policies: ['priority'], rule: ANY_INT },
-  { flag: '--tickets', key: 'tickets', field: 'tickets', policies: ['lottery', 'stride'], rule: POSITIVE_INT },
+  { flag: '--tickets', key: 'tickets', field: 'tickets', policies: ['lottery', 'stride'], rule: TICKETS },
   { flag: '--nice', key: 'nice', field: 'nice', policies: ['cfs'], rule: NICE_INT },
   { flag: '--weights', key: 'weights', field: 'weight', policies: ['credit'], rule: CREDIT_WEIGHT },
   { flag: '--deadlines', key: 'deadlines', field: 'deadline', policies: ['edf'], rule: NON_NEGATIVE_INT },
@@ -111,17 +111,17 @@ export function parseSchedFlags(flags: SchedFlags): ExerciseInput {
   const int = (name: string, text: string | undefined, rule: IntegerRule): number | undefined =>
     text === undefined ? undefined : parseIntegerText(name, text, rule);
   const list = (name: string, text: string | undefined): number[] | undefined =>
-    text === undefined ? undefined : parseIntegerListText(name, text, POSITIVE_INT);
+    text === undefined ? undefined : parseIntegerListText(name, text, POSITIVE_INT, undefined, MAX_LEVELS);
 
   return buildExerciseInput(
     {
       policy,
       jobs,
       quantum: int('--quantum', flags.quantum, POSITIVE_INT),
-      cpus: int('--cpus', flags.cpus, POSITIVE_INT),
+      cpus: int('--cpus', flags.cpus, CPU_COUNT),
       seed: int('--seed', flags.seed, NON_NEGATIVE_INT),
       ioTime: int('--io-time', flags.ioTime, NON_NEGATIVE_INT),
-      queues: int('--queues', flags.queues, POSITIVE_INT),
+      queues: int('--queues', flags.queues, LEVEL_COUNT),
       quanta: list('--quanta', flags.quanta),
       allotments: list('--allotments', flags.allotments),
       allotment: int('--allotment', flags.allotment, POSITIVE_INT),

@@ -30,6 +30,7 @@ function fakeDeps(overrides: Partial<CliDeps> = {}): CliDeps & { inputs: Exercis
       inputs.push(input);
       return input.policy === 'mlfq' ? MLFQ_RESULT : { ...FIFO_RESULT, policy: input.policy };
     },
+    estimateExercise: () => ({ steps: 1, reason: 'one job', remedies: ['maxSteps'] }),
     runGroupSpec: (doc) => {
       if (typeof doc === 'object' && doc !== null && 'bad' in doc) throw new ValidationError('groups[0].cpu.quota: expected at least 1ms, got 500us', { path: 'groups[0].cpu.quota' });
       return GROUP_RESULT;

@@ -70,7 +70,7 @@ describe('compare workload file', () => {
     [{ ...base, jobs: [{ length: 5, nice: 30 }] }, 'jobs[0].nice: expected an integer from -20 to 19, got 30'],
     [{ ...base, jobs: [{ length: 5, lenght: 3 }] }, /^jobs\[0\]\.lenght: unknown field; accepted fields: name, arrival, length/],
     [{ ...base, jobs: '5,,2' }, /^jobs: expected lengths like 5,10,15 .*\(length 2 is empty\)$/],
-    [{ ...base, cpus: 0 }, 'cpus: expected a positive integer, got 0'],
+    [{ ...base, cpus: 0 }, 'cpus: expected an integer from 1 to 1024, got 0'],
     [{ ...base, policies: [] }, /^policies: expected a non-empty list of policy names/],
     [{ ...base, policies: ['fifo', 'fcfs'] }, 'policies[1].policy: expected one of fifo, sjf, stcf, rr, priority, mlfq, cfs, credit, lottery, stride, edf, got "fcfs"'],
     [{ ...base, policies: [{ quantum: 3 }] }, 'policies[0].policy: expected a policy name, got nothing'],

@@ -111,7 +111,7 @@ describe('--policy and --quantum', () => {
   });
 
   it.each([
-    [{ cpus: '0' }, '--cpus: expected a positive integer, got "0"'],
+    [{ cpus: '0' }, '--cpus: expected an integer from 1 to 1024, got "0"'],
     [{ seed: '-3' }, '--seed: expected a non-negative integer, got "-3"'],
     [{ ioTime: 'x' }, '--io-time: expected a non-negative integer, got "x"'],
   ])('rejects %j', (flags, message) => {
@@ -171,7 +171,7 @@ describe('MLFQ parameters (mlfq.py resolution)', () => {
     [{ quanta: '5,5', allotments: '1,1,1' }, /^--allotments: expected 2 .*--quanta gives 2\), got 3$/],
     [{ quanta: '5,,5' }, /^--quanta: .*\(entry 2 is empty\)$/],
     [{ quanta: '5,0' }, /^--quanta: .*entry 2 "0" is not a positive integer/],
-    [{ queues: '0' }, /^--queues: expected a positive integer, got "0"$/],
+    [{ queues: '0' }, /^--queues: expected an integer from 1 to 64, got "0"$/],
     [{ quantum: '0' }, /^--quantum: expected a positive integer, got "0"$/],
     [{ boost: '-1' }, /^--boost: expected a non-negative integer, got "-1"$/],
   ])('rejects %j', (flags, message) => {
@@ -223,8 +223,8 @@ describe('per-job attribute lists', () => {
   });
 
   it.each([
-    [{ policy: 'lottery', tickets: '100' }, '--tickets: expected 2 comma-separated positive integers (one per job), got "100" (1 entry)'],
-    [{ policy: 'lottery', tickets: '100,0' }, '--tickets: expected comma-separated positive integers, got "100,0" (entry 2 "0" is not a positive integer)'],
+    [{ policy: 'lottery', tickets: '100' }, '--tickets: expected 2 comma-separated integers from 1 to 1000000 (one per job), got "100" (1 entry)'],
+    [{ policy: 'lottery', tickets: '100,0' }, '--tickets: expected comma-separated integers from 1 to 1000000, got "100,0" (entry 2 "0" is not an integer from 1 to 1000000)'],
     [{ policy: 'cfs', nice: '0,20' }, '--nice: expected comma-separated integers from -20 to 19, got "0,20" (entry 2 "20" is not an integer from -20 to 19)'],
     [{ policy: 'priority', priorities: '1,a' }, '--priorities: expected comma-separated integers, got "1,a" (entry 2 "a" is not an integer)'],
     [{ policy: 'fifo', priorities: '1,2' }, '--priorities: applies only to policy priority, not fifo'],

@@ -29,8 +29,9 @@ export function registerCompareCommand(program: Command, context: CommandContext
     .description('run one workload under several scheduling policies and compare them')
     .argument('<file>', 'workload file (JSON or YAML) listing jobs and policies')
     .option('--json', 'print one JSON object instead of the table')
+    .option('--max-slices <n>', 'work budget of all runs together, in slices (and events), 1..1e12 (default 10000000)')
     .addHelpText('after', FILE_HELP.trimEnd())
-    .action(async (file: string, options: { json?: boolean }) => {
+    .action(async (file: string, options: { json?: boolean; maxSlices?: string }) => {
       const { runCompare } = await import('./compare-run.js');
       await runCompare(file, options, context);
     });

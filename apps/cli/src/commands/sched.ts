@@ -16,6 +16,7 @@ export interface SchedOptions extends SchedFlags {
   readonly json?: boolean;
   readonly svg?: string;
   readonly spec?: string;
+  readonly maxSlices?: string;
 }
 
 const EXAMPLES = `
@@ -41,9 +42,9 @@ export function registerSchedCommand(program: Command, context: CommandContext):
     .option('--policy <name>', `scheduling policy: ${SCHED_POLICY_NAMES.join(', ')} (default fifo)`)
     .option('--jobs <list>', 'jobs: lengths "5,10,15" or start,run,ioFreq jobs "0,180,0:100,20,0"')
     .option('--quantum <n>', 'time slice in ticks for rr (default 1), lottery, stride; mlfq: every level (default 10)')
-    .option('--cpus <n>', 'number of CPUs (default 1)')
+    .option('--cpus <n>', 'number of CPUs, 1..1024 (default 1)')
     .option('--seed <n>', 'seed for randomized policies (lottery)')
-    .option('--queues <n>', 'mlfq: number of queues (default 3)')
+    .option('--queues <n>', 'mlfq: number of queues, 1..64 (default 3)')
     .option('--quanta <list>', 'mlfq: quantum per level, highest first; overrides --queues and --quantum')
     .option('--allotments <list>', 'mlfq: allotment (in quanta) per level, highest first (default 1 each)')
     .option('--allotment <n>', 'mlfq: the same allotment for every level (mlfq.py -a)')
@@ -56,13 +57,14 @@ export function registerSchedCommand(program: Command, context: CommandContext):
     .option('--preemptive', 'priority: an arrival with a better priority preempts the running job')
     .option('--round-robin', 'priority: equal priorities share the CPU with --quantum slices')
     .option('--aging <n>', 'priority: a waiting job\'s priority value drops by 1 every n ticks')
-    .option('--tickets <list>', 'lottery, stride: tickets per job (default 100)')
+    .option('--tickets <list>', 'lottery, stride: tickets per job, 1..1000000 (default 100)')
     .option('--nice <list>', 'cfs: nice value per job, -20..19 (default 0)')
     .option('--weights <list>', 'credit: Xen credit weight per job, 1..65535 (default 256)')
     .option('--deadlines <list>', 'edf: absolute deadline tick per job (default arrival + length)')
     .option('--json', 'print one JSON object instead of text')
     .option('--svg <file>', 'also write the Gantt chart as an SVG file')
     .option('--spec <file>', 'run a group experiment from a YAML or JSON spec instead of an exercise')
+    .option('--max-slices <n>', 'work budget: the most slices (and events) a run may take, 1..1e12 (default 10000000, well under a minute)')
     .addHelpText('after', EXAMPLES.trimEnd())
     .action(async (options: SchedOptions) => {
       const { runSched } = await import('./sched-run.js');
