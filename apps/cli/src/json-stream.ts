@@ -1,6 +1,9 @@
 // JSON output written in pieces: the same text as `JSON.stringify(value, null, 2)`, but arrays are
-// written element by element, so a timeline of millions of segments never has to fit in one string
-// (V8 caps a string at about 512 MiB) and the first bytes reach the reader early.
+// written a slice of elements at a time, so a timeline of millions of segments never has to fit in
+// one string (V8 caps a string at about 512 MiB) and the first bytes reach the reader early.
+
+/** Elements stringified at once: large enough for the native serializer to do the work. */
+const SLICE = 4096;
 
 /** Write `value` as `JSON.stringify(value, null, 2)` would, in chunks of about `chunkSize` characters, then a newline. */
 export function writeJson(value: unknown, write: (chunk: string) => void, chunkSize = 1 << 16): void {
@@ -16,22 +19,21 @@ export function writeJson(value: unknown, write: (chunk: string) => void, chunkS
   write(`${buffer}\n`);
 }
 
-/** Emit `value` at indentation `indent`; plain objects and arrays are opened, everything else is stringified whole. */
+/** Emit `value` at indentation `indent`: arrays slice by slice, plain objects key by key, the rest whole. */
 function walk(value: unknown, indent: string, emit: (text: string) => void): void {
-  const inner = `${indent}  `;
   if (Array.isArray(value)) {
-    if (value.length === 0) {
-      emit('[]');
+    if (value.length <= SLICE) {
+      emit(indented(JSON.stringify(value, null, 2), indent));
       return;
     }
+    // Each slice is stringified as an array of its own; its brackets are dropped and its lines
+    // moved to this depth, which is exactly how the whole array would have printed.
     emit('[\n');
-    value.forEach((item: unknown, i) => {
-      emit(inner);
-      // As JSON.stringify: undefined, functions and symbols in arrays become null.
-      if (item === undefined || typeof item === 'function' || typeof item === 'symbol') emit('null');
-      else walk(item, inner, emit);
-      emit(i < value.length - 1 ? ',\n' : '\n');
-    });
+    for (let i = 0; i < value.length; i += SLICE) {
+      const text = JSON.stringify(value.slice(i, i + SLICE), null, 2);
+      emit(`${indent}${indented(text.slice(2, -2), indent)}`);
+      emit(i + SLICE < value.length ? ',\n' : '\n');
+    }
     emit(`${indent}]`);
     return;
   }
@@ -41,6 +43,7 @@ function walk(value: unknown, indent: string, emit: (text: string) => void): voi
       emit('{}');
       return;
     }
+    const inner = `${indent}  `;
     emit('{\n');
     entries.forEach(([key, v], i) => {
       emit(`${inner}${JSON.stringify(key)}: `);
@@ -50,5 +53,11 @@ function walk(value: unknown, indent: string, emit: (text: string) => void): voi
     emit(`${indent}}`);
     return;
   }
-  emit((JSON.stringify(value, null, 2) ?? 'null').replace(/\n/g, `\n${indent}`));
+  emit(JSON.stringify(value, null, 2) ?? 'null');
+}
+
+/** `text` (as printed at depth 0) moved to `indent`: every line but the first gains the indentation. */
+function indented(text: string | undefined, indent: string): string {
+  if (text === undefined) return 'null';
+  return indent === '' ? text : text.replace(/\n/g, `\n${indent}`);
 }

@@ -34,7 +34,9 @@ export function schedJson(result: ExerciseResult): SchedJson {
         wait: j.wait,
       })),
     avg: { response: result.avg.response, turnaround: result.avg.turnaround, wait: result.avg.wait },
-    timeline: result.timeline.map((s) => ({ start: s.start, end: s.end, cpu: s.cpu, job: s.job, ...(s.level === undefined ? {} : { level: s.level }) })),
+    // runExercise's segments have exactly these fields ({start, end, cpu, job} and `level` for
+    // MLFQ); copying millions of them would double the memory of a large run.
+    timeline: result.timeline,
   };
 }
 

@@ -121,9 +121,9 @@ export function runExerciseWith(input: ExerciseInput, control: RunControl | unde
     turnaround += j.turnaround;
     wait += j.wait;
   }
-  const timeline: ExerciseSegment[] = result.timeline.map((s) =>
-    policy === 'mlfq' ? { start: s.start, end: s.end, cpu: s.cpu, job: s.job, level: s.level! } : { start: s.start, end: s.end, cpu: s.cpu, job: s.job },
-  );
+  // The simulator's segments already have the exercise's shape: `level` only where the policy
+  // labels segments (MLFQ). Reused as they are: a timeline may hold millions of them.
+  const timeline: readonly ExerciseSegment[] = result.timeline;
   const makespan = result.makespan;
   return {
     policy,

@@ -412,6 +412,10 @@ class CpuRun {
       const t = h.now();
       this.beginExternal(t);
       this.policy.onTimer(t);
+      // A timer may touch every runnable task (aging, a boost, credit accounting): charge the
+      // budget one more step per 64 of them, so that a timer every tick over thousands of jobs
+      // cannot run for hours on a budget sized for slices.
+      this.steps += (this.queued + this.running) >> 6;
       this.armTimer(t);
     }, { priority: TIMER_PRIORITY });
   }

@@ -2,6 +2,14 @@
 // recording stays cheap at millions of slices; consecutive runs of the same job on the same CPU
 // at the same level merge into one segment.
 
+import { LimitExceededError } from '@strata/shared-types';
+
+/**
+ * The most segments a log holds: 2^24 (16,777,216). As objects for callers, that many take about
+ * 2.5 GB of Node's default 4 GB heap; more would end the process with an out-of-memory crash.
+ */
+export const MAX_TIMELINE_SEGMENTS = 2 ** 24;
+
 /** One contiguous run of one job on one CPU, [start, end). `level` is the policy's label (MLFQ: 0 = highest). */
 export interface Segment {
   readonly start: number;
@@ -65,6 +73,12 @@ export class SegmentLog {
   }
 
   private grow(): void {
+    if (this.starts.length >= MAX_TIMELINE_SEGMENTS) {
+      throw new LimitExceededError(
+        `the run's timeline passed ${MAX_TIMELINE_SEGMENTS.toLocaleString('en-US')} segments, the most that fit in memory; use longer slices (a larger quantum) or fewer and shorter jobs`,
+        { kind: 'timeline', limit: MAX_TIMELINE_SEGMENTS },
+      );
+    }
     const n = this.starts.length * 2;
     const grow64 = (a: Float64Array): Float64Array => {
       const b = new Float64Array(n);
