@@ -1,8 +1,9 @@
 // Bench entry (`pnpm bench`): the exact CPU simulator, group scheduling, then placement.
-import { runCpuBench } from './cpu-bench.js';
+import { runCpuBench, runLoneJobBench } from './cpu-bench.js';
 import { runGroupsBench } from './groups-bench.js';
 import { runPlacementBench } from './placement-bench.js';
 
 runCpuBench();
+runLoneJobBench();
 runGroupsBench();
 await runPlacementBench();

@@ -51,6 +51,12 @@ export interface SchedPolicy {
   nextTimer(now: number): number;
   /** The timer announced by `nextTimer` fires at `now` (before arrivals and wake-ups at `now`). */
   onTimer(now: number): void;
+  /**
+   * What one `onTimer` call walks over, so that a work budget can charge it fairly: every
+   * runnable entity (aging, a boost, credit accounting) or every CPU (a load balancer). Absent:
+   * a constant amount of work.
+   */
+  readonly timerWalks?: 'entities' | 'cpus';
   /** A label for timeline segments, such as an MLFQ level (0 = highest priority); undefined for none. */
   levelOf?(e: SchedEntity): number | undefined;
   /**

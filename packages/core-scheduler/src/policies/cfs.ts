@@ -83,6 +83,7 @@ class CfsPolicy implements SchedPolicy {
   readonly name = 'cfs';
   readonly queueing = 'per-cpu';
   readonly workConserving = true;
+  readonly timerWalks = 'cpus';
   private readonly vruntime: number[] = [];
   private readonly sumExec: number[] = [];
   private readonly sliceStart: number[] = [];

@@ -60,6 +60,7 @@ type CreditState = 'queued' | 'running' | 'parked' | 'blocked';
 class CreditPolicy implements CreditSchedPolicy {
   readonly name = 'credit';
   readonly queueing = 'global';
+  readonly timerWalks = 'entities';
   private readonly lists = new IdLists(3);
   private readonly ents: SchedEntity[] = [];
   private readonly credit: number[] = [];

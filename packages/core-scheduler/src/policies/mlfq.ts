@@ -47,6 +47,7 @@ class MlfqPolicy implements SchedPolicy {
   readonly name = 'mlfq';
   readonly queueing = 'global';
   readonly workConserving = true;
+  readonly timerWalks = 'entities';
   private readonly lists: IdLists;
   private readonly ents: SchedEntity[] = [];
   private readonly level: number[] = [];

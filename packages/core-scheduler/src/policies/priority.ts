@@ -52,6 +52,7 @@ class PriorityPolicy implements SchedPolicy {
   readonly name = 'priority';
   readonly queueing = 'global';
   readonly workConserving = true;
+  readonly timerWalks = 'entities';
   private readonly effective: number[] = [];
   private readonly seq: number[] = [];
   private readonly heap = new IndexedHeap(this.effective, this.seq);

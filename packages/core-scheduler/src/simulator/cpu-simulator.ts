@@ -198,7 +198,10 @@ class CpuRun {
   /** CPUs running a task. */
   private running = 0;
   /** CPUs freed since the last dispatch round: those that find nothing must forget their last task. */
-  private readonly freed: number[] = [];
+  private readonly freed: Int32Array;
+  private freedCount = 0;
+  /** Whether the lone-task shortcut may run (shortcuts on, the policy has `runAlone`, tight loop). */
+  private readonly skipAlone: boolean;
   // event-per-slice driver
   private readonly endKeys: (EventKey | undefined)[] = [];
   private readonly endHandlers: ((h: SimHandle) => void)[] = [];
@@ -245,6 +248,8 @@ class CpuRun {
     this.busy = new Float64Array(cpus);
     this.switching = new Float64Array(cpus);
     this.log = record ? new SegmentLog() : undefined;
+    this.freed = new Int32Array(cpus); // endRun frees each CPU at most once per dispatch round
+    this.skipAlone = shortcuts && policy.runAlone !== undefined && !eventDriven;
     for (let c = 0; c < cpus; c++) {
       this.endKeys.push(undefined);
       this.endHandlers.push((h) => {
@@ -412,10 +417,11 @@ class CpuRun {
       const t = h.now();
       this.beginExternal(t);
       this.policy.onTimer(t);
-      // A timer may touch every runnable task (aging, a boost, credit accounting): charge the
-      // budget one more step per 64 of them, so that a timer every tick over thousands of jobs
-      // cannot run for hours on a budget sized for slices.
-      this.steps += (this.queued + this.running) >> 6;
+      // A timer that walks every runnable task (aging, a boost, credit accounting) or every CPU
+      // (a balancer) is charged one more step per 64 of them, so that a timer every tick over
+      // thousands of jobs cannot run for hours on a budget sized for slices.
+      const walks = this.policy.timerWalks;
+      if (walks !== undefined) this.steps += (walks === 'cpus' ? this.cpus : this.queued + this.running) >> 6;
       this.armTimer(t);
     }, { priority: TIMER_PRIORITY });
   }
@@ -497,7 +503,7 @@ class CpuRun {
     this.slices++;
     this.steps++;
     this.running--;
-    this.freed.push(c);
+    this.freed[this.freedCount++] = c;
     this.cur[c] = -1;
     this.end[c] = Infinity;
     this.last[c] = id;
@@ -537,14 +543,15 @@ class CpuRun {
     } else {
       // With nothing waiting every pick would come back empty: only the forgetting is left to do.
       for (let c = 0; c < this.cpus && this.queued > 0; c++) if (this.cur[c]! < 0) this.dispatch(c, t);
-      for (const c of this.freed) {
+      for (let k = 0; k < this.freedCount; k++) {
+        const c = this.freed[k]!;
         if (this.cur[c]! < 0) {
           this.last[c] = -1;
           this.lastRunnable[c] = 0;
         }
       }
     }
-    this.freed.length = 0;
+    this.freedCount = 0;
   }
 
   private dispatch(c: number, t: number): void {
@@ -573,7 +580,7 @@ class CpuRun {
     this.running++;
     if (Number.isNaN(this.firstRun[id])) this.firstRun[id] = start;
     this.waitTime[id] = this.waitTime[id]! + (start - this.readySince[id]!);
-    if (this.shortcuts && this.queued === 0 && this.running === 1 && this.policy.runAlone !== undefined && !this.eventDriven) {
+    if (this.skipAlone && this.queued === 0 && this.running === 1) {
       start = this.runAlone(c, e, start);
     }
     this.from[c] = start;
@@ -655,7 +662,7 @@ class CpuRun {
     this.lastRunnable[c] = 1;
     this.slices++;
     this.steps++;
-    this.freed.push(c);
+    // Not added to `freed`: dispatch below either fills this CPU or, finding nothing, forgets `id`.
     this.dispatch(c, t);
   }
 
