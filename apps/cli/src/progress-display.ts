@@ -2,7 +2,11 @@
 // once a run has reported progress (runs shorter than one report interval never show it), and
 // erased when the run ends so that the terminal keeps only the result.
 
-import cliProgress from 'cli-progress';
+import { createRequire } from 'node:module';
+import type * as CliProgress from 'cli-progress';
+
+// Loaded when a bar is first drawn: most runs end before that, and --help never gets there.
+const load = (): typeof CliProgress => createRequire(import.meta.url)('cli-progress') as typeof CliProgress;
 
 /** A progress display: `update` as the run goes on, `stop` when it ends (either way). */
 export interface ProgressDisplay {
@@ -14,11 +18,12 @@ export interface ProgressDisplay {
 
 /** A bar drawn on `stream` (a TTY) with the maintained cli-progress library. */
 export function terminalProgress(stream: NodeJS.WriteStream, label: string): ProgressDisplay {
-  let bar: cliProgress.SingleBar | undefined;
+  let bar: CliProgress.SingleBar | undefined;
   return {
     update(fraction, detail) {
       const value = Math.round(Math.min(1, Math.max(0, fraction)) * 1000);
       if (bar === undefined) {
+        const cliProgress = load();
         bar = new cliProgress.SingleBar(
           {
             stream,
