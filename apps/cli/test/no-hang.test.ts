@@ -41,15 +41,22 @@ function expectOneCleanLine(stderr: string): void {
 }
 
 describe('the examples of a hung terminal now answer at once (subprocess)', () => {
-  // Under load the machine may be slower; a hung run would take hours, so 5 s separates them clearly.
-  const FAST_MS = 5_000;
+  // The issue's bar: under a second. Other test files run beside this one, so a command that is
+  // slow once is timed again, up to three times, and its best time counts.
+  const FAST_MS = 1_000;
+  const bestMs = (args: string[], first: Run): number => {
+    let best = first.ms;
+    for (let k = 0; k < 2 && best >= FAST_MS; k++) best = Math.min(best, strata(...args).ms);
+    return best;
+  };
 
   it('a lone job of 99,999,999,999 ticks: an exact answer under the policies that need not slice it', () => {
     for (const policy of ['fifo', 'sjf', 'stcf', 'rr', 'priority', 'mlfq', 'lottery', 'edf']) {
-      const r = strata('sched', '--policy', policy, '--jobs', '99999999999', '--json');
+      const args = ['sched', '--policy', policy, '--jobs', '99999999999', '--json'];
+      const r = strata(...args);
       expect(r.code, `${policy}: ${r.stderr}`).toBe(0);
       expect(r.stderr).toBe('');
-      expect(r.ms, policy).toBeLessThan(FAST_MS);
+      expect(bestMs(args, r), policy).toBeLessThan(FAST_MS);
       const json = JSON.parse(r.stdout) as { jobs: { completion: number; turnaround: number }[] };
       expect(json.jobs[0]).toMatchObject({ completion: 99_999_999_999, turnaround: 99_999_999_999 });
     }
@@ -65,26 +72,30 @@ describe('the examples of a hung terminal now answer at once (subprocess)', () =
       ['lottery', '99999999999,99999999999', /2 jobs share the CPU/],
     ];
     for (const [policy, jobs, reason] of cases) {
-      const r = strata('sched', '--policy', policy, '--jobs', jobs);
+      const args = ['sched', '--policy', policy, '--jobs', jobs];
+      const r = strata(...args);
       expect(r.code, `${policy} ${jobs}`).toBe(1);
       expect(r.stdout).toBe('');
       expectOneCleanLine(r.stderr);
       expect(r.stderr).toMatch(/^strata: this run needs at least [\d,]+ slices \(/);
       expect(r.stderr).toMatch(reason);
       expect(r.stderr).toMatch(/more than its budget of 10,000,000; raise the budget with --max-slices \d+ or more/);
-      expect(r.ms).toBeLessThan(FAST_MS);
+      expect(bestMs(args, r), `${policy} ${jobs}`).toBeLessThan(FAST_MS);
     }
     expect(strata('sched', '--policy', 'rr', '--jobs', '99999999999,99999999999').stderr).toMatch(/raise the budget with --max-slices 100000000001 or more, use a larger --quantum or use shorter jobs\n$/);
   });
 
   it('--cpus 100000 and --jobs 9007199254740993: exit 2 naming the flag and the range', () => {
-    const cpus = strata('sched', '--policy', 'cfs', '--cpus', '100000', '--jobs', '5,10');
+    const cpusArgs = ['sched', '--policy', 'cfs', '--cpus', '100000', '--jobs', '5,10'];
+    const cpus = strata(...cpusArgs);
     expect(cpus.code).toBe(2);
     expect(cpus.stderr).toBe('strata: --cpus: expected an integer from 1 to 1024, got "100000"\n');
-    expect(cpus.ms).toBeLessThan(FAST_MS);
+    expect(bestMs(cpusArgs, cpus)).toBeLessThan(FAST_MS);
     for (const policy of ['rr', 'fifo', 'mlfq', 'cfs']) {
-      const big = strata('sched', '--policy', policy, '--jobs', '9007199254740993');
+      const bigArgs = ['sched', '--policy', policy, '--jobs', '9007199254740993'];
+      const big = strata(...bigArgs);
       expect(big.code, policy).toBe(2);
+      expect(bestMs(bigArgs, big), policy).toBeLessThan(FAST_MS);
       expectOneCleanLine(big.stderr);
       expect(big.stderr, policy).toMatch(/9007199254740993/);
       expect(big.stderr, policy).toMatch(/2\^53 - 1/);
