@@ -32,6 +32,7 @@ export { simulateCpu } from './simulator/cpu-simulator.js';
 export type { CpuSimOptions, CpuSimResult, TaskResult, PolicyContext } from './simulator/cpu-simulator.js';
 export type { TaskSpec } from './simulator/task-spec.js';
 export type { Segment } from './simulator/segment-log.js';
+export { MAX_TIMELINE_SEGMENTS } from './simulator/segment-log.js';
 export { computeRunMetrics, summarize, percentile, jainIndex } from './metrics/run-metrics.js';
 export type { Distribution, RunMetrics } from './metrics/run-metrics.js';
 export { runExercise, estimateExercise, MLFQ_DEFAULTS, CREDIT_EXERCISE_TICKS } from './exercise/run-exercise.js';
@@ -54,6 +55,7 @@ export { createGroupScheduler } from './groups/group-scheduler.js';
 export type {
   GroupScheduler,
   GroupSchedulerOptions,
+  GroupStepWatcher,
   GroupFidelity,
   GroupCpuLimits,
   AddTaskOptions,
@@ -64,7 +66,7 @@ export type {
 export { clampShares, sharesToWeight, weightToShares } from './groups/cpu-weight.js';
 export { parseGroupSpec } from './groups/group-spec.js';
 export type { ParsedGroupSpec } from './groups/group-spec.js';
-export { runGroupExperiment } from './groups/group-experiment.js';
+export { runGroupExperiment, estimateGroupExperiment } from './groups/group-experiment.js';
 export type { GroupExperimentResult, GroupExperimentTask, GroupExperimentGroup } from './groups/group-experiment.js';
 
 // Fair-share solvers, reused for CPU, links and any divisible resource.

@@ -59,7 +59,10 @@ export type { JsonSchema } from './json-schema.js';
 export {
   CGROUP_CPU_LIMITS,
   MAX_SCHED_CPUS,
-  MAX_EXACT_TICKS,
+  MAX_SCHED_DURATION,
+  MAX_SCHED_TASKS,
+  MAX_SCHED_GROUPS,
+  MAX_SCHED_DEPTH,
   parseCpuList,
   formatCpuList,
   parseCpuMax,

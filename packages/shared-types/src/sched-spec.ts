@@ -21,13 +21,29 @@ export const CGROUP_CPU_LIMITS = {
   periodMaxUsec: 1_000_000,
   periodDefaultUsec: 100_000,
   quotaMinUsec: 1_000,
+  /** `cfs_quota_us` at most `max_cfs_runtime` = 2^44 − 1 µs, "more than 203 days" (kernel/sched/core.c; EINVAL beyond). */
+  quotaMaxUsec: 17_592_186_044_415,
 } as const;
 
 /** The most CPUs a group experiment may declare. */
 export const MAX_SCHED_CPUS = 1024;
 
-/** The most scheduler ticks an `exact` experiment may simulate (duration / tick); beyond, use `fluid`. */
-export const MAX_EXACT_TICKS = 50_000_000;
+/**
+ * The longest time a group experiment may name: its `duration`, a task's `start` and `stop`, a
+ * burst's `run` and `sleep`, and a task's whole burst list (one cycle). 100 Julian years
+ * (876600h) in µs, about 2^51.5: a sum of any two such times stays a safe integer (below 2^53).
+ * How long a run may take is bounded separately, by its work budget (`maxSteps`).
+ */
+export const MAX_SCHED_DURATION: Micros = micros(3_155_760_000_000_000);
+
+/** The most tasks a group experiment may hold, in all its groups together (each one costs work in every tick). */
+export const MAX_SCHED_TASKS = 10_000;
+
+/** The most groups a group experiment may hold, at all depths together. */
+export const MAX_SCHED_GROUPS = 10_000;
+
+/** The deepest group nesting a group experiment may use: a group under the root is at depth 1. */
+export const MAX_SCHED_DEPTH = 64;
 
 const L = CGROUP_CPU_LIMITS;
 const CPU_LIST = /^\d+(-\d+)?(,\d+(-\d+)?)*$/;
@@ -85,10 +101,10 @@ export const GroupCpuSpecSchema = z
   .strictObject({
     shares: z.int().min(0).optional().describe('cgroup v1 cpu.shares (default 1024); the kernel clamps it into 2..262144.'),
     weight: z.int().min(L.weightMin).max(L.weightMax).optional().describe('cgroup v2 cpu.weight, 1..10000 (default 100).'),
-    quota: durationSchema({ min: micros(L.quotaMinUsec) })
+    quota: durationSchema({ min: micros(L.quotaMinUsec), max: micros(L.quotaMaxUsec) })
       .nullable()
       .optional()
-      .describe('CPU time per period (at least 1ms); omitted or null: unlimited.'),
+      .describe('CPU time per period (1ms to 2^44 - 1 us, the kernel range); omitted or null: unlimited.'),
     period: durationSchema({ min: micros(L.periodMinUsec), max: micros(L.periodMaxUsec) })
       .optional()
       .describe('Bandwidth period, 1ms..1s (default 100ms).'),
@@ -128,34 +144,48 @@ export function parseCpuMax(text: string): { quota: Micros | null; period: Micro
   }
   if (m[1] === 'max') return { quota: null, period: micros(period) };
   const quota = Number(m[1]);
-  if (!Number.isSafeInteger(quota) || quota < L.quotaMinUsec) {
-    return `expected a quota of at least ${formatDuration(micros(L.quotaMinUsec))}, got ${m[1]}us`;
+  if (!Number.isSafeInteger(quota) || quota > L.quotaMaxUsec) {
+    return `expected a quota of at most ${L.quotaMaxUsec}us (2^44 - 1, the kernel's limit), got ${m[1]}us`;
   }
+  if (quota < L.quotaMinUsec) return `expected a quota of at least ${formatDuration(micros(L.quotaMinUsec))}, got ${m[1]}us`;
   return { quota: micros(quota), period: micros(period) };
 }
 
 /** One burst of a task: it needs `run` of CPU time, then sleeps `sleep` of wall time (default 0). */
 export const TaskBurstSchema = z.strictObject({
-  run: durationSchema({ min: micros(1) }).describe('CPU time the task consumes before it sleeps.'),
-  sleep: durationSchema().default(micros(0)).describe('Wall time the task then sleeps.'),
+  run: durationSchema({ min: micros(1), max: MAX_SCHED_DURATION }).describe('CPU time the task consumes before it sleeps (1us..876600h).'),
+  sleep: durationSchema({ max: MAX_SCHED_DURATION }).default(micros(0)).describe('Wall time the task then sleeps (0..876600h).'),
 });
 
 /**
  * A task in a group: a name unique within its group, a nice value (-20..19, default 0), optional
- * `start` (default 0) and `stop` (after start). Without `bursts` it is always runnable between
- * start and stop; with `bursts` it plays them in order, cycling while `repeat` (default true), or
- * exits after the last one when `repeat` is false.
+ * `start` (default 0) and `stop` (after start), both at most `MAX_SCHED_DURATION`. Without `bursts`
+ * it is always runnable between start and stop; with `bursts` it plays them in order, cycling
+ * while `repeat` (default true), or exits after the last one when `repeat` is false. The run and
+ * sleep times of its bursts add up to at most `MAX_SCHED_DURATION`.
  */
 export const GroupTaskSpecSchema = z
   .strictObject({
     name: NameSchema,
     nice: z.int().min(-20).max(19).default(0),
-    start: durationSchema().default(micros(0)),
-    stop: durationSchema().optional(),
+    start: durationSchema({ max: MAX_SCHED_DURATION }).default(micros(0)),
+    stop: durationSchema({ max: MAX_SCHED_DURATION }).optional(),
     bursts: z.array(TaskBurstSchema).min(1).optional(),
     repeat: z.boolean().optional(),
   })
   .transform((task, ctx): Omit<typeof task, 'repeat'> & { repeat?: boolean } => {
+    if (task.bursts !== undefined) {
+      let cycle = 0;
+      for (const b of task.bursts) cycle += b.run + b.sleep;
+      if (cycle > MAX_SCHED_DURATION) {
+        ctx.issues.push({
+          code: 'custom',
+          message: `expected run and sleep times adding up to at most ${formatDuration(MAX_SCHED_DURATION)} (100 years), got ${Number.isSafeInteger(cycle) ? formatDuration(micros(cycle)) : `more than ${formatDuration(micros(Number.MAX_SAFE_INTEGER))}`}`,
+          input: task.bursts,
+          path: ['bursts'],
+        });
+      }
+    }
     if (task.stop !== undefined && task.stop <= task.start) {
       ctx.issues.push({
         code: 'custom',
@@ -192,41 +222,111 @@ export const GroupNodeSpecSchema: z.ZodType<GroupNodeSpec, GroupNodeSpecInput> =
   z.strictObject({
     name: NameSchema,
     cpu: GroupCpuSpecSchema.prefault({}),
-    tasks: z.array(GroupTaskSpecSchema).default([]),
-    groups: z.array(GroupNodeSpecSchema).default([]),
+    tasks: z.array(GroupTaskSpecSchema).max(MAX_SCHED_TASKS).default([]),
+    groups: z.array(GroupNodeSpecSchema).max(MAX_SCHED_GROUPS).default([]),
   }),
 );
 
 /**
- * A group-scheduling experiment: `cpus` (default 1), `fidelity` (`exact` slices and ticks, or
- * `fluid` rates; default exact), `policy` inside every group (only `cfs`), `tick` (exact; default
- * 4ms, 100us..100ms), `duration` (required), the root group's child `groups` and its `tasks`.
- * Cross-checks: unique sibling group names, unique task names within a group, cpusets within the
- * machine's CPUs and within the parent's cpuset.
+ * The checks that must run before the tree is parsed: group nesting at most `MAX_SCHED_DEPTH` deep
+ * (the parser and the models recurse once per level), at most `MAX_SCHED_GROUPS` groups and
+ * `MAX_SCHED_TASKS` tasks in all. Walks the raw document without recursion, so that any depth is
+ * rejected as a ValidationError rather than a stack overflow; malformed parts are left to the schema.
  */
-export const GroupSpecSchema = z
+function checkTreeSize(input: unknown, ctx: z.core.$RefinementCtx): void {
+  const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+  if (!isRecord(input)) return;
+  let tasks = 0;
+  let groups = 0;
+  let firstExtraTask: PropertyKey[] | undefined;
+  let firstExtraGroup: PropertyKey[] | undefined;
+  // Depth-first in document order (a node, its tasks, then its groups one subtree after the other),
+  // so that the first group or task beyond a limit is the one reported.
+  const stack: { node: Record<string, unknown>; path: PropertyKey[]; depth: number }[] = [{ node: input, path: [], depth: 0 }];
+  while (stack.length > 0) {
+    const { node, path, depth } = stack.pop()!;
+    if (depth > 0 && ++groups > MAX_SCHED_GROUPS) firstExtraGroup ??= path;
+    if (Array.isArray(node['tasks'])) {
+      const n = node['tasks'].length;
+      if (firstExtraTask === undefined && tasks + n > MAX_SCHED_TASKS) firstExtraTask = [...path, 'tasks', MAX_SCHED_TASKS - tasks];
+      tasks += n;
+    }
+    const children = node['groups'];
+    if (!Array.isArray(children)) continue;
+    if (children.length > 0 && depth + 1 > MAX_SCHED_DEPTH) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [...path, 'groups', 0],
+        input: children[0],
+        message: `expected groups nested at most ${MAX_SCHED_DEPTH} deep, got a group at depth ${depth + 1}`,
+      });
+      return;
+    }
+    for (let i = children.length - 1; i >= 0; i--) {
+      const child: unknown = children[i];
+      if (isRecord(child)) stack.push({ node: child, path: [...path, 'groups', i], depth: depth + 1 });
+    }
+  }
+  if (firstExtraGroup !== undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: firstExtraGroup,
+      input: groups,
+      message: `expected at most ${MAX_SCHED_GROUPS} groups in the whole tree, got ${groups}`,
+    });
+  }
+  if (firstExtraTask !== undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: firstExtraTask,
+      input: tasks,
+      message: `expected at most ${MAX_SCHED_TASKS} tasks in all groups together, got ${tasks}`,
+    });
+  }
+}
+
+/** The spec object itself (`GroupSpecSchema` checks the tree's size first). */
+const GroupSpecObjectSchema = z
   .strictObject({
     cpus: z.int().min(1).max(MAX_SCHED_CPUS).default(1).describe('Number of CPUs.'),
     fidelity: z.enum(['exact', 'fluid']).default('exact').describe('exact: ticks and slices; fluid: weighted max-min rates.'),
     policy: z.enum(['cfs']).default('cfs').describe('The scheduling policy inside every group.'),
     tick: durationSchema({ min: micros(100), max: micros(100_000) }).default(micros(4_000)).describe('Scheduler tick (exact fidelity).'),
-    duration: durationSchema({ min: micros(1) }).describe('Simulated time.'),
-    groups: z.array(GroupNodeSpecSchema).default([]),
-    tasks: z.array(GroupTaskSpecSchema).default([]),
+    duration: durationSchema({ min: micros(1), max: MAX_SCHED_DURATION }).describe('Simulated time (1us..876600h).'),
+    groups: z.array(GroupNodeSpecSchema).max(MAX_SCHED_GROUPS).default([]),
+    tasks: z.array(GroupTaskSpecSchema).max(MAX_SCHED_TASKS).default([]),
   })
   .superRefine((spec, ctx) => {
-    if (spec.fidelity === 'exact' && spec.duration / spec.tick > MAX_EXACT_TICKS) {
+    // Every CPU-time total of the result (a group's usage, its throttled time) is at most
+    // cpus × duration: keep it a safe integer. Only binds from 3 CPUs and 95 years on.
+    if (spec.cpus * spec.duration > Number.MAX_SAFE_INTEGER) {
+      const limit = Math.floor(Number.MAX_SAFE_INTEGER / spec.cpus / 1_000_000) * 1_000_000;
       ctx.addIssue({
         code: 'custom',
         path: ['duration'],
         input: spec.duration,
-        message: `exact fidelity simulates every tick: at most ${MAX_EXACT_TICKS} ticks (${formatDuration(micros(MAX_EXACT_TICKS * spec.tick))} at tick ${formatDuration(spec.tick)}), got ${formatDuration(spec.duration)}; use fidelity: fluid`,
+        message: `expected at most ${formatDuration(micros(limit))} with ${spec.cpus} CPUs (the CPU time the run hands out, cpus × duration, must stay below 2^53 µs), got ${formatDuration(spec.duration)}`,
       });
     }
     const all = Array.from({ length: spec.cpus }, (_, i) => i);
     checkTasks(spec.tasks, [], ctx);
     checkGroups(spec.groups, ['groups'], all, spec.cpus, ctx);
   });
+
+/**
+ * A group-scheduling experiment: `cpus` (default 1), `fidelity` (`exact` slices and ticks, or
+ * `fluid` rates; default exact), `policy` inside every group (only `cfs`), `tick` (exact; default
+ * 4ms, 100us..100ms), `duration` (required, at most `MAX_SCHED_DURATION`), the root group's child
+ * `groups` and its `tasks`. Limits: at most `MAX_SCHED_TASKS` tasks and `MAX_SCHED_GROUPS` groups
+ * in all, nested at most `MAX_SCHED_DEPTH` deep; cpus × duration below 2^53 µs. Cross-checks:
+ * unique sibling group names, unique task names within a group, cpusets within the machine's CPUs
+ * and within the parent's cpuset. How much work a run may do is not a schema rule: the run's work
+ * budget bounds it (`runGroupExperiment`'s `maxSteps`).
+ */
+export const GroupSpecSchema = z.preprocess((input, ctx) => {
+  checkTreeSize(input, ctx);
+  return input;
+}, GroupSpecObjectSchema);
 
 type IssueSink = { addIssue(issue: { code: 'custom'; path: PropertyKey[]; message: string; input?: unknown }): void };
 
@@ -287,6 +387,6 @@ export type GroupCpuSpec = z.output<typeof GroupCpuSpecSchema>;
 /** A group CPU setting as written. */
 export type GroupCpuSpecInput = z.input<typeof GroupCpuSpecSchema>;
 /** A validated group experiment (integer µs, defaults applied). */
-export type GroupSpec = z.output<typeof GroupSpecSchema>;
+export type GroupSpec = z.output<typeof GroupSpecObjectSchema>;
 /** A group experiment as written (YAML/JSON). */
-export type GroupSpecInput = z.input<typeof GroupSpecSchema>;
+export type GroupSpecInput = z.input<typeof GroupSpecObjectSchema>;

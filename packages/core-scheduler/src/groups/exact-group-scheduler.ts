@@ -70,7 +70,9 @@ export class ExactGroupScheduler extends GroupTreeBase {
 
   nextEventTime(): number {
     let t = Infinity;
+    if (this.quotaGroups.length > 0) this.spend(this.quotaGroups.length);
     if (this.busy > 0) {
+      this.spend(this.cpus);
       // Ticks only matter while a CPU runs something (NO_HZ idle).
       t = (Math.floor(this.nowUsec / this.tick) + 1) * this.tick;
       for (let c = 0; c < this.cpus; c++) {
@@ -89,6 +91,7 @@ export class ExactGroupScheduler extends GroupTreeBase {
       const isTick = this.busy > 0 && t % this.tick === 0;
       this.nowUsec = t;
       this.accrue();
+      this.spend(this.cpus + this.quotaGroups.length);
       // 1. Accounting: every CPU at a tick, else the CPUs whose task finishes its work now.
       for (let c = 0; c < this.cpus; c++) {
         const task = this.cur[c];
@@ -116,6 +119,7 @@ export class ExactGroupScheduler extends GroupTreeBase {
     const dt = this.nowUsec - this.lagTime;
     if (dt <= 0) return;
     this.ensureRates();
+    this.spend(this.order.length);
     this.lagTime = this.nowUsec;
     for (const task of this.order) if (task.rate > 0) task.lag = Math.min(this.lagClamp, task.lag + task.rate * dt);
   }
@@ -124,6 +128,7 @@ export class ExactGroupScheduler extends GroupTreeBase {
   private ensureRates(): void {
     if (!this.ratesDirty) return;
     this.ratesDirty = false;
+    this.spend(this.groups.size + 2 * this.order.length);
     computeGroupRates(
       this.root,
       (t) => (t.runnable ? 1 : 0),
@@ -140,6 +145,7 @@ export class ExactGroupScheduler extends GroupTreeBase {
     const d = this.nowUsec - this.last[c]!;
     this.last[c] = this.nowUsec;
     if (task === null || task === undefined || d <= 0) return;
+    this.spend(task.group.depth + 1);
     task.usage += d;
     task.lag = Math.max(-this.lagClamp, task.lag - d);
     if (task.work !== Infinity) task.work -= d;
@@ -164,9 +170,10 @@ export class ExactGroupScheduler extends GroupTreeBase {
 
   /** Charge every CPU that runs a task of `g`'s subtree. */
   private chargeGroup(g: SchedGroup): void {
+    this.spend(this.cpus);
     for (let c = 0; c < this.cpus; c++) {
       const t = this.cur[c];
-      if (t !== null && t !== undefined && GroupTreeBase.isUnder(t, g)) this.charge(c);
+      if (t !== null && t !== undefined && this.isUnder(t, g)) this.charge(c);
     }
   }
 
@@ -175,9 +182,10 @@ export class ExactGroupScheduler extends GroupTreeBase {
     if (g.throttled || g.throttling) return;
     g.throttling = true;
     this.chargeGroup(g);
+    this.spend(this.cpus);
     for (let c = 0; c < this.cpus; c++) {
       const t = this.cur[c];
-      if (t !== null && t !== undefined && GroupTreeBase.isUnder(t, g)) this.unassign(c);
+      if (t !== null && t !== undefined && this.isUnder(t, g)) this.unassign(c);
     }
     g.throttling = false;
     g.throttled = true;
@@ -232,6 +240,7 @@ export class ExactGroupScheduler extends GroupTreeBase {
 
   /** Add `d` runnable tasks to `start` and its ancestors, stopping above a throttled group. */
   private propagate(start: SchedGroup, d: number): void {
+    this.spend(start.depth + 1);
     for (let x: SchedGroup | null = start; x !== null; x = x.parent) {
       x.nrRunnable += d;
       if (x.throttled) break;
@@ -277,6 +286,7 @@ export class ExactGroupScheduler extends GroupTreeBase {
 
   /** Count a throttle (+1) or unthrottle (-1) of `g` in the `frozen` count of its whole subtree. */
   private freeze(g: SchedGroup, d: number): void {
+    this.spend(1);
     g.frozen += d;
     for (const child of g.childGroups.values()) this.freeze(child, d);
   }
@@ -292,6 +302,7 @@ export class ExactGroupScheduler extends GroupTreeBase {
   /** The waiting task with the earliest deadline allowed on CPU `c`. */
   private pick(c: number): SchedTask | null {
     this.ensureRates();
+    this.spend(this.order.length);
     let best: SchedTask | null = null;
     let bestKey = Infinity;
     for (const task of this.order) {
@@ -306,6 +317,7 @@ export class ExactGroupScheduler extends GroupTreeBase {
   }
 
   private repickAll(): void {
+    this.spend(this.cpus);
     for (let c = 0; c < this.cpus; c++) if (this.cur[c] !== null) this.unassign(c);
     this.fillIdle();
   }
@@ -316,10 +328,32 @@ export class ExactGroupScheduler extends GroupTreeBase {
     if (idle === 0 || this.root.nrRunnable === 0) return;
     this.ensureRates();
     if (this.restricted) {
-      for (let c = 0; c < this.cpus; c++) {
+      // Each idle CPU in CPU order takes what `pick` would: the earliest deadline allowed there,
+      // ties to the task added first. The waiting tasks and their deadlines (which assigning does
+      // not change) are gathered once, so CPUs with nothing left to take cost nothing.
+      const waiting = this.chosen;
+      const keys = this.chosenKeys;
+      let left = 0;
+      for (const task of this.order) {
+        if (!this.waiting(task)) continue;
+        waiting[left] = task;
+        keys[left++] = this.deadline(task);
+      }
+      const n = left;
+      this.spend(this.order.length + this.cpus);
+      for (let c = 0; c < this.cpus && left > 0; c++) {
         if (this.cur[c] !== null) continue;
-        const next = this.pick(c);
-        if (next !== null) this.assign(c, next);
+        this.spend(n);
+        let best = -1;
+        for (let i = 0; i < n; i++) {
+          const task = waiting[i]!;
+          if (task.cpu >= 0 || !task.group.allowed[c]) continue;
+          if (best < 0 || keys[i]! < keys[best]!) best = i;
+        }
+        if (best >= 0) {
+          this.assign(c, waiting[best]!);
+          left--;
+        }
       }
       return;
     }
@@ -327,6 +361,7 @@ export class ExactGroupScheduler extends GroupTreeBase {
     const chosen = this.chosen;
     const keys = this.chosenKeys;
     let n = 0;
+    let shifts = 0;
     for (const task of this.order) {
       if (!this.waiting(task)) continue;
       const key = this.deadline(task);
@@ -336,15 +371,18 @@ export class ExactGroupScheduler extends GroupTreeBase {
         chosen[i] = chosen[i - 1]!;
         keys[i] = keys[i - 1]!;
       }
+      shifts += n - i;
       chosen[i] = task;
       keys[i] = key;
     }
+    this.spend(this.order.length + shifts + this.cpus);
     let k = 0;
     for (let c = 0; c < this.cpus && k < n; c++) if (this.cur[c] === null) this.assign(c, chosen[k++]!);
   }
 
   /** Wake-up preemption: on the allowed CPU running the least-lag task, if the woken task leads it enough. */
   private checkPreempt(task: SchedTask): void {
+    this.spend(this.cpus);
     let victim = -1;
     for (let c = 0; c < this.cpus; c++) {
       if (!task.group.allowed[c] || this.cur[c] === null) continue;
@@ -371,8 +409,14 @@ export class ExactGroupScheduler extends GroupTreeBase {
   }
 
   protected afterChange(): void {
-    if (this.order.length !== this.tasks.size) this.order = [...this.tasks.values()];
+    if (this.order.length !== this.tasks.size) this.rebuildOrder();
     this.fillIdle();
+  }
+
+  /** `order` = the tasks in insertion order. */
+  private rebuildOrder(): void {
+    this.spend(this.tasks.size);
+    this.order = [...this.tasks.values()];
   }
 
   protected onGroupAdded(g: SchedGroup): void {
@@ -381,11 +425,13 @@ export class ExactGroupScheduler extends GroupTreeBase {
   }
 
   protected onLimitsChanging(): void {
+    this.spend(this.cpus);
     for (let c = 0; c < this.cpus; c++) this.charge(c);
   }
 
   protected onLimitsChanged(g: SchedGroup, bandwidthChanged: boolean): void {
     if (bandwidthChanged && g.throttled && (g.quota === null || g.remaining > 0)) this.unthrottle(g);
+    this.spend(this.cpus);
     for (let c = 0; c < this.cpus; c++) {
       const t = this.cur[c];
       if (t !== null && t !== undefined && !t.group.allowed[c]) this.unassign(c);
@@ -396,7 +442,11 @@ export class ExactGroupScheduler extends GroupTreeBase {
 
   protected onTaskAttached(task: SchedTask): void {
     task.lag = 0;
-    if (this.order.length !== this.tasks.size) this.order = [...this.tasks.values()];
+    if (this.order.length === this.tasks.size) return;
+    // One task short: `addTask` just appended this one to `tasks` (every other change rebuilds
+    // `order` at once), so appending it keeps insertion order without copying every task.
+    if (this.order.length === this.tasks.size - 1) this.order.push(task);
+    else this.rebuildOrder();
   }
 
   protected onNiceChanging(task: SchedTask): void {
@@ -433,9 +483,10 @@ export class ExactGroupScheduler extends GroupTreeBase {
   protected groupStatsOf(g: SchedGroup): GroupCpuStats {
     let pending = 0;
     let rate = 0;
+    this.spend(this.cpus);
     for (let c = 0; c < this.cpus; c++) {
       const t = this.cur[c];
-      if (t !== null && t !== undefined && GroupTreeBase.isUnder(t, g)) {
+      if (t !== null && t !== undefined && this.isUnder(t, g)) {
         pending += this.nowUsec - this.last[c]!;
         rate++;
       }

@@ -42,6 +42,7 @@ export class FluidGroupScheduler extends GroupTreeBase {
     while (this.nextDone <= time) {
       const t = this.nextDone;
       this.settle(t);
+      this.spend(this.tasks.size);
       for (const task of this.tasks.values()) {
         if (!task.runnable || task.doneAt > t) continue;
         // Rounding the finish time up to a whole µs leaves at most a sliver of work: bill it.
@@ -60,13 +61,16 @@ export class FluidGroupScheduler extends GroupTreeBase {
     const t0 = this.nowUsec;
     if (t > t0) {
       const dt = t - t0;
+      let walked = 0;
       for (const task of this.tasks.values()) {
         if (!task.runnable || task.rate <= 0) continue;
         const used = Math.min(task.rate * dt, task.work);
         task.work -= used;
         this.bill(task, used);
+        walked += task.group.depth + 1;
       }
       for (const g of this.quotaGroups) this.countPeriods(g, t0, t);
+      this.spend(this.tasks.size + walked + this.quotaGroups.length);
     }
     this.nowUsec = t;
   }
@@ -115,6 +119,7 @@ export class FluidGroupScheduler extends GroupTreeBase {
 
   /** Recompute every rate, the binding quotas, and the next work-done time. */
   private recompute(): void {
+    this.spend(this.groups.size + 2 * this.tasks.size + this.quotaGroups.length);
     this.computeRates(null);
     for (const g of this.groups.values()) g.rate = g.scratchRate;
     for (const task of this.tasks.values()) task.rate = task.scratchRate;
@@ -143,6 +148,7 @@ export class FluidGroupScheduler extends GroupTreeBase {
 
   /** Rates into `scratchRate`; `ignoreQuota` drops one group's quota (its unthrottled rate). */
   private computeRates(ignoreQuota: SchedGroup | null): void {
+    this.spend(this.groups.size + this.tasks.size);
     computeGroupRates(
       this.root,
       (t) => (t.runnable ? 1 : 0),

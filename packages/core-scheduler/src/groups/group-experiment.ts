@@ -1,7 +1,11 @@
 // `strata sched --spec`: build the group tree of a spec, drive its tasks (start, bursts, stop) on
-// the discrete-event kernel, and report CPU time per task and cpu.stat per group.
+// the discrete-event kernel within a work budget, and report CPU time per task and cpu.stat per group.
 import { createSimulation, MAX_PRIORITY, type EventKey, type SimHandle } from '@strata/core-sim';
-import type { GroupNodeSpec, GroupTaskSpec } from '@strata/shared-types';
+import { formatDuration, micros, ValidationError, type GroupNodeSpec, type GroupSpec, type GroupTaskSpec } from '@strata/shared-types';
+import type { CostEstimate } from '../exercise/exercise-cost.js';
+import type { BudgetRemedy, RunControl } from '../work-budget.js';
+import { resolveMaxSteps, resolveProgressEvery, workBudgetError } from '../work-budget.js';
+import { describeTree, estimateGroupSteps, plural } from './group-experiment-cost.js';
 import { createGroupScheduler, type GroupCpuLimits, type GroupFidelity, type GroupScheduler, type GroupSchedulerEvent } from './group-scheduler.js';
 import { parseGroupSpec } from './group-spec.js';
 
@@ -34,6 +38,8 @@ export interface GroupExperimentResult {
   readonly groups: GroupExperimentGroup[];
   /** Silent kernel clamps applied to the spec. */
   readonly warnings: string[];
+  /** Work the run took, in steps (`GroupScheduler.steps`: CPUs, tasks and groups visited); at most the budget. */
+  readonly steps: number;
 }
 
 interface TaskDriver {
@@ -58,14 +64,60 @@ function limitsOf(g: GroupNodeSpec): GroupCpuLimits {
 }
 
 /**
+ * A lower bound on the steps `runGroupExperiment(input)` takes, with what dominates it and the spec
+ * fields that would lower it (see `estimateGroupSteps` for the argument). Throws ValidationError
+ * for a bad spec.
+ */
+export function estimateGroupExperiment(input: unknown): CostEstimate {
+  return estimateGroupSteps(parseGroupSpec(input).spec);
+}
+
+/**
  * Run a group experiment: validate `input` (see `parseGroupSpec`; throws `ValidationError`), build
  * the groups and tasks, run for `duration` in the spec's fidelity and report. Deterministic: the
- * same spec gives the same result. Tasks without bursts are runnable from `start` to `stop`; a task
- * with bursts needs `run` of CPU, then sleeps `sleep`, burst after burst.
+ * same spec gives the same result, whatever the budget. Tasks without bursts are runnable from
+ * `start` to `stop`; a task with bursts needs `run` of CPU, then sleeps `sleep`, burst after burst.
+ *
+ * Work budget (`control`, see `RunControl`): a run whose lower bound (`estimateGroupExperiment`)
+ * exceeds `maxSteps` is refused before it starts, and a run stops the moment its steps exceed
+ * `maxSteps`; both throw the `LimitExceededError` of `isWorkBudgetError` (`details.when`
+ * 'estimate' or 'exhausted') and return nothing. `onProgress` is called every `progressEvery`
+ * steps with `fraction` = simulated time / duration. A ValidationError names a bad `maxSteps`,
+ * `progressEvery` or `onProgress`.
  */
-export function runGroupExperiment(input: unknown): GroupExperimentResult {
+export function runGroupExperiment(input: unknown, control?: RunControl): GroupExperimentResult {
   const { spec, warnings } = parseGroupSpec(input);
-  const sched = createGroupScheduler({ cpus: spec.cpus, fidelity: spec.fidelity, tick: spec.tick });
+  const maxSteps = resolveMaxSteps(control);
+  const every = resolveProgressEvery(control);
+  const onProgress = control?.onProgress;
+  if (onProgress !== undefined && typeof onProgress !== 'function') {
+    throw new ValidationError(`invalid onProgress ${typeof onProgress}: expected a function ({ steps, maxSteps, fraction }) => void`, {
+      path: 'onProgress',
+      accepted: 'a function',
+    });
+  }
+  const estimate = estimateGroupSteps(spec);
+  if (estimate.steps > maxSteps) {
+    throw workBudgetError({ when: 'estimate', steps: estimate.steps, maxSteps, reason: estimate.reason, remedies: estimate.remedies });
+  }
+
+  // The scheduler's clock, once it exists (the watcher is handed to its constructor).
+  let simulatedTime = (): number => 0;
+  let nextReport = every;
+  const watchSteps = (steps: number): number => {
+    const now = simulatedTime();
+    if (steps > maxSteps) {
+      throw workBudgetError({ when: 'exhausted', steps, maxSteps, reason: exhaustedReason(spec, now), remedies: remediesOf(spec), at: now });
+    }
+    if (onProgress === undefined) return maxSteps + 1;
+    if (steps >= nextReport) {
+      onProgress({ steps, maxSteps, fraction: Math.min(1, now / spec.duration) });
+      nextReport = (Math.floor(steps / every) + 1) * every;
+    }
+    return Math.min(maxSteps + 1, nextReport);
+  };
+  const sched = createGroupScheduler({ cpus: spec.cpus, fidelity: spec.fidelity, tick: spec.tick, watchSteps });
+  simulatedTime = () => sched.now();
   const drivers: TaskDriver[] = [];
   const groupPaths: string[] = [];
   const addTasks = (tasks: readonly GroupTaskSpec[], group: string): void => {
@@ -105,7 +157,39 @@ export function runGroupExperiment(input: unknown): GroupExperimentResult {
       throttledUsec: s.throttledUsec,
     };
   });
-  return { duration: spec.duration, cpus: spec.cpus, fidelity: spec.fidelity, tasks, groups, warnings };
+  return { duration: spec.duration, cpus: spec.cpus, fidelity: spec.fidelity, tasks, groups, warnings, steps: sched.steps() };
+}
+
+/** What a run that used up its budget had done, for the budget error. */
+function exhaustedReason(spec: GroupSpec, now: number): string {
+  let tasks = spec.tasks.length;
+  let groups = 0;
+  const walk = (list: readonly GroupNodeSpec[]): void => {
+    for (const g of list) {
+      groups++;
+      tasks += g.tasks.length;
+      walk(g.groups);
+    }
+  };
+  walk(spec.groups);
+  const tick = spec.fidelity === 'exact' ? ` at a ${formatDuration(spec.tick)} tick` : '';
+  return `${spec.fidelity} fidelity simulated ${formatDuration(micros(now))} of ${formatDuration(spec.duration)} on ${plural(spec.cpus, 'CPU')}${tick}, with ${describeTree(tasks, groups)}`;
+}
+
+/** Spec changes that make a run cheaper, most useful first. */
+function remediesOf(spec: GroupSpec): BudgetRemedy[] {
+  let bursty = spec.tasks.some((t) => t.bursts !== undefined);
+  const walk = (list: readonly GroupNodeSpec[]): void => {
+    for (const g of list) {
+      bursty ||= g.tasks.some((t) => t.bursts !== undefined);
+      walk(g.groups);
+    }
+  };
+  walk(spec.groups);
+  const out: BudgetRemedy[] = spec.fidelity === 'exact' ? ['fidelity', 'duration', 'tick'] : ['duration'];
+  if (bursty) out.push('bursts');
+  out.push('maxSteps');
+  return out;
 }
 
 /** Drive the tasks' workloads as simulation events, keeping one event for the scheduler's next internal event. */

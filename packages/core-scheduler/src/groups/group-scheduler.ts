@@ -21,6 +21,14 @@ export interface GroupCpuLimits {
   readonly cpus?: readonly number[] | null;
 }
 
+/**
+ * Watches the work of a group scheduler. The model calls it, synchronously and from inside whatever
+ * it is doing, when its step count (see `GroupScheduler.steps`) reaches the threshold the previous
+ * call returned (the first call comes at the first step); it returns the next threshold. It may
+ * throw to stop the model, which must then be discarded (its state is mid-update).
+ */
+export type GroupStepWatcher = (steps: number) => number;
+
 /** Options of `createGroupScheduler`. */
 export interface GroupSchedulerOptions {
   /** Number of CPUs (1..1024). */
@@ -31,6 +39,8 @@ export interface GroupSchedulerOptions {
   readonly tick?: number;
   /** Start time in µs (default 0). */
   readonly start?: number;
+  /** Called as the model's work grows (for a work budget or progress reports); default none. */
+  readonly watchSteps?: GroupStepWatcher;
 }
 
 /** Options of `addTask`. */
@@ -132,6 +142,14 @@ export interface GroupScheduler {
   listGroups(): string[];
   /** Every task id, in insertion order. */
   listTasks(): string[];
+  /**
+   * The work done so far, in steps: one per CPU, task or group the model visits, so that the count
+   * follows the time it takes. Exact: a tick costs at least CPUs + tasks steps (every CPU is
+   * accounted, every task's lag accrues), more for picking, charging along the task's ancestors and
+   * period timers. Fluid: a rate recomputation costs at least tasks + groups steps (one pass over
+   * the tree), another pass per quota that may bind, plus settling usage between changes.
+   */
+  steps(): number;
 }
 
 /** Build a group scheduler of the given fidelity. Throws ValidationError on bad options. */

@@ -4,6 +4,7 @@ import {
   CGROUP_CPU_LIMITS,
   ConflictError,
   InvalidTransitionError,
+  MAX_SCHED_DEPTH,
   NAME_PATTERN,
   NotFoundError,
   ValidationError,
@@ -20,6 +21,7 @@ import type {
   GroupScheduler,
   GroupSchedulerEvent,
   GroupSchedulerOptions,
+  GroupStepWatcher,
   TaskCpuStats,
 } from './group-scheduler.js';
 
@@ -62,6 +64,10 @@ export class SchedGroup {
   /** Entities of this group's run queue (tasks and child groups), in insertion order (the tie-break). */
   readonly children: (SchedGroup | SchedTask)[] = [];
   readonly childGroups = new Map<string, SchedGroup>();
+  /** Levels below the root (the root 0): the length of every walk up from here. */
+  readonly depth: number;
+  /** The child group added last (the last of `childGroups`), or null. */
+  newestChild: SchedGroup | null = null;
   shares: number | undefined = undefined;
   weight: number | undefined = undefined;
   /** Load weight on the nice scale (1024 = a nice-0 task): clamped shares, or weight × 1024 / 100. */
@@ -117,7 +123,9 @@ export class SchedGroup {
     readonly path: string,
     readonly name: string,
     readonly parent: SchedGroup | null,
-  ) {}
+  ) {
+    this.depth = parent === null ? 0 : parent.depth + 1;
+  }
 
   /** Quota as a rate in CPUs, Infinity when unlimited. */
   quotaRate(): number {
@@ -163,12 +171,21 @@ export abstract class GroupTreeBase implements GroupScheduler {
   protected quotaGroups: SchedGroup[] = [];
   /** Facts not yet returned by `advanceTo` (a command may throttle a group, too). */
   private events: GroupSchedulerEvent[] = [];
+  /** Steps taken so far (see `GroupScheduler.steps`), and when to call the watcher next. */
+  private stepCount = 0;
+  private stepThreshold: number;
+  private readonly watchSteps: GroupStepWatcher | undefined;
 
   constructor(opts: GroupSchedulerOptions) {
     if (typeof opts !== 'object' || opts === null) throw invalid('options', 'expected an object', opts, '{ cpus, fidelity?, tick?, start? }');
     this.cpus = checkInt(opts.cpus, 'cpus', 1, MAX_GROUP_CPUS);
     this.tick = checkInt(opts.tick ?? 4_000, 'tick', 100, 100_000);
     this.nowUsec = checkInt(opts.start ?? 0, 'start', 0, Number.MAX_SAFE_INTEGER);
+    if (opts.watchSteps !== undefined && typeof opts.watchSteps !== 'function') {
+      throw invalid('watchSteps', 'expected a function', opts.watchSteps, '(steps) => next threshold');
+    }
+    this.watchSteps = opts.watchSteps;
+    this.stepThreshold = this.watchSteps === undefined ? Infinity : 1;
     this.root = new SchedGroup('/', '', null);
     this.root.allowed = new Array<boolean>(this.cpus).fill(true);
     this.root.allowedCount = this.cpus;
@@ -177,6 +194,16 @@ export abstract class GroupTreeBase implements GroupScheduler {
 
   now(): Micros {
     return micros(this.nowUsec);
+  }
+
+  steps(): number {
+    return this.stepCount;
+  }
+
+  /** Count `n` steps of work (a scan over `n` CPUs, tasks or groups) and let the watcher see them. */
+  protected spend(n: number): void {
+    this.stepCount += n;
+    if (this.stepCount >= this.stepThreshold) this.stepThreshold = this.watchSteps!(this.stepCount);
   }
 
   // ---- lookups -------------------------------------------------------------------------------
@@ -193,10 +220,17 @@ export abstract class GroupTreeBase implements GroupScheduler {
     return t;
   }
 
-  /** True when `entity` is `g` or lies in its subtree. */
-  protected static isUnder(entity: GroupEntity, g: SchedGroup): boolean {
-    for (let x: SchedGroup | null = entity.kind === 'task' ? entity.group : entity; x !== null; x = x.parent) if (x === g) return true;
-    return false;
+  /** True when `entity` is `g` or lies in its subtree (a walk up from it, counted as steps). */
+  protected isUnder(entity: GroupEntity, g: SchedGroup): boolean {
+    const start = entity.kind === 'task' ? entity.group : entity;
+    if (start.depth < g.depth) {
+      this.spend(1);
+      return false;
+    }
+    let x: SchedGroup = start;
+    while (x.depth > g.depth) x = x.parent!;
+    this.spend(start.depth - g.depth + 1);
+    return x === g;
   }
 
   // ---- validation ----------------------------------------------------------------------------
@@ -227,8 +261,12 @@ export abstract class GroupTreeBase implements GroupScheduler {
       loadWeight = weightToShares(lim.weight);
     }
     const quota = lim.quota === undefined ? (g?.quota ?? null) : lim.quota;
-    if (quota !== null && (typeof quota !== 'number' || !Number.isSafeInteger(quota) || quota < L.quotaMinUsec)) {
-      throw invalid('quota', `expected a whole number of microseconds of at least ${L.quotaMinUsec}, or null for unlimited`, quota, `integer >= ${L.quotaMinUsec} or null`);
+    if (quota !== null && (typeof quota !== 'number' || !Number.isSafeInteger(quota) || quota < L.quotaMinUsec || quota > L.quotaMaxUsec)) {
+      const expected =
+        typeof quota === 'number' && quota > L.quotaMaxUsec
+          ? `expected a whole number of microseconds of at most ${L.quotaMaxUsec} (2^44 - 1, the kernel's limit), or null for unlimited`
+          : `expected a whole number of microseconds of at least ${L.quotaMinUsec}, or null for unlimited`;
+      throw invalid('quota', expected, quota, `integer ${L.quotaMinUsec}..${L.quotaMaxUsec} or null`);
     }
     const period = lim.period === undefined ? (g?.period ?? L.periodDefaultUsec) : checkInt(lim.period, 'period', L.periodMinUsec, L.periodMaxUsec);
     let cpus = g?.ownCpus ?? null;
@@ -263,12 +301,25 @@ export abstract class GroupTreeBase implements GroupScheduler {
       g.timerActive = r.quota !== null;
       if (g.rawRunnable > 0) g.requestedInPeriod = true;
     }
-    if (hadQuota !== (g.quota !== null)) this.quotaGroups = this.listGroupNodes().filter((x) => x.quota !== null);
+    if (hadQuota !== (g.quota !== null)) {
+      // A new leaf that comes last in tree order (as a spec's groups do, added depth-first) only
+      // appends; anything else rebuilds the list in tree order.
+      if (g.quota !== null && g.children.length === 0 && this.lastInTreeOrder(g)) this.quotaGroups.push(g);
+      else this.quotaGroups = this.listGroupNodes().filter((x) => x.quota !== null);
+    }
     g.ownCpus = r.cpus;
     this.recomputeMasks(g);
   }
 
+  /** Whether `g` is the last group in tree order: the newest child group at every level above it. */
+  private lastInTreeOrder(g: SchedGroup): boolean {
+    this.spend(g.depth);
+    for (let x = g; x.parent !== null; x = x.parent) if (x.parent.newestChild !== x) return false;
+    return true;
+  }
+
   private recomputeMasks(g: SchedGroup): void {
+    this.spend(this.cpus);
     const parent = g.parent!;
     const own = g.ownCpus;
     // cgroup v2: effective = own ∩ parent's effective (never empty: validated to overlap).
@@ -295,6 +346,7 @@ export abstract class GroupTreeBase implements GroupScheduler {
       for (const child of g.childGroups.values()) walk(child);
     };
     walk(this.root);
+    this.spend(out.length);
     return out;
   }
 
@@ -305,6 +357,7 @@ export abstract class GroupTreeBase implements GroupScheduler {
    * runnable requests runtime from every capped ancestor, which restarts a stopped period timer.
    */
   protected countRaw(task: SchedTask, delta: 1 | -1): void {
+    this.spend(task.group.depth + 1);
     for (let g: SchedGroup | null = task.group; g !== null; g = g.parent) {
       g.rawRunnable += delta;
       if (delta > 0) this.requestRuntime(g);
@@ -337,11 +390,15 @@ export abstract class GroupTreeBase implements GroupScheduler {
       throw invalid('path', `group name "${name}": expected 1-63 letters, digits, ".", "_" or "-" starting with a letter or digit`, path, NAME_PATTERN.source);
     }
     const parent = this.group(cut === 0 ? '/' : path.slice(0, cut));
+    if (parent.depth + 1 > MAX_SCHED_DEPTH) {
+      throw invalid('path', `expected groups nested at most ${MAX_SCHED_DEPTH} deep, got depth ${parent.depth + 1}`, path, `at most ${MAX_SCHED_DEPTH} levels below "/"`);
+    }
     const resolved = this.resolveLimits(null, parent, limits);
     this.beforeChange();
     const g = new SchedGroup(path, name, parent);
     parent.children.push(g);
     parent.childGroups.set(name, g);
+    parent.newestChild = g;
     this.groups.set(path, g);
     this.applyLimits(g, resolved);
     this.onGroupAdded(g);
@@ -369,6 +426,10 @@ export abstract class GroupTreeBase implements GroupScheduler {
     const parent = g.parent!;
     parent.children.splice(parent.children.indexOf(g), 1);
     parent.childGroups.delete(g.name);
+    if (parent.newestChild === g) {
+      parent.newestChild = null;
+      for (const child of parent.childGroups.values()) parent.newestChild = child;
+    }
     this.groups.delete(path);
     if (g.quota !== null) this.quotaGroups = this.quotaGroups.filter((x) => x !== g);
     this.afterChange();
