@@ -3,7 +3,7 @@
 // flags or file fields that would make the run fit.
 
 import type { BudgetRemedy, WorkBudgetDetails } from '@strata/core-scheduler';
-import { DEFAULT_MAX_STEPS, MAX_MAX_STEPS, formatCount } from '@strata/core-scheduler';
+import { MAX_MAX_STEPS, formatCount } from '@strata/core-scheduler';
 import { parseIntegerText } from './parse-numbers.js';
 import type { IntegerRule } from './parse-numbers.js';
 
@@ -15,9 +15,9 @@ export const MAX_SLICES_RULE: IntegerRule = {
   plural: `integers from 1 to ${MAX_MAX_STEPS}`,
 };
 
-/** Parse `--max-slices` (absent: the default budget). */
-export function parseMaxSlices(text: string | undefined): number {
-  return text === undefined ? DEFAULT_MAX_STEPS : parseIntegerText('--max-slices', text, MAX_SLICES_RULE);
+/** Parse `--max-slices` (absent: undefined, and each model applies its own default budget). */
+export function parseMaxSlices(text: string | undefined): number | undefined {
+  return text === undefined ? undefined : parseIntegerText('--max-slices', text, MAX_SLICES_RULE);
 }
 
 /** How a command names each remedy: a flag phrase ("a larger --quantum") or a file field. */

@@ -2,7 +2,7 @@
 // metrics, group scheduling, fair-share solvers, token buckets and placement.
 
 // Work budgets: every run is bounded and can report progress.
-export { DEFAULT_MAX_STEPS, MAX_MAX_STEPS, isWorkBudgetError, formatCount } from './work-budget.js';
+export { DEFAULT_MAX_STEPS, DEFAULT_GROUP_MAX_STEPS, MAX_MAX_STEPS, isWorkBudgetError, formatCount } from './work-budget.js';
 export type { RunControl, RunProgress, BudgetRemedy, WorkBudgetDetails } from './work-budget.js';
 
 // CPU scheduling: entities, the policy interface, the policies, the exact simulator, metrics, exercises.

@@ -81,13 +81,17 @@ describe('shortcuts change no result', () => {
   });
 
   it('a lone job under every fast-forwarding policy: identical results in a handful of steps', () => {
-    for (const policy of ['rr', 'rr q=1', 'priority rr', 'mlfq', 'mlfq no boost', 'lottery']) {
+    for (const policy of ['rr', 'rr q=1', 'priority rr', 'mlfq', 'mlfq no boost', 'lottery', 'stride', 'cfs']) {
       const tasks = [{ length: 100_003 }, { arrival: 200_000, length: 7 }];
       const fast = simulateCpu({ tasks, policy: factories[policy]!, cpus: 2 });
       const slow = simulateCpu({ tasks, policy: factories[policy]!, cpus: 2, shortcuts: false });
+      const alone = simulateCpu({ tasks, policy: factories[policy]!, cpus: 1 });
+      expect({ ...alone, steps: 0 }, policy).toEqual({ ...simulateCpu({ tasks, policy: factories[policy]!, cpus: 1, shortcuts: false }), steps: 0 });
+      if (policy === 'cfs') expect(alone.steps).toBeLessThan(40);
       expect({ ...fast, steps: 0 }, policy).toEqual({ ...slow, steps: 0 });
-      // mlfq with a boost every 41 ticks still stops at each boost; the others need a few steps.
-      expect(fast.steps, policy).toBeLessThan(policy === 'mlfq' ? slow.steps / 2 : 40);
+      // mlfq with a boost every 41 ticks still stops at each boost, and cfs on 2 CPUs balances every
+      // 4 ticks, less than its 6-tick slice (nothing to skip); the others need a few steps.
+      expect(fast.steps, policy).toBeLessThanOrEqual(policy === 'cfs' ? slow.steps : policy === 'mlfq' ? slow.steps / 2 : 40);
     }
   });
 
@@ -182,7 +186,7 @@ describe('the work budget', () => {
   };
 
   it('a lone job of 99,999,999,999 ticks finishes at once under every policy that can skip its slices, with exact numbers', () => {
-    for (const policy of ['fifo', 'sjf', 'stcf', 'rr', 'priority', 'mlfq', 'lottery', 'edf'] as const) {
+    for (const policy of ['fifo', 'sjf', 'stcf', 'rr', 'priority', 'mlfq', 'lottery', 'stride', 'cfs', 'edf'] as const) {
       const r = runExercise({ policy, jobs: [{ length: 99_999_999_999 }] });
       expect(r.jobs[0]!.completion, policy).toBe(99_999_999_999);
       expect(r.jobs[0]!.turnaround, policy).toBe(99_999_999_999);
@@ -207,10 +211,12 @@ describe('the work budget', () => {
     for (const policy of ['cfs', 'credit', 'stride', 'lottery', 'mlfq'] as const) {
       expect(budgetError(() => runExercise({ policy, jobs: two })).when, policy).toBe('estimate');
     }
-    // A lone job under a policy that cannot skip its slices, or whose timer fires every few ticks.
-    for (const policy of ['cfs', 'credit', 'stride'] as const) {
-      expect(budgetError(() => runExercise({ policy, jobs: [{ length: 99_999_999_999 }] })).when, policy).toBe('estimate');
-    }
+    // A lone job under credit, whose timer fires every 10 ticks; cfs on 2 CPUs balances every 16.
+    expect(budgetError(() => runExercise({ policy: 'credit', jobs: [{ length: 99_999_999_999 }] })).message).toMatch(/the credit tick every 10 ticks/);
+    expect(budgetError(() => runExercise({ policy: 'cfs', cpus: 2, jobs: [{ length: 99_999_999_999 }] })).message).toMatch(/the load balancer every 16 ticks/);
+    // A lone cfs job with a nice value whose vruntime step is not exact in binary is sliced: the
+    // estimate cannot know, so the budget stops it.
+    expect(budgetError(() => runExercise({ policy: 'cfs', jobs: [{ length: 99_999_999_999, nice: 3 }] })).when).toBe('exhausted');
     const boost = budgetError(() => runExercise({ policy: 'mlfq', jobs: [{ length: 99_999_999_999 }], mlfq: { boost: 5 } }));
     expect(boost.remedies).toContain('boost');
     expect(boost.message).toMatch(/a priority boost every 5 ticks/);

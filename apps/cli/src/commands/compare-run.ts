@@ -1,7 +1,7 @@
 // The work of `strata compare`: read and validate the workload file, run every policy within one
 // shared work budget, print.
 
-import { formatCount, isWorkBudgetError } from '@strata/core-scheduler';
+import { DEFAULT_MAX_STEPS, formatCount, isWorkBudgetError } from '@strata/core-scheduler';
 import { defaultDeps } from '../cli-deps.js';
 import type { CompareRun } from '../compare-report.js';
 import { compareJson, renderCompareText } from '../compare-report.js';
@@ -28,7 +28,7 @@ function compareRemedies(label: string, index: number): RemedyNames {
 export async function runCompare(file: string, options: { json?: boolean; maxSlices?: string }, context: CommandContext): Promise<void> {
   const io = context.io;
   const deps = context.deps ?? defaultDeps;
-  const maxSteps = parseMaxSlices(options.maxSlices);
+  const maxSteps = parseMaxSlices(options.maxSlices) ?? DEFAULT_MAX_STEPS;
   const document = await readDataFile(io, file);
   const workload = inFile(file, () => parseCompareWorkload(document));
 

@@ -33,7 +33,7 @@ export async function runSched(options: SchedOptions, context: CommandContext): 
     return;
   }
   const input = parseSchedFlags(options);
-  const result = withinBudget(context, 'strata sched', (control) => deps.runExercise(input, { ...control, maxSteps }));
+  const result = withinBudget(context, 'strata sched', (control) => deps.runExercise(input, { ...control, ...(maxSteps === undefined ? {} : { maxSteps }) }));
   if (options.svg !== undefined) {
     if (result.timeline.length > SVG_MAX_SEGMENTS) {
       throw new ValidationError(
@@ -78,7 +78,7 @@ export function withinBudget<T extends ExerciseResult | GroupExperimentReport>(
   }
 }
 
-async function runSpec(file: string, options: SchedOptions, context: CommandContext, deps: CliDeps, maxSteps: number): Promise<void> {
+async function runSpec(file: string, options: SchedOptions, context: CommandContext, deps: CliDeps, maxSteps: number | undefined): Promise<void> {
   const io = context.io;
   const clashing = (Object.keys(EXERCISE_FLAG_NAMES) as (keyof SchedFlags)[])
     .filter((key) => options[key] !== undefined)
@@ -92,7 +92,7 @@ async function runSpec(file: string, options: SchedOptions, context: CommandCont
   }
   const document = await readDataFile(io, file);
   const result = inFile(file, () =>
-    withinBudget(context, 'strata sched', (control) => deps.runGroupSpec(document, { ...control, maxSteps }), `${file}: this experiment`),
+    withinBudget(context, 'strata sched', (control) => deps.runGroupSpec(document, { ...control, ...(maxSteps === undefined ? {} : { maxSteps }) }), `${file}: this experiment`),
   );
   for (const warning of result.warnings) io.writeErr(`strata: warning: ${warning}\n`);
   if (options.json) {

@@ -64,7 +64,7 @@ export function registerSchedCommand(program: Command, context: CommandContext):
     .option('--json', 'print one JSON object instead of text')
     .option('--svg <file>', 'also write the Gantt chart as an SVG file')
     .option('--spec <file>', 'run a group experiment from a YAML or JSON spec instead of an exercise')
-    .option('--max-slices <n>', 'work budget: the most slices (and events) a run may take, 1..1e12 (default 10000000, well under a minute)')
+    .option('--max-slices <n>', 'work budget: the most slices (and events) a run may take, 1..1e12 (default 10000000; --spec: 500000000 scheduler steps)')
     .addHelpText('after', EXAMPLES.trimEnd())
     .action(async (options: SchedOptions) => {
       const { runSched } = await import('./sched-run.js');

@@ -18,7 +18,10 @@ export interface CostPolicy {
   readonly policy: ExercisePolicy;
   /** The longest slice the policy ever gives (Infinity: it runs jobs to completion or preemption). */
   readonly maxSlice: number;
-  /** Whether the policy fast-forwards a lone job (`SchedPolicy.runAlone`). */
+  /**
+   * Whether the policy may fast-forward a lone job (`SchedPolicy.runAlone`). It may decline at run
+   * time (fractional times, inexact float sums); the bound stays a lower bound either way.
+   */
   readonly skipsAlone: boolean;
   /** Period of the policy's timer (Infinity: none), and the setting that sets it. */
   readonly timerPeriod: number;

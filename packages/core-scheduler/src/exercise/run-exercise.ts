@@ -200,7 +200,6 @@ function buildPolicy(input: ExerciseInput, plan: ExercisePlan, ctx: PolicyContex
 
 /** What the cost estimate needs to know of the exercise's policy (see `estimateExerciseSteps`). */
 function costPolicy(input: ExerciseInput, plan: ExercisePlan): CostPolicy {
-  const integerLengths = plan.costJobs.every((j) => Number.isInteger(j.length));
   const none = { timerPeriod: Infinity, timerName: '', timerRemedy: undefined } as const;
   const policy = input.policy;
   switch (policy) {
@@ -212,7 +211,7 @@ function costPolicy(input: ExerciseInput, plan: ExercisePlan): CostPolicy {
     case 'rr':
     case 'lottery':
     case 'stride':
-      return { policy, maxSlice: plan.quantum, skipsAlone: policy !== 'stride' && integerLengths, sliceRemedy: 'quantum', ...none };
+      return { policy, maxSlice: plan.quantum, skipsAlone: true, sliceRemedy: 'quantum', ...none };
     case 'priority': {
       const o = input.priorityOptions ?? {};
       const aging = o.agingInterval;
@@ -239,7 +238,7 @@ function costPolicy(input: ExerciseInput, plan: ExercisePlan): CostPolicy {
       return {
         policy,
         maxSlice: Math.ceil(Math.max(t.latency, plan.tasks.length * t.minGranularity)),
-        skipsAlone: false,
+        skipsAlone: true,
         sliceRemedy: undefined,
         ...(plan.cpus > 1 ? { timerPeriod: CFS_EXERCISE_BALANCE, timerName: 'the load balancer', timerRemedy: 'cpus' } : none),
       };

@@ -4,7 +4,7 @@ import { createSimulation, MAX_PRIORITY, type EventKey, type SimHandle } from '@
 import { formatDuration, micros, ValidationError, type GroupNodeSpec, type GroupSpec, type GroupTaskSpec } from '@strata/shared-types';
 import type { CostEstimate } from '../exercise/exercise-cost.js';
 import type { BudgetRemedy, RunControl } from '../work-budget.js';
-import { resolveMaxSteps, resolveProgressEvery, workBudgetError } from '../work-budget.js';
+import { DEFAULT_GROUP_MAX_STEPS, resolveMaxSteps, resolveProgressEvery, workBudgetError } from '../work-budget.js';
 import { describeTree, estimateGroupSteps, plural } from './group-experiment-cost.js';
 import { createGroupScheduler, type GroupCpuLimits, type GroupFidelity, type GroupScheduler, type GroupSchedulerEvent } from './group-scheduler.js';
 import { parseGroupSpec } from './group-spec.js';
@@ -87,7 +87,7 @@ export function estimateGroupExperiment(input: unknown): CostEstimate {
  */
 export function runGroupExperiment(input: unknown, control?: RunControl): GroupExperimentResult {
   const { spec, warnings } = parseGroupSpec(input);
-  const maxSteps = resolveMaxSteps(control);
+  const maxSteps = resolveMaxSteps(control, 'maxSteps', DEFAULT_GROUP_MAX_STEPS);
   const every = resolveProgressEvery(control);
   const onProgress = control?.onProgress;
   if (onProgress !== undefined && typeof onProgress !== 'function') {

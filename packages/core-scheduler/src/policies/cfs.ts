@@ -5,7 +5,8 @@
 import type { SchedEntity } from '../entity.js';
 import { canRunOn } from '../entity.js';
 import { NICE_0_WEIGHT } from '../nice-weights.js';
-import type { DepartReason, EnqueueReason, PutPrevReason, SchedPolicy } from '../policy.js';
+import type { AloneRun, DepartReason, EnqueueReason, PutPrevReason, SchedPolicy } from '../policy.js';
+import { NOT_ALONE, sumsExactly, wholeSlicesWithin } from './alone-run.js';
 import { IndexedHeap } from '../run-queue/indexed-heap.js';
 import { positiveInteger, positiveNumber } from './policy-options.js';
 import { queueMisuse } from './queue-misuse.js';
@@ -180,6 +181,28 @@ class CfsPolicy implements SchedPolicy {
     this.sumExec[id]! += ran;
     this.vruntime[id]! += (ran * NICE_0_WEIGHT) / e.loadWeight;
     this.updateMin(this.rqs[cpu]!);
+  }
+
+  runAlone(e: SchedEntity, cpu: number, _now: number, window: number): AloneRun {
+    // Each round: the slice is charged (sum_exec, vruntime, min_vruntime), the task is put back as
+    // pending and picked again with a fresh slice of the same length (it is alone on its queue).
+    const id = e.id;
+    const rq = this.rqs[cpu]!;
+    if (rq.nr !== 1 || rq.heap.size !== 0 || rq.pending >= 0) return NOT_ALONE;
+    const first = this.sliceLength(e, cpu);
+    const slice = Math.max(1, Math.ceil(this.idealSlice(e, rq)));
+    const run = wholeSlicesWithin(first, slice, window);
+    if (run.slices === 0) return run;
+    // vruntime grows by ran·1024/w per slice in float: skip only when every addition is exact.
+    const perSlice = (slice * NICE_0_WEIGHT) / e.loadWeight;
+    const firstDelta = (first * NICE_0_WEIGHT) / e.loadWeight;
+    const v = this.vruntime[id]!;
+    if (!sumsExactly(v, firstDelta, 1) || !sumsExactly(v + firstDelta, perSlice, run.slices - 1) || !sumsExactly(this.sumExec[id]!, 1, run.ran)) return NOT_ALONE;
+    this.vruntime[id] = v + firstDelta + (run.slices - 1) * perSlice;
+    this.sumExec[id]! += run.ran;
+    this.sliceStart[id] = this.sumExec[id]!;
+    this.updateMin(rq);
+    return run;
   }
 
   shouldPreempt(cpu: number, e: SchedEntity, woken: readonly SchedEntity[]): boolean {

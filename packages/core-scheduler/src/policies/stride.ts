@@ -3,7 +3,8 @@
 // proportional share, the counterpart of lottery.
 import type { SchedEntity } from '../entity.js';
 import { canRunOn } from '../entity.js';
-import type { EnqueueReason, PutPrevReason, SchedPolicy } from '../policy.js';
+import type { AloneRun, EnqueueReason, PutPrevReason, SchedPolicy } from '../policy.js';
+import { NOT_ALONE, sumsExactly, wholeSlicesWithin } from './alone-run.js';
 import { IndexedHeap } from '../run-queue/indexed-heap.js';
 import { positiveInteger } from './policy-options.js';
 import { QuantumBudget } from './quantum-budget.js';
@@ -77,6 +78,23 @@ class StridePolicy implements SchedPolicy {
   account(e: SchedEntity, _cpu: number, ran: number): void {
     this.slices.spend(e.id, ran);
     this.pass[e.id]! += ((this.big / e.tickets) * ran) / this.slices.quantum;
+  }
+
+  runAlone(e: SchedEntity, _cpu: number, _now: number, window: number): AloneRun {
+    // Each round: the pass grows by the entity's stride, the quantum is refilled and the entity,
+    // the only one in the heap, is popped again. The pass is a float sum: skip only when exact.
+    const id = e.id;
+    const quantum = this.slices.quantum;
+    const first = this.slices.remaining(id);
+    const run = wholeSlicesWithin(first, quantum, window);
+    if (run.slices === 0) return run;
+    const firstStep = ((this.big / e.tickets) * first) / quantum;
+    const step = ((this.big / e.tickets) * quantum) / quantum;
+    const pass = this.pass[id]!;
+    if (!sumsExactly(pass, firstStep, 1) || !sumsExactly(pass + firstStep, step, run.slices - 1)) return NOT_ALONE;
+    this.pass[id] = pass + firstStep + (run.slices - 1) * step;
+    this.slices.refill(id);
+    return run;
   }
 
   shouldPreempt(): boolean {
