@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { LimitExceededError, MAX_SCHED_DURATION, ValidationError } from '@strata/shared-types';
 import {
   createGroupScheduler,
-  DEFAULT_MAX_STEPS,
+  DEFAULT_GROUP_MAX_STEPS,
   estimateGroupExperiment,
   isWorkBudgetError,
   MAX_MAX_STEPS,
@@ -59,24 +59,24 @@ describe('the estimate refuses a run the spec shows is too big, before its first
       kind: 'work-budget',
       when: 'estimate',
       steps: ticks * 3,
-      maxSteps: DEFAULT_MAX_STEPS,
+      maxSteps: DEFAULT_GROUP_MAX_STEPS,
       reason: 'exact fidelity simulates at least 788,939,999,999 ticks of 4ms on 2 CPUs, each visiting 2 CPUs and 1 task in the root group',
       remedies: ['fidelity', 'duration', 'tick', 'maxSteps'],
     });
     expect(estimateGroupExperiment(spec).steps).toBe(details.steps);
-    expect((error as Error).message).toMatch(/more than its budget of 10,000,000; change fidelity, or change duration, or change tick, or raise maxSteps$/);
+    expect((error as Error).message).toMatch(/more than its budget of 500,000,000; change fidelity, or change duration, or change tick, or raise maxSteps$/);
     // Refused before the run: not a single step was taken (a report would come at every step).
     expect(reports).toEqual([]);
   });
 
   it('counts the period timer expiries of a capped group in exact fidelity', () => {
     const details = budgetFailure(() =>
-      runGroupExperiment({ duration: '1000h', groups: [{ name: 'A', cpu: { quota: '10ms', period: '50ms' }, tasks: [{ name: 'a' }] }] }),
+      runGroupExperiment({ duration: '10000h', groups: [{ name: 'A', cpu: { quota: '10ms', period: '50ms' }, tasks: [{ name: 'a' }] }] }),
     );
     expect(details.when).toBe('estimate');
-    // 72,000,000 periods of 50 ms in 1000 h, less the one at the end; 1 CPU + 1 quota group + 1 task each.
-    expect(details.steps).toBe((72_000_000 - 1) * 3);
-    expect(details.reason).toMatch(/^exact fidelity simulates at least 71,999,999 bandwidth periods of 50ms/);
+    // 720,000,000 periods of 50 ms in 10,000 h, less the one at the end; 1 CPU + 1 quota group + 1 task each.
+    expect(details.steps).toBe((720_000_000 - 1) * 3);
+    expect(details.reason).toMatch(/^exact fidelity simulates at least 719,999,999 bandwidth periods of 50ms/);
     expect(details.remedies).toEqual(['fidelity', 'duration', 'maxSteps']);
   });
 
