@@ -191,12 +191,9 @@ class CpuRun {
   private nextProgress = Infinity;
   private progressEvery = Infinity;
   private onProgress: ((p: RunProgress) => void) | undefined;
-  private workDone = 0;
   private workTotal = 0;
   /** Runnable tasks not running (queued or put back); idle CPUs need not pick while it is 0. */
   private queued = 0;
-  /** CPUs running a task. */
-  private running = 0;
   /** CPUs freed since the last dispatch round: those that find nothing must forget their last task. */
   private readonly freed: Int32Array;
   private freedCount = 0;
@@ -356,7 +353,7 @@ class CpuRun {
       });
     }
     if (this.onProgress !== undefined) {
-      const fraction = this.workTotal === Infinity || this.workTotal <= 0 ? (this.until === Infinity ? 0 : Math.min(1, now / this.until)) : this.workDone / this.workTotal;
+      const fraction = this.workTotal === Infinity || this.workTotal <= 0 ? (this.until === Infinity ? 0 : Math.min(1, now / this.until)) : this.cpuTime.reduce((a, b) => a + b, 0) / this.workTotal;
       this.onProgress({ steps: this.steps, maxSteps: this.maxSteps, fraction: Math.min(1, Math.max(0, fraction)) });
     }
     this.nextProgress = Math.min(this.steps + this.progressEvery, this.maxSteps + 1);
@@ -421,7 +418,7 @@ class CpuRun {
       // (a balancer) is charged one more step per 64 of them, so that a timer every tick over
       // thousands of jobs cannot run for hours on a budget sized for slices.
       const walks = this.policy.timerWalks;
-      if (walks !== undefined) this.steps += (walks === 'cpus' ? this.cpus : this.queued + this.running) >> 6;
+      if (walks !== undefined) this.steps += (walks === 'cpus' ? this.cpus : this.queued + this.busyCpus()) >> 6;
       this.armTimer(t);
     }, { priority: TIMER_PRIORITY });
   }
@@ -483,16 +480,28 @@ class CpuRun {
     const e = this.ents[id]!;
     const log = this.log;
     const level = log !== undefined && this.policy.levelOf !== undefined ? (this.policy.levelOf(e) ?? NaN) : NaN;
+    this.charge(c, e, ran);
+    this.policy.account(e, c, ran, t);
+    if (log !== undefined) log.append(f, t, c, id, level);
+    this.from[c] = t;
+  }
+
+  /** CPUs running a task (a scan: asked only when nothing waits, or by a timer). */
+  private busyCpus(): number {
+    let busy = 0;
+    for (let c = 0; c < this.cpus; c++) if (this.cur[c]! >= 0) busy++;
+    return busy;
+  }
+
+  /** Charge `ran` of CPU time run by `e` on CPU `c`: its burst, its total, its CPU time, the CPU's busy time. The policy is charged by the caller. */
+  private charge(c: number, e: SchedEntity, ran: number): void {
+    const id = e.id;
     this.remBurst[id] = this.remBurst[id]! - ran;
     const left = this.remTotal[id]! - ran;
     this.remTotal[id] = left;
     e.remaining = left;
     this.cpuTime[id] = this.cpuTime[id]! + ran;
     this.busy[c] = this.busy[c]! + ran;
-    this.workDone += ran;
-    this.policy.account(e, c, ran, t);
-    if (log !== undefined) log.append(f, t, c, id, level);
-    this.from[c] = t;
   }
 
   /** CPU `c`'s planned run ends at `t`: the burst is done (block or finish) or the slice expired. */
@@ -502,7 +511,6 @@ class CpuRun {
     const e = this.ents[id]!;
     this.slices++;
     this.steps++;
-    this.running--;
     this.freed[this.freedCount++] = c;
     this.cur[c] = -1;
     this.end[c] = Infinity;
@@ -577,10 +585,9 @@ class CpuRun {
     this.lastRunnable[c] = 0;
     this.picked[c] = this.instant;
     this.queued--;
-    this.running++;
     if (Number.isNaN(this.firstRun[id])) this.firstRun[id] = start;
     this.waitTime[id] = this.waitTime[id]! + (start - this.readySince[id]!);
-    if (this.skipAlone && this.queued === 0 && this.running === 1) {
+    if (this.skipAlone && this.queued === 0 && this.busyCpus() === 1) {
       start = this.runAlone(c, e, start);
     }
     this.from[c] = start;
@@ -605,13 +612,7 @@ class CpuRun {
       if (skipped.slices === 0) return start;
       if (!(skipped.ran > 0 && skipped.ran < window)) throw new InternalError(`policy ${policy.name} skipped ${skipped.ran} of a lone window of ${window}`);
       const ran = skipped.ran;
-      this.remBurst[id] = this.remBurst[id]! - ran;
-      const left = this.remTotal[id]! - ran;
-      this.remTotal[id] = left;
-      e.remaining = left;
-      this.cpuTime[id] = this.cpuTime[id]! + ran;
-      this.busy[c] = this.busy[c]! + ran;
-      this.workDone += ran;
+      this.charge(c, e, ran);
       this.log?.append(start, start + ran, c, id, level);
       this.slices += skipped.slices;
       this.steps++;
@@ -654,7 +655,6 @@ class CpuRun {
     if (this.eventDriven) this.cancelEnd(c);
     this.policy.putPrev(this.ents[id]!, c, t, 'preempted');
     this.queued++;
-    this.running--;
     this.readySince[id] = t;
     this.cur[c] = -1;
     this.end[c] = Infinity;
