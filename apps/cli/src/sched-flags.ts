@@ -35,6 +35,14 @@ export interface SchedFlags {
   readonly aging?: string;
 }
 
+/** All options of `strata sched` as commander collects them: the exercise flags and the rest. */
+export interface SchedOptions extends SchedFlags {
+  readonly json?: boolean;
+  readonly svg?: string;
+  readonly spec?: string;
+  readonly maxSlices?: string;
+}
+
 /** How `sched` names its settings in messages. */
 export const SCHED_FLAG_NAMES: SettingNames = {
   policy: '--policy',

@@ -51,7 +51,7 @@ export type {
 } from './exercise-types.js';
 
 // Hierarchical group scheduling (the cgroup CPU controller), exact and fluid.
-export { createGroupScheduler } from './groups/group-scheduler.js';
+export { createGroupScheduler } from './groups/create-group-scheduler.js';
 export type {
   GroupScheduler,
   GroupSchedulerOptions,

@@ -14,11 +14,10 @@ import { inFile, readDataFile } from '../input-file.js';
 import { writeJson } from '../json-stream.js';
 import { watchRun } from '../progress-display.js';
 import { EXERCISE_FLAG_NAMES, parseSchedFlags } from '../sched-flags.js';
-import type { SchedFlags } from '../sched-flags.js';
+import type { SchedFlags, SchedOptions } from '../sched-flags.js';
 import { cpuCount, renderSchedText, schedJson } from '../sched-report.js';
 import { SCHED_REMEDIES, budgetMessage, parseMaxSlices } from '../work-budget-flags.js';
 import type { CommandContext } from './context.js';
-import type { SchedOptions } from './sched.js';
 
 /** The most segments `--svg` draws (one <rect> each); beyond that a browser chokes on the file. */
 export const SVG_MAX_SEGMENTS = 50_000;

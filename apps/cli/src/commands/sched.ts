@@ -4,20 +4,12 @@
 // so that --help, --version and usage errors start fast.
 
 import type { Command } from 'commander';
-import type { SchedFlags } from '../sched-flags.js';
+import type { SchedOptions } from '../sched-flags.js';
 import { configureCommandOutput } from './context.js';
 import type { CommandContext } from './context.js';
 
 /** Policy names for the help text (a test keeps it equal to core-scheduler's EXERCISE_POLICIES). */
 export const SCHED_POLICY_NAMES = ['fifo', 'sjf', 'stcf', 'rr', 'priority', 'mlfq', 'cfs', 'credit', 'lottery', 'stride', 'edf'] as const;
-
-/** Options of `strata sched` as commander collects them. */
-export interface SchedOptions extends SchedFlags {
-  readonly json?: boolean;
-  readonly svg?: string;
-  readonly spec?: string;
-  readonly maxSlices?: string;
-}
 
 const EXAMPLES = `
 Job lists:

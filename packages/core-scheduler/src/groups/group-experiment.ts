@@ -6,7 +6,8 @@ import type { CostEstimate } from '../exercise/exercise-cost.js';
 import type { BudgetRemedy, RunControl } from '../work-budget.js';
 import { DEFAULT_GROUP_MAX_STEPS, resolveMaxSteps, resolveProgressEvery, workBudgetError } from '../work-budget.js';
 import { describeTree, estimateGroupSteps, plural } from './group-experiment-cost.js';
-import { createGroupScheduler, type GroupCpuLimits, type GroupFidelity, type GroupScheduler, type GroupSchedulerEvent } from './group-scheduler.js';
+import { createGroupScheduler } from './create-group-scheduler.js';
+import type { GroupCpuLimits, GroupFidelity, GroupScheduler, GroupSchedulerEvent } from './group-scheduler.js';
 import { parseGroupSpec } from './group-spec.js';
 
 /** CPU time of one task over the experiment. */

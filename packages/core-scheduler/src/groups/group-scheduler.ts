@@ -1,8 +1,8 @@
 // The one API of hierarchical group scheduling (the cgroup CPU controller), in two fidelities:
 // `exact` (ticks, vruntime, on/off throttling) and `fluid` (weighted max-min rates with caps).
-import { ValidationError, type Micros } from '@strata/shared-types';
-import { ExactGroupScheduler } from './exact-group-scheduler.js';
-import { FluidGroupScheduler } from './fluid-group-scheduler.js';
+// The factory is in create-group-scheduler.ts, so that the implementations can import these types
+// without an import circle.
+import type { Micros } from '@strata/shared-types';
 
 /** `exact`: CFS-style slices, ticks and per-period throttling; `fluid`: rates recomputed only on change. */
 export type GroupFidelity = 'exact' | 'fluid';
@@ -150,16 +150,4 @@ export interface GroupScheduler {
    * the tree), another pass per quota that may bind, plus settling usage between changes.
    */
   steps(): number;
-}
-
-/** Build a group scheduler of the given fidelity. Throws ValidationError on bad options. */
-export function createGroupScheduler(opts: GroupSchedulerOptions): GroupScheduler {
-  const fidelity = opts.fidelity ?? 'exact';
-  if (fidelity === 'exact') return new ExactGroupScheduler(opts);
-  if (fidelity === 'fluid') return new FluidGroupScheduler(opts);
-  throw new ValidationError(`invalid fidelity ${JSON.stringify(fidelity)}: expected "exact" or "fluid"`, {
-    path: 'fidelity',
-    value: fidelity,
-    accepted: ['exact', 'fluid'],
-  });
 }
