@@ -5,15 +5,26 @@ import { ValidationError, isStrataError } from '@strata/shared-types';
 import type { CliIo } from './cli-io.js';
 import { oneLine } from './error-report.js';
 
-/** Read `path` as text; a missing or unreadable file is a ValidationError naming it. */
+/** The largest input file a command reads: 16 MiB (in characters), far above any workload or spec written by hand. */
+export const MAX_INPUT_CHARS = 16 * 1024 * 1024;
+
+/** Read `path` as text; a missing, unreadable or oversized file is a ValidationError naming it. */
 export function readInputText(io: CliIo, path: string): string {
+  let text: string;
   try {
-    return io.readFile(path);
+    text = io.readFile(path);
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
     throw new ValidationError(`${path}: cannot read the file (${why})`, { path }, { cause: error });
   }
+  if (text.length > MAX_INPUT_CHARS) {
+    throw new ValidationError(`${path}: the file has ${text.length} characters, more than the ${MAX_INPUT_CHARS} (16 MiB) an input file may have`, {
+      path,
+      size: text.length,
+    });
+  }
+  return text;
 }
 
 /** Parse `text` as JSON when `path` ends in .json, else as YAML (a superset of JSON). */

@@ -170,6 +170,14 @@ describe('every numeric flag has a range, and the CLI ranges equal the core limi
   });
 });
 
+describe('input files are bounded', () => {
+  it('an input file over 16 MiB is a usage error naming the file, read but never parsed', async () => {
+    const io = memoryIo({ 'big.json': `{"jobs": "${'1,'.repeat(8 * 1024 * 1024)}1", "policies": ["fifo"]}` });
+    expect(await run(['compare', 'big.json'], io)).toBe(2);
+    expect(io.err()).toMatch(/^strata: big\.json: the file has \d+ characters, more than the 16777216 \(16 MiB\) an input file may have\n$/);
+  });
+});
+
 describe('compare shares one budget across its runs', () => {
   it('refuses a workload whose runs together need too much, naming the costliest policy and its field', async () => {
     const doc = { jobs: [{ length: 300_000 }, { length: 300_000 }], policies: ['fifo', { policy: 'rr', quantum: 1 }, 'stcf', { policy: 'lottery', quantum: 1 }] };
