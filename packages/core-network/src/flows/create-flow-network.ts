@@ -231,7 +231,7 @@ class FlowNetworkModel implements FlowNetwork {
     const delivered = f.bytes - f.remaining;
     this.remove(f);
     this.recompute(f.path, []);
-    return { type: 'flow.dropped', time: this.time as Micros, flow: f.id, reason: 'cancelled', bytes: f.bytes as Bytes, bytesDelivered: Math.min(f.bytes, Math.floor(delivered + 1e-6)) as Bytes };
+    return { type: 'flow.dropped', time: this.time as Micros, flow: f.id, reason: 'cancelled', bytes: f.bytes as Bytes, bytesDelivered: Math.min(f.bytes, floorBytes(delivered)) as Bytes };
   }
 
   nextEventTime(): number {
@@ -276,7 +276,7 @@ class FlowNetworkModel implements FlowNetwork {
       bytes: f.bytes as Bytes,
       weight: f.weight,
       startedAt: f.startedAt as Micros,
-      bytesDelivered: Math.max(0, Math.min(f.bytes, Math.floor(delivered + 1e-6))) as Bytes,
+      bytesDelivered: Math.max(0, Math.min(f.bytes, floorBytes(delivered))) as Bytes,
       rateBytesPerSecond: f.rate,
       capBytesPerSecond: f.cap,
       completesAt: f.completesAt,
@@ -295,7 +295,7 @@ class FlowNetworkModel implements FlowNetwork {
       load += f.rate;
       carried += (f.rate * (this.time - f.anchor)) / US_PER_S;
     }
-    return { id: l.id, kind: l.kind, capacityBytesPerSecond: l.capacity, latency: l.latency as Micros, flows: l.flows.size, loadBytesPerSecond: load, bytesCarried: Math.floor(carried + 1e-6) as Bytes };
+    return { id: l.id, kind: l.kind, capacityBytesPerSecond: l.capacity, latency: l.latency as Micros, flows: l.flows.size, loadBytesPerSecond: load, bytesCarried: floorBytes(carried) as Bytes };
   }
 
   linkIds(): string[] {
@@ -446,6 +446,11 @@ class FlowNetworkModel implements FlowNetwork {
     }
     return undefined;
   }
+}
+
+/** Whole bytes in a fluid amount, rounded down; a relative 1e-12 tolerance keeps a float sum of integers (999.9999999999) at its integer. */
+function floorBytes(x: number): number {
+  return Math.floor(x + Math.abs(x) * 1e-12 + 1e-9);
 }
 
 function boundOf(f: FlowRec): number {
