@@ -1,0 +1,237 @@
+// A host's port allocator and publication table, with Docker's semantics (reference §1 "Port
+// publishing", moby libnetwork/portallocator): conflicts per (host IP, protocol, port), wildcard
+// overlap within a family, sequential ephemeral allocation per (IP, protocol).
+
+import {
+  ConflictError,
+  InsufficientResourcesError,
+  LimitExceededError,
+  NotFoundError,
+  ValidationError,
+} from '@strata/shared-types';
+import { canonicalAddress, familyOf, IPV4_ANY, IPV6_ANY, isWildcard, joinHostPort } from './address.js';
+import {
+  DEFAULT_EPHEMERAL_RANGE,
+  DEFAULT_MAX_PUBLICATIONS,
+  MAX_PORT,
+  MIN_PORT,
+  PROTOCOLS,
+} from './types.js';
+import type {
+  EphemeralRange,
+  PortBinding,
+  PortPublisher,
+  PortPublisherOptions,
+  Protocol,
+  Publication,
+  PublishSpec,
+} from './types.js';
+
+const MAX_CONTAINER_ID_LENGTH = 128;
+const MAX_PUBLICATIONS_LIMIT = 1_000_000;
+
+function isInt(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value);
+}
+
+function checkPort(value: unknown, field: string, allowZero: boolean): number {
+  const min = allowZero ? 0 : MIN_PORT;
+  if (isInt(value) && value >= min && value <= MAX_PORT) return value;
+  const accepted = allowZero ? `an integer 1..${MAX_PORT}, or 0 for an ephemeral port` : `an integer ${MIN_PORT}..${MAX_PORT}`;
+  throw new ValidationError(`${field} must be ${accepted}; got ${JSON.stringify(value)}`, { path: field, accepted, given: value });
+}
+
+function checkProtocol(value: unknown): Protocol {
+  if (value === undefined) return 'tcp';
+  if (typeof value === 'string' && (PROTOCOLS as readonly string[]).includes(value)) return value as Protocol;
+  throw new ValidationError(`protocol must be one of ${PROTOCOLS.join(', ')} (default tcp); got ${JSON.stringify(value)}`, {
+    path: 'protocol',
+    accepted: PROTOCOLS,
+    given: value,
+  });
+}
+
+function checkOptions(options: PortPublisherOptions): { range: EphemeralRange; reserved: ReadonlySet<number>; max: number } {
+  const range = options.ephemeralRange ?? DEFAULT_EPHEMERAL_RANGE;
+  const start = checkPort(range.start, 'ephemeralRange.start', false);
+  const end = checkPort(range.end, 'ephemeralRange.end', false);
+  if (start > end) {
+    throw new ValidationError(`ephemeralRange must have start <= end (like ip_local_port_range "32768 60999"); got ${start}-${end}`, {
+      path: 'ephemeralRange',
+      accepted: 'start <= end, both 1..65535',
+      given: range,
+    });
+  }
+  const reservedList = options.reservedPorts ?? [];
+  if (reservedList.length > MAX_PORT) {
+    throw new ValidationError(`reservedPorts may hold at most ${MAX_PORT} ports; got ${reservedList.length}`, {
+      path: 'reservedPorts',
+      accepted: `at most ${MAX_PORT} ports`,
+      given: reservedList.length,
+    });
+  }
+  const reserved = new Set(reservedList.map((p, i) => checkPort(p, `reservedPorts[${i}]`, false)));
+  const max = options.maxPublications ?? DEFAULT_MAX_PUBLICATIONS;
+  if (!isInt(max) || max < 1 || max > MAX_PUBLICATIONS_LIMIT) {
+    throw new ValidationError(`maxPublications must be an integer 1..${MAX_PUBLICATIONS_LIMIT}; got ${JSON.stringify(max)}`, {
+      path: 'maxPublications',
+      accepted: `integer 1..${MAX_PUBLICATIONS_LIMIT}`,
+      given: max,
+    });
+  }
+  return { range: { start, end }, reserved, max };
+}
+
+/**
+ * True when a binding on (`a`, port, proto) and one on (`b`, port, proto) cannot coexist.
+ * Reference §1 "Port publishing" and §6 item 6: conflicts are per (host IP, proto, port), and
+ * 0.0.0.0 / :: overlap every address of their own family (a specific-IP binding and the wildcard
+ * of its family clash, in either order). IPv4 and IPv6 never clash with each other.
+ */
+function addressesOverlap(a: string, b: string): boolean {
+  if (a === b) return true;
+  if (familyOf(a) !== familyOf(b)) return false;
+  return isWildcard(a) || isWildcard(b);
+}
+
+function cursorKey(protocol: Protocol, hostIp: string): string {
+  return `${protocol}/${hostIp}`;
+}
+
+/** Creates an empty port publisher for one host. Throws ValidationError for bad options. */
+export function createPortPublisher(options: PortPublisherOptions = {}): PortPublisher {
+  const { range, reserved, max } = checkOptions(options);
+  const publications = new Map<string, Publication>();
+  const cursors = new Map<string, number>();
+  let nextId = 1;
+
+  function holder(hostIp: string, hostPort: number, protocol: Protocol): PortBinding | undefined {
+    for (const publication of publications.values()) {
+      for (const b of publication.bindings) {
+        if (b.hostPort === hostPort && b.protocol === protocol && addressesOverlap(b.hostIp, hostIp)) return b;
+      }
+    }
+    return undefined;
+  }
+
+  /** Docker's allocator: the port after the last one given for (IP, proto), wrapping; never lowest-free (reference §1, §6 item 5). */
+  function allocateEphemeral(addresses: readonly string[], protocol: Protocol): number {
+    const size = range.end - range.start + 1;
+    const last = cursors.get(cursorKey(protocol, addresses[0]!));
+    let port = last === undefined || last < range.start || last >= range.end ? range.start : last + 1;
+    for (let tried = 0; tried < size; tried++) {
+      if (!reserved.has(port) && addresses.every((ip) => holder(ip, port, protocol) === undefined)) return port;
+      port = port === range.end ? range.start : port + 1;
+    }
+    throw new InsufficientResourcesError(
+      `all ports are allocated: no free ${protocol} port on ${addresses.join(' and ')} in the ephemeral range ${range.start}-${range.end}` +
+        `${reserved.size > 0 ? ` (${reserved.size} reserved ports skipped)` : ''}; unpublish a port, give an explicit host port, or widen the range`,
+      { protocol, hostIps: addresses, range, reserved: reserved.size },
+    );
+  }
+
+  function publish(spec: PublishSpec): Publication {
+    if (typeof spec !== 'object' || spec === null) {
+      throw new ValidationError(`publish needs a spec object { containerId, containerIp, containerPort, protocol?, hostIp?, hostPort? }; got ${JSON.stringify(spec)}`, {
+        path: '',
+        given: spec,
+      });
+    }
+    const { containerId } = spec;
+    if (typeof containerId !== 'string' || containerId.length === 0 || containerId.length > MAX_CONTAINER_ID_LENGTH) {
+      throw new ValidationError(`containerId must be a non-empty string of at most ${MAX_CONTAINER_ID_LENGTH} characters; got ${JSON.stringify(containerId)}`, {
+        path: 'containerId',
+        accepted: `string, 1..${MAX_CONTAINER_ID_LENGTH} characters`,
+        given: containerId,
+      });
+    }
+    const container = canonicalAddress(spec.containerIp, 'containerIp');
+    if (isWildcard(container.address)) {
+      throw new ValidationError(`containerIp must be the container's own address, not the wildcard ${container.address}`, {
+        path: 'containerIp',
+        accepted: 'a unicast IPv4 or IPv6 address',
+        given: spec.containerIp,
+      });
+    }
+    const containerPort = checkPort(spec.containerPort, 'containerPort', false);
+    const protocol = checkProtocol(spec.protocol);
+    const requestedPort = spec.hostPort === undefined ? 0 : checkPort(spec.hostPort, 'hostPort', true);
+    // Reference §1: no host IP → both 0.0.0.0 and ::.
+    const addresses = spec.hostIp === undefined ? [IPV4_ANY, IPV6_ANY] : [canonicalAddress(spec.hostIp, 'hostIp').address];
+
+    if (publications.size >= max) {
+      throw new LimitExceededError(`this host already holds ${publications.size} port publications, the limit (maxPublications ${max}); unpublish one first`, {
+        limit: max,
+        given: publications.size + 1,
+      });
+    }
+
+    let hostPort: number;
+    if (requestedPort === 0) {
+      hostPort = allocateEphemeral(addresses, protocol);
+    } else {
+      hostPort = requestedPort;
+      for (const ip of addresses) {
+        const held = holder(ip, hostPort, protocol);
+        if (held !== undefined) {
+          // Docker's exact text first (reference §1: `Bind for 0.0.0.0:8080 failed: port is already allocated`,
+          // the address being the mapping that collided); then what holds it and what to change.
+          throw new ConflictError(
+            `Bind for ${joinHostPort(ip, hostPort)} failed: port is already allocated` +
+              ` (${protocol} ${joinHostPort(held.hostIp, held.hostPort)} is published by container ${held.containerId}; choose another host port, or 0 for an ephemeral one)`,
+            { hostIp: ip, hostPort, protocol, heldBy: held },
+          );
+        }
+      }
+    }
+
+    // Validated; now mutate.
+    const id = `pub-${nextId++}`;
+    const bindings = addresses.map((hostIp) => ({
+      publicationId: id,
+      containerId,
+      protocol,
+      hostIp,
+      hostPort,
+      containerIp: container.address,
+      containerPort,
+    }));
+    if (requestedPort === 0) for (const ip of addresses) cursors.set(cursorKey(protocol, ip), hostPort);
+    const publication: Publication = { id, containerId, bindings };
+    publications.set(id, publication);
+    return publication;
+  }
+
+  function unpublish(publicationId: string): Publication {
+    const publication = publications.get(publicationId);
+    if (publication === undefined) throw new NotFoundError('port publication', String(publicationId));
+    publications.delete(publicationId);
+    return publication;
+  }
+
+  function unpublishContainer(containerId: string): readonly Publication[] {
+    const released = [...publications.values()].filter((p) => p.containerId === containerId);
+    for (const p of released) publications.delete(p.id);
+    return released;
+  }
+
+  function list(): readonly PortBinding[] {
+    return [...publications.values()].flatMap((p) => p.bindings);
+  }
+
+  function lookup(hostIp: string, hostPort: number, protocol: Protocol): PortBinding | undefined {
+    const ip = canonicalAddress(hostIp, 'hostIp').address;
+    const all = list().filter((b) => b.hostPort === hostPort && b.protocol === protocol);
+    return all.find((b) => b.hostIp === ip) ?? all.find((b) => isWildcard(b.hostIp) && familyOf(b.hostIp) === familyOf(ip));
+  }
+
+  return {
+    publish,
+    unpublish,
+    unpublishContainer,
+    list,
+    bindingsOf: (containerId) => list().filter((b) => b.containerId === containerId),
+    lookup,
+    snapshot: () => ({ bindings: list(), cursors: Object.fromEntries([...cursors].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) }),
+  };
+}
