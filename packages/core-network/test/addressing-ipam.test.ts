@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { ConflictError, InsufficientResourcesError, ValidationError } from '@strata/shared-types';
-import { NetworkIpam, cidrContains, cidrFirst, cidrLast, isMac, macFromIpv4, macFromSeed, type NetworkIpamSpec } from '../src/addressing/index.js';
+import { NO_AVAILABLE_ADDRESSES_MESSAGE, NetworkIpam, cidrContains, cidrFirst, cidrLast, isMac, macFromIpv4, macFromSeed, type NetworkIpamSpec } from '../src/addressing/index.js';
 
 function failure<E>(fn: () => unknown, cls: new (...args: never[]) => E): E {
   try {
@@ -43,7 +43,7 @@ describe('NetworkIpam', () => {
     const before = n.allocated();
     const err = failure(() => n.allocate(), InsufficientResourcesError);
     expect(err.code).toBe('E_INSUFFICIENT_RESOURCES');
-    expect(err.message).toContain('no available IPv4 addresses in ip-range 10.1.0.8/30 of subnet 10.1.0.0/24');
+    expect(err.message).toBe(`${NO_AVAILABLE_ADDRESSES_MESSAGE}: no free IPv4 address in ip-range 10.1.0.8/30 of subnet 10.1.0.0/24; release an address, or create the network with a larger subnet or ip-range`);
     expect(n.allocated()).toEqual(before);
     // explicit addresses outside the ip-range are still allowed (inside the subnet)
     expect(n.request('10.1.0.100')).toBe('10.1.0.100');
@@ -99,7 +99,7 @@ describe('NetworkIpam', () => {
     expect(n.available()).toBe((1n << 64n) - 4n);
     const small = new NetworkIpam({ subnet: 'fd00::/126', gateway: 'fd00::3' });
     expect([small.allocate(), small.allocate()]).toEqual(['fd00::1', 'fd00::2']);
-    expect(() => small.allocate()).toThrow('no available IPv6 addresses in subnet fd00::/126');
+    expect(() => small.allocate()).toThrow('no available addresses on this pool: no free IPv6 address in subnet fd00::/126');
   });
 
   it.each<[NetworkIpamSpec, string, string]>([

@@ -28,8 +28,8 @@ export { SubnetAllocator } from './address-pools.js';
 
 /** A network's IPAM config: subnet, gateway, ip-range, auxiliary addresses. */
 export type { NetworkIpamSpec } from './network-ipam.js';
-/** One network's address leases (lowest free, explicit requests, release) and Docker's in-use text. */
-export { NetworkIpam, ADDRESS_IN_USE_MESSAGE } from './network-ipam.js';
+/** One network's address leases (lowest free, explicit requests, release) and Docker's in-use and exhaustion texts. */
+export { NetworkIpam, ADDRESS_IN_USE_MESSAGE, NO_AVAILABLE_ADDRESSES_MESSAGE } from './network-ipam.js';
 
 /** Endpoint MACs: Docker ≤ v27's 02:42:<IPv4> and a seeded locally administered stand-in for v28+. */
 export { macFromIpv4, macFromSeed, isMac } from './mac.js';

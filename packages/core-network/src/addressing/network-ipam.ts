@@ -16,8 +16,11 @@ export interface NetworkIpamSpec {
   readonly auxAddresses?: Readonly<Record<string, string>>;
 }
 
-/** Docker's text for an address that is already taken (moby ipamapi ErrIPAlreadyAllocated; not in the crib sheet). */
+/** Docker's text for an address that is already taken (moby libnetwork/ipamapi/contract.go ErrIPAlreadyAllocated; not in the crib sheet). */
 export const ADDRESS_IN_USE_MESSAGE = 'Address already in use';
+
+/** Docker's text when a network has no address left (moby libnetwork/ipamapi/contract.go ErrNoAvailableIPs; not in the crib sheet). */
+export const NO_AVAILABLE_ADDRESSES_MESSAGE = 'no available addresses on this pool';
 
 const MAX_AUX = 1024;
 
@@ -146,7 +149,7 @@ export class NetworkIpam {
     if (this.free === 0n) {
       const where = this.ipRange === undefined ? `subnet ${this.subnet}` : `ip-range ${this.ipRange} of subnet ${this.subnet}`;
       throw new InsufficientResourcesError(
-        `no available IPv${this.family} addresses in ${where}: every allocatable address is in use; release an address, or create the network with a larger subnet or ip-range`,
+        `${NO_AVAILABLE_ADDRESSES_MESSAGE}: no free IPv${this.family} address in ${where}; release an address, or create the network with a larger subnet or ip-range`,
         { subnet: this.subnet, ipRange: this.ipRange, leased: this.leased.size },
       );
     }
