@@ -193,3 +193,34 @@ describe('CIDR math', () => {
     expectValidation(() => cidrsOverlap('10.0.0.0/8', 'x/8'), 'b');
   });
 });
+
+describe('arbitrary text', () => {
+  it('either parses or fails with a ValidationError naming the field, never anything else', () => {
+    const text = fc.oneof(fc.string({ maxLength: 50 }), fc.ipV4Extended(), fc.ipV6(), fc.tuple(fc.ipV4(), fc.integer({ min: -5, max: 40 })).map(([a, p]) => `${a}/${p}`));
+    fc.assert(
+      fc.property(text, (t) => {
+        for (const [fn, path] of [
+          [() => normalizeIp(t, 'field'), 'field'],
+          [() => parseCidr(t, 'field'), 'field'],
+        ] as const) {
+          try {
+            fn();
+          } catch (e) {
+            expect(e).toBeInstanceOf(ValidationError);
+            expect((e as ValidationError).details.path).toBe(path);
+            expect((e as ValidationError).details.given).toBe(t);
+          }
+        }
+      }),
+    );
+  });
+
+  it('accepts exactly the strict dotted-decimal IPv4 forms', () => {
+    fc.assert(
+      fc.property(fc.ipV4Extended(), (t) => {
+        const strict = /^(0|[1-9][0-9]{0,2})(\.(0|[1-9][0-9]{0,2})){3}$/.test(t) && t.split('.').every((o) => Number(o) <= 255);
+        expect(isIp(t)).toBe(strict);
+      }),
+    );
+  });
+});

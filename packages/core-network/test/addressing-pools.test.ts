@@ -66,6 +66,13 @@ describe('SubnetAllocator with Docker default pools', () => {
     expect(() => a.release('172.18.5.0/24')).toThrow(NotFoundError);
   });
 
+  it('a reserved block covering the 172.16/12 pools sends the first network to 192.168.0.0/20', () => {
+    const a = new SubnetAllocator({ reserved: ['172.16.0.0/12'] });
+    expect(a.allocate()).toBe('192.168.0.0/20');
+    expect(a.allocate()).toBe('192.168.16.0/20');
+    expect(a.claim('172.17.0.0/16')).toBe('172.17.0.0/16'); // explicit subnets may overlap reserved ones
+  });
+
   it('skips past a large explicit network in one jump', () => {
     const a = new SubnetAllocator({ pools: DEFAULT_GLOBAL_ADDRESS_POOLS });
     a.claim('10.0.0.0/9');
