@@ -83,6 +83,19 @@ describe('embedded DNS: names on shared user-defined networks', () => {
     expect(dns.resolve(ID_WEB, 'proxy', 'AAAA')).toEqual({ kind: 'nodata', name: 'proxy', type: 'AAAA', network: 'front' });
   });
 
+  it('a network holding the name without an AAAA does not hide a later network that has one', () => {
+    const dns = createEmbeddedDns();
+    dns.addNetwork({ name: 'a' });
+    dns.addNetwork({ name: 'b' });
+    for (const n of ['a', 'b']) dns.connect({ network: n, containerId: 'me', containerName: 'me', ipv4: n === 'a' ? '10.1.0.9' : '10.2.0.9' });
+    dns.connect({ network: 'a', containerId: 'x', containerName: 'x', ipv4: '10.1.0.2' });
+    dns.connect({ network: 'b', containerId: 'x', containerName: 'x', ipv4: '10.2.0.2', ipv6: 'fd02::2' });
+    expect(dns.resolve('me', 'x', 'AAAA')).toMatchObject({ kind: 'answer', network: 'b', addresses: ['fd02::2'] });
+    expect(dns.resolve('me', 'x', 'A')).toMatchObject({ kind: 'answer', network: 'a', addresses: ['10.1.0.2'] });
+    dns.disconnect('b', 'x');
+    expect(dns.resolve('me', 'x', 'AAAA')).toEqual({ kind: 'nodata', name: 'x', type: 'AAAA', network: 'a' });
+  });
+
   it('an alias shared by several containers answers all their addresses', () => {
     const dns = createEmbeddedDns();
     dns.addNetwork({ name: 'n' });

@@ -144,8 +144,8 @@ export function createEmbeddedDns(options: EmbeddedDnsOptions = {}): EmbeddedDns
   /**
    * The asker's networks in resolution order. The reference gives the default-gateway order of
    * moby's `Endpoint.Less` (gw-priority, non-internal, has a gateway, name); moby's
-   * Sandbox.ResolveName walks the sandbox's endpoints in that same order, first match wins
-   * (from moby's code, not stated in the reference). Every bridge network here has a gateway.
+   * Sandbox.ResolveName walks `sb.Endpoints()`, kept in that order (libnetwork/sandbox.go, read
+   * beyond the reference). Every bridge network here has a gateway, so that key is not modelled.
    */
   function askerNetworks(askerId: string): Network[] {
     const attached = [...networks.values()].filter((n) => n.endpoints.has(askerId));
@@ -196,11 +196,16 @@ export function createEmbeddedDns(options: EmbeddedDnsOptions = {}): EmbeddedDns
     for (let cut = labels.length; cut >= 1; cut--) {
       const label = labels.slice(0, cut).join('.');
       const scope = cut === labels.length ? undefined : labels.slice(cut).join('.');
+      // moby Sandbox.resolveName: the first network holding an address of the type wins; a network
+      // that holds the name without one only yields NODATA when no later network has an address.
+      let noData: DnsAnswer | undefined;
       for (const net of served) {
         if (scope !== undefined && net.name.toLowerCase() !== scope) continue;
         const answer = lookupIn(net, label, name, type);
-        if (answer !== undefined) return answer;
+        if (answer?.kind === 'answer') return answer;
+        noData ??= answer;
       }
+      if (noData !== undefined) return noData;
     }
     // Unknown here: forwarded upstream (reference: "usually NXDOMAIN" there) unless every network is internal.
     return attached.some((n) => !n.internal) ? { kind: 'forwarded', name, type } : { kind: 'nxdomain', name, type };
