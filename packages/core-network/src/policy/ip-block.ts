@@ -34,7 +34,36 @@ export function compileIpBlock(block: IPBlock, path: string): AddressPredicate {
     }
     return range;
   });
+  if (cidr[0].kind() === 'ipv4') {
+    // IPv4: compare 32-bit numbers under masks instead of octet by octet.
+    const [net, mask] = v4(cidr);
+    const ex = excepts.map(v4);
+    return (address) => {
+      if (address.kind() !== 'ipv4') return false;
+      const n = v4Number(address as ipaddr.IPv4);
+      if (((n & mask) >>> 0) !== net) return false;
+      for (const [eNet, eMask] of ex) if (((n & eMask) >>> 0) === eNet) return false;
+      return true;
+    };
+  }
   return (address) => inRange(address, cidr) && !excepts.some((range) => inRange(address, range));
+}
+
+const V4_NUMBERS = new WeakMap<ipaddr.IPv4, number>();
+
+function v4Number(address: ipaddr.IPv4): number {
+  let n = V4_NUMBERS.get(address);
+  if (n === undefined) {
+    const [a = 0, b = 0, c = 0, d = 0] = address.octets;
+    n = ((a << 24) | (b << 16) | (c << 8) | d) >>> 0;
+    V4_NUMBERS.set(address, n);
+  }
+  return n;
+}
+
+function v4(range: Range): [number, number] {
+  const mask = range[1] === 0 ? 0 : (0xffffffff << (32 - range[1])) >>> 0;
+  return [(v4Number(range[0] as ipaddr.IPv4) & mask) >>> 0, mask];
 }
 
 /** Parse an address already validated by the Pod schema. */

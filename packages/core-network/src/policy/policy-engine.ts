@@ -40,12 +40,21 @@ export interface PolicyEngineInput {
   readonly policies: readonly NetworkPolicyInput[];
 }
 
+/** A pod resolved once by `PolicyEngine.pod`, to skip the name lookup in hot loops. Opaque. */
+export interface PodRef {
+  readonly key: string;
+  readonly [POD_REF]: true;
+}
+declare const POD_REF: unique symbol;
+
 /** Evaluates NetworkPolicy v1 over a fixed set of namespaces, pods and policies. Pods are named `namespace/name`. */
 export interface PolicyEngine {
   /** May `from` open a connection to `to` on `port`/`protocol` (default TCP)? With the reason chain. */
-  reach(from: string, to: string, port: number, protocol?: NetworkProtocol): ReachDecision;
+  reach(from: string | PodRef, to: string | PodRef, port: number, protocol?: NetworkProtocol): ReachDecision;
   /** The same decision as `reach`, without building reasons. */
-  isAllowed(from: string, to: string, port: number, protocol?: NetworkProtocol): boolean;
+  isAllowed(from: string | PodRef, to: string | PodRef, port: number, protocol?: NetworkProtocol): boolean;
+  /** Resolve `ns/name` once (NotFoundError when unknown); refs are accepted by `reach` and `isAllowed` of this engine only. */
+  pod(name: string): PodRef;
   /** Names (`ns/name`) of the policies that isolate `pod` per direction, in input order. */
   isolatingPolicies(pod: string): { readonly ingress: readonly string[]; readonly egress: readonly string[] };
   /** Every pod, as `ns/name`, in input order. */
@@ -54,13 +63,33 @@ export interface PolicyEngine {
 
 interface PodEntry {
   readonly key: string;
+  /** The engine that built the entry, so that a ref from another engine is refused. */
+  readonly owner: object;
   readonly namespace: string;
   readonly labels: Labels;
   readonly namespaceLabels: Labels;
   readonly addresses: readonly ReturnType<typeof parseAddress>[];
   readonly ports: readonly ContainerPort[];
+  /** Policies isolating the pod per direction, in input order. */
   readonly ingress: CompiledPolicy[];
   readonly egress: CompiledPolicy[];
+  /** Their rules, flattened in policy then rule order, and their names joined for reasons. */
+  ingressRules: CompiledRule[];
+  egressRules: CompiledRule[];
+  /** The fixed parts of this pod's reasons. */
+  texts: { ingressOpen: string; egressOpen: string; ingressDenied: string; egressDenied: string };
+}
+
+/** `80/TCP`, built once per port and protocol. */
+const TRAFFIC_TEXT = new Map<number, string>();
+function trafficText(port: number, protocol: NetworkProtocol): string {
+  const slot = port * 4 + (protocol === 'TCP' ? 0 : protocol === 'UDP' ? 1 : 2);
+  let text = TRAFFIC_TEXT.get(slot);
+  if (text === undefined) {
+    text = `${port}/${protocol}`;
+    TRAFFIC_TEXT.set(slot, text);
+  }
+  return text;
 }
 
 type PeerPredicate = (pod: PodEntry) => boolean;
@@ -73,8 +102,12 @@ interface CompiledPort {
 }
 
 interface CompiledRule {
+  /** `ns/name` of the policy holding the rule. */
+  readonly policy: string;
   /** `ingress[0]` or `egress[2]`. */
   readonly label: string;
+  /** ` is allowed by ns/policy rule ingress[0]`, for reasons. */
+  readonly allowedBy: string;
   /** null: every peer (omitted or empty `from`/`to`). */
   readonly peers: readonly PeerPredicate[] | null;
   /** null: every port (omitted or empty `ports`). */
@@ -89,8 +122,6 @@ interface CompiledPolicy {
   readonly ingress: readonly CompiledRule[] | null;
   readonly egress: readonly CompiledRule[] | null;
 }
-
-const PROTOCOLS: ReadonlySet<string> = new Set(NETWORK_PROTOCOLS);
 
 function compilePeer(peer: NetworkPolicyPeer, policyNamespace: string, path: string): PeerPredicate {
   if (peer.ipBlock !== undefined) {
@@ -120,7 +151,9 @@ function compileRules(
     const peers = direction === 'ingress' ? rule.from : rule.to;
     const peerField = direction === 'ingress' ? 'from' : 'to';
     return {
+      policy: `${policy.metadata.namespace}/${policy.metadata.name}`,
       label,
+      allowedBy: ` is allowed by ${policy.metadata.namespace}/${policy.metadata.name} rule ${label}`,
       peers: peers === undefined || peers.length === 0 ? null : peers.map((peer, j) => compilePeer(peer, policy.metadata.namespace, `${where}: spec.${label}.${peerField}[${j}]`)),
       ports: rule.ports === undefined || rule.ports.length === 0 ? null : rule.ports.map((p) => ({ protocol: p.protocol, port: p.port, endPort: p.endPort })),
     };
@@ -136,20 +169,25 @@ function portMatches(entry: CompiledPort, port: number, protocol: NetworkProtoco
   return false;
 }
 
-/** The first rule of `rules` admitting `peer` on port/protocol toward `destination`, or undefined. */
-function admittingRule(rules: readonly CompiledRule[], peer: PodEntry, port: number, protocol: NetworkProtocol, destination: PodEntry): CompiledRule | undefined {
-  for (const rule of rules) {
-    if (rule.ports !== null && !rule.ports.some((p) => portMatches(p, port, protocol, destination))) continue;
-    if (rule.peers === null || rule.peers.some((matches) => matches(peer))) return rule;
+function ruleAdmits(rule: CompiledRule, peer: PodEntry, port: number, protocol: NetworkProtocol, destination: PodEntry): boolean {
+  if (rule.ports !== null) {
+    let portOk = false;
+    for (const entry of rule.ports) {
+      if (portMatches(entry, port, protocol, destination)) {
+        portOk = true;
+        break;
+      }
+    }
+    if (!portOk) return false;
   }
-  return undefined;
+  if (rule.peers === null) return true;
+  for (const matches of rule.peers) if (matches(peer)) return true;
+  return false;
 }
 
-function firstAdmitting(policies: readonly CompiledPolicy[], direction: 'ingress' | 'egress', peer: PodEntry, port: number, protocol: NetworkProtocol, destination: PodEntry): [CompiledPolicy, CompiledRule] | undefined {
-  for (const policy of policies) {
-    const rule = admittingRule(policy[direction]!, peer, port, protocol, destination);
-    if (rule !== undefined) return [policy, rule];
-  }
+/** The first rule, in policy then rule order, admitting `peer` on port/protocol toward `destination`, or undefined. */
+function firstAdmitting(rules: readonly CompiledRule[], peer: PodEntry, port: number, protocol: NetworkProtocol, destination: PodEntry): CompiledRule | undefined {
+  for (const rule of rules) if (ruleAdmits(rule, peer, port, protocol, destination)) return rule;
   return undefined;
 }
 
@@ -167,6 +205,7 @@ function anchorLabel(selector: LabelSelector): string | undefined {
  * (NotFoundError). Every namespace carries `kubernetes.io/metadata.name: <name>` implicitly.
  */
 export function createPolicyEngine(input: PolicyEngineInput): PolicyEngine {
+  const owner = {};
   const namespaceLabels = new Map<string, Labels>();
   input.namespaces.forEach((raw, i) => {
     const ns = parseWithSchema(NamespaceSchema, raw, `namespace [${i}]`);
@@ -186,6 +225,7 @@ export function createPolicyEngine(input: PolicyEngineInput): PolicyEngine {
     const ips = new Set<string>([...(pod.status?.podIP === undefined ? [] : [pod.status.podIP]), ...(pod.status?.podIPs ?? []).map((p) => p.ip)]);
     const entry: PodEntry = {
       key,
+      owner,
       namespace,
       labels: pod.metadata.labels ?? {},
       namespaceLabels: nsLabels,
@@ -193,6 +233,9 @@ export function createPolicyEngine(input: PolicyEngineInput): PolicyEngine {
       ports: (pod.spec?.containers ?? []).flatMap((c) => c.ports ?? []),
       ingress: [],
       egress: [],
+      ingressRules: [],
+      egressRules: [],
+      texts: { ingressOpen: '', egressOpen: '', ingressDenied: '', egressDenied: '' },
     };
     pods.set(key, entry);
     const list = podsByNamespace.get(namespace) ?? [];
@@ -246,58 +289,74 @@ export function createPolicyEngine(input: PolicyEngineInput): PolicyEngine {
       if (policy.ingress !== null) pod.ingress.push(policy);
       if (policy.egress !== null) pod.egress.push(policy);
     }
+    pod.ingressRules = pod.ingress.flatMap((p) => p.ingress!);
+    pod.egressRules = pod.egress.flatMap((p) => p.egress!);
+    pod.texts = {
+      ingressOpen: `pod ${pod.key} is not isolated for ingress: no policy selecting it has Ingress in policyTypes`,
+      egressOpen: `pod ${pod.key} is not isolated for egress: no policy selecting it has Egress in policyTypes`,
+      ingressDenied: `pod ${pod.key} is isolated for ingress by ${pod.ingress.map((p) => p.key).join(', ')}; no ingress rule of any policy selecting it admits `,
+      egressDenied: `pod ${pod.key} is isolated for egress by ${pod.egress.map((p) => p.key).join(', ')}; no egress rule of any policy selecting it admits `,
+    };
   }
 
-  const lookup = (key: string): PodEntry => {
+  const byName = (key: string): PodEntry => {
     const pod = pods.get(key);
     if (pod === undefined) throw new NotFoundError('pod', key, { accepted: 'namespace/name of a listed pod' });
     return pod;
   };
+  const lookup = (ref: string | PodRef): PodEntry => {
+    if (typeof ref === 'string') return byName(ref);
+    const entry = ref as unknown as PodEntry;
+    if (entry.owner !== owner) throw new NotFoundError('pod', String(ref.key), { accepted: 'a pod ref made by this engine' });
+    return entry;
+  };
   const checkTraffic = (port: number, protocol: string): void => {
     if (!Number.isInteger(port) || port < 1 || port > 65535) throw new ValidationError(`port: expected an integer 1..65535, got ${String(port)}`, { path: 'port', accepted: '1..65535', given: port });
-    if (!PROTOCOLS.has(protocol)) throw new ValidationError(`protocol: expected TCP, UDP or SCTP, got ${JSON.stringify(protocol)}`, { path: 'protocol', accepted: NETWORK_PROTOCOLS, given: protocol });
+    if (protocol !== 'TCP' && protocol !== 'UDP' && protocol !== 'SCTP') throw new ValidationError(`protocol: expected TCP, UDP or SCTP, got ${JSON.stringify(protocol)}`, { path: 'protocol', accepted: NETWORK_PROTOCOLS, given: protocol });
   };
 
   return {
     podNames: [...pods.keys()],
+
+    pod: (key) => byName(key) as unknown as PodRef,
 
     isAllowed(from, to, port, protocol = 'TCP') {
       checkTraffic(port, protocol);
       const src = lookup(from);
       const dst = lookup(to);
       if (src === dst) return true;
-      if (src.egress.length > 0 && firstAdmitting(src.egress, 'egress', dst, port, protocol, dst) === undefined) return false;
-      return dst.ingress.length === 0 || firstAdmitting(dst.ingress, 'ingress', src, port, protocol, dst) !== undefined;
+      if (src.egress.length > 0 && firstAdmitting(src.egressRules, dst, port, protocol, dst) === undefined) return false;
+      return dst.ingress.length === 0 || firstAdmitting(dst.ingressRules, src, port, protocol, dst) !== undefined;
     },
 
     reach(from, to, port, protocol = 'TCP') {
       checkTraffic(port, protocol);
       const src = lookup(from);
       const dst = lookup(to);
-      const traffic = `${port}/${protocol}`;
+      const traffic = trafficText(port, protocol);
       if (src === dst) return { allowed: true, reason: [`a pod can always reach itself: ${src.key} on ${traffic}`] };
       const reason: string[] = [];
       let allowed = true;
       if (src.egress.length === 0) {
-        reason.push(`pod ${src.key} is not isolated for egress: no policy selecting it has Egress in policyTypes`);
+        reason.push(src.texts.egressOpen);
       } else {
-        const hit = firstAdmitting(src.egress, 'egress', dst, port, protocol, dst);
+        const hit = firstAdmitting(src.egressRules, dst, port, protocol, dst);
         if (hit === undefined) {
           allowed = false;
-          reason.push(`pod ${src.key} is isolated for egress by ${src.egress.map((p) => p.key).join(', ')}; no egress rule of any policy selecting it admits ${dst.key} on ${traffic}`);
+          reason.push(`${src.texts.egressDenied}${dst.key} on ${traffic}`);
         } else {
-          reason.push(`egress of ${src.key} to ${dst.key} on ${traffic} is allowed by ${hit[0].key} rule ${hit[1].label}`);
+          reason.push(`egress of ${src.key} to ${dst.key} on ${traffic}${hit.allowedBy}`);
         }
       }
       if (dst.ingress.length === 0) {
-        reason.push(`pod ${dst.key} is not isolated for ingress: no policy selecting it has Ingress in policyTypes`);
+        reason.push(dst.texts.ingressOpen);
       } else {
-        const hit = firstAdmitting(dst.ingress, 'ingress', src, port, protocol, dst);
+        const hit = firstAdmitting(dst.ingressRules, src, port, protocol, dst);
         if (hit === undefined) {
           allowed = false;
-          reason.push(`pod ${dst.key} is isolated for ingress by ${dst.ingress.map((p) => p.key).join(', ')}; no ingress rule of any policy selecting it admits ${src.key} on ${traffic}`);
+          reason.push(`${dst.texts.ingressDenied}${src.key} on ${traffic}`);
         } else {
-          reason.push(`ingress of ${dst.key} from ${src.key} on ${traffic} is allowed by ${hit[0].key} rule ${hit[1].label}`);
+          reason.push(`ingress of ${dst.key} from ${src.key} on ${traffic}${hit.allowedBy}`);
         }
       }
       return { allowed, reason };
