@@ -64,13 +64,13 @@ describe('publish: conflicts (reference §1, §6 item 6)', () => {
     const b = createPortPublisher();
     b.publish({ ...web, hostPort: 80 });
     expect(() => b.publish({ ...web, hostIp: '127.0.0.1', hostPort: 80 })).toThrow(/^Bind for 127\.0\.0\.1:80 failed: port is already allocated/);
-    expect(() => b.publish({ ...web, hostIp: '2001:db8::1', hostPort: 80 })).toThrow(/^Bind for \[2001:db8::1\]:80 failed: port is already allocated/);
+    expect(() => b.publish({ ...web, hostIp: '2001:db8::1', hostPort: 80 })).toThrow(/^Bind for 2001:db8::1:80 failed: port is already allocated/);
   });
 
-  it('the :: half of a default publication reports [::]', () => {
+  it('the :: half of a default publication reports :: (moby: `%s:%d`, so `:::80`)', () => {
     const ports = createPortPublisher();
     ports.publish({ ...web, hostIp: '::', hostPort: 80 });
-    expect(() => ports.publish({ ...web, hostPort: 80 })).toThrow(/^Bind for \[::\]:80 failed: port is already allocated/);
+    expect(() => ports.publish({ ...web, hostPort: 80 })).toThrow(/^Bind for :::80 failed: port is already allocated/);
   });
 
   it('two specific addresses, or different families, do not clash', () => {

@@ -123,6 +123,7 @@ export function createPortPublisher(options: PortPublisherOptions = {}): PortPub
       if (!reserved.has(port) && addresses.every((ip) => holder(ip, port, protocol) === undefined)) return port;
       port = port === range.end ? range.start : port + 1;
     }
+    // `all ports are allocated` is moby's ErrAllPortsAllocated text (not in the reference).
     throw new InsufficientResourcesError(
       `all ports are allocated: no free ${protocol} port on ${addresses.join(' and ')} in the ephemeral range ${range.start}-${range.end}` +
         `${reserved.size > 0 ? ` (${reserved.size} reserved ports skipped)` : ''}; unpublish a port, give an explicit host port, or widen the range`,
@@ -175,9 +176,11 @@ export function createPortPublisher(options: PortPublisherOptions = {}): PortPub
         const held = holder(ip, hostPort, protocol);
         if (held !== undefined) {
           // Docker's exact text first (reference §1: `Bind for 0.0.0.0:8080 failed: port is already allocated`,
-          // the address being the mapping that collided); then what holds it and what to change.
+          // the address being the mapping that collided). moby formats it `%s:%d` with the IP's plain
+          // string, so IPv6 reads `Bind for :::8080 …` (portallocator ErrPortAlreadyAllocated, read
+          // beyond the reference). Then what holds it and what to change.
           throw new ConflictError(
-            `Bind for ${joinHostPort(ip, hostPort)} failed: port is already allocated` +
+            `Bind for ${ip}:${hostPort} failed: port is already allocated` +
               ` (${protocol} ${joinHostPort(held.hostIp, held.hostPort)} is published by container ${held.containerId}; choose another host port, or 0 for an ephemeral one)`,
             { hostIp: ip, hostPort, protocol, heldBy: held },
           );
