@@ -51,20 +51,22 @@ describe('publish: conflicts (reference §1, §6 item 6)', () => {
     const error = catchError(() => ports.publish({ containerId: 'web2', containerIp: '172.18.0.3', containerPort: 80, hostPort: 8080 }));
     expect(error).toBeInstanceOf(ConflictError);
     expect((error as ConflictError).code).toBe('E_CONFLICT');
-    expect((error as ConflictError).message).toMatch(/^Bind for 0\.0\.0\.0:8080 failed: port is already allocated \(tcp 0\.0\.0\.0:8080 is published by container web;/);
+    expect((error as ConflictError).message).toBe(
+      'Bind for 0.0.0.0:8080 failed: port is already allocated (asked for tcp 0.0.0.0:8080; 0.0.0.0:8080 is published by container web; choose another host port, or 0 for an ephemeral one)',
+    );
     expect((error as ConflictError).details).toMatchObject({ hostIp: '0.0.0.0', hostPort: 8080, protocol: 'tcp' });
   });
 
-  it('a specific IP and the wildcard of its family clash, in either order', () => {
+  it('a specific IP and the wildcard of its family clash, in either order; the message names the existing mapping', () => {
     const a = createPortPublisher();
     a.publish({ ...web, hostIp: '192.168.1.10', hostPort: 80 });
-    expect(() => a.publish({ ...web, hostIp: '0.0.0.0', hostPort: 80 })).toThrow(/^Bind for 0\.0\.0\.0:80 failed: port is already allocated/);
+    expect(() => a.publish({ ...web, hostIp: '0.0.0.0', hostPort: 80 })).toThrow(/^Bind for 192\.168\.1\.10:80 failed: port is already allocated \(asked for tcp 0\.0\.0\.0:80;/);
     // no host IP → 0.0.0.0 and ::; the 0.0.0.0 half collides
-    expect(() => a.publish({ ...web, hostPort: 80 })).toThrow(/^Bind for 0\.0\.0\.0:80 failed: port is already allocated/);
+    expect(() => a.publish({ ...web, hostPort: 80 })).toThrow(/^Bind for 192\.168\.1\.10:80 failed: port is already allocated/);
     const b = createPortPublisher();
     b.publish({ ...web, hostPort: 80 });
-    expect(() => b.publish({ ...web, hostIp: '127.0.0.1', hostPort: 80 })).toThrow(/^Bind for 127\.0\.0\.1:80 failed: port is already allocated/);
-    expect(() => b.publish({ ...web, hostIp: '2001:db8::1', hostPort: 80 })).toThrow(/^Bind for 2001:db8::1:80 failed: port is already allocated/);
+    expect(() => b.publish({ ...web, hostIp: '127.0.0.1', hostPort: 80 })).toThrow(/^Bind for 0\.0\.0\.0:80 failed: port is already allocated \(asked for tcp 127\.0\.0\.1:80;/);
+    expect(() => b.publish({ ...web, hostIp: '2001:db8::1', hostPort: 80 })).toThrow(/^Bind for :::80 failed: port is already allocated \(asked for tcp \[2001:db8::1\]:80;/);
   });
 
   it('the :: half of a default publication reports :: (moby: `%s:%d`, so `:::80`)', () => {

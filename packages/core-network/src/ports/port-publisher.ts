@@ -176,12 +176,14 @@ export function createPortPublisher(options: PortPublisherOptions = {}): PortPub
         const held = holder(ip, hostPort, protocol);
         if (held !== undefined) {
           // Docker's exact text first (reference §1: `Bind for 0.0.0.0:8080 failed: port is already allocated`,
-          // the address being the mapping that collided). moby formats it `%s:%d` with the IP's plain
-          // string, so IPv6 reads `Bind for :::8080 …` (portallocator ErrPortAlreadyAllocated, read
-          // beyond the reference). Then what holds it and what to change.
+          // the address being the mapping that collided, i.e. the existing one). moby's portallocator
+          // (read beyond the reference) formats it `%s:%d` with the IP's plain string, so IPv6 reads
+          // `Bind for :::8080 …`; where several collide Go's map order picks one at random, we take the
+          // first in publish order. Then what was asked, what holds it and what to change.
           throw new ConflictError(
-            `Bind for ${ip}:${hostPort} failed: port is already allocated` +
-              ` (${protocol} ${joinHostPort(held.hostIp, held.hostPort)} is published by container ${held.containerId}; choose another host port, or 0 for an ephemeral one)`,
+            `Bind for ${held.hostIp}:${hostPort} failed: port is already allocated` +
+              ` (asked for ${protocol} ${joinHostPort(ip, hostPort)}; ${joinHostPort(held.hostIp, held.hostPort)} is published by container ${held.containerId};` +
+              ` choose another host port, or 0 for an ephemeral one)`,
             { hostIp: ip, hostPort, protocol, heldBy: held },
           );
         }
