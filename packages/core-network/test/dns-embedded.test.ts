@@ -129,6 +129,13 @@ describe('embedded DNS: default bridge, internal networks, forwarding', () => {
     expect(dns.resolve('legacy', 'legacy')).toEqual({ kind: 'forwarded', name: 'legacy', type: 'A' });
   });
 
+  it('aliases are refused on the default bridge', () => {
+    const dns = world();
+    expect(() => dns.connect({ network: 'bridge', containerId: 'x', containerName: 'x', ipv4: '172.17.0.9', aliases: ['y'] })).toThrow(
+      'network-scoped alias is supported only for containers in user defined networks; bridge is the default bridge, given aliases ["y"]',
+    );
+  });
+
   it('default-bridge endpoints are never names, even for a container also on a user-defined network', () => {
     const dns = world();
     expect(dns.resolve('proxy', 'legacy')).toMatchObject({ kind: 'forwarded' });
@@ -231,8 +238,9 @@ describe('property: DNS answers only names attached to a network the asker share
         links.forEach((l, i) => {
           const ip = `10.${NETS.indexOf(l.network)}.0.${i + 2}`;
           try {
-            dns.connect({ network: l.network, containerId: l.container, containerName: l.container, ipv4: ip, aliases: l.alias === undefined ? [] : [l.alias] });
-            ips.set(ip, { network: l.network, container: l.container, names: [l.container, ...(l.alias === undefined ? [] : [l.alias])] });
+            const aliases = l.alias === undefined || l.network === 'bridge' ? [] : [l.alias];
+            dns.connect({ network: l.network, containerId: l.container, containerName: l.container, ipv4: ip, aliases });
+            ips.set(ip, { network: l.network, container: l.container, names: [l.container, ...aliases] });
           } catch (error) {
             expect(error).toBeInstanceOf(ConflictError); // already attached
           }

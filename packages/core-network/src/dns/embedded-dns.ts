@@ -110,6 +110,14 @@ export function createEmbeddedDns(options: EmbeddedDnsOptions = {}): EmbeddedDns
         given: aliases.length,
       });
     }
+    if (net.defaultBridge && aliases.length > 0) {
+      // Docker refuses `--network-alias` on the default bridge (runconfig ErrUnsupportedNetworkAndAlias;
+      // beyond the reference, which only says the default bridge has no name resolution).
+      throw new ValidationError(
+        `network-scoped alias is supported only for containers in user defined networks; ${net.name} is the default bridge, given aliases ${JSON.stringify(aliases)}`,
+        { path: 'aliases', accepted: 'no aliases on the default bridge', given: aliases },
+      );
+    }
     const gwPriority = spec.gwPriority ?? 0;
     if (!Number.isSafeInteger(gwPriority) || gwPriority < GW_PRIORITY_RANGE.min || gwPriority > GW_PRIORITY_RANGE.max) {
       throw new ValidationError(`gwPriority must be an integer ${GW_PRIORITY_RANGE.min}..${GW_PRIORITY_RANGE.max}; got ${JSON.stringify(gwPriority)}`, {
