@@ -1,6 +1,7 @@
 // NetworkPolicy benchmark: 10,000 pods in 100 namespaces under 1,000 policies; 1,000,000 random
 // reach() decisions (with reason chains, pods resolved once with engine.pod()) must take under
 // 1 s after indexing. Also reports reach() by name, isAllowed() (no reasons) and the build time.
+import { availableParallelism, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { NamespaceInput, NetworkPolicyInput, NetworkProtocol, PodInput } from '@strata/shared-types';
 import { createPolicyEngine, type PodRef } from '../src/policy/index.js';
@@ -84,10 +85,17 @@ export function runPolicyBench(): { buildMs: number; reachMs: number; reachByNam
     protocol.push(protocols[Math.floor(random() * protocols.length)]!);
   }
 
+  // Three timed passes after one warm-up pass; the verdict uses the median pass.
   let allowed = 0;
-  t0 = performance.now();
-  for (let i = 0; i < DECISIONS; i++) if (engine.reach(fromRef[i]!, toRef[i]!, port[i]!, protocol[i]).allowed) allowed++;
-  const reachMs = performance.now() - t0;
+  const passes: number[] = [];
+  for (let pass = 0; pass < 4; pass++) {
+    allowed = 0;
+    t0 = performance.now();
+    for (let i = 0; i < DECISIONS; i++) if (engine.reach(fromRef[i]!, toRef[i]!, port[i]!, protocol[i]).allowed) allowed++;
+    if (pass > 0) passes.push(performance.now() - t0);
+  }
+  passes.sort((a, b) => a - b);
+  const reachMs = passes[1]!;
 
   let allowedByName = 0;
   t0 = performance.now();
@@ -104,10 +112,11 @@ export function runPolicyBench(): { buildMs: number; reachMs: number; reachByNam
   const lines = [
     `network policy: ${NAMESPACES * PODS_PER_NAMESPACE} pods, ${NAMESPACES} namespaces, ${input.policies.length} policies`,
     `  build (validate, compile, index): ${buildMs.toFixed(0)} ms`,
-    `  ${DECISIONS.toLocaleString('en-US')} reach() decisions with reasons (pod refs): ${reachMs.toFixed(0)} ms (${((allowed / DECISIONS) * 100).toFixed(1)}% allowed)  target < ${TARGET_MS} ms: ${met ? 'met' : 'NOT met'}`,
+    `  ${DECISIONS.toLocaleString('en-US')} reach() decisions with reasons (pod refs), median of 3: ${reachMs.toFixed(0)} ms (best ${passes[0]!.toFixed(0)} ms, ${((allowed / DECISIONS) * 100).toFixed(1)}% allowed)  target < ${TARGET_MS} ms: ${met ? 'met' : 'NOT met'}`,
     `  ${DECISIONS.toLocaleString('en-US')} reach() decisions with reasons (pod names): ${reachByNameMs.toFixed(0)} ms`,
     `  ${DECISIONS.toLocaleString('en-US')} isAllowed() decisions (pod refs): ${isAllowedMs.toFixed(0)} ms`,
   ];
+  lines.push(`  load average when measured: ${loadavg().map((l) => l.toFixed(2)).join(' ')} on ${availableParallelism()} CPUs`);
   console.log(lines.join('\n'));
   return { buildMs, reachMs, reachByNameMs, isAllowedMs, allowedShare: allowed / DECISIONS, met };
 }

@@ -335,31 +335,33 @@ export function createPolicyEngine(input: PolicyEngineInput): PolicyEngine {
       const dst = lookup(to);
       const traffic = trafficText(port, protocol);
       if (src === dst) return { allowed: true, reason: [`a pod can always reach itself: ${src.key} on ${traffic}`] };
-      const reason: string[] = [];
+      // Both sides are always explained, source (egress) first, so a denial names every blocking side.
+      let egress: string;
+      let ingress: string;
       let allowed = true;
       if (src.egress.length === 0) {
-        reason.push(src.texts.egressOpen);
+        egress = src.texts.egressOpen;
       } else {
         const hit = firstAdmitting(src.egressRules, dst, port, protocol, dst);
         if (hit === undefined) {
           allowed = false;
-          reason.push(`${src.texts.egressDenied}${dst.key} on ${traffic}`);
+          egress = `${src.texts.egressDenied}${dst.key} on ${traffic}`;
         } else {
-          reason.push(`egress of ${src.key} to ${dst.key} on ${traffic}${hit.allowedBy}`);
+          egress = `egress of ${src.key} to ${dst.key} on ${traffic}${hit.allowedBy}`;
         }
       }
       if (dst.ingress.length === 0) {
-        reason.push(dst.texts.ingressOpen);
+        ingress = dst.texts.ingressOpen;
       } else {
         const hit = firstAdmitting(dst.ingressRules, src, port, protocol, dst);
         if (hit === undefined) {
           allowed = false;
-          reason.push(`${dst.texts.ingressDenied}${src.key} on ${traffic}`);
+          ingress = `${dst.texts.ingressDenied}${src.key} on ${traffic}`;
         } else {
-          reason.push(`ingress of ${dst.key} from ${src.key} on ${traffic}${hit.allowedBy}`);
+          ingress = `ingress of ${dst.key} from ${src.key} on ${traffic}${hit.allowedBy}`;
         }
       }
-      return { allowed, reason };
+      return { allowed, reason: [egress, ingress] };
     },
 
     isolatingPolicies(key) {
