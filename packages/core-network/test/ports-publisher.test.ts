@@ -318,3 +318,24 @@ describe('properties', () => {
     );
   });
 });
+
+describe('determinism', () => {
+  it('the same commands give the same bindings, ids and cursors', () => {
+    fc.assert(
+      fc.property(fc.array(specArb, { maxLength: 30 }), (specs) => {
+        const run = () => {
+          const ports = createPortPublisher({ ephemeralRange: RANGE });
+          const outcomes = specs.map((s) => {
+            try {
+              return ports.publish(s).id;
+            } catch (error) {
+              return (error as Error).message;
+            }
+          });
+          return JSON.stringify({ outcomes, state: ports.snapshot() });
+        };
+        expect(run()).toBe(run());
+      }),
+    );
+  });
+});

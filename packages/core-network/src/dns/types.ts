@@ -33,8 +33,9 @@ export interface DnsEndpointSpec {
   readonly containerId: string;
   /** Container name (`--name`), a DNS name. */
   readonly containerName: string;
-  /** At least one of ipv4 / ipv6. */
+  /** The endpoint's IPv4 address (A records). At least one of ipv4 / ipv6 is required. */
   readonly ipv4?: string;
+  /** The endpoint's IPv6 address (AAAA records). */
   readonly ipv6?: string;
   /** `--network-alias` names, scoped to this network; at most MAX_ALIASES_PER_ENDPOINT. */
   readonly aliases?: readonly string[];
