@@ -198,6 +198,27 @@ describe('NetworkPolicy e2e matrices', () => {
   });
 });
 
+describe('NetworkPolicy engine details', () => {
+  it('a policy selects pods of its own namespace only', () => {
+    everywhere(cluster([policy('y', 'deny-a', { podSelector: { matchLabels: { pod: 'a' } } })]), (_f, t) => t !== 'y/a');
+  });
+
+  it('names every isolating policy when nothing admits', () => {
+    const engine = cluster([denyAllIngress('x'), policy('x', 'from-y-81', { podSelector: { matchLabels: { pod: 'a' } }, ingress: [{ from: [{ namespaceSelector: { matchLabels: { ns: 'y' } } }], ports: [{ port: 81 }] }] })]);
+    expect(engine.reach('y/a', 'x/a', 80).reason[1]).toBe('pod x/a is isolated for ingress by x/deny-all, x/from-y-81; no ingress rule of any policy selecting it admits y/a on 80/TCP');
+    expect(engine.reach('y/a', 'x/a', 81).reason[1]).toBe('ingress of x/a from y/a on 81/TCP is allowed by x/from-y-81 rule ingress[0]');
+    expect(engine.reach('y/a', 'x/a', 81).reason[0]).toBe('pod y/a is not isolated for egress: no policy selecting it has Egress in policyTypes');
+  });
+
+  it('pod refs decide as names do, and only for the engine that made them', () => {
+    const engine = cluster([denyAllIngress('x')]);
+    for (const from of ALL) for (const to of ALL) expect(engine.reach(engine.pod(from), engine.pod(to), 80)).toEqual(engine.reach(from, to, 80));
+    const other = cluster([]);
+    expect(() => engine.reach(other.pod('x/a'), 'x/b', 80)).toThrow(NotFoundError);
+    expect(() => engine.pod('x/zz')).toThrow(NotFoundError);
+  });
+});
+
 describe('NetworkPolicy input errors', () => {
   const fail = (fn: () => unknown): Error => {
     try {
