@@ -52,6 +52,8 @@ describe('NetworkPolicy schema rejections name the path', () => {
     [{ podSelector: {}, policyTypes: ['Inbound'] }, 'spec.policyTypes[0]', 'expected "Ingress" or "Egress", got "Inbound"'],
     [{}, 'spec.podSelector', 'required'],
     [{ podSelector: {}, ingres: [] }, 'spec.ingres', undefined],
+    [{ podSelector: { matchLabels: { 'bad key!': 'a' } } }, 'spec.podSelector.matchLabels["bad key!"]', undefined],
+    [{ podSelector: { matchLabels: { app: '-web' } } }, 'spec.podSelector.matchLabels.app', 'expected a label value: empty, or 1-63 of A-Z, a-z, 0-9, "-", "_", "." starting and ending alphanumeric'],
   ])('%j → %s', (spec, path, message) => {
     const found = issues(() => parsePolicy(spec));
     expect(found.map((i) => i.path)).toContain(path);
@@ -65,5 +67,7 @@ describe('NetworkPolicy schema rejections name the path', () => {
   it('the whole message names the object kind and path', () => {
     expect(() => parseWithSchema(PodSchema, { metadata: { name: 'A_b' } }, 'pod')).toThrow(/^invalid pod: metadata\.name: expected a lowercase DNS name/);
     expect(() => parseWithSchema(PodSchema, { metadata: { name: 'a' }, status: { podIP: '10.0.0' } }, 'pod')).toThrow(/^invalid pod: status\.podIP: /);
+    expect(() => parseWithSchema(NamespaceSchema, { metadata: { name: 'a.b' } }, 'namespace')).toThrow(/^invalid namespace: metadata\.name: expected a namespace name/);
+    expect(parseWithSchema(NamespaceSchema, { metadata: { name: 'a', labels: { 'kubernetes.io/metadata.name': 'a', empty: '' } } }, 'namespace').metadata.labels).toEqual({ 'kubernetes.io/metadata.name': 'a', empty: '' });
   });
 });

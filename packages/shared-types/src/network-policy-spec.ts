@@ -8,8 +8,18 @@ import { z } from 'zod';
 const DNS_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
 const NameField = z.string().regex(DNS_NAME, { message: 'expected a lowercase DNS name such as "web-1" (a-z, 0-9, "-", "."), at most 253 characters' });
 
+/** A label key: an optional DNS subdomain prefix and `/`, then a name of 1..63 alphanumerics, '-', '_', '.' (k8s.io/apimachinery IsQualifiedName). */
+const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+/** A label value: empty, or 1..63 alphanumerics, '-', '_', '.', starting and ending alphanumeric (IsValidLabelValue). */
+const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
+const LabelKey = z
+  .string()
+  .max(317)
+  .regex(LABEL_KEY, { message: 'expected a label key such as "app" or "example.com/tier": an optional DNS prefix and "/", then 1-63 of A-Z, a-z, 0-9, "-", "_", "." starting and ending alphanumeric' });
+const LabelValue = z.string().regex(LABEL_VALUE, { message: 'expected a label value: empty, or 1-63 of A-Z, a-z, 0-9, "-", "_", "." starting and ending alphanumeric' });
+
 /** Labels: key → value (`app: web`). */
-export const LabelsSchema = z.record(z.string().min(1).max(317), z.string().max(63));
+export const LabelsSchema = z.record(LabelKey, LabelValue);
 
 /** The four label selector operators. */
 export const LABEL_SELECTOR_OPERATORS = ['In', 'NotIn', 'Exists', 'DoesNotExist'] as const;
@@ -17,9 +27,9 @@ export const LABEL_SELECTOR_OPERATORS = ['In', 'NotIn', 'Exists', 'DoesNotExist'
 /** One `matchExpressions` entry: In/NotIn need a non-empty `values`, Exists/DoesNotExist take none. */
 export const LabelSelectorRequirementSchema = z
   .strictObject({
-    key: z.string().min(1),
+    key: LabelKey,
     operator: z.enum(LABEL_SELECTOR_OPERATORS),
-    values: z.array(z.string()).optional(),
+    values: z.array(LabelValue).optional(),
   })
   .superRefine((req, ctx) => {
     const n = req.values?.length ?? 0;
@@ -37,10 +47,12 @@ export const LabelSelectorSchema = z.strictObject({
   matchExpressions: z.array(LabelSelectorRequirementSchema).optional(),
 });
 
-/** Metadata of a cluster-scoped object: a name and labels; other metadata fields are accepted and dropped. */
-const ClusterMetadata = z.object({ name: NameField, labels: LabelsSchema.optional() });
+/** A namespace name is an RFC 1123 label: at most 63 characters, no dots. */
+const NamespaceName = z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, { message: 'expected a namespace name such as "team-a" (1-63 of a-z, 0-9, "-", starting and ending alphanumeric)' });
+/** Metadata of a Namespace: a name and labels; other metadata fields are accepted and dropped. */
+const ClusterMetadata = z.object({ name: NamespaceName, labels: LabelsSchema.optional() });
 /** Metadata of a namespaced object: `namespace` defaults to "default", as kubectl does. */
-const NamespacedMetadata = z.object({ name: NameField, namespace: NameField.default('default'), labels: LabelsSchema.optional() });
+const NamespacedMetadata = z.object({ name: NameField, namespace: NamespaceName.default('default'), labels: LabelsSchema.optional() });
 
 /** A v1 Namespace manifest. */
 export const NamespaceSchema = z.object({
