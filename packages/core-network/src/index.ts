@@ -1,3 +1,69 @@
 // @strata/core-network: the virtual networks between containers and VMs. Addresses and pools,
-// ports, DNS, Kubernetes NetworkPolicy and flow-level bandwidth sharing, platform-neutral like
-// every core. Each area has its own folder and barrel; this file is the package's whole API.
+// ports and NAT, DNS, Kubernetes NetworkPolicy and flow-level bandwidth sharing, platform-neutral
+// like every core. Each area has its own folder and barrel; this file is the package's whole API.
+
+// Addresses: strict IPv4/IPv6 parsing, CIDR math, Docker's address pools, per-network IPAM, MACs.
+export {
+  isIp,
+  ipFamilyOf,
+  normalizeIp,
+  parseCidr,
+  cidrContains,
+  cidrsOverlap,
+  splitCidr,
+  MAX_SPLIT_SUBNETS,
+  cidrFirst,
+  cidrLast,
+  cidrSize,
+  cidrNetwork,
+  cidrBroadcast,
+  DEFAULT_LOCAL_ADDRESS_POOLS,
+  DEFAULT_GLOBAL_ADDRESS_POOLS,
+  POOLS_EXHAUSTED_MESSAGE,
+  POOL_OVERLAP_MESSAGE,
+  SubnetAllocator,
+  NetworkIpam,
+  ADDRESS_IN_USE_MESSAGE,
+  NO_AVAILABLE_ADDRESSES_MESSAGE,
+  macFromIpv4,
+  macFromSeed,
+  isMac,
+} from './addressing/index.js';
+export type { IpFamily, CidrInfo, AddressPoolSpec, SubnetAllocatorOptions, NetworkIpamSpec } from './addressing/index.js';
+
+// Port publishing (Docker's conflict and ephemeral-port rules) and NAT (DNAT, masquerade, hairpin).
+export { createPortPublisher, translate, DEFAULT_EPHEMERAL_RANGE, DEFAULT_MAX_PUBLICATIONS, MAX_PORT, MIN_PORT, PROTOCOLS, IPV4_ANY, IPV6_ANY } from './ports/index.js';
+export type {
+  EphemeralRange,
+  PortAllocatorSnapshot,
+  PortBinding,
+  PortPublisher,
+  PortPublisherOptions,
+  Protocol,
+  Publication,
+  PublishSpec,
+  NatBridge,
+  NatHost,
+  NatKind,
+  NatResult,
+  PacketTuple,
+} from './ports/index.js';
+
+// The embedded DNS of user-defined networks.
+export {
+  createEmbeddedDns,
+  normalizeDnsName,
+  MAX_DNS_LABEL_LENGTH,
+  MAX_DNS_NAME_LENGTH,
+  DEFAULT_BRIDGE_NETWORK,
+  DNS_TTL_SECONDS,
+  GW_PRIORITY_RANGE,
+  MAX_ALIASES_PER_ENDPOINT,
+  MAX_ENDPOINTS,
+  MAX_NETWORKS,
+} from './dns/index.js';
+export type { DnsAnswer, DnsEndpointSpec, DnsNetworkSpec, DnsRecordType, DnsShuffle, EmbeddedDns, EmbeddedDnsOptions } from './dns/index.js';
+
+// Kubernetes NetworkPolicy v1: selectors, peers, ipBlock, ports, per-direction isolation, reasons.
+export { createPolicyEngine, NAMESPACE_NAME_LABEL, compileLabelSelector, selectsEverything, formatLabelSelector, compileIpBlock } from './policy/index.js';
+export type { PolicyEngine, PolicyEngineInput, PodRef, ReachDecision, LabelPredicate, AddressPredicate } from './policy/index.js';
