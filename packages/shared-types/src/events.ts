@@ -19,5 +19,32 @@ export type FlowCompletedEvent = DomainEventOf<'flow.completed', { flow: string;
 /** A flow ended before delivering all its bytes (`reason` says why); `bytesDelivered` of them got through (rounded down). */
 export type FlowDroppedEvent = DomainEventOf<'flow.dropped', { flow: string; reason: 'cancelled'; bytes: Bytes; bytesDelivered: Bytes }>;
 
+/** A container network was created: `driver` bridge (one host) or overlay (many), its `subnet` and `gateway`. */
+export type NetworkCreatedEvent = DomainEventOf<'network.created', { network: string; id: string; driver: 'bridge' | 'overlay'; subnet: string; gateway: string; internal: boolean }>;
+
+/** A container network was removed; its subnet went back to the pool. */
+export type NetworkRemovedEvent = DomainEventOf<'network.removed', { network: string; id: string; subnet: string }>;
+
+/** A namespace (container) joined a network through `interface`, with `address` and `mac`. */
+export type EndpointAttachedEvent = DomainEventOf<'endpoint.attached', { network: string; namespace: string; interface: string; address: string; mac: string }>;
+
+/** A namespace (container) left a network; `address` went back to the network's IPAM. */
+export type EndpointDetachedEvent = DomainEventOf<'endpoint.detached', { network: string; namespace: string; interface: string; address: string }>;
+
+/** A container port was published on a host: one binding per host address (`hostIp:hostPort/protocol → containerIp:containerPort`). */
+export type PortPublishedEvent = DomainEventOf<
+  'port.published',
+  { namespace: string; host: string; publication: string; bindings: readonly { hostIp: string; hostPort: number; protocol: string; containerIp: string; containerPort: number }[] }
+>;
+
 /** Every domain event Strata emits. Extended by each package's issue as it lands. */
-export type DomainEvent = DomainEventBase | FlowStartedEvent | FlowCompletedEvent | FlowDroppedEvent;
+export type DomainEvent =
+  | DomainEventBase
+  | FlowStartedEvent
+  | FlowCompletedEvent
+  | FlowDroppedEvent
+  | NetworkCreatedEvent
+  | NetworkRemovedEvent
+  | EndpointAttachedEvent
+  | EndpointDetachedEvent
+  | PortPublishedEvent;
