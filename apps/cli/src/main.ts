@@ -8,6 +8,7 @@ import { nodeIo } from './cli-io.js';
 import type { CliIo } from './cli-io.js';
 import { registerCompareCommand } from './commands/compare.js';
 import { configureCommandOutput } from './commands/context.js';
+import { registerNetpolCommand } from './commands/netpol.js';
 import { registerSchedCommand } from './commands/sched.js';
 import { EXIT, reportError } from './error-report.js';
 
@@ -35,6 +36,7 @@ Run 'strata <command> --help' for a command's flags and examples.`,
   const context = deps === undefined ? { io } : { io, deps };
   registerSchedCommand(program, context);
   registerCompareCommand(program, context);
+  registerNetpolCommand(program, context);
   return program;
 }
 
