@@ -22,7 +22,7 @@ import {
 } from '../addressing/index.js';
 import { createEmbeddedDns, type DnsAnswer, type DnsRecordType, type EmbeddedDns } from '../dns/index.js';
 import { createPortPublisher, MAX_PORT, MIN_PORT, PROTOCOLS, type PortPublisher, type Protocol } from '../ports/index.js';
-import { LearningBridge } from './learning-bridge.js';
+import { LearningBridge, MAX_BRIDGE_PORTS } from './learning-bridge.js';
 import { formatRoute, longestPrefixMatch, normalizeRoute, type Route, type RouteSpec } from './routing.js';
 import {
   DEFAULT_VETH_CAPACITY,
@@ -257,6 +257,9 @@ export function createNetworkModel(options: NetworkModelOptions = {}): NetworkMo
     if (net.endpoints.has(ns.name)) throw new ConflictError(`endpoint with name ${ns.name} already exists in network ${net.info.name}`, { network: net.info.name, namespace: ns.name });
     if (ns.interfaces.length - 1 >= MAX_INTERFACES_PER_NAMESPACE) {
       throw new LimitExceededError(`namespace ${ns.name} already has ${MAX_INTERFACES_PER_NAMESPACE} network interfaces, the limit; detach one first`, { limit: MAX_INTERFACES_PER_NAMESPACE });
+    }
+    if ((net.bridges.get(ns.host)?.portNames().length ?? 0) >= MAX_BRIDGE_PORTS) {
+      throw new LimitExceededError(`the bridge of ${net.info.name} on ${ns.host} already has ${MAX_BRIDGE_PORTS} ports (BR_MAX_PORTS); attach ${ns.name} to another network`, { limit: MAX_BRIDGE_PORTS });
     }
     if (spec.mac !== undefined && !isMac(spec.mac)) throw new ValidationError(`mac must be six hex octets like 02:42:ac:11:00:02; got ${JSON.stringify(spec.mac)}`, { path: 'mac', given: spec.mac });
     const address = spec.ip === undefined ? net.ipam.allocate() : net.ipam.request(spec.ip);
