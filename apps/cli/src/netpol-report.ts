@@ -51,9 +51,10 @@ export function decisionCount(pods: readonly string[], matrices: readonly Netpol
 /**
  * Write one matrix per port/protocol, as Kubernetes' e2e truth tables print them: a title line,
  * then tab-separated rows, a header `-` and the destination pods, one row per source with `.`
- * (allowed) or `X` (denied); then `N of M connections allowed`. Writes a row at a time.
+ * (allowed) or `X` (denied); then `N of M connections allowed`. Writes a row at a time, awaiting
+ * `drained` (the output's backpressure) after each.
  */
-export function writeMatrices(engine: PolicyEngine, matrices: readonly NetpolMatrix[], write: (text: string) => void): void {
+export async function writeMatrices(engine: PolicyEngine, matrices: readonly NetpolMatrix[], write: (text: string) => void, drained: () => Promise<void> = () => Promise.resolve()): Promise<void> {
   const pods = engine.podNames;
   const refs: PodRef[] = pods.map((p) => engine.pod(p));
   let allowed = 0;
@@ -63,7 +64,8 @@ export function writeMatrices(engine: PolicyEngine, matrices: readonly NetpolMat
     let count = 0;
     write(`${trafficLabel(matrix.traffic)}\n`);
     write(`-\t${matrix.destinations.map((d) => pods[d]).join('\t')}\n`);
-    refs.forEach((from, f) => {
+    for (let f = 0; f < refs.length; f += 1) {
+      const from = refs[f]!;
       let row = pods[f]!;
       for (const d of matrix.destinations) {
         const ok = engine.isAllowed(from, refs[d]!, port, protocol);
@@ -71,7 +73,8 @@ export function writeMatrices(engine: PolicyEngine, matrices: readonly NetpolMat
         row += ok ? '\t.' : '\tX';
       }
       write(`${row}\n`);
-    });
+      await drained();
+    }
     const cells = pods.length * matrix.destinations.length;
     write(`${count} of ${cells} allowed on ${trafficLabel(matrix.traffic)}\n\n`);
     allowed += count;
@@ -100,8 +103,16 @@ export function decide(engine: PolicyEngine, from: string, to: string, traffic: 
  * Write `{"pods": [...], "results": [...]}`: one result per source, destination and port of that
  * destination (source-major, then destination, then the matrices' port order), one result per
  * line, in chunks of about `chunkSize` characters so millions of results never sit in memory.
+ * After each chunk it awaits `drained` (the output's backpressure), so a slow reader does not make
+ * the unwritten output pile up in memory.
  */
-export function writeNetpolJson(engine: PolicyEngine, matrices: readonly NetpolMatrix[], write: (chunk: string) => void, chunkSize = 1 << 16): void {
+export async function writeNetpolJson(
+  engine: PolicyEngine,
+  matrices: readonly NetpolMatrix[],
+  write: (chunk: string) => void,
+  chunkSize = 1 << 16,
+  drained: () => Promise<void> = () => Promise.resolve(),
+): Promise<void> {
   const pods = engine.podNames;
   const refs = pods.map((p) => engine.pod(p));
   const names = pods.map((p) => JSON.stringify(p));
@@ -110,8 +121,10 @@ export function writeNetpolJson(engine: PolicyEngine, matrices: readonly NetpolM
   for (const m of matrices) for (const d of m.destinations) portsOf[d]!.push(m.traffic);
   let buffer = `{\n  "pods": [${names.join(', ')}],\n  "results": [`;
   let first = true;
-  refs.forEach((from, f) => {
-    refs.forEach((to, t) => {
+  for (let f = 0; f < refs.length; f += 1) {
+    const from = refs[f]!;
+    for (let t = 0; t < refs.length; t += 1) {
+      const to = refs[t]!;
       for (const traffic of portsOf[t]!) {
         const d = engine.reach(from, to, traffic.port, traffic.protocol);
         buffer += `${first ? '\n' : ',\n'}    {"from": ${names[f]!}, "to": ${names[t]!}, "port": ${traffic.port}, "protocol": "${traffic.protocol}", "allowed": ${d.allowed}, "reason": ${JSON.stringify(d.reason.join('; '))}}`;
@@ -119,10 +132,11 @@ export function writeNetpolJson(engine: PolicyEngine, matrices: readonly NetpolM
         if (buffer.length >= chunkSize) {
           write(buffer);
           buffer = '';
+          await drained();
         }
       }
-    });
-  });
+    }
+  }
   write(`${buffer}${first ? ']' : '\n  ]'}\n}\n`);
 }
 

@@ -126,10 +126,15 @@ describe('strata netpol --json', () => {
     const engine = createPolicyEngine(manifests);
     const matrices = planMatrices(engine.podNames, manifests.podPorts, []);
     const chunks: string[] = [];
-    writeNetpolJson(engine, matrices, (c) => chunks.push(c), 1000);
+    let waits = 0;
+    await writeNetpolJson(engine, matrices, (c) => chunks.push(c), 1000, () => {
+      waits += 1;
+      return Promise.resolve();
+    });
+    expect(waits).toBe(chunks.length - 1);
     expect(chunks.length).toBeGreaterThan(10);
     const whole: string[] = [];
-    writeNetpolJson(engine, matrices, (c) => whole.push(c));
+    await writeNetpolJson(engine, matrices, (c) => whole.push(c));
     expect(chunks.join('')).toBe(whole.join(''));
     expect((JSON.parse(chunks.join('')) as { results: unknown[] }).results).toHaveLength(162);
   });
