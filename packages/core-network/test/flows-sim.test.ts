@@ -78,6 +78,6 @@ describe('determinism', () => {
     const a = randomRun(42);
     expect(randomRun(42)).toBe(a);
     expect(randomRun(43)).not.toBe(a);
-    expect(JSON.parse(a).filter((f: DomainEvent) => f.type === 'flow.completed')).toHaveLength(60);
+    expect((JSON.parse(a) as DomainEvent[]).filter((f) => f.type === 'flow.completed')).toHaveLength(60);
   });
 });

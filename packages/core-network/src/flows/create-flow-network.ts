@@ -222,7 +222,7 @@ class FlowNetworkModel implements FlowNetwork {
     f.bound = boundOf(f);
     for (const l of path) l.boundSum += f.bound;
     this.recompute([], [f]);
-    return { type: 'flow.started', time: this.time as Micros, flow: f.id, bytes: f.bytes as Bytes, path: [...spec.path] };
+    return { type: 'flow.started', time: this.time as Micros, flow: f.id, bytes: f.bytes as Bytes, path: path.map((l) => l.id) };
   }
 
   cancelFlow(id: string): FlowDroppedEvent {
