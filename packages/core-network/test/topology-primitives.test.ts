@@ -160,3 +160,24 @@ describe('namespaces', () => {
     expect(() => m.reach('solo', 'solo', 0)).toThrow(/port must be an integer in 1\.\.65535; got 0/);
   });
 });
+
+describe('deleting a namespace', () => {
+  it('removes its veth pairs (detaching every endpoint, with events) and its published ports; then the network can go', () => {
+    const m = createNetworkModel();
+    m.addHost({ name: 'h1', address: '10.1.0.1', uplink: { capacity: 1000, latency: 0 } });
+    m.createNetwork({ name: 'front', host: 'h1' });
+    m.createNetwork({ name: 'back', host: 'h1' });
+    m.createNamespace({ name: 'web', host: 'h1' });
+    m.attach({ namespace: 'web', network: 'front' });
+    m.attach({ namespace: 'web', network: 'back' });
+    m.publish({ namespace: 'web', containerPort: 80, hostPort: 8080 });
+    m.takeEvents();
+    m.deleteNamespace('web');
+    expect(m.takeEvents().map((e) => e.type)).toEqual(['endpoint.detached', 'endpoint.detached']);
+    expect(m.snapshot().publications).toEqual([{ host: 'h1', bindings: [] }]);
+    expect(m.links().map((l) => l.id)).toEqual(['host:h1/uplink:tx', 'host:h1/uplink:rx']);
+    m.removeNetwork('front');
+    expect(() => m.namespace('web')).toThrow(NotFoundError);
+    expect(() => m.deleteNamespace('web')).toThrow(NotFoundError);
+  });
+});

@@ -170,6 +170,13 @@ export function createNetworkModel(options: NetworkModelOptions = {}): NetworkMo
     return nsInfo(ns);
   }
 
+  function deleteNamespace(name: string): void {
+    const ns = getNs(name);
+    for (const i of [...ns.interfaces]) if (i.network !== undefined) detach(ns.name, i.network);
+    getHost(ns.host).publisher.unpublishContainer(ns.id);
+    namespaces.delete(ns.name);
+  }
+
   function createNetwork(spec: NetworkSpec): NetworkInfo {
     checkName(spec.name, NET_NAME, 'name', '1..64 characters of [a-zA-Z0-9_.-], starting alphanumeric');
     const driver = spec.driver ?? 'bridge';
@@ -629,6 +636,7 @@ export function createNetworkModel(options: NetworkModelOptions = {}): NetworkMo
     },
     addHost,
     createNamespace,
+    deleteNamespace,
     createNetwork,
     removeNetwork,
     attach,

@@ -173,7 +173,8 @@ export interface TopologySnapshot {
   readonly now: number;
   readonly hosts: readonly HostSpec[];
   readonly namespaces: readonly NamespaceInfo[];
-  readonly networks: readonly NetworkInfo[];
+  /** Networks with their leased addresses, ascending. */
+  readonly networks: readonly (NetworkInfo & { readonly addresses: readonly string[] })[];
   readonly subnets: { readonly local: Readonly<Record<string, readonly string[]>>; readonly global: readonly string[] };
   readonly publications: readonly { readonly host: string; readonly bindings: readonly string[] }[];
   readonly links: readonly TopologyLink[];
@@ -210,6 +211,8 @@ export interface NetworkModel {
   addHost(spec: HostSpec): void;
   /** Adds a namespace with `lo` 127.0.0.1/8. NotFoundError (host), ConflictError (name), ValidationError, LimitExceededError. */
   createNamespace(spec: NamespaceSpec): NamespaceInfo;
+  /** Deletes a namespace: its veth pairs go with it (each attachment is detached, with its events) and its published ports are released. NotFoundError. */
+  deleteNamespace(name: string): void;
   /** `docker network create`. ConflictError `network with name <n> already exists` or overlapping subnet; InsufficientResourcesError when pools are exhausted. */
   createNetwork(spec: NetworkSpec): NetworkInfo;
   /** `docker network rm`. ConflictError with Docker's texts when endpoints remain or the network is predefined. */
@@ -226,9 +229,18 @@ export interface NetworkModel {
   addRoute(namespace: string, route: RouteSpec): Route;
   /** The embedded DNS answer for `name` asked from `namespace`. */
   resolve(namespace: string, name: string, type?: DnsRecordType): DnsAnswer;
-  /** May `src` open a connection to `dst` on `port`/`protocol` (default tcp)? With path and reasons. Throws only for unknown names or bad arguments. */
+  /**
+   * May `src` open a connection to `dst` on `port` (1..65535) / `protocol` (default tcp)? With the
+   * path and the reasons. A namespace target is tried at each of its addresses in attach order (the
+   * first that is allowed wins, else the first); a host target goes to the host's NIC address, where
+   * only published ports lead on (DNAT). Throws only for unknown names or bad arguments.
+   */
   reach(src: string, dst: ReachTarget, port: number, protocol?: Protocol): ReachResult;
-  /** Link ids (in order) a flow from `src` to `dst` crosses, for the flows area's `startFlow`. ConflictError when `dst` is not reachable at the IP level. */
+  /**
+   * Link ids (in order) a flow from `src` to `dst` crosses, for the flows area's `startFlow` (1..5
+   * links: veth out, uplink out, uplink in, veth in; `ns:<n>/lo` for a namespace to itself).
+   * NetworkPolicy is not consulted. ConflictError, with the reasons, when `reach` would refuse it.
+   */
   pathLinks(src: string, dst: ReachTarget, port?: number, protocol?: Protocol): string[];
   /** Every link flows may cross (veths both ways, loopbacks, uplinks both ways), for the flows area's `addLink`. */
   links(): TopologyLink[];
