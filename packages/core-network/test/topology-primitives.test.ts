@@ -181,3 +181,35 @@ describe('deleting a namespace', () => {
     expect(() => m.deleteNamespace('web')).toThrow(NotFoundError);
   });
 });
+
+describe('frames through a network bridge in the model', () => {
+  it('the host bridge learns MACs from frames, forwards to the learned veth, and forgets after 300 s', () => {
+    const m = createNetworkModel();
+    m.addHost({ name: 'h1', address: '10.1.0.1', uplink: { capacity: 1000, latency: 0 } });
+    m.createNetwork({ name: 'front', host: 'h1' });
+    for (const n of ['a', 'b', 'c']) {
+      m.createNamespace({ name: n, host: 'h1' });
+      m.attach({ namespace: n, network: 'front' });
+    }
+    expect(m.sendFrame({ namespace: 'a', network: 'front', dst: 'b' })).toMatchObject({ flooded: true, to: ['b', 'c'] });
+    expect(m.sendFrame({ namespace: 'b', network: 'front', dst: 'a' })).toMatchObject({ flooded: false, to: ['a'] });
+    expect(m.bridgeFdb('front', 'h1').map((e) => e.port)).toEqual(expect.arrayContaining([m.namespace('a').interfaces[1]?.peer, m.namespace('b').interfaces[1]?.peer]));
+    m.advanceTo(DEFAULT_AGEING_TIME_US);
+    expect(m.bridgeFdb('front', 'h1')).toEqual([]);
+    expect(m.sendFrame({ namespace: 'b', network: 'front', dst: 'a' })).toMatchObject({ flooded: true, to: ['a', 'c'] });
+    expect(() => m.sendFrame({ namespace: 'a', network: 'nope', dst: 'b' })).toThrow(NotFoundError);
+  });
+
+  it('an overlay bridge floods unknown destinations into the VXLAN tunnel too', () => {
+    const m = createNetworkModel();
+    m.addHost({ name: 'h1', address: '10.1.0.1', uplink: { capacity: 1000, latency: 0 } });
+    m.addHost({ name: 'h2', address: '10.1.0.2', uplink: { capacity: 1000, latency: 0 } });
+    m.createNetwork({ name: 'ov', driver: 'overlay' });
+    for (const [n, h] of [['a', 'h1'], ['c', 'h1'], ['b', 'h2']] as const) {
+      m.createNamespace({ name: n, host: h });
+      m.attach({ namespace: n, network: 'ov' });
+    }
+    expect(m.sendFrame({ namespace: 'a', network: 'ov', dst: 'b' })).toMatchObject({ flooded: true, to: ['vxlan0', 'c'] });
+    expect(m.bridgeFdb('ov', 'h2')).toEqual([]);
+  });
+});

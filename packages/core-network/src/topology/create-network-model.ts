@@ -22,7 +22,7 @@ import {
 } from '../addressing/index.js';
 import { createEmbeddedDns, type DnsAnswer, type DnsRecordType, type EmbeddedDns } from '../dns/index.js';
 import { createPortPublisher, MAX_PORT, MIN_PORT, PROTOCOLS, type PortPublisher, type Protocol } from '../ports/index.js';
-import { LearningBridge, MAX_BRIDGE_PORTS } from './learning-bridge.js';
+import { LearningBridge, MAX_BRIDGE_PORTS, type FdbEntry } from './learning-bridge.js';
 import { formatRoute, longestPrefixMatch, normalizeRoute, type Route, type RouteSpec } from './routing.js';
 import {
   DEFAULT_VETH_CAPACITY,
@@ -35,6 +35,8 @@ import {
   MAX_ROUTES_PER_NAMESPACE,
   MAX_TOPOLOGY_NETWORKS,
   type AttachSpec,
+  type FrameResult,
+  type FrameSpec,
   type Hop,
   type HostSpec,
   type InterfaceInfo,
@@ -91,6 +93,8 @@ interface Net {
 const HOST_NAME = /^[a-z0-9]([a-z0-9-]{0,62}[a-z0-9])?$/;
 const NS_NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 const NET_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$/;
+/** The port of an overlay's per-host bridge that leads into the VXLAN tunnel. */
+const VXLAN_PORT = 'vxlan0';
 const LOOPBACK: Iface = { name: 'lo', address: '127.0.0.1', prefix: 8 };
 const LOOPBACK_ROUTE: Route = { destination: '127.0.0.0/8', device: 'lo', metric: 0 };
 
@@ -289,6 +293,7 @@ export function createNetworkModel(options: NetworkModelOptions = {}): NetworkMo
     let bridge = net.bridges.get(ns.host);
     if (bridge === undefined) {
       bridge = new LearningBridge();
+      if (net.info.driver === 'overlay') bridge.addPort(VXLAN_PORT);
       net.bridges.set(ns.host, bridge);
     }
     bridge.addPort(peer);
@@ -310,7 +315,7 @@ export function createNetworkModel(options: NetworkModelOptions = {}): NetworkMo
     const pubs = new Set(host.publisher.bindingsOf(ns.id).filter((b) => b.containerIp === iface.address).map((b) => b.publicationId));
     for (const p of pubs) host.publisher.unpublish(p);
     if (iface.peer !== undefined) net.bridges.get(ns.host)?.removePort(iface.peer);
-    if (net.bridges.get(ns.host)?.portNames().length === 0) net.bridges.delete(ns.host);
+    if (net.bridges.get(ns.host)?.portNames().every((p) => p === VXLAN_PORT) === true) net.bridges.delete(ns.host);
     ns.interfaces = ns.interfaces.filter((i) => i !== iface);
     net.endpoints.delete(ns.name);
     rebuildRoutes(ns);
@@ -373,6 +378,37 @@ export function createNetworkModel(options: NetworkModelOptions = {}): NetworkMo
     const bindings = pub.bindings.map((b) => ({ hostIp: b.hostIp, hostPort: b.hostPort, protocol: b.protocol, containerIp: b.containerIp, containerPort: b.containerPort }));
     events.push({ type: 'port.published', time: now as Micros, namespace: ns.name, host: host.spec.name, publication: pub.id, bindings });
     return pub.bindings.map(formatBinding);
+  }
+
+  function sendFrame(spec: FrameSpec): FrameResult {
+    const ns = getNs(spec.namespace);
+    const net = getNet(spec.network);
+    const ifName = net.endpoints.get(ns.name);
+    const iface = ns.interfaces.find((i) => i.name === ifName);
+    const bridge = net.bridges.get(ns.host);
+    if (iface?.peer === undefined || iface.mac === undefined || bridge === undefined) throw new NotFoundError('endpoint', `${ns.name} on network ${net.info.name}`);
+    let dstMac: string;
+    if (isMac(spec.dst)) dstMac = spec.dst.toLowerCase();
+    else {
+      const d = getNs(spec.dst);
+      const dIf = d.interfaces.find((i) => i.name === net.endpoints.get(d.name));
+      if (dIf?.mac === undefined) throw new NotFoundError('endpoint', `${d.name} on network ${net.info.name}`);
+      dstMac = dIf.mac;
+    }
+    const out = bridge.receive({ src: iface.mac, dst: dstMac }, iface.peer, now);
+    const byPeer = new Map<string, string>();
+    for (const n of net.endpoints.keys()) {
+      const other = getNs(n);
+      const p = other.interfaces.find((i) => i.network === net.info.name)?.peer;
+      if (p !== undefined && other.host === ns.host) byPeer.set(p, other.name);
+    }
+    return { ...out, to: out.ports.map((p) => byPeer.get(p) ?? p) };
+  }
+
+  function bridgeFdb(network: string, host: string): FdbEntry[] {
+    const net = getNet(network);
+    getHost(host);
+    return net.bridges.get(host)?.fdb(now) ?? [];
   }
 
   function listen(namespace: string, port: number, protocol: Protocol = 'tcp'): void {
@@ -643,6 +679,8 @@ export function createNetworkModel(options: NetworkModelOptions = {}): NetworkMo
     detach,
     publish,
     listen,
+    sendFrame,
+    bridgeFdb,
     addRoute,
     resolve: (namespace: string, name: string, type?: DnsRecordType): DnsAnswer => dns.resolve(getNs(namespace).id, name, type),
     reach,

@@ -18,6 +18,8 @@ export {
 /** The model's contract, its command specs, its views and reach answers. */
 export type {
   AttachSpec,
+  FrameResult,
+  FrameSpec,
   Hop,
   HostSpec,
   InterfaceInfo,

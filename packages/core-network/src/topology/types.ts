@@ -4,6 +4,7 @@ import type { DomainEvent, Micros } from '@strata/shared-types';
 import type { DnsAnswer, DnsRecordType } from '../dns/index.js';
 import type { PolicyEngine } from '../policy/index.js';
 import type { Protocol } from '../ports/index.js';
+import type { FdbEntry, ForwardResult } from './learning-bridge.js';
 import type { Route, RouteSpec } from './routing.js';
 
 /** Most hosts in one model. */
@@ -90,6 +91,20 @@ export interface PublishPortSpec {
   readonly hostPort?: number;
   readonly protocol?: Protocol;
   readonly hostIp?: string;
+}
+
+/** An Ethernet frame sent by a namespace on one of its networks, to another namespace there (by name) or to a MAC. */
+export interface FrameSpec {
+  readonly namespace: string;
+  readonly network: string;
+  /** A namespace on the same network, or a MAC such as ff:ff:ff:ff:ff:ff. */
+  readonly dst: string;
+}
+
+/** What the bridge on the sender's host did: the bridge ports (veth host ends, `vxlan0`) and whom they lead to. */
+export interface FrameResult extends ForwardResult {
+  /** Per port: the namespace behind it on this host, or the port name (`vxlan0` leads to other hosts). */
+  readonly to: readonly string[];
 }
 
 /** A destination of `reach`: a namespace by name, or a host's NIC address (published ports). */
@@ -225,6 +240,14 @@ export interface NetworkModel {
   publish(spec: PublishPortSpec): readonly string[];
   /** A socket listens on `port`/`protocol` (default tcp) in the namespace. ConflictError if already. */
   listen(namespace: string, port: number, protocol?: Protocol): void;
+  /**
+   * Sends one frame through the sender's host bridge of `network` at `now()`: the bridge learns the
+   * source MAC and forwards or floods (LearningBridge rules; overlay bridges have a `vxlan0` port).
+   * Changes only that bridge's FDB. NotFoundError when the sender or a named destination is not on the network.
+   */
+  sendFrame(spec: FrameSpec): FrameResult;
+  /** The live FDB of `network`'s bridge on `host` at `now()`, sorted by MAC (empty when it has no bridge there). */
+  bridgeFdb(network: string, host: string): FdbEntry[];
   /** Adds a route to a namespace's table; the device must exist there. */
   addRoute(namespace: string, route: RouteSpec): Route;
   /** The embedded DNS answer for `name` asked from `namespace`. */
