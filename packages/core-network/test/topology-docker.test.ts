@@ -86,6 +86,20 @@ describe('Docker bridge networks', () => {
     expect(m.namespace('c').routes.find((r) => r.destination === '0.0.0.0/0')).toEqual({ destination: '0.0.0.0/0', gateway: '172.19.0.1', device: 'eth1', metric: 0 });
   });
 
+  it('--gw-priority picks the default route before the name order; internal networks never give one', () => {
+    const m = oneHost();
+    m.createNetwork({ name: 'back', host: 'h1' });
+    m.createNetwork({ name: 'front', host: 'h1' });
+    m.createNetwork({ name: 'aaa-internal', host: 'h1', internal: true });
+    m.attach({ namespace: 'a', network: 'aaa-internal', gwPriority: 100 });
+    m.attach({ namespace: 'a', network: 'back' });
+    m.attach({ namespace: 'a', network: 'front', gwPriority: 5 });
+    expect(m.namespace('a').routes.filter((r) => r.destination === '0.0.0.0/0')).toEqual([{ destination: '0.0.0.0/0', gateway: '172.19.0.1', device: 'eth2', metric: 0 }]);
+    const before = m.snapshot();
+    expect(() => m.attach({ namespace: 'b', network: 'front', gwPriority: 2_000_000 })).toThrow(/gwPriority/);
+    expect(m.snapshot()).toEqual(before);
+  });
+
   it('an internal network: members reach each other, there is no default route, nothing goes out or comes in', () => {
     const m = oneHost();
     m.addHost({ name: 'h2', address: '10.1.0.2', uplink: UPLINK });

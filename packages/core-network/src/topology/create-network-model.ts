@@ -67,6 +67,8 @@ interface Iface {
   readonly prefix: number;
   readonly mac?: string;
   readonly peer?: string;
+  /** `--gw-priority`: orders networks for the default route (higher first). */
+  readonly gwPriority?: number;
 }
 
 interface Ns {
@@ -275,7 +277,14 @@ export function createNetworkModel(options: NetworkModelOptions = {}): NetworkMo
     if (spec.mac !== undefined && !isMac(spec.mac)) throw new ValidationError(`mac must be six hex octets like 02:42:ac:11:00:02; got ${JSON.stringify(spec.mac)}`, { path: 'mac', given: spec.mac });
     const address = spec.ip === undefined ? net.ipam.allocate() : net.ipam.request(spec.ip);
     try {
-      dns.connect({ network: net.info.name, containerId: ns.id, containerName: ns.name, ipv4: address, ...(spec.aliases === undefined ? {} : { aliases: spec.aliases }) });
+      dns.connect({
+        network: net.info.name,
+        containerId: ns.id,
+        containerName: ns.name,
+        ipv4: address,
+        ...(spec.aliases === undefined ? {} : { aliases: spec.aliases }),
+        ...(spec.gwPriority === undefined ? {} : { gwPriority: spec.gwPriority }),
+      });
     } catch (e) {
       net.ipam.release(address);
       throw e;
@@ -287,7 +296,7 @@ export function createNetworkModel(options: NetworkModelOptions = {}): NetworkMo
     const mac = spec.mac?.toLowerCase() ?? (macMode === 'ipv4' ? macFromIpv4(address) : macFromSeed(`${net.info.id}/${ns.id}/${address}`));
     const peer = `veth${hexId(`veth/${ns.id}/${net.info.id}`).slice(0, 7)}`;
     const prefix = parseCidr(net.info.subnet).prefix;
-    const iface: Iface = { name, network: net.info.name, address, prefix, mac, peer };
+    const iface: Iface = { name, network: net.info.name, address, prefix, mac, peer, ...(spec.gwPriority === undefined ? {} : { gwPriority: spec.gwPriority }) };
     ns.interfaces = [...ns.interfaces, iface];
     net.endpoints.set(ns.name, name);
     let bridge = net.bridges.get(ns.host);
@@ -299,7 +308,7 @@ export function createNetworkModel(options: NetworkModelOptions = {}): NetworkMo
     bridge.addPort(peer);
     rebuildRoutes(ns);
     events.push({ type: 'endpoint.attached', time: now as Micros, network: net.info.name, namespace: ns.name, interface: name, address, mac });
-    return { ...iface };
+    return publicIface(iface);
   }
 
   function detach(namespace: string, network: string): void {
@@ -324,14 +333,16 @@ export function createNetworkModel(options: NetworkModelOptions = {}): NetworkMo
 
   /**
    * Re-derives the routes Docker installs: lo, one on-link route per attached subnet, one default
-   * via the gateway of the first non-internal network by name (moby Endpoint.Less without
-   * gw-priority), then the routes added by addRoute whose device still exists.
+   * via the gateway of the first non-internal network by moby's Endpoint.Less (highest gw-priority,
+   * then name ascending), then the routes added by addRoute whose device still exists.
    */
   function rebuildRoutes(ns: Ns): void {
     const routes: Route[] = [LOOPBACK_ROUTE];
     const nets = ns.interfaces.filter((i) => i.network !== undefined).map((i) => ({ iface: i, net: getNet(i.network as string) }));
     for (const { iface, net } of nets) routes.push({ destination: net.info.subnet, device: iface.name, metric: 0 });
-    const gw = nets.filter((x) => !x.net.info.internal).sort((a, b) => (a.net.info.name < b.net.info.name ? -1 : 1))[0];
+    const gw = nets
+      .filter((x) => !x.net.info.internal)
+      .sort((a, b) => (b.iface.gwPriority ?? 0) - (a.iface.gwPriority ?? 0) || (a.net.info.name < b.net.info.name ? -1 : 1))[0];
     if (gw !== undefined) routes.push({ destination: '0.0.0.0/0', gateway: gw.net.info.gateway, device: gw.iface.name, metric: 0 });
     ns.custom = ns.custom.filter((r) => ns.interfaces.some((i) => i.name === r.device));
     ns.routes = [...routes, ...ns.custom];
@@ -639,7 +650,7 @@ export function createNetworkModel(options: NetworkModelOptions = {}): NetworkMo
       id: ns.id,
       host: ns.host,
       ...(ns.pod === undefined ? {} : { pod: ns.pod }),
-      interfaces: ns.interfaces.map((i) => ({ ...i })),
+      interfaces: ns.interfaces.map(publicIface),
       routes: ns.routes.map((r) => ({ ...r })),
       listening: [...ns.listening].sort(),
     };
@@ -695,6 +706,12 @@ export function createNetworkModel(options: NetworkModelOptions = {}): NetworkMo
     },
     snapshot,
   };
+}
+
+function publicIface(i: Iface): InterfaceInfo {
+  const { gwPriority, ...rest } = i;
+  void gwPriority;
+  return { ...rest };
 }
 
 function vethLink(ns: Ns, iface: Iface, dir: 'tx' | 'rx'): string {

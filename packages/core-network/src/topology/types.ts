@@ -82,6 +82,8 @@ export interface AttachSpec {
   readonly aliases?: readonly string[];
   /** `--mac-address`; default derived per `macMode`. */
   readonly mac?: string;
+  /** `--gw-priority`, an integer in the dns area's GW_PRIORITY_RANGE (±1,000,000); default 0. The highest non-internal one gives the default route. */
+  readonly gwPriority?: number;
 }
 
 /** `docker run -p [hostIp:][hostPort:]containerPort[/protocol]` for a namespace already on a bridge network. */
