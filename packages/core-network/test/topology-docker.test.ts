@@ -127,6 +127,33 @@ describe('Docker bridge networks', () => {
     expect(m.reach('c', { host: 'h2' }, 8080).allowed).toBe(true);
   });
 
+  it('internal: the host still reaches the containers, and they reach the host at their gateway address', () => {
+    const m = oneHost();
+    m.addHost({ name: 'h2', address: '10.1.0.2', uplink: UPLINK });
+    const secret = m.createNetwork({ name: 'secret', host: 'h1', internal: true });
+    m.attach({ namespace: 'a', network: 'secret' });
+    m.listen('a', 80);
+    m.listenOnHost('h1', 22);
+    const fromHost = m.reach({ host: 'h1' }, 'a', 80);
+    expect(fromHost).toMatchObject({ allowed: true, listening: true, address: '172.18.0.2' });
+    expect(fromHost.path).toEqual([
+      { kind: 'bridge', id: `${secret.bridge}@h1`, host: 'h1' },
+      { kind: 'veth', id: 'a/eth0', host: 'h1' },
+    ]);
+    expect(m.pathLinks({ host: 'h1' }, 'a')).toEqual(['ns:a/eth0:rx']);
+    const otherHost = m.reach({ host: 'h2' }, 'a', 80);
+    expect(otherHost.allowed).toBe(false);
+    expect(otherHost.reasons[0]).toMatch(/^host h2 has no bridge of any network a is on/);
+    const toGateway = m.reach('a', { host: 'h1', address: '172.18.0.1' }, 22);
+    expect(toGateway).toMatchObject({ allowed: true, listening: true, address: '172.18.0.1' });
+    expect(toGateway.reasons).toContain(`172.18.0.1 is h1's own address on ${secret.bridge} (the gateway of secret): reachable from its containers, internal network included`);
+    expect(m.reach('a', { host: 'h1' }, 22).allowed).toBe(false);
+    expect(m.reach('a', { host: 'h1', address: '172.18.0.1' }, 23).allowed).toBe(false);
+    expect(() => m.reach('a', { host: 'h1', address: '172.18.0.9' }, 22)).toThrow(/dst.address must be an address of host h1 \(10\.1\.0\.1, 172\.17\.0\.1, 172\.18\.0\.1\); got "172\.18\.0\.9"/);
+    expect(m.reach({ host: 'h2' }, { host: 'h1' }, 22)).toMatchObject({ allowed: true, listening: true });
+    expect(m.pathLinks({ host: 'h2' }, { host: 'h1' }, 22)).toEqual(['host:h2/uplink:tx', 'host:h1/uplink:rx']);
+  });
+
   it('ICC off drops container-to-container traffic on that bridge only', () => {
     const m = oneHost();
     m.createNetwork({ name: 'quiet', host: 'h1', icc: false });

@@ -175,7 +175,7 @@ describe('deleting a namespace', () => {
     m.deleteNamespace('web');
     expect(m.takeEvents().map((e) => e.type)).toEqual(['endpoint.detached', 'endpoint.detached']);
     expect(m.snapshot().publications).toEqual([{ host: 'h1', bindings: [] }]);
-    expect(m.links().map((l) => l.id)).toEqual(['host:h1/uplink:tx', 'host:h1/uplink:rx']);
+    expect(m.links().map((l) => l.id)).toEqual(['host:h1/uplink:tx', 'host:h1/uplink:rx', 'host:h1/lo']);
     m.removeNetwork('front');
     expect(() => m.namespace('web')).toThrow(NotFoundError);
     expect(() => m.deleteNamespace('web')).toThrow(NotFoundError);

@@ -56,6 +56,8 @@ import {
 
 interface Host {
   readonly spec: HostSpec;
+  /** `port/protocol` of the host's own sockets (all addresses). */
+  readonly listening: Set<string>;
   readonly allocator: SubnetAllocator;
   readonly publisher: PortPublisher;
 }
@@ -150,6 +152,7 @@ export function createNetworkModel(options: NetworkModelOptions = {}): NetworkMo
       spec: { name: spec.name, address, uplink },
       allocator: new SubnetAllocator({ pools: DEFAULT_LOCAL_ADDRESS_POOLS }),
       publisher: createPortPublisher(),
+      listening: new Set(),
     });
   }
 
@@ -422,6 +425,16 @@ export function createNetworkModel(options: NetworkModelOptions = {}): NetworkMo
     return net.bridges.get(host)?.fdb(now) ?? [];
   }
 
+  function listenOnHost(hostName: string, port: number, protocol: Protocol = 'tcp'): void {
+    const host = getHost(hostName);
+    checkPort(port, 'port');
+    checkProtocol(protocol);
+    const key = `${port}/${protocol}`;
+    if (host.listening.has(key)) throw new ConflictError(`a socket already listens on ${key} on host ${hostName} (EADDRINUSE)`, { port, protocol });
+    if (host.listening.size >= MAX_LISTENERS_PER_NAMESPACE) throw new LimitExceededError(`a host holds at most ${MAX_LISTENERS_PER_NAMESPACE} listening sockets`, { limit: MAX_LISTENERS_PER_NAMESPACE });
+    host.listening.add(key);
+  }
+
   function listen(namespace: string, port: number, protocol: Protocol = 'tcp'): void {
     const ns = getNs(namespace);
     checkPort(port, 'port');
@@ -443,6 +456,8 @@ export function createNetworkModel(options: NetworkModelOptions = {}): NetworkMo
     reasons: string[];
     /** Link ids crossed, for flows. */
     links: string[];
+    /** Set when the connection ends at a host socket rather than in a namespace. */
+    hostListening?: boolean;
   }
 
   /** Hops and links of the way up from `ns` through `iface` to its network's bridge on its host. */
@@ -523,36 +538,76 @@ export function createNetworkModel(options: NetworkModelOptions = {}): NetworkMo
     return w;
   }
 
-  function walkToHost(src: Ns, hostName: string, port: number, protocol: Protocol): Walk {
-    const target = getHost(hostName).spec;
-    const w: Walk = { allowed: false, address: target.address, port, path: [], reasons: [], links: [] };
-    const route = longestPrefixMatch(src.routes, target.address);
+  /** The address a host target names: its NIC address, or the gateway of one of its bridge networks. */
+  function hostAddress(target: Host, address: string | undefined): { address: string; gatewayOf?: Net } {
+    if (address === undefined) return { address: target.spec.address };
+    const ip = normalizeIp(address, 'dst.address');
+    const gatewayOf = [...networks.values()].find((n) => n.info.host === target.spec.name && n.info.gateway === ip);
+    if (ip !== target.spec.address && gatewayOf === undefined) {
+      const accepted = [target.spec.address, ...[...networks.values()].filter((n) => n.info.host === target.spec.name).map((n) => n.info.gateway)];
+      throw new ValidationError(`dst.address must be an address of host ${target.spec.name} (${accepted.join(', ')}); got ${JSON.stringify(address)}`, {
+        path: 'dst.address',
+        accepted,
+        given: address,
+      });
+    }
+    return gatewayOf === undefined ? { address: ip } : { address: ip, gatewayOf };
+  }
+
+  function walkToHost(src: Ns, hostName: string, requested: string | undefined, port: number, protocol: Protocol): Walk {
+    const host = getHost(hostName);
+    const target = host.spec;
+    const { address, gatewayOf } = hostAddress(host, requested);
+    const w: Walk = { allowed: false, address, port, path: [], reasons: [], links: [] };
+    const route = longestPrefixMatch(src.routes, address);
     if (route === undefined) {
-      w.reasons.push(`no route to ${target.address} (host ${target.name}): no route of ${src.name} matches it (internal networks install no default route)`);
+      w.reasons.push(`no route to ${address} (host ${target.name}): no route of ${src.name} matches it (internal networks install no default route)`);
       return w;
     }
-    w.reasons.push(`route '${formatRoute(route)}' of ${src.name} is the longest prefix matching ${target.address}`);
+    w.reasons.push(`route '${formatRoute(route)}' of ${src.name} is the longest prefix matching ${address}`);
     const iface = src.interfaces.find((i) => i.name === route.device);
-    if (iface?.network === undefined || route.gateway === undefined) {
-      w.reasons.push(`${target.address} is not an endpoint reachable by '${formatRoute(route)}'`);
+    if (iface?.network === undefined) {
+      w.reasons.push(`${route.device} is the loopback of ${src.name}: ${address} never leaves the namespace`);
       return w;
     }
     const net = getNet(iface.network);
-    up(src, iface, net, w);
-    if (net.info.internal) {
-      w.reasons.push(`${net.info.name} is internal: traffic leaving it is dropped`);
-      return w;
-    }
-    if (target.name !== src.host) {
-      w.reasons.push(`leaves host ${src.host} by its uplink, masqueraded to ${getHost(src.host).spec.address}, to host ${target.name}`);
-      crossHosts(src.host, target.name, w);
+    if (route.gateway === undefined) {
+      if (gatewayOf !== net || src.host !== target.name) {
+        w.reasons.push(`${address} is not on the segment of network ${net.info.name} that ${src.name} is on`);
+        return w;
+      }
+      up(src, iface, net, w);
+      w.path.push({ kind: 'host-nic', id: `${target.name}/${net.info.bridge}`, host: target.name });
+      w.reasons.push(`${address} is ${target.name}'s own address on ${net.info.bridge} (the gateway of ${net.info.name}): reachable from its containers${net.info.internal ? ', internal network included' : ''}`);
     } else {
-      w.path.push({ kind: 'host-nic', id: `${target.name}/uplink`, host: target.name });
-      w.reasons.push(`${target.address} is ${target.name}'s own address: delivered to the host (hairpin through docker-proxy if it comes back)`);
+      up(src, iface, net, w);
+      if (net.info.internal) {
+        w.reasons.push(`${net.info.name} is internal: traffic leaving it is dropped`);
+        return w;
+      }
+      if (target.name !== src.host) {
+        w.reasons.push(`leaves host ${src.host} by its uplink, masqueraded to ${getHost(src.host).spec.address}, to host ${target.name}`);
+        crossHosts(src.host, target.name, w);
+      } else {
+        w.path.push({ kind: 'host-nic', id: `${target.name}/uplink`, host: target.name });
+        w.reasons.push(`${address} is ${target.name}'s own address: delivered to the host (hairpin through docker-proxy if it comes back)`);
+      }
     }
-    const binding = getHost(target.name).publisher.lookup(target.address, port, protocol);
+    return deliverToHost(host, address, port, protocol, w);
+  }
+
+  /** A packet has reached `host` for its `address`: a published port DNATs it on, else a host socket takes it. */
+  function deliverToHost(host: Host, address: string, port: number, protocol: Protocol, w: Walk): Walk {
+    const target = host.spec;
+    const binding = host.publisher.lookup(address, port, protocol);
     if (binding === undefined) {
-      w.reasons.push(`nothing is published on ${target.address}:${port}/${protocol} of host ${target.name}`);
+      if (host.listening.has(`${port}/${protocol}`)) {
+        w.reasons.push(`host ${target.name} listens on ${port}/${protocol}`);
+        w.allowed = true;
+        w.hostListening = true;
+        return w;
+      }
+      w.reasons.push(`nothing is published on ${address}:${port}/${protocol} of host ${target.name} and the host has no socket there`);
       return w;
     }
     const dst = [...namespaces.values()].find((n) => n.id === binding.containerId);
@@ -563,7 +618,7 @@ export function createNetworkModel(options: NetworkModelOptions = {}): NetworkMo
     }
     const dstNet = getNet(dstIf.network);
     w.path.push(
-      { kind: 'nat', id: `DNAT ${target.address}:${port} → ${binding.containerIp}:${binding.containerPort}`, host: target.name },
+      { kind: 'nat', id: `DNAT ${address}:${port} → ${binding.containerIp}:${binding.containerPort}`, host: target.name },
       { kind: 'bridge', id: `${dstNet.info.bridge}@${target.name}`, host: target.name },
     );
     w.reasons.push(`published port ${formatBinding(binding)}: DNAT to ${dst.name} (${binding.containerIp}:${binding.containerPort}) on network ${dstNet.info.name}`);
@@ -574,14 +629,59 @@ export function createNetworkModel(options: NetworkModelOptions = {}): NetworkMo
     return w;
   }
 
-  function walk(src: string, dst: ReachTarget, port: number, protocol: Protocol): Walk {
-    const s = getNs(src);
-    if (typeof dst !== 'string') {
-      if (typeof dst !== 'object' || dst === null || typeof dst.host !== 'string') {
-        throw new ValidationError(`dst must be a namespace name or { host: <host name> }; got ${JSON.stringify(dst)}`, { path: 'dst', given: dst });
-      }
-      return walkToHost(s, dst.host, port, protocol);
+  function checkTarget(t: ReachTarget, path: string): void {
+    if (typeof t === 'string') return;
+    if (typeof t !== 'object' || t === null || typeof t.host !== 'string' || (t.address !== undefined && typeof t.address !== 'string')) {
+      throw new ValidationError(`${path} must be a namespace name or { host: <host name>, address?: <its address> }; got ${JSON.stringify(t)}`, { path, given: t });
     }
+  }
+
+  /** From a host's own stack: it reaches its containers through their bridges (internal ones too), other hosts over the uplinks. */
+  function walkFromHost(hostName: string, dst: ReachTarget, port: number, protocol: Protocol): Walk {
+    const host = getHost(hostName);
+    if (typeof dst !== 'string') {
+      const target = getHost(dst.host);
+      const { address } = hostAddress(target, dst.address);
+      const w: Walk = { allowed: false, address, port, path: [], reasons: [], links: [] };
+      if (target === host) {
+        w.path.push({ kind: 'loopback', id: `${hostName}/lo`, host: hostName });
+        w.links.push(`host:${hostName}/lo`);
+        w.reasons.push(`host ${hostName} to its own address ${address}: local delivery`);
+      } else {
+        w.reasons.push(`host ${hostName} to ${address} (host ${target.spec.name}) over the fabric`);
+        crossHosts(hostName, target.spec.name, w);
+      }
+      return deliverToHost(target, address, port, protocol, w);
+    }
+    const d = getNs(dst);
+    const local = d.interfaces.find((i) => i.network !== undefined && getNet(i.network).info.host === hostName);
+    if (local?.network === undefined) {
+      const first = d.interfaces.find((i) => i.network !== undefined);
+      return {
+        allowed: false,
+        ...(first === undefined ? {} : { address: first.address }),
+        port,
+        path: [],
+        reasons: [`host ${hostName} has no bridge of any network ${d.name} is on: bridge subnets are local to their host and overlay subnets are not routed from hosts; publish a port`],
+        links: [],
+      };
+    }
+    const net = getNet(local.network);
+    const w: Walk = { allowed: true, address: local.address, dst: d, port, path: [], reasons: [], links: [] };
+    w.path.push({ kind: 'bridge', id: `${net.info.bridge}@${hostName}`, host: hostName });
+    w.reasons.push(
+      `host ${hostName} holds ${net.info.gateway} on ${net.info.bridge} (network ${net.info.name}): route '${net.info.subnet} dev ${net.info.bridge}' reaches ${d.name} directly${net.info.internal ? ' (internal networks too)' : ''}`,
+    );
+    down(d, local, w);
+    return w;
+  }
+
+  function walk(src: ReachTarget, dst: ReachTarget, port: number, protocol: Protocol): Walk {
+    checkTarget(src, 'src');
+    checkTarget(dst, 'dst');
+    if (typeof src !== 'string') return walkFromHost(src.host, dst, port, protocol);
+    const s = getNs(src);
+    if (typeof dst !== 'string') return walkToHost(s, dst.host, dst.address, port, protocol);
     const d = getNs(dst);
     if (s === d) {
       return {
@@ -602,35 +702,35 @@ export function createNetworkModel(options: NetworkModelOptions = {}): NetworkMo
     return walks.find((x) => x.allowed) ?? (walks[0] as Walk);
   }
 
-  function reach(src: string, dst: ReachTarget, port: number, protocol: Protocol = 'tcp'): ReachResult {
+  function reach(src: ReachTarget, dst: ReachTarget, port: number, protocol: Protocol = 'tcp'): ReachResult {
     checkPort(port, 'port');
     checkProtocol(protocol);
     const w = walk(src, dst, port, protocol);
     let allowed = w.allowed;
     const reasons = [...w.reasons];
-    const s = getNs(src);
-    if (allowed && policy !== undefined && w.dst !== undefined && s.pod !== undefined && w.dst.pod !== undefined && typeof dst === 'string') {
+    const s = typeof src === 'string' ? getNs(src) : undefined;
+    if (allowed && policy !== undefined && w.dst !== undefined && s?.pod !== undefined && w.dst.pod !== undefined && typeof dst === 'string') {
       const decision = policy.reach(s.pod, w.dst.pod, w.port, protocol.toUpperCase() as 'TCP' | 'UDP' | 'SCTP');
       allowed = decision.allowed;
       for (const r of decision.reason) reasons.push(`NetworkPolicy: ${r}`);
     }
-    const listening = allowed && w.dst !== undefined && w.dst.listening.has(`${w.port}/${protocol}`);
+    const listening = allowed && (w.hostListening === true || (w.dst !== undefined && w.dst.listening.has(`${w.port}/${protocol}`)));
     if (allowed && w.dst !== undefined) reasons.push(listening ? `${w.dst.name} listens on ${w.port}/${protocol}` : `${w.dst.name} has no socket on ${w.port}/${protocol} (connection refused)`);
     return { allowed, listening, ...(w.address === undefined ? {} : { address: w.address }), path: w.path, reasons };
   }
 
-  function pathLinks(src: string, dst: ReachTarget, port = 1, protocol: Protocol = 'tcp'): string[] {
+  function pathLinks(src: ReachTarget, dst: ReachTarget, port = 1, protocol: Protocol = 'tcp'): string[] {
     checkPort(port, 'port');
     checkProtocol(protocol);
     const w = walk(src, dst, port, protocol);
-    if (!w.allowed) throw new ConflictError(`no path from ${src} to ${describe(dst)}: ${w.reasons.join('; ')}`, { src, dst, reasons: w.reasons });
+    if (!w.allowed) throw new ConflictError(`no path from ${describe(src)} to ${describe(dst)}: ${w.reasons.join('; ')}`, { src, dst, reasons: w.reasons });
     return w.links;
   }
 
   function links(): TopologyLink[] {
     const out: TopologyLink[] = [];
     for (const h of hosts.values()) {
-      out.push({ id: `host:${h.spec.name}/uplink:tx`, ...h.spec.uplink }, { id: `host:${h.spec.name}/uplink:rx`, ...h.spec.uplink });
+      out.push({ id: `host:${h.spec.name}/uplink:tx`, ...h.spec.uplink }, { id: `host:${h.spec.name}/uplink:rx`, ...h.spec.uplink }, { id: `host:${h.spec.name}/lo`, ...veth });
     }
     for (const ns of namespaces.values()) {
       out.push({ id: `ns:${ns.name}/lo`, ...veth });
@@ -668,6 +768,7 @@ export function createNetworkModel(options: NetworkModelOptions = {}): NetworkMo
       namespaces: [...namespaces.values()].map(nsInfo),
       networks: [...networks.values()].map((n) => ({ ...netInfo(n), addresses: n.ipam.allocated() })),
       subnets: { local, global: globalAllocator.allocated() },
+      hostListening: Object.fromEntries([...hosts.values()].map((h) => [h.spec.name, [...h.listening].sort()])),
       publications: [...hosts.values()].map((h) => ({ host: h.spec.name, bindings: h.publisher.list().map(formatBinding) })),
       links: links(),
     };
@@ -690,6 +791,7 @@ export function createNetworkModel(options: NetworkModelOptions = {}): NetworkMo
     detach,
     publish,
     listen,
+    listenOnHost,
     sendFrame,
     bridgeFdb,
     addRoute,

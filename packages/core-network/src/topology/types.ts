@@ -109,8 +109,12 @@ export interface FrameResult extends ForwardResult {
   readonly to: readonly string[];
 }
 
-/** A destination of `reach`: a namespace by name, or a host's NIC address (published ports). */
-export type ReachTarget = string | { readonly host: string };
+/**
+ * An end of `reach`: a namespace by name, or a host's own stack. As a destination a host is reached
+ * at its NIC address, or at `address`, the gateway of one of its bridge networks; published ports
+ * there lead on (DNAT), else a host socket (`listenOnHost`) may take the connection.
+ */
+export type ReachTarget = string | { readonly host: string; readonly address?: string };
 
 /** One hop of a path. */
 export interface Hop {
@@ -125,7 +129,7 @@ export interface Hop {
 export interface ReachResult {
   /** True when the network delivers the connection attempt (routes, isolation, ICC, NAT, policy all allow it). */
   readonly allowed: boolean;
-  /** True when the final destination namespace listens on the (translated) port and protocol. */
+  /** True when the final destination (a namespace, or a host socket) listens on the (translated) port and protocol. */
   readonly listening: boolean;
   /** The destination address used, or undefined when none could be chosen. */
   readonly address?: string;
@@ -193,6 +197,8 @@ export interface TopologySnapshot {
   /** Networks with their leased addresses, ascending. */
   readonly networks: readonly (NetworkInfo & { readonly addresses: readonly string[] })[];
   readonly subnets: { readonly local: Readonly<Record<string, readonly string[]>>; readonly global: readonly string[] };
+  /** Host sockets per host, `port/protocol` ascending. */
+  readonly hostListening: Readonly<Record<string, readonly string[]>>;
   readonly publications: readonly { readonly host: string; readonly bindings: readonly string[] }[];
   readonly links: readonly TopologyLink[];
 }
@@ -250,6 +256,8 @@ export interface NetworkModel {
   sendFrame(spec: FrameSpec): FrameResult;
   /** The live FDB of `network`'s bridge on `host` at `now()`, sorted by MAC (empty when it has no bridge there). */
   bridgeFdb(network: string, host: string): FdbEntry[];
+  /** A socket of the host itself listens on `port`/`protocol` (default tcp), all addresses. ConflictError if already. */
+  listenOnHost(host: string, port: number, protocol?: Protocol): void;
   /** Adds a route to a namespace's table; the device must exist there. */
   addRoute(namespace: string, route: RouteSpec): Route;
   /** The embedded DNS answer for `name` asked from `namespace`. */
@@ -260,14 +268,14 @@ export interface NetworkModel {
    * first that is allowed wins, else the first); a host target goes to the host's NIC address, where
    * only published ports lead on (DNAT). Throws only for unknown names or bad arguments.
    */
-  reach(src: string, dst: ReachTarget, port: number, protocol?: Protocol): ReachResult;
+  reach(src: ReachTarget, dst: ReachTarget, port: number, protocol?: Protocol): ReachResult;
   /**
-   * Link ids (in order) a flow from `src` to `dst` crosses, for the flows area's `startFlow` (1..5
-   * links: veth out, uplink out, uplink in, veth in; `ns:<n>/lo` for a namespace to itself).
+   * Link ids (in order) a flow from `src` to `dst` crosses, for the flows area's `startFlow` (1..4
+   * links: veth out, uplink out, uplink in, veth in, as they apply; `ns:<n>/lo` or `host:<h>/lo` to itself).
    * NetworkPolicy is not consulted. ConflictError, with the reasons, when `reach` would refuse it.
    */
-  pathLinks(src: string, dst: ReachTarget, port?: number, protocol?: Protocol): string[];
-  /** Every link flows may cross (veths both ways, loopbacks, uplinks both ways), for the flows area's `addLink`. */
+  pathLinks(src: ReachTarget, dst: ReachTarget, port?: number, protocol?: Protocol): string[];
+  /** Every link flows may cross (uplinks both ways and host loopbacks, namespace loopbacks, veths both ways), for the flows area's `addLink`. */
   links(): TopologyLink[];
   /** A network. NotFoundError. */
   network(name: string): NetworkInfo;
