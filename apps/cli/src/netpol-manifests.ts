@@ -103,6 +103,45 @@ export async function loadManifests(io: CliIo, files: readonly string[]): Promis
   const pods = new Map<string, { doc: PodInput; where: string; ip: string | undefined; ports: PortProtocol[] }>();
   const policies = new Map<string, { doc: NetworkPolicyInput; where: string }>();
 
+  /** Sort one object (a document, or an item of a List document) by kind; `where` names it in messages. */
+  const accept = (doc: unknown, where: string, file: string, index: number): void => {
+    if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) throw new ValidationError(`${where}: expected a Kubernetes object (a mapping with kind), got ${Array.isArray(doc) ? 'a list' : JSON.stringify(doc)}`, { path: file, document: index });
+    const kind = (doc as { kind?: unknown }).kind;
+    if (typeof kind !== 'string') throw new ValidationError(`${where}.kind: expected Namespace, Pod or NetworkPolicy (other kinds are skipped), got ${kind === undefined ? 'nothing' : JSON.stringify(kind)}`, { path: file, document: index });
+    if (kind === 'List' || (kind.endsWith('List') && Array.isArray((doc as { items?: unknown }).items))) {
+      // `kubectl get ... -o yaml` prints a List whose items are the objects.
+      const items = (doc as { items?: unknown }).items;
+      if (!Array.isArray(items)) throw new ValidationError(`${where}.items: expected the list's objects, got ${items === undefined ? 'nothing' : JSON.stringify(items)}`, { path: file, document: index });
+      items.forEach((item, j) => accept(item, `${where}.items[${j}]`, file, index));
+    } else if (kind === 'Namespace') {
+      const ns = validate(NamespaceSchema, doc, where);
+      const seen = namespaces.get(ns.metadata.name);
+      if (seen !== undefined) throw new ValidationError(`${where}.metadata.name: Namespace ${ns.metadata.name} is also defined at ${seen.where}; give each namespace once`, { path: file, document: index });
+      namespaces.set(ns.metadata.name, { doc: doc as NamespaceInput, where });
+    } else if (kind === 'Pod') {
+      const pod = validate(PodSchema, doc, where);
+      const key = `${pod.metadata.namespace}/${pod.metadata.name}`;
+      const seen = pods.get(key);
+      if (seen !== undefined) throw new ValidationError(`${where}.metadata.name: Pod ${key} is also defined at ${seen.where}; pod names are unique within their namespace`, { path: file, document: index });
+      if (pods.size >= MAX_PODS) throw new ValidationError(`${where}: more than ${MAX_PODS} pods (the pair count must stay at most 25,000,000); check fewer pods at once`, { path: file, document: index, limit: MAX_PODS });
+      const ports: PortProtocol[] = [];
+      for (const cp of (pod.spec?.containers ?? []).flatMap((c) => c.ports ?? [])) {
+        if (!ports.some((p) => p.port === cp.containerPort && p.protocol === cp.protocol)) ports.push({ port: cp.containerPort, protocol: cp.protocol });
+      }
+      pods.set(key, { doc: doc as PodInput, where, ip: pod.status?.podIP, ports });
+    } else if (kind === 'NetworkPolicy') {
+      const policy = validate(NetworkPolicySchema, doc, where);
+      checkIpBlocks(policy, where);
+      const key = `${policy.metadata.namespace}/${policy.metadata.name}`;
+      const seen = policies.get(key);
+      if (seen !== undefined) throw new ValidationError(`${where}.metadata.name: NetworkPolicy ${key} is also defined at ${seen.where}; policy names are unique within their namespace`, { path: file, document: index });
+      if (policies.size >= MAX_POLICIES) throw new ValidationError(`${where}: more than ${MAX_POLICIES} network policies; check fewer at once`, { path: file, document: index, limit: MAX_POLICIES });
+      policies.set(key, { doc: doc as NetworkPolicyInput, where });
+    } else {
+      warnings.push(`${where}: skipped kind ${kind}`);
+    }
+  };
+
   for (const file of files) {
     const text = readInputText(io, file);
     const documents = yaml.parseAllDocuments(text, { prettyErrors: false });
@@ -118,36 +157,7 @@ export async function loadManifests(io: CliIo, files: readonly string[]): Promis
         throw new ValidationError(`${where}: not valid YAML: ${oneLine((cause as Error).message)}`, { path: file, document: index }, { cause });
       }
       if (doc === null || doc === undefined) return;
-      if (typeof doc !== 'object' || Array.isArray(doc)) throw new ValidationError(`${where}: expected a Kubernetes object (a mapping with kind), got ${Array.isArray(doc) ? 'a list' : JSON.stringify(doc)}`, { path: file, document: index });
-      const kind = (doc as { kind?: unknown }).kind;
-      if (typeof kind !== 'string') throw new ValidationError(`${where}.kind: expected Namespace, Pod or NetworkPolicy (other kinds are skipped), got ${kind === undefined ? 'nothing' : JSON.stringify(kind)}`, { path: file, document: index });
-      if (kind === 'Namespace') {
-        const ns = validate(NamespaceSchema, doc, where);
-        const seen = namespaces.get(ns.metadata.name);
-        if (seen !== undefined) throw new ValidationError(`${where}.metadata.name: Namespace ${ns.metadata.name} is also defined at ${seen.where}; give each namespace once`, { path: file, document: index });
-        namespaces.set(ns.metadata.name, { doc: doc as NamespaceInput, where });
-      } else if (kind === 'Pod') {
-        const pod = validate(PodSchema, doc, where);
-        const key = `${pod.metadata.namespace}/${pod.metadata.name}`;
-        const seen = pods.get(key);
-        if (seen !== undefined) throw new ValidationError(`${where}.metadata.name: Pod ${key} is also defined at ${seen.where}; pod names are unique within their namespace`, { path: file, document: index });
-        if (pods.size >= MAX_PODS) throw new ValidationError(`${where}: more than ${MAX_PODS} pods (the pair count must stay at most 25,000,000); check fewer pods at once`, { path: file, document: index, limit: MAX_PODS });
-        const ports: PortProtocol[] = [];
-        for (const cp of (pod.spec?.containers ?? []).flatMap((c) => c.ports ?? [])) {
-          if (!ports.some((p) => p.port === cp.containerPort && p.protocol === cp.protocol)) ports.push({ port: cp.containerPort, protocol: cp.protocol });
-        }
-        pods.set(key, { doc: doc as PodInput, where, ip: pod.status?.podIP, ports });
-      } else if (kind === 'NetworkPolicy') {
-        const policy = validate(NetworkPolicySchema, doc, where);
-        checkIpBlocks(policy, where);
-        const key = `${policy.metadata.namespace}/${policy.metadata.name}`;
-        const seen = policies.get(key);
-        if (seen !== undefined) throw new ValidationError(`${where}.metadata.name: NetworkPolicy ${key} is also defined at ${seen.where}; policy names are unique within their namespace`, { path: file, document: index });
-        if (policies.size >= MAX_POLICIES) throw new ValidationError(`${where}: more than ${MAX_POLICIES} network policies; check fewer at once`, { path: file, document: index, limit: MAX_POLICIES });
-        policies.set(key, { doc: doc as NetworkPolicyInput, where });
-      } else {
-        warnings.push(`${where}: skipped kind ${kind}`);
-      }
+      accept(doc, where, file, index);
     });
   }
 

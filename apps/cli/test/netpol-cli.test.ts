@@ -296,6 +296,26 @@ describe('strata netpol: manifests', () => {
     expect(io.out()).toMatch(/: allowed\n/);
   });
 
+  it('reads the List that kubectl get -o yaml prints, naming items in warnings and errors', async () => {
+    const files = { 'list.yaml': fixture('kubectl-list.yaml') };
+    const { code, io } = await netpol(['list.yaml'], files);
+    expect(io.err()).toBe('strata: warning: list.yaml[0].items[4]: skipped kind Service\n');
+    expect(code).toBe(0);
+    expect(io.out()).toBe(
+      '5432/TCP\n-\tshop/db-0\nshop/frontend-7d4b9c-x2k8p\t.\nshop/db-0\t.\n2 of 2 allowed on 5432/TCP\n\n' +
+        '8080/TCP\n-\tshop/frontend-7d4b9c-x2k8p\nshop/frontend-7d4b9c-x2k8p\t.\nshop/db-0\t.\n2 of 2 allowed on 8080/TCP\n\n4 of 4 connections allowed\n',
+    );
+    const explain = await netpol(['--explain', 'shop/frontend-7d4b9c-x2k8p', 'shop/db-0', '5432/tcp', 'list.yaml'], files);
+    expect(explain.io.out()).toMatch(/is allowed by shop\/db-from-frontend rule ingress\[0\]\n$/);
+    // The named port pg resolves to 5432 only: the same pods on 8080 are denied.
+    const denied = await netpol(['--explain', 'shop/frontend-7d4b9c-x2k8p', 'shop/db-0', '8080/tcp', 'list.yaml'], files);
+    expect(denied.io.out()).toMatch(/^shop\/frontend-7d4b9c-x2k8p -> shop\/db-0 on 8080\/TCP: denied\n/);
+    expect(await usageError(['list.yaml'], { 'list.yaml': 'kind: List\nitems:\n  - kind: Pod\n    metadata: { name: a }\n  - null\n' })).toBe(
+      'strata: list.yaml[0].items[1]: expected a Kubernetes object (a mapping with kind), got null',
+    );
+    expect(await usageError(['list.yaml'], { 'list.yaml': 'kind: List\n' })).toBe("strata: list.yaml[0].items: expected the list's objects, got nothing");
+  });
+
   it('skips empty documents and reads JSON files', async () => {
     const json = JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'j', namespace: 'default' }, spec: { containers: [{ name: 'c', ports: [{ containerPort: 443 }] }] } });
     const { code, io } = await netpol(['m.yaml', 'p.json'], { 'm.yaml': '---\n---\n# nothing\n', 'p.json': json });
