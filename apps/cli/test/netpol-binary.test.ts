@@ -3,6 +3,9 @@
 // allow-from-namespace-x policy for y/a). Needs `tsc -b` first (turbo builds before the tests).
 
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
@@ -12,7 +15,7 @@ const CLUSTER = 'test/fixtures/netpol/cluster.yaml';
 const POLICIES = 'test/fixtures/netpol/policies.yaml';
 
 function strata(...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [BIN, ...args], { cwd: CLI, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const result = spawnSync(process.execPath, [BIN, ...args], { cwd: CLI, encoding: 'utf8', maxBuffer: 1 << 27, env: { ...process.env, NO_COLOR: '1' } });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -108,5 +111,25 @@ describe('strata netpol (binary)', () => {
     const own = strata('netpol', '--help');
     expect(own.code).toBe(0);
     expect(own.stdout).toMatch(/--explain/);
+  });
+
+  it('finishes the largest check allowed (5,000 pods on one port: 25 M decisions) and refuses one more pod', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'strata-netpol-'));
+    const pods = (n: number): string =>
+      Array.from({ length: n }, (_, i) => `kind: Pod\nmetadata: { name: p${i}, labels: { app: a${i % 10} } }\nspec: { containers: [{ name: c, ports: [{ containerPort: 80 }] }] }\n`).join('---\n');
+    // Each pod admits ingress only from the next app label: a tenth of the pairs (plus each pod to itself).
+    const policies = Array.from({ length: 10 }, (_, j) => `kind: NetworkPolicy\nmetadata: { name: from-a${(j + 1) % 10}-to-a${j} }\nspec:\n  podSelector: { matchLabels: { app: a${j} } }\n  ingress: [{ from: [{ podSelector: { matchLabels: { app: a${(j + 1) % 10} } } }] }]\n`).join('---\n');
+    writeFileSync(join(dir, 'max.yaml'), `${pods(5000)}---\n${policies}`);
+    const run = strata('netpol', join(dir, 'max.yaml'));
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout.split('\n')).toHaveLength(1 + 1 + 5000 + 1 + 1 + 1 + 1);
+    expect(run.stdout.endsWith(`\n${2_500_000 + 5000} of 25000000 connections allowed\n`)).toBe(true);
+    writeFileSync(join(dir, 'over.yaml'), pods(5001));
+    expect(strata('netpol', join(dir, 'over.yaml'))).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `strata: ${join(dir, 'over.yaml')}[5000]: more than 5000 pods (the pair count must stay at most 25,000,000); check fewer pods at once\n`,
+    });
   });
 });
