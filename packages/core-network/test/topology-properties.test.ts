@@ -15,6 +15,8 @@ type Command =
   | { type: 'detach'; namespace: string; network: string }
   | { type: 'publish'; namespace: string; containerPort: number; hostPort: number }
   | { type: 'listen'; namespace: string; port: number }
+  | { type: 'hostListen'; host: string; port: number }
+  | { type: 'deleteNamespace'; namespace: string }
   | { type: 'route'; namespace: string; destination: string; device: string };
 
 const name = <T extends string>(xs: readonly T[]) => fc.constantFrom(...xs);
@@ -34,6 +36,8 @@ const commandArb: fc.Arbitrary<Command> = fc.oneof(
   fc.record({ type: fc.constant('detach' as const), namespace: name(NAMESPACES), network: name(NETWORKS) }),
   fc.record({ type: fc.constant('publish' as const), namespace: name(NAMESPACES), containerPort: fc.constantFrom(80, 443), hostPort: fc.constantFrom(0, 8080, 8443) }),
   fc.record({ type: fc.constant('listen' as const), namespace: name(NAMESPACES), port: fc.constantFrom(80, 443) }),
+  fc.record({ type: fc.constant('hostListen' as const), host: name(HOSTS), port: fc.constantFrom(22, 8080) }),
+  fc.record({ type: fc.constant('deleteNamespace' as const), namespace: name(NAMESPACES) }),
   fc.record({ type: fc.constant('route' as const), namespace: name(NAMESPACES), destination: fc.constantFrom('172.19.0.0/16', '10.0.0.0/8', 'default'), device: fc.constantFrom('eth0', 'eth1', 'lo') }),
 );
 
@@ -73,6 +77,12 @@ function apply(m: NetworkModel, c: Command): void {
     case 'listen':
       m.listen(c.namespace, c.port);
       return;
+    case 'hostListen':
+      m.listenOnHost(c.host, c.port);
+      return;
+    case 'deleteNamespace':
+      m.deleteNamespace(c.namespace);
+      return;
     case 'route':
       m.addRoute(c.namespace, { destination: c.destination, device: c.device });
       return;
@@ -100,8 +110,14 @@ function run(commands: readonly Command[]): { model: NetworkModel; failures: num
   return { model: m, failures };
 }
 
+/** Namespaces still alive (deleteNamespace may have removed some). */
+function alive(m: NetworkModel): string[] {
+  return m.snapshot().namespaces.map((n) => n.name);
+}
+
 function allReach(m: NetworkModel, port: number): unknown[] {
-  return NAMESPACES.flatMap((a) => [...NAMESPACES.map((b) => m.reach(a, b, port)), ...HOSTS.map((h) => m.reach(a, { host: h }, port))]);
+  const ends = [...alive(m), ...HOSTS.map((host) => ({ host }))];
+  return ends.flatMap((a) => ends.map((b) => m.reach(a, b, port)));
 }
 
 /** A prelude that creates some networks, so random attaches and reaches land often, then random commands. */
@@ -139,10 +155,13 @@ describe('topology properties', () => {
 
   it('a namespace always reaches itself via loopback', () => {
     fc.assert(
-      fc.property(commandsArb, name(NAMESPACES), fc.integer({ min: 1, max: 65535 }), fc.constantFrom('tcp' as const, 'udp' as const, 'sctp' as const), (commands, n, port, protocol) => {
-        const r = run(commands).model.reach(n, n, port, protocol);
-        expect(r.allowed).toBe(true);
-        expect(r.path).toEqual([{ kind: 'loopback', id: `${n}/lo`, host: expect.any(String) as string }]);
+      fc.property(commandsArb, fc.integer({ min: 1, max: 65535 }), fc.constantFrom('tcp' as const, 'udp' as const, 'sctp' as const), (commands, port, protocol) => {
+        const m = run(commands).model;
+        for (const n of alive(m)) {
+          const r = m.reach(n, n, port, protocol);
+          expect(r.allowed).toBe(true);
+          expect(r.path).toEqual([{ kind: 'loopback', id: `${n}/lo`, host: expect.any(String) as string }]);
+        }
       }),
       { numRuns: 150 },
     );
@@ -154,8 +173,8 @@ describe('topology properties', () => {
     fc.assert(
       fc.property(commandsArb, fc.constantFrom(80, 443, 8080), (commands, port) => {
         const m = run(commands).model;
-        for (const a of NAMESPACES) {
-          for (const b of NAMESPACES) {
+        for (const a of alive(m)) {
+          for (const b of alive(m)) {
             if (a === b) continue;
             const netsOf = (n: string) => new Set(m.namespace(n).interfaces.flatMap((i) => (i.network === undefined ? [] : [i.network])));
             const shared = [...netsOf(a)].some((x) => netsOf(b).has(x));
@@ -176,16 +195,21 @@ describe('topology properties', () => {
     expect(reachedShared).toBeGreaterThan(0);
   });
 
-  it('a published port is the only way across: reach to a host port is allowed only when something is published there', () => {
+  it('a host port is reached only when something is published there or a host socket listens', () => {
     let crossed = 0;
     fc.assert(
-      fc.property(commandsArb, name(NAMESPACES), name(HOSTS), fc.constantFrom(8080, 8443), (commands, n, h, port) => {
+      fc.property(commandsArb, name(HOSTS), fc.constantFrom(8080, 8443), (commands, h, port) => {
         const m = run(commands).model;
-        const r = m.reach(n, { host: h }, port);
-        const published = m.snapshot().publications.find((p) => p.host === h)?.bindings.some((b) => b.startsWith(`0.0.0.0:${port}/`)) ?? false;
-        if (r.allowed) {
-          crossed++;
-          expect(published).toBe(true);
+        const snap = m.snapshot();
+        const published = snap.publications.find((p) => p.host === h)?.bindings.some((b) => b.startsWith(`0.0.0.0:${port}/`)) ?? false;
+        const hostSocket = snap.hostListening[h]?.includes(`${port}/tcp`) ?? false;
+        for (const n of alive(m)) {
+          const r = m.reach(n, { host: h }, port);
+          if (r.allowed) {
+            crossed++;
+            expect(published || hostSocket, r.reasons.join('; ')).toBe(true);
+            if (!hostSocket) expect(r.path.map((x) => x.kind)).toContain('nat');
+          }
         }
       }),
       { numRuns: 300 },
