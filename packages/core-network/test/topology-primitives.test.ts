@@ -213,3 +213,19 @@ describe('frames through a network bridge in the model', () => {
     expect(m.bridgeFdb('ov', 'h2')).toEqual([]);
   });
 });
+
+describe('bounds', () => {
+  it('a bridge takes 1024 ports (BR_MAX_PORTS) with unique veth names; the next attach fails and changes nothing', () => {
+    const m = createNetworkModel();
+    m.addHost({ name: 'h1', address: '10.1.0.1', uplink: { capacity: 1000, latency: 0 } });
+    m.createNetwork({ name: 'big', host: 'h1' });
+    for (let i = 0; i <= 1024; i++) m.createNamespace({ name: `c${i}`, host: 'h1' });
+    for (let i = 0; i < 1024; i++) m.attach({ namespace: `c${i}`, network: 'big' });
+    const peers = m.snapshot().namespaces.flatMap((n) => n.interfaces.flatMap((i) => (i.peer === undefined ? [] : [i.peer])));
+    expect(new Set(peers).size).toBe(1024);
+    expect(peers.every((p) => /^veth[0-9a-f]{7}$/.test(p))).toBe(true);
+    const before = m.snapshot();
+    expect(() => m.attach({ namespace: 'c1024', network: 'big' })).toThrow(/already has 1024 ports \(BR_MAX_PORTS\)/);
+    expect(m.snapshot()).toEqual(before);
+  });
+});

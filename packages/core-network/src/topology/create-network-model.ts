@@ -60,6 +60,8 @@ interface Host {
   readonly listening: Set<string>;
   readonly allocator: SubnetAllocator;
   readonly publisher: PortPublisher;
+  /** Host ends of veth pairs on this host (their names must be unique there). */
+  readonly peers: Set<string>;
 }
 
 interface Iface {
@@ -153,6 +155,7 @@ export function createNetworkModel(options: NetworkModelOptions = {}): NetworkMo
       allocator: new SubnetAllocator({ pools: DEFAULT_LOCAL_ADDRESS_POOLS }),
       publisher: createPortPublisher(),
       listening: new Set(),
+      peers: new Set(),
     });
   }
 
@@ -297,7 +300,10 @@ export function createNetworkModel(options: NetworkModelOptions = {}): NetworkMo
     while (taken.has(`eth${k}`)) k++;
     const name = `eth${k}`;
     const mac = spec.mac?.toLowerCase() ?? (macMode === 'ipv4' ? macFromIpv4(address) : macFromSeed(`${net.info.id}/${ns.id}/${address}`));
-    const peer = `veth${hexId(`veth/${ns.id}/${net.info.id}`).slice(0, 7)}`;
+    const hostPeers = getHost(ns.host).peers;
+    let peer = `veth${hexId(`veth/${ns.id}/${net.info.id}`).slice(0, 7)}`;
+    for (let salt = 1; hostPeers.has(peer); salt++) peer = `veth${hexId(`veth/${ns.id}/${net.info.id}/${salt}`).slice(0, 7)}`;
+    hostPeers.add(peer);
     const prefix = parseCidr(net.info.subnet).prefix;
     const iface: Iface = { name, network: net.info.name, address, prefix, mac, peer, ...(spec.gwPriority === undefined ? {} : { gwPriority: spec.gwPriority }) };
     ns.interfaces = [...ns.interfaces, iface];
@@ -326,7 +332,10 @@ export function createNetworkModel(options: NetworkModelOptions = {}): NetworkMo
     const host = getHost(ns.host);
     const pubs = new Set(host.publisher.bindingsOf(ns.id).filter((b) => b.containerIp === iface.address).map((b) => b.publicationId));
     for (const p of pubs) host.publisher.unpublish(p);
-    if (iface.peer !== undefined) net.bridges.get(ns.host)?.removePort(iface.peer);
+    if (iface.peer !== undefined) {
+      net.bridges.get(ns.host)?.removePort(iface.peer);
+      host.peers.delete(iface.peer);
+    }
     if (net.bridges.get(ns.host)?.portNames().every((p) => p === VXLAN_PORT) === true) net.bridges.delete(ns.host);
     ns.interfaces = ns.interfaces.filter((i) => i !== iface);
     net.endpoints.delete(ns.name);
