@@ -189,8 +189,9 @@ describe('Docker bridge networks', () => {
     m.attach({ namespace: 'a', network: 'mynet' });
     m.attach({ namespace: 'b', network: 'mynet' });
     const before = m.snapshot();
-    const idA = m.namespace('a').id.slice(0, 12);
-    const idB = m.namespace('b').id.slice(0, 12);
+    const idA = m.namespace('a').interfaces[1]?.endpointId?.slice(0, 12) ?? '';
+    const idB = m.namespace('b').interfaces[1]?.endpointId?.slice(0, 12) ?? '';
+    expect(idA).toMatch(/^[0-9a-f]{12}$/);
     expect(() => m.removeNetwork('mynet')).toThrow(ConflictError);
     expect(() => m.removeNetwork('mynet')).toThrow(`error while removing network: network mynet has active endpoints (name:"a" id:"${idA}", name:"b" id:"${idB}")`);
     expect(m.snapshot()).toEqual(before);

@@ -71,6 +71,7 @@ interface Iface {
   readonly prefix: number;
   readonly mac?: string;
   readonly peer?: string;
+  readonly endpointId?: string;
   /** `--gw-priority`: orders networks for the default route (higher first). */
   readonly gwPriority?: number;
 }
@@ -254,7 +255,10 @@ export function createNetworkModel(options: NetworkModelOptions = {}): NetworkMo
     const net = getNet(name);
     if (net.info.defaultBridge) throw new ConflictError(`${name} is a pre-defined network and cannot be removed`, { network: name });
     if (net.endpoints.size > 0) {
-      const list = [...net.endpoints.keys()].map((n) => `name:"${n}" id:"${getNs(n).id.slice(0, 12)}"`).join(', ');
+      // moby libnetwork/network.go delete: `name:%q id:%q` of each endpoint, its id truncated to 12.
+      const list = [...net.endpoints]
+        .map(([n, ifName]) => `name:"${n}" id:"${(getNs(n).interfaces.find((i) => i.name === ifName)?.endpointId ?? '').slice(0, 12)}"`)
+        .join(', ');
       throw new ConflictError(`error while removing network: network ${name} has active endpoints (${list})`, { network: name, endpoints: [...net.endpoints.keys()] });
     }
     dns.removeNetwork(name);
@@ -305,7 +309,9 @@ export function createNetworkModel(options: NetworkModelOptions = {}): NetworkMo
     for (let salt = 1; hostPeers.has(peer); salt++) peer = `veth${hexId(`veth/${ns.id}/${net.info.id}/${salt}`).slice(0, 7)}`;
     hostPeers.add(peer);
     const prefix = parseCidr(net.info.subnet).prefix;
-    const iface: Iface = { name, network: net.info.name, address, prefix, mac, peer, ...(spec.gwPriority === undefined ? {} : { gwPriority: spec.gwPriority }) };
+    const endpointId = hexId(`endpoint/${net.info.id}/${ns.id}/${seq}`);
+    seq++;
+    const iface: Iface = { name, network: net.info.name, address, prefix, mac, peer, endpointId, ...(spec.gwPriority === undefined ? {} : { gwPriority: spec.gwPriority }) };
     ns.interfaces = [...ns.interfaces, iface];
     net.endpoints.set(ns.name, name);
     let bridge = net.bridges.get(ns.host);

@@ -167,6 +167,8 @@ export interface InterfaceInfo {
   readonly mac?: string;
   /** The host end of the veth pair, enslaved to the network's bridge. */
   readonly peer?: string;
+  /** The endpoint's id, 64 hex digits, deterministic (Docker's `docker network rm` text shows its first 12). */
+  readonly endpointId?: string;
 }
 
 /** A namespace as seen from outside. */
