@@ -93,12 +93,6 @@ export interface NetpolResult {
   readonly reason: string;
 }
 
-/** The decision for one connection, as a JSON result (`reason`: the engine's chain joined with "; "). */
-export function decide(engine: PolicyEngine, from: string, to: string, traffic: PortProtocol): NetpolResult {
-  const d = engine.reach(from, to, traffic.port, traffic.protocol);
-  return { from, to, port: traffic.port, protocol: traffic.protocol, allowed: d.allowed, reason: d.reason.join('; ') };
-}
-
 /**
  * Write `{"pods": [...], "results": [...]}`: one result per source, destination and port of that
  * destination (source-major, then destination, then the matrices' port order), one result per

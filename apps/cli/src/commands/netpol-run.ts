@@ -5,7 +5,7 @@ import { createPolicyEngine } from '@strata/core-network';
 import { ValidationError } from '@strata/shared-types';
 import { parsePortFlags, splitExplain } from '../netpol-flags.js';
 import { loadManifests } from '../netpol-manifests.js';
-import { MAX_DECISIONS, decide, decisionCount, planMatrices, renderExplain, writeMatrices, writeNetpolJson } from '../netpol-report.js';
+import { MAX_DECISIONS, decisionCount, planMatrices, renderExplain, writeMatrices, writeNetpolJson } from '../netpol-report.js';
 import type { CommandContext } from './context.js';
 
 /**
@@ -64,8 +64,9 @@ export async function runNetpol(positional: readonly string[], options: NetpolOp
         });
       }
     }
-    const decision = engine.reach(explain.from, explain.to, explain.traffic.port, explain.traffic.protocol);
-    const result = decide(engine, explain.from, explain.to, explain.traffic);
+    const { port, protocol } = explain.traffic;
+    const decision = engine.reach(explain.from, explain.to, port, protocol);
+    const result = { from: explain.from, to: explain.to, port, protocol, allowed: decision.allowed, reason: decision.reason.join('; ') };
     io.writeOut(options.json ? `${JSON.stringify(result, null, 2)}\n` : renderExplain(result, decision.reason));
     return;
   }
@@ -74,7 +75,7 @@ export async function runNetpol(positional: readonly string[], options: NetpolOp
   const decisions = decisionCount(engine.podNames, matrices);
   if (decisions > MAX_DECISIONS) {
     throw new ValidationError(
-      `this check needs ${decisions.toLocaleString('en-US')} decisions (${engine.podNames.length} pods × ${matrices.length} ports), more than the ${MAX_DECISIONS.toLocaleString('en-US')} allowed; choose fewer ports with --port or check fewer pods at once`,
+      `this check needs ${decisions.toLocaleString('en-US')} decisions (${engine.podNames.length} pods, each to ${(decisions / Math.max(1, engine.podNames.length)).toLocaleString('en-US')} pod ports), more than the ${MAX_DECISIONS.toLocaleString('en-US')} allowed; choose fewer ports with --port or check fewer pods at once`,
       { decisions, limit: MAX_DECISIONS },
     );
   }
