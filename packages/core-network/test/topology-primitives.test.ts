@@ -229,3 +229,19 @@ describe('bounds', () => {
     expect(m.snapshot()).toEqual(before);
   });
 });
+
+describe('types', () => {
+  it('misuse fails to compile', () => {
+    const m = createNetworkModel();
+    const misuse = (): void => {
+      // @ts-expect-error a host end names its host
+      m.reach('a', { address: '10.0.0.1' }, 80);
+      // @ts-expect-error drivers are bridge or overlay
+      m.createNetwork({ name: 'x', driver: 'macvlan' });
+      // @ts-expect-error protocols are tcp, udp, sctp
+      m.listen('a', 80, 'icmp');
+    };
+    expect(typeof misuse).toBe('function');
+    expect(() => m.createNetwork({ name: 'x', driver: 'macvlan' as 'bridge', host: 'h' })).toThrow(/driver must be 'bridge' or 'overlay'; got "macvlan"/);
+  });
+});
