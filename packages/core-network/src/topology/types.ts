@@ -246,9 +246,13 @@ export interface NetworkModel {
   attach(spec: AttachSpec): InterfaceInfo;
   /** `docker network disconnect`: removes the interface, its routes, DNS names and the ports published to that address. */
   detach(namespace: string, network: string): void;
-  /** Publishes a port on the namespace's host (through the ports area), to its address on its first non-internal bridge network. */
+  /**
+   * Publishes a port on the namespace's host (through the ports area: its ranges, conflict texts and
+   * ephemeral ports), to the namespace's address on its first non-internal bridge network. Returns
+   * the bindings as `hostIp:hostPort/protocol → containerIp:containerPort`.
+   */
   publish(spec: PublishPortSpec): readonly string[];
-  /** A socket listens on `port`/`protocol` (default tcp) in the namespace. ConflictError if already. */
+  /** A socket listens on `port` (1..65535) / `protocol` (default tcp) in the namespace, at most MAX_LISTENERS_PER_NAMESPACE. ConflictError if already. */
   listen(namespace: string, port: number, protocol?: Protocol): void;
   /**
    * Sends one frame through the sender's host bridge of `network` at `now()`: the bridge learns the
@@ -258,7 +262,7 @@ export interface NetworkModel {
   sendFrame(spec: FrameSpec): FrameResult;
   /** The live FDB of `network`'s bridge on `host` at `now()`, sorted by MAC (empty when it has no bridge there). */
   bridgeFdb(network: string, host: string): FdbEntry[];
-  /** A socket of the host itself listens on `port`/`protocol` (default tcp), all addresses. ConflictError if already. */
+  /** A socket of the host itself listens on `port` (1..65535) / `protocol` (default tcp), all addresses, at most MAX_LISTENERS_PER_NAMESPACE. ConflictError if already. */
   listenOnHost(host: string, port: number, protocol?: Protocol): void;
   /** Adds a route to a namespace's table; the device must exist there. */
   addRoute(namespace: string, route: RouteSpec): Route;
