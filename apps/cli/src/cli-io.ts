@@ -21,6 +21,31 @@ export interface CliIo {
   readonly columns?: number;
   /** A progress display for long runs, labelled `label`; absent when stderr is not a terminal (then nothing is shown). */
   readonly progress?: (label: string) => ProgressDisplay;
+  /**
+   * Resolves once stdout has taken what was written (its buffer is below the high-water mark).
+   * Writers of large output await it between chunks: a slow reader must slow the writer down,
+   * not fill the heap. Absent: output is taken at once (in-process tests).
+   */
+  readonly drained?: () => Promise<void>;
+}
+
+/**
+ * Wait while process.stdout holds more unwritten output than its high-water mark. Node queues
+ * writes to a pipe whose reader is slower than the writer, so a gigabyte of JSON piped to a slow
+ * reader would otherwise end in ENOBUFS or an out-of-memory abort.
+ */
+async function stdoutDrained(): Promise<void> {
+  const out = process.stdout;
+  if (!out.writableNeedDrain) return;
+  await new Promise<void>((resolve) => {
+    const done = (): void => {
+      out.off('drain', done);
+      out.off('close', done);
+      resolve();
+    };
+    out.once('drain', done);
+    out.once('close', done);
+  });
 }
 
 /** The real process: stdout/stderr and node:fs. Colors only on a TTY without NO_COLOR. */
@@ -33,5 +58,6 @@ export function nodeIo(): CliIo {
     color: process.stdout.isTTY && process.env['NO_COLOR'] === undefined,
     ...(process.stdout.columns === undefined ? {} : { columns: process.stdout.columns }),
     ...(process.stderr.isTTY ? { progress: (label: string) => terminalProgress(process.stderr, label) } : {}),
+    drained: stdoutDrained,
   };
 }

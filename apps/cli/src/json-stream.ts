@@ -5,22 +5,33 @@
 /** Elements stringified at once: large enough for the native serializer to do the work. */
 const SLICE = 4096;
 
-/** Write `value` as `JSON.stringify(value, null, 2)` would, in chunks of about `chunkSize` characters, then a newline. */
-export function writeJson(value: unknown, write: (chunk: string) => void, chunkSize = 1 << 16): void {
+/**
+ * Write `value` as `JSON.stringify(value, null, 2)` would, in chunks of about `chunkSize`
+ * characters, then a newline; after each chunk it awaits `drained` (the output's backpressure).
+ */
+export async function writeJson(value: unknown, write: (chunk: string) => void, drained?: () => Promise<void>, chunkSize = 1 << 16): Promise<void> {
+  const chunks: string[] = [];
   let buffer = '';
   const emit = (text: string): void => {
     buffer += text;
     if (buffer.length >= chunkSize) {
-      write(buffer);
+      chunks.push(buffer);
       buffer = '';
     }
   };
-  walk(value, '', emit);
+  const flush = async (): Promise<void> => {
+    for (const chunk of chunks.splice(0)) {
+      write(chunk);
+      if (drained !== undefined) await drained();
+    }
+  };
+  await walk(value, '', emit, flush);
+  await flush();
   write(`${buffer}\n`);
 }
 
-/** Emit `value` at indentation `indent`: arrays slice by slice, plain objects key by key, the rest whole. */
-function walk(value: unknown, indent: string, emit: (text: string) => void): void {
+/** Emit `value` at indentation `indent`: arrays slice by slice, plain objects key by key, the rest whole; `flush` after each slice. */
+async function walk(value: unknown, indent: string, emit: (text: string) => void, flush: () => Promise<void>): Promise<void> {
   if (Array.isArray(value)) {
     if (value.length <= SLICE) {
       emit(indented(JSON.stringify(value, null, 2), indent));
@@ -33,6 +44,7 @@ function walk(value: unknown, indent: string, emit: (text: string) => void): voi
       const text = JSON.stringify(value.slice(i, i + SLICE), null, 2);
       emit(`${indent}${indented(text.slice(2, -2), indent)}`);
       emit(i + SLICE < value.length ? ',\n' : '\n');
+      await flush();
     }
     emit(`${indent}]`);
     return;
@@ -45,11 +57,11 @@ function walk(value: unknown, indent: string, emit: (text: string) => void): voi
     }
     const inner = `${indent}  `;
     emit('{\n');
-    entries.forEach(([key, v], i) => {
+    for (const [i, [key, v]] of entries.entries()) {
       emit(`${inner}${JSON.stringify(key)}: `);
-      walk(v, inner, emit);
+      await walk(v, inner, emit, flush);
       emit(i < entries.length - 1 ? ',\n' : '\n');
-    });
+    }
     emit(`${indent}}`);
     return;
   }

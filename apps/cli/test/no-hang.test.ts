@@ -221,7 +221,7 @@ describe('any --jobs string of up to 20 fields gets an answer or a clean error w
 });
 
 describe('output and progress', () => {
-  it('writeJson writes exactly what JSON.stringify(value, null, 2) does, in chunks', () => {
+  it('writeJson writes exactly what JSON.stringify(value, null, 2) does, in chunks, waiting for the reader after each', async () => {
     const values: unknown[] = [
       runExercise({ policy: 'mlfq', jobs: [{ length: 40, ioFreq: 7 }, { arrival: 3, length: 12 }] }),
       { a: [], b: {}, c: [1, [2, [3, {}]], { d: undefined, e: null, f: 'x\ny' }], g: [undefined, 'z'], h: -0, i: 1e21, j: true },
@@ -235,7 +235,9 @@ describe('output and progress', () => {
     ];
     for (const value of values) {
       const chunks: string[] = [];
-      writeJson(value, (c) => chunks.push(c), 16);
+      let waits = 0;
+      await writeJson(value, (c) => chunks.push(c), () => Promise.resolve(void waits++), 16);
+      expect(waits).toBe(Math.max(0, chunks.length - 1));
       expect(chunks.join('')).toBe(`${JSON.stringify(value, null, 2)}\n`);
       if (typeof value === "object" && value !== null && JSON.stringify(value).length > 100) expect(chunks.length).toBeGreaterThanOrEqual(2);
     }

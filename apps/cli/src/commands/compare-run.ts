@@ -75,7 +75,7 @@ export async function runCompare(file: string, options: { json?: boolean; maxSli
     watch.stop();
   }
   if (options.json) {
-    writeJson(compareJson(workload, runs), io.writeOut);
+    await writeJson(compareJson(workload, runs), io.writeOut, io.drained);
     return;
   }
   io.writeOut(renderCompareText(workload, runs, { color: io.color, file }));

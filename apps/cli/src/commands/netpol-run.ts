@@ -8,26 +8,6 @@ import { loadManifests } from '../netpol-manifests.js';
 import { MAX_DECISIONS, decisionCount, planMatrices, renderExplain, writeMatrices, writeNetpolJson } from '../netpol-report.js';
 import type { CommandContext } from './context.js';
 
-/**
- * Wait while process.stdout holds more unwritten output than its high-water mark. CliIo's
- * writeOut has no backpressure, and Node queues writes to a pipe whose reader is slower than the
- * engine, so a gigabyte of JSON piped to a slow reader would otherwise end in ENOBUFS. Output that
- * does not go to process.stdout (in-process tests) never waits: stdout is then idle.
- */
-async function stdoutDrained(): Promise<void> {
-  const out = process.stdout;
-  if (!out.writableNeedDrain) return;
-  await new Promise<void>((resolve) => {
-    const done = (): void => {
-      out.off('drain', done);
-      out.off('close', done);
-      resolve();
-    };
-    out.once('drain', done);
-    out.once('close', done);
-  });
-}
-
 /** Options of `strata netpol` as commander gives them. */
 export interface NetpolOptions {
   readonly json?: boolean;
@@ -79,6 +59,6 @@ export async function runNetpol(positional: readonly string[], options: NetpolOp
       { decisions, limit: MAX_DECISIONS },
     );
   }
-  if (options.json) await writeNetpolJson(engine, matrices, io.writeOut, undefined, stdoutDrained);
-  else await writeMatrices(engine, matrices, io.writeOut, stdoutDrained);
+  if (options.json) await writeNetpolJson(engine, matrices, io.writeOut, undefined, io.drained);
+  else await writeMatrices(engine, matrices, io.writeOut, io.drained);
 }

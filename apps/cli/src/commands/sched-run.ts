@@ -49,7 +49,7 @@ export async function runSched(options: SchedOptions, context: CommandContext): 
     }
   }
   if (options.json) {
-    writeJson(schedJson(result), io.writeOut);
+    await writeJson(schedJson(result), io.writeOut, io.drained);
     return;
   }
   io.writeOut(renderSchedText(input, result));
@@ -95,7 +95,7 @@ async function runSpec(file: string, options: SchedOptions, context: CommandCont
   );
   for (const warning of result.warnings) io.writeErr(`strata: warning: ${warning}\n`);
   if (options.json) {
-    writeJson(groupJson(result), io.writeOut);
+    await writeJson(groupJson(result), io.writeOut, io.drained);
     return;
   }
   io.writeOut(renderGroupText(result, { file }));
