@@ -150,6 +150,12 @@ describe('Docker bridge networks', () => {
     expect(m.reach('a', { host: 'h1' }, 22).allowed).toBe(false);
     expect(m.reach('a', { host: 'h1', address: '172.18.0.1' }, 23).allowed).toBe(false);
     expect(() => m.reach('a', { host: 'h1', address: '172.18.0.9' }, 22)).toThrow(/dst.address must be an address of host h1 \(10\.1\.0\.1, 172\.17\.0\.1, 172\.18\.0\.1\); got "172\.18\.0\.9"/);
+    // A port another network's container publishes is not a way out of the internal network.
+    m.attach({ namespace: 'b', network: 'bridge' });
+    m.publish({ namespace: 'b', containerPort: 80, hostPort: 8080 });
+    const dnat = m.reach('a', { host: 'h1', address: '172.18.0.1' }, 8080);
+    expect(dnat.allowed).toBe(false);
+    expect(dnat.reasons.at(-1)).toMatch(/leads to network bridge; secret is internal: the firewall drops traffic forwarded out of it$/);
     expect(m.reach({ host: 'h2' }, { host: 'h1' }, 22)).toMatchObject({ allowed: true, listening: true });
     expect(m.pathLinks({ host: 'h2' }, { host: 'h1' }, 22)).toEqual(['host:h2/uplink:tx', 'host:h1/uplink:rx']);
   });

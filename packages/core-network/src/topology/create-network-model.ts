@@ -608,11 +608,15 @@ export function createNetworkModel(options: NetworkModelOptions = {}): NetworkMo
         w.reasons.push(`${address} is ${target.name}'s own address: delivered to the host (hairpin through docker-proxy if it comes back)`);
       }
     }
-    return deliverToHost(host, address, port, protocol, w);
+    return deliverToHost(host, address, port, protocol, w, net.info.internal ? net : undefined);
   }
 
-  /** A packet has reached `host` for its `address`: a published port DNATs it on, else a host socket takes it. */
-  function deliverToHost(host: Host, address: string, port: number, protocol: Protocol, w: Walk): Walk {
+  /**
+   * A packet has reached `host` for its `address`: a published port DNATs it on, else a host socket
+   * takes it. From an internal network (`internal`), a DNAT to another network is forwarded out of
+   * it, which the internal network's firewall rule drops.
+   */
+  function deliverToHost(host: Host, address: string, port: number, protocol: Protocol, w: Walk, internal?: Net): Walk {
     const target = host.spec;
     const binding = host.publisher.lookup(address, port, protocol);
     if (binding === undefined) {
@@ -632,6 +636,10 @@ export function createNetworkModel(options: NetworkModelOptions = {}): NetworkMo
       return w;
     }
     const dstNet = getNet(dstIf.network);
+    if (internal !== undefined && dstNet !== internal) {
+      w.reasons.push(`published port ${formatBinding(binding)} leads to network ${dstNet.info.name}; ${internal.info.name} is internal: the firewall drops traffic forwarded out of it`);
+      return w;
+    }
     w.path.push(
       { kind: 'nat', id: `DNAT ${address}:${port} → ${binding.containerIp}:${binding.containerPort}`, host: target.name },
       { kind: 'bridge', id: `${dstNet.info.bridge}@${target.name}`, host: target.name },
