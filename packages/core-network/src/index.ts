@@ -67,3 +67,57 @@ export type { DnsAnswer, DnsEndpointSpec, DnsNetworkSpec, DnsRecordType, DnsShuf
 // Kubernetes NetworkPolicy v1: selectors, peers, ipBlock, ports, per-direction isolation, reasons.
 export { createPolicyEngine, NAMESPACE_NAME_LABEL, compileLabelSelector, selectsEverything, formatLabelSelector, compileIpBlock } from './policy/index.js';
 export type { PolicyEngine, PolicyEngineInput, PodRef, ReachDecision, LabelPredicate, AddressPredicate } from './policy/index.js';
+
+// Topology: hosts, namespaces, veth pairs, learning bridges, routes, Docker-like bridge and overlay
+// networks, isolation, and reach (path and reasons) and flow paths over them.
+export {
+  createNetworkModel,
+  DEFAULT_VETH_CAPACITY,
+  MAX_HOSTS,
+  MAX_INTERFACES_PER_NAMESPACE,
+  MAX_LATENCY_US,
+  MAX_LINK_CAPACITY,
+  MAX_LISTENERS_PER_NAMESPACE,
+  MAX_NAMESPACES,
+  MAX_ROUTES_PER_NAMESPACE,
+  MAX_TOPOLOGY_NETWORKS,
+  LearningBridge,
+  DEFAULT_AGEING_TIME_US,
+  MAX_AGEING_TIME_US,
+  MAX_BRIDGE_PORTS,
+  DEFAULT_MAX_FDB_ENTRIES,
+  BROADCAST_MAC,
+  longestPrefixMatch,
+  normalizeRoute,
+  formatRoute,
+  MAX_ROUTE_METRIC,
+} from './topology/index.js';
+export type {
+  AttachSpec,
+  FrameResult,
+  FrameSpec,
+  Hop,
+  HostSpec,
+  InterfaceInfo,
+  LinkProfile,
+  NamespaceInfo,
+  NamespaceSpec,
+  NetworkInfo,
+  NetworkModel,
+  NetworkModelOptions,
+  NetworkSpec,
+  PublishPortSpec,
+  ReachResult,
+  ReachTarget,
+  TopologyLink,
+  TopologySnapshot,
+  LearningBridgeOptions,
+  FdbEntry,
+  ForwardResult,
+  Route,
+  RouteSpec,
+} from './topology/index.js';
+
+// Flow-level bandwidth: weighted max-min rates over links, exact completions, vNIC limiters.
+export { createFlowNetwork, flowCompletionTime, MAX_FLOW_CAPACITY, MAX_LINK_LATENCY_US, MAX_FLOW_WEIGHT, MAX_FLOW_WINDOW, MAX_FLOW_NETWORK_SIZE, MAX_FLOW_PATH } from './flows/index.js';
+export type { FlowNetwork, FlowNetworkOptions, FlowNetworkEvent, FlowNetworkStats, FlowSpec, FlowState, LinkSpec, LinkState, VnicLimiterSpec } from './flows/index.js';

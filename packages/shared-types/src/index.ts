@@ -21,7 +21,19 @@ export type { Brand, HostId, VmId, ContainerId, NetworkId, TaskId, GroupId } fro
 export { micros, bytes, bytesPerSecond, cpuMillis, MICROS_PER_MS, MICROS_PER_SECOND, MICROS_PER_MINUTE, MICROS_PER_HOUR } from './units.js';
 export type { Micros, Bytes, BytesPerSecond, CpuMillis } from './units.js';
 
-export type { DomainEventBase, DomainEventOf, DomainEvent, FlowStartedEvent, FlowCompletedEvent, FlowDroppedEvent } from './events.js';
+export type {
+  DomainEventBase,
+  DomainEventOf,
+  DomainEvent,
+  FlowStartedEvent,
+  FlowCompletedEvent,
+  FlowDroppedEvent,
+  NetworkCreatedEvent,
+  NetworkRemovedEvent,
+  EndpointAttachedEvent,
+  EndpointDetachedEvent,
+  PortPublishedEvent,
+} from './events.js';
 
 export { parseDuration, formatDuration, DURATION_PATTERN, DURATION_FORMS } from './duration.js';
 export type { DurationUnit, ParseDurationOptions } from './duration.js';
