@@ -93,13 +93,17 @@ export function runFlowsBench(seed = 1, FLOWS = FLOW_COUNT): FlowsBenchResult {
     meanFlowsTouched: s.flowsTouched / s.recomputations,
     maxFlowsTouched: s.maxFlowsTouched,
     meanConcurrent: area / net.now(),
-    met: wallMs < TARGET_MS && completed === FLOWS,
+    met: wallMs < TARGET_MS && completed === FLOWS && FLOWS === FLOW_COUNT,
   };
   console.log('flow-level bandwidth (leaf-spine 32 leaves x 32 hosts, 4 spines; 10G hosts, 100G fabric)');
   console.log(`  ${FLOWS} flows, lognormal sizes mean ${MEAN_BYTES} B (sigma ${SIGMA}), Poisson ${ARRIVALS_PER_S.toFixed(0)} flows/s; completed ${completed}`);
   console.log(`  simulated ${(result.simulatedUs / 1e6).toFixed(4)} s, mean concurrent flows ${result.meanConcurrent.toFixed(0)}`);
   console.log(`  wall ${wallMs.toFixed(0)} ms; ${s.recomputations} recomputations, ${(s.recomputations / (wallMs / 1000)).toFixed(0)} per s`);
   console.log(`  flows touched per recomputation: mean ${result.meanFlowsTouched.toFixed(1)}, max ${s.maxFlowsTouched}`);
-  console.log(`  target < ${TARGET_MS} ms: ${result.met ? 'met' : 'NOT met'}`);
+  console.log(
+    FLOWS === FLOW_COUNT
+      ? `  target < ${TARGET_MS} ms: ${result.met ? 'met' : 'NOT met'}`
+      : `  target < ${TARGET_MS} ms applies to ${FLOW_COUNT} flows: not judged on ${FLOWS}`,
+  );
   return result;
 }
