@@ -11,7 +11,7 @@ import {
   type FlowStartedEvent,
   type Micros,
 } from '@strata/shared-types';
-import { progressiveFill, RateLimiter, type FillFlow } from '@strata/core-scheduler';
+import { RateLimiter } from '@strata/core-scheduler';
 import {
   MAX_FLOW_CAPACITY,
   MAX_FLOW_NETWORK_SIZE,
@@ -46,6 +46,13 @@ interface LinkRec {
   /** Bytes carried by settled fluid segments. */
   committed: number;
   mark: number;
+  /** Fill scratch (valid while fillEpoch is the current epoch): active weight, active count, used, event version. */
+  fillEpoch: number;
+  aw: number;
+  ac: number;
+  used: number;
+  ver: number;
+  dirtyStamp: number;
 }
 
 interface FlowRec {
@@ -65,6 +72,9 @@ interface FlowRec {
   version: number;
   alive: boolean;
   mark: number;
+  /** Fill scratch: epoch at which it froze, and the rate it froze at. */
+  frozenAt: number;
+  next: number;
 }
 
 interface HeapEntry {
@@ -114,6 +124,12 @@ class FlowNetworkModel implements FlowNetwork {
   private flowsTouched = 0;
   private maxFlowsTouched = 0;
   private completed = 0;
+  private readonly compBuf: FlowRec[] = [];
+  private readonly resBuf: LinkRec[] = [];
+  private readonly stackBuf: LinkRec[] = [];
+  private readonly dirtyBuf: LinkRec[] = [];
+  private readonly events = new FillHeap();
+  private dirtyStamp = 0;
 
   constructor(
     start: number,
@@ -216,6 +232,8 @@ class FlowNetworkModel implements FlowNetwork {
       version: 0,
       alive: true,
       mark: 0,
+      frozenAt: 0,
+      next: 0,
     };
     this.flows.set(f.id, f);
     for (const l of path) l.flows.add(f);
@@ -317,7 +335,7 @@ class FlowNetworkModel implements FlowNetwork {
   }
 
   private pushLink(id: string, kind: LinkRec['kind'], capacity: number, latency: number): void {
-    const l: LinkRec = { id, index: this.links.length, kind, latency, capacity, flows: new Set(), boundSum: 0, committed: 0, mark: 0 };
+    const l: LinkRec = { id, index: this.links.length, kind, latency, capacity, flows: new Set(), boundSum: 0, committed: 0, mark: 0, fillEpoch: 0, aw: 0, ac: 0, used: 0, ver: 0, dirtyStamp: 0 };
     this.links.push(l);
     this.linkById.set(id, l);
   }
@@ -373,9 +391,12 @@ class FlowNetworkModel implements FlowNetwork {
    */
   private recompute(fullSeeds: readonly LinkRec[], flowSeeds: readonly FlowRec[]): void {
     const epoch = ++this.epoch;
-    const comp: FlowRec[] = [];
-    const res: LinkRec[] = [];
-    const stack: LinkRec[] = [];
+    const comp = this.compBuf;
+    const res = this.resBuf;
+    const stack = this.stackBuf;
+    comp.length = 0;
+    res.length = 0;
+    stack.length = 0;
     const visitFlow = (f: FlowRec): void => {
       if (f.mark === epoch || !f.alive) return;
       f.mark = epoch;
@@ -403,26 +424,10 @@ class FlowNetworkModel implements FlowNetwork {
     this.recomputations++;
     this.flowsTouched += comp.length;
     if (comp.length > this.maxFlowsTouched) this.maxFlowsTouched = comp.length;
-    // Global order (flows by start, links by creation) so the fill breaks ties as a full fill would.
-    comp.sort((a, b) => a.seq - b.seq);
-    res.sort((a, b) => a.index - b.index);
-    const local = new Map<LinkRec, number>();
-    res.forEach((l, i) => local.set(l, i));
-    const capacities = res.map((l) => l.capacity);
-    const fill: FillFlow[] = comp.map((f) => {
-      const resources: number[] = [];
-      for (const l of f.path) {
-        const i = local.get(l);
-        if (i !== undefined) resources.push(i);
-      }
-      // A flow with no coupling link has a finite cap below every capacity on its path (else its
-      // bound would make some link coupling): its cap alone sets its rate.
-      return f.cap === Infinity ? { weight: f.weight, resources } : { weight: f.weight, cap: f.cap, resources };
-    });
-    const { rates } = progressiveFill(capacities, fill);
+    this.fill(epoch, comp, res);
     for (let i = 0; i < comp.length; i++) {
       const f = comp[i]!;
-      const r = rates[i]!;
+      const r = f.next;
       if (r === f.rate && f.completesAt !== Infinity) continue;
       this.settle(f, this.time);
       f.rate = r;
@@ -435,6 +440,89 @@ class FlowNetworkModel implements FlowNetwork {
       this.heap = this.heap.filter((e) => e.flow.alive && e.version === e.flow.version);
       heapify(this.heap);
     }
+  }
+
+  /**
+   * Weighted progressive filling of `comp` over the coupling links `res`, writing each flow's rate
+   * to `next`. It replays core-scheduler's progressiveFill (all weights here are > 0, so its single
+   * weighted phase) operation for operation, so the rates are bit-identical to
+   * progressiveFill(res capacities, comp) with flows in start order and links in creation order:
+   * - a link's active weight is summed over its flows in start order (a link's flow Set iterates in
+   *   insertion order, which is start order, and every flow of a coupling link is in `comp`), then
+   *   decremented as flows freeze, in freeze order;
+   * - events are popped in the same total order (level, then link saturations before caps, then
+   *   link creation index / flow start seq, which order as progressiveFill's local indices do);
+   *   stale events are skipped by the same per-link version rule;
+   * - a saturating link freezes its unfrozen flows in start order, each adding its rate to `used`
+   *   of its coupling links in path order, and levels are recomputed by the same expressions.
+   * No sort, no per-call maps; the event heap lives in reused typed arrays.
+   */
+  private fill(epoch: number, comp: readonly FlowRec[], res: readonly LinkRec[]): void {
+    for (const l of res) {
+      l.fillEpoch = epoch;
+      l.used = 0;
+      l.ver = 0;
+      let aw = 0;
+      let ac = 0;
+      for (const f of l.flows) {
+        aw = aw + f.weight;
+        ac++;
+      }
+      l.aw = aw;
+      l.ac = ac;
+    }
+    const h = this.events;
+    h.clear();
+    for (const l of res) if (l.ac > 0) h.push(Math.max(0, l.capacity - l.used) / l.aw, 0, l.index, 0, l);
+    for (const f of comp) if (f.cap !== Infinity) h.push(f.cap / f.weight, 1, f.seq, 0, f);
+    let unfrozen = comp.length;
+    const dirty = this.dirtyBuf;
+    this.dirtyStamp++;
+    while (unfrozen > 0) {
+      if (h.size === 0) throw new Error('flow fill: a flow crosses no coupling link and has no cap (internal invariant broken)');
+      const level = h.topLevel();
+      const kind = h.topKind();
+      const ver = h.topVersion();
+      const ref = h.topRef();
+      h.pop();
+      if (kind === 0) {
+        const l = ref as LinkRec;
+        if (ver !== l.ver) continue;
+        for (const f of l.flows) {
+          if (f.frozenAt === epoch) continue;
+          const rate = Math.min(f.cap, f.weight * level);
+          unfrozen = this.freeze(f, rate, epoch, dirty, unfrozen);
+        }
+      } else {
+        const f = ref as FlowRec;
+        if (f.frozenAt === epoch) continue;
+        unfrozen = this.freeze(f, f.cap, epoch, dirty, unfrozen);
+      }
+      for (let k = 0; k < dirty.length; k++) {
+        const r = dirty[k]!;
+        r.ver = r.ver + 1;
+        if (r.ac > 0) h.push(Math.max(level, Math.max(0, r.capacity - r.used) / r.aw), 0, r.index, r.ver, r);
+      }
+      dirty.length = 0;
+      this.dirtyStamp++;
+    }
+  }
+
+  private freeze(f: FlowRec, rate: number, epoch: number, dirty: LinkRec[], unfrozen: number): number {
+    f.next = rate;
+    f.frozenAt = epoch;
+    for (const r of f.path) {
+      if (r.fillEpoch !== epoch) continue;
+      r.used = r.used + rate;
+      r.aw = r.aw - f.weight;
+      r.ac = r.ac - 1;
+      // progressiveFill's dirty set: each link once per event, in first-touch order.
+      if (r.dirtyStamp !== this.dirtyStamp) {
+        r.dirtyStamp = this.dirtyStamp;
+        dirty.push(r);
+      }
+    }
+    return unfrozen - 1;
   }
 
   private peekValid(): HeapEntry | undefined {
@@ -515,4 +603,117 @@ function heapPop(h: HeapEntry[]): void {
 
 function heapify(h: HeapEntry[]): void {
   for (let k = (h.length >> 1) - 1; k >= 0; k--) siftDown(h, k);
+}
+
+/**
+ * Binary min-heap of fill events in parallel arrays, ordered as progressiveFill's EventHeap:
+ * by level, then kind (0 = link saturates, 1 = flow cap), then id. Reused across fills.
+ */
+class FillHeap {
+  private level = new Float64Array(64);
+  private kind = new Uint8Array(64);
+  private id = new Float64Array(64);
+  private ver = new Float64Array(64);
+  private ref: (LinkRec | FlowRec | null)[] = new Array<LinkRec | FlowRec | null>(64).fill(null);
+  size = 0;
+
+  clear(): void {
+    for (let k = 0; k < this.size; k++) this.ref[k] = null;
+    this.size = 0;
+  }
+
+  topLevel(): number {
+    return this.level[0]!;
+  }
+
+  topKind(): number {
+    return this.kind[0]!;
+  }
+
+  topVersion(): number {
+    return this.ver[0]!;
+  }
+
+  topRef(): LinkRec | FlowRec {
+    return this.ref[0]!;
+  }
+
+  private less(a: number, b: number): boolean {
+    const la = this.level[a]!;
+    const lb = this.level[b]!;
+    if (la !== lb) return la < lb;
+    const ka = this.kind[a]!;
+    const kb = this.kind[b]!;
+    if (ka !== kb) return ka < kb;
+    return this.id[a]! < this.id[b]!;
+  }
+
+  private grow(): void {
+    const n = this.level.length * 2;
+    const level = new Float64Array(n);
+    level.set(this.level);
+    this.level = level;
+    const kind = new Uint8Array(n);
+    kind.set(this.kind);
+    this.kind = kind;
+    const id = new Float64Array(n);
+    id.set(this.id);
+    this.id = id;
+    const ver = new Float64Array(n);
+    ver.set(this.ver);
+    this.ver = ver;
+    for (let k = this.ref.length; k < n; k++) this.ref.push(null);
+  }
+
+  private swap(a: number, b: number): void {
+    const l = this.level[a]!;
+    this.level[a] = this.level[b]!;
+    this.level[b] = l;
+    const k = this.kind[a]!;
+    this.kind[a] = this.kind[b]!;
+    this.kind[b] = k;
+    const i = this.id[a]!;
+    this.id[a] = this.id[b]!;
+    this.id[b] = i;
+    const v = this.ver[a]!;
+    this.ver[a] = this.ver[b]!;
+    this.ver[b] = v;
+    const r = this.ref[a]!;
+    this.ref[a] = this.ref[b]!;
+    this.ref[b] = r;
+  }
+
+  push(level: number, kind: 0 | 1, id: number, ver: number, ref: LinkRec | FlowRec): void {
+    if (this.size === this.level.length) this.grow();
+    let k = this.size++;
+    this.level[k] = level;
+    this.kind[k] = kind;
+    this.id[k] = id;
+    this.ver[k] = ver;
+    this.ref[k] = ref;
+    while (k > 0) {
+      const p = (k - 1) >> 1;
+      if (!this.less(k, p)) break;
+      this.swap(k, p);
+      k = p;
+    }
+  }
+
+  pop(): void {
+    const last = --this.size;
+    if (last > 0) this.swap(0, last);
+    this.ref[last] = null;
+    let k = 0;
+    const n = this.size;
+    for (;;) {
+      const l = 2 * k + 1;
+      const r = l + 1;
+      let m = k;
+      if (l < n && this.less(l, m)) m = l;
+      if (r < n && this.less(r, m)) m = r;
+      if (m === k) return;
+      this.swap(k, m);
+      k = m;
+    }
+  }
 }
