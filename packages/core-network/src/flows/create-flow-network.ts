@@ -46,13 +46,13 @@ interface LinkRec {
   /** Bytes carried by settled fluid segments. */
   committed: number;
   mark: number;
-  /** Fill scratch (valid while fillEpoch is the current epoch): active weight, active count, used, event version. */
+  /** Fill scratch (valid while fillEpoch is the current epoch): active weight, active count, used, heap slot. */
   fillEpoch: number;
   aw: number;
   ac: number;
   used: number;
-  ver: number;
   dirtyStamp: number;
+  hpos: number;
 }
 
 interface FlowRec {
@@ -75,6 +75,7 @@ interface FlowRec {
   /** Fill scratch: epoch at which it froze, and the rate it froze at. */
   frozenAt: number;
   next: number;
+  hpos: number;
 }
 
 interface HeapEntry {
@@ -234,6 +235,7 @@ class FlowNetworkModel implements FlowNetwork {
       mark: 0,
       frozenAt: 0,
       next: 0,
+      hpos: -1,
     };
     this.flows.set(f.id, f);
     for (const l of path) l.flows.add(f);
@@ -335,7 +337,7 @@ class FlowNetworkModel implements FlowNetwork {
   }
 
   private pushLink(id: string, kind: LinkRec['kind'], capacity: number, latency: number): void {
-    const l: LinkRec = { id, index: this.links.length, kind, latency, capacity, flows: new Set(), boundSum: 0, committed: 0, mark: 0, fillEpoch: 0, aw: 0, ac: 0, used: 0, ver: 0, dirtyStamp: 0 };
+    const l: LinkRec = { id, index: this.links.length, kind, latency, capacity, flows: new Set(), boundSum: 0, committed: 0, mark: 0, fillEpoch: 0, aw: 0, ac: 0, used: 0, dirtyStamp: 0, hpos: -1 };
     this.links.push(l);
     this.linkById.set(id, l);
   }
@@ -452,7 +454,8 @@ class FlowNetworkModel implements FlowNetwork {
    *   decremented as flows freeze, in freeze order;
    * - events are popped in the same total order (level, then link saturations before caps, then
    *   link creation index / flow start seq, which order as progressiveFill's local indices do);
-   *   stale events are skipped by the same per-link version rule;
+   *   where progressiveFill pushes a new versioned event for a link and skips the stale one, the
+   *   indexed heap moves the link's single entry (the valid events pop in the same order);
    * - a saturating link freezes its unfrozen flows in start order, each adding its rate to `used`
    *   of its coupling links in path order, and levels are recomputed by the same expressions.
    * No sort, no per-call maps; the event heap lives in reused typed arrays.
@@ -461,7 +464,6 @@ class FlowNetworkModel implements FlowNetwork {
     for (const l of res) {
       l.fillEpoch = epoch;
       l.used = 0;
-      l.ver = 0;
       let aw = 0;
       let ac = 0;
       for (const f of l.flows) {
@@ -473,8 +475,8 @@ class FlowNetworkModel implements FlowNetwork {
     }
     const h = this.events;
     h.clear();
-    for (const l of res) if (l.ac > 0) h.push(Math.max(0, l.capacity - l.used) / l.aw, 0, l.index, 0, l);
-    for (const f of comp) if (f.cap !== Infinity) h.push(f.cap / f.weight, 1, f.seq, 0, f);
+    for (const l of res) if (l.ac > 0) h.set(Math.max(0, l.capacity - l.used) / l.aw, 0, l.index, l);
+    for (const f of comp) if (f.cap !== Infinity) h.set(f.cap / f.weight, 1, f.seq, f);
     let unfrozen = comp.length;
     const dirty = this.dirtyBuf;
     this.dirtyStamp++;
@@ -482,12 +484,11 @@ class FlowNetworkModel implements FlowNetwork {
       if (h.size === 0) throw new Error('flow fill: a flow crosses no coupling link and has no cap (internal invariant broken)');
       const level = h.topLevel();
       const kind = h.topKind();
-      const ver = h.topVersion();
       const ref = h.topRef();
       h.pop();
       if (kind === 0) {
         const l = ref as LinkRec;
-        if (ver !== l.ver) continue;
+        if (l.ac === 0) continue; // unreachable: a link's entry leaves the heap when its last flow freezes
         for (const f of l.flows) {
           if (f.frozenAt === epoch) continue;
           const rate = Math.min(f.cap, f.weight * level);
@@ -500,8 +501,8 @@ class FlowNetworkModel implements FlowNetwork {
       }
       for (let k = 0; k < dirty.length; k++) {
         const r = dirty[k]!;
-        r.ver = r.ver + 1;
-        if (r.ac > 0) h.push(Math.max(level, Math.max(0, r.capacity - r.used) / r.aw), 0, r.index, r.ver, r);
+        if (r.ac > 0) h.set(Math.max(level, Math.max(0, r.capacity - r.used) / r.aw), 0, r.index, r);
+        else if (r.hpos >= 0) h.remove(r);
       }
       dirty.length = 0;
       this.dirtyStamp++;
@@ -605,20 +606,30 @@ function heapify(h: HeapEntry[]): void {
   for (let k = (h.length >> 1) - 1; k >= 0; k--) siftDown(h, k);
 }
 
+/** A fill event's owner: a link (saturation) or a capped flow; `hpos` is its heap slot, -1 when absent. */
+interface HeapSlot {
+  hpos: number;
+}
+
 /**
- * Binary min-heap of fill events in parallel arrays, ordered as progressiveFill's EventHeap:
- * by level, then kind (0 = link saturates, 1 = flow cap), then id. Reused across fills.
+ * Indexed binary min-heap of fill events in parallel arrays, ordered as progressiveFill's
+ * EventHeap: by level, then kind (0 = link saturates, 1 = flow cap), then id. A link holds one
+ * entry whose level is updated in place where progressiveFill pushes a new version and skips the
+ * stale one; the valid events (one per link, one per capped flow, keys distinct) therefore pop in
+ * the same order. Reused across fills.
  */
 class FillHeap {
   private level = new Float64Array(64);
   private kind = new Uint8Array(64);
   private id = new Float64Array(64);
-  private ver = new Float64Array(64);
-  private ref: (LinkRec | FlowRec | null)[] = new Array<LinkRec | FlowRec | null>(64).fill(null);
+  private ref: (HeapSlot | null)[] = new Array<HeapSlot | null>(64).fill(null);
   size = 0;
 
   clear(): void {
-    for (let k = 0; k < this.size; k++) this.ref[k] = null;
+    for (let k = 0; k < this.size; k++) {
+      this.ref[k]!.hpos = -1;
+      this.ref[k] = null;
+    }
     this.size = 0;
   }
 
@@ -630,11 +641,7 @@ class FillHeap {
     return this.kind[0]!;
   }
 
-  topVersion(): number {
-    return this.ver[0]!;
-  }
-
-  topRef(): LinkRec | FlowRec {
+  topRef(): HeapSlot {
     return this.ref[0]!;
   }
 
@@ -659,9 +666,6 @@ class FillHeap {
     const id = new Float64Array(n);
     id.set(this.id);
     this.id = id;
-    const ver = new Float64Array(n);
-    ver.set(this.ver);
-    this.ver = ver;
     for (let k = this.ref.length; k < n; k++) this.ref.push(null);
   }
 
@@ -675,22 +679,16 @@ class FillHeap {
     const i = this.id[a]!;
     this.id[a] = this.id[b]!;
     this.id[b] = i;
-    const v = this.ver[a]!;
-    this.ver[a] = this.ver[b]!;
-    this.ver[b] = v;
-    const r = this.ref[a]!;
-    this.ref[a] = this.ref[b]!;
-    this.ref[b] = r;
+    const ra = this.ref[a]!;
+    const rb = this.ref[b]!;
+    this.ref[a] = rb;
+    this.ref[b] = ra;
+    rb.hpos = a;
+    ra.hpos = b;
   }
 
-  push(level: number, kind: 0 | 1, id: number, ver: number, ref: LinkRec | FlowRec): void {
-    if (this.size === this.level.length) this.grow();
-    let k = this.size++;
-    this.level[k] = level;
-    this.kind[k] = kind;
-    this.id[k] = id;
-    this.ver[k] = ver;
-    this.ref[k] = ref;
+  private up(k0: number): void {
+    let k = k0;
     while (k > 0) {
       const p = (k - 1) >> 1;
       if (!this.less(k, p)) break;
@@ -699,11 +697,8 @@ class FillHeap {
     }
   }
 
-  pop(): void {
-    const last = --this.size;
-    if (last > 0) this.swap(0, last);
-    this.ref[last] = null;
-    let k = 0;
+  private down(k0: number): void {
+    let k = k0;
     const n = this.size;
     for (;;) {
       const l = 2 * k + 1;
@@ -715,5 +710,49 @@ class FillHeap {
       this.swap(k, m);
       k = m;
     }
+  }
+
+  /** Insert `ref` at `level`, or move it there when it is already in the heap. */
+  set(level: number, kind: 0 | 1, id: number, ref: HeapSlot): void {
+    let k = ref.hpos;
+    if (k >= 0) {
+      const old = this.level[k]!;
+      this.level[k] = level;
+      if (level < old) this.up(k);
+      else if (level > old) this.down(k);
+      return;
+    }
+    if (this.size === this.level.length) this.grow();
+    k = this.size++;
+    this.level[k] = level;
+    this.kind[k] = kind;
+    this.id[k] = id;
+    this.ref[k] = ref;
+    ref.hpos = k;
+    this.up(k);
+  }
+
+  /** Take `ref` out of the heap. */
+  remove(ref: HeapSlot): void {
+    const k = ref.hpos;
+    const last = --this.size;
+    if (k !== last) {
+      this.swap(k, last);
+      this.ref[last]!.hpos = -1;
+      this.ref[last] = null;
+      this.down(k);
+      this.up(k);
+    } else {
+      ref.hpos = -1;
+      this.ref[last] = null;
+    }
+  }
+
+  pop(): void {
+    const last = --this.size;
+    if (last > 0) this.swap(0, last);
+    this.ref[last]!.hpos = -1;
+    this.ref[last] = null;
+    this.down(0);
   }
 }
