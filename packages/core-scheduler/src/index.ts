@@ -87,7 +87,8 @@ export type { PlacementClusterOptions, HostOrder } from './placement/cluster.js'
 export { labelsMatch, tolerates } from './placement/constraints.js';
 export type { RequestConstraints, ConstraintVerdict } from './placement/constraints.js';
 export { firstFit, bestFit, worstFit, spread, pack, roundRobin, randomFit } from './placement/policies.js';
-export type { PlacementPolicy, RandomSource } from './placement/policies.js';
+export type { PlacementPolicy } from './placement/cluster.js';
+export type { RandomSource } from './placement/policies.js';
 export {
   decide,
   filterScore,

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { ConflictError, InsufficientResourcesError, NotFoundError, ValidationError } from '@strata/shared-types';
 import { PlacementCluster } from '../src/placement/cluster.js';
-import { bestFit, firstFit, pack, randomFit, roundRobin, spread, worstFit, type PlacementPolicy } from '../src/placement/policies.js';
+import { bestFit, firstFit, pack, randomFit, roundRobin, spread, worstFit } from '../src/placement/policies.js';
+import type { PlacementPolicy } from '../src/placement/cluster.js';
 import { ReferenceModel } from './placement-reference-model.js';
 import { G, hostArb, lcg, requestArb, toHost, toRequest } from './placement-arbitraries.js';
 

@@ -5,7 +5,6 @@ import { RequestConstraints, type ConstraintData, type ConstraintVerdict } from 
 import { HostSegmentTree } from './host-segment-tree.js';
 import { OrderedHostIndex } from './ordered-host-index.js';
 import { labelsOf, requireRatio, validateHost, validateRequest } from './validation.js';
-import type { PlacementPolicy } from './policies.js';
 import type { AffinityTerm, HostView, Labels, PlacementHostSpec, PlacementRequest, Taint } from './types.js';
 
 /** Cluster-wide overcommit ratios (finite, > 0; default 1 = none): effective capacity = raw × ratio. */
@@ -36,6 +35,16 @@ interface AntiHolder {
 }
 
 const pairKey = (k: string, v: string): string => `${k}\u0000${v}`;
+
+/**
+ * A placement policy: chooses a feasible host index for `request`, or null when none is feasible.
+ * Must not mutate the cluster. Declared beside the cluster whose `place` calls it, so that the
+ * policies (policies.ts, filter-score.ts) import the cluster and not the other way round.
+ */
+export interface PlacementPolicy {
+  readonly name: string;
+  select(request: PlacementRequest, cluster: PlacementCluster, constraints: RequestConstraints): number | null;
+}
 
 /**
  * Hosts and their allocations, indexed for fast placement. Hosts get dense indices in insertion order

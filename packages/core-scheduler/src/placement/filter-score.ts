@@ -3,7 +3,7 @@
 import { ValidationError } from '@strata/shared-types';
 import type { PlacementCluster } from './cluster.js';
 import type { RequestConstraints } from './constraints.js';
-import type { PlacementPolicy } from './policies.js';
+import type { PlacementPolicy } from './cluster.js';
 import { validateRequest } from './validation.js';
 import type { FilteredHost, HostView, PlacementDecision, PlacementRequest, ScoredHost } from './types.js';
 

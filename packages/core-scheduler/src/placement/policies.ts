@@ -1,15 +1,7 @@
 // Simple placement policies (CloudSim / textbook style): each picks one host for one request from
 // the cluster's indexes, honouring resources, overcommit and every hard constraint.
 import { ValidationError } from '@strata/shared-types';
-import type { PlacementCluster } from './cluster.js';
-import type { RequestConstraints } from './constraints.js';
-import type { PlacementRequest } from './types.js';
-
-/** A placement policy: chooses a feasible host index for `request`, or null when none is feasible. Must not mutate the cluster. */
-export interface PlacementPolicy {
-  readonly name: string;
-  select(request: PlacementRequest, cluster: PlacementCluster, constraints: RequestConstraints): number | null;
-}
+import type { PlacementPolicy } from './cluster.js';
 
 /**
  * A seeded source of uniform floats in [0, 1): a function, or an object with `float()` (core-sim's
