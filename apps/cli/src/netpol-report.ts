@@ -54,7 +54,13 @@ export function decisionCount(pods: readonly string[], matrices: readonly Netpol
  * (allowed) or `X` (denied); then `N of M connections allowed`. Writes a row at a time, awaiting
  * `drained` (the output's backpressure) after each.
  */
-export async function writeMatrices(engine: PolicyEngine, matrices: readonly NetpolMatrix[], write: (text: string) => void, drained: () => Promise<void> = () => Promise.resolve()): Promise<void> {
+export async function writeMatrices(
+  engine: PolicyEngine,
+  matrices: readonly NetpolMatrix[],
+  write: (text: string) => void,
+  drained: () => Promise<void> = () => Promise.resolve(),
+  progress?: (decisions: number) => void,
+): Promise<void> {
   const pods = engine.podNames;
   const refs: PodRef[] = pods.map((p) => engine.pod(p));
   let allowed = 0;
@@ -73,6 +79,7 @@ export async function writeMatrices(engine: PolicyEngine, matrices: readonly Net
         row += ok ? '\t.' : '\tX';
       }
       write(`${row}\n`);
+      progress?.(total + (f + 1) * matrix.destinations.length);
       await drained();
     }
     const cells = pods.length * matrix.destinations.length;
@@ -106,6 +113,7 @@ export async function writeNetpolJson(
   write: (chunk: string) => void,
   chunkSize = 1 << 16,
   drained: () => Promise<void> = () => Promise.resolve(),
+  progress?: (decisions: number) => void,
 ): Promise<void> {
   const pods = engine.podNames;
   const refs = pods.map((p) => engine.pod(p));
@@ -115,6 +123,7 @@ export async function writeNetpolJson(
   for (const m of matrices) for (const d of m.destinations) portsOf[d]!.push(m.traffic);
   let buffer = `{\n  "pods": [${names.join(', ')}],\n  "results": [`;
   let first = true;
+  let done = 0;
   for (let f = 0; f < refs.length; f += 1) {
     const from = refs[f]!;
     for (let t = 0; t < refs.length; t += 1) {
@@ -123,9 +132,11 @@ export async function writeNetpolJson(
         const d = engine.reach(from, to, traffic.port, traffic.protocol);
         buffer += `${first ? '\n' : ',\n'}    {"from": ${names[f]!}, "to": ${names[t]!}, "port": ${traffic.port}, "protocol": "${traffic.protocol}", "allowed": ${d.allowed}, "reason": ${JSON.stringify(d.reason.join('; '))}}`;
         first = false;
+        done += 1;
         if (buffer.length >= chunkSize) {
           write(buffer);
           buffer = '';
+          progress?.(done);
           await drained();
         }
       }

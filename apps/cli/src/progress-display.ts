@@ -55,11 +55,11 @@ export interface RunWatch {
   stop(): void;
 }
 
-/** Watch a run on `display` (absent: no progress shown), labelled with its slice count. */
-export function watchRun(display: ProgressDisplay | undefined): RunWatch {
+/** Watch a run on `display` (absent: no progress shown), labelled with its count of `unit` ("slices", "decisions"). */
+export function watchRun(display: ProgressDisplay | undefined, unit = 'slices'): RunWatch {
   if (display === undefined) return { stop: () => undefined };
   return {
-    onProgress: ({ steps, fraction }) => display.update(fraction, `${steps.toLocaleString('en-US')} slices`),
+    onProgress: ({ steps, fraction }) => display.update(fraction, `${steps.toLocaleString('en-US')} ${unit}`),
     stop: () => display.stop(),
   };
 }

@@ -359,3 +359,21 @@ describe('strata netpol: limits', () => {
     expect(await usageError(['m.yaml'], { 'm.yaml': text })).toBe('strata: m.yaml[10000]: more than 10000 network policies; check fewer at once');
   });
 });
+
+describe('strata netpol progress', () => {
+  it('reports decisions to the display the IO offers (a terminal), reaches the total, and always erases it', async () => {
+    for (const json of [false, true]) {
+      const updates: [number, string][] = [];
+      let stops = 0;
+      const io = { ...memoryIo(FILES), progress: () => ({ update: (fraction: number, detail: string) => void updates.push([fraction, detail]), stop: () => void stops++ }) };
+      expect(await run(['netpol', ...(json ? ['--json'] : []), 'cluster.yaml', 'policies.yaml'], io)).toBe(0);
+      expect(stops).toBe(1);
+      if (!json) {
+        // One update per source row of each matrix: 9 rows × 2 ports; the last one covers all 162 decisions.
+        expect(updates).toHaveLength(18);
+        expect(updates.at(-1)).toEqual([1, '162 decisions']);
+      }
+      for (let i = 1; i < updates.length; i++) expect(updates[i]![0]).toBeGreaterThan(updates[i - 1]![0]);
+    }
+  });
+});

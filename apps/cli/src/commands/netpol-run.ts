@@ -6,6 +6,7 @@ import { ValidationError } from '@strata/shared-types';
 import { parsePortFlags, splitExplain } from '../netpol-flags.js';
 import { loadManifests } from '../netpol-manifests.js';
 import { MAX_DECISIONS, decisionCount, planMatrices, renderExplain, writeMatrices, writeNetpolJson } from '../netpol-report.js';
+import { watchRun } from '../progress-display.js';
 import type { CommandContext } from './context.js';
 
 /** Options of `strata netpol` as commander gives them. */
@@ -59,6 +60,13 @@ export async function runNetpol(positional: readonly string[], options: NetpolOp
       { decisions, limit: MAX_DECISIONS },
     );
   }
-  if (options.json) await writeNetpolJson(engine, matrices, io.writeOut, undefined, io.drained);
-  else await writeMatrices(engine, matrices, io.writeOut, io.drained);
+  // A long check shows its progress on a terminal (stderr), counted in decisions.
+  const watch = watchRun(io.progress?.('strata netpol'), 'decisions');
+  const report = watch.onProgress === undefined ? undefined : (done: number): void => watch.onProgress?.({ steps: done, fraction: done / Math.max(1, decisions) });
+  try {
+    if (options.json) await writeNetpolJson(engine, matrices, io.writeOut, undefined, io.drained, report);
+    else await writeMatrices(engine, matrices, io.writeOut, io.drained, report);
+  } finally {
+    watch.stop();
+  }
 }
