@@ -70,4 +70,17 @@ describe('flow fill is bit-identical to progressiveFill', () => {
       { numRuns: 200, seed: 7 },
     );
   });
+
+  it('a link set to capacity 0 stops its flows even when its bound sum leaves a float residue', () => {
+    // Found by flows-properties: the two bounds added then removed left boundSum slightly below 0,
+    // so the link was judged non-coupling and the flows kept their caps as rates.
+    const net = createFlowNetwork();
+    net.addLink({ id: 'l0', capacity: 910748, latency: 567 });
+    net.addLink({ id: 'l1', capacity: 321884, latency: 66 });
+    net.startFlow({ id: 'f0', path: ['l1'], bytes: 1, weight: 1, window: 5 });
+    net.startFlow({ id: 'f1', path: ['l1'], bytes: 1, weight: 1, maxRate: 27658 });
+    net.setCapacity('l1', 0);
+    expect(net.flowIds().map((id) => net.flow(id).rateBytesPerSecond)).toEqual([0, 0]);
+    checkExact(net);
+  });
 });

@@ -40,7 +40,8 @@ interface LinkRec {
   readonly kind: 'link' | 'vnic-limiter';
   readonly latency: number;
   capacity: number;
-  readonly flows: Set<FlowRec>;
+  /** Its active flows in start order (appended at start, spliced out at removal). */
+  readonly flows: FlowRec[];
   /** Σ over its flows of min(own cap, least capacity on the flow's path): no rate can exceed it. */
   boundSum: number;
   /** Bytes carried by settled fluid segments. */
@@ -238,7 +239,7 @@ class FlowNetworkModel implements FlowNetwork {
       hpos: -1,
     };
     this.flows.set(f.id, f);
-    for (const l of path) l.flows.add(f);
+    for (const l of path) l.flows.push(f);
     f.bound = boundOf(f);
     for (const l of path) l.boundSum += f.bound;
     this.recompute([], [f]);
@@ -315,7 +316,7 @@ class FlowNetworkModel implements FlowNetwork {
       load += f.rate;
       carried += (f.rate * (this.time - f.anchor)) / US_PER_S;
     }
-    return { id: l.id, kind: l.kind, capacityBytesPerSecond: l.capacity, latency: l.latency as Micros, flows: l.flows.size, loadBytesPerSecond: load, bytesCarried: floorBytes(carried) as Bytes };
+    return { id: l.id, kind: l.kind, capacityBytesPerSecond: l.capacity, latency: l.latency as Micros, flows: l.flows.length, loadBytesPerSecond: load, bytesCarried: floorBytes(carried) as Bytes };
   }
 
   linkIds(): string[] {
@@ -337,7 +338,7 @@ class FlowNetworkModel implements FlowNetwork {
   }
 
   private pushLink(id: string, kind: LinkRec['kind'], capacity: number, latency: number): void {
-    const l: LinkRec = { id, index: this.links.length, kind, latency, capacity, flows: new Set(), boundSum: 0, committed: 0, mark: 0, fillEpoch: 0, aw: 0, ac: 0, used: 0, dirtyStamp: 0, hpos: -1 };
+    const l: LinkRec = { id, index: this.links.length, kind, latency, capacity, flows: [], boundSum: 0, committed: 0, mark: 0, fillEpoch: 0, aw: 0, ac: 0, used: 0, dirtyStamp: 0, hpos: -1 };
     this.links.push(l);
     this.linkById.set(id, l);
   }
@@ -376,9 +377,10 @@ class FlowNetworkModel implements FlowNetwork {
     f.alive = false;
     this.flows.delete(f.id);
     for (const l of f.path) {
-      l.flows.delete(f);
+      const k = l.flows.indexOf(f);
+      if (k >= 0) l.flows.splice(k, 1);
       l.boundSum -= f.bound;
-      if (l.flows.size === 0) l.boundSum = 0; // drop float residue
+      if (l.flows.length === 0) l.boundSum = 0; // drop float residue
     }
   }
 
@@ -420,7 +422,8 @@ class FlowNetworkModel implements FlowNetwork {
     for (const f of flowSeeds) visitFlow(f);
     while (stack.length > 0) {
       const l = stack.pop()!;
-      for (const f of l.flows) visitFlow(f);
+      const fl = l.flows;
+      for (let k = 0; k < fl.length; k++) visitFlow(fl[k]!);
     }
     if (comp.length === 0) return;
     this.recomputations++;
@@ -449,8 +452,8 @@ class FlowNetworkModel implements FlowNetwork {
    * to `next`. It replays core-scheduler's progressiveFill (all weights here are > 0, so its single
    * weighted phase) operation for operation, so the rates are bit-identical to
    * progressiveFill(res capacities, comp) with flows in start order and links in creation order:
-   * - a link's active weight is summed over its flows in start order (a link's flow Set iterates in
-   *   insertion order, which is start order, and every flow of a coupling link is in `comp`), then
+   * - a link's active weight is summed over its flows in start order (a link's flows are kept in start
+   *   order, and every flow of a coupling link is in `comp`), then
    *   decremented as flows freeze, in freeze order;
    * - events are popped in the same total order (level, then link saturations before caps, then
    *   link creation index / flow start seq, which order as progressiveFill's local indices do);
@@ -466,8 +469,9 @@ class FlowNetworkModel implements FlowNetwork {
       l.used = 0;
       let aw = 0;
       let ac = 0;
-      for (const f of l.flows) {
-        aw = aw + f.weight;
+      const fl = l.flows;
+      for (let k = 0; k < fl.length; k++) {
+        aw = aw + fl[k]!.weight;
         ac++;
       }
       l.aw = aw;
@@ -489,7 +493,9 @@ class FlowNetworkModel implements FlowNetwork {
       if (kind === 0) {
         const l = ref as LinkRec;
         if (l.ac === 0) continue; // unreachable: a link's entry leaves the heap when its last flow freezes
-        for (const f of l.flows) {
+        const fl = l.flows;
+        for (let k = 0; k < fl.length; k++) {
+          const f = fl[k]!;
           if (f.frozenAt === epoch) continue;
           const rate = Math.min(f.cap, f.weight * level);
           unfrozen = this.freeze(f, rate, epoch, dirty, unfrozen);
@@ -549,6 +555,9 @@ function boundOf(f: FlowRec): number {
 }
 
 function coupling(l: LinkRec): boolean {
+  // At capacity 0 the margin is 0 and a float residue in boundSum (bounds added then removed) can
+  // fall below it; a zero-capacity link with flows always saturates (at level 0), so it couples.
+  if (l.capacity === 0) return l.flows.length > 0;
   return !(l.boundSum < l.capacity * COUPLING_MARGIN);
 }
 
