@@ -479,8 +479,9 @@ class FlowNetworkModel implements FlowNetwork {
     }
     const h = this.events;
     h.clear();
-    for (const l of res) if (l.ac > 0) h.set(Math.max(0, l.capacity - l.used) / l.aw, 0, l.index, l);
-    for (const f of comp) if (f.cap !== Infinity) h.set(f.cap / f.weight, 1, f.seq, f);
+    for (const l of res) if (l.ac > 0) h.append(Math.max(0, l.capacity - l.used) / l.aw, 0, l.index, l);
+    for (const f of comp) if (f.cap !== Infinity) h.append(f.cap / f.weight, 1, f.seq, f);
+    h.heapify();
     let unfrozen = comp.length;
     const dirty = this.dirtyBuf;
     this.dirtyStamp++;
@@ -719,6 +720,22 @@ class FillHeap {
       this.swap(k, m);
       k = m;
     }
+  }
+
+  /** Add an entry without restoring heap order (call heapify() after the last one). */
+  append(level: number, kind: 0 | 1, id: number, ref: HeapSlot): void {
+    if (this.size === this.level.length) this.grow();
+    const k = this.size++;
+    this.level[k] = level;
+    this.kind[k] = kind;
+    this.id[k] = id;
+    this.ref[k] = ref;
+    ref.hpos = k;
+  }
+
+  /** Restore heap order over everything appended, in O(size). */
+  heapify(): void {
+    for (let k = (this.size >> 1) - 1; k >= 0; k--) this.down(k);
   }
 
   /** Insert `ref` at `level`, or move it there when it is already in the heap. */
