@@ -2,9 +2,9 @@
 // lognormal sizes run to completion; wall time, recomputations per second, flows touched each.
 // Run: runFlowsBench() (the lead wires it into bench/run.ts).
 // Measured 2026-11-27 (seed 1, this container): 100,000 flows completed, 0.189 s simulated, mean
-// 1,215 concurrent; wall 949.8 s, 174,217 recomputations (183/s), 1,420 flows touched on average
-// (max 1,662): target NOT met. Host links shared by two flows couple them, so the affected
-// component is nearly every active flow; per-component recomputation does not help here.
+// 1,215 concurrent; wall 195.1 s (949.8 s before the fill was specialised), 174,217
+// recomputations, 1,420 flows touched on average (max 1,662): target NOT met. Host links shared by
+// two flows couple them, so the affected component is nearly every active flow.
 import { performance } from 'node:perf_hooks';
 import { createRandomStream } from '@strata/core-sim';
 import { createFlowNetwork } from '../src/flows/index.js';
