@@ -45,26 +45,9 @@ function validate<S extends Parameters<typeof parseWithSchema>[0]>(schema: S, do
   } catch (error) {
     if (!isStrataError(error) || error.code !== 'E_VALIDATION') throw error;
     const issues = (error.details as { issues?: SchemaIssue[] }).issues ?? [];
-    const lines = issues.map((issue) => (issue.path === '' ? `${where}: ${issue.message}` : `${where}.${issue.path}: ${clearer(issue, doc)}`));
+    const lines = issues.map((issue) => (issue.path === '' ? `${where}: ${issue.message}` : `${where}.${issue.path}: ${issue.message}`));
     throw new ValidationError(lines.length > 0 ? lines.join('; ') : `${where}: ${error.message}`, { where, issues }, { cause: error });
   }
-}
-
-/** The value at `path` (`spec.ingress[0].from[1].ipBlock.cidr`) inside `doc`, or undefined. */
-function valueAt(doc: unknown, path: string): unknown {
-  let value = doc;
-  for (const segment of path.split(/\.|\[(\d+)\]/).filter((s) => s !== undefined && s !== '')) {
-    if (value === null || typeof value !== 'object') return undefined;
-    value = (value as Record<string, unknown>)[segment];
-  }
-  return value;
-}
-
-/** A schema message fit for a user: a CIDR union's "Invalid IPv4 range" becomes `"10.0.0/8" is not a CIDR ...`. */
-function clearer(issue: SchemaIssue, doc: unknown): string {
-  if (!/ipBlock\.(cidr|except\[\d+\])$/.test(issue.path)) return issue.message;
-  const given = valueAt(doc, issue.path);
-  return `${given === undefined ? 'nothing' : JSON.stringify(given)} is not a CIDR; expected an IPv4 or IPv6 CIDR such as "10.0.0.0/8" or "fd00::/64"`;
 }
 
 /** Compile every ipBlock of a validated policy now, so that a bad CIDR is reported with its file and document. */

@@ -95,9 +95,14 @@ export const PodSchema = z.object({
 });
 
 /** An IP block: `cidr` minus every `except` CIDR. */
+/** An IPv4 or IPv6 CIDR; a bad one is reported with what was given and what is accepted. */
+const CidrSchema = z.union([z.cidrv4(), z.cidrv6()], {
+  error: (issue) => `${issue.input === undefined ? 'nothing' : JSON.stringify(issue.input)} is not a CIDR; expected an IPv4 or IPv6 CIDR such as "10.0.0.0/8" or "fd00::/64"`,
+});
+
 export const IPBlockSchema = z.strictObject({
-  cidr: z.union([z.cidrv4(), z.cidrv6()]),
-  except: z.array(z.union([z.cidrv4(), z.cidrv6()])).optional(),
+  cidr: CidrSchema,
+  except: z.array(CidrSchema).optional(),
 });
 
 /** A peer: an ipBlock, or a podSelector and/or namespaceSelector (both: AND). Never both kinds, never neither. */

@@ -1,7 +1,6 @@
 // A lower bound on the steps an exercise takes, computed from its input before it runs, so that a
 // hopeless run is refused at once instead of when its budget runs out. Every term is a bound the
 // exact simulator cannot beat (see `estimateExerciseSteps`); tests hold the bound to real runs.
-import type { ExercisePolicy } from '../exercise-types.js';
 import type { BudgetRemedy } from '../work-budget.js';
 import { formatCount } from '../work-budget.js';
 
@@ -15,7 +14,6 @@ export interface CostJob {
 
 /** What the estimate needs to know about the policy of an exercise. */
 export interface CostPolicy {
-  readonly policy: ExercisePolicy;
   /** The longest slice the policy ever gives (Infinity: it runs jobs to completion or preemption). */
   readonly maxSlice: number;
   /**

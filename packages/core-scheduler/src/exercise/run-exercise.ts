@@ -207,16 +207,15 @@ function costPolicy(input: ExerciseInput, plan: ExercisePlan): CostPolicy {
     case 'sjf':
     case 'stcf':
     case 'edf':
-      return { policy, maxSlice: Infinity, skipsAlone: false, sliceRemedy: undefined, ...none };
+      return { maxSlice: Infinity, skipsAlone: false, sliceRemedy: undefined, ...none };
     case 'rr':
     case 'lottery':
     case 'stride':
-      return { policy, maxSlice: plan.quantum, skipsAlone: true, sliceRemedy: 'quantum', ...none };
+      return { maxSlice: plan.quantum, skipsAlone: true, sliceRemedy: 'quantum', ...none };
     case 'priority': {
       const o = input.priorityOptions ?? {};
       const aging = o.agingInterval;
       return {
-        policy,
         maxSlice: o.roundRobin === true ? plan.quantum : Infinity,
         skipsAlone: true,
         sliceRemedy: 'quantum',
@@ -226,7 +225,6 @@ function costPolicy(input: ExerciseInput, plan: ExercisePlan): CostPolicy {
     case 'mlfq': {
       const m = plan.mlfq!;
       return {
-        policy,
         maxSlice: Math.max(...m.quanta),
         skipsAlone: true,
         sliceRemedy: 'quantum',
@@ -236,7 +234,6 @@ function costPolicy(input: ExerciseInput, plan: ExercisePlan): CostPolicy {
     case 'cfs': {
       const t = cfsTunables(plan.cpus, 1);
       return {
-        policy,
         maxSlice: Math.ceil(Math.max(t.latency, plan.tasks.length * t.minGranularity)),
         skipsAlone: true,
         sliceRemedy: undefined,
@@ -245,7 +242,6 @@ function costPolicy(input: ExerciseInput, plan: ExercisePlan): CostPolicy {
     }
     case 'credit':
       return {
-        policy,
         maxSlice: CREDIT_EXERCISE_TICKS.timeslice,
         skipsAlone: false,
         sliceRemedy: undefined,
