@@ -48,6 +48,7 @@ export type {
   NatResult,
   PacketTuple,
 } from './ports/index.js';
+export type { PortRange } from './ports/index.js';
 
 // The embedded DNS of user-defined networks.
 export {

@@ -10,6 +10,7 @@ export type {
   PortBinding,
   PortPublisher,
   PortPublisherOptions,
+  PortRange,
   Protocol,
   Publication,
   PublishSpec,

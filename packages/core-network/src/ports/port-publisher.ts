@@ -22,10 +22,12 @@ import type {
   PortBinding,
   PortPublisher,
   PortPublisherOptions,
+  PortRange,
   Protocol,
   Publication,
   PublishSpec,
 } from './types.js';
+import { formatPortRange, planPorts, rangeLength, type PortPlan } from './port-ranges.js';
 
 const MAX_CONTAINER_ID_LENGTH = 128;
 const MAX_PUBLICATIONS_LIMIT = 1_000_000;
@@ -94,41 +96,99 @@ function addressesOverlap(a: string, b: string): boolean {
   return isWildcard(a) || isWildcard(b);
 }
 
-function cursorKey(protocol: Protocol, hostIp: string): string {
-  return `${protocol}/${hostIp}`;
+/** The allocator cursor of (protocol, host IP): of the ephemeral range, or of one host range. */
+function cursorKey(protocol: Protocol, hostIp: string, hostRange?: PortRange): string {
+  return hostRange === undefined ? `${protocol}/${hostIp}` : `${protocol}/${hostIp}/${hostRange.start}-${hostRange.end}`;
 }
 
 /** Creates an empty port publisher for one host. Throws ValidationError for bad options. */
 export function createPortPublisher(options: PortPublisherOptions = {}): PortPublisher {
   const { range, reserved, max } = checkOptions(options);
   const publications = new Map<string, Publication>();
+  /** Live bindings by `protocol/port`, so a conflict check looks at one port's bindings, not all. */
+  const byPort = new Map<string, PortBinding[]>();
   const cursors = new Map<string, number>();
   let nextId = 1;
 
+  /** The live binding that (hostIp, hostPort, protocol) would clash with, if any. */
   function holder(hostIp: string, hostPort: number, protocol: Protocol): PortBinding | undefined {
-    for (const publication of publications.values()) {
-      for (const b of publication.bindings) {
-        if (b.hostPort === hostPort && b.protocol === protocol && addressesOverlap(b.hostIp, hostIp)) return b;
-      }
-    }
-    return undefined;
+    return byPort.get(`${protocol}/${hostPort}`)?.find((b) => addressesOverlap(b.hostIp, hostIp));
   }
 
-  /** Docker's allocator: the port after the last one given for (IP, proto), wrapping; never lowest-free (reference §1, §6 item 5). */
-  function allocateEphemeral(addresses: readonly string[], protocol: Protocol): number {
+  function isFree(addresses: readonly string[], port: number, protocol: Protocol, taking: ReadonlySet<number>): boolean {
+    return !taking.has(port) && addresses.every((ip) => holder(ip, port, protocol) === undefined);
+  }
+
+  /**
+   * Docker's allocator: the port after the last one given for (IP, proto), wrapping; never
+   * lowest-free (reference §1, §6 item 5). `count` ports, one per container port of a range, as
+   * Docker's one-mapping-at-a-time allocation would give them. Reads only; the caller moves the cursor.
+   */
+  function allocateEphemeral(addresses: readonly string[], protocol: Protocol, count: number): number[] {
     const size = range.end - range.start + 1;
     const last = cursors.get(cursorKey(protocol, addresses[0]!));
     let port = last === undefined || last < range.start || last >= range.end ? range.start : last + 1;
-    for (let tried = 0; tried < size; tried++) {
-      if (!reserved.has(port) && addresses.every((ip) => holder(ip, port, protocol) === undefined)) return port;
+    const taken: number[] = [];
+    const taking = new Set<number>();
+    for (let tried = 0; tried < size && taken.length < count; tried++) {
+      if (!reserved.has(port) && isFree(addresses, port, protocol, taking)) {
+        taken.push(port);
+        taking.add(port);
+      }
       port = port === range.end ? range.start : port + 1;
     }
+    if (taken.length === count) return taken;
     // `all ports are allocated` is moby's ErrAllPortsAllocated text (not in the reference).
     throw new InsufficientResourcesError(
-      `all ports are allocated: no free ${protocol} port on ${addresses.join(' and ')} in the ephemeral range ${range.start}-${range.end}` +
+      `all ports are allocated: no ${count > 1 ? `${count} free ${protocol} ports` : `free ${protocol} port`} on ${addresses.join(' and ')} in the ephemeral range ${range.start}-${range.end}` +
         `${reserved.size > 0 ? ` (${reserved.size} reserved ports skipped)` : ''}; unpublish a port, give an explicit host port, or widen the range`,
-      { protocol, hostIps: addresses, range, reserved: reserved.size },
+      { protocol, hostIps: addresses, range, reserved: reserved.size, wanted: count },
     );
+  }
+
+  /**
+   * A host range beside one container port: moby's portallocator keeps a cursor per (IP, proto,
+   * range), starting at the range's end, and gives the first free port after it, wrapping (so the
+   * first pick is the range's first free port). Reserved ports apply to the ephemeral range only.
+   */
+  function pickInRange(addresses: readonly string[], protocol: Protocol, hostRange: PortRange): number {
+    const last = cursors.get(cursorKey(protocol, addresses[0]!, hostRange)) ?? hostRange.end;
+    let port = last;
+    for (let tried = 0; tried < rangeLength(hostRange); tried++) {
+      port = port >= hostRange.end ? hostRange.start : port + 1;
+      if (isFree(addresses, port, protocol, new Set())) return port;
+    }
+    const first = holder(addresses[0]!, hostRange.start, protocol) ?? holder(addresses.at(-1)!, hostRange.start, protocol);
+    throw new ConflictError(
+      `all ports are allocated: every ${protocol} port of ${formatPortRange(hostRange)} on ${addresses.join(' and ')} is already published` +
+        `${first === undefined ? '' : ` (${joinHostPort(first.hostIp, first.hostPort)} by container ${first.containerId}, …)`}; nothing was published: unpublish one, or choose another host range`,
+      { protocol, hostIps: addresses, hostRange },
+    );
+  }
+
+  /** Fixed host ports: the first taken one is Docker's `Bind for … failed: port is already allocated`. */
+  function checkFixed(addresses: readonly string[], protocol: Protocol, hostPorts: readonly number[], plan: PortPlan): void {
+    const many = hostPorts.length > 1;
+    for (const hostPort of hostPorts) {
+      for (const ip of addresses) {
+        const held = holder(ip, hostPort, protocol);
+        if (held === undefined) continue;
+        // Docker's exact text first (reference §1: `Bind for 0.0.0.0:8080 failed: port is already allocated`,
+        // the address being the mapping that collided, i.e. the existing one). moby's portallocator
+        // (read beyond the reference) formats it `%s:%d` with the IP's plain string, so IPv6 reads
+        // `Bind for :::8080 …`; where several collide Go's map order picks one at random, we take the
+        // first in publish order. Then what was asked, what holds it and what to change.
+        const asked = many
+          ? `${protocol} ${joinHostPort(ip, hostPorts[0]!)}-${hostPorts.at(-1)!} → ${formatPortRange(plan.containerPorts)}`
+          : `${protocol} ${joinHostPort(ip, hostPort)}`;
+        throw new ConflictError(
+          `Bind for ${held.hostIp}:${hostPort} failed: port is already allocated` +
+            ` (asked for ${asked}; ${joinHostPort(held.hostIp, held.hostPort)} is published by container ${held.containerId};` +
+            ` ${many ? 'nothing of the range was published: choose another host range, or omit it for ephemeral ports)' : 'choose another host port, or 0 for an ephemeral one)'}`,
+          { hostIp: ip, hostPort, protocol, heldBy: held },
+        );
+      }
+    }
   }
 
   function publish(spec: PublishSpec): Publication {
@@ -154,9 +214,8 @@ export function createPortPublisher(options: PortPublisherOptions = {}): PortPub
         given: spec.containerIp,
       });
     }
-    const containerPort = checkPort(spec.containerPort, 'containerPort', false);
+    const plan = planPorts(spec.containerPort, spec.hostPort);
     const protocol = checkProtocol(spec.protocol);
-    const requestedPort = spec.hostPort === undefined ? 0 : checkPort(spec.hostPort, 'hostPort', true);
     // Reference §1: no host IP → both 0.0.0.0 and ::.
     const addresses = spec.hostIp === undefined ? [IPV4_ANY, IPV6_ANY] : [canonicalAddress(spec.hostIp, 'hostIp').address];
 
@@ -167,56 +226,75 @@ export function createPortPublisher(options: PortPublisherOptions = {}): PortPub
       });
     }
 
-    let hostPort: number;
-    if (requestedPort === 0) {
-      hostPort = allocateEphemeral(addresses, protocol);
-    } else {
-      hostPort = requestedPort;
-      for (const ip of addresses) {
-        const held = holder(ip, hostPort, protocol);
-        if (held !== undefined) {
-          // Docker's exact text first (reference §1: `Bind for 0.0.0.0:8080 failed: port is already allocated`,
-          // the address being the mapping that collided, i.e. the existing one). moby's portallocator
-          // (read beyond the reference) formats it `%s:%d` with the IP's plain string, so IPv6 reads
-          // `Bind for :::8080 …`; where several collide Go's map order picks one at random, we take the
-          // first in publish order. Then what was asked, what holds it and what to change.
-          throw new ConflictError(
-            `Bind for ${held.hostIp}:${hostPort} failed: port is already allocated` +
-              ` (asked for ${protocol} ${joinHostPort(ip, hostPort)}; ${joinHostPort(held.hostIp, held.hostPort)} is published by container ${held.containerId};` +
-              ` choose another host port, or 0 for an ephemeral one)`,
-            { hostIp: ip, hostPort, protocol, heldBy: held },
-          );
-        }
+    const count = rangeLength(plan.containerPorts);
+    let hostPorts: number[];
+    switch (plan.host.kind) {
+      case 'ephemeral':
+        hostPorts = allocateEphemeral(addresses, protocol, count);
+        break;
+      case 'pick':
+        hostPorts = [pickInRange(addresses, protocol, plan.host.hostRange)];
+        break;
+      case 'fixed': {
+        const { hostStart } = plan.host;
+        hostPorts = Array.from({ length: count }, (_, i) => hostStart + i);
+        checkFixed(addresses, protocol, hostPorts, plan);
+        break;
+      }
+      default: {
+        const never: never = plan.host;
+        throw new Error(`unknown host port choice ${JSON.stringify(never)}`);
       }
     }
 
     // Validated; now mutate.
     const id = `pub-${nextId++}`;
-    const bindings = addresses.map((hostIp) => ({
-      publicationId: id,
-      containerId,
-      protocol,
-      hostIp,
-      hostPort,
-      containerIp: container.address,
-      containerPort,
-    }));
-    if (requestedPort === 0) for (const ip of addresses) cursors.set(cursorKey(protocol, ip), hostPort);
+    const bindings = hostPorts.flatMap((hostPort, i) =>
+      addresses.map((hostIp) => ({
+        publicationId: id,
+        containerId,
+        protocol,
+        hostIp,
+        hostPort,
+        containerIp: container.address,
+        containerPort: plan.containerPorts.start + i,
+      })),
+    );
+    for (const b of bindings) {
+      const key = `${protocol}/${b.hostPort}`;
+      byPort.set(key, [...(byPort.get(key) ?? []), b]);
+    }
+    if (plan.host.kind === 'ephemeral') for (const ip of addresses) cursors.set(cursorKey(protocol, ip), hostPorts.at(-1)!);
+    if (plan.host.kind === 'pick') for (const ip of addresses) cursors.set(cursorKey(protocol, ip, plan.host.hostRange), hostPorts[0]!);
     const publication: Publication = { id, containerId, bindings };
     publications.set(id, publication);
     return publication;
+  }
+
+  /** Forgets a publication's bindings in the port index. */
+  function unindex(publication: Publication): void {
+    for (const b of publication.bindings) {
+      const key = `${b.protocol}/${b.hostPort}`;
+      const rest = (byPort.get(key) ?? []).filter((x) => x !== b);
+      if (rest.length === 0) byPort.delete(key);
+      else byPort.set(key, rest);
+    }
   }
 
   function unpublish(publicationId: string): Publication {
     const publication = publications.get(publicationId);
     if (publication === undefined) throw new NotFoundError('port publication', String(publicationId));
     publications.delete(publicationId);
+    unindex(publication);
     return publication;
   }
 
   function unpublishContainer(containerId: string): readonly Publication[] {
     const released = [...publications.values()].filter((p) => p.containerId === containerId);
-    for (const p of released) publications.delete(p.id);
+    for (const p of released) {
+      publications.delete(p.id);
+      unindex(p);
+    }
     return released;
   }
 
@@ -226,7 +304,7 @@ export function createPortPublisher(options: PortPublisherOptions = {}): PortPub
 
   function lookup(hostIp: string, hostPort: number, protocol: Protocol): PortBinding | undefined {
     const ip = canonicalAddress(hostIp, 'hostIp').address;
-    const all = list().filter((b) => b.hostPort === hostPort && b.protocol === protocol);
+    const all = byPort.get(`${protocol}/${hostPort}`) ?? [];
     return all.find((b) => b.hostIp === ip) ?? all.find((b) => isWildcard(b.hostIp) && familyOf(b.hostIp) === familyOf(ip));
   }
 

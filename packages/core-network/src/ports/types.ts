@@ -18,25 +18,37 @@ export const DEFAULT_EPHEMERAL_RANGE: EphemeralRange = { start: 32768, end: 6099
 export const DEFAULT_MAX_PUBLICATIONS = 10_000;
 
 /** An inclusive port range, MIN_PORT <= start <= end <= MAX_PORT. */
-export interface EphemeralRange {
+export interface PortRange {
   readonly start: number;
   readonly end: number;
 }
 
-/** A request to publish one container port: `-p [hostIp:][hostPort:]containerPort[/protocol]`. */
+/** The ephemeral range (ip_local_port_range), an inclusive PortRange. */
+export type EphemeralRange = PortRange;
+
+/**
+ * A request to publish a container port or a range of them:
+ * `-p [hostIp:][hostPort[-hostEnd]:]containerPort[-containerEnd][/protocol]`. The forms:
+ * - `containerPort: 80, hostPort: 8080` → one binding; `hostPort` 0 or omitted → an ephemeral port;
+ * - `containerPort: {80..90}, hostPort: {8000..8010}` → one binding per port, host range as long as the container range;
+ * - `containerPort: {80..90}`, no hostPort → one ephemeral host port per container port;
+ * - `containerPort: 80, hostPort: {8000..8010}` → one binding, to a free host port of the range (moby's
+ *   range allocator: the port after the last one it gave from that range, starting at its first).
+ * All or nothing: if one host port is taken, nothing is published.
+ */
 export interface PublishSpec {
   /** The owning container (non-empty, at most 128 chars). */
   readonly containerId: string;
   /** The container's address the published port forwards to (IPv4 or IPv6, not a wildcard). */
   readonly containerIp: string;
-  /** 1..65535. */
-  readonly containerPort: number;
+  /** 1..65535, or a range of them. */
+  readonly containerPort: number | PortRange;
   /** Default 'tcp'. */
   readonly protocol?: Protocol;
   /** Omitted: bind both 0.0.0.0 and :: (Docker's default). Otherwise one IPv4 or IPv6 address. */
   readonly hostIp?: string;
-  /** 0..65535; 0 or omitted: an ephemeral port from the configured range. */
-  readonly hostPort?: number;
+  /** 0..65535 (0 or omitted: ephemeral ports from the configured range), or a range 1..65535 (see above). */
+  readonly hostPort?: number | PortRange;
 }
 
 /** One live `hostIp:hostPort/protocol → containerIp:containerPort` mapping. */
@@ -50,7 +62,7 @@ export interface PortBinding {
   readonly containerPort: number;
 }
 
-/** The result of one publish: one binding per host address (two when the host IP was omitted). */
+/** The result of one publish: one binding per container port and host address (two addresses when the host IP was omitted), by port then address. */
 export interface Publication {
   readonly id: string;
   readonly containerId: string;
@@ -70,7 +82,7 @@ export interface PortPublisherOptions {
 /** The allocator's whole state, for equality checks and persistence: live bindings and the per-(IP, protocol) ephemeral cursors. */
 export interface PortAllocatorSnapshot {
   readonly bindings: readonly PortBinding[];
-  /** Last ephemeral port handed out, keyed `protocol/hostIp`. */
+  /** Last port handed out, keyed `protocol/hostIp` (the ephemeral range) or `protocol/hostIp/start-end` (a host range beside one container port). */
   readonly cursors: Readonly<Record<string, number>>;
 }
 
@@ -79,7 +91,7 @@ export interface PortAllocatorSnapshot {
  * Lifecycle of a publication: `publish` → `unpublish` (or `unpublishContainer`).
  */
 export interface PortPublisher {
-  /** Publishes a container port. Throws ValidationError (bad spec), ConflictError (`Bind for … failed: port is already allocated`), InsufficientResourcesError (`all ports are allocated`), LimitExceededError (too many publications). */
+  /** Publishes a container port or range, all or nothing. Throws ValidationError (bad spec or range), ConflictError (`Bind for … failed: port is already allocated`; `all ports are allocated` for a full host range), InsufficientResourcesError (`all ports are allocated` in the ephemeral range), LimitExceededError (too many publications). */
   publish(spec: PublishSpec): Publication;
   /** Releases a publication's bindings; the ephemeral cursor does not move back. Throws NotFoundError for an unknown id. */
   unpublish(publicationId: string): Publication;

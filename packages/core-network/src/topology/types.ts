@@ -3,7 +3,7 @@
 import type { DomainEvent, Micros } from '@strata/shared-types';
 import type { DnsAnswer, DnsRecordType } from '../dns/index.js';
 import type { PolicyEngine } from '../policy/index.js';
-import type { Protocol } from '../ports/index.js';
+import type { PortRange, Protocol } from '../ports/index.js';
 import type { FdbEntry, ForwardResult } from './learning-bridge.js';
 import type { Route, RouteSpec } from './routing.js';
 
@@ -86,11 +86,15 @@ export interface AttachSpec {
   readonly gwPriority?: number;
 }
 
-/** `docker run -p [hostIp:][hostPort:]containerPort[/protocol]` for a namespace already on a bridge network. */
+/**
+ * `docker run -p [hostIp:][hostPort[-end]:]containerPort[-end][/protocol]` for a namespace already on a
+ * bridge network. Ports and ranges as the ports area's `PublishSpec` (equal-length ranges, one
+ * binding per port; a host range beside one container port picks a free port of it; all or nothing).
+ */
 export interface PublishPortSpec {
   readonly namespace: string;
-  readonly containerPort: number;
-  readonly hostPort?: number;
+  readonly containerPort: number | PortRange;
+  readonly hostPort?: number | PortRange;
   readonly protocol?: Protocol;
   readonly hostIp?: string;
 }
