@@ -1,0 +1,31 @@
+// @strata/core-container: the container kernel model. This first part is cgroupfs: every cgroup v2
+// interface file the kernel will serve, parsed and printed exactly as Linux does.
+
+// The registry: one entry per file (controller, writable or not, initial value, parse, format).
+export { CGROUP_FILES, CGROUP_FILE_NAMES, isCgroupFileName, cgroupFilesFor, readCgroupFile, writeCgroupFile } from './cgroupfs/registry.js';
+export type {
+  CgroupFileValues,
+  CgroupFileName,
+  CgroupFile,
+  WritableCgroupFile,
+  ReadOnlyCgroupFile,
+  CgroupWriteContext,
+} from './cgroupfs/registry.js';
+
+// How a refused write fails: a ValidationError carrying the kernel's errno.
+export type { CgroupErrno } from './cgroupfs/write-error.js';
+
+// Value types and the rules a kernel model needs beside the text formats.
+export { CGROUP_CONTROLLERS, parseSubtreeControlChange } from './cgroupfs/core-files.js';
+export type { CgroupController, CgroupEvents, SubtreeControlChange } from './cgroupfs/core-files.js';
+export { DEFAULT_CPU_MAX, DEFAULT_CPU_SHARES, niceOfShares } from './cgroupfs/cpu-files.js';
+export type { CpuMax, CpuStat, CpuUsageStat, CpuBandwidthStat } from './cgroupfs/cpu-files.js';
+export { memparse, PAGE_SIZE, PAGE_COUNTER_MAX_PAGES } from './cgroupfs/memparse.js';
+export type { MemoryLimit } from './cgroupfs/memparse.js';
+export { EMPTY_MEMORY_EVENTS, EMPTY_MEMORY_STAT } from './cgroupfs/memory-files.js';
+export type { MemoryEvents, MemoryStat } from './cgroupfs/memory-files.js';
+export { PIDS_MAX, EMPTY_PIDS_EVENTS } from './cgroupfs/pids-files.js';
+export type { PidsLimit, PidsEvents } from './cgroupfs/pids-files.js';
+export { DEFAULT_IO_WEIGHT } from './cgroupfs/io-files.js';
+export type { BlockDeviceId, IoWeight, IoLimits, IoMax } from './cgroupfs/io-files.js';
+export { MAX_NUMNODES } from './cgroupfs/cpuset-files.js';
