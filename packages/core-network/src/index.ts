@@ -68,6 +68,7 @@ export type { DnsAnswer, DnsEndpointSpec, DnsNetworkSpec, DnsRecordType, DnsShuf
 // Kubernetes NetworkPolicy v1: selectors, peers, ipBlock, ports, per-direction isolation, reasons.
 export { createPolicyEngine, NAMESPACE_NAME_LABEL, compileLabelSelector, selectsEverything, formatLabelSelector, compileIpBlock } from './policy/index.js';
 export type { PolicyEngine, PolicyEngineInput, PodRef, ReachDecision, LabelPredicate, AddressPredicate } from './policy/index.js';
+export type { AddressPeer, PolicyPeer } from './policy/index.js';
 
 // Topology: hosts, namespaces, veth pairs, learning bridges, routes, Docker-like bridge and overlay
 // networks, isolation, and reach (path and reasons) and flow paths over them.

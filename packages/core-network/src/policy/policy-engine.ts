@@ -1,6 +1,6 @@
-// Kubernetes NetworkPolicy v1 evaluation: which pod may open a connection to which pod, on which
-// port and protocol, and why. Policies are compiled and indexed once; a decision walks only the
-// policies that select the two ends.
+// Kubernetes NetworkPolicy v1 evaluation: which pod may open a connection to which pod (or to or
+// from an address that is not a pod), on which port and protocol, and why. Policies are compiled
+// and indexed once; a decision walks only the policies that select the two ends.
 import {
   ConflictError,
   NamespaceSchema,
@@ -10,186 +10,17 @@ import {
   parseWithSchema,
   PodSchema,
   ValidationError,
-  type ContainerPort,
   type Labels,
   type LabelSelector,
-  type NamespaceInput,
-  type NetworkPolicy,
-  type NetworkPolicyInput,
-  type NetworkPolicyPeer,
-  type NetworkPolicyPort,
-  type NetworkProtocol,
-  type PodInput,
 } from '@strata/shared-types';
-import { compileIpBlock, parseAddress, type AddressPredicate } from './ip-block.js';
-import { compileLabelSelector, type LabelPredicate } from './label-selector.js';
+import { parseAddress } from './ip-block.js';
+import { compileLabelSelector } from './label-selector.js';
+import { compileRules, firstAdmitting, trafficText, type CompiledPolicy, type PodEntry } from './compiled-rules.js';
+import { decideWithAddress, toAddressEnd, type AddressEnd } from './address-peer.js';
+import type { AddressPeer, PolicyEngine, PolicyEngineInput, PolicyPeer, PodRef } from './types.js';
 
 /** The label every namespace carries implicitly: its own name. */
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
-
-/** A decision: whether the connection is allowed, and the chain of reasons, source side first. */
-export interface ReachDecision {
-  readonly allowed: boolean;
-  readonly reason: readonly string[];
-}
-
-/** The manifests an engine evaluates (raw, as written: each is validated and defaulted). */
-export interface PolicyEngineInput {
-  readonly namespaces: readonly NamespaceInput[];
-  readonly pods: readonly PodInput[];
-  readonly policies: readonly NetworkPolicyInput[];
-}
-
-/** A pod resolved once by `PolicyEngine.pod`, to skip the name lookup in hot loops. Opaque. */
-export interface PodRef {
-  readonly key: string;
-  readonly [POD_REF]: true;
-}
-declare const POD_REF: unique symbol;
-
-/** Evaluates NetworkPolicy v1 over a fixed set of namespaces, pods and policies. Pods are named `namespace/name`. */
-export interface PolicyEngine {
-  /** May `from` open a connection to `to` on `port`/`protocol` (default TCP)? With the reason chain. */
-  reach(from: string | PodRef, to: string | PodRef, port: number, protocol?: NetworkProtocol): ReachDecision;
-  /** The same decision as `reach`, without building reasons. */
-  isAllowed(from: string | PodRef, to: string | PodRef, port: number, protocol?: NetworkProtocol): boolean;
-  /** Resolve `ns/name` once (NotFoundError when unknown); refs are accepted by `reach` and `isAllowed` of this engine only. */
-  pod(name: string): PodRef;
-  /** Names (`ns/name`) of the policies that isolate `pod` per direction, in input order. */
-  isolatingPolicies(pod: string): { readonly ingress: readonly string[]; readonly egress: readonly string[] };
-  /** Every pod, as `ns/name`, in input order. */
-  readonly podNames: readonly string[];
-}
-
-interface PodEntry {
-  readonly key: string;
-  /** The engine that built the entry, so that a ref from another engine is refused. */
-  readonly owner: object;
-  readonly namespace: string;
-  readonly labels: Labels;
-  readonly namespaceLabels: Labels;
-  readonly addresses: readonly ReturnType<typeof parseAddress>[];
-  readonly ports: readonly ContainerPort[];
-  /** Policies isolating the pod per direction, in input order. */
-  readonly ingress: CompiledPolicy[];
-  readonly egress: CompiledPolicy[];
-  /** Their rules, flattened in policy then rule order, and their names joined for reasons. */
-  ingressRules: CompiledRule[];
-  egressRules: CompiledRule[];
-  /** The fixed parts of this pod's reasons. */
-  texts: { ingressOpen: string; egressOpen: string; ingressDenied: string; egressDenied: string };
-}
-
-/** `80/TCP`, built once per port and protocol. */
-const TRAFFIC_TEXT = new Map<number, string>();
-function trafficText(port: number, protocol: NetworkProtocol): string {
-  const slot = port * 4 + (protocol === 'TCP' ? 0 : protocol === 'UDP' ? 1 : 2);
-  let text = TRAFFIC_TEXT.get(slot);
-  if (text === undefined) {
-    text = `${port}/${protocol}`;
-    TRAFFIC_TEXT.set(slot, text);
-  }
-  return text;
-}
-
-type PeerPredicate = (pod: PodEntry) => boolean;
-
-interface CompiledPort {
-  readonly protocol: NetworkProtocol;
-  /** undefined: every port of the protocol. */
-  readonly port: number | string | undefined;
-  readonly endPort: number | undefined;
-}
-
-interface CompiledRule {
-  /** `ns/name` of the policy holding the rule. */
-  readonly policy: string;
-  /** `ingress[0]` or `egress[2]`. */
-  readonly label: string;
-  /** ` is allowed by ns/policy rule ingress[0]`, for reasons. */
-  readonly allowedBy: string;
-  /** null: every peer (omitted or empty `from`/`to`). */
-  readonly peers: readonly PeerPredicate[] | null;
-  /** null: every port (omitted or empty `ports`). */
-  readonly ports: readonly CompiledPort[] | null;
-}
-
-interface CompiledPolicy {
-  readonly key: string;
-  readonly order: number;
-  readonly namespace: string;
-  readonly selects: LabelPredicate;
-  readonly ingress: readonly CompiledRule[] | null;
-  readonly egress: readonly CompiledRule[] | null;
-}
-
-function compilePeer(peer: NetworkPolicyPeer, policyNamespace: string, path: string): PeerPredicate {
-  if (peer.ipBlock !== undefined) {
-    const inBlock: AddressPredicate = compileIpBlock(peer.ipBlock, `${path}.ipBlock`);
-    return (pod) => pod.addresses.some(inBlock);
-  }
-  const podMatches = peer.podSelector === undefined ? null : compileLabelSelector(peer.podSelector);
-  if (peer.namespaceSelector === undefined) {
-    // podSelector alone: pods of the policy's own namespace.
-    const matches = podMatches ?? (() => true);
-    return (pod) => pod.namespace === policyNamespace && matches(pod.labels);
-  }
-  const nsMatches = compileLabelSelector(peer.namespaceSelector);
-  // namespaceSelector alone: every pod there; with podSelector: both must hold (AND).
-  if (podMatches === null) return (pod) => nsMatches(pod.namespaceLabels);
-  return (pod) => nsMatches(pod.namespaceLabels) && podMatches(pod.labels);
-}
-
-function compileRules(
-  rules: readonly { ports?: NetworkPolicyPort[] | undefined; from?: NetworkPolicyPeer[] | undefined; to?: NetworkPolicyPeer[] | undefined }[],
-  direction: 'ingress' | 'egress',
-  policy: NetworkPolicy,
-  where: string,
-): CompiledRule[] {
-  return rules.map((rule, i) => {
-    const label = `${direction}[${i}]`;
-    const peers = direction === 'ingress' ? rule.from : rule.to;
-    const peerField = direction === 'ingress' ? 'from' : 'to';
-    return {
-      policy: `${policy.metadata.namespace}/${policy.metadata.name}`,
-      label,
-      allowedBy: ` is allowed by ${policy.metadata.namespace}/${policy.metadata.name} rule ${label}`,
-      peers: peers === undefined || peers.length === 0 ? null : peers.map((peer, j) => compilePeer(peer, policy.metadata.namespace, `${where}: spec.${label}.${peerField}[${j}]`)),
-      ports: rule.ports === undefined || rule.ports.length === 0 ? null : rule.ports.map((p) => ({ protocol: p.protocol, port: p.port, endPort: p.endPort })),
-    };
-  });
-}
-
-function portMatches(entry: CompiledPort, port: number, protocol: NetworkProtocol, destination: PodEntry): boolean {
-  if (entry.protocol !== protocol) return false;
-  if (entry.port === undefined) return true;
-  if (typeof entry.port === 'number') return entry.endPort === undefined ? entry.port === port : port >= entry.port && port <= entry.endPort;
-  // A named port resolves against the destination pod's container ports of the same protocol.
-  for (const cp of destination.ports) if (cp.name === entry.port && cp.protocol === protocol && cp.containerPort === port) return true;
-  return false;
-}
-
-function ruleAdmits(rule: CompiledRule, peer: PodEntry, port: number, protocol: NetworkProtocol, destination: PodEntry): boolean {
-  if (rule.ports !== null) {
-    let portOk = false;
-    for (const entry of rule.ports) {
-      if (portMatches(entry, port, protocol, destination)) {
-        portOk = true;
-        break;
-      }
-    }
-    if (!portOk) return false;
-  }
-  if (rule.peers === null) return true;
-  for (const matches of rule.peers) if (matches(peer)) return true;
-  return false;
-}
-
-/** The first rule, in policy then rule order, admitting `peer` on port/protocol toward `destination`, or undefined. */
-function firstAdmitting(rules: readonly CompiledRule[], peer: PodEntry, port: number, protocol: NetworkProtocol, destination: PodEntry): CompiledRule | undefined {
-  for (const rule of rules) if (ruleAdmits(rule, peer, port, protocol, destination)) return rule;
-  return undefined;
-}
 
 /** One label `key=value` a selector requires, to index the policy under; undefined when it requires none. */
 function anchorLabel(selector: LabelSelector): string | undefined {
@@ -224,6 +55,7 @@ export function createPolicyEngine(input: PolicyEngineInput): PolicyEngine {
     if (pods.has(key)) throw new ConflictError(`pod '${key}' is given twice; pod names are unique within their namespace`, { pod: key });
     const ips = new Set<string>([...(pod.status?.podIP === undefined ? [] : [pod.status.podIP]), ...(pod.status?.podIPs ?? []).map((p) => p.ip)]);
     const entry: PodEntry = {
+      kind: 'pod',
       key,
       owner,
       namespace,
@@ -304,11 +136,13 @@ export function createPolicyEngine(input: PolicyEngineInput): PolicyEngine {
     if (pod === undefined) throw new NotFoundError('pod', key, { accepted: 'namespace/name of a listed pod' });
     return pod;
   };
-  const lookup = (ref: string | PodRef): PodEntry => {
+  /** A pod by name or ref, or an address that is not a pod; NotFoundError for an unknown pod or a foreign ref. */
+  const lookup = (ref: PolicyPeer, field: 'from' | 'to'): PodEntry | AddressEnd => {
     if (typeof ref === 'string') return byName(ref);
     const entry = ref as unknown as PodEntry;
-    if (entry.owner !== owner) throw new NotFoundError('pod', String(ref.key), { accepted: 'a pod ref made by this engine' });
-    return entry;
+    if (entry.owner === owner) return entry;
+    if (typeof (ref as AddressPeer).address === 'string') return toAddressEnd(ref as AddressPeer, field);
+    throw new NotFoundError('pod', String((ref as PodRef).key), { accepted: 'a pod ref made by this engine, ns/name, or { address }' });
   };
   const checkTraffic = (port: number, protocol: string): void => {
     if (!Number.isInteger(port) || port < 1 || port > 65535) throw new ValidationError(`port: expected an integer 1..65535, got ${String(port)}`, { path: 'port', accepted: '1..65535', given: port });
@@ -322,8 +156,9 @@ export function createPolicyEngine(input: PolicyEngineInput): PolicyEngine {
 
     isAllowed(from, to, port, protocol = 'TCP') {
       checkTraffic(port, protocol);
-      const src = lookup(from);
-      const dst = lookup(to);
+      const src = lookup(from, 'from');
+      const dst = lookup(to, 'to');
+      if (src.kind === 'address' || dst.kind === 'address') return decideWithAddress(src, dst, port, protocol).allowed;
       if (src === dst) return true;
       if (src.egress.length > 0 && firstAdmitting(src.egressRules, dst, port, protocol, dst) === undefined) return false;
       return dst.ingress.length === 0 || firstAdmitting(dst.ingressRules, src, port, protocol, dst) !== undefined;
@@ -331,8 +166,9 @@ export function createPolicyEngine(input: PolicyEngineInput): PolicyEngine {
 
     reach(from, to, port, protocol = 'TCP') {
       checkTraffic(port, protocol);
-      const src = lookup(from);
-      const dst = lookup(to);
+      const src = lookup(from, 'from');
+      const dst = lookup(to, 'to');
+      if (src.kind === 'address' || dst.kind === 'address') return decideWithAddress(src, dst, port, protocol);
       const traffic = trafficText(port, protocol);
       if (src === dst) return { allowed: true, reason: [`a pod can always reach itself: ${src.key} on ${traffic}`] };
       // Both sides are always explained, source (egress) first, so a denial names every blocking side.
@@ -365,7 +201,7 @@ export function createPolicyEngine(input: PolicyEngineInput): PolicyEngine {
     },
 
     isolatingPolicies(key) {
-      const pod = lookup(key);
+      const pod = byName(key);
       return { ingress: pod.ingress.map((p) => p.key), egress: pod.egress.map((p) => p.key) };
     },
   };

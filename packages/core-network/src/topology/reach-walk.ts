@@ -8,6 +8,7 @@ import { formatRoute, longestPrefixMatch, type Route } from './routing.js';
 import type { Hop, ReachResult, ReachTarget } from './types.js';
 import { checkPort, checkProtocol } from './input-checks.js';
 import { formatBinding, lookups, vethLink, type Host, type Iface, type ModelState, type Net, type Ns } from './model-state.js';
+import { applyPolicy, describeEnd, type PolicyCheck, type PolicyEnd } from './policy-checks.js';
 
 /** A walk in progress: where it has got to and why. */
 interface Walk {
@@ -21,6 +22,8 @@ interface Walk {
   links: string[];
   /** Set when the connection ends at a host socket rather than in a namespace. */
   hostListening?: boolean;
+  /** Where NetworkPolicy filters the packet on the way, and what it sees there, in path order. */
+  checks: PolicyCheck[];
 }
 
 /** The queries of `NetworkModel` that walk the topology, over `state`. See `NetworkModel` for each contract. */
@@ -68,7 +71,7 @@ export function createReachWalk(state: ModelState): {
   }
 
   function walkToNamespace(src: Ns, dst: Ns, address: string, port: number): Walk {
-    const w: Walk = { allowed: false, address, port, path: [], reasons: [], links: [] };
+    const w: Walk = { allowed: false, address, port, path: [], reasons: [], links: [], checks: [] };
     const out = routeOut(src, address, w, () => {
       const onlyInternal = src.interfaces.some((i) => i.network !== undefined) && src.interfaces.every((i) => i.network === undefined || getNet(i.network).info.internal);
       return `no route to ${address}: no route of ${src.name} matches it${onlyInternal ? ` (${src.name} is only on internal networks, which install no default route)` : ''}`;
@@ -103,6 +106,7 @@ export function createReachWalk(state: ModelState): {
       down(dst, dstIfName as Iface, w);
       w.allowed = true;
       w.dst = dst;
+      w.checks.push({ from: { ns: src, address: iface.address }, to: { ns: dst, address }, port });
       return w;
     }
     w.reasons.push(`${address} is off ${net.info.name}'s subnet ${net.info.subnet}: sent to the gateway ${route.gateway} on host ${src.host}`);
@@ -140,10 +144,12 @@ export function createReachWalk(state: ModelState): {
     const host = getHost(hostName);
     const target = host.spec;
     const { address, gatewayOf } = hostAddress(host, requested);
-    const w: Walk = { allowed: false, address, port, path: [], reasons: [], links: [] };
+    const w: Walk = { allowed: false, address, port, path: [], reasons: [], links: [], checks: [] };
     const out = routeOut(src, address, w, () => `no route to ${address} (host ${target.name}): no route of ${src.name} matches it (internal networks install no default route)`);
     if (out === undefined) return w;
     const { route, iface, net } = out;
+    // The source as the destination host's filter sees it: the namespace itself on its own host, its host's address once masqueraded.
+    let source: PolicyEnd = { ns: src, address: iface.address };
     if (route.gateway === undefined) {
       if (gatewayOf !== net || src.host !== target.name) {
         w.reasons.push(`${address} is not on the segment of network ${net.info.name} that ${src.name} is on`);
@@ -159,22 +165,31 @@ export function createReachWalk(state: ModelState): {
         return w;
       }
       if (target.name !== src.host) {
-        w.reasons.push(`leaves host ${src.host} by its uplink, masqueraded to ${getHost(src.host).spec.address}, to host ${target.name}`);
+        const masqueraded = getHost(src.host).spec.address;
+        w.reasons.push(`leaves host ${src.host} by its uplink, masqueraded to ${masqueraded}, to host ${target.name}`);
+        // The source's node filters its egress before the packet leaves: the destination is still the other host's address and port.
+        w.checks.push({
+          from: source,
+          to: { host: target.name, address },
+          port,
+          seen: `NetworkPolicy on ${src.host} sees ${describeEnd(source)} → ${address}:${port}/${protocol} (host ${target.name}, which does any DNAT later); masquerade to ${masqueraded} comes after it`,
+        });
+        source = { host: src.host, address: masqueraded };
         crossHosts(src.host, target.name, w);
       } else {
         w.path.push({ kind: 'host-nic', id: `${target.name}/uplink`, host: target.name });
         w.reasons.push(`${address} is ${target.name}'s own address: delivered to the host (hairpin through docker-proxy if it comes back)`);
       }
     }
-    return deliverToHost(host, address, port, protocol, w, net.info.internal ? net : undefined);
+    return deliverToHost(host, address, port, protocol, w, source, net.info.internal ? net : undefined);
   }
 
   /**
-   * A packet has reached `host` for its `address`: a published port DNATs it on, else a host socket
-   * takes it. From an internal network (`internal`), a DNAT to another network is forwarded out of
-   * it, which the internal network's firewall rule drops.
+   * A packet from `source` (as this host sees it) has reached `host` for its `address`: a published
+   * port DNATs it on, else a host socket takes it. From an internal network (`internal`), a DNAT to
+   * another network is forwarded out of it, which the internal network's firewall rule drops.
    */
-  function deliverToHost(host: Host, address: string, port: number, protocol: Protocol, w: Walk, internal?: Net): Walk {
+  function deliverToHost(host: Host, address: string, port: number, protocol: Protocol, w: Walk, source: PolicyEnd, internal?: Net): Walk {
     const target = host.spec;
     const binding = host.publisher.lookup(address, port, protocol);
     if (binding === undefined) {
@@ -182,6 +197,8 @@ export function createReachWalk(state: ModelState): {
         w.reasons.push(`host ${target.name} listens on ${port}/${protocol}`);
         w.allowed = true;
         w.hostListening = true;
+        const to: PolicyEnd = { host: target.name, address };
+        w.checks.push({ from: source, to, port, seen: `NetworkPolicy on ${target.name} sees ${describeEnd(source)} → ${describeEnd(to)}:${port}/${protocol}` });
         return w;
       }
       w.reasons.push(`nothing is published on ${address}:${port}/${protocol} of host ${target.name} and the host has no socket there`);
@@ -207,6 +224,13 @@ export function createReachWalk(state: ModelState): {
     w.allowed = true;
     w.dst = dst;
     w.port = binding.containerPort;
+    const to: PolicyEnd = { ns: dst, address: binding.containerIp };
+    w.checks.push({
+      from: source,
+      to,
+      port: binding.containerPort,
+      seen: `NetworkPolicy on ${target.name} sees ${describeEnd(source)} → ${describeEnd(to)} at ${binding.containerIp}:${binding.containerPort}/${protocol}: after the DNAT of ${address}:${port}, before any masquerade of the source`,
+    });
     return w;
   }
 
@@ -223,7 +247,7 @@ export function createReachWalk(state: ModelState): {
     if (typeof dst !== 'string') {
       const target = getHost(dst.host);
       const { address } = hostAddress(target, dst.address);
-      const w: Walk = { allowed: false, address, port, path: [], reasons: [], links: [] };
+      const w: Walk = { allowed: false, address, port, path: [], reasons: [], links: [], checks: [] };
       if (target === host) {
         w.path.push({ kind: 'loopback', id: `${hostName}/lo`, host: hostName });
         w.links.push(`host:${hostName}/lo`);
@@ -232,7 +256,7 @@ export function createReachWalk(state: ModelState): {
         w.reasons.push(`host ${hostName} to ${address} (host ${target.spec.name}) over the fabric`);
         crossHosts(hostName, target.spec.name, w);
       }
-      return deliverToHost(target, address, port, protocol, w);
+      return deliverToHost(target, address, port, protocol, w, { host: hostName, address: host.spec.address });
     }
     const d = getNs(dst);
     const local = d.interfaces.find((i) => i.network !== undefined && getNet(i.network).info.host === hostName);
@@ -245,15 +269,17 @@ export function createReachWalk(state: ModelState): {
         path: [],
         reasons: [`host ${hostName} has no bridge of any network ${d.name} is on: bridge subnets are local to their host and overlay subnets are not routed from hosts; publish a port`],
         links: [],
+        checks: [],
       };
     }
     const net = getNet(local.network);
-    const w: Walk = { allowed: true, address: local.address, dst: d, port, path: [], reasons: [], links: [] };
+    const w: Walk = { allowed: true, address: local.address, dst: d, port, path: [], reasons: [], links: [], checks: [] };
     w.path.push({ kind: 'bridge', id: `${net.info.bridge}@${hostName}`, host: hostName });
     w.reasons.push(
       `host ${hostName} holds ${net.info.gateway} on ${net.info.bridge} (network ${net.info.name}): route '${net.info.subnet} dev ${net.info.bridge}' reaches ${d.name} directly${net.info.internal ? ' (internal networks too)' : ''}`,
     );
     down(d, local, w);
+    w.checks.push({ from: { host: hostName, address: net.info.gateway }, to: { ns: d, address: local.address }, port, seen: `NetworkPolicy on ${hostName} sees host ${hostName} (${net.info.gateway}) → ${describeEnd({ ns: d, address: local.address })}:${port}/${protocol}` });
     return w;
   }
 
@@ -273,11 +299,12 @@ export function createReachWalk(state: ModelState): {
         path: [{ kind: 'loopback', id: `${s.name}/lo`, host: s.host }],
         reasons: [`${s.name} to itself: 127.0.0.1 via lo (127.0.0.0/8), which never leaves the namespace`],
         links: [`ns:${s.name}/lo`],
+        checks: [{ from: { ns: s, address: '127.0.0.1' }, to: { ns: s, address: '127.0.0.1' }, port }],
       };
     }
     const addresses = d.interfaces.filter((i) => i.network !== undefined).map((i) => i.address);
     if (addresses.length === 0) {
-      return { allowed: false, port, path: [], reasons: [`${d.name} is on no network: it has only lo`], links: [] };
+      return { allowed: false, port, path: [], reasons: [`${d.name} is on no network: it has only lo`], links: [], checks: [] };
     }
     const walks = addresses.map((a) => walkToNamespace(s, d, a, port));
     return walks.find((x) => x.allowed) ?? (walks[0] as Walk);
@@ -287,14 +314,8 @@ export function createReachWalk(state: ModelState): {
     checkPort(port, 'port');
     checkProtocol(protocol);
     const w = walk(src, dst, port, protocol);
-    let allowed = w.allowed;
     const reasons = [...w.reasons];
-    const s = typeof src === 'string' ? getNs(src) : undefined;
-    if (allowed && policy !== undefined && w.dst !== undefined && s?.pod !== undefined && w.dst.pod !== undefined && typeof dst === 'string') {
-      const decision = policy.reach(s.pod, w.dst.pod, w.port, protocol.toUpperCase() as 'TCP' | 'UDP' | 'SCTP');
-      allowed = decision.allowed;
-      for (const r of decision.reason) reasons.push(`NetworkPolicy: ${r}`);
-    }
+    const allowed = w.allowed && applyPolicy(policy, w.checks, protocol, reasons);
     const listening = allowed && (w.hostListening === true || (w.dst !== undefined && w.dst.listening.has(`${w.port}/${protocol}`)));
     if (allowed && w.dst !== undefined) reasons.push(listening ? `${w.dst.name} listens on ${w.port}/${protocol}` : `${w.dst.name} has no socket on ${w.port}/${protocol} (connection refused)`);
     return { allowed, listening, ...(w.address === undefined ? {} : { address: w.address }), path: w.path, reasons };
