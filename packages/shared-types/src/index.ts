@@ -133,3 +133,84 @@ export type {
   NetworkPolicy,
   NetworkPolicyInput,
 } from './network-policy-spec.js';
+export {
+  parseKernelSize,
+  formatKernelSize,
+  parseByteRate,
+  formatByteRate,
+  KERNEL_SIZE_PATTERN,
+  KERNEL_SIZE_FORMS,
+  BYTE_RATE_PATTERN,
+  BYTE_RATE_FORMS,
+} from './kernel-size.js';
+export { kernelSizeSchema, byteRateSchema } from './quantity-schemas.js';
+export {
+  STEP_KINDS,
+  SIGNAL_NUMBERS,
+  CATCHABLE_SIGNALS,
+  STEP_ERRNOS,
+  ERRNOS,
+  ANY_ERRNO,
+  MAX_PROGRAM_DEPTH,
+  MAX_PROGRAM_LENGTH,
+  MAX_TOTAL_STEPS,
+  MAX_LOOP_TIMES,
+  MAX_FORK_COUNT,
+  MAX_STEP_DURATION,
+  MAX_SERVE_RATE,
+  MAX_SERVE_WORKERS,
+  MAX_SERVE_BACKLOG,
+  MAX_SERVE_REQUESTS,
+  MAX_PRINT_LENGTH,
+  MAX_PATH_LENGTH,
+} from './program/vocabulary.js';
+export type { StepKind, SignalName, CatchableSignal, FallibleStepKind, Errno } from './program/vocabulary.js';
+export type {
+  Program,
+  ProgramRef,
+  OnError,
+  Step,
+  CpuStep,
+  SleepStep,
+  AllocStep,
+  FreeStep,
+  FreeTarget,
+  IoStep,
+  ReadStep,
+  WriteStep,
+  Protocol,
+  SendStep,
+  ListenStep,
+  ForkStep,
+  ExecStep,
+  WaitStep,
+  PrintStep,
+  ExitStep,
+  LoopStep,
+  SignalDisposition,
+  SignalStep,
+  ServeStep,
+} from './program/types.js';
+export { StepSchema, ProgramRefSchema } from './program/step-schema.js';
+export { ProgramSchema, parseProgram } from './program/parse-program.js';
+export { formatProgram } from './program/format-program.js';
+export type { StepInput } from './program/format-program.js';
+export {
+  CGROUP_FILES,
+  ROOT_CGROUP_FILES,
+  MAX_CGROUP_VALUE_LENGTH,
+  MAX_KERNEL_CGROUPS,
+  MAX_KERNEL_CGROUP_DEPTH,
+  CgroupFilesSchema,
+  parseCgroupPath,
+} from './kernel-cgroup-spec.js';
+export type { CgroupFile } from './kernel-cgroup-spec.js';
+export {
+  MAX_KERNEL_PROCESSES,
+  NAMESPACE_TYPES,
+  KernelProcessSpecSchema,
+  KernelDeviceSpecSchema,
+  KernelExperimentSchema,
+  parseKernelExperiment,
+} from './kernel-experiment-spec.js';
+export type { NamespaceType, NamespaceMode, KernelExperiment, KernelProcessSpec, KernelDeviceSpec } from './kernel-experiment-spec.js';

@@ -55,6 +55,25 @@ function bound(issue: { inclusive?: boolean }, word: 'least' | 'most', strict: '
   return issue.inclusive === false ? `${strict} than` : `at ${word}`;
 }
 
+/**
+ * The types a union expected when every branch failed on the type of the value itself (a branch may be a
+ * union in turn, such as a quantity's string | number), else `undefined`: some branch got further.
+ */
+function rootExpected(branches: readonly (readonly z.core.$ZodIssue[])[]): string[] | undefined {
+  const out: string[] = [];
+  for (const branch of branches) {
+    const [only] = branch;
+    if (branch.length !== 1 || only === undefined || only.path.length !== 0) return undefined;
+    if (only.code === 'invalid_type') out.push(only.expected);
+    else if (only.code === 'invalid_union') {
+      const inner = rootExpected(only.errors);
+      if (inner === undefined) return undefined;
+      out.push(...inner);
+    } else return undefined;
+  }
+  return out.length > 0 ? out : undefined;
+}
+
 /** Per-parse message map: says what was expected and what arrived, in Strata's words. */
 const messages: z.core.$ZodErrorMap = (issue) => {
   switch (issue.code) {
@@ -77,15 +96,8 @@ const messages: z.core.$ZodErrorMap = (issue) => {
       return `${ACCEPTED_FIELDS}${objectKeys(issue.inst).join(', ')}`;
     case 'invalid_union': {
       if (issue.input === undefined) return 'required';
-      const branches = issue.errors;
-      const expected = branches.map((branch) => {
-        const [only] = branch;
-        return branch.length === 1 && only?.code === 'invalid_type' && only.path.length === 0 ? only.expected : undefined;
-      });
-      if (expected.every((e) => e !== undefined) && expected.length > 0) {
-        return `expected ${[...new Set(expected)].join(' or ')}, got ${describe(issue.input)}`;
-      }
-      return undefined;
+      const expected = rootExpected(issue.errors);
+      return expected === undefined ? undefined : `expected ${[...new Set(expected)].join(' or ')}, got ${describe(issue.input)}`;
     }
     default:
       return undefined;
@@ -121,7 +133,7 @@ function collect(issues: readonly z.core.$ZodIssue[], prefix: readonly PropertyK
       }
     } else if (issue.code === 'invalid_union' && issue.message === 'Invalid input') {
       // No summary fits: report the branch that got furthest (its first issue is not a type mismatch at its root).
-      const branch = issue.errors.find((candidate) => candidate.every((i) => !(i.code === 'invalid_type' && i.path.length === 0)));
+      const branch = issue.errors.find((candidate) => rootExpected([candidate]) === undefined && candidate.every((i) => !(i.code === 'invalid_type' && i.path.length === 0)));
       if (branch === undefined) out.push({ path: formatIssuePath(path), message: 'matches none of the accepted shapes' });
       else collect(branch, path, out);
     } else {

@@ -5,6 +5,7 @@ import { ValidationError } from './errors.js';
 import { BANDWIDTH_PATTERN, formatBandwidth, parseBandwidth } from './bandwidth.js';
 import { DURATION_PATTERN, formatDuration, parseDuration } from './duration.js';
 import { CPU_PATTERN, MEMORY_PATTERN, formatCpu, formatMemory, parseCpu, parseMemory } from './kubernetes-quantity.js';
+import { BYTE_RATE_PATTERN, KERNEL_SIZE_PATTERN, formatByteRate, formatKernelSize, parseByteRate, parseKernelSize } from './kernel-size.js';
 import { bytes, bytesPerSecond, micros, type Bytes, type BytesPerSecond, type CpuMillis, type Micros } from './units.js';
 
 /** Inclusive bounds of a quantity schema, in its integer unit; violations read `expected at least 1ms, got 500us`. */
@@ -104,6 +105,26 @@ const BANDWIDTH_CONFIG: QuantityConfig<BytesPerSecond> = {
   numberJson: integerJson,
 };
 
+const KERNEL_SIZE_CONFIG: QuantityConfig<Bytes> = {
+  parseText: parseKernelSize,
+  parseNumber: bytes,
+  format: formatKernelSize,
+  pattern: KERNEL_SIZE_PATTERN,
+  description: 'A size as the kernel reads it: "64M" = 64 MiB (suffixes K M G T P E, x1024, any case, optional "i"/"iB") or an integer number of bytes.',
+  examples: ['64M', '1Gi', '512K', 4096],
+  numberJson: integerJson,
+};
+
+const BYTE_RATE_CONFIG: QuantityConfig<BytesPerSecond> = {
+  parseText: parseByteRate,
+  parseNumber: bytesPerSecond,
+  format: formatByteRate,
+  pattern: BYTE_RATE_PATTERN,
+  description: 'A rate in bytes per second: a kernel size and "/s" ("1G/s" = 1 GiB/s) or an integer number of bytes per second.',
+  examples: ['1G/s', '512Mi/s', 1048576],
+  numberJson: integerJson,
+};
+
 /** A duration schema (`"250ms"` or integer µs → `Micros`) with optional inclusive bounds. */
 export function durationSchema(bounds: QuantityBounds<Micros> = {}): QuantitySchema<Micros> {
   return quantitySchema(DURATION_CONFIG, bounds);
@@ -122,6 +143,16 @@ export function cpuSchema(bounds: QuantityBounds<CpuMillis> = {}): QuantitySchem
 /** A bandwidth schema (`"100Mbit"`, `"10MB/s"` or integer bytes/s → `BytesPerSecond`) with optional inclusive bounds. */
 export function bandwidthSchema(bounds: QuantityBounds<BytesPerSecond> = {}): QuantitySchema<BytesPerSecond> {
   return quantitySchema(BANDWIDTH_CONFIG, bounds);
+}
+
+/** A kernel size schema (`"64M"` = 64 MiB, memparse's binary suffixes, or integer bytes → `Bytes`) with optional inclusive bounds. */
+export function kernelSizeSchema(bounds: QuantityBounds<Bytes> = {}): QuantitySchema<Bytes> {
+  return quantitySchema(KERNEL_SIZE_CONFIG, bounds);
+}
+
+/** A byte rate schema (`"1G/s"` or integer bytes per second → `BytesPerSecond`) with optional inclusive bounds. */
+export function byteRateSchema(bounds: QuantityBounds<BytesPerSecond> = {}): QuantitySchema<BytesPerSecond> {
+  return quantitySchema(BYTE_RATE_CONFIG, bounds);
 }
 
 /** Any non-negative duration: `"250ms"`, `"1.5s"`, `"1h30m"` or integer microseconds → `Micros`. */
