@@ -2,7 +2,15 @@
 // interface file the kernel will serve, parsed and printed exactly as Linux does.
 
 // The registry: one entry per file (controller, writable or not, initial value, parse, format).
-export { CGROUP_FILES, CGROUP_FILE_NAMES, isCgroupFileName, cgroupFilesFor, readCgroupFile, writeCgroupFile } from './cgroupfs/registry.js';
+export {
+  CGROUP_FILES,
+  CGROUP_FILE_NAMES,
+  isCgroupFileName,
+  cgroupFilesFor,
+  initialCgroupFileValue,
+  readCgroupFile,
+  writeCgroupFile,
+} from './cgroupfs/registry.js';
 export type {
   CgroupFileValues,
   CgroupFileName,

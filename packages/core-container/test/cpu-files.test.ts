@@ -1,10 +1,11 @@
 // cpu.max, cpu.weight and cpu.weight.nice writes as kernel/sched/core.c takes them, and cpu.stat.
 import { NICE_TO_WEIGHT } from '@strata/core-scheduler';
 import { describe, expect, it } from 'vitest';
-import { CGROUP_FILES, niceOfShares, readCgroupFile } from '../src/index.ts';
+import { micros } from '@strata/shared-types';
+import { CGROUP_FILES, niceOfShares, readCgroupFile, type CpuMax } from '../src/index.ts';
 import { expectRejected, write } from './write-helpers.ts';
 
-const cpuMax = (quota: number | null, period: number) => ({ quota, period });
+const cpuMax = (quota: number | null, period: number): CpuMax => ({ quota: quota === null ? null : micros(quota), period: micros(period) });
 
 describe('cpu.max', () => {
   it('takes "$MAX $PERIOD" and prints it back', () => {
@@ -16,8 +17,8 @@ describe('cpu.max', () => {
 
   it('keeps the current period when only $MAX is written', () => {
     const current = cpuMax(50_000, 200_000);
-    expect(write('cpu.max', '20000', current as never)).toEqual(cpuMax(20_000, 200_000));
-    expect(write('cpu.max', 'max', current as never)).toEqual(cpuMax(null, 200_000));
+    expect(write('cpu.max', '20000', current)).toEqual(cpuMax(20_000, 200_000));
+    expect(write('cpu.max', 'max', current)).toEqual(cpuMax(null, 200_000));
   });
 
   it('accepts the bounds: quota 1000 µs .. 2^44 − 1 µs, period 1000 .. 1000000 µs', () => {

@@ -1,4 +1,5 @@
 // Memory limits through memparse and page rounding, memory.oom.group, and the read-only memory files.
+import { bytes } from '@strata/shared-types';
 import { describe, expect, it } from 'vitest';
 import { CGROUP_FILES, EMPTY_MEMORY_EVENTS, memparse, readCgroupFile } from '../src/index.ts';
 import { expectRejected, write } from './write-helpers.ts';
@@ -90,8 +91,8 @@ describe('memory.oom.group', () => {
 
 describe('read-only memory files', () => {
   it('memory.current and memory.peak print bytes and "\\n", and refuse writes with EACCES', () => {
-    expect(readCgroupFile('memory.current', 64 * MiB as never)).toBe('67108864\n');
-    expect(readCgroupFile('memory.peak', 0 as never)).toBe('0\n');
+    expect(readCgroupFile('memory.current', bytes(64 * MiB))).toBe('67108864\n');
+    expect(readCgroupFile('memory.peak', bytes(0))).toBe('0\n');
     expectRejected('memory.current', '0', 'EACCES');
     expectRejected('memory.peak', '0', 'EACCES');
     expectRejected('memory.events', 'oom 0', 'EACCES');

@@ -1,13 +1,13 @@
 // Shared by the cgroupfs tests: a kernel context and an assertion that a write fails like the kernel.
 import { isStrataError } from '@strata/shared-types';
 import { expect } from 'vitest';
-import { CGROUP_FILES, writeCgroupFile, type CgroupErrno, type CgroupFileName, type CgroupFileValues, type CgroupWriteContext } from '../src/index.ts';
+import { initialCgroupFileValue, writeCgroupFile, type CgroupErrno, type CgroupFileName, type CgroupFileValues, type CgroupWriteContext } from '../src/index.ts';
 
 /** A 4-CPU, 2-node kernel with one disk (8:16) and one NVMe drive (259:0). */
 export const CONTEXT: CgroupWriteContext = { cpus: 4, memoryNodes: 2, blockDevices: ['8:16', '259:0'] };
 
 /** Write `text` to `name` starting from the file's initial value (or `current`). */
-export function write<N extends CgroupFileName>(name: N, text: string, current: CgroupFileValues[N] = CGROUP_FILES[name].initial): CgroupFileValues[N] {
+export function write<N extends CgroupFileName>(name: N, text: string, current: CgroupFileValues[N] = initialCgroupFileValue(name)): CgroupFileValues[N] {
   return writeCgroupFile(name, text, current, CONTEXT);
 }
 

@@ -343,6 +343,11 @@ export function cgroupFilesFor(controllers: readonly CgroupController[], isRoot:
   });
 }
 
+/** The value of `name` in a new cgroup. */
+export function initialCgroupFileValue<N extends CgroupFileName>(name: N): CgroupFileValues[N] {
+  return REGISTRY[name].initial;
+}
+
 /** The text a read of `name` returns for `value`. */
 export function readCgroupFile<N extends CgroupFileName>(name: N, value: CgroupFileValues[N]): string {
   const file = REGISTRY[name];
