@@ -216,12 +216,15 @@ const GOLDEN_SPECS: Record<string, object> = {
 
 // Hashes of JSON.stringify(result) (without `steps`) as runGroupExperiment returned them before it
 // had a budget (commit 327a3b2): a budget, the step counting and the faster cpuset picking change
-// no result.
+// no result. One exception, from the incremental fluid model (which sums usage in another order):
+// in mixed/fluid the exact usage of /A is 3,499,959.5 µs, which the full recomputation's sum put at
+// 3,499,959.4999999925 (cpuUsec 3499959) and the incremental one at 3,499,959.5000000005 (cpuUsec
+// 3499960); every other number is unchanged (the old hash was 7cf7917a).
 const GOLDEN_HASHES: Record<string, string> = {
   'readme/exact': 'dd1bfdd4',
   'readme/fluid': '7a1f5f1e',
   'mixed/exact': 'b75de9c7',
-  'mixed/fluid': '7cf7917a',
+  'mixed/fluid': '672f81d3',
   'cpuset/exact': '6ebfade7',
   'cpuset/fluid': '90438d05',
   'bursty/exact': '9e92781f',

@@ -4,169 +4,171 @@
 // At each group, its rate is water-filled among its runnable children (tasks by nice weight, child
 // groups by load weight, on one scale). A child's cap, bottom-up: a task 1 CPU; a group
 // min(quota / period, size of its cpuset, the sum of its children's caps). The root's capacity is
-// the CPU count. Cpusets act only as caps (overlapping cpusets are not matched CPU by CPU). Cost is
-// O(tree) per change (a task starting, blocking, waking, finishing its work, a limit changing),
-// independent of simulated time. Bandwidth counters follow the on/off pattern a binding cap implies,
-// counted at the period timer expiries the exact model has (computed, not simulated).
+// the CPU count. Cpusets act only as caps (overlapping cpusets are not matched CPU by CPU). The
+// rates are kept incrementally (fluid-rates.ts): a wake-up or block costs the task's path to the
+// root while no cap binds, and the affected subtree's splits where one does; limits, nice values
+// and cpusets (rare) rebuild the tree. Bandwidth counters follow the on/off pattern a binding cap
+// implies, counted at the period timer expiries the exact model has (computed, not simulated).
 import type { GroupCpuStats, GroupSchedulerOptions } from './group-scheduler.js';
-import { computeGroupRates } from './group-rates.js';
+import { catchUpPeriods, recheckBinding } from './fluid-bandwidth.js';
+import { FluidRates } from './fluid-rates.js';
 import { GroupTreeBase, type SchedGroup, type SchedTask } from './group-tree.js';
 
-/** Relative slack when comparing a rate with a quota rate (float rounding of the water level). */
-const EPS = 1e-9;
-
-/** Weighted max-min fair rates over the group tree, recomputed on change. Build with `createGroupScheduler`. */
+/** Weighted max-min fair rates over the group tree, kept up to date per change. Build with `createGroupScheduler`. */
 export class FluidGroupScheduler extends GroupTreeBase {
   readonly fidelity = 'fluid' as const;
-  private nextDone = Infinity;
-  /** The tree changed since the rates were computed (recomputed lazily, once per instant). */
-  private dirty = false;
+  private readonly rates: FluidRates;
+  /** A setting changed that the incremental update does not follow: rebuild every split at the next query. */
+  private rebuildPending = false;
+  private nextSeq = 0;
+  /** Quota groups whose runnable count changed since the last check of their binding state. */
+  private quotaRecheck: SchedGroup[] = [];
 
   constructor(opts: GroupSchedulerOptions) {
     super(opts);
+    this.rates = new FluidRates((n) => this.spend(n));
+    this.rates.now = this.nowUsec;
+    this.root.vTime = this.nowUsec;
   }
 
   nextEventTime(): number {
     this.ensureRates();
-    return this.nextDone;
+    return this.rates.timers.top()?.key ?? Infinity;
   }
 
+  /** Bring splits and quota states up to date with every change of this instant. */
   private ensureRates(): void {
-    if (!this.dirty) return;
-    this.dirty = false;
-    this.recompute();
+    if (this.rebuildPending) {
+      this.rebuildPending = false;
+      this.rebuild();
+    }
+    this.rates.flush();
+    this.recheckQuotas();
   }
 
   protected run(time: number): void {
     this.ensureRates();
-    while (this.nextDone <= time) {
-      const t = this.nextDone;
-      this.settle(t);
-      this.spend(this.tasks.size);
-      for (const task of this.tasks.values()) {
-        if (!task.runnable || task.doneAt > t) continue;
+    const timers = this.rates.timers;
+    for (let first = timers.top(); first !== undefined && first.key <= time; first = timers.top()) {
+      const t = first.key;
+      this.setNow(t);
+      const done: SchedTask[] = [];
+      while (timers.size > 0 && timers.top()!.key <= t) {
+        this.spend(1);
+        const owner = timers.pop().owner;
+        if (owner.kind === 'task') done.push(owner);
+        else this.takeFinished(owner, t, done);
+      }
+      // Report in creation order, as one pass over the tasks would.
+      done.sort((a, b) => a.seq - b.seq);
+      for (const task of done) {
+        this.rates.settleTask(task);
         // Rounding the finish time up to a whole µs leaves at most a sliver of work: bill it.
-        if (task.work > 0 && task.work !== Infinity) this.bill(task, task.work);
+        if (task.work > 0 && task.work !== Infinity) this.rates.bill(task, task.work);
         task.work = 0;
         this.onBlock(task);
         this.emit({ type: 'task.work_done', time: this.now(), task: task.id });
       }
-      this.recompute();
+      this.ensureRates();
     }
-    this.settle(time);
+    this.setNow(time);
   }
 
-  /** Integrate usage and bandwidth counters from now to `t` at the current rates. */
-  private settle(t: number): void {
-    const t0 = this.nowUsec;
-    if (t > t0) {
-      const dt = t - t0;
-      let walked = 0;
-      for (const task of this.tasks.values()) {
-        if (!task.runnable || task.rate <= 0) continue;
-        const used = Math.min(task.rate * dt, task.work);
-        task.work -= used;
-        this.bill(task, used);
-        walked += task.group.depth + 1;
-      }
-      for (const g of this.quotaGroups) this.countPeriods(g, t0, t);
-      this.spend(this.tasks.size + walked + this.quotaGroups.length);
+  /** Move the tasks of `g` that finish by `t` from its queue to `done`; its timer is re-armed at the flush. */
+  private takeFinished(g: SchedGroup, t: number, done: SchedTask[]): void {
+    const queue = g.finishQueue;
+    for (let first = queue.top(); first !== undefined && this.rates.finishTime(g, first.owner) <= t; first = queue.top()) {
+      this.spend(1);
+      done.push(queue.pop().owner);
     }
+    this.rates.markDirty(g);
+  }
+
+  private setNow(t: number): void {
     this.nowUsec = t;
+    this.rates.now = t;
   }
 
-  private bill(task: SchedTask, used: number): void {
-    task.usage += used;
-    for (let g: SchedGroup | null = task.group; g !== null; g = g.parent) g.usage += used;
+  /** Check the quotas whose binding state this instant's changes may have moved (see FluidRates.wide). */
+  private recheckQuotas(): void {
+    const rates = this.rates;
+    const check = (g: SchedGroup): void => {
+      catchUpPeriods(g, this.nowUsec);
+      recheckBinding(g, (n) => this.spend(n));
+    };
+    if (this.quotaGroups.length > 0) {
+      if (rates.wide) for (const g of this.quotaGroups) check(g);
+      else {
+        const queued = [...rates.resplitQuotaGroups, ...this.quotaRecheck];
+        for (const g of queued) {
+          // A group removed since it was queued is no longer counted.
+          if (g.recheckQueued || g.quota === null || this.groups.get(g.path) !== g) continue;
+          g.recheckQueued = true;
+          check(g);
+        }
+        for (const g of queued) g.recheckQueued = false;
+      }
+    }
+    rates.wide = false;
+    rates.resplitQuotaGroups.length = 0;
+    this.quotaRecheck.length = 0;
   }
 
-  /**
-   * Period timer expiries at anchor + k·period in (t0, t1], with the runnable set constant in
-   * between (every change settles first), follow the exact model's timer: while a task is runnable
-   * each expiry counts (throttled if the quota binds); asleep, the timer counts the expiry that
-   * ends a period with nothing requested and stops, so at most two expiries count (the first one
-   * when the period before it saw a request). Like the kernel's `throttled_time` (added at
-   * unthrottle, i.e. at the period refresh), a period's throttled time becomes visible when the
-   * period ends: it accrues in `pendingThrottledUsec` meanwhile, so a partial last period adds
-   * nothing yet.
-   */
-  private countPeriods(g: SchedGroup, t0: number, t1: number): void {
-    const crossed = Math.floor((t1 - g.anchor) / g.period) - Math.floor((t0 - g.anchor) / g.period);
-    const perUsec = g.binding ? g.throttleFraction * g.throttleWidth : 0;
-    if (crossed > 0) {
-      if (g.timerActive && g.rawRunnable > 0) {
-        g.nrPeriods += crossed;
-        if (g.binding) g.nrThrottled += crossed;
-        g.requestedInPeriod = true;
-      } else if (g.timerActive) {
-        // Asleep: the first expiry counts and stops the timer if its period saw no request; if it
-        // did, that expiry marks the next period idle, and the next expiry counts and stops it.
-        g.nrPeriods++;
-        if (g.requestedInPeriod && crossed === 1) g.requestedInPeriod = false;
-        else {
-          if (g.requestedInPeriod) g.nrPeriods++;
-          g.requestedInPeriod = false;
-          g.timerActive = false;
+  /** Recompute every sum and split from the tasks' runnable state (after a change of limits or nice). */
+  private rebuild(): void {
+    const order = this.listGroupNodes();
+    this.spend(this.tasks.size + order.length);
+    for (const task of this.tasks.values()) this.rates.settleTask(task);
+    this.rates.reset(order);
+    // Children before parents, so that every group's sums see its children's caps.
+    for (let i = order.length - 1; i >= 0; i--) {
+      const g = order[i]!;
+      for (const ch of g.children) {
+        if (ch.kind === 'task') {
+          if (!ch.runnable) continue;
+          g.runnableKids++;
+          g.weightSum += ch.weight;
+          g.capSum += 1;
+          g.minRatio = Math.min(g.minRatio, 1 / ch.weight);
+        } else if (ch.cap > 0) {
+          g.runnableKids++;
+          g.weightSum += ch.loadWeight;
+          g.capSum += ch.cap;
+          g.minRatio = Math.min(g.minRatio, ch.cap / ch.loadWeight);
         }
       }
-      const lastStart = t1 - ((((t1 - g.anchor) % g.period) + g.period) % g.period);
-      g.throttledUsec += g.pendingThrottledUsec + (lastStart - t0) * perUsec;
-      g.pendingThrottledUsec = (t1 - lastStart) * perUsec;
-    } else {
-      g.pendingThrottledUsec += (t1 - t0) * perUsec;
+      g.cap = g.runnableKids > 0 ? Math.min(g.allowedCount, g.quotaRate(), g.capSum) : 0;
     }
+    for (const task of this.tasks.values()) if (task.runnable) this.rates.restart(task);
+    for (const g of order) this.rates.markDirty(g);
+    this.rates.wide = true;
   }
 
-  /** Recompute every rate, the binding quotas, and the next work-done time. */
-  private recompute(): void {
-    this.spend(this.groups.size + 2 * this.tasks.size + this.quotaGroups.length);
-    this.computeRates(null);
-    for (const g of this.groups.values()) g.rate = g.scratchRate;
-    for (const task of this.tasks.values()) task.rate = task.scratchRate;
-    for (const g of this.quotaGroups) {
-      g.binding = false;
-      const q = g.quotaRate();
-      if (g.rate <= 0 || g.rate < q * (1 - EPS)) continue;
-      // The rate it would get without its quota: the on/off pattern runs at that rate, then stops.
-      this.computeRates(g);
-      const unthrottled = g.scratchRate;
-      if (unthrottled > q * (1 + EPS)) {
-        g.binding = true;
-        g.throttleFraction = 1 - q / unthrottled;
-        g.throttleWidth = Math.min(g.rawRunnable, g.allowedCount);
-      }
+  /** Catch up the counters of the quota groups above `task` before its runnable state changes them. */
+  private beforeRunnableChange(task: SchedTask): void {
+    if (this.quotaGroups.length === 0) return;
+    this.spend(task.group.depth + 1);
+    for (let g: SchedGroup | null = task.group; g !== null; g = g.parent) {
+      if (g.quota === null) continue;
+      catchUpPeriods(g, this.nowUsec);
+      this.quotaRecheck.push(g);
     }
-    let next = Infinity;
-    for (const task of this.tasks.values()) {
-      task.doneAt = Infinity;
-      if (!task.runnable || task.rate <= 0 || task.work === Infinity) continue;
-      task.doneAt = this.nowUsec + Math.max(1, Math.ceil(task.work / task.rate - 1e-7));
-      if (task.doneAt < next) next = task.doneAt;
-    }
-    this.nextDone = next;
-  }
-
-  /** Rates into `scratchRate`; `ignoreQuota` drops one group's quota (its unthrottled rate). */
-  private computeRates(ignoreQuota: SchedGroup | null): void {
-    this.spend(this.groups.size + this.tasks.size);
-    computeGroupRates(
-      this.root,
-      (t) => (t.runnable ? 1 : 0),
-      (g) => Math.min(g.allowedCount, g === ignoreQuota ? Infinity : g.quotaRate()),
-    );
   }
 
   // ---- hooks ------------------------------------------------------------------------------------
 
   protected beforeChange(): void {}
 
-  protected afterChange(): void {
-    this.dirty = true;
+  protected afterChange(): void {}
+
+  protected onGroupAdded(g: SchedGroup): void {
+    g.vTime = this.nowUsec;
+    g.periodsAt = this.nowUsec;
   }
 
-  protected onGroupAdded(): void {}
-
-  protected onLimitsChanging(): void {}
+  protected onLimitsChanging(g: SchedGroup): void {
+    catchUpPeriods(g, this.nowUsec);
+  }
 
   protected onLimitsChanged(g: SchedGroup, bandwidthChanged: boolean): void {
     // A new quota or period restarts the period and unthrottles (tg_set_cfs_bandwidth), which is
@@ -175,35 +177,49 @@ export class FluidGroupScheduler extends GroupTreeBase {
       g.throttledUsec += g.pendingThrottledUsec;
       g.pendingThrottledUsec = 0;
     }
+    this.rebuildPending = true;
   }
 
-  protected onTaskAttached(): void {}
+  protected onTaskAttached(task: SchedTask): void {
+    if (task.seq < 0) task.seq = this.nextSeq++;
+  }
 
-  protected onNiceChanging(): void {}
+  protected onNiceChanging(task: SchedTask): void {
+    if (!task.runnable) return;
+    // Account it at its old weight; the rebuild anchors it again at the new one.
+    this.rates.settleTask(task);
+    this.rebuildPending = true;
+  }
 
   protected onWake(task: SchedTask): void {
+    this.beforeRunnableChange(task);
     task.runnable = true;
     this.countRaw(task, 1);
+    this.rates.enter(task);
   }
 
   protected onBlock(task: SchedTask): void {
+    this.beforeRunnableChange(task);
+    this.rates.leave(task);
     task.runnable = false;
     task.rate = 0;
     task.doneAt = Infinity;
     this.countRaw(task, -1);
   }
 
-  protected pendingUsage(): number {
-    return 0;
+  protected pendingUsage(task: SchedTask): number {
+    return this.rates.pending(task);
   }
 
   protected currentRate(task: SchedTask): number {
     this.ensureRates();
-    return task.rate;
+    return this.rates.taskRate(task);
   }
 
   protected groupStatsOf(g: SchedGroup): GroupCpuStats {
     this.ensureRates();
+    this.settleSubtree(g);
+    catchUpPeriods(g, this.nowUsec);
     return {
       path: g.path,
       cpuUsec: Math.round(g.usage),
@@ -213,5 +229,14 @@ export class FluidGroupScheduler extends GroupTreeBase {
       throttled: g.binding,
       rate: g.rate,
     };
+  }
+
+  /** Account every runnable task below `g` up to now, so that `g.usage` is current. */
+  private settleSubtree(g: SchedGroup): void {
+    this.spend(1);
+    for (const ch of g.children) {
+      if (ch.kind === 'task') this.rates.settleTask(ch);
+      else if (ch.cap > 0) this.settleSubtree(ch);
+    }
   }
 }

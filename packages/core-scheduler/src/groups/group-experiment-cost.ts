@@ -18,6 +18,9 @@ interface CostTask {
   readonly rateFloor: number;
 }
 
+/** The fewest steps one change (a task starting, blocking, waking) costs the incremental fluid model. */
+const FLUID_STEPS_PER_CHANGE = 4;
+
 /** Relative slack on the fluid rate floor: the model's water-filling rounds in floating point. */
 const RATE_SLACK = 1e-6;
 
@@ -43,10 +46,12 @@ const RATE_SLACK = 1e-6;
  *   start its timer runs (a wake-up restarts it, and a period with a runnable task never stops it)
  *   and expires at every multiple of the period strictly inside [start, min(stop, duration)).
  *
- * Fluid. Each rate recomputation visits the whole tree: at least 2 × groups + 3 × tasks + quota
- * groups steps (with the root). Recomputations, at least the larger of:
+ * Fluid. The model is incremental: a change costs the changed task's path to the root, more where
+ * caps bind, but never less than 4 steps (a wake-up or a block counts the runnable task in its
+ * group's run queue, updates the group's sums, walks its cap up at least one level, and the split it
+ * changes is redone; a burst end also pops the model's timer queue). Changes, at least the larger of:
  * - the distinct instants at which a task starts, or an always-runnable task stops (each is a
- *   command that changes the tree, and the driver lets the model recompute once per instant);
+ *   command that changes the tree);
  * - the changes of one bursty task: its start, every burst end (the model's event loop recomputes
  *   after it) and every wake-up (a command), at distinct instants or, with no sleep, in two
  *   separate recomputations. Below the task the fluid rates are weighted max-min fair with caps,
@@ -65,7 +70,7 @@ export function estimateGroupSteps(spec: GroupSpec): CostEstimate {
     if (g.cpu.quota !== null) nQuota++;
   });
   const what = describeTree(nTasks, nGroups);
-  return spec.fidelity === 'exact' ? exactEstimate(spec, tasks, nQuota, what) : fluidEstimate(spec, tasks, nGroups, nQuota, what);
+  return spec.fidelity === 'exact' ? exactEstimate(spec, tasks, nQuota, what) : fluidEstimate(spec, tasks, what);
 }
 
 function exactEstimate(spec: GroupSpec, tasks: readonly CostTask[], nQuota: number, what: string): CostEstimate {
@@ -135,9 +140,9 @@ function exactEstimate(spec: GroupSpec, tasks: readonly CostTask[], nQuota: numb
   };
 }
 
-function fluidEstimate(spec: GroupSpec, tasks: readonly CostTask[], nGroups: number, nQuota: number, what: string): CostEstimate {
+function fluidEstimate(spec: GroupSpec, tasks: readonly CostTask[], what: string): CostEstimate {
   const { duration } = spec;
-  const perRecompute = 2 * (nGroups + 1) + 3 * tasks.length + nQuota;
+  const perChange = FLUID_STEPS_PER_CHANGE;
   const instants = new Set<number>();
   let burstChanges = 0;
   let burstTask: CostTask | undefined;
@@ -156,8 +161,8 @@ function fluidEstimate(spec: GroupSpec, tasks: readonly CostTask[], nGroups: num
     }
   }
   const recomputes = Math.max(instants.size, burstChanges);
-  const steps = recomputes * perRecompute;
-  const each = `each visiting ${what}`;
+  const steps = recomputes * perChange;
+  const each = `with ${what}`;
   if (recomputes === 0) return { steps: 0, reason: `no task runs (${what})`, remedies: ['maxSteps'] };
   if (recomputes === instants.size) {
     return {

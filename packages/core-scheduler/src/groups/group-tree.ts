@@ -13,6 +13,7 @@ import {
 } from '@strata/shared-types';
 import { niceToWeight } from '../nice-weights.js';
 import { clampShares, weightToShares } from './cpu-weight.js';
+import { HeapSlot, IndexedMinHeap } from './indexed-heap.js';
 import type {
   AddTaskOptions,
   GroupCpuLimits,
@@ -49,6 +50,17 @@ export class SchedTask {
   /** Cap and rate from the last `computeGroupRates`. */
   scratchRate = 0;
   scratchCap = 0;
+  // fluid model (incremental): see fluid-split.ts
+  /** Creation order: tasks done at the same instant are reported in it. */
+  seq = -1;
+  /** Runs at its cap (1 CPU) in its group's split, instead of weight × the group's level. */
+  capped = false;
+  /** The group's virtual clock (uncapped) or the time (capped) up to which usage is accounted. */
+  mark = 0;
+  /** Where its work runs out on the group's virtual clock (uncapped, finite work), else Infinity. */
+  finishV = Infinity;
+  /** Its entry in the group's finish queue (uncapped) or the model's timer queue (capped). */
+  readonly slot: HeapSlot<SchedTask> = new HeapSlot<SchedTask>(this);
 
   constructor(
     readonly id: string,
@@ -118,6 +130,36 @@ export class SchedGroup {
   throttleFraction = 0;
   /** Throttled time estimated for the current period, µs: added to `throttledUsec` when the period ends. */
   pendingThrottledUsec = 0;
+  // fluid model (incremental): see fluid-split.ts
+  /** CPUs it may use: 0 with nothing runnable below, else min(limits, `capSum`). */
+  cap = 0;
+  /** Sums over its runnable children (cap > 0): caps, weights, count; and how many of them are capped. */
+  capSum = 0;
+  weightSum = 0;
+  runnableKids = 0;
+  cappedKids = 0;
+  /** Runs at its cap in its parent's split (else weight × the parent's level). */
+  capped = false;
+  /** CPU per unit of weight its uncapped children get (the water level). */
+  level = 0;
+  /** Virtual clock: level integrated over time; `vclock` at `vTime`. */
+  vclock = 0;
+  vTime = 0;
+  /** A lower bound on cap / weight over its uncapped runnable children: below it no cap binds. */
+  minRatio = Infinity;
+  /** Its children changed since its split was last computed. */
+  splitDirty = false;
+  /** Uncapped runnable tasks with finite work, by `finishV`. */
+  readonly finishQueue = new IndexedMinHeap<SchedTask>();
+  /** Its entry in the model's timer queue: when its first task finishes. */
+  readonly slot: HeapSlot<SchedGroup> = new HeapSlot<SchedGroup>(this);
+  /** Time and clock its timer was computed at (task finish times are computed from them). */
+  timerAt = 0;
+  timerV = 0;
+  /** Bandwidth counters are accounted up to this time. */
+  periodsAt = 0;
+  /** Queued for a check of its quota's binding state (`fluid-bandwidth.ts`). */
+  recheckQueued = false;
 
   constructor(
     readonly path: string,

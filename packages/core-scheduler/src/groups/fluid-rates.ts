@@ -1,0 +1,348 @@
+// The fluid model's rates, kept incrementally: generalized processor sharing with a virtual clock per
+// group, so that a wake-up or a block touches the task's path to the root, not the whole tree.
+//
+// Every group water-fills its rate among its runnable children as `computeGroupRates` does (caps
+// bottom-up, rates top-down), but stores the answer in a form that survives most changes: a child
+// is either capped (it runs at its cap) or runs at weight × the group's `level`. The group's virtual
+// clock integrates its level over time, so an uncapped task's service is weight × the clock's
+// advance and its work runs out at a fixed clock value (`finishV`): a change of level moves no task.
+// A change updates the caps and sums on the path up (stopping where a cap no longer moves and the
+// parent's split cannot be affected), marks the groups whose split must be redone, and at the end of
+// the instant (`flush`) redoes those splits top-down. A split costs O(1) when no cap binds (checked
+// against a lower bound on the children's cap / weight); where a cap binds, an O(true) update is
+// impossible (which children are capped depends on the level), so the group's children are
+// classified again by water-filling, O(children log children), and a changed rate of a child group
+// redoes that child's split in turn: only the affected subtree is recomputed, never the tasks of
+// groups whose level merely changed. Completions come from a heap of group timers and capped tasks.
+import type { SchedGroup, SchedTask } from './group-tree.js';
+import { IndexedMinHeap } from './indexed-heap.js';
+
+/** What the model's timer queue holds: groups (their first uncapped task to finish) and capped tasks. */
+export type TimerOwner = SchedTask | SchedGroup;
+
+/** A runnable task asks for at most one CPU. */
+const TASK_CAP = 1;
+/** Slack when rounding a finish time up to a whole µs, as the full recomputation always had. */
+const FINISH_SLACK = 1e-7;
+
+const capOf = (ch: SchedGroup | SchedTask): number => (ch.kind === 'task' ? (ch.runnable ? TASK_CAP : 0) : ch.cap);
+const weightOf = (ch: SchedGroup | SchedTask): number => (ch.kind === 'task' ? ch.weight : ch.loadWeight);
+
+/** The incremental rate state of one fluid group scheduler (see the module comment). */
+export class FluidRates {
+  /** When something finishes next: group timers and capped tasks, keyed by whole µs. */
+  readonly timers = new IndexedMinHeap<TimerOwner>();
+  /** The model's clock, µs; set by the owner before any change. */
+  now = 0;
+  /**
+   * Since the owner last cleared it: a split was redone at a group with child groups, or a cap
+   * change reached a parent without changing its split. Either may move a quota's unthrottled rate
+   * anywhere, so the owner then checks every quota (`fluid-bandwidth.ts`).
+   */
+  wide = false;
+  /** Groups with a quota whose split was redone since the owner last emptied the list. */
+  readonly resplitQuotaGroups: SchedGroup[] = [];
+  private dirty: SchedGroup[] = [];
+
+  constructor(private readonly spend: (n: number) => void) {}
+
+  /** The group's virtual clock now. */
+  clock(g: SchedGroup): number {
+    return g.vclock + g.level * (this.now - g.vTime);
+  }
+
+  private settleClock(g: SchedGroup): void {
+    if (g.vTime === this.now) return;
+    g.vclock = this.clock(g);
+    g.vTime = this.now;
+  }
+
+  /** CPU µs the runnable task used since it was last accounted (not yet billed). */
+  pending(task: SchedTask): number {
+    if (!task.runnable) return 0;
+    const ran = task.capped ? (this.now - task.mark) * TASK_CAP : task.weight * (this.clock(task.group) - task.mark);
+    return Math.min(ran, task.work);
+  }
+
+  /** Account the task's usage up to now, and bill it to every group above it. */
+  settleTask(task: SchedTask): void {
+    if (!task.runnable) return;
+    const used = this.pending(task);
+    task.mark = task.capped ? this.now : this.clock(task.group);
+    if (used > 0) {
+      task.work -= used;
+      this.bill(task, used);
+    }
+  }
+
+  /** Add CPU µs to the task and its ancestors. */
+  bill(task: SchedTask, used: number): void {
+    this.spend(task.group.depth + 1);
+    task.usage += used;
+    for (let g: SchedGroup | null = task.group; g !== null; g = g.parent) g.usage += used;
+  }
+
+  /** A task became runnable (its `work` set): it joins its group's split, uncapped until the split says otherwise. */
+  enter(task: SchedTask): void {
+    const g = task.group;
+    this.spend(1);
+    this.settleClock(g);
+    task.capped = false;
+    this.startUncapped(task, g);
+    g.runnableKids++;
+    g.weightSum += task.weight;
+    g.capSum += TASK_CAP;
+    g.minRatio = Math.min(g.minRatio, TASK_CAP / task.weight);
+    this.markDirty(g);
+    this.propagateCap(g);
+  }
+
+  /** A runnable task stops (blocks, is removed or moved): account it, then take it out of the split. */
+  leave(task: SchedTask): void {
+    const g = task.group;
+    this.spend(1);
+    this.settleTask(task);
+    if (task.capped) {
+      this.timers.remove(task.slot);
+      g.cappedKids--;
+      task.capped = false;
+    } else g.finishQueue.remove(task.slot);
+    task.finishV = Infinity;
+    g.runnableKids--;
+    g.weightSum -= task.weight;
+    g.capSum -= TASK_CAP;
+    if (g.runnableKids === 0) clearSums(g);
+    this.markDirty(g);
+    this.propagateCap(g);
+  }
+
+  /** Its split must be redone at the next `flush`. */
+  markDirty(g: SchedGroup): void {
+    if (g.splitDirty) return;
+    g.splitDirty = true;
+    this.dirty.push(g);
+  }
+
+  /**
+   * `g`'s sums changed: recompute its cap and carry the change up while caps move. A parent whose
+   * split cannot change (the child stays uncapped below its new cap, no sibling capped, the
+   * parent's capacity still short of its children's caps) only updates its sums.
+   */
+  propagateCap(g: SchedGroup): void {
+    for (let x = g; ; ) {
+      this.spend(1);
+      const cap = x.runnableKids > 0 ? Math.min(x.allowedCount, x.quotaRate(), x.capSum) : 0;
+      if (cap === x.cap) return;
+      const old = x.cap;
+      x.cap = cap;
+      const p = x.parent;
+      if (p === null) {
+        // The root runs at its cap.
+        this.markDirty(x);
+        return;
+      }
+      const w = x.loadWeight;
+      if (old === 0) {
+        p.runnableKids++;
+        p.weightSum += w;
+        p.capSum += cap;
+        p.minRatio = Math.min(p.minRatio, cap / w);
+        x.capped = false;
+        this.settleClock(x);
+        this.markDirty(p);
+      } else if (cap === 0) {
+        p.runnableKids--;
+        p.weightSum -= w;
+        p.capSum -= old;
+        if (x.capped) p.cappedKids--;
+        if (p.runnableKids === 0) clearSums(p);
+        this.idle(x);
+        this.markDirty(p);
+      } else {
+        p.capSum += cap - old;
+        p.minRatio = Math.min(p.minRatio, cap / w);
+        if (x.capped || p.cappedKids > 0 || w * p.level > cap || !(p.capSum > p.rate)) this.markDirty(p);
+        else this.wide = true;
+      }
+      x = p;
+    }
+  }
+
+  /** Nothing runnable below `g` any more: it stops, and so does its clock. */
+  private idle(g: SchedGroup): void {
+    this.settleClock(g);
+    g.level = 0;
+    g.rate = 0;
+    g.capped = false;
+    this.timers.remove(g.slot);
+  }
+
+  /** Redo every split marked dirty, parents before children. */
+  flush(): void {
+    if (this.dirty.length === 0) return;
+    const list = this.dirty;
+    this.dirty = [];
+    if (list.length > 1) list.sort((a, b) => a.depth - b.depth);
+    for (const g of list) {
+      if (!g.splitDirty) continue;
+      g.splitDirty = false;
+      if (g.parent === null) g.rate = g.cap;
+      this.resplit(g);
+    }
+  }
+
+  /** A child group's rate changed: its split follows (now, or later in this flush if it is dirty). */
+  private setRate(c: SchedGroup, rate: number): void {
+    if (c.rate === rate) return;
+    c.rate = rate;
+    if (!c.splitDirty) this.resplit(c);
+  }
+
+  /** Split `g.rate` among its runnable children: O(1) when no cap binds, else water-fill them again. */
+  resplit(g: SchedGroup): void {
+    this.spend(1);
+    this.settleClock(g);
+    if (g.quota !== null) this.resplitQuotaGroups.push(g);
+    const hasGroups = g.childGroups.size > 0;
+    if (hasGroups) this.wide = true;
+    const rate = g.rate;
+    if (g.runnableKids > 0 && g.cappedKids === 0 && g.capSum > rate && rate > 0 && rate / g.weightSum <= g.minRatio) {
+      g.level = rate / g.weightSum;
+      if (hasGroups) for (const c of g.childGroups.values()) if (c.cap > 0) this.setRate(c, c.loadWeight * g.level);
+    } else this.classify(g, rate);
+    this.updateTimer(g);
+  }
+
+  /**
+   * The slow split: which runnable children run at their cap, and the level of the others, exactly
+   * as `waterFill` finds them (lowest cap / weight saturates first, ties by position). Children that
+   * change side are accounted up to now first.
+   */
+  private classify(g: SchedGroup, rate: number): void {
+    const kids = g.children.filter((ch) => capOf(ch) > 0);
+    this.spend(kids.length + 1);
+    let capSum = 0;
+    let weightSum = 0;
+    for (const ch of kids) {
+      capSum += capOf(ch);
+      weightSum += weightOf(ch);
+    }
+    // Resynchronise the running sums (caps may be fractions) with their exact values.
+    g.capSum = capSum;
+    g.weightSum = weightSum;
+    const cappedFlags = new Array<boolean>(kids.length).fill(false);
+    let level = 0;
+    let minRatio = Infinity;
+    if (kids.length > 0 && rate > 0) {
+      if (capSum <= rate) cappedFlags.fill(true);
+      else {
+        const order = kids.map((ch, i) => ({ i, ratio: capOf(ch) / weightOf(ch) })).sort((a, b) => a.ratio - b.ratio || a.i - b.i);
+        const suffix = new Array<number>(order.length + 1).fill(0);
+        for (let k = order.length - 1; k >= 0; k--) suffix[k] = suffix[k + 1]! + weightOf(kids[order[k]!.i]!);
+        let remaining = rate;
+        let k = 0;
+        for (; k < order.length; k++) {
+          level = remaining / suffix[k]!;
+          if (order[k]!.ratio > level) break;
+          cappedFlags[order[k]!.i] = true;
+          remaining = Math.max(0, remaining - capOf(kids[order[k]!.i]!));
+        }
+        if (k === order.length) level = 0;
+        else minRatio = order[k]!.ratio;
+      }
+    } else for (const ch of kids) minRatio = Math.min(minRatio, capOf(ch) / weightOf(ch));
+    let cappedKids = 0;
+    kids.forEach((ch, i) => {
+      const capped = cappedFlags[i]!;
+      if (capped) cappedKids++;
+      if (ch.kind === 'task') this.switchTask(ch, g, capped);
+      else ch.capped = capped;
+    });
+    g.cappedKids = cappedKids;
+    g.minRatio = minRatio;
+    g.level = level;
+    kids.forEach((ch) => {
+      if (ch.kind === 'group') this.setRate(ch, ch.capped ? ch.cap : ch.loadWeight * level);
+    });
+  }
+
+  /** Move a task between the capped side (one CPU, a timer of its own) and the uncapped side (the group's clock). */
+  private switchTask(task: SchedTask, g: SchedGroup, capped: boolean): void {
+    if (task.capped === capped) return;
+    this.settleTask(task);
+    task.capped = capped;
+    if (capped) {
+      g.finishQueue.remove(task.slot);
+      task.finishV = Infinity;
+      task.mark = this.now;
+      if (task.work !== Infinity) this.timers.set(task.slot, this.now + Math.max(1, Math.ceil(task.work / TASK_CAP - FINISH_SLACK)));
+    } else {
+      this.timers.remove(task.slot);
+      this.startUncapped(task, g);
+    }
+  }
+
+  /** After `reset`: a runnable task starts over uncapped on its group's clock. */
+  restart(task: SchedTask): void {
+    task.capped = false;
+    this.startUncapped(task, task.group);
+  }
+
+  /** Anchor an uncapped task on its group's clock (settled to now) and queue its finish. */
+  private startUncapped(task: SchedTask, g: SchedGroup): void {
+    task.mark = g.vclock;
+    if (task.work === Infinity) {
+      task.finishV = Infinity;
+      return;
+    }
+    task.finishV = g.vclock + task.work / task.weight;
+    g.finishQueue.set(task.slot, task.finishV);
+  }
+
+  /** Re-arm the group's timer for its first uncapped task to finish (its clock is settled to now). */
+  private updateTimer(g: SchedGroup): void {
+    const first = g.finishQueue.top();
+    if (first === undefined || !(g.level > 0)) {
+      this.timers.remove(g.slot);
+      return;
+    }
+    g.timerAt = this.now;
+    g.timerV = g.vclock;
+    this.timers.set(g.slot, this.finishTime(g, first.owner));
+  }
+
+  /** The whole µs at which an uncapped task of `g` finishes, from the group's timer anchor. */
+  finishTime(g: SchedGroup, task: SchedTask): number {
+    return g.timerAt + Math.max(1, Math.ceil((task.finishV - g.timerV) / g.level - FINISH_SLACK));
+  }
+
+  /** The current rate of a runnable task in CPUs. */
+  taskRate(task: SchedTask): number {
+    if (!task.runnable) return 0;
+    return task.capped ? TASK_CAP : task.weight * task.group.level;
+  }
+
+  /** Forget every split and sum (before a rebuild), after accounting every runnable task up to now. */
+  reset(groups: Iterable<SchedGroup>): void {
+    this.timers.clear();
+    this.dirty = [];
+    for (const g of groups) {
+      this.settleClock(g);
+      g.finishQueue.clear();
+      clearSums(g);
+      g.cap = 0;
+      g.cappedKids = 0;
+      g.capped = false;
+      g.level = 0;
+      g.rate = 0;
+      g.splitDirty = false;
+    }
+  }
+}
+
+function clearSums(g: SchedGroup): void {
+  g.runnableKids = 0;
+  g.weightSum = 0;
+  g.capSum = 0;
+  g.minRatio = Infinity;
+}

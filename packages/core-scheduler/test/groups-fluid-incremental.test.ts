@@ -1,0 +1,216 @@
+// The incremental fluid model against the full recomputation it replaced (test/reference), on random
+// trees (weights, quotas, cpusets, nesting), CPU counts and command sequences: the same events at
+// the same µs, the same rates and usage within 1e-9 relative, the same bandwidth counters; and the
+// incremental model is deterministic.
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { createGroupScheduler, type GroupCpuLimits, type GroupScheduler } from '../src/index.js';
+import { FullRecomputeFluidScheduler } from './reference/full-recompute-fluid-scheduler.js';
+
+interface GroupGen {
+  limits: GroupCpuLimits;
+  tasks: number[];
+  groups: GroupGen[];
+}
+
+interface OpGen {
+  /** µs to advance before the command (0: same instant). */
+  dt: number;
+  kind: 'wake' | 'block' | 'nice' | 'move' | 'limits' | 'add' | 'remove';
+  a: number;
+  b: number;
+  work: number | null;
+}
+
+// Only the root's children get cpusets: a nested cpuset must overlap its parent's.
+const limitsArb = (cpus: number, cpuset: boolean): fc.Arbitrary<GroupCpuLimits> =>
+  fc
+    .record({
+      w: fc.oneof(fc.record({ shares: fc.integer({ min: 2, max: 20_000 }) }), fc.record({ weight: fc.integer({ min: 1, max: 10_000 }) })),
+      q: fc.option(fc.record({ period: fc.constantFrom(10_000, 20_000, 100_000), share: fc.integer({ min: 5, max: 250 }) }), { freq: 3 }),
+      c: cpuset ? fc.option(fc.uniqueArray(fc.integer({ min: 0, max: cpus - 1 }), { minLength: 1, maxLength: cpus }), { freq: 5 }) : fc.constant(null),
+    })
+    .map(({ w, q, c }) => ({
+      ...w,
+      ...(q === null ? {} : { period: q.period, quota: Math.max(1000, Math.round((q.period * q.share) / 100)) }),
+      ...(c === null ? {} : { cpus: c }),
+    }));
+
+const groupArb = (cpus: number, depth: number, top: boolean): fc.Arbitrary<GroupGen> =>
+  fc.record({
+    limits: limitsArb(cpus, top),
+    tasks: fc.array(fc.integer({ min: -20, max: 19 }), { maxLength: 4 }),
+    groups: depth === 0 ? fc.constant([]) : fc.array(groupArb(cpus, depth - 1, false), { maxLength: 3 }),
+  });
+
+const opArb: fc.Arbitrary<OpGen> = fc.record({
+  dt: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 50 }), fc.integer({ min: 1, max: 100_000 })),
+  kind: fc.constantFrom('wake', 'wake', 'wake', 'block', 'block', 'nice', 'move', 'limits', 'add', 'remove'),
+  a: fc.nat(),
+  b: fc.nat(),
+  work: fc.option(fc.integer({ min: 1, max: 30_000 }), { freq: 4 }),
+});
+
+const caseArb = fc.integer({ min: 1, max: 6 }).chain((cpus) =>
+  fc.record({
+    cpus: fc.constant(cpus),
+    rootTasks: fc.array(fc.integer({ min: -20, max: 19 }), { maxLength: 3 }),
+    groups: fc.array(groupArb(cpus, 2, true), { minLength: 1, maxLength: 4 }),
+    ops: fc.array(opArb, { minLength: 1, maxLength: 120 }),
+  }),
+);
+
+type Case = typeof caseArb extends fc.Arbitrary<infer T> ? T : never;
+
+/** Build the tree on a model; returns the group paths and task ids it made. */
+function build(s: GroupScheduler, c: Case): { paths: string[]; tasks: string[] } {
+  const paths = ['/'];
+  const tasks: string[] = [];
+  const addTasks = (nices: number[], path: string): void => {
+    for (const nice of nices) {
+      const id = `t${tasks.length}`;
+      s.addTask(id, path, { nice, runnable: false });
+      tasks.push(id);
+    }
+  };
+  const addGroups = (gs: GroupGen[], parent: string): void => {
+    gs.forEach((g, i) => {
+      const path = `${parent === '/' ? '' : parent}/g${i}`;
+      s.addGroup(path, g.limits);
+      paths.push(path);
+      addTasks(g.tasks, path);
+      addGroups(g.groups, path);
+    });
+  };
+  addTasks(c.rootTasks, '/');
+  addGroups(c.groups, '/');
+  return { paths, tasks };
+}
+
+/** Relative closeness, with an absolute floor for values near zero. */
+function close(a: number, b: number, rel = 1e-9, abs = 1e-9): boolean {
+  return Math.abs(a - b) <= Math.max(abs, rel * Math.max(Math.abs(a), Math.abs(b)));
+}
+
+interface Internals {
+  tasks: Map<string, { usage: number }>;
+  pendingUsage(t: unknown): number;
+}
+
+/** A task's usage before rounding (the models' internal accounting). */
+function usageOf(s: GroupScheduler, id: string): number {
+  const m = s as unknown as Internals;
+  const t = m.tasks.get(id)!;
+  return t.usage + m.pendingUsage(t);
+}
+
+/** Drive both models through the case's commands, comparing after every step. Returns a trace of the incremental one. */
+function replay(c: Case, check: boolean): string {
+  const fresh = createGroupScheduler({ cpus: c.cpus, fidelity: 'fluid' });
+  const oracle = new FullRecomputeFluidScheduler({ cpus: c.cpus, fidelity: 'fluid' });
+  const models = check ? [fresh, oracle] : [fresh];
+  const built = models.map((m) => build(m, c))[0]!;
+  const { paths, tasks } = built;
+  const trace: string[] = [];
+  let t = 0;
+  let added = 0;
+  for (const op of c.ops) {
+    t += op.dt;
+    const events = models.map((m) => m.advanceTo(t));
+    if (check) expect(events[1]).toEqual(events[0]);
+    trace.push(JSON.stringify(events[0]));
+    const live = fresh.listTasks();
+    const id = live[op.a % Math.max(1, live.length)];
+    const path = paths[op.b % paths.length]!;
+    const apply = (m: GroupScheduler): void => {
+      switch (op.kind) {
+        case 'wake':
+        case 'block':
+          if (id === undefined) return;
+          if (m.taskStats(id).state === 'runnable') m.block(id);
+          else m.wake(id, op.work ?? undefined);
+          return;
+        case 'nice':
+          if (id !== undefined) m.setNice(id, (op.b % 40) - 20);
+          return;
+        case 'move':
+          if (id !== undefined) m.moveTask(id, path);
+          return;
+        case 'limits':
+          if (path === '/') return;
+          m.setGroupLimits(path, op.b % 3 === 0 ? { quota: null } : op.b % 3 === 1 ? { shares: 2 + (op.a % 5000) } : { quota: 1000 + (op.a % 200_000), period: 100_000 });
+          return;
+        case 'add':
+          m.addTask(`n${added}`, path, { nice: (op.a % 40) - 20, ...(op.work === null ? {} : { work: op.work }) });
+          return;
+        case 'remove':
+          if (id !== undefined) m.removeTask(id);
+          return;
+      }
+    };
+    models.forEach(apply);
+    if (op.kind === 'add') added++;
+    const next = models.map((m) => m.nextEventTime());
+    if (check) expect(next[1]).toBe(next[0]);
+    if (!check) {
+      trace.push(`${next[0]}`);
+      continue;
+    }
+    for (const id of fresh.listTasks()) {
+      const [a, b] = models.map((m) => m.taskStats(id));
+      expect(a!.state).toBe(b!.state);
+      expect({ id, t, rate: a!.rate, oracle: b!.rate, ok: close(a!.rate, b!.rate) }).toMatchObject({ ok: true });
+      const [ua, ub] = models.map((m) => usageOf(m, id));
+      expect({ id, t, usage: ua, oracle: ub, ok: close(ua!, ub!, 1e-9, 1e-6) }).toMatchObject({ ok: true });
+    }
+    for (const p of paths) {
+      const [a, b] = models.map((m) => m.groupStats(p));
+      expect({ p, t, rate: a!.rate, oracle: b!.rate, ok: close(a!.rate, b!.rate) }).toMatchObject({ ok: true });
+      expect({ p, t, usage: a!.cpuUsec, oracle: b!.cpuUsec, ok: Math.abs(a!.cpuUsec - b!.cpuUsec) <= Math.max(1, 1e-9 * b!.cpuUsec) }).toMatchObject({ ok: true });
+      expect([p, t, a!.nrPeriods, a!.nrThrottled, a!.throttled]).toEqual([p, t, b!.nrPeriods, b!.nrThrottled, b!.throttled]);
+      expect({ p, t, thr: a!.throttledUsec, oracle: b!.throttledUsec, ok: Math.abs(a!.throttledUsec - b!.throttledUsec) <= Math.max(1, 1e-9 * b!.throttledUsec) }).toMatchObject({ ok: true });
+    }
+  }
+  // Run on to the end of everything queued, or a while.
+  const end = t + 2_000_000;
+  const events = models.map((m) => m.advanceTo(end));
+  if (check) expect(events[1]).toEqual(events[0]);
+  trace.push(JSON.stringify(events[0]));
+  trace.push(JSON.stringify(tasks.filter((id) => fresh.listTasks().includes(id)).map((id) => fresh.taskStats(id))));
+  trace.push(JSON.stringify(paths.map((p) => fresh.groupStats(p))));
+  return trace.join('\n');
+}
+
+describe('incremental fluid model', () => {
+  it('agrees with the full recomputation on random trees and command sequences', () => {
+    fc.assert(
+      fc.property(caseArb, (c) => {
+        replay(c, true);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('is deterministic: the same commands give the same trace', () => {
+    fc.assert(
+      fc.property(caseArb, (c) => {
+        expect(replay(c, false)).toBe(replay(c, false));
+      }),
+      { numRuns: 50 },
+    );
+  });
+
+  it('agrees on a bursty tree where caps bind and groups go idle (4 CPUs, few tasks per group)', () => {
+    const c: Case = {
+      cpus: 4,
+      rootTasks: [0],
+      groups: [
+        { limits: { shares: 4096 }, tasks: [0], groups: [] },
+        { limits: { shares: 512, quota: 150_000, period: 100_000 }, tasks: [0, 5, -5], groups: [{ limits: { weight: 50 }, tasks: [3], groups: [] }] },
+        { limits: { weight: 300, cpus: [0, 1] }, tasks: [0, 0, 0, 0], groups: [] },
+      ],
+      ops: Array.from({ length: 400 }, (_, i) => ({ dt: (i * 7919) % 3000, kind: i % 2 === 0 ? 'wake' : 'block', a: (i * 31) % 11, b: i, work: 1000 + ((i * 104729) % 9000) })),
+    };
+    replay(c, true);
+  });
+});

@@ -1,0 +1,218 @@
+// Test oracle: the fluid model as it was before it became incremental (commit c669c5f), kept verbatim
+// but for its imports: every change recomputes the whole tree's rates with `computeGroupRates` and
+// settles every task. The incremental FluidGroupScheduler must agree with it (fluid-incremental.test.ts).
+//
+// At each group, its rate is water-filled among its runnable children (tasks by nice weight, child
+// groups by load weight, on one scale). A child's cap, bottom-up: a task 1 CPU; a group
+// min(quota / period, size of its cpuset, the sum of its children's caps). The root's capacity is
+// the CPU count. Cpusets act only as caps (overlapping cpusets are not matched CPU by CPU). Cost is
+// O(tree) per change (a task starting, blocking, waking, finishing its work, a limit changing),
+// independent of simulated time. Bandwidth counters follow the on/off pattern a binding cap implies,
+// counted at the period timer expiries the exact model has (computed, not simulated).
+import type { GroupCpuStats, GroupSchedulerOptions } from '../../src/groups/group-scheduler.js';
+import { computeGroupRates } from '../../src/groups/group-rates.js';
+import { GroupTreeBase, type SchedGroup, type SchedTask } from '../../src/groups/group-tree.js';
+
+/** Relative slack when comparing a rate with a quota rate (float rounding of the water level). */
+const EPS = 1e-9;
+
+/** Weighted max-min fair rates over the group tree, recomputed in full on every change. */
+export class FullRecomputeFluidScheduler extends GroupTreeBase {
+  readonly fidelity = 'fluid' as const;
+  private nextDone = Infinity;
+  /** The tree changed since the rates were computed (recomputed lazily, once per instant). */
+  private dirty = false;
+
+  constructor(opts: GroupSchedulerOptions) {
+    super(opts);
+  }
+
+  nextEventTime(): number {
+    this.ensureRates();
+    return this.nextDone;
+  }
+
+  private ensureRates(): void {
+    if (!this.dirty) return;
+    this.dirty = false;
+    this.recompute();
+  }
+
+  protected run(time: number): void {
+    this.ensureRates();
+    while (this.nextDone <= time) {
+      const t = this.nextDone;
+      this.settle(t);
+      this.spend(this.tasks.size);
+      for (const task of this.tasks.values()) {
+        if (!task.runnable || task.doneAt > t) continue;
+        // Rounding the finish time up to a whole µs leaves at most a sliver of work: bill it.
+        if (task.work > 0 && task.work !== Infinity) this.bill(task, task.work);
+        task.work = 0;
+        this.onBlock(task);
+        this.emit({ type: 'task.work_done', time: this.now(), task: task.id });
+      }
+      this.recompute();
+    }
+    this.settle(time);
+  }
+
+  /** Integrate usage and bandwidth counters from now to `t` at the current rates. */
+  private settle(t: number): void {
+    const t0 = this.nowUsec;
+    if (t > t0) {
+      const dt = t - t0;
+      let walked = 0;
+      for (const task of this.tasks.values()) {
+        if (!task.runnable || task.rate <= 0) continue;
+        const used = Math.min(task.rate * dt, task.work);
+        task.work -= used;
+        this.bill(task, used);
+        walked += task.group.depth + 1;
+      }
+      for (const g of this.quotaGroups) this.countPeriods(g, t0, t);
+      this.spend(this.tasks.size + walked + this.quotaGroups.length);
+    }
+    this.nowUsec = t;
+  }
+
+  private bill(task: SchedTask, used: number): void {
+    task.usage += used;
+    for (let g: SchedGroup | null = task.group; g !== null; g = g.parent) g.usage += used;
+  }
+
+  /**
+   * Period timer expiries at anchor + k·period in (t0, t1], with the runnable set constant in
+   * between (every change settles first), follow the exact model's timer: while a task is runnable
+   * each expiry counts (throttled if the quota binds); asleep, the timer counts the expiry that
+   * ends a period with nothing requested and stops, so at most two expiries count (the first one
+   * when the period before it saw a request). Like the kernel's `throttled_time` (added at
+   * unthrottle, i.e. at the period refresh), a period's throttled time becomes visible when the
+   * period ends: it accrues in `pendingThrottledUsec` meanwhile, so a partial last period adds
+   * nothing yet.
+   */
+  private countPeriods(g: SchedGroup, t0: number, t1: number): void {
+    const crossed = Math.floor((t1 - g.anchor) / g.period) - Math.floor((t0 - g.anchor) / g.period);
+    const perUsec = g.binding ? g.throttleFraction * g.throttleWidth : 0;
+    if (crossed > 0) {
+      if (g.timerActive && g.rawRunnable > 0) {
+        g.nrPeriods += crossed;
+        if (g.binding) g.nrThrottled += crossed;
+        g.requestedInPeriod = true;
+      } else if (g.timerActive) {
+        // Asleep: the first expiry counts and stops the timer if its period saw no request; if it
+        // did, that expiry marks the next period idle, and the next expiry counts and stops it.
+        g.nrPeriods++;
+        if (g.requestedInPeriod && crossed === 1) g.requestedInPeriod = false;
+        else {
+          if (g.requestedInPeriod) g.nrPeriods++;
+          g.requestedInPeriod = false;
+          g.timerActive = false;
+        }
+      }
+      const lastStart = t1 - ((((t1 - g.anchor) % g.period) + g.period) % g.period);
+      g.throttledUsec += g.pendingThrottledUsec + (lastStart - t0) * perUsec;
+      g.pendingThrottledUsec = (t1 - lastStart) * perUsec;
+    } else {
+      g.pendingThrottledUsec += (t1 - t0) * perUsec;
+    }
+  }
+
+  /** Recompute every rate, the binding quotas, and the next work-done time. */
+  private recompute(): void {
+    this.spend(this.groups.size + 2 * this.tasks.size + this.quotaGroups.length);
+    this.computeRates(null);
+    for (const g of this.groups.values()) g.rate = g.scratchRate;
+    for (const task of this.tasks.values()) task.rate = task.scratchRate;
+    for (const g of this.quotaGroups) {
+      g.binding = false;
+      const q = g.quotaRate();
+      if (g.rate <= 0 || g.rate < q * (1 - EPS)) continue;
+      // The rate it would get without its quota: the on/off pattern runs at that rate, then stops.
+      this.computeRates(g);
+      const unthrottled = g.scratchRate;
+      if (unthrottled > q * (1 + EPS)) {
+        g.binding = true;
+        g.throttleFraction = 1 - q / unthrottled;
+        g.throttleWidth = Math.min(g.rawRunnable, g.allowedCount);
+      }
+    }
+    let next = Infinity;
+    for (const task of this.tasks.values()) {
+      task.doneAt = Infinity;
+      if (!task.runnable || task.rate <= 0 || task.work === Infinity) continue;
+      task.doneAt = this.nowUsec + Math.max(1, Math.ceil(task.work / task.rate - 1e-7));
+      if (task.doneAt < next) next = task.doneAt;
+    }
+    this.nextDone = next;
+  }
+
+  /** Rates into `scratchRate`; `ignoreQuota` drops one group's quota (its unthrottled rate). */
+  private computeRates(ignoreQuota: SchedGroup | null): void {
+    this.spend(this.groups.size + this.tasks.size);
+    computeGroupRates(
+      this.root,
+      (t) => (t.runnable ? 1 : 0),
+      (g) => Math.min(g.allowedCount, g === ignoreQuota ? Infinity : g.quotaRate()),
+    );
+  }
+
+  // ---- hooks ------------------------------------------------------------------------------------
+
+  protected beforeChange(): void {}
+
+  protected afterChange(): void {
+    this.dirty = true;
+  }
+
+  protected onGroupAdded(): void {}
+
+  protected onLimitsChanging(): void {}
+
+  protected onLimitsChanged(g: SchedGroup, bandwidthChanged: boolean): void {
+    // A new quota or period restarts the period and unthrottles (tg_set_cfs_bandwidth), which is
+    // when the kernel adds the current throttle to throttled_time.
+    if (bandwidthChanged) {
+      g.throttledUsec += g.pendingThrottledUsec;
+      g.pendingThrottledUsec = 0;
+    }
+  }
+
+  protected onTaskAttached(): void {}
+
+  protected onNiceChanging(): void {}
+
+  protected onWake(task: SchedTask): void {
+    task.runnable = true;
+    this.countRaw(task, 1);
+  }
+
+  protected onBlock(task: SchedTask): void {
+    task.runnable = false;
+    task.rate = 0;
+    task.doneAt = Infinity;
+    this.countRaw(task, -1);
+  }
+
+  protected pendingUsage(): number {
+    return 0;
+  }
+
+  protected currentRate(task: SchedTask): number {
+    this.ensureRates();
+    return task.rate;
+  }
+
+  protected groupStatsOf(g: SchedGroup): GroupCpuStats {
+    this.ensureRates();
+    return {
+      path: g.path,
+      cpuUsec: Math.round(g.usage),
+      nrPeriods: g.nrPeriods,
+      nrThrottled: g.nrThrottled,
+      throttledUsec: Math.round(g.throttledUsec),
+      throttled: g.binding,
+      rate: g.rate,
+    };
+  }
+}
