@@ -187,7 +187,7 @@ describe('embedded DNS: commands and errors', () => {
   it('resolve validates the name and the type', () => {
     const dns = world();
     expect(() => dns.resolve('proxy', 'a..b')).toThrow(ValidationError);
-    expect(() => dns.resolve('proxy', 'a', 'MX' as never)).toThrow(`type must be 'A' or 'AAAA'; got "MX"`);
+    expect(() => dns.resolve('proxy', 'a', 'MX' as never)).toThrow(`type must be 'A', 'AAAA' or 'PTR'; got "MX"`);
     expect(() => dns.resolve('nobody', 'web')).toThrow(NotFoundError);
   });
 

@@ -4,6 +4,7 @@
 import { ConflictError, LimitExceededError, NotFoundError, ValidationError } from '@strata/shared-types';
 import { canonicalAddress, isWildcard } from '../ports/address.js';
 import { normalizeDnsName } from './dns-name.js';
+import { addressOfReverseName } from './reverse-name.js';
 import {
   DEFAULT_BRIDGE_NETWORK,
   DNS_TTL_SECONDS,
@@ -27,6 +28,8 @@ interface Network {
 
 interface Endpoint {
   readonly containerId: string;
+  /** As given (no trailing dot): the name PTR answers give, moby's first DNS name of the endpoint. */
+  readonly containerName: string;
   readonly ipv4: string | undefined;
   readonly ipv6: string | undefined;
   readonly names: ReadonlySet<string>;
@@ -126,7 +129,8 @@ export function createEmbeddedDns(options: EmbeddedDnsOptions = {}): EmbeddedDns
         given: gwPriority,
       });
     }
-    const names = new Set<string>([normalizeDnsName(spec.containerName, 'containerName')]);
+    const containerName = normalizeDnsName(spec.containerName, 'containerName');
+    const names = new Set<string>([containerName]);
     aliases.forEach((alias, i) => names.add(normalizeDnsName(alias, `aliases[${i}]`)));
     if (spec.hostname !== undefined) names.add(normalizeDnsName(spec.hostname, 'hostname'));
     if (SHORT_ID.test(containerId)) names.add(containerId.slice(0, 12).toLowerCase());
@@ -139,7 +143,8 @@ export function createEmbeddedDns(options: EmbeddedDnsOptions = {}): EmbeddedDns
     if (endpointCount >= MAX_ENDPOINTS) {
       throw new LimitExceededError(`this resolver already tracks ${MAX_ENDPOINTS} endpoints, the limit; disconnect one first`, { limit: MAX_ENDPOINTS });
     }
-    net.endpoints.set(containerId, { containerId, ipv4, ipv6, names, gwPriority });
+    const givenName = spec.containerName.endsWith('.') ? spec.containerName.slice(0, -1) : spec.containerName;
+    net.endpoints.set(containerId, { containerId, containerName: givenName, ipv4, ipv6, names, gwPriority });
     endpointCount++;
   }
 
@@ -176,7 +181,25 @@ export function createEmbeddedDns(options: EmbeddedDnsOptions = {}): EmbeddedDns
     return addresses;
   }
 
-  function lookupIn(net: Network, label: string, name: string, type: DnsRecordType): DnsAnswer | undefined {
+  /**
+   * PTR (reference §1: "PTR for those IPs"): the first of the asker's networks, in resolution order,
+   * with an endpoint holding the address answers `<container name>.<network>` (moby Sandbox.ResolveIP
+   * over Network.ResolveIP); an address on no such network goes upstream like an unknown name.
+   */
+  function resolvePointer(attached: readonly Network[], name: string): DnsAnswer {
+    const address = addressOfReverseName(name, 'name');
+    const served = attached.filter((n) => !n.defaultBridge);
+    for (const net of served) {
+      for (const e of net.endpoints.values()) {
+        if (e.ipv4 === address || e.ipv6 === address) {
+          return { kind: 'pointer', name, type: 'PTR', address, network: net.name, target: `${e.containerName}.${net.name}`, ttl: DNS_TTL_SECONDS };
+        }
+      }
+    }
+    return served.length === 0 || attached.some((n) => !n.internal) ? { kind: 'forwarded', name, type: 'PTR' } : { kind: 'nxdomain', name, type: 'PTR' };
+  }
+
+  function lookupIn(net: Network, label: string, name: string, type: 'A' | 'AAAA'): DnsAnswer | undefined {
     const holders = [...net.endpoints.values()].filter((e) => e.names.has(label));
     if (holders.length === 0) return undefined;
     const addresses = holders.flatMap((e) => {
@@ -188,12 +211,13 @@ export function createEmbeddedDns(options: EmbeddedDnsOptions = {}): EmbeddedDns
   }
 
   function resolve(askerId: string, query: string, type: DnsRecordType = 'A'): DnsAnswer {
-    if (type !== 'A' && type !== 'AAAA') {
-      throw new ValidationError(`type must be 'A' or 'AAAA'; got ${JSON.stringify(type)}`, { path: 'type', accepted: ['A', 'AAAA'], given: type });
+    if (type !== 'A' && type !== 'AAAA' && type !== 'PTR') {
+      throw new ValidationError(`type must be 'A', 'AAAA' or 'PTR'; got ${JSON.stringify(type)}`, { path: 'type', accepted: ['A', 'AAAA', 'PTR'], given: type });
     }
     const name = normalizeDnsName(query, 'name');
     const attached = askerNetworks(askerId);
     if (attached.length === 0) throw new NotFoundError('container', `${String(askerId)} (attached to no network)`);
+    if (type === 'PTR') return resolvePointer(attached, name);
     // Reference §1: the default bridge has no name resolution between containers; a container only
     // on it uses the host's resolv.conf, so every query goes to the host's resolvers.
     const served = attached.filter((n) => !n.defaultBridge);

@@ -1,7 +1,7 @@
 // Types and limits of Docker's embedded DNS server (127.0.0.11), modelled per host.
 
-/** Record types the embedded server answers from its own tables. */
-export type DnsRecordType = 'A' | 'AAAA';
+/** Record types the embedded server answers from its own tables: addresses of names, and names of addresses (PTR). */
+export type DnsRecordType = 'A' | 'AAAA' | 'PTR';
 
 /** TTL of embedded answers, seconds (moby resolver.go `respTTL = 600`). */
 export const DNS_TTL_SECONDS = 600;
@@ -48,7 +48,9 @@ export interface DnsEndpointSpec {
 /** What the resolver did with a query. */
 export type DnsAnswer =
   /** Found on `network`: every address of the requested type (all holders of a shared alias). */
-  | { readonly kind: 'answer'; readonly name: string; readonly type: DnsRecordType; readonly network: string; readonly addresses: readonly string[]; readonly ttl: number }
+  | { readonly kind: 'answer'; readonly name: string; readonly type: 'A' | 'AAAA'; readonly network: string; readonly addresses: readonly string[]; readonly ttl: number }
+  /** A PTR answer: the address `name` stands for is an endpoint's on `network`, named `target` = `<container name>.<network name>` (moby Network.ResolveIP). */
+  | { readonly kind: 'pointer'; readonly name: string; readonly type: 'PTR'; readonly address: string; readonly network: string; readonly target: string; readonly ttl: number }
   /** The name exists on `network` but has no address of the requested type (NOERROR, empty answer). */
   | { readonly kind: 'nodata'; readonly name: string; readonly type: DnsRecordType; readonly network: string }
   /** Not a name on any network the asker shares, and the asker has no upstream (internal networks only). */
@@ -81,6 +83,9 @@ export interface EmbeddedDns {
   connect(spec: DnsEndpointSpec): void;
   /** Detaches a container from a network. NotFoundError when the network or the attachment does not exist. */
   disconnect(network: string, containerId: string): void;
-  /** Resolves `name` for the container `askerId` (attached to at least one network, else NotFoundError). */
+  /**
+   * Resolves `name` for the container `askerId` (attached to at least one network, else NotFoundError).
+   * `PTR` takes a reverse name (`2.0.18.172.in-addr.arpa`, or 32 nibbles + `.ip6.arpa`; ValidationError otherwise).
+   */
   resolve(askerId: string, name: string, type?: DnsRecordType): DnsAnswer;
 }

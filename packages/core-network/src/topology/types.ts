@@ -217,7 +217,12 @@ export interface NetworkModelOptions {
   readonly veth?: LinkProfile;
   /** MACs: 'seeded' (Docker v28+: locally administered, here derived from a hash; default) or 'ipv4' (≤ v27: 02:42 + IPv4). */
   readonly macMode?: 'seeded' | 'ipv4';
-  /** A Kubernetes NetworkPolicy engine; consulted for namespaces that name a `pod`. */
+  /**
+   * A Kubernetes NetworkPolicy engine, consulted by `reach` wherever a node filters a connection
+   * with a pod (a namespace naming a `pod`) at one end: on direct paths, through published ports
+   * (the post-DNAT pod and port), from and to hosts (their addresses, matched by ipBlock; a pod's
+   * own node always allowed) and across hosts (egress on the source node, ingress on the destination's).
+   */
   readonly policy?: PolicyEngine;
 }
 
@@ -276,7 +281,10 @@ export interface NetworkModel {
    * May `src` open a connection to `dst` on `port` (1..65535) / `protocol` (default tcp)? With the
    * path and the reasons. A namespace target is tried at each of its addresses in attach order (the
    * first that is allowed wins, else the first); a host target goes to the host's NIC address, where
-   * only published ports lead on (DNAT). Throws only for unknown names or bad arguments.
+   * only published ports lead on (DNAT). With a policy engine, each node that filters the connection
+   * judges what it sees there (netfilter order: DNAT, then the policy, then SNAT), and its decision
+   * and reasons join the chain (`NetworkPolicy on h1 sees …`, `NetworkPolicy: …`); the first denial
+   * drops the connection. Throws only for unknown names or bad arguments.
    */
   reach(src: ReachTarget, dst: ReachTarget, port: number, protocol?: Protocol): ReachResult;
   /**
