@@ -37,7 +37,12 @@ export const MAX_KERNEL_CGROUPS = 10_000;
 export const MAX_KERNEL_CGROUP_DEPTH = 64;
 
 const VALUE = z
-  .string({ error: (issue) => (issue.input === undefined ? 'required' : `expected a string such as "100" (values are written to the kernel as text; quote numbers in YAML), got ${typeof issue.input === 'number' ? String(issue.input) : typeof issue.input}`) })
+  .string({
+    error: (issue) =>
+      issue.code !== 'invalid_type' || issue.input === undefined
+        ? undefined
+        : `expected a string such as "100" (values are written to the kernel as text; quote numbers in YAML), got ${typeof issue.input === 'number' ? String(issue.input) : typeof issue.input}`,
+  })
   .max(MAX_CGROUP_VALUE_LENGTH);
 
 /** The files of one cgroup, in writing order: file name → value as text (`"64M"`, `"30000 100000"`, `"+cpu +memory"`). */

@@ -26,9 +26,9 @@ const RATE: QuantityKind = {
 };
 
 /** The syntax of a kernel size (JSON Schema `pattern`); the parser also checks whole bytes and range. */
-export const KERNEL_SIZE_PATTERN = '^(0|[1-9]\\d*)(\\.\\d+)?([bB]|[kKmMgGtTpPeE](i|iB)?)?$';
+export const KERNEL_SIZE_PATTERN = '^(0|[1-9]\\d*)(\\.\\d+)?([bB]|[kKmMgGtTpPeE]([iI][bB]?)?)?$';
 /** The syntax of a byte rate: a kernel size, then `/s`. */
-export const BYTE_RATE_PATTERN = '^(0|[1-9]\\d*)(\\.\\d+)?([bB]|[kKmMgGtTpPeE](i|iB)?)?/s$';
+export const BYTE_RATE_PATTERN = '^(0|[1-9]\\d*)(\\.\\d+)?([bB]|[kKmMgGtTpPeE]([iI][bB]?)?)?/s$';
 
 const TEXT = /^(\d+(?:\.\d+)?)(.*)$/s;
 

@@ -3,11 +3,14 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
+  bytes,
+  bytesPerSecond,
   CATCHABLE_SIGNALS,
   formatIssuePath,
   formatProgram,
   MAX_FORK_COUNT,
   MAX_STEP_DURATION,
+  micros,
   parseProgram,
   STEP_ERRNOS,
   ValidationError,
@@ -16,8 +19,9 @@ import {
   type Step,
 } from '@strata/shared-types';
 
-const duration = (min: number) => fc.integer({ min, max: MAX_STEP_DURATION });
-const size = (min = 1) => fc.oneof(fc.integer({ min, max: Number.MAX_SAFE_INTEGER }), fc.integer({ min: Math.max(1, min), max: 4096 }).map((n) => n * 4096));
+const duration = (min: number) => fc.integer({ min, max: MAX_STEP_DURATION }).map(micros);
+const size = (min = 1) => fc.oneof(fc.integer({ min, max: Number.MAX_SAFE_INTEGER }), fc.integer({ min: Math.max(1, min), max: 4096 }).map((n) => n * 4096)).map(bytes);
+const rate = fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }).map(bytesPerSecond);
 const port = fc.integer({ min: 1, max: 65535 });
 const protocol = fc.constantFrom('tcp' as const, 'udp' as const);
 const line = fc.string({ maxLength: 40 }).filter((s) => !/[\n\r]/.test(s));
@@ -34,13 +38,13 @@ const { program } = fc.letrec<{ program: Program; step: Step }>((tie) => {
   const ref = fc.oneof(inner.map((steps) => ({ kind: 'inline' as const, steps })), fc.constantFrom({ kind: 'named' as const, name: 'worker' }));
   const io = <Op extends 'read' | 'write'>(op: Op) =>
     fc.record(
-      { op: fc.constant(op), device: fc.constantFrom('sda', 'vdb', '8:16'), bytes: size(), block: fc.integer({ min: 512, max: 64 * 2 ** 20 }), direct: fc.boolean(), file: fc.constantFrom('/data/x', '/tmp/a b') },
+      { op: fc.constant(op), device: fc.constantFrom('sda', 'vdb', '8:16'), bytes: size(), block: fc.integer({ min: 512, max: 64 * 2 ** 20 }).map(bytes), direct: fc.boolean(), file: fc.constantFrom('/data/x', '/tmp/a b') },
       { requiredKeys: ['op', 'device', 'bytes', 'block', 'direct'] },
     );
   const steps: fc.Arbitrary<Step>[] = [
     fc.record({ op: fc.constant('cpu' as const), work: duration(1) }),
     fc.record({ op: fc.constant('sleep' as const), duration: duration(0) }),
-    withErrors('alloc', fc.record({ op: fc.constant('alloc' as const), size: size(), rate: fc.option(size(), { nil: null }), name: fc.constantFrom('buf', 'A.b-c_1') }, { requiredKeys: ['op', 'size', 'rate'] }), inner),
+    withErrors('alloc', fc.record({ op: fc.constant('alloc' as const), size: size(), rate: fc.option(rate, { nil: null }), name: fc.constantFrom('buf', 'A.b-c_1') }, { requiredKeys: ['op', 'size', 'rate'] }), inner),
     fc.record({ op: fc.constant('free' as const), target: fc.oneof(fc.constant({ kind: 'all' as const }), size().map((s) => ({ kind: 'size' as const, size: s }))) }),
     withErrors('read', io('read'), inner),
     withErrors('write', io('write'), inner),
@@ -72,7 +76,7 @@ const { program } = fc.letrec<{ program: Program; step: Step }>((tie) => {
   ];
   return {
     step: fc.oneof({ depthSize: 'small', withCrossShrink: true }, ...steps),
-    program: fc.array(tie('step') as fc.Arbitrary<Step>, { maxLength: 4, depthIdentifier: 'program' }),
+    program: fc.array(tie('step'), { maxLength: 4, depthIdentifier: 'program' }),
   };
 }) as { program: fc.Arbitrary<Program> };
 
