@@ -1,5 +1,5 @@
-// The flow model's implementation: weighted max-min rates by core-scheduler's progressiveFill,
-// recomputed per affected component, fluid byte accounting and exact-to-the-µs completions.
+// The flow model's implementation: commands, validation, fluid byte accounting and exact-to-the-µs
+// completions; weighted max-min rates are repaired incrementally by max-min-repair.ts.
 import {
   ConflictError,
   LimitExceededError,
@@ -28,56 +28,10 @@ import {
   type LinkState,
   type VnicLimiterSpec,
 } from './types.js';
+import { MaxMinRepair, saturated } from './max-min-repair.js';
+import { ACTIVE, type FlowRec, type LinkRec } from './records.js';
 
 const US_PER_S = 1_000_000;
-// A link couples its flows (may saturate) unless the sum of their rate bounds stays below this
-// fraction of its capacity; the margin absorbs float rounding in the running sum.
-const COUPLING_MARGIN = 1 - 1e-9;
-
-interface LinkRec {
-  readonly id: string;
-  readonly index: number;
-  readonly kind: 'link' | 'vnic-limiter';
-  readonly latency: number;
-  capacity: number;
-  /** Its active flows in start order (appended at start, spliced out at removal). */
-  readonly flows: FlowRec[];
-  /** Σ over its flows of min(own cap, least capacity on the flow's path): no rate can exceed it. */
-  boundSum: number;
-  /** Bytes carried by settled fluid segments. */
-  committed: number;
-  mark: number;
-  /** Fill scratch (valid while fillEpoch is the current epoch): active weight, active count, used, heap slot. */
-  fillEpoch: number;
-  aw: number;
-  ac: number;
-  used: number;
-  dirtyStamp: number;
-  hpos: number;
-}
-
-interface FlowRec {
-  readonly id: string;
-  readonly seq: number;
-  readonly path: readonly LinkRec[];
-  readonly bytes: number;
-  readonly weight: number;
-  readonly cap: number;
-  readonly startedAt: number;
-  bound: number;
-  rate: number;
-  /** Time of the last settlement, and the bytes still to deliver then. */
-  anchor: number;
-  remaining: number;
-  completesAt: number;
-  version: number;
-  alive: boolean;
-  mark: number;
-  /** Fill scratch: epoch at which it froze, and the rate it froze at. */
-  frozenAt: number;
-  next: number;
-  hpos: number;
-}
 
 interface HeapEntry {
   readonly time: number;
@@ -121,17 +75,11 @@ class FlowNetworkModel implements FlowNetwork {
   private readonly flows = new Map<string, FlowRec>();
   private heap: HeapEntry[] = [];
   private nextSeq = 0;
-  private epoch = 0;
   private recomputations = 0;
   private flowsTouched = 0;
   private maxFlowsTouched = 0;
   private completed = 0;
-  private readonly compBuf: FlowRec[] = [];
-  private readonly resBuf: LinkRec[] = [];
-  private readonly stackBuf: LinkRec[] = [];
-  private readonly dirtyBuf: LinkRec[] = [];
-  private readonly events = new FillHeap();
-  private dirtyStamp = 0;
+  private readonly repair = new MaxMinRepair();
 
   constructor(
     start: number,
@@ -233,9 +181,13 @@ class FlowNetworkModel implements FlowNetwork {
       completesAt: Infinity,
       version: 0,
       alive: true,
-      mark: 0,
-      frozenAt: 0,
+      level: 0,
+      bottleneck: null,
+      sweep: 0,
+      state: ACTIVE,
       next: 0,
+      nextLevel: 0,
+      nextBottleneck: null,
       hpos: -1,
     };
     this.flows.set(f.id, f);
@@ -250,8 +202,9 @@ class FlowNetworkModel implements FlowNetwork {
     const f = this.getFlow(id);
     this.settle(f, this.time);
     const delivered = f.bytes - f.remaining;
-    this.remove(f);
-    this.recompute(f.path, []);
+    const seeds: LinkRec[] = [];
+    this.remove(f, seeds);
+    this.recompute(seeds, []);
     return { type: 'flow.dropped', time: this.time as Micros, flow: f.id, reason: 'cancelled', bytes: f.bytes as Bytes, bytesDelivered: Math.min(f.bytes, floorBytes(delivered)) as Bytes };
   }
 
@@ -276,9 +229,8 @@ class FlowNetworkModel implements FlowNetwork {
         for (const l of f.path) l.committed += f.remaining;
         f.remaining = 0;
         f.anchor = tc;
-        this.remove(f);
+        this.remove(f, seeds);
         this.completed++;
-        for (const l of f.path) seeds.push(l);
         const duration = tc - f.startedAt;
         out.push({ type: 'flow.completed', time: tc as Micros, flow: f.id, bytes: f.bytes as Bytes, durationUs: duration as Micros, meanBytesPerSecond: duration > 0 ? (f.bytes * US_PER_S) / duration : Infinity });
       }
@@ -338,7 +290,7 @@ class FlowNetworkModel implements FlowNetwork {
   }
 
   private pushLink(id: string, kind: LinkRec['kind'], capacity: number, latency: number): void {
-    const l: LinkRec = { id, index: this.links.length, kind, latency, capacity, flows: [], boundSum: 0, committed: 0, mark: 0, fillEpoch: 0, aw: 0, ac: 0, used: 0, dirtyStamp: 0, hpos: -1 };
+    const l: LinkRec = { id, index: this.links.length, kind, latency, capacity, flows: [], boundSum: 0, committed: 0, load: 0, riseSweep: 0, rise: 0, sweep: 0, used: 0, aw: 0, ac: 0, hpos: -1 };
     this.links.push(l);
     this.linkById.set(id, l);
   }
@@ -373,68 +325,43 @@ class FlowNetworkModel implements FlowNetwork {
     f.anchor = t;
   }
 
-  private remove(f: FlowRec): void {
+  /** Take `f` off its links; its links that may have been a bottleneck go to `seeds` (the others were no flow's bottleneck and gain slack). */
+  private remove(f: FlowRec, seeds: LinkRec[]): void {
     f.alive = false;
     this.flows.delete(f.id);
     for (const l of f.path) {
+      if (saturated(l)) seeds.push(l);
       const k = l.flows.indexOf(f);
       if (k >= 0) l.flows.splice(k, 1);
       l.boundSum -= f.bound;
-      if (l.flows.length === 0) l.boundSum = 0; // drop float residue
+      l.load -= f.rate;
+      if (l.flows.length === 0) {
+        // Drop float residue.
+        l.boundSum = 0;
+        l.load = 0;
+      }
     }
   }
 
   /**
-   * Recompute the rates of the flows a change can reach: every flow on a `fullSeeds` link (a link
-   * whose load or capacity changed), the `flowSeeds`, and transitively every flow sharing a
-   * coupling link with those. A link whose flows' rate bounds sum below its capacity never
-   * saturates, so it transmits no change and is left out of the fill (this keeps the result
-   * identical to a fill over the whole network: such a link's level is never reached). Callers
-   * pass as full seeds every link whose flows, capacity or bound sum changed, so a component that
-   * splits (a link stops coupling) is recomputed on both sides.
+   * Repair the rates after a change (see max-min-repair.ts): `seeds` are links that may have been
+   * a bottleneck and whose flows, capacity or bound sum changed, `added` the flows just started. Flows whose rate changed are
+   * settled at the old rate up to now and rescheduled.
    */
-  private recompute(fullSeeds: readonly LinkRec[], flowSeeds: readonly FlowRec[]): void {
-    const epoch = ++this.epoch;
-    const comp = this.compBuf;
-    const res = this.resBuf;
-    const stack = this.stackBuf;
-    comp.length = 0;
-    res.length = 0;
-    stack.length = 0;
-    const visitFlow = (f: FlowRec): void => {
-      if (f.mark === epoch || !f.alive) return;
-      f.mark = epoch;
-      comp.push(f);
-      for (const l of f.path) {
-        if (l.mark !== epoch && coupling(l)) {
-          l.mark = epoch;
-          res.push(l);
-          stack.push(l);
-        }
-      }
-    };
-    for (const l of fullSeeds) {
-      if (l.mark === epoch) continue;
-      l.mark = epoch;
-      if (coupling(l)) res.push(l);
-      stack.push(l);
-    }
-    for (const f of flowSeeds) visitFlow(f);
-    while (stack.length > 0) {
-      const l = stack.pop()!;
-      const fl = l.flows;
-      for (let k = 0; k < fl.length; k++) visitFlow(fl[k]!);
-    }
-    if (comp.length === 0) return;
+  private recompute(seeds: readonly LinkRec[], added: readonly FlowRec[]): void {
+    const frozen = this.repair.run(seeds, added);
+    if (frozen.length === 0) return;
     this.recomputations++;
-    this.flowsTouched += comp.length;
-    if (comp.length > this.maxFlowsTouched) this.maxFlowsTouched = comp.length;
-    this.fill(epoch, comp, res);
-    for (let i = 0; i < comp.length; i++) {
-      const f = comp[i]!;
+    this.flowsTouched += frozen.length;
+    if (frozen.length > this.maxFlowsTouched) this.maxFlowsTouched = frozen.length;
+    for (let i = 0; i < frozen.length; i++) {
+      const f = frozen[i]!;
+      f.level = f.nextLevel;
+      f.bottleneck = f.nextBottleneck;
       const r = f.next;
       if (r === f.rate && f.completesAt !== Infinity) continue;
       this.settle(f, this.time);
+      for (const l of f.path) l.load += r - f.rate;
       f.rate = r;
       f.completesAt = flowCompletionTime(f.anchor, f.remaining, r);
       f.version++;
@@ -445,92 +372,6 @@ class FlowNetworkModel implements FlowNetwork {
       this.heap = this.heap.filter((e) => e.flow.alive && e.version === e.flow.version);
       heapify(this.heap);
     }
-  }
-
-  /**
-   * Weighted progressive filling of `comp` over the coupling links `res`, writing each flow's rate
-   * to `next`. It replays core-scheduler's progressiveFill (all weights here are > 0, so its single
-   * weighted phase) operation for operation, so the rates are bit-identical to
-   * progressiveFill(res capacities, comp) with flows in start order and links in creation order:
-   * - a link's active weight is summed over its flows in start order (a link's flows are kept in start
-   *   order, and every flow of a coupling link is in `comp`), then
-   *   decremented as flows freeze, in freeze order;
-   * - events are popped in the same total order (level, then link saturations before caps, then
-   *   link creation index / flow start seq, which order as progressiveFill's local indices do);
-   *   where progressiveFill pushes a new versioned event for a link and skips the stale one, the
-   *   indexed heap moves the link's single entry (the valid events pop in the same order);
-   * - a saturating link freezes its unfrozen flows in start order, each adding its rate to `used`
-   *   of its coupling links in path order, and levels are recomputed by the same expressions.
-   * No sort, no per-call maps; the event heap lives in reused typed arrays.
-   */
-  private fill(epoch: number, comp: readonly FlowRec[], res: readonly LinkRec[]): void {
-    for (const l of res) {
-      l.fillEpoch = epoch;
-      l.used = 0;
-      let aw = 0;
-      let ac = 0;
-      const fl = l.flows;
-      for (let k = 0; k < fl.length; k++) {
-        aw = aw + fl[k]!.weight;
-        ac++;
-      }
-      l.aw = aw;
-      l.ac = ac;
-    }
-    const h = this.events;
-    h.clear();
-    for (const l of res) if (l.ac > 0) h.append(Math.max(0, l.capacity - l.used) / l.aw, 0, l.index, l);
-    for (const f of comp) if (f.cap !== Infinity) h.append(f.cap / f.weight, 1, f.seq, f);
-    h.heapify();
-    let unfrozen = comp.length;
-    const dirty = this.dirtyBuf;
-    this.dirtyStamp++;
-    while (unfrozen > 0) {
-      if (h.size === 0) throw new Error('flow fill: a flow crosses no coupling link and has no cap (internal invariant broken)');
-      const level = h.topLevel();
-      const kind = h.topKind();
-      const ref = h.topRef();
-      h.pop();
-      if (kind === 0) {
-        const l = ref as LinkRec;
-        if (l.ac === 0) continue; // unreachable: a link's entry leaves the heap when its last flow freezes
-        const fl = l.flows;
-        for (let k = 0; k < fl.length; k++) {
-          const f = fl[k]!;
-          if (f.frozenAt === epoch) continue;
-          const rate = Math.min(f.cap, f.weight * level);
-          unfrozen = this.freeze(f, rate, epoch, dirty, unfrozen);
-        }
-      } else {
-        const f = ref as FlowRec;
-        if (f.frozenAt === epoch) continue;
-        unfrozen = this.freeze(f, f.cap, epoch, dirty, unfrozen);
-      }
-      for (let k = 0; k < dirty.length; k++) {
-        const r = dirty[k]!;
-        if (r.ac > 0) h.set(Math.max(level, Math.max(0, r.capacity - r.used) / r.aw), 0, r.index, r);
-        else if (r.hpos >= 0) h.remove(r);
-      }
-      dirty.length = 0;
-      this.dirtyStamp++;
-    }
-  }
-
-  private freeze(f: FlowRec, rate: number, epoch: number, dirty: LinkRec[], unfrozen: number): number {
-    f.next = rate;
-    f.frozenAt = epoch;
-    for (const r of f.path) {
-      if (r.fillEpoch !== epoch) continue;
-      r.used = r.used + rate;
-      r.aw = r.aw - f.weight;
-      r.ac = r.ac - 1;
-      // progressiveFill's dirty set: each link once per event, in first-touch order.
-      if (r.dirtyStamp !== this.dirtyStamp) {
-        r.dirtyStamp = this.dirtyStamp;
-        dirty.push(r);
-      }
-    }
-    return unfrozen - 1;
   }
 
   private peekValid(): HeapEntry | undefined {
@@ -553,13 +394,6 @@ function boundOf(f: FlowRec): number {
   let b = f.cap;
   for (const l of f.path) if (l.capacity < b) b = l.capacity;
   return b;
-}
-
-function coupling(l: LinkRec): boolean {
-  // At capacity 0 the margin is 0 and a float residue in boundSum (bounds added then removed) can
-  // fall below it; a zero-capacity link with flows always saturates (at level 0), so it couples.
-  if (l.capacity === 0) return l.flows.length > 0;
-  return !(l.boundSum < l.capacity * COUPLING_MARGIN);
 }
 
 function requireId(id: unknown, path: string): asserts id is string {
@@ -614,171 +448,4 @@ function heapPop(h: HeapEntry[]): void {
 
 function heapify(h: HeapEntry[]): void {
   for (let k = (h.length >> 1) - 1; k >= 0; k--) siftDown(h, k);
-}
-
-/** A fill event's owner: a link (saturation) or a capped flow; `hpos` is its heap slot, -1 when absent. */
-interface HeapSlot {
-  hpos: number;
-}
-
-/**
- * Indexed binary min-heap of fill events in parallel arrays, ordered as progressiveFill's
- * EventHeap: by level, then kind (0 = link saturates, 1 = flow cap), then id. A link holds one
- * entry whose level is updated in place where progressiveFill pushes a new version and skips the
- * stale one; the valid events (one per link, one per capped flow, keys distinct) therefore pop in
- * the same order. Reused across fills.
- */
-class FillHeap {
-  private level = new Float64Array(64);
-  private kind = new Uint8Array(64);
-  private id = new Float64Array(64);
-  private ref: (HeapSlot | null)[] = new Array<HeapSlot | null>(64).fill(null);
-  size = 0;
-
-  clear(): void {
-    for (let k = 0; k < this.size; k++) {
-      this.ref[k]!.hpos = -1;
-      this.ref[k] = null;
-    }
-    this.size = 0;
-  }
-
-  topLevel(): number {
-    return this.level[0]!;
-  }
-
-  topKind(): number {
-    return this.kind[0]!;
-  }
-
-  topRef(): HeapSlot {
-    return this.ref[0]!;
-  }
-
-  private less(a: number, b: number): boolean {
-    const la = this.level[a]!;
-    const lb = this.level[b]!;
-    if (la !== lb) return la < lb;
-    const ka = this.kind[a]!;
-    const kb = this.kind[b]!;
-    if (ka !== kb) return ka < kb;
-    return this.id[a]! < this.id[b]!;
-  }
-
-  private grow(): void {
-    const n = this.level.length * 2;
-    const level = new Float64Array(n);
-    level.set(this.level);
-    this.level = level;
-    const kind = new Uint8Array(n);
-    kind.set(this.kind);
-    this.kind = kind;
-    const id = new Float64Array(n);
-    id.set(this.id);
-    this.id = id;
-    for (let k = this.ref.length; k < n; k++) this.ref.push(null);
-  }
-
-  private swap(a: number, b: number): void {
-    const l = this.level[a]!;
-    this.level[a] = this.level[b]!;
-    this.level[b] = l;
-    const k = this.kind[a]!;
-    this.kind[a] = this.kind[b]!;
-    this.kind[b] = k;
-    const i = this.id[a]!;
-    this.id[a] = this.id[b]!;
-    this.id[b] = i;
-    const ra = this.ref[a]!;
-    const rb = this.ref[b]!;
-    this.ref[a] = rb;
-    this.ref[b] = ra;
-    rb.hpos = a;
-    ra.hpos = b;
-  }
-
-  private up(k0: number): void {
-    let k = k0;
-    while (k > 0) {
-      const p = (k - 1) >> 1;
-      if (!this.less(k, p)) break;
-      this.swap(k, p);
-      k = p;
-    }
-  }
-
-  private down(k0: number): void {
-    let k = k0;
-    const n = this.size;
-    for (;;) {
-      const l = 2 * k + 1;
-      const r = l + 1;
-      let m = k;
-      if (l < n && this.less(l, m)) m = l;
-      if (r < n && this.less(r, m)) m = r;
-      if (m === k) return;
-      this.swap(k, m);
-      k = m;
-    }
-  }
-
-  /** Add an entry without restoring heap order (call heapify() after the last one). */
-  append(level: number, kind: 0 | 1, id: number, ref: HeapSlot): void {
-    if (this.size === this.level.length) this.grow();
-    const k = this.size++;
-    this.level[k] = level;
-    this.kind[k] = kind;
-    this.id[k] = id;
-    this.ref[k] = ref;
-    ref.hpos = k;
-  }
-
-  /** Restore heap order over everything appended, in O(size). */
-  heapify(): void {
-    for (let k = (this.size >> 1) - 1; k >= 0; k--) this.down(k);
-  }
-
-  /** Insert `ref` at `level`, or move it there when it is already in the heap. */
-  set(level: number, kind: 0 | 1, id: number, ref: HeapSlot): void {
-    let k = ref.hpos;
-    if (k >= 0) {
-      const old = this.level[k]!;
-      this.level[k] = level;
-      if (level < old) this.up(k);
-      else if (level > old) this.down(k);
-      return;
-    }
-    if (this.size === this.level.length) this.grow();
-    k = this.size++;
-    this.level[k] = level;
-    this.kind[k] = kind;
-    this.id[k] = id;
-    this.ref[k] = ref;
-    ref.hpos = k;
-    this.up(k);
-  }
-
-  /** Take `ref` out of the heap. */
-  remove(ref: HeapSlot): void {
-    const k = ref.hpos;
-    const last = --this.size;
-    if (k !== last) {
-      this.swap(k, last);
-      this.ref[last]!.hpos = -1;
-      this.ref[last] = null;
-      this.down(k);
-      this.up(k);
-    } else {
-      ref.hpos = -1;
-      this.ref[last] = null;
-    }
-  }
-
-  pop(): void {
-    const last = --this.size;
-    if (last > 0) this.swap(0, last);
-    this.ref[last]!.hpos = -1;
-    this.ref[last] = null;
-    this.down(0);
-  }
 }

@@ -101,11 +101,11 @@ export interface LinkState {
 
 /** Work counters: how often rates were recomputed and over how many flows. */
 export interface FlowNetworkStats {
-  /** Rate recomputations (one per command or per batch of completions at one µs). */
+  /** Rate repairs that settled at least one flow (at most one per command or per batch of completions at one µs). */
   readonly recomputations: number;
-  /** Sum over recomputations of the flows whose rates were recomputed. */
+  /** Sum over repairs of the flows whose rates were recomputed or confirmed. */
   readonly flowsTouched: number;
-  /** Largest number of flows one recomputation touched. */
+  /** Largest number of flows one repair touched. */
   readonly maxFlowsTouched: number;
   /** Flows active now. */
   readonly activeFlows: number;
@@ -115,8 +115,9 @@ export interface FlowNetworkStats {
 
 /**
  * A passive flow-level network model (see ARCHITECTURE.md, "Driving models"). Rates are weighted
- * max-min fair over the links, each flow also held to its own cap; they are recomputed only when a
- * flow starts or ends or a capacity changes, and only for the flows that change can reach. Commands
+ * max-min fair over the links, each flow also held to its own cap; they are repaired only when a
+ * flow starts or ends or a capacity changes, and only for the flows that change reaches (equal to a
+ * full progressive fill to about 1e-12 of the capacities involved). Commands
  * apply at `now()`; `advanceTo(t)` runs to `t` and returns the completions. A failed command throws
  * a typed error and changes nothing. Completion rule: a flow completes at the first integer µs at
  * which its fluid delivery (rate × elapsed, float64) covers its remaining bytes — never earlier.
