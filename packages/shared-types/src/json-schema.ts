@@ -4,6 +4,8 @@ import { z } from 'zod';
 import { HostSpecPatchSchema, HostSpecSchema } from './host-spec.js';
 import { BandwidthSchema, CpuSchema, DurationSchema, MemorySchema } from './quantity-schemas.js';
 import { GroupSpecSchema } from './sched-spec.js';
+import { KernelExperimentSchema } from './kernel-experiment-spec.js';
+import { ProgramSchema } from './program/parse-program.js';
 
 /** A JSON Schema document (draft 2020-12) as emitted by `toJsonSchema`. */
 export type JsonSchema = Record<string, unknown>;
@@ -22,6 +24,8 @@ export const SPEC_SCHEMAS = {
   HostSpec: HostSpecSchema,
   HostSpecPatch: HostSpecPatchSchema,
   GroupSpec: GroupSpecSchema,
+  Program: ProgramSchema,
+  KernelExperiment: KernelExperimentSchema,
 } as const satisfies Record<string, z.ZodType>;
 
 /** The JSON Schema of each named schema (default: every spec in `SPEC_SCHEMAS`). */

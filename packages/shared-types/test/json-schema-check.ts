@@ -5,7 +5,7 @@ const ANNOTATIONS = new Set(['$schema', 'description', 'examples', 'default', 't
 const ASSERTIONS = new Set([
   'type', 'properties', 'required', 'additionalProperties', 'propertyNames', 'anyOf', 'pattern',
   'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'minLength', 'maxLength', 'items',
-  'enum', 'const', 'minItems', 'maxItems', '$ref', '$defs',
+  'enum', 'const', 'minItems', 'maxItems', '$ref', '$defs', 'oneOf',
 ]);
 
 type Schema = Record<string, unknown>;
@@ -17,7 +17,7 @@ export function unknownKeywords(schema: unknown): string[] {
   for (const [key, value] of Object.entries(schema)) {
     if (!ANNOTATIONS.has(key) && !ASSERTIONS.has(key)) out.push(key);
     if (key === 'properties') for (const sub of Object.values(value as Schema)) out.push(...unknownKeywords(sub));
-    if (key === 'anyOf') for (const sub of value as unknown[]) out.push(...unknownKeywords(sub));
+    if (key === 'anyOf' || key === 'oneOf') for (const sub of value as unknown[]) out.push(...unknownKeywords(sub));
     if (key === '$defs') for (const sub of Object.values(value as Schema)) out.push(...unknownKeywords(sub));
     if (key === 'additionalProperties' || key === 'propertyNames' || key === 'items') out.push(...unknownKeywords(value));
   }
@@ -49,6 +49,7 @@ export function conforms(schema: unknown, value: unknown, root: unknown = schema
     if (!types.some((t) => typeOf(value).includes(t))) return false;
   }
   if (Array.isArray(s.anyOf) && !s.anyOf.some((sub) => conforms(sub, value, root))) return false;
+  if (Array.isArray(s.oneOf) && s.oneOf.filter((sub) => conforms(sub, value, root)).length !== 1) return false;
   if (typeof value === 'string') {
     const length = [...value].length;
     if (typeof s.pattern === 'string' && !new RegExp(s.pattern, 'u').test(value)) return false;

@@ -3,6 +3,9 @@
 import { describe, expect, it } from 'vitest';
 import {
   CGROUP_FILES,
+  jsonSchemas,
+  KernelExperimentSchema,
+  ProgramSchema,
   MAX_KERNEL_CGROUP_DEPTH,
   MAX_KERNEL_CGROUPS,
   MAX_KERNEL_PROCESSES,
@@ -11,6 +14,7 @@ import {
   type SchemaIssue,
 } from '@strata/shared-types';
 import { validationFailure } from './failure.js';
+import { conforms } from './json-schema-check.js';
 
 const MiB = 2 ** 20;
 const issues = (input: unknown) => validationFailure(() => parseKernelExperiment(input)).details['issues'] as SchemaIssue[];
@@ -213,5 +217,39 @@ describe('bounds', () => {
     let program: unknown[] = [{ cpu: '1ms' }];
     for (let d = 1; d < 40; d++) program = [{ fork: program }];
     expect(issues(withProcesses([{ name: 'a', program }]))[0]!.message).toBe('expected programs nested at most 32 deep, got one at depth 33');
+  });
+});
+
+describe('the kernel experiment and program as JSON Schema', () => {
+  const schemas = jsonSchemas();
+
+  it('accepts what zod accepts: the issue example and a program of every step', () => {
+    expect(conforms(schemas.KernelExperiment, example)).toBe(true);
+    const program = [
+      { cpu: '1ms' }, { sleep: 0 }, { alloc: { size: 4096, name: 'a' } }, { free: 'a' }, { read: { device: 'sda', bytes: 1 } },
+      { write: { device: 'sda', bytes: '1M', block: '4K' } }, { send: { to: 'x:1', bytes: 1 } }, { listen: 1 }, { fork: 'p' }, { wait: 'all' },
+      { print: '' }, { loop: { times: 1, do: [] } }, { signal: { TERM: 'ignore' } }, { serve: { rate: 1, cpu: 1 } }, { exit: 0 },
+      { exec: 'p', 'on-error': { ENOMEM: [] } },
+    ];
+    expect(ProgramSchema.safeParse(program).success).toBe(true);
+    expect(conforms(schemas.Program, program)).toBe(true);
+  });
+
+  it.each([
+    ['two kinds in one step', [{ cpu: '1ms', sleep: '1ms' }]],
+    ['no kind', [{}]],
+    ['only on-error', [{ 'on-error': {} }]],
+    ['an unknown kind', [{ spin: '1s' }]],
+    ['an exit code of 256', [{ exit: 256 }]],
+  ])('rejects a program with %s, as zod does', (_what, program) => {
+    expect(ProgramSchema.safeParse(program).success).toBe(false);
+    expect(conforms(schemas.Program, program)).toBe(false);
+  });
+
+  it('rejects an unknown cgroup file and a number as a file value, as zod does', () => {
+    for (const cgroups of [{ '/A': { 'cpu.shares': '1' } }, { '/A': { 'cpu.weight': 100 } }]) {
+      expect(KernelExperimentSchema.safeParse({ ...example, cgroups }).success).toBe(false);
+      expect(conforms(schemas.KernelExperiment, { ...example, cgroups })).toBe(false);
+    }
   });
 });
