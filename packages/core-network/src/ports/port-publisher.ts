@@ -1,6 +1,6 @@
 // A host's port allocator and publication table, with Docker's semantics (reference §1 "Port
 // publishing", moby libnetwork/portallocator): conflicts per (host IP, protocol, port), wildcard
-// overlap within a family, sequential ephemeral allocation per (IP, protocol).
+// overlap within a family, sequential ephemeral allocation per (IP, protocol), port ranges.
 
 import {
   ConflictError,
@@ -36,10 +36,10 @@ function isInt(value: unknown): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value);
 }
 
-function checkPort(value: unknown, field: string, allowZero: boolean): number {
-  const min = allowZero ? 0 : MIN_PORT;
-  if (isInt(value) && value >= min && value <= MAX_PORT) return value;
-  const accepted = allowZero ? `an integer 1..${MAX_PORT}, or 0 for an ephemeral port` : `an integer ${MIN_PORT}..${MAX_PORT}`;
+/** A port 1..65535 at `field` (options only: publish specs go through port-ranges' planPorts). */
+function checkPort(value: unknown, field: string): number {
+  if (isInt(value) && value >= MIN_PORT && value <= MAX_PORT) return value;
+  const accepted = `an integer ${MIN_PORT}..${MAX_PORT}`;
   throw new ValidationError(`${field} must be ${accepted}; got ${JSON.stringify(value)}`, { path: field, accepted, given: value });
 }
 
@@ -55,8 +55,8 @@ function checkProtocol(value: unknown): Protocol {
 
 function checkOptions(options: PortPublisherOptions): { range: EphemeralRange; reserved: ReadonlySet<number>; max: number } {
   const range = options.ephemeralRange ?? DEFAULT_EPHEMERAL_RANGE;
-  const start = checkPort(range.start, 'ephemeralRange.start', false);
-  const end = checkPort(range.end, 'ephemeralRange.end', false);
+  const start = checkPort(range.start, 'ephemeralRange.start');
+  const end = checkPort(range.end, 'ephemeralRange.end');
   if (start > end) {
     throw new ValidationError(`ephemeralRange must have start <= end (like ip_local_port_range "32768 60999"); got ${start}-${end}`, {
       path: 'ephemeralRange',
@@ -72,7 +72,7 @@ function checkOptions(options: PortPublisherOptions): { range: EphemeralRange; r
       given: reservedList.length,
     });
   }
-  const reserved = new Set(reservedList.map((p, i) => checkPort(p, `reservedPorts[${i}]`, false)));
+  const reserved = new Set(reservedList.map((p, i) => checkPort(p, `reservedPorts[${i}]`)));
   const max = options.maxPublications ?? DEFAULT_MAX_PUBLICATIONS;
   if (!isInt(max) || max < 1 || max > MAX_PUBLICATIONS_LIMIT) {
     throw new ValidationError(`maxPublications must be an integer 1..${MAX_PUBLICATIONS_LIMIT}; got ${JSON.stringify(max)}`, {
