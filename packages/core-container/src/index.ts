@@ -7,6 +7,7 @@ export {
   CGROUP_FILE_NAMES,
   isCgroupFileName,
   cgroupFilesFor,
+  cgroupFile,
   initialCgroupFileValue,
   readCgroupFile,
   writeCgroupFile,

@@ -1,7 +1,7 @@
 // The registry as the kernel model will use it: read-only files refuse writes, long writes fail,
 // a failed write leaves the value alone, and each cgroup lists the files its controllers add.
 import { describe, expect, it } from 'vitest';
-import { CGROUP_FILES, CGROUP_FILE_NAMES, cgroupFilesFor, isCgroupFileName, writeCgroupFile } from '../src/index.ts';
+import { CGROUP_FILES, CGROUP_FILE_NAMES, cgroupFile, cgroupFilesFor, isCgroupFileName, writeCgroupFile, type CgroupFileName, type CgroupFileValues } from '../src/index.ts';
 import { CONTEXT, expectRejected, write } from './write-helpers.ts';
 
 function deepFreeze<T>(value: T): T {
@@ -24,6 +24,16 @@ describe('registry', () => {
     expect(isCgroupFileName('memory.max')).toBe(true);
     expect(isCgroupFileName('memory.limit_in_bytes')).toBe(false);
     expect(isCgroupFileName('toString')).toBe(false);
+  });
+
+  it('gives a generic caller the typed entry of a name', () => {
+    const parseAny = <N extends CgroupFileName>(name: N, text: string, current: CgroupFileValues[N]): CgroupFileValues[N] => {
+      const file = cgroupFile(name);
+      if (!file.writable) throw new Error(`${name} is read-only`);
+      return file.parseWrite(text, current, CONTEXT);
+    };
+    expect(parseAny('pids.max', '7', 'max')).toBe(7);
+    expect(cgroupFile('memory.stat')).toBe(CGROUP_FILES['memory.stat']);
   });
 
   it('refuses writes to every read-only file with EACCES', () => {

@@ -343,6 +343,14 @@ export function cgroupFilesFor(controllers: readonly CgroupController[], isRoot:
   });
 }
 
+/**
+ * The registry entry of `name`, typed for a generic name: `CGROUP_FILES[name]` with `name: N` loses
+ * the link between N and its value type, this keeps it (`parseWrite` takes `CgroupFileValues[N]`).
+ */
+export function cgroupFile<N extends CgroupFileName>(name: N): CgroupFile<N> {
+  return REGISTRY[name];
+}
+
 /** The value of `name` in a new cgroup. */
 export function initialCgroupFileValue<N extends CgroupFileName>(name: N): CgroupFileValues[N] {
   return REGISTRY[name].initial;
