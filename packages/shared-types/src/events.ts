@@ -37,6 +37,24 @@ export type PortPublishedEvent = DomainEventOf<
   { namespace: string; host: string; publication: string; bindings: readonly { hostIp: string; hostPort: number; protocol: string; containerIp: string; containerPort: number }[] }
 >;
 
+/** How a process ended: an exit code (0..255) or a terminating signal (`SIGKILL`, ...). */
+export type ProcessExit = { readonly code: number } | { readonly signal: string };
+
+/** A process ended (it is a zombie until reaped): `pid` as the host sees it, `name`, its cgroup and how it ended. */
+export type ProcessExitedEvent = DomainEventOf<'process.exited', { pid: number; name: string; cgroup: string; exit: ProcessExit }>;
+
+/** A cgroup used up its `cpu.max` quota and was throttled for the rest of the period. */
+export type CgroupThrottledEvent = DomainEventOf<'cgroup.throttled', { cgroup: string }>;
+
+/** A charge took a cgroup's memory over `memory.high`: the allocating process `pid` is throttled for `delayUs`. */
+export type MemoryHighExceededEvent = DomainEventOf<'memory.high_exceeded', { cgroup: string; pid: number; delayUs: Micros }>;
+
+/** The OOM killer (of cgroup `cgroup`, or `/` for a global OOM) killed `pid` with SIGKILL, chosen by `points`. */
+export type MemoryOomKillEvent = DomainEventOf<'memory.oom_kill', { cgroup: string; pid: number; name: string; points: number; group: boolean }>;
+
+/** A fork of `pid` failed with EAGAIN because `cgroup`'s `pids.max` was reached. */
+export type PidsForkFailedEvent = DomainEventOf<'pids.fork_failed', { cgroup: string; pid: number }>;
+
 /** Every domain event Strata emits. Extended by each package's issue as it lands. */
 export type DomainEvent =
   | DomainEventBase
@@ -47,4 +65,9 @@ export type DomainEvent =
   | NetworkRemovedEvent
   | EndpointAttachedEvent
   | EndpointDetachedEvent
-  | PortPublishedEvent;
+  | PortPublishedEvent
+  | ProcessExitedEvent
+  | CgroupThrottledEvent
+  | MemoryHighExceededEvent
+  | MemoryOomKillEvent
+  | PidsForkFailedEvent;

@@ -33,6 +33,12 @@ export type {
   EndpointAttachedEvent,
   EndpointDetachedEvent,
   PortPublishedEvent,
+  ProcessExit,
+  ProcessExitedEvent,
+  CgroupThrottledEvent,
+  MemoryHighExceededEvent,
+  MemoryOomKillEvent,
+  PidsForkFailedEvent,
 } from './events.js';
 
 export { parseDuration, formatDuration, DURATION_PATTERN, DURATION_FORMS } from './duration.js';

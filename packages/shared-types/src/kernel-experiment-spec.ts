@@ -81,11 +81,15 @@ const KernelExperimentObjectSchema = z
     programs: z.record(NameSchema, StepListSchema).default({}).describe('Named programs, for fork, exec and processes to name.'),
     processes: z.array(KernelProcessSpecSchema).min(1).max(MAX_KERNEL_PROCESSES),
   })
-  .superRefine((spec, ctx) => {
-    checkMachine(spec.cpus, spec.duration, ctx);
-    const cgroups = checkCgroups(spec.cgroups, ctx);
-    checkProcesses(spec, cgroups, ctx);
-  });
+  .superRefine(
+    (spec, ctx) => {
+      checkMachine(spec.cpus, spec.duration, ctx);
+      const cgroups = checkCgroups(spec.cgroups, ctx);
+      checkProcesses(spec, cgroups, ctx);
+    },
+    // Cross-checks read parsed values (ASTs, integer times): run them only on a structurally valid spec.
+    { when: (payload) => payload.issues.length === 0 },
+  );
 
 type Sink = z.core.$RefinementCtx;
 

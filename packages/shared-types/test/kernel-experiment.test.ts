@@ -1,6 +1,7 @@
 // The `strata kernel run FILE` format: the issue's example, each cross-check, each bound, and
 // every rejection naming its path and what is accepted.
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import {
   CGROUP_FILES,
   jsonSchemas,
@@ -11,6 +12,7 @@ import {
   MAX_KERNEL_PROCESSES,
   parseCgroupPath,
   parseKernelExperiment,
+  ValidationError,
   type SchemaIssue,
 } from '@strata/shared-types';
 import { validationFailure } from './failure.js';
@@ -251,5 +253,61 @@ describe('the kernel experiment and program as JSON Schema', () => {
       expect(KernelExperimentSchema.safeParse({ ...example, cgroups }).success).toBe(false);
       expect(conforms(schemas.KernelExperiment, { ...example, cgroups })).toBe(false);
     }
+  });
+});
+
+describe('random damage to a valid experiment', () => {
+  const rich = {
+    cpus: 2,
+    memory: '4Gi',
+    duration: '10s',
+    devices: { sda: { id: '8:0', rbps: '100M/s' } },
+    cgroups: { '/A': { 'memory.max': '64M' }, '/A/B': { 'pids.max': '5' } },
+    programs: { w: [{ read: { device: 'sda', bytes: '1M' } }, { fork: { count: 2, program: 'w' }, 'on-error': { EAGAIN: 'ignore' } }] },
+    processes: [
+      { name: 'a', cgroup: '/A/B', program: 'w', namespaces: { pid: 'private' }, user: '1:1' },
+      { name: 'b', program: [{ loop: { times: 'forever', do: [{ cpu: '1ms' }] } }], namespaces: { pid: 'process:a' }, start: '1s' },
+    ],
+  };
+  type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+  const paths = (value: Json, prefix: (string | number)[] = []): (string | number)[][] => {
+    const out = [prefix];
+    if (Array.isArray(value)) value.forEach((v, i) => out.push(...paths(v, [...prefix, i])));
+    else if (value !== null && typeof value === 'object') for (const [k, v] of Object.entries(value)) out.push(...paths(v, [...prefix, k]));
+    return out;
+  };
+  const replaced = (value: Json, path: readonly (string | number)[], by: Json): Json => {
+    if (path.length === 0) return by;
+    if (value === null || typeof value !== 'object') return value; // the first damage removed this path
+    const [head, ...rest] = path;
+    if (Array.isArray(value)) return value.map((v, i) => (i === head ? replaced(v, rest, by) : v));
+    return Object.fromEntries(Object.entries(value as Record<string, Json>).map(([k, v]) => [k, k === head ? replaced(v, rest, by) : v]));
+  };
+
+  it('is accepted, or rejected as a ValidationError with paths (cross-checks never see unparsed values)', () => {
+    expect(parseKernelExperiment(rich).processes).toHaveLength(2);
+    const all = paths(rich as unknown as Json);
+    const junk = fc.constantFrom<Json>(null, true, 0, -1, 1.5, '', 'x', '/', '/A', 'process:b', 'host', 'w', [], {}, [{}], { '/': {} });
+    let rejected = 0;
+    fc.assert(
+      fc.property(fc.nat(), fc.nat(), junk, junk, (first, second, a, b) => {
+        const damaged = replaced(replaced(rich as unknown as Json, all[first % all.length]!, a), all[second % all.length]!, b);
+        try {
+          parseKernelExperiment(damaged);
+        } catch (error) {
+          if (!(error instanceof ValidationError)) throw error;
+          rejected++;
+          const found = error.details['issues'] as SchemaIssue[];
+          expect(found.length).toBeGreaterThan(0);
+          for (const issue of found) {
+            expect(typeof issue.path === 'string' && issue.message.length > 0).toBe(true);
+            // A message about a value that was never parsed (a check run on raw input) would show these.
+            expect(issue.message).not.toMatch(/undefined|NaN|\[object /);
+          }
+        }
+      }),
+      { numRuns: 1000 },
+    );
+    expect(rejected).toBeGreaterThan(500);
   });
 });

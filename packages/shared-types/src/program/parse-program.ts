@@ -16,7 +16,8 @@ export const ProgramSchema: z.ZodType<Program> = z.preprocess(
     checkProgramSize([{ program: input, path: [] }], ctx);
     return input;
   },
-  StepListSchema.superRefine((program, ctx) => checkProgram(program, [], {}, ctx)),
+  // Whole-program checks read the AST: run them only when every step parsed.
+  StepListSchema.superRefine((program, ctx) => checkProgram(program, [], {}, ctx), { when: (payload) => payload.issues.length === 0 }),
 );
 
 /**

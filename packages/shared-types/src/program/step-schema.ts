@@ -116,7 +116,7 @@ const ForkSchema = z.union([ProgramRefSchema, ForkObjectSchema]).transform((v) =
 const ExecSchema = z.union([ProgramRefSchema, z.strictObject({ program: ProgramRefSchema })]).transform((v) => ('kind' in v ? v : v.program));
 
 const WaitSchema = z.union([z.literal('all'), z.int().min(1).max(MAX_FORK_COUNT)], {
-  error: (issue) => `expected "all" or a number of children from 1 to ${MAX_FORK_COUNT}, got ${shown(issue.input)}`,
+  error: (issue) => (issue.input === undefined ? 'required' : `expected "all" or a number of children from 1 to ${MAX_FORK_COUNT}, got ${shown(issue.input)}`),
 });
 
 const PrintTextSchema = z
@@ -131,7 +131,7 @@ const ExitSchema = z.int().min(0).max(255);
 
 const LoopSchema = z.strictObject({
   times: z.union([z.int().min(1).max(MAX_LOOP_TIMES), z.literal('forever')], {
-    error: (issue) => `expected a whole number of passes from 1 to ${MAX_LOOP_TIMES}, or "forever", got ${shown(issue.input)}`,
+    error: (issue) => (issue.input === undefined ? 'required' : `expected a whole number of passes from 1 to ${MAX_LOOP_TIMES}, or "forever", got ${shown(issue.input)}`),
   }),
   do: StepListSchema,
 });
