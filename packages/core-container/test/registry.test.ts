@@ -63,3 +63,17 @@ describe('registry', () => {
     expect(root).toEqual(['cgroup.controllers', 'cgroup.subtree_control', 'cpu.stat', 'memory.stat']);
   });
 });
+
+describe('types', () => {
+  it('tie each file name to its value type, so a wrong value or an unknown file does not compile', () => {
+    const refuse = (f: () => unknown) => expect(f).toThrow();
+    // @ts-expect-error cpu.max holds { quota, period }, not a memory limit
+    refuse(() => writeCgroupFile('cpu.max', '1000', 'max', CONTEXT));
+    // @ts-expect-error memory.limit_in_bytes is cgroup v1, not a file of this model
+    refuse(() => writeCgroupFile('memory.limit_in_bytes', '1', 0, CONTEXT));
+    const stat = CGROUP_FILES['memory.stat'];
+    // @ts-expect-error a read-only file has no parseWrite
+    refuse(() => stat.parseWrite('0', stat.initial, CONTEXT)); // eslint-disable-line @typescript-eslint/no-unsafe-call -- the missing method is the point
+    expect(CGROUP_FILES['cpu.max'].writable).toBe(true);
+  });
+});
