@@ -202,15 +202,15 @@ export { ProgramSchema, parseProgram } from './program/parse-program.js';
 export { formatProgram } from './program/format-program.js';
 export type { StepInput } from './program/format-program.js';
 export {
-  CGROUP_FILES,
-  ROOT_CGROUP_FILES,
+  WRITABLE_CGROUP_FILES,
+  ROOT_WRITABLE_CGROUP_FILES,
   MAX_CGROUP_VALUE_LENGTH,
   MAX_KERNEL_CGROUPS,
   MAX_KERNEL_CGROUP_DEPTH,
   CgroupFilesSchema,
   parseCgroupPath,
 } from './kernel-cgroup-spec.js';
-export type { CgroupFile } from './kernel-cgroup-spec.js';
+export type { WritableCgroupFile } from './kernel-cgroup-spec.js';
 export {
   MAX_KERNEL_PROCESSES,
   NAMESPACE_TYPES,

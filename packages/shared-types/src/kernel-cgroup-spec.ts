@@ -4,7 +4,7 @@
 import { z } from 'zod';
 
 /** The cgroup v2 interface files a kernel experiment may write. */
-export const CGROUP_FILES = [
+export const WRITABLE_CGROUP_FILES = [
   'cgroup.subtree_control',
   'cgroup.freeze',
   'cpu.weight',
@@ -24,10 +24,10 @@ export const CGROUP_FILES = [
 ] as const;
 
 /** A writable cgroup v2 interface file name. */
-export type CgroupFile = (typeof CGROUP_FILES)[number];
+export type WritableCgroupFile = (typeof WRITABLE_CGROUP_FILES)[number];
 
-/** The files the root cgroup has among `CGROUP_FILES`: controllers' limits exist only below the root. */
-export const ROOT_CGROUP_FILES: readonly CgroupFile[] = ['cgroup.subtree_control'];
+/** The files the root cgroup has among `WRITABLE_CGROUP_FILES`: controllers' limits exist only below the root. */
+export const ROOT_WRITABLE_CGROUP_FILES: readonly WritableCgroupFile[] = ['cgroup.subtree_control'];
 
 /** The longest value written to one file: one page, what a cgroupfs write accepts. */
 export const MAX_CGROUP_VALUE_LENGTH = 4096;
@@ -47,7 +47,7 @@ const VALUE = z
 
 /** The files of one cgroup, in writing order: file name → value as text (`"64M"`, `"30000 100000"`, `"+cpu +memory"`). */
 export const CgroupFilesSchema = z.strictObject(
-  Object.fromEntries(CGROUP_FILES.map((file) => [file, VALUE.optional()])) as Record<CgroupFile, z.ZodOptional<typeof VALUE>>,
+  Object.fromEntries(WRITABLE_CGROUP_FILES.map((file) => [file, VALUE.optional()])) as Record<WritableCgroupFile, z.ZodOptional<typeof VALUE>>,
 );
 
 /** One path segment: a directory name (NAME_MAX 255) that cannot be `.`/`..` and does not start like an interface file. */

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { formatDuration } from './duration.js';
 import { NameSchema } from './host-spec.js';
-import { CgroupFilesSchema, MAX_KERNEL_CGROUPS, parseCgroupPath, ROOT_CGROUP_FILES } from './kernel-cgroup-spec.js';
+import { CgroupFilesSchema, MAX_KERNEL_CGROUPS, parseCgroupPath, ROOT_WRITABLE_CGROUP_FILES } from './kernel-cgroup-spec.js';
 import { parseWithSchema } from './parse-with-schema.js';
 import { checkProgram } from './program/program-checks.js';
 import { checkProgramSize, type ProgramRoot } from './program/program-size.js';
@@ -111,9 +111,9 @@ function checkCgroups(cgroups: Record<string, Record<string, string | undefined>
       continue;
     }
     if (segments.length === 0) {
-      const other = Object.keys(files).filter((file) => !(ROOT_CGROUP_FILES as readonly string[]).includes(file));
+      const other = Object.keys(files).filter((file) => !(ROOT_WRITABLE_CGROUP_FILES as readonly string[]).includes(file));
       for (const file of other) {
-        ctx.addIssue({ code: 'custom', path: ['cgroups', path, file], input: file, message: `the root cgroup has no ${file}; it accepts only ${ROOT_CGROUP_FILES.join(', ')}` });
+        ctx.addIssue({ code: 'custom', path: ['cgroups', path, file], input: file, message: `the root cgroup has no ${file}; it accepts only ${ROOT_WRITABLE_CGROUP_FILES.join(', ')}` });
       }
     }
     for (let depth = 1; depth <= segments.length; depth++) all.add(`/${segments.slice(0, depth).join('/')}`);
@@ -202,7 +202,7 @@ function programRoots(input: unknown): ProgramRoot[] {
 /**
  * A kernel experiment (`strata kernel run FILE`), as the already-parsed YAML or JSON value. Bounds:
  * cpus 1..1024; duration 1us..876600h with cpus × duration < 2^53 µs; at most 10,000 cgroups (paths
- * absolute and normalized, ≤ 64 deep, files from `CGROUP_FILES`, values strings ≤ 4096 characters),
+ * absolute and normalized, ≤ 64 deep, files from `WRITABLE_CGROUP_FILES`, values strings ≤ 4096 characters),
  * 10,000 processes (unique names) and 1,000,000 program steps in all, nested ≤ 32 deep. Cross-checks:
  * each process's cgroup exists ("/", a listed path or an ancestor of one), named programs and devices
  * exist, shared namespaces name another process without a circle, start < duration.

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
-  CGROUP_FILES,
+  WRITABLE_CGROUP_FILES,
   jsonSchemas,
   KernelExperimentSchema,
   ProgramSchema,
@@ -132,7 +132,7 @@ describe('a bad experiment is named by its path, with what is accepted', () => {
     ['too many CPUs', { ...example, cpus: 1025 }, 'cpus', 'expected at most 1024, got 1025'],
     ['memory below a page', { ...example, memory: 100 }, 'memory', 'expected at least 4K, got 100'],
     ['a memory in MB', { ...example, memory: '4GB' }, 'memory', 'write "4G" or "4Gi"'],
-    ['an unknown cgroup file', { ...example, cgroups: { '/A': { 'cpu.shares': '1024' } } }, 'cgroups["/A"]["cpu.shares"]', `unknown field; accepted fields: ${CGROUP_FILES.join(', ')}`],
+    ['an unknown cgroup file', { ...example, cgroups: { '/A': { 'cpu.shares': '1024' } } }, 'cgroups["/A"]["cpu.shares"]', `unknown field; accepted fields: ${WRITABLE_CGROUP_FILES.join(', ')}`],
     ['a misspelt cgroup file', { ...example, cgroups: { '/A': { 'memory.maxx': '1G' } } }, 'cgroups["/A"]["memory.maxx"]', 'did you mean "memory.max"?'],
     ['a number as a file value', { ...example, cgroups: { '/A': { 'cpu.weight': 100 } } }, 'cgroups["/A"]["cpu.weight"]', 'expected a string such as "100" (values are written to the kernel as text; quote numbers in YAML), got 100'],
     ['a long file value', { ...example, cgroups: { '/A': { 'io.max': 'x'.repeat(4097) } } }, 'cgroups["/A"]["io.max"]', 'expected at most 4096 characters'],
