@@ -38,3 +38,9 @@ export type { PidsLimit, PidsEvents } from './cgroupfs/pids-files.js';
 export { DEFAULT_IO_WEIGHT } from './cgroupfs/io-files.js';
 export type { BlockDeviceId, IoWeight, IoLimits, IoMax } from './cgroupfs/io-files.js';
 export { MAX_NUMNODES } from './cgroupfs/cpuset-files.js';
+
+// The kernel model: processes running programs on the CPU scheduler, and the cgroup tree.
+export { createKernel } from './kernel/create-kernel.js';
+export { DEFAULT_MAX_PROCESSES, MAX_KERNEL_PROCESSES_LIMIT, DEFAULT_KERNEL_MAX_STEPS } from './kernel/types.js';
+export type { Kernel, KernelOptions, KernelEvent, SpawnSpec, ProcessInfo, ForkCounts } from './kernel/types.js';
+export { MAX_CGROUPS, MAX_CGROUP_DEPTH } from './kernel/cgroup-tree.js';

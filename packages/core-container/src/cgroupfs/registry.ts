@@ -225,7 +225,9 @@ export const CGROUP_FILES = {
   },
   'cpu.stat': {
     name: 'cpu.stat',
-    controller: 'cpu',
+    // A core file (cgroup_base_files): every cgroup has it, usage from rstat; the cpu controller
+    // only adds the bandwidth lines.
+    controller: 'cgroup',
     onRoot: true,
     writable: false,
     initial: { usage_usec: 0, user_usec: 0, system_usec: 0 },

@@ -3,7 +3,7 @@
 import { ValidationError } from '@strata/shared-types';
 
 /** The errno values a cgroupfs write fails with in this model (the kernel's, by name). */
-export type CgroupErrno = 'EINVAL' | 'ERANGE' | 'EOVERFLOW' | 'EACCES' | 'ENODEV' | 'E2BIG';
+export type CgroupErrno = 'EINVAL' | 'ERANGE' | 'EOVERFLOW' | 'EACCES' | 'ENODEV' | 'E2BIG' | 'ENOENT' | 'EBUSY';
 
 /** What the kernel's parsing primitives return: a value, or the errno the write would fail with. */
 export type KernelResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly errno: CgroupErrno };
@@ -25,6 +25,8 @@ const WHAT_WENT_WRONG: Record<CgroupErrno, string> = {
   EACCES: 'cannot be written: the file is read-only',
   ENODEV: 'names no whole block device of this kernel',
   E2BIG: 'is too long: a cgroup file takes at most 4096 bytes per write',
+  ENOENT: 'names a controller this cgroup does not have',
+  EBUSY: 'is refused while the tree is in this state',
 };
 
 // Long writes are cut in the message (the details keep the whole text) so an error stays one line.

@@ -1,0 +1,139 @@
+// Reading and writing interface files of the kernel's cgroups: parse with cgroupfs's kernel rules,
+// apply to the models (scheduler, freezer), store only once nothing refused; reads print the live
+// counters in the kernel's formats.
+import { NotFoundError } from '@strata/shared-types';
+import type { CgroupController } from '../cgroupfs/core-files.js';
+import { CGROUP_FILES, isCgroupFileName, readCgroupFile, type CgroupFileName, type CgroupFileValues } from '../cgroupfs/registry.js';
+import type { CgroupNode, CgroupTree } from './cgroup-tree.js';
+import type { CpuGroups } from './cpu-groups.js';
+import type { PidsAccounting } from './pids-accounting.js';
+import type { Proc } from './process.js';
+import type { GroupScheduler } from '@strata/core-scheduler';
+
+/** What file access needs of the kernel. */
+export interface CgroupFileHost {
+  readonly tree: CgroupTree;
+  readonly cpuGroups: CpuGroups;
+  readonly pids: PidsAccounting;
+  readonly sched: GroupScheduler;
+  liveProcesses(): Iterable<Proc>;
+  cpuSinceBase(p: Proc): number;
+  refreezeAll(): void;
+}
+
+function requireFile(tree: CgroupTree, node: CgroupNode, file: string): CgroupFileName {
+  if (!isCgroupFileName(file) || !tree.hasFile(node, file)) {
+    const why = isCgroupFileName(file) ? `its controller (${CGROUP_FILES[file].controller}) is not enabled for ${node.path}${node.parent === null ? ' or the root has no such file' : '; enable it in the parent\'s cgroup.subtree_control'}` : 'no such interface file';
+    const error = new NotFoundError('cgroup file', `${node.path === '/' ? '' : node.path}/${file}`, { hint: why });
+    error.message = `${error.message}: ${why}`;
+    throw error;
+  }
+  return file;
+}
+
+/** The text `cat <path>/<file>` prints. */
+export function readFile(host: CgroupFileHost, node: CgroupNode, fileName: string): string {
+  const file = requireFile(host.tree, node, fileName);
+  return readCgroupFile(file, currentValue(host, node, file));
+}
+
+/** `echo text > <path>/<file>`: all or nothing. */
+export function writeFile(host: CgroupFileHost, node: CgroupNode, fileName: string, text: string): void {
+  const file = requireFile(host.tree, node, fileName);
+  const value = host.tree.parseWrite(node, file, text);
+  const before = host.tree.setting(node, file);
+  host.tree.store(node, file, value);
+  try {
+    applyWrite(host, node, file);
+  } catch (error) {
+    host.tree.store(node, file, before);
+    applyWrite(host, node, file);
+    throw error;
+  }
+}
+
+function applyWrite(host: CgroupFileHost, node: CgroupNode, file: CgroupFileName): void {
+  switch (file) {
+    case 'cgroup.subtree_control':
+      host.cpuGroups.sync([...host.liveProcesses()]);
+      for (const child of node.children.values()) host.cpuGroups.apply(child);
+      return;
+    case 'cgroup.freeze':
+      host.refreezeAll();
+      return;
+    case 'cpu.weight':
+    case 'cpu.weight.nice':
+      // One value behind both files: the group's load weight.
+      host.tree.store(node, file === 'cpu.weight' ? 'cpu.weight.nice' : 'cpu.weight', host.tree.setting(node, file));
+      host.cpuGroups.apply(node);
+      return;
+    case 'cpu.max':
+    case 'cpuset.cpus':
+      host.cpuGroups.apply(node);
+      return;
+    default:
+      return;
+  }
+}
+
+/** Live value of a file: stored settings, or counters from the models. */
+function currentValue<N extends CgroupFileName>(host: CgroupFileHost, node: CgroupNode, file: N): CgroupFileValues[N] {
+  const v = liveValue(host, node, file);
+  return (v === undefined ? host.tree.setting(node, file) : v) as CgroupFileValues[N];
+}
+
+function liveValue(host: CgroupFileHost, node: CgroupNode, file: CgroupFileName): unknown {
+  switch (file) {
+    case 'cgroup.controllers':
+      return host.tree.controllers(node) as readonly CgroupController[];
+    case 'cgroup.subtree_control':
+      return node.subtreeControl;
+    case 'cgroup.events':
+      return { populated: populated(node) ? 1 : 0, frozen: host.cpuGroups.frozen(node) && node.parent !== null ? 1 : 0 };
+    case 'cpu.stat':
+      return cpuStat(host, node);
+    case 'pids.current':
+      return host.pids.of(node).current;
+    case 'pids.peak':
+      return host.pids.of(node).peak;
+    case 'pids.events':
+      return { max: host.pids.of(node).eventsMax };
+    default:
+      return undefined;
+  }
+}
+
+function populated(node: CgroupNode): boolean {
+  if (node.liveProcs > 0) return true;
+  for (const c of node.children.values()) if (populated(c)) return true;
+  return false;
+}
+
+/** CPU µs used by processes in `node`'s subtree, settled and live. */
+export function cpuUsage(host: CgroupFileHost, node: CgroupNode): number {
+  let total = 0;
+  const walk = (n: CgroupNode): void => {
+    total += host.cpuGroups.settledIn(n);
+    for (const c of n.children.values()) walk(c);
+  };
+  walk(node);
+  for (const p of host.liveProcesses()) {
+    if (p.zombie) continue;
+    for (let n: CgroupNode | null = p.cgroup; n !== null; n = n.parent) {
+      if (n === node) {
+        total += host.cpuSinceBase(p);
+        break;
+      }
+    }
+  }
+  return Math.round(total);
+}
+
+function cpuStat(host: CgroupFileHost, node: CgroupNode): CgroupFileValues['cpu.stat'] {
+  // The model has no kernel/user split: all CPU time is user time.
+  const usage = cpuUsage(host, node);
+  const base = { usage_usec: usage, user_usec: usage, system_usec: 0 };
+  if (node.parent === null || !host.cpuGroups.hasCpu(node)) return base;
+  const g = host.sched.groupStats(node.path);
+  return { ...base, nr_periods: g.nrPeriods, nr_throttled: g.nrThrottled, throttled_usec: Math.round(g.throttledUsec), nr_bursts: 0, burst_usec: 0 };
+}

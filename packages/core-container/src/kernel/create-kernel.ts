@@ -1,0 +1,538 @@
+// The kernel model: a process table running programs on core-scheduler's group scheduler, and the
+// cgroup tree whose cpu, pids and freezer settings drive them. Programs are interpreted here
+// (program-steps.ts holds the per-step rules); cgroupfs reads and writes go through cgroup-files.ts.
+import {
+  ConflictError,
+  LimitExceededError,
+  NotFoundError,
+  ValidationError,
+  type Micros,
+  type ProcessExit,
+  type Program,
+  type SignalName,
+} from '@strata/shared-types';
+import { createGroupScheduler, type GroupScheduler } from '@strata/core-scheduler';
+import { CgroupTree, type CgroupNode } from './cgroup-tree.js';
+import { isHeld, type Activity, type Frame, type Proc, type Suspended } from './process.js';
+import { TimerQueue } from './timer-queue.js';
+import {
+  DEFAULT_KERNEL_MAX_STEPS,
+  DEFAULT_MAX_PROCESSES,
+  MAX_KERNEL_PROCESSES_LIMIT,
+  type Kernel,
+  type KernelEvent,
+  type KernelOptions,
+  type ProcessInfo,
+  type SpawnSpec,
+} from './types.js';
+import { checkKernelOptions, checkSpawnSpec } from './kernel-checks.js';
+import { PidsAccounting } from './pids-accounting.js';
+import { CpuGroups } from './cpu-groups.js';
+import { readFile, writeFile } from './cgroup-files.js';
+import { runSteps, type StepHost } from './program-steps.js';
+
+/** Signals whose default action terminates the process (the ones a program may meet here). */
+const TERMINATING: ReadonlySet<SignalName> = new Set(['SIGHUP', 'SIGINT', 'SIGKILL', 'SIGUSR1', 'SIGUSR2', 'SIGTERM']);
+/** Linux's pid_max ceiling (PID_MAX_LIMIT on 64-bit). */
+const PID_MAX = 4_194_304;
+
+/** A new kernel. Throws ValidationError for a bad option. */
+export function createKernel(options: KernelOptions): Kernel {
+  checkKernelOptions(options);
+  return new KernelModel(options);
+}
+
+class KernelModel implements Kernel, StepHost {
+  readonly cpus: number;
+  readonly memory: number;
+  readonly sched: GroupScheduler;
+  readonly tree: CgroupTree;
+  readonly pids: PidsAccounting;
+  readonly cpuGroups: CpuGroups;
+  readonly programs: ReadonlyMap<string, Program>;
+  private readonly timers = new TimerQueue();
+  private readonly live = new Map<number, Proc>();
+  private readonly history: Proc[] = [];
+  private readonly lastByPid = new Map<number, Proc>();
+  private readonly byTask = new Map<string, Proc>();
+  private readonly maxProcesses: number;
+  private readonly maxSteps: number;
+  private nextPid = 2;
+  private tokens = 0;
+  private stepsUsed = 0;
+  private events: KernelEvent[] = [];
+
+  constructor(options: KernelOptions) {
+    this.cpus = options.cpus;
+    this.memory = options.memory;
+    this.maxProcesses = options.maxProcesses ?? DEFAULT_MAX_PROCESSES;
+    this.maxSteps = options.maxSteps ?? DEFAULT_KERNEL_MAX_STEPS;
+    this.programs = new Map(Object.entries(options.programs ?? {}));
+    this.sched = createGroupScheduler({ cpus: options.cpus, fidelity: options.fidelity ?? 'exact', ...(options.tick === undefined ? {} : { tick: options.tick }), start: options.start ?? 0 });
+    this.tree = new CgroupTree({ cpus: options.cpus, memoryNodes: 1, blockDevices: [] });
+    this.pids = new PidsAccounting(this.tree);
+    this.cpuGroups = new CpuGroups(this.tree, this.sched);
+  }
+
+  now(): Micros {
+    return this.sched.now();
+  }
+
+  nextEventTime(): number {
+    const t = this.timers.peek();
+    return Math.min(this.sched.nextEventTime(), t === undefined ? Infinity : t.time);
+  }
+
+  advanceTo(time: number): KernelEvent[] {
+    if (typeof time !== 'number' || !Number.isSafeInteger(time) || time < this.now()) {
+      throw new ValidationError(`advanceTo: time must be an integer µs >= now (${this.now()}), got ${String(time)}`, { path: 'time', value: time, accepted: `integer ${this.now()}..${Number.MAX_SAFE_INTEGER}` });
+    }
+    this.stepsUsed = 0;
+    for (;;) {
+      const ts = this.sched.nextEventTime();
+      const top = this.timers.peek();
+      const tt = top === undefined ? Infinity : top.time;
+      const next = Math.min(ts, tt);
+      if (next > time) break;
+      if (ts <= tt) {
+        for (const e of this.sched.advanceTo(ts)) {
+          if (e.type === 'task.work_done') this.cpuBurstDone(e.task);
+          else if (e.type === 'group.throttled') this.events.push({ type: 'cgroup.throttled', time: e.time, cgroup: e.group });
+        }
+      } else {
+        this.sched.advanceTo(tt);
+        while (this.timers.peek()?.time === tt) this.timerFired(this.timers.pop()!);
+      }
+    }
+    this.sched.advanceTo(time);
+    return this.takeEvents();
+  }
+
+  takeEvents(): KernelEvent[] {
+    const out = this.events;
+    this.events = [];
+    return out;
+  }
+
+  // --- cgroups ---
+
+  mkdir(path: string): void {
+    const node = this.tree.mkdir(path);
+    if (this.cpuGroups.hasCpu(node)) this.sched.addGroup(node.path, this.cpuGroups.limitsOf(node));
+  }
+
+  rmdir(path: string): void {
+    const node = this.tree.get(path);
+    if (node.parent === null || node.children.size > 0 || node.liveProcs > 0) {
+      this.tree.rmdir(path); // throws the precise refusal
+      return;
+    }
+    // Zombies may still be charged here (and keep counting in pids.current until reaped): they move to the parent.
+    for (const p of this.live.values()) if (p.cgroup === node) this.relocateZombie(p, node.parent);
+    if (this.cpuGroups.hasCpu(node)) this.sched.removeGroup(node.path);
+    this.tree.rmdir(path);
+  }
+
+  read(path: string, file: string): string {
+    return readFile(this, this.tree.get(path), file);
+  }
+
+  write(path: string, file: string, text: string): void {
+    writeFile(this, this.tree.get(path), file, text);
+  }
+
+  cgroups(): string[] {
+    return this.tree.paths();
+  }
+
+  // --- processes ---
+
+  spawn(spec: SpawnSpec): number {
+    checkSpawnSpec(spec, this.programs);
+    const cgroup = this.tree.get(spec.cgroup ?? '/');
+    this.requireNoChildCgroupsWithProcs(cgroup);
+    this.stepsUsed = 0;
+    const program = typeof spec.program === 'string' ? this.programs.get(spec.program)! : spec.program;
+    const p = this.createProcess(spec.name, null, cgroup, program, spec.nice ?? 0, spec.oomScoreAdj ?? 0, new Map());
+    if (p === null) throw new LimitExceededError(`cannot spawn '${spec.name}': ${this.live.size} processes exist, the maxProcesses limit of this kernel`, { limit: 'maxProcesses', value: this.maxProcesses });
+    this.run(p);
+    return p.pid;
+  }
+
+  kill(pid: number, signal: SignalName): void {
+    const p = this.live.get(pid);
+    if (p === undefined) throw new NotFoundError('process', String(pid), { hint: 'no such process (ESRCH): it never existed or was reaped' });
+    if (!['SIGHUP', 'SIGINT', 'SIGKILL', 'SIGUSR1', 'SIGUSR2', 'SIGTERM', 'SIGCONT', 'SIGSTOP'].includes(signal)) {
+      throw new ValidationError(`unknown signal ${String(signal)}`, { path: 'signal', value: signal, accepted: 'SIGHUP, SIGINT, SIGKILL, SIGUSR1, SIGUSR2, SIGTERM, SIGCONT, SIGSTOP' });
+    }
+    this.stepsUsed = 0;
+    this.deliver(p, signal);
+  }
+
+  moveProcess(pid: number, cgroupPath: string): void {
+    const p = this.live.get(pid);
+    if (p === undefined || p.zombie) throw new NotFoundError('process', String(pid), { hint: 'only a live process can be moved (ESRCH)' });
+    const to = this.tree.get(cgroupPath);
+    if (to === p.cgroup) return;
+    this.requireNoChildCgroupsWithProcs(to);
+    this.settleCpu(p);
+    this.pids.move(p.cgroup, to);
+    p.cgroup.liveProcs--;
+    to.liveProcs++;
+    p.cgroup = to;
+    this.cpuGroups.placeTask(p.taskId, to);
+    this.refreezeOne(p);
+  }
+
+  process(pid: number): ProcessInfo {
+    const p = this.live.get(pid) ?? this.lastByPid.get(pid);
+    if (p === undefined) throw new NotFoundError('process', String(pid));
+    return this.info(p);
+  }
+
+  processes(): ProcessInfo[] {
+    return this.history.map((p) => this.info(p));
+  }
+
+  // --- StepHost: what program-steps.ts may ask of the kernel ---
+
+  countStep(): void {
+    if (++this.stepsUsed > this.maxSteps) {
+      throw new LimitExceededError(`the kernel ran ${this.maxSteps} program steps in one call without reaching the requested time; a program loops without taking time, or raise maxSteps`, { limit: 'maxSteps', value: this.maxSteps });
+    }
+  }
+
+  startCpu(p: Proc, work: number): void {
+    p.activity = { kind: 'cpu', work, startUsec: this.sched.taskStats(p.taskId).cpuUsec };
+    this.sched.wake(p.taskId, work);
+  }
+
+  startSleep(p: Proc, duration: number): void {
+    const token = ++this.tokens;
+    const until = this.now() + duration;
+    p.activity = { kind: 'sleep', until, token };
+    this.timers.push(until, p.pid, token);
+  }
+
+  /** Fork one child of `p` running `program`; returns the errno when it fails. */
+  fork(p: Proc, program: Program): 'EAGAIN' | null {
+    const limited = this.pids.overLimit(p.cgroup);
+    if (limited !== null) {
+      this.pids.recordFailure(limited);
+      this.events.push({ type: 'pids.fork_failed', time: this.now(), cgroup: limited.path, pid: p.pid });
+      return 'EAGAIN';
+    }
+    const child = this.createProcess(p.name, p, p.cgroup, program, p.nice, p.oomScoreAdj, inheritHandlers(p.handlers));
+    if (child === null) return 'EAGAIN'; // the kernel's process limit (threads-max) also fails with EAGAIN
+    this.run(child);
+    return null;
+  }
+
+  /** Start waiting for children; false when there is none to wait for (ECHILD). */
+  startWait(p: Proc, activity: Extract<Activity, { kind: 'wait' }>): boolean {
+    if (p.children.size === 0) return false;
+    p.activity = activity;
+    this.reapWaited(p);
+    return true;
+  }
+
+  resolveProgram(name: string): Program {
+    const program = this.programs.get(name);
+    if (program === undefined) throw new ValidationError(`no program is named '${name}'`, { path: 'program', value: name, accepted: [...this.programs.keys()].join(', ') || 'none defined' });
+    return program;
+  }
+
+  print(p: Proc, stream: 'stdout' | 'stderr', text: string): void {
+    p.output.push({ stream, time: this.now(), text });
+  }
+
+  terminate(p: Proc, exit: ProcessExit): void {
+    if (p.zombie) return;
+    this.settleCpu(p);
+    p.cpuUsecAtExit = this.sched.taskStats(p.taskId).cpuUsec;
+    this.sched.removeTask(p.taskId);
+    this.byTask.delete(p.taskId);
+    p.zombie = true;
+    p.exit = exit;
+    p.activity = null;
+    p.suspended = null;
+    p.frames = [];
+    p.pending = [];
+    p.cgroup.liveProcs--;
+    this.events.push({ type: 'process.exited', time: this.now(), pid: p.pid, name: p.name, cgroup: p.cgroup.path, exit });
+    // Orphans go to init, which reaps zombies at once.
+    for (const c of p.children) {
+      c.parent = null;
+      if (c.zombie) this.reap(c);
+    }
+    p.children.clear();
+    const parent = p.parent;
+    if (parent === null) this.reap(p);
+    else if (parent.activity?.kind === 'wait' && !isHeld(parent)) {
+      this.reapWaited(parent);
+    }
+  }
+
+  // --- internals ---
+
+  private createProcess(name: string, parent: Proc | null, cgroup: CgroupNode, program: Program, nice: number, oomScoreAdj: number, handlers: Proc['handlers']): Proc | null {
+    if (this.live.size >= this.maxProcesses) return null;
+    const pid = this.allocatePid();
+    const p: Proc = {
+      pid,
+      name,
+      taskId: `p${pid}.${this.history.length}`,
+      parent,
+      cgroup,
+      nice,
+      oomScoreAdj,
+      frames: [{ steps: program, index: 0, loopsLeft: null, kind: 'program', resume: null }],
+      activity: null,
+      suspended: null,
+      handlers,
+      pending: [],
+      children: new Set(),
+      stoppedBySignal: false,
+      frozen: false,
+      zombie: false,
+      reaped: false,
+      exit: null,
+      cpuUsecAtExit: 0,
+      cpuBase: 0,
+      forksOk: 0,
+      forksFailed: 0,
+      forkErrno: null,
+      output: [],
+    };
+    this.sched.addTask(p.taskId, this.cpuGroups.groupOf(cgroup), { nice, runnable: false });
+    this.byTask.set(p.taskId, p);
+    this.pids.charge(cgroup);
+    cgroup.liveProcs++;
+    parent?.children.add(p);
+    this.live.set(pid, p);
+    this.lastByPid.set(pid, p);
+    this.history.push(p);
+    p.frozen = this.cpuGroups.frozen(cgroup);
+    return p;
+  }
+
+  private allocatePid(): number {
+    // Cyclic like the kernel's idr_alloc_cyclic: the next free PID after the last one, wrapping past pid_max.
+    for (;;) {
+      const pid = this.nextPid;
+      this.nextPid = pid >= PID_MAX ? 2 : pid + 1;
+      if (!this.live.has(pid)) return pid;
+    }
+  }
+
+  /** Run `p`'s program until it blocks, is held, or ends. */
+  private run(p: Proc): void {
+    if (p.zombie || p.activity !== null || isHeld(p)) return;
+    runSteps(this, p);
+  }
+
+  private cpuBurstDone(taskId: string): void {
+    const p = this.byTask.get(taskId);
+    if (p === undefined || p.activity?.kind !== 'cpu') return;
+    p.activity = null;
+    this.run(p);
+  }
+
+  private timerFired(t: { pid: number; token: number }): void {
+    const p = this.live.get(t.pid);
+    if (p === undefined || p.activity?.kind !== 'sleep' || p.activity.token !== t.token) return;
+    p.activity = null;
+    this.run(p);
+  }
+
+  /** Reap the zombie children a waiting `p` can take, and resume it when its wait is satisfied. */
+  private reapWaited(p: Proc): void {
+    const a = p.activity;
+    if (a?.kind !== 'wait') return;
+    for (const c of [...p.children]) {
+      if (!c.zombie) continue;
+      this.reap(c);
+      if (a.need !== 'all') a.need--;
+      if (a.need === 0) break;
+    }
+    if (a.need === 0 || (a.need === 'all' && p.children.size === 0) || (a.need !== 'all' && p.children.size === 0)) {
+      p.activity = null;
+      this.run(p);
+    }
+  }
+
+  private reap(p: Proc): void {
+    if (p.reaped) return;
+    p.reaped = true;
+    p.parent?.children.delete(p);
+    this.pids.uncharge(p.cgroup);
+    this.live.delete(p.pid);
+  }
+
+  private relocateZombie(p: Proc, to: CgroupNode): void {
+    this.pids.move(p.cgroup, to);
+    p.cgroup = to;
+  }
+
+  private deliver(p: Proc, signal: SignalName): void {
+    if (p.zombie) return;
+    if (signal === 'SIGKILL') return this.terminate(p, { signal: 'SIGKILL' });
+    if (signal === 'SIGSTOP') {
+      if (!p.stoppedBySignal) {
+        this.hold(p);
+        p.stoppedBySignal = true;
+      }
+      return;
+    }
+    if (signal === 'SIGCONT' && p.stoppedBySignal) {
+      p.stoppedBySignal = false;
+      this.release(p);
+    }
+    const disposition = p.handlers.get(signal);
+    if (disposition === 'ignore') return;
+    if (disposition === undefined) {
+      if (TERMINATING.has(signal)) this.terminate(p, { signal });
+      return;
+    }
+    if (isHeld(p)) {
+      p.pending.push(signal);
+      return;
+    }
+    this.runHandler(p, disposition);
+  }
+
+  private runHandler(p: Proc, handler: Program): void {
+    const resume = this.interrupt(p);
+    p.frames.push({ steps: handler, index: 0, loopsLeft: null, kind: 'handler', resume: resume === null ? null : this.resumeActivity(p, resume) });
+    this.run(p);
+  }
+
+  /** Stop what `p` is doing, returning what it still owes. */
+  private interrupt(p: Proc): Suspended | null {
+    const a = p.activity;
+    p.activity = null;
+    if (a === null) return null;
+    if (a.kind === 'cpu') {
+      const done = this.sched.taskStats(p.taskId).cpuUsec - a.startUsec;
+      if (this.sched.taskStats(p.taskId).state === 'runnable') this.sched.block(p.taskId);
+      return { kind: 'cpu', remaining: Math.max(0, a.work - done) };
+    }
+    if (a.kind === 'sleep') return { kind: 'sleep', remaining: Math.max(0, a.until - this.now()) };
+    return { kind: 'wait', need: a.need, step: a.step };
+  }
+
+  /** A suspended activity as a handler frame stores it, re-armed when the frame ends (see program-steps.ts). */
+  private resumeActivity(_p: Proc, s: Suspended): Activity {
+    if (s.kind === 'cpu') return { kind: 'cpu', work: s.remaining, startUsec: -1 };
+    if (s.kind === 'sleep') return { kind: 'sleep', until: s.remaining, token: -1 };
+    return { kind: 'wait', need: s.need, step: s.step };
+  }
+
+  /** Re-arm an activity a handler interrupted (`resumeActivity`'s encoding: remaining work / time). */
+  resume(p: Proc, a: Activity): void {
+    if (a.kind === 'cpu') {
+      if (a.work > 0) this.startCpu(p, a.work);
+    } else if (a.kind === 'sleep') {
+      if (a.until > 0) this.startSleep(p, a.until);
+    } else if (!this.startWait(p, { kind: 'wait', need: a.need, step: a.step })) {
+      // Every child went while the handler ran: the wait is over.
+    }
+  }
+
+  /** Hold `p` (SIGSTOP or freezer): its CPU burst stops; a sleep keeps running and completes on release. */
+  private hold(p: Proc): void {
+    if (isHeld(p)) return;
+    const a = p.activity;
+    if (a?.kind === 'cpu') {
+      p.suspended = this.interrupt(p);
+    }
+  }
+
+  private release(p: Proc): void {
+    if (isHeld(p)) return;
+    const s = p.suspended;
+    p.suspended = null;
+    if (s?.kind === 'cpu') {
+      if (s.remaining > 0) this.startCpu(p, s.remaining);
+    } else if (p.activity?.kind === 'sleep' && p.activity.until <= this.now()) {
+      p.activity = null;
+    }
+    const pending = p.pending;
+    p.pending = [];
+    for (const sig of pending) this.deliver(p, sig);
+    this.run(p);
+  }
+
+  /** Apply the freezer state of `p`'s cgroup to it. */
+  refreezeOne(p: Proc): void {
+    if (p.zombie) return;
+    const frozen = this.cpuGroups.frozen(p.cgroup);
+    if (frozen === p.frozen) return;
+    if (frozen) {
+      this.hold(p);
+      p.frozen = true;
+    } else {
+      p.frozen = false;
+      this.release(p);
+    }
+  }
+
+  /** Re-apply the freezer to every live process (after a cgroup.freeze write). */
+  refreezeAll(): void {
+    for (const p of [...this.live.values()]) this.refreezeOne(p);
+  }
+
+  /** Live processes, by PID order of creation. */
+  liveProcesses(): Iterable<Proc> {
+    return this.live.values();
+  }
+
+  /** CPU µs a live process has used since it entered its cgroup. */
+  cpuSinceBase(p: Proc): number {
+    return p.zombie ? 0 : this.sched.taskStats(p.taskId).cpuUsec - p.cpuBase;
+  }
+
+  /** Fold a live process's CPU time so far into its cgroup's record (before it leaves or ends). */
+  private settleCpu(p: Proc): void {
+    const used = this.cpuSinceBase(p);
+    this.cpuGroups.addUsage(p.cgroup, used);
+    p.cpuBase += used;
+  }
+
+  private requireNoChildCgroupsWithProcs(node: CgroupNode): void {
+    // No internal processes: a non-root cgroup that enables domain controllers for children cannot hold processes.
+    if (node.parent !== null && node.subtreeControl.length > 0) {
+      throw new ConflictError(`cannot put a process in ${node.path}: it enables controllers for its children (${node.subtreeControl.join(' ')}), and such a cgroup cannot hold processes (EBUSY); use a leaf cgroup`, { path: 'cgroup', value: node.path });
+    }
+  }
+
+  private info(p: Proc): ProcessInfo {
+    const cpuUsec = p.zombie ? p.cpuUsecAtExit : this.sched.taskStats(p.taskId).cpuUsec;
+    let state: ProcessInfo['state'];
+    if (p.zombie) state = 'zombie';
+    else if (isHeld(p)) state = 'stopped';
+    else if (p.activity?.kind === 'cpu') state = 'running';
+    else state = 'sleeping';
+    return {
+      pid: p.pid,
+      ppid: p.parent?.pid ?? 1,
+      name: p.name,
+      cgroup: p.cgroup.path,
+      state,
+      cpuUsec,
+      exit: p.exit,
+      forks: { ok: p.forksOk, failed: p.forksFailed, errno: p.forkErrno },
+      nice: p.nice,
+      oomScoreAdj: p.oomScoreAdj,
+      output: p.output,
+    };
+  }
+}
+
+/** execve/fork keep ignored signals; fork also keeps handlers (the child runs the same program text). */
+function inheritHandlers(h: Proc['handlers']): Proc['handlers'] {
+  return new Map(h);
+}
+
+export type { Frame };
+export { MAX_KERNEL_PROCESSES_LIMIT };

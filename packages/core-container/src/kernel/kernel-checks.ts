@@ -1,0 +1,69 @@
+// Validation of kernel options and spawn specs: every number has a range, every error names the
+// field and what is accepted, and nothing is created before all checks pass.
+import { ValidationError, type Program, type Step } from '@strata/shared-types';
+import { RUNNABLE_STEPS } from './program-steps.js';
+import { MAX_KERNEL_PROCESSES_LIMIT, type KernelOptions, type SpawnSpec } from './types.js';
+
+function int(value: unknown, path: string, min: number, max: number): void {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) {
+    throw new ValidationError(`${path} must be an integer in ${min}..${max}, got ${String(value)}`, { path, value, accepted: `integer ${min}..${max}` });
+  }
+}
+
+export function checkKernelOptions(o: KernelOptions): void {
+  if (o === null || typeof o !== 'object') throw new ValidationError('kernel options must be an object { cpus, memory, ... }', { path: '', value: o, accepted: '{ cpus, memory, swap?, fidelity?, tick?, start?, programs?, maxProcesses?, maxSteps? }' });
+  int(o.cpus, 'cpus', 1, 1024);
+  int(o.memory, 'memory', 4096, Number.MAX_SAFE_INTEGER);
+  if (o.swap !== undefined) int(o.swap, 'swap', 0, Number.MAX_SAFE_INTEGER);
+  if (o.fidelity !== undefined && o.fidelity !== 'exact' && o.fidelity !== 'fluid') {
+    throw new ValidationError(`fidelity must be "exact" or "fluid", got ${String(o.fidelity)}`, { path: 'fidelity', value: o.fidelity, accepted: '"exact" | "fluid"' });
+  }
+  if (o.tick !== undefined) int(o.tick, 'tick', 100, 100_000);
+  if (o.start !== undefined) int(o.start, 'start', 0, Number.MAX_SAFE_INTEGER);
+  if (o.maxProcesses !== undefined) int(o.maxProcesses, 'maxProcesses', 1, MAX_KERNEL_PROCESSES_LIMIT);
+  if (o.maxSteps !== undefined) int(o.maxSteps, 'maxSteps', 1, 1e12);
+  for (const [name, program] of Object.entries(o.programs ?? {})) checkProgram(program, `programs.${name}`);
+}
+
+export function checkSpawnSpec(spec: SpawnSpec, programs: ReadonlyMap<string, Program>): void {
+  if (spec === null || typeof spec !== 'object') throw new ValidationError('a spawn spec must be an object { name, program, cgroup?, nice?, oomScoreAdj? }', { path: '', value: spec, accepted: '{ name, program, cgroup?, nice?, oomScoreAdj? }' });
+  if (typeof spec.name !== 'string' || spec.name.length < 1 || spec.name.length > 64) {
+    throw new ValidationError(`name must be 1..64 characters, got ${JSON.stringify(spec.name)}`, { path: 'name', value: spec.name, accepted: 'a string of 1..64 characters' });
+  }
+  if (spec.nice !== undefined) int(spec.nice, 'nice', -20, 19);
+  if (spec.oomScoreAdj !== undefined) int(spec.oomScoreAdj, 'oomScoreAdj', -1000, 1000);
+  if (typeof spec.program === 'string') {
+    if (!programs.has(spec.program)) throw new ValidationError(`no program is named '${spec.program}'`, { path: 'program', value: spec.program, accepted: [...programs.keys()].join(', ') || 'none defined (pass programs to createKernel)' });
+  } else checkProgram(spec.program, 'program');
+}
+
+/**
+ * A program must be parsed (parseProgram's steps) and use only steps this kernel runs; nested
+ * programs (loop bodies, fork/exec programs, signal and error handlers) are checked too.
+ */
+function checkProgram(program: unknown, path: string, depth = 0): void {
+  if (!Array.isArray(program)) throw new ValidationError(`${path} must be a list of steps (a parsed program), got ${typeof program}`, { path, value: program, accepted: 'the result of parseProgram' });
+  if (depth > 64) throw new ValidationError(`${path} nests programs more than 64 deep`, { path, accepted: 'at most 64 levels' });
+  for (const [i, raw] of program.entries()) {
+    const at = `${path}[${i}]`;
+    if (raw === null || typeof raw !== 'object' || typeof (raw as { op?: unknown }).op !== 'string') {
+      throw new ValidationError(`${at} is not a parsed step (no op); parse programs with parseProgram`, { path: at, value: raw, accepted: 'a step of parseProgram' });
+    }
+    const step = raw as Step;
+    if (!RUNNABLE_STEPS.has(step.op)) {
+      throw new ValidationError(`${at}: this kernel model does not run '${step.op}' steps yet; it runs ${[...RUNNABLE_STEPS].join(', ')}`, { path: at, value: step.op, accepted: [...RUNNABLE_STEPS].join(', ') });
+    }
+    for (const [key, nested] of nestedPrograms(step)) checkProgram(nested, `${at}.${key}`, depth + 1);
+  }
+}
+
+function nestedPrograms(step: Step): [string, Program][] {
+  const out: [string, Program][] = [];
+  if (step.op === 'loop') out.push(['loop', step.body]);
+  if ((step.op === 'fork' || step.op === 'exec') && step.program.kind === 'inline') out.push([step.op, step.program.steps]);
+  if (step.op === 'signal') for (const [sig, d] of Object.entries(step.handlers)) if (Array.isArray(d)) out.push([`signal.${sig}`, d as Program]);
+  const onError = (step as { onError?: Record<string, Program | undefined> }).onError;
+  if (onError !== undefined) for (const [errno, h] of Object.entries(onError)) if (h !== undefined) out.push([`on-error.${errno}`, h]);
+  return out;
+}
+

@@ -1,0 +1,75 @@
+// A process as the kernel model keeps it: identity, place in the trees, its running program (a stack
+// of frames) and what it is doing right now.
+import type { Micros, Program, ProcessExit, SignalName, WaitStep } from '@strata/shared-types';
+import type { CgroupNode } from './cgroup-tree.js';
+
+/** A frame of a running program: its steps, where it is, and why it was pushed. */
+export interface Frame {
+  readonly steps: Program;
+  index: number;
+  /** Loop frames: passes left after this one ('forever' never runs out). */
+  loopsLeft: number | 'forever' | null;
+  readonly kind: 'program' | 'loop' | 'handler' | 'on-error';
+  /** Handler frames: what the process was doing when the signal came, resumed when the handler ends. */
+  readonly resume: Activity | null;
+}
+
+/**
+ * What a process is blocked on. A CPU burst is a task woken with `work` µs on the scheduler;
+ * `doneUsec` is the task's CPU time when it will be over. A sleep ends at `until`. A wait needs
+ * `need` more children reaped.
+ */
+export type Activity =
+  | { readonly kind: 'cpu'; readonly work: number; readonly startUsec: number }
+  | { readonly kind: 'sleep'; readonly until: number; readonly token: number }
+  | { readonly kind: 'wait'; need: number | 'all'; readonly step: WaitStep };
+
+/** What an interrupted activity still owes when it resumes (remaining CPU or sleep time). */
+export type Suspended =
+  | { readonly kind: 'cpu'; readonly remaining: number }
+  | { readonly kind: 'sleep'; readonly remaining: number }
+  | { readonly kind: 'wait'; readonly need: number | 'all'; readonly step: WaitStep };
+
+/** One line a process printed. */
+export interface OutputLine {
+  readonly stream: 'stdout' | 'stderr';
+  readonly time: Micros;
+  readonly text: string;
+}
+
+/** A process record. */
+export interface Proc {
+  readonly pid: number;
+  readonly name: string;
+  readonly taskId: string;
+  parent: Proc | null; // null: the kernel's init (PID 1), which reaps at once
+  cgroup: CgroupNode;
+  readonly nice: number;
+  readonly oomScoreAdj: number;
+  frames: Frame[];
+  activity: Activity | null;
+  /** Set while stopped or frozen: the activity to resume. */
+  suspended: Suspended | null;
+  handlers: Map<SignalName, 'ignore' | Program>;
+  /** Signals delivered while stopped or frozen, run when it resumes (SIGKILL never waits). */
+  pending: SignalName[];
+  readonly children: Set<Proc>;
+  stoppedBySignal: boolean;
+  frozen: boolean;
+  zombie: boolean;
+  reaped: boolean;
+  exit: ProcessExit | null;
+  /** CPU µs used; live processes read the scheduler, this holds the total once exited. */
+  cpuUsecAtExit: number;
+  /** The scheduler's CPU time of the task when it entered its current cgroup. */
+  cpuBase: number;
+  forksOk: number;
+  forksFailed: number;
+  forkErrno: 'EAGAIN' | 'ENOMEM' | null;
+  readonly output: OutputLine[];
+}
+
+/** Whether the process is held (stopped by a signal or frozen by its cgroup). */
+export function isHeld(p: Proc): boolean {
+  return p.stoppedBySignal || p.frozen;
+}

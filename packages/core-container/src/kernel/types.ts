@@ -1,0 +1,127 @@
+// The public contract of the kernel model: options in; processes, cgroups and facts out. The
+// factory lives in create-kernel.ts so the implementation imports these types without a circle.
+import type {
+  CgroupThrottledEvent,
+  Micros,
+  PidsForkFailedEvent,
+  ProcessExit,
+  ProcessExitedEvent,
+  Program,
+  SignalName,
+} from '@strata/shared-types';
+
+/** Largest number of processes (live and zombie) a kernel holds by default; `maxProcesses` raises it. */
+export const DEFAULT_MAX_PROCESSES = 100_000;
+/** Largest `maxProcesses` accepted. */
+export const MAX_KERNEL_PROCESSES_LIMIT = 4_194_304;
+/** Default work budget of one `advanceTo` / command, in program steps run (see `KernelOptions.maxSteps`). */
+export const DEFAULT_KERNEL_MAX_STEPS = 50_000_000;
+
+/** Options of `createKernel`. */
+export interface KernelOptions {
+  /** CPUs (1..1024). */
+  readonly cpus: number;
+  /** Memory of the machine in bytes (≥ 4096; integer). */
+  readonly memory: number;
+  /** Swap space in bytes (default 0). */
+  readonly swap?: number;
+  /** CPU model fidelity (core-scheduler's group scheduler): `exact` (default) or `fluid`. */
+  readonly fidelity?: 'exact' | 'fluid';
+  /** Scheduler tick in µs for `exact` (100..100000, default 4000 = HZ 250). */
+  readonly tick?: number;
+  /** Start time in µs (default 0). */
+  readonly start?: number;
+  /** Named programs that `fork`, `exec` and `spawn` may name. */
+  readonly programs?: Readonly<Record<string, Program>>;
+  /** Most processes (live and zombie) at once, 1..4,194,304 (default 100,000); a fork past it fails with EAGAIN. */
+  readonly maxProcesses?: number;
+  /** Most program steps one command or `advanceTo` may run (default 50,000,000); past it the call throws E_LIMIT_EXCEEDED. */
+  readonly maxSteps?: number;
+}
+
+/** What `spawn` starts: a process whose parent is the kernel's init (PID 1, which reaps it when it exits). */
+export interface SpawnSpec {
+  /** A name for reports (1..64 characters); unique names are the caller's business. */
+  readonly name: string;
+  /** The cgroup it starts in (default "/"). */
+  readonly cgroup?: string;
+  /** Its program: steps, or the name of one of `KernelOptions.programs`. */
+  readonly program: Program | string;
+  /** Nice value −20..19 (default 0). */
+  readonly nice?: number;
+  /** −1000 (never chosen by the OOM killer) .. 1000 (default 0). */
+  readonly oomScoreAdj?: number;
+}
+
+/** Fork outcomes of a process. */
+export interface ForkCounts {
+  readonly ok: number;
+  readonly failed: number;
+  /** The errno of the last failed fork, or null. */
+  readonly errno: 'EAGAIN' | 'ENOMEM' | null;
+}
+
+/** A snapshot of one process. */
+export interface ProcessInfo {
+  /** PID as the host (initial PID namespace) sees it. */
+  readonly pid: number;
+  /** Parent's PID as the host sees it (1 = the kernel's init). */
+  readonly ppid: number;
+  readonly name: string;
+  readonly cgroup: string;
+  /** Linux's state letters' meaning: running (runnable or on a CPU), sleeping, stopped (signal or freezer), zombie. */
+  readonly state: 'running' | 'sleeping' | 'stopped' | 'zombie';
+  /** CPU time used, µs. */
+  readonly cpuUsec: number;
+  readonly exit: ProcessExit | null;
+  readonly forks: ForkCounts;
+  readonly nice: number;
+  readonly oomScoreAdj: number;
+  /** Lines printed to stdout and stderr, in order. */
+  readonly output: readonly { readonly stream: 'stdout' | 'stderr'; readonly time: Micros; readonly text: string }[];
+}
+
+/** A fact reported by `advanceTo` or a command. */
+export type KernelEvent = ProcessExitedEvent | CgroupThrottledEvent | PidsForkFailedEvent;
+
+/**
+ * A Linux-like kernel on a set of CPUs and a memory size: a process table, programs running on the
+ * CPU scheduler, and a cgroup v2 tree whose interface files read and write as the kernel's do. A
+ * passive model (ARCHITECTURE.md, "Driving models"): commands apply at `now()`, `advanceTo(t)` runs
+ * to `t`. A failed command throws a typed error and changes nothing.
+ */
+export interface Kernel {
+  readonly cpus: number;
+  readonly memory: number;
+  now(): Micros;
+  /** Time of the next internal event, µs, or Infinity when nothing will happen by itself. */
+  nextEventTime(): number;
+  /** Run to `time` (integer µs ≥ now); returns the facts of the way, in time order. */
+  advanceTo(time: number): KernelEvent[];
+  /** Facts produced by commands since the last call (a kill's exit, a fork failure at spawn ...), then cleared. */
+  takeEvents(): KernelEvent[];
+
+  /** Create a cgroup (mkdir); its parent must exist. E_CONFLICT if it exists, E_NOT_FOUND for a missing parent. */
+  mkdir(path: string): void;
+  /** Remove an empty cgroup (rmdir): no live process (zombies do not count) and no child. EBUSY → E_CONFLICT. */
+  rmdir(path: string): void;
+  /** Read an interface file as the kernel prints it. E_NOT_FOUND when the cgroup or the file (its controller not enabled) is absent. */
+  read(path: string, file: string): string;
+  /** Write an interface file as one would with `echo TEXT > file`. A refused write throws E_VALIDATION with the kernel's errno and changes nothing. */
+  write(path: string, file: string, text: string): void;
+  /** Every cgroup path, parents first, "/" first. */
+  cgroups(): string[];
+
+  /** Start a process (child of init) at `now()`; returns its PID. */
+  spawn(spec: SpawnSpec): number;
+  /** Send a signal to a process, as kill(2) from the host. E_NOT_FOUND for an unknown or reaped pid. */
+  kill(pid: number, signal: SignalName): void;
+  /** Move a process to another cgroup (write its PID to cgroup.procs). Its CPU use and memory charged so far stay behind. */
+  moveProcess(pid: number, cgroup: string): void;
+  /** Snapshot of a process (live or zombie; reaped processes are kept as records of how they ended). */
+  process(pid: number): ProcessInfo;
+  /** Every process ever started, by PID. */
+  processes(): ProcessInfo[];
+}
+
+export type { SignalName };
