@@ -36,6 +36,7 @@ describe('cpu.max', () => {
     // sscanf stops a conversion at the first non-digit and reports how many fields it filled.
     expect(write('cpu.max', '50000 100000xyz')).toEqual(cpuMax(50_000, 100_000));
     expect(write('cpu.max', 'max max')).toEqual(cpuMax(null, 100_000));
+    expect(write('cpu.max', '18446744073709552616 100000')).toEqual(cpuMax(1000, 100_000)); // 2^64 + 1000 wraps to 1000
   });
 
   it('says what it accepts in the error', () => {

@@ -2,12 +2,11 @@
 // load weight (v1 shares: 1024 = a nice-0 task), as in kernel/sched/core.c; cpu.max is quota/period.
 import { NICE_TO_WEIGHT, weightToShares } from '@strata/core-scheduler';
 import { CGROUP_CPU_LIMITS, micros, type Micros } from '@strata/shared-types';
-import { kstrtoll, kstrtoull, scanUnsigned, scanWord, skipSpaces, U64_MAX } from './kernel-integers.js';
+import { kstrtoll, kstrtoull, scanUnsigned, scanWord, skipSpaces } from './kernel-integers.js';
 import { formatKeyedLines, parseKeyedLines, type KeyedLayout } from './keyed-lines.js';
 import { rejectedWrite, unreadableText, valueOrReject } from './write-error.js';
 
 const L = CGROUP_CPU_LIMITS;
-const NSEC_PER_USEC = 1000n;
 
 /** `cpu.max`: the quota per period in µs (null = "max", no limit) and the period in µs. */
 export interface CpuMax {
@@ -22,33 +21,23 @@ export const DEFAULT_CPU_MAX: CpuMax = { quota: null, period: micros(L.periodDef
 export const CPU_MAX_ACCEPTS = 'write "max" or a quota in µs >= 1000, optionally followed by a period 1000..1000000';
 
 /**
- * A write to `cpu.max`, as `cpu_period_quota_parse()` + `tg_set_cfs_bandwidth()` take it: sscanf
- * "%20s %llu" (so "$MAX" alone keeps the current period, and trailing junk after a number is ignored
- * as sscanf ignores it), the quota "max" or ≥ 1000 µs and ≤ 2^44 − 1 µs, the period 1000..1000000 µs;
- * anything else is EINVAL.
+ * A write to `cpu.max`, as `cpu_period_quota_parse()` and the bandwidth setter take it: sscanf
+ * "%20s %llu" (so "$MAX" alone keeps the current period, trailing junk after a number is ignored and
+ * numbers wrap modulo 2^64, as sscanf does), the quota "max" or 1000..2^44 − 1 µs, the period
+ * 1000..1000000 µs; anything else is EINVAL.
  */
 export function parseCpuMaxWrite(text: string, current: CpuMax): CpuMax {
   const reject = () => rejectedWrite('cpu.max', text, 'EINVAL', CPU_MAX_ACCEPTS);
   const token = scanWord(text, 0, 20);
   if (token === undefined) throw reject();
-  let periodUsec = BigInt(current.period);
   const afterToken = skipSpaces(text, token.end);
-  const period = afterToken < text.length ? scanUnsigned(text, afterToken, 64) : undefined;
-  if (period !== undefined) periodUsec = period.value;
-  // The kernel multiplies both into nanoseconds in u64 before it checks them.
-  const periodNs = (periodUsec * NSEC_PER_USEC) & U64_MAX;
-  let quotaNs: bigint | null;
-  const quota = scanUnsigned(token.value, 0, 64);
-  if (quota !== undefined) quotaNs = (quota.value * NSEC_PER_USEC) & U64_MAX;
-  else if (token.value === 'max') quotaNs = null;
-  else throw reject();
-  const minNs = BigInt(L.quotaMinUsec) * NSEC_PER_USEC;
-  if (periodNs < BigInt(L.periodMinUsec) * NSEC_PER_USEC || periodNs > BigInt(L.periodMaxUsec) * NSEC_PER_USEC) throw reject();
-  if (quotaNs !== null && (quotaNs < minNs || quotaNs > BigInt(L.quotaMaxUsec) * NSEC_PER_USEC)) throw reject();
-  return {
-    quota: quotaNs === null ? null : micros(Number(quotaNs / NSEC_PER_USEC)),
-    period: micros(Number(periodNs / NSEC_PER_USEC)),
-  };
+  const period = (afterToken < text.length ? scanUnsigned(text, afterToken, 64)?.value : undefined) ?? BigInt(current.period);
+  const scannedQuota = scanUnsigned(token.value, 0, 64);
+  if (scannedQuota === undefined && token.value !== 'max') throw reject();
+  const quota = scannedQuota?.value ?? null;
+  if (period < BigInt(L.periodMinUsec) || period > BigInt(L.periodMaxUsec)) throw reject();
+  if (quota !== null && (quota < BigInt(L.quotaMinUsec) || quota > BigInt(L.quotaMaxUsec))) throw reject();
+  return { quota: quota === null ? null : micros(Number(quota)), period: micros(Number(period)) };
 }
 
 /** `cpu.max` as read: "max 100000\n" or "50000 100000\n". */
