@@ -21,12 +21,14 @@ export class FluidGroupScheduler extends GroupTreeBase {
   /** A setting changed that the incremental update does not follow: rebuild every split at the next query. */
   private rebuildPending = false;
   private nextSeq = 0;
+  private readonly spendSteps: (n: number) => void;
   /** Quota groups whose runnable count changed since the last check of their binding state. */
   private quotaRecheck: SchedGroup[] = [];
 
   constructor(opts: GroupSchedulerOptions) {
     super(opts);
-    this.rates = new FluidRates((n) => this.spend(n));
+    this.spendSteps = (n) => this.spend(n);
+    this.rates = new FluidRates(this.spendSteps);
     this.rates.now = this.nowUsec;
     this.root.vTime = this.nowUsec;
   }
@@ -92,26 +94,27 @@ export class FluidGroupScheduler extends GroupTreeBase {
   /** Check the quotas whose binding state this instant's changes may have moved (see FluidRates.wide). */
   private recheckQuotas(): void {
     const rates = this.rates;
-    const check = (g: SchedGroup): void => {
-      catchUpPeriods(g, this.nowUsec);
-      recheckBinding(g, (n) => this.spend(n));
-    };
     if (this.quotaGroups.length > 0) {
-      if (rates.wide) for (const g of this.quotaGroups) check(g);
+      if (rates.wide) for (const g of this.quotaGroups) this.recheck(g);
       else {
         const queued = [...rates.resplitQuotaGroups, ...this.quotaRecheck];
         for (const g of queued) {
           // A group removed since it was queued is no longer counted.
           if (g.recheckQueued || g.quota === null || this.groups.get(g.path) !== g) continue;
           g.recheckQueued = true;
-          check(g);
+          this.recheck(g);
         }
         for (const g of queued) g.recheckQueued = false;
       }
     }
     rates.wide = false;
-    rates.resplitQuotaGroups.length = 0;
-    this.quotaRecheck.length = 0;
+    if (rates.resplitQuotaGroups.length > 0) rates.resplitQuotaGroups.length = 0;
+    if (this.quotaRecheck.length > 0) this.quotaRecheck.length = 0;
+  }
+
+  private recheck(g: SchedGroup): void {
+    catchUpPeriods(g, this.nowUsec);
+    recheckBinding(g, this.spendSteps);
   }
 
   /** Recompute every sum and split from the tasks' runnable state (after a change of limits or nice). */
