@@ -44,3 +44,7 @@ export { createKernel } from './kernel/create-kernel.js';
 export { DEFAULT_MAX_PROCESSES, MAX_KERNEL_PROCESSES_LIMIT, DEFAULT_KERNEL_MAX_STEPS } from './kernel/types.js';
 export type { Kernel, KernelOptions, KernelEvent, SpawnSpec, ProcessInfo, ForkCounts } from './kernel/types.js';
 export { MAX_CGROUPS, MAX_CGROUP_DEPTH } from './kernel/cgroup-tree.js';
+
+// Kernel experiments: the `strata kernel run` file run to its end.
+export { runKernelExperiment, REPORTED_CGROUP_FILES } from './experiment/run-kernel-experiment.js';
+export type { KernelExperimentResult, CgroupReport, ProcessReport, KernelRunControl } from './experiment/run-kernel-experiment.js';

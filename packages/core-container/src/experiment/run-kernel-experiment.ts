@@ -1,0 +1,158 @@
+// A kernel experiment (the `strata kernel run` file) run to its end: build the machine, create the
+// cgroups (enabling on every ancestor the controllers their files need, as systemd does), write
+// the files in order, start the processes at their times, run for the duration, and report each
+// cgroup's counters under the kernel's own file and field names.
+import { ValidationError, type KernelExperiment, type Micros, type ProcessExit } from '@strata/shared-types';
+import { CGROUP_FILES, isCgroupFileName, type CgroupFileName } from '../cgroupfs/registry.js';
+import type { CgroupController } from '../cgroupfs/core-files.js';
+import { createKernel } from '../kernel/create-kernel.js';
+import type { ForkCounts, Kernel, KernelEvent } from '../kernel/types.js';
+
+/** Files reported per cgroup, when the cgroup has them; read-only counters parsed into numbers/objects. */
+export const REPORTED_CGROUP_FILES = ['cpu.stat', 'memory.current', 'memory.peak', 'memory.events', 'memory.stat', 'pids.current', 'pids.peak', 'pids.events'] as const satisfies readonly CgroupFileName[];
+
+/** One cgroup's counters: file name → parsed value (numbers for single-value files, key → number for keyed files). */
+export type CgroupReport = Readonly<Record<string, number | Readonly<Record<string, number>>>>;
+
+/** One process of the result. */
+export interface ProcessReport {
+  readonly name: string;
+  readonly pid: number;
+  readonly cgroup: string;
+  readonly cpuUsec: number;
+  readonly exit: ProcessExit | null;
+  readonly forks: ForkCounts;
+  readonly output: readonly { readonly stream: 'stdout' | 'stderr'; readonly time: Micros; readonly text: string }[];
+}
+
+/** What a kernel experiment produced. */
+export interface KernelExperimentResult {
+  readonly duration_us: number;
+  /** Every cgroup of the experiment (listed and implied), parents first. */
+  readonly cgroups: Readonly<Record<string, CgroupReport>>;
+  /** The experiment's processes and every process they forked, by PID order of creation. */
+  readonly processes: readonly ProcessReport[];
+  readonly events: readonly KernelEvent[];
+}
+
+/** Options of a run: a work budget per slice and progress reports. */
+export interface KernelRunControl {
+  /** Most program steps per slice of simulated time (see KernelOptions.maxSteps). */
+  readonly maxSteps?: number;
+  /** Called with the fraction of the duration done, about 100 times per run. */
+  readonly onProgress?: (fraction: number) => void;
+}
+
+/** Run `experiment` (already validated by parseKernelExperiment). Throws typed errors (budget: E_LIMIT_EXCEEDED). */
+export function runKernelExperiment(experiment: KernelExperiment, control: KernelRunControl = {}): KernelExperimentResult {
+  checkSupported(experiment);
+  const kernel = createKernel({
+    cpus: experiment.cpus,
+    memory: experiment.memory,
+    swap: experiment.swap,
+    fidelity: experiment.fidelity,
+    tick: experiment.tick,
+    programs: experiment.programs,
+    ...(control.maxSteps === undefined ? {} : { maxSteps: control.maxSteps }),
+  });
+  const paths = buildCgroups(kernel, experiment);
+  const events: KernelEvent[] = [...kernel.takeEvents()];
+  const starts = experiment.processes.map((p, i) => ({ p, i })).sort((a, b) => a.p.start - b.p.start || a.i - b.i);
+  const end = experiment.duration;
+  const slice = Math.max(1, Math.ceil(end / 100));
+  let next = 0;
+  for (let t = 0; ; ) {
+    while (next < starts.length && starts[next]!.p.start <= t) {
+      const { p } = starts[next++]!;
+      kernel.spawn({ name: p.name, cgroup: p.cgroup, program: p.program.kind === 'inline' ? p.program.steps : p.program.name, nice: p.nice, oomScoreAdj: p.oom_score_adj });
+      events.push(...kernel.takeEvents());
+    }
+    if (t >= end) break;
+    const to = Math.min(end, next < starts.length ? Math.min(starts[next]!.p.start, t + slice) : t + slice);
+    events.push(...kernel.advanceTo(to));
+    t = to;
+    control.onProgress?.(t / end);
+  }
+  return { duration_us: end, cgroups: reportCgroups(kernel, paths), processes: kernel.processes().map((p) => ({ name: p.name, pid: p.pid, cgroup: p.cgroup, cpuUsec: p.cpuUsec, exit: p.exit, forks: p.forks, output: p.output })), events };
+}
+
+/** mkdir every listed cgroup (ancestors first), enable controllers top-down, then write files in order. */
+function buildCgroups(kernel: Kernel, experiment: KernelExperiment): string[] {
+  const listed = Object.keys(experiment.cgroups).map(normalize);
+  const all = new Set<string>();
+  for (const path of listed) {
+    const segments = path.split('/').filter((s) => s !== '');
+    for (let d = 1; d <= segments.length; d++) all.add(`/${segments.slice(0, d).join('/')}`);
+  }
+  const ordered = [...all].sort((a, b) => depth(a) - depth(b) || (a < b ? -1 : a > b ? 1 : 0));
+  for (const path of ordered) kernel.mkdir(path);
+  // Controllers each cgroup needs for its own files; every ancestor enables them for its children.
+  const wanted = new Map<string, Set<CgroupController>>();
+  for (const [rawPath, files] of Object.entries(experiment.cgroups)) {
+    const path = normalize(rawPath);
+    for (const file of Object.keys(files)) {
+      if (!isCgroupFileName(file)) continue;
+      const controller = CGROUP_FILES[file].controller;
+      if (controller === 'cgroup') continue;
+      for (let parent = parentOf(path); parent !== null; parent = parentOf(parent)) {
+        const set = wanted.get(parent) ?? new Set<CgroupController>();
+        set.add(controller);
+        wanted.set(parent, set);
+      }
+    }
+  }
+  for (const path of ['/', ...ordered]) {
+    const set = wanted.get(path);
+    if (set !== undefined && set.size > 0) kernel.write(path, 'cgroup.subtree_control', [...set].map((c) => `+${c}`).join(' '));
+  }
+  for (const [rawPath, files] of Object.entries(experiment.cgroups)) {
+    for (const [file, value] of Object.entries(files)) if (value !== undefined) kernel.write(normalize(rawPath), file, value);
+  }
+  return ordered;
+}
+
+function reportCgroups(kernel: Kernel, paths: readonly string[]): Record<string, CgroupReport> {
+  const out: Record<string, CgroupReport> = {};
+  for (const path of paths) {
+    const report: Record<string, number | Record<string, number>> = {};
+    for (const file of REPORTED_CGROUP_FILES) {
+      let text: string;
+      try {
+        text = kernel.read(path, file);
+      } catch {
+        continue; // the cgroup has no such file (its controller is not enabled)
+      }
+      const spec = CGROUP_FILES[file];
+      const value = spec.writable ? undefined : (spec.parseRead as (t: string) => unknown)(text);
+      report[file] = typeof value === 'number' ? value : ({ ...(value as Record<string, number>) } as Record<string, number>);
+    }
+    out[path] = report;
+  }
+  return out;
+}
+
+/** What this kernel model cannot run yet is refused up front, naming the field. */
+function checkSupported(experiment: KernelExperiment): void {
+  experiment.processes.forEach((p, i) => {
+    for (const [type, mode] of Object.entries(p.namespaces)) {
+      if (mode.mode !== 'host') throw new ValidationError(`processes[${i}].namespaces.${type}: this kernel model runs every process in the host's namespaces for now; "${mode.mode}" is not modelled yet`, { path: `processes[${i}].namespaces.${type}`, value: mode, accepted: '"host"' });
+    }
+    if (p.user.uid !== 0 || p.user.gid !== 0) throw new ValidationError(`processes[${i}].user: users are not modelled yet; omit the field (root)`, { path: `processes[${i}].user`, value: p.user, accepted: 'omitted (0:0)' });
+  });
+  if (Object.keys(experiment.devices).length > 0) throw new ValidationError('devices: block I/O is not modelled yet; omit devices', { path: 'devices', accepted: 'no devices' });
+}
+
+function normalize(path: string): string {
+  const s = path.split('/').filter((x) => x !== '');
+  return s.length === 0 ? '/' : `/${s.join('/')}`;
+}
+
+function depth(path: string): number {
+  return path === '/' ? 0 : path.split('/').length - 1;
+}
+
+function parentOf(path: string): string | null {
+  if (path === '/') return null;
+  const i = path.lastIndexOf('/');
+  return i === 0 ? '/' : path.slice(0, i);
+}

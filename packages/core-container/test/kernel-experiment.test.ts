@@ -1,0 +1,54 @@
+// Kernel experiments end to end: the file format of `strata kernel run` on known answers.
+import { describe, expect, it } from 'vitest';
+import { parseKernelExperiment } from '@strata/shared-types';
+import { runKernelExperiment } from '../src/index.js';
+
+describe('runKernelExperiment', () => {
+  it('pids.max 5 and a parent forking 10 sleepers: the report carries the kernel counters', () => {
+    const exp = parseKernelExperiment({
+      cpus: 2,
+      memory: '4Gi',
+      duration: '3s',
+      cgroups: { '/A': { 'pids.max': '5', 'cpu.weight': '100' } },
+      processes: [{ name: 'parent', cgroup: '/A', program: [{ fork: { count: 10, program: [{ sleep: '1s' }] }, 'on-error': { EAGAIN: [] } }, { wait: 'all' }] }],
+    });
+    const r = runKernelExperiment(exp);
+    expect(r.duration_us).toBe(3_000_000);
+    expect(r.cgroups['/A']).toMatchObject({ 'pids.current': 0, 'pids.peak': 5, 'pids.events': { max: 6 } });
+    expect(r.cgroups['/A']!['cpu.stat']).toMatchObject({ usage_usec: 0, nr_periods: 0 });
+    const parent = r.processes.find((p) => p.pid === r.processes[0]!.pid)!;
+    expect(parent).toMatchObject({ name: 'parent', cgroup: '/A', exit: { code: 0 }, forks: { ok: 4, failed: 6, errno: 'EAGAIN' } });
+    expect(r.processes).toHaveLength(5);
+    expect(r.events.filter((e) => e.type === 'pids.fork_failed')).toHaveLength(6);
+    expect(r.events.filter((e) => e.type === 'process.exited')).toHaveLength(5);
+  });
+
+  it('cpu.max 30000 100000 beside an uncapped sibling: 0.3 and 0.7 of one CPU (both fidelities)', () => {
+    for (const fidelity of ['exact', 'fluid'] as const) {
+      const exp = parseKernelExperiment({
+        cpus: 1,
+        memory: '1Gi',
+        fidelity,
+        duration: '10s',
+        cgroups: { '/A': { 'cpu.max': '30000 100000' }, '/B': {} },
+        processes: [
+          { name: 'a', cgroup: '/A', program: [{ cpu: '100s' }] },
+          { name: 'b', cgroup: '/B', program: [{ cpu: '100s' }] },
+        ],
+      });
+      const r = runKernelExperiment(exp);
+      const usage = (p: string): number => (r.cgroups[p]!['cpu.stat'] as Record<string, number>)['usage_usec']!;
+      expect(usage('/A') / 10e6).toBeCloseTo(0.3, 2);
+      expect(usage('/B') / 10e6).toBeCloseTo(0.7, 2);
+    }
+  });
+
+  it('reports progress and is deterministic', () => {
+    const exp = parseKernelExperiment({ cpus: 2, memory: '1Gi', duration: '1s', processes: [{ name: 'x', program: [{ loop: { times: 50, do: [{ cpu: '7ms' }, { sleep: '3ms' }] } }] }] });
+    const seen: number[] = [];
+    const a = runKernelExperiment(exp, { onProgress: (f) => seen.push(f) });
+    expect(seen.at(-1)).toBe(1);
+    expect(seen.length).toBeGreaterThanOrEqual(50);
+    expect(JSON.stringify(runKernelExperiment(exp))).toBe(JSON.stringify(a));
+  });
+});
