@@ -99,7 +99,7 @@ export function formatCgroupEvents(events: CgroupEvents): string {
 
 /** Read captured `cgroup.events` text. */
 export function parseCgroupEventsRead(text: string): CgroupEvents {
-  const record = parseKeyedLines(CGROUP_EVENTS_LAYOUT, text);
-  if (record.populated! > 1 || record.frozen! > 1) throw unreadableText('cgroup.events', text, 'populated and frozen each 0 or 1');
+  const record = parseKeyedLines<{ populated: number; frozen: number }>(CGROUP_EVENTS_LAYOUT, text);
+  if (record.populated > 1 || record.frozen > 1) throw unreadableText('cgroup.events', text, 'populated and frozen each 0 or 1');
   return { populated: record.populated === 1, frozen: record.frozen === 1 };
 }

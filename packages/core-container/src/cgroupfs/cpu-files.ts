@@ -127,15 +127,15 @@ export const CPU_STAT_LAYOUT: KeyedLayout = {
 
 /** `cpu.stat` as read. */
 export function formatCpuStat(stat: CpuStat): string {
-  return formatKeyedLines(CPU_STAT_LAYOUT, stat as unknown as Readonly<Record<string, number>>);
+  return formatKeyedLines(CPU_STAT_LAYOUT, stat);
 }
 
 /** Read captured `cpu.stat` text; the five bandwidth fields come all together or not at all. */
 export function parseCpuStatRead(text: string): CpuStat {
-  const record = parseKeyedLines(CPU_STAT_LAYOUT, text);
+  const record = parseKeyedLines<Record<string, number | undefined>>(CPU_STAT_LAYOUT, text);
   const present = BANDWIDTH_KEYS.filter((k) => record[k] !== undefined).length;
   if (present !== 0 && present !== BANDWIDTH_KEYS.length) {
     throw unreadableText('cpu.stat', text, `all of ${BANDWIDTH_KEYS.join(', ')} or none of them`);
   }
-  return record as unknown as CpuStat;
+  return record as unknown as CpuStat; // the layout's keys are CpuStat's; the block check above makes it one of its two shapes
 }

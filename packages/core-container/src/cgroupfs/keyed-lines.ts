@@ -13,10 +13,11 @@ export interface KeyedLayout {
 }
 
 /** Print `record` as the kernel does: `key value\n` for each key of the layout present, in layout order. */
-export function formatKeyedLines(layout: KeyedLayout, record: Readonly<Record<string, number | undefined>>): string {
+export function formatKeyedLines(layout: KeyedLayout, record: object): string {
+  const fields = record as Readonly<Record<string, number | undefined>>;
   let text = '';
   for (const key of layout.keys) {
-    const value = record[key];
+    const value = fields[key];
     if (value === undefined) continue;
     text += `${key} ${decimal(value)}\n`;
   }
@@ -27,15 +28,15 @@ const LINE = /^(\S+) (\d+)$/;
 
 /**
  * Read captured kernel output of a keyed file back into a record: every line `key value`, the text
- * ending in "\n", every non-optional key present once, known keys in the kernel's order.
+ * ending in "\n", every non-optional key present once, known keys in the kernel's order. `T` is the
+ * record type the layout describes (the caller's contract: its keys are the layout's).
  */
-export function parseKeyedLines(layout: KeyedLayout, text: string): Record<string, number> {
+export function parseKeyedLines<T extends object>(layout: KeyedLayout, text: string): T {
   const expected = `lines "key value" for ${layout.keys.join(', ')}, each ending in "\\n"`;
   if (text !== '' && !text.endsWith('\n')) throw unreadableText(layout.file, text, expected);
   const record: Record<string, number> = {};
   let lastIndex = -1;
-  for (const line of text.slice(0, -1).split('\n')) {
-    if (text === '') break;
+  for (const line of text === '' ? [] : text.slice(0, -1).split('\n')) {
     const m = LINE.exec(line);
     if (!m) throw unreadableText(layout.file, text, expected);
     const [, key = '', digits = ''] = m;
@@ -52,5 +53,5 @@ export function parseKeyedLines(layout: KeyedLayout, text: string): Record<strin
   for (const key of layout.keys) {
     if (record[key] === undefined && !(layout.optional ?? []).includes(key)) throw unreadableText(layout.file, text, expected);
   }
-  return record;
+  return record as T;
 }

@@ -72,12 +72,12 @@ export const MEMORY_EVENTS_LAYOUT: KeyedLayout = {
 
 /** `memory.events` as read: "low 0\nhigh 0\nmax 0\noom 0\noom_kill 0\noom_group_kill 0\n". */
 export function formatMemoryEvents(events: MemoryEvents): string {
-  return formatKeyedLines(MEMORY_EVENTS_LAYOUT, events as unknown as Readonly<Record<string, number>>);
+  return formatKeyedLines(MEMORY_EVENTS_LAYOUT, events);
 }
 
 /** Read captured `memory.events` text. */
 export function parseMemoryEventsRead(text: string): MemoryEvents {
-  return parseKeyedLines(MEMORY_EVENTS_LAYOUT, text) as unknown as MemoryEvents;
+  return parseKeyedLines<MemoryEvents>(MEMORY_EVENTS_LAYOUT, text);
 }
 
 /**
@@ -130,10 +130,10 @@ export const MEMORY_STAT_LAYOUT: KeyedLayout = {
 
 /** `memory.stat` as the model prints it: the kernel's lines for the kept keys, in the kernel's order. */
 export function formatMemoryStat(stat: MemoryStat): string {
-  return formatKeyedLines(MEMORY_STAT_LAYOUT, stat as unknown as Readonly<Record<string, number>>);
+  return formatKeyedLines(MEMORY_STAT_LAYOUT, stat);
 }
 
 /** Read captured `memory.stat` text (a real kernel's full output too: unknown keys are skipped). */
 export function parseMemoryStatRead(text: string): MemoryStat {
-  return parseKeyedLines(MEMORY_STAT_LAYOUT, text) as unknown as MemoryStat;
+  return parseKeyedLines<MemoryStat>(MEMORY_STAT_LAYOUT, text);
 }

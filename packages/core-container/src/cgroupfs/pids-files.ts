@@ -48,10 +48,10 @@ export const PIDS_EVENTS_LAYOUT: KeyedLayout = { file: 'pids.events', keys: ['ma
 
 /** `pids.events` as read: "max 0\n". */
 export function formatPidsEvents(events: PidsEvents): string {
-  return formatKeyedLines(PIDS_EVENTS_LAYOUT, events as unknown as Readonly<Record<string, number>>);
+  return formatKeyedLines(PIDS_EVENTS_LAYOUT, events);
 }
 
 /** Read captured `pids.events` text. */
 export function parsePidsEventsRead(text: string): PidsEvents {
-  return parseKeyedLines(PIDS_EVENTS_LAYOUT, text) as unknown as PidsEvents;
+  return parseKeyedLines<PidsEvents>(PIDS_EVENTS_LAYOUT, text);
 }
