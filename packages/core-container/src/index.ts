@@ -48,3 +48,25 @@ export { MAX_CGROUPS, MAX_CGROUP_DEPTH } from './kernel/cgroup-tree.js';
 // Kernel experiments: the `strata kernel run` file run to its end.
 export { runKernelExperiment, REPORTED_CGROUP_FILES } from './experiment/run-kernel-experiment.js';
 export type { KernelExperimentResult, CgroupReport, ProcessReport, KernelRunControl } from './experiment/run-kernel-experiment.js';
+
+// The memory controller (memory.min/low/high/max, swap, events, the OOM killer) as a model the kernel drives.
+export { createMemoryModel } from './memory/create-memory-model.js';
+export type {
+  MemoryModel,
+  MemoryModelOptions,
+  MemoryChargeKind,
+  MemoryLimits,
+  MemoryLimitsPatch,
+  MemoryProcessOptions,
+  ChargeOutcome,
+  LimitOutcome,
+  OomOutcome,
+  OomScope,
+  OomVictim,
+  ReclaimTally,
+  MemoryCgroupStats,
+  MemoryProcessStats,
+  MemoryGlobalStats,
+} from './memory/types.js';
+export { MEMCG_CHARGE_BATCH, OOM_SCORE_ADJ_MIN, OOM_SCORE_ADJ_MAX } from './memory/kernel-constants.js';
+export { calculateHighDelay, calculateOverage } from './memory/high-throttle.js';
