@@ -8,6 +8,7 @@ import {
   CATCHABLE_SIGNALS,
   formatIssuePath,
   formatProgram,
+  jsonSchemas,
   MAX_FORK_COUNT,
   MAX_STEP_DURATION,
   micros,
@@ -18,6 +19,7 @@ import {
   type SchemaIssue,
   type Step,
 } from '@strata/shared-types';
+import { conforms } from './json-schema-check.js';
 
 const duration = (min: number) => fc.integer({ min, max: MAX_STEP_DURATION }).map(micros);
 const size = (min = 1) => fc.oneof(fc.integer({ min, max: Number.MAX_SAFE_INTEGER }), fc.integer({ min: Math.max(1, min), max: 4096 }).map((n) => n * 4096)).map(bytes);
@@ -80,6 +82,8 @@ const { program } = fc.letrec<{ program: Program; step: Step }>((tie) => {
   };
 }) as { program: fc.Arbitrary<Program> };
 
+const jsonSchema = jsonSchemas().Program;
+
 describe('random valid programs', () => {
   it('parse back from their written form (JSON round trip included) to the same AST', () => {
     let nested = 0;
@@ -88,6 +92,7 @@ describe('random valid programs', () => {
         if (JSON.stringify(p).includes('"onError"') && JSON.stringify(p).includes('"inline"')) nested++;
         const written = JSON.parse(JSON.stringify(formatProgram(p))) as unknown;
         expect(parseProgram(written)).toEqual(p);
+        expect(conforms(jsonSchema, written)).toBe(true);
       }),
       { numRuns: 300 },
     );
@@ -143,8 +148,11 @@ describe('random damage to a valid program', () => {
         const all = paths(written);
         const target = all[pick % all.length]!;
         const damaged = replaced(written, target, replacement);
+        const jsonOk = conforms(jsonSchema, damaged);
         try {
           parseProgram(damaged);
+          // The JSON Schema accepts everything zod accepts.
+          expect({ damaged, jsonOk }).toMatchObject({ jsonOk: true });
         } catch (error) {
           if (!(error instanceof ValidationError)) throw error;
           rejected++;

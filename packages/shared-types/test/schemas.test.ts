@@ -135,6 +135,17 @@ describe('parseWithSchema', () => {
     expect(issues).toEqual([{ path: 'size', message: 'expected number, got "big"' }]);
   });
 
+  it('passes over a branch that is itself a union failing on the type alone (a quantity beside its long form)', () => {
+    const Size = z.union([memorySchema(), z.strictObject({ size: memorySchema(), name: z.string().optional() })]);
+    const issues = (input: unknown) => validationFailure(() => parseWithSchema(Size, input, 'size')).details.issues;
+    expect(issues({ size: 'big' })).toEqual([{ path: 'size', message: expect.stringContaining('invalid Kubernetes memory quantity "big"') as unknown }]);
+    expect(issues({ sise: '1Gi' })).toEqual([
+      { path: 'size', message: 'required' },
+      { path: 'sise', message: 'unknown field (did you mean "size"?); accepted fields: size, name' },
+    ]);
+    expect(issues(true)).toEqual([{ path: '', message: 'expected string or number or object, got true' }]);
+  });
+
   it('flattens a ZodError from a plain parse too', () => {
     const result = Spec.safeParse({ groups: 3 });
     expect(result.success).toBe(false);
