@@ -263,3 +263,18 @@ describe('process images', () => {
     expect(issues([{ loop: { times: 'forever', do: [{ alloc: '1M' }, { free: 'all' }] } }])[0]!.path).toBe('[0].loop.do');
   });
 });
+
+describe('the README example', () => {
+  it('parses as documented (the YAML as a parser hands it over)', () => {
+    const program = parseProgram([
+      { signal: { TERM: [{ print: 'bye' }, { exit: 0 }] } },
+      { alloc: { size: '64M', rate: '1G/s', name: 'buf' } },
+      { fork: { count: 10, program: [{ sleep: '10s' }] }, 'on-error': { EAGAIN: [{ print: 'fork refused' }] } },
+      { wait: 'all' },
+      { loop: { times: 'forever', do: [{ cpu: '10ms' }, { sleep: '90ms' }] } },
+    ]);
+    expect(program.map((step) => step.op)).toEqual(['signal', 'alloc', 'fork', 'wait', 'loop']);
+    expect(program[1]).toEqual({ op: 'alloc', size: 67_108_864, rate: 2 ** 30, name: 'buf' });
+    expect(program[2]).toMatchObject({ count: 10, onError: { EAGAIN: [{ op: 'print', text: 'fork refused' }] } });
+  });
+});
