@@ -70,3 +70,34 @@ export type {
 } from './memory/types.js';
 export { MEMCG_CHARGE_BATCH, OOM_SCORE_ADJ_MIN, OOM_SCORE_ADJ_MAX } from './memory/kernel-constants.js';
 export { calculateHighDelay, calculateOverage } from './memory/high-throttle.js';
+
+// Namespaces (pid, user, mnt, uts, ipc, net, cgroup): identity, sharing and what each isolates, as
+// the kernel's clone/unshare/setns/exit paths change them.
+export { createNamespaceModel, cloneFlags, MAX_PID_NS_LEVEL, MAX_USER_NS_PARENT_LEVEL } from './namespaces/create-namespace-model.js';
+export type { NamespaceModel, NamespaceModelOptions, NamespaceInfo, PsView } from './namespaces/namespace-model.js';
+export { NAMESPACE_TYPES, CLONE_FLAG_OF } from './namespaces/types.js';
+export type {
+  NamespaceType,
+  NamespaceLinkName,
+  CloneNamespaceFlag,
+  NamespaceInode,
+  GlobalPid,
+  NamespaceErrno,
+  SyscallResult,
+  NamespaceRequest,
+  ClonedProcess,
+  ExitOutcome,
+  ReapOutcome,
+  PsEntry,
+} from './namespaces/types.js';
+export { INITIAL_NAMESPACE_INODES, PROC_DYNAMIC_FIRST } from './namespaces/inode-numbers.js';
+export { RESERVED_PIDS, PID_MAX_LIMIT, PID_MAX_MIN, DEFAULT_PID_MAX } from './namespaces/pid-numbers.js';
+export { initSignalDecision } from './namespaces/init-signal.js';
+export type { SignalDisposition, SignalOrigin, InitSignalInput, InitSignalDecision } from './namespaces/init-signal.js';
+export { parseIdMap, formatIdMap, mapIdDown, mapIdUp, UID_GID_MAP_MAX_EXTENTS, OVERFLOW_ID, IDENTITY_ID_MAP } from './namespaces/id-map.js';
+export type { IdExtent, IdMapFile } from './namespaces/id-map.js';
+export { normalizePath, resolveInTable } from './namespaces/mount-table.js';
+export type { MountSource, MountSpec, Mount, PathResolution } from './namespaces/mount-table.js';
+export { cgroupPathFromRoot, procCgroupLine } from './namespaces/cgroup-view.js';
+export { UTS_NAME_MAX, DEFAULT_UTS_NAME } from './namespaces/uts-names.js';
+export type { UtsNames } from './namespaces/uts-names.js';

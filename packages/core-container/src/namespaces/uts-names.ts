@@ -1,0 +1,38 @@
+// The names a UTS namespace holds (uname(2)'s nodename and domainname), checked as sethostname(2)
+// and setdomainname(2) check them.
+import { ValidationError } from '@strata/shared-types';
+
+/** The longest host or domain name in bytes (`__NEW_UTS_LEN`, 64); longer fails with EINVAL. */
+export const UTS_NAME_MAX = 64;
+
+/** What a fresh kernel's names read before anyone sets them (`UTS_NODENAME`, `UTS_DOMAINNAME`). */
+export const DEFAULT_UTS_NAME = '(none)';
+
+/** The names one UTS namespace holds. */
+export interface UtsNames {
+  readonly hostname: string;
+  readonly domainname: string;
+}
+
+function utf8Length(text: string): number {
+  let bytes = 0;
+  for (const ch of text) {
+    const code = ch.codePointAt(0)!;
+    bytes += code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
+  }
+  return bytes;
+}
+
+/** `name` if it fits; a ValidationError (EINVAL) naming the field otherwise. */
+export function checkUtsName(field: 'hostname' | 'domainname', name: string): string {
+  const bytes = utf8Length(name);
+  if (bytes > UTS_NAME_MAX) {
+    throw new ValidationError(`${field} ${JSON.stringify(name.length > 80 ? `${name.slice(0, 77)}...` : name)} is ${bytes} bytes long (EINVAL): at most ${UTS_NAME_MAX} bytes are accepted`, {
+      path: field,
+      value: name,
+      errno: 'EINVAL',
+      accepted: `at most ${UTS_NAME_MAX} bytes`,
+    });
+  }
+  return name;
+}
