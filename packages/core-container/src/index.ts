@@ -101,3 +101,5 @@ export type { MountSource, MountSpec, Mount, PathResolution } from './namespaces
 export { cgroupPathFromRoot, procCgroupLine } from './namespaces/cgroup-view.js';
 export { UTS_NAME_MAX, DEFAULT_UTS_NAME } from './namespaces/uts-names.js';
 export type { UtsNames } from './namespaces/uts-names.js';
+export { LATENCY_SAMPLE_LIMIT } from './kernel/request-server.js';
+export type { ServeStats, LatencySummary } from './kernel/request-server.js';

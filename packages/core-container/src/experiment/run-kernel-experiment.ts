@@ -7,6 +7,7 @@ import { CGROUP_FILES, isCgroupFileName, type CgroupFileName } from '../cgroupfs
 import type { CgroupController } from '../cgroupfs/core-files.js';
 import { createKernel } from '../kernel/create-kernel.js';
 import type { ForkCounts, Kernel, KernelEvent } from '../kernel/types.js';
+import type { ServeStats } from '../kernel/request-server.js';
 
 /** Files reported per cgroup, when the cgroup has them; read-only counters parsed into numbers/objects. */
 export const REPORTED_CGROUP_FILES = ['cpu.stat', 'memory.current', 'memory.peak', 'memory.events', 'memory.stat', 'pids.current', 'pids.peak', 'pids.events'] as const satisfies readonly CgroupFileName[];
@@ -23,6 +24,8 @@ export interface ProcessReport {
   readonly exit: ProcessExit | null;
   readonly forks: ForkCounts;
   readonly output: readonly { readonly stream: 'stdout' | 'stderr'; readonly time: Micros; readonly text: string }[];
+  /** Requests served by its `serve` steps, with latency percentiles (µs), or null. */
+  readonly serve: ServeStats | null;
 }
 
 /** What a kernel experiment produced. */
@@ -53,6 +56,7 @@ export function runKernelExperiment(experiment: KernelExperiment, control: Kerne
     fidelity: experiment.fidelity,
     tick: experiment.tick,
     programs: experiment.programs,
+    seed: experiment.seed,
     ...(control.maxSteps === undefined ? {} : { maxSteps: control.maxSteps }),
   });
   const paths = buildCgroups(kernel, experiment);
@@ -73,7 +77,7 @@ export function runKernelExperiment(experiment: KernelExperiment, control: Kerne
     t = to;
     control.onProgress?.(t / end);
   }
-  return { duration_us: end, cgroups: reportCgroups(kernel, paths), processes: kernel.processes().map((p) => ({ name: p.name, pid: p.pid, cgroup: p.cgroup, cpuUsec: p.cpuUsec, exit: p.exit, forks: p.forks, output: p.output })), events };
+  return { duration_us: end, cgroups: reportCgroups(kernel, paths), processes: kernel.processes().map((p) => ({ name: p.name, pid: p.pid, cgroup: p.cgroup, cpuUsec: p.cpuUsec, exit: p.exit, forks: p.forks, output: p.output, serve: p.serve })), events };
 }
 
 /** mkdir every listed cgroup (ancestors first), enable controllers top-down, then write files in order. */

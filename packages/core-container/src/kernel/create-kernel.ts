@@ -12,6 +12,9 @@ import {
   type SignalName,
 } from '@strata/shared-types';
 import { createGroupScheduler, type GroupScheduler } from '@strata/core-scheduler';
+import { createRandomStream } from '@strata/core-sim';
+import type { ServeStep } from '@strata/shared-types';
+import { LatencyRecord, RequestServer, type Worker } from './request-server.js';
 import { CgroupTree, type CgroupNode } from './cgroup-tree.js';
 import { isHeld, type Activity, type Frame, type Proc, type Suspended } from './process.js';
 import { TimerQueue } from './timer-queue.js';
@@ -55,6 +58,8 @@ class KernelModel implements Kernel, StepHost {
   private readonly history: Proc[] = [];
   private readonly lastByPid = new Map<number, Proc>();
   private readonly byTask = new Map<string, Proc>();
+  private readonly workerTasks = new Map<string, { readonly p: Proc; readonly w: Worker }>();
+  private readonly seed: number | string;
   private readonly maxProcesses: number;
   private readonly maxSteps: number;
   private nextPid = 2;
@@ -68,6 +73,7 @@ class KernelModel implements Kernel, StepHost {
     this.maxProcesses = options.maxProcesses ?? DEFAULT_MAX_PROCESSES;
     this.maxSteps = options.maxSteps ?? DEFAULT_KERNEL_MAX_STEPS;
     this.programs = new Map(Object.entries(options.programs ?? {}));
+    this.seed = options.seed ?? 0;
     this.sched = createGroupScheduler({ cpus: options.cpus, fidelity: options.fidelity ?? 'exact', ...(options.tick === undefined ? {} : { tick: options.tick }), start: options.start ?? 0 });
     this.tree = new CgroupTree({ cpus: options.cpus, memoryNodes: 1, blockDevices: [] });
     this.pids = new PidsAccounting(this.tree);
@@ -96,12 +102,16 @@ class KernelModel implements Kernel, StepHost {
       if (next > time) break;
       if (ts <= tt) {
         for (const e of this.sched.advanceTo(ts)) {
-          if (e.type === 'task.work_done') this.cpuBurstDone(e.task);
+          if (e.type === 'task.work_done') this.taskWorkDone(e.task);
           else if (e.type === 'group.throttled') this.events.push({ type: 'cgroup.throttled', time: e.time, cgroup: e.group });
         }
       } else {
         this.sched.advanceTo(tt);
-        while (this.timers.peek()?.time === tt) this.timerFired(this.timers.pop()!);
+        while (this.timers.peek()?.time === tt) {
+          const timer = this.timers.pop()!;
+          if (timer.kind === 'sleep') this.timerFired(timer);
+          else this.arrival(timer);
+        }
       }
     }
     this.sched.advanceTo(time);
@@ -177,6 +187,10 @@ class KernelModel implements Kernel, StepHost {
     this.requireNoChildCgroupsWithProcs(to);
     this.settleCpu(p);
     this.pids.move(p.cgroup, to);
+    for (const w of p.server?.workers ?? []) {
+      this.pids.move(p.cgroup, to);
+      this.cpuGroups.placeTask(w.taskId, to);
+    }
     p.cgroup.liveProcs--;
     to.liveProcs++;
     p.cgroup = to;
@@ -249,7 +263,8 @@ class KernelModel implements Kernel, StepHost {
   terminate(p: Proc, exit: ProcessExit): void {
     if (p.zombie) return;
     this.settleCpu(p);
-    p.cpuUsecAtExit = this.sched.taskStats(p.taskId).cpuUsec;
+    if (p.server !== null) this.stopServer(p);
+    p.cpuUsecAtExit = this.procCpu(p);
     this.sched.removeTask(p.taskId);
     this.byTask.delete(p.taskId);
     p.zombie = true;
@@ -271,6 +286,95 @@ class KernelModel implements Kernel, StepHost {
     else if (parent.activity?.kind === 'wait' && !isHeld(parent)) {
       this.reapWaited(parent);
     }
+  }
+
+  startServe(p: Proc, step: ServeStep): 'EAGAIN' | null {
+    // Worker threads are tasks: each counts in pids.current, as threads do.
+    for (let i = 0; i < step.workers; i++) {
+      const limited = this.pids.overLimit(p.cgroup);
+      if (limited !== null) {
+        for (let j = 0; j < i; j++) this.pids.uncharge(p.cgroup);
+        this.pids.recordFailure(limited);
+        this.events.push({ type: 'pids.fork_failed', time: this.now(), cgroup: limited.path, pid: p.pid });
+        return 'EAGAIN';
+      }
+      this.pids.charge(p.cgroup);
+    }
+    p.latency ??= new LatencyRecord(createRandomStream(this.seed, `latency-sample/${p.pid}/${p.taskId}`));
+    const server = new RequestServer(step, p.latency, createRandomStream(this.seed, `arrivals/${p.taskId}/${p.servesStarted++}`), this.now());
+    for (let i = 0; i < step.workers; i++) {
+      const w: Worker = { taskId: `${p.taskId}.w${p.servesStarted}.${i}`, busyWith: null, startUsec: 0, owed: null };
+      this.sched.addTask(w.taskId, this.cpuGroups.groupOf(p.cgroup), { nice: p.nice, runnable: false });
+      this.workerTasks.set(w.taskId, { p, w });
+      server.workers.push(w);
+    }
+    p.server = server;
+    p.activity = { kind: 'serve' };
+    this.scheduleArrival(p, server);
+    return null;
+  }
+
+  /** Arm the next arrival, or stop accepting when the duration or request count is reached. */
+  private scheduleArrival(p: Proc, server: RequestServer): void {
+    const t = this.now() + server.nextGap();
+    if (!server.moreArrivals || (server.endsAt !== null && t >= server.endsAt) || !Number.isSafeInteger(t)) {
+      server.accepting = false;
+      if (server.finished) this.serverFinished(p);
+      return;
+    }
+    this.timers.push(t, p.pid, p.servesStarted, 'arrival');
+  }
+
+  private arrival(t: { pid: number; token: number }): void {
+    const p = this.live.get(t.pid);
+    const server = p?.server;
+    if (p === undefined || server === null || server === undefined || t.token !== p.servesStarted || !server.accepting) return;
+    if (server.takeArrival()) {
+      const w = isHeld(p) ? undefined : server.idleWorker();
+      if (w !== undefined) this.assign(p, w, this.now());
+      else server.enqueue(this.now());
+    }
+    if (p.server === server) this.scheduleArrival(p, server);
+  }
+
+  private assign(p: Proc, w: Worker, arrival: number): void {
+    this.countStep();
+    w.busyWith = arrival;
+    w.startUsec = this.sched.taskStats(w.taskId).cpuUsec;
+    const cpu = p.server!.step.cpu;
+    if (cpu > 0) this.sched.wake(w.taskId, cpu);
+    else this.requestServed(p, w);
+  }
+
+  private requestServed(p: Proc, w: Worker): void {
+    const server = p.server;
+    if (server === null || w.busyWith === null) return;
+    server.record.add(this.now() - w.busyWith);
+    w.busyWith = null;
+    const next = isHeld(p) ? undefined : server.dequeue();
+    if (next !== undefined) this.assign(p, w, next);
+    else if (server.finished) this.serverFinished(p);
+  }
+
+  private serverFinished(p: Proc): void {
+    this.stopServer(p);
+    if (p.activity?.kind === 'serve') {
+      p.activity = null;
+      this.run(p);
+    }
+  }
+
+  /** End the serving threads: fold their CPU time into the process, drop their tasks and pids charges. */
+  private stopServer(p: Proc): void {
+    const server = p.server;
+    if (server === null) return;
+    for (const w of server.workers) {
+      p.workerCpu += this.sched.taskStats(w.taskId).cpuUsec;
+      this.sched.removeTask(w.taskId);
+      this.workerTasks.delete(w.taskId);
+      this.pids.uncharge(p.cgroup);
+    }
+    p.server = null;
   }
 
   // --- internals ---
@@ -299,6 +403,10 @@ class KernelModel implements Kernel, StepHost {
       exit: null,
       cpuUsecAtExit: 0,
       cpuBase: 0,
+      server: null,
+      latency: null,
+      workerCpu: 0,
+      servesStarted: 0,
       forksOk: 0,
       forksFailed: 0,
       forkErrno: null,
@@ -331,7 +439,9 @@ class KernelModel implements Kernel, StepHost {
     runSteps(this, p);
   }
 
-  private cpuBurstDone(taskId: string): void {
+  private taskWorkDone(taskId: string): void {
+    const worker = this.workerTasks.get(taskId);
+    if (worker !== undefined) return this.requestServed(worker.p, worker.w);
     const p = this.byTask.get(taskId);
     if (p === undefined || p.activity?.kind !== 'cpu') return;
     p.activity = null;
@@ -418,6 +528,8 @@ class KernelModel implements Kernel, StepHost {
       return { kind: 'cpu', remaining: Math.max(0, a.work - done) };
     }
     if (a.kind === 'sleep') return { kind: 'sleep', remaining: Math.max(0, a.until - this.now()) };
+    // A handler runs on the main thread; the workers keep serving.
+    if (a.kind === 'serve') return { kind: 'serve' };
     return { kind: 'wait', need: a.need, step: a.step };
   }
 
@@ -425,6 +537,7 @@ class KernelModel implements Kernel, StepHost {
   private resumeActivity(_p: Proc, s: Suspended): Activity {
     if (s.kind === 'cpu') return { kind: 'cpu', work: s.remaining, startUsec: -1 };
     if (s.kind === 'sleep') return { kind: 'sleep', until: s.remaining, token: -1 };
+    if (s.kind === 'serve') return { kind: 'serve' };
     return { kind: 'wait', need: s.need, step: s.step };
   }
 
@@ -434,6 +547,8 @@ class KernelModel implements Kernel, StepHost {
       if (a.work > 0) this.startCpu(p, a.work);
     } else if (a.kind === 'sleep') {
       if (a.until > 0) this.startSleep(p, a.until);
+    } else if (a.kind === 'serve') {
+      if (p.server !== null) p.activity = { kind: 'serve' };
     } else if (!this.startWait(p, { kind: 'wait', need: a.need, step: a.step })) {
       // Every child went while the handler ran: the wait is over.
     }
@@ -446,12 +561,32 @@ class KernelModel implements Kernel, StepHost {
     if (a?.kind === 'cpu') {
       p.suspended = this.interrupt(p);
     }
+    // Every thread stops: busy workers keep what their request still needs; arrivals keep queueing.
+    for (const w of p.server?.workers ?? []) {
+      if (w.busyWith === null) continue;
+      const stats = this.sched.taskStats(w.taskId);
+      w.owed = Math.max(0, p.server!.step.cpu - (stats.cpuUsec - w.startUsec));
+      if (stats.state === 'runnable') this.sched.block(w.taskId);
+    }
   }
 
   private release(p: Proc): void {
     if (isHeld(p)) return;
     const s = p.suspended;
     p.suspended = null;
+    const server = p.server;
+    if (server !== null) {
+      for (const w of server.workers) {
+        if (w.owed === null) continue;
+        const owed = w.owed;
+        w.owed = null;
+        // startUsec is shifted so that "cpu − (used − startUsec)" stays what the request still needs.
+        w.startUsec = this.sched.taskStats(w.taskId).cpuUsec - (server.step.cpu - owed);
+        if (owed > 0) this.sched.wake(w.taskId, owed);
+        else this.requestServed(p, w);
+      }
+      for (let w = server.idleWorker(); w !== undefined && server.queued > 0; w = server.idleWorker()) this.assign(p, w, server.dequeue()!);
+    }
     if (s?.kind === 'cpu') {
       if (s.remaining > 0) this.startCpu(p, s.remaining);
     } else if (p.activity?.kind === 'sleep' && p.activity.until <= this.now()) {
@@ -489,7 +624,14 @@ class KernelModel implements Kernel, StepHost {
 
   /** CPU µs a live process has used since it entered its cgroup. */
   cpuSinceBase(p: Proc): number {
-    return p.zombie ? 0 : this.sched.taskStats(p.taskId).cpuUsec - p.cpuBase;
+    return p.zombie ? 0 : this.procCpu(p) - p.cpuBase;
+  }
+
+  /** CPU µs of all of a live process's threads: the main one, its serving workers, ended workers. */
+  private procCpu(p: Proc): number {
+    let total = this.sched.taskStats(p.taskId).cpuUsec + p.workerCpu;
+    if (p.server !== null) for (const w of p.server.workers) total += this.sched.taskStats(w.taskId).cpuUsec;
+    return total;
   }
 
   /** Fold a live process's CPU time so far into its cgroup's record (before it leaves or ends). */
@@ -507,7 +649,7 @@ class KernelModel implements Kernel, StepHost {
   }
 
   private info(p: Proc): ProcessInfo {
-    const cpuUsec = p.zombie ? p.cpuUsecAtExit : this.sched.taskStats(p.taskId).cpuUsec;
+    const cpuUsec = p.zombie ? p.cpuUsecAtExit : this.procCpu(p);
     let state: ProcessInfo['state'];
     if (p.zombie) state = 'zombie';
     else if (isHeld(p)) state = 'stopped';
@@ -525,6 +667,7 @@ class KernelModel implements Kernel, StepHost {
       nice: p.nice,
       oomScoreAdj: p.oomScoreAdj,
       output: p.output,
+      serve: p.latency === null ? null : p.latency.stats(),
     };
   }
 }

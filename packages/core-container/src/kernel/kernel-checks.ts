@@ -22,6 +22,8 @@ export function checkKernelOptions(o: KernelOptions): void {
   if (o.start !== undefined) int(o.start, 'start', 0, Number.MAX_SAFE_INTEGER);
   if (o.maxProcesses !== undefined) int(o.maxProcesses, 'maxProcesses', 1, MAX_KERNEL_PROCESSES_LIMIT);
   if (o.maxSteps !== undefined) int(o.maxSteps, 'maxSteps', 1, 1e12);
+  if (o.seed !== undefined && typeof o.seed !== 'string') int(o.seed, 'seed', 0, Number.MAX_SAFE_INTEGER);
+  if (typeof o.seed === 'string' && o.seed.length > 256) throw new ValidationError(`seed must be at most 256 characters, got ${o.seed.length}`, { path: 'seed', value: o.seed, accepted: 'an integer >= 0 or a string of at most 256 characters' });
   for (const [name, program] of Object.entries(o.programs ?? {})) checkProgram(program, `programs.${name}`);
 }
 

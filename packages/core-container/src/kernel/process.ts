@@ -2,6 +2,7 @@
 // of frames) and what it is doing right now.
 import type { Micros, Program, ProcessExit, SignalName, WaitStep } from '@strata/shared-types';
 import type { CgroupNode } from './cgroup-tree.js';
+import type { LatencyRecord, RequestServer } from './request-server.js';
 
 /** A frame of a running program: its steps, where it is, and why it was pushed. */
 export interface Frame {
@@ -22,13 +23,15 @@ export interface Frame {
 export type Activity =
   | { readonly kind: 'cpu'; readonly work: number; readonly startUsec: number }
   | { readonly kind: 'sleep'; readonly until: number; readonly token: number }
-  | { readonly kind: 'wait'; need: number | 'all'; readonly step: WaitStep };
+  | { readonly kind: 'wait'; need: number | 'all'; readonly step: WaitStep }
+  | { readonly kind: 'serve' };
 
 /** What an interrupted activity still owes when it resumes (remaining CPU or sleep time). */
 export type Suspended =
   | { readonly kind: 'cpu'; readonly remaining: number }
   | { readonly kind: 'sleep'; readonly remaining: number }
-  | { readonly kind: 'wait'; readonly need: number | 'all'; readonly step: WaitStep };
+  | { readonly kind: 'wait'; readonly need: number | 'all'; readonly step: WaitStep }
+  | { readonly kind: 'serve' };
 
 /** One line a process printed. */
 export interface OutputLine {
@@ -63,6 +66,12 @@ export interface Proc {
   cpuUsecAtExit: number;
   /** The scheduler's CPU time of the task when it entered its current cgroup. */
   cpuBase: number;
+  /** The running `serve` step (its worker threads serve while the main thread waits), and the latencies of all of them. */
+  server: RequestServer | null;
+  latency: LatencyRecord | null;
+  /** CPU µs of worker threads that have ended. */
+  workerCpu: number;
+  servesStarted: number;
   forksOk: number;
   forksFailed: number;
   forkErrno: 'EAGAIN' | 'ENOMEM' | null;

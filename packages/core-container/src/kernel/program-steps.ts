@@ -1,7 +1,7 @@
 // The program interpreter: runs a process's steps until one blocks (a CPU burst, a sleep, a wait),
 // the process ends, or a signal holds it. Instantaneous steps (print, fork, signal, loop control)
 // run in place; each counts against the kernel's step budget, so no program can spin forever.
-import type { Errno, ForkStep, OnError, Program, ProcessExit, Step, WaitStep } from '@strata/shared-types';
+import type { Errno, ForkStep, OnError, Program, ProcessExit, ServeStep, Step, WaitStep } from '@strata/shared-types';
 import { isHeld, type Activity, type Proc } from './process.js';
 
 /** What the interpreter needs of the kernel. */
@@ -16,12 +16,14 @@ export interface StepHost {
   resolveProgram(name: string): Program;
   print(p: Proc, stream: 'stdout' | 'stderr', text: string): void;
   terminate(p: Proc, exit: ProcessExit): void;
+  /** Start a request server; the errno when its worker threads cannot be created. */
+  startServe(p: Proc, step: ServeStep): 'EAGAIN' | null;
   /** Re-arm what a signal handler interrupted. */
   resume(p: Proc, activity: Activity): void;
 }
 
 /** Steps this kernel model runs; programs with others are refused when started (see kernel-checks.ts). */
-export const RUNNABLE_STEPS: ReadonlySet<Step['op']> = new Set(['cpu', 'sleep', 'fork', 'exec', 'wait', 'print', 'exit', 'loop', 'signal']);
+export const RUNNABLE_STEPS: ReadonlySet<Step['op']> = new Set(['cpu', 'sleep', 'fork', 'exec', 'wait', 'print', 'exit', 'loop', 'signal', 'serve']);
 
 /** Run `p` until it blocks, is held, or ends. */
 export function runSteps(host: StepHost, p: Proc): void {
@@ -67,6 +69,11 @@ function execute(host: StepHost, p: Proc, step: Step): void {
     }
     case 'wait':
       return wait(host, p, step);
+    case 'serve': {
+      const errno = host.startServe(p, step);
+      if (errno !== null) fail(host, p, step.onError, errno);
+      return;
+    }
     case 'print':
       host.print(p, step.stream, step.text);
       return;

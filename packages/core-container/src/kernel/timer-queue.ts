@@ -1,12 +1,13 @@
 // Timers of the kernel model (sleep ends), in time order; ties in the order they were armed, so
 // runs are deterministic. Cancelled timers are skipped lazily by the caller's token check.
 
-/** An armed timer: at `time`, for process `pid`, valid while the process's token still matches. */
+/** An armed timer: at `time`, for process `pid`, valid while the process's token still matches; a sleep's end or a request's arrival. */
 export interface Timer {
   readonly time: number;
   readonly seq: number;
   readonly pid: number;
   readonly token: number;
+  readonly kind: 'sleep' | 'arrival';
 }
 
 export class TimerQueue {
@@ -17,9 +18,9 @@ export class TimerQueue {
     return this.heap.length;
   }
 
-  push(time: number, pid: number, token: number): void {
+  push(time: number, pid: number, token: number, kind: Timer['kind'] = 'sleep'): void {
     const h = this.heap;
-    h.push({ time, seq: this.seq++, pid, token });
+    h.push({ time, seq: this.seq++, pid, token, kind });
     let k = h.length - 1;
     while (k > 0) {
       const p = (k - 1) >> 1;

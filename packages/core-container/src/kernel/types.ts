@@ -9,6 +9,7 @@ import type {
   Program,
   SignalName,
 } from '@strata/shared-types';
+import type { ServeStats } from './request-server.js';
 
 /** Largest number of processes (live and zombie) a kernel holds by default; `maxProcesses` raises it. */
 export const DEFAULT_MAX_PROCESSES = 100_000;
@@ -35,8 +36,10 @@ export interface KernelOptions {
   readonly programs?: Readonly<Record<string, Program>>;
   /** Most processes (live and zombie) at once, 1..4,194,304 (default 100,000); a fork past it fails with EAGAIN. */
   readonly maxProcesses?: number;
-  /** Most program steps one command or `advanceTo` may run (default 50,000,000); past it the call throws E_LIMIT_EXCEEDED. */
+  /** Most program steps one command or `advanceTo` may run (default 50,000,000; a served request counts as one); past it the call throws E_LIMIT_EXCEEDED. */
   readonly maxSteps?: number;
+  /** Seed of the kernel's random streams (request arrivals); default 0. */
+  readonly seed?: number | string;
 }
 
 /** What `spawn` starts: a process whose parent is the kernel's init (PID 1, which reaps it when it exits). */
@@ -79,6 +82,8 @@ export interface ProcessInfo {
   readonly oomScoreAdj: number;
   /** Lines printed to stdout and stderr, in order. */
   readonly output: readonly { readonly stream: 'stdout' | 'stderr'; readonly time: Micros; readonly text: string }[];
+  /** Requests served by its `serve` steps (null when it never served). */
+  readonly serve: ServeStats | null;
 }
 
 /** A fact reported by `advanceTo` or a command. */

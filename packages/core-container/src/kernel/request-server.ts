@@ -1,0 +1,147 @@
+// The `serve` step: a request server inside one process. Requests arrive as a Poisson process;
+// each needs `cpu` of CPU time on one of `workers` threads (scheduler tasks of the process, so they
+// share its cgroup's CPU like real threads) and waits in a backlog of `backlog` when all workers are
+// busy; past the backlog it is dropped. Latency = completion − arrival. The main thread waits for
+// the server to end (after `duration` and/or `requests` arrivals, once the admitted work is done).
+import type { RandomStream } from '@strata/core-sim';
+import type { ServeStep } from '@strata/shared-types';
+
+/** Latency figures of a process's served requests, µs. */
+export interface LatencySummary {
+  readonly mean: number;
+  readonly p50: number;
+  readonly p90: number;
+  readonly p99: number;
+  readonly max: number;
+}
+
+/** What a process's request serving did (summed over its `serve` steps). */
+export interface ServeStats {
+  readonly arrived: number;
+  readonly completed: number;
+  readonly dropped: number;
+  readonly latencyUs: LatencySummary | null;
+}
+
+/** Latencies kept exactly up to this many per process; past it a seeded uniform reservoir of this size. */
+export const LATENCY_SAMPLE_LIMIT = 100_000;
+
+/** Running latency record of one process. */
+export class LatencyRecord {
+  arrived = 0;
+  completed = 0;
+  dropped = 0;
+  private sum = 0;
+  private max = 0;
+  private readonly sample: number[] = [];
+
+  constructor(private readonly rng: RandomStream) {}
+
+  add(latency: number): void {
+    this.completed++;
+    this.sum += latency;
+    if (latency > this.max) this.max = latency;
+    if (this.sample.length < LATENCY_SAMPLE_LIMIT) this.sample.push(latency);
+    else {
+      // Reservoir sampling (Algorithm R): every completed request equally likely to be kept.
+      const k = this.rng.int(0, this.completed - 1);
+      if (k < LATENCY_SAMPLE_LIMIT) this.sample[k] = latency;
+    }
+  }
+
+  stats(): ServeStats {
+    if (this.completed === 0) return { arrived: this.arrived, completed: 0, dropped: this.dropped, latencyUs: null };
+    const sorted = [...this.sample].sort((a, b) => a - b);
+    // Nearest-rank percentiles: the smallest value with at least p% of the sample at or below it.
+    const rank = (p: number): number => sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)]!;
+    return {
+      arrived: this.arrived,
+      completed: this.completed,
+      dropped: this.dropped,
+      latencyUs: { mean: this.sum / this.completed, p50: rank(50), p90: rank(90), p99: rank(99), max: this.max },
+    };
+  }
+}
+
+/** A worker thread: its scheduler task and the request it serves (arrival time), if any. */
+export interface Worker {
+  readonly taskId: string;
+  busyWith: number | null;
+  /** CPU µs of its task when the current request started. */
+  startUsec: number;
+  /** Held (stop/freeze): CPU µs still owed to the current request. */
+  owed: number | null;
+}
+
+/** One running `serve` step. */
+export class RequestServer {
+  readonly workers: Worker[] = [];
+  private readonly queue: number[] = [];
+  private head = 0;
+  /** Arrivals still allowed (null: unbounded). */
+  private arrivalsLeft: number | null;
+  readonly endsAt: number | null;
+  accepting = true;
+
+  constructor(
+    readonly step: ServeStep,
+    readonly record: LatencyRecord,
+    readonly arrivals: RandomStream,
+    startedAt: number,
+  ) {
+    this.arrivalsLeft = step.requests;
+    this.endsAt = step.duration === null ? null : startedAt + step.duration;
+  }
+
+  get queued(): number {
+    return this.queue.length - this.head;
+  }
+
+  /** The gap to the next arrival, µs (exponential with mean 1/rate, rounded to the µs). */
+  nextGap(): number {
+    return Math.round(this.arrivals.exponential(1_000_000 / this.step.requestsPerSecond));
+  }
+
+  /** Count an arrival; false once the request count is used up. */
+  takeArrival(): boolean {
+    if (this.arrivalsLeft !== null) {
+      if (this.arrivalsLeft === 0) return false;
+      this.arrivalsLeft--;
+    }
+    this.record.arrived++;
+    return true;
+  }
+
+  get moreArrivals(): boolean {
+    return this.arrivalsLeft === null || this.arrivalsLeft > 0;
+  }
+
+  idleWorker(): Worker | undefined {
+    return this.workers.find((w) => w.busyWith === null);
+  }
+
+  /** Queue an arrival at `time`; false (dropped) when the backlog is full. */
+  enqueue(time: number): boolean {
+    if (this.queued >= this.step.backlog) {
+      this.record.dropped++;
+      return false;
+    }
+    this.queue.push(time);
+    return true;
+  }
+
+  dequeue(): number | undefined {
+    if (this.head >= this.queue.length) return undefined;
+    const t = this.queue[this.head++]!;
+    if (this.head > 1024 && this.head * 2 > this.queue.length) {
+      this.queue.splice(0, this.head);
+      this.head = 0;
+    }
+    return t;
+  }
+
+  /** Whether the server is over: no more arrivals, nothing queued, nothing in service. */
+  get finished(): boolean {
+    return !this.accepting && this.queued === 0 && this.workers.every((w) => w.busyWith === null);
+  }
+}
