@@ -12,6 +12,8 @@ import {
   STEP_ERRNOS,
   STEP_KINDS,
   type SchemaIssue,
+  type SignalStep,
+  type Step,
 } from '@strata/shared-types';
 import { validationFailure } from './failure.js';
 
@@ -276,5 +278,28 @@ describe('the README example', () => {
     expect(program.map((step) => step.op)).toEqual(['signal', 'alloc', 'fork', 'wait', 'loop']);
     expect(program[1]).toEqual({ op: 'alloc', size: 67_108_864, rate: 2 ** 30, name: 'buf' });
     expect(program[2]).toMatchObject({ count: 10, onError: { EAGAIN: [{ op: 'print', text: 'fork refused' }] } });
+  });
+});
+
+describe('types', () => {
+  it('refuse at compile time what the parser refuses at run time', () => {
+    // @ts-expect-error SIGKILL cannot be handled or ignored
+    const kill: SignalStep = { op: 'signal', handlers: { SIGKILL: 'ignore' } };
+    // @ts-expect-error on-error belongs to fallible steps only
+    const cpu: Step = { op: 'cpu', work: 1 as never, onError: {} };
+    // @ts-expect-error an errno the step kind does not list is not an Errno
+    const fork: Step = { op: 'fork', count: 1, program: { kind: 'named', name: 'w' }, onError: { EPERM: [] } };
+    expect([kill, cpu, fork]).toHaveLength(3);
+  });
+
+  it('narrow a step by op', () => {
+    const describeStep = (step: Step): string => {
+      switch (step.op) {
+        case 'cpu': return `cpu ${step.work}`;
+        case 'fork': return `fork ${step.count}`;
+        default: return step.op;
+      }
+    };
+    expect(parseProgram([{ cpu: '1ms' }, { fork: 'w' }, { exit: 0 }]).map(describeStep)).toEqual(['cpu 1000', 'fork 1', 'exit']);
   });
 });
