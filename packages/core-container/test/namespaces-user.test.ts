@@ -8,6 +8,15 @@ function ok<T>(result: SyscallResult<T>): T {
   return result.value;
 }
 
+function thrown(run: () => unknown): unknown {
+  try {
+    run();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a throw');
+}
+
 function rootless(): { ns: NamespaceModel; host: number; c: number; userNs: number } {
   const ns = createNamespaceModel();
   ns.spawnInit();
@@ -66,7 +75,7 @@ describe('user namespaces: translation', () => {
 
   it('maps are written once, and never for the initial namespace', () => {
     const { ns, userNs } = rootless();
-    expect(() => ns.writeIdMap(userNs, 'uid_map', '0 100000 1')).toThrow(expect.objectContaining({ code: 'E_CONFLICT', details: expect.objectContaining({ errno: 'EPERM' }) }));
+    expect(thrown(() => ns.writeIdMap(userNs, 'uid_map', '0 100000 1'))).toMatchObject({ code: 'E_CONFLICT', details: { errno: 'EPERM' } });
     expect(() => ns.writeIdMap(4026531837, 'uid_map', '0 0 1')).toThrow(/initial user namespace cannot be written \(EPERM\)/);
     expect(() => ns.writeIdMap(4026531836, 'uid_map', '0 0 1')).toThrow(/is a pid namespace: pass a user namespace's inode/);
   });
@@ -103,7 +112,7 @@ describe('user namespaces: what a map write accepts (map_write)', () => {
     ['0 100000 10\n20 100005 10', /overlaps line 1 in the outside range/],
   ])('refuses %j with EINVAL', (text, message) => {
     expect(() => parseIdMap('uid_map', text)).toThrow(message);
-    expect(() => parseIdMap('uid_map', text)).toThrow(expect.objectContaining({ code: 'E_VALIDATION', details: expect.objectContaining({ errno: 'EINVAL', file: 'uid_map' }) }));
+    expect(thrown(() => parseIdMap('uid_map', text))).toMatchObject({ code: 'E_VALIDATION', details: { errno: 'EINVAL', file: 'uid_map', value: text } });
   });
 
   it('takes 340 lines and refuses 341', () => {
