@@ -56,7 +56,7 @@ export class FluidGroupScheduler extends GroupTreeBase {
       this.setNow(t);
       const done: SchedTask[] = [];
       while (timers.size > 0 && timers.top()!.key <= t) {
-        this.spend(1);
+        this.spend(timers.levels);
         const owner = timers.pop().owner;
         if (owner.kind === 'task') done.push(owner);
         else this.takeFinished(owner, t, done);
@@ -80,7 +80,7 @@ export class FluidGroupScheduler extends GroupTreeBase {
   private takeFinished(g: SchedGroup, t: number, done: SchedTask[]): void {
     const queue = g.finishQueue;
     for (let first = queue.top(); first !== undefined && this.rates.finishTime(g, first.owner) <= t; first = queue.top()) {
-      this.spend(1);
+      this.spend(queue.levels);
       done.push(queue.pop().owner);
     }
     this.rates.markDirty(g);
@@ -205,8 +205,6 @@ export class FluidGroupScheduler extends GroupTreeBase {
     this.beforeRunnableChange(task);
     this.rates.leave(task);
     task.runnable = false;
-    task.rate = 0;
-    task.doneAt = Infinity;
     this.countRaw(task, -1);
   }
 

@@ -9,11 +9,13 @@
 // A change updates the caps and sums on the path up (stopping where a cap no longer moves and the
 // parent's split cannot be affected), marks the groups whose split must be redone, and at the end of
 // the instant (`flush`) redoes those splits top-down. A split costs O(1) when no cap binds (checked
-// against a lower bound on the children's cap / weight); where a cap binds, an O(true) update is
+// against a lower bound on the children's cap / weight). Where a cap binds, an O(depth) update is
 // impossible (which children are capped depends on the level), so the group's children are
-// classified again by water-filling, O(children log children), and a changed rate of a child group
-// redoes that child's split in turn: only the affected subtree is recomputed, never the tasks of
-// groups whose level merely changed. Completions come from a heap of group timers and capped tasks.
+// classified again by water-filling, O(children log children); and a changed rate of a child group
+// (a group went idle or runnable, or a cap binds) redoes that child's split in turn: only the
+// affected subtree's groups are recomputed, never the tasks of groups whose level merely changed.
+// Completions come from heaps: per group its uncapped tasks by `finishV`, and one timer queue of
+// groups (their first finish) and capped tasks.
 import type { SchedGroup, SchedTask } from './group-tree.js';
 import { IndexedMinHeap } from './indexed-heap.js';
 
@@ -103,10 +105,14 @@ export class FluidRates {
     this.spend(1);
     this.settleTask(task);
     if (task.capped) {
+      this.spend(this.timers.levels);
       this.timers.remove(task.slot);
       g.cappedKids--;
       task.capped = false;
-    } else g.finishQueue.remove(task.slot);
+    } else {
+      this.spend(g.finishQueue.levels);
+      g.finishQueue.remove(task.slot);
+    }
     task.finishV = Infinity;
     g.runnableKids--;
     g.weightSum -= task.weight;
@@ -296,6 +302,7 @@ export class FluidRates {
       return;
     }
     task.finishV = g.vclock + task.work / task.weight;
+    this.spend(g.finishQueue.levels);
     g.finishQueue.set(task.slot, task.finishV);
   }
 
@@ -308,6 +315,7 @@ export class FluidRates {
     }
     g.timerAt = this.now;
     g.timerV = g.vclock;
+    this.spend(this.timers.levels);
     this.timers.set(g.slot, this.finishTime(g, first.owner));
   }
 

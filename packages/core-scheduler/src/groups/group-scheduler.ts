@@ -146,8 +146,11 @@ export interface GroupScheduler {
    * The work done so far, in steps: one per CPU, task or group the model visits, so that the count
    * follows the time it takes. Exact: a tick costs at least CPUs + tasks steps (every CPU is
    * accounted, every task's lag accrues), more for picking, charging along the task's ancestors and
-   * period timers. Fluid: a rate recomputation costs at least tasks + groups steps (one pass over
-   * the tree), another pass per quota that may bind, plus settling usage between changes.
+   * period timers. Fluid: a change (a task waking, blocking, finishing its work) costs its task's
+   * path to the root (runnable counts, sums and caps), one step per split redone (its group's, and
+   * those of the child groups whose rate moves with it), the group's children where a cap binds, a
+   * path walk per quota that may bind, and billing a task's usage up its path; a change of limits
+   * or nice values costs one pass over the tree.
    */
   steps(): number;
 }

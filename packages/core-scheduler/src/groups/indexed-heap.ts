@@ -16,6 +16,11 @@ export class IndexedMinHeap<T> {
     return this.items.length;
   }
 
+  /** Levels of the heap: the most entries one insert, update or removal visits. */
+  get levels(): number {
+    return 32 - Math.clz32(this.items.length);
+  }
+
   /** The slot with the least key, or undefined when empty. */
   top(): HeapSlot<T> | undefined {
     return this.items[0];
