@@ -37,8 +37,28 @@ export async function parseDataText(path: string, text: string): Promise<unknown
   } catch (error) {
     const kind = json ? 'JSON' : 'YAML';
     const first = oneLine(((error as Error).message.split('\n\n')[0] ?? '').trim());
-    throw new ValidationError(`${path}: not valid ${kind}: ${first}`, { path }, { cause: error });
+    const where = errorOffset(error, json);
+    const at = where === undefined ? undefined : lineAndColumn(text, where);
+    throw new ValidationError(`${path}: not valid ${kind}: ${first}${at === undefined ? '' : ` (line ${at.line}, column ${at.column})`}`, { path, ...at }, { cause: error });
   }
+}
+
+/** Where in the text a parser failed: the YAML parser's `pos`, or the position Node's JSON.parse names in its message. */
+function errorOffset(error: unknown, json: boolean): number | undefined {
+  if (json) {
+    const match = /at position (\d+)/.exec((error as Error).message);
+    return match === null ? undefined : Number(match[1]);
+  }
+  const pos = (error as { pos?: unknown }).pos;
+  return Array.isArray(pos) && typeof pos[0] === 'number' ? pos[0] : undefined;
+}
+
+/** The 1-based line and column of `offset` in `text` (an offset past the end is on the last line). */
+export function lineAndColumn(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, Math.max(0, Math.min(offset, text.length)));
+  let line = 1;
+  for (let i = before.indexOf('\n'); i !== -1; i = before.indexOf('\n', i + 1)) line += 1;
+  return { line, column: before.length - before.lastIndexOf('\n') };
 }
 
 /** Read and parse a JSON or YAML file. */

@@ -8,6 +8,7 @@ import { nodeIo } from './cli-io.js';
 import type { CliIo } from './cli-io.js';
 import { registerCompareCommand } from './commands/compare.js';
 import { configureCommandOutput } from './commands/context.js';
+import { registerKernelCommand } from './commands/kernel.js';
 import { registerNetpolCommand } from './commands/netpol.js';
 import { registerSchedCommand } from './commands/sched.js';
 import { EXIT, reportError } from './error-report.js';
@@ -37,6 +38,7 @@ Run 'strata <command> --help' for a command's flags and examples.`,
   registerSchedCommand(program, context);
   registerCompareCommand(program, context);
   registerNetpolCommand(program, context);
+  registerKernelCommand(program, context);
   return program;
 }
 

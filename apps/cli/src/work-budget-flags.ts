@@ -1,6 +1,7 @@
 // The work budget as the CLI shows it: `--max-slices N` (every run's budget, in simulation steps
-// that the CLI calls slices) and the one-line message a refused or stopped run prints, naming the
-// flags or file fields that would make the run fit.
+// that the CLI calls slices), `--max-steps N` (program steps of a kernel experiment) and the
+// one-line message a refused or stopped run prints, naming the flags or file fields that would
+// make the run fit.
 
 import type { BudgetRemedy, WorkBudgetDetails } from '@strata/core-scheduler';
 import { MAX_MAX_STEPS, formatCount } from '@strata/core-scheduler';
@@ -18,6 +19,11 @@ export const MAX_SLICES_RULE: IntegerRule = {
 /** Parse `--max-slices` (absent: undefined, and each model applies its own default budget). */
 export function parseMaxSlices(text: string | undefined): number | undefined {
   return text === undefined ? undefined : parseIntegerText('--max-slices', text, MAX_SLICES_RULE);
+}
+
+/** Parse `--max-steps` of `strata kernel run`, 1..10^12 (absent: undefined, and the kernel applies its default). */
+export function parseMaxSteps(text: string | undefined): number | undefined {
+  return text === undefined ? undefined : parseIntegerText('--max-steps', text, MAX_SLICES_RULE);
 }
 
 /** How a command names each remedy: a flag phrase ("a larger --quantum") or a file field. */
