@@ -128,7 +128,7 @@ function reportCgroups(kernel: Kernel, paths: readonly string[]): Record<string,
       }
       const spec = CGROUP_FILES[file];
       const value = spec.writable ? undefined : (spec.parseRead as (t: string) => unknown)(text);
-      report[file] = typeof value === 'number' ? value : ({ ...(value as Record<string, number>) } as Record<string, number>);
+      report[file] = typeof value === 'number' ? value : ({ ...(value as Record<string, number>) });
     }
     out[path] = report;
   }

@@ -9,6 +9,7 @@ import type { CpuGroups } from './cpu-groups.js';
 import type { PidsAccounting } from './pids-accounting.js';
 import type { Proc } from './process.js';
 import type { GroupScheduler } from '@strata/core-scheduler';
+import type { MemoryModel } from '../memory/types.js';
 
 /** What file access needs of the kernel. */
 export interface CgroupFileHost {
@@ -19,6 +20,8 @@ export interface CgroupFileHost {
   liveProcesses(): Iterable<Proc>;
   cpuSinceBase(p: Proc): number;
   refreezeAll(): void;
+  readonly mem: MemoryModel;
+  applyMemoryLimit(node: CgroupNode, file: CgroupFileName): void;
 }
 
 function requireFile(tree: CgroupTree, node: CgroupNode, file: string): CgroupFileName {
@@ -71,6 +74,14 @@ function applyWrite(host: CgroupFileHost, node: CgroupNode, file: CgroupFileName
     case 'cpuset.cpus':
       host.cpuGroups.apply(node);
       return;
+    case 'memory.min':
+    case 'memory.low':
+    case 'memory.high':
+    case 'memory.max':
+    case 'memory.swap.max':
+    case 'memory.oom.group':
+      host.applyMemoryLimit(node, file);
+      return;
     default:
       return;
   }
@@ -85,13 +96,21 @@ function currentValue<N extends CgroupFileName>(host: CgroupFileHost, node: Cgro
 function liveValue(host: CgroupFileHost, node: CgroupNode, file: CgroupFileName): unknown {
   switch (file) {
     case 'cgroup.controllers':
-      return host.tree.controllers(node) as readonly CgroupController[];
+      return host.tree.controllers(node);
     case 'cgroup.subtree_control':
       return node.subtreeControl;
     case 'cgroup.events':
       return { populated: populated(node) ? 1 : 0, frozen: host.cpuGroups.frozen(node) && node.parent !== null ? 1 : 0 };
     case 'cpu.stat':
       return cpuStat(host, node);
+    case 'memory.current':
+      return host.mem.stats(node.path).current;
+    case 'memory.peak':
+      return host.mem.stats(node.path).peak;
+    case 'memory.events':
+      return host.mem.stats(node.path).events;
+    case 'memory.stat':
+      return host.mem.stats(node.path).stat;
     case 'pids.current':
       return host.pids.of(node).current;
     case 'pids.peak':

@@ -104,7 +104,7 @@ export class CgroupTree {
 
   /** The current value of a writable file (its initial value until written). */
   setting<N extends CgroupFileName>(node: CgroupNode, file: N): CgroupFileValues[N] {
-    const v = node.settings[file] as CgroupFileValues[N] | undefined;
+    const v = node.settings[file];
     return v === undefined ? initialCgroupFileValue(file) : v;
   }
 

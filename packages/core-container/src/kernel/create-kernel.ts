@@ -15,6 +15,11 @@ import { createGroupScheduler, type GroupScheduler } from '@strata/core-schedule
 import { createRandomStream } from '@strata/core-sim';
 import type { ServeStep } from '@strata/shared-types';
 import { LatencyRecord, RequestServer, type Worker } from './request-server.js';
+import type { AllocStep, FreeStep } from '@strata/shared-types';
+import { createMemoryModel } from '../memory/create-memory-model.js';
+import type { MemoryLimitsPatch, MemoryModel, OomOutcome } from '../memory/types.js';
+import { PAGE_SIZE } from '../cgroupfs/memparse.js';
+import type { CgroupFileName } from '../cgroupfs/registry.js';
 import { CgroupTree, type CgroupNode } from './cgroup-tree.js';
 import { isHeld, type Activity, type Frame, type Proc, type Suspended } from './process.js';
 import { TimerQueue } from './timer-queue.js';
@@ -32,7 +37,7 @@ import { checkKernelOptions, checkSpawnSpec } from './kernel-checks.js';
 import { PidsAccounting } from './pids-accounting.js';
 import { CpuGroups } from './cpu-groups.js';
 import { readFile, writeFile } from './cgroup-files.js';
-import { runSteps, type StepHost } from './program-steps.js';
+import { fail, runSteps, type StepHost } from './program-steps.js';
 
 /** Signals whose default action terminates the process (the ones a program may meet here). */
 const TERMINATING: ReadonlySet<SignalName> = new Set(['SIGHUP', 'SIGINT', 'SIGKILL', 'SIGUSR1', 'SIGUSR2', 'SIGTERM']);
@@ -52,6 +57,7 @@ class KernelModel implements Kernel, StepHost {
   readonly tree: CgroupTree;
   readonly pids: PidsAccounting;
   readonly cpuGroups: CpuGroups;
+  readonly mem: MemoryModel;
   readonly programs: ReadonlyMap<string, Program>;
   private readonly timers = new TimerQueue();
   private readonly live = new Map<number, Proc>();
@@ -78,6 +84,7 @@ class KernelModel implements Kernel, StepHost {
     this.tree = new CgroupTree({ cpus: options.cpus, memoryNodes: 1, blockDevices: [] });
     this.pids = new PidsAccounting(this.tree);
     this.cpuGroups = new CpuGroups(this.tree, this.sched);
+    this.mem = createMemoryModel({ ram: options.memory, swap: options.swap ?? 0 });
   }
 
   now(): Micros {
@@ -128,6 +135,7 @@ class KernelModel implements Kernel, StepHost {
 
   mkdir(path: string): void {
     const node = this.tree.mkdir(path);
+    this.mem.addCgroup(node.path);
     if (this.cpuGroups.hasCpu(node)) this.sched.addGroup(node.path, this.cpuGroups.limitsOf(node));
   }
 
@@ -140,6 +148,7 @@ class KernelModel implements Kernel, StepHost {
     // Zombies may still be charged here (and keep counting in pids.current until reaped): they move to the parent.
     for (const p of this.live.values()) if (p.cgroup === node) this.relocateZombie(p, node.parent);
     if (this.cpuGroups.hasCpu(node)) this.sched.removeGroup(node.path);
+    this.mem.removeCgroup(node.path);
     this.tree.rmdir(path);
   }
 
@@ -194,6 +203,7 @@ class KernelModel implements Kernel, StepHost {
     p.cgroup.liveProcs--;
     to.liveProcs++;
     p.cgroup = to;
+    this.mem.moveProcess(p.pid, to.path);
     this.cpuGroups.placeTask(p.taskId, to);
     this.refreezeOne(p);
   }
@@ -273,6 +283,9 @@ class KernelModel implements Kernel, StepHost {
     p.suspended = null;
     p.frames = [];
     p.pending = [];
+    p.alloc = null;
+    p.allocations.length = 0;
+    this.mem.removeProcess(p.pid);
     p.cgroup.liveProcs--;
     this.events.push({ type: 'process.exited', time: this.now(), pid: p.pid, name: p.name, cgroup: p.cgroup.path, exit });
     // Orphans go to init, which reaps zombies at once.
@@ -286,6 +299,110 @@ class KernelModel implements Kernel, StepHost {
     else if (parent.activity?.kind === 'wait' && !isHeld(parent)) {
       this.reapWaited(parent);
     }
+  }
+
+  startAlloc(p: Proc, step: AllocStep): void {
+    const bytes = Math.ceil(step.size / PAGE_SIZE) * PAGE_SIZE;
+    p.allocations.push({ name: step.name, bytes: 0 });
+    p.alloc = { step, remaining: bytes, pendingChunk: 0 };
+    this.continueAlloc(p);
+  }
+
+  /**
+   * Touch the rest of an allocation: up to the headroom in one go (the pages that fit without any
+   * slow path), then page by page through the slow path (reclaim, memory.high throttle, OOM). With a
+   * rate, touching takes CPU time: a chunk is charged once its CPU burst is done.
+   */
+  private continueAlloc(p: Proc): void {
+    const a = p.alloc!;
+    const rate = a.step.rate;
+    while (a.remaining > 0 || a.pendingChunk > 0) {
+      this.countStep();
+      if (a.pendingChunk === 0) {
+        const headroom = this.mem.headroom(p.pid, 'anon');
+        const chunk = Math.min(a.remaining, headroom > 0 ? headroom : PAGE_SIZE);
+        a.pendingChunk = chunk;
+        a.remaining -= chunk;
+        if (rate !== null) {
+          this.startCpu(p, Math.max(1, Math.ceil((chunk * 1_000_000) / rate)));
+          return;
+        }
+      }
+      const out = this.mem.charge(p.pid, 'anon', a.pendingChunk);
+      if (out.kind === 'charged') {
+        p.allocations[p.allocations.length - 1]!.bytes += a.pendingChunk;
+        a.pendingChunk = 0;
+        if (out.throttleUsec > 0) {
+          this.events.push({ type: 'memory.high_exceeded', time: this.now(), cgroup: p.cgroup.path, pid: p.pid, delayUs: out.throttleUsec as Micros });
+          this.startSleep(p, out.throttleUsec);
+          return;
+        }
+        continue;
+      }
+      if (out.kind === 'oom' && out.victims.length > 0) {
+        this.oomKill(out);
+        if (p.zombie) return;
+        continue;
+      }
+      // Nobody could be killed: the allocation fails (what was touched so far stays).
+      p.alloc = null;
+      fail(this, p, a.step.onError, 'ENOMEM');
+      return;
+    }
+    p.alloc = null;
+  }
+
+  /** SIGKILL the OOM killer's victims. */
+  private oomKill(out: OomOutcome): void {
+    const scope = out.scope.type === 'memcg' ? out.scope.cgroup : '/';
+    for (const v of out.victims) {
+      const victim = this.live.get(v.pid);
+      if (victim === undefined || victim.zombie) continue;
+      this.events.push({ type: 'memory.oom_kill', time: this.now(), cgroup: scope, pid: v.pid, name: victim.name, points: v.points, group: v.reason === 'oom.group' });
+      this.terminate(victim, { signal: 'SIGKILL' });
+    }
+  }
+
+  free(p: Proc, step: FreeStep): void {
+    let bytes = 0;
+    const allocs = p.allocations;
+    if (step.target.kind === 'all') {
+      for (const a of allocs) bytes += a.bytes;
+      allocs.length = 0;
+    } else if (step.target.kind === 'name') {
+      const name = step.target.name;
+      for (let i = allocs.length - 1; i >= 0; i--) {
+        if (allocs[i]!.name !== name) continue;
+        bytes = allocs[i]!.bytes;
+        allocs.splice(i, 1);
+        break;
+      }
+    } else {
+      // From the newest allocations back, whole pages.
+      let want = Math.ceil(step.target.size / PAGE_SIZE) * PAGE_SIZE;
+      while (want > 0 && allocs.length > 0) {
+        const last = allocs[allocs.length - 1]!;
+        const take = Math.min(want, last.bytes);
+        last.bytes -= take;
+        want -= take;
+        bytes += take;
+        if (last.bytes === 0) allocs.pop();
+      }
+    }
+    if (bytes > 0) this.mem.uncharge(p.pid, 'anon', bytes);
+  }
+
+  releaseMemory(p: Proc): void {
+    this.free(p, { op: 'free', target: { kind: 'all' } });
+  }
+
+  /** Apply a memory.* limit file to the memory model; a memory.max below usage OOM-kills until it fits or nobody is left. */
+  applyMemoryLimit(node: CgroupNode, file: CgroupFileName): void {
+    const key: Record<string, keyof MemoryLimitsPatch> = { 'memory.min': 'min', 'memory.low': 'low', 'memory.high': 'high', 'memory.max': 'max', 'memory.swap.max': 'swapMax', 'memory.oom.group': 'oomGroup' };
+    const field = key[file];
+    if (field === undefined || node.parent === null) return;
+    const patch = { [field]: this.tree.setting(node, file) } as MemoryLimitsPatch;
+    for (let out = this.mem.setLimits(node.path, patch); out.kind === 'oom' && out.victims.length > 0; out = this.mem.setLimits(node.path, patch)) this.oomKill(out);
   }
 
   startServe(p: Proc, step: ServeStep): 'EAGAIN' | null {
@@ -339,6 +456,11 @@ class KernelModel implements Kernel, StepHost {
 
   private assign(p: Proc, w: Worker, arrival: number): void {
     this.countStep();
+    const memory = Math.ceil(p.server!.step.memory / PAGE_SIZE) * PAGE_SIZE;
+    if (memory > 0 && !this.chargeRequest(p, memory)) {
+      if (p.server !== null) p.server.record.dropped++;
+      return;
+    }
     w.busyWith = arrival;
     w.startUsec = this.sched.taskStats(w.taskId).cpuUsec;
     const cpu = p.server!.step.cpu;
@@ -351,9 +473,23 @@ class KernelModel implements Kernel, StepHost {
     if (server === null || w.busyWith === null) return;
     server.record.add(this.now() - w.busyWith);
     w.busyWith = null;
+    const memory = Math.ceil(server.step.memory / PAGE_SIZE) * PAGE_SIZE;
+    if (memory > 0) this.mem.uncharge(p.pid, 'anon', memory);
     const next = isHeld(p) ? undefined : server.dequeue();
     if (next !== undefined) this.assign(p, w, next);
     else if (server.finished) this.serverFinished(p);
+  }
+
+  /** Charge a request's memory; false when it cannot be had (the request is dropped) or the server died for it. */
+  private chargeRequest(p: Proc, bytes: number): boolean {
+    for (let tries = 0; tries < 2; tries++) {
+      const out = this.mem.charge(p.pid, 'anon', bytes);
+      if (out.kind === 'charged') return true;
+      if (out.kind !== 'oom' || out.victims.length === 0) return false;
+      this.oomKill(out);
+      if (p.zombie) return false;
+    }
+    return false;
   }
 
   private serverFinished(p: Proc): void {
@@ -403,6 +539,8 @@ class KernelModel implements Kernel, StepHost {
       exit: null,
       cpuUsecAtExit: 0,
       cpuBase: 0,
+      alloc: null,
+      allocations: [],
       server: null,
       latency: null,
       workerCpu: 0,
@@ -414,6 +552,7 @@ class KernelModel implements Kernel, StepHost {
     };
     this.sched.addTask(p.taskId, this.cpuGroups.groupOf(cgroup), { nice, runnable: false });
     this.byTask.set(p.taskId, p);
+    this.mem.addProcess(pid, cgroup.path, { oomScoreAdj });
     this.pids.charge(cgroup);
     cgroup.liveProcs++;
     parent?.children.add(p);
@@ -436,6 +575,10 @@ class KernelModel implements Kernel, StepHost {
   /** Run `p`'s program until it blocks, is held, or ends. */
   private run(p: Proc): void {
     if (p.zombie || p.activity !== null || isHeld(p)) return;
+    if (p.alloc !== null) {
+      this.continueAlloc(p);
+      if (p.zombie || p.activity !== null || p.alloc !== null || isHeld(p)) return;
+    }
     runSteps(this, p);
   }
 

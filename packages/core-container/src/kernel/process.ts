@@ -1,6 +1,6 @@
 // A process as the kernel model keeps it: identity, place in the trees, its running program (a stack
 // of frames) and what it is doing right now.
-import type { Micros, Program, ProcessExit, SignalName, WaitStep } from '@strata/shared-types';
+import type { AllocStep, Micros, Program, ProcessExit, SignalName, WaitStep } from '@strata/shared-types';
 import type { CgroupNode } from './cgroup-tree.js';
 import type { LatencyRecord, RequestServer } from './request-server.js';
 
@@ -69,6 +69,10 @@ export interface Proc {
   /** The running `serve` step (its worker threads serve while the main thread waits), and the latencies of all of them. */
   server: RequestServer | null;
   latency: LatencyRecord | null;
+  /** The `alloc` step in progress: bytes (whole pages) still to touch, a chunk touched but not yet charged. */
+  alloc: { readonly step: AllocStep; remaining: number; pendingChunk: number } | null;
+  /** Live anonymous allocations, oldest first (what `free` releases). */
+  readonly allocations: { readonly name: string | undefined; bytes: number }[];
   /** CPU µs of worker threads that have ended. */
   workerCpu: number;
   servesStarted: number;

@@ -1,7 +1,7 @@
 // The program interpreter: runs a process's steps until one blocks (a CPU burst, a sleep, a wait),
 // the process ends, or a signal holds it. Instantaneous steps (print, fork, signal, loop control)
 // run in place; each counts against the kernel's step budget, so no program can spin forever.
-import type { Errno, ForkStep, OnError, Program, ProcessExit, ServeStep, Step, WaitStep } from '@strata/shared-types';
+import type { AllocStep, Errno, ForkStep, FreeStep, OnError, Program, ProcessExit, ServeStep, Step, WaitStep } from '@strata/shared-types';
 import { isHeld, type Activity, type Proc } from './process.js';
 
 /** What the interpreter needs of the kernel. */
@@ -16,6 +16,12 @@ export interface StepHost {
   resolveProgram(name: string): Program;
   print(p: Proc, stream: 'stdout' | 'stderr', text: string): void;
   terminate(p: Proc, exit: ProcessExit): void;
+  /** Start touching memory (the process blocks until done, throttled or failed: see allocate). */
+  startAlloc(p: Proc, step: AllocStep): void;
+  /** Release anonymous memory; the bytes freed. */
+  free(p: Proc, step: FreeStep): void;
+  /** A new image: anonymous memory is released. */
+  releaseMemory(p: Proc): void;
   /** Start a request server; the errno when its worker threads cannot be created. */
   startServe(p: Proc, step: ServeStep): 'EAGAIN' | null;
   /** Re-arm what a signal handler interrupted. */
@@ -23,7 +29,7 @@ export interface StepHost {
 }
 
 /** Steps this kernel model runs; programs with others are refused when started (see kernel-checks.ts). */
-export const RUNNABLE_STEPS: ReadonlySet<Step['op']> = new Set(['cpu', 'sleep', 'fork', 'exec', 'wait', 'print', 'exit', 'loop', 'signal', 'serve']);
+export const RUNNABLE_STEPS: ReadonlySet<Step['op']> = new Set(['cpu', 'sleep', 'fork', 'exec', 'wait', 'print', 'exit', 'loop', 'signal', 'serve', 'alloc', 'free']);
 
 /** Run `p` until it blocks, is held, or ends. */
 export function runSteps(host: StepHost, p: Proc): void {
@@ -64,11 +70,18 @@ function execute(host: StepHost, p: Proc, step: Step): void {
       const program = step.program.kind === 'inline' ? step.program.steps : host.resolveProgram(step.program.name);
       // execve: a new image; caught signals go back to their default, ignored ones stay ignored.
       p.frames = [{ steps: program, index: 0, loopsLeft: null, kind: 'program', resume: null }];
+      host.releaseMemory(p);
       for (const [sig, d] of [...p.handlers]) if (d !== 'ignore') p.handlers.delete(sig);
       return;
     }
     case 'wait':
       return wait(host, p, step);
+    case 'alloc':
+      host.startAlloc(p, step);
+      return;
+    case 'free':
+      host.free(p, step);
+      return;
     case 'serve': {
       const errno = host.startServe(p, step);
       if (errno !== null) fail(host, p, step.onError, errno);
@@ -125,7 +138,7 @@ function handlerFor(onError: OnError | undefined, errno: Errno): Program | undef
 }
 
 /** A step met `errno`: run its handler, or end the process with status 1 (an unhandled error is fatal). */
-function fail(host: StepHost, p: Proc, onError: OnError | undefined, errno: Errno): void {
+export function fail(host: StepHost, p: Proc, onError: OnError | undefined, errno: Errno): void {
   const handler = handlerFor(onError, errno);
   if (handler === undefined) {
     host.print(p, 'stderr', `${errno}`);

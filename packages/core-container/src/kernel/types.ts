@@ -2,6 +2,8 @@
 // factory lives in create-kernel.ts so the implementation imports these types without a circle.
 import type {
   CgroupThrottledEvent,
+  MemoryHighExceededEvent,
+  MemoryOomKillEvent,
   Micros,
   PidsForkFailedEvent,
   ProcessExit,
@@ -87,7 +89,7 @@ export interface ProcessInfo {
 }
 
 /** A fact reported by `advanceTo` or a command. */
-export type KernelEvent = ProcessExitedEvent | CgroupThrottledEvent | PidsForkFailedEvent;
+export type KernelEvent = ProcessExitedEvent | CgroupThrottledEvent | PidsForkFailedEvent | MemoryOomKillEvent | MemoryHighExceededEvent;
 
 /**
  * A Linux-like kernel on a set of CPUs and a memory size: a process table, programs running on the
