@@ -57,6 +57,7 @@ export type {
   MemoryChargeKind,
   MemoryLimits,
   MemoryLimitsPatch,
+  MemoryLimitSetting,
   MemoryProcessOptions,
   ChargeOutcome,
   LimitOutcome,

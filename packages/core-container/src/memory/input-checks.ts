@@ -8,7 +8,7 @@ import type { MemoryChargeKind, MemoryLimitsPatch } from './types.js';
 
 /** A cgroup path: "/" or "/name(/name)*" with no empty, "." or ".." component. */
 export function checkCgroupPath(path: unknown, what = 'path'): string {
-  const ok = typeof path === 'string' && (path === '/' || /^(\/[^/\0]+)+$/.test(path)) && !/\/\.\.?(\/|$)/.test(path as string);
+  const ok = typeof path === 'string' && (path === '/' || /^(\/[^/\0]+)+$/.test(path)) && !/\/\.\.?(\/|$)/.test(path);
   if (!ok) throw new ValidationError(`${what} must be an absolute cgroup path like "/" or "/A/B", got ${JSON.stringify(path)}`, { [what]: path });
   return path;
 }
@@ -104,7 +104,7 @@ export function checkModelOptions(options: unknown): { ramPages: number; swapPag
     return Math.floor(value / PAGE_SIZE);
   };
   const hz = o.hz ?? DEFAULT_HZ;
-  if (typeof hz !== 'number' || !KERNEL_HZ_CHOICES.includes(hz)) throw new ValidationError(`hz must be one of ${KERNEL_HZ_CHOICES.join(', ')}, got ${String(hz)}`, { hz });
+  if (typeof hz !== 'number' || !KERNEL_HZ_CHOICES.includes(hz)) throw new ValidationError(`hz must be one of ${KERNEL_HZ_CHOICES.join(', ')}, got ${JSON.stringify(hz)}`, { hz });
   if (o.recursiveProtection !== undefined && typeof o.recursiveProtection !== 'boolean') {
     throw new ValidationError('recursiveProtection must be true or false', { recursiveProtection: o.recursiveProtection });
   }

@@ -19,16 +19,16 @@ export interface MemoryModelOptions {
   readonly recursiveProtection?: boolean;
 }
 
-/**
- * A patch of a cgroup's memory limits (absent fields keep their value). Sizes are bytes (integers;
- * rounded down to whole pages as page_counter_memparse does) or 'max'.
- */
+/** A size to set a limit to: bytes (an integer; rounded down to whole pages as page_counter_memparse does) or 'max'. */
+export type MemoryLimitSetting = number | 'max';
+
+/** A patch of a cgroup's memory limits (absent fields keep their value). */
 export interface MemoryLimitsPatch {
-  readonly min?: MemoryLimit;
-  readonly low?: MemoryLimit;
-  readonly high?: MemoryLimit;
-  readonly max?: MemoryLimit;
-  readonly swapMax?: MemoryLimit;
+  readonly min?: MemoryLimitSetting;
+  readonly low?: MemoryLimitSetting;
+  readonly high?: MemoryLimitSetting;
+  readonly max?: MemoryLimitSetting;
+  readonly swapMax?: MemoryLimitSetting;
   readonly oomGroup?: boolean;
 }
 
