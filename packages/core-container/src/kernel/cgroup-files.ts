@@ -2,7 +2,6 @@
 // apply to the models (scheduler, freezer), store only once nothing refused; reads print the live
 // counters in the kernel's formats.
 import { NotFoundError } from '@strata/shared-types';
-import type { CgroupController } from '../cgroupfs/core-files.js';
 import { CGROUP_FILES, isCgroupFileName, readCgroupFile, type CgroupFileName, type CgroupFileValues } from '../cgroupfs/registry.js';
 import type { CgroupNode, CgroupTree } from './cgroup-tree.js';
 import type { CpuGroups } from './cpu-groups.js';
