@@ -74,7 +74,8 @@ export { calculateHighDelay, calculateOverage } from './memory/high-throttle.js'
 
 // Namespaces (pid, user, mnt, uts, ipc, net, cgroup): identity, sharing and what each isolates, as
 // the kernel's clone/unshare/setns/exit paths change them.
-export { createNamespaceModel, cloneFlags, MAX_PID_NS_LEVEL, MAX_USER_NS_PARENT_LEVEL } from './namespaces/create-namespace-model.js';
+export { createNamespaceModel } from './namespaces/create-namespace-model.js';
+export { cloneFlags, MAX_PID_NS_LEVEL, MAX_USER_NS_PARENT_LEVEL } from './namespaces/namespace-requests.js';
 export type { NamespaceModel, NamespaceModelOptions, NamespaceInfo, PsView } from './namespaces/namespace-model.js';
 export { NAMESPACE_TYPES, CLONE_FLAG_OF } from './namespaces/types.js';
 export type {

@@ -3,64 +3,42 @@
 // kernel/pid.c, kernel/pid_namespace.c, kernel/exit.c).
 import { ConflictError, InternalError, InvalidTransitionError, NotFoundError, ValidationError } from '@strata/shared-types';
 import { cgroupPathFromRoot, normalizeCgroupPath } from './cgroup-view.js';
-import { IDENTITY_ID_MAP, OVERFLOW_ID, formatIdMap, mapIdDown, mapIdRangeDown, mapIdUp, parseIdMap } from './id-map.js';
-import type { IdExtent, IdMapFile } from './id-map.js';
+import { IDENTITY_ID_MAP, OVERFLOW_ID, mapIdDown, mapIdUp } from './id-map.js';
+import type { IdMapFile } from './id-map.js';
 import { INITIAL_NAMESPACE_INODES } from './inode-numbers.js';
 import { normalizePath, resolveInTable, toMount, withMount, withoutMount } from './mount-table.js';
 import type { Mount, MountSpec, PathResolution } from './mount-table.js';
+import { describeNamespace, wrongType } from './namespace-info.js';
 import type { NamespaceInfo, NamespaceModel, NamespaceModelOptions, PsView } from './namespace-model.js';
+import { makeNamespaces, parseRequest, refusedRequest } from './namespace-requests.js';
 import { DEFAULT_PID_MAX, PID_MAX_LIMIT, PID_MAX_MIN, PidNumbers } from './pid-numbers.js';
+import { activeNamespace, allocatePidSlots, findNewReaper, freePidSlots, namespaceKillList, numberIn } from './pid-tree.js';
+import type { PidSlot } from './pid-tree.js';
 import type { NamespaceRecord, NsProxy, PidNamespaceRecord, ProcessRecord, UserNamespaceRecord } from './records.js';
 import { NamespaceRegistry } from './registry.js';
-import { CLONE_FLAG_OF, NAMESPACE_TYPES } from './types.js';
+import { done, fail } from './syscall-result.js';
 import type {
   ClonedProcess,
-  CloneNamespaceFlag,
   ExitOutcome,
   GlobalPid,
-  NamespaceErrno,
   NamespaceInode,
   NamespaceLinkName,
   NamespaceRequest,
-  NamespaceType,
   PsEntry,
   ReapOutcome,
   SyscallResult,
 } from './types.js';
+import { NAMESPACE_TYPES } from './types.js';
+import { checkId, checkMapFile, mapOf, readUserMap, writeUserMap } from './user-maps.js';
 import { DEFAULT_UTS_NAME, checkUtsName } from './uts-names.js';
 import type { UtsNames } from './uts-names.js';
 
-/** The deepest pid namespace level (`MAX_PID_NS_LEVEL`): a 33rd nested one fails with ENOSPC. */
-export const MAX_PID_NS_LEVEL = 32;
-
-/** A new user namespace needs its parent at this level or less (create_user_ns: `parent_ns->level > 32` is ENOSPC). */
-export const MAX_USER_NS_PARENT_LEVEL = 32;
-
-const FLAG_TYPES = new Map<string, NamespaceType>(NAMESPACE_TYPES.map((type) => [CLONE_FLAG_OF[type], type]));
-// The order the kernel makes them in: creds first (copy_creds), then create_new_namespaces. Inode
-// numbers follow this order, so it is part of what the model reproduces.
-const CREATION_ORDER: readonly NamespaceType[] = ['user', 'mnt', 'uts', 'ipc', 'pid', 'cgroup', 'net'];
+// The namespaces a process's nsproxy refers to: each holds a reference while the process runs.
 const NSPROXY_SLOTS = ['uts', 'ipc', 'mnt', 'net', 'cgroup', 'pidForChildren'] as const;
-const MAX_ID = 0xffffffff;
-
-type SyscallFailure = Extract<SyscallResult<never>, { ok: false }>;
-
-function fail(errno: NamespaceErrno, reason: string): SyscallFailure {
-  return { ok: false, errno, reason };
-}
-
-function done<T>(value: T): SyscallResult<T> {
-  return { ok: true, value };
-}
 
 /** A namespaces model for one kernel, in its initial state (no process yet: call `spawnInit`). */
 export function createNamespaceModel(options: NamespaceModelOptions = {}): NamespaceModel {
   return new Namespaces(options);
-}
-
-interface ParsedRequest {
-  readonly types: ReadonlySet<NamespaceType>;
-  readonly cgroupPath: string | undefined;
 }
 
 class Namespaces implements NamespaceModel {
@@ -127,23 +105,22 @@ class Namespaces implements NamespaceModel {
 
   clone(parentPid: GlobalPid, request: NamespaceRequest = {}): SyscallResult<ClonedProcess> {
     const parent = this.live(parentPid, 'clone');
-    const req = this.parseRequest(request);
+    const req = parseRequest(request);
     const proxy = parent.nsproxy!;
-    const checked = this.checkNewNamespaces(parent, req);
-    if (checked !== undefined) return checked;
+    const refused = refusedRequest(parent, req);
+    if (refused !== undefined) return refused;
     const newPid = req.types.has('pid');
     const target = newPid ? undefined : proxy.pidForChildren;
     if (target !== undefined && !target.adding) {
       // alloc_pid fails only after taking numbers at every level, so their cursors still move.
-      const taken = this.allocateNumbers(target);
+      const taken = allocatePidSlots(target);
       if (taken === undefined) return fail('EAGAIN', `no free PID below pid_max ${this.pidMax} in a pid namespace on the way out`);
-      this.freeNumbers(taken);
+      freePidSlots(taken);
       return fail('ENOMEM', `pid namespace ${target.inode} takes no more processes: its init has exited`);
     }
-    const outer = this.allocateNumbers(newPid ? proxy.pidForChildren : target!);
-    if (outer === undefined) return fail('EAGAIN', `no free PID below pid_max ${this.pidMax} in a pid namespace on the way out`);
-    const made = this.makeNamespaces(parent.user, proxy, parent, req);
-    const pids = outer;
+    const pids = allocatePidSlots(newPid ? proxy.pidForChildren : target!);
+    if (pids === undefined) return fail('EAGAIN', `no free PID below pid_max ${this.pidMax} in a pid namespace on the way out`);
+    const made = makeNamespaces(this.registry, this.pidMax, parent, req);
     if (newPid) {
       const ns = made.proxy.pidForChildren;
       pids.push({ ns, nr: ns.numbers.allocate()! });
@@ -154,10 +131,10 @@ class Namespaces implements NamespaceModel {
 
   unshare(pid: GlobalPid, request: NamespaceRequest): SyscallResult<void> {
     const proc = this.live(pid, 'unshare');
-    const req = this.parseRequest(request);
-    const checked = this.checkNewNamespaces(proc, req);
-    if (checked !== undefined) return checked;
-    const made = this.makeNamespaces(proc.user, proc.nsproxy!, proc, req);
+    const req = parseRequest(request);
+    const refused = refusedRequest(proc, req);
+    if (refused !== undefined) return refused;
+    const made = makeNamespaces(this.registry, this.pidMax, proc, req);
     this.switchTo(proc, made.proxy, made.user);
     return done(undefined);
   }
@@ -222,14 +199,10 @@ class Namespaces implements NamespaceModel {
     if (active.childReaper === proc) {
       // zap_pid_ns_processes: no more forks in, SIGKILL to everyone else with a PID here.
       active.adding = false;
-      const kill = [...active.members.entries()]
-        .sort(([a], [b]) => a - b)
-        .map(([, p]) => p)
-        .filter((p) => p !== proc && !p.exited)
-        .map((p) => p.globalPid);
+      const kill = namespaceKillList(active, proc).map((p) => p.globalPid);
       return { kill, reparented: [], waitsForNamespace: active.members.size > 1 };
     }
-    const reaper = this.newReaper(proc, active);
+    const reaper = findNewReaper(proc, active);
     const orphans = [...proc.children].sort((a, b) => a.globalPid - b.globalPid);
     proc.children.clear();
     for (const child of orphans) {
@@ -412,36 +385,11 @@ class Namespaces implements NamespaceModel {
   // --- user ------------------------------------------------------------------------------------
 
   writeIdMap(namespace: NamespaceInode, file: IdMapFile, text: string): void {
-    const ns = this.userNamespace(namespace);
-    checkMapFile(file);
-    if (ns.parent === undefined) {
-      throw new ValidationError(`${file} of the initial user namespace cannot be written (EPERM): write the map of a namespace made with CLONE_NEWUSER`, { path: file, errno: 'EPERM' });
-    }
-    if (mapOf(ns, file).length > 0) {
-      throw new ConflictError(`${file} of user namespace ${namespace} is already written (EPERM): a map is written once`, { path: file, errno: 'EPERM' });
-    }
-    const parentMap = mapOf(ns.parent, file);
-    const extents = parseIdMap(file, text).map((e, i): IdExtent => {
-      const lowerFirst = mapIdRangeDown(parentMap, e.lowerFirst, e.count);
-      if (lowerFirst === undefined) {
-        throw new ValidationError(
-          `${file}: line ${i + 1} maps outside ids ${e.lowerFirst}..${e.lowerFirst + e.count - 1}, which the parent user namespace does not map (EPERM): map only ids the parent maps`,
-          { path: file, line: i + 1, errno: 'EPERM', value: text },
-        );
-      }
-      return { first: e.first, lowerFirst, count: e.count };
-    });
-    if (file === 'uid_map') ns.uidMap = extents;
-    else ns.gidMap = extents;
+    writeUserMap(this.userNamespace(namespace), file, text);
   }
 
   readIdMap(namespace: NamespaceInode, file: IdMapFile, reader: GlobalPid): string {
-    const ns = this.userNamespace(namespace);
-    checkMapFile(file);
-    let lower = this.existing(reader).user;
-    if (lower === ns && ns.parent !== undefined) lower = ns.parent;
-    const lowerMap = mapOf(lower, file);
-    return formatIdMap(mapOf(ns, file), (kernelId) => mapIdUp(lowerMap, kernelId));
+    return readUserMap(this.userNamespace(namespace), file, this.existing(reader).user);
   }
 
   toKernelId(namespace: NamespaceInode, file: IdMapFile, id: number): number | undefined {
@@ -486,109 +434,7 @@ class Namespaces implements NamespaceModel {
     return record;
   }
 
-  private parseRequest(request: NamespaceRequest): ParsedRequest {
-    const types = new Set<NamespaceType>();
-    for (const [i, flag] of (request.flags ?? []).entries()) {
-      const type = FLAG_TYPES.get(flag);
-      if (type === undefined) {
-        throw new ValidationError(`flags[${i}] ${JSON.stringify(flag)} is not a namespace flag: use ${[...FLAG_TYPES.keys()].join(', ')}`, {
-          path: `flags[${i}]`,
-          value: flag,
-          accepted: [...FLAG_TYPES.keys()],
-        });
-      }
-      types.add(type);
-    }
-    if (types.has('cgroup') && request.cgroupPath === undefined) {
-      throw new ValidationError('cgroupPath is missing: CLONE_NEWCGROUP roots the new cgroup namespace at the caller\'s cgroup; pass its path', {
-        path: 'cgroupPath',
-        accepted: 'an absolute cgroup path',
-      });
-    }
-    const cgroupPath = request.cgroupPath === undefined ? undefined : normalizeCgroupPath(request.cgroupPath);
-    return { types, cgroupPath };
-  }
-
-  // The errno checks copy_creds and copy_pid_ns make before anything is created.
-  private checkNewNamespaces(proc: ProcessRecord, req: ParsedRequest): SyscallFailure | undefined {
-    if (req.types.has('user') && proc.user.level > MAX_USER_NS_PARENT_LEVEL) {
-      return fail('ENOSPC', `user namespaces nest at most ${MAX_USER_NS_PARENT_LEVEL + 1} deep`);
-    }
-    if (req.types.has('pid')) {
-      const active = activeNamespace(proc);
-      if (proc.nsproxy!.pidForChildren !== active) return fail('EINVAL', 'the caller already made a pid namespace for its children (unshare CLONE_NEWPID) and has not forked into it');
-      if (active.level + 1 > MAX_PID_NS_LEVEL) return fail('ENOSPC', `pid namespaces nest at most ${MAX_PID_NS_LEVEL} deep`);
-    }
-    return undefined;
-  }
-
-  // New namespaces for `req`, in the kernel's order; the others are `proxy`'s (and `user`).
-  private makeNamespaces(user: UserNamespaceRecord, proxy: NsProxy, creator: ProcessRecord, req: ParsedRequest): { proxy: NsProxy; user: UserNamespaceRecord } {
-    const next: NsProxy = { ...proxy };
-    let owner = user;
-    const r = this.registry;
-    for (const type of CREATION_ORDER) {
-      if (!req.types.has(type)) continue;
-      switch (type) {
-        case 'user':
-          owner = r.create<UserNamespaceRecord>({ type: 'user', owner: undefined, parent: user, level: user.level + 1, uidMap: [], gidMap: [] });
-          break;
-        case 'mnt':
-          next.mnt = r.create({ type: 'mnt', owner, mounts: proxy.mnt.mounts });
-          break;
-        case 'uts':
-          next.uts = r.create({ type: 'uts', owner, names: proxy.uts.names });
-          break;
-        case 'ipc':
-          next.ipc = r.create({ type: 'ipc', owner });
-          break;
-        case 'pid': {
-          const parent = activeNamespace(creator);
-          next.pidForChildren = r.create<PidNamespaceRecord>({
-            type: 'pid',
-            owner,
-            parent,
-            level: parent.level + 1,
-            numbers: new PidNumbers(this.pidMax),
-            members: new Map(),
-            childReaper: undefined,
-            adding: true,
-          });
-          break;
-        }
-        case 'cgroup':
-          next.cgroup = r.create({ type: 'cgroup', owner, root: req.cgroupPath! });
-          break;
-        case 'net':
-          next.net = r.create({ type: 'net', owner, networkNamespace: undefined });
-          break;
-      }
-    }
-    return { proxy: next, user: owner };
-  }
-
-  // PID numbers in `ns` and every ancestor, innermost first as alloc_pid takes them, returned
-  // outermost first; undefined (and nothing kept) when a level is full.
-  private allocateNumbers(ns: PidNamespaceRecord): { ns: PidNamespaceRecord; nr: number }[] | undefined {
-    const taken: { ns: PidNamespaceRecord; nr: number }[] = [];
-    for (let level: PidNamespaceRecord | undefined = ns; level !== undefined; level = level.parent) {
-      const nr = level.numbers.allocate();
-      if (nr === undefined) {
-        this.freeNumbers(taken);
-        // "On failure to allocate the first pid, reset the state".
-        if (ns.members.size === 0 && ns.adding) ns.numbers.resetCursor();
-        return undefined;
-      }
-      taken.push({ ns: level, nr });
-    }
-    return taken.reverse();
-  }
-
-  private freeNumbers(taken: readonly { ns: PidNamespaceRecord; nr: number }[]): void {
-    for (const { ns, nr } of taken) ns.numbers.free(nr);
-  }
-
-  private addProcess(pids: { ns: PidNamespaceRecord; nr: number }[], parent: ProcessRecord | undefined, proxy: NsProxy, user: UserNamespaceRecord): ProcessRecord {
+  private addProcess(pids: PidSlot[], parent: ProcessRecord | undefined, proxy: NsProxy, user: UserNamespaceRecord): ProcessRecord {
     const proc: ProcessRecord = { globalPid: pids[0]!.nr, pids, parent, children: new Set(), exited: false, subreaper: false, nsproxy: proxy, user };
     for (const { ns, nr } of pids) ns.members.set(nr, proc);
     const active = pids[pids.length - 1]!;
@@ -611,17 +457,6 @@ class Namespaces implements NamespaceModel {
     proc.user = user;
     for (const slot of NSPROXY_SLOTS) this.registry.unref(old[slot]);
     this.registry.unref(oldUser);
-  }
-
-  // find_new_reaper: the nearest live subreaper among the ancestors in the same pid namespace, else its init.
-  private newReaper(proc: ProcessRecord, active: PidNamespaceRecord): ProcessRecord {
-    for (let a = proc.parent; a !== undefined && a.pids.length === proc.pids.length; a = a.parent) {
-      if (a.pids.length === 1 && a === this.initialPid.childReaper) break;
-      if (a.subreaper && !a.exited) return a;
-    }
-    const init = active.childReaper;
-    if (init === undefined) throw new InternalError(`pid namespace ${active.inode} has processes but no init`);
-    return init;
   }
 
   private linkTarget(proc: ProcessRecord, link: NamespaceLinkName): NamespaceRecord | undefined {
@@ -647,58 +482,4 @@ class Namespaces implements NamespaceModel {
       }
     }
   }
-}
-
-function activeNamespace(proc: ProcessRecord): PidNamespaceRecord {
-  return proc.pids[proc.pids.length - 1]!.ns;
-}
-
-// pid_nr_ns: the process's number in `ns`, 0 when it has none there.
-function numberIn(proc: ProcessRecord, ns: PidNamespaceRecord): number {
-  const entry = proc.pids[ns.level];
-  return entry !== undefined && entry.ns === ns ? entry.nr : 0;
-}
-
-function mapOf(ns: UserNamespaceRecord, file: IdMapFile): readonly IdExtent[] {
-  return file === 'uid_map' ? ns.uidMap : ns.gidMap;
-}
-
-function checkMapFile(file: string): void {
-  if (file !== 'uid_map' && file !== 'gid_map') {
-    throw new ValidationError(`file ${JSON.stringify(file)} is not an id map: use uid_map or gid_map`, { path: 'file', value: file, accepted: ['uid_map', 'gid_map'] });
-  }
-}
-
-function checkId(id: number, what: string): number {
-  if (!Number.isInteger(id) || id < 0 || id > MAX_ID) {
-    throw new ValidationError(`${what} ${String(id)} is not an id: ids are integers 0..4294967295`, { path: what, value: id, accepted: '0..4294967295' });
-  }
-  return id;
-}
-
-function wrongType(inode: NamespaceInode, actual: NamespaceType, wanted: NamespaceType): ValidationError {
-  return new ValidationError(`namespace ${inode} is a ${actual} namespace: pass a ${wanted} namespace's inode`, {
-    path: 'namespace',
-    value: inode,
-    accepted: `a ${wanted} namespace`,
-  });
-}
-
-function describeNamespace(record: NamespaceRecord): NamespaceInfo {
-  const parent = 'parent' in record ? record.parent : undefined;
-  const owner = record.type === 'user' ? record.parent : record.owner;
-  return {
-    type: record.type,
-    inode: record.inode,
-    link: `${record.type}:[${record.inode}]`,
-    ...(parent === undefined ? {} : { parent: parent.inode }),
-    ...(owner === undefined ? {} : { owner: owner.inode }),
-    ...(record.type === 'pid' || record.type === 'user' ? { level: record.level } : {}),
-    initial: record.initial,
-  };
-}
-
-/** The clone flags that make the given namespace types, in the kernel's creation order. */
-export function cloneFlags(...types: NamespaceType[]): CloneNamespaceFlag[] {
-  return CREATION_ORDER.filter((t) => types.includes(t)).map((t) => CLONE_FLAG_OF[t]);
 }
