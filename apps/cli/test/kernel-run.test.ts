@@ -1,0 +1,192 @@
+// `strata kernel run` as a user runs it: `node dist/bin.js` on the repository's examples and on
+// small files written for each case (bad fields, YAML syntax, a spent budget). Needs `tsc -b`
+// first (turbo builds before the tests).
+
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DEFAULT_KERNEL_MAX_STEPS } from '@strata/core-container';
+import { describe, expect, it } from 'vitest';
+import { KERNEL_DEFAULT_MAX_STEPS } from '../src/commands/kernel.ts';
+
+const BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const DIR = mkdtempSync(join(tmpdir(), 'strata-kernel-'));
+
+function strata(...args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 30_000, maxBuffer: 1 << 26, env: { ...process.env, NO_COLOR: '1' } });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Write `text` to a fresh file in the test directory and return its path. */
+function file(name: string, text: string): string {
+  const path = join(DIR, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+interface ProcessJson {
+  name: string;
+  pid: number;
+  cgroup: string;
+  cpuUsec: number;
+  exit: { code: number } | { signal: string } | null;
+  forks: { ok: number; failed: number; errno: string | null };
+  output: { stream: string; time: number; text: string }[];
+}
+interface KernelJson {
+  duration_us: number;
+  cgroups: Record<string, Record<string, number | Record<string, number>>>;
+  processes: ProcessJson[];
+  events: { type: string; time: number }[];
+}
+
+const MINIMAL = (program: string, cgroups = ''): string => `cpus: 1\nmemory: 1Gi\nduration: 2s\n${cgroups}processes:\n  - name: p\n    cgroup: ${cgroups === '' ? '/' : '/A'}\n    program:\n${program}`;
+
+describe('strata kernel run (binary)', () => {
+  it('pids.max 5 and 10 forks: 4 succeed, 6 fail with EAGAIN, pids.events max 6, pids.current 0 after exit (--json)', () => {
+    const run = strata('kernel', 'run', 'examples/kernel-pids.yaml', '--json');
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const json = JSON.parse(run.stdout) as KernelJson;
+    expect(Object.keys(json)).toEqual(['duration_us', 'cgroups', 'processes', 'events']);
+    expect(json.duration_us).toBe(3_000_000);
+    const a = json.cgroups['/A']!;
+    expect(a['pids.events']).toEqual({ max: 6 });
+    expect(a['pids.current']).toBe(0);
+    expect(a['pids.peak']).toBe(5);
+    const [parent, ...children] = json.processes;
+    expect(Object.keys(parent!)).toEqual(['name', 'pid', 'cgroup', 'cpuUsec', 'exit', 'forks', 'output']);
+    expect(parent).toMatchObject({ name: 'parent', cgroup: '/A', exit: { code: 0 }, forks: { ok: 4, failed: 6, errno: 'EAGAIN' } });
+    expect(parent!.output.map((o) => o.text)).toEqual(['forked; waiting for the children', 'all children reaped']);
+    expect(children).toHaveLength(4);
+    for (const child of children) expect(child).toMatchObject({ cgroup: '/A', exit: { code: 0 }, forks: { ok: 0, failed: 0, errno: null } });
+    expect(json.events.filter((e) => e.type === 'pids.fork_failed')).toHaveLength(6);
+    expect(json.events.filter((e) => e.type === 'process.exited')).toHaveLength(5);
+    // Indented as JSON.stringify(value, null, 2) would print it.
+    expect(run.stdout).toBe(`${JSON.stringify(json, null, 2)}\n`);
+  });
+
+  it('prints the counter table, process table, event log and output as aligned text', () => {
+    const run = strata('kernel', 'run', 'examples/kernel-pids.yaml');
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe('');
+    const lines = run.stdout.split('\n');
+    expect(lines[0]).toBe('examples/kernel-pids.yaml: 3 s simulated, 1 CPU, 1 GiB memory, exact fidelity, 5 processes');
+    const section = (title: string): string[] => {
+      const start = lines.indexOf(title);
+      expect(start, `section ${title}`).toBeGreaterThan(0);
+      const end = lines.indexOf('', start);
+      return lines.slice(start + 1, end);
+    };
+    expect(section('cgroup /A  (pids.max 5)')).toEqual([
+      '  counter              value',
+      '  -------------------  -----',
+      '  cpu.stat usage_usec      0',
+      '  pids.current             0',
+      '  pids.peak                5',
+      '  pids.events max          6',
+    ]);
+    const processes = section('processes');
+    expect(processes[0]).toMatch(/^ +pid +name +cgroup +CPU \(ms\) +exit +forks ok +failed$/);
+    expect(processes[2]).toMatch(/^ +2 +parent +\/A +0\.0 +code 0 +4 +6 EAGAIN$/);
+    expect(processes).toHaveLength(2 + 5);
+    // Columns line up: every row is as wide as the rule under the header.
+    for (const row of processes.slice(2)) expect(row.length).toBe(processes[1]!.length);
+    const events = section('events');
+    expect(events[0]).toMatch(/^ +time \(s\) +event +details$/);
+    expect(events[2]).toBe('  0.000000  pids.fork_failed  parent[2] in /A: fork failed with EAGAIN (pids.max reached) ×6');
+    expect(events.slice(3)).toHaveLength(5);
+    for (const row of events.slice(3)) expect(row).toMatch(/^  1\.000000  process\.exited    parent\[\d\] in \/A exited with code 0$/);
+    expect(section('output')).toEqual([
+      '  time (s)  process    line',
+      '  --------  ---------  --------------------------------',
+      '  0.000000  parent[2]  forked; waiting for the children',
+      '  1.000000  parent[2]  all children reaped',
+    ]);
+    expect(lines.at(-1)).toBe('');
+  });
+
+  it('runs the CPU example: weights share what the cpu.max cap leaves, the capped group is throttled every period', () => {
+    const run = strata('kernel', 'run', 'examples/kernel-cpu.yaml', '--json');
+    expect(run.code).toBe(0);
+    const json = JSON.parse(run.stdout) as KernelJson;
+    const usage = (path: string): number => (json.cgroups[path]!['cpu.stat'] as Record<string, number>)['usage_usec']!;
+    expect(usage('/capped')).toBe(400_000); // 20 ms per 100 ms period, 2 s
+    expect(usage('/batch')).toBe(400_000); // weight 100 of 400 of the remaining 1.6 s
+    expect(usage('/web')).toBe(1_200_000); // weight 300 of 400
+    expect((json.cgroups['/capped']!['cpu.stat'] as Record<string, number>)['nr_throttled']).toBe(20);
+    expect(json.events.filter((e) => e.type === 'cgroup.throttled')).toHaveLength(20);
+    expect(json.processes.find((p) => p.name === 'backup')!.output).toHaveLength(4);
+  });
+
+  it('shows in text every counter file the kernel reports, memory ones included', () => {
+    const path = file('memory.yaml', MINIMAL('      - alloc: 128M\n      - sleep: 1s\n', 'cgroups:\n  /A: { memory.max: "64M", pids.max: "10" }\n'));
+    const json = JSON.parse(strata('kernel', 'run', path, '--json').stdout) as KernelJson;
+    const text = strata('kernel', 'run', path).stdout;
+    const reported = json.cgroups['/A']!;
+    expect(Object.keys(reported)).toEqual(expect.arrayContaining(['cpu.stat', 'memory.current', 'memory.peak', 'memory.events', 'pids.current']));
+    for (const [name, value] of Object.entries(reported)) {
+      if (typeof value === 'number') expect(text).toMatch(new RegExp(`\\n  ${name.replace('.', '\\.')} +${value}(  |\\n)`));
+      else if (name !== 'cpu.stat' && name !== 'memory.stat') for (const [field, n] of Object.entries(value)) expect(text).toMatch(new RegExp(`\\n  ${name.replace('.', '\\.')} ${field} +${n}(  |\\n)`));
+    }
+  });
+
+  it('exits 2 naming the file and the path of a bad field', () => {
+    const path = file('bad-count.yaml', MINIMAL('      - cpu: 1ms\n      - fork: { count: 0, program: [ { sleep: 1s } ] }\n'));
+    expect(strata('kernel', 'run', path)).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `strata: ${path}: invalid kernel experiment: processes[0].program[1].fork.count: expected at least 1, got 0\n`,
+    });
+  });
+
+  it('exits 2 naming the cgroups entry of a value the kernel refuses to write', () => {
+    const path = file('bad-cpu-max.yaml', MINIMAL('      - cpu: 1ms\n', 'cgroups:\n  /A: { cpu.max: "abc" }\n'));
+    const run = strata('kernel', 'run', path);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(new RegExp(`^strata: ${path.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: cgroups\\["/A"\\]\\["cpu\\.max"\\]: "abc" is invalid \\(EINVAL\\): [^\\n]+\\n$`));
+  });
+
+  it('exits 2 naming the line of a YAML syntax error', () => {
+    const path = file('broken.yaml', 'cpus: 1\nmemory: 1Gi\nduration: 1s\nprocesses: [ { name: a\n');
+    const run = strata('kernel', 'run', path);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(/^strata: [^\n]*broken\.yaml: not valid YAML: [^\n]* \(line 5, column 1\)\n$/);
+  });
+
+  it('exits 2 for a bad --max-steps or a missing file, and 1 with the remedy when the budget is spent', () => {
+    expect(strata('kernel', 'run', 'examples/kernel-pids.yaml', '--max-steps', '0')).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'strata: --max-steps: expected an integer from 1 to 1000000000000 (1e12), got "0"\n',
+    });
+    expect(strata('kernel', 'run', 'missing.yaml')).toEqual({ code: 2, stdout: '', stderr: 'strata: missing.yaml: cannot read the file (no such file)\n' });
+    const path = file('spin.yaml', MINIMAL('      - loop: { times: forever, do: [ { print: tick }, { sleep: 1us } ] }\n'));
+    const run = strata('kernel', 'run', path, '--max-steps', '1000');
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(/^strata: [^\n]*spin\.yaml: this experiment ran more than 1,000 program steps within one 1\/100 of its duration \(20 ms of simulated time\) and was stopped after 0 µs of 2 s; nothing was printed; raise the budget with --max-steps \(now 1000\), [^\n]*\n$/);
+  });
+
+  it('documents the command and its budget in --help', () => {
+    expect(KERNEL_DEFAULT_MAX_STEPS).toBe(DEFAULT_KERNEL_MAX_STEPS);
+    const top = strata('--help');
+    expect(top.code).toBe(0);
+    expect(top.stdout).toMatch(/\n  kernel +the container kernel model/);
+    const kernel = strata('kernel', '--help');
+    expect(kernel.code).toBe(0);
+    expect(kernel.stdout).toMatch(/\n  run \[options\] <file> /);
+    const help = strata('kernel', 'run', '--help');
+    expect(help.code).toBe(0);
+    expect(help.stderr).toBe('');
+    expect(help.stdout).toMatch(/^Usage: strata kernel run \[options\] <file>\n/);
+    expect(help.stdout).toMatch(/--json/);
+    expect(help.stdout).toMatch(/--max-steps <n> +work budget[^]*default 50000000/);
+    expect(help.stdout).toMatch(/strata kernel run examples\/kernel-pids\.yaml\n/);
+  });
+});
