@@ -151,6 +151,24 @@ describe('pid namespaces: allocation', () => {
     expect(ns.clone(c.pid)).toMatchObject({ ok: false, errno: 'EAGAIN' });
   });
 
+  it('a fork into a namespace whose init died takes and gives back its numbers: ENOMEM, yet the cursors moved (alloc_pid checks last)', () => {
+    const { ns, c1 } = hostWithContainer();
+    const a = ok(ns.clone(c1.pid));
+    expect(a.nspid).toEqual([4, 2]);
+    ns.exit(c1.pid);
+    expect(ns.clone(a.pid)).toMatchObject({ ok: false, errno: 'ENOMEM' });
+    expect(ok(ns.clone(1)).pid).toBe(6); // 5 was taken and given back
+  });
+
+  it('a failed fork makes no namespace: the EAGAIN comes before CLONE_NEW* namespaces are kept', () => {
+    const ns = createNamespaceModel({ pidMax: 301 });
+    ns.spawnInit();
+    for (let i = 0; i < 299; i += 1) ok(ns.clone(1));
+    const before = ns.namespaces();
+    expect(ns.clone(1, { flags: ['CLONE_NEWUTS', 'CLONE_NEWPID'] })).toMatchObject({ ok: false, errno: 'EAGAIN' });
+    expect(ns.namespaces()).toEqual(before);
+  });
+
   it('refuses a pid_max outside 301..4194304 and defaults to 4194304', () => {
     expect(() => createNamespaceModel({ pidMax: 300 })).toThrow(/pidMax 300 is out of range: pid_max takes an integer from 301 to 4194304/);
     expect(() => createNamespaceModel({ pidMax: 4194305 })).toThrow(/E?out of range/);
