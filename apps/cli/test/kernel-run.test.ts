@@ -99,7 +99,7 @@ describe('strata kernel run (binary)', () => {
     expect(events[0]).toMatch(/^ +time \(s\) +event +details$/);
     expect(events[2]).toBe('  0.000000  pids.fork_failed  parent[2] in /A: fork failed with EAGAIN (pids.max reached) ×6');
     expect(events.slice(3)).toHaveLength(5);
-    for (const row of events.slice(3)) expect(row).toMatch(/^  1\.000000  process\.exited    parent\[\d\] in \/A exited with code 0$/);
+    for (const row of events.slice(3)) expect(row).toMatch(/^ {2}1\.000000 {2}process\.exited {4}parent\[\d\] in \/A exited with code 0$/);
     expect(section('output')).toEqual([
       '  time (s)  process    line',
       '  --------  ---------  --------------------------------',
@@ -177,10 +177,10 @@ describe('strata kernel run (binary)', () => {
     expect(KERNEL_DEFAULT_MAX_STEPS).toBe(DEFAULT_KERNEL_MAX_STEPS);
     const top = strata('--help');
     expect(top.code).toBe(0);
-    expect(top.stdout).toMatch(/\n  kernel +the container kernel model/);
+    expect(top.stdout).toMatch(/\n {2}kernel +the container kernel model/);
     const kernel = strata('kernel', '--help');
     expect(kernel.code).toBe(0);
-    expect(kernel.stdout).toMatch(/\n  run \[options\] <file> /);
+    expect(kernel.stdout).toMatch(/\n {2}run \[options\] <file> /);
     const help = strata('kernel', 'run', '--help');
     expect(help.code).toBe(0);
     expect(help.stderr).toBe('');
