@@ -371,6 +371,39 @@ describe('reclaim order and protection', () => {
     expect(mem.stats('/P').events.low).toBe(1);
   });
 
+  it("siblings claiming more memory.low than their parent has share the parent's in proportion (effective_protection)", () => {
+    function scene(parentLow: number) {
+      const mem = createMemoryModel({ ram: 4 * GiB });
+      for (const path of ['/R', '/R/P', '/R/P/a', '/R/P/b', '/R/c']) mem.addCgroup(path);
+      mem.setLimits('/R', { max: 96 * MiB });
+      mem.setLimits('/R/P', { low: parentLow });
+      mem.setLimits('/R/P/a', { low: 32 * MiB });
+      mem.setLimits('/R/P/b', { low: 32 * MiB });
+      mem.addProcess(1, '/R/P/a');
+      mem.addProcess(2, '/R/P/b');
+      mem.addProcess(3, '/R/c');
+      expect(touch(mem, 1, 32 * MiB, 'file').stoppedBy).toBeNull();
+      expect(touch(mem, 2, 32 * MiB, 'file').stoppedBy).toBeNull();
+      expect(touch(mem, 3, 40 * MiB).stoppedBy).toBeNull(); // 8 MiB over the limit of /R
+      return mem;
+    }
+    // /R/P affords 32 MiB to children claiming 64: each gets 16 MiB, so a's cache above that goes
+    // first (pre-order), without a low event.
+    const shared = scene(32 * MiB);
+    expect(shared.stats('/R/P/a').stat.file).toBe(24 * MiB);
+    expect(shared.stats('/R/P/b').stat.file).toBe(32 * MiB);
+    expect(shared.stats('/R').events.low).toBe(0);
+    // /R/P affords 64 MiB: both are fully protected, reclaim must break into low, counting events.
+    const whole = scene(64 * MiB);
+    expect(whole.stats('/R/P').stat.file).toBe(56 * MiB);
+    // 8 MiB = 2048 pages in 64 slow paths of 32; each first pass finds nothing and the low pass visits
+    // P and then a (whose cache suffices), one `low` each.
+    expect(whole.stats('/R/P/a').eventsLocal.low).toBe(64);
+    expect(whole.stats('/R/P/b').eventsLocal.low).toBe(0);
+    expect(whole.stats('/R/P').eventsLocal.low).toBe(64);
+    expect(whole.stats('/R').events.low).toBe(128);
+  });
+
   it('anonymous memory goes to swap when swap and memory.swap.max allow, then the OOM killer runs', () => {
     const mem = createMemoryModel({ ram: 4 * GiB, swap: 1 * GiB });
     mem.addCgroup('/A');

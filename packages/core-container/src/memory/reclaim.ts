@@ -24,14 +24,14 @@ interface PassResult {
 }
 
 /**
- * What of a cgroup's own LRU pages one pass may take: get_scan_count()'s proportional protection,
- * own − own × protection / (usage + 1), and for anon the swap room. (Linux also scans at least
- * SWAP_CLUSTER_MAX pages of a protected cgroup; the model does not erode protection that way.)
+ * What of a cgroup's own LRU pages one pass may take: apply_proportional_protection()'s
+ * own − own × protection / (max(usage, protection) + 1), and for anon the swap room. (Linux also
+ * scans at least SWAP_CLUSTER_MAX pages of a protected cgroup; the model does not erode protection.)
  */
 function takeable(state: MemoryState, node: MemcgNode, kind: LruKind, protection: number): number {
   const own = kind === 'file' ? node.ownFile : node.ownAnon;
-  if (own === 0) return 0;
-  const shielded = protection === 0 ? 0 : mulDiv(own, Math.min(protection, node.usage), node.usage + 1);
+  if (own === 0 || protection === Infinity) return 0;
+  const shielded = protection === 0 ? 0 : mulDiv(own, protection, Math.max(node.usage, protection) + 1);
   const allowed = own - shielded;
   return kind === 'file' ? allowed : Math.min(allowed, swapRoom(state, node));
 }
@@ -58,7 +58,11 @@ function reclaimPass(state: MemoryState, target: MemcgNode, wanted: number, lowR
           }
         }
       }
-      const protection = node === target ? 0 : lowReclaim ? emin : Math.max(emin, elow);
+      // Scaling by memory.low above memory.min also marks the pass as having spared low protection,
+      // so a fruitless pass is retried with it lifted (apply_proportional_protection()).
+      const spareLow = node !== target && !lowReclaim && elow > emin;
+      if (spareLow) lowSkipped = true;
+      const protection = node === target ? 0 : spareLow ? elow : emin;
       const take = Math.min(takeable(state, node, kind, protection), wanted - reclaimed);
       if (take <= 0) continue;
       if (kind === 'file') {
