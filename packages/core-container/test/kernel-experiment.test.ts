@@ -52,3 +52,33 @@ describe('runKernelExperiment', () => {
     expect(JSON.stringify(runKernelExperiment(exp))).toBe(JSON.stringify(a));
   });
 });
+
+describe('runKernelExperiment namespaces', () => {
+  it('a pod: a private net/ipc/uts owner and a sidecar sharing them; a process in its own pid namespace', () => {
+    const exp = parseKernelExperiment({
+      cpus: 1,
+      memory: '1Gi',
+      duration: '1s',
+      processes: [
+        { name: 'pause', program: [{ sleep: '10s' }], namespaces: { net: 'private', ipc: 'private', uts: 'private' } },
+        { name: 'app', program: [{ fork: { count: 2, program: [{ sleep: '100ms' }] } }, { wait: 'all' }], namespaces: { pid: 'private', net: 'process:pause' } },
+      ],
+    });
+    const r = runKernelExperiment(exp);
+    expect(r.processes.map((p) => p.name)).toEqual(['pause', 'app', 'app', 'app']);
+    expect(r.processes.find((p) => p.name === 'app')!.exit).toEqual({ code: 0 });
+  });
+
+  it('refuses to share the namespace of a process that starts later, naming the field', () => {
+    const exp = parseKernelExperiment({
+      cpus: 1,
+      memory: '1Gi',
+      duration: '1s',
+      processes: [
+        { name: 'a', program: [{ sleep: '1s' }], namespaces: { net: 'process:b' } },
+        { name: 'b', program: [{ sleep: '1s' }], start: '10ms' },
+      ],
+    });
+    expect(() => runKernelExperiment(exp)).toThrow(/processes\[0\]\.namespaces\.net: "b" must start before "a"/);
+  });
+});

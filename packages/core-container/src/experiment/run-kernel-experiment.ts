@@ -6,7 +6,7 @@ import { ValidationError, type KernelExperiment, type Micros, type ProcessExit }
 import { CGROUP_FILES, isCgroupFileName, type CgroupFileName } from '../cgroupfs/registry.js';
 import type { CgroupController } from '../cgroupfs/core-files.js';
 import { createKernel } from '../kernel/create-kernel.js';
-import type { ForkCounts, Kernel, KernelEvent } from '../kernel/types.js';
+import type { ForkCounts, Kernel, KernelEvent, SpawnSpec } from '../kernel/types.js';
 import type { ServeStats } from '../kernel/request-server.js';
 
 /** Files reported per cgroup, when the cgroup has them; read-only counters parsed into numbers/objects. */
@@ -65,10 +65,12 @@ export function runKernelExperiment(experiment: KernelExperiment, control: Kerne
   const end = experiment.duration;
   const slice = Math.max(1, Math.ceil(end / 100));
   let next = 0;
+  const pidOf = new Map<string, number>();
   for (let t = 0; ; ) {
     while (next < starts.length && starts[next]!.p.start <= t) {
       const { p } = starts[next++]!;
-      kernel.spawn({ name: p.name, cgroup: p.cgroup, program: p.program.kind === 'inline' ? p.program.steps : p.program.name, nice: p.nice, oomScoreAdj: p.oom_score_adj });
+      const pid = kernel.spawn({ name: p.name, cgroup: p.cgroup, program: p.program.kind === 'inline' ? p.program.steps : p.program.name, nice: p.nice, oomScoreAdj: p.oom_score_adj, namespaces: spawnNamespaces(p, pidOf) });
+      pidOf.set(p.name, pid);
       events.push(...kernel.takeEvents());
     }
     if (t >= end) break;
@@ -137,13 +139,29 @@ function reportCgroups(kernel: Kernel, paths: readonly string[]): Record<string,
 
 /** What this kernel model cannot run yet is refused up front, naming the field. */
 function checkSupported(experiment: KernelExperiment): void {
+  const startOf = new Map(experiment.processes.map((p, i) => [p.name, { start: p.start, index: i }]));
   experiment.processes.forEach((p, i) => {
     for (const [type, mode] of Object.entries(p.namespaces)) {
-      if (mode.mode !== 'host') throw new ValidationError(`processes[${i}].namespaces.${type}: this kernel model runs every process in the host's namespaces for now; "${mode.mode}" is not modelled yet`, { path: `processes[${i}].namespaces.${type}`, value: mode, accepted: '"host"' });
+      if (mode.mode !== 'shared') continue;
+      const path = `processes[${i}].namespaces.${type}`;
+      if (type === 'pid') throw new ValidationError(`${path}: joining another process's pid namespace is not modelled yet; use "private" or "host"`, { path, value: mode, accepted: '"host" | "private"' });
+      const target = startOf.get(mode.process)!;
+      if (target.start > p.start || (target.start === p.start && target.index > i)) {
+        throw new ValidationError(`${path}: "${mode.process}" must start before "${p.name}" to share its namespace (it starts at ${target.start} µs)`, { path, value: mode.process, accepted: 'a process that starts earlier (or at the same time, listed before)' });
+      }
     }
     if (p.user.uid !== 0 || p.user.gid !== 0) throw new ValidationError(`processes[${i}].user: users are not modelled yet; omit the field (root)`, { path: `processes[${i}].user`, value: p.user, accepted: 'omitted (0:0)' });
   });
   if (Object.keys(experiment.devices).length > 0) throw new ValidationError('devices: block I/O is not modelled yet; omit devices', { path: 'devices', accepted: 'no devices' });
+}
+
+/** A process's namespaces as spawn takes them: shares name the PID of a process started earlier. */
+function spawnNamespaces(spec: KernelExperiment['processes'][number], pids: ReadonlyMap<string, number>): SpawnSpec['namespaces'] {
+  const out: Record<string, 'host' | 'private' | { shareWith: number }> = {};
+  for (const [type, mode] of Object.entries(spec.namespaces)) {
+    out[type] = mode.mode === 'shared' ? { shareWith: pids.get(mode.process)! } : mode.mode;
+  }
+  return out;
 }
 
 function normalize(path: string): string {

@@ -19,6 +19,10 @@ import type { AllocStep, FreeStep } from '@strata/shared-types';
 import { createMemoryModel } from '../memory/create-memory-model.js';
 import type { MemoryLimitsPatch, MemoryModel, OomOutcome } from '../memory/types.js';
 import { PAGE_SIZE } from '../cgroupfs/memparse.js';
+import { createNamespaceModel } from '../namespaces/create-namespace-model.js';
+import type { NamespaceModel } from '../namespaces/namespace-model.js';
+import { initSignalDecision } from '../namespaces/init-signal.js';
+import { CLONE_FLAG_OF, type CloneNamespaceFlag, type NamespaceLinkName, type NamespaceRequest } from '../namespaces/types.js';
 import type { CgroupFileName } from '../cgroupfs/registry.js';
 import { CgroupTree, type CgroupNode } from './cgroup-tree.js';
 import { isHeld, type Activity, type Frame, type Proc, type Suspended } from './process.js';
@@ -41,8 +45,6 @@ import { fail, runSteps, type StepHost } from './program-steps.js';
 
 /** Signals whose default action terminates the process (the ones a program may meet here). */
 const TERMINATING: ReadonlySet<SignalName> = new Set(['SIGHUP', 'SIGINT', 'SIGKILL', 'SIGUSR1', 'SIGUSR2', 'SIGTERM']);
-/** Linux's pid_max ceiling (PID_MAX_LIMIT on 64-bit). */
-const PID_MAX = 4_194_304;
 
 /** A new kernel. Throws ValidationError for a bad option. */
 export function createKernel(options: KernelOptions): Kernel {
@@ -58,6 +60,7 @@ class KernelModel implements Kernel, StepHost {
   readonly pids: PidsAccounting;
   readonly cpuGroups: CpuGroups;
   readonly mem: MemoryModel;
+  readonly ns: NamespaceModel;
   readonly programs: ReadonlyMap<string, Program>;
   private readonly timers = new TimerQueue();
   private readonly live = new Map<number, Proc>();
@@ -68,7 +71,6 @@ class KernelModel implements Kernel, StepHost {
   private readonly seed: number | string;
   private readonly maxProcesses: number;
   private readonly maxSteps: number;
-  private nextPid = 2;
   private tokens = 0;
   private stepsUsed = 0;
   private events: KernelEvent[] = [];
@@ -85,6 +87,8 @@ class KernelModel implements Kernel, StepHost {
     this.pids = new PidsAccounting(this.tree);
     this.cpuGroups = new CpuGroups(this.tree, this.sched);
     this.mem = createMemoryModel({ ram: options.memory, swap: options.swap ?? 0 });
+    this.ns = createNamespaceModel({});
+    this.ns.spawnInit(); // global PID 1: the kernel's init, which reaps the orphans given to it at once
   }
 
   now(): Micros {
@@ -172,8 +176,13 @@ class KernelModel implements Kernel, StepHost {
     this.requireNoChildCgroupsWithProcs(cgroup);
     this.stepsUsed = 0;
     const program = typeof spec.program === 'string' ? this.programs.get(spec.program)! : spec.program;
-    const p = this.createProcess(spec.name, null, cgroup, program, spec.nice ?? 0, spec.oomScoreAdj ?? 0, new Map());
-    if (p === null) throw new LimitExceededError(`cannot spawn '${spec.name}': ${this.live.size} processes exist, the maxProcesses limit of this kernel`, { limit: 'maxProcesses', value: this.maxProcesses });
+    const { request, joins } = this.namespaceRequest(spec, cgroup);
+    const p = this.createProcess(spec.name, null, cgroup, program, spec.nice ?? 0, spec.oomScoreAdj ?? 0, new Map(), request);
+    if (typeof p === 'string') {
+      if (this.live.size >= this.maxProcesses) throw new LimitExceededError(`cannot spawn '${spec.name}': ${this.live.size} processes exist, the maxProcesses limit of this kernel`, { limit: 'maxProcesses', value: this.maxProcesses });
+      throw new ConflictError(`cannot spawn '${spec.name}': clone failed with ${p}`, { path: 'namespaces', value: p });
+    }
+    for (const ns of joins) this.ns.setns(p.pid, ns);
     this.run(p);
     return p.pid;
   }
@@ -185,7 +194,61 @@ class KernelModel implements Kernel, StepHost {
       throw new ValidationError(`unknown signal ${String(signal)}`, { path: 'signal', value: signal, accepted: 'SIGHUP, SIGINT, SIGKILL, SIGUSR1, SIGUSR2, SIGTERM, SIGCONT, SIGSTOP' });
     }
     this.stepsUsed = 0;
+    if (!p.zombie && this.ns.isNamespaceInit(p.pid)) {
+      // PID 1 of a container: from the host only signals it handles get through, SIGKILL/SIGSTOP always.
+      const d = p.handlers.get(signal);
+      const decision = initSignalDecision({ signal, disposition: d === undefined ? 'default' : d === 'ignore' ? 'ignore' : 'handler', origin: 'ancestor-namespace', globalInit: false });
+      if (!decision.deliver) {
+        if (decision.resumes && p.stoppedBySignal) {
+          p.stoppedBySignal = false;
+          this.release(p);
+        }
+        return;
+      }
+    }
     this.deliver(p, signal);
+  }
+
+  /** What `ps` shows from inside `viewer`'s pid namespace: its processes (nested ones too) with their PIDs as seen there. */
+  ps(viewer: number): { pid: number; ppid: number; name: string; state: ProcessInfo['state']; globalPid: number }[] {
+    const v = this.live.get(viewer);
+    if (v === undefined) throw new NotFoundError('process', String(viewer));
+    return this.ns.ps({ viewer }, (pid) => {
+      const q = this.live.get(pid);
+      return { name: q?.name ?? 'init', state: q === undefined ? ('sleeping' as const) : this.info(q).state };
+    });
+  }
+
+  /** readlink /proc/<pid>/ns/<type>: `type:[inode]` (same inode = same namespace). */
+  nsLink(pid: number, type: NamespaceLinkName): string {
+    const p = this.live.get(pid);
+    const link = p === undefined ? undefined : this.ns.nsLink(pid, type);
+    if (link === undefined) throw new NotFoundError('namespace link', `/proc/${pid}/ns/${type}`);
+    return link;
+  }
+
+  /** /proc/<target>/cgroup as `reader` reads it (relative to the reader's cgroup namespace root). */
+  procCgroup(reader: number, target: number): string {
+    const t = this.live.get(target);
+    if (t === undefined || this.live.get(reader) === undefined) throw new NotFoundError('process', String(t === undefined ? target : reader));
+    return this.ns.procCgroup(reader, t.cgroup.path);
+  }
+
+  /** The clone request for a spawn's namespaces: new ones for "private", setns targets for "process:NAME" shares. */
+  private namespaceRequest(spec: SpawnSpec, cgroup: CgroupNode): { request: NamespaceRequest; joins: number[] } {
+    const flags: CloneNamespaceFlag[] = [];
+    const joins: number[] = [];
+    for (const [type, mode] of Object.entries(spec.namespaces ?? {}) as [keyof typeof CLONE_FLAG_OF, NonNullable<SpawnSpec['namespaces']>[keyof typeof CLONE_FLAG_OF]][]) {
+      if (mode === undefined || mode === 'host') continue;
+      if (mode === 'private') flags.push(CLONE_FLAG_OF[type]);
+      else {
+        const target = this.live.get(mode.shareWith);
+        if (target === undefined || target.zombie) throw new NotFoundError('process', String(mode.shareWith), { hint: `namespaces.${type}: share only a live process's namespace` });
+        if (type === 'pid') throw new ValidationError(`namespaces.pid: joining another process's pid namespace is not modelled yet; use "private" or "host"`, { path: 'namespaces.pid', value: mode, accepted: '"host" | "private"' });
+        joins.push(this.ns.namespaceOf(target.pid, type));
+      }
+    }
+    return { request: flags.length === 0 ? {} : { flags, cgroupPath: cgroup.path }, joins };
   }
 
   moveProcess(pid: number, cgroupPath: string): void {
@@ -239,7 +302,7 @@ class KernelModel implements Kernel, StepHost {
   }
 
   /** Fork one child of `p` running `program`; returns the errno when it fails. */
-  fork(p: Proc, program: Program): 'EAGAIN' | null {
+  fork(p: Proc, program: Program): 'EAGAIN' | 'ENOMEM' | null {
     const limited = this.pids.overLimit(p.cgroup);
     if (limited !== null) {
       this.pids.recordFailure(limited);
@@ -247,7 +310,8 @@ class KernelModel implements Kernel, StepHost {
       return 'EAGAIN';
     }
     const child = this.createProcess(p.name, p, p.cgroup, program, p.nice, p.oomScoreAdj, inheritHandlers(p.handlers));
-    if (child === null) return 'EAGAIN'; // the kernel's process limit (threads-max) also fails with EAGAIN
+    // The kernel's process limit (threads-max) fails with EAGAIN; a pid namespace whose init is gone with ENOMEM.
+    if (typeof child === 'string') return child === 'ENOMEM' ? 'ENOMEM' : 'EAGAIN';
     this.run(child);
     return null;
   }
@@ -288,17 +352,31 @@ class KernelModel implements Kernel, StepHost {
     this.mem.removeProcess(p.pid);
     p.cgroup.liveProcs--;
     this.events.push({ type: 'process.exited', time: this.now(), pid: p.pid, name: p.name, cgroup: p.cgroup.path, exit });
-    // Orphans go to init, which reaps zombies at once.
-    for (const c of p.children) {
-      c.parent = null;
-      if (c.zombie) this.reap(c);
+    const out = this.ns.exit(p.pid);
+    // An init that must first see its namespace emptied reports its exit only when reap says so.
+    p.exitReported = !out.waitsForNamespace;
+    // Orphans go to their namespace's init (or a subreaper); the kernel's init reaps at once.
+    for (const r of out.reparented) {
+      const c = this.live.get(r.pid);
+      if (c === undefined) continue;
+      c.parent?.children.delete(c);
+      c.parent = r.parent === 1 ? null : (this.live.get(r.parent) ?? null);
+      c.parent?.children.add(c);
+      if (c.zombie && c.exitReported) this.notifyParent(c);
     }
-    p.children.clear();
-    const parent = p.parent;
-    if (parent === null) this.reap(p);
-    else if (parent.activity?.kind === 'wait' && !isHeld(parent)) {
-      this.reapWaited(parent);
+    // The init of a pid namespace died: everyone else in it is killed (zap_pid_ns_processes).
+    for (const pid of out.kill) {
+      const victim = this.live.get(pid);
+      if (victim !== undefined && !victim.zombie) this.terminate(victim, { signal: 'SIGKILL' });
     }
+    if (p.exitReported) this.notifyParent(p);
+  }
+
+  /** A zombie's exit reaches its parent: the kernel's init (or a dying namespace init) reaps it; a waiting parent takes it. */
+  private notifyParent(c: Proc): void {
+    const parent = c.parent;
+    if (parent === null || parent.zombie) this.reap(c);
+    else if (parent.activity?.kind === 'wait' && !isHeld(parent)) this.reapWaited(parent);
   }
 
   startAlloc(p: Proc, step: AllocStep): void {
@@ -515,11 +593,15 @@ class KernelModel implements Kernel, StepHost {
 
   // --- internals ---
 
-  private createProcess(name: string, parent: Proc | null, cgroup: CgroupNode, program: Program, nice: number, oomScoreAdj: number, handlers: Proc['handlers']): Proc | null {
-    if (this.live.size >= this.maxProcesses) return null;
-    const pid = this.allocatePid();
+  private createProcess(name: string, parent: Proc | null, cgroup: CgroupNode, program: Program, nice: number, oomScoreAdj: number, handlers: Proc['handlers'], request: NamespaceRequest = {}): Proc | 'EAGAIN' | 'EINVAL' | 'ENOMEM' | 'ENOSPC' {
+    if (this.live.size >= this.maxProcesses) return 'EAGAIN';
+    const cloned = this.ns.clone(parent?.pid ?? 1, request);
+    if (!cloned.ok) return cloned.errno;
+    const pid = cloned.value.pid;
     const p: Proc = {
       pid,
+      nspid: cloned.value.nspid,
+      exitReported: false,
       name,
       taskId: `p${pid}.${this.history.length}`,
       parent,
@@ -563,14 +645,6 @@ class KernelModel implements Kernel, StepHost {
     return p;
   }
 
-  private allocatePid(): number {
-    // Cyclic like the kernel's idr_alloc_cyclic: the next free PID after the last one, wrapping past pid_max.
-    for (;;) {
-      const pid = this.nextPid;
-      this.nextPid = pid >= PID_MAX ? 2 : pid + 1;
-      if (!this.live.has(pid)) return pid;
-    }
-  }
 
   /** Run `p`'s program until it blocks, is held, or ends. */
   private run(p: Proc): void {
@@ -603,7 +677,7 @@ class KernelModel implements Kernel, StepHost {
     const a = p.activity;
     if (a?.kind !== 'wait') return;
     for (const c of [...p.children]) {
-      if (!c.zombie) continue;
+      if (!c.zombie || !c.exitReported) continue;
       this.reap(c);
       if (a.need !== 'all') a.need--;
       if (a.need === 0) break;
@@ -620,6 +694,13 @@ class KernelModel implements Kernel, StepHost {
     p.parent?.children.delete(p);
     this.pids.uncharge(p.cgroup);
     this.live.delete(p.pid);
+    // Inits that waited for their namespace to empty can now report their own exit.
+    for (const pid of this.ns.reap(p.pid).initsCanFinish) {
+      const init = this.live.get(pid);
+      if (init === undefined) continue;
+      init.exitReported = true;
+      this.notifyParent(init);
+    }
   }
 
   private relocateZombie(p: Proc, to: CgroupNode): void {
@@ -800,6 +881,7 @@ class KernelModel implements Kernel, StepHost {
     else state = 'sleeping';
     return {
       pid: p.pid,
+      nspid: p.nspid,
       ppid: p.parent?.pid ?? 1,
       name: p.name,
       cgroup: p.cgroup.path,

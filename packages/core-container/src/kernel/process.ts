@@ -43,6 +43,10 @@ export interface OutputLine {
 /** A process record. */
 export interface Proc {
   readonly pid: number;
+  /** PIDs in every pid namespace from the host's inwards (NSpid). */
+  readonly nspid: readonly number[];
+  /** False while an exited namespace init waits for its namespace to empty (its exit not yet visible to its parent). */
+  exitReported: boolean;
   readonly name: string;
   readonly taskId: string;
   parent: Proc | null; // null: the kernel's init (PID 1), which reaps at once

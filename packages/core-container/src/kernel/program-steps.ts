@@ -10,7 +10,7 @@ export interface StepHost {
   startCpu(p: Proc, work: number): void;
   startSleep(p: Proc, duration: number): void;
   /** Fork one child running `program`; the errno when it fails. */
-  fork(p: Proc, program: Program): 'EAGAIN' | null;
+  fork(p: Proc, program: Program): 'EAGAIN' | 'ENOMEM' | null;
   /** Begin a wait; false when `p` has no child (ECHILD). */
   startWait(p: Proc, activity: Extract<Activity, { kind: 'wait' }>): boolean;
   resolveProgram(name: string): Program;

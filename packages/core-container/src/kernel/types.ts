@@ -56,6 +56,8 @@ export interface SpawnSpec {
   readonly nice?: number;
   /** −1000 (never chosen by the OOM killer) .. 1000 (default 0). */
   readonly oomScoreAdj?: number;
+  /** Per namespace type: the host's ("host", default), a new one ("private"), or a live process's ({ shareWith: pid }; not pid yet). */
+  readonly namespaces?: Partial<Record<'pid' | 'net' | 'mnt' | 'uts' | 'ipc' | 'user' | 'cgroup', 'host' | 'private' | { readonly shareWith: number }>>;
 }
 
 /** Fork outcomes of a process. */
@@ -70,6 +72,8 @@ export interface ForkCounts {
 export interface ProcessInfo {
   /** PID as the host (initial PID namespace) sees it. */
   readonly pid: number;
+  /** PIDs in every pid namespace from the host's inwards (`NSpid` of /proc/PID/status). */
+  readonly nspid: readonly number[];
   /** Parent's PID as the host sees it (1 = the kernel's init). */
   readonly ppid: number;
   readonly name: string;
@@ -129,6 +133,12 @@ export interface Kernel {
   process(pid: number): ProcessInfo;
   /** Every process ever started, by PID. */
   processes(): ProcessInfo[];
+  /** What `ps` shows from inside `viewer`'s pid namespace: PIDs as seen there, ascending (zombies included). */
+  ps(viewer: number): { pid: number; ppid: number; name: string; state: ProcessInfo['state']; globalPid: number }[];
+  /** readlink /proc/PID/ns/TYPE: `pid:[4026531836]`; the same text means the same namespace. */
+  nsLink(pid: number, type: 'pid' | 'pid_for_children' | 'net' | 'mnt' | 'uts' | 'ipc' | 'user' | 'cgroup'): string;
+  /** /proc/TARGET/cgroup as READER reads it: `0::/` from inside its own cgroup namespace root. */
+  procCgroup(reader: number, target: number): string;
 }
 
 export type { SignalName };

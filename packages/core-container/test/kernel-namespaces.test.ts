@@ -1,0 +1,87 @@
+// Namespaces through the kernel: what a process inside a container sees (ps, /proc/PID/ns,
+// /proc/PID/cgroup) against what the host sees, and PID 1's signal and death rules.
+import { describe, expect, it } from 'vitest';
+import { parseProgram } from '@strata/shared-types';
+import { createKernel } from '../src/index.js';
+
+const S = 1_000_000;
+
+describe('pid namespaces', () => {
+  it('a container init sees itself as PID 1 and its children as 2, 3; the host sees global PIDs', () => {
+    const k = createKernel({ cpus: 1, memory: 2 ** 30 });
+    const host = k.spawn({ name: 'hostproc', program: parseProgram([{ sleep: '10s' }]) });
+    const init = k.spawn({ name: 'init', program: parseProgram([{ fork: { count: 2, program: [{ sleep: '5s' }] } }, { wait: 'all' }]), namespaces: { pid: 'private' } });
+    const inside = k.ps(init);
+    expect(inside.map((e) => [e.pid, e.ppid, e.name])).toEqual([
+      [1, 0, 'init'],
+      [2, 1, 'init'],
+      [3, 1, 'init'],
+    ]);
+    expect(k.process(init).nspid).toEqual([init, 1]);
+    const fromHost = k.ps(host).map((e) => e.pid);
+    expect(fromHost).toEqual(expect.arrayContaining([host, init, ...inside.slice(1).map((e) => e.globalPid)]));
+    expect(k.nsLink(init, 'pid')).not.toBe(k.nsLink(host, 'pid'));
+    expect(k.nsLink(init, 'net')).toBe(k.nsLink(host, 'net'));
+  });
+
+  it('a handler-less PID 1 ignores SIGTERM even from the host; SIGKILL kills it and everyone in its namespace', () => {
+    const k = createKernel({ cpus: 1, memory: 2 ** 30 });
+    const init = k.spawn({ name: 'init', program: parseProgram([{ fork: { count: 2, program: [{ sleep: '100s' }] } }, { sleep: '100s' }]), namespaces: { pid: 'private' } });
+    const children = k.ps(init).slice(1).map((e) => e.globalPid);
+    k.kill(init, 'SIGTERM');
+    expect(k.process(init).exit).toBeNull();
+    // A plain process (not an init) dies of the same signal.
+    k.kill(children[0]!, 'SIGTERM');
+    expect(k.process(children[0]!).exit).toEqual({ signal: 'SIGTERM' });
+    k.kill(init, 'SIGKILL');
+    expect(k.process(init).exit).toEqual({ signal: 'SIGKILL' });
+    expect(k.process(children[1]!).exit).toEqual({ signal: 'SIGKILL' });
+    k.advanceTo(S);
+    expect(k.processes().every((p) => p.state === 'zombie')).toBe(true);
+  });
+
+  it('an init with a TERM handler gets SIGTERM', () => {
+    const k = createKernel({ cpus: 1, memory: 2 ** 30 });
+    const init = k.spawn({ name: 'init', program: parseProgram([{ signal: { TERM: [{ print: 'bye' }, { exit: 0 }] } }, { sleep: '100s' }]), namespaces: { pid: 'private' } });
+    k.kill(init, 'SIGTERM');
+    expect(k.process(init).exit).toEqual({ code: 0 });
+    expect(k.process(init).output.map((l) => l.text)).toEqual(['bye']);
+  });
+
+  it('orphans inside a container go to its init, not the host init', () => {
+    const k = createKernel({ cpus: 1, memory: 2 ** 30 });
+    // init forks a child that forks a grandchild and exits at once; the grandchild is adopted by init.
+    const init = k.spawn({
+      name: 'init',
+      program: parseProgram([{ fork: { count: 1, program: [{ fork: { count: 1, program: [{ sleep: '1s' }] } }, { exit: 0 }] } }, { sleep: '100ms' }, { wait: 'all' }, { print: 'reaped all' }]),
+      namespaces: { pid: 'private' },
+    });
+    const grandchild = k.ps(init).find((e) => e.pid === 3)!;
+    k.advanceTo(S / 2);
+    expect(k.ps(init).find((e) => e.globalPid === grandchild.globalPid)!.ppid).toBe(1);
+    k.advanceTo(3 * S);
+    expect(k.process(init).output.map((l) => l.text)).toEqual(['reaped all']);
+  });
+});
+
+describe('other namespaces', () => {
+  it('shared namespaces show the same /proc/PID/ns link; private ones a new inode', () => {
+    const k = createKernel({ cpus: 1, memory: 2 ** 30 });
+    const a = k.spawn({ name: 'a', program: parseProgram([{ sleep: '10s' }]), namespaces: { net: 'private', uts: 'private', ipc: 'private' } });
+    const b = k.spawn({ name: 'b', program: parseProgram([{ sleep: '10s' }]), namespaces: { net: { shareWith: a }, ipc: { shareWith: a } } });
+    expect(k.nsLink(b, 'net')).toBe(k.nsLink(a, 'net'));
+    expect(k.nsLink(b, 'ipc')).toBe(k.nsLink(a, 'ipc'));
+    expect(k.nsLink(b, 'uts')).not.toBe(k.nsLink(a, 'uts'));
+    expect(k.nsLink(a, 'net')).toMatch(/^net:\[\d+\]$/);
+  });
+
+  it('a private cgroup namespace reads its own cgroup as 0::/', () => {
+    const k = createKernel({ cpus: 1, memory: 2 ** 30 });
+    k.mkdir('/pods');
+    k.mkdir('/pods/c1');
+    const host = k.spawn({ name: 'h', program: parseProgram([{ sleep: '10s' }]) });
+    const c = k.spawn({ name: 'c', cgroup: '/pods/c1', program: parseProgram([{ sleep: '10s' }]), namespaces: { cgroup: 'private' } });
+    expect(k.procCgroup(c, c)).toBe('0::/\n');
+    expect(k.procCgroup(host, c)).toBe('0::/pods/c1\n');
+  });
+});
