@@ -12,10 +12,10 @@ export const PROC_DYNAMIC_LAST = 0xffffffff;
 /**
  * The initial namespaces' inode numbers. ipc, uts, user, pid and cgroup are the kernel's constants
  * (`PROC_IPC_INIT_INO` 0xEFFFFFFF down to `PROC_CGROUP_INIT_INO` 0xEFFFFFFB). mnt and net are
- * allocated at boot on kernels before 6.18: the initial mnt namespace takes the first dynamic number,
+ * allocated at boot on most kernels: the initial mnt namespace takes the first dynamic number,
  * 4026531840, and the initial net namespace commonly reads 4026531992 (it varies with what booted
- * before it); the model fixes both to those common values. Kernels that give them constants too
- * (`PROC_NET_INIT_INO` 0xEFFFFFF9, `PROC_MNT_INIT_INO` 0xEFFFFFF8) are not modelled.
+ * before it); the model fixes both to those common values. The most recent kernels give them
+ * constants too (`PROC_NET_INIT_INO` 0xEFFFFFF9, `PROC_MNT_INIT_INO` 0xEFFFFFF8): not modelled.
  */
 export const INITIAL_NAMESPACE_INODES = {
   cgroup: 4026531835,
