@@ -20,6 +20,9 @@ export interface KernelRunOptions {
   readonly maxSteps?: string;
 }
 
+/** Wall time (ms) a run must last before its progress bar is drawn. */
+const PROGRESS_DELAY_MS = 300;
+
 /** The largest `--max-steps` (the kernel's own bound). */
 const MAX_MAX_STEPS = 1e12;
 
@@ -34,11 +37,14 @@ export async function runKernel(file: string, options: KernelRunOptions, context
   const document = await readDataFile(io, file);
   const experiment = inFile(file, () => parseKernelExperiment(document));
 
+  // The bar appears only once a run has lasted PROGRESS_DELAY_MS: a quick run leaves the terminal untouched.
   const display = io.progress?.('strata kernel run');
+  const started = performance.now();
   let fraction = 0;
   const onProgress = (done: number): void => {
     fraction = done;
-    display?.update(done, `${formatMicros(Math.round(done * experiment.duration))} of ${formatMicros(experiment.duration)} simulated`);
+    if (display === undefined || performance.now() - started < PROGRESS_DELAY_MS) return;
+    display.update(done, `${formatMicros(Math.round(done * experiment.duration))} of ${formatMicros(experiment.duration)} simulated`);
   };
   let result: KernelExperimentResult;
   try {
