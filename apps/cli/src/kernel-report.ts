@@ -59,9 +59,12 @@ export function formatSeconds(usec: number): string {
   return `${Math.floor(usec / 1_000_000)}.${String(usec % 1_000_000).padStart(6, '0')}`;
 }
 
-/** A duration in µs for people, without trailing zeros: `750 µs`, `1.5 ms`, `400 ms`, `2.000001 s`. */
+/** A duration in µs for people, without trailing zeros: `0 s`, `750 µs`, `1.5 ms`, `400 ms`, `2.000001 s`, `5 min`, `100 h`. */
 export function formatMicros(usec: number): string {
   const trim = (text: string): string => text.replace(/\.?0+$/, '');
+  if (usec === 0) return '0 s';
+  if (usec >= 3_600_000_000 && usec % 3_600_000_000 === 0) return `${usec / 3_600_000_000} h`;
+  if (usec >= 60_000_000 && usec % 60_000_000 === 0) return `${usec / 60_000_000} min`;
   if (usec < 1000) return `${usec} µs`;
   if (usec < 1_000_000) return `${trim(formatFixed(usec / 1000, 3))} ms`;
   return `${trim(formatSeconds(usec))} s`;

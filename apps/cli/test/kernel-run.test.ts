@@ -170,7 +170,7 @@ describe('strata kernel run (binary)', () => {
     const run = strata('kernel', 'run', path, '--max-steps', '1000');
     expect(run.code).toBe(1);
     expect(run.stdout).toBe('');
-    expect(run.stderr).toMatch(/^strata: [^\n]*spin\.yaml: this experiment ran more than 1,000 program steps within one 1\/100 of its duration \(20 ms of simulated time\) and was stopped after 0 µs of 2 s; nothing was printed; raise the budget with --max-steps \(now 1000\), [^\n]*\n$/);
+    expect(run.stderr).toMatch(/^strata: [^\n]*spin\.yaml: this experiment ran more than 1,000 program steps within one 1\/100 of its duration \(20 ms of simulated time\) and was stopped after 0 s of 2 s; nothing was printed; raise the budget with --max-steps \(now 1000\), [^\n]*\n$/);
   });
 
   it('documents the command and its budget in --help', () => {
