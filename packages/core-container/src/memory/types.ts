@@ -58,7 +58,7 @@ export interface OomVictim {
   readonly pid: number;
   /** The victim's cgroup when it was chosen. */
   readonly cgroup: string;
-  /** oom_badness() points at the choice (null for an oom.group member whose score was not computed: never). */
+  /** oom_badness() points at the choice, over the OOM's totalpages (an oom.group member: its own points). */
   readonly points: number;
   /** 'badness': the highest-scoring task; 'oom.group': killed with it because its memory.oom.group is set. */
   readonly reason: 'badness' | 'oom.group';
