@@ -16,7 +16,7 @@ export interface KernelRunSetup {
   readonly cgroups: Readonly<Record<string, Readonly<Record<string, string | undefined>>>>;
 }
 
-/** One process in the JSON output: the issue's keys, plus `output` (the lines it printed). */
+/** One process in the JSON output: the issue's keys, any other field the kernel reports, and `output` (the lines it printed). */
 export interface KernelProcessJson {
   readonly name: string;
   readonly pid: number;
@@ -35,12 +35,13 @@ export interface KernelRunJson {
   readonly events: readonly KernelEvent[];
 }
 
-/** The result as printed by --json: keys in a fixed order, every cgroup file the kernel reported. */
+/** The result as printed by --json: keys in a fixed order, every cgroup file and process field the kernel reported. */
 export function kernelJson(result: KernelExperimentResult): KernelRunJson {
   return {
     duration_us: result.duration_us,
     cgroups: result.cgroups,
-    processes: result.processes.map((p) => ({ name: p.name, pid: p.pid, cgroup: p.cgroup, cpuUsec: p.cpuUsec, exit: p.exit, forks: p.forks, output: p.output })),
+    // The issue's keys first, in its order; whatever else the kernel reports of a process follows, and its output last.
+    processes: result.processes.map(({ name, pid, cgroup, cpuUsec, exit, forks, output, ...more }) => ({ name, pid, cgroup, cpuUsec, exit, forks, ...more, output })),
     events: result.events,
   };
 }
