@@ -126,3 +126,23 @@ describe('charges stay where they were made', () => {
     expect(mem.globalStats().used).toBe(4 * MiB);
   });
 });
+
+describe('alloc/free cycles and moves keep the owners right', () => {
+  it('a process that freed everything, moved and charged again swaps out from its new cgroup only', () => {
+    const mem = createMemoryModel({ ram: 1 * GiB, swap: 64 * MiB });
+    mem.addCgroup('/A');
+    mem.addCgroup('/B');
+    mem.setLimits('/B', { max: 8 * MiB });
+    mem.addProcess(1, '/A');
+    mem.charge(1, 'anon', 4 * MiB);
+    mem.uncharge(1, 'anon', 4 * MiB);
+    mem.moveProcess(1, '/B');
+    mem.charge(1, 'anon', 8 * MiB);
+    expect(mem.charge(1, 'anon', 4 * MiB)).toMatchObject({ kind: 'charged', reclaimed: { fileBytes: 0, swappedBytes: 4 * MiB } });
+    expect(mem.stats('/B')).toMatchObject({ current: 8 * MiB, swapCurrent: 4 * MiB });
+    expect(mem.stats('/A')).toMatchObject({ current: 0, swapCurrent: 0 });
+    expect(mem.processStats(1)).toMatchObject({ rss: 8 * MiB, swap: 4 * MiB });
+    mem.removeProcess(1);
+    expect(mem.globalStats()).toMatchObject({ used: 0, swapUsed: 0 });
+  });
+});

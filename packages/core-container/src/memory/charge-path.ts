@@ -17,8 +17,15 @@ export function tallyOf(counter: ReclaimCounter): ReclaimTally {
 
 /** page_counter_try_charge()'s failing level: the lowest cgroup in the chain that `pages` more would put over memory.max. */
 function overLimit(node: MemcgNode, pages: number): MemcgNode | null {
-  for (const n of limitedChain(node)) if (n.usage + pages > n.limits.max) return n;
+  // A plain loop, not limitedChain(): this runs on every charge.
+  for (let n: MemcgNode = node; n.parent !== null; n = n.parent) if (n.usage + pages > n.limits.max) return n;
   return null;
+}
+
+/** Whether a memory.high is set on the cgroup or an ancestor below the root. */
+function highApplies(node: MemcgNode): boolean {
+  for (let n: MemcgNode = node; n.parent !== null; n = n.parent) if (n.limits.high !== Infinity) return true;
+  return false;
 }
 
 /** An OOM at `scope`: the OOM killer's orders, or ENOMEM when it found nobody to kill. */
@@ -68,6 +75,11 @@ function chargeMemcg(state: MemoryState, node: MemcgNode, pages: number, counter
   }
 }
 
+function commitStep(proc: ProcessRecord, kind: MemoryChargeKind, pages: number): void {
+  if (kind === 'anon') chargeAnon(proc, pages);
+  else chargeFile(proc.node, pages);
+}
+
 /**
  * Commit the pages, checking memory.high each time the task's charges since its last check reach
  * MEMCG_CHARGE_BATCH: Linux charges a stock of that many pages ahead and checks memory.high only when
@@ -75,10 +87,8 @@ function chargeMemcg(state: MemoryState, node: MemcgNode, pages: number, counter
  */
 function commitPages(state: MemoryState, proc: ProcessRecord, kind: MemoryChargeKind, pages: number, counter: ReclaimCounter): number {
   const node = proc.node;
-  const commit = (n: number): void => (kind === 'anon' ? chargeAnon(proc, n) : chargeFile(node, n));
-  const checksHigh = node.parent !== null && [...limitedChain(node)].some((n) => n.limits.high !== Infinity);
-  if (!checksHigh) {
-    commit(pages);
+  if (!highApplies(node)) {
+    commitStep(proc, kind, pages);
     proc.sinceHighCheck = (proc.sinceHighCheck + pages) % MEMCG_CHARGE_BATCH;
     return 0;
   }
@@ -86,7 +96,7 @@ function commitPages(state: MemoryState, proc: ProcessRecord, kind: MemoryCharge
   let left = pages;
   while (left > 0) {
     const step = Math.min(left, MEMCG_CHARGE_BATCH - proc.sinceHighCheck);
-    commit(step);
+    commitStep(proc, kind, step);
     left -= step;
     proc.sinceHighCheck += step;
     if (proc.sinceHighCheck < MEMCG_CHARGE_BATCH) continue;

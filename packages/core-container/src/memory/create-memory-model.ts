@@ -17,7 +17,7 @@ import {
   nodeAt,
   processOf,
 } from './input-checks.js';
-import { anonPagesOf, newMemcgNode, preorder, unchargeAnon, unchargeFile, type EventCounters, type MemcgNode, type MemoryState, type ProcessRecord } from './memcg-state.js';
+import { anonPagesOf, newMemcgNode, preorder, releaseProcess, unchargeAnon, unchargeFile, type EventCounters, type MemcgNode, type MemoryState, type ProcessRecord } from './memcg-state.js';
 import { globalTotalPages, oomBadness } from './oom-killer.js';
 import { newReclaimCounter } from './reclaim.js';
 import type {
@@ -142,8 +142,7 @@ class MemoryModelImpl implements MemoryModel {
 
   removeProcess(pid: number): void {
     const proc = processOf(this.state, pid);
-    const { resident, swapped } = anonPagesOf(proc);
-    unchargeAnon(proc, resident + swapped);
+    releaseProcess(proc);
     proc.node.processes.delete(proc);
     this.state.processes.delete(pid);
   }

@@ -148,23 +148,40 @@ export function unchargeFile(node: MemcgNode, pages: number): void {
   node.ownFile -= pages;
 }
 
-/** Charge new anonymous pages of a process to its current cgroup. */
+function forgetOwnerIfEmpty(proc: ProcessRecord, node: MemcgNode): void {
+  if (!proc.segments.some((s) => s.node === node)) node.anonOwners.delete(proc);
+}
+
+/**
+ * Charge new anonymous pages of a process to its current cgroup. The newest segment may be empty
+ * (a process that freed everything keeps it, so that steady alloc/free cycles do not churn the
+ * owner sets); it is reused, for another cgroup too.
+ */
 export function chargeAnon(proc: ProcessRecord, pages: number): void {
   const node = proc.node;
   chargeCounters(node, pages);
   node.ownAnon += pages;
   node.ownFaults += pages;
   const last = proc.segments[proc.segments.length - 1];
-  if (last !== undefined && last.node === node) last.resident += pages;
-  else proc.segments.push({ node, resident: pages, swapped: 0 });
+  if (last !== undefined && last.node === node) {
+    last.resident += pages;
+    return;
+  }
+  if (last !== undefined && last.resident === 0 && last.swapped === 0) {
+    const old = last.node;
+    last.node = node;
+    last.resident = pages;
+    forgetOwnerIfEmpty(proc, old);
+  } else {
+    proc.segments.push({ node, resident: pages, swapped: 0 });
+  }
   node.anonOwners.add(proc);
 }
 
-function forgetOwnerIfEmpty(proc: ProcessRecord, node: MemcgNode): void {
-  if (!proc.segments.some((s) => s.node === node)) node.anonOwners.delete(proc);
-}
-
-/** Free a process's anonymous pages, newest segment first, resident pages before swapped ones. */
+/**
+ * Free a process's anonymous pages, newest segment first, resident pages before swapped ones. An
+ * emptied segment is dropped unless it is the only one (see chargeAnon).
+ */
 export function unchargeAnon(proc: ProcessRecord, pages: number): void {
   let left = pages;
   while (left > 0) {
@@ -180,11 +197,19 @@ export function unchargeAnon(proc: ProcessRecord, pages: number): void {
     seg.node.ownSwap -= swapped;
     changeSwapCounters(seg.node, -swapped);
     left -= swapped;
-    if (seg.resident === 0 && seg.swapped === 0) {
+    if (seg.resident === 0 && seg.swapped === 0 && (left > 0 || proc.segments.length > 1)) {
       proc.segments.pop();
       forgetOwnerIfEmpty(proc, seg.node);
     }
   }
+}
+
+/** A process exits: free all its anonymous memory and forget it as an owner everywhere. */
+export function releaseProcess(proc: ProcessRecord): void {
+  const { resident, swapped } = anonPagesOf(proc);
+  unchargeAnon(proc, resident + swapped);
+  for (const seg of proc.segments) seg.node.anonOwners.delete(proc);
+  proc.segments.length = 0;
 }
 
 /** Move `pages` of a cgroup's resident anonymous memory to swap, oldest owners first. Returns pages moved. */

@@ -63,13 +63,13 @@ function reclaimPass(state: MemoryState, target: MemcgNode, wanted: number, lowR
       const spareLow = node !== target && !lowReclaim && elow > emin;
       if (spareLow) lowSkipped = true;
       const protection = node === target ? 0 : spareLow ? elow : emin;
-      const take = Math.min(takeable(state, node, kind, protection), wanted - reclaimed);
+      let take = Math.min(takeable(state, node, kind, protection), wanted - reclaimed);
       if (take <= 0) continue;
       if (kind === 'file') {
         unchargeFile(node, take);
         counter.filePages += take;
       } else {
-        swapOutAnon(node, take);
+        take = swapOutAnon(node, take);
         counter.swappedPages += take;
       }
       reclaimed += take;
