@@ -85,3 +85,31 @@ describe('other namespaces', () => {
     expect(k.procCgroup(host, c)).toBe('0::/pods/c1\n');
   });
 });
+
+describe('uts and mnt as seen from inside', () => {
+  it('a container has its own hostname and root file system; the host keeps its own; writes under a ro bind fail with EROFS', () => {
+    const k = createKernel({ cpus: 1, memory: 2 ** 30 });
+    const host = k.spawn({ name: 'h', program: parseProgram([{ sleep: '10s' }]) });
+    const c = k.spawn({
+      name: 'c',
+      program: parseProgram([{ sleep: '10s' }]),
+      namespaces: { uts: 'private', mnt: 'private' },
+      hostname: 'web-1',
+      rootfs: { mountPoint: '/', source: { kind: 'overlay', lowerLayers: ['app', 'debian'], upperLayer: 'c-rw' } },
+      mounts: [{ mountPoint: '/config', source: { kind: 'bind', hostPath: '/srv/c' }, readOnly: true }],
+    });
+    expect(k.uname(c).hostname).toBe('web-1');
+    expect(k.uname(host).hostname).not.toBe('web-1');
+    expect(k.mounts(c).map((m) => m.mountPoint)).toEqual(['/', '/config']);
+    expect(k.mounts(host).map((m) => m.mountPoint)).toEqual(['/']);
+    expect(k.resolvePath(c, '/config/app.yaml')).toMatchObject({ subPath: '/app.yaml', write: 'EROFS' });
+    expect(k.resolvePath(c, '/var/log/x')).toMatchObject({ write: 'allowed' });
+  });
+
+  it('refuses a hostname or mounts without their own namespace, changing nothing', () => {
+    const k = createKernel({ cpus: 1, memory: 2 ** 30 });
+    expect(() => k.spawn({ name: 'x', program: parseProgram([]), hostname: 'oops' })).toThrow(/uts namespace/);
+    expect(() => k.spawn({ name: 'x', program: parseProgram([]), mounts: [{ mountPoint: '/d', source: { kind: 'tmpfs' } }] })).toThrow(/mount namespace/);
+    expect(k.processes()).toHaveLength(0);
+  });
+});

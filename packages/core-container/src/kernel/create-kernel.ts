@@ -22,6 +22,7 @@ import { PAGE_SIZE } from '../cgroupfs/memparse.js';
 import { createNamespaceModel } from '../namespaces/create-namespace-model.js';
 import type { NamespaceModel } from '../namespaces/namespace-model.js';
 import { initSignalDecision } from '../namespaces/init-signal.js';
+import type { Mount, PathResolution } from '../namespaces/mount-table.js';
 import { CLONE_FLAG_OF, type CloneNamespaceFlag, type NamespaceLinkName, type NamespaceRequest } from '../namespaces/types.js';
 import type { CgroupFileName } from '../cgroupfs/registry.js';
 import { CgroupTree, type CgroupNode } from './cgroup-tree.js';
@@ -183,6 +184,9 @@ class KernelModel implements Kernel, StepHost {
       throw new ConflictError(`cannot spawn '${spec.name}': clone failed with ${p}`, { path: 'namespaces', value: p });
     }
     for (const ns of joins) this.ns.setns(p.pid, ns);
+    if (spec.hostname !== undefined) this.ns.sethostname(p.pid, spec.hostname);
+    if (spec.rootfs !== undefined) this.ns.pivotRoot(p.pid, spec.rootfs);
+    for (const m of spec.mounts ?? []) this.ns.mount(p.pid, m);
     this.run(p);
     return p.pid;
   }
@@ -232,6 +236,27 @@ class KernelModel implements Kernel, StepHost {
     const t = this.live.get(target);
     if (t === undefined || this.live.get(reader) === undefined) throw new NotFoundError('process', String(t === undefined ? target : reader));
     return this.ns.procCgroup(reader, t.cgroup.path);
+  }
+
+  uname(pid: number): { readonly hostname: string; readonly domainname: string } {
+    this.requireLive(pid);
+    return this.ns.uname(pid);
+  }
+
+  mounts(pid: number): readonly Mount[] {
+    this.requireLive(pid);
+    return this.ns.mounts(pid);
+  }
+
+  resolvePath(pid: number, path: string): PathResolution {
+    this.requireLive(pid);
+    return this.ns.resolvePath(pid, path);
+  }
+
+  private requireLive(pid: number): Proc {
+    const p = this.live.get(pid);
+    if (p === undefined || p.zombie) throw new NotFoundError('process', String(pid), { hint: 'a live process (ESRCH)' });
+    return p;
   }
 
   /** The clone request for a spawn's namespaces: new ones for "private", setns targets for "process:NAME" shares. */

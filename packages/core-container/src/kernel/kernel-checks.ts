@@ -2,6 +2,7 @@
 // field and what is accepted, and nothing is created before all checks pass.
 import { ValidationError, type Program, type Step } from '@strata/shared-types';
 import { RUNNABLE_STEPS } from './program-steps.js';
+import { normalizePath } from '../namespaces/mount-table.js';
 import { MAX_KERNEL_PROCESSES_LIMIT, type KernelOptions, type SpawnSpec } from './types.js';
 
 function int(value: unknown, path: string, min: number, max: number): void {
@@ -34,6 +35,19 @@ export function checkSpawnSpec(spec: SpawnSpec, programs: ReadonlyMap<string, Pr
   }
   if (spec.nice !== undefined) int(spec.nice, 'nice', -20, 19);
   if (spec.oomScoreAdj !== undefined) int(spec.oomScoreAdj, 'oomScoreAdj', -1000, 1000);
+  const own = (type: 'uts' | 'mnt'): boolean => spec.namespaces?.[type] === 'private';
+  if (spec.hostname !== undefined) {
+    if (!own('uts')) throw new ValidationError('hostname needs its own uts namespace: add namespaces.uts "private" (setting it in the host\'s would rename the host)', { path: 'hostname', value: spec.hostname, accepted: 'with namespaces.uts: "private"' });
+    if (typeof spec.hostname !== 'string' || new TextEncoder().encode(spec.hostname).length > 64) throw new ValidationError(`hostname must be at most 64 bytes, got ${JSON.stringify(spec.hostname)}`, { path: 'hostname', value: spec.hostname, accepted: 'a string of at most 64 bytes' });
+  }
+  if ((spec.rootfs !== undefined || (spec.mounts?.length ?? 0) > 0) && !own('mnt')) {
+    throw new ValidationError('rootfs and mounts need their own mount namespace: add namespaces.mnt "private"', { path: spec.rootfs !== undefined ? 'rootfs' : 'mounts', accepted: 'with namespaces.mnt: "private"' });
+  }
+  for (const [i, m] of [...(spec.rootfs === undefined ? [] : [spec.rootfs]), ...(spec.mounts ?? [])].entries()) {
+    const path = spec.rootfs !== undefined && i === 0 ? 'rootfs' : `mounts[${spec.rootfs === undefined ? i : i - 1}]`;
+    if (m === null || typeof m !== 'object' || typeof m.mountPoint !== 'string') throw new ValidationError(`${path} must be { mountPoint, source, readOnly? }`, { path, value: m, accepted: '{ mountPoint: "/abs/path", source: { kind: "overlay" | "volume" | "bind" | "tmpfs" | "device", ... }, readOnly? }' });
+    normalizePath(m.mountPoint, `${path}.mountPoint`);
+  }
   if (typeof spec.program === 'string') {
     if (!programs.has(spec.program)) throw new ValidationError(`no program is named '${spec.program}'`, { path: 'program', value: spec.program, accepted: [...programs.keys()].join(', ') || 'none defined (pass programs to createKernel)' });
   } else checkProgram(spec.program, 'program');

@@ -12,6 +12,7 @@ import type {
   SignalName,
 } from '@strata/shared-types';
 import type { ServeStats } from './request-server.js';
+import type { Mount, MountSpec, PathResolution } from '../namespaces/mount-table.js';
 
 /** Largest number of processes (live and zombie) a kernel holds by default; `maxProcesses` raises it. */
 export const DEFAULT_MAX_PROCESSES = 100_000;
@@ -58,6 +59,11 @@ export interface SpawnSpec {
   readonly oomScoreAdj?: number;
   /** Per namespace type: the host's ("host", default), a new one ("private"), or a live process's ({ shareWith: pid }; not pid yet). */
   readonly namespaces?: Partial<Record<'pid' | 'net' | 'mnt' | 'uts' | 'ipc' | 'user' | 'cgroup', 'host' | 'private' | { readonly shareWith: number }>>;
+  /** Hostname in its own uts namespace (needs `namespaces.uts: 'private'`), at most 64 bytes. */
+  readonly hostname?: string;
+  /** Its root file system (pivot_root, as runc does) and more mounts (needs `namespaces.mnt: 'private'`). */
+  readonly rootfs?: MountSpec;
+  readonly mounts?: readonly MountSpec[];
 }
 
 /** Fork outcomes of a process. */
@@ -139,6 +145,12 @@ export interface Kernel {
   nsLink(pid: number, type: 'pid' | 'pid_for_children' | 'net' | 'mnt' | 'uts' | 'ipc' | 'user' | 'cgroup'): string;
   /** /proc/TARGET/cgroup as READER reads it: `0::/` from inside its own cgroup namespace root. */
   procCgroup(reader: number, target: number): string;
+  /** uname(2) as the process sees it: its uts namespace's names. */
+  uname(pid: number): { readonly hostname: string; readonly domainname: string };
+  /** The mount table of the process's mount namespace, in mount order. */
+  mounts(pid: number): readonly Mount[];
+  /** Which mount serves `path` for the process, and whether a write there is allowed (EROFS otherwise). */
+  resolvePath(pid: number, path: string): PathResolution;
 }
 
 export type { SignalName };
