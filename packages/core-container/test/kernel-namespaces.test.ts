@@ -2,6 +2,7 @@
 // /proc/PID/cgroup) against what the host sees, and PID 1's signal and death rules.
 import { describe, expect, it } from 'vitest';
 import { parseProgram } from '@strata/shared-types';
+import { createNetworkModel } from '@strata/core-network';
 import { createKernel } from '../src/index.js';
 
 const S = 1_000_000;
@@ -111,5 +112,28 @@ describe('uts and mnt as seen from inside', () => {
     expect(() => k.spawn({ name: 'x', program: parseProgram([]), hostname: 'oops' })).toThrow(/uts namespace/);
     expect(() => k.spawn({ name: 'x', program: parseProgram([]), mounts: [{ mountPoint: '/d', source: { kind: 'tmpfs' } }] })).toThrow(/mount namespace/);
     expect(k.processes()).toHaveLength(0);
+  });
+});
+
+describe('DNS as seen from inside', () => {
+  it('a process linked to a network namespace resolves the names of its user-defined network, not others', () => {
+    const net = createNetworkModel();
+    net.addHost({ name: 'h1', address: '10.1.0.1', uplink: { capacity: 1_250_000_000, latency: 50 } });
+    net.createNetwork({ name: 'front', host: 'h1' });
+    net.createNetwork({ name: 'back', host: 'h1' });
+    for (const name of ['web', 'db', 'other']) net.createNamespace({ name, host: 'h1' });
+    net.attach({ namespace: 'web', network: 'back' });
+    net.attach({ namespace: 'db', network: 'back' });
+    net.attach({ namespace: 'other', network: 'front' });
+    const k = createKernel({ cpus: 1, memory: 2 ** 30, network: net });
+    const web = k.spawn({ name: 'web', program: parseProgram([{ sleep: '1s' }]), namespaces: { net: 'private' }, network: 'web' });
+    const other = k.spawn({ name: 'other', program: parseProgram([{ sleep: '1s' }]), namespaces: { net: 'private' }, network: 'other' });
+    const fromWeb = k.resolve(web, 'db');
+    const fromOther = k.resolve(other, 'db');
+    expect(fromWeb).toEqual(net.resolve('web', 'db'));
+    expect(JSON.stringify(fromWeb)).toContain('172.18.0.3');
+    expect(JSON.stringify(fromOther)).not.toContain('172.18.0.3');
+    const host = k.spawn({ name: 'h', program: parseProgram([{ sleep: '1s' }]) });
+    expect(() => k.resolve(host, 'db')).toThrow(/network namespace link/);
   });
 });

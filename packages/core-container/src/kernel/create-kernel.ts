@@ -23,6 +23,7 @@ import { createNamespaceModel } from '../namespaces/create-namespace-model.js';
 import type { NamespaceModel } from '../namespaces/namespace-model.js';
 import { initSignalDecision } from '../namespaces/init-signal.js';
 import type { Mount, PathResolution } from '../namespaces/mount-table.js';
+import type { DnsAnswer, DnsRecordType, NetworkModel } from '@strata/core-network';
 import { CLONE_FLAG_OF, type CloneNamespaceFlag, type NamespaceLinkName, type NamespaceRequest } from '../namespaces/types.js';
 import type { CgroupFileName } from '../cgroupfs/registry.js';
 import { CgroupTree, type CgroupNode } from './cgroup-tree.js';
@@ -70,6 +71,7 @@ class KernelModel implements Kernel, StepHost {
   private readonly byTask = new Map<string, Proc>();
   private readonly workerTasks = new Map<string, { readonly p: Proc; readonly w: Worker }>();
   private readonly seed: number | string;
+  private readonly network: NetworkModel | undefined;
   private readonly maxProcesses: number;
   private readonly maxSteps: number;
   private tokens = 0;
@@ -83,6 +85,7 @@ class KernelModel implements Kernel, StepHost {
     this.maxSteps = options.maxSteps ?? DEFAULT_KERNEL_MAX_STEPS;
     this.programs = new Map(Object.entries(options.programs ?? {}));
     this.seed = options.seed ?? 0;
+    this.network = options.network;
     this.sched = createGroupScheduler({ cpus: options.cpus, fidelity: options.fidelity ?? 'exact', ...(options.tick === undefined ? {} : { tick: options.tick }), start: options.start ?? 0 });
     this.tree = new CgroupTree({ cpus: options.cpus, memoryNodes: 1, blockDevices: [] });
     this.pids = new PidsAccounting(this.tree);
@@ -187,6 +190,7 @@ class KernelModel implements Kernel, StepHost {
     if (spec.hostname !== undefined) this.ns.sethostname(p.pid, spec.hostname);
     if (spec.rootfs !== undefined) this.ns.pivotRoot(p.pid, spec.rootfs);
     for (const m of spec.mounts ?? []) this.ns.mount(p.pid, m);
+    if (spec.network !== undefined) this.ns.setNetworkNamespace(this.ns.namespaceOf(p.pid, 'net'), spec.network);
     this.run(p);
     return p.pid;
   }
@@ -251,6 +255,15 @@ class KernelModel implements Kernel, StepHost {
   resolvePath(pid: number, path: string): PathResolution {
     this.requireLive(pid);
     return this.ns.resolvePath(pid, path);
+  }
+
+  resolve(pid: number, name: string, type?: DnsRecordType): DnsAnswer {
+    this.requireLive(pid);
+    const netns = this.ns.networkNamespaceOf(pid);
+    if (this.network === undefined || netns === undefined) {
+      throw new NotFoundError('network namespace link', String(pid), { hint: 'spawn the process with namespaces.net "private" and network: NAME, on a kernel created with a network model' });
+    }
+    return this.network.resolve(netns, name, type);
   }
 
   private requireLive(pid: number): Proc {

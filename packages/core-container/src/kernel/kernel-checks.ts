@@ -48,6 +48,10 @@ export function checkSpawnSpec(spec: SpawnSpec, programs: ReadonlyMap<string, Pr
     if (m === null || typeof m !== 'object' || typeof m.mountPoint !== 'string') throw new ValidationError(`${path} must be { mountPoint, source, readOnly? }`, { path, value: m, accepted: '{ mountPoint: "/abs/path", source: { kind: "overlay" | "volume" | "bind" | "tmpfs" | "device", ... }, readOnly? }' });
     normalizePath(m.mountPoint, `${path}.mountPoint`);
   }
+  if (spec.network !== undefined) {
+    if (spec.namespaces?.net !== 'private') throw new ValidationError('network needs its own net namespace: add namespaces.net "private"', { path: 'network', value: spec.network, accepted: 'with namespaces.net: "private"' });
+    if (typeof spec.network !== 'string' || spec.network.length < 1 || spec.network.length > 128) throw new ValidationError(`network must name a core-network namespace (1..128 characters), got ${JSON.stringify(spec.network)}`, { path: 'network', value: spec.network, accepted: 'a namespace name of the kernel\'s network model' });
+  }
   if (typeof spec.program === 'string') {
     if (!programs.has(spec.program)) throw new ValidationError(`no program is named '${spec.program}'`, { path: 'program', value: spec.program, accepted: [...programs.keys()].join(', ') || 'none defined (pass programs to createKernel)' });
   } else checkProgram(spec.program, 'program');

@@ -13,6 +13,7 @@ import type {
 } from '@strata/shared-types';
 import type { ServeStats } from './request-server.js';
 import type { Mount, MountSpec, PathResolution } from '../namespaces/mount-table.js';
+import type { DnsAnswer, DnsRecordType, NetworkModel } from '@strata/core-network';
 
 /** Largest number of processes (live and zombie) a kernel holds by default; `maxProcesses` raises it. */
 export const DEFAULT_MAX_PROCESSES = 100_000;
@@ -43,6 +44,8 @@ export interface KernelOptions {
   readonly maxSteps?: number;
   /** Seed of the kernel's random streams (request arrivals); default 0. */
   readonly seed?: number | string;
+  /** The virtual network (core-network) whose namespaces net namespaces can be linked to (`SpawnSpec.network`): DNS is then answered as from there. */
+  readonly network?: NetworkModel;
 }
 
 /** What `spawn` starts: a process whose parent is the kernel's init (PID 1, which reaps it when it exits). */
@@ -64,6 +67,8 @@ export interface SpawnSpec {
   /** Its root file system (pivot_root, as runc does) and more mounts (needs `namespaces.mnt: 'private'`). */
   readonly rootfs?: MountSpec;
   readonly mounts?: readonly MountSpec[];
+  /** The core-network namespace (of `KernelOptions.network`) its net namespace is (needs `namespaces.net: 'private'`). */
+  readonly network?: string;
 }
 
 /** Fork outcomes of a process. */
@@ -151,6 +156,8 @@ export interface Kernel {
   mounts(pid: number): readonly Mount[];
   /** Which mount serves `path` for the process, and whether a write there is allowed (EROFS otherwise). */
   resolvePath(pid: number, path: string): PathResolution;
+  /** A DNS lookup from inside the process's net namespace (its linked core-network namespace's resolver). */
+  resolve(pid: number, name: string, type?: DnsRecordType): DnsAnswer;
 }
 
 export type { SignalName };
