@@ -51,7 +51,9 @@ const opArb: fc.Arbitrary<OpGen> = fc.record({
   work: fc.option(fc.integer({ min: 1, max: 30_000 }), { freq: 4 }),
 });
 
-const caseArb = fc.integer({ min: 1, max: 6 }).chain((cpus) =>
+// Many CPUs as well as few: a group's cap (its runnable tasks) then moves without binding, the path
+// where a change stops below the root's split.
+const caseArb = fc.constantFrom(1, 2, 3, 4, 6, 8, 16).chain((cpus) =>
   fc.record({
     cpus: fc.constant(cpus),
     rootTasks: fc.array(fc.integer({ min: -20, max: 19 }), { maxLength: 3 }),
@@ -189,7 +191,7 @@ describe('incremental fluid model', () => {
       }),
       { numRuns: 300 },
     );
-  });
+  }, 900_000);
 
   it('is deterministic: the same commands give the same trace', () => {
     fc.assert(
@@ -210,6 +212,31 @@ describe('incremental fluid model', () => {
         { limits: { weight: 300, cpus: [0, 1] }, tasks: [0, 0, 0, 0], groups: [] },
       ],
       ops: Array.from({ length: 400 }, (_, i) => ({ dt: (i * 7919) % 3000, kind: i % 2 === 0 ? 'wake' : 'block', a: (i * 31) % 11, b: i, work: 1000 + ((i * 104729) % 9000) })),
+    };
+    replay(c, true);
+  });
+
+  it('agrees on an overloaded tree where caps move without binding, beside binding quotas', () => {
+    // Six groups of six tasks on 8 CPUs: a group's cap (its runnable tasks) moves at most wake-ups
+    // and blocks while its share stays below it, so the change stops below the root's split; a
+    // quota binds on a nested group, and its unthrottled rate must still follow.
+    let seed = 12345;
+    const next = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    const six = [0, -3, 2, 5, 0, 1];
+    const c: Case = {
+      cpus: 8,
+      rootTasks: [],
+      groups: [
+        { limits: { shares: 1024, quota: 500_000, period: 100_000 }, tasks: six, groups: [] },
+        { limits: { shares: 2048 }, tasks: six, groups: [{ limits: { shares: 8192, quota: 20_000, period: 20_000 }, tasks: six, groups: [] }] },
+        { limits: { weight: 100 }, tasks: six, groups: [] },
+        { limits: { weight: 250 }, tasks: six, groups: [] },
+        { limits: { shares: 700 }, tasks: six, groups: [] },
+      ],
+      ops: Array.from({ length: 700 }, () => ({ dt: next(4) === 0 ? 0 : next(2000), kind: 'wake' as const, a: next(42), b: 0, work: next(3) === 0 ? null : 500 + next(20_000) })),
     };
     replay(c, true);
   });

@@ -37,9 +37,9 @@ export class FluidRates {
   /** The model's clock, µs; set by the owner before any change. */
   now = 0;
   /**
-   * Since the owner last cleared it: a split was redone at a group with child groups, or a cap
-   * change reached a parent without changing its split. Either may move a quota's unthrottled rate
-   * anywhere, so the owner then checks every quota (`fluid-bandwidth.ts`).
+   * Since the owner last cleared it: a split was redone at a group with child groups, which may move
+   * a quota's unthrottled rate anywhere below it, so the owner then checks every quota
+   * (`fluid-bandwidth.ts`). A change confined to one group of tasks leaves this false.
    */
   wide = false;
   /** Groups with a quota whose split was redone since the owner last emptied the list. */
@@ -167,8 +167,9 @@ export class FluidRates {
       } else {
         p.capSum += cap - old;
         p.minRatio = Math.min(p.minRatio, cap / w);
+        // Otherwise the split at `p` stands, and no quota's unthrottled rate moves either: lifting a
+        // quota below `p` only lowers `p`'s level, under which `x` stays uncapped with either cap.
         if (x.capped || p.cappedKids > 0 || w * p.level > cap || !(p.capSum > p.rate)) this.markDirty(p);
-        else this.wide = true;
       }
       x = p;
     }
