@@ -8,8 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_KERNEL_MAX_STEPS } from '@strata/core-container';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { KERNEL_DEFAULT_MAX_STEPS } from '../src/commands/kernel.ts';
+import { run } from '../src/main.ts';
+import { memoryIo } from './memory-io.ts';
 
 const BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -189,5 +192,74 @@ describe('strata kernel run (binary)', () => {
     expect(help.stdout).toMatch(/--json/);
     expect(help.stdout).toMatch(/--max-steps <n> +work budget[^]*default 50000000/);
     expect(help.stdout).toMatch(/strata kernel run examples\/kernel-pids\.yaml\n/);
+  });
+});
+
+describe('strata kernel run (in-process): any experiment gets a result or one clean error line', () => {
+  // Mostly valid experiments (so that most of them run on the kernel), with a few values the
+  // kernel refuses: each must end in a result (exit 0), a spent budget (1) or one clean error (2).
+  const duration = fc.constantFrom('1ms', '50ms', '1s', '2s');
+  const timed = fc.oneof(duration.map((d) => ({ cpu: d })), fc.constantFrom('1us', '10ms', '1s').map((d) => ({ sleep: d })));
+  const leaf = fc.oneof(
+    timed,
+    fc.constantFrom('4K', '1M', '64M', '128M', '2Gi').map((z) => ({ alloc: z })),
+    fc.constant({ free: 'all' }),
+    fc.constantFrom('hello', 'a longer line of output').map((text) => ({ print: text })),
+    fc.integer({ min: 0, max: 255 }).map((code) => ({ exit: code })),
+    fc.constant({ wait: 'all' }),
+  );
+  const step: fc.Arbitrary<unknown> = fc.letrec<{ step: unknown }>((tie) => ({
+    step: fc.oneof(
+      { depthSize: 'small', withCrossShrink: true },
+      leaf,
+      fc.record({ fork: fc.record({ count: fc.integer({ min: 1, max: 12 }), program: fc.array(tie('step'), { maxLength: 3 }) }), 'on-error': fc.constantFrom({ EAGAIN: [] }, { any: 'ignore' }) }),
+      fc.record({ loop: fc.record({ times: fc.integer({ min: 1, max: 20 }), do: fc.array(tie('step'), { minLength: 1, maxLength: 3 }) }) }),
+      fc.tuple(timed, fc.array(tie('step'), { maxLength: 2 })).map(([first, rest]) => ({ loop: { times: 'forever', do: [first, ...rest] } })),
+    ),
+  })).step;
+  const values: Record<string, readonly string[]> = {
+    'pids.max': ['max', '1', '5', '100'],
+    'cpu.max': ['max', '20000 100000', '50000'],
+    'cpu.weight': ['1', '100', '10000'],
+    'memory.max': ['max', '64M', '200M', '4K'],
+    'memory.high': ['max', '32M'],
+    'cgroup.freeze': ['0', '1'],
+  };
+  const files = fc
+    .subarray(Object.keys(values), { maxLength: 3 })
+    .chain((names) => fc.tuple(...names.map((name) => fc.oneof({ weight: 9, arbitrary: fc.constantFrom(...values[name]!) }, { weight: 1, arbitrary: fc.constantFrom('abc', '-1', '') }).map((v) => [name, v] as const))))
+    .map((entries) => Object.fromEntries(entries));
+  const experiment = fc.record({
+    cpus: fc.integer({ min: 1, max: 4 }),
+    memory: fc.constantFrom('1Gi', '256M'),
+    fidelity: fc.constantFrom('exact', 'fluid'),
+    duration,
+    cgroups: fc.record({ '/A': files, '/B': files, '/A/C': files }),
+    processes: fc.array(fc.record({ cgroup: fc.constantFrom('/', '/B', '/A/C'), program: fc.array(step, { maxLength: 4 }) }), { minLength: 1, maxLength: 3 }).map((ps) => ps.map((p, i) => ({ name: `p${i}`, ...p }))),
+  });
+
+  it('exits 0 with output, or 1 or 2 with exactly one strata: line and nothing on stdout', async () => {
+    const codes = [0, 0, 0];
+    await fc.assert(
+      fc.asyncProperty(experiment, fc.boolean(), async (doc, json) => {
+        const io = memoryIo({ 'x.json': JSON.stringify(doc) });
+        const code = await run(['kernel', 'run', 'x.json', '--max-steps', '5000', ...(json ? ['--json'] : [])], io);
+        codes[code] = (codes[code] ?? 0) + 1;
+        if (code === 0) {
+          expect(io.err()).toBe('');
+          expect(io.out()).not.toBe('');
+          if (json) expect(Object.keys(JSON.parse(io.out()) as object)).toEqual(['duration_us', 'cgroups', 'processes', 'events']);
+          return;
+        }
+        expect([1, 2]).toContain(code);
+        expect(io.out()).toBe('');
+        expect(io.err().trimEnd().split('\n')).toHaveLength(1);
+        expect(io.err()).toMatch(/^strata: x\.json: /);
+        expect(io.err()).not.toMatch(/internal error/);
+      }),
+      { numRuns: 150 },
+    );
+    // The generator must reach the kernel, not only the validator: about 2 in 3 experiments run to their end.
+    expect(codes[0]).toBeGreaterThan(50);
   });
 });
