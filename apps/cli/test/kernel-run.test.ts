@@ -11,6 +11,7 @@ import { DEFAULT_KERNEL_MAX_STEPS } from '@strata/core-container';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { KERNEL_DEFAULT_MAX_STEPS } from '../src/commands/kernel.ts';
+import { describeEvent, formatBytes, formatMicros, formatSeconds } from '../src/kernel-report.ts';
 import { run } from '../src/main.ts';
 import { memoryIo } from './memory-io.ts';
 
@@ -261,5 +262,21 @@ describe('strata kernel run (in-process): any experiment gets a result or one cl
     );
     // The generator must reach the kernel, not only the validator: about 2 in 3 experiments run to their end.
     expect(codes[0]).toBeGreaterThan(50);
+  });
+});
+
+describe('kernel report formatting', () => {
+  it('prints µs exactly as seconds, and durations and sizes for people', () => {
+    expect([0, 1, 1500, 1_000_000, 9_007_199_254_740_991].map(formatSeconds)).toEqual(['0.000000', '0.000001', '0.001500', '1.000000', '9007199254.740991']);
+    expect([0, 750, 1500, 400_000, 2_000_001, 300_000_000, 360_000_000_000].map(formatMicros)).toEqual(['0 s', '750 µs', '1.5 ms', '400 ms', '2.000001 s', '5 min', '100 h']);
+    expect([0, 1023, 1024, 67_108_864, 1.5 * 2 ** 30, 2 ** 60].map(formatBytes)).toEqual(['0 B', '1023 B', '1 KiB', '64 MiB', '1.5 GiB', '1024 PiB']);
+  });
+
+  it('describes the kernel events in words and any other event by its fields', () => {
+    const names = new Map([[7, 'hog']]);
+    expect(describeEvent({ type: 'memory.oom_kill', time: 0, cgroup: '/A', pid: 7, name: 'hog', points: 16384, group: false } as never, names)).toBe('hog[7] killed by the OOM killer of /A (badness 16384)');
+    expect(describeEvent({ type: 'process.exited', time: 5, pid: 7, name: 'hog', cgroup: '/A', exit: { signal: 'SIGKILL' } } as never, names)).toBe('hog[7] in /A was killed by SIGKILL');
+    expect(describeEvent({ type: 'memory.high_exceeded', time: 0, cgroup: '/A', pid: 7, delayUs: 2500 } as never, names)).toBe('hog[7] took /A over memory.high; throttled for 2.5 ms');
+    expect(describeEvent({ type: 'io.throttled', time: 0, cgroup: '/B', device: '8:0', bytes: 4096 } as never, names)).toBe('cgroup=/B device=8:0 bytes=4096');
   });
 });
