@@ -139,6 +139,27 @@ describe('strata kernel run (binary)', () => {
     }
   });
 
+  it('memory.max 64M and 128 MiB touched: SIGKILL by the memcg OOM killer, oom_kill 1, memory.peak 64 MiB; with 200M it survives', () => {
+    const hog = (max: string): string => file(`hog-${max}.yaml`, MINIMAL('      - alloc: 128M\n      - sleep: 1s\n', `cgroups:\n  /A: { memory.max: "${max}" }\n`));
+    const killed = strata('kernel', 'run', hog('64M'), '--json');
+    expect(killed.code).toBe(0);
+    const json = JSON.parse(killed.stdout) as KernelJson;
+    expect(json.processes[0]!.exit).toEqual({ signal: 'SIGKILL' });
+    expect(json.cgroups['/A']!['memory.events']).toMatchObject({ oom: 1, oom_kill: 1 });
+    expect(json.cgroups['/A']!['memory.peak']).toBe(64 * 2 ** 20);
+    expect(json.events.map((e) => e.type)).toEqual(['memory.oom_kill', 'process.exited']);
+    const text = strata('kernel', 'run', hog('64M')).stdout;
+    expect(text).toMatch(/\n {2}memory\.peak +67108864 {2}64 MiB\n/);
+    expect(text).toMatch(/\n {4}2 {2}p +\/A +0\.0 {2}SIGKILL /);
+    expect(text).toMatch(/ memory\.oom_kill {2}p\[2\] killed by the OOM killer of \/A \(badness \d+\)\n/);
+    const survived = JSON.parse(strata('kernel', 'run', hog('200M'), '--json').stdout) as KernelJson;
+    expect(survived.processes[0]!.exit).toEqual({ code: 0 });
+    expect(survived.cgroups['/A']!['memory.events']).toMatchObject({ oom_kill: 0 });
+    const peak = survived.cgroups['/A']!['memory.peak'] as number;
+    expect(peak).toBeGreaterThanOrEqual(128 * 2 ** 20);
+    expect(peak).toBeLessThan(129 * 2 ** 20);
+  });
+
   it('exits 2 naming the file and the path of a bad field', () => {
     const path = file('bad-count.yaml', MINIMAL('      - cpu: 1ms\n      - fork: { count: 0, program: [ { sleep: 1s } ] }\n'));
     expect(strata('kernel', 'run', path)).toEqual({
