@@ -3,7 +3,7 @@
 // first (turbo builds before the tests).
 
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -158,6 +158,23 @@ describe('strata kernel run (binary)', () => {
     const peak = survived.cgroups['/A']!['memory.peak'] as number;
     expect(peak).toBeGreaterThanOrEqual(128 * 2 ** 20);
     expect(peak).toBeLessThan(129 * 2 ** 20);
+  });
+
+  it('runs every examples/kernel-*.yaml to its end, as its comments say', () => {
+    const examples = readdirSync(join(ROOT, 'examples')).filter((name) => /^kernel-.*\.yaml$/.test(name));
+    expect(examples).toEqual(expect.arrayContaining(['kernel-pids.yaml', 'kernel-cpu.yaml', 'kernel-memory.yaml']));
+    for (const name of examples) {
+      const run = strata('kernel', 'run', `examples/${name}`);
+      expect(run.stderr, name).toBe('');
+      expect(run.code, name).toBe(0);
+    }
+    const memory = JSON.parse(strata('kernel', 'run', 'examples/kernel-memory.yaml', '--json').stdout) as KernelJson;
+    expect(memory.processes.map((p) => [p.name, p.exit])).toEqual([
+      ['hog', { signal: 'SIGKILL' }],
+      ['fits', { code: 0 }],
+    ]);
+    expect(memory.cgroups['/small']!['memory.peak']).toBe(64 * 2 ** 20);
+    expect(memory.cgroups['/large']!['memory.peak']).toBe(128 * 2 ** 20);
   });
 
   it('exits 2 naming the file and the path of a bad field', () => {
