@@ -46,6 +46,14 @@ export function kernelJson(result: KernelExperimentResult): KernelRunJson {
   };
 }
 
+/** What a process's `serve` steps did, as the kernel reports it (µs); read structurally so that a kernel without it still type-checks. */
+interface ServeSummary {
+  readonly arrived: number;
+  readonly completed: number;
+  readonly dropped: number;
+  readonly latencyUs: { readonly mean: number; readonly p50: number; readonly p90: number; readonly p99: number; readonly max: number } | null;
+}
+
 /** Fields of keyed files shown in text (the JSON has them all); files not listed show every field. */
 const TEXT_FIELDS: Readonly<Record<string, readonly string[]>> = {
   'cpu.stat': ['usage_usec', 'nr_periods', 'nr_throttled', 'throttled_usec'],
@@ -176,8 +184,8 @@ function settingsText(files: Readonly<Record<string, string | undefined>> | unde
 
 /**
  * The text report as lines, section by section: a header, one counter table per cgroup (the
- * files the kernel reported, keyed ones by field), the process table, the event log and the
- * processes' output in time order.
+ * files the kernel reported, keyed ones by field), the process table, the request servers' counts
+ * and latencies (when a process served requests), the event log and the processes' output in time order.
  */
 export function renderKernelText(result: KernelExperimentResult, setup: KernelRunSetup): string[] {
   const lines: string[] = [];
@@ -227,6 +235,35 @@ export function renderKernelText(result: KernelExperimentResult, setup: KernelRu
       ]),
     ).map((line) => `  ${line}`),
   );
+
+  const servers = result.processes.flatMap((p) => {
+    const serve = (p as { readonly serve?: ServeSummary | null }).serve;
+    return serve === undefined || serve === null ? [] : [{ p, serve }];
+  });
+  if (servers.length > 0) {
+    const ms = (usec: number | undefined): string => (usec === undefined ? '-' : formatFixed(usec / 1000, 3));
+    lines.push('', 'request servers (latency in ms: arrival to completion)');
+    lines.push(
+      ...renderTable(
+        [
+          { header: 'pid', align: 'right' },
+          { header: 'name', align: 'left' },
+          { header: 'arrived', align: 'right' },
+          { header: 'completed', align: 'right' },
+          { header: 'dropped', align: 'right' },
+          { header: 'mean', align: 'right' },
+          { header: 'p50', align: 'right' },
+          { header: 'p90', align: 'right' },
+          { header: 'p99', align: 'right' },
+          { header: 'max', align: 'right' },
+        ],
+        servers.map(({ p, serve }) => {
+          const l = serve.latencyUs;
+          return [String(p.pid), p.name, String(serve.arrived), String(serve.completed), String(serve.dropped), ms(l?.mean), ms(l?.p50), ms(l?.p90), ms(l?.p99), ms(l?.max)];
+        }),
+      ).map((line) => `  ${line}`),
+    );
+  }
 
   const names = new Map(result.processes.map((p) => [p.pid, p.name]));
   lines.push('', 'events');

@@ -177,6 +177,21 @@ describe('strata kernel run (binary)', () => {
     expect(memory.cgroups['/large']!['memory.peak']).toBe(128 * 2 ** 20);
   });
 
+  it('reports a request server: its counts and latencies in JSON (serve) and in a text table', () => {
+    const path = file('serve.yaml', 'cpus: 1\nmemory: 1Gi\nduration: 10s\nseed: 7\nprocesses:\n  - name: api\n    program:\n      - serve: { rate: 200/s, cpu: 2ms, memory: 1M, duration: 8s, workers: 2 }\n');
+    const json = JSON.parse(strata('kernel', 'run', path, '--json').stdout) as { processes: { serve: { arrived: number; completed: number; dropped: number; latencyUs: Record<string, number> } }[] };
+    const serve = json.processes[0]!.serve;
+    expect(serve.arrived).toBeGreaterThan(1400); // Poisson, 200/s for 8 s: 1,600 expected
+    expect(serve.arrived).toBeLessThan(1800);
+    expect(serve.completed).toBe(serve.arrived);
+    expect(serve.latencyUs['p50']).toBeGreaterThanOrEqual(2000); // at least its 2 ms of CPU
+    const text = strata('kernel', 'run', path).stdout;
+    const ms = (us: number): string => (us / 1000).toFixed(3);
+    const l = serve.latencyUs;
+    expect(text).toContain('\nrequest servers (latency in ms: arrival to completion)\n');
+    expect(text).toMatch(new RegExp(`\\n {4}2 {2}api +${serve.arrived} +${serve.completed} +0 +${[l['mean']!, l['p50']!, l['p90']!, l['p99']!, l['max']!].map(ms).join(' +').replace(/\./g, '\\.')}\\n`));
+  });
+
   it('exits 2 naming the file and the path of a bad field', () => {
     const path = file('bad-count.yaml', MINIMAL('      - cpu: 1ms\n      - fork: { count: 0, program: [ { sleep: 1s } ] }\n'));
     expect(strata('kernel', 'run', path)).toEqual({
