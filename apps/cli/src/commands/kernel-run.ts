@@ -2,7 +2,7 @@
 // run it on the kernel model (@strata/core-container) with a progress bar on a terminal, and
 // print text or JSON. Bad files exit 2 naming the field; a run over its budget exits 1.
 
-import { runKernelExperiment } from '@strata/core-container';
+import { DEFAULT_KERNEL_MAX_STEPS, runKernelExperiment } from '@strata/core-container';
 import type { KernelExperimentResult } from '@strata/core-container';
 import { ValidationError, isStrataError, parseKernelExperiment } from '@strata/shared-types';
 import type { KernelExperiment } from '@strata/shared-types';
@@ -12,7 +12,6 @@ import { writeJson } from '../json-stream.js';
 import { formatMicros, kernelJson, renderKernelText, writeLines } from '../kernel-report.js';
 import { parseMaxSteps } from '../work-budget-flags.js';
 import type { CommandContext } from './context.js';
-import { KERNEL_DEFAULT_MAX_STEPS } from './kernel.js';
 
 /** Options of `strata kernel run` as commander gives them. */
 export interface KernelRunOptions {
@@ -50,7 +49,7 @@ export async function runKernel(file: string, options: KernelRunOptions, context
   try {
     result = runKernelExperiment(experiment, { onProgress, ...(maxSteps === undefined ? {} : { maxSteps }) });
   } catch (error) {
-    throw explainRunError(error, file, experiment, maxSteps ?? KERNEL_DEFAULT_MAX_STEPS, fraction);
+    throw explainRunError(error, file, experiment, maxSteps ?? DEFAULT_KERNEL_MAX_STEPS, fraction);
   } finally {
     display?.stop();
   }
