@@ -100,8 +100,7 @@ class KernelModel implements Kernel, StepHost {
   }
 
   nextEventTime(): number {
-    const t = this.timers.peek();
-    return Math.min(this.sched.nextEventTime(), t === undefined ? Infinity : t.time);
+    return Math.min(this.sched.nextEventTime(), this.timers.peekTime());
   }
 
   advanceTo(time: number): KernelEvent[] {
@@ -111,8 +110,7 @@ class KernelModel implements Kernel, StepHost {
     this.stepsUsed = 0;
     for (;;) {
       const ts = this.sched.nextEventTime();
-      const top = this.timers.peek();
-      const tt = top === undefined ? Infinity : top.time;
+      const tt = this.timers.peekTime();
       const next = Math.min(ts, tt);
       if (next > time) break;
       if (ts <= tt) {
@@ -122,10 +120,12 @@ class KernelModel implements Kernel, StepHost {
         }
       } else {
         this.sched.advanceTo(tt);
-        while (this.timers.peek()?.time === tt) {
-          const timer = this.timers.pop()!;
-          if (timer.kind === 'sleep') this.timerFired(timer);
-          else this.arrival(timer);
+        while (this.timers.peekTime() === tt) {
+          this.timers.pop();
+          const pid = this.timers.poppedPid;
+          const token = this.timers.poppedToken;
+          if (this.timers.poppedKind === 'sleep') this.timerFired(pid, token);
+          else this.arrival(pid, token);
         }
       }
     }
@@ -558,10 +558,10 @@ class KernelModel implements Kernel, StepHost {
     this.timers.push(t, p.pid, p.servesStarted, 'arrival');
   }
 
-  private arrival(t: { pid: number; token: number }): void {
-    const p = this.live.get(t.pid);
+  private arrival(pid: number, token: number): void {
+    const p = this.live.get(pid);
     const server = p?.server;
-    if (p === undefined || server === null || server === undefined || t.token !== p.servesStarted || !server.accepting) return;
+    if (p === undefined || server === null || server === undefined || token !== p.servesStarted || !server.accepting) return;
     if (server.takeArrival()) {
       const w = isHeld(p) ? undefined : server.idleWorker();
       if (w !== undefined) this.assign(p, w, this.now());
@@ -578,7 +578,6 @@ class KernelModel implements Kernel, StepHost {
       return;
     }
     w.busyWith = arrival;
-    w.startUsec = this.sched.taskStats(w.taskId).cpuUsec;
     const cpu = p.server!.step.cpu;
     if (cpu > 0) this.sched.wake(w.taskId, cpu);
     else this.requestServed(p, w);
@@ -589,6 +588,7 @@ class KernelModel implements Kernel, StepHost {
     if (server === null || w.busyWith === null) return;
     server.record.add(this.now() - w.busyWith);
     w.busyWith = null;
+    w.startUsec += server.step.cpu;
     const memory = Math.ceil(server.step.memory / PAGE_SIZE) * PAGE_SIZE;
     if (memory > 0) this.mem.uncharge(p.pid, 'anon', memory);
     const next = isHeld(p) ? undefined : server.dequeue();
@@ -703,9 +703,9 @@ class KernelModel implements Kernel, StepHost {
     this.run(p);
   }
 
-  private timerFired(t: { pid: number; token: number }): void {
-    const p = this.live.get(t.pid);
-    if (p === undefined || p.activity?.kind !== 'sleep' || p.activity.token !== t.token) return;
+  private timerFired(pid: number, token: number): void {
+    const p = this.live.get(pid);
+    if (p === undefined || p.activity?.kind !== 'sleep' || p.activity.token !== token) return;
     p.activity = null;
     this.run(p);
   }
@@ -842,8 +842,6 @@ class KernelModel implements Kernel, StepHost {
         if (w.owed === null) continue;
         const owed = w.owed;
         w.owed = null;
-        // startUsec is shifted so that "cpu − (used − startUsec)" stays what the request still needs.
-        w.startUsec = this.sched.taskStats(w.taskId).cpuUsec - (server.step.cpu - owed);
         if (owed > 0) this.sched.wake(w.taskId, owed);
         else this.requestServed(p, w);
       }

@@ -3,6 +3,7 @@
 import { ValidationError, type Program, type Step } from '@strata/shared-types';
 import { RUNNABLE_STEPS } from './program-steps.js';
 import { normalizePath } from '../namespaces/mount-table.js';
+import { checkUtsName } from '../namespaces/uts-names.js';
 import { MAX_KERNEL_PROCESSES_LIMIT, type KernelOptions, type SpawnSpec } from './types.js';
 
 function int(value: unknown, path: string, min: number, max: number): void {
@@ -38,7 +39,8 @@ export function checkSpawnSpec(spec: SpawnSpec, programs: ReadonlyMap<string, Pr
   const own = (type: 'uts' | 'mnt'): boolean => spec.namespaces?.[type] === 'private';
   if (spec.hostname !== undefined) {
     if (!own('uts')) throw new ValidationError('hostname needs its own uts namespace: add namespaces.uts "private" (setting it in the host\'s would rename the host)', { path: 'hostname', value: spec.hostname, accepted: 'with namespaces.uts: "private"' });
-    if (typeof spec.hostname !== 'string' || new TextEncoder().encode(spec.hostname).length > 64) throw new ValidationError(`hostname must be at most 64 bytes, got ${JSON.stringify(spec.hostname)}`, { path: 'hostname', value: spec.hostname, accepted: 'a string of at most 64 bytes' });
+    if (typeof spec.hostname !== 'string') throw new ValidationError(`hostname must be a string, got ${typeof spec.hostname}`, { path: 'hostname', value: spec.hostname, accepted: 'a string of at most 64 bytes' });
+    checkUtsName('hostname', spec.hostname);
   }
   if ((spec.rootfs !== undefined || (spec.mounts?.length ?? 0) > 0) && !own('mnt')) {
     throw new ValidationError('rootfs and mounts need their own mount namespace: add namespaces.mnt "private"', { path: spec.rootfs !== undefined ? 'rootfs' : 'mounts', accepted: 'with namespaces.mnt: "private"' });

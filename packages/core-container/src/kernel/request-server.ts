@@ -67,7 +67,7 @@ export class LatencyRecord {
 export interface Worker {
   readonly taskId: string;
   busyWith: number | null;
-  /** CPU µs of its task when the current request started. */
+  /** CPU µs its task had used when the current request started: the work of the requests it finished. */
   startUsec: number;
   /** Held (stop/freeze): CPU µs still owed to the current request. */
   owed: number | null;
@@ -117,7 +117,9 @@ export class RequestServer {
   }
 
   idleWorker(): Worker | undefined {
-    return this.workers.find((w) => w.busyWith === null);
+    const ws = this.workers;
+    for (let i = 0; i < ws.length; i++) if (ws[i]!.busyWith === null) return ws[i];
+    return undefined;
   }
 
   /** Queue an arrival at `time`; false (dropped) when the backlog is full. */
@@ -142,6 +144,12 @@ export class RequestServer {
 
   /** Whether the server is over: no more arrivals, nothing queued, nothing in service. */
   get finished(): boolean {
-    return !this.accepting && this.queued === 0 && this.workers.every((w) => w.busyWith === null);
+    return !this.accepting && this.queued === 0 && this.idleCount() === this.workers.length;
+  }
+
+  private idleCount(): number {
+    let n = 0;
+    for (const w of this.workers) if (w.busyWith === null) n++;
+    return n;
   }
 }

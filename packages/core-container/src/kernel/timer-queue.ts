@@ -1,61 +1,106 @@
-// Timers of the kernel model (sleep ends), in time order; ties in the order they were armed, so
-// runs are deterministic. Cancelled timers are skipped lazily by the caller's token check.
+// Timers of the kernel model (sleep ends, request arrivals), in time order; ties in the order they
+// were armed, so runs are deterministic. Cancelled timers are skipped lazily by the caller's token
+// check. Parallel typed arrays: a million armed timers cost no garbage.
 
-/** An armed timer: at `time`, for process `pid`, valid while the process's token still matches; a sleep's end or a request's arrival. */
-export interface Timer {
-  readonly time: number;
-  readonly seq: number;
-  readonly pid: number;
-  readonly token: number;
-  readonly kind: 'sleep' | 'arrival';
-}
+/** What a timer is for. */
+export type TimerKind = 'sleep' | 'arrival';
 
 export class TimerQueue {
-  private heap: Timer[] = [];
-  private seq = 0;
+  private time = new Float64Array(256);
+  private seq = new Float64Array(256);
+  private pid = new Float64Array(256);
+  private token = new Float64Array(256);
+  private kind = new Uint8Array(256);
+  private n = 0;
+  private nextSeq = 0;
 
   get size(): number {
-    return this.heap.length;
+    return this.n;
   }
 
-  push(time: number, pid: number, token: number, kind: Timer['kind'] = 'sleep'): void {
-    const h = this.heap;
-    h.push({ time, seq: this.seq++, pid, token, kind });
-    let k = h.length - 1;
+  push(time: number, pid: number, token: number, kind: TimerKind = 'sleep'): void {
+    if (this.n === this.time.length) this.grow();
+    let k = this.n++;
+    const seq = this.nextSeq++;
+    // Sift up with a hole: move parents down until the new entry fits.
     while (k > 0) {
       const p = (k - 1) >> 1;
-      if (!before(h[k]!, h[p]!)) break;
-      [h[k], h[p]] = [h[p]!, h[k]!];
+      if (!(time < this.time[p]! || (time === this.time[p]! && seq < this.seq[p]!))) break;
+      this.copy(p, k);
       k = p;
     }
+    this.set(k, time, seq, pid, token, kind === 'sleep' ? 0 : 1);
   }
 
-  peek(): Timer | undefined {
-    return this.heap[0];
+  /** Time of the earliest timer, or Infinity. */
+  peekTime(): number {
+    return this.n === 0 ? Infinity : this.time[0]!;
   }
 
-  pop(): Timer | undefined {
-    const h = this.heap;
-    const top = h[0];
-    const last = h.pop();
-    if (h.length > 0 && last !== undefined) {
-      h[0] = last;
+  /** The last popped timer's fields (no object per pop: a million arrivals make no garbage). */
+  poppedPid = 0;
+  poppedToken = 0;
+  poppedKind: TimerKind = 'sleep';
+
+  /** Take the earliest timer (the queue must not be empty); its fields are then in `popped*`. */
+  pop(): void {
+    this.poppedPid = this.pid[0]!;
+    this.poppedToken = this.token[0]!;
+    this.poppedKind = this.kind[0] === 0 ? 'sleep' : 'arrival';
+    const last = --this.n;
+    if (last > 0) {
+      const time = this.time[last]!;
+      const seq = this.seq[last]!;
+      const pid = this.pid[last]!;
+      const token = this.token[last]!;
+      const kind = this.kind[last]!;
       let k = 0;
       for (;;) {
         const l = 2 * k + 1;
+        if (l >= last) break;
         const r = l + 1;
-        let m = k;
-        if (l < h.length && before(h[l]!, h[m]!)) m = l;
-        if (r < h.length && before(h[r]!, h[m]!)) m = r;
-        if (m === k) break;
-        [h[k], h[m]] = [h[m]!, h[k]!];
+        const m = r < last && this.before(r, l) ? r : l;
+        if (!(this.time[m]! < time || (this.time[m]! === time && this.seq[m]! < seq))) break;
+        this.copy(m, k);
         k = m;
       }
+      this.set(k, time, seq, pid, token, kind);
     }
-    return top;
   }
-}
 
-function before(a: Timer, b: Timer): boolean {
-  return a.time < b.time || (a.time === b.time && a.seq < b.seq);
+  private before(a: number, b: number): boolean {
+    return this.time[a]! < this.time[b]! || (this.time[a]! === this.time[b]! && this.seq[a]! < this.seq[b]!);
+  }
+
+  private copy(from: number, to: number): void {
+    this.time[to] = this.time[from]!;
+    this.seq[to] = this.seq[from]!;
+    this.pid[to] = this.pid[from]!;
+    this.token[to] = this.token[from]!;
+    this.kind[to] = this.kind[from]!;
+  }
+
+  private set(k: number, time: number, seq: number, pid: number, token: number, kind: number): void {
+    this.time[k] = time;
+    this.seq[k] = seq;
+    this.pid[k] = pid;
+    this.token[k] = token;
+    this.kind[k] = kind;
+  }
+
+  private grow(): void {
+    const size = this.time.length * 2;
+    const grow64 = (a: Float64Array<ArrayBuffer>): Float64Array<ArrayBuffer> => {
+      const b = new Float64Array(size);
+      b.set(a);
+      return b;
+    };
+    this.time = grow64(this.time);
+    this.seq = grow64(this.seq);
+    this.pid = grow64(this.pid);
+    this.token = grow64(this.token);
+    const kind = new Uint8Array(size);
+    kind.set(this.kind);
+    this.kind = kind;
+  }
 }

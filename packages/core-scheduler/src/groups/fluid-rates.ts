@@ -95,6 +95,7 @@ export class FluidRates {
     g.weightSum += task.weight;
     g.capSum += TASK_CAP;
     g.minRatio = Math.min(g.minRatio, TASK_CAP / task.weight);
+    g.changedKids.push(task);
     this.markDirty(g);
     this.propagateCap(g);
   }
@@ -155,6 +156,7 @@ export class FluidRates {
         p.minRatio = Math.min(p.minRatio, cap / w);
         x.capped = false;
         this.settleClock(x);
+        p.changedKids.push(x);
         this.markDirty(p);
       } else if (cap === 0) {
         p.runnableKids--;
@@ -169,7 +171,10 @@ export class FluidRates {
         p.minRatio = Math.min(p.minRatio, cap / w);
         // Otherwise the split at `p` stands, and no quota's unthrottled rate moves either: lifting a
         // quota below `p` only lowers `p`'s level, under which `x` stays uncapped with either cap.
-        if (x.capped || p.cappedKids > 0 || w * p.level > cap || !(p.capSum > p.rate)) this.markDirty(p);
+        if (x.capped || p.cappedKids > 0 || w * p.level > cap || !(p.capSum > p.rate)) {
+          p.changedKids.push(x);
+          this.markDirty(p);
+        }
       }
       x = p;
     }
@@ -213,11 +218,41 @@ export class FluidRates {
     const hasGroups = g.childGroups.size > 0;
     if (hasGroups) this.wide = true;
     const rate = g.rate;
-    if (g.runnableKids > 0 && g.cappedKids === 0 && g.capSum > rate && rate > 0 && rate / g.weightSum <= g.minRatio) {
+    const changed = g.changedKids;
+    if (g.runnableKids > 0 && rate > 0 && g.capSum <= rate && this.capChanged(g, changed)) {
+      // Every runnable child runs at its cap (the capacity exceeds their caps' sum): only the
+      // children that changed need looking at; the others were capped already and stay so.
+      changed.length = 0;
+      g.level = 0;
+      g.minRatio = Infinity;
+    } else if (g.runnableKids > 0 && g.cappedKids === 0 && g.capSum > rate && rate > 0 && rate / g.weightSum <= g.minRatio) {
+      changed.length = 0;
       g.level = rate / g.weightSum;
       if (hasGroups) for (const c of g.childGroups.values()) if (c.cap > 0) this.setRate(c, c.loadWeight * g.level);
-    } else this.classify(g, rate);
+    } else {
+      changed.length = 0;
+      this.classify(g, rate);
+    }
     this.updateTimer(g);
+  }
+
+  /**
+   * The all-capped shortcut: cap every changed runnable child (and give a child group its cap as
+   * rate); true when every runnable child is then capped, i.e. the others were capped before.
+   * When false the caller classifies all children, which redoes these flags from scratch.
+   */
+  private capChanged(g: SchedGroup, changed: readonly (SchedTask | SchedGroup)[]): boolean {
+    this.spend(changed.length + 1);
+    for (const ch of changed) {
+      if ((ch.kind === 'task' ? ch.group : ch.parent) !== g || !(capOf(ch) > 0)) continue;
+      if (!ch.capped) g.cappedKids++;
+      if (ch.kind === 'task') this.switchTask(ch, g, true);
+      else {
+        ch.capped = true;
+        this.setRate(ch, ch.cap);
+      }
+    }
+    return g.cappedKids === g.runnableKids;
   }
 
   /**
@@ -226,6 +261,7 @@ export class FluidRates {
    * change side are accounted up to now first.
    */
   private classify(g: SchedGroup, rate: number): void {
+    // (called with g.changedKids already cleared: this pass looks at every child)
     const kids = g.children.filter((ch) => capOf(ch) > 0);
     this.spend(kids.length + 1);
     let capSum = 0;

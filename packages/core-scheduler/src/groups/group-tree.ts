@@ -149,6 +149,8 @@ export class SchedGroup {
   minRatio = Infinity;
   /** Its children changed since its split was last computed. */
   splitDirty = false;
+  /** Children that woke or whose cap moved since its last split (for the all-capped shortcut; may repeat). */
+  readonly changedKids: (SchedTask | SchedGroup)[] = [];
   /** Uncapped runnable tasks with finite work, by `finishV`. */
   readonly finishQueue = new IndexedMinHeap<SchedTask>();
   /** Its entry in the model's timer queue: when its first task finishes. */
