@@ -41,12 +41,12 @@ export { MAX_NUMNODES } from './cgroupfs/cpuset-files.js';
 
 // The kernel model: processes running programs on the CPU scheduler, and the cgroup tree.
 export { createKernel } from './kernel/create-kernel.js';
-export { DEFAULT_MAX_PROCESSES, MAX_KERNEL_PROCESSES_LIMIT, DEFAULT_KERNEL_MAX_STEPS } from './kernel/types.js';
+export { DEFAULT_MAX_PROCESSES, MAX_KERNEL_PROCESSES_LIMIT, DEFAULT_KERNEL_MAX_STEPS, MAX_OUTPUT_LINES, MAX_REAPED_RECORDS } from './kernel/types.js';
 export type { Kernel, KernelOptions, KernelEvent, SpawnSpec, ProcessInfo, ForkCounts } from './kernel/types.js';
 export { MAX_CGROUPS, MAX_CGROUP_DEPTH } from './kernel/cgroup-tree.js';
 
 // Kernel experiments: the `strata kernel run` file run to its end.
-export { runKernelExperiment, REPORTED_CGROUP_FILES } from './experiment/run-kernel-experiment.js';
+export { runKernelExperiment, REPORTED_CGROUP_FILES, MAX_REPORTED_EVENTS, DEFAULT_EXPERIMENT_MAX_STEPS } from './experiment/run-kernel-experiment.js';
 export type { KernelExperimentResult, CgroupReport, ProcessReport, KernelRunControl } from './experiment/run-kernel-experiment.js';
 
 // The memory controller (memory.min/low/high/max, swap, events, the OOM killer) as a model the kernel drives.

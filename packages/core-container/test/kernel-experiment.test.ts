@@ -1,7 +1,8 @@
 // Kernel experiments end to end: the file format of `strata kernel run` on known answers.
 import { describe, expect, it } from 'vitest';
 import { parseKernelExperiment } from '@strata/shared-types';
-import { runKernelExperiment } from '../src/index.js';
+import { isStrataError } from '@strata/shared-types';
+import { MAX_OUTPUT_LINES, MAX_REAPED_RECORDS, runKernelExperiment } from '../src/index.js';
 
 describe('runKernelExperiment', () => {
   it('pids.max 5 and a parent forking 10 sleepers: the report carries the kernel counters', () => {
@@ -80,5 +81,40 @@ describe('runKernelExperiment namespaces', () => {
       ],
     });
     expect(() => runKernelExperiment(exp)).toThrow(/processes\[0\]\.namespaces\.net: "b" must start before "a"/);
+  });
+});
+
+describe('runKernelExperiment bounds', () => {
+  it('an endless fork-and-reap loop stops at the budget of the whole run, with bounded records', () => {
+    const exp = parseKernelExperiment({ cpus: 1, memory: '1Gi', duration: '100h', processes: [{ name: 'bomb', program: [{ loop: { times: 1_000_000_000, do: [{ fork: { count: 1, program: [{ exit: 0 }] } }, { wait: 'all' }] } }] }] });
+    let error: unknown;
+    try {
+      runKernelExperiment(exp, { maxSteps: 200_000 });
+    } catch (e) {
+      error = e;
+    }
+    expect(isStrataError(error) && error.code).toBe('E_LIMIT_EXCEEDED');
+    expect((error as Error).message).toMatch(/200000 program steps/);
+  });
+
+  it('keeps at most MAX_REAPED_RECORDS forked records and MAX_OUTPUT_LINES lines per process', () => {
+    const exp = parseKernelExperiment({
+      cpus: 1,
+      memory: '1Gi',
+      duration: '1s',
+      processes: [{ name: 'p', program: [{ loop: { times: 12_000, do: [{ print: 'x' }, { fork: { count: 1, program: [{ exit: 0 }] } }, { wait: 'all' }] } }] }],
+    });
+    const r = runKernelExperiment(exp);
+    expect(r.processes.length).toBe(1 + MAX_REAPED_RECORDS);
+    expect(r.processesNotKept).toBe(12_000 - MAX_REAPED_RECORDS);
+    expect(r.processes[0]!.output).toHaveLength(MAX_OUTPUT_LINES);
+    expect(r.processes[0]!.outputDropped).toBe(12_000 - MAX_OUTPUT_LINES);
+  });
+
+  it('a refused cgroup write and an unsupported step name their entries in the file', () => {
+    const bad = parseKernelExperiment({ cpus: 1, memory: '1Gi', duration: '1s', cgroups: { '/A': { 'cpu.max': 'abc' } }, processes: [{ name: 'p', program: [{ sleep: '1s' }] }] });
+    expect(() => runKernelExperiment(bad)).toThrow(/^cgroups\["\/A"\]\["cpu\.max"\]: "abc" is invalid \(EINVAL\)/);
+    const io = parseKernelExperiment({ cpus: 1, memory: '1Gi', duration: '1s', processes: [{ name: 'p', program: [{ listen: 8080 }] }] });
+    expect(() => runKernelExperiment(io)).toThrow(/^processes\[0\]\.program\[0\]: this kernel model does not run 'listen' steps yet/);
   });
 });

@@ -2,9 +2,9 @@
 // run it on the kernel model (@strata/core-container) with a progress bar on a terminal, and
 // print text or JSON. Bad files exit 2 naming the field; a run over its budget exits 1.
 
-import { DEFAULT_KERNEL_MAX_STEPS, runKernelExperiment } from '@strata/core-container';
+import { DEFAULT_EXPERIMENT_MAX_STEPS, runKernelExperiment } from '@strata/core-container';
 import type { KernelExperimentResult } from '@strata/core-container';
-import { ValidationError, isStrataError, parseKernelExperiment } from '@strata/shared-types';
+import { isStrataError, parseKernelExperiment } from '@strata/shared-types';
 import type { KernelExperiment } from '@strata/shared-types';
 import { CliFailure } from '../error-report.js';
 import { inFile, readDataFile } from '../input-file.js';
@@ -49,7 +49,7 @@ export async function runKernel(file: string, options: KernelRunOptions, context
   try {
     result = runKernelExperiment(experiment, { onProgress, ...(maxSteps === undefined ? {} : { maxSteps }) });
   } catch (error) {
-    throw explainRunError(error, file, experiment, maxSteps ?? DEFAULT_KERNEL_MAX_STEPS, fraction);
+    throw explainRunError(error, file, experiment, maxSteps ?? DEFAULT_EXPERIMENT_MAX_STEPS, fraction);
   } finally {
     display?.stop();
   }
@@ -63,27 +63,23 @@ export async function runKernel(file: string, options: KernelRunOptions, context
 }
 
 /**
- * The error a failed run reports: the file named first; a refused interface-file write names the
- * `cgroups["/A"]["cpu.max"]` entry that made it; a spent budget says how far the run got and what to change.
+ * The error a failed run reports, the file named first (the core names the `cgroups["/A"]["cpu.max"]`
+ * entry of a refused write and the `processes[0].program[...]` step it cannot run); a spent budget
+ * says how far the run got and what to change.
  */
 function explainRunError(error: unknown, file: string, experiment: KernelExperiment, maxSteps: number, fraction: number): unknown {
   if (!isStrataError(error)) return error;
-  const details = error.details as { limit?: unknown; file?: unknown; value?: unknown };
+  const details = error.details as { limit?: unknown };
   if (error.code === 'E_LIMIT_EXCEEDED' && details.limit === 'maxSteps') {
-    const slice = Math.max(1, Math.ceil(experiment.duration / 100));
     const raise = maxSteps < MAX_MAX_STEPS ? `raise the budget with --max-steps (now ${maxSteps}), ` : '';
     return new CliFailure(
-      `${file}: this experiment ran more than ${maxSteps.toLocaleString('en-US')} program steps within one 1/100 of its duration (${formatMicros(slice)} of simulated time) ` +
+      `${file}: this experiment ran more than ${maxSteps.toLocaleString('en-US')} program steps (the budget of the whole run) ` +
         `and was stopped after ${formatMicros(Math.round(fraction * experiment.duration))} of ${formatMicros(experiment.duration)}; nothing was printed; ` +
         `${raise}shorten the duration, or give a loop that should take time a sleep or cpu step`,
       { cause: error },
     );
   }
   if (error.code === 'E_VALIDATION') {
-    const entry = typeof details.file === 'string' ? cgroupEntry(experiment, details.file, details.value) : undefined;
-    if (entry !== undefined && typeof details.file === 'string' && error.message.startsWith(`${details.file}: `)) {
-      return new ValidationError(`${file}: ${entry}: ${error.message.slice(details.file.length + 2)}`, { ...error.details, file, field: entry }, { cause: error });
-    }
     return inFile(file, () => {
       throw error;
     });
@@ -91,10 +87,3 @@ function explainRunError(error: unknown, file: string, experiment: KernelExperim
   return new CliFailure(`${file}: ${error.message}`, { cause: error });
 }
 
-/** The path (`cgroups["/A"]["cpu.max"]`) of the first cgroup entry of the file that writes `value` to `name`. */
-function cgroupEntry(experiment: KernelExperiment, name: string, value: unknown): string | undefined {
-  for (const [path, files] of Object.entries(experiment.cgroups)) {
-    if ((files as Readonly<Record<string, string | undefined>>)[name] === value) return `cgroups[${JSON.stringify(path)}][${JSON.stringify(name)}]`;
-  }
-  return undefined;
-}

@@ -6,8 +6,8 @@ import type { Command } from 'commander';
 import { configureCommandOutput } from './context.js';
 import type { CommandContext } from './context.js';
 
-/** The kernel's default `--max-steps` (core-container's DEFAULT_KERNEL_MAX_STEPS; a test keeps them equal). */
-export const KERNEL_DEFAULT_MAX_STEPS = 50_000_000;
+/** The default `--max-steps` (core-container's DEFAULT_EXPERIMENT_MAX_STEPS; a test keeps them equal). */
+export const KERNEL_DEFAULT_MAX_STEPS = 10_000_000;
 
 const RUN_HELP = `
 FILE is YAML (or JSON, for .json) describing the machine, cgroups and processes:
@@ -31,9 +31,10 @@ Output: a table of counters per cgroup (cpu.stat, pids.*, memory.* when the cgro
 has the memory controller), a process table, the event log and the lines the
 processes printed. --json prints {duration_us, cgroups, processes, events}.
 
-Budget: the run is cut into 100 slices of simulated time; --max-steps is the most
-program steps one slice may run (1..1e12, default ${KERNEL_DEFAULT_MAX_STEPS}). Past it the run
-stops with exit 1 and prints nothing.
+Budget: --max-steps is the most program steps the whole run may take (1..1e12,
+default ${KERNEL_DEFAULT_MAX_STEPS}, about 20 s). Past it the run stops with exit 1 and
+prints nothing. Reports keep the first 100,000 events, 10,000 reaped forked processes and
+1,000 printed lines per process, so memory stays bounded.
 
 Examples:
   strata kernel run examples/kernel-pids.yaml
@@ -49,7 +50,7 @@ export function registerKernelCommand(program: Command, context: CommandContext)
     .description('run a kernel experiment file to its end: cgroup counters, processes, events, output')
     .argument('<file>', 'experiment file (YAML, or JSON for .json)')
     .option('--json', 'print one JSON object instead of tables')
-    .option('--max-steps <n>', `work budget: the most program steps per 1/100 of the duration, 1..1e12 (default ${KERNEL_DEFAULT_MAX_STEPS})`)
+    .option('--max-steps <n>', `work budget: the most program steps of the whole run, 1..1e12 (default ${KERNEL_DEFAULT_MAX_STEPS})`)
     .addHelpText('after', RUN_HELP.trimEnd())
     .action(async (file: string, options: { json?: boolean; maxSteps?: string }) => {
       const { runKernel } = await import('./kernel-run.js');

@@ -2,10 +2,11 @@
 // cgroups (enabling on every ancestor the controllers their files need, as systemd does), write
 // the files in order, start the processes at their times, run for the duration, and report each
 // cgroup's counters under the kernel's own file and field names.
-import { ValidationError, type KernelExperiment, type Micros, type ProcessExit } from '@strata/shared-types';
+import { LimitExceededError, ValidationError, type KernelExperiment, type Micros, type ProcessExit } from '@strata/shared-types';
 import { CGROUP_FILES, isCgroupFileName, type CgroupFileName } from '../cgroupfs/registry.js';
 import type { CgroupController } from '../cgroupfs/core-files.js';
 import { createKernel } from '../kernel/create-kernel.js';
+import { checkProgram } from '../kernel/kernel-checks.js';
 import type { ForkCounts, Kernel, KernelEvent, SpawnSpec } from '../kernel/types.js';
 import type { ServeStats } from '../kernel/request-server.js';
 
@@ -24,6 +25,7 @@ export interface ProcessReport {
   readonly exit: ProcessExit | null;
   readonly forks: ForkCounts;
   readonly output: readonly { readonly stream: 'stdout' | 'stderr'; readonly time: Micros; readonly text: string }[];
+  readonly outputDropped: number;
   /** Requests served by its `serve` steps, with latency percentiles (µs), or null. */
   readonly serve: ServeStats | null;
 }
@@ -36,11 +38,19 @@ export interface KernelExperimentResult {
   /** The experiment's processes and every process they forked, by PID order of creation. */
   readonly processes: readonly ProcessReport[];
   readonly events: readonly KernelEvent[];
+  /** Events past MAX_REPORTED_EVENTS, not kept; reaped forked processes past the kernel's record cap. */
+  readonly eventsDropped: number;
+  readonly processesNotKept: number;
 }
 
-/** Options of a run: a work budget per slice and progress reports. */
+/** Default work budget of a whole experiment, in program steps (about 20 s on a 2-core machine). */
+export const DEFAULT_EXPERIMENT_MAX_STEPS = 10_000_000;
+/** Events kept in a result (the first ones); later ones are counted in `eventsDropped`. */
+export const MAX_REPORTED_EVENTS = 100_000;
+
+/** Options of a run: a work budget and progress reports. */
 export interface KernelRunControl {
-  /** Most program steps per slice of simulated time (see KernelOptions.maxSteps). */
+  /** Most program steps the whole run may take (default DEFAULT_EXPERIMENT_MAX_STEPS); past it the run stops with E_LIMIT_EXCEEDED. */
   readonly maxSteps?: number;
   /** Called with the fraction of the duration done, about 100 times per run. */
   readonly onProgress?: (fraction: number) => void;
@@ -49,7 +59,14 @@ export interface KernelRunControl {
 /** Run `experiment` (already validated by parseKernelExperiment). Throws typed errors (budget: E_LIMIT_EXCEEDED). */
 export function runKernelExperiment(experiment: KernelExperiment, control: KernelRunControl = {}): KernelExperimentResult {
   checkSupported(experiment);
+  const budget = control.maxSteps ?? DEFAULT_EXPERIMENT_MAX_STEPS;
+  const events: KernelEvent[] = [];
+  let eventsDropped = 0;
   const kernel = createKernel({
+    onEvent: (e) => {
+      if (events.length < MAX_REPORTED_EVENTS) events.push(e);
+      else eventsDropped++;
+    },
     cpus: experiment.cpus,
     memory: experiment.memory,
     swap: experiment.swap,
@@ -57,10 +74,9 @@ export function runKernelExperiment(experiment: KernelExperiment, control: Kerne
     tick: experiment.tick,
     programs: experiment.programs,
     seed: experiment.seed,
-    ...(control.maxSteps === undefined ? {} : { maxSteps: control.maxSteps }),
+    maxSteps: budget,
   });
   const paths = buildCgroups(kernel, experiment);
-  const events: KernelEvent[] = [...kernel.takeEvents()];
   const starts = experiment.processes.map((p, i) => ({ p, i })).sort((a, b) => a.p.start - b.p.start || a.i - b.i);
   const end = experiment.duration;
   const slice = Math.max(1, Math.ceil(end / 100));
@@ -71,15 +87,24 @@ export function runKernelExperiment(experiment: KernelExperiment, control: Kerne
       const { p } = starts[next++]!;
       const pid = kernel.spawn({ name: p.name, cgroup: p.cgroup, program: p.program.kind === 'inline' ? p.program.steps : p.program.name, nice: p.nice, oomScoreAdj: p.oom_score_adj, namespaces: spawnNamespaces(p, pidOf) });
       pidOf.set(p.name, pid);
-      events.push(...kernel.takeEvents());
     }
     if (t >= end) break;
     const to = Math.min(end, next < starts.length ? Math.min(starts[next]!.p.start, t + slice) : t + slice);
-    events.push(...kernel.advanceTo(to));
+    kernel.advanceTo(to);
     t = to;
+    if (kernel.steps() > budget) {
+      throw new LimitExceededError(`the experiment ran more than ${budget} program steps by ${t} µs of its ${end} µs and was stopped; a program forks or loops faster than it takes time, or raise the budget`, { limit: 'maxSteps', value: budget, when: t, steps: kernel.steps() });
+    }
     control.onProgress?.(t / end);
   }
-  return { duration_us: end, cgroups: reportCgroups(kernel, paths), processes: kernel.processes().map((p) => ({ name: p.name, pid: p.pid, cgroup: p.cgroup, cpuUsec: p.cpuUsec, exit: p.exit, forks: p.forks, output: p.output, serve: p.serve })), events };
+  return {
+    duration_us: end,
+    cgroups: reportCgroups(kernel, paths),
+    processes: kernel.processes().map((p) => ({ name: p.name, pid: p.pid, cgroup: p.cgroup, cpuUsec: p.cpuUsec, exit: p.exit, forks: p.forks, output: p.output, outputDropped: p.outputDropped, serve: p.serve })),
+    events,
+    eventsDropped,
+    processesNotKept: kernel.processesNotKept(),
+  };
 }
 
 /** mkdir every listed cgroup (ancestors first), enable controllers top-down, then write files in order. */
@@ -112,7 +137,20 @@ function buildCgroups(kernel: Kernel, experiment: KernelExperiment): string[] {
     if (set !== undefined && set.size > 0) kernel.write(path, 'cgroup.subtree_control', [...set].map((c) => `+${c}`).join(' '));
   }
   for (const [rawPath, files] of Object.entries(experiment.cgroups)) {
-    for (const [file, value] of Object.entries(files)) if (value !== undefined) kernel.write(normalize(rawPath), file, value);
+    for (const [file, value] of Object.entries(files)) {
+      if (value === undefined) continue;
+      try {
+        kernel.write(normalize(rawPath), file, value);
+      } catch (error) {
+        // Name the entry of the file, as a bad field is named: cgroups["/A"]["cpu.max"]: ...
+        if (error instanceof ValidationError) {
+          const entry = `cgroups[${JSON.stringify(rawPath)}][${JSON.stringify(file)}]`;
+          const message = error.message.startsWith(`${file}: `) ? error.message.slice(file.length + 2) : error.message;
+          throw new ValidationError(`${entry}: ${message}`, { ...error.details, path: entry });
+        }
+        throw error;
+      }
+    }
   }
   return ordered;
 }
@@ -139,6 +177,10 @@ function reportCgroups(kernel: Kernel, paths: readonly string[]): Record<string,
 
 /** What this kernel model cannot run yet is refused up front, naming the field. */
 function checkSupported(experiment: KernelExperiment): void {
+  experiment.processes.forEach((p, i) => {
+    if (p.program.kind === 'inline') checkProgram(p.program.steps, `processes[${i}].program`);
+  });
+  for (const [name, program] of Object.entries(experiment.programs)) checkProgram(program, `programs.${name}`);
   const startOf = new Map(experiment.processes.map((p, i) => [p.name, { start: p.start, index: i }]));
   experiment.processes.forEach((p, i) => {
     for (const [type, mode] of Object.entries(p.namespaces)) {

@@ -32,6 +32,8 @@ import { TimerQueue } from './timer-queue.js';
 import {
   DEFAULT_KERNEL_MAX_STEPS,
   DEFAULT_MAX_PROCESSES,
+  MAX_OUTPUT_LINES,
+  MAX_REAPED_RECORDS,
   MAX_KERNEL_PROCESSES_LIMIT,
   type Kernel,
   type KernelEvent,
@@ -66,16 +68,25 @@ class KernelModel implements Kernel, StepHost {
   readonly programs: ReadonlyMap<string, Program>;
   private readonly timers = new TimerQueue();
   private readonly live = new Map<number, Proc>();
-  private readonly history: Proc[] = [];
+  /** Process records in creation order (a Set: dropping a reaped record is O(1)). */
+  private readonly history = new Set<Proc>();
   private readonly lastByPid = new Map<number, Proc>();
   private readonly byTask = new Map<string, Proc>();
   private readonly workerTasks = new Map<string, { readonly p: Proc; readonly w: Worker }>();
   private readonly seed: number | string;
+  private readonly onEvent: ((e: KernelEvent) => void) | undefined;
   private readonly network: NetworkModel | undefined;
   private readonly maxProcesses: number;
   private readonly maxSteps: number;
   private tokens = 0;
   private stepsUsed = 0;
+  private stepsTotal = 0;
+  /** Forked processes with a record in `history`, and reaped ones dropped from it past the cap. */
+  private keptForked = 0;
+  private notKept = 0;
+  private readonly ready: Proc[] = [];
+  private draining = false;
+  private tasksMade = 0;
   private events: KernelEvent[] = [];
 
   constructor(options: KernelOptions) {
@@ -85,6 +96,7 @@ class KernelModel implements Kernel, StepHost {
     this.maxSteps = options.maxSteps ?? DEFAULT_KERNEL_MAX_STEPS;
     this.programs = new Map(Object.entries(options.programs ?? {}));
     this.seed = options.seed ?? 0;
+    this.onEvent = options.onEvent;
     this.network = options.network;
     this.sched = createGroupScheduler({ cpus: options.cpus, fidelity: options.fidelity ?? 'exact', ...(options.tick === undefined ? {} : { tick: options.tick }), start: options.start ?? 0 });
     this.tree = new CgroupTree({ cpus: options.cpus, memoryNodes: 1, blockDevices: [] });
@@ -116,7 +128,7 @@ class KernelModel implements Kernel, StepHost {
       if (ts <= tt) {
         for (const e of this.sched.advanceTo(ts)) {
           if (e.type === 'task.work_done') this.taskWorkDone(e.task);
-          else if (e.type === 'group.throttled') this.events.push({ type: 'cgroup.throttled', time: e.time, cgroup: e.group });
+          else if (e.type === 'group.throttled') this.emit({ type: 'cgroup.throttled', time: e.time, cgroup: e.group });
         }
       } else {
         this.sched.advanceTo(tt);
@@ -131,6 +143,12 @@ class KernelModel implements Kernel, StepHost {
     }
     this.sched.advanceTo(time);
     return this.takeEvents();
+  }
+
+  /** A fact happened: to the sink if one was given (nothing is buffered then), else into the buffer. */
+  private emit(e: KernelEvent): void {
+    if (this.onEvent !== undefined) this.onEvent(e);
+    else this.events.push(e);
   }
 
   takeEvents(): KernelEvent[] {
@@ -316,12 +334,21 @@ class KernelModel implements Kernel, StepHost {
   }
 
   processes(): ProcessInfo[] {
-    return this.history.map((p) => this.info(p));
+    return [...this.history].map((p) => this.info(p));
+  }
+
+  processesNotKept(): number {
+    return this.notKept;
+  }
+
+  steps(): number {
+    return this.stepsTotal;
   }
 
   // --- StepHost: what program-steps.ts may ask of the kernel ---
 
   countStep(): void {
+    this.stepsTotal++;
     if (++this.stepsUsed > this.maxSteps) {
       throw new LimitExceededError(`the kernel ran ${this.maxSteps} program steps in one call without reaching the requested time; a program loops without taking time, or raise maxSteps`, { limit: 'maxSteps', value: this.maxSteps });
     }
@@ -344,7 +371,7 @@ class KernelModel implements Kernel, StepHost {
     const limited = this.pids.overLimit(p.cgroup);
     if (limited !== null) {
       this.pids.recordFailure(limited);
-      this.events.push({ type: 'pids.fork_failed', time: this.now(), cgroup: limited.path, pid: p.pid });
+      this.emit({ type: 'pids.fork_failed', time: this.now(), cgroup: limited.path, pid: p.pid });
       return 'EAGAIN';
     }
     const child = this.createProcess(p.name, p, p.cgroup, program, p.nice, p.oomScoreAdj, inheritHandlers(p.handlers));
@@ -369,7 +396,8 @@ class KernelModel implements Kernel, StepHost {
   }
 
   print(p: Proc, stream: 'stdout' | 'stderr', text: string): void {
-    p.output.push({ stream, time: this.now(), text });
+    if (p.output.length < MAX_OUTPUT_LINES) p.output.push({ stream, time: this.now(), text });
+    else p.outputDropped++;
   }
 
   terminate(p: Proc, exit: ProcessExit): void {
@@ -389,7 +417,7 @@ class KernelModel implements Kernel, StepHost {
     p.allocations.length = 0;
     this.mem.removeProcess(p.pid);
     p.cgroup.liveProcs--;
-    this.events.push({ type: 'process.exited', time: this.now(), pid: p.pid, name: p.name, cgroup: p.cgroup.path, exit });
+    this.emit({ type: 'process.exited', time: this.now(), pid: p.pid, name: p.name, cgroup: p.cgroup.path, exit });
     const out = this.ns.exit(p.pid);
     // An init that must first see its namespace emptied reports its exit only when reap says so.
     p.exitReported = !out.waitsForNamespace;
@@ -449,7 +477,7 @@ class KernelModel implements Kernel, StepHost {
         p.allocations[p.allocations.length - 1]!.bytes += a.pendingChunk;
         a.pendingChunk = 0;
         if (out.throttleUsec > 0) {
-          this.events.push({ type: 'memory.high_exceeded', time: this.now(), cgroup: p.cgroup.path, pid: p.pid, delayUs: out.throttleUsec as Micros });
+          this.emit({ type: 'memory.high_exceeded', time: this.now(), cgroup: p.cgroup.path, pid: p.pid, delayUs: out.throttleUsec as Micros });
           this.startSleep(p, out.throttleUsec);
           return;
         }
@@ -474,7 +502,7 @@ class KernelModel implements Kernel, StepHost {
     for (const v of out.victims) {
       const victim = this.live.get(v.pid);
       if (victim === undefined || victim.zombie) continue;
-      this.events.push({ type: 'memory.oom_kill', time: this.now(), cgroup: scope, pid: v.pid, name: victim.name, points: v.points, group: v.reason === 'oom.group' });
+      this.emit({ type: 'memory.oom_kill', time: this.now(), cgroup: scope, pid: v.pid, name: victim.name, points: v.points, group: v.reason === 'oom.group' });
       this.terminate(victim, { signal: 'SIGKILL' });
     }
   }
@@ -528,7 +556,7 @@ class KernelModel implements Kernel, StepHost {
       if (limited !== null) {
         for (let j = 0; j < i; j++) this.pids.uncharge(p.cgroup);
         this.pids.recordFailure(limited);
-        this.events.push({ type: 'pids.fork_failed', time: this.now(), cgroup: limited.path, pid: p.pid });
+        this.emit({ type: 'pids.fork_failed', time: this.now(), cgroup: limited.path, pid: p.pid });
         return 'EAGAIN';
       }
       this.pids.charge(p.cgroup);
@@ -641,7 +669,7 @@ class KernelModel implements Kernel, StepHost {
       nspid: cloned.value.nspid,
       exitReported: false,
       name,
-      taskId: `p${pid}.${this.history.length}`,
+      taskId: `p${pid}.${this.tasksMade++}`,
       parent,
       cgroup,
       nice,
@@ -669,6 +697,8 @@ class KernelModel implements Kernel, StepHost {
       forksFailed: 0,
       forkErrno: null,
       output: [],
+      outputDropped: 0,
+      spawned: parent === null,
     };
     this.sched.addTask(p.taskId, this.cpuGroups.groupOf(cgroup), { nice, runnable: false });
     this.byTask.set(p.taskId, p);
@@ -678,7 +708,8 @@ class KernelModel implements Kernel, StepHost {
     parent?.children.add(p);
     this.live.set(pid, p);
     this.lastByPid.set(pid, p);
-    this.history.push(p);
+    this.history.add(p);
+    this.keptForked += parent === null ? 0 : 1;
     p.frozen = this.cpuGroups.frozen(cgroup);
     return p;
   }
@@ -686,6 +717,28 @@ class KernelModel implements Kernel, StepHost {
 
   /** Run `p`'s program until it blocks, is held, or ends. */
   private run(p: Proc): void {
+    // Not re-entrant: a process made ready while another runs (a child forked, a parent whose child
+    // exited) waits its turn in this instant's queue, so a loop of forks and waits cannot grow the stack.
+    this.ready.push(p);
+    if (this.draining) return;
+    this.draining = true;
+    try {
+      const q = this.ready;
+      for (let i = 0; i < q.length; i++) {
+        this.runNow(q[i]!);
+        // Drop what has run, so a long chain of forks within one instant keeps no records alive.
+        if (i >= 1024 && i * 2 >= q.length) {
+          q.splice(0, i + 1);
+          i = -1;
+        }
+      }
+    } finally {
+      this.ready.length = 0;
+      this.draining = false;
+    }
+  }
+
+  private runNow(p: Proc): void {
     if (p.zombie || p.activity !== null || isHeld(p)) return;
     if (p.alloc !== null) {
       this.continueAlloc(p);
@@ -729,6 +782,7 @@ class KernelModel implements Kernel, StepHost {
   private reap(p: Proc): void {
     if (p.reaped) return;
     p.reaped = true;
+    this.forgetIfOverCap(p);
     p.parent?.children.delete(p);
     this.pids.uncharge(p.cgroup);
     this.live.delete(p.pid);
@@ -739,6 +793,15 @@ class KernelModel implements Kernel, StepHost {
       init.exitReported = true;
       this.notifyParent(init);
     }
+  }
+
+  /** Memory stays bounded over endless fork/reap loops: past the cap a reaped forked record is dropped. */
+  private forgetIfOverCap(p: Proc): void {
+    if (p.spawned || this.keptForked <= MAX_REAPED_RECORDS) return;
+    this.history.delete(p);
+    if (this.lastByPid.get(p.pid) === p) this.lastByPid.delete(p.pid);
+    this.keptForked--;
+    this.notKept++;
   }
 
   private relocateZombie(p: Proc, to: CgroupNode): void {
@@ -928,6 +991,7 @@ class KernelModel implements Kernel, StepHost {
       nice: p.nice,
       oomScoreAdj: p.oomScoreAdj,
       output: p.output,
+      outputDropped: p.outputDropped,
       serve: p.latency === null ? null : p.latency.stats(),
     };
   }

@@ -63,7 +63,7 @@ export function checkSpawnSpec(spec: SpawnSpec, programs: ReadonlyMap<string, Pr
  * A program must be parsed (parseProgram's steps) and use only steps this kernel runs; nested
  * programs (loop bodies, fork/exec programs, signal and error handlers) are checked too.
  */
-function checkProgram(program: unknown, path: string, depth = 0): void {
+export function checkProgram(program: unknown, path: string, depth = 0): void {
   if (!Array.isArray(program)) throw new ValidationError(`${path} must be a list of steps (a parsed program), got ${typeof program}`, { path, value: program, accepted: 'the result of parseProgram' });
   if (depth > 64) throw new ValidationError(`${path} nests programs more than 64 deep`, { path, accepted: 'at most 64 levels' });
   for (const [i, raw] of program.entries()) {

@@ -84,6 +84,9 @@ export interface Proc {
   forksFailed: number;
   forkErrno: 'EAGAIN' | 'ENOMEM' | null;
   readonly output: OutputLine[];
+  outputDropped: number;
+  /** Started by `spawn` (its record is always kept). */
+  readonly spawned: boolean;
 }
 
 /** Whether the process is held (stopped by a signal or frozen by its cgroup). */

@@ -19,6 +19,10 @@ import type { DnsAnswer, DnsRecordType, NetworkModel } from '@strata/core-networ
 export const DEFAULT_MAX_PROCESSES = 100_000;
 /** Largest `maxProcesses` accepted. */
 export const MAX_KERNEL_PROCESSES_LIMIT = 4_194_304;
+/** Lines of output kept per process (the first ones); later lines are counted in `outputDropped`. */
+export const MAX_OUTPUT_LINES = 1_000;
+/** Records of reaped forked processes kept for `processes()` (the first ones); spawned processes are always kept. */
+export const MAX_REAPED_RECORDS = 10_000;
 /** Default work budget of one `advanceTo` / command, in program steps run (see `KernelOptions.maxSteps`). */
 export const DEFAULT_KERNEL_MAX_STEPS = 50_000_000;
 
@@ -44,6 +48,11 @@ export interface KernelOptions {
   readonly maxSteps?: number;
   /** Seed of the kernel's random streams (request arrivals); default 0. */
   readonly seed?: number | string;
+  /**
+   * Where facts go as they happen. Without it they are buffered and returned by `advanceTo` and
+   * `takeEvents`; with it nothing is buffered (a run of millions of forks then needs no memory for them).
+   */
+  readonly onEvent?: (event: KernelEvent) => void;
   /** The virtual network (core-network) whose namespaces net namespaces can be linked to (`SpawnSpec.network`): DNS is then answered as from there. */
   readonly network?: NetworkModel;
 }
@@ -97,8 +106,10 @@ export interface ProcessInfo {
   readonly forks: ForkCounts;
   readonly nice: number;
   readonly oomScoreAdj: number;
-  /** Lines printed to stdout and stderr, in order. */
+  /** Lines printed to stdout and stderr, in order (the first MAX_OUTPUT_LINES). */
   readonly output: readonly { readonly stream: 'stdout' | 'stderr'; readonly time: Micros; readonly text: string }[];
+  /** Lines printed past MAX_OUTPUT_LINES, not kept. */
+  readonly outputDropped: number;
   /** Requests served by its `serve` steps (null when it never served). */
   readonly serve: ServeStats | null;
 }
@@ -142,8 +153,12 @@ export interface Kernel {
   moveProcess(pid: number, cgroup: string): void;
   /** Snapshot of a process (live or zombie; reaped processes are kept as records of how they ended). */
   process(pid: number): ProcessInfo;
-  /** Every process ever started, by PID. */
+  /** Processes in the order they were created: every live or zombie one, every spawned one, and the first MAX_REAPED_RECORDS reaped forked ones. */
   processes(): ProcessInfo[];
+  /** Reaped forked processes whose records were not kept (past MAX_REAPED_RECORDS). */
+  processesNotKept(): number;
+  /** Program steps run since the kernel was created (the budget of `maxSteps` applies per call). */
+  steps(): number;
   /** What `ps` shows from inside `viewer`'s pid namespace: PIDs as seen there, ascending (zombies included). */
   ps(viewer: number): { pid: number; ppid: number; name: string; state: ProcessInfo['state']; globalPid: number }[];
   /** readlink /proc/PID/ns/TYPE: `pid:[4026531836]`; the same text means the same namespace. */
