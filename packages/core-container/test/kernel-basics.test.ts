@@ -181,7 +181,7 @@ describe('cgroup tree rules', () => {
 
   it('refuses programs with steps it does not run yet, naming the step', () => {
     const k = createKernel({ cpus: 1, memory: 2 ** 30 });
-    expect(() => k.spawn({ name: 'x', program: parseProgram([{ loop: { times: 2, do: [{ read: { device: 'sda', bytes: '1M' } }] } }]) })).toThrow(/program\[0\]\.loop\[0\]: this kernel model does not run 'read' steps yet/);
+    expect(() => k.spawn({ name: 'x', program: parseProgram([{ loop: { times: 2, do: [{ send: { to: '10.0.0.1:80', bytes: '1M' } }] } }]) })).toThrow(/program\[0\]\.loop\[0\]: this kernel model does not run 'send' steps yet/);
     expect(k.processes()).toHaveLength(0);
   });
 });

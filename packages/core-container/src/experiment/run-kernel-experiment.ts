@@ -73,6 +73,7 @@ export function runKernelExperiment(experiment: KernelExperiment, control: Kerne
     fidelity: experiment.fidelity,
     tick: experiment.tick,
     programs: experiment.programs,
+    devices: experiment.devices,
     seed: experiment.seed,
     maxSteps: budget,
   });
@@ -194,7 +195,6 @@ function checkSupported(experiment: KernelExperiment): void {
     }
     if (p.user.uid !== 0 || p.user.gid !== 0) throw new ValidationError(`processes[${i}].user: users are not modelled yet; omit the field (root)`, { path: `processes[${i}].user`, value: p.user, accepted: 'omitted (0:0)' });
   });
-  if (Object.keys(experiment.devices).length > 0) throw new ValidationError('devices: block I/O is not modelled yet; omit devices', { path: 'devices', accepted: 'no devices' });
 }
 
 /** A process's namespaces as spawn takes them: shares name the PID of a process started earlier. */

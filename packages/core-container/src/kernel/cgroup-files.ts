@@ -21,6 +21,8 @@ export interface CgroupFileHost {
   refreezeAll(): void;
   readonly mem: MemoryModel;
   applyMemoryLimit(node: CgroupNode, file: CgroupFileName): void;
+  /** io.max or io.weight of `node` changed: the block layer applies it at once. */
+  applyIoFile(node: CgroupNode, file: 'io.max' | 'io.weight'): void;
 }
 
 function requireFile(tree: CgroupTree, node: CgroupNode, file: string): CgroupFileName {
@@ -80,6 +82,10 @@ function applyWrite(host: CgroupFileHost, node: CgroupNode, file: CgroupFileName
     case 'memory.swap.max':
     case 'memory.oom.group':
       host.applyMemoryLimit(node, file);
+      return;
+    case 'io.max':
+    case 'io.weight':
+      host.applyIoFile(node, file);
       return;
     default:
       return;

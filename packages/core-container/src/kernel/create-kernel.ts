@@ -15,7 +15,8 @@ import { createGroupScheduler, type GroupScheduler } from '@strata/core-schedule
 import { createRandomStream } from '@strata/core-sim';
 import type { ServeStep } from '@strata/shared-types';
 import { LatencyRecord, RequestServer, type Worker } from './request-server.js';
-import type { AllocStep, FreeStep } from '@strata/shared-types';
+import type { AllocStep, FreeStep, ReadStep, WriteStep } from '@strata/shared-types';
+import { BlockIo, blockDeviceIds } from './block-io.js';
 import { createMemoryModel } from '../memory/create-memory-model.js';
 import type { MemoryLimitsPatch, MemoryModel, OomOutcome } from '../memory/types.js';
 import { PAGE_SIZE } from '../cgroupfs/memparse.js';
@@ -66,6 +67,7 @@ class KernelModel implements Kernel, StepHost {
   readonly mem: MemoryModel;
   readonly ns: NamespaceModel;
   readonly programs: ReadonlyMap<string, Program>;
+  readonly io: BlockIo;
   private readonly timers = new TimerQueue();
   private readonly live = new Map<number, Proc>();
   /** Process records in creation order (a Set: dropping a reaped record is O(1)). */
@@ -99,7 +101,8 @@ class KernelModel implements Kernel, StepHost {
     this.onEvent = options.onEvent;
     this.network = options.network;
     this.sched = createGroupScheduler({ cpus: options.cpus, fidelity: options.fidelity ?? 'exact', ...(options.tick === undefined ? {} : { tick: options.tick }), start: options.start ?? 0 });
-    this.tree = new CgroupTree({ cpus: options.cpus, memoryNodes: 1, blockDevices: [] });
+    this.tree = new CgroupTree({ cpus: options.cpus, memoryNodes: 1, blockDevices: blockDeviceIds(options.devices) });
+    this.io = new BlockIo(options.devices ?? {}, options.start ?? 0, this.tree);
     this.pids = new PidsAccounting(this.tree);
     this.cpuGroups = new CpuGroups(this.tree, this.sched);
     this.mem = createMemoryModel({ ram: options.memory, swap: options.swap ?? 0 });
@@ -112,7 +115,7 @@ class KernelModel implements Kernel, StepHost {
   }
 
   nextEventTime(): number {
-    return Math.min(this.sched.nextEventTime(), this.timers.peekTime());
+    return Math.min(this.sched.nextEventTime(), this.timers.peekTime(), this.io.nextEventTime());
   }
 
   advanceTo(time: number): KernelEvent[] {
@@ -123,9 +126,14 @@ class KernelModel implements Kernel, StepHost {
     for (;;) {
       const ts = this.sched.nextEventTime();
       const tt = this.timers.peekTime();
-      const next = Math.min(ts, tt);
+      const ti = this.io.nextEventTime();
+      const next = Math.min(ts, tt, ti);
       if (next > time) break;
-      if (ts <= tt) {
+      if (ti === next) {
+        // I/O completions first at a tie: a stream started at this time must not meet the flows behind it.
+        this.sched.advanceTo(ti);
+        for (const d of this.io.advanceTo(ti)) this.ioDone(d.pid, d.stream);
+      } else if (ts <= tt) {
         for (const e of this.sched.advanceTo(ts)) {
           if (e.type === 'task.work_done') this.taskWorkDone(e.task);
           else if (e.type === 'group.throttled') this.emit({ type: 'cgroup.throttled', time: e.time, cgroup: e.group });
@@ -142,6 +150,7 @@ class KernelModel implements Kernel, StepHost {
       }
     }
     this.sched.advanceTo(time);
+    this.io.advanceTo(time);
     return this.takeEvents();
   }
 
@@ -415,6 +424,7 @@ class KernelModel implements Kernel, StepHost {
     p.pending = [];
     p.alloc = null;
     p.allocations.length = 0;
+    this.io.cancel(this.now(), p.pid);
     this.mem.removeProcess(p.pid);
     p.cgroup.liveProcs--;
     this.emit({ type: 'process.exited', time: this.now(), pid: p.pid, name: p.name, cgroup: p.cgroup.path, exit });
@@ -494,6 +504,35 @@ class KernelModel implements Kernel, StepHost {
       return;
     }
     p.alloc = null;
+  }
+
+  startIo(p: Proc, step: ReadStep | WriteStep): 'ENOENT' | 'EIO' | null {
+    const device = this.io.device(step.device);
+    if (device === undefined) return 'ENOENT';
+    // Buffered I/O goes through the page cache, charged to the cgroup as file memory up front.
+    if (!step.direct && !this.chargePageCache(p, Math.ceil(step.bytes / PAGE_SIZE) * PAGE_SIZE)) return p.zombie ? null : 'EIO';
+    p.activity = { kind: 'io', stream: this.io.start(this.now(), p.pid, p.cgroup, device, step.op === 'read' ? 'r' : 'w', step.bytes, step.block) };
+    return null;
+  }
+
+  /** Charge page cache as a reader fills it: the headroom at once, then page by page through reclaim (and the OOM killer); false when it cannot be had or `p` was killed. */
+  private chargePageCache(p: Proc, bytes: number): boolean {
+    while (bytes > 0) {
+      this.countStep();
+      const headroom = this.mem.headroom(p.pid, 'file');
+      const chunk = Math.min(bytes, headroom > 0 ? headroom : PAGE_SIZE);
+      const out = this.mem.charge(p.pid, 'file', chunk);
+      if (out.kind === 'charged') bytes -= chunk;
+      else if (out.kind === 'oom' && out.victims.length > 0) this.oomKill(out);
+      else return false;
+      if (p.zombie) return false;
+    }
+    return true;
+  }
+
+  applyIoFile(node: CgroupNode, file: 'io.max' | 'io.weight'): void {
+    if (file === 'io.max') this.io.applyIoMax(this.now(), node);
+    else this.io.applyIoWeight(this.now(), node);
   }
 
   /** SIGKILL the OOM killer's victims. */
@@ -756,6 +795,14 @@ class KernelModel implements Kernel, StepHost {
     this.run(p);
   }
 
+  /** A stream completed: its process goes on (a held one when released; one in a handler when the handler ends). */
+  private ioDone(pid: number, stream: number): void {
+    const p = this.live.get(pid);
+    if (p === undefined || p.activity?.kind !== 'io' || p.activity.stream !== stream) return;
+    p.activity = null;
+    this.run(p);
+  }
+
   private timerFired(pid: number, token: number): void {
     const p = this.live.get(pid);
     if (p === undefined || p.activity?.kind !== 'sleep' || p.activity.token !== token) return;
@@ -854,7 +901,7 @@ class KernelModel implements Kernel, StepHost {
     }
     if (a.kind === 'sleep') return { kind: 'sleep', remaining: Math.max(0, a.until - this.now()) };
     // A handler runs on the main thread; the workers keep serving.
-    if (a.kind === 'serve') return { kind: 'serve' };
+    if (a.kind === 'serve' || a.kind === 'io') return a;
     return { kind: 'wait', need: a.need, step: a.step };
   }
 
@@ -862,7 +909,7 @@ class KernelModel implements Kernel, StepHost {
   private resumeActivity(_p: Proc, s: Suspended): Activity {
     if (s.kind === 'cpu') return { kind: 'cpu', work: s.remaining, startUsec: -1 };
     if (s.kind === 'sleep') return { kind: 'sleep', until: s.remaining, token: -1 };
-    if (s.kind === 'serve') return { kind: 'serve' };
+    if (s.kind === 'serve' || s.kind === 'io') return s;
     return { kind: 'wait', need: s.need, step: s.step };
   }
 
@@ -874,6 +921,8 @@ class KernelModel implements Kernel, StepHost {
       if (a.until > 0) this.startSleep(p, a.until);
     } else if (a.kind === 'serve') {
       if (p.server !== null) p.activity = { kind: 'serve' };
+    } else if (a.kind === 'io') {
+      if (this.io.active(a.stream)) p.activity = a;
     } else if (!this.startWait(p, { kind: 'wait', need: a.need, step: a.step })) {
       // Every child went while the handler ran: the wait is over.
     }

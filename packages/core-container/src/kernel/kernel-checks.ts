@@ -4,6 +4,7 @@ import { ValidationError, type Program, type Step } from '@strata/shared-types';
 import { RUNNABLE_STEPS } from './program-steps.js';
 import { normalizePath } from '../namespaces/mount-table.js';
 import { checkUtsName } from '../namespaces/uts-names.js';
+import { checkDevices } from './block-io.js';
 import { MAX_KERNEL_PROCESSES_LIMIT, type KernelOptions, type SpawnSpec } from './types.js';
 
 function int(value: unknown, path: string, min: number, max: number): void {
@@ -13,7 +14,7 @@ function int(value: unknown, path: string, min: number, max: number): void {
 }
 
 export function checkKernelOptions(o: KernelOptions): void {
-  if (o === null || typeof o !== 'object') throw new ValidationError('kernel options must be an object { cpus, memory, ... }', { path: '', value: o, accepted: '{ cpus, memory, swap?, fidelity?, tick?, start?, programs?, maxProcesses?, maxSteps? }' });
+  if (o === null || typeof o !== 'object') throw new ValidationError('kernel options must be an object { cpus, memory, ... }', { path: '', value: o, accepted: '{ cpus, memory, swap?, fidelity?, tick?, start?, programs?, maxProcesses?, maxSteps?, devices? }' });
   int(o.cpus, 'cpus', 1, 1024);
   int(o.memory, 'memory', 4096, Number.MAX_SAFE_INTEGER);
   if (o.swap !== undefined) int(o.swap, 'swap', 0, Number.MAX_SAFE_INTEGER);
@@ -26,6 +27,7 @@ export function checkKernelOptions(o: KernelOptions): void {
   if (o.maxSteps !== undefined) int(o.maxSteps, 'maxSteps', 1, 1e12);
   if (o.seed !== undefined && typeof o.seed !== 'string') int(o.seed, 'seed', 0, Number.MAX_SAFE_INTEGER);
   if (typeof o.seed === 'string' && o.seed.length > 256) throw new ValidationError(`seed must be at most 256 characters, got ${o.seed.length}`, { path: 'seed', value: o.seed, accepted: 'an integer >= 0 or a string of at most 256 characters' });
+  checkDevices(o.devices);
   for (const [name, program] of Object.entries(o.programs ?? {})) checkProgram(program, `programs.${name}`);
 }
 

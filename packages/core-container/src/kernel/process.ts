@@ -24,14 +24,17 @@ export type Activity =
   | { readonly kind: 'cpu'; readonly work: number; readonly startUsec: number }
   | { readonly kind: 'sleep'; readonly until: number; readonly token: number }
   | { readonly kind: 'wait'; need: number | 'all'; readonly step: WaitStep }
-  | { readonly kind: 'serve' };
+  | { readonly kind: 'serve' }
+  /** A read or write in flight (block-io.ts's stream); it goes on while a handler runs or the process is held. */
+  | { readonly kind: 'io'; readonly stream: number };
 
 /** What an interrupted activity still owes when it resumes (remaining CPU or sleep time). */
 export type Suspended =
   | { readonly kind: 'cpu'; readonly remaining: number }
   | { readonly kind: 'sleep'; readonly remaining: number }
   | { readonly kind: 'wait'; readonly need: number | 'all'; readonly step: WaitStep }
-  | { readonly kind: 'serve' };
+  | { readonly kind: 'serve' }
+  | { readonly kind: 'io'; readonly stream: number };
 
 /** One line a process printed. */
 export interface OutputLine {

@@ -1,7 +1,7 @@
 // The program interpreter: runs a process's steps until one blocks (a CPU burst, a sleep, a wait),
 // the process ends, or a signal holds it. Instantaneous steps (print, fork, signal, loop control)
 // run in place; each counts against the kernel's step budget, so no program can spin forever.
-import type { AllocStep, Errno, ForkStep, FreeStep, OnError, Program, ProcessExit, ServeStep, Step, WaitStep } from '@strata/shared-types';
+import type { AllocStep, Errno, ForkStep, FreeStep, OnError, Program, ProcessExit, ReadStep, ServeStep, Step, WaitStep, WriteStep } from '@strata/shared-types';
 import { isHeld, type Activity, type Proc } from './process.js';
 
 /** What the interpreter needs of the kernel. */
@@ -24,12 +24,14 @@ export interface StepHost {
   releaseMemory(p: Proc): void;
   /** Start a request server; the errno when its worker threads cannot be created. */
   startServe(p: Proc, step: ServeStep): 'EAGAIN' | null;
+  /** Start a read or write (the process blocks until its bytes are transferred); the errno it meets instead. */
+  startIo(p: Proc, step: ReadStep | WriteStep): 'ENOENT' | 'EIO' | null;
   /** Re-arm what a signal handler interrupted. */
   resume(p: Proc, activity: Activity): void;
 }
 
 /** Steps this kernel model runs; programs with others are refused when started (see kernel-checks.ts). */
-export const RUNNABLE_STEPS: ReadonlySet<Step['op']> = new Set(['cpu', 'sleep', 'fork', 'exec', 'wait', 'print', 'exit', 'loop', 'signal', 'serve', 'alloc', 'free']);
+export const RUNNABLE_STEPS: ReadonlySet<Step['op']> = new Set(['cpu', 'sleep', 'fork', 'exec', 'wait', 'print', 'exit', 'loop', 'signal', 'serve', 'alloc', 'free', 'read', 'write']);
 
 /** Run `p` until it blocks, is held, or ends. */
 export function runSteps(host: StepHost, p: Proc): void {
@@ -84,6 +86,12 @@ function execute(host: StepHost, p: Proc, step: Step): void {
       return;
     case 'serve': {
       const errno = host.startServe(p, step);
+      if (errno !== null) fail(host, p, step.onError, errno);
+      return;
+    }
+    case 'read':
+    case 'write': {
+      const errno = host.startIo(p, step);
       if (errno !== null) fail(host, p, step.onError, errno);
       return;
     }

@@ -14,6 +14,7 @@ import type {
 import type { ServeStats } from './request-server.js';
 import type { Mount, MountSpec, PathResolution } from '../namespaces/mount-table.js';
 import type { DnsAnswer, DnsRecordType, NetworkModel } from '@strata/core-network';
+import type { KernelBlockDevice } from './block-io.js';
 
 /** Largest number of processes (live and zombie) a kernel holds by default; `maxProcesses` raises it. */
 export const DEFAULT_MAX_PROCESSES = 100_000;
@@ -53,6 +54,11 @@ export interface KernelOptions {
    * `takeEvents`; with it nothing is buffered (a run of millions of forks then needs no memory for them).
    */
   readonly onEvent?: (event: KernelEvent) => void;
+  /**
+   * Block devices by name (programs' `read`/`write` steps name them, or their id): "MAJ:MIN" ids are
+   * the devices io.max and io.weight lines may name (others are ENODEV). See README "Block I/O".
+   */
+  readonly devices?: Readonly<Record<string, KernelBlockDevice>>;
   /** The virtual network (core-network) whose namespaces net namespaces can be linked to (`SpawnSpec.network`): DNS is then answered as from there. */
   readonly network?: NetworkModel;
 }
