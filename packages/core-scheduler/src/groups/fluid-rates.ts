@@ -219,7 +219,15 @@ export class FluidRates {
     if (hasGroups) this.wide = true;
     const rate = g.rate;
     const changed = g.changedKids;
-    if (g.runnableKids > 0 && rate > 0 && g.capSum <= rate && this.capChanged(g, changed)) {
+    if (g.runnableKids === 0) {
+      // Nothing runnable below: nothing to split (what classify would find, without visiting every child).
+      changed.length = 0;
+      g.capSum = 0;
+      g.weightSum = 0;
+      g.cappedKids = 0;
+      g.minRatio = Infinity;
+      g.level = 0;
+    } else if (rate > 0 && g.capSum <= rate && this.capChanged(g, changed)) {
       // Every runnable child runs at its cap (the capacity exceeds their caps' sum): only the
       // children that changed need looking at; the others were capped already and stay so.
       changed.length = 0;
