@@ -2,7 +2,7 @@
 // core-network flow network (weighted max-min over device links and io.max limiter links), driven
 // from the kernel's time loop. The kernel asks it to start and cancel streams and reapply io files.
 import { ValidationError } from '@strata/shared-types';
-import { createFlowNetwork, MAX_FLOW_CAPACITY, MAX_FLOW_PATH, type FlowNetwork } from '@strata/core-network';
+import { createFlowNetwork, MAX_FLOW_CAPACITY, MAX_FLOW_NETWORK_SIZE, MAX_FLOW_PATH, type FlowNetwork } from '@strata/core-network';
 import type { BlockDeviceId, IoLimits } from '../cgroupfs/io-files.js';
 import type { CgroupNode, CgroupTree } from './cgroup-tree.js';
 
@@ -33,6 +33,14 @@ interface IoLink {
   /** Block sizes of the active streams crossing it (size → count): an IOPS limit is held with the smallest. */
   readonly blocks: Map<number, number>;
   capacity: number;
+}
+
+/** What io.stat counts for one device: bytes and requests read and written. */
+export interface IoCounts {
+  rbytes: number;
+  wbytes: number;
+  rios: number;
+  wios: number;
 }
 
 interface Stream {
@@ -102,6 +110,11 @@ export class BlockIo {
   /** io.max limiter links by `${cgroup path}|${device}|${dir}`; made at the first limit, never removed (cleared = unlimited). */
   private readonly limiters = new Map<string, IoLink>();
   private readonly streams = new Map<number, Stream>();
+  /** Active streams by process, and by cgroup then `${device}|${dir}` (the streams sharing a cgroup's weight). */
+  private readonly byPid = new Map<number, Set<Stream>>();
+  private readonly groups = new Map<CgroupNode, Map<string, Set<Stream>>>();
+  /** Bytes and requests done, per cgroup and device (io.stat counts the subtree). */
+  private readonly counts = new Map<CgroupNode, Map<BlockDeviceId, IoCounts>>();
   private readonly byFlow = new Map<string, Stream>();
   private readonly done: { readonly stream: number; readonly pid: number }[] = [];
   private seq = 0;
@@ -114,7 +127,7 @@ export class BlockIo {
     start: number,
     private readonly tree: CgroupTree,
   ) {
-    this.flows = createFlowNetwork({ start, maxLinks: 1_000_000 });
+    this.flows = createFlowNetwork({ start, maxLinks: MAX_FLOW_NETWORK_SIZE, maxFlows: MAX_FLOW_NETWORK_SIZE });
     const ids: BlockDeviceId[] = [];
     for (const [name, d] of Object.entries(devices)) {
       const id = normalizeId(d.id);
@@ -151,7 +164,7 @@ export class BlockIo {
   start(now: number, pid: number, node: CgroupNode, device: BlockDeviceId, dir: Dir, bytes: number, block: number): number {
     this.sync(now);
     const s: Stream = { id: this.seq++, pid, node, device, dir, block, bytes, remaining: bytes, flowId: '', links: [] };
-    this.streams.set(s.id, s);
+    this.track(s);
     this.launch(s);
     this.reweigh(s);
     return s.id;
@@ -159,11 +172,11 @@ export class BlockIo {
 
   /** Drop `pid`'s streams (the process ended); their siblings' weights are recomputed. */
   cancel(now: number, pid: number): void {
-    if (this.streams.size === 0) return;
+    if (!this.byPid.has(pid)) return;
     this.sync(now);
-    for (const s of [...this.streams.values()]) {
-      if (s.pid !== pid || !this.streams.has(s.id)) continue;
-      this.flows.cancelFlow(s.flowId);
+    for (const s of [...(this.byPid.get(pid) ?? [])]) {
+      const dropped = this.flows.cancelFlow(s.flowId);
+      this.account(s, s.bytes - s.remaining + dropped.bytesDelivered);
       this.forget(s);
       this.reweigh(s);
     }
@@ -184,10 +197,9 @@ export class BlockIo {
           l.bps = bps;
           l.iops = iops;
           this.refresh(l);
-        } else if (lim !== undefined) {
-          this.addLink(this.limiters, key, `io.max:${key}`, bps, iops);
-          for (const s of [...this.streams.values()]) if (s.device === device && s.dir === dir && within(s.node, node)) this.restart(s);
-        }
+        } else if (lim !== undefined) this.addLink(this.limiters, key, `io.max:${key}`, bps, iops);
+        // Streams whose set of limiters changed (a device newly limited here) are re-pathed.
+        for (const s of [...this.streams.values()]) if (s.device === device && s.dir === dir && within(s.node, node) && !samePath(s.links, this.pathOf(s))) this.restart(s);
       }
     }
   }
@@ -206,6 +218,7 @@ export class BlockIo {
     for (const e of this.flows.advanceTo(now)) {
       const s = this.byFlow.get(e.flow);
       if (s === undefined) continue;
+      this.account(s, s.bytes);
       this.forget(s);
       this.done.push({ stream: s.id, pid: s.pid });
       ended.push(s);
@@ -234,7 +247,7 @@ export class BlockIo {
     const out: IoLink[] = [];
     for (let n: CgroupNode | null = s.node; n !== null && n.parent !== null; n = n.parent) {
       const l = this.limiters.get(`${n.path}|${s.device}|${s.dir}`);
-      if (l !== undefined && this.tree.hasFile(n, 'io.max') && out.length < MAX_FLOW_PATH - 1) out.push(l);
+      if (l !== undefined && this.tree.hasFile(n, 'io.max') && this.tree.setting(n, 'io.max')[s.device] !== undefined && out.length < MAX_FLOW_PATH - 1) out.push(l);
     }
     out.push(this.deviceLinks.get(`${s.device}|${s.dir}`)!);
     return out;
@@ -254,9 +267,68 @@ export class BlockIo {
 
   /** Active streams of the same cgroup, device and direction (a cgroup's weight is shared by them). */
   private siblings(s: Stream): Stream[] {
-    const out: Stream[] = [];
-    for (const t of this.streams.values()) if (t.node === s.node && t.device === s.device && t.dir === s.dir) out.push(t);
-    return out.length === 0 ? [s] : out;
+    const set = this.groups.get(s.node)?.get(`${s.device}|${s.dir}`);
+    return set === undefined || set.size === 0 ? [s] : [...set];
+  }
+
+  private track(s: Stream): void {
+    this.streams.set(s.id, s);
+    const mine = this.byPid.get(s.pid) ?? new Set<Stream>();
+    mine.add(s);
+    this.byPid.set(s.pid, mine);
+    const byKey = this.groups.get(s.node) ?? new Map<string, Set<Stream>>();
+    this.groups.set(s.node, byKey);
+    const key = `${s.device}|${s.dir}`;
+    const set = byKey.get(key) ?? new Set<Stream>();
+    set.add(s);
+    byKey.set(key, set);
+  }
+
+  private untrack(s: Stream): void {
+    this.streams.delete(s.id);
+    const mine = this.byPid.get(s.pid);
+    mine?.delete(s);
+    if (mine?.size === 0) this.byPid.delete(s.pid);
+    const byKey = this.groups.get(s.node);
+    const key = `${s.device}|${s.dir}`;
+    const set = byKey?.get(key);
+    set?.delete(s);
+    if (set?.size === 0) byKey!.delete(key);
+    if (byKey?.size === 0) this.groups.delete(s.node);
+  }
+
+  /** Count `bytes` of `s` as done for io.stat (requests of `block` bytes, the last one partial). */
+  private account(s: Stream, bytes: number): void {
+    if (bytes <= 0) return;
+    const byDevice = this.counts.get(s.node) ?? new Map<BlockDeviceId, IoCounts>();
+    this.counts.set(s.node, byDevice);
+    const c = byDevice.get(s.device) ?? { rbytes: 0, wbytes: 0, rios: 0, wios: 0 };
+    byDevice.set(s.device, c);
+    const ios = Math.ceil(bytes / s.block);
+    if (s.dir === 'r') {
+      c.rbytes += bytes;
+      c.rios += ios;
+    } else {
+      c.wbytes += bytes;
+      c.wios += ios;
+    }
+  }
+
+  /** io.stat's counters of `node`'s subtree, per device that has done I/O, in device order. */
+  stat(node: CgroupNode): Map<BlockDeviceId, IoCounts> {
+    const out = new Map<BlockDeviceId, IoCounts>();
+    for (const [n, byDevice] of this.counts) {
+      if (!within(n, node)) continue;
+      for (const [d, c] of byDevice) {
+        const t = out.get(d) ?? { rbytes: 0, wbytes: 0, rios: 0, wios: 0 };
+        t.rbytes += c.rbytes;
+        t.wbytes += c.wbytes;
+        t.rios += c.rios;
+        t.wios += c.wios;
+        out.set(d, t);
+      }
+    }
+    return out;
   }
 
   private launch(s: Stream): void {
@@ -272,7 +344,7 @@ export class BlockIo {
 
   /** Take the stream off its links (its flow is already gone). */
   private forget(s: Stream): void {
-    this.streams.delete(s.id);
+    this.untrack(s);
     this.byFlow.delete(s.flowId);
     for (const l of s.links) {
       const n = (l.blocks.get(s.block) ?? 1) - 1;
@@ -289,10 +361,11 @@ export class BlockIo {
     s.remaining -= dropped.bytesDelivered;
     this.forget(s);
     if (s.remaining <= 0) {
+      this.account(s, s.bytes);
       this.done.push({ stream: s.id, pid: s.pid });
       return;
     }
-    this.streams.set(s.id, s);
+    this.track(s);
     this.launch(s);
   }
 
@@ -300,6 +373,10 @@ export class BlockIo {
   private reweigh(s: Stream): void {
     for (const t of this.siblings(s)) if (t !== s && this.streams.has(t.id)) this.restart(t);
   }
+}
+
+function samePath(a: readonly IoLink[], b: readonly IoLink[]): boolean {
+  return a.length === b.length && a.every((l, i) => l === b[i]);
 }
 
 function within(n: CgroupNode, ancestor: CgroupNode): boolean {
