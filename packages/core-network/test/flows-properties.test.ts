@@ -2,9 +2,9 @@
 // bottlenecked, incremental = full progressive filling, bytes conserved, no early completion.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { progressiveFill } from '@strata/core-scheduler';
 import type { FlowCompletedEvent } from '@strata/shared-types';
 import { createFlowNetwork, type FlowNetwork } from '../src/flows/index.js';
+import { fullRates } from './flows-oracle.js';
 
 const REL = 1e-9;
 
@@ -33,18 +33,6 @@ function opArb(nLinks: number, withCap: boolean): fc.Arbitrary<Op> {
 const scenarioArb = (withCap: boolean) =>
   linksArb.chain((links) => fc.record({ links: fc.constant(links), ops: fc.array(opArb(links.length, withCap), { minLength: 1, maxLength: 25 }) }));
 
-/** The same problem filled from scratch over every active flow and every link. */
-function fullRates(net: FlowNetwork): number[] {
-  const linkIds = net.linkIds();
-  const index = new Map(linkIds.map((id, i) => [id, i]));
-  const caps = linkIds.map((id) => net.link(id).capacityBytesPerSecond);
-  const flows = net.flowIds().map((id) => {
-    const f = net.flow(id);
-    const resources = f.path.map((l) => index.get(l)!);
-    return f.capBytesPerSecond === Infinity ? { weight: f.weight, resources } : { weight: f.weight, cap: f.capBytesPerSecond, resources };
-  });
-  return progressiveFill(caps, flows).rates;
-}
 
 function checkInvariants(net: FlowNetwork): void {
   const ids = net.flowIds();

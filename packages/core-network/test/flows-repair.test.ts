@@ -6,20 +6,9 @@
 // work than a refill: a change that moves few rates touches few flows.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { progressiveFill } from '@strata/core-scheduler';
 import { createFlowNetwork, type FlowNetwork } from '../src/flows/index.js';
+import { fullRates } from './flows-oracle.js';
 
-function fullRates(net: FlowNetwork): number[] {
-  const linkIds = net.linkIds();
-  const index = new Map(linkIds.map((id, i) => [id, i]));
-  const caps = linkIds.map((id) => net.link(id).capacityBytesPerSecond);
-  const flows = net.flowIds().map((id) => {
-    const f = net.flow(id);
-    const resources = f.path.map((l) => index.get(l)!);
-    return f.capBytesPerSecond === Infinity ? { weight: f.weight, resources } : { weight: f.weight, cap: f.capBytesPerSecond, resources };
-  });
-  return progressiveFill(caps, flows).rates;
-}
 
 function checkExact(net: FlowNetwork): void {
   const ids = net.flowIds();
