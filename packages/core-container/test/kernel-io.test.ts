@@ -202,6 +202,30 @@ describe('block I/O in the kernel', () => {
     expect(t['r']).toBe(S);
   });
 
+  it('a frozen reader\'s I/O completes; the process goes on when thawed', () => {
+    const k = kernel();
+    const pid = k.spawn({ name: 'r', cgroup: '/A', program: parseProgram([{ read: { device: 'sda', bytes: 100 * MB, direct: true } }, { print: 'read' }]) });
+    k.advanceTo(S / 2);
+    k.write('/A', 'cgroup.freeze', '1');
+    k.advanceTo(2 * S);
+    expect(k.process(pid).output).toEqual([]);
+    k.write('/A', 'cgroup.freeze', '0');
+    expect(k.process(pid).output.map((l) => `${l.text}@${l.time}`)).toEqual([`read@${2 * S}`]);
+  });
+
+  it('a re-created cgroup does not inherit its predecessor\'s io.max', () => {
+    const k = kernel();
+    k.mkdir('/C');
+    k.write('/C', 'io.max', '8:16 rbps=1000000');
+    k.rmdir('/C');
+    k.mkdir('/C');
+    k.spawn({ name: 'c', cgroup: '/C', program: readOf(100 * MB) });
+    expect(exitTimes(k.advanceTo(5 * S))).toEqual({ c: S });
+    k.write('/C', 'io.max', '8:16 rbps=50000000');
+    k.spawn({ name: 'c2', cgroup: '/C', program: readOf(50 * MB) });
+    expect(exitTimes(k.advanceTo(10 * S))).toEqual({ c2: 6 * S });
+  });
+
   it('refuses bad devices naming the field, and creates nothing', () => {
     expect(() => createKernel({ cpus: 1, memory: 2 ** 30, devices: { sda: { id: 'sda' } } })).toThrow(/devices\.sda\.id must be "MAJ:MIN"/);
     expect(() => createKernel({ cpus: 1, memory: 2 ** 30, devices: { sda: { id: '8:0' }, sdb: { id: '08:00' } } })).toThrow(/devices\.sdb\.id 8:0 is also the id of devices\.sda/);
