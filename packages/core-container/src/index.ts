@@ -36,7 +36,7 @@ export type { MemoryEvents, MemoryStat } from './cgroupfs/memory-files.js';
 export { PIDS_MAX, EMPTY_PIDS_EVENTS } from './cgroupfs/pids-files.js';
 export type { PidsLimit, PidsEvents } from './cgroupfs/pids-files.js';
 export { DEFAULT_IO_WEIGHT } from './cgroupfs/io-files.js';
-export type { BlockDeviceId, IoWeight, IoLimits, IoMax } from './cgroupfs/io-files.js';
+export type { BlockDeviceId, IoWeight, IoLimits, IoMax, IoStat, IoStatCounters } from './cgroupfs/io-files.js';
 export { MAX_NUMNODES } from './cgroupfs/cpuset-files.js';
 
 // The kernel model: processes running programs on the CPU scheduler, and the cgroup tree.

@@ -75,4 +75,5 @@ export const FILE_VALUES: { readonly [N in keyof CgroupFileValues]: fc.Arbitrary
     devices: fc.dictionary(device, fc.integer({ min: 1, max: 10_000 })),
   }),
   'io.max': fc.dictionary(device, ioLimits),
+  'io.stat': fc.dictionary(device, fc.record({ rbytes: count, wbytes: count, rios: count, wios: count, dbytes: count, dios: count })),
 };

@@ -226,6 +226,22 @@ describe('block I/O in the kernel', () => {
     expect(exitTimes(k.advanceTo(10 * S))).toEqual({ c2: 6 * S });
   });
 
+  it('io.stat counts bytes and requests per device, the subtree\'s included, and only devices that did I/O', () => {
+    const k = createKernel({ cpus: 1, memory: 2 ** 30, devices: { sda: { id: '8:16' }, sdb: { id: '8:32' } } });
+    k.write('/', 'cgroup.subtree_control', '+io');
+    k.mkdir('/A');
+    k.write('/A', 'cgroup.subtree_control', '+io');
+    k.mkdir('/A/x');
+    expect(k.read('/A', 'io.stat')).toBe('');
+    k.spawn({ name: 'x', cgroup: '/A/x', program: parseProgram([{ read: { device: 'sda', bytes: 10_000, block: '4Ki', direct: true } }, { write: { device: 'sda', bytes: '1Mi', block: '64Ki', direct: true } }]) });
+    k.advanceTo(S);
+    const line = '8:16 rbytes=10000 wbytes=1048576 rios=3 wios=16 dbytes=0 dios=0\n';
+    expect(k.read('/A/x', 'io.stat')).toBe(line);
+    expect(k.read('/A', 'io.stat')).toBe(line);
+    expect(k.read('/', 'io.stat')).toBe(line);
+    expect(() => k.write('/A', 'io.stat', '0')).toThrow(/EACCES/);
+  });
+
   it('refuses bad devices naming the field, and creates nothing', () => {
     expect(() => createKernel({ cpus: 1, memory: 2 ** 30, devices: { sda: { id: 'sda' } } })).toThrow(/devices\.sda\.id must be "MAJ:MIN"/);
     expect(() => createKernel({ cpus: 1, memory: 2 ** 30, devices: { sda: { id: '8:0' }, sdb: { id: '08:00' } } })).toThrow(/devices\.sdb\.id 8:0 is also the id of devices\.sda/);
@@ -264,6 +280,7 @@ describe('block I/O in a kernel experiment', () => {
     const exits = Object.fromEntries(r.events.filter((e) => e.type === 'process.exited').map((e) => [e.name, e.time]));
     expect(exp.devices['sda']!.rbps).toBe(100 * MB);
     expect(exits).toEqual({ a: S, b: S });
+    expect(r.cgroups['/A']!['io.stat']).toEqual({ '8:16 rbytes': 10 * MB, '8:16 wbytes': 0, '8:16 rios': Math.ceil((10 * MB) / 4096), '8:16 wios': 0, '8:16 dbytes': 0, '8:16 dios': 0 });
     expect(r.processes.map((p) => p.exit)).toEqual([{ code: 0 }, { code: 0 }]);
   });
 });

@@ -183,3 +183,42 @@ export function parseIoMaxRead(text: string): IoMax {
   }
   return result;
 }
+
+/** One device's `io.stat` counters: bytes and requests read, written and discarded. */
+export interface IoStatCounters {
+  readonly rbytes: number;
+  readonly wbytes: number;
+  readonly rios: number;
+  readonly wios: number;
+  readonly dbytes: number;
+  readonly dios: number;
+}
+
+/** `io.stat`: the counters of each device the cgroup's subtree has done I/O on (others are not listed). */
+export type IoStat = Readonly<Record<BlockDeviceId, IoStatCounters>>;
+
+const IO_STAT_KEYS = ['rbytes', 'wbytes', 'rios', 'wios', 'dbytes', 'dios'] as const;
+
+/** `io.stat` as read: "MAJ:MIN rbytes=N wbytes=N rios=N wios=N dbytes=N dios=N\n" per device; nothing when none did I/O. */
+export function formatIoStat(value: IoStat): string {
+  return sortedDevices(value)
+    .map((d) => `${d}${IO_STAT_KEYS.map((k) => ` ${k}=${value[d]![k]}`).join('')}\n`)
+    .join('');
+}
+
+/**
+ * Read captured `io.stat` text: the six blk-cgroup counters per device line. Lines with more fields
+ * (iocost's `cost.*`, iolatency's `depth`, `avg_lat` ...) are refused: the model prints none of them.
+ */
+export function parseIoStatRead(text: string): IoStat {
+  const expected = 'lines "MAJ:MIN rbytes=N wbytes=N rios=N wios=N dbytes=N dios=N"';
+  if (text !== '' && !text.endsWith('\n')) throw unreadableText('io.stat', text, expected);
+  const result: Record<BlockDeviceId, IoStatCounters> = {};
+  for (const line of text === '' ? [] : text.slice(0, -1).split('\n')) {
+    const m = /^(\d+:\d+) rbytes=(\d+) wbytes=(\d+) rios=(\d+) wios=(\d+) dbytes=(\d+) dios=(\d+)$/.exec(line);
+    const n = m?.slice(2).map(Number);
+    if (!m || n === undefined || !n.every((x) => Number.isSafeInteger(x))) throw unreadableText('io.stat', text, expected);
+    result[m[1] as BlockDeviceId] = { rbytes: n[0]!, wbytes: n[1]!, rios: n[2]!, wios: n[3]!, dbytes: n[4]!, dios: n[5]! };
+  }
+  return result;
+}

@@ -30,11 +30,14 @@ import { formatBitmapList, parseCpusetCpusWrite, parseCpusetMemsWrite } from './
 import {
   DEFAULT_IO_WEIGHT,
   formatIoMax,
+  formatIoStat,
   formatIoWeight,
   parseIoMaxWrite,
+  parseIoStatRead,
   parseIoWeightWrite,
   type BlockDeviceId,
   type IoMax,
+  type IoStat,
   type IoWeight,
 } from './io-files.js';
 import {
@@ -87,6 +90,7 @@ export interface CgroupFileValues {
   'pids.events': PidsEvents;
   'io.weight': IoWeight;
   'io.max': IoMax;
+  'io.stat': IoStat;
 }
 
 /** The name of an interface file the model serves, such as "cpu.max". */
@@ -323,6 +327,15 @@ export const CGROUP_FILES = {
     initial: {},
     format: formatIoMax,
     parseWrite: (text, current, context) => parseIoMaxWrite(text, current, context.blockDevices),
+  },
+  'io.stat': {
+    name: 'io.stat',
+    controller: 'io',
+    onRoot: true,
+    writable: false,
+    initial: {},
+    format: formatIoStat,
+    parseRead: parseIoStatRead,
   },
 } as const satisfies Registry;
 

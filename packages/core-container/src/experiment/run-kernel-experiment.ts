@@ -10,8 +10,11 @@ import { checkProgram } from '../kernel/kernel-checks.js';
 import type { ForkCounts, Kernel, KernelEvent, SpawnSpec } from '../kernel/types.js';
 import type { ServeStats } from '../kernel/request-server.js';
 
-/** Files reported per cgroup, when the cgroup has them; read-only counters parsed into numbers/objects. */
-export const REPORTED_CGROUP_FILES = ['cpu.stat', 'memory.current', 'memory.peak', 'memory.events', 'memory.stat', 'pids.current', 'pids.peak', 'pids.events'] as const satisfies readonly CgroupFileName[];
+/**
+ * Files reported per cgroup, when the cgroup has them; read-only counters parsed into numbers or
+ * flat objects (`io.stat`'s per-device lines flatten to "MAJ:MIN field" keys: `{"8:16 rbytes": n}`).
+ */
+export const REPORTED_CGROUP_FILES = ['cpu.stat', 'memory.current', 'memory.peak', 'memory.events', 'memory.stat', 'pids.current', 'pids.peak', 'pids.events', 'io.stat'] as const satisfies readonly CgroupFileName[];
 
 /** One cgroup's counters: file name → parsed value (numbers for single-value files, key → number for keyed files). */
 export type CgroupReport = Readonly<Record<string, number | Readonly<Record<string, number>>>>;
@@ -169,7 +172,7 @@ function reportCgroups(kernel: Kernel, paths: readonly string[]): Record<string,
       }
       const spec = CGROUP_FILES[file];
       const value = spec.writable ? undefined : (spec.parseRead as (t: string) => unknown)(text);
-      report[file] = typeof value === 'number' ? value : ({ ...(value as Record<string, number>) });
+      report[file] = typeof value === 'number' ? value : flatten(value as Record<string, number | Record<string, number>>);
     }
     out[path] = report;
   }
@@ -202,6 +205,16 @@ function spawnNamespaces(spec: KernelExperiment['processes'][number], pids: Read
   const out: Record<string, 'host' | 'private' | { shareWith: number }> = {};
   for (const [type, mode] of Object.entries(spec.namespaces)) {
     out[type] = mode.mode === 'shared' ? { shareWith: pids.get(mode.process)! } : mode.mode;
+  }
+  return out;
+}
+
+/** A keyed file's value as flat "key" → number; a nested-keyed one's (io.stat) as "key field" → number. */
+function flatten(value: Readonly<Record<string, number | Readonly<Record<string, number>>>>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [key, v] of Object.entries(value)) {
+    if (typeof v === 'number') out[key] = v;
+    else for (const [field, n] of Object.entries(v)) out[`${key} ${field}`] = n;
   }
   return out;
 }

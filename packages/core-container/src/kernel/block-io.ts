@@ -3,7 +3,7 @@
 // from the kernel's time loop. The kernel asks it to start and cancel streams and reapply io files.
 import { ValidationError } from '@strata/shared-types';
 import { createFlowNetwork, MAX_FLOW_CAPACITY, MAX_FLOW_NETWORK_SIZE, MAX_FLOW_PATH, type FlowNetwork } from '@strata/core-network';
-import type { BlockDeviceId, IoLimits } from '../cgroupfs/io-files.js';
+import type { BlockDeviceId, IoLimits, IoStat, IoStatCounters } from '../cgroupfs/io-files.js';
 import type { CgroupNode, CgroupTree } from './cgroup-tree.js';
 
 /** Bandwidth of a device direction given no rate (`rbps`/`wbps` omitted): 1 GB/s. */
@@ -314,8 +314,8 @@ export class BlockIo {
     }
   }
 
-  /** io.stat's counters of `node`'s subtree, per device that has done I/O, in device order. */
-  stat(node: CgroupNode): Map<BlockDeviceId, IoCounts> {
+  /** io.stat of `node`: its subtree's counters per device that has done I/O (no discards: dbytes, dios 0). */
+  stat(node: CgroupNode): IoStat {
     const out = new Map<BlockDeviceId, IoCounts>();
     for (const [n, byDevice] of this.counts) {
       if (!within(n, node)) continue;
@@ -328,7 +328,9 @@ export class BlockIo {
         out.set(d, t);
       }
     }
-    return out;
+    const stat: Record<BlockDeviceId, IoStatCounters> = {};
+    for (const [d, c] of out) stat[d] = { ...c, dbytes: 0, dios: 0 };
+    return stat;
   }
 
   private launch(s: Stream): void {

@@ -9,6 +9,7 @@ import type { PidsAccounting } from './pids-accounting.js';
 import type { Proc } from './process.js';
 import type { GroupScheduler } from '@strata/core-scheduler';
 import type { MemoryModel } from '../memory/types.js';
+import type { BlockIo } from './block-io.js';
 
 /** What file access needs of the kernel. */
 export interface CgroupFileHost {
@@ -20,6 +21,7 @@ export interface CgroupFileHost {
   cpuSinceBase(p: Proc): number;
   refreezeAll(): void;
   readonly mem: MemoryModel;
+  readonly io: BlockIo;
   applyMemoryLimit(node: CgroupNode, file: CgroupFileName): void;
   /** io.max or io.weight of `node` changed: the block layer applies it at once. */
   applyIoFile(node: CgroupNode, file: 'io.max' | 'io.weight'): void;
@@ -122,6 +124,8 @@ function liveValue(host: CgroupFileHost, node: CgroupNode, file: CgroupFileName)
       return host.pids.of(node).peak;
     case 'pids.events':
       return { max: host.pids.of(node).eventsMax };
+    case 'io.stat':
+      return host.io.stat(node);
     default:
       return undefined;
   }
