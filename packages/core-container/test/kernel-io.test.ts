@@ -1,5 +1,6 @@
 // Block I/O through the kernel: read/write steps as fluid streams over devices and io.max limiters.
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { parseKernelExperiment, parseProgram } from '@strata/shared-types';
 import { createKernel, runKernelExperiment } from '../src/index.js';
 import type { KernelEvent, KernelOptions } from '../src/index.js';
@@ -260,6 +261,43 @@ describe('block I/O in the kernel', () => {
     const first = run();
     expect(first).toContain('process.exited');
     expect(run()).toBe(first);
+  });
+});
+
+describe('block I/O properties', () => {
+  it('random readers, weights and io.max: no reader beats its tightest limit, and an unlimited device is work-conserving', () => {
+    const reader = fc.record({ group: fc.integer({ min: 0, max: 3 }), bytes: fc.integer({ min: 1, max: 50 * MB }), direct: fc.boolean() });
+    const scenario = fc.record({
+      weights: fc.array(fc.integer({ min: 1, max: 10_000 }), { minLength: 4, maxLength: 4 }),
+      limits: fc.array(fc.option(fc.integer({ min: 1 * MB, max: 200 * MB }), { nil: null }), { minLength: 4, maxLength: 4 }),
+      readers: fc.array(reader, { minLength: 1, maxLength: 8 }),
+    });
+    fc.assert(
+      fc.property(scenario, (sc) => {
+        const k = createKernel({ cpus: 1, memory: 2 ** 30, devices: { sda: { id: '8:16', rbps: 100 * MB } } });
+        k.write('/', 'cgroup.subtree_control', '+io');
+        for (let g = 0; g < 4; g++) {
+          k.mkdir(`/g${g}`);
+          k.write(`/g${g}`, 'io.weight', String(sc.weights[g]));
+          if (sc.limits[g] !== null) k.write(`/g${g}`, 'io.max', `8:16 rbps=${sc.limits[g]}`);
+        }
+        sc.readers.forEach((r, i) => k.spawn({ name: `r${i}`, cgroup: `/g${r.group}`, program: readOf(r.bytes, { direct: r.direct }) }));
+        const t = exitTimes(k.advanceTo(3600 * S));
+        sc.readers.forEach((r, i) => {
+          const rate = Math.min(100 * MB, sc.limits[r.group] ?? Infinity);
+          expect(t[`r${i}`]).toBeGreaterThanOrEqual(Math.ceil((r.bytes * S) / rate));
+        });
+        const total = sc.readers.reduce((sum, r) => sum + r.bytes, 0);
+        const makespan = Math.max(...Object.values(t));
+        expect(makespan).toBeGreaterThanOrEqual(Math.ceil((total * S) / (100 * MB)));
+        // With no io.max anywhere the device never idles while a stream is in flight (a µs of rounding per stream).
+        if (sc.limits.every((l) => l === null)) expect(makespan).toBeLessThanOrEqual(Math.ceil((total * S) / (100 * MB)) + sc.readers.length);
+        const read = Object.values(sc.readers.reduce<Record<number, number>>((acc, r) => ({ ...acc, [r.group]: (acc[r.group] ?? 0) + r.bytes }), {}));
+        const stats = [0, 1, 2, 3].map((g) => /rbytes=(\d+)/.exec(k.read(`/g${g}`, 'io.stat'))?.[1]).filter((x) => x !== undefined).map(Number);
+        expect(stats.sort((a, b) => a - b)).toEqual(read.sort((a, b) => a - b));
+      }),
+      { numRuns: 60 },
+    );
   });
 });
 

@@ -46,13 +46,25 @@ export interface IoCounts {
 interface Stream {
   readonly id: number;
   readonly pid: number;
+  readonly queue: Queue;
+  readonly block: number;
+  readonly bytes: number;
+  /** Bytes still owed (a float: a queue's service is shared equally by its streams). */
+  remaining: number;
+}
+
+/**
+ * A cgroup's queue for one device and direction (BFQ's group queue): one flow whose weight is the
+ * cgroup's io.weight, serving its streams equally; the flow carries bytes until its smallest stream ends.
+ */
+interface Queue {
   readonly node: CgroupNode;
   readonly device: BlockDeviceId;
   readonly dir: Dir;
-  readonly block: number;
-  readonly bytes: number;
-  remaining: number;
-  flowId: string;
+  readonly key: string;
+  readonly streams: Set<Stream>;
+  flowId: string | null;
+  flowBytes: number;
   links: IoLink[];
 }
 
@@ -99,9 +111,9 @@ function capacityOf(l: IoLink): number {
 }
 
 /**
- * The kernel's block layer: devices, io.max limiter links and the active streams. A passive model
- * kept at the kernel's time: `nextEventTime` joins the kernel's, `advanceTo(t)` returns the PIDs
- * whose stream completed (in completion order). Commands apply at the time of the last `advanceTo`.
+ * The kernel's block layer: devices, io.max limiter links, per-cgroup queues and their streams. A
+ * passive model kept at the kernel's time: `nextEventTime` joins the kernel's, `advanceTo(t)` returns
+ * the streams that completed. Commands apply at the time of the last `advanceTo`.
  */
 export class BlockIo {
   private readonly flows: FlowNetwork;
@@ -110,12 +122,12 @@ export class BlockIo {
   /** io.max limiter links by `${cgroup path}|${device}|${dir}`; made at the first limit, never removed (cleared = unlimited). */
   private readonly limiters = new Map<string, IoLink>();
   private readonly streams = new Map<number, Stream>();
-  /** Active streams by process, and by cgroup then `${device}|${dir}` (the streams sharing a cgroup's weight). */
   private readonly byPid = new Map<number, Set<Stream>>();
-  private readonly groups = new Map<CgroupNode, Map<string, Set<Stream>>>();
+  /** Queues with streams, by cgroup then `${device}|${dir}`. */
+  private readonly queues = new Map<CgroupNode, Map<string, Queue>>();
+  private readonly byFlow = new Map<string, Queue>();
   /** Bytes and requests done, per cgroup and device (io.stat counts the subtree). */
   private readonly counts = new Map<CgroupNode, Map<BlockDeviceId, IoCounts>>();
-  private readonly byFlow = new Map<string, Stream>();
   private readonly done: { readonly stream: number; readonly pid: number }[] = [];
   private seq = 0;
   private gen = 0;
@@ -163,26 +175,41 @@ export class BlockIo {
   /** Start a stream for `pid` of `bytes` in requests of `block` bytes at `now`, from cgroup `node`; its id. */
   start(now: number, pid: number, node: CgroupNode, device: BlockDeviceId, dir: Dir, bytes: number, block: number): number {
     this.sync(now);
-    const s: Stream = { id: this.seq++, pid, node, device, dir, block, bytes, remaining: bytes, flowId: '', links: [] };
-    this.track(s);
-    this.launch(s);
-    this.reweigh(s);
+    const key = `${device}|${dir}`;
+    const byKey = this.queues.get(node) ?? new Map<string, Queue>();
+    this.queues.set(node, byKey);
+    let q = byKey.get(key);
+    if (q === undefined) {
+      q = { node, device, dir, key, streams: new Set(), flowId: null, flowBytes: 0, links: [] };
+      q.links = this.pathOf(q);
+      byKey.set(key, q);
+    }
+    this.settle(q);
+    const s: Stream = { id: this.seq++, pid, queue: q, block, bytes, remaining: bytes };
+    this.streams.set(s.id, s);
+    const mine = this.byPid.get(pid) ?? new Set<Stream>();
+    mine.add(s);
+    this.byPid.set(pid, mine);
+    q.streams.add(s);
+    this.addBlock(q.links, s.block, 1);
+    this.launch(q);
     return s.id;
   }
 
-  /** Drop `pid`'s streams (the process ended); their siblings' weights are recomputed. */
+  /** Drop `pid`'s streams (the process ended); what they transferred counts in io.stat. */
   cancel(now: number, pid: number): void {
     if (!this.byPid.has(pid)) return;
     this.sync(now);
     for (const s of [...(this.byPid.get(pid) ?? [])]) {
-      const dropped = this.flows.cancelFlow(s.flowId);
-      this.account(s, s.bytes - s.remaining + dropped.bytesDelivered);
-      this.forget(s);
-      this.reweigh(s);
+      const q = s.queue;
+      this.settle(q);
+      if (!this.streams.has(s.id)) continue; // it was served to its end just now
+      this.finish(s, s.bytes - Math.ceil(s.remaining));
+      this.launch(q);
     }
   }
 
-  /** io.max of `node` was written: limiter capacities change at once; a newly limited device re-paths the subtree's streams. */
+  /** io.max of `node` was written: limiter capacities change at once; queues whose limiters changed are re-pathed. */
   applyIoMax(now: number, node: CgroupNode): void {
     this.sync(now);
     const max = this.tree.setting(node, 'io.max');
@@ -198,119 +225,25 @@ export class BlockIo {
           l.iops = iops;
           this.refresh(l);
         } else if (lim !== undefined) this.addLink(this.limiters, key, `io.max:${key}`, bps, iops);
-        // Streams whose set of limiters changed (a device newly limited here) are re-pathed.
-        for (const s of [...this.streams.values()]) if (s.device === device && s.dir === dir && within(s.node, node) && !samePath(s.links, this.pathOf(s))) this.restart(s);
       }
     }
+    for (const q of this.queuesUnder(node)) {
+      const path = this.pathOf(q);
+      if (samePath(q.links, path)) continue;
+      this.settle(q);
+      for (const s of q.streams) this.addBlock(q.links, s.block, -1);
+      q.links = path;
+      for (const s of q.streams) this.addBlock(q.links, s.block, 1);
+      this.launch(q);
+    }
   }
 
-  /** io.weight of `node` was written: the weights of the subtree's streams change at once. */
+  /** io.weight of `node` was written: the weights of the subtree's queues change at once. */
   applyIoWeight(now: number, node: CgroupNode): void {
     this.sync(now);
-    for (const s of [...this.streams.values()]) if (within(s.node, node)) this.restart(s);
-  }
-
-  // --- internals ---
-
-  private sync(now: number): void {
-    if (now <= this.flows.now()) return;
-    const ended: Stream[] = [];
-    for (const e of this.flows.advanceTo(now)) {
-      const s = this.byFlow.get(e.flow);
-      if (s === undefined) continue;
-      this.account(s, s.bytes);
-      this.forget(s);
-      this.done.push({ stream: s.id, pid: s.pid });
-      ended.push(s);
-    }
-    // Only once every flow that ended at this time is gone: the survivors take their new shares.
-    for (const s of ended) this.reweigh(s);
-  }
-
-  private addLink(map: Map<string, IoLink>, key: string, id: string, bps: number | 'max', iops: number | 'max'): IoLink {
-    const l: IoLink = { id, bps, iops, blocks: new Map(), capacity: 0 };
-    l.capacity = capacityOf(l);
-    this.flows.addLink({ id, capacity: l.capacity, latency: 0 });
-    map.set(key, l);
-    return l;
-  }
-
-  private refresh(l: IoLink): void {
-    const c = capacityOf(l);
-    if (c === l.capacity) return;
-    l.capacity = c;
-    this.flows.setCapacity(l.id, c);
-  }
-
-  /** The links a stream crosses: io.max limiters of its cgroup and ancestors (nearest first), then the device. */
-  private pathOf(s: Stream): IoLink[] {
-    const out: IoLink[] = [];
-    for (let n: CgroupNode | null = s.node; n !== null && n.parent !== null; n = n.parent) {
-      const l = this.limiters.get(`${n.path}|${s.device}|${s.dir}`);
-      if (l !== undefined && this.tree.hasFile(n, 'io.max') && this.tree.setting(n, 'io.max')[s.device] !== undefined && out.length < MAX_FLOW_PATH - 1) out.push(l);
-    }
-    out.push(this.deviceLinks.get(`${s.device}|${s.dir}`)!);
-    return out;
-  }
-
-  /** The stream's weight: its cgroup's io.weight for the device (nearest cgroup with the io controller; 100 if none), shared by its streams there. */
-  private weightOf(s: Stream): number {
-    let w = 100;
-    for (let n: CgroupNode | null = s.node; n !== null && n.parent !== null; n = n.parent) {
-      if (!this.tree.hasFile(n, 'io.weight')) continue;
-      const v = this.tree.setting(n, 'io.weight');
-      w = v.devices[s.device] ?? v.default;
-      break;
-    }
-    return w / this.siblings(s).length;
-  }
-
-  /** Active streams of the same cgroup, device and direction (a cgroup's weight is shared by them). */
-  private siblings(s: Stream): Stream[] {
-    const set = this.groups.get(s.node)?.get(`${s.device}|${s.dir}`);
-    return set === undefined || set.size === 0 ? [s] : [...set];
-  }
-
-  private track(s: Stream): void {
-    this.streams.set(s.id, s);
-    const mine = this.byPid.get(s.pid) ?? new Set<Stream>();
-    mine.add(s);
-    this.byPid.set(s.pid, mine);
-    const byKey = this.groups.get(s.node) ?? new Map<string, Set<Stream>>();
-    this.groups.set(s.node, byKey);
-    const key = `${s.device}|${s.dir}`;
-    const set = byKey.get(key) ?? new Set<Stream>();
-    set.add(s);
-    byKey.set(key, set);
-  }
-
-  private untrack(s: Stream): void {
-    this.streams.delete(s.id);
-    const mine = this.byPid.get(s.pid);
-    mine?.delete(s);
-    if (mine?.size === 0) this.byPid.delete(s.pid);
-    const byKey = this.groups.get(s.node);
-    const key = `${s.device}|${s.dir}`;
-    const set = byKey?.get(key);
-    set?.delete(s);
-    if (set?.size === 0) byKey!.delete(key);
-    if (byKey?.size === 0) this.groups.delete(s.node);
-  }
-
-  /** Count `bytes` of `s` as done for io.stat (requests of `block` bytes, the last one partial). */
-  private account(s: Stream, bytes: number): void {
-    if (bytes <= 0) return;
-    const byDevice = this.counts.get(s.node) ?? new Map<BlockDeviceId, IoCounts>();
-    this.counts.set(s.node, byDevice);
-    const c = byDevice.get(s.device) ?? { rbytes: 0, wbytes: 0, rios: 0, wios: 0 };
-    byDevice.set(s.device, c);
-    const ios = Math.ceil(bytes / s.block);
-    if (s.dir === 'r') {
-      c.rbytes += bytes;
-      c.rios += ios;
-    } else {
-      c.wbytes += bytes;
-      c.wios += ios;
+    for (const q of this.queuesUnder(node)) {
+      this.settle(q);
+      this.launch(q);
     }
   }
 
@@ -333,47 +266,142 @@ export class BlockIo {
     return stat;
   }
 
-  private launch(s: Stream): void {
-    s.links = this.pathOf(s);
-    for (const l of s.links) {
-      l.blocks.set(s.block, (l.blocks.get(s.block) ?? 0) + 1);
-      this.refresh(l);
+  // --- internals ---
+
+  /** Bring the flows to `now`, completing queues' flows at their own times (each queue relaunched there). */
+  private sync(now: number): void {
+    for (let t = this.flows.nextEventTime(); t <= now; t = this.flows.nextEventTime()) {
+      const ended: Queue[] = [];
+      for (const e of this.flows.advanceTo(t)) {
+        const q = this.byFlow.get(e.flow);
+        if (q === undefined) continue;
+        this.byFlow.delete(e.flow);
+        q.flowId = null;
+        this.serve(q, q.flowBytes);
+        ended.push(q);
+      }
+      for (const q of ended) this.launch(q);
     }
-    s.flowId = `io${s.id}.${this.gen++}`;
-    this.byFlow.set(s.flowId, s);
-    this.flows.startFlow({ id: s.flowId, path: s.links.map((l) => l.id), bytes: s.remaining, weight: this.weightOf(s) });
+    if (now > this.flows.now()) this.flows.advanceTo(now);
   }
 
-  /** Take the stream off its links (its flow is already gone). */
-  private forget(s: Stream): void {
-    this.untrack(s);
-    this.byFlow.delete(s.flowId);
-    for (const l of s.links) {
-      const n = (l.blocks.get(s.block) ?? 1) - 1;
-      if (n === 0) l.blocks.delete(s.block);
-      else l.blocks.set(s.block, n);
-      this.refresh(l);
-    }
-    s.links = [];
+  /** Stop `q`'s flow now and share what it delivered among its streams. */
+  private settle(q: Queue): void {
+    if (q.flowId === null) return;
+    const dropped = this.flows.cancelFlow(q.flowId);
+    this.byFlow.delete(q.flowId);
+    q.flowId = null;
+    this.serve(q, dropped.bytesDelivered);
   }
 
-  /** Restart a stream's flow with what it still owes (new path and weight). Whole bytes: a fraction of a byte delivered is redone. */
-  private restart(s: Stream): void {
-    const dropped = this.flows.cancelFlow(s.flowId);
-    s.remaining -= dropped.bytesDelivered;
-    this.forget(s);
-    if (s.remaining <= 0) {
-      this.account(s, s.bytes);
+  /** `bytes` of `q`'s service, shared equally by its streams; streams that are owed nothing more complete. */
+  private serve(q: Queue, bytes: number): void {
+    if (bytes <= 0 || q.streams.size === 0) return;
+    const share = bytes / q.streams.size;
+    for (const s of [...q.streams]) {
+      s.remaining -= share;
+      if (s.remaining > 1e-6) continue;
+      this.finish(s, s.bytes);
       this.done.push({ stream: s.id, pid: s.pid });
+    }
+  }
+
+  /** Take a stream out (done or cancelled), counting `transferred` bytes for io.stat. */
+  private finish(s: Stream, transferred: number): void {
+    this.account(s, transferred);
+    this.streams.delete(s.id);
+    const mine = this.byPid.get(s.pid);
+    mine?.delete(s);
+    if (mine?.size === 0) this.byPid.delete(s.pid);
+    s.queue.streams.delete(s);
+    this.addBlock(s.queue.links, s.block, -1);
+  }
+
+  /** Start `q`'s flow: until its smallest stream is served, at the cgroup's weight (a queue without streams is dropped). */
+  private launch(q: Queue): void {
+    if (q.flowId !== null) return;
+    if (q.streams.size === 0) {
+      const byKey = this.queues.get(q.node);
+      byKey?.delete(q.key);
+      if (byKey?.size === 0) this.queues.delete(q.node);
       return;
     }
-    this.track(s);
-    this.launch(s);
+    let least = Infinity;
+    for (const s of q.streams) least = Math.min(least, s.remaining);
+    q.flowBytes = Math.max(1, Math.ceil(least * q.streams.size - 1e-6));
+    q.flowId = `io${this.gen++}`;
+    this.byFlow.set(q.flowId, q);
+    this.flows.startFlow({ id: q.flowId, path: q.links.map((l) => l.id), bytes: q.flowBytes, weight: this.weightOf(q) });
   }
 
-  /** The streams sharing `s`'s cgroup weight changed in number: restart the others with their new share. */
-  private reweigh(s: Stream): void {
-    for (const t of this.siblings(s)) if (t !== s && this.streams.has(t.id)) this.restart(t);
+  private queuesUnder(node: CgroupNode): Queue[] {
+    const out: Queue[] = [];
+    for (const [n, byKey] of this.queues) if (within(n, node)) out.push(...byKey.values());
+    return out;
+  }
+
+  private addLink(map: Map<string, IoLink>, key: string, id: string, bps: number | 'max', iops: number | 'max'): IoLink {
+    const l: IoLink = { id, bps, iops, blocks: new Map(), capacity: 0 };
+    l.capacity = capacityOf(l);
+    this.flows.addLink({ id, capacity: l.capacity, latency: 0 });
+    map.set(key, l);
+    return l;
+  }
+
+  /** Count a stream's block size on links (+1 joining, −1 leaving) and refresh their IOPS capacities. */
+  private addBlock(links: readonly IoLink[], block: number, delta: 1 | -1): void {
+    for (const l of links) {
+      const n = (l.blocks.get(block) ?? 0) + delta;
+      if (n <= 0) l.blocks.delete(block);
+      else l.blocks.set(block, n);
+      this.refresh(l);
+    }
+  }
+
+  private refresh(l: IoLink): void {
+    const c = capacityOf(l);
+    if (c === l.capacity) return;
+    l.capacity = c;
+    this.flows.setCapacity(l.id, c);
+  }
+
+  /** The links a queue crosses: io.max limiters of its cgroup and ancestors that limit the device (nearest first), then the device. */
+  private pathOf(q: Queue): IoLink[] {
+    const out: IoLink[] = [];
+    for (let n: CgroupNode | null = q.node; n !== null && n.parent !== null; n = n.parent) {
+      const l = this.limiters.get(`${n.path}|${q.device}|${q.dir}`);
+      if (l !== undefined && this.tree.hasFile(n, 'io.max') && this.tree.setting(n, 'io.max')[q.device] !== undefined && out.length < MAX_FLOW_PATH - 1) out.push(l);
+    }
+    out.push(this.deviceLinks.get(`${q.device}|${q.dir}`)!);
+    return out;
+  }
+
+  /** The queue's weight: its cgroup's io.weight for the device (the nearest cgroup with the io controller; 100 if none). */
+  private weightOf(q: Queue): number {
+    for (let n: CgroupNode | null = q.node; n !== null && n.parent !== null; n = n.parent) {
+      if (!this.tree.hasFile(n, 'io.weight')) continue;
+      const v = this.tree.setting(n, 'io.weight');
+      return v.devices[q.device] ?? v.default;
+    }
+    return 100;
+  }
+
+  /** Count `bytes` of `s` as done for io.stat (requests of `block` bytes, the last one partial). */
+  private account(s: Stream, bytes: number): void {
+    if (bytes <= 0) return;
+    const node = s.queue.node;
+    const byDevice = this.counts.get(node) ?? new Map<BlockDeviceId, IoCounts>();
+    this.counts.set(node, byDevice);
+    const c = byDevice.get(s.queue.device) ?? { rbytes: 0, wbytes: 0, rios: 0, wios: 0 };
+    byDevice.set(s.queue.device, c);
+    const ios = Math.ceil(bytes / s.block);
+    if (s.queue.dir === 'r') {
+      c.rbytes += bytes;
+      c.rios += ios;
+    } else {
+      c.wbytes += bytes;
+      c.wios += ios;
+    }
   }
 }
 
