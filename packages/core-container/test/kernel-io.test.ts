@@ -88,6 +88,20 @@ describe('block I/O in the kernel', () => {
     expect(exitTimes(k.advanceTo(5 * S))).toEqual({ a1: S, a2: S, b: S });
   });
 
+  it('streams of one cgroup share its queue equally; when one ends the other takes the whole rate', () => {
+    const k = kernel();
+    k.spawn({ name: 'short', cgroup: '/A', program: readOf(25 * MB) });
+    k.spawn({ name: 'long', cgroup: '/A', program: readOf(75 * MB) });
+    k.advanceTo(S / 4);
+    k.spawn({ name: 'late', cgroup: '/A', program: readOf(10 * MB) });
+    // 0..0.25 s: 12.5 MB each at 50 MB/s; then 33.3 MB/s each: late's 10 MB end at 0.55 s, short's
+    // last 2.5 MB at 50 MB/s at 0.6 s, long's last 50 MB at 100 MB/s at 1.1 s (110 MB in all).
+    const t = exitTimes(k.advanceTo(5 * S));
+    expect(Math.abs(t['late']! - 550_000)).toBeLessThanOrEqual(1);
+    expect(Math.abs(t['short']! - 600_000)).toBeLessThanOrEqual(1);
+    expect(Math.abs(t['long']! - 1_100_000)).toBeLessThanOrEqual(1);
+  });
+
   it('riops × block caps a stream, on the device and through io.max', () => {
     const k = createKernel({ cpus: 1, memory: 2 ** 30, devices: { hdd: { id: '8:0', riops: 100 } } });
     k.write('/', 'cgroup.subtree_control', '+io');
