@@ -261,6 +261,8 @@ describe('block I/O in the kernel', () => {
     expect(() => createKernel({ cpus: 1, memory: 2 ** 30, devices: { sda: { id: 'sda' } } })).toThrow(/devices\.sda\.id must be "MAJ:MIN"/);
     expect(() => createKernel({ cpus: 1, memory: 2 ** 30, devices: { sda: { id: '8:0' }, sdb: { id: '08:00' } } })).toThrow(/devices\.sdb\.id 8:0 is also the id of devices\.sda/);
     expect(() => createKernel({ cpus: 1, memory: 2 ** 30, devices: { sda: { id: '8:0', rbps: 0 } } })).toThrow(/devices\.sda\.rbps must be an integer in 1\.\./);
+    expect(() => createKernel({ cpus: 1, memory: 2 ** 30, devices: { '8:16': { id: '8:0' } } })).toThrow(/devices\.8:16: a device name must be 1\.\.32 characters without ':'/);
+    expect(() => createKernel({ cpus: 1, memory: 2 ** 30, devices: { sda: { id: '8:0', riops: 1.5 } } })).toThrow(/devices\.sda\.riops must be an integer/);
   });
 
   it('is deterministic: the same commands give the same events and files', () => {

@@ -36,7 +36,7 @@ interface IoLink {
 }
 
 /** What io.stat counts for one device: bytes and requests read and written. */
-export interface IoCounts {
+interface IoCounts {
   rbytes: number;
   wbytes: number;
   rios: number;
@@ -69,7 +69,7 @@ interface Queue {
 }
 
 /**
- * Check `KernelOptions.devices`: names 1..32 characters, ids "MAJ:MIN" (major ≤ 4 digits, minor
+ * Check `KernelOptions.devices`: names 1..32 characters without ':', ids "MAJ:MIN" (major ≤ 4 digits, minor
  * ≤ 7) unique, rates integers in range. Throws ValidationError naming the field.
  */
 export function checkDevices(devices: unknown): void {
@@ -80,7 +80,7 @@ export function checkDevices(devices: unknown): void {
   const ids = new Map<string, string>();
   for (const [name, d] of Object.entries(devices as Record<string, unknown>)) {
     const at = `devices.${name}`;
-    if (name.length < 1 || name.length > 32) throw new ValidationError(`${at}: a device name must be 1..32 characters`, { path: at, value: name, accepted: '1..32 characters, such as "sda"' });
+    if (name.length < 1 || name.length > 32 || name.includes(':')) throw new ValidationError(`${at}: a device name must be 1..32 characters without ':' (steps may also name a device by its "MAJ:MIN")`, { path: at, value: name, accepted: '1..32 characters without ":", such as "sda"' });
     if (d === null || typeof d !== 'object') throw new ValidationError(`${at} must be { id: "MAJ:MIN", rbps?, wbps?, riops?, wiops? }`, { path: at, value: d, accepted: '{ id, rbps?, wbps?, riops?, wiops? }' });
     const dev = d as KernelBlockDevice;
     if (typeof dev.id !== 'string' || !/^\d{1,4}:\d{1,7}$/.test(dev.id)) throw new ValidationError(`${at}.id must be "MAJ:MIN" such as "8:16", got ${JSON.stringify(dev.id)}`, { path: `${at}.id`, value: dev.id, accepted: '"MAJ:MIN", major of at most 4 digits, minor of at most 7' });
