@@ -1,4 +1,6 @@
-// Bench entry (`pnpm bench`): the kernel with 10,000 request servers.
+// Bench entry (`pnpm bench`): the kernel with 10,000 request servers, and block I/O.
+import { runIoBench } from './io-bench.js';
 import { runKernelBench } from './kernel-bench.js';
 
 runKernelBench();
+runIoBench();
