@@ -12,9 +12,8 @@ import {
   type SignalName,
 } from '@strata/shared-types';
 import { createGroupScheduler, type GroupScheduler } from '@strata/core-scheduler';
-import { createRandomStream } from '@strata/core-sim';
 import type { ServeStep } from '@strata/shared-types';
-import { LatencyRecord, RequestServer, type Worker } from './request-server.js';
+import { ServeDriver } from './serve-driver.js';
 import type { AllocStep, FreeStep, ReadStep, WriteStep } from '@strata/shared-types';
 import { BlockIo, blockDeviceIds } from './block-io.js';
 import { createMemoryModel } from '../memory/create-memory-model.js';
@@ -68,14 +67,14 @@ class KernelModel implements Kernel, StepHost {
   readonly ns: NamespaceModel;
   readonly programs: ReadonlyMap<string, Program>;
   readonly io: BlockIo;
-  private readonly timers = new TimerQueue();
+  readonly timers = new TimerQueue();
   private readonly live = new Map<number, Proc>();
   /** Process records in creation order (a Set: dropping a reaped record is O(1)). */
   private readonly history = new Set<Proc>();
   private readonly lastByPid = new Map<number, Proc>();
   private readonly byTask = new Map<string, Proc>();
-  private readonly workerTasks = new Map<string, { readonly p: Proc; readonly w: Worker }>();
-  private readonly seed: number | string;
+  readonly seed: number | string;
+  readonly serve: ServeDriver;
   private readonly onEvent: ((e: KernelEvent) => void) | undefined;
   private readonly network: NetworkModel | undefined;
   private readonly maxProcesses: number;
@@ -99,6 +98,7 @@ class KernelModel implements Kernel, StepHost {
     this.programs = new Map(Object.entries(options.programs ?? {}));
     this.seed = options.seed ?? 0;
     this.onEvent = options.onEvent;
+    this.serve = new ServeDriver(this);
     this.network = options.network;
     this.sched = createGroupScheduler({ cpus: options.cpus, fidelity: options.fidelity ?? 'exact', ...(options.tick === undefined ? {} : { tick: options.tick }), start: options.start ?? 0 });
     this.tree = new CgroupTree({ cpus: options.cpus, memoryNodes: 1, blockDevices: blockDeviceIds(options.devices) });
@@ -145,7 +145,7 @@ class KernelModel implements Kernel, StepHost {
           const pid = this.timers.poppedPid;
           const token = this.timers.poppedToken;
           if (this.timers.poppedKind === 'sleep') this.timerFired(pid, token);
-          else this.arrival(pid, token);
+          else this.serve.arrival(this.timers.poppedRef as Proc, token);
         }
       }
     }
@@ -155,7 +155,7 @@ class KernelModel implements Kernel, StepHost {
   }
 
   /** A fact happened: to the sink if one was given (nothing is buffered then), else into the buffer. */
-  private emit(e: KernelEvent): void {
+  emit(e: KernelEvent): void {
     if (this.onEvent !== undefined) this.onEvent(e);
     else this.events.push(e);
   }
@@ -324,10 +324,7 @@ class KernelModel implements Kernel, StepHost {
     this.requireNoChildCgroupsWithProcs(to);
     this.settleCpu(p);
     this.pids.move(p.cgroup, to);
-    for (const w of p.server?.workers ?? []) {
-      this.pids.move(p.cgroup, to);
-      this.cpuGroups.placeTask(w.taskId, to);
-    }
+    this.serve.move(p, p.cgroup, to);
     p.cgroup.liveProcs--;
     to.liveProcs++;
     p.cgroup = to;
@@ -412,7 +409,7 @@ class KernelModel implements Kernel, StepHost {
   terminate(p: Proc, exit: ProcessExit): void {
     if (p.zombie) return;
     this.settleCpu(p);
-    if (p.server !== null) this.stopServer(p);
+    if (p.server !== null) this.serve.stop(p);
     p.cpuUsecAtExit = this.procCpu(p);
     this.sched.removeTask(p.taskId);
     this.byTask.delete(p.taskId);
@@ -536,7 +533,7 @@ class KernelModel implements Kernel, StepHost {
   }
 
   /** SIGKILL the OOM killer's victims. */
-  private oomKill(out: OomOutcome): void {
+  oomKill(out: OomOutcome): void {
     const scope = out.scope.type === 'memcg' ? out.scope.cgroup : '/';
     for (const v of out.victims) {
       const victim = this.live.get(v.pid);
@@ -589,111 +586,14 @@ class KernelModel implements Kernel, StepHost {
   }
 
   startServe(p: Proc, step: ServeStep): 'EAGAIN' | null {
-    // Worker threads are tasks: each counts in pids.current, as threads do.
-    for (let i = 0; i < step.workers; i++) {
-      const limited = this.pids.overLimit(p.cgroup);
-      if (limited !== null) {
-        for (let j = 0; j < i; j++) this.pids.uncharge(p.cgroup);
-        this.pids.recordFailure(limited);
-        this.emit({ type: 'pids.fork_failed', time: this.now(), cgroup: limited.path, pid: p.pid });
-        return 'EAGAIN';
-      }
-      this.pids.charge(p.cgroup);
-    }
-    p.latency ??= new LatencyRecord(createRandomStream(this.seed, `latency-sample/${p.pid}/${p.taskId}`));
-    const server = new RequestServer(step, p.latency, createRandomStream(this.seed, `arrivals/${p.taskId}/${p.servesStarted++}`), this.now());
-    for (let i = 0; i < step.workers; i++) {
-      const w: Worker = { taskId: `${p.taskId}.w${p.servesStarted}.${i}`, busyWith: null, startUsec: 0, owed: null };
-      this.sched.addTask(w.taskId, this.cpuGroups.groupOf(p.cgroup), { nice: p.nice, runnable: false });
-      this.workerTasks.set(w.taskId, { p, w });
-      server.workers.push(w);
-    }
-    p.server = server;
-    p.activity = { kind: 'serve' };
-    this.scheduleArrival(p, server);
-    return null;
+    return this.serve.start(p, step);
   }
 
-  /** Arm the next arrival, or stop accepting when the duration or request count is reached. */
-  private scheduleArrival(p: Proc, server: RequestServer): void {
-    const t = this.now() + server.nextGap();
-    if (!server.moreArrivals || (server.endsAt !== null && t >= server.endsAt) || !Number.isSafeInteger(t)) {
-      server.accepting = false;
-      if (server.finished) this.serverFinished(p);
-      return;
-    }
-    this.timers.push(t, p.pid, p.servesStarted, 'arrival');
-  }
-
-  private arrival(pid: number, token: number): void {
-    const p = this.live.get(pid);
-    const server = p?.server;
-    if (p === undefined || server === null || server === undefined || token !== p.servesStarted || !server.accepting) return;
-    if (server.takeArrival()) {
-      const w = isHeld(p) ? undefined : server.idleWorker();
-      if (w !== undefined) this.assign(p, w, this.now());
-      else server.enqueue(this.now());
-    }
-    if (p.server === server) this.scheduleArrival(p, server);
-  }
-
-  private assign(p: Proc, w: Worker, arrival: number): void {
-    this.countStep();
-    const memory = Math.ceil(p.server!.step.memory / PAGE_SIZE) * PAGE_SIZE;
-    if (memory > 0 && !this.chargeRequest(p, memory)) {
-      if (p.server !== null) p.server.record.dropped++;
-      return;
-    }
-    w.busyWith = arrival;
-    const cpu = p.server!.step.cpu;
-    if (cpu > 0) this.sched.wake(w.taskId, cpu);
-    else this.requestServed(p, w);
-  }
-
-  private requestServed(p: Proc, w: Worker): void {
-    const server = p.server;
-    if (server === null || w.busyWith === null) return;
-    server.record.add(this.now() - w.busyWith);
-    w.busyWith = null;
-    w.startUsec += server.step.cpu;
-    const memory = Math.ceil(server.step.memory / PAGE_SIZE) * PAGE_SIZE;
-    if (memory > 0) this.mem.uncharge(p.pid, 'anon', memory);
-    const next = isHeld(p) ? undefined : server.dequeue();
-    if (next !== undefined) this.assign(p, w, next);
-    else if (server.finished) this.serverFinished(p);
-  }
-
-  /** Charge a request's memory; false when it cannot be had (the request is dropped) or the server died for it. */
-  private chargeRequest(p: Proc, bytes: number): boolean {
-    for (let tries = 0; tries < 2; tries++) {
-      const out = this.mem.charge(p.pid, 'anon', bytes);
-      if (out.kind === 'charged') return true;
-      if (out.kind !== 'oom' || out.victims.length === 0) return false;
-      this.oomKill(out);
-      if (p.zombie) return false;
-    }
-    return false;
-  }
-
-  private serverFinished(p: Proc): void {
-    this.stopServer(p);
+  serverEnded(p: Proc): void {
     if (p.activity?.kind === 'serve') {
       p.activity = null;
       this.run(p);
     }
-  }
-
-  /** End the serving threads: fold their CPU time into the process, drop their tasks and pids charges. */
-  private stopServer(p: Proc): void {
-    const server = p.server;
-    if (server === null) return;
-    for (const w of server.workers) {
-      p.workerCpu += this.sched.taskStats(w.taskId).cpuUsec;
-      this.sched.removeTask(w.taskId);
-      this.workerTasks.delete(w.taskId);
-      this.pids.uncharge(p.cgroup);
-    }
-    p.server = null;
   }
 
   // --- internals ---
@@ -787,8 +687,7 @@ class KernelModel implements Kernel, StepHost {
   }
 
   private taskWorkDone(taskId: string): void {
-    const worker = this.workerTasks.get(taskId);
-    if (worker !== undefined) return this.requestServed(worker.p, worker.w);
+    if (this.serve.workerDone(taskId)) return;
     const p = this.byTask.get(taskId);
     if (p === undefined || p.activity?.kind !== 'cpu') return;
     p.activity = null;
@@ -935,30 +834,14 @@ class KernelModel implements Kernel, StepHost {
     if (a?.kind === 'cpu') {
       p.suspended = this.interrupt(p);
     }
-    // Every thread stops: busy workers keep what their request still needs; arrivals keep queueing.
-    for (const w of p.server?.workers ?? []) {
-      if (w.busyWith === null) continue;
-      const stats = this.sched.taskStats(w.taskId);
-      w.owed = Math.max(0, p.server!.step.cpu - (stats.cpuUsec - w.startUsec));
-      if (stats.state === 'runnable') this.sched.block(w.taskId);
-    }
+    this.serve.hold(p);
   }
 
   private release(p: Proc): void {
     if (isHeld(p)) return;
     const s = p.suspended;
     p.suspended = null;
-    const server = p.server;
-    if (server !== null) {
-      for (const w of server.workers) {
-        if (w.owed === null) continue;
-        const owed = w.owed;
-        w.owed = null;
-        if (owed > 0) this.sched.wake(w.taskId, owed);
-        else this.requestServed(p, w);
-      }
-      for (let w = server.idleWorker(); w !== undefined && server.queued > 0; w = server.idleWorker()) this.assign(p, w, server.dequeue()!);
-    }
+    this.serve.release(p);
     if (s?.kind === 'cpu') {
       if (s.remaining > 0) this.startCpu(p, s.remaining);
     } else if (p.activity?.kind === 'sleep' && p.activity.until <= this.now()) {
@@ -1001,9 +884,7 @@ class KernelModel implements Kernel, StepHost {
 
   /** CPU µs of all of a live process's threads: the main one, its serving workers, ended workers. */
   private procCpu(p: Proc): number {
-    let total = this.sched.taskStats(p.taskId).cpuUsec + p.workerCpu;
-    if (p.server !== null) for (const w of p.server.workers) total += this.sched.taskStats(w.taskId).cpuUsec;
-    return total;
+    return this.sched.taskStats(p.taskId).cpuUsec + p.workerCpu + this.serve.workerCpu(p);
   }
 
   /** Fold a live process's CPU time so far into its cgroup's record (before it leaves or ends). */

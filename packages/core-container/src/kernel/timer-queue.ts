@@ -11,6 +11,8 @@ export class TimerQueue {
   private pid = new Float64Array(256);
   private token = new Float64Array(256);
   private kind = new Uint8Array(256);
+  /** The object a timer is about (its process), so firing it needs no lookup by id. */
+  private refs: unknown[] = new Array<unknown>(256).fill(undefined);
   private n = 0;
   private nextSeq = 0;
 
@@ -18,7 +20,7 @@ export class TimerQueue {
     return this.n;
   }
 
-  push(time: number, pid: number, token: number, kind: TimerKind = 'sleep'): void {
+  push(time: number, pid: number, token: number, kind: TimerKind = 'sleep', ref: unknown = undefined): void {
     if (this.n === this.time.length) this.grow();
     let k = this.n++;
     const seq = this.nextSeq++;
@@ -29,7 +31,7 @@ export class TimerQueue {
       this.copy(p, k);
       k = p;
     }
-    this.set(k, time, seq, pid, token, kind === 'sleep' ? 0 : 1);
+    this.set(k, time, seq, pid, token, kind === 'sleep' ? 0 : 1, ref);
   }
 
   /** Time of the earliest timer, or Infinity. */
@@ -41,12 +43,14 @@ export class TimerQueue {
   poppedPid = 0;
   poppedToken = 0;
   poppedKind: TimerKind = 'sleep';
+  poppedRef: unknown = undefined;
 
   /** Take the earliest timer (the queue must not be empty); its fields are then in `popped*`. */
   pop(): void {
     this.poppedPid = this.pid[0]!;
     this.poppedToken = this.token[0]!;
     this.poppedKind = this.kind[0] === 0 ? 'sleep' : 'arrival';
+    this.poppedRef = this.refs[0];
     const last = --this.n;
     if (last > 0) {
       const time = this.time[last]!;
@@ -54,6 +58,8 @@ export class TimerQueue {
       const pid = this.pid[last]!;
       const token = this.token[last]!;
       const kind = this.kind[last]!;
+      const ref = this.refs[last];
+      this.refs[last] = undefined;
       let k = 0;
       for (;;) {
         const l = 2 * k + 1;
@@ -64,8 +70,8 @@ export class TimerQueue {
         this.copy(m, k);
         k = m;
       }
-      this.set(k, time, seq, pid, token, kind);
-    }
+      this.set(k, time, seq, pid, token, kind, ref);
+    } else this.refs[0] = undefined;
   }
 
   private before(a: number, b: number): boolean {
@@ -78,14 +84,16 @@ export class TimerQueue {
     this.pid[to] = this.pid[from]!;
     this.token[to] = this.token[from]!;
     this.kind[to] = this.kind[from]!;
+    this.refs[to] = this.refs[from];
   }
 
-  private set(k: number, time: number, seq: number, pid: number, token: number, kind: number): void {
+  private set(k: number, time: number, seq: number, pid: number, token: number, kind: number, ref: unknown): void {
     this.time[k] = time;
     this.seq[k] = seq;
     this.pid[k] = pid;
     this.token[k] = token;
     this.kind[k] = kind;
+    this.refs[k] = ref;
   }
 
   private grow(): void {
@@ -102,5 +110,6 @@ export class TimerQueue {
     const kind = new Uint8Array(size);
     kind.set(this.kind);
     this.kind = kind;
+    while (this.refs.length < size) this.refs.push(undefined);
   }
 }

@@ -1,0 +1,196 @@
+// Runs the `serve` steps of a kernel's processes: worker threads as scheduler tasks (counted in
+// pids), Poisson arrivals from the kernel's timers, the backlog, per-request memory, and what a
+// stop, freeze, move or exit does to a server. The kernel calls in; the driver calls back through
+// ServeHost. The request-level state itself is request-server.ts.
+import type { GroupScheduler } from '@strata/core-scheduler';
+import { createRandomStream } from '@strata/core-sim';
+import type { Micros, ServeStep } from '@strata/shared-types';
+import { PAGE_SIZE } from '../cgroupfs/memparse.js';
+import type { MemoryModel, OomOutcome } from '../memory/types.js';
+import type { CgroupNode } from './cgroup-tree.js';
+import type { CpuGroups } from './cpu-groups.js';
+import type { PidsAccounting } from './pids-accounting.js';
+import { isHeld, type Proc } from './process.js';
+import { LatencyRecord, RequestServer, type Worker } from './request-server.js';
+import type { TimerQueue } from './timer-queue.js';
+import type { KernelEvent } from './types.js';
+
+/** What the driver needs of the kernel. */
+export interface ServeHost {
+  readonly sched: GroupScheduler;
+  readonly pids: PidsAccounting;
+  readonly cpuGroups: CpuGroups;
+  readonly mem: MemoryModel;
+  readonly timers: TimerQueue;
+  readonly seed: number | string;
+  now(): Micros;
+  countStep(): void;
+  emit(e: KernelEvent): void;
+  oomKill(out: OomOutcome): void;
+  /** `p`'s server ended: its main thread may go on. */
+  serverEnded(p: Proc): void;
+}
+
+export class ServeDriver {
+  private readonly workerTasks = new Map<string, { readonly p: Proc; readonly w: Worker }>();
+
+  constructor(private readonly host: ServeHost) {}
+
+  /** Start `step` in `p`: the errno when its worker threads cannot all be created (pids.max). */
+  start(p: Proc, step: ServeStep): 'EAGAIN' | null {
+    const h = this.host;
+    // Worker threads are tasks: each counts in pids.current, as threads do.
+    for (let i = 0; i < step.workers; i++) {
+      const limited = h.pids.overLimit(p.cgroup);
+      if (limited !== null) {
+        for (let j = 0; j < i; j++) h.pids.uncharge(p.cgroup);
+        h.pids.recordFailure(limited);
+        h.emit({ type: 'pids.fork_failed', time: h.now(), cgroup: limited.path, pid: p.pid });
+        return 'EAGAIN';
+      }
+      h.pids.charge(p.cgroup);
+    }
+    p.latency ??= new LatencyRecord(createRandomStream(h.seed, `latency-sample/${p.pid}/${p.taskId}`));
+    const server = new RequestServer(step, p.latency, createRandomStream(h.seed, `arrivals/${p.taskId}/${p.servesStarted++}`), h.now());
+    for (let i = 0; i < step.workers; i++) {
+      const w: Worker = { taskId: `${p.taskId}.w${p.servesStarted}.${i}`, busyWith: null, startUsec: 0, owed: null };
+      h.sched.addTask(w.taskId, h.cpuGroups.groupOf(p.cgroup), { nice: p.nice, runnable: false });
+      this.workerTasks.set(w.taskId, { p, w });
+      server.workers.push(w);
+    }
+    p.server = server;
+    p.activity = { kind: 'serve' };
+    this.scheduleArrival(p, server);
+    return null;
+  }
+
+  /** An arrival timer of `p` fired (`token`: which of its serve steps armed it). */
+  arrival(p: Proc, token: number): void {
+    const server = p.server;
+    if (p.zombie || server === null || token !== p.servesStarted || !server.accepting) return;
+    const now = this.host.now();
+    if (server.takeArrival()) {
+      const w = isHeld(p) ? undefined : server.idleWorker();
+      if (w !== undefined) this.assign(p, w, now);
+      else server.enqueue(now);
+    }
+    if (p.server === server) this.scheduleArrival(p, server);
+  }
+
+  /** A scheduler task finished its work: true when it was a worker (its request is then served). */
+  workerDone(taskId: string): boolean {
+    const worker = this.workerTasks.get(taskId);
+    if (worker === undefined) return false;
+    this.requestServed(worker.p, worker.w);
+    return true;
+  }
+
+  /** CPU µs of `p`'s live worker threads. */
+  workerCpu(p: Proc): number {
+    let total = 0;
+    if (p.server !== null) for (const w of p.server.workers) total += this.host.sched.taskStats(w.taskId).cpuUsec;
+    return total;
+  }
+
+  /** `p` moves cgroups: its threads' pids charges and scheduler places follow it. */
+  move(p: Proc, from: CgroupNode, to: CgroupNode): void {
+    for (const w of p.server?.workers ?? []) {
+      this.host.pids.move(from, to);
+      this.host.cpuGroups.placeTask(w.taskId, to);
+    }
+  }
+
+  /** Every thread of `p` stops: busy workers keep what their request still needs; arrivals keep queueing. */
+  hold(p: Proc): void {
+    const server = p.server;
+    if (server === null) return;
+    for (const w of server.workers) {
+      if (w.busyWith === null) continue;
+      const stats = this.host.sched.taskStats(w.taskId);
+      w.owed = Math.max(0, server.step.cpu - (stats.cpuUsec - w.startUsec));
+      if (stats.state === 'runnable') this.host.sched.block(w.taskId);
+    }
+  }
+
+  /** `p` runs again: workers finish what they owe, idle ones take queued requests. */
+  release(p: Proc): void {
+    const server = p.server;
+    if (server === null) return;
+    for (const w of server.workers) {
+      if (w.owed === null) continue;
+      const owed = w.owed;
+      w.owed = null;
+      if (owed > 0) this.host.sched.wake(w.taskId, owed);
+      else this.requestServed(p, w);
+    }
+    for (let w = server.idleWorker(); w !== undefined && server.queued > 0 && p.server === server; w = server.idleWorker()) this.assign(p, w, server.dequeue()!);
+  }
+
+  /** End the serving threads: fold their CPU time into the process, drop their tasks and pids charges. */
+  stop(p: Proc): void {
+    const server = p.server;
+    if (server === null) return;
+    const h = this.host;
+    for (const w of server.workers) {
+      p.workerCpu += h.sched.taskStats(w.taskId).cpuUsec;
+      h.sched.removeTask(w.taskId);
+      this.workerTasks.delete(w.taskId);
+      h.pids.uncharge(p.cgroup);
+    }
+    p.server = null;
+  }
+
+  /** Arm the next arrival, or stop accepting when the duration or request count is reached. */
+  private scheduleArrival(p: Proc, server: RequestServer): void {
+    const t = this.host.now() + server.nextGap();
+    if (!server.moreArrivals || (server.endsAt !== null && t >= server.endsAt) || !Number.isSafeInteger(t)) {
+      server.accepting = false;
+      if (server.finished) this.finished(p);
+      return;
+    }
+    this.host.timers.push(t, p.pid, p.servesStarted, 'arrival', p);
+  }
+
+  private assign(p: Proc, w: Worker, arrival: number): void {
+    this.host.countStep();
+    const step = p.server!.step;
+    const memory = Math.ceil(step.memory / PAGE_SIZE) * PAGE_SIZE;
+    if (memory > 0 && !this.chargeRequest(p, memory)) {
+      if (p.server !== null) p.server.record.dropped++;
+      return;
+    }
+    w.busyWith = arrival;
+    if (step.cpu > 0) this.host.sched.wake(w.taskId, step.cpu);
+    else this.requestServed(p, w);
+  }
+
+  private requestServed(p: Proc, w: Worker): void {
+    const server = p.server;
+    if (server === null || w.busyWith === null) return;
+    server.record.add(this.host.now() - w.busyWith);
+    w.busyWith = null;
+    w.startUsec += server.step.cpu;
+    const memory = Math.ceil(server.step.memory / PAGE_SIZE) * PAGE_SIZE;
+    if (memory > 0) this.host.mem.uncharge(p.pid, 'anon', memory);
+    const next = isHeld(p) ? undefined : server.dequeue();
+    if (next !== undefined) this.assign(p, w, next);
+    else if (server.finished) this.finished(p);
+  }
+
+  /** Charge a request's memory; false when it cannot be had (the request is dropped) or the server died for it. */
+  private chargeRequest(p: Proc, bytes: number): boolean {
+    for (let tries = 0; tries < 2; tries++) {
+      const out = this.host.mem.charge(p.pid, 'anon', bytes);
+      if (out.kind === 'charged') return true;
+      if (out.kind !== 'oom' || out.victims.length === 0) return false;
+      this.host.oomKill(out);
+      if (p.zombie) return false;
+    }
+    return false;
+  }
+
+  private finished(p: Proc): void {
+    this.stop(p);
+    this.host.serverEnded(p);
+  }
+}
