@@ -914,6 +914,7 @@ class KernelModel implements Kernel, StepHost {
       ppid: p.parent?.pid ?? 1,
       name: p.name,
       cgroup: p.cgroup.path,
+      reaped: p.reaped,
       state,
       cpuUsec,
       exit: p.exit,

@@ -104,7 +104,9 @@ export interface ProcessInfo {
   readonly ppid: number;
   readonly name: string;
   readonly cgroup: string;
-  /** Linux's state letters' meaning: running (runnable or on a CPU), sleeping, stopped (signal or freezer), zombie. */
+  /** Reaped by its parent (or init): gone from the process table, kept here as a record. */
+  readonly reaped: boolean;
+  /** Linux's state letters' meaning: running (runnable or on a CPU), sleeping, stopped (signal or freezer), zombie (ended; see `reaped`). */
   readonly state: 'running' | 'sleeping' | 'stopped' | 'zombie';
   /** CPU time used, µs. */
   readonly cpuUsec: number;
