@@ -43,6 +43,7 @@ export { MAX_NUMNODES } from './cgroupfs/cpuset-files.js';
 export { createKernel } from './kernel/create-kernel.js';
 export { DEFAULT_MAX_PROCESSES, MAX_KERNEL_PROCESSES_LIMIT, DEFAULT_KERNEL_MAX_STEPS, MAX_OUTPUT_LINES, MAX_REAPED_RECORDS } from './kernel/types.js';
 export type { Kernel, KernelOptions, KernelEvent, SpawnSpec, ProcessInfo, ForkCounts } from './kernel/types.js';
+export { cpuTimeFor } from './kernel/cpu-speed.js';
 export { MAX_CGROUPS, MAX_CGROUP_DEPTH } from './kernel/cgroup-tree.js';
 export { DEFAULT_DEVICE_BYTES_PER_SECOND } from './kernel/block-io.js';
 export type { KernelBlockDevice } from './kernel/block-io.js';

@@ -14,6 +14,7 @@ import {
 import { createGroupScheduler, type GroupScheduler } from '@strata/core-scheduler';
 import type { ServeStep } from '@strata/shared-types';
 import { ServeDriver } from './serve-driver.js';
+import { checkSpeed, cpuTimeFor } from './cpu-speed.js';
 import type { AllocStep, FreeStep, ReadStep, WriteStep } from '@strata/shared-types';
 import { BlockIo, blockDeviceIds } from './block-io.js';
 import { createMemoryModel } from '../memory/create-memory-model.js';
@@ -74,6 +75,8 @@ class KernelModel implements Kernel, StepHost {
   private readonly lastByPid = new Map<number, Proc>();
   private readonly byTask = new Map<string, Proc>();
   readonly seed: number | string;
+  /** Work per CPU-µs the CPUs deliver now (1 = the speed programs' cpu amounts are written at). */
+  speed: number;
   readonly serve: ServeDriver;
   private readonly onEvent: ((e: KernelEvent) => void) | undefined;
   private readonly network: NetworkModel | undefined;
@@ -98,6 +101,7 @@ class KernelModel implements Kernel, StepHost {
     this.programs = new Map(Object.entries(options.programs ?? {}));
     this.seed = options.seed ?? 0;
     this.onEvent = options.onEvent;
+    this.speed = options.cpuSpeed ?? 1;
     this.serve = new ServeDriver(this);
     this.network = options.network;
     this.sched = createGroupScheduler({ cpus: options.cpus, fidelity: options.fidelity ?? 'exact', ...(options.tick === undefined ? {} : { tick: options.tick }), start: options.start ?? 0 });
@@ -360,9 +364,33 @@ class KernelModel implements Kernel, StepHost {
     }
   }
 
+  /** Run `work` (CPU-µs at speed 1): CPU time work / speed at the CPUs' current speed. */
   startCpu(p: Proc, work: number): void {
-    p.activity = { kind: 'cpu', work, startUsec: this.sched.taskStats(p.taskId).cpuUsec };
-    this.sched.wake(p.taskId, work);
+    p.activity = { kind: 'cpu', work, startUsec: this.sched.taskStats(p.taskId).cpuUsec, speed: this.speed };
+    this.sched.wake(p.taskId, cpuTimeFor(work, this.speed));
+  }
+
+  cpuSpeed(): number {
+    return this.speed;
+  }
+
+  /**
+   * The CPUs now deliver `speed` work per CPU-µs (a guest's vCPUs when the host gives them less or
+   * more). Every CPU burst in flight keeps the work it has done and is re-planned at the new speed.
+   */
+  setCpuSpeed(speed: number): void {
+    checkSpeed(speed, 'speed');
+    if (speed === this.speed) return;
+    const bursts: Proc[] = [];
+    for (const p of this.live.values()) if (p.activity?.kind === 'cpu') bursts.push(p);
+    const left = bursts.map((p) => this.interrupt(p));
+    this.serve.replan(this.speed, speed);
+    this.speed = speed;
+    bursts.forEach((p, i) => {
+      const s = left[i];
+      if (s?.kind === 'cpu' && s.remaining > 0) this.startCpu(p, s.remaining);
+      else this.run(p);
+    });
   }
 
   startSleep(p: Proc, duration: number): void {
@@ -794,9 +822,10 @@ class KernelModel implements Kernel, StepHost {
     p.activity = null;
     if (a === null) return null;
     if (a.kind === 'cpu') {
-      const done = this.sched.taskStats(p.taskId).cpuUsec - a.startUsec;
-      if (this.sched.taskStats(p.taskId).state === 'runnable') this.sched.block(p.taskId);
-      return { kind: 'cpu', remaining: Math.max(0, a.work - done) };
+      const stats = this.sched.taskStats(p.taskId);
+      if (stats.state === 'runnable') this.sched.block(p.taskId);
+      // Work done = CPU time since the burst began × the speed it ran at (re-planned on a change).
+      return { kind: 'cpu', remaining: Math.max(0, a.work - (stats.cpuUsec - a.startUsec) * a.speed) };
     }
     if (a.kind === 'sleep') return { kind: 'sleep', remaining: Math.max(0, a.until - this.now()) };
     // A handler runs on the main thread; the workers keep serving.
@@ -806,7 +835,7 @@ class KernelModel implements Kernel, StepHost {
 
   /** A suspended activity as a handler frame stores it, re-armed when the frame ends (see program-steps.ts). */
   private resumeActivity(_p: Proc, s: Suspended): Activity {
-    if (s.kind === 'cpu') return { kind: 'cpu', work: s.remaining, startUsec: -1 };
+    if (s.kind === 'cpu') return { kind: 'cpu', work: s.remaining, startUsec: -1, speed: this.speed };
     if (s.kind === 'sleep') return { kind: 'sleep', until: s.remaining, token: -1 };
     if (s.kind === 'serve' || s.kind === 'io') return s;
     return { kind: 'wait', need: s.need, step: s.step };

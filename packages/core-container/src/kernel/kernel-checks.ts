@@ -2,6 +2,7 @@
 // field and what is accepted, and nothing is created before all checks pass.
 import { ValidationError, type Program, type Step } from '@strata/shared-types';
 import { RUNNABLE_STEPS } from './program-steps.js';
+import { checkSpeed } from './cpu-speed.js';
 import { normalizePath } from '../namespaces/mount-table.js';
 import { checkUtsName } from '../namespaces/uts-names.js';
 import { checkDevices } from './block-io.js';
@@ -17,6 +18,7 @@ export function checkKernelOptions(o: KernelOptions): void {
   if (o === null || typeof o !== 'object') throw new ValidationError('kernel options must be an object { cpus, memory, ... }', { path: '', value: o, accepted: '{ cpus, memory, swap?, fidelity?, tick?, start?, programs?, maxProcesses?, maxSteps?, devices? }' });
   int(o.cpus, 'cpus', 1, 1024);
   int(o.memory, 'memory', 4096, Number.MAX_SAFE_INTEGER);
+  if (o.cpuSpeed !== undefined) checkSpeed(o.cpuSpeed, 'cpuSpeed');
   if (o.swap !== undefined) int(o.swap, 'swap', 0, Number.MAX_SAFE_INTEGER);
   if (o.fidelity !== undefined && o.fidelity !== 'exact' && o.fidelity !== 'fluid') {
     throw new ValidationError(`fidelity must be "exact" or "fluid", got ${String(o.fidelity)}`, { path: 'fidelity', value: o.fidelity, accepted: '"exact" | "fluid"' });

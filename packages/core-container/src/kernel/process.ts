@@ -16,12 +16,12 @@ export interface Frame {
 }
 
 /**
- * What a process is blocked on. A CPU burst is a task woken with `work` µs on the scheduler;
- * `doneUsec` is the task's CPU time when it will be over. A sleep ends at `until`. A wait needs
+ * What a process is blocked on. A CPU burst is `work` (CPU-µs at speed 1) on the scheduler, asked
+ * for as CPU time work / speed from `startUsec` of the task's CPU time (`speed` the CPUs' then). A sleep ends at `until`. A wait needs
  * `need` more children reaped.
  */
 export type Activity =
-  | { readonly kind: 'cpu'; readonly work: number; readonly startUsec: number }
+  | { readonly kind: 'cpu'; readonly work: number; readonly startUsec: number; readonly speed: number }
   | { readonly kind: 'sleep'; readonly until: number; readonly token: number }
   | { readonly kind: 'wait'; need: number | 'all'; readonly step: WaitStep }
   | { readonly kind: 'serve' }

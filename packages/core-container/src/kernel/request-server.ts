@@ -71,9 +71,12 @@ export class LatencyRecord {
 export interface Worker {
   readonly taskId: string;
   busyWith: number | null;
-  /** CPU µs its task had used when the current request started: the work of the requests it finished. */
+  /** CPU µs its task had used when the current request (re)started on the CPU. */
   startUsec: number;
-  /** Held (stop/freeze): CPU µs still owed to the current request. */
+  /** Work (CPU-µs at speed 1) the current request still needed then, and the CPU time asked for it. */
+  workLeft: number;
+  cpuAsked: number;
+  /** Held (stop/freeze): work still owed to the current request. */
   owed: number | null;
 }
 

@@ -13,6 +13,7 @@ import type { PidsAccounting } from './pids-accounting.js';
 import { isHeld, type Proc } from './process.js';
 import { LatencyRecord, RequestServer, type Worker } from './request-server.js';
 import type { TimerQueue } from './timer-queue.js';
+import { cpuTimeFor } from './cpu-speed.js';
 import type { KernelEvent } from './types.js';
 
 /** What the driver needs of the kernel. */
@@ -23,6 +24,8 @@ export interface ServeHost {
   readonly mem: MemoryModel;
   readonly timers: TimerQueue;
   readonly seed: number | string;
+  /** Work per CPU-µs the CPUs deliver now. */
+  readonly speed: number;
   now(): Micros;
   countStep(): void;
   emit(e: KernelEvent): void;
@@ -33,6 +36,7 @@ export interface ServeHost {
 
 export class ServeDriver {
   private readonly workerTasks = new Map<string, { readonly p: Proc; readonly w: Worker }>();
+  private readonly serving = new Set<Proc>();
 
   constructor(private readonly host: ServeHost) {}
 
@@ -53,12 +57,13 @@ export class ServeDriver {
     p.latency ??= new LatencyRecord(createRandomStream(h.seed, `latency-sample/${p.pid}/${p.taskId}`));
     const server = new RequestServer(step, p.latency, createRandomStream(h.seed, `arrivals/${p.taskId}/${p.servesStarted++}`), h.now());
     for (let i = 0; i < step.workers; i++) {
-      const w: Worker = { taskId: `${p.taskId}.w${p.servesStarted}.${i}`, busyWith: null, startUsec: 0, owed: null };
+      const w: Worker = { taskId: `${p.taskId}.w${p.servesStarted}.${i}`, busyWith: null, startUsec: 0, workLeft: 0, cpuAsked: 0, owed: null };
       h.sched.addTask(w.taskId, h.cpuGroups.groupOf(p.cgroup), { nice: p.nice, runnable: false });
       this.workerTasks.set(w.taskId, { p, w });
       server.workers.push(w);
     }
     p.server = server;
+    this.serving.add(p);
     p.activity = { kind: 'serve' };
     this.scheduleArrival(p, server);
     return null;
@@ -107,7 +112,7 @@ export class ServeDriver {
     for (const w of server.workers) {
       if (w.busyWith === null) continue;
       const stats = this.host.sched.taskStats(w.taskId);
-      w.owed = Math.max(0, server.step.cpu - (stats.cpuUsec - w.startUsec));
+      w.owed = Math.max(0, w.workLeft - (stats.cpuUsec - w.startUsec) * this.host.speed);
       if (stats.state === 'runnable') this.host.sched.block(w.taskId);
     }
   }
@@ -120,7 +125,7 @@ export class ServeDriver {
       if (w.owed === null) continue;
       const owed = w.owed;
       w.owed = null;
-      if (owed > 0) this.host.sched.wake(w.taskId, owed);
+      if (owed > 0) this.runRequest(w, owed);
       else this.requestServed(p, w);
     }
     for (let w = server.idleWorker(); w !== undefined && server.queued > 0 && p.server === server; w = server.idleWorker()) this.assign(p, w, server.dequeue()!);
@@ -138,6 +143,33 @@ export class ServeDriver {
       h.pids.uncharge(p.cgroup);
     }
     p.server = null;
+    this.serving.delete(p);
+  }
+
+  /** The CPUs' speed changes from `from` to `to`: every request on a CPU keeps its work done and asks anew. */
+  replan(from: number, to: number): void {
+    const sched = this.host.sched;
+    for (const p of this.serving) {
+      for (const w of p.server?.workers ?? []) {
+        if (w.busyWith === null || w.owed !== null) continue;
+        const stats = sched.taskStats(w.taskId);
+        const left = Math.max(0, w.workLeft - (stats.cpuUsec - w.startUsec) * from);
+        if (stats.state === 'runnable') sched.block(w.taskId);
+        w.startUsec = stats.cpuUsec;
+        w.workLeft = left;
+        w.cpuAsked = cpuTimeFor(left, to);
+        sched.wake(w.taskId, w.cpuAsked);
+      }
+    }
+  }
+
+  /** Put `work` of a request on worker `w`'s CPU, from its CPU time now. */
+  private runRequest(w: Worker, work: number): void {
+    const sched = this.host.sched;
+    w.startUsec = sched.taskStats(w.taskId).cpuUsec;
+    w.workLeft = work;
+    w.cpuAsked = cpuTimeFor(work, this.host.speed);
+    sched.wake(w.taskId, w.cpuAsked);
   }
 
   /** Arm the next arrival, or stop accepting when the duration or request count is reached. */
@@ -160,7 +192,7 @@ export class ServeDriver {
       return;
     }
     w.busyWith = arrival;
-    if (step.cpu > 0) this.host.sched.wake(w.taskId, step.cpu);
+    if (step.cpu > 0) this.wakeForRequest(w, step.cpu);
     else this.requestServed(p, w);
   }
 
@@ -169,12 +201,21 @@ export class ServeDriver {
     if (server === null || w.busyWith === null) return;
     server.record.add(this.host.now() - w.busyWith);
     w.busyWith = null;
-    w.startUsec += server.step.cpu;
+    // The task used exactly the CPU time asked (a whole burst): the next request starts from there.
+    w.startUsec += w.cpuAsked;
+    w.cpuAsked = 0;
     const memory = Math.ceil(server.step.memory / PAGE_SIZE) * PAGE_SIZE;
     if (memory > 0) this.host.mem.uncharge(p.pid, 'anon', memory);
     const next = isHeld(p) ? undefined : server.dequeue();
     if (next !== undefined) this.assign(p, w, next);
     else if (server.finished) this.finished(p);
+  }
+
+  /** A new request on `w`: its task's CPU time is known from the last one, so no lookup is needed. */
+  private wakeForRequest(w: Worker, work: number): void {
+    w.workLeft = work;
+    w.cpuAsked = cpuTimeFor(work, this.host.speed);
+    this.host.sched.wake(w.taskId, w.cpuAsked);
   }
 
   /** Charge a request's memory; false when it cannot be had (the request is dropped) or the server died for it. */

@@ -31,6 +31,8 @@ export const DEFAULT_KERNEL_MAX_STEPS = 50_000_000;
 export interface KernelOptions {
   /** CPUs (1..1024). */
   readonly cpus: number;
+  /** Work per CPU-µs the CPUs deliver (0.000001..1000, default 1: programs' cpu amounts are CPU-µs at speed 1). */
+  readonly cpuSpeed?: number;
   /** Memory of the machine in bytes (≥ 4096; integer). */
   readonly memory: number;
   /** Swap space in bytes (default 0). */
@@ -135,6 +137,10 @@ export interface Kernel {
   readonly cpus: number;
   readonly memory: number;
   now(): Micros;
+  /** Work per CPU-µs the CPUs deliver now. */
+  cpuSpeed(): number;
+  /** Change the CPUs' speed at now() (a guest's vCPUs given more or less of the host): bursts in flight keep the work done and continue at the new speed. */
+  setCpuSpeed(speed: number): void;
   /** Time of the next internal event, µs, or Infinity when nothing will happen by itself. */
   nextEventTime(): number;
   /** Run to `time` (integer µs ≥ now); returns the facts of the way, in time order. */
