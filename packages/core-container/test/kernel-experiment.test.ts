@@ -111,10 +111,12 @@ describe('runKernelExperiment bounds', () => {
     expect(r.processes[0]!.outputDropped).toBe(12_000 - MAX_OUTPUT_LINES);
   });
 
-  it('a refused cgroup write and an unsupported step name their entries in the file', () => {
+  it('a refused cgroup write names its entry in the file; network steps run without a network (send: ENETUNREACH)', () => {
     const bad = parseKernelExperiment({ cpus: 1, memory: '1Gi', duration: '1s', cgroups: { '/A': { 'cpu.max': 'abc' } }, processes: [{ name: 'p', program: [{ sleep: '1s' }] }] });
     expect(() => runKernelExperiment(bad)).toThrow(/^cgroups\["\/A"\]\["cpu\.max"\]: "abc" is invalid \(EINVAL\)/);
-    const io = parseKernelExperiment({ cpus: 1, memory: '1Gi', duration: '1s', processes: [{ name: 'p', program: [{ listen: 8080 }] }] });
-    expect(() => runKernelExperiment(io)).toThrow(/^processes\[0\]\.program\[0\]: this kernel model does not run 'listen' steps yet/);
+    const net = parseKernelExperiment({ cpus: 1, memory: '1Gi', duration: '1s', processes: [{ name: 'p', program: [{ listen: 8080 }, { send: { to: 'db:5432', bytes: '1M' }, 'on-error': { ENETUNREACH: [{ print: 'unreachable' }] } }] }] });
+    const p = runKernelExperiment(net).processes[0]!;
+    expect(p.output.map((l) => l.text)).toEqual(['unreachable']);
+    expect(p.exit).toEqual({ code: 0 });
   });
 });

@@ -17,6 +17,8 @@ import { ServeDriver } from './serve-driver.js';
 import { checkSpeed, cpuTimeFor } from './cpu-speed.js';
 import type { AllocStep, FreeStep, ReadStep, WriteStep } from '@strata/shared-types';
 import { BlockIo, blockDeviceIds } from './block-io.js';
+import { NetIo, type NetDone } from './net-io.js';
+import type { Errno, ListenStep, SendStep } from '@strata/shared-types';
 import { createMemoryModel } from '../memory/create-memory-model.js';
 import type { MemoryLimitsPatch, MemoryModel, OomOutcome } from '../memory/types.js';
 import { PAGE_SIZE } from '../cgroupfs/memparse.js';
@@ -68,6 +70,7 @@ class KernelModel implements Kernel, StepHost {
   readonly ns: NamespaceModel;
   readonly programs: ReadonlyMap<string, Program>;
   readonly io: BlockIo;
+  readonly netIo: NetIo;
   readonly timers = new TimerQueue();
   private readonly live = new Map<number, Proc>();
   /** Process records in creation order (a Set: dropping a reaped record is O(1)). */
@@ -107,6 +110,7 @@ class KernelModel implements Kernel, StepHost {
     this.sched = createGroupScheduler({ cpus: options.cpus, fidelity: options.fidelity ?? 'exact', ...(options.tick === undefined ? {} : { tick: options.tick }), start: options.start ?? 0 });
     this.tree = new CgroupTree({ cpus: options.cpus, memoryNodes: 1, blockDevices: blockDeviceIds(options.devices) });
     this.io = new BlockIo(options.devices ?? {}, options.start ?? 0, this.tree);
+    this.netIo = new NetIo(options.network, options.start ?? 0);
     this.pids = new PidsAccounting(this.tree);
     this.cpuGroups = new CpuGroups(this.tree, this.sched);
     this.mem = createMemoryModel({ ram: options.memory, swap: options.swap ?? 0 });
@@ -119,7 +123,7 @@ class KernelModel implements Kernel, StepHost {
   }
 
   nextEventTime(): number {
-    return Math.min(this.sched.nextEventTime(), this.timers.peekTime(), this.io.nextEventTime());
+    return Math.min(this.sched.nextEventTime(), this.timers.peekTime(), this.io.nextEventTime(), this.netIo.nextEventTime());
   }
 
   advanceTo(time: number): KernelEvent[] {
@@ -131,12 +135,16 @@ class KernelModel implements Kernel, StepHost {
       const ts = this.sched.nextEventTime();
       const tt = this.timers.peekTime();
       const ti = this.io.nextEventTime();
-      const next = Math.min(ts, tt, ti);
+      const tn = this.netIo.nextEventTime();
+      const next = Math.min(ts, tt, ti, tn);
       if (next > time) break;
       if (ti === next) {
         // I/O completions first at a tie: a stream started at this time must not meet the flows behind it.
         this.sched.advanceTo(ti);
         for (const d of this.io.advanceTo(ti)) this.ioDone(d.pid, d.stream);
+      } else if (tn === next) {
+        this.sched.advanceTo(tn);
+        for (const d of this.netIo.advanceTo(tn)) this.netDone(d);
       } else if (ts <= tt) {
         for (const e of this.sched.advanceTo(ts)) {
           if (e.type === 'task.work_done') this.taskWorkDone(e.task);
@@ -155,6 +163,7 @@ class KernelModel implements Kernel, StepHost {
     }
     this.sched.advanceTo(time);
     this.io.advanceTo(time);
+    this.netIo.advanceTo(time);
     return this.takeEvents();
   }
 
@@ -207,6 +216,7 @@ class KernelModel implements Kernel, StepHost {
 
   spawn(spec: SpawnSpec): number {
     checkSpawnSpec(spec, this.programs);
+    if (spec.network !== undefined) this.requireNetworkNamespace(spec.network);
     const cgroup = this.tree.get(spec.cgroup ?? '/');
     this.requireNoChildCgroupsWithProcs(cgroup);
     this.stepsUsed = 0;
@@ -295,6 +305,19 @@ class KernelModel implements Kernel, StepHost {
       throw new NotFoundError('network namespace link', String(pid), { hint: 'spawn the process with namespaces.net "private" and network: NAME, on a kernel created with a network model' });
     }
     return this.network.resolve(netns, name, type);
+  }
+
+  /** SpawnSpec.network must name a namespace of the kernel's network model. */
+  private requireNetworkNamespace(name: string): void {
+    let known = false;
+    try {
+      known = this.network?.namespace(name) !== undefined;
+    } catch (error) {
+      if (!(error instanceof NotFoundError)) throw error;
+    }
+    if (!known) {
+      throw new ValidationError(this.network === undefined ? `network ${JSON.stringify(name)}: this kernel has no network model (KernelOptions.network)` : `network ${JSON.stringify(name)} is not a namespace of the kernel's network model`, { path: 'network', value: name, accepted: 'a namespace of KernelOptions.network' });
+    }
   }
 
   private requireLive(pid: number): Proc {
@@ -450,6 +473,7 @@ class KernelModel implements Kernel, StepHost {
     p.alloc = null;
     p.allocations.length = 0;
     this.io.cancel(this.now(), p.pid);
+    this.netIo.cancel(this.now(), p.pid);
     this.mem.removeProcess(p.pid);
     p.cgroup.liveProcs--;
     this.emit({ type: 'process.exited', time: this.now(), pid: p.pid, name: p.name, cgroup: p.cgroup.path, exit });
@@ -537,6 +561,23 @@ class KernelModel implements Kernel, StepHost {
     // Buffered I/O goes through the page cache, charged to the cgroup as file memory up front.
     if (!step.direct && !this.chargePageCache(p, Math.ceil(step.bytes / PAGE_SIZE) * PAGE_SIZE)) return p.zombie ? null : 'EIO';
     p.activity = { kind: 'io', stream: this.io.start(this.now(), p.pid, p.cgroup, device, step.op === 'read' ? 'r' : 'w', step.bytes, step.block) };
+    return null;
+  }
+
+  startSend(p: Proc, step: SendStep): Errno | null {
+    const r = this.netIo.send(this.now(), p.pid, this.ns.networkNamespaceOf(p.pid), step);
+    if (typeof r === 'string') return r;
+    p.activity = { kind: 'net', op: r.op, onError: step.onError };
+    return null;
+  }
+
+  startListen(p: Proc, step: ListenStep): 'EADDRINUSE' | 'EACCES' | null {
+    const linked = this.ns.networkNamespaceOf(p.pid);
+    // An unlinked net namespace has only lo: its sockets are the kernel's alone, reachable from nowhere.
+    const space = linked ?? `netns:${this.ns.namespaceOf(p.pid, 'net')}`;
+    const r = this.netIo.listen(this.now(), p.pid, space, linked, step);
+    if (typeof r === 'string') return r;
+    if (r.op !== null) p.activity = { kind: 'net', op: r.op, onError: step.onError };
     return null;
   }
 
@@ -730,6 +771,22 @@ class KernelModel implements Kernel, StepHost {
     this.run(p);
   }
 
+  /** A send or listen ended: its process goes on (a held one when released; one in a handler when the handler ends). */
+  private netDone(d: NetDone): void {
+    const p = this.live.get(d.pid);
+    const a = p?.activity;
+    if (p === undefined || a?.kind !== 'net' || a.op !== d.op || isHeld(p)) return;
+    p.activity = null;
+    this.netFinish(p, a);
+    this.run(p);
+  }
+
+  /** Take the outcome of `p`'s ended send or listen: an errno goes to the step's on-error (or ends the process). */
+  private netFinish(p: Proc, a: Extract<Activity, { kind: 'net' }>): void {
+    const errno = this.netIo.take(a.op);
+    if (errno !== null) fail(this, p, a.onError, errno);
+  }
+
   private timerFired(pid: number, token: number): void {
     const p = this.live.get(pid);
     if (p === undefined || p.activity?.kind !== 'sleep' || p.activity.token !== token) return;
@@ -829,7 +886,7 @@ class KernelModel implements Kernel, StepHost {
     }
     if (a.kind === 'sleep') return { kind: 'sleep', remaining: Math.max(0, a.until - this.now()) };
     // A handler runs on the main thread; the workers keep serving.
-    if (a.kind === 'serve' || a.kind === 'io') return a;
+    if (a.kind === 'serve' || a.kind === 'io' || a.kind === 'net') return a;
     return { kind: 'wait', need: a.need, step: a.step };
   }
 
@@ -837,7 +894,7 @@ class KernelModel implements Kernel, StepHost {
   private resumeActivity(_p: Proc, s: Suspended): Activity {
     if (s.kind === 'cpu') return { kind: 'cpu', work: s.remaining, startUsec: -1, speed: this.speed };
     if (s.kind === 'sleep') return { kind: 'sleep', until: s.remaining, token: -1 };
-    if (s.kind === 'serve' || s.kind === 'io') return s;
+    if (s.kind === 'serve' || s.kind === 'io' || s.kind === 'net') return s;
     return { kind: 'wait', need: s.need, step: s.step };
   }
 
@@ -851,6 +908,9 @@ class KernelModel implements Kernel, StepHost {
       if (p.server !== null) p.activity = { kind: 'serve' };
     } else if (a.kind === 'io') {
       if (this.io.active(a.stream)) p.activity = a;
+    } else if (a.kind === 'net') {
+      if (this.netIo.active(a.op)) p.activity = a;
+      else this.netFinish(p, a);
     } else if (!this.startWait(p, { kind: 'wait', need: a.need, step: a.step })) {
       // Every child went while the handler ran: the wait is over.
     }
@@ -875,6 +935,10 @@ class KernelModel implements Kernel, StepHost {
       if (s.remaining > 0) this.startCpu(p, s.remaining);
     } else if (p.activity?.kind === 'sleep' && p.activity.until <= this.now()) {
       p.activity = null;
+    } else if (p.activity?.kind === 'net' && !this.netIo.active(p.activity.op)) {
+      const a = p.activity;
+      p.activity = null;
+      this.netFinish(p, a);
     }
     const pending = p.pending;
     p.pending = [];

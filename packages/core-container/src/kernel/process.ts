@@ -1,6 +1,6 @@
 // A process as the kernel model keeps it: identity, place in the trees, its running program (a stack
 // of frames) and what it is doing right now.
-import type { AllocStep, Micros, Program, ProcessExit, SignalName, WaitStep } from '@strata/shared-types';
+import type { AllocStep, Micros, OnError, Program, ProcessExit, SignalName, WaitStep } from '@strata/shared-types';
 import type { CgroupNode } from './cgroup-tree.js';
 import type { LatencyRecord, RequestServer } from './request-server.js';
 
@@ -26,7 +26,9 @@ export type Activity =
   | { readonly kind: 'wait'; need: number | 'all'; readonly step: WaitStep }
   | { readonly kind: 'serve' }
   /** A read or write in flight (block-io.ts's stream); it goes on while a handler runs or the process is held. */
-  | { readonly kind: 'io'; readonly stream: number };
+  | { readonly kind: 'io'; readonly stream: number }
+  /** A send or a listen waiting for bytes (net-io.ts's op); it goes on while a handler runs or the process is held. */
+  | { readonly kind: 'net'; readonly op: number; readonly onError: OnError | undefined };
 
 /** What an interrupted activity still owes when it resumes (remaining CPU or sleep time). */
 export type Suspended =
@@ -34,7 +36,8 @@ export type Suspended =
   | { readonly kind: 'sleep'; readonly remaining: number }
   | { readonly kind: 'wait'; readonly need: number | 'all'; readonly step: WaitStep }
   | { readonly kind: 'serve' }
-  | { readonly kind: 'io'; readonly stream: number };
+  | { readonly kind: 'io'; readonly stream: number }
+  | { readonly kind: 'net'; readonly op: number; readonly onError: OnError | undefined };
 
 /** One line a process printed. */
 export interface OutputLine {

@@ -1,7 +1,7 @@
 // The program interpreter: runs a process's steps until one blocks (a CPU burst, a sleep, a wait),
 // the process ends, or a signal holds it. Instantaneous steps (print, fork, signal, loop control)
 // run in place; each counts against the kernel's step budget, so no program can spin forever.
-import type { AllocStep, Errno, ForkStep, FreeStep, OnError, Program, ProcessExit, ReadStep, ServeStep, Step, WaitStep, WriteStep } from '@strata/shared-types';
+import type { AllocStep, Errno, ForkStep, FreeStep, ListenStep, OnError, Program, ProcessExit, ReadStep, SendStep, ServeStep, Step, WaitStep, WriteStep } from '@strata/shared-types';
 import { isHeld, type Activity, type Proc } from './process.js';
 
 /** What the interpreter needs of the kernel. */
@@ -26,12 +26,16 @@ export interface StepHost {
   startServe(p: Proc, step: ServeStep): 'EAGAIN' | null;
   /** Start a read or write (the process blocks until its bytes are transferred); the errno it meets instead. */
   startIo(p: Proc, step: ReadStep | WriteStep): 'ENOENT' | 'EIO' | null;
+  /** Start a send (the process blocks until its last byte arrives); the errno it meets at once instead. */
+  startSend(p: Proc, step: SendStep): Errno | null;
+  /** Listen on a port (with bytes, the process blocks until they arrive); the errno it meets instead. */
+  startListen(p: Proc, step: ListenStep): 'EADDRINUSE' | 'EACCES' | null;
   /** Re-arm what a signal handler interrupted. */
   resume(p: Proc, activity: Activity): void;
 }
 
 /** Steps this kernel model runs; programs with others are refused when started (see kernel-checks.ts). */
-export const RUNNABLE_STEPS: ReadonlySet<Step['op']> = new Set(['cpu', 'sleep', 'fork', 'exec', 'wait', 'print', 'exit', 'loop', 'signal', 'serve', 'alloc', 'free', 'read', 'write']);
+export const RUNNABLE_STEPS: ReadonlySet<Step['op']> = new Set(['cpu', 'sleep', 'fork', 'exec', 'wait', 'print', 'exit', 'loop', 'signal', 'serve', 'alloc', 'free', 'read', 'write', 'send', 'listen']);
 
 /** Run `p` until it blocks, is held, or ends. */
 export function runSteps(host: StepHost, p: Proc): void {
@@ -95,6 +99,16 @@ function execute(host: StepHost, p: Proc, step: Step): void {
       if (errno !== null) fail(host, p, step.onError, errno);
       return;
     }
+    case 'send': {
+      const errno = host.startSend(p, step);
+      if (errno !== null) fail(host, p, step.onError, errno);
+      return;
+    }
+    case 'listen': {
+      const errno = host.startListen(p, step);
+      if (errno !== null) fail(host, p, step.onError, errno);
+      return;
+    }
     case 'print':
       host.print(p, step.stream, step.text);
       return;
@@ -111,9 +125,11 @@ function execute(host: StepHost, p: Proc, step: Step): void {
         else p.handlers.set(sig, d);
       }
       return;
-    default:
-      // Refused when the program was started (RUNNABLE_STEPS); reaching here is a bug.
-      throw new Error(`kernel model: step '${step.op}' cannot run here (internal invariant broken)`);
+    default: {
+      // Every op is handled above; a parsed step of another op is a bug.
+      const unknown: never = step;
+      throw new Error(`kernel model: step '${(unknown as Step).op}' cannot run here (internal invariant broken)`);
+    }
   }
 }
 

@@ -1,0 +1,362 @@
+// Network I/O of the kernel model: `listen` sockets and `send` transfers through a core-network
+// NetworkModel (DNS, reach, path links), bytes carried as fluid flows on a core-network flow network
+// driven from the kernel's time loop, as block-io.ts does for devices. Errnos follow Linux (README "Network I/O").
+import { createFlowNetwork, MAX_FLOW_NETWORK_SIZE, type FlowNetwork, type NetworkModel, type ReachResult } from '@strata/core-network';
+import { ConflictError, NotFoundError, type ListenStep, type SendStep } from '@strata/shared-types';
+
+/** How long a connect to a dropped SYN waits before ETIMEDOUT: Linux's tcp_syn_retries 6 (1+2+4+...+64 s). */
+export const CONNECT_TIMEOUT_US = 127_000_000;
+/** How long a connect to an address nobody answers ARP for waits before EHOSTUNREACH (3 solicitations, 1 s apart). */
+export const NEIGHBOUR_TIMEOUT_US = 3_000_000;
+
+/** The errnos a `send` may meet. */
+export type SendErrno = 'ECONNREFUSED' | 'ECONNRESET' | 'EHOSTUNREACH' | 'ENETUNREACH' | 'ETIMEDOUT' | 'EAI_NONAME';
+
+/** An operation that ended: a send delivered (or failed with `errno`), or a listen that got its bytes. */
+export interface NetDone {
+  readonly pid: number;
+  readonly op: number;
+  readonly errno: SendErrno | null;
+}
+
+/** A listening socket of a process: bytes that arrived and were not yet taken by a `listen` with bytes. */
+interface Socket {
+  readonly key: string;
+  readonly pid: number;
+  unread: number;
+  /** The waiting `listen` step's op and the bytes it wants, or null. */
+  wait: { readonly op: number; readonly bytes: number } | null;
+  readonly inbound: Set<Send>;
+}
+
+interface Send {
+  readonly op: number;
+  readonly pid: number;
+  readonly bytes: number;
+  /** The destination socket in this kernel; null: a listener outside it takes the bytes unseen. */
+  readonly socket: Socket | null;
+  readonly latency: number;
+  flowId: string | null;
+}
+
+interface Timer {
+  readonly time: number;
+  readonly seq: number;
+  readonly op: number;
+  /** The errno the send meets then, or null: its last byte arrives then. */
+  readonly errno: SendErrno | null;
+}
+
+const LOOPBACK = /^(localhost|127\.\d+\.\d+\.\d+|::1)$/;
+const ADDRESS = /^(\d+\.\d+\.\d+\.\d+|[0-9a-fA-F:]*:[0-9a-fA-F:.]*)$/;
+
+/**
+ * The kernel's sockets and transfers. A passive model at the kernel's time: `nextEventTime` joins the
+ * kernel's, `advanceTo(t)` returns the operations that ended. Commands apply at `now` (≥ the last time).
+ */
+export class NetIo {
+  private readonly flows: FlowNetwork;
+  private readonly links = new Map<string, number>();
+  private readonly sockets = new Map<string, Socket>();
+  /** Keys this kernel registered with the model (it cannot unregister them: a closed one refuses connections). */
+  private readonly registered = new Set<string>();
+  private readonly sends = new Map<number, Send>();
+  private readonly byFlow = new Map<string, Send>();
+  private readonly byPid = new Map<number, { sends: Set<Send>; sockets: Set<Socket> }>();
+  /** Ended operations not yet taken by their process (`take`). */
+  private readonly results = new Map<number, NetDone>();
+  private readonly timers: Timer[] = [];
+  /** Operations in flight: sends and listens waiting for bytes. */
+  private readonly pending = new Set<number>();
+  private done: NetDone[] = [];
+  private seq = 0;
+
+  constructor(
+    private readonly net: NetworkModel | undefined,
+    start: number,
+  ) {
+    this.flows = createFlowNetwork({ start, maxLinks: MAX_FLOW_NETWORK_SIZE, maxFlows: MAX_FLOW_NETWORK_SIZE });
+  }
+
+  nextEventTime(): number {
+    return this.done.length > 0 ? this.flows.now() : Math.min(this.flows.nextEventTime(), this.timers[0]?.time ?? Infinity);
+  }
+
+  /** Run to `time`; the operations that ended, in order. */
+  advanceTo(time: number): NetDone[] {
+    this.sync(time);
+    const out = this.done;
+    this.done = [];
+    return out;
+  }
+
+  /** Whether an operation is still going on. */
+  active(op: number): boolean {
+    return this.pending.has(op);
+  }
+
+  /** Take the outcome of an ended operation (null: success). */
+  take(op: number): SendErrno | null {
+    const r = this.results.get(op);
+    this.results.delete(op);
+    return r?.errno ?? null;
+  }
+
+
+  /**
+   * `pid` listens in `space` (its linked model namespace, `linked`, or a kernel-only key). EADDRINUSE when
+   * another socket holds the port (a second `listen` of the same process on its port takes bytes from it).
+   * Returns the op to wait on, or null when the step is done.
+   */
+  listen(now: number, pid: number, space: string, linked: string | undefined, step: ListenStep): 'EADDRINUSE' | { readonly op: number | null } {
+    this.sync(now);
+    const key = `${space}|${step.port}/${step.protocol}`;
+    let s = this.sockets.get(key);
+    if (s !== undefined && (s.pid !== pid || step.bytes === null)) return 'EADDRINUSE';
+    if (s === undefined) {
+      if (linked !== undefined && this.net !== undefined && !this.registered.has(key)) {
+        try {
+          this.net.listen(linked, step.port, step.protocol);
+        } catch (error) {
+          if (error instanceof ConflictError) return 'EADDRINUSE';
+          throw error;
+        }
+        this.registered.add(key);
+      }
+      s = { key, pid, unread: 0, wait: null, inbound: new Set() };
+      this.sockets.set(key, s);
+      this.own(pid).sockets.add(s);
+    }
+    if (step.bytes === null) return { op: null };
+    if (s.unread >= step.bytes) {
+      s.unread -= step.bytes;
+      return { op: null };
+    }
+    s.wait = { op: this.seq++, bytes: step.bytes };
+    this.pending.add(s.wait.op);
+    return { op: s.wait.op };
+  }
+
+  /** `pid` sends from model namespace `src` (undefined: not linked); an errno met at once, or the op to wait on. */
+  send(now: number, pid: number, src: string | undefined, step: SendStep): SendErrno | { readonly op: number } {
+    this.sync(now);
+    const net = this.net;
+    if (net === undefined || src === undefined) return 'ENETUNREACH';
+    let dst: string;
+    let reach: ReachResult;
+    let path: string[] = [];
+    try {
+      const found = this.destination(net, src, step.host);
+      if (found === 'EAI_NONAME') return found;
+      if (found === 'EHOSTUNREACH') return this.failLater(now, pid, this.seq++, found, NEIGHBOUR_TIMEOUT_US);
+      dst = found.ns;
+      reach = net.reach(src, dst, step.port, step.protocol);
+      if (reach.allowed) path = net.pathLinks(src, dst, step.port, step.protocol);
+    } catch (error) {
+      // A namespace left the model (or was never in it): its interfaces are gone.
+      if (error instanceof NotFoundError || error instanceof ConflictError) return 'ENETUNREACH';
+      throw error;
+    }
+    const op = this.seq++;
+    if (!reach.allowed) {
+      const errno = refusal(reach.reasons);
+      if (errno === 'ENETUNREACH') return errno;
+      return this.failLater(now, pid, op, errno, errno === 'ETIMEDOUT' ? CONNECT_TIMEOUT_US : NEIGHBOUR_TIMEOUT_US);
+    }
+    const latency = this.ensureLinks(net, path);
+    const key = `${dst}|${step.port}/${step.protocol}`;
+    const socket = this.sockets.get(key) ?? null;
+    // No socket in the model, or ours closed: the peer answers the SYN with a RST after a round trip.
+    if (!reach.listening || (socket === null && this.registered.has(key))) return this.failLater(now, pid, op, 'ECONNREFUSED', 2 * latency);
+    const s: Send = { op, pid, bytes: step.bytes, socket, latency, flowId: `net${op}` };
+    this.sends.set(op, s);
+    this.pending.add(op);
+    this.byFlow.set(s.flowId!, s);
+    this.own(pid).sends.add(s);
+    socket?.inbound.add(s);
+    this.flows.startFlow({ id: s.flowId!, path, bytes: step.bytes });
+    return { op };
+  }
+
+  /** `pid` ended: its transfers stop, its sockets close (senders to them meet ECONNRESET), its results go. */
+  cancel(now: number, pid: number): void {
+    const mine = this.byPid.get(pid);
+    for (const [op, r] of this.results) if (r.pid === pid) this.results.delete(op);
+    if (mine === undefined) return;
+    this.sync(now);
+    for (const s of mine.sends) this.drop(s);
+    for (const sock of mine.sockets) {
+      this.sockets.delete(sock.key);
+      if (sock.wait !== null) this.pending.delete(sock.wait.op);
+      for (const s of [...sock.inbound]) {
+        this.drop(s);
+        this.end({ pid: s.pid, op: s.op, errno: 'ECONNRESET' });
+      }
+    }
+    this.byPid.delete(pid);
+    this.done = this.done.filter((d) => d.pid !== pid);
+  }
+
+  // --- internals ---
+
+  /** Bring flows and timers to `time`; what ends on the way joins `done`. */
+  private sync(time: number): void {
+    for (;;) {
+      const tf = this.flows.nextEventTime();
+      const tt = this.timers[0]?.time ?? Infinity;
+      if (Math.min(tf, tt) > time) break;
+      if (tf <= tt) {
+        for (const e of this.flows.advanceTo(tf)) this.flowDone(e.flow);
+      } else {
+        if (tt > this.flows.now()) this.flows.advanceTo(tt);
+        while (this.timers[0]?.time === tt) this.fire(popTimer(this.timers));
+      }
+    }
+    if (time > this.flows.now()) this.flows.advanceTo(time);
+  }
+
+  private own(pid: number): { sends: Set<Send>; sockets: Set<Socket> } {
+    let mine = this.byPid.get(pid);
+    if (mine === undefined) {
+      mine = { sends: new Set(), sockets: new Set() };
+      this.byPid.set(pid, mine);
+    }
+    return mine;
+  }
+
+  /** The model namespace `host` names from `src`: loopback names itself, an address its holder, a name its DNS answer. */
+  private destination(net: NetworkModel, src: string, host: string): { readonly ns: string } | 'EAI_NONAME' | 'EHOSTUNREACH' {
+    if (LOOPBACK.test(host)) return { ns: src };
+    if (ADDRESS.test(host)) {
+      for (const ns of net.snapshot().namespaces) if (ns.interfaces.some((i) => i.network !== undefined && i.address === host)) return { ns: ns.name };
+      return 'EHOSTUNREACH'; // nobody answers ARP for it
+    }
+    const a = net.resolve(src, host, 'A');
+    if (a.kind !== 'answer' || a.addresses.length === 0) return 'EAI_NONAME';
+    const address = a.addresses[0];
+    for (const name of net.network(a.network).endpoints) {
+      if (net.namespace(name).interfaces.some((i) => i.network === a.network && i.address === address)) return { ns: name };
+    }
+    return 'EAI_NONAME';
+  }
+
+  /** Add the path's links the flow network lacks (from the model's `links()`); the path's one-way latency. */
+  private ensureLinks(net: NetworkModel, path: readonly string[]): number {
+    if (path.some((id) => !this.links.has(id))) {
+      for (const l of net.links()) {
+        if (this.links.has(l.id)) continue;
+        this.flows.addLink({ id: l.id, capacity: l.capacity, latency: l.latency });
+        this.links.set(l.id, l.latency);
+      }
+    }
+    return path.reduce((sum, id) => sum + (this.links.get(id) ?? 0), 0);
+  }
+
+  /** The send `op` meets `errno` after `delay` µs (at once when 0). */
+  private failLater(now: number, pid: number, op: number, errno: SendErrno, delay: number): SendErrno | { readonly op: number } {
+    if (delay <= 0) return errno;
+    const s: Send = { op, pid, bytes: 0, socket: null, latency: 0, flowId: null };
+    this.sends.set(op, s);
+    this.pending.add(op);
+    this.own(pid).sends.add(s);
+    pushTimer(this.timers, { time: now + delay, seq: this.seq++, op, errno });
+    return { op };
+  }
+
+  private flowDone(flow: string): void {
+    const s = this.byFlow.get(flow);
+    if (s === undefined) return;
+    this.byFlow.delete(flow);
+    s.flowId = null;
+    if (s.latency > 0) pushTimer(this.timers, { time: this.flows.now() + s.latency, seq: this.seq++, op: s.op, errno: null });
+    else this.deliver(s);
+  }
+
+  private fire(t: Timer): void {
+    const s = this.sends.get(t.op);
+    if (s === undefined) return; // cancelled
+    if (t.errno === null) this.deliver(s);
+    else {
+      this.forget(s);
+      this.end({ pid: s.pid, op: s.op, errno: t.errno });
+    }
+  }
+
+  /** The last byte of `s` arrived: the sender goes on, the socket is credited (waking a listen that has its bytes). */
+  private deliver(s: Send): void {
+    this.forget(s);
+    this.end({ pid: s.pid, op: s.op, errno: null });
+    const sock = s.socket;
+    if (sock === null || !this.sockets.has(sock.key)) return;
+    sock.inbound.delete(s);
+    sock.unread += s.bytes;
+    if (sock.wait !== null && sock.unread >= sock.wait.bytes) {
+      sock.unread -= sock.wait.bytes;
+      this.end({ pid: sock.pid, op: sock.wait.op, errno: null });
+      sock.wait = null;
+    }
+  }
+
+  private end(d: NetDone): void {
+    this.pending.delete(d.op);
+    this.results.set(d.op, d);
+    this.done.push(d);
+  }
+
+  /** Stop `s` where it is (flow cancelled, timers ignored) and forget it. */
+  private drop(s: Send): void {
+    if (s.flowId !== null) {
+      this.flows.cancelFlow(s.flowId);
+      this.byFlow.delete(s.flowId);
+      s.flowId = null;
+    }
+    s.socket?.inbound.delete(s);
+    this.forget(s);
+  }
+
+  private forget(s: Send): void {
+    this.pending.delete(s.op);
+    this.sends.delete(s.op);
+    this.byPid.get(s.pid)?.sends.delete(s);
+  }
+}
+
+/** The errno a connect meets when the network does not deliver it (README "Network I/O"). */
+export function refusal(reasons: readonly string[]): 'ENETUNREACH' | 'EHOSTUNREACH' | 'ETIMEDOUT' {
+  if (reasons.some((r) => r.startsWith('no route to'))) return 'ENETUNREACH';
+  if (reasons.some((r) => r.startsWith('no endpoint of network') || / on network \S+ is \S+, not /.test(r))) return 'EHOSTUNREACH';
+  return 'ETIMEDOUT'; // dropped on the way: isolation, an internal network's firewall, ICC off, NetworkPolicy
+}
+
+function before(a: Timer, b: Timer): boolean {
+  return a.time < b.time || (a.time === b.time && a.seq < b.seq);
+}
+
+function pushTimer(h: Timer[], t: Timer): void {
+  h.push(t);
+  for (let i = h.length - 1; i > 0; ) {
+    const up = (i - 1) >> 1;
+    if (!before(h[i]!, h[up]!)) break;
+    [h[i], h[up]] = [h[up]!, h[i]!];
+    i = up;
+  }
+}
+
+function popTimer(h: Timer[]): Timer {
+  const top = h[0]!;
+  const last = h.pop()!;
+  if (h.length > 0) {
+    h[0] = last;
+    for (let i = 0; ; ) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < h.length && before(h[l]!, h[m]!)) m = l;
+      if (r < h.length && before(h[r]!, h[m]!)) m = r;
+      if (m === i) break;
+      [h[i], h[m]] = [h[m]!, h[i]!];
+      i = m;
+    }
+  }
+  return top;
+}
