@@ -1,7 +1,7 @@
 // Network I/O through the kernel: send/listen steps over a core-network model, bytes as fluid flows.
 import { describe, expect, it } from 'vitest';
-import { parseProgram, ValidationError } from '@strata/shared-types';
-import { createNetworkModel, type NetworkModel } from '@strata/core-network';
+import { parseProgram, ValidationError, type PodInput } from '@strata/shared-types';
+import { createNetworkModel, createPolicyEngine, type NetworkModel, type PolicyEngine } from '@strata/core-network';
 import { CONNECT_TIMEOUT_US, NEIGHBOUR_TIMEOUT_US, createKernel } from '../src/index.js';
 import type { Kernel, KernelEvent } from '../src/index.js';
 
@@ -9,12 +9,12 @@ const S = 1_000_000;
 const MB = 1_000_000;
 
 /** One host, a user-defined bridge network `lan` with srv, a and b on it; every veth `capacity` bytes/s, `latency` µs one way. */
-function lan(capacity = 100 * MB, latency = 0): NetworkModel {
-  const net = createNetworkModel({ veth: { capacity, latency } });
+function lan(capacity = 100 * MB, latency = 0, policy?: PolicyEngine): NetworkModel {
+  const net = createNetworkModel({ veth: { capacity, latency }, ...(policy === undefined ? {} : { policy }) });
   net.addHost({ name: 'h1', address: '10.1.0.1', uplink: { capacity: 1_250_000_000, latency: 0 } });
   net.createNetwork({ name: 'lan', host: 'h1' });
   for (const name of ['srv', 'a', 'b']) {
-    net.createNamespace({ name, host: 'h1' });
+    net.createNamespace({ name, host: 'h1', ...(policy === undefined ? {} : { pod: `x/${name}` }) });
     net.attach({ namespace: name, network: 'lan' });
   }
   return net;
@@ -109,6 +109,35 @@ describe('send and listen', () => {
     expect(lines(k, c)).toEqual([`${CONNECT_TIMEOUT_US} timed out`]);
     expect(lines(k, i)).toEqual(['0 unreachable']);
     expect(lines(k, byName)).toEqual(['0 not on my networks']);
+  });
+
+  it('a NetworkPolicy deny drops the SYN: ETIMEDOUT, while the pod it admits gets through', () => {
+    const pod = (name: string): PodInput => ({ metadata: { name, namespace: 'x', labels: { app: name } }, spec: { containers: [{ name: 'main', ports: [{ containerPort: 80 }] }] } });
+    const onlyA = { apiVersion: 'networking.k8s.io/v1' as const, kind: 'NetworkPolicy' as const, metadata: { name: 'srv-from-a', namespace: 'x' }, spec: { podSelector: { matchLabels: { app: 'srv' } }, ingress: [{ from: [{ podSelector: { matchLabels: { app: 'a' } } }] }] } };
+    const policy = createPolicyEngine({ namespaces: [{ metadata: { name: 'x' } }], pods: ['srv', 'a', 'b'].map(pod), policies: [onlyA] });
+    const k = createKernel({ cpus: 1, memory: 2 ** 30, network: lan(100 * MB, 0, policy) });
+    run(k, 'srv', 'srv', [{ listen: { port: 80, bytes: MB } }, { print: 'got' }]);
+    const a = run(k, 'a', 'a', [{ send: { to: 'srv:80', bytes: MB } }, { print: 'sent' }]);
+    const b = run(k, 'b', 'b', [{ send: { to: 'srv:80', bytes: MB }, 'on-error': { ETIMEDOUT: [{ print: 'timed out' }] } }]);
+    k.advanceTo(200 * S);
+    expect(lines(k, a)).toEqual(['10000 sent']);
+    expect(lines(k, b)).toEqual([`${CONNECT_TIMEOUT_US} timed out`]);
+  });
+
+  it('an outcome that comes while the process is stopped is met when it continues', () => {
+    const k = createKernel({ cpus: 1, memory: 2 ** 30, network: lan() });
+    const srv = run(k, 'srv', 'srv', [{ listen: { port: 80, bytes: MB } }, { print: 'got' }]);
+    const a = run(k, 'a', 'a', [{ send: { to: 'srv:81', bytes: MB }, 'on-error': { EHOSTUNREACH: [], ECONNREFUSED: [{ print: 'refused' }] } }, { send: { to: 'srv:80', bytes: MB } }]);
+    expect(lines(k, a)).toEqual(['0 refused']);
+    const c = run(k, 'c', 'b', [{ send: { to: '172.31.9.9:80', bytes: 1 }, 'on-error': { EHOSTUNREACH: [{ print: 'no host' }] } }]);
+    k.kill(srv, 'SIGSTOP');
+    k.kill(c, 'SIGSTOP');
+    expect(exits(k.advanceTo(5 * S))).toEqual({ a: 10_000 }); // srv got a's bytes at 10 ms, stopped
+    expect(k.process(srv).state).toBe('stopped');
+    k.kill(srv, 'SIGCONT');
+    k.kill(c, 'SIGCONT');
+    expect(lines(k, srv)).toEqual([`${5 * S} got`]);
+    expect(lines(k, c)).toEqual([`${5 * S} no host`]);
   });
 
   it('icc off drops container-to-container traffic: ETIMEDOUT', () => {

@@ -102,7 +102,6 @@ export class NetIo {
     return r?.errno ?? null;
   }
 
-
   /**
    * `pid` listens in `space` (its linked model namespace, `linked`, or a kernel-only key). EADDRINUSE when
    * another socket holds the port (a second `listen` of the same process on its port takes bytes from it).
@@ -117,11 +116,12 @@ export class NetIo {
       if (linked !== undefined && this.net !== undefined && !this.registered.has(key)) {
         try {
           this.net.listen(linked, step.port, step.protocol);
+          this.registered.add(key);
         } catch (error) {
           if (error instanceof ConflictError) return 'EADDRINUSE';
-          throw error;
+          // The namespace left the model: the socket is the kernel's alone, and nobody can reach it.
+          if (!(error instanceof NotFoundError)) throw error;
         }
-        this.registered.add(key);
       }
       s = { key, pid, unread: 0, wait: null, inbound: new Set() };
       this.sockets.set(key, s);
