@@ -47,6 +47,8 @@ interface Timer {
   readonly errno: SendErrno | null;
 }
 
+/** Paths remembered at most (then forgotten all at once). */
+const MAX_REMEMBERED_PATHS = 100_000;
 const LOOPBACK = /^(localhost|127\.\d+\.\d+\.\d+|::1)$/;
 const ADDRESS = /^(\d+\.\d+\.\d+\.\d+|[0-9a-fA-F:]*:[0-9a-fA-F:.]*)$/;
 
@@ -57,6 +59,10 @@ const ADDRESS = /^(\d+\.\d+\.\d+\.\d+|[0-9a-fA-F:]*:[0-9a-fA-F:.]*)$/;
 export class NetIo {
   private readonly flows: FlowNetwork;
   private readonly links = new Map<string, number>();
+  /** Link ids of the paths sends took, by source, destination, port and the hops of `reach`. */
+  private readonly paths = new Map<string, readonly string[]>();
+  /** The namespace last found holding `network|address` (a DNS answer's first address). */
+  private readonly holders = new Map<string, string>();
   private readonly sockets = new Map<string, Socket>();
   /** Keys this kernel registered with the model (it cannot unregister them: a closed one refuses connections). */
   private readonly registered = new Set<string>();
@@ -144,14 +150,14 @@ export class NetIo {
     if (net === undefined || src === undefined) return 'ENETUNREACH';
     let dst: string;
     let reach: ReachResult;
-    let path: string[] = [];
+    let path: readonly string[] = [];
     try {
       const found = this.destination(net, src, step.host);
       if (found === 'EAI_NONAME') return found;
       if (found === 'EHOSTUNREACH') return this.failLater(now, pid, this.seq++, found, NEIGHBOUR_TIMEOUT_US);
       dst = found.ns;
       reach = net.reach(src, dst, step.port, step.protocol);
-      if (reach.allowed) path = net.pathLinks(src, dst, step.port, step.protocol);
+      if (reach.allowed) path = this.pathOf(net, src, dst, step, reach);
     } catch (error) {
       // A namespace left the model (or was never in it): its interfaces are gone.
       if (error instanceof NotFoundError || error instanceof ConflictError) return 'ENETUNREACH';
@@ -180,10 +186,10 @@ export class NetIo {
 
   /** `pid` ended: its transfers stop, its sockets close (senders to them meet ECONNRESET), its results go. */
   cancel(now: number, pid: number): void {
-    const mine = this.byPid.get(pid);
-    for (const [op, r] of this.results) if (r.pid === pid) this.results.delete(op);
-    if (mine === undefined) return;
+    if (!this.byPid.has(pid)) return; // it never sent or listened
     this.sync(now);
+    for (const [op, r] of this.results) if (r.pid === pid) this.results.delete(op);
+    const mine = this.byPid.get(pid)!;
     for (const s of mine.sends) this.drop(s);
     for (const sock of mine.sockets) {
       this.sockets.delete(sock.key);
@@ -233,11 +239,29 @@ export class NetIo {
     }
     const a = net.resolve(src, host, 'A');
     if (a.kind !== 'answer' || a.addresses.length === 0) return 'EAI_NONAME';
-    const address = a.addresses[0];
+    const key = `${a.network}|${a.addresses[0]}`;
+    const holds = (name: string): boolean => net.namespace(name).interfaces.some((i) => `${i.network}|${i.address}` === key);
+    // The holder found last time, checked (the topology may have changed), else a scan of the network's endpoints.
+    const cached = this.holders.get(key);
+    if (cached !== undefined && holds(cached)) return { ns: cached };
     for (const name of net.network(a.network).endpoints) {
-      if (net.namespace(name).interfaces.some((i) => i.network === a.network && i.address === address)) return { ns: name };
+      if (!holds(name)) continue;
+      this.holders.set(key, name);
+      return { ns: name };
     }
     return 'EAI_NONAME';
+  }
+
+  /** `net.pathLinks` for an allowed connection, remembered by the hops `reach` took (the same hops cross the same links). */
+  private pathOf(net: NetworkModel, src: string, dst: string, step: SendStep, reach: ReachResult): readonly string[] {
+    const key = `${src}|${dst}|${step.port}/${step.protocol}|${reach.path.map((h) => `${h.kind} ${h.id}`).join(',')}`;
+    let path = this.paths.get(key);
+    if (path === undefined) {
+      if (this.paths.size >= MAX_REMEMBERED_PATHS) this.paths.clear();
+      path = net.pathLinks(src, dst, step.port, step.protocol);
+      this.paths.set(key, path);
+    }
+    return path;
   }
 
   /** Add the path's links the flow network lacks (from the model's `links()`); the path's one-way latency. */
