@@ -1,5 +1,6 @@
 // Network I/O through the kernel: send/listen steps over a core-network model, bytes as fluid flows.
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { parseProgram, ValidationError, type PodInput } from '@strata/shared-types';
 import { createNetworkModel, createPolicyEngine, type NetworkModel, type PolicyEngine } from '@strata/core-network';
 import { CONNECT_TIMEOUT_US, NEIGHBOUR_TIMEOUT_US, createKernel } from '../src/index.js';
@@ -231,5 +232,23 @@ describe('send and listen', () => {
     const first = once();
     expect(first).toContain('chunk');
     expect(once()).toBe(first);
+  });
+
+  it('property: senders sharing a link are work-conserving and none beats the link; the listener wakes with the last byte', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: 50 * MB }), { minLength: 1, maxLength: 6 }), fc.integer({ min: MB, max: 200 * MB }), (sizes, capacity) => {
+        const k = createKernel({ cpus: 1, memory: 2 ** 30, network: lan(capacity) });
+        const total = sizes.reduce((a, b) => a + b, 0);
+        run(k, 'srv', 'srv', [{ listen: { port: 80, bytes: total } }]);
+        sizes.forEach((bytes, i) => run(k, `s${i}`, i % 2 === 0 ? 'a' : 'b', [{ send: { to: 'srv:80', bytes } }]));
+        const t = exits(k.advanceTo(1000 * S));
+        const ideal = (total * S) / capacity;
+        expect(t['srv']).toBeGreaterThanOrEqual(Math.ceil(ideal - 1e-6));
+        expect(t['srv']).toBeLessThanOrEqual(Math.ceil(ideal) + 1);
+        sizes.forEach((bytes, i) => expect(t[`s${i}`]).toBeGreaterThanOrEqual(Math.floor((bytes * S) / capacity)));
+        expect(Math.max(...sizes.map((_, i) => t[`s${i}`]!))).toBe(t['srv']);
+      }),
+      { numRuns: 60 },
+    );
   });
 });
