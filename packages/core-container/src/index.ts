@@ -47,7 +47,7 @@ export { cpuTimeFor } from './kernel/cpu-speed.js';
 export { MAX_CGROUPS, MAX_CGROUP_DEPTH } from './kernel/cgroup-tree.js';
 export { DEFAULT_DEVICE_BYTES_PER_SECOND } from './kernel/block-io.js';
 export type { KernelBlockDevice } from './kernel/block-io.js';
-export { CONNECT_TIMEOUT_US, NEIGHBOUR_TIMEOUT_US } from './kernel/net-io.js';
+export { CONNECT_TIMEOUT_US, NEIGHBOUR_TIMEOUT_US } from './kernel/net-errnos.js';
 
 // Kernel experiments: the `strata kernel run` file run to its end.
 export { runKernelExperiment, REPORTED_CGROUP_FILES, MAX_REPORTED_EVENTS, DEFAULT_EXPERIMENT_MAX_STEPS } from './experiment/run-kernel-experiment.js';

@@ -3,14 +3,8 @@
 // driven from the kernel's time loop, as block-io.ts does for devices. Errnos follow Linux (README "Network I/O").
 import { createFlowNetwork, MAX_FLOW_NETWORK_SIZE, type FlowNetwork, type NetworkModel, type ReachResult } from '@strata/core-network';
 import { ConflictError, NotFoundError, type ListenStep, type SendStep } from '@strata/shared-types';
-
-/** How long a connect to a dropped SYN waits before ETIMEDOUT: Linux's tcp_syn_retries 6 (1+2+4+...+64 s). */
-export const CONNECT_TIMEOUT_US = 127_000_000;
-/** How long a connect to an address nobody answers ARP for waits before EHOSTUNREACH (3 solicitations, 1 s apart). */
-export const NEIGHBOUR_TIMEOUT_US = 3_000_000;
-
-/** The errnos a `send` may meet. */
-export type SendErrno = 'ECONNREFUSED' | 'ECONNRESET' | 'EHOSTUNREACH' | 'ENETUNREACH' | 'ETIMEDOUT' | 'EAI_NONAME';
+import { CONNECT_TIMEOUT_US, NEIGHBOUR_TIMEOUT_US, refusal, type SendErrno } from './net-errnos.js';
+import { popTimer, pushTimer, type Timer } from './net-timers.js';
 
 /** An operation that ended: a send delivered (or failed with `errno`), or a listen that got its bytes. */
 export interface NetDone {
@@ -37,14 +31,6 @@ interface Send {
   readonly socket: Socket | null;
   readonly latency: number;
   flowId: string | null;
-}
-
-interface Timer {
-  readonly time: number;
-  readonly seq: number;
-  readonly op: number;
-  /** The errno the send meets then, or null: its last byte arrives then. */
-  readonly errno: SendErrno | null;
 }
 
 /** Paths remembered at most (then forgotten all at once). */
@@ -345,42 +331,3 @@ export class NetIo {
   }
 }
 
-/** The errno a connect meets when the network does not deliver it (README "Network I/O"). */
-export function refusal(reasons: readonly string[]): 'ENETUNREACH' | 'EHOSTUNREACH' | 'ETIMEDOUT' {
-  if (reasons.some((r) => r.startsWith('no route to'))) return 'ENETUNREACH';
-  if (reasons.some((r) => r.startsWith('no endpoint of network') || / on network \S+ is \S+, not /.test(r))) return 'EHOSTUNREACH';
-  return 'ETIMEDOUT'; // dropped on the way: isolation, an internal network's firewall, ICC off, NetworkPolicy
-}
-
-function before(a: Timer, b: Timer): boolean {
-  return a.time < b.time || (a.time === b.time && a.seq < b.seq);
-}
-
-function pushTimer(h: Timer[], t: Timer): void {
-  h.push(t);
-  for (let i = h.length - 1; i > 0; ) {
-    const up = (i - 1) >> 1;
-    if (!before(h[i]!, h[up]!)) break;
-    [h[i], h[up]] = [h[up]!, h[i]!];
-    i = up;
-  }
-}
-
-function popTimer(h: Timer[]): Timer {
-  const top = h[0]!;
-  const last = h.pop()!;
-  if (h.length > 0) {
-    h[0] = last;
-    for (let i = 0; ; ) {
-      const l = 2 * i + 1;
-      const r = l + 1;
-      let m = i;
-      if (l < h.length && before(h[l]!, h[m]!)) m = l;
-      if (r < h.length && before(h[r]!, h[m]!)) m = r;
-      if (m === i) break;
-      [h[i], h[m]] = [h[m]!, h[i]!];
-      i = m;
-    }
-  }
-  return top;
-}
