@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { parseProgram, ValidationError, type PodInput } from '@strata/shared-types';
 import { createNetworkModel, createPolicyEngine, type NetworkModel, type PolicyEngine } from '@strata/core-network';
 import { CONNECT_TIMEOUT_US, NEIGHBOUR_TIMEOUT_US, createKernel } from '../src/index.js';
+import { refusal } from '../src/kernel/net-errnos.js';
 import type { Kernel, KernelEvent } from '../src/index.js';
 
 const S = 1_000_000;
@@ -139,6 +140,17 @@ describe('send and listen', () => {
     k.kill(c, 'SIGCONT');
     expect(lines(k, srv)).toEqual([`${5 * S} got`]);
     expect(lines(k, c)).toEqual([`${5 * S} no host`]);
+  });
+
+  it('maps the reasons of reach to errnos: no route ENETUNREACH, nobody on the segment EHOSTUNREACH, any other drop ETIMEDOUT', () => {
+    const net = lan();
+    net.createNetwork({ name: 'sealed', host: 'h1', internal: true });
+    net.createNamespace({ name: 'i', host: 'h1' });
+    net.attach({ namespace: 'i', network: 'sealed' });
+    expect(refusal(net.reach('i', 'srv', 80).reasons)).toBe('ENETUNREACH');
+    expect(refusal(['route \'172.18.0.0/16 dev eth0\' of a is the longest prefix matching 172.18.0.9', 'no endpoint of network lan has 172.18.0.9: ...'])).toBe('EHOSTUNREACH');
+    expect(refusal(['172.18.0.3 on network lan is b, not srv'])).toBe('EHOSTUNREACH');
+    expect(refusal(['DOCKER-ISOLATION drops traffic from network a to network b'])).toBe('ETIMEDOUT');
   });
 
   it('icc off drops container-to-container traffic: ETIMEDOUT', () => {

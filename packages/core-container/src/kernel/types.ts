@@ -61,7 +61,11 @@ export interface KernelOptions {
    * the devices io.max and io.weight lines may name (others are ENODEV). See README "Block I/O".
    */
   readonly devices?: Readonly<Record<string, KernelBlockDevice>>;
-  /** The virtual network (core-network) whose namespaces net namespaces can be linked to (`SpawnSpec.network`): DNS is then answered as from there. */
+  /**
+   * The virtual network (core-network) whose namespaces net namespaces can be linked to (`SpawnSpec.network`):
+   * DNS is then answered as from there, and `send`/`listen` go through it (README "Network I/O"). The kernel
+   * registers its listening ports on it and reads its links; commands that change it apply to later sends.
+   */
   readonly network?: NetworkModel;
 }
 
@@ -84,7 +88,7 @@ export interface SpawnSpec {
   /** Its root file system (pivot_root, as runc does) and more mounts (needs `namespaces.mnt: 'private'`). */
   readonly rootfs?: MountSpec;
   readonly mounts?: readonly MountSpec[];
-  /** The core-network namespace (of `KernelOptions.network`) its net namespace is (needs `namespaces.net: 'private'`). */
+  /** The core-network namespace (of `KernelOptions.network`) its net namespace is (needs `namespaces.net: 'private'`; a name the model lacks is refused). */
   readonly network?: string;
 }
 
