@@ -73,6 +73,27 @@ describe('send and listen', () => {
     expect(lines(k, srv)).toEqual(['0 listening', `${2 * S} got`]);
   });
 
+  it('across hosts on an overlay the slower uplink sets the rate; to localhost the namespace loopback carries it', () => {
+    const net = createNetworkModel({ veth: { capacity: 100 * MB, latency: 0 } });
+    net.addHost({ name: 'h1', address: '10.1.0.1', uplink: { capacity: 50 * MB, latency: 250 } });
+    net.addHost({ name: 'h2', address: '10.1.0.2', uplink: { capacity: 80 * MB, latency: 250 } });
+    net.createNetwork({ name: 'ov', driver: 'overlay' });
+    for (const [name, host] of [['srv', 'h2'], ['a', 'h1']] as const) {
+      net.createNamespace({ name, host });
+      net.attach({ namespace: name, network: 'ov' });
+    }
+    const k = createKernel({ cpus: 1, memory: 2 ** 30, network: net });
+    run(k, 'srv', 'srv', [{ listen: { port: 80, bytes: 100 * MB } }]);
+    run(k, 'a', 'a', [{ send: { to: 'srv:80', bytes: 100 * MB } }]);
+    // 100 MB at h1's uplink 50 MB/s: 2 s, then 2 × 250 µs over the two uplinks.
+    expect(exits(k.advanceTo(5 * S))).toEqual({ a: 2 * S + 500, srv: 2 * S + 500 });
+    const parent = run(k, 'parent', 'a', [{ fork: { program: [{ listen: { port: 9000, bytes: 10 * MB } }, { print: 'child got it' }] } }, { sleep: '1ms' }, { send: { to: 'localhost:9000', bytes: 10 * MB } }, { wait: 'all' }]);
+    const t = exits(k.advanceTo(10 * S));
+    // The loopback link has the veth profile: 10 MB at 100 MB/s.
+    expect(t['parent']).toBe(5 * S + 1000 + 100_000);
+    expect(k.processes().filter((p) => p.ppid === parent).map((p) => p.output.map((l) => l.text))).toEqual([['child got it']]);
+  });
+
   it('a name that does not resolve meets EAI_NONAME, visible to on-error', () => {
     const k = createKernel({ cpus: 1, memory: 2 ** 30, network: lan() });
     const a = run(k, 'a', 'a', [{ send: { to: 'nosuch:80', bytes: 1000 }, 'on-error': { EAI_NONAME: [{ print: 'no such name' }] } }]);
