@@ -120,3 +120,41 @@ describe('runKernelExperiment bounds', () => {
     expect(p.exit).toEqual({ code: 0 });
   });
 });
+
+describe('runKernelExperiment networks', () => {
+  it('a sender and a listener on a user-defined network: 100 MiB over 100 MiB/s veths arrive after 1 s', () => {
+    const exp = parseKernelExperiment({
+      cpus: 1,
+      memory: '1Gi',
+      duration: '5s',
+      networks: { back: {} },
+      veth: { bandwidth: '100M/s' },
+      processes: [
+        { name: 'db', networks: ['back'], program: [{ listen: { port: 5432, bytes: '100M' } }, { print: 'got it all' }] },
+        { name: 'web', networks: ['back'], start: '10ms', program: [{ send: { to: 'db:5432', bytes: '100M' } }, { print: 'sent' }] },
+      ],
+    });
+    const r = runKernelExperiment(exp);
+    const db = r.processes.find((p) => p.name === 'db')!;
+    const web = r.processes.find((p) => p.name === 'web')!;
+    expect(web.exit).toEqual({ code: 0 });
+    expect(db.exit).toEqual({ code: 0 });
+    expect(db.output[0]).toMatchObject({ text: 'got it all', time: 1_010_000 });
+    expect(web.output[0]).toMatchObject({ text: 'sent', time: 1_010_000 });
+  });
+
+  it('a process on another network cannot even resolve the name of one on an internal network (EAI_NONAME, handled)', () => {
+    const exp = parseKernelExperiment({
+      cpus: 1,
+      memory: '1Gi',
+      duration: '1s',
+      networks: { front: {}, vault: { internal: true } },
+      processes: [
+        { name: 'secret', networks: ['vault'], program: [{ listen: 80 }, { sleep: '1s' }] },
+        { name: 'web', networks: ['front'], program: [{ send: { to: 'secret:80', bytes: '1K' }, 'on-error': { EAI_NONAME: [{ exit: 9 }] } }] },
+      ],
+    });
+    const r = runKernelExperiment(exp);
+    expect(r.processes.find((p) => p.name === 'web')!.exit).toEqual({ code: 9 });
+  });
+});

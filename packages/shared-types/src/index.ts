@@ -216,7 +216,11 @@ export {
   NAMESPACE_TYPES,
   KernelProcessSpecSchema,
   KernelDeviceSpecSchema,
+  KernelNetworkSpecSchema,
+  KernelVethSpecSchema,
+  MAX_PROCESS_NETWORKS,
+  MAX_KERNEL_NETWORKS,
   KernelExperimentSchema,
   parseKernelExperiment,
 } from './kernel-experiment-spec.js';
-export type { NamespaceType, NamespaceMode, KernelExperiment, KernelProcessSpec, KernelDeviceSpec } from './kernel-experiment-spec.js';
+export type { NamespaceType, NamespaceMode, KernelExperiment, KernelProcessSpec, KernelDeviceSpec, KernelNetworkSpec } from './kernel-experiment-spec.js';

@@ -44,6 +44,11 @@ const UserSchema = z
     return z.NEVER;
   });
 
+/** The most networks one process may be attached to. */
+export const MAX_PROCESS_NETWORKS = 16;
+/** The most networks an experiment may define. */
+export const MAX_KERNEL_NETWORKS = 256;
+
 /** One process of the experiment, started at `start` in `cgroup`. */
 export const KernelProcessSpecSchema = z.strictObject({
   name: NameSchema.describe('Unique among the processes.'),
@@ -54,6 +59,19 @@ export const KernelProcessSpecSchema = z.strictObject({
   oom_score_adj: z.int().min(-1000).max(1000).default(0).describe('-1000 (never chosen by the OOM killer) .. 1000.'),
   user: UserSchema.default({ uid: 0, gid: 0 }).describe('UID or "UID:GID" (default root, 0:0).'),
   namespaces: NamespacesSchema.prefault({}).describe('Per type: "host" (default), "private" or "process:NAME".'),
+  networks: z.array(z.string()).max(MAX_PROCESS_NETWORKS).default([]).describe('Networks (under the top-level networks) the process is attached to, as `docker run --network`; its net namespace is then its own, named after it for DNS.'),
+});
+
+/** A user-defined bridge network on the experiment's host (`docker network create`). */
+export const KernelNetworkSpecSchema = z.strictObject({
+  internal: z.boolean().default(false).describe('`--internal`: no way out, no traffic to or from other networks.'),
+  icc: z.boolean().default(true).describe('Container-to-container traffic on this network (com.docker.network.bridge.enable_icc).'),
+});
+
+/** The link every process's veth pair gets (both directions). */
+export const KernelVethSpecSchema = z.strictObject({
+  bandwidth: byteRateSchema().describe('Bytes per second of each direction, in kernel sizes ("100M/s" is 100 MiB/s).'),
+  latency: durationSchema({ max: micros(10_000_000) }).default(micros(0)).describe('One-way latency of the veth link.'),
 });
 
 /** A block device programs may read and write; omitted rates are unlimited. */
@@ -64,6 +82,8 @@ export const KernelDeviceSpecSchema = z.strictObject({
   riops: z.int().min(1).max(1e9).optional().describe('Read requests per second the device serves.'),
   wiops: z.int().min(1).max(1e9).optional().describe('Write requests per second the device serves.'),
 });
+
+const NetworkNameSchema = z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$/, { message: 'expected a network name: 1..64 letters, digits, "_", "." or "-", starting with a letter or digit' });
 
 const DeviceNameSchema = z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/, { message: 'expected a device name such as "sda" or "vda"' });
 
@@ -77,6 +97,8 @@ const KernelExperimentObjectSchema = z
     duration: durationSchema({ min: micros(1), max: MAX_SCHED_DURATION }),
     seed: z.union([z.int().min(0).max(Number.MAX_SAFE_INTEGER), z.string().max(256)]).default(0).describe('Seed of every random stream (request arrivals).'),
     devices: z.record(DeviceNameSchema, KernelDeviceSpecSchema).default({}),
+    networks: z.record(NetworkNameSchema, KernelNetworkSpecSchema).default({}).refine((n) => Object.keys(n).length <= MAX_KERNEL_NETWORKS, { message: `expected at most ${MAX_KERNEL_NETWORKS} networks` }).describe('User-defined bridge networks on the host, for send and listen.'),
+    veth: KernelVethSpecSchema.optional().describe('Bandwidth and latency of the processes\' veth links (default: the network model\'s).'),
     cgroups: z.record(z.string(), CgroupFilesSchema).default({}).describe('cgroup path → interface files to write, in order, parents first.'),
     programs: z.record(NameSchema, StepListSchema).default({}).describe('Named programs, for fork, exec and processes to name.'),
     processes: z.array(KernelProcessSpecSchema).min(1).max(MAX_KERNEL_PROCESSES),
@@ -127,6 +149,7 @@ function checkCgroups(cgroups: Record<string, Record<string, string | undefined>
 
 interface ProcessFacts {
   readonly duration: Micros;
+  readonly networks: Record<string, unknown>;
   readonly devices: Record<string, { id: string }>;
   readonly programs: Record<string, z.output<typeof StepListSchema>>;
   readonly processes: readonly z.output<typeof KernelProcessSpecSchema>[];
@@ -155,6 +178,25 @@ function checkProcesses(spec: ProcessFacts, cgroups: ReadonlySet<string>, ctx: S
   });
   for (const [name, program] of Object.entries(spec.programs)) checkProgram(program, ['programs', name], context, ctx);
   checkNamespaces(spec.processes, names, ctx);
+  checkNetworks(spec, ctx);
+}
+
+const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+
+/** A process's networks exist, appear once, and the process can be a container on them. */
+function checkNetworks(spec: ProcessFacts, ctx: Sink): void {
+  const defined = Object.keys(spec.networks);
+  spec.processes.forEach((p, i) => {
+    if (p.networks.length === 0) return;
+    const seen = new Set<string>();
+    p.networks.forEach((n, k) => {
+      if (!Object.hasOwn(spec.networks, n)) ctx.addIssue({ code: 'custom', path: ['processes', i, 'networks', k], input: n, message: `no network is named ${JSON.stringify(n)}; defined: ${defined.join(', ') || 'none (add it under networks)'}` });
+      else if (seen.has(n)) ctx.addIssue({ code: 'custom', path: ['processes', i, 'networks', k], input: n, message: `network ${JSON.stringify(n)} is listed twice` });
+      seen.add(n);
+    });
+    if (!DNS_LABEL.test(p.name)) ctx.addIssue({ code: 'custom', path: ['processes', i, 'name'], input: p.name, message: `a process on a network is named as a container, for DNS: 1..63 lowercase letters, digits or "-", starting and ending with a letter or digit; got ${JSON.stringify(p.name)}` });
+    if (p.namespaces.net.mode === 'shared') ctx.addIssue({ code: 'custom', path: ['processes', i, 'networks'], input: p.networks, message: `a process that shares another's net namespace (namespaces.net: "process:${p.namespaces.net.process}") is on that process's networks; drop networks here` });
+  });
 }
 
 /** A shared namespace must name another process, and sharing must not go round in a circle. */
@@ -229,5 +271,7 @@ export function parseKernelExperiment(value: unknown): KernelExperiment {
 export type KernelExperiment = z.output<typeof KernelExperimentObjectSchema>;
 /** A process of a validated kernel experiment. */
 export type KernelProcessSpec = z.output<typeof KernelProcessSpecSchema>;
+/** A network of a validated kernel experiment. */
+export type KernelNetworkSpec = z.output<typeof KernelNetworkSpecSchema>;
 /** A block device of a validated kernel experiment. */
 export type KernelDeviceSpec = z.output<typeof KernelDeviceSpecSchema>;

@@ -60,6 +60,7 @@ describe('the issue example', () => {
       duration: 10_000_000,
       seed: 0,
       devices: {},
+      networks: {},
       cgroups: example.cgroups,
       programs: {},
       processes: [
@@ -72,6 +73,7 @@ describe('the issue example', () => {
           oom_score_adj: 0,
           user: { uid: 0, gid: 0 },
           namespaces: Object.fromEntries(['pid', 'net', 'mnt', 'uts', 'ipc', 'user', 'cgroup'].map((t) => [t, { mode: 'host' }])),
+          networks: [],
         },
       ],
     });
@@ -93,6 +95,25 @@ describe('the issue example', () => {
       processes: [{ name: 'forker', cgroup: '/A', program: [{ fork: { count: 10, program: [{ sleep: '1s' }] }, 'on-error': { EAGAIN: 'ignore' } }, { wait: 'all' }] }],
     });
     expect(spec.processes[0]!.program).toMatchObject({ kind: 'inline', steps: [{ op: 'fork', count: 10, onError: { EAGAIN: [] } }, { op: 'wait', count: 'all' }] });
+  });
+});
+
+describe('networks', () => {
+  it('accepts user-defined networks, a veth profile and processes attached to them', () => {
+    const spec = parseKernelExperiment(
+      withProcesses([proc('web', { networks: ['front'] }), proc('db', { networks: ['front', 'back'] })], { networks: { front: {}, back: { internal: true } }, veth: { bandwidth: '100M/s', latency: '50us' } }),
+    );
+    expect(spec.networks).toEqual({ front: { internal: false, icc: true }, back: { internal: true, icc: true } });
+    expect(spec.veth).toEqual({ bandwidth: 100 * 2 ** 20, latency: 50 }); // kernel sizes: 100M is 100 MiB
+    expect(spec.processes[1]!.networks).toEqual(['front', 'back']);
+  });
+
+  it('names the bad field: an unknown or repeated network, a name that is no DNS label, a shared net namespace', () => {
+    const bad = (processes: unknown[]) => () => parseKernelExperiment(withProcesses(processes, { networks: { front: {} } }));
+    expect(bad([proc('web', { networks: ['nope'] })])).toThrow(/processes\[0\]\.networks\[0\]: no network is named "nope"; defined: front/);
+    expect(bad([proc('web', { networks: ['front', 'front'] })])).toThrow(/processes\[0\]\.networks\[1\]: network "front" is listed twice/);
+    expect(bad([proc('Web_1', { networks: ['front'] })])).toThrow(/processes\[0\]\.name: a process on a network is named as a container/);
+    expect(bad([proc('a'), proc('b', { networks: ['front'], namespaces: { net: 'process:a' } })])).toThrow(/processes\[1\]\.networks: a process that shares another's net namespace/);
   });
 });
 

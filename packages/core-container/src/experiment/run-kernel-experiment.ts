@@ -5,6 +5,7 @@
 import { LimitExceededError, ValidationError, type KernelExperiment, type Micros, type ProcessExit } from '@strata/shared-types';
 import { CGROUP_FILES, isCgroupFileName, type CgroupFileName } from '../cgroupfs/registry.js';
 import type { CgroupController } from '../cgroupfs/core-files.js';
+import { createNetworkModel, type NetworkModel } from '@strata/core-network';
 import { createKernel } from '../kernel/create-kernel.js';
 import { checkProgram } from '../kernel/kernel-checks.js';
 import type { ForkCounts, Kernel, KernelEvent, SpawnSpec } from '../kernel/types.js';
@@ -63,6 +64,7 @@ export interface KernelRunControl {
 export function runKernelExperiment(experiment: KernelExperiment, control: KernelRunControl = {}): KernelExperimentResult {
   checkSupported(experiment);
   const budget = control.maxSteps ?? DEFAULT_EXPERIMENT_MAX_STEPS;
+  const network = buildNetwork(experiment);
   const events: KernelEvent[] = [];
   let eventsDropped = 0;
   const kernel = createKernel({
@@ -76,6 +78,7 @@ export function runKernelExperiment(experiment: KernelExperiment, control: Kerne
     fidelity: experiment.fidelity,
     tick: experiment.tick,
     programs: experiment.programs,
+    ...(network === undefined ? {} : { network }),
     devices: experiment.devices,
     seed: experiment.seed,
     maxSteps: budget,
@@ -89,7 +92,18 @@ export function runKernelExperiment(experiment: KernelExperiment, control: Kerne
   for (let t = 0; ; ) {
     while (next < starts.length && starts[next]!.p.start <= t) {
       const { p } = starts[next++]!;
-      const pid = kernel.spawn({ name: p.name, cgroup: p.cgroup, program: p.program.kind === 'inline' ? p.program.steps : p.program.name, nice: p.nice, oomScoreAdj: p.oom_score_adj, namespaces: spawnNamespaces(p, pidOf) });
+      const onNetwork = p.networks.length > 0 && network !== undefined;
+      if (onNetwork) attach(network, p.name, p.networks);
+      const namespaces = spawnNamespaces(p, pidOf);
+      const pid = kernel.spawn({
+        name: p.name,
+        cgroup: p.cgroup,
+        program: p.program.kind === 'inline' ? p.program.steps : p.program.name,
+        nice: p.nice,
+        oomScoreAdj: p.oom_score_adj,
+        namespaces: onNetwork ? { ...namespaces, net: 'private' } : namespaces,
+        ...(onNetwork ? { network: p.name } : {}),
+      });
       pidOf.set(p.name, pid);
     }
     if (t >= end) break;
@@ -109,6 +123,31 @@ export function runKernelExperiment(experiment: KernelExperiment, control: Kerne
     eventsDropped,
     processesNotKept: kernel.processesNotKept(),
   };
+}
+
+/** The experiment's host name and address in the network model (one host: the kernel's machine). */
+const HOST = { name: 'host', address: '10.0.0.1' } as const;
+
+/**
+ * The network model of an experiment with networks: one host, the user-defined bridge networks on
+ * it (subnets from Docker's default pools, in the order listed), and veth links as `veth` says.
+ */
+function buildNetwork(experiment: KernelExperiment): NetworkModel | undefined {
+  const names = Object.keys(experiment.networks);
+  if (names.length === 0) return undefined;
+  const net = createNetworkModel(experiment.veth === undefined ? {} : { veth: { capacity: experiment.veth.bandwidth, latency: experiment.veth.latency } });
+  net.addHost({ ...HOST, uplink: { capacity: 1_250_000_000, latency: 0 } });
+  for (const name of names) {
+    const spec = experiment.networks[name]!;
+    net.createNetwork({ name, host: HOST.name, internal: spec.internal, icc: spec.icc });
+  }
+  return net;
+}
+
+/** A process on networks is a container there: its own network namespace, named after it, attached to each. */
+function attach(net: NetworkModel, name: string, networks: readonly string[]): void {
+  net.createNamespace({ name, host: HOST.name });
+  for (const network of networks) net.attach({ namespace: name, network });
 }
 
 /** mkdir every listed cgroup (ancestors first), enable controllers top-down, then write files in order. */
