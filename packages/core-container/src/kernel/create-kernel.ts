@@ -14,13 +14,14 @@ import {
 import { createGroupScheduler, type GroupScheduler } from '@strata/core-scheduler';
 import type { ServeStep } from '@strata/shared-types';
 import { ServeDriver } from './serve-driver.js';
+import { applyMemoryLimit, chargePageCache, continueAlloc, freeMemory, startAlloc } from './memory-driver.js';
 import { checkSpeed, cpuTimeFor } from './cpu-speed.js';
 import type { AllocStep, FreeStep, ReadStep, WriteStep } from '@strata/shared-types';
 import { BlockIo, blockDeviceIds } from './block-io.js';
 import { NetIo, type NetDone } from './net-io.js';
 import type { Errno, ListenStep, SendStep } from '@strata/shared-types';
 import { createMemoryModel } from '../memory/create-memory-model.js';
-import type { MemoryLimitsPatch, MemoryModel, OomOutcome } from '../memory/types.js';
+import type { MemoryModel, OomOutcome } from '../memory/types.js';
 import { PAGE_SIZE } from '../cgroupfs/memparse.js';
 import { createNamespaceModel } from '../namespaces/create-namespace-model.js';
 import type { NamespaceModel } from '../namespaces/namespace-model.js';
@@ -505,61 +506,14 @@ class KernelModel implements Kernel, StepHost {
   }
 
   startAlloc(p: Proc, step: AllocStep): void {
-    const bytes = Math.ceil(step.size / PAGE_SIZE) * PAGE_SIZE;
-    p.allocations.push({ name: step.name, bytes: 0 });
-    p.alloc = { step, remaining: bytes, pendingChunk: 0 };
-    this.continueAlloc(p);
-  }
-
-  /**
-   * Touch the rest of an allocation: up to the headroom in one go (the pages that fit without any
-   * slow path), then page by page through the slow path (reclaim, memory.high throttle, OOM). With a
-   * rate, touching takes CPU time: a chunk is charged once its CPU burst is done.
-   */
-  private continueAlloc(p: Proc): void {
-    const a = p.alloc!;
-    const rate = a.step.rate;
-    while (a.remaining > 0 || a.pendingChunk > 0) {
-      this.countStep();
-      if (a.pendingChunk === 0) {
-        const headroom = this.mem.headroom(p.pid, 'anon');
-        const chunk = Math.min(a.remaining, headroom > 0 ? headroom : PAGE_SIZE);
-        a.pendingChunk = chunk;
-        a.remaining -= chunk;
-        if (rate !== null) {
-          this.startCpu(p, Math.max(1, Math.ceil((chunk * 1_000_000) / rate)));
-          return;
-        }
-      }
-      const out = this.mem.charge(p.pid, 'anon', a.pendingChunk);
-      if (out.kind === 'charged') {
-        p.allocations[p.allocations.length - 1]!.bytes += a.pendingChunk;
-        a.pendingChunk = 0;
-        if (out.throttleUsec > 0) {
-          this.emit({ type: 'memory.high_exceeded', time: this.now(), cgroup: p.cgroup.path, pid: p.pid, delayUs: out.throttleUsec as Micros });
-          this.startSleep(p, out.throttleUsec);
-          return;
-        }
-        continue;
-      }
-      if (out.kind === 'oom' && out.victims.length > 0) {
-        this.oomKill(out);
-        if (p.zombie) return;
-        continue;
-      }
-      // Nobody could be killed: the allocation fails (what was touched so far stays).
-      p.alloc = null;
-      fail(this, p, a.step.onError, 'ENOMEM');
-      return;
-    }
-    p.alloc = null;
+    startAlloc(this, p, step);
   }
 
   startIo(p: Proc, step: ReadStep | WriteStep): 'ENOENT' | 'EIO' | null {
     const device = this.io.device(step.device);
     if (device === undefined) return 'ENOENT';
     // Buffered I/O goes through the page cache, charged to the cgroup as file memory up front.
-    if (!step.direct && !this.chargePageCache(p, Math.ceil(step.bytes / PAGE_SIZE) * PAGE_SIZE)) return p.zombie ? null : 'EIO';
+    if (!step.direct && !chargePageCache(this, p, Math.ceil(step.bytes / PAGE_SIZE) * PAGE_SIZE)) return p.zombie ? null : 'EIO';
     p.activity = { kind: 'io', stream: this.io.start(this.now(), p.pid, p.cgroup, device, step.op === 'read' ? 'r' : 'w', step.bytes, step.block) };
     return null;
   }
@@ -581,21 +535,6 @@ class KernelModel implements Kernel, StepHost {
     return null;
   }
 
-  /** Charge page cache as a reader fills it: the headroom at once, then page by page through reclaim (and the OOM killer); false when it cannot be had or `p` was killed. */
-  private chargePageCache(p: Proc, bytes: number): boolean {
-    while (bytes > 0) {
-      this.countStep();
-      const headroom = this.mem.headroom(p.pid, 'file');
-      const chunk = Math.min(bytes, headroom > 0 ? headroom : PAGE_SIZE);
-      const out = this.mem.charge(p.pid, 'file', chunk);
-      if (out.kind === 'charged') bytes -= chunk;
-      else if (out.kind === 'oom' && out.victims.length > 0) this.oomKill(out);
-      else return false;
-      if (p.zombie) return false;
-    }
-    return true;
-  }
-
   applyIoFile(node: CgroupNode, file: 'io.max' | 'io.weight'): void {
     if (file === 'io.max') this.io.applyIoMax(this.now(), node);
     else this.io.applyIoWeight(this.now(), node);
@@ -613,45 +552,15 @@ class KernelModel implements Kernel, StepHost {
   }
 
   free(p: Proc, step: FreeStep): void {
-    let bytes = 0;
-    const allocs = p.allocations;
-    if (step.target.kind === 'all') {
-      for (const a of allocs) bytes += a.bytes;
-      allocs.length = 0;
-    } else if (step.target.kind === 'name') {
-      const name = step.target.name;
-      for (let i = allocs.length - 1; i >= 0; i--) {
-        if (allocs[i]!.name !== name) continue;
-        bytes = allocs[i]!.bytes;
-        allocs.splice(i, 1);
-        break;
-      }
-    } else {
-      // From the newest allocations back, whole pages.
-      let want = Math.ceil(step.target.size / PAGE_SIZE) * PAGE_SIZE;
-      while (want > 0 && allocs.length > 0) {
-        const last = allocs[allocs.length - 1]!;
-        const take = Math.min(want, last.bytes);
-        last.bytes -= take;
-        want -= take;
-        bytes += take;
-        if (last.bytes === 0) allocs.pop();
-      }
-    }
-    if (bytes > 0) this.mem.uncharge(p.pid, 'anon', bytes);
+    freeMemory(this.mem, p, step);
   }
 
   releaseMemory(p: Proc): void {
-    this.free(p, { op: 'free', target: { kind: 'all' } });
+    freeMemory(this.mem, p, { op: 'free', target: { kind: 'all' } });
   }
 
-  /** Apply a memory.* limit file to the memory model; a memory.max below usage OOM-kills until it fits or nobody is left. */
   applyMemoryLimit(node: CgroupNode, file: CgroupFileName): void {
-    const key: Record<string, keyof MemoryLimitsPatch> = { 'memory.min': 'min', 'memory.low': 'low', 'memory.high': 'high', 'memory.max': 'max', 'memory.swap.max': 'swapMax', 'memory.oom.group': 'oomGroup' };
-    const field = key[file];
-    if (field === undefined || node.parent === null) return;
-    const patch = { [field]: this.tree.setting(node, file) } as MemoryLimitsPatch;
-    for (let out = this.mem.setLimits(node.path, patch); out.kind === 'oom' && out.victims.length > 0; out = this.mem.setLimits(node.path, patch)) this.oomKill(out);
+    applyMemoryLimit(this, node, file);
   }
 
   startServe(p: Proc, step: ServeStep): 'EAGAIN' | null {
@@ -749,7 +658,7 @@ class KernelModel implements Kernel, StepHost {
   private runNow(p: Proc): void {
     if (p.zombie || p.activity !== null || isHeld(p)) return;
     if (p.alloc !== null) {
-      this.continueAlloc(p);
+      continueAlloc(this, p);
       if (p.zombie || p.activity !== null || p.alloc !== null || isHeld(p)) return;
     }
     runSteps(this, p);
