@@ -119,12 +119,16 @@ describe('strata kernel run (binary)', () => {
     expect(run.code).toBe(0);
     const json = JSON.parse(run.stdout) as KernelJson;
     const usage = (path: string): number => (json.cgroups[path]!['cpu.stat'] as Record<string, number>)['usage_usec']!;
-    expect(usage('/capped')).toBe(400_000); // 20 ms per 100 ms period, 2 s
-    expect(usage('/batch')).toBe(400_000); // weight 100 of 400 of the remaining 1.6 s
-    expect(usage('/web')).toBe(1_200_000); // weight 300 of 400
-    expect((json.cgroups['/capped']!['cpu.stat'] as Record<string, number>)['nr_throttled']).toBe(20);
+    expect(usage('/capped')).toBe(200_000); // 10 ms per 100 ms period, 2 s
+    // Weights 100 and 300 share the remaining 1.8 s 1:3 (450 ms, 1.35 s), to a 4 ms tick.
+    expect(Math.abs(usage('/batch') - 450_000)).toBeLessThanOrEqual(4_000);
+    expect(Math.abs(usage('/web') - 1_350_000)).toBeLessThanOrEqual(4_000);
+    expect(usage('/batch') + usage('/web') + usage('/capped')).toBe(2_000_000);
+    const capped = json.cgroups['/capped']!['cpu.stat'] as Record<string, number>;
+    expect(capped['nr_throttled']).toBe(20);
+    expect(capped['throttled_usec']).toBeGreaterThan(20 * 30_000); // throttled for a good part of every period
     expect(json.events.filter((e) => e.type === 'cgroup.throttled')).toHaveLength(20);
-    expect(json.processes.find((p) => p.name === 'backup')!.output).toHaveLength(4);
+    expect(json.processes.find((p) => p.name === 'backup')!.output).toHaveLength(2);
   });
 
   it('shows in text every counter file the kernel reports, memory ones included', () => {
