@@ -186,3 +186,36 @@ describe('cgroup tree rules', () => {
     expect(k.processes()).toHaveLength(0);
   });
 });
+
+describe('cgroup.procs and cgroup.kill', () => {
+  it('cgroup.procs lists the live PIDs of the cgroup; writing a PID moves that process', () => {
+    const k = createKernel({ cpus: 1, memory: 2 ** 30 });
+    k.mkdir('/A');
+    k.mkdir('/B');
+    const a = k.spawn({ name: 'a', cgroup: '/A', program: parseProgram([{ sleep: '10s' }]) });
+    const b = k.spawn({ name: 'b', cgroup: '/A', program: parseProgram([{ sleep: '10s' }]) });
+    expect(k.read('/A', 'cgroup.procs')).toBe(`${a}\n${b}\n`);
+    k.write('/B', 'cgroup.procs', `${b}\n`);
+    expect(k.read('/A', 'cgroup.procs')).toBe(`${a}\n`);
+    expect(k.read('/B', 'cgroup.procs')).toBe(`${b}\n`);
+    expect(k.process(b).cgroup).toBe('/B');
+    expect(() => k.write('/B', 'cgroup.procs', 'x')).toThrow(/cgroup\.procs: "x" is invalid \(EINVAL\)/);
+    expect(() => k.write('/B', 'cgroup.procs', '99999')).toThrow(/process '99999' does not exist/);
+  });
+
+  it('cgroup.kill SIGKILLs every process of the subtree and nothing else', () => {
+    const k = createKernel({ cpus: 1, memory: 2 ** 30 });
+    k.mkdir('/A');
+    k.mkdir('/A/x');
+    k.mkdir('/B');
+    const inX = k.spawn({ name: 'x', cgroup: '/A/x', program: parseProgram([{ fork: { count: 2, program: [{ sleep: '10s' }] } }, { sleep: '10s' }]) });
+    const inB = k.spawn({ name: 'b', cgroup: '/B', program: parseProgram([{ sleep: '10s' }]) });
+    k.write('/A', 'cgroup.kill', '1');
+    expect(k.processes().filter((p) => p.cgroup === '/A/x').every((p) => p.exit !== null && 'signal' in p.exit && p.exit.signal === 'SIGKILL')).toBe(true);
+    expect(k.process(inX).exit).toEqual({ signal: 'SIGKILL' });
+    expect(k.process(inB).exit).toBeNull();
+    expect(k.read('/A/x', 'cgroup.events')).toBe('populated 0\nfrozen 0\n');
+    expect(() => k.write('/A', 'cgroup.kill', '2')).toThrow(/ERANGE/);
+    expect(() => k.read('/A', 'cgroup.kill')).toThrow(/write-only/);
+  });
+});

@@ -9,10 +9,11 @@ import type { PidsAccounting } from './pids-accounting.js';
 import type { Proc } from './process.js';
 import type { GroupScheduler } from '@strata/core-scheduler';
 import type { MemoryModel } from '../memory/types.js';
+import { isProcessFile, readProcessFile, writeProcessFile, type ProcessFileHost } from './process-files.js';
 import type { BlockIo } from './block-io.js';
 
 /** What file access needs of the kernel. */
-export interface CgroupFileHost {
+export interface CgroupFileHost extends ProcessFileHost {
   readonly tree: CgroupTree;
   readonly cpuGroups: CpuGroups;
   readonly pids: PidsAccounting;
@@ -39,12 +40,14 @@ function requireFile(tree: CgroupTree, node: CgroupNode, file: string): CgroupFi
 
 /** The text `cat <path>/<file>` prints. */
 export function readFile(host: CgroupFileHost, node: CgroupNode, fileName: string): string {
+  if (isProcessFile(fileName)) return readProcessFile(host, node, fileName);
   const file = requireFile(host.tree, node, fileName);
   return readCgroupFile(file, currentValue(host, node, file));
 }
 
 /** `echo text > <path>/<file>`: all or nothing. */
 export function writeFile(host: CgroupFileHost, node: CgroupNode, fileName: string, text: string): void {
+  if (isProcessFile(fileName)) return writeProcessFile(host, node, fileName, text);
   const file = requireFile(host.tree, node, fileName);
   const value = host.tree.parseWrite(node, file, text);
   const before = host.tree.setting(node, file);

@@ -869,6 +869,15 @@ class KernelModel implements Kernel, StepHost {
     }
   }
 
+  /** cgroup.kill: SIGKILL every live process of `node` and its descendants. */
+  killSubtree(node: CgroupNode): void {
+    const inside = (c: CgroupNode): boolean => {
+      for (let n: CgroupNode | null = c; n !== null; n = n.parent) if (n === node) return true;
+      return false;
+    };
+    for (const p of [...this.live.values()]) if (!p.zombie && inside(p.cgroup)) this.terminate(p, { signal: 'SIGKILL' });
+  }
+
   /** Re-apply the freezer to every live process (after a cgroup.freeze write). */
   refreezeAll(): void {
     for (const p of [...this.live.values()]) this.refreezeOne(p);
