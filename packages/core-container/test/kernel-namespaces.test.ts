@@ -137,3 +137,31 @@ describe('DNS as seen from inside', () => {
     expect(() => k.resolve(host, 'db')).toThrow(/network namespace link/);
   });
 });
+
+describe('user namespaces: ids as each side sees them', () => {
+  it('root inside a user namespace mapped to 100000 is an unprivileged id outside; a child inherits it', () => {
+    const k = createKernel({ cpus: 1, memory: 2 ** 30 });
+    const host = k.spawn({ name: 'h', program: parseProgram([{ sleep: '10s' }]), user: { uid: 1000, gid: 1000 } });
+    const c = k.spawn({
+      name: 'c',
+      program: parseProgram([{ fork: { count: 1, program: [{ sleep: '10s' }] } }, { sleep: '10s' }]),
+      namespaces: { user: 'private' },
+      idMaps: { uid: '0 100000 65536', gid: '0 100000 65536' },
+    });
+    expect(k.credentials(host)).toEqual({ uid: 1000, gid: 1000 });
+    expect(k.credentials(c)).toEqual({ uid: 100000, gid: 100000 });
+    expect(k.credentials(c, c)).toEqual({ uid: 0, gid: 0 });
+    // Seen from inside, a host user the map does not cover is nobody (overflowuid 65534).
+    expect(k.credentials(host, c)).toEqual({ uid: 65534, gid: 65534 });
+    const child = k.processes().find((p) => p.name === 'c' && p.pid !== c)!;
+    expect(k.credentials(child.pid, c)).toEqual({ uid: 0, gid: 0 });
+    expect(k.credentials(child.pid)).toEqual({ uid: 100000, gid: 100000 });
+  });
+
+  it('an id the namespace does not map is refused before anything is made', () => {
+    const k = createKernel({ cpus: 1, memory: 2 ** 30 });
+    expect(() => k.spawn({ name: 'c', program: parseProgram([]), namespaces: { user: 'private' }, idMaps: { uid: '0 100000 10', gid: '0 100000 10' }, user: { uid: 20, gid: 0 } })).toThrow(/user\.uid 20 is not mapped/);
+    expect(() => k.spawn({ name: 'c', program: parseProgram([]), idMaps: { uid: '0 1 1', gid: '0 1 1' } })).toThrow(/own user namespace/);
+    expect(k.processes()).toHaveLength(0);
+  });
+});

@@ -101,6 +101,7 @@ export function runKernelExperiment(experiment: KernelExperiment, control: Kerne
         program: p.program.kind === 'inline' ? p.program.steps : p.program.name,
         nice: p.nice,
         oomScoreAdj: p.oom_score_adj,
+        user: p.user,
         namespaces: onNetwork ? { ...namespaces, net: 'private' } : namespaces,
         ...(onNetwork ? { network: p.name } : {}),
       });
@@ -235,7 +236,9 @@ function checkSupported(experiment: KernelExperiment): void {
         throw new ValidationError(`${path}: "${mode.process}" must start before "${p.name}" to share its namespace (it starts at ${target.start} µs)`, { path, value: mode.process, accepted: 'a process that starts earlier (or at the same time, listed before)' });
       }
     }
-    if (p.user.uid !== 0 || p.user.gid !== 0) throw new ValidationError(`processes[${i}].user: users are not modelled yet; omit the field (root)`, { path: `processes[${i}].user`, value: p.user, accepted: 'omitted (0:0)' });
+    if ((p.user.uid !== 0 || p.user.gid !== 0) && p.namespaces.user.mode === 'private') {
+      throw new ValidationError(`processes[${i}].user: a private user namespace has no id maps in experiment files yet, so only root (0:0, nobody outside) runs in one`, { path: `processes[${i}].user`, value: p.user, accepted: '0:0 with namespaces.user "private"' });
+    }
   });
 }
 

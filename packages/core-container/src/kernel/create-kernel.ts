@@ -27,6 +27,7 @@ import { createNamespaceModel } from '../namespaces/create-namespace-model.js';
 import type { NamespaceModel } from '../namespaces/namespace-model.js';
 import { initSignalDecision } from '../namespaces/init-signal.js';
 import type { Mount, PathResolution } from '../namespaces/mount-table.js';
+import { mapIdDown, parseIdMap } from '../namespaces/id-map.js';
 import type { DnsAnswer, DnsRecordType, NetworkModel } from '@strata/core-network';
 import { CLONE_FLAG_OF, type CloneNamespaceFlag, type NamespaceLinkName, type NamespaceRequest } from '../namespaces/types.js';
 import type { CgroupFileName } from '../cgroupfs/registry.js';
@@ -223,12 +224,20 @@ class KernelModel implements Kernel, StepHost {
     this.stepsUsed = 0;
     const program = typeof spec.program === 'string' ? this.programs.get(spec.program)! : spec.program;
     const { request, joins } = this.namespaceRequest(spec, cgroup);
+    const ids = this.kernelIds(spec);
     const p = this.createProcess(spec.name, null, cgroup, program, spec.nice ?? 0, spec.oomScoreAdj ?? 0, new Map(), request);
     if (typeof p === 'string') {
       if (this.live.size >= this.maxProcesses) throw new LimitExceededError(`cannot spawn '${spec.name}': ${this.live.size} processes exist, the maxProcesses limit of this kernel`, { limit: 'maxProcesses', value: this.maxProcesses });
       throw new ConflictError(`cannot spawn '${spec.name}': clone failed with ${p}`, { path: 'namespaces', value: p });
     }
     for (const ns of joins) this.ns.setns(p.pid, ns);
+    if (spec.idMaps !== undefined) {
+      const userNs = this.ns.namespaceOf(p.pid, 'user');
+      this.ns.writeIdMap(userNs, 'uid_map', spec.idMaps.uid);
+      this.ns.writeIdMap(userNs, 'gid_map', spec.idMaps.gid);
+    }
+    p.kuid = ids.kuid;
+    p.kgid = ids.kgid;
     if (spec.hostname !== undefined) this.ns.sethostname(p.pid, spec.hostname);
     if (spec.rootfs !== undefined) this.ns.pivotRoot(p.pid, spec.rootfs);
     for (const m of spec.mounts ?? []) this.ns.mount(p.pid, m);
@@ -325,6 +334,34 @@ class KernelModel implements Kernel, StepHost {
     const p = this.live.get(pid);
     if (p === undefined || p.zombie) throw new NotFoundError('process', String(pid), { hint: 'a live process (ESRCH)' });
     return p;
+  }
+
+  credentials(pid: number, viewer?: number): { readonly uid: number; readonly gid: number } {
+    const p = this.live.get(pid) ?? this.lastByPid.get(pid);
+    if (p === undefined) throw new NotFoundError('process', String(pid));
+    const userNs = this.ns.namespaceOf(viewer === undefined ? 1 : this.requireLive(viewer).pid, 'user');
+    return { uid: this.ns.fromKernelId(userNs, 'uid_map', p.kuid), gid: this.ns.fromKernelId(userNs, 'gid_map', p.kgid) };
+  }
+
+  /**
+   * The kernel ids of a spawn's `user` (ids inside its user namespace): the same in the host's, through
+   * `idMaps` in a private one, through the sharer's maps in a shared one. Checked before anything is made.
+   */
+  private kernelIds(spec: SpawnSpec): { kuid: number; kgid: number } {
+    const user = spec.user ?? { uid: 0, gid: 0 };
+    const mode = spec.namespaces?.user ?? 'host';
+    const down = (file: 'uid_map' | 'gid_map', id: number): number => {
+      let kid: number | undefined;
+      if (mode === 'host') kid = id;
+      else if (mode === 'private') kid = spec.idMaps === undefined ? (id === 0 ? 0 : undefined) : mapIdDown(parseIdMap(file, file === 'uid_map' ? spec.idMaps.uid : spec.idMaps.gid), id);
+      else kid = this.ns.toKernelId(this.ns.namespaceOf(mode.shareWith, 'user'), file, id);
+      if (kid === undefined) {
+        const field = file === 'uid_map' ? 'user.uid' : 'user.gid';
+        throw new ValidationError(`${field} ${id} is not mapped in the process's user namespace (${mode === 'private' ? 'give idMaps that map it' : 'the shared namespace does not map it'})`, { path: field, value: id, accepted: 'an id the user namespace maps' });
+      }
+      return kid;
+    };
+    return { kuid: down('uid_map', user.uid), kgid: down('gid_map', user.gid) };
   }
 
   /** The clone request for a spawn's namespaces: new ones for "private", setns targets for "process:NAME" shares. */
@@ -584,6 +621,8 @@ class KernelModel implements Kernel, StepHost {
     const p: Proc = {
       pid,
       nspid: cloned.value.nspid,
+      kuid: parent?.kuid ?? 0,
+      kgid: parent?.kgid ?? 0,
       exitReported: false,
       name,
       taskId: `p${pid}.${this.tasksMade++}`,
@@ -925,6 +964,8 @@ class KernelModel implements Kernel, StepHost {
       ppid: p.parent?.pid ?? 1,
       name: p.name,
       cgroup: p.cgroup.path,
+      uid: p.kuid,
+      gid: p.kgid,
       reaped: p.reaped,
       state,
       cpuUsec,

@@ -54,6 +54,17 @@ export function checkSpawnSpec(spec: SpawnSpec, programs: ReadonlyMap<string, Pr
     if (m === null || typeof m !== 'object' || typeof m.mountPoint !== 'string') throw new ValidationError(`${path} must be { mountPoint, source, readOnly? }`, { path, value: m, accepted: '{ mountPoint: "/abs/path", source: { kind: "overlay" | "volume" | "bind" | "tmpfs" | "device", ... }, readOnly? }' });
     normalizePath(m.mountPoint, `${path}.mountPoint`);
   }
+  if (spec.user !== undefined) {
+    if (spec.user === null || typeof spec.user !== 'object') throw new ValidationError('user must be { uid, gid }', { path: 'user', value: spec.user, accepted: '{ uid: 0..4294967294, gid: 0..4294967294 }' });
+    int(spec.user.uid, 'user.uid', 0, 4_294_967_294);
+    int(spec.user.gid, 'user.gid', 0, 4_294_967_294);
+  }
+  if (spec.idMaps !== undefined) {
+    if (spec.namespaces?.user !== 'private') throw new ValidationError('idMaps need their own user namespace: add namespaces.user "private"', { path: 'idMaps', accepted: 'with namespaces.user: "private"' });
+    if (spec.idMaps === null || typeof spec.idMaps !== 'object' || typeof spec.idMaps.uid !== 'string' || typeof spec.idMaps.gid !== 'string') {
+      throw new ValidationError('idMaps must be { uid: "inside outside count ...", gid: "..." }', { path: 'idMaps', value: spec.idMaps, accepted: 'uid_map and gid_map texts' });
+    }
+  }
   if (spec.network !== undefined) {
     if (spec.namespaces?.net !== 'private') throw new ValidationError('network needs its own net namespace: add namespaces.net "private"', { path: 'network', value: spec.network, accepted: 'with namespaces.net: "private"' });
     if (typeof spec.network !== 'string' || spec.network.length < 1 || spec.network.length > 128) throw new ValidationError(`network must name a core-network namespace (1..128 characters), got ${JSON.stringify(spec.network)}`, { path: 'network', value: spec.network, accepted: 'a namespace name of the kernel\'s network model' });

@@ -51,6 +51,9 @@ export interface Proc {
   readonly pid: number;
   /** PIDs in every pid namespace from the host's inwards (NSpid). */
   readonly nspid: readonly number[];
+  /** Its user and group ids as the kernel knows them (kuid, kgid: the initial user namespace's view). */
+  kuid: number;
+  kgid: number;
   /** False while an exited namespace init waits for its namespace to empty (its exit not yet visible to its parent). */
   exitReported: boolean;
   readonly name: string;

@@ -83,6 +83,10 @@ export interface SpawnSpec {
   readonly oomScoreAdj?: number;
   /** Per namespace type: the host's ("host", default), a new one ("private"), or a live process's ({ shareWith: pid }; not pid yet). */
   readonly namespaces?: Partial<Record<'pid' | 'net' | 'mnt' | 'uts' | 'ipc' | 'user' | 'cgroup', 'host' | 'private' | { readonly shareWith: number }>>;
+  /** Its user and group ids as seen inside its user namespace (default 0:0, root). */
+  readonly user?: { readonly uid: number; readonly gid: number };
+  /** The uid_map and gid_map of its own user namespace (needs `namespaces.user: 'private'`), as the host writes them: "0 100000 65536". */
+  readonly idMaps?: { readonly uid: string; readonly gid: string };
   /** Hostname in its own uts namespace (needs `namespaces.uts: 'private'`), at most 64 bytes. */
   readonly hostname?: string;
   /** Its root file system (pivot_root, as runc does) and more mounts (needs `namespaces.mnt: 'private'`). */
@@ -110,6 +114,9 @@ export interface ProcessInfo {
   readonly ppid: number;
   readonly name: string;
   readonly cgroup: string;
+  /** User and group ids as the host sees them (kernel ids; see `Kernel.credentials` for other views). */
+  readonly uid: number;
+  readonly gid: number;
   /** Reaped by its parent (or init): gone from the process table, kept here as a record. */
   readonly reaped: boolean;
   /** Linux's state letters' meaning: running (runnable or on a CPU), sleeping, stopped (signal or freezer), zombie (ended; see `reaped`). */
@@ -189,6 +196,8 @@ export interface Kernel {
   mounts(pid: number): readonly Mount[];
   /** Which mount serves `path` for the process, and whether a write there is allowed (EROFS otherwise). */
   resolvePath(pid: number, path: string): PathResolution;
+  /** The process's uid and gid as `viewer`'s user namespace sees them (default the host's); 65534 where unmapped. */
+  credentials(pid: number, viewer?: number): { readonly uid: number; readonly gid: number };
   /** A DNS lookup from inside the process's net namespace (its linked core-network namespace's resolver). */
   resolve(pid: number, name: string, type?: DnsRecordType): DnsAnswer;
 }
