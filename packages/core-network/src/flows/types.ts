@@ -117,7 +117,7 @@ export interface FlowNetworkStats {
  * A passive flow-level network model (see ARCHITECTURE.md, "Driving models"). Rates are weighted
  * max-min fair over the links, each flow also held to its own cap; they are repaired only when a
  * flow starts or ends or a capacity changes, and only for the flows that change reaches (equal to a
- * full progressive fill to about 1e-12 of the capacities involved). Commands
+ * full progressive fill within 1e-9 of the capacities involved, as the property tests hold). Commands
  * apply at `now()`; `advanceTo(t)` runs to `t` and returns the completions. A failed command throws
  * a typed error and changes nothing. Completion rule: a flow completes at the first integer µs at
  * which its fluid delivery (rate × elapsed, float64) covers its remaining bytes — never earlier.
