@@ -2,6 +2,7 @@
 // its printer (uid_m_show, "%10u %10u %10u\n") and translation through the extents. Extents keep
 // their outside ids as kernel (initial-namespace) ids, as the kernel stores them after a write.
 import { ValidationError } from '@strata/shared-types';
+import { utf8Length } from './utf8-length.js';
 
 /** The most lines a map may have (`UID_GID_MAP_MAX_EXTENTS`, Linux ≥ 4.15; 5 before). */
 export const UID_GID_MAP_MAX_EXTENTS = 340;
@@ -47,15 +48,6 @@ function refuse(file: IdMapFile, text: string, problem: string, errno: 'EINVAL' 
 // The kernel's isspace() for the characters a map may hold.
 function isSpace(ch: string | undefined): boolean {
   return ch === ' ' || ch === '\t' || ch === '\n' || ch === '\v' || ch === '\f' || ch === '\r';
-}
-
-function utf8Length(text: string): number {
-  let bytes = 0;
-  for (const ch of text) {
-    const code = ch.codePointAt(0)!;
-    bytes += code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
-  }
-  return bytes;
 }
 
 interface Cursor {

@@ -1,6 +1,7 @@
 // The names a UTS namespace holds (uname(2)'s nodename and domainname), checked as sethostname(2)
 // and setdomainname(2) check them.
 import { ValidationError } from '@strata/shared-types';
+import { utf8Length } from './utf8-length.js';
 
 /** The longest host or domain name in bytes (`__NEW_UTS_LEN`, 64); longer fails with EINVAL. */
 export const UTS_NAME_MAX = 64;
@@ -12,15 +13,6 @@ export const DEFAULT_UTS_NAME = '(none)';
 export interface UtsNames {
   readonly hostname: string;
   readonly domainname: string;
-}
-
-function utf8Length(text: string): number {
-  let bytes = 0;
-  for (const ch of text) {
-    const code = ch.codePointAt(0)!;
-    bytes += code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
-  }
-  return bytes;
 }
 
 /** `name` if it fits; a ValidationError (EINVAL) naming the field otherwise. */
