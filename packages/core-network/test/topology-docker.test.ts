@@ -14,6 +14,17 @@ function oneHost(): NetworkModel {
   return m;
 }
 
+/** oneHost() with user-defined bridges front (a) and back (b, listening on 80). */
+function frontAndBack(): NetworkModel {
+  const m = oneHost();
+  m.createNetwork({ name: 'front', host: 'h1' });
+  m.createNetwork({ name: 'back', host: 'h1' });
+  m.attach({ namespace: 'a', network: 'front' });
+  m.attach({ namespace: 'b', network: 'back' });
+  m.listen('b', 80);
+  return m;
+}
+
 describe('Docker bridge networks', () => {
   it('docker0 takes 172.17.0.0/16 with gateway .1; the first container gets .2; user networks start at 172.18', () => {
     const m = oneHost();
@@ -30,12 +41,7 @@ describe('Docker bridge networks', () => {
   });
 
   it('two user-defined bridges are isolated: DOCKER-ISOLATION drops traffic between them', () => {
-    const m = oneHost();
-    m.createNetwork({ name: 'front', host: 'h1' });
-    m.createNetwork({ name: 'back', host: 'h1' });
-    m.attach({ namespace: 'a', network: 'front' });
-    m.attach({ namespace: 'b', network: 'back' });
-    m.listen('b', 80);
+    const m = frontAndBack();
     const r = m.reach('a', 'b', 80);
     expect(r.allowed).toBe(false);
     expect(r.listening).toBe(false);
@@ -235,12 +241,7 @@ describe('Docker bridge networks', () => {
   });
 
   it('a published port is reachable from another network through the host address; nothing else crosses', () => {
-    const m = oneHost();
-    m.createNetwork({ name: 'front', host: 'h1' });
-    m.createNetwork({ name: 'back', host: 'h1' });
-    m.attach({ namespace: 'a', network: 'front' });
-    m.attach({ namespace: 'b', network: 'back' });
-    m.listen('b', 80);
+    const m = frontAndBack();
     expect(m.reach('a', { host: 'h1' }, 8080).allowed).toBe(false);
     expect(m.publish({ namespace: 'b', containerPort: 80, hostPort: 8080 })).toEqual(['0.0.0.0:8080/tcp → 172.19.0.2:80', '[::]:8080/tcp → 172.19.0.2:80']);
     const r = m.reach('a', { host: 'h1' }, 8080);
