@@ -1,7 +1,8 @@
 // Bandwidth counters of the fluid model: whether a group's quota binds (and how hard), and the
 // period timer expiries it counts, computed in closed form from the rates rather than simulated.
 import { waterFill } from '../fair-share/water-filling.js';
-import type { SchedGroup, SchedTask } from './group-tree.js';
+import { capOf, weightOf } from './fluid-rates.js';
+import type { SchedGroup } from './group-tree.js';
 
 /** Relative slack when comparing a rate with a quota rate (float rounding of the water level). */
 const EPS = 1e-9;
@@ -101,14 +102,12 @@ function unthrottledRate(q: SchedGroup, spend: (n: number) => void): number {
   return rate;
 }
 
-const weightOf = (ch: SchedGroup | SchedTask): number => (ch.kind === 'task' ? ch.weight : ch.loadWeight);
-
 /** `child`'s share when `p` splits `rate` with `child`'s cap replaced by `childCap` (the full model's split). */
 function shareOf(p: SchedGroup, rate: number, child: SchedGroup, childCap: number, spend: (n: number) => void): number {
   if (!(rate > 0)) return 0;
   const kids = p.children;
   spend(kids.length);
-  const caps = kids.map((ch) => (ch === child ? childCap : ch.kind === 'task' ? (ch.runnable ? 1 : 0) : ch.cap));
+  const caps = kids.map((ch) => (ch === child ? childCap : capOf(ch)));
   let capSum = 0;
   let weightSum = 0;
   kids.forEach((ch, i) => {

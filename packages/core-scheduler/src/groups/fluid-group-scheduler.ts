@@ -11,7 +11,7 @@
 // implies, counted at the period timer expiries the exact model has (computed, not simulated).
 import type { GroupCpuStats, GroupSchedulerOptions } from './group-scheduler.js';
 import { catchUpPeriods, recheckBinding } from './fluid-bandwidth.js';
-import { FluidRates } from './fluid-rates.js';
+import { FluidRates, addToSums, capOf, weightOf } from './fluid-rates.js';
 import { GroupTreeBase, type SchedGroup, type SchedTask } from './group-tree.js';
 
 /** Weighted max-min fair rates over the group tree, kept up to date per change. Build with `createGroupScheduler`. */
@@ -127,18 +127,8 @@ export class FluidGroupScheduler extends GroupTreeBase {
     for (let i = order.length - 1; i >= 0; i--) {
       const g = order[i]!;
       for (const ch of g.children) {
-        if (ch.kind === 'task') {
-          if (!ch.runnable) continue;
-          g.runnableKids++;
-          g.weightSum += ch.weight;
-          g.capSum += 1;
-          g.minRatio = Math.min(g.minRatio, 1 / ch.weight);
-        } else if (ch.cap > 0) {
-          g.runnableKids++;
-          g.weightSum += ch.loadWeight;
-          g.capSum += ch.cap;
-          g.minRatio = Math.min(g.minRatio, ch.cap / ch.loadWeight);
-        }
+        const cap = capOf(ch);
+        if (cap > 0) addToSums(g, cap, weightOf(ch));
       }
       g.cap = g.runnableKids > 0 ? Math.min(g.allowedCount, g.quotaRate(), g.capSum) : 0;
     }

@@ -16,24 +16,31 @@
 // affected subtree's groups are recomputed, never the tasks of groups whose level merely changed.
 // Completions come from heaps: per group its uncapped tasks by `finishV`, and one timer queue of
 // groups (their first finish) and capped tasks.
-import type { SchedGroup, SchedTask } from './group-tree.js';
+import type { GroupEntity, SchedGroup, SchedTask } from './group-tree.js';
 import { IndexedMinHeap } from './indexed-heap.js';
-
-/** What the model's timer queue holds: groups (their first uncapped task to finish) and capped tasks. */
-export type TimerOwner = SchedTask | SchedGroup;
 
 /** A runnable task asks for at most one CPU. */
 const TASK_CAP = 1;
 /** Slack when rounding a finish time up to a whole µs, as the full recomputation always had. */
 const FINISH_SLACK = 1e-7;
 
-const capOf = (ch: SchedGroup | SchedTask): number => (ch.kind === 'task' ? (ch.runnable ? TASK_CAP : 0) : ch.cap);
-const weightOf = (ch: SchedGroup | SchedTask): number => (ch.kind === 'task' ? ch.weight : ch.loadWeight);
+/** A child's cap in its parent's split: a task 1 CPU while runnable (else 0), a group its `cap`. */
+export const capOf = (ch: GroupEntity): number => (ch.kind === 'task' ? (ch.runnable ? TASK_CAP : 0) : ch.cap);
+/** A child's weight in its parent's split: a task's nice weight, a group's load weight. */
+export const weightOf = (ch: GroupEntity): number => (ch.kind === 'task' ? ch.weight : ch.loadWeight);
+
+/** Count a runnable child (cap > 0) into its parent's sums. */
+export function addToSums(g: SchedGroup, cap: number, weight: number): void {
+  g.runnableKids++;
+  g.weightSum += weight;
+  g.capSum += cap;
+  g.minRatio = Math.min(g.minRatio, cap / weight);
+}
 
 /** The incremental rate state of one fluid group scheduler (see the module comment). */
 export class FluidRates {
-  /** When something finishes next: group timers and capped tasks, keyed by whole µs. */
-  readonly timers = new IndexedMinHeap<TimerOwner>();
+  /** When something finishes next: group timers (their first uncapped task) and capped tasks, keyed by whole µs. */
+  readonly timers = new IndexedMinHeap<GroupEntity>();
   /** The model's clock, µs; set by the owner before any change. */
   now = 0;
   /**
@@ -91,10 +98,7 @@ export class FluidRates {
     this.settleClock(g);
     task.capped = false;
     this.startUncapped(task, g);
-    g.runnableKids++;
-    g.weightSum += task.weight;
-    g.capSum += TASK_CAP;
-    g.minRatio = Math.min(g.minRatio, TASK_CAP / task.weight);
+    addToSums(g, TASK_CAP, task.weight);
     g.changedKids.push(task);
     this.markDirty(g);
     this.propagateCap(g);
@@ -150,10 +154,7 @@ export class FluidRates {
       }
       const w = x.loadWeight;
       if (old === 0) {
-        p.runnableKids++;
-        p.weightSum += w;
-        p.capSum += cap;
-        p.minRatio = Math.min(p.minRatio, cap / w);
+        addToSums(p, cap, w);
         x.capped = false;
         this.settleClock(x);
         p.changedKids.push(x);
