@@ -4,7 +4,7 @@
 // Nothing is charged unless everything passes; reclaim and events on the way stay, as in Linux.
 import { overHigh, handleOverHigh } from './high-throttle.js';
 import { COSTLY_ORDER_PAGES, MAX_RECLAIM_RETRIES, MEMCG_CHARGE_BATCH, SWAP_CLUSTER_MAX } from './kernel-constants.js';
-import { chargeAnon, chargeFile, countMemoryEvent, freeRamPages, limitedChain, type MemcgNode, type MemoryState, type ProcessRecord } from './memcg-state.js';
+import { chargeAnon, chargeFile, countMemoryEvent, freeRamPages, type MemcgNode, type MemoryState, type ProcessRecord } from './memcg-state.js';
 import { runOomKiller } from './oom-killer.js';
 import { PAGE_SIZE } from '../cgroupfs/memparse.js';
 import { newReclaimCounter, reclaimPages, type ReclaimCounter } from './reclaim.js';
@@ -124,7 +124,8 @@ export function chargeProcess(state: MemoryState, proc: ProcessRecord, kind: Mem
 export function headroomPages(state: MemoryState, proc: ProcessRecord): number {
   let room = freeRamPages(state);
   let toHigh = Infinity;
-  for (const n of limitedChain(proc.node)) {
+  // A plain loop, not limitedChain(), as in overLimit(): the kernel asks this before every chunk.
+  for (let n: MemcgNode = proc.node; n.parent !== null; n = n.parent) {
     room = Math.min(room, n.limits.max - n.usage);
     toHigh = Math.min(toHigh, n.limits.high - n.usage);
   }
