@@ -77,14 +77,14 @@ export function formatCidr(c: CidrValue): string {
 }
 
 /** Mask with the top `prefix` bits set. Precondition: 0 ≤ prefix ≤ bits of family. */
-export function prefixMask(family: IpFamily, prefix: number): bigint {
+function prefixMask(family: IpFamily, prefix: number): bigint {
   const bits = BigInt(ADDRESS_BITS[family]);
   const all = (1n << bits) - 1n;
   return all ^ ((1n << (bits - BigInt(prefix))) - 1n);
 }
 
 /** Number of addresses in a block. */
-export function blockSize(c: CidrValue): bigint {
+function blockSize(c: CidrValue): bigint {
   return 1n << BigInt(ADDRESS_BITS[c.family] - c.prefix);
 }
 
@@ -136,7 +136,7 @@ export function splitCidr(cidr: string, newPrefix: number): string[] {
 }
 
 /** splitCidr on a parsed block. */
-export function splitBlock(c: CidrValue, newPrefix: number): CidrValue[] {
+function splitBlock(c: CidrValue, newPrefix: number): CidrValue[] {
   const bits = ADDRESS_BITS[c.family];
   if (!Number.isInteger(newPrefix) || newPrefix < c.prefix || newPrefix > bits) {
     throw new ValidationError(
