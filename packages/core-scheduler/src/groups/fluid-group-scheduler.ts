@@ -94,22 +94,27 @@ export class FluidGroupScheduler extends GroupTreeBase {
   /** Check the quotas whose binding state this instant's changes may have moved (see FluidRates.wide). */
   private recheckQuotas(): void {
     const rates = this.rates;
+    const resplit = rates.resplitQuotaGroups;
+    const touched = this.quotaRecheck;
     if (this.quotaGroups.length > 0) {
       if (rates.wide) for (const g of this.quotaGroups) this.recheck(g);
-      else {
-        const queued = [...rates.resplitQuotaGroups, ...this.quotaRecheck];
-        for (const g of queued) {
-          // A group removed since it was queued is no longer counted.
-          if (g.recheckQueued || g.quota === null || this.groups.get(g.path) !== g) continue;
-          g.recheckQueued = true;
-          this.recheck(g);
+      else if (resplit.length > 0 || touched.length > 0) {
+        // Called at every query and instant: nothing is allocated when nothing was queued.
+        for (const queue of [resplit, touched]) {
+          for (const g of queue) {
+            // A group removed since it was queued is no longer counted.
+            if (g.recheckQueued || g.quota === null || this.groups.get(g.path) !== g) continue;
+            g.recheckQueued = true;
+            this.recheck(g);
+          }
         }
-        for (const g of queued) g.recheckQueued = false;
+        for (const g of resplit) g.recheckQueued = false;
+        for (const g of touched) g.recheckQueued = false;
       }
     }
     rates.wide = false;
-    if (rates.resplitQuotaGroups.length > 0) rates.resplitQuotaGroups.length = 0;
-    if (this.quotaRecheck.length > 0) this.quotaRecheck.length = 0;
+    if (resplit.length > 0) resplit.length = 0;
+    if (touched.length > 0) touched.length = 0;
   }
 
   private recheck(g: SchedGroup): void {

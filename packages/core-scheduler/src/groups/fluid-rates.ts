@@ -223,10 +223,8 @@ export class FluidRates {
     if (g.runnableKids === 0) {
       // Nothing runnable below: nothing to split (what classify would find, without visiting every child).
       changed.length = 0;
-      g.capSum = 0;
-      g.weightSum = 0;
+      clearSums(g);
       g.cappedKids = 0;
-      g.minRatio = Infinity;
       g.level = 0;
     } else if (rate > 0 && g.capSum <= rate && this.capChanged(g, changed)) {
       // Every runnable child runs at its cap (the capacity exceeds their caps' sum): only the
@@ -234,7 +232,7 @@ export class FluidRates {
       changed.length = 0;
       g.level = 0;
       g.minRatio = Infinity;
-    } else if (g.runnableKids > 0 && g.cappedKids === 0 && g.capSum > rate && rate > 0 && rate / g.weightSum <= g.minRatio) {
+    } else if (g.cappedKids === 0 && g.capSum > rate && rate > 0 && rate / g.weightSum <= g.minRatio) {
       changed.length = 0;
       g.level = rate / g.weightSum;
       if (hasGroups) for (const c of g.childGroups.values()) if (c.cap > 0) this.setRate(c, c.loadWeight * g.level);
