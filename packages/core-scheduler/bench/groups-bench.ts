@@ -16,14 +16,22 @@ function wideTree(fidelity: GroupFidelity, cpus: number, groups: number, perGrou
   return s;
 }
 
-function time(label: string, simulated: number, fn: () => number | void): void {
+/** What a case did: its work in steps (`GroupScheduler.steps`, what a budget counts) and, optionally, its ticks or changes. */
+interface CaseWork {
+  readonly steps: number;
+  readonly count?: number;
+}
+
+/** Prints wall time, simulated rate, and wall ns per step (the figure the README's step cost and budget times rest on). */
+function time(label: string, simulated: number, fn: () => CaseWork): void {
   fn(); // warm-up
   const start = performance.now();
-  const count = fn();
+  const { steps, count } = fn();
   const ms = performance.now() - start;
   const rate = simulated / S / (ms / 1000);
-  const extra = typeof count === 'number' ? `, ${(count / (ms / 1000) / 1e6).toFixed(2)} M ${label.includes('fluid') ? 'changes' : 'ticks'}/s` : '';
-  console.log(`${label.padEnd(58)} ${ms.toFixed(1).padStart(8)} ms  ${rate.toExponential(2)} simulated s per wall s${extra}`);
+  const extra = count === undefined ? '' : `, ${(count / (ms / 1000) / 1e6).toFixed(2)} M ${label.includes('fluid') ? 'changes' : 'ticks'}/s`;
+  const perStep = `, ${(steps / 1e6).toFixed(1)} M steps at ${((ms * 1e6) / steps).toFixed(0)} ns each`;
+  console.log(`${label.padEnd(58)} ${ms.toFixed(1).padStart(8)} ms  ${rate.toExponential(2)} simulated s per wall s${extra}${perStep}`);
 }
 
 /** Runs every case and prints one line per case. */
@@ -32,21 +40,22 @@ export function runGroupsBench(): void {
   time('exact  1 CPU      2 groups x 1 task, 1 h', 3600 * S, () => {
     const s = wideTree('exact', 1, 2, 1);
     s.advanceTo(3600 * S);
-    return 3600 * S / 4000;
+    return { steps: s.steps(), count: 3600 * S / 4000 };
   });
   time('exact  4 CPUs    20 groups x 5 tasks, 10 min', 600 * S, () => {
     const s = wideTree('exact', 4, 20, 5);
     s.advanceTo(600 * S);
-    return 600 * S / 4000;
+    return { steps: s.steps(), count: 600 * S / 4000 };
   });
   time('exact  8 CPUs   100 groups x 10 tasks, 60 s', 60 * S, () => {
     const s = wideTree('exact', 8, 100, 10);
     s.advanceTo(60 * S);
-    return 60 * S / 4000;
+    return { steps: s.steps(), count: 60 * S / 4000 };
   });
   time('fluid  8 CPUs   100 groups x 10 tasks, 1 year', 365 * 86400 * S, () => {
     const s = wideTree('fluid', 8, 100, 10);
     s.advanceTo(365 * 86400 * S);
+    return { steps: s.steps() };
   });
   for (const fidelity of ['fluid', 'exact'] as const) {
     time(`${fidelity}  4 CPUs   200 bursty tasks (2ms/8ms) in 20 groups, 60 s`, 60 * S, () => {
@@ -55,13 +64,13 @@ export function runGroupsBench(): void {
         cpu: { shares: 512 + g * 64 },
         tasks: Array.from({ length: 10 }, (_, t) => ({ name: `t${t}`, bursts: [{ run: '2ms', sleep: '8ms' }, { run: `${t + 1}ms`, sleep: '3ms' }] })),
       }));
-      runGroupExperiment({ cpus: 4, duration: '60s', fidelity, groups });
+      const { steps } = runGroupExperiment({ cpus: 4, duration: '60s', fidelity, groups });
       // Each task wakes and finishes about every 8 ms.
-      return fidelity === 'fluid' ? (200 * 2 * 60 * S) / 8000 : undefined;
+      return fidelity === 'fluid' ? { steps, count: (200 * 2 * 60 * S) / 8000 } : { steps };
     });
   }
   runFluidChangeCost();
-  time('issue example spec (exact, 9 s)', 9 * S, () => {
+  time('issue example spec (exact, 9 s)', 9 * S, () =>
     runGroupExperiment({
       cpus: 1,
       duration: '9s',
@@ -69,8 +78,8 @@ export function runGroupsBench(): void {
         { name: 'A', cpu: { shares: 1024 }, tasks: [{ name: 'a1' }, { name: 'a2', nice: 5 }] },
         { name: 'B', cpu: { shares: 512, quota: '30ms' }, tasks: [{ name: 'b' }] },
       ],
-    });
-  });
+    }),
+  );
 }
 
 
