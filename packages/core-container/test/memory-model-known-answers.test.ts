@@ -1,15 +1,21 @@
 // The memory controller against answers a real kernel gave (issue 10, the reference's section 4 and
 // "Other controllers") and against numbers computed by hand from mm/memcontrol.c and mm/oom_kill.c.
 import { describe, expect, it } from 'vitest';
-import { calculateHighDelay, calculateOverage, createMemoryModel, EMPTY_MEMORY_EVENTS } from '../src/index.ts';
+import { calculateHighDelay, calculateOverage, createMemoryModel, EMPTY_MEMORY_EVENTS, type MemoryLimitsPatch, type MemoryModel } from '../src/index.ts';
 import { GiB, killVictims, MiB, PAGE, touch } from './memory-model-driver.ts';
+
+/** A 4 GiB machine with one cgroup, /A, under `limits`, holding `pids` in that order (default oom_score_adj). */
+function oneCgroup(limits: MemoryLimitsPatch, ...pids: number[]): MemoryModel {
+  const mem = createMemoryModel({ ram: 4 * GiB });
+  mem.addCgroup('/A');
+  mem.setLimits('/A', limits);
+  for (const pid of pids) mem.addProcess(pid, '/A');
+  return mem;
+}
 
 describe('memory.max: the memcg OOM killer', () => {
   it('memory.max 64M and 128 MiB touched page by page: SIGKILL, oom_kill 1, memory.peak exactly 64 MiB', () => {
-    const mem = createMemoryModel({ ram: 4 * GiB });
-    mem.addCgroup('/A', '/');
-    mem.setLimits('/A', { max: 64 * MiB }); // what memory.max "64M" parses to
-    mem.addProcess(100, '/A');
+    const mem = oneCgroup({ max: 64 * MiB }, 100); // what memory.max "64M" parses to
     const run = touch(mem, 100, 128 * MiB);
     expect(run.charged).toBe(64 * MiB);
     const oom = run.stoppedBy;
@@ -30,10 +36,7 @@ describe('memory.max: the memcg OOM killer', () => {
   });
 
   it('memory.max 200M: the same process survives with a peak of 128 MiB and no event', () => {
-    const mem = createMemoryModel({ ram: 4 * GiB });
-    mem.addCgroup('/A', '/');
-    mem.setLimits('/A', { max: 200 * MiB });
-    mem.addProcess(100, '/A');
+    const mem = oneCgroup({ max: 200 * MiB }, 100);
     const run = touch(mem, 100, 128 * MiB);
     expect(run.stoppedBy).toBeNull();
     const a = mem.stats('/A');
@@ -85,10 +88,7 @@ describe('memory.max: the memcg OOM killer', () => {
 
 describe('memory.high: throttle, never kill', () => {
   it('memory.high 64M and 128 MiB touched: every charge succeeds, with throttling and high events, no OOM', () => {
-    const mem = createMemoryModel({ ram: 4 * GiB });
-    mem.addCgroup('/A');
-    mem.setLimits('/A', { high: 64 * MiB });
-    mem.addProcess(1, '/A');
+    const mem = oneCgroup({ high: 64 * MiB }, 1);
     const run = touch(mem, 1, 128 * MiB);
     expect(run.stoppedBy).toBeNull();
     const a = mem.stats('/A');
@@ -110,10 +110,7 @@ describe('memory.high: throttle, never kill', () => {
     // none above HZ/100 = 2, so each check is one `high` event and no sleep. At 256 pages over,
     // overage 16384 gives 3 jiffies: the task reclaims (nothing to reclaim) 1 + 16 times, each a
     // `high` event, then sleeps 3 jiffies = 12000 µs.
-    const mem = createMemoryModel({ ram: 4 * GiB });
-    mem.addCgroup('/A');
-    mem.setLimits('/A', { high: 64 * MiB });
-    mem.addProcess(1, '/A');
+    const mem = oneCgroup({ high: 64 * MiB }, 1);
     const first = touch(mem, 1, 64 * MiB + 192 * PAGE);
     expect(first.throttleUsec).toBe(0);
     expect(mem.stats('/A').events.high).toBe(3);
@@ -161,10 +158,7 @@ describe('memory.high: throttle, never kill', () => {
 describe('the OOM victim: oom_badness with oom_score_adj', () => {
   function twoProcesses(adjOfSmall: number) {
     // memory.max 100M = 25600 pages, no swap: totalpages = 25600, so one adj unit is 25600 / 1000 = 25 pages.
-    const mem = createMemoryModel({ ram: 4 * GiB });
-    mem.addCgroup('/A');
-    mem.setLimits('/A', { max: 100 * MiB });
-    mem.addProcess(1, '/A');
+    const mem = oneCgroup({ max: 100 * MiB }, 1);
     mem.addProcess(2, '/A', { oomScoreAdj: adjOfSmall });
     expect(touch(mem, 2, 30 * MiB).stoppedBy).toBeNull(); // 7680 pages
     return { mem, run: touch(mem, 1, 80 * MiB) }; // 17920 pages fit, the next page OOMs
@@ -195,11 +189,7 @@ describe('the OOM victim: oom_badness with oom_score_adj', () => {
   });
 
   it('ties go to the process scanned last (the later member of the cgroup)', () => {
-    const mem = createMemoryModel({ ram: 4 * GiB });
-    mem.addCgroup('/A');
-    mem.setLimits('/A', { max: 64 * MiB });
-    mem.addProcess(5, '/A');
-    mem.addProcess(3, '/A');
+    const mem = oneCgroup({ max: 64 * MiB }, 5, 3);
     expect(touch(mem, 5, 32 * MiB).stoppedBy).toBeNull();
     expect(touch(mem, 3, 32 * MiB).stoppedBy).toBeNull();
     const oom = mem.charge(5, 'anon', PAGE);
@@ -207,11 +197,7 @@ describe('the OOM victim: oom_badness with oom_score_adj', () => {
   });
 
   it('a pending victim stops the OOM killer until it exits (oom_evaluate_task aborts)', () => {
-    const mem = createMemoryModel({ ram: 4 * GiB });
-    mem.addCgroup('/A');
-    mem.setLimits('/A', { max: 64 * MiB });
-    mem.addProcess(1, '/A');
-    mem.addProcess(2, '/A');
+    const mem = oneCgroup({ max: 64 * MiB }, 1, 2);
     expect(touch(mem, 1, 60 * MiB).stoppedBy).toBeNull();
     expect(touch(mem, 2, 4 * MiB).stoppedBy).toBeNull();
     const first = mem.charge(2, 'anon', PAGE);
@@ -314,10 +300,7 @@ describe('global OOM', () => {
 
 describe('reclaim order and protection', () => {
   it('page cache is reclaimed before an OOM: file pages give way to anon under memory.max', () => {
-    const mem = createMemoryModel({ ram: 4 * GiB });
-    mem.addCgroup('/A');
-    mem.setLimits('/A', { max: 64 * MiB });
-    mem.addProcess(1, '/A');
+    const mem = oneCgroup({ max: 64 * MiB }, 1);
     expect(touch(mem, 1, 48 * MiB, 'file').stoppedBy).toBeNull();
     const run = touch(mem, 1, 40 * MiB);
     expect(run.stoppedBy).toBeNull();
