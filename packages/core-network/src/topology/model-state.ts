@@ -4,6 +4,7 @@ import { NotFoundError, type DomainEvent } from '@strata/shared-types';
 import type { NetworkIpam, SubnetAllocator } from '../addressing/index.js';
 import type { EmbeddedDns } from '../dns/index.js';
 import type { PortPublisher } from '../ports/index.js';
+import { joinHostPort } from '../ports/address.js';
 import type { LearningBridge } from './learning-bridge.js';
 import type { Route } from './routing.js';
 import type { HostSpec, LinkProfile, NetworkInfo, NetworkModelOptions } from './types.js';
@@ -105,8 +106,7 @@ export function vethLink(ns: Ns, iface: Iface, dir: 'tx' | 'rx'): string {
 
 /** A port binding as `hostIp:hostPort/protocol → containerIp:containerPort` (IPv6 host addresses bracketed). */
 export function formatBinding(b: { hostIp: string; hostPort: number; protocol: string; containerIp: string; containerPort: number }): string {
-  const host = b.hostIp.includes(':') ? `[${b.hostIp}]` : b.hostIp;
-  return `${host}:${b.hostPort}/${b.protocol} → ${b.containerIp}:${b.containerPort}`;
+  return `${joinHostPort(b.hostIp, b.hostPort)}/${b.protocol} → ${b.containerIp}:${b.containerPort}`;
 }
 
 /** 64 hex digits from a text: four FNV-1a 64-bit hashes with different salts. Deterministic, not cryptographic. */
