@@ -1,6 +1,7 @@
 // Validation of the memory model's inputs, done before any state changes so a refused command
 // changes nothing. Every error names the argument and what is accepted.
 import { NotFoundError, ValidationError } from '@strata/shared-types';
+import { isCgroupPath } from '../cgroupfs/cgroup-path.js';
 import { PAGE_COUNTER_MAX_PAGES, PAGE_SIZE, type MemoryLimit } from '../cgroupfs/memparse.js';
 import { DEFAULT_HZ, KERNEL_HZ_CHOICES, OOM_SCORE_ADJ_MAX, OOM_SCORE_ADJ_MIN } from './kernel-constants.js';
 import type { MemcgNode, MemoryState, ProcessRecord } from './memcg-state.js';
@@ -8,8 +9,7 @@ import type { MemoryChargeKind, MemoryLimitsPatch } from './types.js';
 
 /** A cgroup path: "/" or "/name(/name)*" with no empty, "." or ".." component. */
 export function checkCgroupPath(path: unknown, what = 'path'): string {
-  const ok = typeof path === 'string' && (path === '/' || /^(\/[^/\0]+)+$/.test(path)) && !/\/\.\.?(\/|$)/.test(path);
-  if (!ok) throw new ValidationError(`${what} must be an absolute cgroup path like "/" or "/A/B", got ${JSON.stringify(path)}`, { [what]: path });
+  if (!isCgroupPath(path)) throw new ValidationError(`${what} must be an absolute cgroup path like "/" or "/A/B", got ${JSON.stringify(path)}`, { [what]: path });
   return path;
 }
 

@@ -1,12 +1,11 @@
 // What a process sees of cgroup paths through its cgroup namespace (cgroup-v2.rst, "Namespace"):
 // paths relative to the namespace's root, `/..` climbing out of it for a cgroup outside.
 import { ValidationError } from '@strata/shared-types';
+import { isCgroupPath } from '../cgroupfs/cgroup-path.js';
 
 /** A cgroup path checked and made canonical: absolute, no empty, `.` or `..` parts, no trailing `/`. */
 export function normalizeCgroupPath(path: string, what = 'cgroupPath'): string {
-  const parts = path.split('/').slice(1);
-  const ok = path.startsWith('/') && (path === '/' || parts.every((p) => p !== '' && p !== '.' && p !== '..' && !p.includes('\0')));
-  if (!ok) {
+  if (!isCgroupPath(path)) {
     throw new ValidationError(`${what} ${JSON.stringify(path)} is not a cgroup path: write an absolute path such as "/" or "/system.slice/docker-1.scope"`, {
       path: what,
       value: path,
