@@ -7,7 +7,7 @@ import type { PortPublisher } from '../ports/index.js';
 import { joinHostPort } from '../ports/address.js';
 import type { LearningBridge } from './learning-bridge.js';
 import type { Route } from './routing.js';
-import type { HostSpec, LinkProfile, NetworkInfo, NetworkModelOptions } from './types.js';
+import type { HostSpec, InterfaceInfo, LinkProfile, NetworkInfo, NetworkModelOptions } from './types.js';
 
 /** A host: its spec, its own sockets, its local subnet allocator and port publisher. */
 export interface Host {
@@ -20,15 +20,8 @@ export interface Host {
   readonly peers: Set<string>;
 }
 
-/** A network interface of a namespace (lo, or one end of a veth pair on a network). */
-export interface Iface {
-  readonly name: string;
-  readonly network?: string;
-  readonly address: string;
-  readonly prefix: number;
-  readonly mac?: string;
-  readonly peer?: string;
-  readonly endpointId?: string;
+/** A network interface of a namespace (lo, or one end of a veth pair on a network): the public view plus what stays internal. */
+export interface Iface extends InterfaceInfo {
   /** `--gw-priority`: orders networks for the default route (higher first). */
   readonly gwPriority?: number;
 }
