@@ -30,7 +30,8 @@ function time(label: string, simulated: number, fn: () => CaseWork): void {
   const ms = performance.now() - start;
   const rate = simulated / S / (ms / 1000);
   const extra = count === undefined ? '' : `, ${(count / (ms / 1000) / 1e6).toFixed(2)} M ${label.includes('fluid') ? 'changes' : 'ticks'}/s`;
-  const perStep = `, ${(steps / 1e6).toFixed(1)} M steps at ${((ms * 1e6) / steps).toFixed(0)} ns each`;
+  // Below a million steps the wall time is mostly building the tree: no per-step figure.
+  const perStep = steps >= 1e6 ? `, ${(steps / 1e6).toFixed(1)} M steps at ${((ms * 1e6) / steps).toFixed(0)} ns each` : `, ${steps} steps`;
   console.log(`${label.padEnd(58)} ${ms.toFixed(1).padStart(8)} ms  ${rate.toExponential(2)} simulated s per wall s${extra}${perStep}`);
 }
 
