@@ -2,6 +2,7 @@
 // flooding of unknown and broadcast destinations, hairpin per port. Time is passed in (µs).
 import { ConflictError, LimitExceededError, NotFoundError, ValidationError } from '@strata/shared-types';
 import { isMac } from '../addressing/index.js';
+import { checkInt } from './input-checks.js';
 
 /** Linux `BR_DEFAULT_AGEING_TIME` (300 × HZ) = 300 s, in µs. */
 export const DEFAULT_AGEING_TIME_US = 300_000_000;
@@ -130,11 +131,4 @@ export class LearningBridge {
 
 function isGroup(mac: string): boolean {
   return (parseInt(mac.slice(0, 2), 16) & 1) === 1;
-}
-
-function checkInt(value: number, min: number, max: number, path: string): number {
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new ValidationError(`${path} must be an integer in ${min}..${max}; got ${String(value)}`, { path, accepted: `integer ${min}..${max}`, given: value });
-  }
-  return value;
 }

@@ -1,6 +1,7 @@
 // Routing tables of network namespaces: routes and the kernel's longest-prefix-match lookup.
 import { ValidationError } from '@strata/shared-types';
 import { cidrContains, ipFamilyOf, normalizeIp, parseCidr } from '../addressing/index.js';
+import { checkInt } from './input-checks.js';
 
 /** Largest route metric accepted (Linux takes a u32; we bound it to a safe integer range). */
 export const MAX_ROUTE_METRIC = 2 ** 31 - 1;
@@ -45,14 +46,7 @@ export function normalizeRoute(spec: RouteSpec): Route {
       });
     }
   }
-  const metric = spec.metric ?? 0;
-  if (!Number.isInteger(metric) || metric < 0 || metric > MAX_ROUTE_METRIC) {
-    throw new ValidationError(`metric must be an integer in 0..${MAX_ROUTE_METRIC}; got ${String(metric)}`, {
-      path: 'metric',
-      accepted: `integer 0..${MAX_ROUTE_METRIC}`,
-      given: metric,
-    });
-  }
+  const metric = checkInt(spec.metric ?? 0, 0, MAX_ROUTE_METRIC, 'metric');
   return gateway === undefined ? { destination, device: spec.device, metric } : { destination, gateway, device: spec.device, metric };
 }
 
