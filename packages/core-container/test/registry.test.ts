@@ -45,6 +45,11 @@ describe('registry', () => {
     expect(write('cgroup.subtree_control', `${'+cpu '.repeat(819)}`)).toEqual(['cpu']);
   });
 
+  it('counts the page in UTF-8 bytes, as the kernel does, not in UTF-16 units', () => {
+    // 2,000 × "é" is 2,000 UTF-16 units but 4,000 bytes; with 100 spaces more it passes a page.
+    expectRejected('cgroup.subtree_control', `${' '.repeat(100)}${'é'.repeat(2000)}`, 'E2BIG');
+  });
+
   it('never changes the current value, refused or not (writes return a new value)', () => {
     const ioMax = deepFreeze(write('io.max', '8:16 wbps=1048576'));
     expect(() => writeCgroupFile('io.max', '8:16 rbps=1 wbps=0', ioMax, CONTEXT)).toThrow();

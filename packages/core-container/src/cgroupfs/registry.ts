@@ -58,6 +58,7 @@ import {
 } from './memory-files.js';
 import { formatMemoryLimit, PAGE_SIZE, type MemoryLimit } from './memparse.js';
 import { EMPTY_PIDS_EVENTS, formatPidsEvents, formatPidsMax, parsePidsEventsRead, parsePidsMaxWrite, type PidsEvents, type PidsLimit } from './pids-files.js';
+import { utf8Length } from './utf8-length.js';
 import { rejectedWrite } from './write-error.js';
 
 /** The typed value behind each interface file. */
@@ -385,6 +386,6 @@ export function readCgroupFile<N extends CgroupFileName>(name: N, value: CgroupF
 export function writeCgroupFile<N extends CgroupFileName>(name: N, text: string, current: CgroupFileValues[N], context: CgroupWriteContext): CgroupFileValues[N] {
   const file = REGISTRY[name];
   if (!file.writable) throw rejectedWrite(name, text, 'EACCES', 'read it instead; only the cgroup\'s settings files can be written');
-  if (text.length > PAGE_SIZE) throw rejectedWrite(name, text, 'E2BIG', `write at most ${PAGE_SIZE} bytes`);
+  if (utf8Length(text) > PAGE_SIZE) throw rejectedWrite(name, text, 'E2BIG', `write at most ${PAGE_SIZE} bytes`);
   return file.parseWrite(text, current, context);
 }

@@ -2,7 +2,7 @@
 // its printer (uid_m_show, "%10u %10u %10u\n") and translation through the extents. Extents keep
 // their outside ids as kernel (initial-namespace) ids, as the kernel stores them after a write.
 import { ValidationError } from '@strata/shared-types';
-import { utf8Length } from './utf8-length.js';
+import { utf8Length } from '../cgroupfs/utf8-length.js';
 
 /** The most lines a map may have (`UID_GID_MAP_MAX_EXTENTS`, Linux ≥ 4.15; 5 before). */
 export const UID_GID_MAP_MAX_EXTENTS = 340;

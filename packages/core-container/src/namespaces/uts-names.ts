@@ -1,7 +1,7 @@
 // The names a UTS namespace holds (uname(2)'s nodename and domainname), checked as sethostname(2)
 // and setdomainname(2) check them.
 import { ValidationError } from '@strata/shared-types';
-import { utf8Length } from './utf8-length.js';
+import { utf8Length } from '../cgroupfs/utf8-length.js';
 
 /** The longest host or domain name in bytes (`__NEW_UTS_LEN`, 64); longer fails with EINVAL. */
 export const UTS_NAME_MAX = 64;
