@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { ConflictError, InsufficientResourcesError, LimitExceededError, NotFoundError, ValidationError } from '@strata/shared-types';
 import { createPortPublisher } from '../src/ports/index.ts';
-import type { PortBinding, PublishSpec } from '../src/ports/index.ts';
+import type { PortBinding, PortPublisher, PublishSpec } from '../src/ports/index.ts';
 
 const web = { containerId: 'web', containerIp: '172.18.0.2', containerPort: 80 } as const;
 
@@ -224,6 +224,19 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
 );
 const RANGE = { start: 1, end: 12 }; // small, so that the ephemeral range and explicit ports collide and wrap
 
+/** A publisher over RANGE with every spec of `setup` published that does not clash. */
+function publisherWith(setup: readonly PublishSpec[]): PortPublisher {
+  const ports = createPortPublisher({ ephemeralRange: RANGE });
+  for (const s of setup) {
+    try {
+      ports.publish(s);
+    } catch {
+      // a clash in the setup is fine
+    }
+  }
+  return ports;
+}
+
 function overlaps(a: PortBinding, b: PortBinding): boolean {
   if (a.protocol !== b.protocol || a.hostPort !== b.hostPort) return false;
   if (a.hostIp === b.hostIp) return true;
@@ -269,14 +282,7 @@ describe('properties', () => {
   it('publish with an explicit port then unpublish leaves the allocator exactly as it was', () => {
     fc.assert(
       fc.property(fc.array(specArb, { maxLength: 10 }), specArb, fc.integer({ min: 1, max: 12 }), (setup, spec, port) => {
-        const ports = createPortPublisher({ ephemeralRange: RANGE });
-        for (const s of setup) {
-          try {
-            ports.publish(s);
-          } catch {
-            // a clash in the setup is fine
-          }
-        }
+        const ports = publisherWith(setup);
         const before = ports.snapshot();
         let id: string;
         try {
@@ -294,14 +300,7 @@ describe('properties', () => {
   it('ephemeral publish then unpublish frees the same bindings; only the cursor moves (Docker: no reuse until wrap)', () => {
     fc.assert(
       fc.property(fc.array(specArb, { maxLength: 10 }), specArb, (setup, spec) => {
-        const ports = createPortPublisher({ ephemeralRange: RANGE });
-        for (const s of setup) {
-          try {
-            ports.publish(s);
-          } catch {
-            // a clash in the setup is fine
-          }
-        }
+        const ports = publisherWith(setup);
         const before = ports.snapshot();
         let pub;
         try {
