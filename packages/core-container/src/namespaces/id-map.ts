@@ -2,6 +2,7 @@
 // its printer (uid_m_show, "%10u %10u %10u\n") and translation through the extents. Extents keep
 // their outside ids as kernel (initial-namespace) ids, as the kernel stores them after a write.
 import { ValidationError } from '@strata/shared-types';
+import { isKernelSpace, skipSpaces } from '../cgroupfs/kernel-integers.js';
 import { utf8Length } from '../cgroupfs/utf8-length.js';
 
 /** The most lines a map may have (`UID_GID_MAP_MAX_EXTENTS`, Linux ≥ 4.15; 5 before). */
@@ -45,18 +46,13 @@ function refuse(file: IdMapFile, text: string, problem: string, errno: 'EINVAL' 
   });
 }
 
-// The kernel's isspace() for the characters a map may hold.
-function isSpace(ch: string | undefined): boolean {
-  return ch === ' ' || ch === '\t' || ch === '\n' || ch === '\v' || ch === '\f' || ch === '\r';
-}
-
 interface Cursor {
   pos: number;
 }
 
 // skip_spaces then simple_strtoul(.., 10): the digits at the cursor (none reads as 0).
 function readNumber(line: string, at: Cursor): number {
-  while (isSpace(line[at.pos])) at.pos += 1;
+  at.pos = skipSpaces(line, at.pos);
   const start = at.pos;
   while (at.pos < line.length && line[at.pos]! >= '0' && line[at.pos]! <= '9') at.pos += 1;
   return start === at.pos ? 0 : Number(line.slice(start, at.pos));
@@ -84,12 +80,12 @@ export function parseIdMap(file: IdMapFile, text: string): IdExtent[] {
     if (extents.length === UID_GID_MAP_MAX_EXTENTS) throw refuse(file, text, `has more than ${UID_GID_MAP_MAX_EXTENTS} lines`, 'EINVAL');
     const at: Cursor = { pos: 0 };
     const first = readNumber(line, at);
-    if (!isSpace(line[at.pos])) throw bad('is not three numbers: "inside outside count"');
+    if (!isKernelSpace(line[at.pos])) throw bad('is not three numbers: "inside outside count"');
     const lowerFirst = readNumber(line, at);
-    if (!isSpace(line[at.pos])) throw bad('is not three numbers: "inside outside count"');
+    if (!isKernelSpace(line[at.pos])) throw bad('is not three numbers: "inside outside count"');
     const count = readNumber(line, at);
-    if (at.pos < line.length && !isSpace(line[at.pos])) throw bad('is not three numbers: "inside outside count"');
-    while (isSpace(line[at.pos])) at.pos += 1;
+    if (at.pos < line.length && !isKernelSpace(line[at.pos])) throw bad('is not three numbers: "inside outside count"');
+    at.pos = skipSpaces(line, at.pos);
     if (at.pos < line.length) throw bad('has text after the count');
     if (first > INVALID_ID || lowerFirst > INVALID_ID || count > INVALID_ID) throw bad('has an id above 4294967295');
     if (first === INVALID_ID || lowerFirst === INVALID_ID) throw bad('starts a range at 4294967295, which is no id');
