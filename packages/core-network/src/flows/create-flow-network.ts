@@ -223,7 +223,7 @@ class FlowNetworkModel implements FlowNetwork {
       this.time = tc;
       const seeds: LinkRec[] = [];
       // Every flow completing at tc, in start order (the heap orders ties by seq).
-      for (let e = this.peekValid(); e !== undefined && e.time === tc; e = this.peekValid()) {
+      for (let e: HeapEntry | undefined = top; e !== undefined && e.time === tc; e = this.peekValid()) {
         heapPop(this.heap);
         const f = e.flow;
         for (const l of f.path) l.committed += f.remaining;
