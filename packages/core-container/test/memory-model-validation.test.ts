@@ -85,6 +85,12 @@ describe('refused commands change nothing', () => {
     });
   }
 
+  it('takes every limit cgroupfs can hand over: 2^62 bytes (memory.max "4E") as is, PAGE_COUNTER_MAX pages or more as max', () => {
+    const mem = model();
+    mem.setLimits('/B', { max: 2 ** 62, high: 2 ** 63 });
+    expect(mem.limits('/B')).toMatchObject({ max: 2 ** 62, high: 'max' });
+  });
+
   it('refuses bad options of the model', () => {
     expectRefused(() => createMemoryModel({ ram: 0 }), 'E_VALIDATION', 'ram must be an integer number of bytes ≥ 4096');
     expectRefused(() => createMemoryModel({ ram: GiB, swap: -1 }), 'E_VALIDATION', 'swap');

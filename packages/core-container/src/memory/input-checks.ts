@@ -57,10 +57,13 @@ export function checkOomScoreAdj(value: unknown): number {
   return value;
 }
 
-/** A limit in bytes or 'max' → pages (rounded down, as page_counter_memparse does) or Infinity. */
+/**
+ * A limit in bytes or 'max' → pages (rounded down, as page_counter_memparse does) or Infinity. Any
+ * integer, not only a safe one: cgroupfs hands over what memory.max "4E" parses to (2^62 bytes).
+ */
 export function limitPages(field: string, value: unknown): number {
   if (value === 'max') return Infinity;
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
     throw new ValidationError(`${field} must be "max" or a non-negative integer number of bytes, got ${JSON.stringify(value)}`, { [field]: value });
   }
   const pages = Math.floor(value / PAGE_SIZE);
