@@ -1,11 +1,7 @@
 // Namespace identity (/proc/<pid>/ns/<type> reads `type:[inode]`), sharing, and lifetime.
 import { describe, expect, it } from 'vitest';
-import { INITIAL_NAMESPACE_INODES, NAMESPACE_TYPES, cloneFlags, createNamespaceModel, type SyscallResult } from '../src/index.ts';
-
-function ok<T>(result: SyscallResult<T>): T {
-  if (!result.ok) throw new Error(`expected success, got ${result.errno}: ${result.reason}`);
-  return result.value;
-}
+import { INITIAL_NAMESPACE_INODES, NAMESPACE_TYPES, cloneFlags, createNamespaceModel } from '../src/index.ts';
+import { ok } from './syscall-ok.ts';
 
 describe('namespace identity', () => {
   it('the initial namespaces have the kernel\'s inode numbers', () => {

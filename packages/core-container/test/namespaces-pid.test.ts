@@ -1,12 +1,8 @@
 // PID namespaces: nested numbering (NSpid), what ps shows from inside and outside, unshare for
 // children only, the nesting limit, cyclic allocation with its wrap, init's death, reparenting.
 import { describe, expect, it } from 'vitest';
-import { createNamespaceModel, type ClonedProcess, type NamespaceModel, type SyscallResult } from '../src/index.ts';
-
-function ok<T>(result: SyscallResult<T>): T {
-  if (!result.ok) throw new Error(`expected success, got ${result.errno}: ${result.reason}`);
-  return result.value;
-}
+import { createNamespaceModel, type ClonedProcess, type NamespaceModel } from '../src/index.ts';
+import { ok } from './syscall-ok.ts';
 
 /** A host with init (global 1), a runtime process (2) and a container whose init is `c1`. */
 function hostWithContainer(): { ns: NamespaceModel; runtime: ClonedProcess; c1: ClonedProcess } {

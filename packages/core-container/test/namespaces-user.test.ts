@@ -1,12 +1,8 @@
 // User namespaces: uid_map/gid_map written and read as the kernel does, translation both ways,
 // unmapped ids as 65534, root inside as an unprivileged id outside.
 import { describe, expect, it } from 'vitest';
-import { createNamespaceModel, parseIdMap, type NamespaceModel, type SyscallResult } from '../src/index.ts';
-
-function ok<T>(result: SyscallResult<T>): T {
-  if (!result.ok) throw new Error(`expected success, got ${result.errno}: ${result.reason}`);
-  return result.value;
-}
+import { createNamespaceModel, parseIdMap, type NamespaceModel } from '../src/index.ts';
+import { ok } from './syscall-ok.ts';
 
 function thrown(run: () => unknown): unknown {
   try {

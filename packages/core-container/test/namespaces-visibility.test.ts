@@ -1,11 +1,7 @@
 // What a process sees through its mnt, uts, cgroup and net namespaces, from inside and outside.
 import { describe, expect, it } from 'vitest';
-import { cloneFlags, createNamespaceModel, procCgroupLine, resolveInTable, type MountSpec, type NamespaceModel, type SyscallResult } from '../src/index.ts';
-
-function ok<T>(result: SyscallResult<T>): T {
-  if (!result.ok) throw new Error(`expected success, got ${result.errno}: ${result.reason}`);
-  return result.value;
-}
+import { cloneFlags, createNamespaceModel, procCgroupLine, resolveInTable, type MountSpec, type NamespaceModel } from '../src/index.ts';
+import { ok } from './syscall-ok.ts';
 
 const rootfs: MountSpec = { mountPoint: '/', source: { kind: 'overlay', lowerLayers: ['sha256:app', 'sha256:debian'], upperLayer: 'c1-rw' } };
 
