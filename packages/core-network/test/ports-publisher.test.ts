@@ -3,17 +3,9 @@ import fc from 'fast-check';
 import { ConflictError, InsufficientResourcesError, LimitExceededError, NotFoundError, ValidationError } from '@strata/shared-types';
 import { createPortPublisher } from '../src/ports/index.ts';
 import type { PortBinding, PortPublisher, PublishSpec } from '../src/ports/index.ts';
+import { catchError } from './catch-error.ts';
 
 const web = { containerId: 'web', containerIp: '172.18.0.2', containerPort: 80 } as const;
-
-function catchError(f: () => unknown): unknown {
-  try {
-    f();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a throw');
-}
 
 describe('publish: defaults and listing', () => {
   it('binds both 0.0.0.0 and :: when no host IP is given, tcp by default', () => {
@@ -130,7 +122,7 @@ describe('publish: ephemeral ports (reference §1: next after the last given, pe
     const before = ports.snapshot();
     const error = catchError(() => ports.publish(web));
     expect(error).toBeInstanceOf(InsufficientResourcesError);
-    expect((error as Error).message).toBe(
+    expect(error.message).toBe(
       'all ports are allocated: no free tcp port on 0.0.0.0 and :: in the ephemeral range 5000-5001; unpublish a port, give an explicit host port, or widen the range',
     );
     expect(ports.snapshot()).toEqual(before);
@@ -193,7 +185,7 @@ describe('validation: messages name the field, the accepted form and the value',
   it.each(cases)('%o', (patch, message) => {
     const error = catchError(() => ports.publish({ ...web, ...patch }));
     expect(error).toBeInstanceOf(ValidationError);
-    expect((error as Error).message.startsWith(message)).toBe(true);
+    expect(error.message.startsWith(message)).toBe(true);
     expect(ports.list()).toEqual([]);
   });
 

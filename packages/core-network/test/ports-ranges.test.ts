@@ -6,17 +6,9 @@ import { ConflictError, InsufficientResourcesError, ValidationError } from '@str
 import { createPortPublisher } from '../src/ports/index.ts';
 import type { PortBinding, PortRange, PublishSpec } from '../src/ports/index.ts';
 import { createNetworkModel } from '../src/topology/index.ts';
+import { catchError } from './catch-error.ts';
 
 const web = { containerId: 'web', containerIp: '172.18.0.2' } as const;
-
-function catchError(f: () => unknown): Error {
-  try {
-    f();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a throw');
-}
 
 const pairs = (bindings: readonly PortBinding[]) => bindings.map((b) => `${b.hostIp}:${b.hostPort}/${b.protocol}>${b.containerPort}`);
 
