@@ -29,8 +29,8 @@ const WHAT_WENT_WRONG: Record<CgroupErrno, string> = {
   EBUSY: 'is refused while the tree is in this state',
 };
 
-// Long writes are cut in the message (the details keep the whole text) so an error stays one line.
-function quote(text: string): string {
+/** `text` quoted for an error message, cut to 80 characters so the error stays one line (details keep the whole text). */
+export function quoteWritten(text: string): string {
   const shown = text.length > 80 ? `${text.slice(0, 77)}...` : text;
   return JSON.stringify(shown);
 }
@@ -40,7 +40,7 @@ function quote(text: string): string {
  * `details` carries `{ path: file, file, value: text, errno, accepted }` for machines.
  */
 export function rejectedWrite(file: string, text: string, errno: CgroupErrno, accepted: string): ValidationError {
-  return new ValidationError(`${file}: ${quote(text)} ${WHAT_WENT_WRONG[errno]} (${errno}): ${accepted}`, {
+  return new ValidationError(`${file}: ${quoteWritten(text)} ${WHAT_WENT_WRONG[errno]} (${errno}): ${accepted}`, {
     path: file,
     file,
     value: text,
@@ -57,7 +57,7 @@ export function valueOrReject<T>(result: KernelResult<T>, file: string, text: st
 
 /** The error for text that is not what the kernel prints on a read of `file` (parsing a captured read). */
 export function unreadableText(file: string, text: string, expected: string): ValidationError {
-  return new ValidationError(`${file}: ${quote(text)} is not what the kernel prints for this file: expected ${expected}`, {
+  return new ValidationError(`${file}: ${quoteWritten(text)} is not what the kernel prints for this file: expected ${expected}`, {
     path: file,
     file,
     value: text,

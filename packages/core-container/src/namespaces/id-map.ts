@@ -4,6 +4,7 @@
 import { ValidationError } from '@strata/shared-types';
 import { isKernelSpace, skipSpaces } from '../cgroupfs/kernel-integers.js';
 import { utf8Length } from '../cgroupfs/utf8-length.js';
+import { quoteWritten } from '../cgroupfs/write-error.js';
 
 /** The most lines a map may have (`UID_GID_MAP_MAX_EXTENTS`, Linux ≥ 4.15; 5 before). */
 export const UID_GID_MAP_MAX_EXTENTS = 340;
@@ -35,8 +36,7 @@ const MAX_WRITE_BYTES = 4095;
 const ACCEPTED = 'write lines "inside outside count" of decimal ids (count >= 1, no range past 4294967294, no two lines overlapping inside or outside), at most 340 lines, fewer than 4096 bytes';
 
 function refuse(file: IdMapFile, text: string, problem: string, errno: 'EINVAL' | 'EPERM', extra: Record<string, unknown> = {}): ValidationError {
-  const shown = text.length > 80 ? `${text.slice(0, 77)}...` : text;
-  return new ValidationError(`${file}: ${JSON.stringify(shown)} ${problem} (${errno}): ${ACCEPTED}`, {
+  return new ValidationError(`${file}: ${quoteWritten(text)} ${problem} (${errno}): ${ACCEPTED}`, {
     path: file,
     file,
     value: text,

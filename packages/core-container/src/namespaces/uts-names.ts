@@ -2,6 +2,7 @@
 // and setdomainname(2) check them.
 import { ValidationError } from '@strata/shared-types';
 import { utf8Length } from '../cgroupfs/utf8-length.js';
+import { quoteWritten } from '../cgroupfs/write-error.js';
 
 /** The longest host or domain name in bytes (`__NEW_UTS_LEN`, 64); longer fails with EINVAL. */
 export const UTS_NAME_MAX = 64;
@@ -19,7 +20,7 @@ export interface UtsNames {
 export function checkUtsName(field: 'hostname' | 'domainname', name: string): string {
   const bytes = utf8Length(name);
   if (bytes > UTS_NAME_MAX) {
-    throw new ValidationError(`${field} ${JSON.stringify(name.length > 80 ? `${name.slice(0, 77)}...` : name)} is ${bytes} bytes long (EINVAL): at most ${UTS_NAME_MAX} bytes are accepted`, {
+    throw new ValidationError(`${field} ${quoteWritten(name)} is ${bytes} bytes long (EINVAL): at most ${UTS_NAME_MAX} bytes are accepted`, {
       path: field,
       value: name,
       errno: 'EINVAL',
