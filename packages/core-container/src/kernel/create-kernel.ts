@@ -1,6 +1,7 @@
 // The kernel model: a process table running programs on core-scheduler's group scheduler, and the
 // cgroup tree whose cpu, pids and freezer settings drive them. Programs are interpreted here
 // (program-steps.ts holds the per-step rules); cgroupfs reads and writes go through cgroup-files.ts.
+import { wholePages } from './pages.js';
 import {
   ConflictError,
   LimitExceededError,
@@ -22,7 +23,6 @@ import { NetIo, type NetDone } from './net-io.js';
 import type { Errno, ListenStep, SendStep } from '@strata/shared-types';
 import { createMemoryModel } from '../memory/create-memory-model.js';
 import type { MemoryModel, OomOutcome } from '../memory/types.js';
-import { PAGE_SIZE } from '../cgroupfs/memparse.js';
 import { createNamespaceModel } from '../namespaces/create-namespace-model.js';
 import type { NamespaceModel } from '../namespaces/namespace-model.js';
 import { initSignalDecision } from '../namespaces/init-signal.js';
@@ -550,7 +550,7 @@ class KernelModel implements Kernel, StepHost {
     const device = this.io.device(step.device);
     if (device === undefined) return 'ENOENT';
     // Buffered I/O goes through the page cache, charged to the cgroup as file memory up front.
-    if (!step.direct && !chargePageCache(this, p, Math.ceil(step.bytes / PAGE_SIZE) * PAGE_SIZE)) return p.zombie ? null : 'EIO';
+    if (!step.direct && !chargePageCache(this, p, wholePages(step.bytes))) return p.zombie ? null : 'EIO';
     p.activity = { kind: 'io', stream: this.io.start(this.now(), p.pid, p.cgroup, device, step.op === 'read' ? 'r' : 'w', step.bytes, step.block) };
     return null;
   }

@@ -2,6 +2,7 @@
 // one go, then page by page through reclaim, the memory.high throttle and the OOM killer), `free`
 // and exec release anonymous memory, buffered I/O charges page cache, and memory.* writes apply.
 // The accounting itself is the memory model's (src/memory).
+import { wholePages } from './pages.js';
 import type { AllocStep, FreeStep, Micros } from '@strata/shared-types';
 import { PAGE_SIZE } from '../cgroupfs/memparse.js';
 import type { CgroupFileName } from '../cgroupfs/registry.js';
@@ -23,7 +24,7 @@ export interface MemoryHost extends StepHost {
 
 /** Begin an `alloc` step: the process touches `size` bytes (whole pages). */
 export function startAlloc(h: MemoryHost, p: Proc, step: AllocStep): void {
-  const bytes = Math.ceil(step.size / PAGE_SIZE) * PAGE_SIZE;
+  const bytes = wholePages(step.size);
   p.allocations.push({ name: step.name, bytes: 0 });
   p.alloc = { step, remaining: bytes, pendingChunk: 0 };
   continueAlloc(h, p);
@@ -106,7 +107,7 @@ export function freeMemory(mem: MemoryModel, p: Proc, step: FreeStep): void {
     }
   } else {
     // From the newest allocations back, whole pages.
-    let want = Math.ceil(step.target.size / PAGE_SIZE) * PAGE_SIZE;
+    let want = wholePages(step.target.size);
     while (want > 0 && allocs.length > 0) {
       const last = allocs[allocs.length - 1]!;
       const take = Math.min(want, last.bytes);

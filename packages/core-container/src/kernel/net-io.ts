@@ -4,7 +4,7 @@
 import { createFlowNetwork, MAX_FLOW_NETWORK_SIZE, type FlowNetwork, type NetworkModel, type ReachResult } from '@strata/core-network';
 import { ConflictError, NotFoundError, type ListenStep, type SendStep } from '@strata/shared-types';
 import { CONNECT_TIMEOUT_US, NEIGHBOUR_TIMEOUT_US, refusal, type SendErrno } from './net-errnos.js';
-import { popTimer, pushTimer, type Timer } from './net-timers.js';
+import { TimerQueue } from './timer-queue.js';
 
 /** An operation that ended: a send delivered (or failed with `errno`), or a listen that got its bytes. */
 export interface NetDone {
@@ -57,7 +57,8 @@ export class NetIo {
   private readonly byPid = new Map<number, { sends: Set<Send>; sockets: Set<Socket> }>();
   /** Ended operations not yet taken by their process (`take`). */
   private readonly results = new Map<number, NetDone>();
-  private readonly timers: Timer[] = [];
+  /** When a send meets its errno (token: the op, ref: the errno) or its last byte arrives (ref: null); ties in the order set. */
+  private readonly timers = new TimerQueue();
   /** Operations in flight: sends and listens waiting for bytes. */
   private readonly pending = new Set<number>();
   private done: NetDone[] = [];
@@ -71,7 +72,7 @@ export class NetIo {
   }
 
   nextEventTime(): number {
-    return this.done.length > 0 ? this.flows.now() : Math.min(this.flows.nextEventTime(), this.timers[0]?.time ?? Infinity);
+    return this.done.length > 0 ? this.flows.now() : Math.min(this.flows.nextEventTime(), this.timers.peekTime());
   }
 
   /** Run to `time`; the operations that ended, in order. */
@@ -195,13 +196,16 @@ export class NetIo {
   private sync(time: number): void {
     for (;;) {
       const tf = this.flows.nextEventTime();
-      const tt = this.timers[0]?.time ?? Infinity;
+      const tt = this.timers.peekTime();
       if (Math.min(tf, tt) > time) break;
       if (tf <= tt) {
         for (const e of this.flows.advanceTo(tf)) this.flowDone(e.flow);
       } else {
         if (tt > this.flows.now()) this.flows.advanceTo(tt);
-        while (this.timers[0]?.time === tt) this.fire(popTimer(this.timers));
+        while (this.timers.peekTime() === tt) {
+          this.timers.pop();
+          this.fire(this.timers.poppedToken, this.timers.poppedRef as SendErrno | null);
+        }
       }
     }
     if (time > this.flows.now()) this.flows.advanceTo(time);
@@ -269,7 +273,7 @@ export class NetIo {
     this.sends.set(op, s);
     this.pending.add(op);
     this.own(pid).sends.add(s);
-    pushTimer(this.timers, { time: now + delay, seq: this.seq++, op, errno });
+    this.timers.push(now + delay, pid, op, 'sleep', errno);
     return { op };
   }
 
@@ -278,17 +282,17 @@ export class NetIo {
     if (s === undefined) return;
     this.byFlow.delete(flow);
     s.flowId = null;
-    if (s.latency > 0) pushTimer(this.timers, { time: this.flows.now() + s.latency, seq: this.seq++, op: s.op, errno: null });
+    if (s.latency > 0) this.timers.push(this.flows.now() + s.latency, s.pid, s.op, 'sleep', null);
     else this.deliver(s);
   }
 
-  private fire(t: Timer): void {
-    const s = this.sends.get(t.op);
+  private fire(op: number, errno: SendErrno | null): void {
+    const s = this.sends.get(op);
     if (s === undefined) return; // cancelled
-    if (t.errno === null) this.deliver(s);
+    if (errno === null) this.deliver(s);
     else {
       this.forget(s);
-      this.end({ pid: s.pid, op: s.op, errno: t.errno });
+      this.end({ pid: s.pid, op: s.op, errno });
     }
   }
 

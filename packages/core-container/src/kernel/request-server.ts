@@ -5,6 +5,7 @@
 // the server to end (after `duration` and/or `requests` arrivals, once the admitted work is done).
 import type { RandomStream } from '@strata/core-sim';
 import type { ServeStep } from '@strata/shared-types';
+import { wholePages } from './pages.js';
 
 /** Latency figures of a process's served requests, µs. */
 export interface LatencySummary {
@@ -88,6 +89,8 @@ export class RequestServer {
   /** Arrivals still allowed (null: unbounded). */
   private arrivalsLeft: number | null;
   readonly endsAt: number | null;
+  /** Memory a request holds while served, whole pages. */
+  readonly requestBytes: number;
   accepting = true;
 
   constructor(
@@ -98,6 +101,7 @@ export class RequestServer {
   ) {
     this.arrivalsLeft = step.requests;
     this.endsAt = step.duration === null ? null : startedAt + step.duration;
+    this.requestBytes = wholePages(step.memory);
   }
 
   get queued(): number {

@@ -5,7 +5,6 @@
 import type { GroupScheduler } from '@strata/core-scheduler';
 import { createRandomStream } from '@strata/core-sim';
 import type { Micros, ServeStep } from '@strata/shared-types';
-import { PAGE_SIZE } from '../cgroupfs/memparse.js';
 import type { MemoryModel, OomOutcome } from '../memory/types.js';
 import type { CgroupNode } from './cgroup-tree.js';
 import type { CpuGroups } from './cpu-groups.js';
@@ -186,7 +185,7 @@ export class ServeDriver {
   private assign(p: Proc, w: Worker, arrival: number): void {
     this.host.countStep();
     const step = p.server!.step;
-    const memory = Math.ceil(step.memory / PAGE_SIZE) * PAGE_SIZE;
+    const memory = p.server!.requestBytes;
     if (memory > 0 && !this.chargeRequest(p, memory)) {
       if (p.server !== null) p.server.record.dropped++;
       return;
@@ -204,8 +203,7 @@ export class ServeDriver {
     // The task used exactly the CPU time asked (a whole burst): the next request starts from there.
     w.startUsec += w.cpuAsked;
     w.cpuAsked = 0;
-    const memory = Math.ceil(server.step.memory / PAGE_SIZE) * PAGE_SIZE;
-    if (memory > 0) this.host.mem.uncharge(p.pid, 'anon', memory);
+    if (server.requestBytes > 0) this.host.mem.uncharge(p.pid, 'anon', server.requestBytes);
     const next = isHeld(p) ? undefined : server.dequeue();
     if (next !== undefined) this.assign(p, w, next);
     else if (server.finished) this.finished(p);
