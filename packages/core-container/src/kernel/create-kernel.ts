@@ -817,7 +817,7 @@ class KernelModel implements Kernel, StepHost {
 
   private runHandler(p: Proc, handler: Program): void {
     const resume = this.interrupt(p);
-    p.frames.push({ steps: handler, index: 0, loopsLeft: null, kind: 'handler', resume: resume === null ? null : this.resumeActivity(p, resume) });
+    p.frames.push({ steps: handler, index: 0, loopsLeft: null, kind: 'handler', resume });
     this.run(p);
   }
 
@@ -838,20 +838,12 @@ class KernelModel implements Kernel, StepHost {
     return { kind: 'wait', need: a.need, step: a.step };
   }
 
-  /** A suspended activity as a handler frame stores it, re-armed when the frame ends (see program-steps.ts). */
-  private resumeActivity(_p: Proc, s: Suspended): Activity {
-    if (s.kind === 'cpu') return { kind: 'cpu', work: s.remaining, startUsec: -1, speed: this.speed };
-    if (s.kind === 'sleep') return { kind: 'sleep', until: s.remaining, token: -1 };
-    if (s.kind === 'serve' || s.kind === 'io' || s.kind === 'net') return s;
-    return { kind: 'wait', need: s.need, step: s.step };
-  }
-
-  /** Re-arm an activity a handler interrupted (`resumeActivity`'s encoding: remaining work / time). */
-  resume(p: Proc, a: Activity): void {
+  /** Re-arm what a handler interrupted: the work or sleep it still owed, or the wait, server, I/O it was in. */
+  resume(p: Proc, a: Suspended): void {
     if (a.kind === 'cpu') {
-      if (a.work > 0) this.startCpu(p, a.work);
+      if (a.remaining > 0) this.startCpu(p, a.remaining);
     } else if (a.kind === 'sleep') {
-      if (a.until > 0) this.startSleep(p, a.until);
+      if (a.remaining > 0) this.startSleep(p, a.remaining);
     } else if (a.kind === 'serve') {
       if (p.server !== null) p.activity = { kind: 'serve' };
     } else if (a.kind === 'io') {

@@ -12,7 +12,7 @@ export interface Frame {
   loopsLeft: number | 'forever' | null;
   readonly kind: 'program' | 'loop' | 'handler' | 'on-error';
   /** Handler frames: what the process was doing when the signal came, resumed when the handler ends. */
-  readonly resume: Activity | null;
+  readonly resume: Suspended | null;
 }
 
 /**

@@ -2,7 +2,7 @@
 // the process ends, or a signal holds it. Instantaneous steps (print, fork, signal, loop control)
 // run in place; each counts against the kernel's step budget, so no program can spin forever.
 import type { AllocStep, Errno, ForkStep, FreeStep, ListenStep, OnError, Program, ProcessExit, ReadStep, SendStep, ServeStep, Step, WaitStep, WriteStep } from '@strata/shared-types';
-import { isHeld, type Activity, type Proc } from './process.js';
+import { isHeld, type Activity, type Proc, type Suspended } from './process.js';
 
 /** What the interpreter needs of the kernel. */
 export interface StepHost {
@@ -31,7 +31,7 @@ export interface StepHost {
   /** Listen on a port (with bytes, the process blocks until they arrive); the errno it meets instead. */
   startListen(p: Proc, step: ListenStep): 'EADDRINUSE' | 'EACCES' | null;
   /** Re-arm what a signal handler interrupted. */
-  resume(p: Proc, activity: Activity): void;
+  resume(p: Proc, suspended: Suspended): void;
 }
 
 /** Steps this kernel model runs; programs with others are refused when started (see kernel-checks.ts). */
