@@ -3,6 +3,7 @@
 // (program-steps.ts holds the per-step rules); cgroupfs reads and writes go through cgroup-files.ts.
 import { wholePages } from './pages.js';
 import {
+  SIGNAL_NUMBERS,
   ConflictError,
   LimitExceededError,
   NotFoundError,
@@ -249,8 +250,10 @@ class KernelModel implements Kernel, StepHost {
   kill(pid: number, signal: SignalName): void {
     const p = this.live.get(pid);
     if (p === undefined) throw new NotFoundError('process', String(pid), { hint: 'no such process (ESRCH): it never existed or was reaped' });
-    if (!['SIGHUP', 'SIGINT', 'SIGKILL', 'SIGUSR1', 'SIGUSR2', 'SIGTERM', 'SIGCONT', 'SIGSTOP'].includes(signal)) {
-      throw new ValidationError(`unknown signal ${String(signal)}`, { path: 'signal', value: signal, accepted: 'SIGHUP, SIGINT, SIGKILL, SIGUSR1, SIGUSR2, SIGTERM, SIGCONT, SIGSTOP' });
+    // The signals of the program language's vocabulary (shared-types), the one list of them.
+    if (typeof signal !== 'string' || !Object.hasOwn(SIGNAL_NUMBERS, signal)) {
+      const known = Object.keys(SIGNAL_NUMBERS).join(', ');
+      throw new ValidationError(`unknown signal ${String(signal)}`, { path: 'signal', value: signal, accepted: known });
     }
     this.stepsUsed = 0;
     if (!p.zombie && this.ns.isNamespaceInit(p.pid)) {
