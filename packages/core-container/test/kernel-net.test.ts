@@ -277,7 +277,10 @@ describe('send and listen', () => {
         const t = exits(k.advanceTo(1000 * S));
         const ideal = (total * S) / capacity;
         expect(t['srv']).toBeGreaterThanOrEqual(Math.ceil(ideal - 1e-6));
-        expect(t['srv']).toBeLessThanOrEqual(Math.ceil(ideal) + 1);
+        // Each completion happens at a whole µs ("never early"), and the sender keeps its share of the
+        // link until then: every earlier sender's end can leave up to 1 µs of the link unused, so the
+        // last byte is at most one µs per sender past the ideal (a seed found 2 µs with 6 senders).
+        expect(t['srv']).toBeLessThanOrEqual(Math.ceil(ideal) + sizes.length);
         sizes.forEach((bytes, i) => expect(t[`s${i}`]).toBeGreaterThanOrEqual(Math.floor((bytes * S) / capacity)));
         expect(Math.max(...sizes.map((_, i) => t[`s${i}`]!))).toBe(t['srv']);
       }),
