@@ -68,8 +68,9 @@ export class InvalidTransitionError extends StrataError {
   readonly from: string;
   readonly command: string;
 
-  constructor(from: string, command: string, details: ErrorDetails = {}) {
-    super('E_INVALID_TRANSITION', `cannot ${command} while ${from}`, { from, command, ...details });
+  /** `message` replaces the generic text where a system has its own (Docker's, libvirt's). */
+  constructor(from: string, command: string, details: ErrorDetails = {}, message?: string) {
+    super('E_INVALID_TRANSITION', message ?? `cannot ${command} while ${from}`, { from, command, ...details });
     this.from = from;
     this.command = command;
   }
