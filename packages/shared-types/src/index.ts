@@ -224,3 +224,4 @@ export {
   parseKernelExperiment,
 } from './kernel-experiment-spec.js';
 export type { NamespaceType, NamespaceMode, KernelExperiment, KernelProcessSpec, KernelDeviceSpec, KernelNetworkSpec } from './kernel-experiment-spec.js';
+export type { ContainerSpec, RestartPolicy, MountBinding, DeviceIoLimit } from './container-spec.js';

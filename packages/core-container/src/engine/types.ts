@@ -1,19 +1,14 @@
 // The container engine's public contract: Docker's containers on one kernel. Names and shapes follow
 // Docker's API (`State.Status`, `RestartCount`, `docker stats` columns, `docker events` names) so a
 // user — and later the real docker CLI through the HTTP API — meets the same words and numbers.
-import type { Micros, Program, SignalName } from '@strata/shared-types';
+import type { ContainerSpec, MountBinding, Micros, Program, RestartPolicy, SignalName } from '@strata/shared-types';
+export type { ContainerSpec, MountBinding, RestartPolicy, DeviceIoLimit } from '@strata/shared-types';
 import type { Kernel } from '../kernel/types.js';
 import type { ImageRegistry } from '../images/types.js';
 
 /** `State.Status` as Docker derives it from its flags (first match wins; see the reference §2). */
 export type ContainerStatus = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
 
-/** A restart policy, as `--restart` spells it: `no`, `on-failure[:N]`, `always`, `unless-stopped`. */
-export type RestartPolicy =
-  | { readonly name: 'no' }
-  | { readonly name: 'on-failure'; readonly maximumRetryCount: number }
-  | { readonly name: 'always' }
-  | { readonly name: 'unless-stopped' };
 
 /** Docker's restart manager constants (moby restartmanager.go). */
 export const RESTART_BACKOFF_FIRST_US = 100_000;
@@ -32,70 +27,8 @@ export interface PortBinding {
   readonly protocol: 'tcp' | 'udp' | 'sctp';
 }
 
-/** A volume or bind mount: `-v SRC:DST[:ro|rw]`; SRC an absolute host path (bind) or a volume name. */
-export interface MountBinding {
-  readonly type: 'bind' | 'volume';
-  readonly source: string;
-  readonly destination: string;
-  readonly readOnly: boolean;
-}
 
-/** A device I/O limit: `--device-read-bps /dev/sda:1mb` and its three siblings. */
-export interface DeviceIoLimit {
-  readonly device: string;
-  readonly kind: 'rbps' | 'wbps' | 'riops' | 'wiops';
-  readonly value: number;
-}
 
-/**
- * A container to create, already parsed from Docker's words (shared-types' container spec schema
- * does that; `ContainerEngine.create` accepts either form). Absent fields take the image's value or
- * Docker's default.
- */
-export interface ContainerSpec {
-  readonly image: string;
-  readonly name?: string;
-  /** Replaces the image's cmd: a program of the workload language, or the name of one in the image. */
-  readonly command?: Program | string;
-  readonly env?: Readonly<Record<string, string>>;
-  readonly hostname?: string;
-  /** `uid[:gid]`. */
-  readonly user?: { readonly uid: number; readonly gid: number };
-  readonly workingDir?: string;
-  /** Bytes; `--memory`. */
-  readonly memory?: number;
-  /** Bytes of memory + swap, or -1 for unlimited swap; `--memory-swap`. */
-  readonly memorySwap?: number;
-  /** Bytes; `--memory-reservation` (memory.low). */
-  readonly memoryReservation?: number;
-  /** Millicpus; `--cpus 0.5` = 500 (cpu.max "50000 100000"). */
-  readonly cpus?: number;
-  /** `--cpu-shares` (cpu.weight by runc ≥ 1.3.2's conversion: 1024 ↦ 100). */
-  readonly cpuShares?: number;
-  /** `--cpuset-cpus` such as `0-2,4`. */
-  readonly cpusetCpus?: string;
-  /** `--pids-limit`; 0 or negative = unlimited. */
-  readonly pidsLimit?: number;
-  /** `--oom-score-adj`, −1000..1000. */
-  readonly oomScoreAdj?: number;
-  readonly deviceIo?: readonly DeviceIoLimit[];
-  /** Networks to join (first one at create), with their aliases; default the `bridge` network. */
-  readonly networks?: readonly { readonly name: string; readonly aliases?: readonly string[] }[];
-  readonly ports?: readonly PortBinding[];
-  readonly mounts?: readonly MountBinding[];
-  readonly restart?: RestartPolicy;
-  /** `--rm`: removed when it exits (rejected together with a restart policy other than `no`). */
-  readonly autoRemove?: boolean;
-  readonly stopSignal?: SignalName;
-  /** Seconds; −1 waits forever. */
-  readonly stopTimeout?: number;
-  readonly labels?: Readonly<Record<string, string>>;
-  /** `--pid host` / `--pid container:NAME`; `--network container:NAME`; `--ipc`, `--uts` likewise. */
-  readonly pidMode?: string;
-  readonly networkMode?: string;
-  readonly ipcMode?: string;
-  readonly utsMode?: string;
-}
 
 /** Limits `docker update` may change on a live container. */
 export type ContainerUpdate = Pick<ContainerSpec, 'memory' | 'memorySwap' | 'memoryReservation' | 'cpus' | 'cpuShares' | 'cpusetCpus' | 'pidsLimit' | 'restart'>;
