@@ -157,4 +157,19 @@ describe('runKernelExperiment networks', () => {
     const r = runKernelExperiment(exp);
     expect(r.processes.find((p) => p.name === 'web')!.exit).toEqual({ code: 9 });
   });
+
+  it('pid "process:NAME" joins that process\'s pid namespace: the joiner dies with the namespace\'s init', () => {
+    const exp = parseKernelExperiment({
+      cpus: 1,
+      memory: '1Gi',
+      duration: '5s',
+      processes: [
+        { name: 'init', program: [{ sleep: '1s' }], namespaces: { pid: 'private' } },
+        { name: 'joiner', program: [{ sleep: '4s' }], namespaces: { pid: 'process:init' } },
+      ],
+    });
+    const r = runKernelExperiment(exp);
+    expect(r.processes.find((p) => p.name === 'init')!.exit).toEqual({ code: 0 });
+    expect(r.processes.find((p) => p.name === 'joiner')!.exit).toEqual({ signal: 'SIGKILL' });
+  });
 });

@@ -165,3 +165,34 @@ describe('user namespaces: ids as each side sees them', () => {
     expect(k.processes()).toHaveLength(0);
   });
 });
+
+describe('joining another process\'s pid namespace (docker exec, --pid container:x)', () => {
+  const S = 1_000_000;
+  it('the joiner is numbered in the shared namespace, sees its processes, and its parent is outside (ppid 0)', () => {
+    const k = createKernel({ cpus: 1, memory: 2 ** 30 });
+    const init = k.spawn({ name: 'init', program: parseProgram([{ sleep: '10s' }]), namespaces: { pid: 'private' } });
+    const exec = k.spawn({ name: 'exec', program: parseProgram([{ sleep: '5s' }]), namespaces: { pid: { shareWith: init } } });
+    expect(k.process(exec).nspid).toEqual([exec, 2]);
+    expect(k.nsLink(exec, 'pid')).toBe(k.nsLink(init, 'pid'));
+    const seen = k.ps(exec).map((e) => [e.pid, e.ppid, e.name]);
+    expect(seen).toEqual([
+      [1, 0, 'init'],
+      [2, 0, 'exec'],
+    ]);
+    // The host's own pid namespace is untouched: the next host process is numbered there only.
+    const host = k.spawn({ name: 'host', program: parseProgram([{ sleep: '1s' }]) });
+    expect(k.process(host).nspid).toEqual([host]);
+    expect(k.nsLink(host, 'pid')).not.toBe(k.nsLink(init, 'pid'));
+  });
+
+  it('the namespace\'s init exiting kills the joiner; joining it afterwards fails (ENOMEM)', () => {
+    const k = createKernel({ cpus: 1, memory: 2 ** 30 });
+    const init = k.spawn({ name: 'init', program: parseProgram([{ sleep: '1s' }]), namespaces: { pid: 'private' } });
+    const exec = k.spawn({ name: 'exec', program: parseProgram([{ sleep: '5s' }]), namespaces: { pid: { shareWith: init } } });
+    const watcher = k.spawn({ name: 'w', program: parseProgram([{ sleep: '10s' }]), namespaces: { pid: { shareWith: init } } });
+    k.advanceTo(2 * S);
+    expect(k.process(exec).exit).toEqual({ signal: 'SIGKILL' });
+    expect(k.process(watcher).exit).toEqual({ signal: 'SIGKILL' });
+    expect(() => k.spawn({ name: 'late', program: parseProgram([{ sleep: '1s' }]), namespaces: { pid: { shareWith: init } } })).toThrow();
+  });
+});

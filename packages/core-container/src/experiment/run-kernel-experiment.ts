@@ -230,7 +230,6 @@ function checkSupported(experiment: KernelExperiment): void {
     for (const [type, mode] of Object.entries(p.namespaces)) {
       if (mode.mode !== 'shared') continue;
       const path = `processes[${i}].namespaces.${type}`;
-      if (type === 'pid') throw new ValidationError(`${path}: joining another process's pid namespace is not modelled yet; use "private" or "host"`, { path, value: mode, accepted: '"host" | "private"' });
       const target = startOf.get(mode.process)!;
       if (target.start > p.start || (target.start === p.start && target.index > i)) {
         throw new ValidationError(`${path}: "${mode.process}" must start before "${p.name}" to share its namespace (it starts at ${target.start} µs)`, { path, value: mode.process, accepted: 'a process that starts earlier (or at the same time, listed before)' });

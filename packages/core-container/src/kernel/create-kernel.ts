@@ -224,9 +224,9 @@ class KernelModel implements Kernel, StepHost {
     this.requireNoChildCgroupsWithProcs(cgroup);
     this.stepsUsed = 0;
     const program = typeof spec.program === 'string' ? this.programs.get(spec.program)! : spec.program;
-    const { request, joins } = this.namespaceRequest(spec, cgroup);
+    const { request, joins, pidJoin } = this.namespaceRequest(spec, cgroup);
     const ids = this.kernelIds(spec);
-    const p = this.createProcess(spec.name, null, cgroup, program, spec.nice ?? 0, spec.oomScoreAdj ?? 0, new Map(), request);
+    const p = pidJoin === null ? this.createProcess(spec.name, null, cgroup, program, spec.nice ?? 0, spec.oomScoreAdj ?? 0, new Map(), request) : this.createInPidNamespace(pidJoin, () => this.createProcess(spec.name, null, cgroup, program, spec.nice ?? 0, spec.oomScoreAdj ?? 0, new Map(), request));
     if (typeof p === 'string') {
       if (this.live.size >= this.maxProcesses) throw new LimitExceededError(`cannot spawn '${spec.name}': ${this.live.size} processes exist, the maxProcesses limit of this kernel`, { limit: 'maxProcesses', value: this.maxProcesses });
       throw new ConflictError(`cannot spawn '${spec.name}': clone failed with ${p}`, { path: 'namespaces', value: p });
@@ -367,21 +367,40 @@ class KernelModel implements Kernel, StepHost {
     return { kuid: down('uid_map', user.uid), kgid: down('gid_map', user.gid) };
   }
 
+  /**
+   * Create a process inside pid namespace `ns` (a shared one: `docker exec`, `--pid container:x`): the
+   * host's init points its pid_for_children there for the one clone, then back, so the child is numbered
+   * in `ns` and its ancestors and its parent stays outside (getppid() reads 0 inside). ENOMEM when the
+   * namespace's init has exited.
+   */
+  private createInPidNamespace<T>(ns: number, create: () => T): T {
+    const own = this.ns.namespaceOf(1, 'pid');
+    const joined = this.ns.setns(1, ns);
+    if (!joined.ok) throw new ConflictError(`cannot join pid namespace ${ns}: setns failed with ${joined.errno}`, { path: 'namespaces.pid', value: ns });
+    try {
+      return create();
+    } finally {
+      this.ns.setns(1, own);
+    }
+  }
+
   /** The clone request for a spawn's namespaces: new ones for "private", setns targets for "process:NAME" shares. */
-  private namespaceRequest(spec: SpawnSpec, cgroup: CgroupNode): { request: NamespaceRequest; joins: number[] } {
+  private namespaceRequest(spec: SpawnSpec, cgroup: CgroupNode): { request: NamespaceRequest; joins: number[]; pidJoin: number | null } {
     const flags: CloneNamespaceFlag[] = [];
     const joins: number[] = [];
+    let pidJoin: number | null = null;
     for (const [type, mode] of Object.entries(spec.namespaces ?? {}) as [keyof typeof CLONE_FLAG_OF, NonNullable<SpawnSpec['namespaces']>[keyof typeof CLONE_FLAG_OF]][]) {
       if (mode === undefined || mode === 'host') continue;
       if (mode === 'private') flags.push(CLONE_FLAG_OF[type]);
       else {
         const target = this.live.get(mode.shareWith);
         if (target === undefined || target.zombie) throw new NotFoundError('process', String(mode.shareWith), { hint: `namespaces.${type}: share only a live process's namespace` });
-        if (type === 'pid') throw new ValidationError(`namespaces.pid: joining another process's pid namespace is not modelled yet; use "private" or "host"`, { path: 'namespaces.pid', value: mode, accepted: '"host" | "private"' });
-        joins.push(this.ns.namespaceOf(target.pid, type));
+        // A pid namespace is joined before the clone (as runc's exec does: setns, then fork); the others after.
+        if (type === 'pid') pidJoin = this.ns.namespaceOf(target.pid, 'pid');
+        else joins.push(this.ns.namespaceOf(target.pid, type));
       }
     }
-    return { request: flags.length === 0 ? {} : { flags, cgroupPath: cgroup.path }, joins };
+    return { request: flags.length === 0 ? {} : { flags, cgroupPath: cgroup.path }, joins, pidJoin };
   }
 
   moveProcess(pid: number, cgroupPath: string): void {

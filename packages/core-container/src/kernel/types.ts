@@ -81,7 +81,7 @@ export interface SpawnSpec {
   readonly nice?: number;
   /** −1000 (never chosen by the OOM killer) .. 1000 (default 0). */
   readonly oomScoreAdj?: number;
-  /** Per namespace type: the host's ("host", default), a new one ("private"), or a live process's ({ shareWith: pid }; not pid yet). */
+  /** Per namespace type: the host's ("host", default), a new one ("private"), or a live process's ({ shareWith: pid }; for pid the new process is numbered in that namespace, as `docker exec` and `--pid container:x`). */
   readonly namespaces?: Partial<Record<'pid' | 'net' | 'mnt' | 'uts' | 'ipc' | 'user' | 'cgroup', 'host' | 'private' | { readonly shareWith: number }>>;
   /** Its user and group ids as seen inside its user namespace (default 0:0, root). */
   readonly user?: { readonly uid: number; readonly gid: number };
