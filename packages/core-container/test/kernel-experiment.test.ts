@@ -172,4 +172,25 @@ describe('runKernelExperiment networks', () => {
     expect(r.processes.find((p) => p.name === 'init')!.exit).toEqual({ code: 0 });
     expect(r.processes.find((p) => p.name === 'joiner')!.exit).toEqual({ signal: 'SIGKILL' });
   });
+
+  it('id_maps: root inside a private user namespace is the mapped id outside; an unmapped user is refused by path', () => {
+    const exp = parseKernelExperiment({
+      cpus: 1,
+      memory: '1Gi',
+      duration: '1s',
+      processes: [
+        { name: 'c', program: [{ sleep: '10ms' }], namespaces: { user: 'private' }, id_maps: { uid: '0 100000 65536', gid: '0 100000 65536' } },
+        { name: 'u', program: [{ sleep: '10ms' }], user: '1000:1000', namespaces: { user: 'private' }, id_maps: { uid: '0 100000 65536', gid: '0 100000 65536' } },
+      ],
+    });
+    const r = runKernelExperiment(exp);
+    expect(r.processes.map((p) => [p.name, p.uid, p.gid])).toEqual([
+      ['c', 100000, 100000],
+      ['u', 101000, 101000],
+    ]);
+    const unmapped = parseKernelExperiment({ cpus: 1, memory: '1Gi', duration: '1s', processes: [{ name: 'u', program: [{ sleep: '1ms' }], user: '1000', namespaces: { user: 'private' } }] });
+    expect(() => runKernelExperiment(unmapped)).toThrow(/processes\[0\]\.user: a private user namespace without id_maps/);
+    const hostMaps = parseKernelExperiment({ cpus: 1, memory: '1Gi', duration: '1s', processes: [{ name: 'u', program: [{ sleep: '1ms' }], id_maps: { uid: '0 1 1', gid: '0 1 1' } }] });
+    expect(() => runKernelExperiment(hostMaps)).toThrow(/processes\[0\]\.id_maps: id maps belong to a new user namespace/);
+  });
 });

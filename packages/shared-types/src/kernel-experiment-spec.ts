@@ -59,6 +59,13 @@ export const KernelProcessSpecSchema = z.strictObject({
   oom_score_adj: z.int().min(-1000).max(1000).default(0).describe('-1000 (never chosen by the OOM killer) .. 1000.'),
   user: UserSchema.default({ uid: 0, gid: 0 }).describe('UID or "UID:GID" (default root, 0:0).'),
   namespaces: NamespacesSchema.prefault({}).describe('Per type: "host" (default), "private" or "process:NAME".'),
+  id_maps: z
+    .strictObject({
+      uid: z.string().max(4095).describe('uid_map text: lines "inside outside count", such as "0 100000 65536".'),
+      gid: z.string().max(4095).describe('gid_map text, the same form.'),
+    })
+    .optional()
+    .describe('With namespaces.user "private": the maps written for the new user namespace (the kernel checks their format).'),
   networks: z.array(z.string()).max(MAX_PROCESS_NETWORKS).default([]).describe('Networks (under the top-level networks) the process is attached to, as `docker run --network`; its net namespace is then its own, named after it for DNS.'),
 });
 

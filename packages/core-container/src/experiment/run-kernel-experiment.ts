@@ -25,6 +25,9 @@ export interface ProcessReport {
   readonly name: string;
   readonly pid: number;
   readonly cgroup: string;
+  /** Its ids as the host sees them (root in a private user namespace shows its mapped id). */
+  readonly uid: number;
+  readonly gid: number;
   readonly cpuUsec: number;
   readonly exit: ProcessExit | null;
   readonly forks: ForkCounts;
@@ -102,6 +105,7 @@ export function runKernelExperiment(experiment: KernelExperiment, control: Kerne
         nice: p.nice,
         oomScoreAdj: p.oom_score_adj,
         user: p.user,
+        ...(p.id_maps !== undefined ? { idMaps: p.id_maps } : {}),
         namespaces: onNetwork ? { ...namespaces, net: 'private' } : namespaces,
         ...(onNetwork ? { network: p.name } : {}),
       });
@@ -119,7 +123,7 @@ export function runKernelExperiment(experiment: KernelExperiment, control: Kerne
   return {
     duration_us: end,
     cgroups: reportCgroups(kernel, paths),
-    processes: kernel.processes().map((p) => ({ name: p.name, pid: p.pid, cgroup: p.cgroup, cpuUsec: p.cpuUsec, exit: p.exit, forks: p.forks, output: p.output, outputDropped: p.outputDropped, serve: p.serve })),
+    processes: kernel.processes().map((p) => ({ name: p.name, pid: p.pid, cgroup: p.cgroup, uid: p.uid, gid: p.gid, cpuUsec: p.cpuUsec, exit: p.exit, forks: p.forks, output: p.output, outputDropped: p.outputDropped, serve: p.serve })),
     events,
     eventsDropped,
     processesNotKept: kernel.processesNotKept(),
@@ -235,8 +239,11 @@ function checkSupported(experiment: KernelExperiment): void {
         throw new ValidationError(`${path}: "${mode.process}" must start before "${p.name}" to share its namespace (it starts at ${target.start} µs)`, { path, value: mode.process, accepted: 'a process that starts earlier (or at the same time, listed before)' });
       }
     }
-    if ((p.user.uid !== 0 || p.user.gid !== 0) && p.namespaces.user.mode === 'private') {
-      throw new ValidationError(`processes[${i}].user: a private user namespace has no id maps in experiment files yet, so only root (0:0, nobody outside) runs in one`, { path: `processes[${i}].user`, value: p.user, accepted: '0:0 with namespaces.user "private"' });
+    if (p.id_maps !== undefined && p.namespaces.user.mode !== 'private') {
+      throw new ValidationError(`processes[${i}].id_maps: id maps belong to a new user namespace; set namespaces.user "private"`, { path: `processes[${i}].id_maps`, value: p.id_maps, accepted: 'id_maps together with namespaces.user "private"' });
+    }
+    if ((p.user.uid !== 0 || p.user.gid !== 0) && p.namespaces.user.mode === 'private' && p.id_maps === undefined) {
+      throw new ValidationError(`processes[${i}].user: a private user namespace without id_maps maps only root (0:0, nobody outside); give id_maps that map ${p.user.uid}:${p.user.gid}`, { path: `processes[${i}].user`, value: p.user, accepted: '0:0, or id_maps mapping the ids' });
     }
   });
 }
