@@ -225,3 +225,26 @@ export {
 } from './kernel-experiment-spec.js';
 export type { NamespaceType, NamespaceMode, KernelExperiment, KernelProcessSpec, KernelDeviceSpec, KernelNetworkSpec } from './kernel-experiment-spec.js';
 export type { ContainerSpec, RestartPolicy, MountBinding, DeviceIoLimit } from './container-spec.js';
+export {
+  ContainerSpecSchema,
+  ContainerSpecObjectSchema,
+  ContainerUpdateSpecSchema,
+  parseContainerSpec,
+  parseContainerUpdate,
+  parseRestartPolicy,
+  formatRestartPolicy,
+  CONTAINER_NAME_PATTERN,
+  DOCKER_MIN_MEMORY,
+  MAX_CONTAINER_MEMORY,
+  MAX_CONTAINER_CPUS,
+  MIN_CPU_SHARES,
+  MAX_CPU_SHARES,
+  MAX_PIDS_LIMIT,
+  MAX_RESTART_RETRIES,
+  MAX_STOP_TIMEOUT_S,
+  MAX_CONTAINER_LIST,
+  MAX_CONTAINER_NAME_LENGTH,
+  MAX_IMAGE_REF_LENGTH,
+  MAX_SPEC_STRING,
+} from './container-spec.js';
+export type { ContainerSpecInput, ContainerSpecUpdate } from './container-spec.js';

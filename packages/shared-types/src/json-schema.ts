@@ -6,6 +6,7 @@ import { BandwidthSchema, CpuSchema, DurationSchema, MemorySchema } from './quan
 import { GroupSpecSchema } from './sched-spec.js';
 import { KernelExperimentSchema } from './kernel-experiment-spec.js';
 import { ProgramSchema } from './program/parse-program.js';
+import { ContainerSpecSchema, ContainerUpdateSpecSchema } from './container-spec.js';
 
 /** A JSON Schema document (draft 2020-12) as emitted by `toJsonSchema`. */
 export type JsonSchema = Record<string, unknown>;
@@ -26,6 +27,8 @@ export const SPEC_SCHEMAS = {
   GroupSpec: GroupSpecSchema,
   Program: ProgramSchema,
   KernelExperiment: KernelExperimentSchema,
+  ContainerSpec: ContainerSpecSchema,
+  ContainerUpdate: ContainerUpdateSpecSchema,
 } as const satisfies Record<string, z.ZodType>;
 
 /** The JSON Schema of each named schema (default: every spec in `SPEC_SCHEMAS`). */
