@@ -5,13 +5,15 @@ import {
   ConflictError,
   InvalidTransitionError,
   MAX_SCHED_DEPTH,
-  NAME_PATTERN,
   NotFoundError,
   ValidationError,
   micros,
   type Micros,
 } from '@strata/shared-types';
 import { niceToWeight } from '../nice-weights.js';
+
+/** A group's name: a cgroup directory name (NAME_MAX 255, as the kernel model's cgroup tree allows; Docker's are 64 hex digits). */
+const GROUP_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,254}$/;
 import { clampShares, weightToShares } from './cpu-weight.js';
 import { HeapSlot, IndexedMinHeap } from './indexed-heap.js';
 import type {
@@ -430,8 +432,8 @@ export abstract class GroupTreeBase implements GroupScheduler {
     if (this.groups.has(path)) throw new ConflictError(`group '${path}' already exists`, { path });
     const cut = path.lastIndexOf('/');
     const name = path.slice(cut + 1);
-    if (!NAME_PATTERN.test(name)) {
-      throw invalid('path', `group name "${name}": expected 1-63 letters, digits, ".", "_" or "-" starting with a letter or digit`, path, NAME_PATTERN.source);
+    if (!GROUP_NAME_PATTERN.test(name)) {
+      throw invalid('path', `group name "${name}": expected 1-255 letters, digits, ".", "_" or "-" starting with a letter or digit`, path, GROUP_NAME_PATTERN.source);
     }
     const parent = this.group(cut === 0 ? '/' : path.slice(0, cut));
     if (parent.depth + 1 > MAX_SCHED_DEPTH) {
