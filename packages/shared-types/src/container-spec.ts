@@ -199,7 +199,7 @@ const RestartSchema = z.string().transform((v, ctx) => {
  * `--stop-signal`: `SIGTERM`, `TERM`, `term` or `15`. Unknown words get Docker's `Invalid signal: X`
  * (moby/sys/signal ParseSignal); real signals the kernel model does not deliver are refused by name.
  */
-const StopSignalSchema = z.union([z.string(), z.number()]).transform((v, ctx): SignalName => {
+export const DockerSignalSchema = z.union([z.string(), z.number()]).transform((v, ctx): SignalName => {
   const text = String(v);
   if (/^\d+$/.test(text)) {
     const n = Number(text);
@@ -219,8 +219,8 @@ const StopSignalSchema = z.union([z.string(), z.number()]).transform((v, ctx): S
 
 const scalar = z.union([z.string().max(MAX_SPEC_STRING), z.number(), z.boolean()]).transform(String);
 
-/** `KEY=VALUE` list or a map. docker/cli opts.ValidateEnv: `invalid environment variable: =x` (from memory, unverified). */
-const EnvSchema = z
+/** `--env`: a `KEY=VALUE` list or a map. docker/cli opts.ValidateEnv: `invalid environment variable: =x` (from memory, unverified). */
+export const DockerEnvSchema = z
   .union([z.array(z.string().max(MAX_SPEC_STRING)).max(MAX_CONTAINER_LIST), z.record(z.string(), scalar)])
   .transform((v, ctx): Record<string, string> => {
     const out: Record<string, string> = {};
@@ -241,8 +241,8 @@ const EnvSchema = z
     return out;
   });
 
-/** `k=v` list (a bare `k` is an empty value, as `--label k`) or a map. */
-const LabelsSchema = z
+/** `--label`: a `k=v` list (a bare `k` is an empty value, as `--label k`) or a map. */
+export const DockerLabelsSchema = z
   .union([z.array(z.string().max(MAX_SPEC_STRING)).max(MAX_CONTAINER_LIST), z.record(z.string(), scalar)])
   .transform((v, ctx): Record<string, string> => {
     const out: Record<string, string> = {};
@@ -261,9 +261,9 @@ const LabelsSchema = z
     return out;
   });
 
-/** `uid[:gid]`, `root`, or a number; gid defaults to 0 as runc does for a uid with no passwd entry. */
+/** `--user`: `uid[:gid]`, `root`, or a number; gid defaults to 0 as runc does for a uid with no passwd entry. */
 const MAX_ID = 4_294_967_294;
-const UserSchema = z.union([z.string(), z.number()]).transform((v, ctx) => {
+export const DockerUserSchema = z.union([z.string(), z.number()]).transform((v, ctx) => {
   const text = String(v);
   if (text === 'root') return { uid: 0, gid: 0 };
   const match = /^(\d{1,10})(?::(\d{1,10}))?$/.exec(text);
@@ -274,7 +274,8 @@ const UserSchema = z.union([z.string(), z.number()]).transform((v, ctx) => {
   return { uid, gid };
 });
 
-const WorkdirSchema = z
+/** `--workdir`: an absolute path. */
+export const DockerWorkdirSchema = z
   .string()
   .max(MAX_PATH_LENGTH)
   // moby daemon/container.go: "the working directory '%s' is invalid, it needs to be an absolute path" (from memory, unverified).
@@ -404,8 +405,8 @@ const CommandSchema = z.union([NameSchema, ProgramSchema]);
 
 const StopTimeoutSchema = z.int().min(-1).max(MAX_STOP_TIMEOUT_S);
 
-/** The fields `docker update` may change, in Docker's words (the patch half of the spec pair). */
-const updateFields = {
+/** The fields `docker update` may change, in Docker's words (for documents that embed an update). */
+export const CONTAINER_UPDATE_FIELDS = {
   memory: dockerSize('memory size').optional().describe('`--memory`/`-m`: "64m", "1g" or bytes; at least 6m (0 = no limit).'),
   'memory-swap': dockerSize('memory size', true).optional().describe('`--memory-swap`: memory + swap, at least memory; -1 = unlimited swap.'),
   'memory-reservation': dockerSize('memory size').optional().describe('`--memory-reservation` (memory.low): at least 6m, at most memory.'),
@@ -420,11 +421,11 @@ const specFields = {
   image: ImageRefSchema.describe('Image reference: name, name:tag or registry/ns/name:tag.'),
   name: NameFieldSchema.optional().describe('`--name`: [a-zA-Z0-9][a-zA-Z0-9_.-]+.'),
   command: CommandSchema.optional().describe("Replaces the image's cmd: program steps, or the name of a program the image offers."),
-  env: EnvSchema.optional().describe('`--env`: a list of "KEY=VALUE" or a map.'),
+  env: DockerEnvSchema.optional().describe('`--env`: a list of "KEY=VALUE" or a map.'),
   hostname: HostnameSchema.optional(),
-  user: UserSchema.optional().describe('`--user`: "UID[:GID]" or "root".'),
-  workdir: WorkdirSchema.optional().describe('`--workdir`: an absolute path.'),
-  ...updateFields,
+  user: DockerUserSchema.optional().describe('`--user`: "UID[:GID]" or "root".'),
+  workdir: DockerWorkdirSchema.optional().describe('`--workdir`: an absolute path.'),
+  ...CONTAINER_UPDATE_FIELDS,
   'oom-score-adj': OomScoreAdjSchema.optional().describe('`--oom-score-adj`: -1000..1000.'),
   'device-read-bps': deviceLimits('rbps').optional().describe('"/dev/sda:1mb" entries.'),
   'device-write-bps': deviceLimits('wbps').optional(),
@@ -437,19 +438,21 @@ const specFields = {
   ports: z.array(PortSpecSchema).max(MAX_CONTAINER_LIST).optional().describe('Same as publish.'),
   volumes: z.array(VolumeSchema).max(MAX_CONTAINER_LIST).optional().describe('`--volume`: "src:/dst[:ro|rw]" or "/dst".'),
   rm: z.boolean().optional().describe('`--rm`: remove the container when it exits.'),
-  'stop-signal': StopSignalSchema.optional().describe('`--stop-signal`: SIGTERM, TERM or 15.'),
+  'stop-signal': DockerSignalSchema.optional().describe('`--stop-signal`: SIGTERM, TERM or 15.'),
   'stop-timeout': StopTimeoutSchema.optional().describe('`--stop-timeout`: seconds; -1 waits forever.'),
-  labels: LabelsSchema.optional().describe('`--label`: a list of "k=v" or a map.'),
+  labels: DockerLabelsSchema.optional().describe('`--label`: a list of "k=v" or a map.'),
   pid: namespaceMode('PID', [], true).optional().describe('`--pid`: host, private, container:NAME.'),
   ipc: namespaceMode('IPC', ['none', 'shareable'], true).optional().describe('`--ipc`: host, private, shareable, none, container:NAME.'),
   uts: namespaceMode('UTS', [], false).optional().describe('`--uts`: host or private.'),
 };
 
 type RawSpec = z.output<z.ZodObject<typeof specFields>>;
-type RawUpdate = z.output<z.ZodObject<typeof updateFields>>;
+/** Parsed `docker update` flag values, before `toUpdate`. */
+export type ContainerUpdateFlags = z.output<z.ZodObject<typeof CONTAINER_UPDATE_FIELDS>>;
+type RawUpdate = ContainerUpdateFlags;
 
-/** Docker's memory cross-checks (moby verifyPlatformContainerResources); `update` allows swap without memory. */
-function checkMemory(raw: RawUpdate, update: boolean, ctx: Ctx): void {
+/** Docker's memory cross-checks on parsed flag values (moby verifyPlatformContainerResources); `update` allows swap without memory. */
+export function checkMemory(raw: RawUpdate, update: boolean, ctx: Ctx): void {
   const memory = raw.memory ?? 0;
   const swap = raw['memory-swap'] ?? 0;
   const reservation = raw['memory-reservation'] ?? 0;
@@ -532,7 +535,8 @@ function toSpec(raw: RawSpec): ContainerSpec {
 /** The limits of `docker update`, in ContainerSpec's field names. */
 export type ContainerSpecUpdate = Pick<ContainerSpec, 'memory' | 'memorySwap' | 'memoryReservation' | 'cpus' | 'cpuShares' | 'cpusetCpus' | 'pidsLimit' | 'restart'>;
 
-function toUpdate(raw: RawUpdate): ContainerSpecUpdate {
+/** Parsed `docker update` flag values → `ContainerSpecUpdate` (0 = not set). */
+export function toUpdate(raw: RawUpdate): ContainerSpecUpdate {
   const out: { -readonly [K in keyof ContainerSpecUpdate]: ContainerSpecUpdate[K] } = {};
   // Docker reads 0 as "not set" for memory, swap, reservation, cpus and shares.
   if (raw.memory !== undefined && raw.memory !== 0) out.memory = raw.memory;
@@ -563,8 +567,8 @@ export const ContainerSpecSchema: z.ZodType<ContainerSpec, z.input<typeof Contai
 }).transform(toSpec);
 
 /** `docker update`'s flags (the patch of the pair): every field optional; yields `ContainerSpecUpdate`. */
-export const ContainerUpdateSpecSchema: z.ZodType<ContainerSpecUpdate, z.input<z.ZodObject<typeof updateFields>>> = z
-  .strictObject(updateFields)
+export const ContainerUpdateSpecSchema: z.ZodType<ContainerSpecUpdate, z.input<z.ZodObject<typeof CONTAINER_UPDATE_FIELDS>>> = z
+  .strictObject(CONTAINER_UPDATE_FIELDS)
   .superRefine((raw, ctx) => checkMemory(raw, true, ctx), { when: (payload) => payload.issues.length === 0 })
   .transform(toUpdate);
 

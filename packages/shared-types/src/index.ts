@@ -248,3 +248,25 @@ export {
   MAX_SPEC_STRING,
 } from './container-spec.js';
 export type { ContainerSpecInput, ContainerSpecUpdate } from './container-spec.js';
+export {
+  CONTAINER_SESSION_COMMANDS,
+  MAX_SESSION_COMMANDS,
+  MAX_SESSION_IMAGES,
+  MAX_IMAGE_PROGRAMS,
+  MAX_IMAGE_LAYERS,
+  MAX_LAYER_SIZE,
+  DEFAULT_SESSION_HOST,
+  ContainerSessionImageSchema,
+  ContainerSessionStepSchema,
+  ContainerSessionSchema,
+  parseContainerSession,
+} from './container-session-spec.js';
+export type {
+  ContainerSessionCommandKind,
+  ContainerSessionCommand,
+  ContainerSessionStep,
+  ContainerSessionImage,
+  ContainerSession,
+  ContainerSessionInput,
+  ContainerSessionHost,
+} from './container-session-spec.js';

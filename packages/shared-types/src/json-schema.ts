@@ -7,6 +7,7 @@ import { GroupSpecSchema } from './sched-spec.js';
 import { KernelExperimentSchema } from './kernel-experiment-spec.js';
 import { ProgramSchema } from './program/parse-program.js';
 import { ContainerSpecSchema, ContainerUpdateSpecSchema } from './container-spec.js';
+import { ContainerSessionSchema } from './container-session-spec.js';
 
 /** A JSON Schema document (draft 2020-12) as emitted by `toJsonSchema`. */
 export type JsonSchema = Record<string, unknown>;
@@ -29,6 +30,7 @@ export const SPEC_SCHEMAS = {
   KernelExperiment: KernelExperimentSchema,
   ContainerSpec: ContainerSpecSchema,
   ContainerUpdate: ContainerUpdateSpecSchema,
+  ContainerSession: ContainerSessionSchema,
 } as const satisfies Record<string, z.ZodType>;
 
 /** The JSON Schema of each named schema (default: every spec in `SPEC_SCHEMAS`). */
