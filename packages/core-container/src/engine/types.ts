@@ -3,7 +3,8 @@
 // user — and later the real docker CLI through the HTTP API — meets the same words and numbers.
 import type { ContainerSpec, MountBinding, Micros, Program, RestartPolicy, SignalName } from '@strata/shared-types';
 export type { ContainerSpec, MountBinding, RestartPolicy, DeviceIoLimit } from '@strata/shared-types';
-import type { Kernel } from '../kernel/types.js';
+import type { NetworkModel } from '@strata/core-network';
+import type { Kernel, KernelEvent } from '../kernel/types.js';
 import type { ImageRegistry } from '../images/types.js';
 
 /** `State.Status` as Docker derives it from its flags (first match wins; see the reference §2). */
@@ -152,6 +153,18 @@ export interface ContainerEngineOptions {
   readonly maxContainers?: number;
   /** Where engine events go; when absent they are kept for `advanceTo`'s result. */
   readonly onEvent?: (event: ContainerEvent) => void;
+  /**
+   * The network model the kernel was given (`KernelOptions.network`): each running container gets a
+   * namespace there (named by its short id) attached to its networks (default `bridge`, made on first
+   * use as Docker's docker0), and its `-p` ports published on `host`. Without it containers have only `lo`.
+   */
+  readonly network?: NetworkModel;
+  /** The network model's host this engine's containers live on (required with `network`). */
+  readonly host?: string;
+  /** Block devices by name for `--device-*` limits given as `/dev/NAME`: name → "MAJ:MIN" (as KernelOptions.devices). */
+  readonly devices?: Readonly<Record<string, string>>;
+  /** The kernel's facts, passed on: the engine consumes the kernel's event buffer (create the kernel without onEvent). */
+  readonly onKernelEvent?: (event: KernelEvent) => void;
 }
 
 /**
@@ -165,8 +178,10 @@ export interface ContainerEngine {
   readonly images: ImageRegistry;
   now(): Micros;
   nextEventTime(): number;
-  /** Run to `time`: kernel events, stop timeouts, restart delays; returns the engine events of the span. */
+  /** Run to `time`: kernel events, stop timeouts, restart delays; returns the engine events of the span (and those of commands since the last call). */
   advanceTo(time: number): ContainerEvent[];
+  /** Events of commands since the last `advanceTo` or `takeEvents` (when no `onEvent` is set), then cleared. */
+  takeEvents(): ContainerEvent[];
   create(spec: ContainerSpec | Readonly<Record<string, unknown>>): string;
   start(ref: string): void;
   /** `docker run`: create then start; returns the id. */
