@@ -875,7 +875,10 @@ class Engine implements ContainerEngine {
   }
 
   /** The kernel's facts: container inits' exits, exec exits, OOM kills in container cgroups. */
-  private absorb(events: readonly KernelEvent[]): void {
+  private absorb(batch: readonly KernelEvent[]): void {
+    // containerd's shim publishes the exits of exec'd processes before their init's at one instant.
+    const isExecExit = (e: KernelEvent): boolean => e.type === 'process.exited' && this.byExec.has(e.pid);
+    const events = batch.map((e, i) => ({ e, i })).sort((a, b) => a.e.time - b.e.time || Number(isExecExit(b.e)) - Number(isExecExit(a.e)) || a.i - b.i).map((x) => x.e);
     for (const e of events) {
       this.onKernelEvent?.(e);
       if (e.type === 'memory.oom_kill') {
