@@ -109,3 +109,15 @@ export { UTS_NAME_MAX, DEFAULT_UTS_NAME } from './namespaces/uts-names.js';
 export type { UtsNames } from './namespaces/uts-names.js';
 export { LATENCY_SAMPLE_LIMIT } from './kernel/request-server.js';
 export type { ServeStats, LatencySummary } from './kernel/request-server.js';
+
+// images
+export type { Image, ImageLayer, ImageRegistry, ImageDefinition } from './images/types.js';
+export { createImageRegistry, defineImage, imageRef, layerDigest, resolveImageCommand, sha256Digest, MAX_IMAGES, MAX_LAYERS, MAX_LAYER_BYTES } from './images/create-image-registry.js';
+export type { ImageRegistryOptions } from './images/create-image-registry.js';
+export { parseImageReference, formatImageReference, DEFAULT_TAG, MAX_REPOSITORY_NAME_LENGTH } from './images/image-reference.js';
+export type { ImageReference } from './images/image-reference.js';
+export { ImageNotFoundError, imageNotFoundTexts } from './images/image-errors.js';
+export type { ImageNotFoundTexts } from './images/image-errors.js';
+export { BUILTIN_IMAGE_NAMES, builtinImageDefinitions } from './images/builtin-images.js';
+export type { BuiltinImageName } from './images/builtin-images.js';
+export { sha256Hex } from './images/sha256.js';

@@ -35,7 +35,28 @@ export interface ImageRegistry {
   /** `name[:tag]` → the image; throws NotFoundError with Docker's message when absent. */
   get(ref: string): Image;
   has(ref: string): boolean;
-  /** Add (or replace the tag of) an image. */
-  add(image: Omit<Image, 'id'> & { readonly id?: string }): Image;
+  /** Add an image, or replace the one with its name and tag; throws ValidationError on a bad name, tag, id or layer. */
+  add(image: ImageDefinition): Image;
   list(): Image[];
+}
+
+/**
+ * An image as a caller describes it to `ImageRegistry.add` or `createImageRegistry`: layers may be
+ * given as sizes (digests are then derived), the id is derived when absent, and omitted config takes
+ * Docker's defaults (no programs, no env, `/`, no ports, root, SIGTERM, no labels). Every
+ * `Omit<Image, 'id'>` is one.
+ */
+export interface ImageDefinition {
+  readonly id?: string;
+  readonly name: string;
+  readonly tag?: string;
+  readonly layers: readonly (ImageLayer | number)[];
+  readonly cmd: Program;
+  readonly programs?: Readonly<Record<string, Program>>;
+  readonly env?: Readonly<Record<string, string>>;
+  readonly workingDir?: string;
+  readonly exposedPorts?: readonly string[];
+  readonly user?: { readonly uid: number; readonly gid: number };
+  readonly stopSignal?: SignalName;
+  readonly labels?: Readonly<Record<string, string>>;
 }
