@@ -1,5 +1,4 @@
 // docker/go-units' HumanDuration and moby's State.String(): the STATUS column of `docker ps`.
-import type { Micros } from '@strata/shared-types';
 
 const SECOND = 1_000_000;
 
@@ -30,12 +29,12 @@ export interface StatusFlags {
   readonly removalInProgress: boolean;
   readonly dead: boolean;
   readonly exitCode: number;
-  readonly startedAt: Micros | null;
-  readonly finishedAt: Micros | null;
+  readonly startedAt: number | null;
+  readonly finishedAt: number | null;
 }
 
 /** moby's State.String() at `now`: `Up 5 seconds`, `Up 5 minutes (Paused)`, `Restarting (1) 3 seconds ago`, `Exited (137) 2 seconds ago`, `Created`. */
-export function statusText(s: StatusFlags, now: Micros): string {
+export function statusText(s: StatusFlags, now: number): string {
   if (s.running) {
     if (s.paused) return `Up ${humanDuration(now - (s.startedAt ?? now))} (Paused)`;
     if (s.restarting) return `Restarting (${s.exitCode}) ${humanDuration(now - (s.finishedAt ?? now))} ago`;

@@ -1,5 +1,6 @@
 // docker stop / kill / exit codes / OOM, and the events they produce in Docker's order.
 import { describe, expect, it } from 'vitest';
+import { micros } from '@strata/shared-types';
 import { rig, S, MS } from './engine-fixture.js';
 import type { ContainerEvent } from '../../src/engine/types.js';
 
@@ -45,7 +46,7 @@ describe('docker stop', () => {
     expect(engine.inspect('web').State.ExitCode).toBe(0);
     expect(engine.logs('web').map((l) => `${l.time} ${l.text}`)).toEqual(['0 listening', '2000000 shutting down']);
     expect(engine.logs('web', { tail: 1 }).map((l) => l.text)).toEqual(['shutting down']);
-    expect(engine.logs('web', { since: S }).map((l) => l.text)).toEqual(['shutting down']);
+    expect(engine.logs('web', { since: micros(S) }).map((l) => l.text)).toEqual(['shutting down']);
   });
 
   it('the image STOPSIGNAL (or --stop-signal) is what stop sends', () => {

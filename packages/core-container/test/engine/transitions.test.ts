@@ -87,7 +87,7 @@ const run = (engine: ContainerEngine, op: string): void => {
 };
 
 /** What an accepted operation leads to, at once. */
-const accepted: Record<string, Partial<Record<State, string | 'gone'>>> = {
+const accepted: Record<string, Partial<Record<State, string>>> = {
   start: { created: 'running', exited: 'restarting' /* crasher exits at once and is not restarted: see below */ },
   stop: { running: 'running' /* SIGTERM ignored by a handler-less PID 1 until the timeout */, paused: 'running', restarting: 'exited' },
   kill: { running: 'exited', paused: 'exited', restarting: 'exited' },
