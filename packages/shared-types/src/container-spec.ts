@@ -219,7 +219,7 @@ export const DockerSignalSchema = z.union([z.string(), z.number()]).transform((v
 
 const scalar = z.union([z.string().max(MAX_SPEC_STRING), z.number(), z.boolean()]).transform(String);
 
-/** `--env`: a `KEY=VALUE` list or a map. docker/cli opts.ValidateEnv: `invalid environment variable: =x` (from memory, unverified). */
+/** `--env`: a `KEY=VALUE` list or a map. docker/cli opts/env.go ValidateEnv: `invalid environment variable: =x` (read). */
 export const DockerEnvSchema = z
   .union([z.array(z.string().max(MAX_SPEC_STRING)).max(MAX_CONTAINER_LIST), z.record(z.string(), scalar)])
   .transform((v, ctx): Record<string, string> => {
@@ -278,7 +278,7 @@ export const DockerUserSchema = z.union([z.string(), z.number()]).transform((v, 
 export const DockerWorkdirSchema = z
   .string()
   .max(MAX_PATH_LENGTH)
-  // moby daemon/container.go: "the working directory '%s' is invalid, it needs to be an absolute path" (from memory, unverified).
+  // moby daemon (image config merge): "the working directory '%s' is invalid, it needs to be an absolute path" (read).
   .refine((p) => p.startsWith('/') && !p.includes('\0'), { error: (issue) => `the working directory '${String(issue.input)}' is invalid, it needs to be an absolute path` });
 
 const HostnameSchema = z
@@ -383,7 +383,7 @@ function namespaceMode(kind: 'PID' | 'IPC' | 'UTS', extra: readonly string[], co
   });
 }
 
-/** `-v SRC:DST[:ro|rw]` or `-v DST` (an anonymous volume). moby volume/mounts/linux_parser.go: `invalid volume specification: '%s'` (from memory, unverified). */
+/** `-v SRC:DST[:ro|rw]` or `-v DST` (an anonymous volume). moby volume/mounts: `invalid volume specification: '%s'` and `invalid mode: %v` (read); the mount-path and volume-name texts are from memory, unverified. */
 const VolumeSchema = z.string().max(MAX_PATH_LENGTH).transform((spec, ctx): MountBinding => {
   const parts = spec.split(':');
   const invalid = () => fail(ctx, spec, `invalid volume specification: '${spec}'`);
@@ -475,12 +475,12 @@ function checkSpec(raw: RawSpec, ctx: Ctx): void {
   const ports = raw.publish ?? raw.ports ?? [];
   // moby daemon/internal/runconfig/hostconfig.go (reference §3).
   if (mode?.startsWith('container:') === true && ports.length > 0) add([raw.publish !== undefined ? 'publish' : 'ports'], 'conflicting options: port publishing and the container type network mode', ports);
-  // moby runconfig ErrConflictNetworkHostname (from memory, unverified).
+  // moby runconfig ErrConflictNetworkHostname (read); Docker ≥ 25 may also refuse hostname with --network host: not modelled (unverified).
   if (mode?.startsWith('container:') === true && raw.hostname !== undefined) add(['hostname'], 'conflicting options: hostname and the network mode', raw.hostname);
   const aliases = raw['network-alias'] ?? [];
   if (aliases.length > 0) {
     const nets = raw.networks ?? (mode === undefined ? [] : [{ name: mode }]);
-    // moby daemon/container_operations.go (from memory, unverified): aliases need a user-defined network.
+    // moby ErrUnsupportedNetworkAndAlias (read); Docker ≥ 25 prefixes "invalid config for network bridge: invalid endpoint settings:" (seen in user reports).
     if (special || nets.length === 0 || nets.every((n) => n.name === 'bridge')) add(['network-alias'], 'network-scoped alias is supported only for containers in user defined networks', aliases);
     else if (nets.length > 1) add(['network-alias'], 'network-alias applies to one network; with several networks give each its aliases: networks: [{ name, aliases }]', aliases);
   }

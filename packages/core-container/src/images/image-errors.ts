@@ -13,7 +13,7 @@ export interface ImageNotFoundTexts {
   readonly localNotice: string;
   /** The pull failure (after `Error response from daemon: `). */
   readonly pullError: string;
-  /** `docker image inspect`/`rmi`: `No such image: nosuch:latest` (moby errdefs text, from memory, unverified). */
+  /** `docker image inspect`/`rmi`: `No such image: nosuch:latest` (the text of older moby daemons, read; current wording unverified). */
   readonly noSuchImage: string;
 }
 
