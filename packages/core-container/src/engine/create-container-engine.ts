@@ -19,6 +19,7 @@ import type { NetworkModel } from '@strata/core-network';
 import type { Kernel, KernelEvent, SpawnSpec } from '../kernel/types.js';
 import type { MountSpec } from '../namespaces/mount-table.js';
 import type { Image, ImageRegistry } from '../images/types.js';
+import { createImageRegistry } from '../images/create-image-registry.js';
 import {
   DEFAULT_STOP_TIMEOUT_S,
   type ContainerEngine,
@@ -125,17 +126,18 @@ function isParsedSpec(input: Readonly<Record<string, unknown>>): boolean {
 
 const exitCodeOf = (exit: ProcessExit): number => ('code' in exit ? exit.code : 128 + (SIGNAL_NUMBERS[exit.signal as SignalName] ?? 0));
 
-/** An images stand-in used until the built-in registry is wired: only what `options.images` holds. */
-function noImages(): ImageRegistry {
+/**
+ * The engine's images: `extra` (when given) over the built-in ones. A reference `extra` has wins;
+ * `add` goes to `extra` (or to the built-ins' registry without it); `list` has both, `extra`'s last.
+ */
+function layeredImages(extra: ImageRegistry | undefined): ImageRegistry {
+  const builtins = createImageRegistry();
+  if (extra === undefined) return builtins;
   return {
-    get(ref: string): Image {
-      throw new NotFoundError('image', ref, { hint: 'pass options.images' });
-    },
-    has: () => false,
-    add(): Image {
-      throw new ValidationError('this engine was created without an image registry (options.images)', { path: 'images' });
-    },
-    list: () => [],
+    get: (ref) => (extra.has(ref) ? extra.get(ref) : builtins.get(ref)),
+    has: (ref) => extra.has(ref) || builtins.has(ref),
+    add: (def) => extra.add(def),
+    list: () => [...builtins.list().filter((b) => !extra.has(`${b.name}:${b.tag}`)), ...extra.list()],
   };
 }
 
@@ -180,7 +182,7 @@ class Engine implements ContainerEngine {
   constructor(options: ContainerEngineOptions) {
     if (options === null || typeof options !== 'object' || options.kernel === undefined) throw new ValidationError('options.kernel is required: the kernel the containers run on', { path: 'kernel' });
     this.kernel = options.kernel;
-    this.images = options.images ?? noImages();
+    this.images = layeredImages(options.images);
     this.seed = options.seed ?? 0;
     if (typeof this.seed !== 'number' && typeof this.seed !== 'string') throw new ValidationError(`seed must be a number or a string; got ${JSON.stringify(this.seed)}`, { path: 'seed', value: this.seed, accepted: 'a number or a string' });
     this.maxContainers = options.maxContainers === undefined ? DEFAULT_MAX_CONTAINERS : checkInt(options.maxContainers, 'maxContainers', 1, MAX_CONTAINERS_LIMIT);
@@ -496,7 +498,12 @@ class Engine implements ContainerEngine {
   top(ref: string): { readonly pid: number; readonly ppid: number; readonly name: string; readonly state: string }[] {
     const rec = this.get(ref);
     this.check('top', rec, ref);
-    return this.kernel.ps(rec.pid).map((p) => ({ pid: p.globalPid, ppid: this.kernel.process(p.globalPid).ppid, name: p.name, state: p.state }));
+    // The processes of the container's cgroup, as docker top lists them (not its pid namespace: with --pid host that is the host's).
+    return this.kernel
+      .processes()
+      .filter((p) => !p.reaped && p.cgroup === rec.cgroup)
+      .sort((a, b) => a.pid - b.pid)
+      .map((p) => ({ pid: p.pid, ppid: p.ppid, name: p.name, state: p.state }));
   }
 
   inspect(ref: string): ContainerInspect {

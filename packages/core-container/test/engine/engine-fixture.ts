@@ -1,11 +1,12 @@
-// A kernel, a network model and a small image set for the engine tests. The images are a local
-// stand-in for the built-in registry (createImageRegistry) until it lands.
+// A kernel, a network model and a small image set for the engine tests: images whose programs make
+// each behaviour quick to reach (an instant crasher, a USR1 stop signal), over the built-in ones.
 import { parseProgram, type Program, type SignalName } from '@strata/shared-types';
 import { createNetworkModel, type NetworkModel } from '@strata/core-network';
 import { createKernel } from '../../src/index.js';
 import { createContainerEngine } from '../../src/engine/create-container-engine.js';
 import type { ContainerEngine, ContainerEngineOptions } from '../../src/engine/types.js';
-import type { Image, ImageRegistry } from '../../src/images/types.js';
+import type { ImageRegistry } from '../../src/images/types.js';
+import { createImageRegistry } from '../../src/images/create-image-registry.js';
 
 export const S = 1_000_000;
 export const MS = 1_000;
@@ -32,29 +33,12 @@ const DEFS: Record<string, ImageDef> = {
   quitter: { cmd: p([{ signal: { USR1: [{ exit: 7 }] } }, { loop: { times: 'forever', do: [{ sleep: '1s' }] } }]), stopSignal: 'SIGUSR1' },
 };
 
-/** The stand-in registry. */
+/** The test images (the built-ins stay available under them through the engine). */
 export function testImages(): ImageRegistry {
-  const images = new Map<string, Image>();
-  let n = 0;
-  const add = (image: Omit<Image, 'id'> & { readonly id?: string }): Image => {
-    const full: Image = { ...image, id: image.id ?? `sha256:${(n++).toString(16).padStart(64, '0')}` };
-    images.set(`${image.name}:${image.tag}`, full);
-    return full;
-  };
-  for (const [name, d] of Object.entries(DEFS)) {
-    add({ name, tag: 'latest', layers: [{ digest: `sha256:${name.padEnd(64, '0').slice(0, 64)}`, size: 1000 }], cmd: d.cmd, programs: d.programs ?? {}, env: { PATH: '/usr/bin' }, workingDir: '/', exposedPorts: [], user: { uid: 0, gid: 0 }, stopSignal: d.stopSignal ?? 'SIGTERM', labels: {} });
-  }
-  const key = (ref: string): string => (ref.includes(':') ? ref : `${ref}:latest`);
-  return {
-    get(ref) {
-      const i = images.get(key(ref));
-      if (i === undefined) throw new Error(`Unable to find image '${ref}' locally`);
-      return i;
-    },
-    has: (ref) => images.has(key(ref)),
-    add,
-    list: () => [...images.values()],
-  };
+  return createImageRegistry(
+    Object.entries(DEFS).map(([name, d]) => ({ name, layers: [1000, 2000], cmd: d.cmd, programs: d.programs ?? {}, env: { PATH: '/usr/bin' }, stopSignal: d.stopSignal ?? 'SIGTERM' })),
+    { builtins: false },
+  );
 }
 
 export interface Rig {
