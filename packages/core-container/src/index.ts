@@ -121,3 +121,30 @@ export type { ImageNotFoundTexts } from './images/image-errors.js';
 export { BUILTIN_IMAGE_NAMES, builtinImageDefinitions } from './images/builtin-images.js';
 export type { BuiltinImageName } from './images/builtin-images.js';
 export { sha256Hex } from './images/sha256.js';
+
+// engine: Docker's containers on one kernel (`createContainerEngine`), and the rules it follows as data.
+export { createContainerEngine, DEFAULT_MAX_CONTAINERS, MAX_CONTAINERS_LIMIT, DOCKER_CGROUP_PARENT } from './engine/create-container-engine.js';
+export { RESTART_BACKOFF_FIRST_US, RESTART_BACKOFF_MULTIPLIER, RESTART_BACKOFF_MAX_US, RESTART_BACKOFF_RESET_US, DEFAULT_STOP_TIMEOUT_S } from './engine/types.js';
+export type {
+  ContainerEngine,
+  ContainerEngineOptions,
+  ContainerStatus,
+  ContainerState,
+  ContainerInspect,
+  ContainerSummary,
+  ContainerStats,
+  ContainerEvent,
+  ContainerWaiter,
+  ContainerUpdate,
+  LogLine,
+  PortBinding as ContainerPortBinding,
+} from './engine/types.js';
+export { TRANSITIONS, transitionRule, checkTransition } from './engine/transitions.js';
+export type { ContainerOperation, TransitionRule, TransitionSubject } from './engine/transitions.js';
+export { decideRestart, FRESH_RESTART_MANAGER } from './engine/restart-policy.js';
+export type { RestartManagerState, RestartDecision } from './engine/restart-policy.js';
+export { cpuSharesToWeight, limitWrites, swapMax, CPU_PERIOD_US } from './engine/cgroup-limits.js';
+export type { ContainerLimits } from './engine/cgroup-limits.js';
+export { humanDuration, statusText } from './engine/human-duration.js';
+export { parsePortWord } from './engine/port-specs.js';
+export { MIN_MEMORY_BYTES, MAX_PIDS_LIMIT, MAX_CPU_SHARES } from './engine/spec-checks.js';
