@@ -83,6 +83,8 @@ export interface ContainerSpec {
   readonly networkMode?: string;
   readonly ipcMode?: string;
   readonly utsMode?: string;
+  /** `--cgroup-parent`: the cgroup the container's own (`<parent>/<id>`) is made under, an absolute cgroupfs path; default `/docker`. */
+  readonly cgroupParent?: string;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -287,6 +289,13 @@ const HostnameSchema = z
   .max(64)
   .regex(/^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/, { message: 'expected a host name: letters, digits, "." and "-", starting and ending with a letter or digit, at most 64 characters (HOST_NAME_MAX)' });
 
+/** `--cgroup-parent` (cgroupfs driver): absolute, no empty, `.` or `..` segments, no trailing slash; each segment a cgroup directory name (≤ 255). */
+const CgroupParentSchema = z
+  .string()
+  .max(MAX_PATH_LENGTH)
+  .regex(/^(\/[^/\s]{1,255})+$/, { message: 'expected an absolute cgroup path such as /kubepods/besteffort/pod1 (no empty segments, no trailing slash)' })
+  .refine((v) => !v.split('/').some((seg) => seg === '.' || seg === '..'), { message: 'expected a cgroup path without . or .. segments' });
+
 const NameFieldSchema = z
   .string()
   .max(MAX_CONTAINER_NAME_LENGTH)
@@ -427,6 +436,7 @@ const specFields = {
   workdir: DockerWorkdirSchema.optional().describe('`--workdir`: an absolute path.'),
   ...CONTAINER_UPDATE_FIELDS,
   'oom-score-adj': OomScoreAdjSchema.optional().describe('`--oom-score-adj`: -1000..1000.'),
+  'cgroup-parent': CgroupParentSchema.optional().describe('`--cgroup-parent`: an absolute cgroupfs path such as /kubepods/burstable/pod<uid>.'),
   'device-read-bps': deviceLimits('rbps').optional().describe('"/dev/sda:1mb" entries.'),
   'device-write-bps': deviceLimits('wbps').optional(),
   'device-read-iops': deviceLimits('riops').optional().describe('"/dev/sda:1000" entries.'),
@@ -511,6 +521,7 @@ function toSpec(raw: RawSpec): ContainerSpec {
   set('workingDir', raw.workdir);
   Object.assign(spec, toUpdate(raw));
   set('oomScoreAdj', raw['oom-score-adj']);
+  set('cgroupParent', raw['cgroup-parent']);
   const io = [...(raw['device-read-bps'] ?? []), ...(raw['device-write-bps'] ?? []), ...(raw['device-read-iops'] ?? []), ...(raw['device-write-iops'] ?? [])];
   if (io.length > 0) spec.deviceIo = io;
   const mode = raw.network;

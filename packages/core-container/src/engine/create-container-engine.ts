@@ -106,7 +106,7 @@ interface Rec {
 }
 
 const SPEC_KEYS = new Set([
-  'image', 'name', 'command', 'env', 'hostname', 'user', 'workingDir', 'memory', 'memorySwap', 'memoryReservation', 'cpus', 'cpuShares', 'cpusetCpus', 'pidsLimit', 'oomScoreAdj', 'deviceIo', 'networks', 'ports', 'mounts', 'restart', 'autoRemove', 'stopSignal', 'stopTimeout', 'labels', 'pidMode', 'networkMode', 'ipcMode', 'utsMode',
+  'image', 'name', 'command', 'env', 'hostname', 'user', 'workingDir', 'memory', 'memorySwap', 'memoryReservation', 'cpus', 'cpuShares', 'cpusetCpus', 'pidsLimit', 'oomScoreAdj', 'deviceIo', 'networks', 'ports', 'mounts', 'restart', 'autoRemove', 'stopSignal', 'stopTimeout', 'labels', 'pidMode', 'networkMode', 'ipcMode', 'utsMode', 'cgroupParent',
 ]);
 
 /**
@@ -553,7 +553,7 @@ class Engine implements ContainerEngine {
       },
       Mounts: s.mounts ?? [],
       NetworkSettings: { Networks: { ...rec.networks } },
-      CgroupPath: `${DOCKER_CGROUP_PARENT}/${rec.id}`,
+      CgroupPath: `${s.cgroupParent ?? DOCKER_CGROUP_PARENT}/${rec.id}`,
     };
   }
 
@@ -752,8 +752,12 @@ class Engine implements ContainerEngine {
     const netPeer = peer(s.networkMode);
     const pidPeer = peer(s.pidMode);
     const ipcPeer = peer(s.ipcMode);
-    this.ensureParent();
-    const cgroup = `${DOCKER_CGROUP_PARENT}/${rec.id}`;
+    // `utsMode: container:<x>` is no Docker flag (Docker copies the hostname instead); it is how a CRI runtime
+    // puts a pod's app containers in the sandbox's uts namespace (containerd WithPodNamespaces).
+    const utsPeer = peer(s.utsMode);
+    const parent = s.cgroupParent ?? DOCKER_CGROUP_PARENT;
+    this.ensureParent(parent);
+    const cgroup = `${parent}/${rec.id}`;
     let made = false;
     let netns: string | null = null;
     const networks: Rec['networks'] = {};
@@ -785,7 +789,7 @@ class Engine implements ContainerEngine {
         throw new ValidationError('ports: publishing needs the engine to have a network model (options.network) and a bridge network', { path: 'ports', value: s.ports });
       }
       const ns = (m: string | undefined, peerPid: number | null): 'host' | 'private' | { shareWith: number } => (peerPid !== null ? { shareWith: peerPid } : m === 'host' ? 'host' : 'private');
-      const utsPrivate = s.utsMode !== 'host';
+      const utsPrivate = s.utsMode !== 'host' && utsPeer === null;
       const mounts: MountSpec[] = (s.mounts ?? []).map((m) => ({ mountPoint: m.destination, source: m.type === 'bind' ? { kind: 'bind', hostPath: m.source } : { kind: 'volume', volume: m.source }, readOnly: m.readOnly }));
       const layers = image.layers.map((l) => l.digest).reverse();
       const spawn: SpawnSpec = {
@@ -796,7 +800,7 @@ class Engine implements ContainerEngine {
           pid: ns(s.pidMode, pidPeer),
           net: netPeer !== null ? { shareWith: netPeer } : s.networkMode === 'host' ? 'host' : 'private',
           ipc: ns(s.ipcMode, ipcPeer),
-          uts: utsPrivate ? 'private' : 'host',
+          uts: utsPeer !== null ? { shareWith: utsPeer } : utsPrivate ? 'private' : 'host',
           mnt: 'private',
           cgroup: 'private',
         },
@@ -890,7 +894,7 @@ class Engine implements ContainerEngine {
       this.onKernelEvent?.(e);
       if (e.type === 'memory.oom_kill') {
         const cg = this.kernel.process(e.pid).cgroup;
-        const m = /^\/docker\/([0-9a-f]{64})(\/|$)/.exec(cg);
+        const m = /(?:^|\/)([0-9a-f]{64})(?:\/|$)/.exec(cg);
         const rec = m === null ? undefined : this.byId.get(m[1]!);
         if (rec !== undefined) {
           rec.oomKilled = true;
@@ -998,15 +1002,20 @@ class Engine implements ContainerEngine {
     rec.waiters = keep;
   }
 
-  /** `/docker` with every controller the root offers enabled for it and its children (once). */
-  private ensureParent(): void {
-    if (this.parentReady) return;
+  /** `parent` (`/docker` or a `--cgroup-parent`) and its missing ancestors made, each with every controller the root offers enabled for its children, as runc's fs2 manager does (`/docker` once; a `--cgroup-parent` at each start, as it may have been removed since). */
+  private ensureParent(parent: string): void {
+    if (parent === DOCKER_CGROUP_PARENT && this.parentReady) return;
     const controllers = this.kernel.read('/', 'cgroup.controllers').trim().split(/\s+/).filter((c) => c !== '');
     const enable = controllers.map((c) => `+${c}`).join(' ');
     if (enable !== '') this.kernel.write('/', 'cgroup.subtree_control', enable);
-    if (!this.kernel.cgroups().includes(DOCKER_CGROUP_PARENT)) this.kernel.mkdir(DOCKER_CGROUP_PARENT);
-    if (enable !== '') this.kernel.write(DOCKER_CGROUP_PARENT, 'cgroup.subtree_control', enable);
-    this.parentReady = true;
+    const existing = new Set(this.kernel.cgroups());
+    let path = '';
+    for (const segment of parent.split('/').filter((x) => x !== '')) {
+      path += `/${segment}`;
+      if (!existing.has(path)) this.kernel.mkdir(path);
+      if (enable !== '') this.kernel.write(path, 'cgroup.subtree_control', enable);
+    }
+    if (parent === DOCKER_CGROUP_PARENT) this.parentReady = true;
   }
 
   /** Docker's predefined `bridge` network (docker0) on the engine's host, made on first use. */

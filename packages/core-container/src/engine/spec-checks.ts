@@ -108,6 +108,9 @@ export function checkContainerSpec(s: ContainerSpec, cpus: number): void {
     if (typeof m.destination !== 'string' || !m.destination.startsWith('/')) fail(`mounts[${i}].destination`, m.destination, 'an absolute path');
     if (m.type === 'bind' && (typeof m.source !== 'string' || !m.source.startsWith('/'))) fail(`mounts[${i}].source`, m.source, 'an absolute host path for a bind mount');
   }
+  if (s.cgroupParent !== undefined && (typeof s.cgroupParent !== 'string' || !/^(\/[^/\s]{1,255})+$/.test(s.cgroupParent) || s.cgroupParent.split('/').some((x) => x === '.' || x === '..'))) {
+    fail('cgroupParent', s.cgroupParent, 'an absolute cgroup path such as /kubepods/besteffort/pod1 (no empty, . or .. segments, no trailing slash)');
+  }
   const mode = (field: 'pidMode' | 'networkMode' | 'ipcMode' | 'utsMode', allowed: readonly string[]): void => {
     const v = s[field];
     if (v === undefined) return;
