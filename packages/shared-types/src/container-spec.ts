@@ -6,6 +6,7 @@ import { formatDockerCpus, formatDockerMemory, parseDockerCpus, parseDockerMemor
 import { ValidationError } from './errors.js';
 import { NameSchema } from './host-spec.js';
 import { parseWithSchema } from './parse-with-schema.js';
+import { formatProgram } from './program/format-program.js';
 import { ProgramSchema } from './program/parse-program.js';
 import type { Program } from './program/types.js';
 import { MAX_PATH_LENGTH, SIGNAL_NUMBERS, type SignalName } from './program/vocabulary.js';
@@ -598,4 +599,48 @@ export function parseContainerSpec(input: unknown, source?: string): ContainerSp
 /** Parse `docker update`'s limits (Docker's words) into a `ContainerSpecUpdate`; throws `ValidationError` as `parseContainerSpec`. */
 export function parseContainerUpdate(input: unknown, source?: string): ContainerSpecUpdate {
   return parseWithSchema(ContainerUpdateSpecSchema, input, source === undefined ? 'container update' : `container update (${source})`);
+}
+
+/**
+ * A `ContainerSpec` in Docker's words again (the input form `parseContainerSpec` reads): sizes as
+ * `64m`, cpus as `0.5`, restart as `on-failure:3`. `parseContainerSpec(formatContainerSpec(s))`
+ * equals `s` for every spec the parser can produce.
+ */
+export function formatContainerSpec(spec: ContainerSpec): ContainerSpecInput {
+  const out: Record<string, unknown> = { image: spec.image };
+  const put = (key: keyof ContainerSpecInput, value: unknown) => {
+    if (value !== undefined) out[key] = value;
+  };
+  put('name', spec.name);
+  put('command', spec.command === undefined || typeof spec.command === 'string' ? spec.command : formatProgram(spec.command));
+  put('env', spec.env === undefined ? undefined : { ...spec.env });
+  put('hostname', spec.hostname);
+  put('user', spec.user === undefined ? undefined : `${spec.user.uid}:${spec.user.gid}`);
+  put('workdir', spec.workingDir);
+  put('memory', spec.memory === undefined ? undefined : formatDockerMemory(bytes(spec.memory)));
+  put('memory-swap', spec.memorySwap === undefined ? undefined : spec.memorySwap === -1 ? -1 : formatDockerMemory(bytes(spec.memorySwap)));
+  put('memory-reservation', spec.memoryReservation === undefined ? undefined : formatDockerMemory(bytes(spec.memoryReservation)));
+  put('cpus', spec.cpus === undefined ? undefined : formatDockerCpus(cpuMillis(spec.cpus)));
+  put('cpu-shares', spec.cpuShares);
+  put('cpuset-cpus', spec.cpusetCpus);
+  put('pids-limit', spec.pidsLimit);
+  put('restart', spec.restart === undefined ? undefined : formatRestartPolicy(spec.restart));
+  put('oom-score-adj', spec.oomScoreAdj);
+  const flags = { rbps: 'device-read-bps', wbps: 'device-write-bps', riops: 'device-read-iops', wiops: 'device-write-iops' } as const;
+  for (const kind of ['rbps', 'wbps', 'riops', 'wiops'] as const) {
+    const limits = (spec.deviceIo ?? []).filter((d) => d.kind === kind);
+    if (limits.length > 0) out[flags[kind]] = limits.map((d) => `${d.device}:${kind.endsWith('bps') ? formatDockerMemory(bytes(d.value)) : d.value}`);
+  }
+  put('network', spec.networkMode);
+  put('networks', spec.networks?.map((n) => (n.aliases === undefined ? n.name : { name: n.name, aliases: [...n.aliases] })));
+  put('publish', spec.ports === undefined ? undefined : [...spec.ports]);
+  put('volumes', spec.mounts?.map((m) => (m.source === '' ? m.destination : `${m.source}:${m.destination}${m.readOnly ? ':ro' : ''}`)));
+  put('rm', spec.autoRemove);
+  put('stop-signal', spec.stopSignal);
+  put('stop-timeout', spec.stopTimeout);
+  put('labels', spec.labels === undefined ? undefined : { ...spec.labels });
+  put('pid', spec.pidMode);
+  put('ipc', spec.ipcMode);
+  put('uts', spec.utsMode);
+  return out as ContainerSpecInput;
 }

@@ -233,6 +233,7 @@ export {
   parseContainerUpdate,
   parseRestartPolicy,
   formatRestartPolicy,
+  formatContainerSpec,
   CONTAINER_NAME_PATTERN,
   DOCKER_MIN_MEMORY,
   MAX_CONTAINER_MEMORY,
@@ -270,3 +271,6 @@ export type {
   ContainerSessionInput,
   ContainerSessionHost,
 } from './container-session-spec.js';
+// pods: a Kubernetes pod in the manifest's words (the pod model's input).
+export { PodSpecSchema, parsePodSpec, POD_RESTART_POLICIES, MAX_POD_CONTAINERS, DEFAULT_POD_GRACE_PERIOD_S, MAX_POD_GRACE_PERIOD_S } from './pod-spec.js';
+export type { PodSpec, PodSpecInput, PodContainerSpec, PodResourceList, PodRestartPolicy } from './pod-spec.js';

@@ -5,13 +5,16 @@ import fc from 'fast-check';
 import {
   ContainerSpecSchema,
   DOCKER_MIN_MEMORY,
+  formatContainerSpec,
   formatRestartPolicy,
   jsonSchemas,
   MAX_CONTAINER_LIST,
+  micros,
   parseContainerSpec,
   parseContainerUpdate,
   parseRestartPolicy,
   ValidationError,
+  type ContainerSpec,
   type RestartPolicy,
   type SchemaIssue,
 } from '@strata/shared-types';
@@ -316,5 +319,88 @@ describe('ContainerSpecSchema properties', () => {
         expect(result.success).toBe(ok);
       }),
     );
+  });
+});
+
+describe('formatContainerSpec', () => {
+  const MIN = DOCKER_MIN_MEMORY;
+  const name = fc.stringMatching(/^[a-z0-9][a-z0-9_.-]{1,20}$/).filter((n) => !['host', 'none', 'bridge'].includes(n));
+  const alias = fc.stringMatching(/^[a-z0-9]([a-z0-9-]{0,8}[a-z0-9])?$/);
+  const memoryTriple = fc
+    .record({ memory: fc.integer({ min: MIN, max: 2 ** 40 }), extra: fc.integer({ min: 0, max: 2 ** 30 }), swapUnlimited: fc.boolean(), reserve: fc.option(fc.integer({ min: 0, max: 2 ** 40 }), { nil: undefined }) })
+    .map(({ memory, extra, swapUnlimited, reserve }) => ({
+      memory,
+      memorySwap: swapUnlimited ? -1 : memory + extra,
+      ...(reserve === undefined ? {} : { memoryReservation: MIN + (reserve % (memory - MIN + 1)) }),
+    }));
+  const spec: fc.Arbitrary<ContainerSpec> = fc
+    .record(
+      {
+        name,
+        env: fc.dictionary(fc.stringMatching(/^[A-Z_][A-Z0-9_]{0,8}$/), fc.string({ maxLength: 10 }), { maxKeys: 4 }),
+        hostname: fc.stringMatching(/^[a-z0-9]([a-z0-9-]{0,10}[a-z0-9])?$/),
+        user: fc.record({ uid: fc.integer({ min: 0, max: 70000 }), gid: fc.integer({ min: 0, max: 70000 }) }),
+        workingDir: fc.stringMatching(/^\/[a-z]{0,8}$/),
+        mem: memoryTriple,
+        cpus: fc.integer({ min: 1, max: 64_000 }),
+        cpuShares: fc.integer({ min: 2, max: 262_144 }),
+        cpusetCpus: fc.constantFrom('0', '0-3', '0,2', '1-2,5'),
+        pidsLimit: fc.integer({ min: -1, max: 4_194_304 }),
+        oomScoreAdj: fc.integer({ min: -1000, max: 1000 }),
+        deviceIo: fc.array(
+          fc.record({ device: fc.constantFrom('/dev/sda', '/dev/vdb'), kind: fc.constantFrom('rbps', 'wbps', 'riops', 'wiops' as const), value: fc.integer({ min: 0, max: 2 ** 40 }) }),
+          { maxLength: 3 },
+        ),
+        net: fc.oneof(
+          fc.constantFrom({ networkMode: 'host' }, { networkMode: 'none' }, { networkMode: 'container:db' }),
+          fc.record({ networks: fc.uniqueArray(fc.record({ name, aliases: fc.option(fc.array(alias, { minLength: 1, maxLength: 2 }), { nil: undefined }) }), { minLength: 1, maxLength: 3, selector: (n) => n.name }) }),
+        ),
+        ports: fc.array(fc.constantFrom('80', '8080:80', '127.0.0.1:53:53/udp'), { maxLength: 2 }),
+        mounts: fc.uniqueArray(
+          fc.oneof(
+            fc.record({ type: fc.constant('bind' as const), source: fc.stringMatching(/^\/[a-z]{1,6}$/), destination: fc.stringMatching(/^\/[a-z]{1,6}$/), readOnly: fc.boolean() }),
+            fc.record({ type: fc.constant('volume' as const), source: fc.stringMatching(/^[a-z][a-z0-9]{1,6}$/), destination: fc.stringMatching(/^\/[a-z]{1,6}$/), readOnly: fc.boolean() }),
+            fc.record({ type: fc.constant('volume' as const), source: fc.constant(''), destination: fc.stringMatching(/^\/[a-z]{1,6}$/), readOnly: fc.constant(false) }),
+          ),
+          { maxLength: 3, selector: (m) => m.destination },
+        ),
+        restart: fc.constantFrom<RestartPolicy>({ name: 'no' }, { name: 'always' }, { name: 'unless-stopped' }, { name: 'on-failure', maximumRetryCount: 0 }, { name: 'on-failure', maximumRetryCount: 5 }),
+        stopSignal: fc.constantFrom('SIGTERM', 'SIGINT', 'SIGUSR1', 'SIGKILL' as const),
+        stopTimeout: fc.integer({ min: -1, max: 3600 }),
+        labels: fc.dictionary(fc.stringMatching(/^[a-z][a-z.]{0,8}$/), fc.string({ maxLength: 8 }), { maxKeys: 3 }),
+        pidMode: fc.constantFrom('host', 'private', 'container:db'),
+        ipcMode: fc.constantFrom('host', 'private', 'shareable', 'none'),
+        utsMode: fc.constantFrom('host', 'private'),
+        command: fc.constantFrom<ContainerSpec['command']>('worker', [{ op: 'cpu', work: micros(1000) }]),
+      },
+      { requiredKeys: [] },
+    )
+    .map(({ mem, net, ...rest }) => {
+      const out: Record<string, unknown> = { image: 'web', ...rest, ...(mem ?? {}), ...(net ?? {}) };
+      if (out['networkMode'] === 'container:db') delete out['ports'];
+      if (out['networkMode'] === 'container:db') delete out['hostname'];
+      if (Array.isArray(out['deviceIo']) && out['deviceIo'].length === 0) delete out['deviceIo'];
+      // One published-ports list, and the canonical order of device limits (by kind, as the parser emits them).
+      if (Array.isArray(out['deviceIo'])) out['deviceIo'] = ['rbps', 'wbps', 'riops', 'wiops'].flatMap((k) => (out['deviceIo'] as { kind: string }[]).filter((d) => d.kind === k));
+      return out as unknown as ContainerSpec;
+    });
+
+  it('round-trips through parseContainerSpec (property)', () => {
+    fc.assert(
+      fc.property(spec, (s) => {
+        expect(parseContainerSpec(formatContainerSpec(s))).toEqual(s);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('writes Docker words', () => {
+    expect(formatContainerSpec(parseContainerSpec({ image: 'web', memory: '64m', cpus: 0.5, restart: 'on-failure:3', user: 1000 }))).toEqual({
+      image: 'web',
+      memory: '64m',
+      cpus: '0.5',
+      restart: 'on-failure:3',
+      user: '1000:0',
+    });
   });
 });
