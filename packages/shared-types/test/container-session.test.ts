@@ -12,6 +12,7 @@ import {
   type SchemaIssue,
 } from '@strata/shared-types';
 import { validationFailure } from './failure.js';
+import { conforms } from './json-schema-check.js';
 
 const MiB = 2 ** 20;
 const GiB = 2 ** 30;
@@ -184,5 +185,16 @@ describe('ContainerSessionSchema', () => {
         expect(result.success).toBe(sorted);
       }),
     );
+  });
+});
+
+describe('JSON Schema of the session file', () => {
+  it('accepts the example and the shorthand forms, rejects an unknown command word', () => {
+    const schemas = jsonSchemas();
+    expect(conforms(schemas.ContainerSession, example)).toBe(true);
+    expect(conforms(schemas.ContainerSession, session([{ at: '1s', kill: 'w1' }, { at: '2s', ps: null }, { at: '3s', rm: { container: 'w1', force: true } }]))).toBe(true);
+    expect(conforms(schemas.ContainerSession, session([{ at: '1s', destroy: 'w1' }]))).toBe(false);
+    expect(conforms(schemas.ContainerSpec, { image: 'web', memory: '64m', 'memory-swap': -1, cpus: 0.5, env: ['A=1'] })).toBe(true);
+    expect(conforms(schemas.ContainerSpec, { image: 'web', memoryLimit: '64m' })).toBe(false);
   });
 });
