@@ -125,6 +125,15 @@ describe('rejections name their path', () => {
     expect(one(session([{ at: 0, strat: 'a' }])).message).toMatch(/^unknown field \(did you mean "start"\?\)/);
   });
 
+  it('names the field inside a command, through the shorthand union', () => {
+    const at = (c: Record<string, unknown>) => issues(session([{ at: 0, ...c }]));
+    expect(at({ stop: { container: 'w1', time: -5 } })).toEqual([{ path: 'commands[0].stop.time', message: 'expected at least -1, got -5' }]);
+    expect(at({ stop: 5 })).toEqual([{ path: 'commands[0].stop', message: 'expected string or object, got 5' }]);
+    expect(at({ kill: { container: 'w1', signal: 'FOO' } })).toEqual([{ path: 'commands[0].kill.signal', message: 'Invalid signal: FOO' }]);
+    expect(at({ stop: { contianer: 'w1' } })).toContainEqual({ path: 'commands[0].stop.contianer', message: 'unknown field (did you mean "container"?); accepted fields: container, time, signal' });
+    expect(at({ exec: { container: 'w1' } })).toEqual([{ path: 'commands[0].exec.command', message: 'required' }]);
+  });
+
   it('times must not decrease and must stay within the duration', () => {
     expect(one(session([{ at: '5s', ps: null }, { at: '1s', ps: null }]))).toEqual({
       path: 'commands[1].at',
