@@ -743,15 +743,19 @@ class Engine implements ContainerEngine {
     const image = rec.image;
     const s = rec.spec;
     const program = this.programOf(rec, s.command ?? image.cmd);
-    const peer = (mode: string | undefined): number | null => {
+    // moby getNetworkedContainer / getPIDContainer / getIPCContainer texts (from memory, unverified).
+    const peer = (mode: string | undefined, what: 'network' | 'PID' | 'IPC', field: string): number | null => {
       if (mode?.startsWith('container:') !== true) return null;
-      const other = this.get(mode.slice('container:'.length));
-      if (other.pid === 0) throw new ConflictError(`cannot join network namespace of a non running container: ${other.id}`, { path: 'networkMode', value: mode });
+      const ref = mode.slice('container:'.length);
+      const other = this.get(ref);
+      if (other === rec) throw new ConflictError(`cannot join own ${what === 'network' ? 'network' : what}`, { path: field, value: mode });
+      if (!other.running) throw new ConflictError(`cannot join ${what} of a non running container: ${ref}`, { path: field, value: mode });
+      if (other.restarting) throw new ConflictError(`Container ${other.id} is restarting, wait until the container is running`, { path: field, value: mode });
       return other.pid;
     };
-    const netPeer = peer(s.networkMode);
-    const pidPeer = peer(s.pidMode);
-    const ipcPeer = peer(s.ipcMode);
+    const netPeer = peer(s.networkMode, 'network', 'networkMode');
+    const pidPeer = peer(s.pidMode, 'PID', 'pidMode');
+    const ipcPeer = peer(s.ipcMode, 'IPC', 'ipcMode');
     // `utsMode: container:<x>` is no Docker flag (Docker copies the hostname instead); it is how a CRI runtime
     // puts a pod's app containers in the sandbox's uts namespace (containerd WithPodNamespaces).
     const utsPeer = peer(s.utsMode);

@@ -197,3 +197,23 @@ describe('networks, ports, mounts', () => {
     expect(engine.kernel.resolvePath(pid, '/var/x').write).toBe('allowed');
   });
 });
+
+describe('joining another container', () => {
+  it('needs it running; a refused start changes nothing', () => {
+    const { engine } = rig();
+    engine.create({ image: 'idle', name: 'main' });
+    engine.create({ image: 'idle', name: 'side', networkMode: 'container:main', pidMode: 'container:main' });
+    const before = engine.inspect('side');
+    const cgroups = engine.kernel.cgroups();
+    expect(() => engine.start('side')).toThrow('cannot join network of a non running container: main');
+    expect(engine.inspect('side')).toEqual(before);
+    expect(engine.kernel.cgroups()).toEqual(cgroups);
+    engine.start('main');
+    engine.start('side');
+    const k = engine.kernel;
+    const [a, b] = [engine.inspect('main').State.Pid, engine.inspect('side').State.Pid];
+    expect(k.nsLink(b, 'pid')).toBe(k.nsLink(a, 'pid'));
+    expect(k.nsLink(b, 'net')).toBe(k.nsLink(a, 'net'));
+    expect(k.nsLink(b, 'mnt')).not.toBe(k.nsLink(a, 'mnt'));
+  });
+});
