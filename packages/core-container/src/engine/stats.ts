@@ -2,12 +2,12 @@
 // (cli/command/container/stats_helpers.go) over the daemon's cgroup v2 numbers (moby's stats
 // collector): CPU % from usage and system deltas, memory without the inactive page cache, the limit
 // capped at the machine's memory, network and block bytes summed, pids.current.
-import type { Micros } from '@strata/shared-types';
 import type { ContainerStats } from './types.js';
 
 /** One reading of a container's CPU: when, and its cgroup's `cpu.stat usage_usec` then. */
 export interface CpuReading {
-  readonly time: Micros;
+  /** Simulated µs. */
+  readonly time: number;
   readonly usageUsec: number;
 }
 
