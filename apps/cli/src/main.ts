@@ -7,6 +7,7 @@ import type { CliDeps } from './cli-deps.js';
 import { nodeIo } from './cli-io.js';
 import type { CliIo } from './cli-io.js';
 import { registerCompareCommand } from './commands/compare.js';
+import { registerContainerCommand } from './commands/container.js';
 import { configureCommandOutput } from './commands/context.js';
 import { registerKernelCommand } from './commands/kernel.js';
 import { registerNetpolCommand } from './commands/netpol.js';
@@ -39,6 +40,7 @@ Run 'strata <command> --help' for a command's flags and examples.`,
   registerCompareCommand(program, context);
   registerNetpolCommand(program, context);
   registerKernelCommand(program, context);
+  registerContainerCommand(program, context);
   return program;
 }
 

@@ -1,0 +1,148 @@
+// A container session (the `strata container run` file) run to its end: one kernel with the host's
+// CPUs and memory, a network model whose host gets Docker's default `bridge` on first use, the
+// engine with the session's images over the built-ins; each docker command applied at its time,
+// its outcome recorded (a refusal does not stop the session, as a shell script of docker commands
+// goes on), then the engine run to `duration`.
+import { LimitExceededError, type ContainerSession, type ContainerSessionImage, type Micros } from '@strata/shared-types';
+import { createNetworkModel } from '@strata/core-network';
+import { createKernel } from '../kernel/create-kernel.js';
+import { createContainerEngine } from '../engine/create-container-engine.js';
+import type { ContainerEvent, ContainerInspect, ContainerWaiter } from '../engine/types.js';
+import { createImageRegistry } from '../images/create-image-registry.js';
+import type { ImageDefinition } from '../images/types.js';
+import { DEFAULT_EXPERIMENT_MAX_STEPS } from '../experiment/run-kernel-experiment.js';
+import { applyCommand, isBudgetError } from './apply-command.js';
+import type { ContainerCommandOutcome, ContainerCommandOutput, ContainerSessionControl, ContainerSessionResult } from './types.js';
+
+/** Events kept in a session result (the first ones); later ones are counted in `eventsDropped`. */
+export const MAX_REPORTED_SESSION_EVENTS = 100_000;
+/** Rows of command output kept in a result (log lines, top, ps rows; an inspect or stats counts one); later outputs are `omitted`. */
+export const MAX_REPORTED_OUTPUT_ROWS = 1_000_000;
+/** The network model's name and address of the session's one host. */
+export const SESSION_HOST = { name: 'host', address: '10.0.0.1' } as const;
+
+/** The images a session defines, as the registry takes them (the built-ins are the engine's own). */
+function sessionImages(images: readonly ContainerSessionImage[]): ImageDefinition[] {
+  return images.map((i) => ({ name: i.name, tag: i.tag, cmd: i.cmd, programs: i.programs, env: i.env, user: i.user, workingDir: i.workingDir, exposedPorts: i.exposedPorts, stopSignal: i.stopSignal, layers: i.layers, labels: i.labels }));
+}
+
+/** Rows an output counts against MAX_REPORTED_OUTPUT_ROWS. */
+function rowsOf(output: ContainerCommandOutput): number {
+  switch (output.type) {
+    case 'logs':
+      return output.lines.length;
+    case 'top':
+      return output.processes.length;
+    case 'ps':
+      return output.rows.length;
+    default:
+      return 1;
+  }
+}
+
+interface PendingWait {
+  readonly slot: number;
+  readonly waiter: ContainerWaiter;
+  readonly condition: ContainerWaiter['condition'];
+}
+
+/**
+ * Run `session` (already validated by parseContainerSession) and report what Docker would have
+ * shown. Throws LimitExceededError (`details.limit` "maxSteps") when the run passes its budget of
+ * program steps, and ValidationError only for a host the kernel refuses; a command the engine
+ * refuses is an outcome with Docker's message, never a throw.
+ */
+export function runContainerSession(session: ContainerSession, control: ContainerSessionControl = {}): ContainerSessionResult {
+  const budget = control.maxSteps ?? DEFAULT_EXPERIMENT_MAX_STEPS;
+  const host = session.host;
+  const network = createNetworkModel({});
+  network.addHost({ ...SESSION_HOST, uplink: { capacity: 1_250_000_000, latency: 0 } });
+  const kernel = createKernel({ cpus: host.cpus, memory: host.memory, swap: host.swap, fidelity: host.fidelity, seed: host.seed, network, maxSteps: budget });
+  const events: ContainerEvent[] = [];
+  let eventsDropped = 0;
+  const engine = createContainerEngine({
+    kernel,
+    images: createImageRegistry(sessionImages(session.images), { builtins: false }),
+    seed: host.seed,
+    network,
+    host: SESSION_HOST.name,
+    onEvent: (e) => {
+      if (events.length < MAX_REPORTED_SESSION_EVENTS) events.push(e);
+      else eventsDropped++;
+    },
+  });
+
+  const end = session.duration;
+  const slice = Math.max(1, Math.ceil(end / 100));
+  const outcomes: ContainerCommandOutcome[] = [];
+  const pending: PendingWait[] = [];
+  let rows = 0;
+  let outputsOmitted = 0;
+
+  const checkBudget = (): void => {
+    if (kernel.steps() > budget) throw overBudget(budget, engine.now(), end, kernel.steps());
+  };
+  /** Fill in the `docker wait`s met by now (at the current time: the run steps event by event while one waits). */
+  const settleWaits = (): void => {
+    for (let i = pending.length - 1; i >= 0; i--) {
+      const w = pending[i]!;
+      if (w.waiter.result === null) continue;
+      const old = outcomes[w.slot]!;
+      if (old.status === 'ok') outcomes[w.slot] = { ...old, output: { type: 'wait', condition: w.condition, statusCode: w.waiter.result.StatusCode, at: engine.now() } };
+      pending.splice(i, 1);
+    }
+  };
+  const guarded = <T>(f: () => T): T => {
+    try {
+      return f();
+    } catch (error) {
+      if (isBudgetError(error)) throw overBudget(budget, engine.now(), end, kernel.steps(), error);
+      throw error;
+    }
+  };
+  const advance = (target: Micros): void => {
+    while (engine.now() < target) {
+      const now = engine.now();
+      // While a `docker wait` is pending, step from event to event so its time is exact.
+      const to = pending.length > 0 ? Math.min(target, Math.max(now + 1, engine.nextEventTime())) : Math.min(target, now + slice);
+      guarded(() => engine.advanceTo(to));
+      settleWaits();
+      checkBudget();
+      control.onProgress?.(engine.now() / end);
+    }
+  };
+
+  session.commands.forEach((step, index) => {
+    advance(step.at);
+    const command = step.command;
+    const applied = guarded(() => applyCommand(engine, command));
+    const base = { index, at: step.at, command: command.type, ...('container' in command ? { container: command.container } : {}) };
+    if ('error' in applied) {
+      outcomes.push({ ...base, status: 'error', error: applied.error });
+    } else {
+      const n = rowsOf(applied.output);
+      const kept = rows + n <= MAX_REPORTED_OUTPUT_ROWS;
+      if (kept) rows += n;
+      else outputsOmitted++;
+      outcomes.push({ ...base, status: 'ok', output: kept ? applied.output : { type: 'omitted', rows: n } });
+      if (applied.waiter !== undefined && kept) pending.push({ slot: outcomes.length - 1, waiter: applied.waiter, condition: applied.waiter.condition });
+    }
+    settleWaits();
+    checkBudget();
+  });
+  advance(end);
+  control.onProgress?.(1);
+
+  const ps = engine.ps({ all: true });
+  const inspect: ContainerInspect[] = ps.map((row) => engine.inspect(row.id));
+  return { duration_us: end, events, eventsDropped, outcomes, outputsOmitted, ps, inspect };
+}
+
+function overBudget(budget: number, when: number, end: number, steps: number, cause?: unknown): LimitExceededError {
+  return new LimitExceededError(
+    `the session ran more than ${budget} program steps by ${when} µs of its ${end} µs and was stopped; a program forks or loops faster than it takes time, or raise the budget`,
+    { limit: 'maxSteps', value: budget, when, steps },
+    cause === undefined ? undefined : { cause },
+  );
+}
+
