@@ -103,6 +103,8 @@ export class ExactGroupScheduler extends GroupTreeBase {
       // 3. Scheduling: a tick ends every slice; otherwise only idle CPUs pick.
       if (isTick) this.repickAll();
       else this.fillIdle();
+      // 4. Completion handlers, on the finished instant (their commands apply at it).
+      this.deliverWorkDone();
     }
     this.nowUsec = time;
     this.accrue();
@@ -165,7 +167,7 @@ export class ExactGroupScheduler extends GroupTreeBase {
     task.work = 0;
     if (task.cpu >= 0) this.unassign(task.cpu);
     this.setBlocked(task);
-    this.emit({ type: 'task.work_done', time: this.now(), task: task.id });
+    this.workDone(task);
   }
 
   /** Charge every CPU that runs a task of `g`'s subtree. */

@@ -14,6 +14,8 @@ import { catchUpPeriods, recheckBinding } from './fluid-bandwidth.js';
 import { FluidRates, addToSums, capOf, weightOf } from './fluid-rates.js';
 import { GroupTreeBase, type SchedGroup, type SchedTask } from './group-tree.js';
 
+const bySeq = (a: SchedTask, b: SchedTask): number => a.seq - b.seq;
+
 /** Weighted max-min fair rates over the group tree, kept up to date per change. Build with `createGroupScheduler`. */
 export class FluidGroupScheduler extends GroupTreeBase {
   readonly fidelity = 'fluid' as const;
@@ -24,6 +26,8 @@ export class FluidGroupScheduler extends GroupTreeBase {
   private readonly spendSteps: (n: number) => void;
   /** Quota groups whose runnable count changed since the last check of their binding state. */
   private quotaRecheck: SchedGroup[] = [];
+  /** Tasks finishing at the instant being run (reused: no array per instant). */
+  private readonly doneNow: SchedTask[] = [];
 
   constructor(opts: GroupSchedulerOptions) {
     super(opts);
@@ -54,7 +58,7 @@ export class FluidGroupScheduler extends GroupTreeBase {
     for (let first = timers.top(); first !== undefined && first.key <= time; first = timers.top()) {
       const t = first.key;
       this.setNow(t);
-      const done: SchedTask[] = [];
+      const done = this.doneNow;
       while (timers.size > 0 && timers.top()!.key <= t) {
         this.spend(timers.levels);
         const owner = timers.pop().owner;
@@ -62,16 +66,20 @@ export class FluidGroupScheduler extends GroupTreeBase {
         else this.takeFinished(owner, t, done);
       }
       // Report in creation order, as one pass over the tasks would.
-      done.sort((a, b) => a.seq - b.seq);
-      for (const task of done) {
+      if (done.length > 1) done.sort(bySeq);
+      for (let i = 0; i < done.length; i++) {
+        const task = done[i]!;
         this.rates.settleTask(task);
         // Rounding the finish time up to a whole µs leaves at most a sliver of work: bill it.
         if (task.work > 0 && task.work !== Infinity) this.rates.bill(task, task.work);
         task.work = 0;
         this.onBlock(task);
-        this.emit({ type: 'task.work_done', time: this.now(), task: task.id });
+        this.workDone(task);
       }
+      while (done.length > 0) done.pop(); // keeps the storage, unlike length = 0
       this.ensureRates();
+      // Handlers run on the settled instant; what they change is flushed before the next one.
+      if (this.deliverWorkDone()) this.ensureRates();
     }
     this.setNow(time);
   }

@@ -52,6 +52,10 @@ export class FluidRates {
   /** Groups with a quota whose split was redone since the owner last emptied the list. */
   readonly resplitQuotaGroups: SchedGroup[] = [];
   private dirty: SchedGroup[] = [];
+  /** The other half of `dirty`'s double buffer: a flush walks one while marks go to the other. */
+  private flushing: SchedGroup[] = [];
+  /** Per depth, the runnable children `classify` looks at (reused; a split only opens splits deeper than itself). */
+  private readonly kidsAt: GroupEntity[][] = [];
 
   constructor(private readonly spend: (n: number) => void) {}
 
@@ -194,14 +198,24 @@ export class FluidRates {
   flush(): void {
     if (this.dirty.length === 0) return;
     const list = this.dirty;
-    this.dirty = [];
-    if (list.length > 1) list.sort((a, b) => a.depth - b.depth);
-    for (const g of list) {
+    this.dirty = this.flushing;
+    // A stable insertion sort by depth: the list is short (a change's path), and Array.sort with a
+    // comparator costs more than the splits it orders.
+    for (let i = 1; i < list.length; i++) {
+      const g = list[i]!;
+      let j = i - 1;
+      for (; j >= 0 && list[j]!.depth > g.depth; j--) list[j + 1] = list[j]!;
+      list[j + 1] = g;
+    }
+    for (let i = 0; i < list.length; i++) {
+      const g = list[i]!;
       if (!g.splitDirty) continue;
       g.splitDirty = false;
       if (g.parent === null) g.rate = g.cap;
       this.resplit(g);
     }
+    empty(list);
+    this.flushing = list;
   }
 
   /** A child group's rate changed: its split follows (now, or later in this flush if it is dirty). */
@@ -222,22 +236,22 @@ export class FluidRates {
     const changed = g.changedKids;
     if (g.runnableKids === 0) {
       // Nothing runnable below: nothing to split (what classify would find, without visiting every child).
-      changed.length = 0;
+      empty(changed);
       clearSums(g);
       g.cappedKids = 0;
       g.level = 0;
     } else if (rate > 0 && g.capSum <= rate && this.capChanged(g, changed)) {
       // Every runnable child runs at its cap (the capacity exceeds their caps' sum): only the
       // children that changed need looking at; the others were capped already and stay so.
-      changed.length = 0;
+      empty(changed);
       g.level = 0;
       g.minRatio = Infinity;
     } else if (g.cappedKids === 0 && g.capSum > rate && rate > 0 && rate / g.weightSum <= g.minRatio) {
-      changed.length = 0;
+      empty(changed);
       g.level = rate / g.weightSum;
       if (hasGroups) for (const c of g.childGroups.values()) if (c.cap > 0) this.setRate(c, c.loadWeight * g.level);
     } else {
-      changed.length = 0;
+      empty(changed);
       this.classify(g, rate);
     }
     this.updateTimer(g);
@@ -269,7 +283,9 @@ export class FluidRates {
    */
   private classify(g: SchedGroup, rate: number): void {
     // (called with g.changedKids already cleared: this pass looks at every child)
-    const kids = g.children.filter((ch) => capOf(ch) > 0);
+    const kids = (this.kidsAt[g.depth] ??= []);
+    const children = g.children;
+    for (let i = 0; i < children.length; i++) if (capOf(children[i]!) > 0) kids.push(children[i]!);
     this.spend(kids.length + 1);
     let capSum = 0;
     let weightSum = 0;
@@ -302,18 +318,22 @@ export class FluidRates {
       }
     } else for (const ch of kids) minRatio = Math.min(minRatio, capOf(ch) / weightOf(ch));
     let cappedKids = 0;
-    kids.forEach((ch, i) => {
+    for (let i = 0; i < kids.length; i++) {
+      const ch = kids[i]!;
       const capped = cappedFlags[i]!;
       if (capped) cappedKids++;
       if (ch.kind === 'task') this.switchTask(ch, g, capped);
       else ch.capped = capped;
-    });
+    }
     g.cappedKids = cappedKids;
     g.minRatio = minRatio;
     g.level = level;
-    kids.forEach((ch) => {
+    // The children's splits (setRate) only use the deeper levels' lists, so this one stays intact.
+    for (let i = 0; i < kids.length; i++) {
+      const ch = kids[i]!;
       if (ch.kind === 'group') this.setRate(ch, ch.capped ? ch.cap : ch.loadWeight * level);
-    });
+    }
+    empty(kids);
   }
 
   /** Move a task between the capped side (one CPU, a timer of its own) and the uncapped side (the group's clock). */
@@ -390,6 +410,11 @@ export class FluidRates {
       g.splitDirty = false;
     }
   }
+}
+
+/** Empty a list in place, keeping its storage (setting `length = 0` drops it, and costs a runtime call). */
+function empty(list: unknown[]): void {
+  while (list.length > 0) list.pop();
 }
 
 function clearSums(g: SchedGroup): void {

@@ -51,7 +51,29 @@ export interface AddTaskOptions {
   readonly runnable?: boolean;
   /** CPU µs the task consumes before it blocks by itself (default: unbounded). Only with `runnable`. */
   readonly work?: number;
+  /**
+   * Called, instead of reporting `task.work_done` in `advanceTo`'s result, each time the task's work
+   * runs out: once every change of that instant is applied, with `now()` at it, in the order the
+   * events would have been reported (events of other kinds of the same call are still returned). It
+   * may issue commands (they apply at that instant) but must not call `advanceTo`. Not called for a
+   * task removed before its turn comes. Saves an event object and a lookup by id per completion.
+   */
+  readonly onWorkDone?: WorkDoneHandler;
 }
+
+declare const taskRefBrand: unique symbol;
+
+/**
+ * An opaque handle on a task (from `taskRef`): `wakeRef` and `blockRef` through it skip the lookup
+ * by id. Valid while the task exists; once it is removed, commands through it throw NotFoundError
+ * (even if a task with the same id is added again). Only the scheduler that made it accepts it.
+ */
+export interface TaskRef {
+  readonly [taskRefBrand]: 'TaskRef';
+}
+
+/** A task's completion callback (`AddTaskOptions.onWorkDone`); `task` is its handle. */
+export type WorkDoneHandler = (task: TaskRef) => void;
 
 /** A fact reported by `advanceTo`, with the simulated time it happened at. */
 export type GroupSchedulerEvent =
@@ -130,6 +152,12 @@ export interface GroupScheduler {
   wake(id: string, work?: number): void;
   /** Block a runnable task. Throws InvalidTransitionError if blocked. */
   block(id: string): void;
+  /** The handle of a task, for `wakeRef` and `blockRef` (hot paths). Throws NotFoundError. */
+  taskRef(id: string): TaskRef;
+  /** `wake` by handle: same contract; throws NotFoundError when the task was removed. */
+  wakeRef(task: TaskRef, work?: number): void;
+  /** `block` by handle: same contract; throws NotFoundError when the task was removed. */
+  blockRef(task: TaskRef): void;
   /** Time of the next internal event (tick, period refresh, work done), or Infinity. */
   nextEventTime(): number;
   /** Run to `time` (≥ now), returning what happened on the way in time order. */

@@ -26,6 +26,8 @@ import type {
   GroupSchedulerOptions,
   GroupStepWatcher,
   TaskCpuStats,
+  TaskRef,
+  WorkDoneHandler,
 } from './group-scheduler.js';
 
 const L = CGROUP_CPU_LIMITS;
@@ -63,6 +65,10 @@ export class SchedTask {
   finishV = Infinity;
   /** Its entry in the group's finish queue (uncapped) or the model's timer queue (capped). */
   readonly slot: HeapSlot<SchedTask> = new HeapSlot<SchedTask>(this);
+  /** The scheduler it belongs to; null once removed (a stale `TaskRef` is then refused). */
+  sched: object | null = null;
+  /** Called when its work runs out, instead of a `task.work_done` event. */
+  onWorkDone: WorkDoneHandler | undefined = undefined;
 
   constructor(
     readonly id: string,
@@ -217,6 +223,8 @@ export abstract class GroupTreeBase implements GroupScheduler {
   protected quotaGroups: SchedGroup[] = [];
   /** Facts not yet returned by `advanceTo` (a command may throttle a group, too). */
   private events: GroupSchedulerEvent[] = [];
+  /** Tasks whose work ran out this instant and that have an `onWorkDone` handler, in report order. */
+  private doneHandlers: SchedTask[] = [];
   /** Steps taken so far (see `GroupScheduler.steps`), and when to call the watcher next. */
   private stepCount = 0;
   private stepThreshold: number;
@@ -263,6 +271,13 @@ export abstract class GroupTreeBase implements GroupScheduler {
   protected task(id: string): SchedTask {
     const t = typeof id === 'string' ? this.tasks.get(id) : undefined;
     if (t === undefined) throw new NotFoundError('task', String(id));
+    return t;
+  }
+
+  /** The task behind a handle; NotFoundError when it is not a live task of this scheduler. */
+  protected taskOf(ref: TaskRef): SchedTask {
+    const t = ref as unknown as SchedTask | null;
+    if (typeof t !== 'object' || t === null || t.sched !== this) throw new NotFoundError('task', t instanceof SchedTask ? t.id : typeof ref);
     return t;
   }
 
@@ -490,8 +505,11 @@ export abstract class GroupTreeBase implements GroupScheduler {
     if (typeof runnable !== 'boolean') throw invalid('runnable', 'expected true or false', runnable, 'boolean');
     const work = this.checkWork(opts.work);
     if (!runnable && opts.work !== undefined) throw invalid('work', 'applies only to a runnable task (give it to wake)', opts.work, 'omit work');
+    if (opts.onWorkDone !== undefined && typeof opts.onWorkDone !== 'function') throw invalid('onWorkDone', 'expected a function', opts.onWorkDone, '(task) => void');
     this.beforeChange();
     const task = new SchedTask(id, g, opts.nice ?? 0, weight);
+    task.sched = this;
+    task.onWorkDone = opts.onWorkDone;
     g.children.push(task);
     this.tasks.set(id, task);
     this.onTaskAttached(task);
@@ -508,6 +526,7 @@ export abstract class GroupTreeBase implements GroupScheduler {
     if (task.runnable) this.onBlock(task);
     this.detach(task);
     this.tasks.delete(id);
+    task.sched = null;
     this.afterChange();
   }
 
@@ -542,8 +561,27 @@ export abstract class GroupTreeBase implements GroupScheduler {
   }
 
   wake(id: string, work?: number): void {
-    const task = this.task(id);
-    if (task.runnable) throw new InvalidTransitionError('runnable', 'wake', { task: id });
+    this.wakeTask(this.task(id), work);
+  }
+
+  block(id: string): void {
+    this.blockTask(this.task(id));
+  }
+
+  taskRef(id: string): TaskRef {
+    return this.task(id) as unknown as TaskRef;
+  }
+
+  wakeRef(ref: TaskRef, work?: number): void {
+    this.wakeTask(this.taskOf(ref), work);
+  }
+
+  blockRef(ref: TaskRef): void {
+    this.blockTask(this.taskOf(ref));
+  }
+
+  private wakeTask(task: SchedTask, work: number | undefined): void {
+    if (task.runnable) throw new InvalidTransitionError('runnable', 'wake', { task: task.id });
     const w = this.checkWork(work);
     this.beforeChange();
     task.work = w;
@@ -551,9 +589,8 @@ export abstract class GroupTreeBase implements GroupScheduler {
     this.afterChange();
   }
 
-  block(id: string): void {
-    const task = this.task(id);
-    if (!task.runnable) throw new InvalidTransitionError('blocked', 'block', { task: id });
+  private blockTask(task: SchedTask): void {
+    if (!task.runnable) throw new InvalidTransitionError('blocked', 'block', { task: task.id });
     this.beforeChange();
     this.onBlock(task);
     this.afterChange();
@@ -570,6 +607,8 @@ export abstract class GroupTreeBase implements GroupScheduler {
         now: this.nowUsec,
       });
     }
+    // Completions a command finished at `now` (none in practice: runs account work up to now) come first.
+    this.deliverWorkDone();
     this.run(time);
     const out = this.events;
     this.events = [];
@@ -579,6 +618,29 @@ export abstract class GroupTreeBase implements GroupScheduler {
   /** Record a fact for the next `advanceTo` result. */
   protected emit(event: GroupSchedulerEvent): void {
     this.events.push(event);
+  }
+
+  /** The task's work ran out now: queue its handler for `deliverWorkDone`, or report the event. */
+  protected workDone(task: SchedTask): void {
+    if (task.onWorkDone !== undefined) this.doneHandlers.push(task);
+    else this.emit({ type: 'task.work_done', time: this.now(), task: task.id });
+  }
+
+  /** At the end of an instant: call the queued handlers in order (skipping tasks removed meanwhile); true if any was queued. */
+  protected deliverWorkDone(): boolean {
+    const list = this.doneHandlers;
+    if (list.length === 0) return false;
+    // A handler's commands cannot finish work at this instant (work is at least 1 µs), but a list
+    // grown meanwhile is still walked to its end.
+    try {
+      for (let i = 0; i < list.length; i++) {
+        const task = list[i]!;
+        if (task.sched === this) task.onWorkDone!(task as unknown as TaskRef);
+      }
+    } finally {
+      while (list.length > 0) list.pop(); // keeps the storage, unlike length = 0
+    }
+    return true;
   }
 
   listGroups(): string[] {
