@@ -744,7 +744,7 @@ class Engine implements ContainerEngine {
     const s = rec.spec;
     const program = this.programOf(rec, s.command ?? image.cmd);
     // moby getNetworkedContainer / getPIDContainer / getIPCContainer texts (from memory, unverified).
-    const peer = (mode: string | undefined, what: 'network' | 'PID' | 'IPC', field: string): number | null => {
+    const peer = (mode: string | undefined, what: 'network' | 'PID' | 'IPC' | 'UTS', field: string): number | null => {
       if (mode?.startsWith('container:') !== true) return null;
       const ref = mode.slice('container:'.length);
       const other = this.get(ref);
@@ -758,7 +758,7 @@ class Engine implements ContainerEngine {
     const ipcPeer = peer(s.ipcMode, 'IPC', 'ipcMode');
     // `utsMode: container:<x>` is no Docker flag (Docker copies the hostname instead); it is how a CRI runtime
     // puts a pod's app containers in the sandbox's uts namespace (containerd WithPodNamespaces).
-    const utsPeer = peer(s.utsMode);
+    const utsPeer = peer(s.utsMode, 'UTS', 'utsMode');
     const parent = s.cgroupParent ?? DOCKER_CGROUP_PARENT;
     this.ensureParent(parent);
     const cgroup = `${parent}/${rec.id}`;
