@@ -725,8 +725,8 @@ class KernelModel implements Kernel, StepHost {
     runSteps(this, p);
   }
 
+  /** A process's main task finished its CPU burst (worker threads report to the serve driver through their onWorkDone). */
   private taskWorkDone(taskId: string): void {
-    if (this.serve.workerDone(taskId)) return;
     const p = this.byTask.get(taskId);
     if (p === undefined || p.activity?.kind !== 'cpu') return;
     p.activity = null;

@@ -34,7 +34,6 @@ export interface ServeHost {
 }
 
 export class ServeDriver {
-  private readonly workerTasks = new Map<string, { readonly p: Proc; readonly w: Worker }>();
   private readonly serving = new Set<Proc>();
 
   constructor(private readonly host: ServeHost) {}
@@ -56,9 +55,11 @@ export class ServeDriver {
     p.latency ??= new LatencyRecord(createRandomStream(h.seed, `latency-sample/${p.pid}/${p.taskId}`));
     const server = new RequestServer(step, p.latency, createRandomStream(h.seed, `arrivals/${p.taskId}/${p.servesStarted++}`), h.now());
     for (let i = 0; i < step.workers; i++) {
-      const w: Worker = { taskId: `${p.taskId}.w${p.servesStarted}.${i}`, busyWith: null, startUsec: 0, workLeft: 0, cpuAsked: 0, owed: null };
-      h.sched.addTask(w.taskId, h.cpuGroups.groupOf(p.cgroup), { nice: p.nice, runnable: false });
-      this.workerTasks.set(w.taskId, { p, w });
+      const taskId = `${p.taskId}.w${p.servesStarted}.${i}`;
+      // The scheduler calls back when the worker's request has had its CPU (never after stop removes the task).
+      const onWorkDone = (): void => this.requestServed(p, w);
+      h.sched.addTask(taskId, h.cpuGroups.groupOf(p.cgroup), { nice: p.nice, runnable: false, onWorkDone });
+      const w: Worker = { taskId, task: h.sched.taskRef(taskId), busyWith: null, startUsec: 0, workLeft: 0, cpuAsked: 0, owed: null };
       server.workers.push(w);
     }
     p.server = server;
@@ -79,14 +80,6 @@ export class ServeDriver {
       else server.enqueue(now);
     }
     if (p.server === server) this.scheduleArrival(p, server);
-  }
-
-  /** A scheduler task finished its work: true when it was a worker (its request is then served). */
-  workerDone(taskId: string): boolean {
-    const worker = this.workerTasks.get(taskId);
-    if (worker === undefined) return false;
-    this.requestServed(worker.p, worker.w);
-    return true;
   }
 
   /** CPU µs of `p`'s live worker threads. */
@@ -112,7 +105,7 @@ export class ServeDriver {
       if (w.busyWith === null) continue;
       const stats = this.host.sched.taskStats(w.taskId);
       w.owed = Math.max(0, w.workLeft - (stats.cpuUsec - w.startUsec) * this.host.speed);
-      if (stats.state === 'runnable') this.host.sched.block(w.taskId);
+      if (stats.state === 'runnable') this.host.sched.blockRef(w.task);
     }
   }
 
@@ -138,7 +131,6 @@ export class ServeDriver {
     for (const w of server.workers) {
       p.workerCpu += h.sched.taskStats(w.taskId).cpuUsec;
       h.sched.removeTask(w.taskId);
-      this.workerTasks.delete(w.taskId);
       h.pids.uncharge(p.cgroup);
     }
     p.server = null;
@@ -153,11 +145,11 @@ export class ServeDriver {
         if (w.busyWith === null || w.owed !== null) continue;
         const stats = sched.taskStats(w.taskId);
         const left = Math.max(0, w.workLeft - (stats.cpuUsec - w.startUsec) * from);
-        if (stats.state === 'runnable') sched.block(w.taskId);
+        if (stats.state === 'runnable') sched.blockRef(w.task);
         w.startUsec = stats.cpuUsec;
         w.workLeft = left;
         w.cpuAsked = cpuTimeFor(left, to);
-        sched.wake(w.taskId, w.cpuAsked);
+        sched.wakeRef(w.task, w.cpuAsked);
       }
     }
   }
@@ -168,7 +160,7 @@ export class ServeDriver {
     w.startUsec = sched.taskStats(w.taskId).cpuUsec;
     w.workLeft = work;
     w.cpuAsked = cpuTimeFor(work, this.host.speed);
-    sched.wake(w.taskId, w.cpuAsked);
+    sched.wakeRef(w.task, w.cpuAsked);
   }
 
   /** Arm the next arrival, or stop accepting when the duration or request count is reached. */
@@ -213,7 +205,7 @@ export class ServeDriver {
   private wakeForRequest(w: Worker, work: number): void {
     w.workLeft = work;
     w.cpuAsked = cpuTimeFor(work, this.host.speed);
-    this.host.sched.wake(w.taskId, w.cpuAsked);
+    this.host.sched.wakeRef(w.task, w.cpuAsked);
   }
 
   /** Charge a request's memory; false when it cannot be had (the request is dropped) or the server died for it. */

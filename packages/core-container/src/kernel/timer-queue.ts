@@ -1,18 +1,32 @@
 // Timers of the kernel model (sleep ends, request arrivals), in time order; ties in the order they
 // were armed, so runs are deterministic. Cancelled timers are skipped lazily by the caller's token
-// check. Parallel typed arrays: a million armed timers cost no garbage.
+// check. Typed arrays: a million armed timers cost no garbage.
+//
+// A 4-ary heap of (time, sequence) keys, the two side by side, so that a level of a sift reads one
+// cache line (four children's keys) instead of one per array; a timer's payload (pid, token, kind,
+// ref) stays in its slot and only the slot's index moves with the key.
 
 /** What a timer is for. */
 export type TimerKind = 'sleep' | 'arrival';
 
+const ARITY = 4;
+
 export class TimerQueue {
-  private time = new Float64Array(256);
-  private seq = new Float64Array(256);
+  /** Heap order: time and sequence of entry i at 2i and 2i + 1. */
+  private keys = new Float64Array(512);
+  /** Heap order: the payload slot of entry i. */
+  private slots = new Int32Array(256);
+  // Payload by slot.
   private pid = new Float64Array(256);
   private token = new Float64Array(256);
   private kind = new Uint8Array(256);
   /** The object a timer is about (its process), so firing it needs no lookup by id. */
   private refs: unknown[] = new Array<unknown>(256).fill(undefined);
+  /** Free payload slots: `free[0..freeCount)`. */
+  private free = new Int32Array(256);
+  private freeCount = 0;
+  /** Slots ever handed out (the next fresh one). */
+  private used = 0;
   private n = 0;
   private nextSeq = 0;
 
@@ -21,22 +35,34 @@ export class TimerQueue {
   }
 
   push(time: number, pid: number, token: number, kind: TimerKind = 'sleep', ref: unknown = undefined): void {
-    if (this.n === this.time.length) this.grow();
+    if (this.n === this.slots.length) this.grow();
+    const slot = this.freeCount > 0 ? this.free[--this.freeCount]! : this.used++;
+    this.pid[slot] = pid;
+    this.token[slot] = token;
+    this.kind[slot] = kind === 'sleep' ? 0 : 1;
+    this.refs[slot] = ref;
+    const keys = this.keys;
+    const slots = this.slots;
     let k = this.n++;
     const seq = this.nextSeq++;
     // Sift up with a hole: move parents down until the new entry fits.
     while (k > 0) {
-      const p = (k - 1) >> 1;
-      if (!(time < this.time[p]! || (time === this.time[p]! && seq < this.seq[p]!))) break;
-      this.copy(p, k);
+      const p = ((k - 1) / ARITY) | 0;
+      const pt = keys[2 * p]!;
+      if (!(time < pt || (time === pt && seq < keys[2 * p + 1]!))) break;
+      keys[2 * k] = pt;
+      keys[2 * k + 1] = keys[2 * p + 1]!;
+      slots[k] = slots[p]!;
       k = p;
     }
-    this.set(k, time, seq, pid, token, kind === 'sleep' ? 0 : 1, ref);
+    keys[2 * k] = time;
+    keys[2 * k + 1] = seq;
+    slots[k] = slot;
   }
 
   /** Time of the earliest timer, or Infinity. */
   peekTime(): number {
-    return this.n === 0 ? Infinity : this.time[0]!;
+    return this.n === 0 ? Infinity : this.keys[0]!;
   }
 
   /** The last popped timer's fields (no object per pop: a million arrivals make no garbage). */
@@ -47,66 +73,65 @@ export class TimerQueue {
 
   /** Take the earliest timer (the queue must not be empty); its fields are then in `popped*`. */
   pop(): void {
-    this.poppedPid = this.pid[0]!;
-    this.poppedToken = this.token[0]!;
-    this.poppedKind = this.kind[0] === 0 ? 'sleep' : 'arrival';
-    this.poppedRef = this.refs[0];
+    const keys = this.keys;
+    const slots = this.slots;
+    const top = slots[0]!;
+    this.poppedPid = this.pid[top]!;
+    this.poppedToken = this.token[top]!;
+    this.poppedKind = this.kind[top] === 0 ? 'sleep' : 'arrival';
+    this.poppedRef = this.refs[top];
+    this.refs[top] = undefined;
+    this.free[this.freeCount++] = top;
     const last = --this.n;
-    if (last > 0) {
-      const time = this.time[last]!;
-      const seq = this.seq[last]!;
-      const pid = this.pid[last]!;
-      const token = this.token[last]!;
-      const kind = this.kind[last]!;
-      const ref = this.refs[last];
-      this.refs[last] = undefined;
-      let k = 0;
-      for (;;) {
-        const l = 2 * k + 1;
-        if (l >= last) break;
-        const r = l + 1;
-        const m = r < last && this.before(r, l) ? r : l;
-        if (!(this.time[m]! < time || (this.time[m]! === time && this.seq[m]! < seq))) break;
-        this.copy(m, k);
-        k = m;
+    if (last === 0) return;
+    const time = keys[2 * last]!;
+    const seq = keys[2 * last + 1]!;
+    const slot = slots[last]!;
+    // Sift the last entry down from the root with a hole.
+    let k = 0;
+    for (;;) {
+      const first = ARITY * k + 1;
+      if (first >= last) break;
+      const end = Math.min(first + ARITY, last);
+      let m = first;
+      let mt = keys[2 * first]!;
+      let ms = keys[2 * first + 1]!;
+      for (let c = first + 1; c < end; c++) {
+        const ct = keys[2 * c]!;
+        if (ct < mt || (ct === mt && keys[2 * c + 1]! < ms)) {
+          m = c;
+          mt = ct;
+          ms = keys[2 * c + 1]!;
+        }
       }
-      this.set(k, time, seq, pid, token, kind, ref);
-    } else this.refs[0] = undefined;
-  }
-
-  private before(a: number, b: number): boolean {
-    return this.time[a]! < this.time[b]! || (this.time[a]! === this.time[b]! && this.seq[a]! < this.seq[b]!);
-  }
-
-  private copy(from: number, to: number): void {
-    this.time[to] = this.time[from]!;
-    this.seq[to] = this.seq[from]!;
-    this.pid[to] = this.pid[from]!;
-    this.token[to] = this.token[from]!;
-    this.kind[to] = this.kind[from]!;
-    this.refs[to] = this.refs[from];
-  }
-
-  private set(k: number, time: number, seq: number, pid: number, token: number, kind: number, ref: unknown): void {
-    this.time[k] = time;
-    this.seq[k] = seq;
-    this.pid[k] = pid;
-    this.token[k] = token;
-    this.kind[k] = kind;
-    this.refs[k] = ref;
+      if (!(mt < time || (mt === time && ms < seq))) break;
+      keys[2 * k] = mt;
+      keys[2 * k + 1] = ms;
+      slots[k] = slots[m]!;
+      k = m;
+    }
+    keys[2 * k] = time;
+    keys[2 * k + 1] = seq;
+    slots[k] = slot;
   }
 
   private grow(): void {
-    const size = this.time.length * 2;
-    const grow64 = (a: Float64Array<ArrayBuffer>): Float64Array<ArrayBuffer> => {
-      const b = new Float64Array(size);
-      b.set(a);
-      return b;
-    };
-    this.time = grow64(this.time);
-    this.seq = grow64(this.seq);
-    this.pid = grow64(this.pid);
-    this.token = grow64(this.token);
+    const size = this.slots.length * 2;
+    const keys = new Float64Array(2 * size);
+    keys.set(this.keys);
+    this.keys = keys;
+    const slots = new Int32Array(size);
+    slots.set(this.slots);
+    this.slots = slots;
+    const free = new Int32Array(size);
+    free.set(this.free);
+    this.free = free;
+    const pid = new Float64Array(size);
+    pid.set(this.pid);
+    this.pid = pid;
+    const token = new Float64Array(size);
+    token.set(this.token);
+    this.token = token;
     const kind = new Uint8Array(size);
     kind.set(this.kind);
     this.kind = kind;
