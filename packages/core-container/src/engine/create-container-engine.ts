@@ -101,6 +101,8 @@ interface Rec {
   stopping: { kind: 'stop' | 'restart'; timer: Timer | null } | null;
   restartTimer: Timer | null;
   readonly execs: Map<number, string>;
+  /** The image's labels under the container's: every event carries them (as Docker's do). */
+  readonly labels: Readonly<Record<string, string>>;
   waiters: Waiter[];
   cpuReading: CpuReading | null;
 }
@@ -177,7 +179,13 @@ class Engine implements ContainerEngine {
   private timerSeq = 0;
   private timers: Timer[] = [];
   private events: ContainerEvent[] = [];
-  private parentReady = false;
+  /** Cgroup parents made and given their controllers (once each). */
+  private readonly readyParents = new Set<string>();
+  private readonly byName = new Map<string, Rec>();
+  /** Containers whose `docker restart` waits for their exit: advanceTo then steps event by event. */
+  private readonly restartsWaiting = new Set<Rec>();
+  /** Whether the kernel's events reach the engine (a kernel without its own onEvent); until then exits are also polled. */
+  private kernelEventsSeen = false;
 
   constructor(options: ContainerEngineOptions) {
     if (options === null || typeof options !== 'object' || options.kernel === undefined) throw new ValidationError('options.kernel is required: the kernel the containers run on', { path: 'kernel' });
@@ -222,10 +230,11 @@ class Engine implements ContainerEngine {
       const kernelNext = this.kernel.nextEventTime();
       // An exit at kernel time te schedules a restart at te + 100 ms or later: a span ending by then needs no stop.
       // A `docker restart` waiting for an exit starts again at the exit's instant: then step event by event.
-      const exact = [...this.byId.values()].some((r) => r.stopping?.kind === 'restart');
-      const horizon = exact ? kernelNext : kernelNext + 100_000;
+      const horizon = this.restartsWaiting.size > 0 ? kernelNext : kernelNext + 100_000;
       const target = Math.max(this.now(), Math.min(time, timerAt, horizon));
-      this.absorb(this.kernel.advanceTo(target));
+      const facts = this.kernel.advanceTo(target);
+      if (facts.length > 0) this.kernelEventsSeen = true;
+      this.absorb(facts);
       this.drain();
       let fired = false;
       while (this.timers.length > 0 && this.timers[0]!.time <= this.now()) {
@@ -297,10 +306,12 @@ class Engine implements ContainerEngine {
       stopping: null,
       restartTimer: null,
       execs: new Map(),
+      labels: { ...image.labels, ...(spec.labels ?? {}) },
       waiters: [],
       cpuReading: null,
     };
     this.byId.set(id, rec);
+    this.byName.set(name, rec);
     this.emit(rec, 'create', this.now());
     return id;
   }
@@ -315,7 +326,7 @@ class Engine implements ContainerEngine {
     const rec = this.get(ref);
     this.check('start', rec, ref);
     this.startContainer(rec, true);
-    this.drain();
+    this.drain(rec);
   }
 
   stop(ref: string, opts: { readonly timeout?: number; readonly signal?: SignalName } = {}): void {
@@ -324,7 +335,7 @@ class Engine implements ContainerEngine {
     if (opts.signal !== undefined) this.checkSignal(opts.signal);
     this.check('stop', rec, ref);
     this.stopContainer(rec, 'stop', opts);
-    this.drain();
+    this.drain(rec);
   }
 
   restart(ref: string, opts: { readonly timeout?: number } = {}): void {
@@ -338,7 +349,7 @@ class Engine implements ContainerEngine {
       this.startContainer(rec, true);
       this.emit(rec, 'restart', this.now());
     }
-    this.drain();
+    this.drain(rec);
   }
 
   kill(ref: string, signal: SignalName = 'SIGKILL'): void {
@@ -357,7 +368,7 @@ class Engine implements ContainerEngine {
     this.emit(rec, 'kill', this.now(), { signal: String(SIGNAL_NUMBERS[signal]) });
     this.kernel.kill(rec.pid, signal);
     if (ends && rec.paused && rec.pid !== 0) this.thaw(rec);
-    this.drain();
+    this.drain(rec);
   }
 
   pause(ref: string): void {
@@ -373,7 +384,7 @@ class Engine implements ContainerEngine {
     this.check('unpause', rec, ref);
     this.thaw(rec);
     this.emit(rec, 'unpause', this.now());
-    this.drain();
+    this.drain(rec);
   }
 
   exec(ref: string, opts: { readonly command: Program | string; readonly user?: { readonly uid: number; readonly gid: number }; readonly env?: Readonly<Record<string, string>> }): { readonly execId: string; readonly pid: number; readonly globalPid: number } {
@@ -400,7 +411,7 @@ class Engine implements ContainerEngine {
     this.emit(rec, 'exec_create', this.now(), { execID: execId });
     this.emit(rec, 'exec_start', this.now(), { execID: execId });
     const nspid = this.kernel.process(globalPid).nspid;
-    this.drain();
+    this.drain(rec);
     return { execId, pid: nspid[nspid.length - 1]!, globalPid };
   }
 
@@ -443,7 +454,7 @@ class Engine implements ContainerEngine {
     rec.limits = next;
     if (policy !== undefined) rec.policy = policy;
     this.emit(rec, 'update', this.now());
-    this.drain();
+    this.drain(rec);
   }
 
   wait(ref: string, condition: ContainerWaiter['condition'] = 'not-running'): ContainerWaiter {
@@ -464,7 +475,9 @@ class Engine implements ContainerEngine {
       throw new ConflictError(`Error when allocating new name: Conflict. The container name "/${name}" is already in use by container "${other.id}". You have to remove (or rename) that container to be able to reuse that name.`, { name, id: other.id });
     }
     const old = rec.name;
+    this.byName.delete(old);
     rec.name = name;
+    this.byName.set(name, rec);
     this.emit(rec, 'rename', this.now(), { oldName: `/${old}` });
   }
 
@@ -479,11 +492,11 @@ class Engine implements ContainerEngine {
       else {
         this.emit(rec, 'kill', this.now(), { signal: String(SIGNAL_NUMBERS.SIGKILL) });
         this.kernel.kill(rec.pid, 'SIGKILL');
-        this.drain();
+        this.drain(rec);
       }
     }
     this.remove(rec, this.now());
-    this.drain();
+    this.drain(rec);
   }
 
   logs(ref: string, opts: { readonly tail?: number; readonly since?: Micros } = {}): LogLine[] {
@@ -534,7 +547,7 @@ class Engine implements ContainerEngine {
         User: s.user === undefined ? '' : `${s.user.uid}:${s.user.gid}`,
         Env: Object.entries({ ...rec.image.env, ...(s.env ?? {}) }).map(([k, v]) => `${k}=${v}`),
         Cmd: this.programOf(rec, s.command ?? rec.image.cmd),
-        Labels: { ...rec.image.labels, ...(s.labels ?? {}) },
+        Labels: { ...rec.labels },
         StopSignal: this.stopSignalOf(rec),
         StopTimeout: s.stopTimeout ?? DEFAULT_STOP_TIMEOUT_S,
       },
@@ -669,8 +682,7 @@ class Engine implements ContainerEngine {
   }
 
   private findByName(name: string): Rec | undefined {
-    for (const r of this.byId.values()) if (r.name === name) return r;
-    return undefined;
+    return this.byName.get(name);
   }
 
   private requireFreeName(name: string, _op: 'create'): void {
@@ -691,8 +703,7 @@ class Engine implements ContainerEngine {
   }
 
   private emit(rec: Rec, action: Action, time: Micros, extra: Record<string, string> = {}): void {
-    const labels = { ...rec.image.labels, ...(rec.spec.labels ?? {}) };
-    const e: ContainerEvent = { time, type: 'container', action, id: rec.id, attributes: { ...labels, ...extra, image: rec.imageRef, name: rec.name } };
+    const e: ContainerEvent = { time, type: 'container', action, id: rec.id, attributes: { ...rec.labels, ...extra, image: rec.imageRef, name: rec.name } };
     if (this.onEvent !== undefined) this.onEvent(e);
     else this.events.push(e);
   }
@@ -861,10 +872,11 @@ class Engine implements ContainerEngine {
     const signal = opts.signal ?? this.stopSignalOf(rec);
     const timeout = opts.timeout ?? rec.spec.stopTimeout ?? DEFAULT_STOP_TIMEOUT_S;
     rec.stopping = { kind, timer: null };
+    if (kind === 'restart') this.restartsWaiting.add(rec);
     this.emit(rec, 'kill', this.now(), { signal: String(SIGNAL_NUMBERS[signal]) });
     this.kernel.kill(rec.pid, signal);
     if (rec.pid !== 0 && rec.paused) this.thaw(rec);
-    this.drain();
+    this.drain(rec);
     if (rec.pid === 0 || rec.stopping === null) return;
     if (timeout === 0) {
       this.emit(rec, 'kill', this.now(), { signal: String(SIGNAL_NUMBERS.SIGKILL) });
@@ -918,16 +930,22 @@ class Engine implements ContainerEngine {
     }
   }
 
-  /** Facts produced by commands, and exits the events did not show (a kernel with its own onEvent). */
-  private drain(): void {
+  /**
+   * Facts produced by commands; then exits the events did not show (a kernel with its own onEvent):
+   * after a command its container's init is asked; after a span of advanceTo every running init,
+   * until the kernel's events have been seen to arrive.
+   */
+  private drain(touched: Rec | null = null): void {
     for (;;) {
       const events = this.kernel.takeEvents();
       if (events.length > 0) {
+        this.kernelEventsSeen = true;
         this.absorb(events);
         continue;
       }
       let found = false;
-      for (const rec of this.byId.values()) {
+      const polled: Iterable<Rec> = touched !== null ? [touched] : this.kernelEventsSeen ? [] : [...this.byId.values()];
+      for (const rec of polled) {
         if (rec.pid === 0) continue;
         const exit = this.kernel.process(rec.pid).exit;
         if (exit !== null) {
@@ -965,6 +983,7 @@ class Engine implements ContainerEngine {
     this.settleWaiters(rec, 'next-exit');
     const stopping = rec.stopping;
     rec.stopping = null;
+    this.restartsWaiting.delete(rec);
     if (stopping?.timer != null) stopping.timer.cancelled = true;
     if (stopping !== null) {
       this.emit(rec, 'stop', time);
@@ -991,6 +1010,8 @@ class Engine implements ContainerEngine {
     if (!this.byId.has(rec.id)) return;
     if (rec.restartTimer !== null) rec.restartTimer.cancelled = true;
     this.byId.delete(rec.id);
+    this.byName.delete(rec.name);
+    this.restartsWaiting.delete(rec);
     for (const pid of rec.inits) this.byInit.delete(pid);
     this.emit(rec, 'destroy', time);
     this.settleWaiters(rec, 'not-running');
@@ -1008,7 +1029,7 @@ class Engine implements ContainerEngine {
 
   /** `parent` (`/docker` or a `--cgroup-parent`) and its missing ancestors made, each with every controller the root offers enabled for its children, as runc's fs2 manager does (`/docker` once; a `--cgroup-parent` at each start, as it may have been removed since). */
   private ensureParent(parent: string): void {
-    if (parent === DOCKER_CGROUP_PARENT && this.parentReady) return;
+    if (this.readyParents.has(parent)) return;
     const controllers = this.kernel.read('/', 'cgroup.controllers').trim().split(/\s+/).filter((c) => c !== '');
     const enable = controllers.map((c) => `+${c}`).join(' ');
     if (enable !== '') this.kernel.write('/', 'cgroup.subtree_control', enable);
@@ -1019,7 +1040,7 @@ class Engine implements ContainerEngine {
       if (!existing.has(path)) this.kernel.mkdir(path);
       if (enable !== '') this.kernel.write(path, 'cgroup.subtree_control', enable);
     }
-    if (parent === DOCKER_CGROUP_PARENT) this.parentReady = true;
+    this.readyParents.add(parent);
   }
 
   /** Docker's predefined `bridge` network (docker0) on the engine's host, made on first use. */
