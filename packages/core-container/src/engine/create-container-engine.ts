@@ -400,7 +400,7 @@ class Engine implements ContainerEngine {
     const spec: SpawnSpec = {
       name: (typeof opts.command === 'string' ? opts.command : 'exec').slice(0, 64),
       cgroup: rec.cgroup!,
-      program: this.programOf(rec, opts.command),
+      program: this.programOf(rec, opts.command, 'exec'),
       namespaces: { pid: share, net: share, mnt: share, uts: share, ipc: share, cgroup: share },
       user: opts.user ?? rec.spec.user ?? rec.image.user,
     };
@@ -523,6 +523,7 @@ class Engine implements ContainerEngine {
     const rec = this.get(ref);
     const s = rec.spec;
     const l = rec.limits;
+    const cmd = s.command ?? rec.image.cmd;
     return {
       Id: rec.id,
       Name: `/${rec.name}`,
@@ -546,7 +547,7 @@ class Engine implements ContainerEngine {
         Hostname: s.hostname ?? rec.id.slice(0, 12),
         User: s.user === undefined ? '' : `${s.user.uid}:${s.user.gid}`,
         Env: Object.entries({ ...rec.image.env, ...(s.env ?? {}) }).map(([k, v]) => `${k}=${v}`),
-        Cmd: this.programOf(rec, s.command ?? rec.image.cmd),
+        Cmd: typeof cmd === 'string' ? (Object.hasOwn(rec.image.programs, cmd) ? rec.image.programs[cmd]! : []) : cmd,
         Labels: { ...rec.labels },
         StopSignal: this.stopSignalOf(rec),
         StopTimeout: s.stopTimeout ?? DEFAULT_STOP_TIMEOUT_S,
@@ -696,10 +697,18 @@ class Engine implements ContainerEngine {
     return rec.spec.stopSignal ?? rec.image.stopSignal;
   }
 
-  private programOf(rec: Rec, command: Program | string): Program {
+  /**
+   * The program a command names. A name the image lacks is what runc meets as an executable not in
+   * $PATH: ValidationError with the runtime's text (from memory, unverified) and `exitCode` 127.
+   */
+  private programOf(rec: Rec, command: Program | string, during: 'start' | 'exec' = 'start'): Program {
     if (typeof command !== 'string') return command;
     if (Object.hasOwn(rec.image.programs, command)) return rec.image.programs[command]!;
-    throw new ValidationError(`no program named ${JSON.stringify(command)} in image ${rec.image.name}:${rec.image.tag} (it offers: ${Object.keys(rec.image.programs).join(', ') || 'none'})`, { path: 'command', value: command, accepted: Object.keys(rec.image.programs) });
+    const cause = `exec: "${command}": executable file not found in $PATH: unknown`;
+    const message = during === 'start'
+      ? `failed to create task for container: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: ${cause}`
+      : `OCI runtime exec failed: exec failed: unable to start container process: ${cause}`;
+    throw new ValidationError(message, { path: 'command', value: command, accepted: Object.keys(rec.image.programs), exitCode: 127, hint: `image ${rec.image.name}:${rec.image.tag} offers the programs: ${Object.keys(rec.image.programs).join(', ') || 'none'}` });
   }
 
   private emit(rec: Rec, action: Action, time: Micros, extra: Record<string, string> = {}): void {
@@ -753,7 +762,15 @@ class Engine implements ContainerEngine {
   private startContainer(rec: Rec, manual: boolean): void {
     const image = rec.image;
     const s = rec.spec;
-    const program = this.programOf(rec, s.command ?? image.cmd);
+    let program: Program;
+    try {
+      program = this.programOf(rec, s.command ?? image.cmd);
+    } catch (error) {
+      // Docker's failed start: the container stays as it was, with the error and exit code 127 recorded.
+      rec.exitCode = 127;
+      rec.error = (error as Error).message;
+      throw error;
+    }
     // moby getNetworkedContainer / getPIDContainer / getIPCContainer texts (from memory, unverified).
     const peer = (mode: string | undefined, what: 'network' | 'PID' | 'IPC' | 'UTS', field: string): number | null => {
       if (mode?.startsWith('container:') !== true) return null;

@@ -1,7 +1,9 @@
 // docker stop / kill / exit codes / OOM, and the events they produce in Docker's order.
 import { describe, expect, it } from 'vitest';
 import { micros } from '@strata/shared-types';
-import { rig, S, MS } from './engine-fixture.js';
+import { rig, S, MS, testImages } from './engine-fixture.js';
+import { createKernel } from '../../src/index.js';
+import { createContainerEngine } from '../../src/engine/create-container-engine.js';
 import type { ContainerEvent } from '../../src/engine/types.js';
 
 const brief = (events: readonly ContainerEvent[]) => events.map((e) => `${e.time} ${e.action}${e.attributes.signal !== undefined ? ` signal=${e.attributes.signal}` : ''}${e.attributes.exitCode !== undefined ? ` exitCode=${e.attributes.exitCode}` : ''}`);
@@ -173,5 +175,61 @@ describe('wait', () => {
     // On a stopped container not-running answers at once.
     const c = engine.run({ image: 'crasher' });
     expect(engine.wait(c).result).toEqual({ StatusCode: 1 });
+  });
+});
+
+describe('failed starts', () => {
+  it('a command the image lacks: the start fails as runc\'s exec does, the container stays created with exit code 127 and the error', () => {
+    const { engine } = rig();
+    engine.create({ image: 'idle', name: 'bad1', command: 'nosuch' });
+    engine.takeEvents();
+    const cgroups = engine.kernel.cgroups();
+    expect(() => engine.start('bad1')).toThrow('OCI runtime create failed: runc create failed: unable to start container process: error during container init: exec: "nosuch": executable file not found in $PATH: unknown');
+    expect(engine.inspect('bad1').State).toMatchObject({ Status: 'created', Running: false, ExitCode: 127, StartedAt: null, Pid: 0 });
+    expect(engine.inspect('bad1').State.Error).toContain('executable file not found in $PATH');
+    expect(engine.inspect('bad1').Config.Cmd).toEqual([]);
+    expect(engine.kernel.cgroups()).toEqual(cgroups);
+    expect(engine.takeEvents()).toEqual([]);
+  });
+
+  it('exec of a command the image lacks: runc\'s exec text; nothing runs', () => {
+    const { engine } = rig();
+    engine.run({ image: 'idle', name: 'e1' });
+    expect(() => engine.exec('e1', { command: 'nosuch' })).toThrow('OCI runtime exec failed: exec failed: unable to start container process: exec: "nosuch": executable file not found in $PATH: unknown');
+    expect(engine.top('e1')).toHaveLength(1);
+  });
+});
+
+describe('a kernel with its own onEvent', () => {
+  it('the engine still finds exits by asking the kernel', () => {
+    const seen: string[] = [];
+    const kernel = createKernel({ cpus: 1, memory: 2 ** 30, onEvent: (e) => seen.push(e.type) });
+    const engine = createContainerEngine({ kernel, images: testImages() });
+    engine.run({ image: 'crasher', name: 'x1' });
+    engine.run({ image: 'idle', name: 'i1', stopTimeout: 2 });
+    engine.run({ image: 'batch', name: 'b1' });
+    engine.stop('i1');
+    engine.advanceTo(5 * S);
+    expect(engine.inspect('x1').State).toMatchObject({ Status: 'exited', ExitCode: 1 });
+    expect(engine.inspect('i1').State).toMatchObject({ Status: 'exited', ExitCode: 137, FinishedAt: 2 * S });
+    expect(engine.inspect('b1').State).toMatchObject({ Status: 'exited', ExitCode: 0 });
+    expect(seen).toContain('process.exited');
+  });
+});
+
+describe('docker stats', () => {
+  it('CPU % over the interval since the last sample, memory and pids from the cgroup', () => {
+    const { engine } = rig();
+    engine.run({ image: 'batch', name: 'b1', command: 'spin', memory: 64 * 2 ** 20 });
+    engine.advanceTo(2 * S);
+    const s1 = engine.stats('b1');
+    expect(s1.cpuPercent).toBeCloseTo(100, 0);
+    expect(s1.memoryLimit).toBe(64 * 2 ** 20);
+    expect(s1.pids).toBe(1);
+    engine.pause('b1');
+    engine.advanceTo(4 * S);
+    expect(engine.stats('b1').cpuPercent).toBe(0);
+    engine.kill('b1');
+    expect(engine.stats('b1')).toMatchObject({ cpuPercent: 0, memoryUsage: 0, pids: 0 });
   });
 });
