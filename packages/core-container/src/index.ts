@@ -155,3 +155,15 @@ export { runContainerSession, MAX_REPORTED_SESSION_EVENTS, MAX_REPORTED_OUTPUT_R
 export { DAEMON_ERROR_PREFIX } from './session/apply-command.js';
 export type { ContainerSessionResult, ContainerSessionControl, ContainerCommandOutcome, ContainerCommandOutput, ContainerCommandError, TopRow as ContainerTopRow } from './session/types.js';
 export { formatBinarySize, formatDecimalSize, formatPercent } from './engine/stats.js';
+
+// pods: Kubernetes pods on the container engine (`createPodManager`): a pause sandbox whose namespaces the
+// app containers join, a /kubepods pod cgroup, QoS classes and oom_score_adj, the kubelet's CrashLoopBackOff.
+export { createPodManager, podHostname, POD_SANDBOX_IMAGE } from './pods/create-pod-manager.js';
+export type { PodManager, PodManagerOptions, PodStatus, PodContainerStatus, PodContainerState, PodContainerTerminated, PodEvent, PodWaitingReason, PodTerminatedReason } from './pods/types.js';
+export { podQosClass, containerOomScoreAdj, GUARANTEED_OOM_SCORE_ADJ, BESTEFFORT_OOM_SCORE_ADJ, POD_INFRA_OOM_SCORE_ADJ } from './pods/qos.js';
+export type { PodQosClass } from './pods/qos.js';
+export { podCgroupPath, podCgroupWrites, qosCgroup, milliCpuToShares, milliCpuToQuota, containerEngineLimits, KUBEPODS_CGROUP } from './pods/pod-cgroup.js';
+export { crashLoopDecision, CRASH_LOOP_BACKOFF_INITIAL_US, CRASH_LOOP_BACKOFF_MAX_US, CRASH_LOOP_BACKOFF_RESET_US } from './pods/crash-loop-backoff.js';
+export type { BackoffEntry } from './pods/crash-loop-backoff.js';
+export { podPhase } from './pods/pod-phase.js';
+export type { PodPhase, PhaseInput as PodPhaseInput } from './pods/pod-phase.js';
