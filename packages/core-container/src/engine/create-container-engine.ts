@@ -795,8 +795,13 @@ class Engine implements ContainerEngine {
     const networks: Rec['networks'] = {};
     const ports: PortBinding[] = [];
     try {
-      this.kernel.mkdir(cgroup);
-      made = true;
+      try {
+        this.kernel.mkdir(cgroup);
+        made = true;
+      } catch (error) {
+        // Left from the last run (a child cgroup kept it): used again, as runc would find it.
+        if (!(error instanceof ConflictError)) throw error;
+      }
       for (const [file, text] of limitWrites(rec.limits, this.devices, false)) this.kernel.write(cgroup, file, text);
       const mode = s.networkMode ?? 'bridge';
       const joinsModel = this.network !== undefined && netPeer === null && mode !== 'host' && mode !== 'none';
@@ -986,7 +991,12 @@ class Engine implements ContainerEngine {
       if (rec.paused) this.kernel.write(cgroup, 'cgroup.freeze', '0');
       this.kernel.write(cgroup, 'cgroup.kill', '1');
       this.absorb(this.kernel.takeEvents());
-      this.kernel.rmdir(cgroup);
+      try {
+        this.kernel.rmdir(cgroup);
+      } catch (error) {
+        // Child cgroups someone made inside it keep it (EBUSY), as they would keep runc's delete from removing it.
+        if (!(error instanceof ConflictError)) throw error;
+      }
     }
     if (rec.netns !== null) this.network!.deleteNamespace(rec.netns);
     rec.netns = null;

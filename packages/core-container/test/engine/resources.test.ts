@@ -217,3 +217,16 @@ describe('joining another container', () => {
     expect(k.nsLink(b, 'mnt')).not.toBe(k.nsLink(a, 'mnt'));
   });
 });
+
+describe('a child cgroup made inside a container\'s', () => {
+  it('keeps the cgroup at exit (EBUSY, as for runc) and the next start uses it again', () => {
+    const { engine } = rig();
+    const id = engine.run({ image: 'idle', name: 'i1', pidsLimit: 9 });
+    engine.kernel.mkdir(`/docker/${id}/sub`);
+    engine.kill('i1');
+    expect(engine.inspect('i1').State.Status).toBe('exited');
+    expect(engine.kernel.cgroups()).toContain(`/docker/${id}`);
+    engine.start('i1');
+    expect(engine.inspect('i1').State.Status).toBe('running');
+  });
+});
