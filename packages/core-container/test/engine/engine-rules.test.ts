@@ -150,3 +150,16 @@ describe('validation', () => {
     expect(() => createContainerEngine({ kernel: kernel(), images: testImages(), network: rig().net })).toThrow('options.host is required');
   });
 });
+
+describe('misuse', () => {
+  it('fails to compile, and throws when forced', () => {
+    const { engine } = rig();
+    engine.create({ image: 'idle', name: 'tt' });
+    // @ts-expect-error: not a signal of the model
+    expect(() => engine.kill('tt', 'SIGFOO')).toThrow('invalid signal: SIGFOO');
+    // @ts-expect-error: Docker's wait conditions are not-running, next-exit and removed
+    expect(() => engine.wait('tt', 'exited')).toThrow('wait: condition must be not-running, next-exit or removed; got "exited"');
+    // @ts-expect-error: a stop timeout is seconds, a number
+    expect(() => engine.stop('tt', { timeout: '10' })).toThrow('timeout must be an integer -1..2147483647; got "10"');
+  });
+});
