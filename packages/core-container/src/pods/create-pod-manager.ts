@@ -188,6 +188,8 @@ class Manager implements PodManager {
         hostname,
         cgroupParent: cgroup,
         oomScoreAdj: POD_INFRA_OOM_SCORE_ADJ,
+        // containerd's CRI defaultSandboxCPUshares (read in a containerd 1.x sandbox_run file): shares 2.
+        cpuShares: 2,
         restart: { name: 'no' },
         ipcMode: 'shareable',
       } satisfies ContainerSpec);

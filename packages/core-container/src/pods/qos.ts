@@ -12,8 +12,8 @@ export const GUARANTEED_OOM_SCORE_ADJ = -997;
 export const BESTEFFORT_OOM_SCORE_ADJ = 1000;
 /**
  * oom_score_adj of the pod's infrastructure (pause) container: PodInfraOOMAdj of the dockershim-era
- * kubelet qos/policy.go (read in a 2016 version of the file); CRI runtimes kept the value for the sandbox
- * (containerd's defaultSandboxOOMAdj, from memory, unverified).
+ * kubelet qos/policy.go (read in a 2016 version of the file); containerd's CRI plugin keeps the value for
+ * the sandbox (`defaultSandboxOOMAdj = -998`, "kubernetes#47938", read).
  */
 export const POD_INFRA_OOM_SCORE_ADJ = -998;
 

@@ -105,6 +105,7 @@ describe('a running pod as the kernel shows it', () => {
     expect(app.oomScoreAdj).toBe(-997);
     expect(k.process(s.sandbox.pid).oomScoreAdj).toBe(POD_INFRA_OOM_SCORE_ADJ);
     expect(k.process(s.sandbox.pid).cgroup).toBe(`${s.cgroupPath}/${s.sandbox.containerId}`);
+    expect(k.read(`${s.cgroupPath}/${s.sandbox.containerId}`, 'cpu.weight').trim()).toBe('1'); // shares 2
   });
 
   it('Burstable: /kubepods/burstable/pod<uid>; oom_score_adj from the memory request over the machine\'s memory', () => {
