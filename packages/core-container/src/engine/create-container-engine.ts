@@ -1016,7 +1016,13 @@ class Engine implements ContainerEngine {
       this.emit(rec, 'stop', time);
       if (stopping.kind === 'restart' && !rec.removing) {
         this.settleWaiters(rec, 'not-running');
-        this.startContainer(rec, true);
+        try {
+          this.startContainer(rec, true);
+        } catch (error) {
+          // The start half of `docker restart` failed after its caller returned: the container stays exited, the reason in State.Error.
+          rec.error = error instanceof Error ? error.message : String(error);
+          return;
+        }
         this.emit(rec, 'restart', this.now());
         return;
       }

@@ -230,3 +230,17 @@ describe('a child cgroup made inside a container\'s', () => {
     expect(engine.inspect('i1').State.Status).toBe('running');
   });
 });
+
+describe('a docker restart whose start fails after the stop', () => {
+  it('leaves the container exited with the reason in State.Error (no throw out of advanceTo)', () => {
+    const { engine } = rig();
+    engine.run({ image: 'idle', name: 'main' });
+    engine.run({ image: 'idle', name: 'side', networkMode: 'container:main' });
+    engine.restart('side', { timeout: 1 });
+    engine.kill('main');
+    engine.takeEvents();
+    const events = engine.advanceTo(2 * S);
+    expect(events.map((e) => `${e.time} ${e.action} ${e.attributes.name}`)).toEqual(['1000000 kill side', '1000000 die side', '1000000 stop side']);
+    expect(engine.inspect('side').State).toMatchObject({ Status: 'exited', ExitCode: 137, Error: 'cannot join network of a non running container: main' });
+  });
+});
