@@ -141,7 +141,7 @@ export class FluidGroupScheduler extends GroupTreeBase {
       const g = order[i]!;
       for (const ch of g.children) {
         const cap = capOf(ch);
-        if (cap > 0) addToSums(g, cap, weightOf(ch));
+        if (cap > 0) addToSums(g, ch, cap, weightOf(ch));
       }
       g.cap = g.runnableKids > 0 ? Math.min(g.allowedCount, g.quotaRate(), g.capSum) : 0;
     }

@@ -11,7 +11,8 @@
 // the instant (`flush`) redoes those splits top-down. A split costs O(1) when no cap binds (checked
 // against a lower bound on the children's cap / weight). Where a cap binds, an O(depth) update is
 // impossible (which children are capped depends on the level), so the group's children are
-// classified again by water-filling, O(children log children); and a changed rate of a child group
+// classified again by water-filling, O(runnable children log runnable children: each group keeps a
+// list of its runnable children, so idle ones are not walked); and a changed rate of a child group
 // (a group went idle or runnable, or a cap binds) redoes that child's split in turn: only the
 // affected subtree's groups are recomputed, never the tasks of groups whose level merely changed.
 // Completions come from heaps: per group its uncapped tasks by `finishV`, and one timer queue of
@@ -29,8 +30,9 @@ export const capOf = (ch: GroupEntity): number => (ch.kind === 'task' ? (ch.runn
 /** A child's weight in its parent's split: a task's nice weight, a group's load weight. */
 export const weightOf = (ch: GroupEntity): number => (ch.kind === 'task' ? ch.weight : ch.loadWeight);
 
-/** Count a runnable child (cap > 0) into its parent's sums. */
-export function addToSums(g: SchedGroup, cap: number, weight: number): void {
+/** Count a runnable child (cap > 0) into its parent's sums and run list. */
+export function addToSums(g: SchedGroup, ch: GroupEntity, cap: number, weight: number): void {
+  joinRunList(g, ch);
   g.runnableKids++;
   g.weightSum += weight;
   g.capSum += cap;
@@ -54,8 +56,7 @@ export class FluidRates {
   private dirty: SchedGroup[] = [];
   /** The other half of `dirty`'s double buffer: a flush walks one while marks go to the other. */
   private flushing: SchedGroup[] = [];
-  /** Per depth, the runnable children `classify` looks at (reused; a split only opens splits deeper than itself). */
-  private readonly kidsAt: GroupEntity[][] = [];
+  private readonly scratch: (ClassifyScratch | undefined)[] = [];
 
   constructor(private readonly spend: (n: number) => void) {}
 
@@ -102,7 +103,7 @@ export class FluidRates {
     this.settleClock(g);
     task.capped = false;
     this.startUncapped(task, g);
-    addToSums(g, TASK_CAP, task.weight);
+    addToSums(g, task, TASK_CAP, task.weight);
     g.changedKids.push(task);
     this.markDirty(g);
     this.propagateCap(g);
@@ -123,6 +124,7 @@ export class FluidRates {
       g.finishQueue.remove(task.slot);
     }
     task.finishV = Infinity;
+    leaveRunList(g, task);
     g.runnableKids--;
     g.weightSum -= task.weight;
     g.capSum -= TASK_CAP;
@@ -158,12 +160,13 @@ export class FluidRates {
       }
       const w = x.loadWeight;
       if (old === 0) {
-        addToSums(p, cap, w);
+        addToSums(p, x, cap, w);
         x.capped = false;
         this.settleClock(x);
         p.changedKids.push(x);
         this.markDirty(p);
       } else if (cap === 0) {
+        leaveRunList(p, x);
         p.runnableKids--;
         p.weightSum -= w;
         p.capSum -= old;
@@ -282,11 +285,11 @@ export class FluidRates {
    * change side are accounted up to now first.
    */
   private classify(g: SchedGroup, rate: number): void {
-    // (called with g.changedKids already cleared: this pass looks at every child)
-    const kids = (this.kidsAt[g.depth] ??= []);
-    const children = g.children;
-    for (let i = 0; i < children.length; i++) if (capOf(children[i]!) > 0) kids.push(children[i]!);
+    // (called with g.changedKids already cleared: this pass looks at every runnable child, in
+    // `children` order; nothing below changes the list)
+    const kids = g.runList;
     this.spend(kids.length + 1);
+    this.inChildOrder(g);
     let capSum = 0;
     let weightSum = 0;
     for (const ch of kids) {
@@ -296,31 +299,41 @@ export class FluidRates {
     // Resynchronise the running sums (caps may be fractions) with their exact values.
     g.capSum = capSum;
     g.weightSum = weightSum;
-    const cappedFlags = new Array<boolean>(kids.length).fill(false);
+    const n = kids.length;
+    const sc = this.scratchAt(g.depth, n);
+    const cappedFlags = sc.flags;
+    cappedFlags.fill(0, 0, n);
     let level = 0;
     let minRatio = Infinity;
-    if (kids.length > 0 && rate > 0) {
-      if (capSum <= rate) cappedFlags.fill(true);
+    if (n > 0 && rate > 0) {
+      if (capSum <= rate) cappedFlags.fill(1, 0, n);
       else {
-        const order = kids.map((ch, i) => ({ i, ratio: capOf(ch) / weightOf(ch) })).sort((a, b) => a.ratio - b.ratio || a.i - b.i);
-        const suffix = new Array<number>(order.length + 1).fill(0);
-        for (let k = order.length - 1; k >= 0; k--) suffix[k] = suffix[k + 1]! + weightOf(kids[order[k]!.i]!);
+        // Children by cap / weight, ties by position: a stable sort of positions (no objects).
+        const { order, ratio, suffix } = sc;
+        for (let i = 0; i < n; i++) {
+          order[i] = i;
+          ratio[i] = capOf(kids[i]!) / weightOf(kids[i]!);
+        }
+        sortByRatio(order, ratio, n, sc.tmp);
+        suffix[n] = 0;
+        for (let k = n - 1; k >= 0; k--) suffix[k] = suffix[k + 1]! + weightOf(kids[order[k]!]!);
         let remaining = rate;
         let k = 0;
-        for (; k < order.length; k++) {
+        for (; k < n; k++) {
           level = remaining / suffix[k]!;
-          if (order[k]!.ratio > level) break;
-          cappedFlags[order[k]!.i] = true;
-          remaining = Math.max(0, remaining - capOf(kids[order[k]!.i]!));
+          const i = order[k]!;
+          if (ratio[i]! > level) break;
+          cappedFlags[i] = 1;
+          remaining = Math.max(0, remaining - capOf(kids[i]!));
         }
-        if (k === order.length) level = 0;
-        else minRatio = order[k]!.ratio;
+        if (k === n) level = 0;
+        else minRatio = ratio[order[k]!]!;
       }
     } else for (const ch of kids) minRatio = Math.min(minRatio, capOf(ch) / weightOf(ch));
     let cappedKids = 0;
-    for (let i = 0; i < kids.length; i++) {
+    for (let i = 0; i < n; i++) {
       const ch = kids[i]!;
-      const capped = cappedFlags[i]!;
+      const capped = cappedFlags[i] === 1;
       if (capped) cappedKids++;
       if (ch.kind === 'task') this.switchTask(ch, g, capped);
       else ch.capped = capped;
@@ -328,12 +341,45 @@ export class FluidRates {
     g.cappedKids = cappedKids;
     g.minRatio = minRatio;
     g.level = level;
-    // The children's splits (setRate) only use the deeper levels' lists, so this one stays intact.
     for (let i = 0; i < kids.length; i++) {
       const ch = kids[i]!;
       if (ch.kind === 'group') this.setRate(ch, ch.capped ? ch.cap : ch.loadWeight * level);
     }
-    empty(kids);
+  }
+
+  /** Put `g.runList` in `children` order (by `attachSeq`), as the split's sums and tie-breaks need. */
+  private inChildOrder(g: SchedGroup): void {
+    const list = g.runList;
+    const n = list.length;
+    let sorted = true;
+    for (let i = 1; i < n && sorted; i++) sorted = list[i - 1]!.attachSeq < list[i]!.attachSeq;
+    if (sorted) return;
+    const sc = this.scratchAt(g.depth, n);
+    const { order, ratio: key } = sc;
+    for (let i = 0; i < n; i++) {
+      order[i] = i;
+      key[i] = list[i]!.attachSeq;
+    }
+    sortByRatio(order, key, n, sc.tmp);
+    const copy = sc.entities;
+    for (let i = 0; i < n; i++) copy[i] = list[order[i]!]!;
+    for (let i = 0; i < n; i++) {
+      const ch = copy[i]!;
+      list[i] = ch;
+      ch.runPos = i;
+    }
+    empty(copy);
+  }
+
+  /** `classify`'s working arrays for a split at `depth` of `n` children (reused, grown as needed). */
+  private scratchAt(depth: number, n: number): ClassifyScratch {
+    let sc = this.scratch[depth];
+    if (sc === undefined || sc.flags.length < n + 1) {
+      const size = Math.max(16, 2 * n + 1);
+      sc = { flags: new Uint8Array(size), order: new Int32Array(size), tmp: new Int32Array(size), ratio: new Float64Array(size), suffix: new Float64Array(size), entities: [] };
+      this.scratch[depth] = sc;
+    }
+    return sc;
   }
 
   /** Move a task between the capped side (one CPU, a timer of its own) and the uncapped side (the group's clock). */
@@ -402,6 +448,8 @@ export class FluidRates {
       this.settleClock(g);
       g.finishQueue.clear();
       clearSums(g);
+      for (const ch of g.runList) ch.runPos = -1;
+      empty(g.runList);
       g.cap = 0;
       g.cappedKids = 0;
       g.capped = false;
@@ -410,6 +458,72 @@ export class FluidRates {
       g.splitDirty = false;
     }
   }
+}
+
+/** Working arrays of one `classify` (per depth): capped flags, positions by ratio, ratios, weight suffix sums. */
+interface ClassifyScratch {
+  readonly flags: Uint8Array;
+  readonly order: Int32Array;
+  readonly tmp: Int32Array;
+  readonly ratio: Float64Array;
+  readonly suffix: Float64Array;
+  readonly entities: GroupEntity[];
+}
+
+/**
+ * Sort positions `order[0..n)` by `ratio[position]` (any key), stably (so ties stay by position): insertion
+ * sort for short runs, merged bottom-up. The same order as sorting by (ratio, position).
+ */
+function sortByRatio(order: Int32Array, ratio: Float64Array, n: number, tmp: Int32Array): void {
+  const RUN = 16;
+  for (let lo = 0; lo < n; lo += RUN) {
+    const hi = Math.min(lo + RUN, n);
+    for (let i = lo + 1; i < hi; i++) {
+      const x = order[i]!;
+      const r = ratio[x]!;
+      let j = i - 1;
+      for (; j >= lo && ratio[order[j]!]! > r; j--) order[j + 1] = order[j]!;
+      order[j + 1] = x;
+    }
+  }
+  let src = order;
+  let dst = tmp;
+  for (let width = RUN; width < n; width *= 2) {
+    for (let lo = 0; lo < n; lo += 2 * width) {
+      const mid = Math.min(lo + width, n);
+      const hi = Math.min(lo + 2 * width, n);
+      let a = lo;
+      let b = mid;
+      let k = lo;
+      // Take from the left run on ties: stable.
+      while (a < mid && b < hi) dst[k++] = ratio[src[b]!]! < ratio[src[a]!]! ? src[b++]! : src[a++]!;
+      while (a < mid) dst[k++] = src[a++]!;
+      while (b < hi) dst[k++] = src[b++]!;
+    }
+    const t = src;
+    src = dst;
+    dst = t;
+  }
+  if (src !== order) order.set(src.subarray(0, n));
+}
+
+/** Add `ch` to `g.runList` (O(1)). */
+function joinRunList(g: SchedGroup, ch: GroupEntity): void {
+  ch.runPos = g.runList.length;
+  g.runList.push(ch);
+}
+
+/** Take `ch` out of `g.runList` (O(1): the last entry takes its place). */
+function leaveRunList(g: SchedGroup, ch: GroupEntity): void {
+  const list = g.runList;
+  const i = ch.runPos;
+  if (i < 0 || list[i] !== ch) return;
+  const last = list.pop()!;
+  if (last !== ch) {
+    list[i] = last;
+    last.runPos = i;
+  }
+  ch.runPos = -1;
 }
 
 /** Empty a list in place, keeping its storage (setting `length = 0` drops it, and costs a runtime call). */

@@ -65,6 +65,10 @@ export class SchedTask {
   finishV = Infinity;
   /** Its entry in the group's finish queue (uncapped) or the model's timer queue (capped). */
   readonly slot: HeapSlot<SchedTask> = new HeapSlot<SchedTask>(this);
+  /** When it joined its group's `children` (increasing along `children`: the split's tie-break order). */
+  attachSeq = 0;
+  /** Fluid: its index in its group's `runList`, -1 when not in it. */
+  runPos = -1;
   /** The scheduler it belongs to; null once removed (a stale `TaskRef` is then refused). */
   sched: object | null = null;
   /** Called when its work runs out, instead of a `task.work_done` event. */
@@ -86,6 +90,15 @@ export class SchedGroup {
   readonly childGroups = new Map<string, SchedGroup>();
   /** Levels below the root (the root 0): the length of every walk up from here. */
   readonly depth: number;
+  /** When it joined its parent's `children` (increasing along `children`). */
+  attachSeq = 0;
+  /** Fluid: its index in its parent's `runList`, -1 when not in it. */
+  runPos = -1;
+  /**
+   * Fluid: its runnable children (cap > 0), kept as they come and go (in no order; a split that
+   * looks at them all puts them in `children` order first), so that it does not walk idle ones.
+   */
+  readonly runList: (SchedGroup | SchedTask)[] = [];
   /** The child group added last (the last of `childGroups`), or null. */
   newestChild: SchedGroup | null = null;
   shares: number | undefined = undefined;
@@ -223,6 +236,8 @@ export abstract class GroupTreeBase implements GroupScheduler {
   protected quotaGroups: SchedGroup[] = [];
   /** Facts not yet returned by `advanceTo` (a command may throttle a group, too). */
   private events: GroupSchedulerEvent[] = [];
+  /** Stamps `attachSeq`: every push onto a `children` list takes the next. */
+  private attachCount = 0;
   /** Tasks whose work ran out this instant and that have an `onWorkDone` handler, in report order. */
   private doneHandlers: SchedTask[] = [];
   /** Steps taken so far (see `GroupScheduler.steps`), and when to call the watcher next. */
@@ -457,6 +472,7 @@ export abstract class GroupTreeBase implements GroupScheduler {
     const resolved = this.resolveLimits(null, parent, limits);
     this.beforeChange();
     const g = new SchedGroup(path, name, parent);
+    g.attachSeq = this.attachCount++;
     parent.children.push(g);
     parent.childGroups.set(name, g);
     parent.newestChild = g;
@@ -510,6 +526,7 @@ export abstract class GroupTreeBase implements GroupScheduler {
     const task = new SchedTask(id, g, opts.nice ?? 0, weight);
     task.sched = this;
     task.onWorkDone = opts.onWorkDone;
+    task.attachSeq = this.attachCount++;
     g.children.push(task);
     this.tasks.set(id, task);
     this.onTaskAttached(task);
@@ -539,6 +556,7 @@ export abstract class GroupTreeBase implements GroupScheduler {
     if (wasRunnable) this.onBlock(task);
     this.detach(task);
     task.group = target;
+    task.attachSeq = this.attachCount++;
     target.children.push(task);
     this.onTaskAttached(task);
     if (wasRunnable) this.onWake(task);
