@@ -642,5 +642,6 @@ export function formatContainerSpec(spec: ContainerSpec): ContainerSpecInput {
   put('pid', spec.pidMode);
   put('ipc', spec.ipcMode);
   put('uts', spec.utsMode);
+  put('cgroup-parent', spec.cgroupParent);
   return out as ContainerSpecInput;
 }

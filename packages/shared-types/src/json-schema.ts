@@ -8,6 +8,7 @@ import { KernelExperimentSchema } from './kernel-experiment-spec.js';
 import { ProgramSchema } from './program/parse-program.js';
 import { ContainerSpecSchema, ContainerUpdateSpecSchema } from './container-spec.js';
 import { ContainerSessionSchema } from './container-session-spec.js';
+import { PodSpecSchema } from './pod-spec.js';
 
 /** A JSON Schema document (draft 2020-12) as emitted by `toJsonSchema`. */
 export type JsonSchema = Record<string, unknown>;
@@ -31,6 +32,7 @@ export const SPEC_SCHEMAS = {
   ContainerSpec: ContainerSpecSchema,
   ContainerUpdate: ContainerUpdateSpecSchema,
   ContainerSession: ContainerSessionSchema,
+  PodSpec: PodSpecSchema,
 } as const satisfies Record<string, z.ZodType>;
 
 /** The JSON Schema of each named schema (default: every spec in `SPEC_SCHEMAS`). */

@@ -371,6 +371,7 @@ describe('formatContainerSpec', () => {
         pidMode: fc.constantFrom('host', 'private', 'container:db'),
         ipcMode: fc.constantFrom('host', 'private', 'shareable', 'none'),
         utsMode: fc.constantFrom('host', 'private'),
+        cgroupParent: fc.constantFrom('/docker', '/kubepods/burstable/pod1234', '/a.slice'),
         command: fc.constantFrom<ContainerSpec['command']>('worker', [{ op: 'cpu', work: micros(1000) }]),
       },
       { requiredKeys: [] },
