@@ -36,7 +36,8 @@ A refused command is part of the result (exit 0). --json prints
 {duration_us, events, outcomes, ps, inspect, eventsDropped, outputsOmitted}.
 
 Budget: --max-steps is the most program steps the whole run may take (1..1e12,
-default ${CONTAINER_DEFAULT_MAX_STEPS}). Past it the run stops with exit 1 and prints nothing.
+default ${CONTAINER_DEFAULT_MAX_STEPS}); each container start (restarts too) or exec counts
+1,000. Past it the run stops with exit 1 and prints nothing.
 
 Examples:
   strata container run examples/container-restart.yaml

@@ -3,7 +3,7 @@
 // engine with the session's images over the built-ins; each docker command applied at its time,
 // its outcome recorded (a refusal does not stop the session, as a shell script of docker commands
 // goes on), then the engine run to `duration`.
-import { LimitExceededError, type ContainerSession, type ContainerSessionImage, type Micros } from '@strata/shared-types';
+import { LimitExceededError, micros, type ContainerSession, type ContainerSessionImage, type Micros } from '@strata/shared-types';
 import { createNetworkModel } from '@strata/core-network';
 import { createKernel } from '../kernel/create-kernel.js';
 import { createContainerEngine } from '../engine/create-container-engine.js';
@@ -18,6 +18,8 @@ import type { ContainerCommandOutcome, ContainerCommandOutput, ContainerSessionC
 export const MAX_REPORTED_SESSION_EVENTS = 100_000;
 /** Rows of command output kept in a result (log lines, top, ps rows; an inspect or stats counts one); later outputs are `omitted`. */
 export const MAX_REPORTED_OUTPUT_ROWS = 1_000_000;
+/** What one container start or exec counts against the run's budget of program steps (it makes a process, namespaces, a cgroup). */
+export const START_COST_STEPS = 1_000;
 /** The network model's name and address of the session's one host. */
 export const SESSION_HOST = { name: 'host', address: '10.0.0.1' } as const;
 
@@ -49,8 +51,9 @@ interface PendingWait {
 /**
  * Run `session` (already validated by parseContainerSession) and report what Docker would have
  * shown. Throws LimitExceededError (`details.limit` "maxSteps") when the run passes its budget of
- * program steps, and ValidationError only for a host the kernel refuses; a command the engine
- * refuses is an outcome with Docker's message, never a throw.
+ * program steps (each container start or exec counting START_COST_STEPS), and ValidationError only
+ * for a host the kernel refuses; a command the engine refuses is an outcome with Docker's message,
+ * never a throw. A `docker wait` reports the time of the death or removal that met it.
  */
 export function runContainerSession(session: ContainerSession, control: ContainerSessionControl = {}): ContainerSessionResult {
   const budget = control.maxSteps ?? DEFAULT_EXPERIMENT_MAX_STEPS;
@@ -60,6 +63,12 @@ export function runContainerSession(session: ContainerSession, control: Containe
   const kernel = createKernel({ cpus: host.cpus, memory: host.memory, swap: host.swap, fidelity: host.fidelity, seed: host.seed, network, maxSteps: budget });
   const events: ContainerEvent[] = [];
   let eventsDropped = 0;
+  const end = session.duration;
+  const pending: PendingWait[] = [];
+  const waiting = new Map<string, number>();
+  // Deaths of awaited containers since the last settling, so a `docker wait` gets the time of the death that met it.
+  const deaths = new Map<string, { first: number; last: number; destroyed: number | null }>();
+  let starts = 0;
   const engine = createContainerEngine({
     kernel,
     images: createImageRegistry(sessionImages(session.images), { builtins: false }),
@@ -69,28 +78,46 @@ export function runContainerSession(session: ContainerSession, control: Containe
     onEvent: (e) => {
       if (events.length < MAX_REPORTED_SESSION_EVENTS) events.push(e);
       else eventsDropped++;
+      // A start costs far more than a program step (a process, namespaces, a cgroup): it is charged as START_COST_STEPS.
+      if (e.action === 'start' || e.action === 'exec_start') starts++;
+      // Stop a restart loop inside one span at its next event. Not at `start` itself: the engine treats an error thrown
+      // while its restart timer starts a container as a failed start and goes on.
+      else if (kernel.steps() + starts * START_COST_STEPS > budget) throw overBudget(budget, e.time, end, kernel.steps() + starts * START_COST_STEPS);
+      if ((e.action === 'die' || e.action === 'destroy') && waiting.has(e.id)) {
+        const d = deaths.get(e.id) ?? { first: -1, last: -1, destroyed: null };
+        if (e.action === 'die') {
+          if (d.first < 0) d.first = e.time;
+          d.last = e.time;
+        } else d.destroyed = e.time;
+        deaths.set(e.id, d);
+      }
     },
   });
 
-  const end = session.duration;
   const slice = Math.max(1, Math.ceil(end / 100));
   const outcomes: ContainerCommandOutcome[] = [];
-  const pending: PendingWait[] = [];
   let rows = 0;
   let outputsOmitted = 0;
 
+  const used = (): number => kernel.steps() + starts * START_COST_STEPS;
   const checkBudget = (): void => {
-    if (kernel.steps() > budget) throw overBudget(budget, engine.now(), end, kernel.steps());
+    if (used() > budget) throw overBudget(budget, engine.now(), end, used());
   };
-  /** Fill in the `docker wait`s met by now (at the current time: the run steps event by event while one waits). */
+  /** Fill in the `docker wait`s met since the last call, at the time of the death (or removal) that met each. */
   const settleWaits = (): void => {
     for (let i = pending.length - 1; i >= 0; i--) {
       const w = pending[i]!;
       if (w.waiter.result === null) continue;
+      const d = deaths.get(w.waiter.id);
+      const at = (w.condition === 'next-exit' ? d?.first : w.condition === 'removed' ? d?.destroyed : d?.last) ?? engine.now();
       const old = outcomes[w.slot]!;
-      if (old.status === 'ok') outcomes[w.slot] = { ...old, output: { type: 'wait', condition: w.condition, statusCode: w.waiter.result.StatusCode, at: engine.now() } };
+      if (old.status === 'ok') outcomes[w.slot] = { ...old, output: { type: 'wait', condition: w.condition, statusCode: w.waiter.result.StatusCode, at: micros(at < 0 ? engine.now() : at) } };
       pending.splice(i, 1);
+      const left = (waiting.get(w.waiter.id) ?? 1) - 1;
+      if (left > 0) waiting.set(w.waiter.id, left);
+      else waiting.delete(w.waiter.id);
     }
+    deaths.clear();
   };
   const guarded = <T>(f: () => T): T => {
     try {
@@ -102,9 +129,7 @@ export function runContainerSession(session: ContainerSession, control: Containe
   };
   const advance = (target: Micros): void => {
     while (engine.now() < target) {
-      const now = engine.now();
-      // While a `docker wait` is pending, step from event to event so its time is exact.
-      const to = pending.length > 0 ? Math.min(target, Math.max(now + 1, engine.nextEventTime())) : Math.min(target, now + slice);
+      const to = Math.min(target, engine.now() + slice);
       guarded(() => engine.advanceTo(to));
       settleWaits();
       checkBudget();
@@ -125,7 +150,10 @@ export function runContainerSession(session: ContainerSession, control: Containe
       if (kept) rows += n;
       else outputsOmitted++;
       outcomes.push({ ...base, status: 'ok', output: kept ? applied.output : { type: 'omitted', rows: n } });
-      if (applied.waiter !== undefined && kept) pending.push({ slot: outcomes.length - 1, waiter: applied.waiter, condition: applied.waiter.condition });
+      if (applied.waiter !== undefined && kept) {
+        pending.push({ slot: outcomes.length - 1, waiter: applied.waiter, condition: applied.waiter.condition });
+        waiting.set(applied.waiter.id, (waiting.get(applied.waiter.id) ?? 0) + 1);
+      }
     }
     settleWaits();
     checkBudget();
@@ -140,7 +168,7 @@ export function runContainerSession(session: ContainerSession, control: Containe
 
 function overBudget(budget: number, when: number, end: number, steps: number, cause?: unknown): LimitExceededError {
   return new LimitExceededError(
-    `the session ran more than ${budget} program steps by ${when} µs of its ${end} µs and was stopped; a program forks or loops faster than it takes time, or raise the budget`,
+    `the session ran more than ${budget} program steps (a container start or exec counts ${START_COST_STEPS}) by ${when} µs of its ${end} µs and was stopped; a container restarts in a loop or a program forks or loops faster than it takes time, or raise the budget`,
     { limit: 'maxSteps', value: budget, when, steps },
     cause === undefined ? undefined : { cause },
   );

@@ -4,7 +4,7 @@
 import { parseContainerSession, type ContainerSessionInput } from '@strata/shared-types';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { runContainerSession, type ContainerCommandOutcome, type ContainerSessionResult } from '../../src/index.js';
+import { START_COST_STEPS, runContainerSession, type ContainerCommandOutcome, type ContainerSessionResult } from '../../src/index.js';
 
 const S = 1_000_000;
 const MS = 1_000;
@@ -195,6 +195,18 @@ describe('runContainerSession: budget, progress, determinism', () => {
       error = e;
     }
     expect(error).toMatchObject({ code: 'E_LIMIT_EXCEEDED', details: { limit: 'maxSteps', value: 1000 } });
+  });
+
+  it('charges each container start START_COST_STEPS: a restart loop over 100 years stops at the budget, not after millions of restarts', () => {
+    const loop = { duration: '876600h', commands: [{ at: '0s', run: { image: 'crasher', restart: 'always' } }] };
+    expect(() => run(loop, { maxSteps: 100 * START_COST_STEPS })).toThrow(/more than 100000 program steps \(a container start or exec counts 1000\)/);
+  });
+
+  it('docker wait (not-running) on a restarting container returns at its last death, across the run\'s time slices', () => {
+    const r = run({ duration: '100s', commands: [{ at: '0s', run: { image: 'crasher', name: 'c1', restart: 'on-failure:2' } }, { at: '0s', wait: 'c1' }] });
+    const dies = events(r, 'c1', 'die').map((e) => e.time);
+    expect(dies).toHaveLength(3);
+    expect(ok(r.outcomes[1])).toEqual({ type: 'wait', condition: 'not-running', statusCode: 1, at: dies[2] });
   });
 
   it('reports progress up to 1, increasing', () => {
