@@ -89,7 +89,10 @@ export interface Worker {
 
 /** One running `serve` step. */
 export class RequestServer {
+  /** Its workers, in creation order (add them with `addWorker`). */
   readonly workers: Worker[] = [];
+  /** The first worker: most servers have one, and looking at it here skips the array (two objects). */
+  private first: Worker | null = null;
   private readonly queue: number[] = [];
   private head = 0;
   /** Arrivals still allowed (null: unbounded). */
@@ -133,9 +136,17 @@ export class RequestServer {
     return this.arrivalsLeft === null || this.arrivalsLeft > 0;
   }
 
+  addWorker(w: Worker): void {
+    this.workers.push(w);
+    this.first ??= w;
+  }
+
+  /** The first idle worker in creation order. */
   idleWorker(): Worker | undefined {
+    const first = this.first;
+    if (first === null || first.busyWith === null) return first ?? undefined;
     const ws = this.workers;
-    for (let i = 0; i < ws.length; i++) if (ws[i]!.busyWith === null) return ws[i];
+    for (let i = 1; i < ws.length; i++) if (ws[i]!.busyWith === null) return ws[i];
     return undefined;
   }
 

@@ -60,7 +60,7 @@ export class ServeDriver {
       const onWorkDone = (): void => this.requestServed(p, w);
       h.sched.addTask(taskId, h.cpuGroups.groupOf(p.cgroup), { nice: p.nice, runnable: false, onWorkDone });
       const w: Worker = { taskId, task: h.sched.taskRef(taskId), busyWith: null, startUsec: 0, workLeft: 0, cpuAsked: 0, owed: null };
-      server.workers.push(w);
+      server.addWorker(w);
     }
     p.server = server;
     this.serving.add(p);
