@@ -136,6 +136,26 @@ describe.each(FIDELITIES)('task handles and completion handlers (%s)', (fidelity
     expect(s.taskStats('h')).toMatchObject({ state: 'blocked', cpuUsec: 3 * MS });
   });
 
+  it('hands each task its tag, so one handler serves many tasks', () => {
+    const s = createGroupScheduler({ cpus: 3, fidelity });
+    const seen: [number, string, boolean][] = [];
+    const handler = (ref: TaskRef, tag: { readonly name: string }): void => {
+      seen.push([s.now(), tag.name, ref === s.taskRef(tag.name)]);
+    };
+    s.addTask('x', '/', { work: 2 * MS, onWorkDone: handler, tag: { name: 'x' } });
+    s.addTask('y', '/', { work: 1 * MS, onWorkDone: handler, tag: { name: 'y' } });
+    s.addTask('z', '/', { runnable: false, onWorkDone: (_ref, tag) => seen.push([s.now(), String(tag), false]) });
+    s.wake('z', 3 * MS);
+    expect(s.advanceTo(10 * MS)).toEqual([]);
+    expect(seen).toEqual([
+      [1 * MS, 'y', true],
+      [2 * MS, 'x', true],
+      [3 * MS, 'undefined', false],
+    ]);
+    // @ts-expect-error the tag's type is the handler's
+    s.addTask('w', '/', { onWorkDone: handler, tag: 42 });
+  });
+
   it('lets a handler issue commands at the finish instant', () => {
     const s = createGroupScheduler({ cpus: 1, fidelity });
     let left = 3;

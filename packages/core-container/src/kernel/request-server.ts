@@ -7,6 +7,7 @@ import type { GroupScheduler } from '@strata/core-scheduler';
 import type { RandomStream } from '@strata/core-sim';
 import type { ServeStep } from '@strata/shared-types';
 import { wholePages } from './pages.js';
+import type { Proc } from './process.js';
 
 /** Latency figures of a process's served requests, µs. */
 export interface LatencySummary {
@@ -74,9 +75,11 @@ export type TaskRef = ReturnType<GroupScheduler['taskRef']>;
 
 /** A worker thread: its scheduler task and the request it serves (arrival time), if any. */
 export interface Worker {
+  /** The process whose thread it is. */
+  readonly proc: Proc;
   readonly taskId: string;
-  /** Its task's handle: waking it needs no lookup by id. */
-  readonly task: TaskRef;
+  /** Its task's handle: waking it needs no lookup by id. Set once, right after the task is added (the task's tag is the worker). */
+  task: TaskRef;
   busyWith: number | null;
   /** CPU µs its task had used when the current request (re)started on the CPU. */
   startUsec: number;

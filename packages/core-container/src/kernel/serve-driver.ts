@@ -10,7 +10,7 @@ import type { CgroupNode } from './cgroup-tree.js';
 import type { CpuGroups } from './cpu-groups.js';
 import type { PidsAccounting } from './pids-accounting.js';
 import { isHeld, type Proc } from './process.js';
-import { LatencyRecord, RequestServer, type Worker } from './request-server.js';
+import { LatencyRecord, RequestServer, type TaskRef, type Worker } from './request-server.js';
 import type { TimerQueue } from './timer-queue.js';
 import { cpuTimeFor } from './cpu-speed.js';
 import type { KernelEvent } from './types.js';
@@ -35,6 +35,11 @@ export interface ServeHost {
 
 export class ServeDriver {
   private readonly serving = new Set<Proc>();
+  /**
+   * Every worker task's completion handler (its tag is the worker): the scheduler calls it when the
+   * worker's request has had its CPU, never after `stop` removed the task.
+   */
+  private readonly workerDone = (_task: TaskRef, w: Worker): void => this.requestServed(w.proc, w);
 
   constructor(private readonly host: ServeHost) {}
 
@@ -56,10 +61,10 @@ export class ServeDriver {
     const server = new RequestServer(step, p.latency, createRandomStream(h.seed, `arrivals/${p.taskId}/${p.servesStarted++}`), h.now());
     for (let i = 0; i < step.workers; i++) {
       const taskId = `${p.taskId}.w${p.servesStarted}.${i}`;
-      // The scheduler calls back when the worker's request has had its CPU (never after stop removes the task).
-      const onWorkDone = (): void => this.requestServed(p, w);
-      h.sched.addTask(taskId, h.cpuGroups.groupOf(p.cgroup), { nice: p.nice, runnable: false, onWorkDone });
-      const w: Worker = { taskId, task: h.sched.taskRef(taskId), busyWith: null, startUsec: 0, workLeft: 0, cpuAsked: 0, owed: null };
+      // `task` is filled in once the task exists (it needs the worker as its tag first).
+      const w: Worker = { proc: p, taskId, task: null as unknown as TaskRef, busyWith: null, startUsec: 0, workLeft: 0, cpuAsked: 0, owed: null };
+      h.sched.addTask(taskId, h.cpuGroups.groupOf(p.cgroup), { nice: p.nice, runnable: false, onWorkDone: this.workerDone, tag: w });
+      w.task = h.sched.taskRef(taskId);
       server.addWorker(w);
     }
     p.server = server;

@@ -43,8 +43,8 @@ export interface GroupSchedulerOptions {
   readonly watchSteps?: GroupStepWatcher;
 }
 
-/** Options of `addTask`. */
-export interface AddTaskOptions {
+/** Options of `addTask` (`T`: the type of its `tag`). */
+export interface AddTaskOptions<T = unknown> {
   /** Nice value -20..19 (default 0). */
   readonly nice?: number;
   /** Whether the task is runnable at once (default true). */
@@ -58,7 +58,9 @@ export interface AddTaskOptions {
    * may issue commands (they apply at that instant) but must not call `advanceTo`. Not called for a
    * task removed before its turn comes. Saves an event object and a lookup by id per completion.
    */
-  readonly onWorkDone?: WorkDoneHandler;
+  readonly onWorkDone?: WorkDoneHandler<T>;
+  /** Any value, handed back to `onWorkDone` (so one handler can serve many tasks; default undefined). */
+  readonly tag?: T;
 }
 
 declare const taskRefBrand: unique symbol;
@@ -72,8 +74,8 @@ export interface TaskRef {
   readonly [taskRefBrand]: 'TaskRef';
 }
 
-/** A task's completion callback (`AddTaskOptions.onWorkDone`); `task` is its handle. */
-export type WorkDoneHandler = (task: TaskRef) => void;
+/** A task's completion callback (`AddTaskOptions.onWorkDone`): `task` is its handle, `tag` its `AddTaskOptions.tag`. */
+export type WorkDoneHandler<T = unknown> = (task: TaskRef, tag: T) => void;
 
 /** A fact reported by `advanceTo`, with the simulated time it happened at. */
 export type GroupSchedulerEvent =
@@ -141,7 +143,7 @@ export interface GroupScheduler {
   /** Remove an empty group (no tasks, no child groups). Throws ConflictError otherwise. */
   removeGroup(path: string): void;
   /** Add a task to a group. Throws ConflictError on a used id. */
-  addTask(id: string, group: string, opts?: AddTaskOptions): void;
+  addTask<T = unknown>(id: string, group: string, opts?: AddTaskOptions<T>): void;
   /** Remove a task (runnable or not); its past usage stays in its groups. */
   removeTask(id: string): void;
   /** Move a task to another group (cgroup.procs); its usage so far stays with the old groups. */

@@ -72,7 +72,9 @@ export class SchedTask {
   /** The scheduler it belongs to; null once removed (a stale `TaskRef` is then refused). */
   sched: object | null = null;
   /** Called when its work runs out, instead of a `task.work_done` event. */
-  onWorkDone: WorkDoneHandler | undefined = undefined;
+  onWorkDone: WorkDoneHandler<never> | undefined = undefined;
+  /** Handed back to `onWorkDone`. */
+  tag: unknown = undefined;
 
   constructor(
     readonly id: string,
@@ -512,7 +514,7 @@ export abstract class GroupTreeBase implements GroupScheduler {
     this.afterChange();
   }
 
-  addTask(id: string, group: string, opts: AddTaskOptions = {}): void {
+  addTask<T = unknown>(id: string, group: string, opts: AddTaskOptions<T> = {}): void {
     if (typeof id !== 'string' || id === '') throw invalid('id', 'expected a non-empty string', id, 'a non-empty string');
     if (this.tasks.has(id)) throw new ConflictError(`task '${id}' already exists`, { id });
     const g = this.group(group);
@@ -526,6 +528,7 @@ export abstract class GroupTreeBase implements GroupScheduler {
     const task = new SchedTask(id, g, opts.nice ?? 0, weight);
     task.sched = this;
     task.onWorkDone = opts.onWorkDone;
+    task.tag = opts.tag;
     task.attachSeq = this.attachCount++;
     g.children.push(task);
     this.tasks.set(id, task);
@@ -653,7 +656,7 @@ export abstract class GroupTreeBase implements GroupScheduler {
     try {
       for (let i = 0; i < list.length; i++) {
         const task = list[i]!;
-        if (task.sched === this) task.onWorkDone!(task as unknown as TaskRef);
+        if (task.sched === this) (task.onWorkDone as WorkDoneHandler)(task as unknown as TaskRef, task.tag);
       }
     } finally {
       while (list.length > 0) list.pop(); // keeps the storage, unlike length = 0
