@@ -70,7 +70,7 @@ export class ServeDriver {
     p.server = server;
     this.serving.add(p);
     p.activity = { kind: 'serve' };
-    this.scheduleArrival(p, server);
+    this.scheduleArrival(p, server, server.nextGap());
     return null;
   }
 
@@ -79,12 +79,16 @@ export class ServeDriver {
     const server = p.server;
     if (p.zombie || server === null || token !== p.servesStarted || !server.accepting) return;
     const now = this.host.now();
+    // The next gap is drawn first, so that reaching the server's random stream overlaps the other
+    // loads of this arrival; the stream is the server's own, so the draws are the same (a server
+    // that ends during this arrival never draws again).
+    const gap = server.nextGap();
     if (server.takeArrival()) {
       const w = isHeld(p) ? undefined : server.idleWorker();
       if (w !== undefined) this.assign(p, w, now);
       else server.enqueue(now);
     }
-    if (p.server === server) this.scheduleArrival(p, server);
+    if (p.server === server) this.scheduleArrival(p, server, gap);
   }
 
   /** CPU µs of `p`'s live worker threads. */
@@ -168,9 +172,9 @@ export class ServeDriver {
     sched.wakeRef(w.task, w.cpuAsked);
   }
 
-  /** Arm the next arrival, or stop accepting when the duration or request count is reached. */
-  private scheduleArrival(p: Proc, server: RequestServer): void {
-    const t = this.host.now() + server.nextGap();
+  /** Arm the next arrival `gap` µs from now, or stop accepting when the duration or request count is reached. */
+  private scheduleArrival(p: Proc, server: RequestServer, gap: number): void {
+    const t = this.host.now() + gap;
     if (!server.moreArrivals || (server.endsAt !== null && t >= server.endsAt) || !Number.isSafeInteger(t)) {
       server.accepting = false;
       if (server.finished) this.finished(p);
