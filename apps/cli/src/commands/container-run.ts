@@ -3,7 +3,7 @@
 // print text or JSON. Bad files exit 2 naming the field; a run over its budget exits 1; a docker
 // command the engine refuses is part of the result, not a failure.
 
-import { DEFAULT_EXPERIMENT_MAX_STEPS, START_COST_STEPS, runContainerSession } from '@strata/core-container';
+import { ADVANCE_COST_STEPS, DEFAULT_EXPERIMENT_MAX_STEPS, START_COST_STEPS, runContainerSession } from '@strata/core-container';
 import type { ContainerSessionResult } from '@strata/core-container';
 import { isStrataError, parseContainerSession } from '@strata/shared-types';
 import type { ContainerSession } from '@strata/shared-types';
@@ -77,7 +77,7 @@ function explainRunError(error: unknown, file: string, session: ContainerSession
   if (error.code === 'E_LIMIT_EXCEEDED' && details.limit === 'maxSteps') {
     const raise = maxSteps < MAX_MAX_STEPS ? `raise the budget with --max-steps (now ${maxSteps}), ` : '';
     return new CliFailure(
-      `${file}: this session ran more than ${maxSteps.toLocaleString('en-US')} program steps (the budget of the whole run; a container start or exec counts ${START_COST_STEPS.toLocaleString('en-US')}) ` +
+      `${file}: this session ran more than ${maxSteps.toLocaleString('en-US')} program steps (the budget of the whole run; a container start or exec counts ${START_COST_STEPS.toLocaleString('en-US')}, an advance of the kernel ${ADVANCE_COST_STEPS}) ` +
         `and was stopped after ${formatMicros(Math.round(fraction * session.duration))} of ${formatMicros(session.duration)}; nothing was printed; ` +
         `${raise}shorten the duration, limit restarts (on-failure:N), or give a loop that should take time a sleep or cpu step`,
       { cause: error },

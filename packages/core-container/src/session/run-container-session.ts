@@ -6,6 +6,7 @@
 import { LimitExceededError, micros, type ContainerSession, type ContainerSessionImage, type Micros } from '@strata/shared-types';
 import { createNetworkModel } from '@strata/core-network';
 import { createKernel } from '../kernel/create-kernel.js';
+import type { Kernel } from '../kernel/types.js';
 import { createContainerEngine } from '../engine/create-container-engine.js';
 import type { ContainerEvent, ContainerInspect, ContainerWaiter } from '../engine/types.js';
 import { createImageRegistry } from '../images/create-image-registry.js';
@@ -20,6 +21,8 @@ export const MAX_REPORTED_SESSION_EVENTS = 100_000;
 export const MAX_REPORTED_OUTPUT_ROWS = 1_000_000;
 /** What one container start or exec counts against the run's budget of program steps (it makes a process, namespaces, a cgroup). */
 export const START_COST_STEPS = 1_000;
+/** What one advance of the kernel by the engine counts against the budget (its fixed cost is about that of 100 program steps). */
+export const ADVANCE_COST_STEPS = 100;
 /** The network model's name and address of the session's one host. */
 export const SESSION_HOST = { name: 'host', address: '10.0.0.1' } as const;
 
@@ -51,26 +54,44 @@ interface PendingWait {
 /**
  * Run `session` (already validated by parseContainerSession) and report what Docker would have
  * shown. Throws LimitExceededError (`details.limit` "maxSteps") when the run passes its budget of
- * program steps (each container start or exec counting START_COST_STEPS), and ValidationError only
- * for a host the kernel refuses; a command the engine refuses is an outcome with Docker's message,
- * never a throw. A `docker wait` reports the time of the death or removal that met it.
+ * program steps (each container start or exec counting START_COST_STEPS, each advance of the kernel
+ * ADVANCE_COST_STEPS), and ValidationError only for a host the kernel refuses; a command the engine
+ * refuses is an outcome with Docker's message, never a throw. A `docker wait` reports the time of the death or removal that met it.
  */
 export function runContainerSession(session: ContainerSession, control: ContainerSessionControl = {}): ContainerSessionResult {
   const budget = control.maxSteps ?? DEFAULT_EXPERIMENT_MAX_STEPS;
+  const end = session.duration;
+  let starts = 0;
   const host = session.host;
   const network = createNetworkModel({});
   network.addHost({ ...SESSION_HOST, uplink: { capacity: 1_250_000_000, latency: 0 } });
   const kernel = createKernel({ cpus: host.cpus, memory: host.memory, swap: host.swap, fidelity: host.fidelity, seed: host.seed, network, maxSteps: budget });
+  let advances = 0;
+  const used = (): number => kernel.steps() + starts * START_COST_STEPS + advances * ADVANCE_COST_STEPS;
+  // The engine advances the kernel in many small calls (to each next event, 100 ms past it at most); the budget is
+  // checked after each, so no span between two of the runner's checks can run far past it.
+  const metered: Kernel = new Proxy(kernel, {
+    get(target, property) {
+      if (property === 'advanceTo') {
+        return (time: number) => {
+          const facts = target.advanceTo(time);
+          advances++;
+          if (used() > budget) throw overBudget(budget, target.now(), end, used());
+          return facts;
+        };
+      }
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
   const events: ContainerEvent[] = [];
   let eventsDropped = 0;
-  const end = session.duration;
   const pending: PendingWait[] = [];
   const waiting = new Map<string, number>();
   // Deaths of awaited containers since the last settling, so a `docker wait` gets the time of the death that met it.
   const deaths = new Map<string, { first: number; last: number; destroyed: number | null }>();
-  let starts = 0;
   const engine = createContainerEngine({
-    kernel,
+    kernel: metered,
     images: createImageRegistry(sessionImages(session.images), { builtins: false }),
     seed: host.seed,
     network,
@@ -79,10 +100,9 @@ export function runContainerSession(session: ContainerSession, control: Containe
       if (events.length < MAX_REPORTED_SESSION_EVENTS) events.push(e);
       else eventsDropped++;
       // A start costs far more than a program step (a process, namespaces, a cgroup): it is charged as START_COST_STEPS.
+      // (Not checked here: the engine takes an error thrown while its restart timer starts a container for a failed
+      // start and goes on; the next advance of the kernel checks.)
       if (e.action === 'start' || e.action === 'exec_start') starts++;
-      // Stop a restart loop inside one span at its next event. Not at `start` itself: the engine treats an error thrown
-      // while its restart timer starts a container as a failed start and goes on.
-      else if (kernel.steps() + starts * START_COST_STEPS > budget) throw overBudget(budget, e.time, end, kernel.steps() + starts * START_COST_STEPS);
       if ((e.action === 'die' || e.action === 'destroy') && waiting.has(e.id)) {
         const d = deaths.get(e.id) ?? { first: -1, last: -1, destroyed: null };
         if (e.action === 'die') {
@@ -99,7 +119,6 @@ export function runContainerSession(session: ContainerSession, control: Containe
   let rows = 0;
   let outputsOmitted = 0;
 
-  const used = (): number => kernel.steps() + starts * START_COST_STEPS;
   const checkBudget = (): void => {
     if (used() > budget) throw overBudget(budget, engine.now(), end, used());
   };
@@ -168,7 +187,7 @@ export function runContainerSession(session: ContainerSession, control: Containe
 
 function overBudget(budget: number, when: number, end: number, steps: number, cause?: unknown): LimitExceededError {
   return new LimitExceededError(
-    `the session ran more than ${budget} program steps (a container start or exec counts ${START_COST_STEPS}) by ${when} µs of its ${end} µs and was stopped; a container restarts in a loop or a program forks or loops faster than it takes time, or raise the budget`,
+    `the session ran more than ${budget} program steps (a container start or exec counts ${START_COST_STEPS}, an advance of the kernel ${ADVANCE_COST_STEPS}) by ${when} µs of its ${end} µs and was stopped; a container restarts in a loop or a program forks or loops faster than it takes time, or raise the budget`,
     { limit: 'maxSteps', value: budget, when, steps },
     cause === undefined ? undefined : { cause },
   );
