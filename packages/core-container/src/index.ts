@@ -151,7 +151,7 @@ export { MIN_MEMORY_BYTES, MAX_PIDS_LIMIT, MAX_CPU_SHARES } from './engine/spec-
 
 // session: a `strata container run` file run to its end (docker commands at simulated times), and the
 // docker stats number formats its report prints with.
-export { runContainerSession, MAX_REPORTED_SESSION_EVENTS, MAX_REPORTED_OUTPUT_ROWS, SESSION_HOST, START_COST_STEPS, ADVANCE_COST_STEPS } from './session/run-container-session.js';
+export { runContainerSession, MAX_REPORTED_SESSION_EVENTS, MAX_REPORTED_OUTPUT_ROWS, SESSION_HOST, START_COST_STEPS, ADVANCE_COST_STEPS, OUTPUT_ROW_COST_STEPS } from './session/run-container-session.js';
 export { DAEMON_ERROR_PREFIX } from './session/apply-command.js';
 export type { ContainerSessionResult, ContainerSessionControl, ContainerCommandOutcome, ContainerCommandOutput, ContainerCommandError, TopRow as ContainerTopRow } from './session/types.js';
 export { formatBinarySize, formatDecimalSize, formatPercent } from './engine/stats.js';

@@ -3,7 +3,7 @@
 // print text or JSON. Bad files exit 2 naming the field; a run over its budget exits 1; a docker
 // command the engine refuses is part of the result, not a failure.
 
-import { ADVANCE_COST_STEPS, DEFAULT_EXPERIMENT_MAX_STEPS, START_COST_STEPS, runContainerSession } from '@strata/core-container';
+import { ADVANCE_COST_STEPS, DEFAULT_EXPERIMENT_MAX_STEPS, OUTPUT_ROW_COST_STEPS, START_COST_STEPS, runContainerSession } from '@strata/core-container';
 import type { ContainerSessionResult } from '@strata/core-container';
 import { isStrataError, parseContainerSession } from '@strata/shared-types';
 import type { ContainerSession } from '@strata/shared-types';
@@ -73,12 +73,13 @@ export async function runContainer(file: string, options: ContainerRunOptions, c
 /** The error a failed run reports, the file named first; a spent budget says how far the run got and what to change. */
 function explainRunError(error: unknown, file: string, session: ContainerSession, maxSteps: number, fraction: number): unknown {
   if (!isStrataError(error)) return error;
-  const details = error.details as { limit?: unknown };
+  const details = error.details as { limit?: unknown; when?: unknown };
   if (error.code === 'E_LIMIT_EXCEEDED' && details.limit === 'maxSteps') {
     const raise = maxSteps < MAX_MAX_STEPS ? `raise the budget with --max-steps (now ${maxSteps}), ` : '';
+    const when = typeof details.when === 'number' ? details.when : Math.round(fraction * session.duration);
     return new CliFailure(
-      `${file}: this session ran more than ${maxSteps.toLocaleString('en-US')} program steps (the budget of the whole run; a container start or exec counts ${START_COST_STEPS.toLocaleString('en-US')}, an advance of the kernel ${ADVANCE_COST_STEPS}) ` +
-        `and was stopped after ${formatMicros(Math.round(fraction * session.duration))} of ${formatMicros(session.duration)}; nothing was printed; ` +
+      `${file}: this session ran more than ${maxSteps.toLocaleString('en-US')} program steps (the budget of the whole run; a container start or exec counts ${START_COST_STEPS.toLocaleString('en-US')}, an advance of the kernel ${ADVANCE_COST_STEPS}, a row of output ${OUTPUT_ROW_COST_STEPS}) ` +
+        `and was stopped after ${formatMicros(when)} of ${formatMicros(session.duration)}; nothing was printed; ` +
         `${raise}shorten the duration, limit restarts (on-failure:N), or give a loop that should take time a sleep or cpu step`,
       { cause: error },
     );

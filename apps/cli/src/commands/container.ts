@@ -37,9 +37,9 @@ A refused command is part of the result (exit 0). --json prints
 
 Budget: --max-steps is the most program steps the whole run may take (1..1e12,
 default ${CONTAINER_DEFAULT_MAX_STEPS}); each container start (restarts too) or exec counts
-1,000 and each advance of the kernel 100 (a web container serving 50 requests/s uses
-the default budget in about 3 simulated hours). Past it the run stops with exit 1 and
-prints nothing.
+1,000, each advance of the kernel 100 and each row of command output 10 (a web
+container serving 50 requests/s uses the default budget in about 3 simulated hours).
+Past it the run stops with exit 1 and prints nothing.
 
 Examples:
   strata container run examples/container-restart.yaml

@@ -23,6 +23,8 @@ export const MAX_REPORTED_OUTPUT_ROWS = 1_000_000;
 export const START_COST_STEPS = 1_000;
 /** What one advance of the kernel by the engine counts against the budget (its fixed cost is about that of 100 program steps). */
 export const ADVANCE_COST_STEPS = 100;
+/** What one row of command output (a log line, a ps or top row, a stats or inspect) counts against the budget. */
+export const OUTPUT_ROW_COST_STEPS = 10;
 /** The network model's name and address of the session's one host. */
 export const SESSION_HOST = { name: 'host', address: '10.0.0.1' } as const;
 
@@ -31,7 +33,11 @@ function sessionImages(images: readonly ContainerSessionImage[]): ImageDefinitio
   return images.map((i) => ({ name: i.name, tag: i.tag, cmd: i.cmd, programs: i.programs, env: i.env, user: i.user, workingDir: i.workingDir, exposedPorts: i.exposedPorts, stopSignal: i.stopSignal, layers: i.layers, labels: i.labels }));
 }
 
-/** Rows an output counts against MAX_REPORTED_OUTPUT_ROWS. */
+/** Characters of an inspect's program per row it counts (a program of 1,000,000 steps is no one-row output). */
+const INSPECT_CHARS_PER_ROW = 1_000;
+const programRows = new WeakMap<object, number>();
+
+/** Rows an output counts against MAX_REPORTED_OUTPUT_ROWS and the budget: lines, table rows, an inspect by the size of its program. */
 function rowsOf(output: ContainerCommandOutput): number {
   switch (output.type) {
     case 'logs':
@@ -40,6 +46,15 @@ function rowsOf(output: ContainerCommandOutput): number {
       return output.processes.length;
     case 'ps':
       return output.rows.length;
+    case 'inspect': {
+      const cmd = output.inspect.Config.Cmd;
+      let rows = programRows.get(cmd);
+      if (rows === undefined) {
+        rows = Math.ceil(JSON.stringify(cmd).length / INSPECT_CHARS_PER_ROW);
+        programRows.set(cmd, rows);
+      }
+      return 1 + rows;
+    }
     default:
       return 1;
   }
@@ -55,7 +70,7 @@ interface PendingWait {
  * Run `session` (already validated by parseContainerSession) and report what Docker would have
  * shown. Throws LimitExceededError (`details.limit` "maxSteps") when the run passes its budget of
  * program steps (each container start or exec counting START_COST_STEPS, each advance of the kernel
- * ADVANCE_COST_STEPS), and ValidationError only for a host the kernel refuses; a command the engine
+ * ADVANCE_COST_STEPS, each row of command output OUTPUT_ROW_COST_STEPS), and ValidationError only for a host the kernel refuses; a command the engine
  * refuses is an outcome with Docker's message, never a throw. A `docker wait` reports the time of the death or removal that met it.
  */
 export function runContainerSession(session: ContainerSession, control: ContainerSessionControl = {}): ContainerSessionResult {
@@ -67,7 +82,8 @@ export function runContainerSession(session: ContainerSession, control: Containe
   network.addHost({ ...SESSION_HOST, uplink: { capacity: 1_250_000_000, latency: 0 } });
   const kernel = createKernel({ cpus: host.cpus, memory: host.memory, swap: host.swap, fidelity: host.fidelity, seed: host.seed, network, maxSteps: budget });
   let advances = 0;
-  const used = (): number => kernel.steps() + starts * START_COST_STEPS + advances * ADVANCE_COST_STEPS;
+  let outputRows = 0;
+  const used = (): number => kernel.steps() + starts * START_COST_STEPS + advances * ADVANCE_COST_STEPS + outputRows * OUTPUT_ROW_COST_STEPS;
   // The engine advances the kernel in many small calls (to each next event, 100 ms past it at most); the budget is
   // checked after each, so no span between two of the runner's checks can run far past it.
   const metered: Kernel = new Proxy(kernel, {
@@ -165,6 +181,7 @@ export function runContainerSession(session: ContainerSession, control: Containe
       outcomes.push({ ...base, status: 'error', error: applied.error });
     } else {
       const n = rowsOf(applied.output);
+      outputRows += n;
       const kept = rows + n <= MAX_REPORTED_OUTPUT_ROWS;
       if (kept) rows += n;
       else outputsOmitted++;
@@ -187,7 +204,7 @@ export function runContainerSession(session: ContainerSession, control: Containe
 
 function overBudget(budget: number, when: number, end: number, steps: number, cause?: unknown): LimitExceededError {
   return new LimitExceededError(
-    `the session ran more than ${budget} program steps (a container start or exec counts ${START_COST_STEPS}, an advance of the kernel ${ADVANCE_COST_STEPS}) by ${when} µs of its ${end} µs and was stopped; a container restarts in a loop or a program forks or loops faster than it takes time, or raise the budget`,
+    `the session ran more than ${budget} program steps (a container start or exec counts ${START_COST_STEPS}, an advance of the kernel ${ADVANCE_COST_STEPS}, a row of output ${OUTPUT_ROW_COST_STEPS}) by ${when} µs of its ${end} µs and was stopped; a container restarts in a loop or a program forks or loops faster than it takes time, or raise the budget`,
     { limit: 'maxSteps', value: budget, when, steps },
     cause === undefined ? undefined : { cause },
   );

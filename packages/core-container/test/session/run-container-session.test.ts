@@ -4,7 +4,7 @@
 import { parseContainerSession, type ContainerSessionInput } from '@strata/shared-types';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { START_COST_STEPS, runContainerSession, type ContainerCommandOutcome, type ContainerSessionResult } from '../../src/index.js';
+import { OUTPUT_ROW_COST_STEPS, START_COST_STEPS, runContainerSession, type ContainerCommandOutcome, type ContainerSessionResult } from '../../src/index.js';
 
 const S = 1_000_000;
 const MS = 1_000;
@@ -199,7 +199,16 @@ describe('runContainerSession: budget, progress, determinism', () => {
 
   it('charges each container start START_COST_STEPS: a restart loop over 100 years stops at the budget, not after millions of restarts', () => {
     const loop = { duration: '876600h', commands: [{ at: '0s', run: { image: 'crasher', restart: 'always' } }] };
-    expect(() => run(loop, { maxSteps: 100 * START_COST_STEPS })).toThrow(/more than 100000 program steps \(a container start or exec counts 1000, an advance of the kernel 100\)/);
+    expect(() => run(loop, { maxSteps: 100 * START_COST_STEPS })).toThrow(/more than 100000 program steps \(a container start or exec counts 1000, an advance of the kernel 100, a row of output 10\)/);
+  });
+
+  it('charges output rows: 2,000 ps -a of 50 containers stop at the budget', () => {
+    const commands = [
+      ...Array.from({ length: 50 }, (_, i) => ({ at: '0s', create: { image: 'idle', name: `c${i}` } })),
+      ...Array.from({ length: 2000 }, () => ({ at: '1s', ps: { all: true } })),
+    ];
+    expect(() => run({ duration: '2s', commands }, { maxSteps: 100 * 50 * OUTPUT_ROW_COST_STEPS })).toThrow(/a row of output 10\)/);
+    expect(run({ duration: '2s', commands: commands.slice(0, 60) }, { maxSteps: 100 * 50 * OUTPUT_ROW_COST_STEPS }).outcomes).toHaveLength(60);
   });
 
   it('docker wait (not-running) on a restarting container returns at its last death, across the run\'s time slices', () => {
