@@ -62,6 +62,8 @@ export type {
   GroupSchedulerEvent,
   TaskCpuStats,
   GroupCpuStats,
+  TaskRef,
+  WorkDoneHandler,
 } from './groups/group-scheduler.js';
 export { clampShares, sharesToWeight, weightToShares } from './groups/cpu-weight.js';
 export { parseGroupSpec } from './groups/group-spec.js';

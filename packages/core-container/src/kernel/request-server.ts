@@ -3,7 +3,7 @@
 // share its cgroup's CPU like real threads) and waits in a backlog of `backlog` when all workers are
 // busy; past the backlog it is dropped. Latency = completion − arrival. The main thread waits for
 // the server to end (after `duration` and/or `requests` arrivals, once the admitted work is done).
-import type { GroupScheduler } from '@strata/core-scheduler';
+import type { TaskRef } from '@strata/core-scheduler';
 import type { RandomStream } from '@strata/core-sim';
 import type { ServeStep } from '@strata/shared-types';
 import { wholePages } from './pages.js';
@@ -71,7 +71,7 @@ export class LatencyRecord {
 }
 
 /** A scheduler task's handle (`GroupScheduler.taskRef`). */
-export type TaskRef = ReturnType<GroupScheduler['taskRef']>;
+export type { TaskRef };
 
 /** A worker thread: its scheduler task and the request it serves (arrival time), if any. */
 export interface Worker {
