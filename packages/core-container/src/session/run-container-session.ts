@@ -33,11 +33,13 @@ function sessionImages(images: readonly ContainerSessionImage[]): ImageDefinitio
   return images.map((i) => ({ name: i.name, tag: i.tag, cmd: i.cmd, programs: i.programs, env: i.env, user: i.user, workingDir: i.workingDir, exposedPorts: i.exposedPorts, stopSignal: i.stopSignal, layers: i.layers, labels: i.labels }));
 }
 
-/** Characters of an inspect's program per row it counts (a program of 1,000,000 steps is no one-row output). */
+/** Rows an inspect counts besides its program: it prints about 60 lines of JSON. */
+const INSPECT_ROWS = 50;
+/** Characters of an inspect's program per row it counts (a program of 1,000,000 steps is no small output). */
 const INSPECT_CHARS_PER_ROW = 1_000;
 const programRows = new WeakMap<object, number>();
 
-/** Rows an output counts against MAX_REPORTED_OUTPUT_ROWS and the budget: lines, table rows, an inspect by the size of its program. */
+/** Rows an output counts against MAX_REPORTED_OUTPUT_ROWS and the budget: lines, table rows; an inspect 50 and the size of its program. */
 function rowsOf(output: ContainerCommandOutput): number {
   switch (output.type) {
     case 'logs':
@@ -53,7 +55,7 @@ function rowsOf(output: ContainerCommandOutput): number {
         rows = Math.ceil(JSON.stringify(cmd).length / INSPECT_CHARS_PER_ROW);
         programRows.set(cmd, rows);
       }
-      return 1 + rows;
+      return INSPECT_ROWS + rows;
     }
     default:
       return 1;

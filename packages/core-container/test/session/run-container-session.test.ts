@@ -202,13 +202,17 @@ describe('runContainerSession: budget, progress, determinism', () => {
     expect(() => run(loop, { maxSteps: 100 * START_COST_STEPS })).toThrow(/more than 100000 program steps \(a container start or exec counts 1000, an advance of the kernel 100, a row of output 10\)/);
   });
 
-  it('charges output rows: 2,000 ps -a of 50 containers stop at the budget', () => {
+  it('charges output rows: 2,000 ps -a of 50 containers, or 300 inspects, stop at the budget', () => {
     const commands = [
       ...Array.from({ length: 50 }, (_, i) => ({ at: '0s', create: { image: 'idle', name: `c${i}` } })),
       ...Array.from({ length: 2000 }, () => ({ at: '1s', ps: { all: true } })),
     ];
     expect(() => run({ duration: '2s', commands }, { maxSteps: 100 * 50 * OUTPUT_ROW_COST_STEPS })).toThrow(/a row of output 10\)/);
     expect(run({ duration: '2s', commands: commands.slice(0, 60) }, { maxSteps: 100 * 50 * OUTPUT_ROW_COST_STEPS }).outcomes).toHaveLength(60);
+    // An inspect prints about 60 lines: it counts 50 rows (and more for a large program).
+    const inspects = [{ at: '0s', create: { image: 'idle', name: 'c0' } }, ...Array.from({ length: 300 }, () => ({ at: '1s', inspect: 'c0' }))];
+    expect(() => run({ duration: '2s', commands: inspects }, { maxSteps: 200 * 50 * OUTPUT_ROW_COST_STEPS })).toThrow(/a row of output 10\)/);
+    expect(run({ duration: '2s', commands: inspects.slice(0, 150) }, { maxSteps: 200 * 50 * OUTPUT_ROW_COST_STEPS }).outcomes).toHaveLength(150);
   });
 
   it('docker wait (not-running) on a restarting container returns at its last death, across the run\'s time slices', () => {
