@@ -244,7 +244,11 @@ export function outputLines(output: ContainerCommandOutput, outcome: ContainerCo
     case 'wait':
       return output.statusCode === null
         ? [`# still waiting at the end of the session (condition ${output.condition})`]
-        : [String(output.statusCode), ...(output.at !== null && output.at !== outcome.at ? [`# returned at ${formatAt(output.at)}`] : [])];
+        : [
+            String(output.statusCode),
+            ...(output.at !== null && output.at !== outcome.at ? [`# returned at ${formatAt(output.at)}`] : []),
+            ...(output.condition === 'not-running' ? [] : [`# condition ${output.condition} (the API's; the docker CLI waits for not-running)`]),
+          ];
     case 'logs':
       return output.lines.map((l) => l.text);
     case 'top':

@@ -142,7 +142,7 @@ describe('strata container run (binary)', () => {
 
   it('runs every examples/container-*.yaml to its end, as its comments say', () => {
     const examples = readdirSync(join(ROOT, 'examples')).filter((name) => /^container-.*\.yaml$/.test(name));
-    expect(examples).toEqual(expect.arrayContaining(['container-restart.yaml', 'container-lifecycle.yaml']));
+    expect(examples).toEqual(expect.arrayContaining(['container-restart.yaml', 'container-lifecycle.yaml', 'container-limits.yaml']));
     for (const name of examples) {
       const text = strata('container', 'run', `examples/${name}`);
       expect(text.stderr, name).toBe('');
@@ -153,6 +153,10 @@ describe('strata container run (binary)', () => {
       // Every command of the file has its outcome, in order.
       expect(parsed.outcomes.map((o) => o.index), name).toEqual(parsed.outcomes.map((_, i) => i));
     }
+    const limits = strata('container', 'run', 'examples/container-limits.yaml').stdout;
+    // docker update --cpus 0.25 on a CPU-bound container: 100% before, 25% after.
+    expect(limits).toMatch(/\n {2}[0-9a-f]{12} {3}b1 {8}100\.00% {3}[^\n]*\n\+2\.000000s \$ docker update --cpus 0\.25 b1\n {2}b1\n[^]*\n {2}[0-9a-f]{12} {3}b1 {8}25\.00% {4}/);
+    expect(limits).toContain('+4.000000s $ docker wait i1\n  137\n  # returned at +7.000000s\n  # condition next-exit');
     const lifecycle = JSON.parse(strata('container', 'run', 'examples/container-lifecycle.yaml', '--json').stdout) as ContainerJson;
     expect(lifecycle.outcomes.filter((o) => o.status === 'error').map((o) => [o.command, o.error!.code, o.error!.httpStatus])).toEqual([
       ['exec', 'E_INVALID_TRANSITION', 409],
