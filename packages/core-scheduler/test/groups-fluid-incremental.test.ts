@@ -241,3 +241,32 @@ describe('incremental fluid model', () => {
     replay(c, true);
   });
 });
+
+describe('limits set on an idle subtree (no rebuild) take effect when it wakes', () => {
+  it('cpu.max 30000/100000 and a weight written while /A sleeps: /A then gets 0.3 CPU beside a busy /B', () => {
+    const s = createGroupScheduler({ cpus: 1, fidelity: 'fluid' });
+    s.addGroup('/A');
+    s.addGroup('/B');
+    s.addTask('a', '/A', { runnable: false });
+    s.addTask('b', '/B', { runnable: true });
+    s.advanceTo(1_000_000);
+    s.setGroupLimits('/A', { quota: 30_000, period: 100_000, weight: 10_000 });
+    s.advanceTo(2_000_000);
+    s.wake('a');
+    s.advanceTo(12_000_000);
+    expect(s.taskStats('a').cpuUsec).toBe(3_000_000);
+    expect(s.taskStats('b').cpuUsec).toBe(2_000_000 + 7_000_000);
+  });
+
+  it('a cpuset narrowed on an idle nested group caps its tasks when they wake', () => {
+    const s = createGroupScheduler({ cpus: 4, fidelity: 'fluid' });
+    s.addGroup('/A');
+    s.addGroup('/A/B');
+    for (let i = 0; i < 4; i++) s.addTask(`t${i}`, '/A/B', { runnable: false });
+    s.setGroupLimits('/A/B', { cpus: [1] });
+    for (let i = 0; i < 4; i++) s.wake(`t${i}`);
+    s.advanceTo(4_000_000);
+    const total = [0, 1, 2, 3].reduce((sum, i) => sum + s.taskStats(`t${i}`).cpuUsec, 0);
+    expect(total).toBe(4_000_000);
+  });
+});

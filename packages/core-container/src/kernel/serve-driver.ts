@@ -94,7 +94,7 @@ export class ServeDriver {
   /** CPU µs of `p`'s live worker threads. */
   workerCpu(p: Proc): number {
     let total = 0;
-    if (p.server !== null) for (const w of p.server.workers) total += this.host.sched.taskStats(w.taskId).cpuUsec;
+    if (p.server !== null) for (const w of p.server.workers) total += this.host.sched.taskCpuUsec(w.taskId);
     return total;
   }
 
@@ -138,7 +138,7 @@ export class ServeDriver {
     if (server === null) return;
     const h = this.host;
     for (const w of server.workers) {
-      p.workerCpu += h.sched.taskStats(w.taskId).cpuUsec;
+      p.workerCpu += h.sched.taskCpuUsec(w.taskId);
       h.sched.removeTask(w.taskId);
       h.pids.uncharge(p.cgroup);
     }
@@ -166,7 +166,7 @@ export class ServeDriver {
   /** Put `work` of a request on worker `w`'s CPU, from its CPU time now. */
   private runRequest(w: Worker, work: number): void {
     const sched = this.host.sched;
-    w.startUsec = sched.taskStats(w.taskId).cpuUsec;
+    w.startUsec = sched.taskCpuUsec(w.taskId);
     w.workLeft = work;
     w.cpuAsked = cpuTimeFor(work, this.host.speed);
     sched.wakeRef(w.task, w.cpuAsked);

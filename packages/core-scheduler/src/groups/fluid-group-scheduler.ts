@@ -183,7 +183,10 @@ export class FluidGroupScheduler extends GroupTreeBase {
       g.throttledUsec += g.pendingThrottledUsec;
       g.pendingThrottledUsec = 0;
     }
-    this.rebuildPending = true;
+    // A subtree with nothing runnable is in no sum and holds no rate: its new limits take effect
+    // when a task in it wakes (caps are computed then). Only a live subtree needs the rebuild — so
+    // making thousands of idle cgroups, each with its limits, costs per group, not per tree.
+    if (g.rawRunnable > 0 || g.runnableKids > 0) this.rebuildPending = true;
   }
 
   protected onTaskAttached(task: SchedTask): void {

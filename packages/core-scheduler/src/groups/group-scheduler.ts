@@ -166,6 +166,11 @@ export interface GroupScheduler {
   advanceTo(time: number): GroupSchedulerEvent[];
   /** CPU accounting of a task. */
   taskStats(id: string): TaskCpuStats;
+  /**
+   * `taskStats(id).cpuUsec` alone: CPU µs the task has used up to now. Cheaper where the caller needs
+   * no rate: it settles nothing, so a burst of changes at one instant is still split once.
+   */
+  taskCpuUsec(id: string): number;
   /** CPU accounting of a group ("/" = everything). */
   groupStats(path: string): GroupCpuStats;
   /** Every group path, parents before children, "/" first. */

@@ -113,7 +113,7 @@ export class SchedGroup {
   anchor = 0;
   ownCpus: readonly number[] | null = null;
   /** Effective cpuset: allowed[c] for every CPU. */
-  allowed: boolean[] = [];
+  allowed: readonly boolean[] = [];
   allowedCount = 0;
   usage = 0;
   nrPeriods = 0;
@@ -400,10 +400,17 @@ export abstract class GroupTreeBase implements GroupScheduler {
     this.spend(this.cpus);
     const parent = g.parent!;
     const own = g.ownCpus;
-    // cgroup v2: effective = own ∩ parent's effective (never empty: validated to overlap).
-    g.allowed = parent.allowed.map((ok, c) => ok && (own === null || own.includes(c)));
-    if (!g.allowed.some(Boolean)) g.allowed = [...parent.allowed];
-    g.allowedCount = g.allowed.filter(Boolean).length;
+    // cgroup v2: effective = own ∩ parent's effective (never empty: validated to overlap). Masks are
+    // never changed in place, so a group without its own cpuset shares its parent's: thousands of
+    // groups on many CPUs then allocate nothing per limit change.
+    if (own === null) {
+      g.allowed = parent.allowed;
+      g.allowedCount = parent.allowedCount;
+    } else {
+      g.allowed = parent.allowed.map((ok, c) => ok && own.includes(c));
+      if (!g.allowed.some(Boolean)) g.allowed = parent.allowed;
+      g.allowedCount = g.allowed.filter(Boolean).length;
+    }
     for (const child of g.childGroups.values()) this.recomputeMasks(child);
   }
 
@@ -670,6 +677,11 @@ export abstract class GroupTreeBase implements GroupScheduler {
 
   listTasks(): string[] {
     return [...this.tasks.keys()];
+  }
+
+  taskCpuUsec(id: string): number {
+    const t = this.task(id);
+    return Math.round(t.usage + this.pendingUsage(t));
   }
 
   taskStats(id: string): TaskCpuStats {
