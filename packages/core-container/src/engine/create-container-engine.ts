@@ -47,6 +47,8 @@ import { computeStats, type CpuReading } from './stats.js';
 
 /** Containers an engine holds at once unless `maxContainers` says otherwise. */
 export const DEFAULT_MAX_CONTAINERS = 1_000;
+/** `docker logs` lines kept per container across its runs (the newest; older ones rotate out). */
+export const MAX_CONTAINER_LOG_LINES = 100_000;
 /** Largest `maxContainers` accepted. */
 export const MAX_CONTAINERS_LIMIT = 100_000;
 /** The parent cgroup of every container's, as Docker's cgroupfs driver names it. */
@@ -94,7 +96,8 @@ interface Rec {
   /** Being removed by `rm -f`: its exit must not auto-remove or restart it. */
   removing: boolean;
   cgroup: string | null;
-  inits: number[];
+  /** The print lines of its exited inits (their kernel records are forgotten at exit), oldest first. */
+  logs: LogLine[];
   netns: string | null;
   networks: Record<string, { IPAddress: string; Aliases: readonly string[] }>;
   ports: PortBinding[];
@@ -299,7 +302,7 @@ class Engine implements ContainerEngine {
       manuallyStopped: false,
       removing: false,
       cgroup: null,
-      inits: [],
+      logs: [],
       netns: null,
       networks: {},
       ports: [],
@@ -504,7 +507,8 @@ class Engine implements ContainerEngine {
     if (opts.tail !== undefined) checkInt(opts.tail, 'tail', 0, Number.MAX_SAFE_INTEGER);
     if (opts.since !== undefined) checkInt(opts.since, 'since', 0, Number.MAX_SAFE_INTEGER);
     const lines: LogLine[] = [];
-    for (const pid of rec.inits) for (const l of this.kernel.process(pid).output) if (opts.since === undefined || l.time >= opts.since) lines.push({ time: l.time, stream: l.stream, text: l.text });
+    const current = rec.pid === 0 ? [] : this.kernel.process(rec.pid).output;
+    for (const l of [...rec.logs, ...current]) if (opts.since === undefined || l.time >= opts.since) lines.push({ time: l.time, stream: l.stream, text: l.text });
     return opts.tail === undefined ? lines : lines.slice(Math.max(0, lines.length - opts.tail));
   }
 
@@ -855,7 +859,6 @@ class Engine implements ContainerEngine {
       rec.networks = networks;
       rec.ports = ports;
       rec.pid = pid;
-      rec.inits.push(pid);
       this.byInit.set(pid, rec);
     } catch (error) {
       if (netns !== null) this.network!.deleteNamespace(netns);
@@ -931,7 +934,7 @@ class Engine implements ContainerEngine {
     for (const e of events) {
       this.onKernelEvent?.(e);
       if (e.type === 'memory.oom_kill') {
-        const cg = this.kernel.process(e.pid).cgroup;
+        const cg = e.cgroup;
         const m = /(?:^|\/)([0-9a-f]{64})(?:\/|$)/.exec(cg);
         const rec = m === null ? undefined : this.byId.get(m[1]!);
         if (rec !== undefined) {
@@ -979,11 +982,25 @@ class Engine implements ContainerEngine {
     }
   }
 
+  /**
+   * Keep an exited init's print lines with the container (`docker logs` shows every run's) and let
+   * the kernel drop its record, so a container restarting for days holds no kernel memory per run.
+   * Past MAX_CONTAINER_LOG_LINES the oldest lines go, as a size-capped log driver rotates them.
+   */
+  private keepLogsAndForget(rec: Rec, pid: number): void {
+    const info = this.kernel.process(pid);
+    for (const l of info.output) rec.logs.push({ time: l.time, stream: l.stream, text: l.text });
+    if (rec.logs.length > 2 * MAX_CONTAINER_LOG_LINES) rec.logs.splice(0, rec.logs.length - MAX_CONTAINER_LOG_LINES);
+    this.byInit.delete(pid);
+    if (info.reaped) this.kernel.forget(pid);
+  }
+
   /** The init of `rec` ended at `time`: tear down, then die, then stop / restart / remove as Docker does. */
   private exited(rec: Rec, exit: ProcessExit, time: Micros): void {
     if (rec.pid === 0) return;
     const exitCode = exitCodeOf(exit);
     const cgroup = rec.cgroup;
+    this.keepLogsAndForget(rec, rec.pid);
     rec.pid = 0;
     rec.cgroup = null;
     if (cgroup !== null) {
@@ -1045,7 +1062,6 @@ class Engine implements ContainerEngine {
     this.byId.delete(rec.id);
     this.byName.delete(rec.name);
     this.restartsWaiting.delete(rec);
-    for (const pid of rec.inits) this.byInit.delete(pid);
     this.emit(rec, 'destroy', time);
     this.settleWaiters(rec, 'not-running');
     this.settleWaiters(rec, 'removed');

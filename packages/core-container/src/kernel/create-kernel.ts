@@ -430,6 +430,15 @@ class KernelModel implements Kernel, StepHost {
     return [...this.history].map((p) => this.info(p));
   }
 
+  forget(pid: number): void {
+    const p = this.lastByPid.get(pid);
+    if (p === undefined || this.live.get(pid) === p) throw new NotFoundError('reaped process', String(pid), { hint: 'forget takes a process that has exited and been reaped' });
+    this.history.delete(p);
+    this.lastByPid.delete(pid);
+    if (!p.spawned) this.keptForked--;
+    this.notKept++;
+  }
+
   processesNotKept(): number {
     return this.notKept;
   }
@@ -449,7 +458,7 @@ class KernelModel implements Kernel, StepHost {
 
   /** Run `work` (CPU-µs at speed 1): CPU time work / speed at the CPUs' current speed. */
   startCpu(p: Proc, work: number): void {
-    p.activity = { kind: 'cpu', work, startUsec: this.sched.taskStats(p.taskId).cpuUsec, speed: this.speed };
+    p.activity = { kind: 'cpu', work, startUsec: this.sched.taskCpuUsec(p.taskId), speed: this.speed };
     this.sched.wake(p.taskId, cpuTimeFor(work, this.speed));
   }
 
@@ -948,7 +957,7 @@ class KernelModel implements Kernel, StepHost {
 
   /** CPU µs of all of a live process's threads: the main one, its serving workers, ended workers. */
   private procCpu(p: Proc): number {
-    return this.sched.taskStats(p.taskId).cpuUsec + p.workerCpu + this.serve.workerCpu(p);
+    return this.sched.taskCpuUsec(p.taskId) + p.workerCpu + this.serve.workerCpu(p);
   }
 
   /** Fold a live process's CPU time so far into its cgroup's record (before it leaves or ends). */

@@ -182,6 +182,12 @@ export interface Kernel {
   processes(): ProcessInfo[];
   /** Reaped forked processes whose records were not kept (past MAX_REAPED_RECORDS). */
   processesNotKept(): number;
+  /**
+   * Drop the record of a reaped process whose facts the caller has kept (a container engine keeps its
+   * exited inits' logs and exit codes), so endless restarts hold no memory: it leaves `processes()`,
+   * `process(pid)` then throws NotFoundError, and it counts in `processesNotKept()`.
+   */
+  forget(pid: number): void;
   /** Program steps run since the kernel was created (the budget of `maxSteps` applies per call). */
   steps(): number;
   /** What `ps` shows from inside `viewer`'s pid namespace: PIDs as seen there, ascending (zombies included). */

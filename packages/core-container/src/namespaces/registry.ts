@@ -22,7 +22,15 @@ export class NamespaceRegistry {
 
   /** Creates a namespace with the next inode number; its parent and owner gain a reference. Starts with no references of its own. */
   create<R extends NamespaceRecord>(fresh: Fresh<R>): R {
-    const record = { ...fresh, inode: this.inodes.allocate(), refs: 0, initial: false } as unknown as R;
+    // The callers pass fresh literals: complete it in place (a spread of six record shapes is a slow generic copy).
+    const record = fresh as unknown as { inode: number; refs: number; initial: boolean };
+    record.inode = this.inodes.allocate();
+    record.refs = 0;
+    record.initial = false;
+    return this.track(record as unknown as R);
+  }
+
+  private track<R extends NamespaceRecord>(record: R): R {
     this.byInode.set(record.inode, record);
     if ('parent' in record && record.parent !== undefined) record.parent.refs += 1;
     if (record.owner !== undefined) record.owner.refs += 1;
