@@ -1,4 +1,5 @@
-// Bench entry (`pnpm bench`): the kernel with 10,000 request servers, block I/O, network I/O and the memory model's charge path.
+// Bench entry (`pnpm bench`): the kernel with 10,000 request servers, block I/O, network I/O, the memory model's charge path, and the container engine (10,000 containers started; 1,000 crash-looping).
+import { runCreateStartBench, runCrashLoopBench } from './container-bench.js';
 import { runIoBench } from './io-bench.js';
 import { runKernelBench } from './kernel-bench.js';
 import { runMemoryBench } from './memory-bench.js';
@@ -8,3 +9,5 @@ runKernelBench();
 runIoBench();
 runNetBench();
 runMemoryBench();
+runCreateStartBench();
+runCrashLoopBench();
