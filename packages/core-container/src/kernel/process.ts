@@ -80,7 +80,7 @@ export interface Proc {
   /** The scheduler's CPU time of the task when it entered its current cgroup. */
   cpuBase: number;
   /** The running `serve` step (its worker threads serve while the main thread waits), and the latencies of all of them. */
-  server: RequestServer | null;
+  server: RequestServer<Proc> | null;
   latency: LatencyRecord | null;
   /** The `alloc` step in progress: bytes (whole pages) still to touch, a chunk touched but not yet charged. */
   alloc: { readonly step: AllocStep; remaining: number; pendingChunk: number } | null;

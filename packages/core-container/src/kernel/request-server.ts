@@ -7,7 +7,6 @@ import type { TaskRef } from '@strata/core-scheduler';
 import type { RandomStream } from '@strata/core-sim';
 import type { ServeStep } from '@strata/shared-types';
 import { wholePages } from './pages.js';
-import type { Proc } from './process.js';
 
 /** Latency figures of a process's served requests, µs. */
 export interface LatencySummary {
@@ -74,9 +73,9 @@ export class LatencyRecord {
 export type { TaskRef };
 
 /** A worker thread: its scheduler task and the request it serves (arrival time), if any. */
-export interface Worker {
-  /** The process whose thread it is. */
-  readonly proc: Proc;
+export interface Worker<P = unknown> {
+  /** The process whose thread it is (the kernel's process record; this module needs nothing of it). */
+  readonly proc: P;
   readonly taskId: string;
   /** Its task's handle: waking it needs no lookup by id. Set once, right after the task is added (the task's tag is the worker). */
   task: TaskRef;
@@ -91,11 +90,11 @@ export interface Worker {
 }
 
 /** One running `serve` step. */
-export class RequestServer {
+export class RequestServer<P = unknown> {
   /** Its workers, in creation order (add them with `addWorker`). */
-  readonly workers: Worker[] = [];
+  readonly workers: Worker<P>[] = [];
   /** The first worker: most servers have one, and looking at it here skips the array (two objects). */
-  private first: Worker | null = null;
+  private first: Worker<P> | null = null;
   private readonly queue: number[] = [];
   private head = 0;
   /** Arrivals still allowed (null: unbounded). */
@@ -139,13 +138,13 @@ export class RequestServer {
     return this.arrivalsLeft === null || this.arrivalsLeft > 0;
   }
 
-  addWorker(w: Worker): void {
+  addWorker(w: Worker<P>): void {
     this.workers.push(w);
     this.first ??= w;
   }
 
   /** The first idle worker in creation order. */
-  idleWorker(): Worker | undefined {
+  idleWorker(): Worker<P> | undefined {
     const first = this.first;
     if (first === null || first.busyWith === null) return first ?? undefined;
     const ws = this.workers;

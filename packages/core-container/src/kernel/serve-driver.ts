@@ -39,7 +39,7 @@ export class ServeDriver {
    * Every worker task's completion handler (its tag is the worker): the scheduler calls it when the
    * worker's request has had its CPU, never after `stop` removed the task.
    */
-  private readonly workerDone = (_task: TaskRef, w: Worker): void => this.requestServed(w.proc, w);
+  private readonly workerDone = (_task: TaskRef, w: Worker<Proc>): void => this.requestServed(w.proc, w);
 
   constructor(private readonly host: ServeHost) {}
 
@@ -58,11 +58,11 @@ export class ServeDriver {
       h.pids.charge(p.cgroup);
     }
     p.latency ??= new LatencyRecord(createRandomStream(h.seed, `latency-sample/${p.pid}/${p.taskId}`));
-    const server = new RequestServer(step, p.latency, createRandomStream(h.seed, `arrivals/${p.taskId}/${p.servesStarted++}`), h.now());
+    const server = new RequestServer<Proc>(step, p.latency, createRandomStream(h.seed, `arrivals/${p.taskId}/${p.servesStarted++}`), h.now());
     for (let i = 0; i < step.workers; i++) {
       const taskId = `${p.taskId}.w${p.servesStarted}.${i}`;
       // `task` is filled in once the task exists (it needs the worker as its tag first).
-      const w: Worker = { proc: p, taskId, task: null as unknown as TaskRef, busyWith: null, startUsec: 0, workLeft: 0, cpuAsked: 0, owed: null };
+      const w: Worker<Proc> = { proc: p, taskId, task: null as unknown as TaskRef, busyWith: null, startUsec: 0, workLeft: 0, cpuAsked: 0, owed: null };
       h.sched.addTask(taskId, h.cpuGroups.groupOf(p.cgroup), { nice: p.nice, runnable: false, onWorkDone: this.workerDone, tag: w });
       w.task = h.sched.taskRef(taskId);
       server.addWorker(w);
@@ -164,7 +164,7 @@ export class ServeDriver {
   }
 
   /** Put `work` of a request on worker `w`'s CPU, from its CPU time now. */
-  private runRequest(w: Worker, work: number): void {
+  private runRequest(w: Worker<Proc>, work: number): void {
     const sched = this.host.sched;
     w.startUsec = sched.taskCpuUsec(w.taskId);
     w.workLeft = work;
@@ -173,7 +173,7 @@ export class ServeDriver {
   }
 
   /** Arm the next arrival `gap` µs from now, or stop accepting when the duration or request count is reached. */
-  private scheduleArrival(p: Proc, server: RequestServer, gap: number): void {
+  private scheduleArrival(p: Proc, server: RequestServer<Proc>, gap: number): void {
     const t = this.host.now() + gap;
     if (!server.moreArrivals || (server.endsAt !== null && t >= server.endsAt) || !Number.isSafeInteger(t)) {
       server.accepting = false;
@@ -183,7 +183,7 @@ export class ServeDriver {
     this.host.timers.push(t, p.pid, p.servesStarted, 'arrival', p);
   }
 
-  private assign(p: Proc, w: Worker, arrival: number): void {
+  private assign(p: Proc, w: Worker<Proc>, arrival: number): void {
     this.host.countStep();
     const step = p.server!.step;
     const memory = p.server!.requestBytes;
@@ -196,7 +196,7 @@ export class ServeDriver {
     else this.requestServed(p, w);
   }
 
-  private requestServed(p: Proc, w: Worker): void {
+  private requestServed(p: Proc, w: Worker<Proc>): void {
     const server = p.server;
     if (server === null || w.busyWith === null) return;
     server.record.add(this.host.now() - w.busyWith);
@@ -211,7 +211,7 @@ export class ServeDriver {
   }
 
   /** A new request on `w`: its task's CPU time is known from the last one, so no lookup is needed. */
-  private wakeForRequest(w: Worker, work: number): void {
+  private wakeForRequest(w: Worker<Proc>, work: number): void {
     w.workLeft = work;
     w.cpuAsked = cpuTimeFor(work, this.host.speed);
     this.host.sched.wakeRef(w.task, w.cpuAsked);
