@@ -55,6 +55,36 @@ export type MemoryOomKillEvent = DomainEventOf<'memory.oom_kill', { cgroup: stri
 /** A fork of `pid` failed with EAGAIN because `cgroup`'s `pids.max` was reached. */
 export type PidsForkFailedEvent = DomainEventOf<'pids.fork_failed', { cgroup: string; pid: number }>;
 
+/** A VM's model phase (core-vmm): libvirt's states plus the transitional phases the model times. */
+export type VmPhaseName = 'shutoff' | 'starting' | 'running' | 'paused' | 'shutting-down' | 'crashed' | 'saving' | 'restoring' | 'snapshotting' | 'migrating';
+
+/** Why a VM crashed: the host failed, the guest kernel panicked, or the host's OOM killer killed the VMM process. */
+export type VmCrashReason = 'host-failure' | 'guest-panic' | 'host-oom';
+
+/** A VM's configuration was defined (persistent) or a transient VM was created; `persistent` says which. */
+export type VmDefinedEvent = DomainEventOf<'vm.defined', { vm: string; persistent: boolean; flavor: 'libvirt' | 'firecracker' }>;
+
+/** A VM's persistent configuration was removed; `active` VMs keep running as transient domains. */
+export type VmUndefinedEvent = DomainEventOf<'vm.undefined', { vm: string; active: boolean }>;
+
+/** A VM changed phase; `reason` is the libvirt reason of the new state (`booted`, `destroyed`, `user`, ...). */
+export type VmStateChangedEvent = DomainEventOf<'vm.state_changed', { vm: string; from: VmPhaseName; to: VmPhaseName; reason: string }>;
+
+/** A VM's guest finished booting (`bootUs` after the start). */
+export type VmBootedEvent = DomainEventOf<'vm.booted', { vm: string; bootUs: Micros }>;
+
+/** A VM crashed; `action` is its `<on_crash>` policy as applied (Firecracker: always `destroy`). */
+export type VmCrashedEvent = DomainEventOf<'vm.crashed', { vm: string; reason: VmCrashReason; action: 'destroy' | 'restart' | 'preserve' }>;
+
+/** A shutdown's timeout expired with the guest still up: it was destroyed, or left running (libvirt-guests). */
+export type VmShutdownTimedOutEvent = DomainEventOf<'vm.shutdown_timed_out', { vm: string; action: 'destroy' | 'keep-running' }>;
+
+/** A VM's RAM and device state were written out (`managed`: libvirt's managed-save image). */
+export type VmSavedEvent = DomainEventOf<'vm.saved', { vm: string; managed: boolean; bytes: Bytes }>;
+
+/** A VM came back from a saved image or a snapshot. */
+export type VmRestoredEvent = DomainEventOf<'vm.restored', { vm: string; bytes: Bytes }>;
+
 /** Every domain event Strata emits. Extended by each package's issue as it lands. */
 export type DomainEvent =
   | DomainEventBase
@@ -70,4 +100,12 @@ export type DomainEvent =
   | CgroupThrottledEvent
   | MemoryHighExceededEvent
   | MemoryOomKillEvent
-  | PidsForkFailedEvent;
+  | PidsForkFailedEvent
+  | VmDefinedEvent
+  | VmUndefinedEvent
+  | VmStateChangedEvent
+  | VmBootedEvent
+  | VmCrashedEvent
+  | VmShutdownTimedOutEvent
+  | VmSavedEvent
+  | VmRestoredEvent;

@@ -39,6 +39,16 @@ export type {
   MemoryHighExceededEvent,
   MemoryOomKillEvent,
   PidsForkFailedEvent,
+  VmPhaseName,
+  VmCrashReason,
+  VmDefinedEvent,
+  VmUndefinedEvent,
+  VmStateChangedEvent,
+  VmBootedEvent,
+  VmCrashedEvent,
+  VmShutdownTimedOutEvent,
+  VmSavedEvent,
+  VmRestoredEvent,
 } from './events.js';
 
 export { parseDuration, formatDuration, DURATION_PATTERN, DURATION_FORMS } from './duration.js';
