@@ -85,6 +85,18 @@ export type VmSavedEvent = DomainEventOf<'vm.saved', { vm: string; managed: bool
 /** A VM came back from a saved image or a snapshot. */
 export type VmRestoredEvent = DomainEventOf<'vm.restored', { vm: string; bytes: Bytes }>;
 
+/** The host's OOM killer killed the VMM process of `vm`, the largest footprint (`footprintBytes`: guest RAM resident + VMM overhead) when the host's use would pass `hostRamBytes`. */
+export type VmOomKilledEvent = DomainEventOf<'vm.oom_killed', { vm: string; footprintBytes: Bytes; hostUsedBytes: Bytes; hostRamBytes: Bytes }>;
+
+/** A VM's balloon reached its target (`actualPages` = `targetPages`, 4 KiB pages). */
+export type BalloonTargetReachedEvent = DomainEventOf<'balloon.target_reached', { vm: string; targetPages: number; actualPages: number }>;
+
+/** A guest short of memory gave balloon pages back before OOM-killing (virtio-balloon DEFLATE_ON_OOM). */
+export type BalloonDeflatedOnOomEvent = DomainEventOf<'balloon.deflated_on_oom', { vm: string; pages: number; actualPages: number }>;
+
+/** A virtio device served a request: `device` is the drive or interface id, `queue` `blk`, `tx` or `rx`; `admittedAt` is when its rate limiter let it through. */
+export type DeviceIoCompletedEvent = DomainEventOf<'device.io_completed', { vm: string; device: string; queue: 'blk' | 'tx' | 'rx'; request: string; bytes: Bytes; admittedAt: Micros }>;
+
 /** Every domain event Strata emits. Extended by each package's issue as it lands. */
 export type DomainEvent =
   | DomainEventBase
@@ -108,4 +120,8 @@ export type DomainEvent =
   | VmCrashedEvent
   | VmShutdownTimedOutEvent
   | VmSavedEvent
-  | VmRestoredEvent;
+  | VmRestoredEvent
+  | VmOomKilledEvent
+  | BalloonTargetReachedEvent
+  | BalloonDeflatedOnOomEvent
+  | DeviceIoCompletedEvent;

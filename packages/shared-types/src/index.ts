@@ -49,6 +49,10 @@ export type {
   VmShutdownTimedOutEvent,
   VmSavedEvent,
   VmRestoredEvent,
+  VmOomKilledEvent,
+  BalloonTargetReachedEvent,
+  BalloonDeflatedOnOomEvent,
+  DeviceIoCompletedEvent,
 } from './events.js';
 
 export { parseDuration, formatDuration, DURATION_PATTERN, DURATION_FORMS } from './duration.js';
