@@ -1,7 +1,7 @@
 // Input checks of the topology model's commands and queries; each throws ValidationError naming the field.
 import { ValidationError } from '@strata/shared-types';
 import { MAX_PORT, MIN_PORT, PROTOCOLS, type Protocol } from '../ports/index.js';
-import { MAX_LATENCY_US, MAX_LINK_CAPACITY, type LinkProfile } from './types.js';
+import { MAX_LATENCY_US, MAX_LINK_CAPACITY, type LinkProfile } from './link-profile.js';
 
 /** `value` is a string matching `re`; else ValidationError at `path` stating `accepted`. */
 export function checkName(value: unknown, re: RegExp, path: string, accepted: string): void {

@@ -6,6 +6,7 @@ import type { PolicyEngine } from '../policy/index.js';
 import type { PortRange, Protocol } from '../ports/index.js';
 import type { FdbEntry, ForwardResult } from './learning-bridge.js';
 import type { Route, RouteSpec } from './routing.js';
+import type { LinkProfile } from './link-profile.js';
 
 /** Most hosts in one model. */
 export const MAX_HOSTS = 10_000;
@@ -19,18 +20,11 @@ export const MAX_INTERFACES_PER_NAMESPACE = 64;
 export const MAX_ROUTES_PER_NAMESPACE = 1024;
 /** Most listening (port, protocol) pairs per namespace. */
 export const MAX_LISTENERS_PER_NAMESPACE = 4096;
-/** Largest link capacity, bytes/s (10 TB/s, as the flows area). */
-export const MAX_LINK_CAPACITY = 10_000_000_000_000;
-/** Largest one-way link latency, µs (10 s, as the flows area). */
-export const MAX_LATENCY_US = 10_000_000;
 /** Default capacity of a veth pair or loopback link, bytes/s (10 Gbit/s). */
 export const DEFAULT_VETH_CAPACITY = 1_250_000_000;
 
-/** A link's capacity (bytes/s, integer 1..MAX_LINK_CAPACITY) and one-way latency (integer µs 0..MAX_LATENCY_US). */
-export interface LinkProfile {
-  readonly capacity: number;
-  readonly latency: number;
-}
+export { MAX_LINK_CAPACITY, MAX_LATENCY_US } from './link-profile.js';
+export type { LinkProfile } from './link-profile.js';
 
 /** A physical host with one NIC (its uplink to the datacenter fabric) and one address on it. */
 export interface HostSpec {
