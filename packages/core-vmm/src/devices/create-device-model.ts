@@ -1,0 +1,397 @@
+// The virtio device model: drives and NICs with Firecracker's rate limiters, their queues served in
+// time order, and the host disk as the upper bound of what the drives get.
+import type { VnicLimiterSpec } from '@strata/core-network';
+import {
+  ConflictError,
+  InvalidTransitionError,
+  NotFoundError,
+  ValidationError,
+  type Bytes,
+  type DeviceIoCompletedEvent,
+  type Micros,
+} from '@strata/shared-types';
+import { FC_DRIVE_PATCH_EMPTY, FC_NOT_SUPPORTED_AFTER_START, FC_NOT_SUPPORTED_BEFORE_START, FC_ROOT_DEVICE_EXISTS, unknownFieldMessage } from './firecracker-errors.js';
+import { FirecrackerRateLimiter, validateRateLimiterConfig, type FirecrackerRateLimiterConfig } from './firecracker-rate-limiter.js';
+import type {
+  BlockRequest,
+  DeviceCounters,
+  DeviceModel,
+  DeviceModelOptions,
+  DriveConfig,
+  DrivePatch,
+  DriveState,
+  Frame,
+  HostDiskSpec,
+  NetworkInterfaceConfig,
+  NetworkInterfacePatch,
+  NetworkInterfaceState,
+} from './types.js';
+
+const DRIVE_PATCH_FIELDS = ['drive_id', 'path_on_host', 'rate_limiter'] as const;
+const NIC_PATCH_FIELDS = ['iface_id', 'rx_rate_limiter', 'tx_rate_limiter'] as const;
+const DRIVE_FIELDS = ['drive_id', 'path_on_host', 'is_root_device', 'is_read_only', 'rate_limiter'] as const;
+const NIC_FIELDS = ['iface_id', 'host_dev_name', 'guest_mac', 'rx_rate_limiter', 'tx_rate_limiter'] as const;
+
+interface Pending {
+  readonly id: string;
+  readonly bytes: number;
+  /** Draws bytes tokens (read, write, frames) or only an op (flush). */
+  readonly drawsBytes: boolean;
+}
+
+interface Queue {
+  readonly vm: string;
+  readonly device: string;
+  readonly kind: 'blk' | 'tx' | 'rx';
+  limiter: FirecrackerRateLimiter;
+  readonly pending: Pending[];
+  /** Firecracker's sync engine: a drive takes its next request once the previous one completed. */
+  busyUntil: number;
+  requests: number;
+  bytes: number;
+}
+
+interface Completion {
+  readonly time: number;
+  readonly seq: number;
+  readonly event: DeviceIoCompletedEvent;
+}
+
+interface DriveRec {
+  config: DriveConfig;
+  queue: Queue | null;
+}
+
+interface NicRec {
+  config: NetworkInterfaceConfig;
+  tx: Queue | null;
+  rx: Queue | null;
+}
+
+interface VmRec {
+  started: boolean;
+  readonly drives: Map<string, DriveRec>;
+  readonly nics: Map<string, NicRec>;
+}
+
+/** Build a device model (see `DeviceModel`). ValidationError for a bad option. */
+export function createDeviceModel(options: DeviceModelOptions = {}): DeviceModel {
+  return new VirtioDeviceModel(options);
+}
+
+class VirtioDeviceModel implements DeviceModel {
+  private t: number;
+  private readonly disk: HostDiskSpec | null;
+  private diskFreeAt: number;
+  private readonly vms = new Map<string, VmRec>();
+  private readonly queues: Queue[] = [];
+  private readonly completions: Completion[] = [];
+  private seq = 0;
+
+  constructor(options: DeviceModelOptions) {
+    const start = options.start ?? 0;
+    requireInt(start, 'start', 0);
+    this.t = start;
+    if (options.hostDisk !== undefined) {
+      requireInt(options.hostDisk.bytesPerSecond, 'hostDisk.bytesPerSecond', 1);
+      if (options.hostDisk.iops !== undefined) requireInt(options.hostDisk.iops, 'hostDisk.iops', 1);
+      this.disk = options.hostDisk;
+    } else {
+      this.disk = null;
+    }
+    this.diskFreeAt = start;
+  }
+
+  now(): Micros {
+    return this.t as Micros;
+  }
+
+  addVm(vm: string): void {
+    requireId(vm, 'vm');
+    if (this.vms.has(vm)) throw new ConflictError(`VM '${vm}' already has devices; remove it first or use another id`, { path: 'vm', value: vm });
+    this.vms.set(vm, { started: false, drives: new Map(), nics: new Map() });
+  }
+
+  removeVm(vm: string): void {
+    this.getVm(vm);
+    this.vms.delete(vm);
+    for (let i = this.queues.length - 1; i >= 0; i--) if (this.queues[i]!.vm === vm) this.queues.splice(i, 1);
+    for (let i = this.completions.length - 1; i >= 0; i--) if (this.completions[i]!.event.vm === vm) this.completions.splice(i, 1);
+  }
+
+  putDrive(vm: string, config: DriveConfig): void {
+    const rec = this.getVm(vm);
+    if (rec.started) throw new InvalidTransitionError('running', 'PUT /drives', { vm }, FC_NOT_SUPPORTED_AFTER_START);
+    checkFields(config, DRIVE_FIELDS);
+    requireId(config.drive_id, 'drive_id');
+    if (typeof config.path_on_host !== 'string') throw new ValidationError(`path_on_host must be a string, got ${String(config.path_on_host)}`, { path: 'path_on_host', value: config.path_on_host });
+    if (typeof config.is_root_device !== 'boolean') throw new ValidationError(`is_root_device must be true or false, got ${String(config.is_root_device)}`, { path: 'is_root_device', value: config.is_root_device });
+    validateRateLimiterConfig(config.rate_limiter, 'rate_limiter');
+    if (config.is_root_device) {
+      for (const [id, d] of rec.drives) {
+        if (id !== config.drive_id && d.config.is_root_device) throw new ValidationError(FC_ROOT_DEVICE_EXISTS, { path: 'is_root_device', value: true, rootDrive: id });
+      }
+    }
+    rec.drives.set(config.drive_id, { config: { ...config }, queue: null });
+  }
+
+  putNetworkInterface(vm: string, config: NetworkInterfaceConfig): void {
+    const rec = this.getVm(vm);
+    if (rec.started) throw new InvalidTransitionError('running', 'PUT /network-interfaces', { vm }, FC_NOT_SUPPORTED_AFTER_START);
+    checkFields(config, NIC_FIELDS);
+    requireId(config.iface_id, 'iface_id');
+    requireId(config.host_dev_name, 'host_dev_name');
+    validateRateLimiterConfig(config.rx_rate_limiter, 'rx_rate_limiter');
+    validateRateLimiterConfig(config.tx_rate_limiter, 'tx_rate_limiter');
+    for (const [id, n] of rec.nics) {
+      if (id !== config.iface_id && n.config.host_dev_name === config.host_dev_name) {
+        throw new ConflictError(`tap '${config.host_dev_name}' is already used by interface '${id}'; give each interface its own host_dev_name`, { path: 'host_dev_name', value: config.host_dev_name });
+      }
+    }
+    rec.nics.set(config.iface_id, { config: { ...config }, tx: null, rx: null });
+  }
+
+  startVm(vm: string): void {
+    const rec = this.getVm(vm);
+    if (rec.started) throw new InvalidTransitionError('running', 'InstanceStart', { vm }, FC_NOT_SUPPORTED_AFTER_START);
+    rec.started = true;
+    for (const [id, d] of rec.drives) d.queue = this.newQueue(vm, id, 'blk', d.config.rate_limiter);
+    for (const [id, n] of rec.nics) {
+      n.tx = this.newQueue(vm, id, 'tx', n.config.tx_rate_limiter);
+      n.rx = this.newQueue(vm, id, 'rx', n.config.rx_rate_limiter);
+    }
+  }
+
+  patchDrive(vm: string, patch: DrivePatch): void {
+    const rec = this.getVm(vm);
+    if (!rec.started) throw new InvalidTransitionError('not-started', 'PATCH /drives', { vm }, FC_NOT_SUPPORTED_BEFORE_START);
+    checkFields(patch, DRIVE_PATCH_FIELDS);
+    const d = rec.drives.get(patch.drive_id);
+    if (d === undefined) throw new NotFoundError('drive', String(patch.drive_id), { vm });
+    if (patch.path_on_host === undefined && patch.rate_limiter === undefined) throw new ValidationError(FC_DRIVE_PATCH_EMPTY, { path: 'drive_id' });
+    if (patch.path_on_host !== undefined && typeof patch.path_on_host !== 'string') throw new ValidationError(`path_on_host must be a string, got ${String(patch.path_on_host)}`, { path: 'path_on_host', value: patch.path_on_host });
+    validateRateLimiterConfig(patch.rate_limiter, 'rate_limiter');
+    const q = d.queue!;
+    if (patch.rate_limiter !== undefined) q.limiter.update(patch.rate_limiter, this.t);
+    d.config = {
+      ...d.config,
+      ...(patch.path_on_host === undefined ? {} : { path_on_host: patch.path_on_host }),
+      ...(patch.rate_limiter === undefined ? {} : { rate_limiter: q.limiter.config }),
+    };
+    this.serve(q, this.t);
+  }
+
+  patchNetworkInterface(vm: string, patch: NetworkInterfacePatch): void {
+    const rec = this.getVm(vm);
+    if (!rec.started) throw new InvalidTransitionError('not-started', 'PATCH /network-interfaces', { vm }, FC_NOT_SUPPORTED_BEFORE_START);
+    checkFields(patch, NIC_PATCH_FIELDS);
+    const n = rec.nics.get(patch.iface_id);
+    if (n === undefined) throw new NotFoundError('network interface', String(patch.iface_id), { vm });
+    validateRateLimiterConfig(patch.rx_rate_limiter, 'rx_rate_limiter');
+    validateRateLimiterConfig(patch.tx_rate_limiter, 'tx_rate_limiter');
+    if (patch.rx_rate_limiter !== undefined) n.rx!.limiter.update(patch.rx_rate_limiter, this.t);
+    if (patch.tx_rate_limiter !== undefined) n.tx!.limiter.update(patch.tx_rate_limiter, this.t);
+    n.config = { ...n.config, rx_rate_limiter: n.rx!.limiter.config, tx_rate_limiter: n.tx!.limiter.config };
+    this.serve(n.rx!, this.t);
+    this.serve(n.tx!, this.t);
+  }
+
+  submitBlock(vm: string, drive: string, request: BlockRequest): void {
+    const rec = this.getStarted(vm, 'submit a block request');
+    const d = rec.drives.get(drive);
+    if (d === undefined) throw new NotFoundError('drive', drive, { vm });
+    requireId(request.id, 'id');
+    if (request.type !== 'read' && request.type !== 'write' && request.type !== 'flush') {
+      throw new ValidationError(`type must be 'read', 'write' or 'flush', got ${String(request.type)}`, { path: 'type', value: request.type, accepted: ['read', 'write', 'flush'] });
+    }
+    requireInt(request.bytes, 'bytes', 0);
+    this.enqueue(d.queue!, { id: request.id, bytes: request.type === 'flush' ? 0 : request.bytes, drawsBytes: request.type !== 'flush' });
+  }
+
+  sendFrame(vm: string, iface: string, frame: Frame): void {
+    this.enqueue(this.nicQueue(vm, iface, 'tx'), checkFrame(frame));
+  }
+
+  receiveFrame(vm: string, iface: string, frame: Frame): void {
+    this.enqueue(this.nicQueue(vm, iface, 'rx'), checkFrame(frame));
+  }
+
+  nextEventTime(): number {
+    let next = this.completions.length > 0 ? this.completions[0]!.time : Infinity;
+    for (const q of this.queues) if (q.pending.length > 0) next = Math.min(next, this.wakeTime(q));
+    return next;
+  }
+
+  advanceTo(time: number): DeviceIoCompletedEvent[] {
+    requireInt(time, 'time', this.t);
+    const out: DeviceIoCompletedEvent[] = [];
+    for (;;) {
+      const next = this.nextEventTime();
+      if (next > time) break;
+      this.t = next;
+      // Queues whose timer ends now serve first (in the order they were created), then completions
+      // at this instant come out; a drive freed by a completion is served right after it.
+      for (const q of this.queues) if (q.pending.length > 0 && this.wakeTime(q) <= next) this.serve(q, next);
+      while (this.completions.length > 0 && this.completions[0]!.time <= next) {
+        out.push(this.completions.shift()!.event);
+      }
+      for (const q of this.queues) if (q.pending.length > 0 && this.wakeTime(q) <= next) this.serve(q, next);
+    }
+    this.t = time;
+    return out;
+  }
+
+  drive(vm: string, id: string): DriveState {
+    const d = this.getVm(vm).drives.get(id);
+    if (d === undefined) throw new NotFoundError('drive', id, { vm });
+    return { vm, config: d.config, pending: d.queue?.pending.length ?? 0, blockedUntil: (d.queue?.limiter.blockedUntil ?? this.t) as Micros };
+  }
+
+  networkInterface(vm: string, id: string): NetworkInterfaceState {
+    const n = this.getVm(vm).nics.get(id);
+    if (n === undefined) throw new NotFoundError('network interface', id, { vm });
+    return { vm, config: n.config, pendingTx: n.tx?.pending.length ?? 0, pendingRx: n.rx?.pending.length ?? 0 };
+  }
+
+  counters(vm: string, device: string, queue: 'blk' | 'tx' | 'rx'): DeviceCounters {
+    const rec = this.getVm(vm);
+    let q: Queue | null | undefined;
+    if (queue === 'blk') {
+      const d = rec.drives.get(device);
+      if (d === undefined) throw new NotFoundError('drive', device, { vm });
+      q = d.queue;
+    } else {
+      const n = rec.nics.get(device);
+      if (n === undefined) throw new NotFoundError('network interface', device, { vm });
+      q = queue === 'tx' ? n.tx : n.rx;
+    }
+    return { requests: q?.requests ?? 0, bytes: (q?.bytes ?? 0) as Bytes };
+  }
+
+  vnicLimiterSpecs(vm: string, iface: string): VnicLimiterSpec[] {
+    const n = this.getVm(vm).nics.get(iface);
+    if (n === undefined) throw new NotFoundError('network interface', iface, { vm });
+    const out: VnicLimiterSpec[] = [];
+    for (const [dir, cfg] of [['tx', n.config.tx_rate_limiter], ['rx', n.config.rx_rate_limiter]] as const) {
+      const b = cfg?.bandwidth;
+      if (b !== undefined && b.size > 0 && b.refill_time > 0) {
+        out.push({ id: `${vm}/${iface}/${dir}`, bandwidth: { size: b.size, refillTimeMs: b.refill_time, oneTimeBurst: b.one_time_burst ?? 0 } });
+      }
+    }
+    return out;
+  }
+
+  // ---- internals ----
+
+  private newQueue(vm: string, device: string, kind: Queue['kind'], cfg: FirecrackerRateLimiterConfig | undefined): Queue {
+    const q: Queue = { vm, device, kind, limiter: new FirecrackerRateLimiter(cfg ?? {}, this.t), pending: [], busyUntil: this.t, requests: 0, bytes: 0 };
+    this.queues.push(q);
+    return q;
+  }
+
+  private nicQueue(vm: string, iface: string, dir: 'tx' | 'rx'): Queue {
+    const rec = this.getStarted(vm, dir === 'tx' ? 'send a frame' : 'receive a frame');
+    const n = rec.nics.get(iface);
+    if (n === undefined) throw new NotFoundError('network interface', iface, { vm });
+    return dir === 'tx' ? n.tx! : n.rx!;
+  }
+
+  private enqueue(q: Queue, p: Pending): void {
+    if (q.pending.some((x) => x.id === p.id)) throw new ConflictError(`request '${p.id}' is already pending on ${q.vm}/${q.device} ${q.kind}; use another id`, { path: 'id', value: p.id });
+    q.pending.push(p);
+    if (q.pending.length === 1 && this.wakeTime(q) <= this.t) this.serve(q, this.t);
+  }
+
+  private wakeTime(q: Queue): number {
+    return Math.max(q.limiter.blockedUntil, q.busyUntil);
+  }
+
+  /** Firecracker's process_queue at `now`: admit requests in order until the limiter refuses one. */
+  private serve(q: Queue, now: number): void {
+    while (q.pending.length > 0 && now >= q.busyUntil) {
+      const p = q.pending[0]!;
+      if (!admit(q.limiter, p, now)) return;
+      q.pending.shift();
+      let done = now;
+      if (q.kind === 'blk' && this.disk !== null) {
+        const start = Math.max(now, this.diskFreeAt);
+        done = start + serviceTime(this.disk, p.bytes);
+        this.diskFreeAt = done;
+        q.busyUntil = done;
+      }
+      q.requests += 1;
+      q.bytes += p.bytes;
+      this.pushCompletion(done, {
+        type: 'device.io_completed',
+        time: done as Micros,
+        vm: q.vm,
+        device: q.device,
+        queue: q.kind,
+        request: p.id,
+        bytes: p.bytes as Bytes,
+        admittedAt: now as Micros,
+      });
+    }
+  }
+
+  private pushCompletion(time: number, event: DeviceIoCompletedEvent): void {
+    const c: Completion = { time, seq: this.seq++, event };
+    let i = this.completions.length;
+    while (i > 0 && this.completions[i - 1]!.time > time) i--;
+    this.completions.splice(i, 0, c);
+  }
+
+  private getVm(vm: string): VmRec {
+    const rec = this.vms.get(vm);
+    if (rec === undefined) throw new NotFoundError('VM', String(vm));
+    return rec;
+  }
+
+  private getStarted(vm: string, what: string): VmRec {
+    const rec = this.getVm(vm);
+    if (!rec.started) throw new InvalidTransitionError('not-started', what, { vm }, `cannot ${what} on VM '${vm}' before it starts: devices activate at InstanceStart`);
+    return rec;
+  }
+}
+
+/** Firecracker's rate_limit_request: one op, then the bytes; the op goes back when the bytes are refused. */
+function admit(limiter: FirecrackerRateLimiter, p: Pending, now: number): boolean {
+  if (!limiter.consume(1, 'ops', now)) return false;
+  if (p.drawsBytes && !limiter.consume(p.bytes, 'bytes', now)) {
+    limiter.manualReplenish(1, 'ops');
+    return false;
+  }
+  return true;
+}
+
+/** µs the host disk takes for a request: its transfer at the disk's bandwidth, at least 1/iops. */
+function serviceTime(disk: HostDiskSpec, bytes: number): number {
+  const transfer = Number((BigInt(bytes) * 1_000_000n + BigInt(disk.bytesPerSecond) - 1n) / BigInt(disk.bytesPerSecond));
+  const op = disk.iops === undefined ? 0 : Math.ceil(1_000_000 / disk.iops);
+  return Math.max(transfer, op);
+}
+
+function checkFrame(frame: Frame): Pending {
+  requireId(frame.id, 'id');
+  requireInt(frame.bytes, 'bytes', 1);
+  return { id: frame.id, bytes: frame.bytes, drawsBytes: true };
+}
+
+function checkFields(obj: object, allowed: readonly string[]): void {
+  if (obj === null || typeof obj !== 'object') throw new ValidationError(`expected an object, got ${String(obj)}`, { value: obj });
+  for (const key of Object.keys(obj)) {
+    if (!allowed.includes(key)) throw new ValidationError(unknownFieldMessage(key, allowed), { path: key, value: key, accepted: allowed });
+  }
+}
+
+function requireId(value: unknown, path: string): void {
+  if (typeof value !== 'string' || value.length < 1 || value.length > 128) {
+    throw new ValidationError(`${path} must be a string of 1..128 characters, got ${String(value)}`, { path, value, accepted: 'string of 1..128 characters' });
+  }
+}
+
+function requireInt(value: number, path: string, min: number): void {
+  if (!Number.isSafeInteger(value) || value < min) {
+    throw new ValidationError(`${path} must be an integer >= ${min}, got ${String(value)}`, { path, value, accepted: `safe integer >= ${min}` });
+  }
+}
