@@ -12,6 +12,7 @@ import { configureCommandOutput } from './commands/context.js';
 import { registerKernelCommand } from './commands/kernel.js';
 import { registerNetpolCommand } from './commands/netpol.js';
 import { registerSchedCommand } from './commands/sched.js';
+import { registerVmCommand } from './commands/vm.js';
 import { EXIT, reportError } from './error-report.js';
 
 /** The CLI's version, read from its package.json (next to `src/` and `dist/`). */
@@ -41,6 +42,7 @@ Run 'strata <command> --help' for a command's flags and examples.`,
   registerNetpolCommand(program, context);
   registerKernelCommand(program, context);
   registerContainerCommand(program, context);
+  registerVmCommand(program, context);
   return program;
 }
 

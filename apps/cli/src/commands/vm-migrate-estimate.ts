@@ -1,0 +1,141 @@
+// The work of `strata vm migrate-estimate`: parse the quantities with shared-types' parsers (a bad
+// one exits 2 naming the flag and the accepted forms), call core-vmm's estimateMigration, and print
+// the rounds table or the JSON object. No model here: the numbers are the core's.
+
+import { estimateMigration } from '@strata/core-vmm';
+import type { MigrationEstimate } from '@strata/core-vmm';
+import { isStrataError, parseBandwidth, parseDuration, parseMemory, ValidationError } from '@strata/shared-types';
+import { formatFixed } from '../format-fixed.js';
+import { writeJson } from '../json-stream.js';
+import { writeLines } from '../kernel-report.js';
+import { parseIntegerText } from '../parse-numbers.js';
+import { renderTable } from '../text-table.js';
+import type { CommandContext } from './context.js';
+import type { MigrateEstimateOptions } from './vm.js';
+
+const MiB = 1024 * 1024;
+
+/** The flag that carries each input field of estimateMigration, for its error messages. */
+const FLAG_OF: Readonly<Record<string, string>> = {
+  memoryBytes: '--memory',
+  dirtyBytesPerSecond: '--dirty-rate',
+  wssBytes: '--wss',
+  bandwidthBytesPerSecond: '--bandwidth',
+  downtimeLimitSeconds: '--downtime-limit',
+  maxRounds: '--max-rounds',
+};
+
+/** The JSON `--json` prints. */
+export interface MigrateEstimateJson {
+  readonly converged: boolean;
+  readonly rounds: readonly { readonly round: number; readonly bytes: number; readonly seconds: number }[];
+  readonly totalSeconds: number;
+  readonly downtimeSeconds: number;
+  readonly bytesSent: number;
+}
+
+/** Parse `text` of `flag` with `parse`; a failure becomes a ValidationError led by the flag's name. */
+function flag<T>(name: string, text: string, parse: (text: string) => T): T {
+  try {
+    return parse(text);
+  } catch (error) {
+    if (isStrataError(error) && error.code === 'E_VALIDATION') {
+      throw new ValidationError(`${name}: ${error.message}`, { ...error.details, path: name }, { cause: error });
+    }
+    throw error;
+  }
+}
+
+/** Run `strata vm migrate-estimate`. Bad flags are ValidationErrors (exit 2) naming the flag. */
+export async function runMigrateEstimate(options: MigrateEstimateOptions, context: CommandContext): Promise<void> {
+  const memoryBytes = flag('--memory', options.memory, parseMemory);
+  const dirtyBytesPerSecond = flag('--dirty-rate', options.dirtyRate, parseBandwidth);
+  const wssBytes = flag('--wss', options.wss, parseMemory);
+  const bandwidthBytesPerSecond = flag('--bandwidth', options.bandwidth, parseBandwidth);
+  const downtimeUs = options.downtimeLimit === undefined ? undefined : flag('--downtime-limit', options.downtimeLimit, (text) => parseDuration(text));
+  const maxRounds =
+    options.maxRounds === undefined
+      ? undefined
+      : parseIntegerText('--max-rounds', options.maxRounds, { min: 0, max: 100_000, phrase: 'an integer from 0 to 100000', plural: 'integers from 0 to 100000' });
+  let result: MigrationEstimate;
+  try {
+    result = estimateMigration({
+      memoryBytes,
+      dirtyBytesPerSecond,
+      wssBytes,
+      bandwidthBytesPerSecond,
+      ...(downtimeUs === undefined ? {} : { downtimeLimitSeconds: downtimeUs / 1e6 }),
+      ...(maxRounds === undefined ? {} : { maxRounds }),
+      ...(options.autoConverge === true ? { autoConverge: true } : {}),
+    });
+  } catch (error) {
+    throw renameField(error, options);
+  }
+
+  if (options.json === true) {
+    await writeJson(migrateEstimateJson(result), context.io.writeOut, context.io.drained);
+    return;
+  }
+  const lines = renderMigrateEstimate(result, { bandwidthBytesPerSecond, downtimeLimitSeconds: (downtimeUs ?? 300_000) / 1e6, options });
+  await writeLines(lines, context.io.writeOut, context.io.drained);
+}
+
+/** A core ValidationError about an input field, told in terms of the flag that gave it. */
+function renameField(error: unknown, options: MigrateEstimateOptions): unknown {
+  if (!isStrataError(error)) return error;
+  const path = (error.details as { path?: unknown }).path;
+  const name = typeof path === 'string' ? FLAG_OF[path] : undefined;
+  if (error.code === 'E_VALIDATION' && name === '--wss') {
+    return new ValidationError(`--wss: the writable working set (${options.wss}) must not exceed --memory (${options.memory})`, { path: '--wss' }, { cause: error });
+  }
+  if (error.code === 'E_VALIDATION' && name !== undefined) return new ValidationError(`${name}: ${error.message}`, { ...error.details, path: name }, { cause: error });
+  return error;
+}
+
+/** The `--json` object: exactly converged, rounds [{round, bytes, seconds}], totalSeconds, downtimeSeconds, bytesSent. */
+export function migrateEstimateJson(result: MigrationEstimate): MigrateEstimateJson {
+  return {
+    converged: result.converged,
+    rounds: result.rounds.map((r) => ({ round: r.round, bytes: r.bytes, seconds: r.seconds })),
+    totalSeconds: result.totalSeconds,
+    downtimeSeconds: result.downtimeSeconds,
+    bytesSent: result.bytesSent,
+  };
+}
+
+const mib = (bytes: number): string => formatFixed(bytes / MiB, 2);
+const seconds = (value: number): string => formatFixed(value, 3);
+
+/** The text report: the rounds, the stop-and-copy, and the verdict. */
+export function renderMigrateEstimate(
+  result: MigrationEstimate,
+  setup: { bandwidthBytesPerSecond: number; downtimeLimitSeconds: number; options: MigrateEstimateOptions },
+): string[] {
+  const { options } = setup;
+  const threshold = setup.bandwidthBytesPerSecond * setup.downtimeLimitSeconds;
+  const throttled = result.rounds.some((r) => r.throttlePercent > 0);
+  const columns = [
+    { header: 'round', align: 'right' as const },
+    { header: 'MiB', align: 'right' as const },
+    { header: 'seconds', align: 'right' as const },
+    ...(throttled ? [{ header: 'throttle', align: 'right' as const }] : []),
+  ];
+  const rows = result.rounds.map((r) => [String(r.round), mib(r.bytes), seconds(r.seconds), ...(throttled ? [`${r.throttlePercent}%`] : [])]);
+  const downtimeOnly = result.downtimeSeconds;
+  rows.push(['stop', mib(result.finalBytes), seconds(downtimeOnly), ...(throttled ? [''] : [])]);
+  const preCopy = result.totalSeconds - result.downtimeSeconds;
+  const verdict =
+    result.stop === 'converged'
+      ? `converges: ${mib(result.finalBytes)} MiB left after round ${result.rounds.length - 1} fits the limit (${mib(threshold)} MiB at the bandwidth)`
+      : result.stop === 'max-rounds'
+        ? `does not converge: stopped after ${result.rounds.length} rounds (--max-rounds) with ${mib(result.finalBytes)} MiB left, over the limit of ${mib(threshold)} MiB`
+        : `does not converge: round ${result.rounds.length - 1} repeats the last (${mib(result.finalBytes)} MiB dirtied each round, over the limit of ${mib(threshold)} MiB); QEMU would iterate forever, the downtime shown is a forced stop-and-copy's`;
+  return [
+    `pre-copy live migration estimate: memory ${options.memory}, dirty rate ${options.dirtyRate}, WSS ${options.wss}, bandwidth ${options.bandwidth} (${formatFixed(setup.bandwidthBytesPerSecond / MiB, 3)} MiB/s), downtime limit ${options.downtimeLimit ?? '300ms'}${options.autoConverge === true ? ', auto-converge' : ''}`,
+    '',
+    ...renderTable(columns, rows),
+    '',
+    verdict,
+    `pre-copy ${seconds(preCopy)} s, downtime ${seconds(result.downtimeSeconds)} s, total ${seconds(result.totalSeconds)} s, sent ${mib(result.bytesSent)} MiB`,
+  ];
+}
