@@ -23,13 +23,23 @@
 //   runtime is lost beyond one 5 ms bandwidth slice per CPU (the kernel's per-CPU pools, which no
 //   longer expire since Linux 5.4), then unthrottles it. Like the kernel, an unthrottled group gets
 //   a busy CPU only at its next tick.
+// - CPU capacity: a CPU of capacity c delivers c CPU-µs per µs to the task on it (usage, work,
+//   quota and lag all count delivered CPU time, as a guest kernel with steal accounting does); a
+//   change splits the running slice at its instant. Capacity 0 stops progress, the task staying on
+//   its CPU (a descheduled vCPU). Idle CPUs pick by capacity, largest first (CPU order among
+//   equals), so the most-owed task goes to the fastest CPU: a guest's balancer sees capacity reduced
+//   by steal (Linux feeds steal into the CPU's irq pressure, which lowers `cpu_capacity`).
+// - Demand cap d < 1: a budget of d × tick CPU-µs per tick window (pro rata for the window it
+//   wakes in; an overrun is paid back). When it is spent the task halts until the next tick, as a
+//   vCPU whose guest has nothing left to do halts: it neither runs nor waits. Its reference rate
+//   has cap d, so lag brings it onto a CPU early in its windows.
 // - Period timer (the kernel's `period_timer`): armed when the quota is set, on the grid
 //   anchor + k × period; each expiry counts one period (and one throttled period if the group is
 //   throttled then). An expiry ending a period in which nothing was requested, with the group not
 //   throttled, still counts but stops the timer; the next wake-up re-arms it on the same grid.
 import type { GroupCpuStats, GroupSchedulerOptions } from './group-scheduler.js';
 import { computeGroupRates } from './group-rates.js';
-import { GroupTreeBase, type SchedGroup, type SchedTask } from './group-tree.js';
+import { GroupTreeBase, effectiveCap, type SchedGroup, type SchedTask } from './group-tree.js';
 
 /** The kernel's wake-up granularity at one CPU, µs. */
 const WAKEUP_GRANULARITY_USEC = 1_000;
@@ -37,6 +47,10 @@ const WAKEUP_GRANULARITY_USEC = 1_000;
 const BANDWIDTH_SLICE_USEC = 5_000;
 /** Lag is clamped to ± this many ticks, so no task banks an unbounded claim (e.g. behind a cpuset). */
 const LAG_CLAMP_TICKS = 8;
+/** Work or budget left below this many CPU-µs counts as none (fractional capacities leave slivers). */
+const WORK_EPS = 1e-6;
+/** Slack when rounding an end of work up to a whole µs. */
+const END_SLACK = 1e-7;
 
 /** Lag-driven tick scheduler with on/off bandwidth throttling. Build with `createGroupScheduler`. */
 export class ExactGroupScheduler extends GroupTreeBase {
@@ -58,6 +72,12 @@ export class ExactGroupScheduler extends GroupTreeBase {
   /** Scratch for `fillIdle`: the chosen tasks and their deadlines. */
   private readonly chosen: SchedTask[] = [];
   private readonly chosenKeys: number[] = [];
+  /** CPUs by capacity, largest first, CPU order among equals: the order idle CPUs pick in. */
+  private cpuOrder: number[];
+  /** Tasks with a demand below 1 (their budgets refill at each tick). */
+  private readonly demandTasks = new Set<SchedTask>();
+  /** Runnable tasks halted by their demand budget (ticks keep coming while there are any). */
+  private halted = 0;
 
   constructor(opts: GroupSchedulerOptions) {
     super(opts);
@@ -66,18 +86,32 @@ export class ExactGroupScheduler extends GroupTreeBase {
     this.wakeupGranularity = WAKEUP_GRANULARITY_USEC * (1 + Math.floor(Math.log2(Math.min(this.cpus, 8))));
     this.lagClamp = LAG_CLAMP_TICKS * this.tick;
     this.lagTime = this.nowUsec;
+    this.cpuOrder = this.sortCpus();
+  }
+
+  private sortCpus(): number[] {
+    return Array.from({ length: this.cpus }, (_, c) => c).sort((a, b) => this.capacity[b]! - this.capacity[a]! || a - b);
+  }
+
+  /** When CPU `c`'s task runs out of work or budget at its CPU's capacity (whole µs), or Infinity. */
+  private endOf(c: number, task: SchedTask): number {
+    const limit = task.budget < task.work ? task.budget : task.work;
+    if (limit === Infinity) return Infinity;
+    const cap = this.capacity[c]!;
+    if (cap === 1) return this.last[c]! + Math.max(1, Math.ceil(limit - END_SLACK));
+    return cap > 0 ? this.last[c]! + Math.max(1, Math.ceil(limit / cap - END_SLACK)) : Infinity;
   }
 
   nextEventTime(): number {
     let t = Infinity;
     if (this.quotaGroups.length > 0) this.spend(this.quotaGroups.length);
-    if (this.busy > 0) {
+    if (this.busy > 0 || this.halted > 0) {
       this.spend(this.cpus);
-      // Ticks only matter while a CPU runs something (NO_HZ idle).
+      // Ticks only matter while a CPU runs something or a halted task waits for its budget (NO_HZ idle).
       t = (Math.floor(this.nowUsec / this.tick) + 1) * this.tick;
       for (let c = 0; c < this.cpus; c++) {
         const task = this.cur[c];
-        if (task !== null && task !== undefined && task.work !== Infinity) t = Math.min(t, this.last[c]! + task.work);
+        if (task !== null && task !== undefined && (task.work !== Infinity || task.budget !== Infinity)) t = Math.min(t, this.endOf(c, task));
       }
     }
     for (const g of this.quotaGroups) if (g.nextRefresh < t) t = g.nextRefresh;
@@ -88,7 +122,7 @@ export class ExactGroupScheduler extends GroupTreeBase {
     for (;;) {
       const t = this.nextEventTime();
       if (t > time) break;
-      const isTick = this.busy > 0 && t % this.tick === 0;
+      const isTick = (this.busy > 0 || this.halted > 0) && t % this.tick === 0;
       this.nowUsec = t;
       this.accrue();
       this.spend(this.cpus + this.quotaGroups.length);
@@ -96,10 +130,11 @@ export class ExactGroupScheduler extends GroupTreeBase {
       for (let c = 0; c < this.cpus; c++) {
         const task = this.cur[c];
         if (task === null || task === undefined) continue;
-        if (isTick || this.last[c]! + task.work === t) this.charge(c);
+        if (isTick || ((task.work !== Infinity || task.budget !== Infinity) && this.endOf(c, task) === t)) this.charge(c);
       }
       // 2. Period timers, after the charges so that pre-boundary runtime is billed to the old period.
       for (const g of this.quotaGroups) if (g.nextRefresh === t) this.refresh(g);
+      if (isTick && this.demandTasks.size > 0) this.refillBudgets();
       // 3. Scheduling: a tick ends every slice; otherwise only idle CPUs pick.
       if (isTick) this.repickAll();
       else this.fillIdle();
@@ -133,24 +168,40 @@ export class ExactGroupScheduler extends GroupTreeBase {
     this.spend(this.groups.size + 2 * this.order.length);
     computeGroupRates(
       this.root,
-      (t) => (t.runnable ? 1 : 0),
-      (g) => (g.throttled ? 0 : g.allowedCount),
+      (t) => (t.runnable ? effectiveCap(t) : 0),
+      (g) => (g.throttled ? 0 : g.allowedCapacity),
     );
     for (const task of this.order) task.rate = task.scratchRate;
   }
 
   // ---- accounting -------------------------------------------------------------------------------
 
-  /** Charge CPU `c`'s task for the time since its last charge (update_curr): usage, lag, runtime. */
+  /**
+   * Charge CPU `c`'s task for the time since its last charge (update_curr): usage, lag, runtime,
+   * budget, all in CPU-µs delivered (elapsed × the CPU's capacity).
+   */
   private charge(c: number): void {
     const task = this.cur[c];
-    const d = this.nowUsec - this.last[c]!;
+    if (task === null || task === undefined) {
+      this.last[c] = this.nowUsec;
+      return;
+    }
+    const limited = task.work !== Infinity || task.budget !== Infinity;
+    const atEnd = limited && this.nowUsec >= this.endOf(c, task);
+    const elapsed = this.nowUsec - this.last[c]!;
     this.last[c] = this.nowUsec;
-    if (task === null || task === undefined || d <= 0) return;
+    if (elapsed <= 0) return;
+    const cap = this.capacity[c]!;
+    // At its end the task gets exactly what it had left (the end was rounded up to a whole µs).
+    const d = atEnd ? Math.min(task.work, task.budget) : cap === 1 ? elapsed : elapsed * cap;
     this.spend(task.group.depth + 1);
     task.usage += d;
     task.lag = Math.max(-this.lagClamp, task.lag - d);
-    if (task.work !== Infinity) task.work -= d;
+    if (task.work !== Infinity) {
+      task.work -= d;
+      if (task.work < WORK_EPS) task.work = 0;
+    }
+    if (task.budget !== Infinity) task.budget -= d;
     let exhausted: SchedGroup[] | null = null;
     for (let g: SchedGroup | null = task.group; g !== null; g = g.parent) {
       g.usage += d;
@@ -160,7 +211,58 @@ export class ExactGroupScheduler extends GroupTreeBase {
       }
     }
     if (task.work <= 0) this.finishWork(task);
+    else if (task.budget < WORK_EPS && task.cpu >= 0) this.halt(task);
     if (exhausted !== null) for (const g of exhausted) this.throttle(g);
+  }
+
+  // ---- demand caps ------------------------------------------------------------------------------
+
+  /** Index of the tick window containing now (windows end at multiples of the tick). */
+  private windowNow(): number {
+    return Math.floor(this.nowUsec / this.tick);
+  }
+
+  /** Give a demand-capped task its budget for the current window if it has none for it yet (pro rata). */
+  private budgetForWindow(task: SchedTask): void {
+    const w = this.windowNow();
+    if (task.budgetWindow === w) return;
+    task.budgetWindow = w;
+    task.budget = Math.min(task.budget, 0) + task.demand * ((w + 1) * this.tick - this.nowUsec);
+  }
+
+  /** A tick: every demand-capped task gets demand × tick more (a debt paid back), and halted ones resume. */
+  private refillBudgets(): void {
+    this.spend(this.demandTasks.size);
+    const w = this.windowNow();
+    for (const task of this.demandTasks) {
+      if (task.sched !== this) {
+        this.demandTasks.delete(task); // removed since
+        continue;
+      }
+      task.budgetWindow = w;
+      task.budget = Math.min(task.budget, 0) + task.demand * this.tick;
+      if (task.halted && task.budget >= WORK_EPS) this.resume(task);
+    }
+  }
+
+  /** Its budget is spent: off its CPU, neither running nor waiting until the next tick. */
+  private halt(task: SchedTask): void {
+    if (task.cpu >= 0) this.unassign(task.cpu);
+    this.stopWaiting(task);
+    task.halted = true;
+    this.halted++;
+  }
+
+  private resume(task: SchedTask): void {
+    task.halted = false;
+    this.halted--;
+    if (task.runnable && task.cpu < 0) task.waitSince = this.nowUsec;
+  }
+
+  /** Add the current wait (if any) to `waitUsec` and stop its clock. */
+  private stopWaiting(task: SchedTask): void {
+    if (task.waitSince >= 0) task.waitUsec += this.nowUsec - task.waitSince;
+    task.waitSince = -1;
   }
 
   private finishWork(task: SchedTask): void {
@@ -251,6 +353,11 @@ export class ExactGroupScheduler extends GroupTreeBase {
 
   private setRunnable(task: SchedTask): void {
     task.runnable = true;
+    task.waitSince = this.nowUsec;
+    if (task.budget !== Infinity) {
+      this.budgetForWindow(task);
+      if (task.budget < WORK_EPS) this.halt(task);
+    }
     this.countRaw(task, 1);
     this.propagate(task.group, 1);
     this.ratesDirty = true;
@@ -259,6 +366,11 @@ export class ExactGroupScheduler extends GroupTreeBase {
   /** A runnable task that is not on a CPU stops being runnable. */
   private setBlocked(task: SchedTask): void {
     task.runnable = false;
+    this.stopWaiting(task);
+    if (task.halted) {
+      task.halted = false;
+      this.halted--;
+    }
     task.rate = 0;
     this.countRaw(task, -1);
     this.propagate(task.group, -1);
@@ -266,6 +378,7 @@ export class ExactGroupScheduler extends GroupTreeBase {
   }
 
   private assign(c: number, task: SchedTask): void {
+    this.stopWaiting(task);
     this.cur[c] = task;
     task.cpu = c;
     this.last[c] = this.nowUsec;
@@ -276,6 +389,7 @@ export class ExactGroupScheduler extends GroupTreeBase {
     const task = this.cur[c]!;
     this.cur[c] = null;
     task.cpu = -1;
+    task.waitSince = this.nowUsec;
     this.busy--;
   }
 
@@ -283,7 +397,7 @@ export class ExactGroupScheduler extends GroupTreeBase {
 
   /** Runnable, not running, not under a throttled group. */
   private waiting(task: SchedTask): boolean {
-    return task.runnable && task.cpu < 0 && task.group.frozen === 0;
+    return task.runnable && task.cpu < 0 && task.group.frozen === 0 && !task.halted;
   }
 
   /** Count a throttle (+1) or unthrottle (-1) of `g` in the `frozen` count of its whole subtree. */
@@ -343,7 +457,8 @@ export class ExactGroupScheduler extends GroupTreeBase {
       }
       const n = left;
       this.spend(this.order.length + this.cpus);
-      for (let c = 0; c < this.cpus && left > 0; c++) {
+      for (let k = 0; k < this.cpus && left > 0; k++) {
+        const c = this.cpuOrder[k]!;
         if (this.cur[c] !== null) continue;
         this.spend(n);
         let best = -1;
@@ -379,7 +494,10 @@ export class ExactGroupScheduler extends GroupTreeBase {
     }
     this.spend(this.order.length + shifts + this.cpus);
     let k = 0;
-    for (let c = 0; c < this.cpus && k < n; c++) if (this.cur[c] === null) this.assign(c, chosen[k++]!);
+    for (let i = 0; i < this.cpus && k < n; i++) {
+      const c = this.cpuOrder[i]!;
+      if (this.cur[c] === null) this.assign(c, chosen[k++]!);
+    }
   }
 
   /** Wake-up preemption: on the allowed CPU running the least-lag task, if the woken task leads it enough. */
@@ -444,6 +562,12 @@ export class ExactGroupScheduler extends GroupTreeBase {
 
   protected onTaskAttached(task: SchedTask): void {
     task.lag = 0;
+    if (task.demand < 1 && !this.demandTasks.has(task)) {
+      // A new task with a demand cap: its first budget comes when it becomes runnable.
+      this.demandTasks.add(task);
+      task.budget = 0;
+      task.budgetWindow = -1;
+    }
     if (this.order.length === this.tasks.size) return;
     // One task short: `addTask` just appended this one to `tasks` (every other change rebuilds
     // `order` at once), so appending it keeps insertion order without copying every task.
@@ -475,11 +599,54 @@ export class ExactGroupScheduler extends GroupTreeBase {
   }
 
   protected pendingUsage(task: SchedTask): number {
-    return task.cpu >= 0 ? this.nowUsec - this.last[task.cpu]! : 0;
+    if (task.cpu < 0) return 0;
+    return Math.min(task.work, (this.nowUsec - this.last[task.cpu]!) * this.capacity[task.cpu]!);
   }
 
   protected currentRate(task: SchedTask): number {
-    return task.cpu >= 0 ? 1 : 0;
+    return task.cpu >= 0 ? this.capacity[task.cpu]! : 0;
+  }
+
+  protected waitOf(task: SchedTask): number {
+    return task.waitUsec + (task.waitSince >= 0 ? this.nowUsec - task.waitSince : 0);
+  }
+
+  protected onCpuCapacityChanging(cpu: number): void {
+    // The slice so far ran at the old capacity.
+    this.charge(cpu);
+  }
+
+  protected onCpuCapacityChanged(): void {
+    this.cpuOrder = this.sortCpus();
+    this.ratesDirty = true;
+  }
+
+  protected onDemandChanging(task: SchedTask): void {
+    if (task.cpu >= 0) this.charge(task.cpu);
+  }
+
+  protected onDemandChanged(task: SchedTask, old: number): void {
+    this.ratesDirty = true;
+    if (task.demand >= 1) {
+      this.demandTasks.delete(task);
+      task.budget = Infinity;
+      task.budgetWindow = -1;
+      if (task.halted) this.resume(task);
+      return;
+    }
+    this.demandTasks.add(task);
+    const left = (this.windowNow() + 1) * this.tick - this.nowUsec;
+    if (old >= 1) {
+      task.budgetWindow = this.windowNow();
+      task.budget = task.demand * left;
+    } else {
+      this.budgetForWindow(task);
+      task.budget += (task.demand - old) * left;
+    }
+    if (!task.runnable) return;
+    if (task.budget < WORK_EPS) {
+      if (!task.halted) this.halt(task);
+    } else if (task.halted) this.resume(task);
   }
 
   protected groupStatsOf(g: SchedGroup): GroupCpuStats {
@@ -489,13 +656,13 @@ export class ExactGroupScheduler extends GroupTreeBase {
     for (let c = 0; c < this.cpus; c++) {
       const t = this.cur[c];
       if (t !== null && t !== undefined && this.isUnder(t, g)) {
-        pending += this.nowUsec - this.last[c]!;
-        rate++;
+        pending += Math.min(t.work, (this.nowUsec - this.last[c]!) * this.capacity[c]!);
+        rate += this.capacity[c]!;
       }
     }
     return {
       path: g.path,
-      cpuUsec: g.usage + pending,
+      cpuUsec: Math.round(g.usage + pending),
       nrPeriods: g.nrPeriods,
       nrThrottled: g.nrThrottled,
       // The kernel adds a throttle to `throttled_time` when it ends (unthrottle_cfs_rq), so a

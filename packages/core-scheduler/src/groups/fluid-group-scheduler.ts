@@ -2,9 +2,11 @@
 // Rates are weighted max-min fair with caps at every level and change only when the tree does.
 //
 // At each group, its rate is water-filled among its runnable children (tasks by nice weight, child
-// groups by load weight, on one scale). A child's cap, bottom-up: a task 1 CPU; a group
-// min(quota / period, size of its cpuset, the sum of its children's caps). The root's capacity is
-// the CPU count. Cpusets act only as caps (overlapping cpusets are not matched CPU by CPU). The
+// groups by load weight, on one scale). A child's cap, bottom-up: a task min(its demand, the
+// capacity of the best CPU in its cpuset); a group min(quota / period, its cpuset's total capacity,
+// the sum of its children's caps). The root's capacity is the sum of the CPUs' capacities. Cpusets
+// act only as caps (overlapping cpusets are not matched CPU by CPU, and with unequal capacities the
+// "k tasks use at most the k best CPUs" bounds are not applied: see README). The
 // rates are kept incrementally (fluid-rates.ts): a wake-up or block costs the task's path to the
 // root while no cap binds, and the affected subtree's splits where one does; limits, nice values
 // and cpusets (rare) rebuild the tree. Bandwidth counters follow the on/off pattern a binding cap
@@ -12,7 +14,7 @@
 import type { GroupCpuStats, GroupSchedulerOptions } from './group-scheduler.js';
 import { catchUpPeriods, recheckBinding } from './fluid-bandwidth.js';
 import { FluidRates, addToSums, capOf, weightOf } from './fluid-rates.js';
-import { GroupTreeBase, type SchedGroup, type SchedTask } from './group-tree.js';
+import { GroupTreeBase, effectiveCap, type SchedGroup, type SchedTask } from './group-tree.js';
 
 const bySeq = (a: SchedTask, b: SchedTask): number => a.seq - b.seq;
 
@@ -134,7 +136,15 @@ export class FluidGroupScheduler extends GroupTreeBase {
   private rebuild(): void {
     const order = this.listGroupNodes();
     this.spend(this.tasks.size + order.length);
-    for (const task of this.tasks.values()) this.rates.settleTask(task);
+    for (const task of this.tasks.values()) {
+      this.rates.settleTask(task);
+      // Capacities may have moved: close the wait segment at the old ones, open one at the new.
+      if (task.runnable) {
+        this.closeWait(task);
+        task.capRate = effectiveCap(task);
+        this.openWait(task);
+      }
+    }
     this.rates.reset(order);
     // Children before parents, so that every group's sums see its children's caps.
     for (let i = order.length - 1; i >= 0; i--) {
@@ -143,7 +153,7 @@ export class FluidGroupScheduler extends GroupTreeBase {
         const cap = capOf(ch);
         if (cap > 0) addToSums(g, ch, cap, weightOf(ch));
       }
-      g.cap = g.runnableKids > 0 ? Math.min(g.allowedCount, g.quotaRate(), g.capSum) : 0;
+      g.cap = g.runnableKids > 0 ? Math.min(g.allowedCapacity, g.quotaRate(), g.capSum) : 0;
     }
     for (const task of this.tasks.values()) if (task.runnable) this.rates.restart(task);
     for (const g of order) this.rates.markDirty(g);
@@ -202,6 +212,8 @@ export class FluidGroupScheduler extends GroupTreeBase {
 
   protected onWake(task: SchedTask): void {
     this.beforeRunnableChange(task);
+    task.capRate = effectiveCap(task);
+    this.openWait(task);
     task.runnable = true;
     this.countRaw(task, 1);
     this.rates.enter(task);
@@ -210,8 +222,59 @@ export class FluidGroupScheduler extends GroupTreeBase {
   protected onBlock(task: SchedTask): void {
     this.beforeRunnableChange(task);
     this.rates.leave(task);
+    this.closeWait(task);
     task.runnable = false;
     this.countRaw(task, -1);
+  }
+
+  protected onCpuCapacityChanging(): void {}
+
+  protected onCpuCapacityChanged(): void {
+    // Every cap below a live group may move: rebuild (a capacity changes rarely per CPU). A tree
+    // with nothing runnable holds no rate; tasks take the new capacities when they wake.
+    if (this.root.rawRunnable > 0) this.rebuildPending = true;
+  }
+
+  protected onDemandChanging(): void {}
+
+  protected onDemandChanged(task: SchedTask): void {
+    if (!task.runnable) return;
+    // As a block and a wake-up at the same instant, without the runnable counts moving: O(depth)
+    // while no cap binds. The task keeps its work and its place among its group's children.
+    this.beforeRunnableChange(task);
+    this.rates.leave(task);
+    this.closeWait(task);
+    task.capRate = effectiveCap(task);
+    this.openWait(task);
+    this.rates.enter(task);
+  }
+
+  /**
+   * Start a wait segment at now for a task whose usage is settled: while it lasts, the task wants
+   * min(demand, b) / b of the wall time and runs usage / b of it (b: its best CPU's capacity).
+   */
+  private openWait(task: SchedTask): void {
+    const best = task.group.maxCapacity;
+    task.waitStart = this.nowUsec;
+    task.waitUsage = task.usage;
+    task.waitWant = best > 0 ? Math.min(task.demand, best) / best : 0;
+    task.waitScale = best > 0 ? 1 / best : 0;
+  }
+
+  /** End the task's wait segment at now (its usage settled), adding it to `waitUsec`. */
+  private closeWait(task: SchedTask): void {
+    task.waitUsec += this.segmentWait(task, task.usage);
+    task.waitStart = this.nowUsec;
+    task.waitUsage = task.usage;
+  }
+
+  private segmentWait(task: SchedTask, usage: number): number {
+    return task.waitWant * (this.nowUsec - task.waitStart) - task.waitScale * (usage - task.waitUsage);
+  }
+
+  protected waitOf(task: SchedTask): number {
+    if (!task.runnable) return task.waitUsec;
+    return task.waitUsec + this.segmentWait(task, task.usage + this.rates.pending(task));
   }
 
   protected pendingUsage(task: SchedTask): number {

@@ -20,13 +20,14 @@
 import type { GroupEntity, SchedGroup, SchedTask } from './group-tree.js';
 import { IndexedMinHeap } from './indexed-heap.js';
 
-/** A runnable task asks for at most one CPU. */
-const TASK_CAP = 1;
 /** Slack when rounding a finish time up to a whole µs, as the full recomputation always had. */
 const FINISH_SLACK = 1e-7;
 
-/** A child's cap in its parent's split: a task 1 CPU while runnable (else 0), a group its `cap`. */
-export const capOf = (ch: GroupEntity): number => (ch.kind === 'task' ? (ch.runnable ? TASK_CAP : 0) : ch.cap);
+/**
+ * A child's cap in its parent's split: a task its `capRate` while runnable (its demand, at most the
+ * best capacity among its CPUs; else 0), a group its `cap`.
+ */
+export const capOf = (ch: GroupEntity): number => (ch.kind === 'task' ? (ch.runnable ? ch.capRate : 0) : ch.cap);
 /** A child's weight in its parent's split: a task's nice weight, a group's load weight. */
 export const weightOf = (ch: GroupEntity): number => (ch.kind === 'task' ? ch.weight : ch.loadWeight);
 
@@ -74,7 +75,7 @@ export class FluidRates {
   /** CPU µs the runnable task used since it was last accounted (not yet billed). */
   pending(task: SchedTask): number {
     if (!task.runnable) return 0;
-    const ran = task.capped ? (this.now - task.mark) * TASK_CAP : task.weight * (this.clock(task.group) - task.mark);
+    const ran = task.capped ? (this.now - task.mark) * task.capRate : task.weight * (this.clock(task.group) - task.mark);
     return Math.min(ran, task.work);
   }
 
@@ -103,7 +104,7 @@ export class FluidRates {
     this.settleClock(g);
     task.capped = false;
     this.startUncapped(task, g);
-    addToSums(g, task, TASK_CAP, task.weight);
+    addToSums(g, task, task.capRate, task.weight);
     g.changedKids.push(task);
     this.markDirty(g);
     this.propagateCap(g);
@@ -127,7 +128,7 @@ export class FluidRates {
     leaveRunList(g, task);
     g.runnableKids--;
     g.weightSum -= task.weight;
-    g.capSum -= TASK_CAP;
+    g.capSum -= task.capRate;
     if (g.runnableKids === 0) clearSums(g);
     this.markDirty(g);
     this.propagateCap(g);
@@ -148,7 +149,7 @@ export class FluidRates {
   propagateCap(g: SchedGroup): void {
     for (let x = g; ; ) {
       this.spend(1);
-      const cap = x.runnableKids > 0 ? Math.min(x.allowedCount, x.quotaRate(), x.capSum) : 0;
+      const cap = x.runnableKids > 0 ? Math.min(x.allowedCapacity, x.quotaRate(), x.capSum) : 0;
       if (cap === x.cap) return;
       const old = x.cap;
       x.cap = cap;
@@ -382,7 +383,7 @@ export class FluidRates {
     return sc;
   }
 
-  /** Move a task between the capped side (one CPU, a timer of its own) and the uncapped side (the group's clock). */
+  /** Move a task between the capped side (its `capRate`, a timer of its own) and the uncapped side (the group's clock). */
   private switchTask(task: SchedTask, g: SchedGroup, capped: boolean): void {
     if (task.capped === capped) return;
     this.settleTask(task);
@@ -391,7 +392,7 @@ export class FluidRates {
       g.finishQueue.remove(task.slot);
       task.finishV = Infinity;
       task.mark = this.now;
-      if (task.work !== Infinity) this.timers.set(task.slot, this.now + Math.max(1, Math.ceil(task.work / TASK_CAP - FINISH_SLACK)));
+      if (task.work !== Infinity) this.timers.set(task.slot, this.now + Math.max(1, Math.ceil(task.work / task.capRate - FINISH_SLACK)));
     } else {
       this.timers.remove(task.slot);
       this.startUncapped(task, g);
@@ -437,7 +438,7 @@ export class FluidRates {
   /** The current rate of a runnable task in CPUs. */
   taskRate(task: SchedTask): number {
     if (!task.runnable) return 0;
-    return task.capped ? TASK_CAP : task.weight * task.group.level;
+    return task.capped ? task.capRate : task.weight * task.group.level;
   }
 
   /** Forget every split and sum (before a rebuild), after accounting every runnable task up to now. */

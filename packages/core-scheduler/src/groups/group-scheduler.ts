@@ -41,6 +41,11 @@ export interface GroupSchedulerOptions {
   readonly start?: number;
   /** Called as the model's work grows (for a work budget or progress reports); default none. */
   readonly watchSteps?: GroupStepWatcher;
+  /**
+   * Initial capacity of each CPU, one number 0..1 per CPU (default all 1): a CPU of capacity c
+   * delivers c CPU-µs of work per µs (a vCPU given c of a host CPU). See `setCpuCapacity`.
+   */
+  readonly cpuCapacity?: readonly number[];
 }
 
 /** Options of `addTask` (`T`: the type of its `tag`). */
@@ -61,6 +66,8 @@ export interface AddTaskOptions<T = unknown> {
   readonly onWorkDone?: WorkDoneHandler<T>;
   /** Any value, handed back to `onWorkDone` (so one handler can serve many tasks; default undefined). */
   readonly tag?: T;
+  /** Demand cap, 0 < demand ≤ 1 (default 1): the most of one CPU the task asks for. See `setTaskDemand`. */
+  readonly demand?: number;
 }
 
 declare const taskRefBrand: unique symbol;
@@ -91,8 +98,19 @@ export interface TaskCpuStats {
   readonly state: 'runnable' | 'blocked';
   /** CPU time consumed so far, µs (fluid: rounded to the µs). */
   readonly cpuUsec: number;
-  /** Current CPU rate in CPUs: fluid its fair rate; exact 1 while on a CPU, else 0. */
+  /** Current CPU rate in CPUs: fluid its fair rate; exact the capacity of its CPU while on one, else 0. */
   readonly rate: number;
+  /** Its demand cap (0..1], see `setTaskDemand`. */
+  readonly demand: number;
+  /**
+   * Time runnable but not running, µs (what the host side of a vCPU reports as steal). Exact:
+   * Linux's `sched_info.run_delay`: wall time runnable and not on a CPU, throttled time included; a
+   * task on a CPU of capacity 0 is running (its CPU is what is descheduled), and a task halted for
+   * the rest of a tick by its demand cap is not waiting. Fluid: ∫ (min(demand, b) − rate) / b dt
+   * while runnable, b the capacity of the best CPU it may use: the wall-time fraction it wants minus
+   * the fraction it gets (with every capacity 1: ∫ (demand − rate) dt). Nothing accrues while b = 0.
+   */
+  readonly waitUsec: number;
 }
 
 /** CPU accounting of one group (cgroup `cpu.stat`). */
@@ -160,6 +178,22 @@ export interface GroupScheduler {
   wakeRef(task: TaskRef, work?: number): void;
   /** `block` by handle: same contract; throws NotFoundError when the task was removed. */
   blockRef(task: TaskRef): void;
+  /** The capacity of CPU `cpu` (0..1). Throws ValidationError on an unknown CPU. */
+  cpuCapacity(cpu: number): number;
+  /**
+   * Set CPU `cpu`'s capacity (0..1) from now on: it delivers `capacity` CPU-µs of work per µs
+   * (0: no progress, a descheduled vCPU). Exact: the running slice is split at now; fluid: the rates
+   * are recomputed (a rebuild; capacities are expected to change rarely per CPU). ValidationError
+   * (`cpu` not an index 0..cpus-1, `capacity` not a number 0..1) changes nothing.
+   */
+  setCpuCapacity(cpu: number, capacity: number): void;
+  /**
+   * Set a task's demand cap (0 < demand ≤ 1) from now on: it never asks for more than `demand` of a
+   * CPU (a vCPU whose guest needs 0.3). Fluid: its cap in the water-filling; exact: a budget of
+   * demand × tick CPU-µs per tick window, after which it halts until the next tick. O(depth) in fluid,
+   * like a wake-up. ValidationError (not a number in (0, 1]) changes nothing.
+   */
+  setTaskDemand(id: string, demand: number): void;
   /** Time of the next internal event (tick, period refresh, work done), or Infinity. */
   nextEventTime(): number;
   /** Run to `time` (≥ now), returning what happened on the way in time order. */

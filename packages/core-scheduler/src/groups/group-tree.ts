@@ -75,6 +75,24 @@ export class SchedTask {
   onWorkDone: WorkDoneHandler<never> | undefined = undefined;
   /** Handed back to `onWorkDone`. */
   tag: unknown = undefined;
+  /** Demand cap: the most of a CPU it asks for, 0 < demand ≤ 1 (`setTaskDemand`). */
+  demand = 1;
+  /** Fluid: its cap in its group's split while runnable, `effectiveCap(task)` when it was last computed. */
+  capRate = 1;
+  /** Time runnable but not running, µs, accumulated up to the last segment (see `TaskCpuStats.waitUsec`). */
+  waitUsec = 0;
+  /** Exact: when it started waiting (runnable, not on a CPU, not halted), -1 when not waiting. */
+  waitSince = -1;
+  /** Fluid: the open wait segment: start time, usage then, wanted wall fraction and 1 / best capacity. */
+  waitStart = 0;
+  waitUsage = 0;
+  waitWant = 0;
+  waitScale = 0;
+  /** Exact, demand < 1: CPU µs it may still use in the current tick window, and that window's index. */
+  budget = Infinity;
+  budgetWindow = -1;
+  /** Exact: runnable but halted, its budget spent until the next tick (neither waiting nor running). */
+  halted = false;
 
   constructor(
     readonly id: string,
@@ -115,6 +133,9 @@ export class SchedGroup {
   /** Effective cpuset: allowed[c] for every CPU. */
   allowed: readonly boolean[] = [];
   allowedCount = 0;
+  /** Sum of the capacities of its allowed CPUs (what the subtree can use at most), and the largest one. */
+  allowedCapacity = 0;
+  maxCapacity = 0;
   usage = 0;
   nrPeriods = 0;
   nrThrottled = 0;
@@ -203,6 +224,16 @@ export class SchedGroup {
 /** Either kind of entity. */
 export type GroupEntity = SchedGroup | SchedTask;
 
+/**
+ * The most CPU a runnable task can use, in CPUs: its demand, and at most the capacity of the best
+ * CPU it may run on (a task runs on one CPU at a time). When every allowed CPU has capacity 0 the
+ * group's own capacity (0) stops it, so its demand is kept (a cap of 0 would take it out of the split).
+ */
+export function effectiveCap(task: SchedTask): number {
+  const best = task.group.maxCapacity;
+  return best > 0 && best < task.demand ? best : task.demand;
+}
+
 /** Settings after validation, ready to apply. */
 interface ResolvedLimits {
   readonly shares: number | undefined;
@@ -216,6 +247,20 @@ interface ResolvedLimits {
 
 function invalid(path: string, message: string, value: unknown, accepted: string): ValidationError {
   return new ValidationError(`invalid ${path} ${JSON.stringify(value) ?? String(value)}: ${message}`, { path, value, accepted });
+}
+
+function checkCapacity(value: unknown, path: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > 1) {
+    throw invalid(path, 'expected a capacity from 0 to 1 (the fraction of a full CPU it delivers)', value, 'number 0..1');
+  }
+  return value;
+}
+
+function checkDemand(value: unknown, path: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > 1) {
+    throw invalid(path, 'expected a demand above 0 and at most 1 (the most of one CPU the task asks for)', value, 'number in (0, 1]');
+  }
+  return value;
 }
 
 function checkInt(value: unknown, path: string, min: number, max: number): number {
@@ -236,6 +281,8 @@ export abstract class GroupTreeBase implements GroupScheduler {
   protected readonly tasks = new Map<string, SchedTask>();
   /** Groups with a quota, in tree order (the order refreshes run in). */
   protected quotaGroups: SchedGroup[] = [];
+  /** Capacity of each CPU, 0..1: CPU µs of work it delivers per µs. */
+  protected readonly capacity: number[];
   /** Facts not yet returned by `advanceTo` (a command may throttle a group, too). */
   private events: GroupSchedulerEvent[] = [];
   /** Stamps `attachSeq`: every push onto a `children` list takes the next. */
@@ -260,7 +307,43 @@ export abstract class GroupTreeBase implements GroupScheduler {
     this.root = new SchedGroup('/', '', null);
     this.root.allowed = new Array<boolean>(this.cpus).fill(true);
     this.root.allowedCount = this.cpus;
+    this.capacity = new Array<number>(this.cpus).fill(1);
+    if (opts.cpuCapacity !== undefined) {
+      if (!Array.isArray(opts.cpuCapacity) || opts.cpuCapacity.length !== this.cpus) {
+        throw invalid('cpuCapacity', `expected an array of ${this.cpus} capacities (one per CPU) from 0 to 1`, opts.cpuCapacity, `${this.cpus} numbers 0..1`);
+      }
+      opts.cpuCapacity.forEach((c, i) => (this.capacity[i] = checkCapacity(c, `cpuCapacity[${i}]`)));
+    }
+    this.setCapacityOf(this.root);
     this.groups.set('/', this.root);
+  }
+
+  /** `g.allowedCapacity` and `g.maxCapacity` from its cpuset (shared with the parent's when it has none). */
+  private setCapacityOf(g: SchedGroup): void {
+    const parent = g.parent;
+    if (parent !== null && g.allowed === parent.allowed) {
+      g.allowedCapacity = parent.allowedCapacity;
+      g.maxCapacity = parent.maxCapacity;
+      return;
+    }
+    // Not counted: it follows recomputeMasks' own scan of the CPUs (or a capacity change's walk).
+    let sum = 0;
+    let max = 0;
+    for (let c = 0; c < this.cpus; c++) {
+      if (!g.allowed[c]) continue;
+      const x = this.capacity[c]!;
+      sum += x;
+      if (x > max) max = x;
+    }
+    g.allowedCapacity = sum;
+    g.maxCapacity = max;
+  }
+
+  /** Every group's capacities again, parents first (after a CPU's capacity changed). */
+  private recomputeCapacities(g: SchedGroup): void {
+    this.spend(g.ownCpus === null ? 1 : this.cpus);
+    this.setCapacityOf(g);
+    for (const child of g.childGroups.values()) this.recomputeCapacities(child);
   }
 
   now(): Micros {
@@ -411,6 +494,7 @@ export abstract class GroupTreeBase implements GroupScheduler {
       if (!g.allowed.some(Boolean)) g.allowed = parent.allowed;
       g.allowedCount = g.allowed.filter(Boolean).length;
     }
+    this.setCapacityOf(g);
     for (const child of g.childGroups.values()) this.recomputeMasks(child);
   }
 
@@ -531,8 +615,10 @@ export abstract class GroupTreeBase implements GroupScheduler {
     const work = this.checkWork(opts.work);
     if (!runnable && opts.work !== undefined) throw invalid('work', 'applies only to a runnable task (give it to wake)', opts.work, 'omit work');
     if (opts.onWorkDone !== undefined && typeof opts.onWorkDone !== 'function') throw invalid('onWorkDone', 'expected a function', opts.onWorkDone, '(task) => void');
+    const demand = opts.demand === undefined ? 1 : checkDemand(opts.demand, 'demand');
     this.beforeChange();
     const task = new SchedTask(id, g, opts.nice ?? 0, weight);
+    task.demand = demand;
     task.sched = this;
     task.onWorkDone = opts.onWorkDone;
     task.tag = opts.tag;
@@ -585,6 +671,34 @@ export abstract class GroupTreeBase implements GroupScheduler {
     this.onNiceChanging(task);
     task.nice = nice;
     task.weight = weight;
+    this.afterChange();
+  }
+
+  cpuCapacity(cpu: number): number {
+    return this.capacity[checkInt(cpu, 'cpu', 0, this.cpus - 1)]!;
+  }
+
+  setCpuCapacity(cpu: number, capacity: number): void {
+    const c = checkInt(cpu, 'cpu', 0, this.cpus - 1);
+    const x = checkCapacity(capacity, 'capacity');
+    if (this.capacity[c] === x) return;
+    this.beforeChange();
+    this.onCpuCapacityChanging(c);
+    this.capacity[c] = x;
+    this.recomputeCapacities(this.root);
+    this.onCpuCapacityChanged(c);
+    this.afterChange();
+  }
+
+  setTaskDemand(id: string, demand: number): void {
+    const task = this.task(id);
+    const d = checkDemand(demand, 'demand');
+    if (task.demand === d) return;
+    this.beforeChange();
+    this.onDemandChanging(task);
+    const old = task.demand;
+    task.demand = d;
+    this.onDemandChanged(task, old);
     this.afterChange();
   }
 
@@ -693,6 +807,8 @@ export abstract class GroupTreeBase implements GroupScheduler {
       state: t.runnable ? 'runnable' : 'blocked',
       cpuUsec: Math.round(t.usage + this.pendingUsage(t)),
       rate: this.currentRate(t),
+      demand: t.demand,
+      waitUsec: Math.max(0, Math.round(this.waitOf(t))),
     };
   }
 
@@ -724,4 +840,14 @@ export abstract class GroupTreeBase implements GroupScheduler {
   protected abstract pendingUsage(task: SchedTask): number;
   protected abstract currentRate(task: SchedTask): number;
   protected abstract groupStatsOf(g: SchedGroup): GroupCpuStats;
+  /** Runnable-but-not-running time of the task up to now, µs (unrounded). */
+  protected abstract waitOf(task: SchedTask): number;
+  /** CPU `cpu`'s capacity is about to change (the model accounts up to now at the old one). */
+  protected abstract onCpuCapacityChanging(cpu: number): void;
+  /** CPU `cpu`'s capacity changed; every group's `allowedCapacity` and `maxCapacity` are updated. */
+  protected abstract onCpuCapacityChanged(cpu: number): void;
+  /** The task's demand is about to change (account it up to now at the old one). */
+  protected abstract onDemandChanging(task: SchedTask): void;
+  /** The task's demand changed (`task.demand` is new, `old` the previous value). */
+  protected abstract onDemandChanged(task: SchedTask, old: number): void;
 }

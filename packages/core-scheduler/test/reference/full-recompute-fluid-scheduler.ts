@@ -1,17 +1,18 @@
 // Test oracle: the fluid model as it was before it became incremental (commit c669c5f), kept verbatim
-// but for its imports: every change recomputes the whole tree's rates with `computeGroupRates` and
-// settles every task. The incremental FluidGroupScheduler must agree with it (fluid-incremental.test.ts).
+// but for its imports and for CPU capacities and demand caps (the caps below, and each task's wait
+// integrated as it settles): every change recomputes the whole tree's rates with `computeGroupRates`
+// and settles every task. The incremental FluidGroupScheduler must agree with it (fluid-incremental.test.ts).
 //
 // At each group, its rate is water-filled among its runnable children (tasks by nice weight, child
-// groups by load weight, on one scale). A child's cap, bottom-up: a task 1 CPU; a group
-// min(quota / period, size of its cpuset, the sum of its children's caps). The root's capacity is
-// the CPU count. Cpusets act only as caps (overlapping cpusets are not matched CPU by CPU). Cost is
+// groups by load weight, on one scale). A child's cap, bottom-up: a task min(demand, its best CPU's
+// capacity); a group min(quota / period, its cpuset's total capacity, the sum of its children's
+// caps). The root's capacity is the sum of the CPUs' capacities. Cpusets act only as caps (overlapping cpusets are not matched CPU by CPU). Cost is
 // O(tree) per change (a task starting, blocking, waking, finishing its work, a limit changing),
 // independent of simulated time. Bandwidth counters follow the on/off pattern a binding cap implies,
 // counted at the period timer expiries the exact model has (computed, not simulated).
 import type { GroupCpuStats, GroupSchedulerOptions } from '../../src/groups/group-scheduler.js';
 import { computeGroupRates } from '../../src/groups/group-rates.js';
-import { GroupTreeBase, type SchedGroup, type SchedTask } from '../../src/groups/group-tree.js';
+import { GroupTreeBase, effectiveCap, type SchedGroup, type SchedTask } from '../../src/groups/group-tree.js';
 
 /** Relative slack when comparing a rate with a quota rate (float rounding of the water level). */
 const EPS = 1e-9;
@@ -64,10 +65,18 @@ export class FullRecomputeFluidScheduler extends GroupTreeBase {
       const dt = t - t0;
       let walked = 0;
       for (const task of this.tasks.values()) {
-        if (!task.runnable || task.rate <= 0) continue;
+        if (!task.runnable) continue;
+        if (task.rate <= 0) {
+          const best = task.group.maxCapacity;
+          if (best > 0) task.waitUsec += (Math.min(task.demand, best) * dt) / best;
+          continue;
+        }
         const used = Math.min(task.rate * dt, task.work);
         task.work -= used;
         this.bill(task, used);
+        // Wait: (min(demand, b) − rate) / b per µs, b the best capacity among its CPUs (see TaskCpuStats).
+        const best = task.group.maxCapacity;
+        if (best > 0) task.waitUsec += (Math.min(task.demand, best) * dt - used) / best;
         walked += task.group.depth + 1;
       }
       for (const g of this.quotaGroups) this.countPeriods(g, t0, t);
@@ -152,8 +161,8 @@ export class FullRecomputeFluidScheduler extends GroupTreeBase {
     this.spend(this.groups.size + this.tasks.size);
     computeGroupRates(
       this.root,
-      (t) => (t.runnable ? 1 : 0),
-      (g) => Math.min(g.allowedCount, g === ignoreQuota ? Infinity : g.quotaRate()),
+      (t) => (t.runnable ? effectiveCap(t) : 0),
+      (g) => Math.min(g.allowedCapacity, g === ignoreQuota ? Infinity : g.quotaRate()),
     );
   }
 
@@ -202,6 +211,18 @@ export class FullRecomputeFluidScheduler extends GroupTreeBase {
     this.ensureRates();
     return task.rate;
   }
+
+  protected waitOf(task: SchedTask): number {
+    return task.waitUsec;
+  }
+
+  protected onCpuCapacityChanging(): void {}
+
+  protected onCpuCapacityChanged(): void {}
+
+  protected onDemandChanging(): void {}
+
+  protected onDemandChanged(): void {}
 
   protected groupStatsOf(g: SchedGroup): GroupCpuStats {
     this.ensureRates();
