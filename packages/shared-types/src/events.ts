@@ -97,6 +97,24 @@ export type BalloonDeflatedOnOomEvent = DomainEventOf<'balloon.deflated_on_oom',
 /** A virtio device served a request: `device` is the drive or interface id, `queue` `blk`, `tx` or `rx`; `admittedAt` is when its rate limiter let it through. */
 export type DeviceIoCompletedEvent = DomainEventOf<'device.io_completed', { vm: string; device: string; queue: 'blk' | 'tx' | 'rx'; request: string; bytes: Bytes; admittedAt: Micros }>;
 
+/** A live migration of `vm` began (`mode`: how it is configured to end; post-copy switches after some pre-copy rounds). */
+export type MigrationStartedEvent = DomainEventOf<'migration.started', { migration: string; vm: string; memoryBytes: Bytes; mode: 'pre-copy' | 'post-copy' }>;
+
+/** A pre-copy round ended: `bytes` sent in `durationUs` at `bandwidthBytesPerSecond`; the guest dirtied `dirtyBytes` meanwhile, with its vCPUs throttled to `throttlePercent`. */
+export type MigrationRoundEvent = DomainEventOf<
+  'migration.round',
+  { migration: string; vm: string; round: number; bytes: Bytes; durationUs: Micros; bandwidthBytesPerSecond: number; dirtyBytes: Bytes; throttlePercent: number }
+>;
+
+/** A live migration finished: the VM runs on the destination. `converged`: the last dirty set fitted the downtime limit (false after a forced stop-and-copy or a post-copy switch). */
+export type MigrationCompletedEvent = DomainEventOf<
+  'migration.completed',
+  { migration: string; vm: string; mode: 'pre-copy' | 'post-copy'; converged: boolean; rounds: number; totalUs: Micros; downtimeUs: Micros; bytesSent: Bytes; remoteFaults: number }
+>;
+
+/** A live migration was given up; the VM stays on the source (`max-rounds`: the abort policy; `cancelled`: domjobabort). */
+export type MigrationFailedEvent = DomainEventOf<'migration.failed', { migration: string; vm: string; reason: 'max-rounds' | 'cancelled'; rounds: number; bytesSent: Bytes }>;
+
 /** Every domain event Strata emits. Extended by each package's issue as it lands. */
 export type DomainEvent =
   | DomainEventBase
@@ -124,4 +142,8 @@ export type DomainEvent =
   | VmOomKilledEvent
   | BalloonTargetReachedEvent
   | BalloonDeflatedOnOomEvent
-  | DeviceIoCompletedEvent;
+  | DeviceIoCompletedEvent
+  | MigrationStartedEvent
+  | MigrationRoundEvent
+  | MigrationCompletedEvent
+  | MigrationFailedEvent;

@@ -53,6 +53,10 @@ export type {
   BalloonTargetReachedEvent,
   BalloonDeflatedOnOomEvent,
   DeviceIoCompletedEvent,
+  MigrationStartedEvent,
+  MigrationRoundEvent,
+  MigrationCompletedEvent,
+  MigrationFailedEvent,
 } from './events.js';
 
 export { parseDuration, formatDuration, DURATION_PATTERN, DURATION_FORMS } from './duration.js';
