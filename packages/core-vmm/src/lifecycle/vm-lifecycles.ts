@@ -1,0 +1,501 @@
+// The passive lifecycle model of the VMs of one host: commands apply at `now()`, `advanceTo(t)` runs
+// the boot, shutdown, save, restore, snapshot and migration timers to `t` and reports what happened
+// (ARCHITECTURE.md, "Driving models"). Two front ends over one state: libvirt's domain API and
+// Firecracker's HTTP API; each VM has its flavor and answers only its own front end's commands.
+import { ConflictError, InvalidTransitionError, NotFoundError, ValidationError, bytes as toBytes } from '@strata/shared-types';
+import type { Bytes, Micros, VmCrashReason } from '@strata/shared-types';
+import { BOOT_SPECIFIC_REQUESTS, FIRECRACKER_DEFAULT_MACHINE, FIRECRACKER_MESSAGES, FIRECRACKER_TRANSITIONS, applyMachineConfig, firecrackerPhaseOf } from './firecracker.js';
+import type { FirecrackerOperation, MachineConfigBody } from './firecracker.js';
+import { LIBVIRT_GUARDS, libvirtRule } from './table.js';
+import type { LibvirtOperation } from './table.js';
+import { FIRECRACKER_TIMINGS, LIBVIRT_TIMINGS, imageTransferUs } from './timings.js';
+import { applyLibvirt, endJob, fireTimer, libvirtStateOf, refuse } from './transition.js';
+import type { LibvirtCommandOptions, Step, TimerSlot, VmLifecycleEvent } from './transition.js';
+import type { FirecrackerPhase, LibvirtStateView, SavedImage, VmConfig, VmFlavor, VmRecord, VmTimings } from './types.js';
+
+const MIB = 1024 * 1024;
+
+/** Options of `createVmLifecycles`. */
+export interface VmLifecyclesOptions {
+  /** The model's clock at creation (default 0). */
+  readonly startTime?: number;
+  /** Overrides of the libvirt VMs' default timings (`LIBVIRT_TIMINGS`). */
+  readonly libvirtTimings?: Partial<VmTimings>;
+  /** Overrides of the microVMs' default timings (`FIRECRACKER_TIMINGS`). */
+  readonly firecrackerTimings?: Partial<VmTimings>;
+}
+
+/** A VM's configuration as `define` / `create` take it; absent fields keep their current value (new VMs: 1 vCPU, 1 GiB, on_crash destroy, ACPI honoured). */
+export interface VmConfigInput {
+  readonly vcpus?: number;
+  readonly memoryBytes?: number;
+  readonly onCrash?: VmConfig['onCrash'];
+  readonly guestHonorsAcpi?: boolean;
+  /** Per-VM timing overrides (fixed at the VM's creation). */
+  readonly timings?: Partial<VmTimings>;
+}
+
+/** A VM as the model shows it: its record plus what libvirt and Firecracker would report. */
+export interface VmView extends VmRecord {
+  readonly libvirt: LibvirtStateView;
+  /** Firecracker's `InstanceInfo.state` (microVMs only). */
+  readonly firecracker: FirecrackerPhase | null;
+}
+
+/** A Firecracker request body (the fields the model uses; others are accepted and ignored). */
+export interface FirecrackerBody extends MachineConfigBody {
+  readonly amount_mib?: number;
+  readonly resume_vm?: boolean;
+}
+
+/**
+ * The VMs of one host. Commands apply at `now()` and either succeed, or throw (InvalidTransitionError
+ * with libvirt's or Firecracker's text, NotFoundError, ConflictError, ValidationError) and change
+ * nothing. Caller's loop: command* → (`nextEventTime()` → `advanceTo(t)`)*.
+ */
+export interface VmLifecycles {
+  now(): Micros;
+  /** Time of the next timer (boot done, shutdown done or timed out, job done), or Infinity. */
+  nextEventTime(): number;
+  /** Run to `time` (≥ now): events of the commands since the last take, then those of the timers, in time order. */
+  advanceTo(time: number): VmLifecycleEvent[];
+  /** Events of commands since the last `advanceTo` or `takeEvents`, then cleared. */
+  takeEvents(): VmLifecycleEvent[];
+  /** The VM named `name`. Throws NotFoundError (libvirt's `Domain not found` text in details). */
+  inspect(name: string): VmView;
+  /** Every VM, in creation order. */
+  list(): VmView[];
+
+  // ---- libvirt (flavor 'libvirt') ----
+  /** `virsh define`: a new persistent VM (SHUTOFF), or a new config for the next boot; a running transient VM becomes persistent. */
+  define(name: string, config?: VmConfigInput): void;
+  /** `virsh create`: a new transient VM, booting at once. ConflictError if the name exists. */
+  create(name: string, config?: VmConfigInput): void;
+  /** `virsh start [--force-boot]`: boot, or restore the managed-save image (consumed). */
+  start(name: string, opts?: Pick<LibvirtCommandOptions, 'forceBoot'>): void;
+  /** `virsh shutdown`: ask the guest (ACPI); it powers off after `shutdownUs` unless it ignores ACPI. `timeoutUs`: then destroy or keep running. */
+  shutdown(name: string, opts?: Pick<LibvirtCommandOptions, 'timeoutUs' | 'onTimeout'>): void;
+  /** `virsh reboot`: the guest shuts down and boots again (stays RUNNING to libvirt). */
+  reboot(name: string): void;
+  /** `virsh reset`: the boot starts over at once. */
+  reset(name: string): void;
+  /** `virsh destroy`: SHUTOFF/DESTROYED at once, from any active phase (aborting a job); a transient VM vanishes. Also kills a Firecracker process. */
+  destroy(name: string): void;
+  /** `virsh suspend`: PAUSED/USER (after `pauseUs`); already paused: success, nothing changes. */
+  suspend(name: string): void;
+  /** `virsh resume`: from PAUSED or CRASHED to RUNNING/UNPAUSED (after `resumeUs`). */
+  resume(name: string): void;
+  /** `virsh save`: RAM to an image (saving, then SHUTOFF/SAVED). The image can be restored once `vm.saved` is out. */
+  save(name: string): SavedImage;
+  /** `virsh managedsave` (persistent VMs): the next `start` restores it. */
+  managedSave(name: string): void;
+  /** `virsh restore [--paused]`: restoring, then RUNNING/RESTORED (or PAUSED). A saved image restores into a VM of its name, or recreates it transient. */
+  restore(image: SavedImage, opts?: { readonly paused?: boolean }): void;
+  /** `virsh undefine`: inactive → removed; active → transient, still running. */
+  undefine(name: string, opts?: Pick<LibvirtCommandOptions, 'managedSave' | 'snapshotsMetadata'>): void;
+  /** `virsh snapshot-create` (internal, with RAM when active: PAUSED/SNAPSHOT meanwhile). `durationUs` absent: RAM over the disk. */
+  snapshotCreate(name: string, opts?: Pick<LibvirtCommandOptions, 'durationUs'>): void;
+  /** `virsh snapshot-revert`: back to a snapshot taken running, paused or shut off (reason FROM_SNAPSHOT). */
+  snapshotRevert(name: string, opts?: Pick<LibvirtCommandOptions, 'snapshotState'>): void;
+  /** `virsh migrate --live` seen from the source: migrating until `durationUs` passes or `endMigration` (open-ended when absent). */
+  migrate(name: string, opts?: Pick<LibvirtCommandOptions, 'durationUs'>): void;
+  /** Judge a libvirt operation without applying it: 'ok', 'noop', or throws as the command would. */
+  check(name: string, op: LibvirtOperation): 'ok' | 'noop';
+
+  // ---- hooks for the other parts (migration, snapshots, memory, faults) ----
+  /** The host failed, the guest panicked (then `<on_crash>` applies) or the host's OOM killer killed the VMM. */
+  crash(name: string, reason: VmCrashReason): void;
+  /** = `migrate`: a migration job begins. */
+  beginMigration(name: string, opts?: Pick<LibvirtCommandOptions, 'durationUs'>): void;
+  /** The migration ended: `completed` → SHUTOFF/MIGRATED (a transient source vanishes); otherwise back where it was. */
+  endMigration(name: string, outcome: 'completed' | 'cancelled' | 'failed'): void;
+  /** The destination side: a VM arrives RUNNING/MIGRATED (or PAUSED/MIGRATION). ConflictError if the name exists. */
+  receiveMigration(name: string, config: VmConfigInput, opts?: { readonly persistent?: boolean; readonly paused?: boolean }): void;
+  /** = `snapshotCreate`: a snapshot job begins (`durationUs` Infinity: `endSnapshot` ends it). */
+  beginSnapshot(name: string, opts?: Pick<LibvirtCommandOptions, 'durationUs'>): void;
+  /** The snapshot job ended: `completed` counts the snapshot; either way the VM returns where it was. */
+  endSnapshot(name: string, outcome: 'completed' | 'cancelled' | 'failed'): void;
+
+  // ---- Firecracker (flavor 'firecracker') ----
+  /** A Firecracker process with its API socket up: `Not started`, default machine (1 vCPU, 128 MiB). ConflictError if the name exists. */
+  createMicroVm(name: string, opts?: { readonly timings?: Partial<VmTimings>; readonly guestHonorsAcpi?: boolean }): void;
+  /**
+   * A Firecracker API request. Refused: InvalidTransitionError (details `httpStatus` 400 and
+   * `faultMessage`) or ValidationError (machine-config limits) with Firecracker's text.
+   */
+  firecracker(name: string, op: FirecrackerOperation, body?: FirecrackerBody): void;
+}
+
+interface HeapEntry {
+  readonly at: number;
+  readonly seq: number;
+  readonly name: string;
+  readonly slot: TimerSlot;
+  readonly timer: object;
+}
+
+/** Build the lifecycle model of one host's VMs. */
+export function createVmLifecycles(options: VmLifecyclesOptions = {}): VmLifecycles {
+  let now = (options.startTime ?? 0) as Micros;
+  const vms = new Map<string, VmRecord>();
+  const written = new WeakSet<SavedImage>();
+  let buffered: VmLifecycleEvent[] = [];
+  const heap: HeapEntry[] = [];
+  let seq = 0;
+  const libvirtTimings: VmTimings = { ...LIBVIRT_TIMINGS, ...options.libvirtTimings };
+  const fcTimings: VmTimings = { ...FIRECRACKER_TIMINGS, ...options.firecrackerTimings };
+
+  const less = (a: HeapEntry, b: HeapEntry): boolean => a.at < b.at || (a.at === b.at && a.seq < b.seq);
+  function push(entry: HeapEntry): void {
+    heap.push(entry);
+    let i = heap.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (!less(heap[i]!, heap[p]!)) break;
+      [heap[i], heap[p]] = [heap[p]!, heap[i]!];
+      i = p;
+    }
+  }
+  function pop(): HeapEntry | undefined {
+    const top = heap[0];
+    const last = heap.pop();
+    if (heap.length > 0 && last !== undefined) {
+      heap[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < heap.length && less(heap[l]!, heap[m]!)) m = l;
+        if (r < heap.length && less(heap[r]!, heap[m]!)) m = r;
+        if (m === i) break;
+        [heap[i], heap[m]] = [heap[m]!, heap[i]!];
+        i = m;
+      }
+    }
+    return top;
+  }
+  const timerOf = (vm: VmRecord, slot: TimerSlot): { at: number } | null => (slot === 'activity' ? vm.activity : slot === 'deadline' ? vm.deadline : vm.pending);
+  /** A heap entry is live while its VM still carries that very timer object. */
+  function live(entry: HeapEntry): boolean {
+    const vm = vms.get(entry.name);
+    return vm !== undefined && timerOf(vm, entry.slot) === entry.timer;
+  }
+  function pruneTop(): void {
+    while (heap.length > 0 && !live(heap[0]!)) pop();
+  }
+
+  /** Store a step's record, arm its new timers, keep its events. */
+  function commit(name: string, before: VmRecord | undefined, step: Step): void {
+    if (step.vm === null) vms.delete(name);
+    else {
+      vms.set(name, step.vm);
+      for (const slot of ['activity', 'deadline', 'pending'] as const) {
+        const timer = timerOf(step.vm, slot);
+        if (timer !== null && Number.isFinite(timer.at) && (before === undefined || timerOf(before, slot) !== timer)) push({ at: timer.at, seq: seq++, name, slot, timer });
+      }
+    }
+    if (step.written !== undefined) written.add(step.written);
+    for (const e of step.events) buffered.push(e);
+  }
+
+  function get(name: string): VmRecord {
+    const vm = vms.get(name);
+    if (vm === undefined) throw new NotFoundError('domain', name, { message: LIBVIRT_GUARDS.noDomain(name) });
+    return vm;
+  }
+  function getFlavor(name: string, flavor: VmFlavor, op: string): VmRecord {
+    const vm = get(name);
+    if (vm.flavor !== flavor) {
+      const api = flavor === 'libvirt' ? "libvirt's" : "Firecracker's";
+      throw new ValidationError(`${op}: '${name}' is a ${vm.flavor} VM; it does not answer ${api} API`, { vm: name, flavor: vm.flavor, command: op });
+    }
+    return vm;
+  }
+  function assertFree(name: string): void {
+    const vm = vms.get(name);
+    if (vm === undefined) return;
+    const phaseRule = libvirtRule('create', vm.phase);
+    const message = typeof phaseRule === 'string' ? `domain '${name}' already exists` : phaseRule.message(name);
+    throw new ConflictError(message, { vm: name, phase: vm.phase });
+  }
+
+  function makeConfig(input: VmConfigInput, base: VmConfig | null): VmConfig {
+    const vcpus = input.vcpus ?? base?.vcpus ?? 1;
+    const memory = input.memoryBytes ?? base?.memoryBytes ?? 1024 * MIB;
+    if (!Number.isInteger(vcpus) || vcpus < 1) throw new ValidationError(`vcpus must be a positive integer, got ${vcpus}`, { field: 'vcpus' });
+    return {
+      vcpus,
+      memoryBytes: toBytes(memory),
+      onCrash: input.onCrash ?? base?.onCrash ?? 'destroy',
+      guestHonorsAcpi: input.guestHonorsAcpi ?? base?.guestHonorsAcpi ?? true,
+    };
+  }
+
+  function newRecord(name: string, flavor: VmFlavor, persistent: boolean, config: VmConfig, timings: VmTimings): VmRecord {
+    return {
+      name,
+      flavor,
+      persistent,
+      phase: 'shutoff',
+      reason: 'unknown',
+      config,
+      live: null,
+      timings,
+      activity: null,
+      frozen: null,
+      deadline: null,
+      pending: null,
+      returnTo: null,
+      managedSave: null,
+      snapshots: 0,
+      fc: null,
+    };
+  }
+
+  function libvirtOp(name: string, op: LibvirtOperation, opts: LibvirtCommandOptions = {}): void {
+    const vm = op === 'destroy' || op === 'crash' ? get(name) : getFlavor(name, 'libvirt', op);
+    if (op === 'destroy' && vm.flavor === 'firecracker' && vm.phase === 'shutoff') {
+      // Killing a Firecracker process that never started: the microVM is gone.
+      commit(name, vm, { vm: null, events: [{ type: 'vm.undefined', time: now, vm: name, active: false }] });
+      return;
+    }
+    commit(name, vm, applyLibvirt(vm, op, now, opts));
+  }
+
+  function view(vm: VmRecord): VmView {
+    return { ...vm, libvirt: libvirtStateOf(vm), firecracker: vm.flavor === 'firecracker' ? firecrackerPhaseOf(vm.phase) : null };
+  }
+
+  function fcRefuse(vm: VmRecord, op: FirecrackerOperation, fault: string): never {
+    const phase = firecrackerPhaseOf(vm.phase);
+    const allowed = (Object.keys(FIRECRACKER_TRANSITIONS) as FirecrackerOperation[]).filter((o) => typeof FIRECRACKER_TRANSITIONS[o][phase] === 'string');
+    throw new InvalidTransitionError(phase, op, { vm: vm.name, httpStatus: 400, faultMessage: fault, allowed }, fault);
+  }
+
+  const api: VmLifecycles = {
+    now: () => now,
+    nextEventTime() {
+      pruneTop();
+      return heap.length > 0 ? heap[0]!.at : Infinity;
+    },
+    advanceTo(time) {
+      if (time < now) throw new ValidationError(`advanceTo(${time}) is before now (${now})`, { time, now });
+      for (;;) {
+        pruneTop();
+        const top = heap[0];
+        if (top === undefined || top.at > time) break;
+        pop();
+        now = top.at as Micros;
+        const vm = vms.get(top.name)!;
+        commit(top.name, vm, fireTimer(vm, top.slot, now));
+      }
+      now = time as Micros;
+      return api.takeEvents();
+    },
+    takeEvents() {
+      const out = buffered;
+      buffered = [];
+      return out;
+    },
+    inspect: (name) => view(get(name)),
+    list: () => [...vms.values()].map(view),
+
+    define(name, config = {}) {
+      const vm = vms.get(name);
+      if (vm === undefined) {
+        const record = newRecord(name, 'libvirt', true, makeConfig(config, null), { ...libvirtTimings, ...config.timings });
+        commit(name, undefined, { vm: record, events: [{ type: 'vm.defined', time: now, vm: name, persistent: true, flavor: 'libvirt' }] });
+        return;
+      }
+      const current = getFlavor(name, 'libvirt', 'define');
+      const next = makeConfig(config, current.config);
+      const step = applyLibvirt(current, 'define', now);
+      commit(name, current, { ...step, vm: step.vm === null ? null : { ...step.vm, config: next } });
+    },
+    create(name, config = {}) {
+      assertFree(name);
+      const record = newRecord(name, 'libvirt', false, makeConfig(config, null), { ...libvirtTimings, ...config.timings });
+      const step = applyLibvirt(record, 'start', now);
+      commit(name, undefined, { vm: step.vm, events: [{ type: 'vm.defined', time: now, vm: name, persistent: false, flavor: 'libvirt' }, ...step.events] });
+    },
+    start: (name, opts) => libvirtOp(name, 'start', opts),
+    shutdown: (name, opts) => libvirtOp(name, 'shutdown', opts),
+    reboot: (name) => libvirtOp(name, 'reboot'),
+    reset: (name) => libvirtOp(name, 'reset'),
+    destroy: (name) => libvirtOp(name, 'destroy'),
+    suspend: (name) => libvirtOp(name, 'suspend'),
+    resume: (name) => libvirtOp(name, 'resume'),
+    save(name) {
+      const vm = getFlavor(name, 'libvirt', 'save');
+      const step = applyLibvirt(vm, 'save', now);
+      const image = step.vm?.activity?.image;
+      if (image === undefined) throw new Error('unreachable: save wrote no image');
+      commit(name, vm, step);
+      return image;
+    },
+    managedSave: (name) => libvirtOp(name, 'managedsave'),
+    restore(image, opts = {}) {
+      if (!written.has(image)) throw new NotFoundError('saved image', image.vm, { message: `the image of '${image.vm}' was not written (its save did not complete)` });
+      const existing = vms.get(image.vm);
+      if (existing !== undefined) {
+        const vm = getFlavor(image.vm, 'libvirt', 'restore');
+        const rule = libvirtRule('restore', vm.phase);
+        if (typeof rule !== 'string') refuse(vm, 'restore', rule.code, rule.message(vm.name));
+      }
+      const base = existing ?? newRecord(image.vm, 'libvirt', false, image.config, libvirtTimings);
+      const at = now + imageTransferUs(image.config, base.timings);
+      const restoring: VmRecord = {
+        ...base,
+        phase: 'restoring',
+        reason: 'starting_up',
+        live: image.config,
+        activity: { kind: 'restore', at, startedAt: now, ...(opts.paused === true ? { thenPaused: true } : {}) },
+        frozen: image.frozen,
+      };
+      const events: VmLifecycleEvent[] = existing === undefined ? [{ type: 'vm.defined', time: now, vm: image.vm, persistent: false, flavor: 'libvirt' }] : [];
+      events.push({ type: 'vm.state_changed', time: now, vm: image.vm, from: 'shutoff', to: 'restoring', reason: 'starting_up' });
+      commit(image.vm, existing, { vm: restoring, events });
+    },
+    undefine: (name, opts) => libvirtOp(name, 'undefine', opts),
+    snapshotCreate: (name, opts) => libvirtOp(name, 'snapshot-create', opts),
+    snapshotRevert: (name, opts) => libvirtOp(name, 'snapshot-revert', opts),
+    migrate: (name, opts) => libvirtOp(name, 'migrate', opts),
+    check(name, op) {
+      const vm = op === 'destroy' || op === 'crash' ? get(name) : getFlavor(name, 'libvirt', op);
+      const rule = libvirtRule(op, vm.phase);
+      if (typeof rule !== 'string') refuse(vm, op, rule.code, rule.message(vm.name));
+      return rule;
+    },
+
+    crash: (name, reason) => libvirtOp(name, 'crash', { crashReason: reason }),
+    beginMigration: (name, opts) => libvirtOp(name, 'migrate', opts),
+    endMigration(name, outcome) {
+      const vm = get(name);
+      commit(name, vm, endJob(vm, 'migration', outcome, now));
+    },
+    receiveMigration(name, config, opts = {}) {
+      assertFree(name);
+      const c = makeConfig(config, null);
+      const paused = opts.paused === true;
+      const record: VmRecord = { ...newRecord(name, 'libvirt', opts.persistent === true, c, { ...libvirtTimings, ...config.timings }), live: c, phase: paused ? 'paused' : 'running', reason: paused ? 'migration' : 'migrated' };
+      commit(name, undefined, {
+        vm: record,
+        events: [
+          { type: 'vm.defined', time: now, vm: name, persistent: record.persistent, flavor: 'libvirt' },
+          { type: 'vm.state_changed', time: now, vm: name, from: 'shutoff', to: record.phase, reason: record.reason },
+        ],
+      });
+    },
+    beginSnapshot: (name, opts) => libvirtOp(name, 'snapshot-create', opts),
+    endSnapshot(name, outcome) {
+      const vm = get(name);
+      commit(name, vm, endJob(vm, 'snapshot', outcome, now));
+    },
+
+    createMicroVm(name, opts = {}) {
+      assertFree(name);
+      const config: VmConfig = { vcpus: FIRECRACKER_DEFAULT_MACHINE.vcpus, memoryBytes: (FIRECRACKER_DEFAULT_MACHINE.memMib * MIB) as Bytes, onCrash: 'destroy', guestHonorsAcpi: opts.guestHonorsAcpi ?? true };
+      const record: VmRecord = {
+        ...newRecord(name, 'firecracker', false, config, { ...fcTimings, ...opts.timings }),
+        fc: { ...FIRECRACKER_DEFAULT_MACHINE, bootResources: [], bootSourceSet: false, balloonMib: null, snapshotLoaded: false },
+      };
+      commit(name, undefined, { vm: record, events: [{ type: 'vm.defined', time: now, vm: name, persistent: false, flavor: 'firecracker' }] });
+    },
+    firecracker(name, op, body = {}) {
+      const vm = getFlavor(name, 'firecracker', op);
+      const fc = vm.fc!;
+      const rule = FIRECRACKER_TRANSITIONS[op][firecrackerPhaseOf(vm.phase)];
+      if (typeof rule !== 'string') fcRefuse(vm, op, rule.fault);
+      if (rule === 'noop') return;
+      const bootResources = BOOT_SPECIFIC_REQUESTS.has(op) && !fc.bootResources.includes(op) ? [...fc.bootResources, op] : fc.bootResources;
+      const out: VmLifecycleEvent[] = [];
+      let next: VmRecord | null = vm;
+      switch (op) {
+        case 'put-machine-config':
+        case 'patch-machine-config': {
+          const machine = applyMachineConfig(fc, body, op === 'put-machine-config' ? 'put' : 'patch');
+          const config = { ...vm.config, vcpus: machine.vcpus, memoryBytes: (machine.memMib * MIB) as Bytes };
+          next = { ...vm, config, fc: { ...fc, ...machine, bootResources } };
+          break;
+        }
+        case 'put-balloon':
+        case 'patch-balloon': {
+          const amount = body.amount_mib ?? 0;
+          if (!Number.isInteger(amount) || amount < 0 || amount > fc.memMib) {
+            const fault = FIRECRACKER_MESSAGES.balloonTooLarge(fc.memMib);
+            throw new ValidationError(fault, { httpStatus: 400, faultMessage: fault });
+          }
+          next = { ...vm, fc: { ...fc, balloonMib: amount, bootResources } };
+          break;
+        }
+        case 'put-boot-source':
+          next = { ...vm, fc: { ...fc, bootSourceSet: true, bootResources } };
+          break;
+        case 'put-cpu-config':
+        case 'put-vsock':
+        case 'put-entropy':
+        case 'put-serial':
+        case 'put-mmds-config':
+        case 'put-drive':
+        case 'put-network-interface':
+          next = { ...vm, fc: { ...fc, bootResources } };
+          break;
+        case 'put-logger':
+        case 'put-metrics':
+        case 'patch-drive':
+        case 'patch-network-interface':
+        case 'patch-balloon-statistics':
+        case 'flush-metrics':
+        case 'get':
+          return;
+        case 'instance-start': {
+          if (!fc.bootSourceSet) {
+            const fault = FIRECRACKER_MESSAGES.missingKernel;
+            throw new ValidationError(fault, { httpStatus: 400, faultMessage: fault });
+          }
+          const step = applyLibvirt(vm, 'start', now);
+          commit(name, vm, step);
+          return;
+        }
+        case 'send-ctrl-alt-del': {
+          // The guest reboots, and a Firecracker guest reboot ends the process: the microVM vanishes after its shutdown.
+          if (vm.phase !== 'running' || !(vm.live ?? vm.config).guestHonorsAcpi) return;
+          commit(name, vm, applyLibvirt(vm, 'shutdown', now));
+          return;
+        }
+        case 'pause':
+        case 'resume': {
+          // Firecracker's PATCH /vm is synchronous: it lands at once (pauseUs / resumeUs do not apply).
+          const timed = { ...vm, timings: { ...vm.timings, pauseUs: 0 as Micros, resumeUs: 0 as Micros } };
+          const step = applyLibvirt(timed, op === 'pause' ? 'suspend' : 'resume', now);
+          commit(name, vm, { ...step, vm: step.vm === null ? null : { ...step.vm, timings: vm.timings } });
+          return;
+        }
+        case 'snapshot-create': {
+          const bytes = (vm.live ?? vm.config).memoryBytes;
+          out.push({ type: 'vm.saved', time: now, vm: name, managed: false, bytes });
+          next = { ...vm, snapshots: vm.snapshots + 1 };
+          break;
+        }
+        case 'snapshot-load': {
+          if (fc.bootResources.length > 0) fcRefuse(vm, op, FIRECRACKER_MESSAGES.loadAfterBootResources);
+          const memMib = body.mem_size_mib ?? fc.memMib;
+          const config = { ...vm.config, vcpus: body.vcpu_count ?? vm.config.vcpus, memoryBytes: (memMib * MIB) as Bytes };
+          // PUT /snapshot/load returns once the VM is loaded (memory is mapped lazily, ~5 ms): it lands at the request's time.
+          const paused = body.resume_vm !== true;
+          out.push({ type: 'vm.state_changed', time: now, vm: name, from: vm.phase, to: paused ? 'paused' : 'running', reason: 'from_snapshot' });
+          out.push({ type: 'vm.restored', time: now, vm: name, bytes: config.memoryBytes });
+          next = { ...vm, phase: paused ? 'paused' : 'running', reason: 'from_snapshot', config, live: config, fc: { ...fc, memMib, snapshotLoaded: true } };
+          break;
+        }
+        default: {
+          const never: never = op;
+          return never;
+        }
+      }
+      commit(name, vm, { vm: next, events: out });
+    },
+  };
+  return api;
+}
