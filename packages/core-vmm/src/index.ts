@@ -4,7 +4,8 @@
 // (virtio-net/blk with rate limiters), host scheduling (vCPUs as tasks, nested guests, steal time),
 // snapshots. core-vmm knows nothing of containers: a guest is anything behind `GuestCpus`.
 
-// migration: the analytic pre-copy model (vmm-semantics.md §6.3) and QEMU's auto-converge step.
+// migration: the analytic pre-copy model (vmm-semantics.md §6.3), QEMU's auto-converge step, and the
+// simulated pre-copy / post-copy transfer over core-network.
 export {
   estimateMigration,
   MAX_ESTIMATE_ROUNDS,
@@ -16,6 +17,12 @@ export {
   QEMU_CPU_THROTTLE_INITIAL,
   QEMU_MAX_CPU_THROTTLE,
   QEMU_THROTTLE_TRIGGER_PERCENT,
+  createLiveMigration,
+  createConstantDirtyModel,
+  MAX_MIGRATION_ROUNDS,
+  QEMU_DOWNTIME_LIMIT_US,
+  QEMU_MAX_BANDWIDTH,
+  XEN_MAX_ROUNDS,
 } from './migration/index.js';
 export type {
   MigrationEstimate,
@@ -25,6 +32,15 @@ export type {
   AutoConvergeOptions,
   AutoConvergeParameters,
   AutoConvergeState,
+  ConstantDirtyModelSpec,
+  DirtyModel,
+  LiveMigration,
+  LiveMigrationEvent,
+  LiveMigrationPhase,
+  LiveMigrationReport,
+  LiveMigrationRound,
+  LiveMigrationSpec,
+  PostCopySpec,
 } from './migration/index.js';
 
 // lifecycle: the VM state machine as data (libvirt's states and Firecracker's phases over one set of
