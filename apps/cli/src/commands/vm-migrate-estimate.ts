@@ -5,6 +5,7 @@
 import { estimateMigration } from '@strata/core-vmm';
 import type { MigrationEstimate } from '@strata/core-vmm';
 import { isStrataError, parseBandwidth, parseDuration, parseMemory, ValidationError } from '@strata/shared-types';
+import { CliFailure } from '../error-report.js';
 import { formatFixed } from '../format-fixed.js';
 import { writeJson } from '../json-stream.js';
 import { writeLines } from '../kernel-report.js';
@@ -83,6 +84,9 @@ export async function runMigrateEstimate(options: MigrateEstimateOptions, contex
 /** A core ValidationError about an input field, told in terms of the flag that gave it. */
 function renameField(error: unknown, options: MigrateEstimateOptions): unknown {
   if (!isStrataError(error)) return error;
+  if (error.code === 'E_LIMIT_EXCEEDED') {
+    return new CliFailure(`this migration has not converged after 100,000 pre-copy rounds (its dirty set shrinks too slowly); give --max-rounds N to stop and copy after N rounds`, { cause: error });
+  }
   const path = (error.details as { path?: unknown }).path;
   const name = typeof path === 'string' ? FLAG_OF[path] : undefined;
   if (error.code === 'E_VALIDATION' && name === '--wss') {
