@@ -74,6 +74,8 @@ export type {
   VmConfigInput,
   VmView,
   FirecrackerBody,
+  VmTimingsInput,
+  VmCrashReason,
   VmLifecycleEvent,
   LibvirtCommandOptions,
   LibvirtOperation,
@@ -100,3 +102,66 @@ export type {
   FrozenActivity,
   ReturnPoint,
 } from './lifecycle/index.js';
+
+// memory: one host's memory as a passive model: guest RAM committed on touch, the overcommit check at
+// allocation, a virtio balloon per VM with Firecracker's API (targets, deflate-on-OOM, statistics),
+// and the host OOM killer (the largest footprint dies; `vm.oom_killed`, for the lifecycle's crash).
+export {
+  createHostMemory,
+  PAGE_BYTES,
+  MIB_TO_4K_PAGES,
+  BALLOON_BATCH_PAGES,
+  BALLOON_OOM_DEFLATE_PAGES,
+  BALLOON_OUT_OF_PUFF_RETRY_US,
+  DEFAULT_VMM_OVERHEAD_BYTES,
+  DEFAULT_BALLOON_BYTES_PER_SECOND,
+  fcTooMuchMemory,
+  FC_STATS_STATE_CHANGE,
+  FC_STATS_DISABLED,
+  FC_NO_BALLOON,
+  FC_BALLOON_LARGER_THAN_MEMORY,
+  FC_MAX_BALLOON_MIB,
+} from './memory/index.js';
+export type {
+  BalloonConfig,
+  BalloonStats,
+  BalloonStatsUpdate,
+  BalloonUpdate,
+  HostMemory,
+  HostMemoryEvent,
+  HostMemoryOptions,
+  HostMemoryState,
+  VmMemoryPhase,
+  VmMemoryState,
+} from './memory/index.js';
+
+// devices: virtio-blk drives and virtio-net NICs with Firecracker's rate limiters (core-scheduler's
+// token buckets; PATCH after boot), queues served in time order, the host disk as the upper bound,
+// and a NIC's limiters as core-network vNIC limiters.
+export {
+  createDeviceModel,
+  FirecrackerRateLimiter,
+  isUnlimited,
+  validateRateLimiterConfig,
+  FC_NOT_SUPPORTED_AFTER_START,
+  FC_NOT_SUPPORTED_BEFORE_START,
+  FC_ROOT_DEVICE_EXISTS,
+  FC_DRIVE_PATCH_EMPTY,
+  unknownFieldMessage,
+} from './devices/index.js';
+export type {
+  FirecrackerRateLimiterConfig,
+  FirecrackerTokenBucket,
+  BlockRequest,
+  DeviceCounters,
+  DeviceModel,
+  DeviceModelOptions,
+  DriveConfig,
+  DrivePatch,
+  DriveState,
+  Frame,
+  HostDiskSpec,
+  NetworkInterfaceConfig,
+  NetworkInterfacePatch,
+  NetworkInterfaceState,
+} from './devices/index.js';

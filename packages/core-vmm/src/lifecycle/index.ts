@@ -1,6 +1,6 @@
 // The lifecycle part's public surface (re-exported by the package's index.ts).
 export { createVmLifecycles } from './vm-lifecycles.js';
-export type { VmLifecycles, VmLifecyclesOptions, VmConfigInput, VmView, FirecrackerBody } from './vm-lifecycles.js';
+export type { VmLifecycles, VmLifecyclesOptions, VmConfigInput, VmView, FirecrackerBody, VmTimingsInput } from './vm-lifecycles.js';
 export { libvirtStateOf, allowedLibvirtOperations } from './transition.js';
 export type { VmLifecycleEvent, LibvirtCommandOptions } from './transition.js';
 export { LIBVIRT_OPERATIONS, LIBVIRT_TRANSITIONS, LIBVIRT_GUARDS, LIBVIRT_STATE_OF_PHASE, OPERATION_INVALID_PREFIX, libvirtRule } from './table.js';
@@ -27,4 +27,5 @@ export type {
   ActivityKind,
   FrozenActivity,
   ReturnPoint,
+  VmCrashReason,
 } from './types.js';

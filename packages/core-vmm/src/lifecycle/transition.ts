@@ -3,7 +3,6 @@
 // changes nothing. The registry (vm-lifecycles.ts) owns the records and arms the timers they carry.
 import { InvalidTransitionError } from '@strata/shared-types';
 import type {
-  Bytes,
   Micros,
   VmBootedEvent,
   VmCrashReason,
@@ -335,7 +334,7 @@ function endActivity(vm: VmRecord, now: Micros, out: VmLifecycleEvent[]): VmReco
     }
     case 'restore': {
       const bytes = (vm.live ?? vm.config).memoryBytes;
-      out.push({ type: 'vm.restored', time: now, vm: vm.name, bytes: bytes as Bytes });
+      out.push({ type: 'vm.restored', time: now, vm: vm.name, bytes });
       const reason = activity.endReason ?? 'restored';
       if (activity.thenPaused === true) return enter(vm, 'paused', reason === 'restored' ? 'user' : reason, now, out, { activity: null });
       return thaw(vm, vm.frozen, reason, now, out);

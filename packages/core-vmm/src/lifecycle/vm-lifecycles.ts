@@ -2,7 +2,7 @@
 // the boot, shutdown, save, restore, snapshot and migration timers to `t` and reports what happened
 // (ARCHITECTURE.md, "Driving models"). Two front ends over one state: libvirt's domain API and
 // Firecracker's HTTP API; each VM has its flavor and answers only its own front end's commands.
-import { ConflictError, InvalidTransitionError, NotFoundError, ValidationError, bytes as toBytes } from '@strata/shared-types';
+import { ConflictError, InvalidTransitionError, NotFoundError, ValidationError, bytes as toBytes, micros } from '@strata/shared-types';
 import type { Bytes, Micros, VmCrashReason } from '@strata/shared-types';
 import { BOOT_SPECIFIC_REQUESTS, FIRECRACKER_DEFAULT_MACHINE, FIRECRACKER_MESSAGES, FIRECRACKER_TRANSITIONS, applyMachineConfig, firecrackerPhaseOf } from './firecracker.js';
 import type { FirecrackerOperation, MachineConfigBody } from './firecracker.js';
@@ -15,14 +15,30 @@ import type { FirecrackerPhase, LibvirtStateView, SavedImage, VmConfig, VmFlavor
 
 const MIB = 1024 * 1024;
 
+/** Timing overrides as plain numbers (µs; bytes per second for the disk). */
+export type VmTimingsInput = { readonly [K in keyof VmTimings]?: number };
+
+/** `base` with `input`'s overrides, each checked (µs: non-negative integers; the disk: a positive rate). */
+function withTimings(base: VmTimings, input: VmTimingsInput = {}): VmTimings {
+  const disk = input.diskBytesPerSecond ?? base.diskBytesPerSecond;
+  if (!(disk > 0)) throw new ValidationError(`diskBytesPerSecond must be positive, got ${disk}`, { field: 'diskBytesPerSecond' });
+  return {
+    bootUs: input.bootUs === undefined ? base.bootUs : micros(input.bootUs),
+    shutdownUs: input.shutdownUs === undefined ? base.shutdownUs : micros(input.shutdownUs),
+    pauseUs: input.pauseUs === undefined ? base.pauseUs : micros(input.pauseUs),
+    resumeUs: input.resumeUs === undefined ? base.resumeUs : micros(input.resumeUs),
+    diskBytesPerSecond: disk,
+  };
+}
+
 /** Options of `createVmLifecycles`. */
 export interface VmLifecyclesOptions {
   /** The model's clock at creation (default 0). */
   readonly startTime?: number;
   /** Overrides of the libvirt VMs' default timings (`LIBVIRT_TIMINGS`). */
-  readonly libvirtTimings?: Partial<VmTimings>;
+  readonly libvirtTimings?: VmTimingsInput;
   /** Overrides of the microVMs' default timings (`FIRECRACKER_TIMINGS`). */
-  readonly firecrackerTimings?: Partial<VmTimings>;
+  readonly firecrackerTimings?: VmTimingsInput;
 }
 
 /** A VM's configuration as `define` / `create` take it; absent fields keep their current value (new VMs: 1 vCPU, 1 GiB, on_crash destroy, ACPI honoured). */
@@ -32,7 +48,7 @@ export interface VmConfigInput {
   readonly onCrash?: VmConfig['onCrash'];
   readonly guestHonorsAcpi?: boolean;
   /** Per-VM timing overrides (fixed at the VM's creation). */
-  readonly timings?: Partial<VmTimings>;
+  readonly timings?: VmTimingsInput;
 }
 
 /** A VM as the model shows it: its record plus what libvirt and Firecracker would report. */
@@ -118,7 +134,7 @@ export interface VmLifecycles {
 
   // ---- Firecracker (flavor 'firecracker') ----
   /** A Firecracker process with its API socket up: `Not started`, default machine (1 vCPU, 128 MiB). ConflictError if the name exists. */
-  createMicroVm(name: string, opts?: { readonly timings?: Partial<VmTimings>; readonly guestHonorsAcpi?: boolean }): void;
+  createMicroVm(name: string, opts?: { readonly timings?: VmTimingsInput; readonly guestHonorsAcpi?: boolean }): void;
   /**
    * A Firecracker API request. Refused: InvalidTransitionError (details `httpStatus` 400 and
    * `faultMessage`) or ValidationError (machine-config limits) with Firecracker's text.
@@ -142,8 +158,8 @@ export function createVmLifecycles(options: VmLifecyclesOptions = {}): VmLifecyc
   let buffered: VmLifecycleEvent[] = [];
   const heap: HeapEntry[] = [];
   let seq = 0;
-  const libvirtTimings: VmTimings = { ...LIBVIRT_TIMINGS, ...options.libvirtTimings };
-  const fcTimings: VmTimings = { ...FIRECRACKER_TIMINGS, ...options.firecrackerTimings };
+  const libvirtTimings = withTimings(LIBVIRT_TIMINGS, options.libvirtTimings);
+  const fcTimings = withTimings(FIRECRACKER_TIMINGS, options.firecrackerTimings);
 
   const less = (a: HeapEntry, b: HeapEntry): boolean => a.at < b.at || (a.at === b.at && a.seq < b.seq);
   function push(entry: HeapEntry): void {
@@ -304,7 +320,7 @@ export function createVmLifecycles(options: VmLifecyclesOptions = {}): VmLifecyc
     define(name, config = {}) {
       const vm = vms.get(name);
       if (vm === undefined) {
-        const record = newRecord(name, 'libvirt', true, makeConfig(config, null), { ...libvirtTimings, ...config.timings });
+        const record = newRecord(name, 'libvirt', true, makeConfig(config, null), withTimings(libvirtTimings, config.timings));
         commit(name, undefined, { vm: record, events: [{ type: 'vm.defined', time: now, vm: name, persistent: true, flavor: 'libvirt' }] });
         return;
       }
@@ -315,7 +331,7 @@ export function createVmLifecycles(options: VmLifecyclesOptions = {}): VmLifecyc
     },
     create(name, config = {}) {
       assertFree(name);
-      const record = newRecord(name, 'libvirt', false, makeConfig(config, null), { ...libvirtTimings, ...config.timings });
+      const record = newRecord(name, 'libvirt', false, makeConfig(config, null), withTimings(libvirtTimings, config.timings));
       const step = applyLibvirt(record, 'start', now);
       commit(name, undefined, { vm: step.vm, events: [{ type: 'vm.defined', time: now, vm: name, persistent: false, flavor: 'libvirt' }, ...step.events] });
     },
@@ -378,7 +394,7 @@ export function createVmLifecycles(options: VmLifecyclesOptions = {}): VmLifecyc
       assertFree(name);
       const c = makeConfig(config, null);
       const paused = opts.paused === true;
-      const record: VmRecord = { ...newRecord(name, 'libvirt', opts.persistent === true, c, { ...libvirtTimings, ...config.timings }), live: c, phase: paused ? 'paused' : 'running', reason: paused ? 'migration' : 'migrated' };
+      const record: VmRecord = { ...newRecord(name, 'libvirt', opts.persistent === true, c, withTimings(libvirtTimings, config.timings)), live: c, phase: paused ? 'paused' : 'running', reason: paused ? 'migration' : 'migrated' };
       commit(name, undefined, {
         vm: record,
         events: [
@@ -397,7 +413,7 @@ export function createVmLifecycles(options: VmLifecyclesOptions = {}): VmLifecyc
       assertFree(name);
       const config: VmConfig = { vcpus: FIRECRACKER_DEFAULT_MACHINE.vcpus, memoryBytes: (FIRECRACKER_DEFAULT_MACHINE.memMib * MIB) as Bytes, onCrash: 'destroy', guestHonorsAcpi: opts.guestHonorsAcpi ?? true };
       const record: VmRecord = {
-        ...newRecord(name, 'firecracker', false, config, { ...fcTimings, ...opts.timings }),
+        ...newRecord(name, 'firecracker', false, config, withTimings(fcTimings, opts.timings)),
         fc: { ...FIRECRACKER_DEFAULT_MACHINE, bootResources: [], bootSourceSet: false, balloonMib: null, snapshotLoaded: false },
       };
       commit(name, undefined, { vm: record, events: [{ type: 'vm.defined', time: now, vm: name, persistent: false, flavor: 'firecracker' }] });

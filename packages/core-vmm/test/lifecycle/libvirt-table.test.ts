@@ -14,7 +14,7 @@ const lock = (api: string) => `Timed out during operation: cannot acquire state 
 const LOCKS = { saving: lock('DomainSave'), restoring: lock('DomainRestore'), snapshotting: lock('DomainSnapshotCreateXML'), migrating: lock('DomainMigratePerform3Params') } as const;
 
 /** Outcome: a refusal text, `noop` (success, nothing changes), or [phase, libvirt state, reason]. */
-type Outcome = string | 'noop' | readonly [VmPhase, string, string];
+type Outcome = string | readonly [VmPhase, string, string];
 const SAME = { shutoff: ['shutoff', 'shutoff', 'saved'], starting: ['starting', 'running', 'booted'], running: ['running', 'running', 'booted'], paused: ['paused', 'paused', 'user'], 'shutting-down': ['shutting-down', 'running', 'booted'], crashed: ['crashed', 'crashed', 'panicked'], saving: ['saving', 'paused', 'save'], restoring: ['restoring', 'paused', 'starting_up'], snapshotting: ['snapshotting', 'paused', 'snapshot'], migrating: ['migrating', 'running', 'booted'] } as const satisfies Record<VmPhase, readonly [VmPhase, string, string]>;
 const ACTIVE = ['starting', 'running', 'paused', 'shutting-down', 'crashed'] as const;
 const JOBS = ['saving', 'restoring', 'snapshotting', 'migrating'] as const;

@@ -33,7 +33,7 @@ function apply(l: VmLifecycles, c: Cmd, images: SavedImage[]): VmLifecycleEvent[
     case 'libvirt': {
       const { vm, op, n } = c;
       switch (op) {
-        case 'define': return l.define(vm, { onCrash: (['destroy', 'restart', 'preserve'] as const)[n % 3], guestHonorsAcpi: n % 4 !== 0 });
+        case 'define': return l.define(vm, { onCrash: (['destroy', 'restart', 'preserve'] as const)[n % 3]!, guestHonorsAcpi: n % 4 !== 0 });
         case 'create': return l.create(vm);
         case 'start': return l.start(vm, { forceBoot: n % 3 === 0 });
         case 'shutdown': return l.shutdown(vm, n % 2 === 0 ? { timeoutUs: n * 100_000, onTimeout: n % 4 === 0 ? 'destroy' : 'keep-running' } : {});
@@ -47,9 +47,9 @@ function apply(l: VmLifecycles, c: Cmd, images: SavedImage[]): VmLifecycleEvent[
         case 'restore': { const image = images[n % Math.max(1, images.length)]; if (image !== undefined) l.restore(image, { paused: n % 2 === 0 }); return; }
         case 'undefine': return l.undefine(vm, { managedSave: n % 2 === 0, snapshotsMetadata: n % 3 === 0 });
         case 'snapshot-create': return l.snapshotCreate(vm, n % 2 === 0 ? { durationUs: n * 50_000 } : {});
-        case 'snapshot-revert': return l.snapshotRevert(vm, { snapshotState: (['running', 'paused', 'shutoff'] as const)[n % 3] });
+        case 'snapshot-revert': return l.snapshotRevert(vm, { snapshotState: (['running', 'paused', 'shutoff'] as const)[n % 3]! });
         case 'migrate': return l.migrate(vm, n % 2 === 0 ? { durationUs: n * 100_000 } : {});
-        case 'crash': return l.crash(vm, (['host-failure', 'guest-panic', 'host-oom'] as const)[n % 3]);
+        case 'crash': return l.crash(vm, (['host-failure', 'guest-panic', 'host-oom'] as const)[n % 3]!);
       }
     }
   }
