@@ -1,10 +1,12 @@
 // Firecracker's API error texts for device configuration (parsed_request.rs, rpc_interface.rs,
 // vmm_config/drive.rs), reproduced verbatim: every failed action is HTTP 400 with this fault_message.
+// The phase texts are the lifecycle's (one source for the whole package).
+import { FIRECRACKER_MESSAGES } from '../lifecycle/firecracker.js';
 
 /** A pre-boot-only action after InstanceStart. */
-export const FC_NOT_SUPPORTED_AFTER_START = 'The requested operation is not supported after starting the microVM.';
+export const FC_NOT_SUPPORTED_AFTER_START: string = FIRECRACKER_MESSAGES.afterStart;
 /** A post-boot-only action before InstanceStart. */
-export const FC_NOT_SUPPORTED_BEFORE_START = 'The requested operation is not supported before starting the microVM.';
+export const FC_NOT_SUPPORTED_BEFORE_START: string = FIRECRACKER_MESSAGES.beforeStart;
 /** A second drive with `is_root_device: true`. */
 export const FC_ROOT_DEVICE_EXISTS = 'A root block device already exists!';
 /** PATCH /drives with only the id. */
