@@ -212,7 +212,7 @@ describe('strata container run (binary)', () => {
     const r = strata('container', 'run', path, '--max-steps', '1000');
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(/^strata: [^\n]*spin\.yaml: this session ran more than 1,000 program steps \(the budget of the whole run; a container start or exec counts 1,000, an advance of the kernel 100, a row of output 10\) and was stopped after [^;]* of 100 h; nothing was printed; raise the budget with --max-steps \(now 1000\), [^\n]*\n$/);
+    expect(r.stderr).toMatch(/^strata: [^\n]*spin\.yaml: this session took more than 1,000 steps \(program steps and CPU scheduling work: the budget of the whole run; a container start or exec counts 1,000, an advance of the kernel 100, a row of output 10\) and was stopped after [^;]* of 100 h; nothing was printed; raise the budget with --max-steps \(now 1000\), [^\n]*\n$/);
   });
 
   it('documents the command in --help', () => {

@@ -232,7 +232,14 @@ describe('strata kernel run (binary)', () => {
     const run = strata('kernel', 'run', path, '--max-steps', '1000');
     expect(run.code).toBe(1);
     expect(run.stdout).toBe('');
-    expect(run.stderr).toMatch(/^strata: [^\n]*spin\.yaml: this experiment ran more than 1,000 program steps \(the budget of the whole run\) and was stopped after [^;]* of 2 s; nothing was printed; raise the budget with --max-steps \(now 1000\), [^\n]*\n$/);
+    expect(run.stderr).toMatch(/^strata: [^\n]*spin\.yaml: this experiment took more than 1,000 steps \(program steps and CPU scheduling work: the budget of the whole run\) and was stopped after [^;]* of 2 s; nothing was printed; raise the budget with --max-steps \(now 1000\), [^\n]*\n$/);
+  });
+
+  it('a long exact-mode run with no program step (hours of ticks) stops at the default budget, quickly', () => {
+    const path = file('long.yaml', 'cpus: 1\nmemory: 1Gi\nfidelity: exact\nduration: 2000h\nprocesses:\n  - name: spin\n    program: [{ loop: { times: forever, do: [{ cpu: 60s }] } }]\n');
+    const run = strata('kernel', 'run', path);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/this experiment took more than 10,000,000 steps \(program steps and CPU scheduling work/);
   });
 
   it('documents the command and its budget in --help', () => {

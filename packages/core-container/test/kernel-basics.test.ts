@@ -219,3 +219,27 @@ describe('cgroup.procs and cgroup.kill', () => {
     expect(() => k.read('/A', 'cgroup.kill')).toThrow(/write-only/);
   });
 });
+
+describe('the work budget counts the CPU scheduler\'s work', () => {
+  it('hours of exact-mode ticks with no program step stop at maxSteps instead of running on', () => {
+    const k = createKernel({ cpus: 1, memory: 2 ** 30, fidelity: 'exact', maxSteps: 200_000 });
+    k.spawn({ name: 'spin', program: parseProgram([{ cpu: '1000h' }]) });
+    const hour = 3_600_000_000;
+    let error: unknown;
+    try {
+      k.advanceTo(100 * hour);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toMatchObject({ code: 'E_LIMIT_EXCEEDED', details: { limit: 'maxSteps', value: 200_000 } });
+    expect(k.now()).toBeLessThan(100 * hour);
+  });
+
+  it('steps() grows with scheduling work even when no program step runs', () => {
+    const k = createKernel({ cpus: 1, memory: 2 ** 30, fidelity: 'exact' });
+    k.spawn({ name: 'spin', program: parseProgram([{ cpu: '10s' }]) });
+    const before = k.steps();
+    k.advanceTo(5_000_000);
+    expect(k.steps()).toBeGreaterThan(before + 1000);
+  });
+});

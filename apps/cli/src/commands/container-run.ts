@@ -78,7 +78,7 @@ function explainRunError(error: unknown, file: string, session: ContainerSession
     const raise = maxSteps < MAX_MAX_STEPS ? `raise the budget with --max-steps (now ${maxSteps}), ` : '';
     const when = typeof details.when === 'number' ? details.when : Math.round(fraction * session.duration);
     return new CliFailure(
-      `${file}: this session ran more than ${maxSteps.toLocaleString('en-US')} program steps (the budget of the whole run; a container start or exec counts ${START_COST_STEPS.toLocaleString('en-US')}, an advance of the kernel ${ADVANCE_COST_STEPS}, a row of output ${OUTPUT_ROW_COST_STEPS}) ` +
+      `${file}: this session took more than ${maxSteps.toLocaleString('en-US')} steps (program steps and CPU scheduling work: the budget of the whole run; a container start or exec counts ${START_COST_STEPS.toLocaleString('en-US')}, an advance of the kernel ${ADVANCE_COST_STEPS}, a row of output ${OUTPUT_ROW_COST_STEPS}) ` +
         `and was stopped after ${formatMicros(when)} of ${formatMicros(session.duration)}; nothing was printed; ` +
         `${raise}shorten the duration, limit restarts (on-failure:N), or give a loop that should take time a sleep or cpu step`,
       { cause: error },

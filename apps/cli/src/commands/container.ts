@@ -35,7 +35,7 @@ starting "# " are the simulator's notes), then docker ps -a and an inspect summa
 A refused command is part of the result (exit 0). --json prints
 {duration_us, events, outcomes, ps, inspect, eventsDropped, outputsOmitted}.
 
-Budget: --max-steps is the most program steps the whole run may take (1..1e12,
+Budget: --max-steps is the most steps (program steps and CPU scheduling work) the whole run may take (1..1e12,
 default ${CONTAINER_DEFAULT_MAX_STEPS}); each container start (restarts too) or exec counts
 1,000, each advance of the kernel 100 and each row of command output 10 (a web
 container serving 50 requests/s uses the default budget in about 3 simulated hours).
@@ -55,7 +55,7 @@ export function registerContainerCommand(program: Command, context: CommandConte
     .description('run a container session file to its end: docker events, each command\'s output, docker ps -a, inspect')
     .argument('<file>', 'session file (YAML, or JSON for .json)')
     .option('--json', 'print one JSON object instead of text')
-    .option('--max-steps <n>', `work budget: the most program steps of the whole run, 1..1e12 (default ${CONTAINER_DEFAULT_MAX_STEPS})`)
+    .option('--max-steps <n>', `work budget: the most steps (program and CPU scheduling) of the whole run, 1..1e12 (default ${CONTAINER_DEFAULT_MAX_STEPS})`)
     .addHelpText('after', RUN_HELP.trimEnd())
     .action(async (file: string, options: { json?: boolean; maxSteps?: string }) => {
       const { runContainer } = await import('./container-run.js');

@@ -73,7 +73,7 @@ function explainRunError(error: unknown, file: string, experiment: KernelExperim
   if (error.code === 'E_LIMIT_EXCEEDED' && details.limit === 'maxSteps') {
     const raise = maxSteps < MAX_MAX_STEPS ? `raise the budget with --max-steps (now ${maxSteps}), ` : '';
     return new CliFailure(
-      `${file}: this experiment ran more than ${maxSteps.toLocaleString('en-US')} program steps (the budget of the whole run) ` +
+      `${file}: this experiment took more than ${maxSteps.toLocaleString('en-US')} steps (program steps and CPU scheduling work: the budget of the whole run) ` +
         `and was stopped after ${formatMicros(Math.round(fraction * experiment.duration))} of ${formatMicros(experiment.duration)}; nothing was printed; ` +
         `${raise}shorten the duration, or give a loop that should take time a sleep or cpu step`,
       { cause: error },

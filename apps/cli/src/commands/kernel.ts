@@ -31,7 +31,7 @@ Output: a table of counters per cgroup (cpu.stat, pids.*, memory.* when the cgro
 has the memory controller), a process table, the event log and the lines the
 processes printed. --json prints {duration_us, cgroups, processes, events}.
 
-Budget: --max-steps is the most program steps the whole run may take (1..1e12,
+Budget: --max-steps is the most steps (program steps and CPU scheduling work) the whole run may take (1..1e12,
 default ${KERNEL_DEFAULT_MAX_STEPS}, about 20 s). Past it the run stops with exit 1 and
 prints nothing. Reports keep the first 100,000 events, 10,000 reaped forked processes and
 1,000 printed lines per process, so memory stays bounded.
@@ -50,7 +50,7 @@ export function registerKernelCommand(program: Command, context: CommandContext)
     .description('run a kernel experiment file to its end: cgroup counters, processes, events, output')
     .argument('<file>', 'experiment file (YAML, or JSON for .json)')
     .option('--json', 'print one JSON object instead of tables')
-    .option('--max-steps <n>', `work budget: the most program steps of the whole run, 1..1e12 (default ${KERNEL_DEFAULT_MAX_STEPS})`)
+    .option('--max-steps <n>', `work budget: the most steps (program and CPU scheduling) of the whole run, 1..1e12 (default ${KERNEL_DEFAULT_MAX_STEPS})`)
     .addHelpText('after', RUN_HELP.trimEnd())
     .action(async (file: string, options: { json?: boolean; maxSteps?: string }) => {
       const { runKernel } = await import('./kernel-run.js');

@@ -50,7 +50,7 @@ export interface KernelExperimentResult {
   readonly processesNotKept: number;
 }
 
-/** Default work budget of a whole experiment, in program steps (about 20 s on a 2-core machine). */
+/** Default work budget of a whole experiment, in steps: program steps plus the CPU scheduler's (tens of seconds at most on a 2-core machine). */
 export const DEFAULT_EXPERIMENT_MAX_STEPS = 10_000_000;
 /** Events kept in a result (the first ones); later ones are counted in `eventsDropped`. */
 export const MAX_REPORTED_EVENTS = 100_000;
@@ -116,7 +116,7 @@ export function runKernelExperiment(experiment: KernelExperiment, control: Kerne
     kernel.advanceTo(to);
     t = to;
     if (kernel.steps() > budget) {
-      throw new LimitExceededError(`the experiment ran more than ${budget} program steps by ${t} µs of its ${end} µs and was stopped; a program forks or loops faster than it takes time, or raise the budget`, { limit: 'maxSteps', value: budget, when: t, steps: kernel.steps() });
+      throw new LimitExceededError(`the experiment took more than ${budget} steps (program steps and CPU scheduling work) by ${t} µs of its ${end} µs and was stopped; a program forks or loops faster than it takes time, or the run is long for its fidelity; raise the budget`, { limit: 'maxSteps', value: budget, when: t, steps: kernel.steps() });
     }
     control.onProgress?.(t / end);
   }

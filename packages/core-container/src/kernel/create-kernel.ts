@@ -56,6 +56,9 @@ import { fail, runSteps, type StepHost } from './program-steps.js';
 /** Signals whose default action terminates the process (the ones a program may meet here). */
 const TERMINATING: ReadonlySet<SignalName> = new Set(['SIGHUP', 'SIGINT', 'SIGKILL', 'SIGUSR1', 'SIGUSR2', 'SIGTERM']);
 
+/** How often (in scheduler steps) the per-call budget is checked while the scheduler works. */
+const SCHEDULER_STEP_CHECK = 100_000;
+
 /** A new kernel. Throws ValidationError for a bad option. */
 export function createKernel(options: KernelOptions): Kernel {
   checkKernelOptions(options);
@@ -90,6 +93,8 @@ class KernelModel implements Kernel, StepHost {
   private readonly maxSteps: number;
   private tokens = 0;
   private stepsUsed = 0;
+  /** The scheduler's step count when the current call began. */
+  private schedStepsAtCall = 0;
   private stepsTotal = 0;
   /** Forked processes with a record in `history`, and reaped ones dropped from it past the cap. */
   private keptForked = 0;
@@ -110,7 +115,15 @@ class KernelModel implements Kernel, StepHost {
     this.speed = options.cpuSpeed ?? 1;
     this.serve = new ServeDriver(this);
     this.network = options.network;
-    this.sched = createGroupScheduler({ cpus: options.cpus, fidelity: options.fidelity ?? 'exact', ...(options.tick === undefined ? {} : { tick: options.tick }), start: options.start ?? 0 });
+    this.sched = createGroupScheduler({
+      cpus: options.cpus,
+      fidelity: options.fidelity ?? 'exact',
+      ...(options.tick === undefined ? {} : { tick: options.tick }),
+      start: options.start ?? 0,
+      // The scheduler's own work (ticks, splits) counts in the budget too: hours of exact-mode ticks
+      // take no program step, and must still stop at maxSteps rather than run for minutes.
+      watchSteps: (n) => this.schedulerSteps(n),
+    });
     this.tree = new CgroupTree({ cpus: options.cpus, memoryNodes: 1, blockDevices: blockDeviceIds(options.devices) });
     this.io = new BlockIo(options.devices ?? {}, options.start ?? 0, this.tree);
     this.netIo = new NetIo(options.network, options.start ?? 0);
@@ -133,7 +146,7 @@ class KernelModel implements Kernel, StepHost {
     if (typeof time !== 'number' || !Number.isSafeInteger(time) || time < this.now()) {
       throw new ValidationError(`advanceTo: time must be an integer µs >= now (${this.now()}), got ${String(time)}`, { path: 'time', value: time, accepted: `integer ${this.now()}..${Number.MAX_SAFE_INTEGER}` });
     }
-    this.stepsUsed = 0;
+    this.startCall();
     for (;;) {
       const ts = this.sched.nextEventTime();
       const tt = this.timers.peekTime();
@@ -222,7 +235,7 @@ class KernelModel implements Kernel, StepHost {
     if (spec.network !== undefined) this.requireNetworkNamespace(spec.network);
     const cgroup = this.tree.get(spec.cgroup ?? '/');
     this.requireNoChildCgroupsWithProcs(cgroup);
-    this.stepsUsed = 0;
+    this.startCall();
     const program = typeof spec.program === 'string' ? this.programs.get(spec.program)! : spec.program;
     const { request, joins, pidJoin } = this.namespaceRequest(spec, cgroup);
     const ids = this.kernelIds(spec);
@@ -255,7 +268,7 @@ class KernelModel implements Kernel, StepHost {
       const known = Object.keys(SIGNAL_NUMBERS).join(', ');
       throw new ValidationError(`unknown signal ${String(signal)}`, { path: 'signal', value: signal, accepted: known });
     }
-    this.stepsUsed = 0;
+    this.startCall();
     if (!p.zombie && this.ns.isNamespaceInit(p.pid)) {
       // PID 1 of a container: from the host only signals it handles get through, SIGKILL/SIGSTOP always.
       const d = p.handlers.get(signal);
@@ -444,7 +457,21 @@ class KernelModel implements Kernel, StepHost {
   }
 
   steps(): number {
-    return this.stepsTotal;
+    return this.stepsTotal + this.sched.steps();
+  }
+
+  /** A command or advance begins: the per-call budget starts again. */
+  private startCall(): void {
+    this.stepsUsed = 0;
+    this.schedStepsAtCall = this.sched.steps();
+  }
+
+  /** The scheduler's watcher: stop a call whose program and scheduler steps together pass maxSteps. */
+  private schedulerSteps(n: number): number {
+    if (this.stepsUsed + (n - this.schedStepsAtCall) > this.maxSteps) {
+      throw new LimitExceededError(`the kernel took ${this.maxSteps} steps (program steps and CPU scheduling work) in one call without reaching the requested time; the run is too long for its budget at this fidelity (exact mode ticks every CPU), or raise maxSteps`, { limit: 'maxSteps', value: this.maxSteps });
+    }
+    return n + SCHEDULER_STEP_CHECK;
   }
 
   // --- StepHost: what program-steps.ts may ask of the kernel ---

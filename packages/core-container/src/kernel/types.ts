@@ -24,7 +24,7 @@ export const MAX_KERNEL_PROCESSES_LIMIT = 4_194_304;
 export const MAX_OUTPUT_LINES = 1_000;
 /** Records of reaped forked processes kept for `processes()` (the first ones); spawned processes are always kept. */
 export const MAX_REAPED_RECORDS = 10_000;
-/** Default work budget of one `advanceTo` / command, in program steps run (see `KernelOptions.maxSteps`). */
+/** Default work budget of one `advanceTo` / command, in steps: program steps run plus the CPU scheduler's steps (see `KernelOptions.maxSteps`). */
 export const DEFAULT_KERNEL_MAX_STEPS = 50_000_000;
 
 /** Options of `createKernel`. */
@@ -47,7 +47,7 @@ export interface KernelOptions {
   readonly programs?: Readonly<Record<string, Program>>;
   /** Most processes (live and zombie) at once, 1..4,194,304 (default 100,000); a fork past it fails with EAGAIN. */
   readonly maxProcesses?: number;
-  /** Most program steps one command or `advanceTo` may run (default 50,000,000; a served request counts as one); past it the call throws E_LIMIT_EXCEEDED. */
+  /** Most steps one command or `advanceTo` may take, program steps (a served request counts as one) plus the CPU scheduler's (default 50,000,000); past it the call throws E_LIMIT_EXCEEDED. */
   readonly maxSteps?: number;
   /** Seed of the kernel's random streams (request arrivals); default 0. */
   readonly seed?: number | string;
@@ -188,7 +188,7 @@ export interface Kernel {
    * `process(pid)` then throws NotFoundError, and it counts in `processesNotKept()`.
    */
   forget(pid: number): void;
-  /** Program steps run since the kernel was created (the budget of `maxSteps` applies per call). */
+  /** Work done since the kernel was created: program steps run plus the CPU scheduler's steps (the budget of `maxSteps` applies per call). */
   steps(): number;
   /** What `ps` shows from inside `viewer`'s pid namespace: PIDs as seen there, ascending (zombies included). */
   ps(viewer: number): { pid: number; ppid: number; name: string; state: ProcessInfo['state']; globalPid: number }[];
