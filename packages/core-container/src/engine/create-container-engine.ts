@@ -5,6 +5,7 @@
 import {
   ConflictError,
   LimitExceededError,
+  StrataError,
   NotFoundError,
   SIGNAL_NUMBERS,
   ValidationError,
@@ -754,6 +755,8 @@ class Engine implements ContainerEngine {
     try {
       this.startContainer(rec, false);
     } catch (error) {
+      // The run's work budget and broken invariants are not a failed start: they stop the run.
+      if (!(error instanceof StrataError) || error.code === 'E_INTERNAL' || (error instanceof LimitExceededError && error.details['limit'] === 'maxSteps')) throw error;
       // A failed restart leaves the container exited (moby monitor.go: SetStopped).
       rec.running = false;
       rec.restarting = false;
