@@ -45,6 +45,7 @@ import { parsePortWord } from './port-specs.js';
 import { statusText } from './human-duration.js';
 import { generatedName, hexId } from './ids.js';
 import { computeStats, type CpuReading } from './stats.js';
+import { TimerList, type ListedTimer } from './timer-list.js';
 
 /** Containers an engine holds at once unless `maxContainers` says otherwise. */
 export const DEFAULT_MAX_CONTAINERS = 1_000;
@@ -57,13 +58,8 @@ export const DOCKER_CGROUP_PARENT = '/docker';
 
 type Action = ContainerEvent['action'];
 
-interface Timer {
-  readonly time: number;
-  readonly seq: number;
-  readonly id: string;
-  readonly kind: 'stop-kill' | 'restart';
-  cancelled: boolean;
-}
+/** An engine timer: a stop's SIGKILL after its timeout, or a restart after its backoff. */
+type Timer = ListedTimer<{ readonly id: string; readonly kind: 'stop-kill' | 'restart' }>;
 
 interface Waiter {
   readonly id: string;
@@ -180,8 +176,7 @@ class Engine implements ContainerEngine {
   private readonly byExec = new Map<number, Rec>();
   private made = 0;
   private execsMade = 0;
-  private timerSeq = 0;
-  private timers: Timer[] = [];
+  private readonly timers = new TimerList<{ readonly id: string; readonly kind: 'stop-kill' | 'restart' }>();
   private events: ContainerEvent[] = [];
   /** Cgroup parents made and given their controllers (once each). */
   private readonly readyParents = new Set<string>();
@@ -214,8 +209,7 @@ class Engine implements ContainerEngine {
   }
 
   nextEventTime(): number {
-    this.dropCancelled();
-    return Math.min(this.kernel.nextEventTime(), this.timers[0]?.time ?? Infinity);
+    return Math.min(this.kernel.nextEventTime(), this.timers.nextTime());
   }
 
   takeEvents(): ContainerEvent[] {
@@ -229,8 +223,7 @@ class Engine implements ContainerEngine {
       throw new ValidationError(`advanceTo: time must be an integer µs >= now (${this.now()}), got ${String(time)}`, { path: 'time', value: time, accepted: `integer ${this.now()}..${Number.MAX_SAFE_INTEGER}` });
     }
     for (;;) {
-      this.dropCancelled();
-      const timerAt = this.timers[0]?.time ?? Infinity;
+      const timerAt = this.timers.nextTime();
       const kernelNext = this.kernel.nextEventTime();
       // An exit at kernel time te schedules a restart at te + 100 ms or later: a span ending by then needs no stop.
       // A `docker restart` waiting for an exit starts again at the exit's instant: then step event by event.
@@ -241,17 +234,12 @@ class Engine implements ContainerEngine {
       this.absorb(facts);
       this.drain();
       let fired = false;
-      while (this.timers.length > 0 && this.timers[0]!.time <= this.now()) {
-        const t = this.timers.shift()!;
-        if (t.cancelled) continue;
+      for (let t = this.timers.takeDue(this.now()); t !== undefined; t = this.timers.takeDue(this.now())) {
         fired = true;
         this.fire(t);
         this.drain();
       }
-      if (this.now() >= time && !fired) {
-        this.dropCancelled();
-        if ((this.timers[0]?.time ?? Infinity) > time) break;
-      }
+      if (this.now() >= time && !fired && this.timers.nextTime() > time) break;
     }
     return this.takeEvents();
   }
@@ -723,21 +711,7 @@ class Engine implements ContainerEngine {
   }
 
   private schedule(rec: Rec, kind: Timer['kind'], time: number): Timer {
-    const t: Timer = { time, seq: this.timerSeq++, id: rec.id, kind, cancelled: false };
-    let lo = 0;
-    let hi = this.timers.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      const m = this.timers[mid]!;
-      if (m.time < t.time || (m.time === t.time && m.seq < t.seq)) lo = mid + 1;
-      else hi = mid;
-    }
-    this.timers.splice(lo, 0, t);
-    return t;
-  }
-
-  private dropCancelled(): void {
-    while (this.timers.length > 0 && this.timers[0]!.cancelled) this.timers.shift();
+    return this.timers.add(time, { id: rec.id, kind });
   }
 
   private fire(t: Timer): void {

@@ -21,6 +21,7 @@ import { containerOomScoreAdj, podQosClass, POD_INFRA_OOM_SCORE_ADJ, type PodQos
 import { containerEngineLimits, podCgroupPath, podCgroupWrites } from './pod-cgroup.js';
 import { crashLoopDecision, type BackoffEntry } from './crash-loop-backoff.js';
 import { podPhase } from './pod-phase.js';
+import { TimerList, type ListedTimer } from '../engine/timer-list.js';
 import type { PodContainerState, PodContainerStatus, PodContainerTerminated, PodEvent, PodManager, PodManagerOptions, PodStatus } from './types.js';
 
 /** The pod sandbox's image (registry.k8s.io/pause as the built-in `pause`). */
@@ -28,13 +29,8 @@ export const POD_SANDBOX_IMAGE = 'pause';
 /** The namespace in the model's container names (one namespace: `default`). */
 const NAMESPACE = 'default';
 
-interface Timer {
-  readonly time: number;
-  readonly seq: number;
-  readonly pod: string;
-  readonly container: string;
-  cancelled: boolean;
-}
+/** A back-off timer: restart `container` of `pod` when it fires. */
+type Timer = ListedTimer<{ readonly pod: string; readonly container: string }>;
 
 interface ContainerRec {
   readonly spec: PodContainerSpec;
@@ -106,8 +102,7 @@ class Manager implements PodManager {
   private readonly onContainerEvent: ((e: ContainerEvent) => void) | undefined;
   private readonly byName = new Map<string, PodRec>();
   private made = 0;
-  private timerSeq = 0;
-  private timers: Timer[] = [];
+  private readonly timers = new TimerList<{ readonly pod: string; readonly container: string }>();
   private events: PodEvent[] = [];
 
   constructor(options: PodManagerOptions) {
@@ -123,8 +118,7 @@ class Manager implements PodManager {
   }
 
   nextEventTime(): number {
-    this.dropCancelled();
-    return Math.min(this.engine.nextEventTime(), this.timers[0]?.time ?? Infinity);
+    return Math.min(this.engine.nextEventTime(), this.timers.nextTime());
   }
 
   takeEvents(): PodEvent[] {
@@ -138,18 +132,15 @@ class Manager implements PodManager {
       throw new ValidationError(`advanceTo: time must be an integer µs >= now (${this.now()}), got ${String(time)}`, { path: 'time', value: time });
     }
     for (;;) {
-      this.dropCancelled();
       // Event by event: an exit must be seen at its instant, since the kubelet may restart it at once.
-      const target = Math.max(this.now(), Math.min(time, this.timers[0]?.time ?? Infinity, this.engine.nextEventTime()));
+      const target = Math.max(this.now(), Math.min(time, this.timers.nextTime(), this.engine.nextEventTime()));
       this.passOn(this.engine.advanceTo(target));
       this.observe();
-      while (this.timers.length > 0 && this.timers[0]!.time <= this.now()) {
-        const t = this.timers.shift()!;
-        if (!t.cancelled) this.fire(t);
+      for (let t = this.timers.takeDue(this.now()); t !== undefined; t = this.timers.takeDue(this.now())) {
+        this.fire(t);
         this.observe();
       }
-      this.dropCancelled();
-      if (this.now() >= time && (this.timers[0]?.time ?? Infinity) > time && this.engine.nextEventTime() > time) break;
+      if (this.now() >= time && this.timers.nextTime() > time && this.engine.nextEventTime() > time) break;
     }
     return this.takeEvents();
   }
@@ -408,20 +399,6 @@ class Manager implements PodManager {
   }
 
   private schedule(pod: string, container: string, time: number): Timer {
-    const t: Timer = { time, seq: this.timerSeq++, pod, container, cancelled: false };
-    let lo = 0;
-    let hi = this.timers.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      const m = this.timers[mid]!;
-      if (m.time < t.time || (m.time === t.time && m.seq < t.seq)) lo = mid + 1;
-      else hi = mid;
-    }
-    this.timers.splice(lo, 0, t);
-    return t;
-  }
-
-  private dropCancelled(): void {
-    while (this.timers.length > 0 && this.timers[0]!.cancelled) this.timers.shift();
+    return this.timers.add(time, { pod, container });
   }
 }
