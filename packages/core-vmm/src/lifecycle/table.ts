@@ -96,7 +96,7 @@ const activeRow = (rule: LibvirtRule = 'ok'): Row => ({
  * libvirt's answers per operation and phase. Phases read to libvirt as `LIBVIRT_STATE_OF_PHASE` says:
  * `starting` and `shutting-down` are RUNNING (libvirt cannot see the guest boot or shut down), so
  * `resume` there is "already running" and `shutdown` is accepted (a guest that is still booting
- * ignores it; one already shutting down gets a second, redundant request).
+ * ignores the request, one already shutting down gets a redundant one; a timeout still applies).
  */
 export const LIBVIRT_TRANSITIONS = {
   // Any phase: the new config applies at the next boot; a running transient domain becomes persistent.
@@ -105,7 +105,7 @@ export const LIBVIRT_TRANSITIONS = {
   // A name that does not exist is created (registry level); an existing one clashes.
   create: { ...activeRow(alreadyActive), shutoff: alreadyExists, saving: alreadyActive, restoring: alreadyActive, snapshotting: alreadyActive, migrating: alreadyActive },
   // RUNNING only (LV qemuDomainShutdownFlags: state != RUNNING → "domain is not running").
-  shutdown: { ...activeRow('ok'), paused: notRunning, crashed: notRunning, starting: 'noop', 'shutting-down': 'noop' },
+  shutdown: { ...activeRow('ok'), paused: notRunning, crashed: notRunning },
   reboot: activeRow(),
   reset: activeRow(),
   destroy: { ...activeRow(), saving: 'ok', restoring: 'ok', snapshotting: 'ok', migrating: 'ok' },

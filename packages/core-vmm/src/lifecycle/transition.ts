@@ -184,7 +184,8 @@ export function applyLibvirt(vm: VmRecord, op: LibvirtOperation, now: Micros, op
     case 'shutdown': {
       const deadline = opts.timeoutUs === undefined ? null : { at: now + opts.timeoutUs, action: opts.onTimeout ?? 'keep-running' };
       const honours = (vm.live ?? vm.config).guestHonorsAcpi;
-      if (!honours) return { vm: { ...vm, deadline }, events: out };
+      // A guest still booting ignores the request; one shutting down already is on its way. The caller's timeout applies either way.
+      if (!honours || vm.phase !== 'running') return { vm: deadline === null ? vm : { ...vm, deadline }, events: out };
       return { vm: enter(vm, 'shutting-down', vm.reason, now, out, { activity: { kind: 'shutdown', at: now + vm.timings.shutdownUs, startedAt: now }, deadline }), events: out };
     }
     case 'reboot':

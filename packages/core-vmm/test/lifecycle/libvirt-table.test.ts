@@ -36,7 +36,7 @@ const EXPECTED: Record<LibvirtOperation, Record<VmPhase, Outcome>> = {
   define: row(same('shutoff'), each(same), eachJob(same)),
   start: row(['starting', 'running', 'booted'], AR),
   create: row("Requested operation is not valid: domain 'web' already exists", AA, AA),
-  shutdown: row(NR, { starting: 'noop', running: ['shutting-down', 'running', 'booted'], paused: NR, 'shutting-down': 'noop', crashed: NR }),
+  shutdown: row(NR, { starting: same('starting'), running: ['shutting-down', 'running', 'booted'], paused: NR, 'shutting-down': same('shutting-down'), crashed: NR }),
   reboot: row(NR, { starting: ['starting', 'running', 'booted'], running: ['starting', 'running', 'booted'], paused: ['paused', 'paused', 'user'], 'shutting-down': ['starting', 'running', 'booted'], crashed: ['starting', 'running', 'booted'] }),
   reset: row(NR, { starting: ['starting', 'running', 'booted'], running: ['starting', 'running', 'booted'], paused: ['paused', 'paused', 'user'], 'shutting-down': ['starting', 'running', 'booted'], crashed: ['starting', 'running', 'booted'] }),
   destroy: row(NR, ['shutoff', 'shutoff', 'destroyed'], ['shutoff', 'shutoff', 'destroyed']),

@@ -101,6 +101,15 @@ describe('shutdown', () => {
     expect(l.advanceTo(400_000_000)).toEqual([{ type: 'vm.shutdown_timed_out', time: 305_000_000, vm: 'a', action: 'keep-running' }]);
     expect(l.inspect('a').phase).toBe('running');
   });
+  it('a shutdown during the boot is ignored by the guest, but its timeout still destroys it', () => {
+    const l = createVmLifecycles();
+    l.define('a');
+    l.start('a');
+    l.shutdown('a', { timeoutUs: 1_000_000, onTimeout: 'destroy' });
+    expect(l.inspect('a').phase).toBe('starting');
+    l.advanceTo(1_000_000);
+    expect(l.inspect('a').libvirt).toEqual({ state: 'shutoff', reason: 'destroyed' });
+  });
   it('a guest that finishes before the timeout cancels it', () => {
     const l = running();
     l.shutdown('a', { timeoutUs: 10_000_000, onTimeout: 'destroy' });
