@@ -1,5 +1,6 @@
 // The incremental fluid model against the full recomputation it replaced (test/reference), on random
-// trees (weights, quotas, cpusets, nesting), CPU counts and command sequences: the same events at
+// trees (weights, quotas, cpusets, nesting), CPU counts, CPU capacities (initial and changed) and
+// demand caps, and command sequences: the same events at
 // the same µs, the same rates and usage within 1e-9 relative, the same bandwidth counters; and the
 // incremental model is deterministic.
 import { describe, expect, it } from 'vitest';
@@ -16,7 +17,7 @@ interface GroupGen {
 interface OpGen {
   /** µs to advance before the command (0: same instant). */
   dt: number;
-  kind: 'wake' | 'block' | 'nice' | 'move' | 'limits' | 'add' | 'remove';
+  kind: 'wake' | 'block' | 'nice' | 'move' | 'limits' | 'add' | 'remove' | 'capacity' | 'demand';
   a: number;
   b: number;
   work: number | null;
@@ -45,7 +46,7 @@ const groupArb = (cpus: number, depth: number, top: boolean): fc.Arbitrary<Group
 
 const opArb: fc.Arbitrary<OpGen> = fc.record({
   dt: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 50 }), fc.integer({ min: 1, max: 100_000 })),
-  kind: fc.constantFrom('wake', 'wake', 'wake', 'block', 'block', 'nice', 'move', 'limits', 'add', 'remove'),
+  kind: fc.constantFrom('wake', 'wake', 'wake', 'block', 'block', 'nice', 'move', 'limits', 'add', 'remove', 'capacity', 'demand', 'demand'),
   a: fc.nat(),
   b: fc.nat(),
   work: fc.option(fc.integer({ min: 1, max: 30_000 }), { freq: 4 }),
@@ -58,6 +59,8 @@ const caseArb = fc.constantFrom(1, 2, 3, 4, 6, 8, 16).chain((cpus) =>
     cpus: fc.constant(cpus),
     rootTasks: fc.array(fc.integer({ min: -20, max: 19 }), { maxLength: 3 }),
     groups: fc.array(groupArb(cpus, 2, true), { minLength: 1, maxLength: 4 }),
+    // Initial capacities: all 1 (the model as it was), or random per CPU (0 included).
+    capacities: fc.option(fc.array(fc.constantFrom(0, 0.1, 0.25, 0.5, 0.75, 1), { minLength: cpus, maxLength: cpus }), { freq: 2 }),
     ops: fc.array(opArb, { minLength: 1, maxLength: 120 }),
   }),
 );
@@ -107,9 +110,16 @@ function usageOf(s: GroupScheduler, id: string): number {
 }
 
 /** Drive both models through the case's commands, comparing after every step. Returns a trace of the incremental one. */
+/** A capacity or demand from a generated number: a few round values, else a fraction. */
+const fraction = (n: number, zero: boolean): number => {
+  const round = zero ? [0, 0.25, 0.5, 1] : [0.1, 0.25, 0.5, 1];
+  return n % 3 === 0 ? (n % 997) / 997 || round[n % 4]! : round[n % 4]!;
+};
+
 function replay(c: Case, check: boolean): string {
-  const fresh = createGroupScheduler({ cpus: c.cpus, fidelity: 'fluid' });
-  const oracle = new FullRecomputeFluidScheduler({ cpus: c.cpus, fidelity: 'fluid' });
+  const capacity = c.capacities === undefined || c.capacities === null ? {} : { cpuCapacity: c.capacities };
+  const fresh = createGroupScheduler({ cpus: c.cpus, fidelity: 'fluid', ...capacity });
+  const oracle = new FullRecomputeFluidScheduler({ cpus: c.cpus, fidelity: 'fluid', ...capacity });
   const models = check ? [fresh, oracle] : [fresh];
   const built = models.map((m) => build(m, c))[0]!;
   const { paths, tasks } = built;
@@ -148,6 +158,12 @@ function replay(c: Case, check: boolean): string {
         case 'remove':
           if (id !== undefined) m.removeTask(id);
           return;
+        case 'capacity':
+          m.setCpuCapacity(op.a % c.cpus, fraction(op.b, true));
+          return;
+        case 'demand':
+          if (id !== undefined) m.setTaskDemand(id, fraction(op.b, false) || 0.5);
+          return;
       }
     };
     models.forEach(apply);
@@ -164,6 +180,8 @@ function replay(c: Case, check: boolean): string {
       expect({ id, t, rate: a!.rate, oracle: b!.rate, ok: close(a!.rate, b!.rate) }).toMatchObject({ ok: true });
       const [ua, ub] = models.map((m) => usageOf(m, id));
       expect({ id, t, usage: ua, oracle: ub, ok: close(ua!, ub!, 1e-9, 1e-6) }).toMatchObject({ ok: true });
+      // Wait (rounded): the oracle integrates it per settle, the incremental model per segment.
+      expect({ id, t, wait: a!.waitUsec, oracle: b!.waitUsec, ok: Math.abs(a!.waitUsec - b!.waitUsec) <= Math.max(2, 1e-9 * b!.waitUsec) }).toMatchObject({ ok: true });
     }
     for (const p of paths) {
       const [a, b] = models.map((m) => m.groupStats(p));
@@ -205,6 +223,7 @@ describe('incremental fluid model', () => {
   it('agrees on a bursty tree where caps bind and groups go idle (4 CPUs, few tasks per group)', () => {
     const c: Case = {
       cpus: 4,
+      capacities: null,
       rootTasks: [0],
       groups: [
         { limits: { shares: 4096 }, tasks: [0], groups: [] },
@@ -228,6 +247,7 @@ describe('incremental fluid model', () => {
     const six = [0, -3, 2, 5, 0, 1];
     const c: Case = {
       cpus: 8,
+      capacities: null,
       rootTasks: [],
       groups: [
         { limits: { shares: 1024, quota: 500_000, period: 100_000 }, tasks: six, groups: [] },

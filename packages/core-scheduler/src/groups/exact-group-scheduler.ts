@@ -25,21 +25,26 @@
 //   a busy CPU only at its next tick.
 // - CPU capacity: a CPU of capacity c delivers c CPU-µs per µs to the task on it (usage, work,
 //   quota and lag all count delivered CPU time, as a guest kernel with steal accounting does); a
-//   change splits the running slice at its instant. Capacity 0 stops progress, the task staying on
-//   its CPU (a descheduled vCPU). Idle CPUs pick by capacity, largest first (CPU order among
+//   change splits the running slice at its instant. Capacity 0 stops progress: the task stays on
+//   its CPU until the next tick, and the CPU picks nothing while at 0 (a descheduled vCPU runs no
+//   guest scheduler; without this a task could sit on it while a real CPU idles). Idle CPUs pick by capacity, largest first (CPU order among
 //   equals), so the most-owed task goes to the fastest CPU: a guest's balancer sees capacity reduced
 //   by steal (Linux feeds steal into the CPU's irq pressure, which lowers `cpu_capacity`).
-// - Demand cap d < 1: a budget of d × tick CPU-µs per tick window (pro rata for the window it
-//   wakes in; an overrun is paid back). When it is spent the task halts until the next tick, as a
-//   vCPU whose guest has nothing left to do halts: it neither runs nor waits. Its reference rate
-//   has cap d, so lag brings it onto a CPU early in its windows.
+// - Demand cap d < 1: a token bucket that refills at d CPU-µs per µs (running or not), holds up to
+//   8 ticks of it (a guest's backlog: work delayed while it waited is done later), and drains by the
+//   CPU time the task gets. When it is empty the task halts, as a vCPU whose guest has nothing left
+//   to do halts (it neither runs nor waits), and resumes, like a wake-up, once it holds a tick's
+//   worth again (an overrun is paid back first). Alone on a CPU it so runs d of the time
+//   in bursts of its own phase; buckets are not aligned to ticks, so capped tasks do not all want
+//   the CPU at once and leave it idle together (as per-tick windows did). Its reference rate has
+//   cap d.
 // - Period timer (the kernel's `period_timer`): armed when the quota is set, on the grid
 //   anchor + k × period; each expiry counts one period (and one throttled period if the group is
 //   throttled then). An expiry ending a period in which nothing was requested, with the group not
 //   throttled, still counts but stops the timer; the next wake-up re-arms it on the same grid.
 import type { GroupCpuStats, GroupSchedulerOptions } from './group-scheduler.js';
 import { computeGroupRates } from './group-rates.js';
-import { GroupTreeBase, effectiveCap, type SchedGroup, type SchedTask } from './group-tree.js';
+import { GroupTreeBase, capacityFor, effectiveCap, type SchedGroup, type SchedTask } from './group-tree.js';
 
 /** The kernel's wake-up granularity at one CPU, µs. */
 const WAKEUP_GRANULARITY_USEC = 1_000;
@@ -49,6 +54,8 @@ const BANDWIDTH_SLICE_USEC = 5_000;
 const LAG_CLAMP_TICKS = 8;
 /** Work or budget left below this many CPU-µs counts as none (fractional capacities leave slivers). */
 const WORK_EPS = 1e-6;
+/** A demand-capped task's bucket holds this many ticks of its demand (see `bucketSize`); it resumes from a halt with one. */
+const BACKLOG_TICKS = 8;
 /** Slack when rounding an end of work up to a whole µs. */
 const END_SLACK = 1e-7;
 
@@ -74,10 +81,10 @@ export class ExactGroupScheduler extends GroupTreeBase {
   private readonly chosenKeys: number[] = [];
   /** CPUs by capacity, largest first, CPU order among equals: the order idle CPUs pick in. */
   private cpuOrder: number[];
-  /** Tasks with a demand below 1 (their budgets refill at each tick). */
-  private readonly demandTasks = new Set<SchedTask>();
-  /** Runnable tasks halted by their demand budget (ticks keep coming while there are any). */
-  private halted = 0;
+  /** CPUs of capacity > 0: the first `pickable` of `cpuOrder`, the only ones that pick. */
+  private pickable: number;
+  /** Runnable tasks halted by their demand bucket, each resuming at its `resumeAt`. */
+  private readonly haltedTasks = new Set<SchedTask>();
 
   constructor(opts: GroupSchedulerOptions) {
     super(opts);
@@ -87,28 +94,50 @@ export class ExactGroupScheduler extends GroupTreeBase {
     this.lagClamp = LAG_CLAMP_TICKS * this.tick;
     this.lagTime = this.nowUsec;
     this.cpuOrder = this.sortCpus();
+    this.pickable = this.capacity.filter((x) => x > 0).length;
   }
 
   private sortCpus(): number[] {
     return Array.from({ length: this.cpus }, (_, c) => c).sort((a, b) => this.capacity[b]! - this.capacity[a]! || a - b);
   }
 
-  /** When CPU `c`'s task runs out of work or budget at its CPU's capacity (whole µs), or Infinity. */
+  /** When CPU `c`'s task runs out of work, or empties its demand bucket, at its CPU's capacity (whole µs), or Infinity. */
   private endOf(c: number, task: SchedTask): number {
-    const limit = task.budget < task.work ? task.budget : task.work;
-    if (limit === Infinity) return Infinity;
     const cap = this.capacity[c]!;
-    if (cap === 1) return this.last[c]! + Math.max(1, Math.ceil(limit - END_SLACK));
-    return cap > 0 ? this.last[c]! + Math.max(1, Math.ceil(limit / cap - END_SLACK)) : Infinity;
+    if (!(cap > 0)) return Infinity;
+    let span = cap === 1 ? task.work : task.work / cap;
+    // The bucket drains at cap − demand while it runs (it refills as it drains).
+    if (task.budget !== Infinity && cap > task.demand) span = Math.min(span, Math.max(0, task.budget) / (cap - task.demand));
+    if (span === Infinity) return Infinity;
+    return this.last[c]! + Math.max(1, Math.ceil(span - END_SLACK));
+  }
+
+  /**
+   * A demand-capped task's bucket holds up to BACKLOG_TICKS ticks of its demand: work a guest could
+   * not run while it waited for a CPU is done later, not lost (up to that backlog).
+   */
+  private bucketSize(task: SchedTask): number {
+    return task.demand * this.tick * BACKLOG_TICKS;
+  }
+
+  /** The task's bucket at now, when it is not running (it refilled since `budgetAt`). */
+  private settleBucket(task: SchedTask): void {
+    if (task.budget === Infinity) return;
+    task.budget = Math.min(this.bucketSize(task), task.budget + task.demand * (this.nowUsec - task.budgetAt));
+    task.budgetAt = this.nowUsec;
   }
 
   nextEventTime(): number {
     let t = Infinity;
     if (this.quotaGroups.length > 0) this.spend(this.quotaGroups.length);
-    if (this.busy > 0 || this.halted > 0) {
+    if (this.haltedTasks.size > 0) {
+      this.spend(this.haltedTasks.size);
+      for (const task of this.haltedTasks) if (task.resumeAt < t) t = task.resumeAt;
+    }
+    if (this.busy > 0) {
       this.spend(this.cpus);
-      // Ticks only matter while a CPU runs something or a halted task waits for its budget (NO_HZ idle).
-      t = (Math.floor(this.nowUsec / this.tick) + 1) * this.tick;
+      // Ticks only matter while a CPU runs something (NO_HZ idle).
+      t = Math.min(t, (Math.floor(this.nowUsec / this.tick) + 1) * this.tick);
       for (let c = 0; c < this.cpus; c++) {
         const task = this.cur[c];
         if (task !== null && task !== undefined && (task.work !== Infinity || task.budget !== Infinity)) t = Math.min(t, this.endOf(c, task));
@@ -122,7 +151,7 @@ export class ExactGroupScheduler extends GroupTreeBase {
     for (;;) {
       const t = this.nextEventTime();
       if (t > time) break;
-      const isTick = (this.busy > 0 || this.halted > 0) && t % this.tick === 0;
+      const isTick = this.busy > 0 && t % this.tick === 0;
       this.nowUsec = t;
       this.accrue();
       this.spend(this.cpus + this.quotaGroups.length);
@@ -134,10 +163,18 @@ export class ExactGroupScheduler extends GroupTreeBase {
       }
       // 2. Period timers, after the charges so that pre-boundary runtime is billed to the old period.
       for (const g of this.quotaGroups) if (g.nextRefresh === t) this.refresh(g);
-      if (isTick && this.demandTasks.size > 0) this.refillBudgets();
+      // Halted tasks whose bucket is full again resume (a wake-up).
+      let resumed: SchedTask[] | null = null;
+      if (this.haltedTasks.size > 0) {
+        for (const task of this.haltedTasks) if (task.resumeAt <= t) (resumed ??= []).push(task);
+        if (resumed !== null) for (const task of resumed) this.resume(task);
+      }
       // 3. Scheduling: a tick ends every slice; otherwise only idle CPUs pick.
       if (isTick) this.repickAll();
-      else this.fillIdle();
+      else {
+        this.fillIdle();
+        if (resumed !== null) for (const task of resumed) if (this.waiting(task)) this.checkPreempt(task);
+      }
       // 4. Completion handlers, on the finished instant (their commands apply at it).
       this.deliverWorkDone();
     }
@@ -169,7 +206,7 @@ export class ExactGroupScheduler extends GroupTreeBase {
     computeGroupRates(
       this.root,
       (t) => (t.runnable ? effectiveCap(t) : 0),
-      (g) => (g.throttled ? 0 : g.allowedCapacity),
+      (g) => (g.throttled ? 0 : capacityFor(g, g.nrRunnable)),
     );
     for (const task of this.order) task.rate = task.scratchRate;
   }
@@ -186,14 +223,13 @@ export class ExactGroupScheduler extends GroupTreeBase {
       this.last[c] = this.nowUsec;
       return;
     }
-    const limited = task.work !== Infinity || task.budget !== Infinity;
-    const atEnd = limited && this.nowUsec >= this.endOf(c, task);
     const elapsed = this.nowUsec - this.last[c]!;
     this.last[c] = this.nowUsec;
     if (elapsed <= 0) return;
     const cap = this.capacity[c]!;
-    // At its end the task gets exactly what it had left (the end was rounded up to a whole µs).
-    const d = atEnd ? Math.min(task.work, task.budget) : cap === 1 ? elapsed : elapsed * cap;
+    // At most the work left (an end rounded up to a whole µs overshoots by a sliver).
+    let d = cap === 1 ? elapsed : elapsed * cap;
+    if (d > task.work) d = task.work;
     this.spend(task.group.depth + 1);
     task.usage += d;
     task.lag = Math.max(-this.lagClamp, task.lag - d);
@@ -201,7 +237,11 @@ export class ExactGroupScheduler extends GroupTreeBase {
       task.work -= d;
       if (task.work < WORK_EPS) task.work = 0;
     }
-    if (task.budget !== Infinity) task.budget -= d;
+    if (task.budget !== Infinity) {
+      // It refills as it drains: net demand × elapsed − d, never above its size.
+      task.budget = Math.min(this.bucketSize(task), task.budget + task.demand * elapsed - d);
+      task.budgetAt = this.nowUsec;
+    }
     let exhausted: SchedGroup[] | null = null;
     for (let g: SchedGroup | null = task.group; g !== null; g = g.parent) {
       g.usage += d;
@@ -217,45 +257,21 @@ export class ExactGroupScheduler extends GroupTreeBase {
 
   // ---- demand caps ------------------------------------------------------------------------------
 
-  /** Index of the tick window containing now (windows end at multiples of the tick). */
-  private windowNow(): number {
-    return Math.floor(this.nowUsec / this.tick);
-  }
-
-  /** Give a demand-capped task its budget for the current window if it has none for it yet (pro rata). */
-  private budgetForWindow(task: SchedTask): void {
-    const w = this.windowNow();
-    if (task.budgetWindow === w) return;
-    task.budgetWindow = w;
-    task.budget = Math.min(task.budget, 0) + task.demand * ((w + 1) * this.tick - this.nowUsec);
-  }
-
-  /** A tick: every demand-capped task gets demand × tick more (a debt paid back), and halted ones resume. */
-  private refillBudgets(): void {
-    this.spend(this.demandTasks.size);
-    const w = this.windowNow();
-    for (const task of this.demandTasks) {
-      if (task.sched !== this) {
-        this.demandTasks.delete(task); // removed since
-        continue;
-      }
-      task.budgetWindow = w;
-      task.budget = Math.min(task.budget, 0) + task.demand * this.tick;
-      if (task.halted && task.budget >= WORK_EPS) this.resume(task);
-    }
-  }
-
-  /** Its budget is spent: off its CPU, neither running nor waiting until the next tick. */
+  /** Its bucket is empty: off its CPU, neither running nor waiting until the bucket is full again. */
   private halt(task: SchedTask): void {
     if (task.cpu >= 0) this.unassign(task.cpu);
     this.stopWaiting(task);
+    this.settleBucket(task);
     task.halted = true;
-    this.halted++;
+    // It resumes with one tick's worth (a short burst), not a full bucket.
+    task.resumeAt = this.nowUsec + Math.max(1, Math.ceil((task.demand * this.tick - task.budget) / task.demand - END_SLACK));
+    this.haltedTasks.add(task);
   }
 
   private resume(task: SchedTask): void {
     task.halted = false;
-    this.halted--;
+    this.haltedTasks.delete(task);
+    this.settleBucket(task);
     if (task.runnable && task.cpu < 0) task.waitSince = this.nowUsec;
   }
 
@@ -355,7 +371,7 @@ export class ExactGroupScheduler extends GroupTreeBase {
     task.runnable = true;
     task.waitSince = this.nowUsec;
     if (task.budget !== Infinity) {
-      this.budgetForWindow(task);
+      this.settleBucket(task);
       if (task.budget < WORK_EPS) this.halt(task);
     }
     this.countRaw(task, 1);
@@ -369,8 +385,9 @@ export class ExactGroupScheduler extends GroupTreeBase {
     this.stopWaiting(task);
     if (task.halted) {
       task.halted = false;
-      this.halted--;
+      this.haltedTasks.delete(task);
     }
+    this.settleBucket(task);
     task.rate = 0;
     this.countRaw(task, -1);
     this.propagate(task.group, -1);
@@ -379,6 +396,7 @@ export class ExactGroupScheduler extends GroupTreeBase {
 
   private assign(c: number, task: SchedTask): void {
     this.stopWaiting(task);
+    if (task.budget !== Infinity) this.settleBucket(task);
     this.cur[c] = task;
     task.cpu = c;
     this.last[c] = this.nowUsec;
@@ -412,7 +430,9 @@ export class ExactGroupScheduler extends GroupTreeBase {
    * deadline, in real time). The earliest runs first; ties go to the task added first.
    */
   private deadline(task: SchedTask): number {
-    return task.rate > 0 ? (this.tick - task.lag) / task.rate : Infinity;
+    if (!(task.rate > 0)) return Infinity;
+    // A demand-capped task asks for its demand's share of a tick (EEVDF: a shorter request, an earlier deadline).
+    return ((task.budget === Infinity ? this.tick : task.demand * this.tick) - task.lag) / task.rate;
   }
 
   /** The waiting task with the earliest deadline allowed on CPU `c`. */
@@ -438,8 +458,41 @@ export class ExactGroupScheduler extends GroupTreeBase {
     this.fillIdle();
   }
 
-  /** Idle CPUs, in CPU order, each take the earliest-deadline waiting task allowed there. */
+  /**
+   * Idle CPUs, in pick order, each take the earliest-deadline waiting task allowed there; with
+   * unequal capacities, an idle CPU left over then pulls the task of a slower CPU (Linux's misfit
+   * migration to a bigger CPU), so a fast CPU never idles while a slow one runs something.
+   */
   private fillIdle(): void {
+    this.fillWaiting();
+    if (this.unequalCapacities && this.busy > 0 && this.busy < this.pickable) this.pullToFaster();
+  }
+
+  private pullToFaster(): void {
+    this.spend(this.cpus);
+    const order = this.cpuOrder;
+    for (let i = 0; i < this.pickable; i++) {
+      const c = order[i]!;
+      if (this.cur[c] !== null) continue;
+      let from = -1;
+      for (let j = this.cpus - 1; j > i; j--) {
+        const d = order[j]!;
+        const t = this.cur[d];
+        if (t !== null && t !== undefined && this.capacity[d]! < this.capacity[c]! && t.group.allowed[c]) {
+          from = d;
+          break;
+        }
+      }
+      if (from < 0) continue;
+      const task = this.cur[from]!;
+      this.charge(from);
+      if (this.cur[from] !== task) continue; // charging ended its slice
+      this.unassign(from);
+      this.assign(c, task);
+    }
+  }
+
+  private fillWaiting(): void {
     const idle = this.cpus - this.busy;
     if (idle === 0 || this.root.nrRunnable === 0) return;
     this.ensureRates();
@@ -457,7 +510,7 @@ export class ExactGroupScheduler extends GroupTreeBase {
       }
       const n = left;
       this.spend(this.order.length + this.cpus);
-      for (let k = 0; k < this.cpus && left > 0; k++) {
+      for (let k = 0; k < this.pickable && left > 0; k++) {
         const c = this.cpuOrder[k]!;
         if (this.cur[c] !== null) continue;
         this.spend(n);
@@ -494,7 +547,7 @@ export class ExactGroupScheduler extends GroupTreeBase {
     }
     this.spend(this.order.length + shifts + this.cpus);
     let k = 0;
-    for (let i = 0; i < this.cpus && k < n; i++) {
+    for (let i = 0; i < this.pickable && k < n; i++) {
       const c = this.cpuOrder[i]!;
       if (this.cur[c] === null) this.assign(c, chosen[k++]!);
     }
@@ -505,7 +558,7 @@ export class ExactGroupScheduler extends GroupTreeBase {
     this.spend(this.cpus);
     let victim = -1;
     for (let c = 0; c < this.cpus; c++) {
-      if (!task.group.allowed[c] || this.cur[c] === null) continue;
+      if (!task.group.allowed[c] || this.cur[c] === null || this.capacity[c] === 0) continue;
       this.charge(c);
       const running = this.cur[c];
       if (running === null || running === undefined) {
@@ -562,11 +615,10 @@ export class ExactGroupScheduler extends GroupTreeBase {
 
   protected onTaskAttached(task: SchedTask): void {
     task.lag = 0;
-    if (task.demand < 1 && !this.demandTasks.has(task)) {
-      // A new task with a demand cap: its first budget comes when it becomes runnable.
-      this.demandTasks.add(task);
-      task.budget = 0;
-      task.budgetWindow = -1;
+    if (task.demand < 1 && task.budget === Infinity) {
+      // A new task with a demand cap starts with one tick's worth.
+      task.budget = task.demand * this.tick;
+      task.budgetAt = this.nowUsec;
     }
     if (this.order.length === this.tasks.size) return;
     // One task short: `addTask` just appended this one to `tasks` (every other change rebuilds
@@ -618,6 +670,7 @@ export class ExactGroupScheduler extends GroupTreeBase {
 
   protected onCpuCapacityChanged(): void {
     this.cpuOrder = this.sortCpus();
+    this.pickable = this.capacity.filter((x) => x > 0).length;
     this.ratesDirty = true;
   }
 
@@ -628,25 +681,25 @@ export class ExactGroupScheduler extends GroupTreeBase {
   protected onDemandChanged(task: SchedTask, old: number): void {
     this.ratesDirty = true;
     if (task.demand >= 1) {
-      this.demandTasks.delete(task);
       task.budget = Infinity;
-      task.budgetWindow = -1;
       if (task.halted) this.resume(task);
       return;
     }
-    this.demandTasks.add(task);
-    const left = (this.windowNow() + 1) * this.tick - this.nowUsec;
     if (old >= 1) {
-      task.budgetWindow = this.windowNow();
-      task.budget = task.demand * left;
-    } else {
-      this.budgetForWindow(task);
-      task.budget += (task.demand - old) * left;
-    }
+      task.budget = task.demand * this.tick; // one tick's worth at the new demand
+      task.budgetAt = this.nowUsec;
+    } else if (task.cpu < 0) {
+      // (a running task was charged at the old demand just before)
+      task.budgetAt = this.nowUsec;
+      task.budget = Math.min(task.budget, this.bucketSize(task));
+    } else task.budget = Math.min(task.budget, this.bucketSize(task));
     if (!task.runnable) return;
-    if (task.budget < WORK_EPS) {
-      if (!task.halted) this.halt(task);
-    } else if (task.halted) this.resume(task);
+    if (task.halted) {
+      // Re-arm at the new refill rate.
+      this.haltedTasks.delete(task);
+      task.halted = false;
+      this.halt(task);
+    } else if (task.budget < WORK_EPS) this.halt(task);
   }
 
   protected groupStatsOf(g: SchedGroup): GroupCpuStats {

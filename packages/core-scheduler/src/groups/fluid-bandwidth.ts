@@ -2,7 +2,7 @@
 // period timer expiries it counts, computed in closed form from the rates rather than simulated.
 import { waterFill } from '../fair-share/water-filling.js';
 import { capOf, weightOf } from './fluid-rates.js';
-import type { SchedGroup } from './group-tree.js';
+import { capacityFor, type SchedGroup } from './group-tree.js';
 
 /** Relative slack when comparing a rate with a quota rate (float rounding of the water level). */
 const EPS = 1e-9;
@@ -74,7 +74,7 @@ export function recheckBinding(q: SchedGroup, spend: (n: number) => void): void 
  * down are redone with the new caps (each O(children)); the rest of the tree is as it is.
  */
 function unthrottledRate(q: SchedGroup, spend: (n: number) => void): number {
-  const free = Math.min(q.allowedCapacity, q.capSum);
+  const free = Math.min(capacityFor(q, q.rawRunnable), q.capSum);
   if (free === q.cap) return q.rate;
   const path: SchedGroup[] = [];
   const caps: number[] = [];
@@ -86,7 +86,7 @@ function unthrottledRate(q: SchedGroup, spend: (n: number) => void): number {
     path.push(x);
     caps.push(cap);
     const p = x.parent!;
-    const parentCap = Math.min(p.allowedCapacity, p.quotaRate(), p.capSum - x.cap + cap);
+    const parentCap = Math.min(capacityFor(p, p.rawRunnable), p.quotaRate(), p.capSum - x.cap + cap);
     if (p.parent === null) {
       rate = parentCap; // the root runs at its cap
       break;

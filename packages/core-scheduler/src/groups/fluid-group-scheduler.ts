@@ -14,7 +14,7 @@
 import type { GroupCpuStats, GroupSchedulerOptions } from './group-scheduler.js';
 import { catchUpPeriods, recheckBinding } from './fluid-bandwidth.js';
 import { FluidRates, addToSums, capOf, weightOf } from './fluid-rates.js';
-import { GroupTreeBase, effectiveCap, type SchedGroup, type SchedTask } from './group-tree.js';
+import { GroupTreeBase, capacityFor, effectiveCap, type SchedGroup, type SchedTask } from './group-tree.js';
 
 const bySeq = (a: SchedTask, b: SchedTask): number => a.seq - b.seq;
 
@@ -35,6 +35,7 @@ export class FluidGroupScheduler extends GroupTreeBase {
     super(opts);
     this.spendSteps = (n) => this.spend(n);
     this.rates = new FluidRates(this.spendSteps);
+    this.rates.unequalCapacities = this.unequalCapacities;
     this.rates.now = this.nowUsec;
     this.root.vTime = this.nowUsec;
   }
@@ -153,7 +154,7 @@ export class FluidGroupScheduler extends GroupTreeBase {
         const cap = capOf(ch);
         if (cap > 0) addToSums(g, ch, cap, weightOf(ch));
       }
-      g.cap = g.runnableKids > 0 ? Math.min(g.allowedCapacity, g.quotaRate(), g.capSum) : 0;
+      g.cap = g.runnableKids > 0 ? Math.min(capacityFor(g, g.rawRunnable), g.quotaRate(), g.capSum) : 0;
     }
     for (const task of this.tasks.values()) if (task.runnable) this.rates.restart(task);
     for (const g of order) this.rates.markDirty(g);
@@ -221,10 +222,11 @@ export class FluidGroupScheduler extends GroupTreeBase {
 
   protected onBlock(task: SchedTask): void {
     this.beforeRunnableChange(task);
+    // Counted out first: with unequal capacities a group's cap depends on its runnable count.
+    this.countRaw(task, -1);
     this.rates.leave(task);
     this.closeWait(task);
     task.runnable = false;
-    this.countRaw(task, -1);
   }
 
   protected onCpuCapacityChanging(): void {}
@@ -232,6 +234,7 @@ export class FluidGroupScheduler extends GroupTreeBase {
   protected onCpuCapacityChanged(): void {
     // Every cap below a live group may move: rebuild (a capacity changes rarely per CPU). A tree
     // with nothing runnable holds no rate; tasks take the new capacities when they wake.
+    this.rates.unequalCapacities = this.unequalCapacities;
     if (this.root.rawRunnable > 0) this.rebuildPending = true;
   }
 

@@ -17,7 +17,7 @@
 // affected subtree's groups are recomputed, never the tasks of groups whose level merely changed.
 // Completions come from heaps: per group its uncapped tasks by `finishV`, and one timer queue of
 // groups (their first finish) and capped tasks.
-import type { GroupEntity, SchedGroup, SchedTask } from './group-tree.js';
+import { capacityFor, type GroupEntity, type SchedGroup, type SchedTask } from './group-tree.js';
 import { IndexedMinHeap } from './indexed-heap.js';
 
 /** Slack when rounding a finish time up to a whole µs, as the full recomputation always had. */
@@ -52,6 +52,11 @@ export class FluidRates {
    * (`fluid-bandwidth.ts`). A change confined to one group of tasks leaves this false.
    */
   wide = false;
+  /**
+   * CPUs differ in capacity, so a group's cap also depends on how many tasks below it are runnable
+   * (`capacityFor`): a change then walks every cap up to the root (still O(depth)).
+   */
+  unequalCapacities = false;
   /** Groups with a quota whose split was redone since the owner last emptied the list. */
   readonly resplitQuotaGroups: SchedGroup[] = [];
   private dirty: SchedGroup[] = [];
@@ -149,8 +154,12 @@ export class FluidRates {
   propagateCap(g: SchedGroup): void {
     for (let x = g; ; ) {
       this.spend(1);
-      const cap = x.runnableKids > 0 ? Math.min(x.allowedCapacity, x.quotaRate(), x.capSum) : 0;
-      if (cap === x.cap) return;
+      const cap = x.runnableKids > 0 ? Math.min(capacityFor(x, x.rawRunnable), x.quotaRate(), x.capSum) : 0;
+      if (cap === x.cap) {
+        if (!this.unequalCapacities || x.parent === null) return;
+        x = x.parent;
+        continue;
+      }
       const old = x.cap;
       x.cap = cap;
       const p = x.parent;

@@ -88,11 +88,12 @@ export class SchedTask {
   waitUsage = 0;
   waitWant = 0;
   waitScale = 0;
-  /** Exact, demand < 1: CPU µs it may still use in the current tick window, and that window's index. */
+  /** Exact, demand < 1: its bucket (CPU µs, at most demand × tick) at `budgetAt`; Infinity without a cap. */
   budget = Infinity;
-  budgetWindow = -1;
-  /** Exact: runnable but halted, its budget spent until the next tick (neither waiting nor running). */
+  budgetAt = 0;
+  /** Exact: runnable but halted, its bucket empty (neither waiting nor running) until `resumeAt`. */
   halted = false;
+  resumeAt = Infinity;
 
   constructor(
     readonly id: string,
@@ -136,6 +137,8 @@ export class SchedGroup {
   /** Sum of the capacities of its allowed CPUs (what the subtree can use at most), and the largest one. */
   allowedCapacity = 0;
   maxCapacity = 0;
+  /** `capacityPrefix[k]`: the total capacity of its k best allowed CPUs (k = 0..allowedCount). */
+  capacityPrefix: Float64Array = new Float64Array(1);
   usage = 0;
   nrPeriods = 0;
   nrThrottled = 0;
@@ -225,6 +228,14 @@ export class SchedGroup {
 export type GroupEntity = SchedGroup | SchedTask;
 
 /**
+ * The most CPU `runnable` tasks of group `g` can use together: the capacity of its `runnable` best
+ * CPUs (each task runs on one CPU at a time), all of its cpuset's capacity once they are as many.
+ */
+export function capacityFor(g: SchedGroup, runnable: number): number {
+  return runnable >= g.allowedCount ? g.allowedCapacity : g.capacityPrefix[runnable]!;
+}
+
+/**
  * The most CPU a runnable task can use, in CPUs: its demand, and at most the capacity of the best
  * CPU it may run on (a task runs on one CPU at a time). When every allowed CPU has capacity 0 the
  * group's own capacity (0) stops it, so its demand is kept (a cap of 0 would take it out of the split).
@@ -283,6 +294,8 @@ export abstract class GroupTreeBase implements GroupScheduler {
   protected quotaGroups: SchedGroup[] = [];
   /** Capacity of each CPU, 0..1: CPU µs of work it delivers per µs. */
   protected readonly capacity: number[];
+  /** Some CPUs differ in capacity: how many tasks run then bounds what they can use (`capacityFor`). */
+  protected unequalCapacities = false;
   /** Facts not yet returned by `advanceTo` (a command may throttle a group, too). */
   private events: GroupSchedulerEvent[] = [];
   /** Stamps `attachSeq`: every push onto a `children` list takes the next. */
@@ -324,6 +337,7 @@ export abstract class GroupTreeBase implements GroupScheduler {
     if (parent !== null && g.allowed === parent.allowed) {
       g.allowedCapacity = parent.allowedCapacity;
       g.maxCapacity = parent.maxCapacity;
+      g.capacityPrefix = parent.capacityPrefix;
       return;
     }
     // Not counted: it follows recomputeMasks' own scan of the CPUs (or a capacity change's walk).
@@ -337,6 +351,13 @@ export abstract class GroupTreeBase implements GroupScheduler {
     }
     g.allowedCapacity = sum;
     g.maxCapacity = max;
+    const caps: number[] = [];
+    for (let c = 0; c < this.cpus; c++) if (g.allowed[c]) caps.push(this.capacity[c]!);
+    caps.sort((a, b) => b - a);
+    const prefix = new Float64Array(caps.length + 1);
+    for (let k = 0; k < caps.length; k++) prefix[k + 1] = prefix[k]! + caps[k]!;
+    g.capacityPrefix = prefix;
+    if (parent === null) this.unequalCapacities = caps.some((x) => x !== caps[0]);
   }
 
   /** Every group's capacities again, parents first (after a CPU's capacity changed). */

@@ -6,13 +6,14 @@
 // At each group, its rate is water-filled among its runnable children (tasks by nice weight, child
 // groups by load weight, on one scale). A child's cap, bottom-up: a task min(demand, its best CPU's
 // capacity); a group min(quota / period, its cpuset's total capacity, the sum of its children's
-// caps). The root's capacity is the sum of the CPUs' capacities. Cpusets act only as caps (overlapping cpusets are not matched CPU by CPU). Cost is
+// caps, the total capacity of its k best CPUs when k tasks below it are runnable). The root's
+// capacity is the sum of the CPUs' capacities. Cpusets act only as caps (overlapping cpusets are not matched CPU by CPU). Cost is
 // O(tree) per change (a task starting, blocking, waking, finishing its work, a limit changing),
 // independent of simulated time. Bandwidth counters follow the on/off pattern a binding cap implies,
 // counted at the period timer expiries the exact model has (computed, not simulated).
 import type { GroupCpuStats, GroupSchedulerOptions } from '../../src/groups/group-scheduler.js';
 import { computeGroupRates } from '../../src/groups/group-rates.js';
-import { GroupTreeBase, effectiveCap, type SchedGroup, type SchedTask } from '../../src/groups/group-tree.js';
+import { GroupTreeBase, capacityFor, effectiveCap, type SchedGroup, type SchedTask } from '../../src/groups/group-tree.js';
 
 /** Relative slack when comparing a rate with a quota rate (float rounding of the water level). */
 const EPS = 1e-9;
@@ -162,7 +163,7 @@ export class FullRecomputeFluidScheduler extends GroupTreeBase {
     computeGroupRates(
       this.root,
       (t) => (t.runnable ? effectiveCap(t) : 0),
-      (g) => Math.min(g.allowedCapacity, g === ignoreQuota ? Infinity : g.quotaRate()),
+      (g) => Math.min(capacityFor(g, g.rawRunnable), g === ignoreQuota ? Infinity : g.quotaRate()),
     );
   }
 
