@@ -29,7 +29,8 @@ import type {
 
 const DRIVE_PATCH_FIELDS = ['drive_id', 'path_on_host', 'rate_limiter'] as const;
 const NIC_PATCH_FIELDS = ['iface_id', 'rx_rate_limiter', 'tx_rate_limiter'] as const;
-const DRIVE_FIELDS = ['drive_id', 'path_on_host', 'is_root_device', 'is_read_only', 'rate_limiter'] as const;
+// Swagger's Drive also has partuuid, cache_type, io_engine and socket (vhost-user): accepted and not modelled.
+const DRIVE_FIELDS = ['drive_id', 'partuuid', 'is_root_device', 'cache_type', 'is_read_only', 'path_on_host', 'rate_limiter', 'io_engine', 'socket'] as const;
 const NIC_FIELDS = ['iface_id', 'host_dev_name', 'guest_mac', 'rx_rate_limiter', 'tx_rate_limiter'] as const;
 
 interface Pending {

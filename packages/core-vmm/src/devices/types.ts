@@ -27,6 +27,14 @@ export interface DriveConfig {
   readonly is_root_device: boolean;
   readonly is_read_only?: boolean;
   readonly rate_limiter?: FirecrackerRateLimiterConfig;
+  /** Accepted and not modelled. */
+  readonly partuuid?: string;
+  /** `Unsafe` | `Writeback`: accepted and not modelled. */
+  readonly cache_type?: string;
+  /** `Sync` | `Async`: accepted; the model serves as the default Sync engine does. */
+  readonly io_engine?: string;
+  /** vhost-user socket: accepted and not modelled. */
+  readonly socket?: string;
 }
 
 /** PATCH `/drives/{drive_id}` (swagger `PartialDrive`), after boot only: the path and the limiter. */
