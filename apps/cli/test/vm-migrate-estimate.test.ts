@@ -102,6 +102,13 @@ describe('strata vm migrate-estimate (binary)', () => {
     expect(run.stdout).toContain('downtime 8.590 s');
   });
 
+  it('text: memory that fits the limit is copied at once, with no pre-copy round', () => {
+    const run = strata('vm', 'migrate-estimate', '--memory', '16Mi', '--dirty-rate', '0B/s', '--wss', '0', '--bandwidth', '1Gbit');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('converges at once: all 16.00 MiB fit the limit (35.76 MiB at the bandwidth), a stop-and-copy with no pre-copy round');
+    expect(run.stdout).toContain('pre-copy 0.000 s, downtime 0.134 s, total 0.134 s, sent 16.00 MiB');
+  });
+
   it.each([
     [['--memory', '4GB'], /^strata: --memory: invalid Kubernetes memory quantity "4GB".*accepted: .*2Gi/],
     [['--wss', '1GiB'], /^strata: --wss: invalid Kubernetes memory quantity "1GiB".*accepted:/],

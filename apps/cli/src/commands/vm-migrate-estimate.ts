@@ -77,7 +77,7 @@ export async function runMigrateEstimate(options: MigrateEstimateOptions, contex
     await writeJson(migrateEstimateJson(result), context.io.writeOut, context.io.drained);
     return;
   }
-  const lines = renderMigrateEstimate(result, { bandwidthBytesPerSecond, downtimeLimitSeconds: (downtimeUs ?? 300_000) / 1e6, options });
+  const lines = renderMigrateEstimate(result, { bandwidthBytesPerSecond, options });
   await writeLines(lines, context.io.writeOut, context.io.drained);
 }
 
@@ -113,10 +113,9 @@ const seconds = (value: number): string => formatFixed(value, 3);
 /** The text report: the rounds, the stop-and-copy, and the verdict. */
 export function renderMigrateEstimate(
   result: MigrationEstimate,
-  setup: { bandwidthBytesPerSecond: number; downtimeLimitSeconds: number; options: MigrateEstimateOptions },
+  setup: { bandwidthBytesPerSecond: number; options: MigrateEstimateOptions },
 ): string[] {
   const { options } = setup;
-  const threshold = setup.bandwidthBytesPerSecond * setup.downtimeLimitSeconds;
   const throttled = result.rounds.some((r) => r.throttlePercent > 0);
   const columns = [
     { header: 'round', align: 'right' as const },
@@ -125,15 +124,9 @@ export function renderMigrateEstimate(
     ...(throttled ? [{ header: 'throttle', align: 'right' as const }] : []),
   ];
   const rows = result.rounds.map((r) => [String(r.round), mib(r.bytes), seconds(r.seconds), ...(throttled ? [`${r.throttlePercent}%`] : [])]);
-  const downtimeOnly = result.downtimeSeconds;
-  rows.push(['stop', mib(result.finalBytes), seconds(downtimeOnly), ...(throttled ? [''] : [])]);
+  rows.push(['stop', mib(result.finalBytes), seconds(result.downtimeSeconds), ...(throttled ? [''] : [])]);
   const preCopy = result.totalSeconds - result.downtimeSeconds;
-  const verdict =
-    result.stop === 'converged'
-      ? `converges: ${mib(result.finalBytes)} MiB left after round ${result.rounds.length - 1} fits the limit (${mib(threshold)} MiB at the bandwidth)`
-      : result.stop === 'max-rounds'
-        ? `does not converge: stopped after ${result.rounds.length} rounds (--max-rounds) with ${mib(result.finalBytes)} MiB left, over the limit of ${mib(threshold)} MiB`
-        : `does not converge: round ${result.rounds.length - 1} repeats the last (${mib(result.finalBytes)} MiB dirtied each round, over the limit of ${mib(threshold)} MiB); QEMU would iterate forever, the downtime shown is a forced stop-and-copy's`;
+  const verdict = verdictLine(result);
   return [
     `pre-copy live migration estimate: memory ${options.memory}, dirty rate ${options.dirtyRate}, WSS ${options.wss}, bandwidth ${options.bandwidth} (${formatFixed(setup.bandwidthBytesPerSecond / MiB, 3)} MiB/s), downtime limit ${options.downtimeLimit ?? '300ms'}${options.autoConverge === true ? ', auto-converge' : ''}`,
     '',
@@ -142,4 +135,24 @@ export function renderMigrateEstimate(
     verdict,
     `pre-copy ${seconds(preCopy)} s, downtime ${seconds(result.downtimeSeconds)} s, total ${seconds(result.totalSeconds)} s, sent ${mib(result.bytesSent)} MiB`,
   ];
+}
+
+/** Whether the migration converges, and why it stopped. */
+function verdictLine(result: MigrationEstimate): string {
+  const left = mib(result.finalBytes);
+  const limit = mib(result.thresholdBytes);
+  switch (result.stop) {
+    case 'converged':
+      return result.rounds.length === 0
+        ? `converges at once: all ${left} MiB fit the limit (${limit} MiB at the bandwidth), a stop-and-copy with no pre-copy round`
+        : `converges: ${left} MiB left after round ${result.rounds.length - 1} fits the limit (${limit} MiB at the bandwidth)`;
+    case 'max-rounds':
+      return `does not converge: stopped after ${result.rounds.length} rounds (--max-rounds) with ${left} MiB left, over the limit of ${limit} MiB`;
+    case 'no-progress':
+      return `does not converge: round ${result.rounds.length - 1} repeats the last (${left} MiB dirtied each round, over the limit of ${limit} MiB); QEMU would iterate forever, the downtime shown is a forced stop-and-copy's`;
+    default: {
+      const never: never = result.stop;
+      return never;
+    }
+  }
 }

@@ -54,6 +54,8 @@ export interface MigrationEstimate {
   readonly rounds: readonly MigrationRoundEstimate[];
   /** V_n, the bytes of the final stop-and-copy. */
   readonly finalBytes: number;
+  /** B·L, the most bytes a stop-and-copy may take to fit the downtime limit (float). */
+  readonly thresholdBytes: number;
   /** Σ T_i + V_n/B + t_resume, seconds. */
   readonly totalSeconds: number;
   /** V_n/B + t_resume, seconds (for `no-progress`: what a forced stop-and-copy would cost). */
@@ -147,6 +149,7 @@ export function estimateMigration(input: MigrationEstimateInput): MigrationEstim
     stop,
     rounds,
     finalBytes: volume,
+    thresholdBytes: threshold,
     totalSeconds: preCopySeconds + downtimeSeconds,
     downtimeSeconds,
     bytesSent: bytesSent + volume,

@@ -69,6 +69,7 @@ describe('estimateMigration: the reference worked examples', () => {
     expect(result.rounds).toEqual([]);
     expect(result.converged).toBe(true);
     expect(result.bytesSent).toBe(16 * MiB);
+    expect(result.thresholdBytes).toBeCloseTo(GBIT * 0.3, 6);
   });
 
   it('maxRounds 0 is plain stop-and-copy of all memory', () => {
