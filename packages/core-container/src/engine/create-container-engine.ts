@@ -122,6 +122,8 @@ function isParsedSpec(input: Readonly<Record<string, unknown>>): boolean {
     if ((k === 'restart' || k === 'user') && typeof v !== 'object') return false;
     if (k === 'networks' && Array.isArray(v) && v.some((n) => typeof n === 'string')) return false;
     if (k === 'labels' && Array.isArray(v)) return false;
+    // Program steps as written (`{ sleep: '1s' }`) rather than parsed (`{ op: 'sleep', ... }`).
+    if (k === 'command' && Array.isArray(v) && v.some((step) => typeof step !== 'object' || step === null || !('op' in step))) return false;
   }
   return true;
 }
@@ -606,12 +608,18 @@ class Engine implements ContainerEngine {
       inactiveFile: field(tryRead('memory.stat'), 'file'),
       memoryMax: maxText === 'max' || maxText === '' ? 'max' : Number(maxText),
       machineMemory: this.kernel.memory,
-      netRx: 0,
-      netTx: 0,
+      ...this.netBytes(rec),
       blockRead,
       blockWrite,
       pids: Number(tryRead('pids.current').trim() || 0),
     });
+  }
+
+  /** NET I/O: the container's network namespace counters (its endpoints; loopback excepted), while it runs. */
+  private netBytes(rec: Rec): { netRx: number; netTx: number } {
+    if (rec.pid === 0) return { netRx: 0, netTx: 0 };
+    const d = this.kernel.netDevStats(rec.pid);
+    return { netRx: d.rxBytes, netTx: d.txBytes };
   }
 
   ps(opts: { readonly all?: boolean } = {}): ContainerSummary[] {

@@ -93,6 +93,8 @@ class KernelModel implements Kernel, StepHost {
   private readonly maxSteps: number;
   private tokens = 0;
   private stepsUsed = 0;
+  /** Bytes received and sent per net namespace (by inode), loopback excepted. */
+  private readonly traffic = new Map<number, { rx: number; tx: number }>();
   /** The scheduler's step count when the current call began. */
   private schedStepsAtCall = 0;
   private stepsTotal = 0;
@@ -126,7 +128,7 @@ class KernelModel implements Kernel, StepHost {
     });
     this.tree = new CgroupTree({ cpus: options.cpus, memoryNodes: 1, blockDevices: blockDeviceIds(options.devices) });
     this.io = new BlockIo(options.devices ?? {}, options.start ?? 0, this.tree);
-    this.netIo = new NetIo(options.network, options.start ?? 0);
+    this.netIo = new NetIo(options.network, options.start ?? 0, (sender, receiver, bytes) => this.countTraffic(sender, receiver, bytes));
     this.pids = new PidsAccounting(this.tree);
     this.cpuGroups = new CpuGroups(this.tree, this.sched);
     this.mem = createMemoryModel({ ram: options.memory, swap: options.swap ?? 0 });
@@ -458,6 +460,30 @@ class KernelModel implements Kernel, StepHost {
 
   steps(): number {
     return this.stepsTotal + this.sched.steps();
+  }
+
+  netDevStats(pid: number): { readonly rxBytes: number; readonly txBytes: number } {
+    this.requireLive(pid);
+    const c = this.traffic.get(this.ns.namespaceOf(pid, 'net'));
+    return { rxBytes: c?.rx ?? 0, txBytes: c?.tx ?? 0 };
+  }
+
+  /**
+   * Bytes through a net namespace's interfaces other than loopback (what `docker stats` sums over a
+   * container's endpoints): a delivered send counts as sent in the sender's namespace and received in
+   * the receiver's, unless both are one namespace (loopback).
+   */
+  private countTraffic(sender: number, receiver: number | null, bytes: number): void {
+    const from = this.live.has(sender) ? this.ns.namespaceOf(sender, 'net') : null;
+    const to = receiver !== null && this.live.has(receiver) ? this.ns.namespaceOf(receiver, 'net') : null;
+    if (from !== null && from === to) return;
+    const add = (ns: number, key: 'rx' | 'tx'): void => {
+      let c = this.traffic.get(ns);
+      if (c === undefined) this.traffic.set(ns, (c = { rx: 0, tx: 0 }));
+      c[key] += bytes;
+    };
+    if (from !== null) add(from, 'tx');
+    if (to !== null) add(to, 'rx');
   }
 
   /** A command or advance begins: the per-call budget starts again. */

@@ -67,6 +67,8 @@ export class NetIo {
   constructor(
     private readonly net: NetworkModel | undefined,
     start: number,
+    /** Told of every delivered send: its sender and its receiving process in this kernel (null: outside it). */
+    private readonly onDelivered: (sender: number, receiver: number | null, bytes: number) => void = () => {},
   ) {
     this.flows = createFlowNetwork({ start, maxLinks: MAX_FLOW_NETWORK_SIZE, maxFlows: MAX_FLOW_NETWORK_SIZE });
   }
@@ -301,6 +303,7 @@ export class NetIo {
     this.forget(s);
     this.end({ pid: s.pid, op: s.op, errno: null });
     const sock = s.socket;
+    this.onDelivered(s.pid, sock === null || !this.sockets.has(sock.key) ? null : sock.pid, s.bytes);
     if (sock === null || !this.sockets.has(sock.key)) return;
     sock.inbound.delete(s);
     sock.unread += s.bytes;

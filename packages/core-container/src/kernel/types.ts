@@ -188,6 +188,8 @@ export interface Kernel {
    * `process(pid)` then throws NotFoundError, and it counts in `processesNotKept()`.
    */
   forget(pid: number): void;
+  /** Bytes received and sent through the interfaces of `pid`'s net namespace other than loopback (as /proc/net/dev sums them). */
+  netDevStats(pid: number): { readonly rxBytes: number; readonly txBytes: number };
   /** Work done since the kernel was created: program steps run plus the CPU scheduler's steps (the budget of `maxSteps` applies per call). */
   steps(): number;
   /** What `ps` shows from inside `viewer`'s pid namespace: PIDs as seen there, ascending (zombies included). */
