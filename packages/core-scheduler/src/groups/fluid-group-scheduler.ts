@@ -260,8 +260,13 @@ export class FluidGroupScheduler extends GroupTreeBase {
     const best = task.group.maxCapacity;
     task.waitStart = this.nowUsec;
     task.waitUsage = task.usage;
-    task.waitWant = best > 0 ? Math.min(task.demand, best) / best : 0;
-    task.waitScale = best > 0 ? 1 / best : 0;
+    if (best === 1) {
+      task.waitWant = task.demand;
+      task.waitScale = 1;
+    } else {
+      task.waitWant = best > 0 ? Math.min(task.demand, best) / best : 0;
+      task.waitScale = best > 0 ? 1 / best : 0;
+    }
   }
 
   /** End the task's wait segment at now (its usage settled), adding it to `waitUsec`. */

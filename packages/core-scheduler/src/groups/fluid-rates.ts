@@ -154,7 +154,10 @@ export class FluidRates {
   propagateCap(g: SchedGroup): void {
     for (let x = g; ; ) {
       this.spend(1);
-      const cap = x.runnableKids > 0 ? Math.min(capacityFor(x, x.rawRunnable), x.quotaRate(), x.capSum) : 0;
+      // With equal capacities the runnable-count bound never binds (each task's cap is at most one
+      // CPU's capacity), so the hot path skips it.
+      const room = this.unequalCapacities ? capacityFor(x, x.rawRunnable) : x.allowedCapacity;
+      const cap = x.runnableKids > 0 ? Math.min(room, x.quotaRate(), x.capSum) : 0;
       if (cap === x.cap) {
         if (!this.unequalCapacities || x.parent === null) return;
         x = x.parent;
