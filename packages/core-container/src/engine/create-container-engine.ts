@@ -19,7 +19,7 @@ import {
 import type { NetworkModel } from '@strata/core-network';
 import type { Kernel, KernelEvent, SpawnSpec } from '../kernel/types.js';
 import type { MountSpec } from '../namespaces/mount-table.js';
-import type { Image, ImageRegistry } from '../images/types.js';
+import type { ImageRegistry } from '../images/types.js';
 import { createImageRegistry } from '../images/create-image-registry.js';
 import {
   DEFAULT_STOP_TIMEOUT_S,
@@ -29,23 +29,23 @@ import {
   type ContainerInspect,
   type ContainerSpec,
   type ContainerStats,
-  type ContainerStatus,
   type ContainerSummary,
   type ContainerUpdate,
   type ContainerWaiter,
   type LogLine,
   type PortBinding,
-  type RestartPolicy,
 } from './types.js';
 import { checkTransition, type ContainerOperation } from './transitions.js';
-import { decideRestart, FRESH_RESTART_MANAGER, type RestartManagerState } from './restart-policy.js';
+import { decideRestart, FRESH_RESTART_MANAGER } from './restart-policy.js';
 import { limitWrites, type ContainerLimits } from './cgroup-limits.js';
 import { checkContainerName, checkContainerSpec, checkInt, checkLimits, checkRestartPolicy } from './spec-checks.js';
 import { parsePortWord } from './port-specs.js';
-import { statusText } from './human-duration.js';
 import { generatedName, hexId } from './ids.js';
 import { computeStats, type CpuReading } from './stats.js';
-import { TimerList, type ListedTimer } from './timer-list.js';
+import { TimerList } from './timer-list.js';
+import { containerStatus, stopSignalOf, type Rec, type Timer, type Waiter } from './container-record.js';
+import { DOCKER_CGROUP_PARENT, inspectContainer, psRow } from './container-views.js';
+export { DOCKER_CGROUP_PARENT } from './container-views.js';
 
 /** Containers an engine holds at once unless `maxContainers` says otherwise. */
 export const DEFAULT_MAX_CONTAINERS = 1_000;
@@ -53,59 +53,9 @@ export const DEFAULT_MAX_CONTAINERS = 1_000;
 export const MAX_CONTAINER_LOG_LINES = 100_000;
 /** Largest `maxContainers` accepted. */
 export const MAX_CONTAINERS_LIMIT = 100_000;
-/** The parent cgroup of every container's, as Docker's cgroupfs driver names it. */
-export const DOCKER_CGROUP_PARENT = '/docker';
 
 type Action = ContainerEvent['action'];
 
-/** An engine timer: a stop's SIGKILL after its timeout, or a restart after its backoff. */
-type Timer = ListedTimer<{ readonly id: string; readonly kind: 'stop-kill' | 'restart' }>;
-
-interface Waiter {
-  readonly id: string;
-  readonly condition: ContainerWaiter['condition'];
-  result: { readonly StatusCode: number } | null;
-}
-
-interface Rec {
-  readonly id: string;
-  name: string;
-  readonly seq: number;
-  readonly image: Image;
-  readonly imageRef: string;
-  readonly spec: ContainerSpec;
-  readonly created: Micros;
-  limits: ContainerLimits;
-  policy: RestartPolicy;
-  running: boolean;
-  paused: boolean;
-  restarting: boolean;
-  dead: boolean;
-  oomKilled: boolean;
-  exitCode: number;
-  error: string;
-  startedAt: Micros | null;
-  finishedAt: Micros | null;
-  /** Global pid of the running init; 0 otherwise. */
-  pid: number;
-  rm: RestartManagerState;
-  manuallyStopped: boolean;
-  /** Being removed by `rm -f`: its exit must not auto-remove or restart it. */
-  removing: boolean;
-  cgroup: string | null;
-  /** The print lines of its exited inits (their kernel records are forgotten at exit), oldest first. */
-  logs: LogLine[];
-  netns: string | null;
-  networks: Record<string, { IPAddress: string; Aliases: readonly string[] }>;
-  ports: PortBinding[];
-  stopping: { kind: 'stop' | 'restart'; timer: Timer | null } | null;
-  restartTimer: Timer | null;
-  readonly execs: Map<number, string>;
-  /** The image's labels under the container's: every event carries them (as Docker's do). */
-  readonly labels: Readonly<Record<string, string>>;
-  waiters: Waiter[];
-  cpuReading: CpuReading | null;
-}
 
 const SPEC_KEYS = new Set([
   'image', 'name', 'command', 'env', 'hostname', 'user', 'workingDir', 'memory', 'memorySwap', 'memoryReservation', 'cpus', 'cpuShares', 'cpusetCpus', 'pidsLimit', 'oomScoreAdj', 'deviceIo', 'networks', 'ports', 'mounts', 'restart', 'autoRemove', 'stopSignal', 'stopTimeout', 'labels', 'pidMode', 'networkMode', 'ipcMode', 'utsMode', 'cgroupParent',
@@ -351,7 +301,7 @@ class Engine implements ContainerEngine {
     this.checkSignal(signal);
     this.check('kill', rec, ref);
     // moby killWithSignal: the stop signal or SIGKILL ends the restart manager (ExitOnNext); any kill counts as a manual stop.
-    const ends = signal === 'SIGKILL' || signal === this.stopSignalOf(rec);
+    const ends = signal === 'SIGKILL' || signal === stopSignalOf(rec);
     rec.manuallyStopped = true;
     if (ends) rec.rm = { ...rec.rm, cancelled: true };
     if (rec.restarting) {
@@ -514,56 +464,9 @@ class Engine implements ContainerEngine {
       .map((p) => ({ pid: p.pid, ppid: p.ppid, name: p.name, state: p.state }));
   }
 
+
   inspect(ref: string): ContainerInspect {
-    const rec = this.get(ref);
-    const s = rec.spec;
-    const l = rec.limits;
-    const cmd = s.command ?? rec.image.cmd;
-    return {
-      Id: rec.id,
-      Name: `/${rec.name}`,
-      Created: rec.created,
-      Image: rec.image.id,
-      State: {
-        Status: this.status(rec),
-        Running: rec.running,
-        Paused: rec.paused,
-        Restarting: rec.restarting,
-        OOMKilled: rec.oomKilled,
-        Dead: rec.dead,
-        Pid: rec.pid,
-        ExitCode: rec.exitCode,
-        Error: rec.error,
-        StartedAt: rec.startedAt,
-        FinishedAt: rec.finishedAt,
-      },
-      RestartCount: rec.rm.restartCount,
-      Config: {
-        Hostname: s.hostname ?? rec.id.slice(0, 12),
-        User: s.user === undefined ? '' : `${s.user.uid}:${s.user.gid}`,
-        Env: Object.entries({ ...rec.image.env, ...(s.env ?? {}) }).map(([k, v]) => `${k}=${v}`),
-        Cmd: typeof cmd === 'string' ? (Object.hasOwn(rec.image.programs, cmd) ? rec.image.programs[cmd]! : []) : cmd,
-        Labels: { ...rec.labels },
-        StopSignal: this.stopSignalOf(rec),
-        StopTimeout: s.stopTimeout ?? DEFAULT_STOP_TIMEOUT_S,
-      },
-      HostConfig: {
-        Memory: l.memory ?? 0,
-        MemorySwap: l.memorySwap ?? (l.memory !== undefined && l.memory > 0 ? 2 * l.memory : 0),
-        MemoryReservation: l.memoryReservation ?? 0,
-        NanoCpus: (l.cpus ?? 0) * 1_000_000,
-        CpuShares: l.cpuShares ?? 0,
-        CpusetCpus: l.cpusetCpus ?? '',
-        PidsLimit: l.pidsLimit === undefined || l.pidsLimit <= 0 ? null : l.pidsLimit,
-        OomScoreAdj: s.oomScoreAdj ?? 0,
-        RestartPolicy: { Name: rec.policy.name, MaximumRetryCount: rec.policy.name === 'on-failure' ? rec.policy.maximumRetryCount : 0 },
-        AutoRemove: s.autoRemove === true,
-        PortBindings: rec.ports,
-      },
-      Mounts: s.mounts ?? [],
-      NetworkSettings: { Networks: { ...rec.networks } },
-      CgroupPath: `${s.cgroupParent ?? DOCKER_CGROUP_PARENT}/${rec.id}`,
-    };
+    return inspectContainer(this.get(ref));
   }
 
   stats(ref: string): ContainerStats {
@@ -615,6 +518,14 @@ class Engine implements ContainerEngine {
     });
   }
 
+  ps(opts: { readonly all?: boolean } = {}): ContainerSummary[] {
+    const now = this.now();
+    return [...this.byId.values()]
+      .filter((r) => opts.all === true || r.running)
+      .sort((a, b) => b.seq - a.seq)
+      .map((r) => psRow(r, now));
+  }
+
   /** NET I/O: the container's network namespace counters (its endpoints; loopback excepted), while it runs. */
   private netBytes(rec: Rec): { netRx: number; netTx: number } {
     if (rec.pid === 0) return { netRx: 0, netTx: 0 };
@@ -622,39 +533,12 @@ class Engine implements ContainerEngine {
     return { netRx: d.rxBytes, netTx: d.txBytes };
   }
 
-  ps(opts: { readonly all?: boolean } = {}): ContainerSummary[] {
-    const now = this.now();
-    return [...this.byId.values()]
-      .filter((r) => opts.all === true || r.running)
-      .sort((a, b) => b.seq - a.seq)
-      .map((r) => ({
-        id: r.id,
-        name: r.name,
-        image: r.imageRef,
-        command: typeof (r.spec.command ?? null) === 'string' ? (r.spec.command as string) : r.spec.command === undefined ? `${r.image.name}` : 'program',
-        created: r.created,
-        status: this.status(r),
-        statusText: statusText({ running: r.running, paused: r.paused, restarting: r.restarting, removalInProgress: false, dead: r.dead, exitCode: r.exitCode, startedAt: r.startedAt, finishedAt: r.finishedAt }, now),
-        ports: r.ports.map((p) => `${p.hostIp.includes(':') ? `[${p.hostIp}]` : p.hostIp}:${p.hostPort}->${p.containerPort}/${p.protocol}`).join(', '),
-      }));
-  }
 
   // --- internals ---
 
-  /** Docker's State.StateString(): derived from the flags, first match wins. */
-  private status(r: Rec): ContainerStatus {
-    if (r.running) {
-      if (r.paused) return 'paused';
-      if (r.restarting) return 'restarting';
-      return 'running';
-    }
-    if (r.dead) return 'dead';
-    if (r.startedAt === null) return 'created';
-    return 'exited';
-  }
 
   private check(op: ContainerOperation, rec: Rec, ref: string): void {
-    checkTransition(op, this.status(rec), { id: rec.id, ref });
+    checkTransition(op, containerStatus(rec), { id: rec.id, ref });
   }
 
   private checkSignal(signal: unknown): asserts signal is SignalName {
@@ -694,9 +578,6 @@ class Engine implements ContainerEngine {
     }
   }
 
-  private stopSignalOf(rec: Rec): SignalName {
-    return rec.spec.stopSignal ?? rec.image.stopSignal;
-  }
 
   /**
    * The program a command names. A name the image lacks is what runc meets as an executable not in
@@ -879,7 +760,7 @@ class Engine implements ContainerEngine {
       return;
     }
     if (rec.stopping?.timer != null) rec.stopping.timer.cancelled = true;
-    const signal = opts.signal ?? this.stopSignalOf(rec);
+    const signal = opts.signal ?? stopSignalOf(rec);
     const timeout = opts.timeout ?? rec.spec.stopTimeout ?? DEFAULT_STOP_TIMEOUT_S;
     rec.stopping = { kind, timer: null };
     if (kind === 'restart') this.restartsWaiting.add(rec);
