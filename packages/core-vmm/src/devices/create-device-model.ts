@@ -45,7 +45,10 @@ interface Queue {
   readonly device: string;
   readonly kind: 'blk' | 'tx' | 'rx';
   limiter: FirecrackerRateLimiter;
-  readonly pending: Pending[];
+  /** Pending requests are pending[head..]; the array is compacted when the head passes half of it. */
+  pending: Pending[];
+  head: number;
+  readonly ids: Set<string>;
   /** Firecracker's sync engine: a drive takes its next request once the previous one completed. */
   busyUntil: number;
   requests: number;
@@ -117,7 +120,9 @@ class VirtioDeviceModel implements DeviceModel {
     this.getVm(vm);
     this.vms.delete(vm);
     for (let i = this.queues.length - 1; i >= 0; i--) if (this.queues[i]!.vm === vm) this.queues.splice(i, 1);
-    for (let i = this.completions.length - 1; i >= 0; i--) if (this.completions[i]!.event.vm === vm) this.completions.splice(i, 1);
+    const kept = this.completions.filter((c) => c.event.vm !== vm);
+    this.completions.length = 0;
+    for (const c of kept) heapPush(this.completions, c);
   }
 
   putDrive(vm: string, config: DriveConfig): void {
@@ -219,7 +224,7 @@ class VirtioDeviceModel implements DeviceModel {
 
   nextEventTime(): number {
     let next = this.completions.length > 0 ? this.completions[0]!.time : Infinity;
-    for (const q of this.queues) if (q.pending.length > 0) next = Math.min(next, this.wakeTime(q));
+    for (const q of this.queues) if (pendingCount(q) > 0) next = Math.min(next, this.wakeTime(q));
     return next;
   }
 
@@ -232,11 +237,11 @@ class VirtioDeviceModel implements DeviceModel {
       this.t = next;
       // Queues whose timer ends now serve first (in the order they were created), then completions
       // at this instant come out; a drive freed by a completion is served right after it.
-      for (const q of this.queues) if (q.pending.length > 0 && this.wakeTime(q) <= next) this.serve(q, next);
+      for (const q of this.queues) if (pendingCount(q) > 0 && this.wakeTime(q) <= next) this.serve(q, next);
       while (this.completions.length > 0 && this.completions[0]!.time <= next) {
-        out.push(this.completions.shift()!.event);
+        out.push(heapPop(this.completions).event);
       }
-      for (const q of this.queues) if (q.pending.length > 0 && this.wakeTime(q) <= next) this.serve(q, next);
+      for (const q of this.queues) if (pendingCount(q) > 0 && this.wakeTime(q) <= next) this.serve(q, next);
     }
     this.t = time;
     return out;
@@ -245,13 +250,13 @@ class VirtioDeviceModel implements DeviceModel {
   drive(vm: string, id: string): DriveState {
     const d = this.getVm(vm).drives.get(id);
     if (d === undefined) throw new NotFoundError('drive', id, { vm });
-    return { vm, config: d.config, pending: d.queue?.pending.length ?? 0, blockedUntil: (d.queue?.limiter.blockedUntil ?? this.t) as Micros };
+    return { vm, config: d.config, pending: d.queue === null ? 0 : pendingCount(d.queue), blockedUntil: (d.queue?.limiter.blockedUntil ?? this.t) as Micros };
   }
 
   networkInterface(vm: string, id: string): NetworkInterfaceState {
     const n = this.getVm(vm).nics.get(id);
     if (n === undefined) throw new NotFoundError('network interface', id, { vm });
-    return { vm, config: n.config, pendingTx: n.tx?.pending.length ?? 0, pendingRx: n.rx?.pending.length ?? 0 };
+    return { vm, config: n.config, pendingTx: n.tx === null ? 0 : pendingCount(n.tx), pendingRx: n.rx === null ? 0 : pendingCount(n.rx) };
   }
 
   counters(vm: string, device: string, queue: 'blk' | 'tx' | 'rx'): DeviceCounters {
@@ -285,7 +290,7 @@ class VirtioDeviceModel implements DeviceModel {
   // ---- internals ----
 
   private newQueue(vm: string, device: string, kind: Queue['kind'], cfg: FirecrackerRateLimiterConfig | undefined): Queue {
-    const q: Queue = { vm, device, kind, limiter: new FirecrackerRateLimiter(cfg ?? {}, this.t), pending: [], busyUntil: this.t, requests: 0, bytes: 0 };
+    const q: Queue = { vm, device, kind, limiter: new FirecrackerRateLimiter(cfg ?? {}, this.t), pending: [], head: 0, ids: new Set(), busyUntil: this.t, requests: 0, bytes: 0 };
     this.queues.push(q);
     return q;
   }
@@ -298,9 +303,10 @@ class VirtioDeviceModel implements DeviceModel {
   }
 
   private enqueue(q: Queue, p: Pending): void {
-    if (q.pending.some((x) => x.id === p.id)) throw new ConflictError(`request '${p.id}' is already pending on ${q.vm}/${q.device} ${q.kind}; use another id`, { path: 'id', value: p.id });
+    if (q.ids.has(p.id)) throw new ConflictError(`request '${p.id}' is already pending on ${q.vm}/${q.device} ${q.kind}; use another id`, { path: 'id', value: p.id });
     q.pending.push(p);
-    if (q.pending.length === 1 && this.wakeTime(q) <= this.t) this.serve(q, this.t);
+    q.ids.add(p.id);
+    if (pendingCount(q) === 1 && this.wakeTime(q) <= this.t) this.serve(q, this.t);
   }
 
   private wakeTime(q: Queue): number {
@@ -309,10 +315,15 @@ class VirtioDeviceModel implements DeviceModel {
 
   /** Firecracker's process_queue at `now`: admit requests in order until the limiter refuses one. */
   private serve(q: Queue, now: number): void {
-    while (q.pending.length > 0 && now >= q.busyUntil) {
-      const p = q.pending[0]!;
+    while (q.head < q.pending.length && now >= q.busyUntil) {
+      const p = q.pending[q.head]!;
       if (!admit(q.limiter, p, now)) return;
-      q.pending.shift();
+      q.head += 1;
+      q.ids.delete(p.id);
+      if (q.head > 1024 && q.head * 2 > q.pending.length) {
+        q.pending = q.pending.slice(q.head);
+        q.head = 0;
+      }
       let done = now;
       if (q.kind === 'blk' && this.disk !== null) {
         const start = Math.max(now, this.diskFreeAt);
@@ -336,10 +347,7 @@ class VirtioDeviceModel implements DeviceModel {
   }
 
   private pushCompletion(time: number, event: DeviceIoCompletedEvent): void {
-    const c: Completion = { time, seq: this.seq++, event };
-    let i = this.completions.length;
-    while (i > 0 && this.completions[i - 1]!.time > time) i--;
-    this.completions.splice(i, 0, c);
+    heapPush(this.completions, { time, seq: this.seq++, event });
   }
 
   private getVm(vm: string): VmRec {
@@ -353,6 +361,46 @@ class VirtioDeviceModel implements DeviceModel {
     if (!rec.started) throw new InvalidTransitionError('not-started', what, { vm }, `cannot ${what} on VM '${vm}' before it starts: devices activate at InstanceStart`);
     return rec;
   }
+}
+
+function pendingCount(q: Queue): number {
+  return q.pending.length - q.head;
+}
+
+function before(a: Completion, b: Completion): boolean {
+  return a.time < b.time || (a.time === b.time && a.seq < b.seq);
+}
+
+/** A binary min-heap on (time, seq): completions come out in time order, ties in admission order. */
+function heapPush(h: Completion[], c: Completion): void {
+  h.push(c);
+  let i = h.length - 1;
+  while (i > 0) {
+    const parent = (i - 1) >> 1;
+    if (!before(h[i]!, h[parent]!)) break;
+    [h[i], h[parent]] = [h[parent]!, h[i]!];
+    i = parent;
+  }
+}
+
+function heapPop(h: Completion[]): Completion {
+  const top = h[0]!;
+  const last = h.pop()!;
+  if (h.length > 0) {
+    h[0] = last;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < h.length && before(h[l]!, h[m]!)) m = l;
+      if (r < h.length && before(h[r]!, h[m]!)) m = r;
+      if (m === i) break;
+      [h[i], h[m]] = [h[m]!, h[i]!];
+      i = m;
+    }
+  }
+  return top;
 }
 
 /** Firecracker's rate_limit_request: one op, then the bytes; the op goes back when the bytes are refused. */
