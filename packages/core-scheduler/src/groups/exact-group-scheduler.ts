@@ -469,18 +469,23 @@ export class ExactGroupScheduler extends GroupTreeBase {
   }
 
   private pullToFaster(): void {
+    this.ensureRates();
     this.spend(this.cpus);
     const order = this.cpuOrder;
     for (let i = 0; i < this.pickable; i++) {
       const c = order[i]!;
       if (this.cur[c] !== null) continue;
+      // The most-owed task (earliest deadline) among those on slower CPUs allowed here.
       let from = -1;
-      for (let j = this.cpus - 1; j > i; j--) {
+      let fromKey = Infinity;
+      for (let j = i + 1; j < this.cpus; j++) {
         const d = order[j]!;
         const t = this.cur[d];
-        if (t !== null && t !== undefined && this.capacity[d]! < this.capacity[c]! && t.group.allowed[c]) {
+        if (t === null || t === undefined || !(this.capacity[d]! < this.capacity[c]!) || !t.group.allowed[c]) continue;
+        const key = this.deadline(t);
+        if (from < 0 || key < fromKey) {
           from = d;
-          break;
+          fromKey = key;
         }
       }
       if (from < 0) continue;

@@ -141,9 +141,8 @@ export class FluidGroupScheduler extends GroupTreeBase {
       this.rates.settleTask(task);
       // Capacities may have moved: close the wait segment at the old ones, open one at the new.
       if (task.runnable) {
-        this.closeWait(task);
+        this.waitRegime(task);
         task.capRate = effectiveCap(task);
-        this.openWait(task);
       }
     }
     this.rates.reset(order);
@@ -214,7 +213,8 @@ export class FluidGroupScheduler extends GroupTreeBase {
   protected onWake(task: SchedTask): void {
     this.beforeRunnableChange(task);
     task.capRate = effectiveCap(task);
-    this.openWait(task);
+    this.waitRegime(task);
+    task.waitStart = this.nowUsec;
     task.runnable = true;
     this.countRaw(task, 1);
     this.rates.enter(task);
@@ -225,7 +225,7 @@ export class FluidGroupScheduler extends GroupTreeBase {
     // Counted out first: with unequal capacities a group's cap depends on its runnable count.
     this.countRaw(task, -1);
     this.rates.leave(task);
-    this.closeWait(task);
+    task.waitRun += this.nowUsec - task.waitStart;
     task.runnable = false;
   }
 
@@ -246,43 +246,40 @@ export class FluidGroupScheduler extends GroupTreeBase {
     // while no cap binds. The task keeps its work and its place among its group's children.
     this.beforeRunnableChange(task);
     this.rates.leave(task);
-    this.closeWait(task);
+    this.waitRegime(task);
     task.capRate = effectiveCap(task);
-    this.openWait(task);
     this.rates.enter(task);
   }
 
   /**
-   * Start a wait segment at now for a task whose usage is settled: while it lasts, the task wants
-   * min(demand, b) / b of the wall time and runs usage / b of it (b: its best CPU's capacity).
+   * The task's wait up to now (its usage settled to `usage`): the regime's wanted wall time minus
+   * the wall time its usage stands for, on top of earlier regimes' (see `SchedTask.waitRun`).
    */
-  private openWait(task: SchedTask): void {
+  private waitAt(task: SchedTask, usage: number): number {
+    const run = task.waitRun + (task.runnable ? this.nowUsec - task.waitStart : 0);
+    return task.waitUsec + task.waitWant * run - task.waitScale * (usage - task.waitUsage);
+  }
+
+  /**
+   * Before the task runs on (waking, or after a rebuild or a demand change; its usage settled): if
+   * its demand or best capacity changed, close the regime and start one at now. O(1), and only two
+   * comparisons when nothing changed.
+   */
+  private waitRegime(task: SchedTask): void {
     const best = task.group.maxCapacity;
+    if (best === task.waitBest && task.demand === task.waitDemand) return;
+    task.waitUsec = this.waitAt(task, task.usage);
+    task.waitRun = 0;
     task.waitStart = this.nowUsec;
     task.waitUsage = task.usage;
-    if (best === 1) {
-      task.waitWant = task.demand;
-      task.waitScale = 1;
-    } else {
-      task.waitWant = best > 0 ? Math.min(task.demand, best) / best : 0;
-      task.waitScale = best > 0 ? 1 / best : 0;
-    }
-  }
-
-  /** End the task's wait segment at now (its usage settled), adding it to `waitUsec`. */
-  private closeWait(task: SchedTask): void {
-    task.waitUsec += this.segmentWait(task, task.usage);
-    task.waitStart = this.nowUsec;
-    task.waitUsage = task.usage;
-  }
-
-  private segmentWait(task: SchedTask, usage: number): number {
-    return task.waitWant * (this.nowUsec - task.waitStart) - task.waitScale * (usage - task.waitUsage);
+    task.waitBest = best;
+    task.waitDemand = task.demand;
+    task.waitWant = best > 0 ? Math.min(task.demand, best) / best : 0;
+    task.waitScale = best > 0 ? 1 / best : 0;
   }
 
   protected waitOf(task: SchedTask): number {
-    if (!task.runnable) return task.waitUsec;
-    return task.waitUsec + this.segmentWait(task, task.usage + this.rates.pending(task));
+    return this.waitAt(task, task.usage + (task.runnable ? this.rates.pending(task) : 0));
   }
 
   protected pendingUsage(task: SchedTask): number {

@@ -83,11 +83,18 @@ export class SchedTask {
   waitUsec = 0;
   /** Exact: when it started waiting (runnable, not on a CPU, not halted), -1 when not waiting. */
   waitSince = -1;
-  /** Fluid: the open wait segment: start time, usage then, wanted wall fraction and 1 / best capacity. */
+  /**
+   * Fluid wait, per regime (a demand and a best capacity, `waitDemand` and `waitBest`): since the
+   * regime began, `waitRun` µs runnable (plus now − `waitStart` while runnable) and usage beyond
+   * `waitUsage`; `waitWant` = min(demand, best) / best and `waitScale` = 1 / best (0 when best is 0).
+   */
   waitStart = 0;
+  waitRun = 0;
   waitUsage = 0;
   waitWant = 0;
   waitScale = 0;
+  waitDemand = -1;
+  waitBest = -1;
   /** Exact, demand < 1: its bucket (CPU µs, at most demand × tick) at `budgetAt`; Infinity without a cap. */
   budget = Infinity;
   budgetAt = 0;
