@@ -1,0 +1,325 @@
+// A host and its guests composed on one clock: every vCPU is a task of the host's group scheduler and
+// a CPU of its guest. Guest demand becomes the vCPU's runnable state and demand cap; the vCPU's host
+// rate becomes the guest CPU's capacity; steal is the vCPU's host wait (sched_info.run_delay).
+import { ConflictError, NotFoundError, ValidationError } from '@strata/shared-types';
+import { createGroupScheduler, type GroupScheduler, type GroupSchedulerEvent, type TaskRef } from '@strata/core-scheduler';
+import type { GuestCpus, NestedHost, NestedHostOptions, VcpuDemand, VcpuPolicy, VmCpuSpec } from './types.js';
+import { CREDIT_TIMESLICE_US, validateVmCpuSpec, vcpuGroupLimits, vmGroupLimits } from './vcpu-policy.js';
+
+/** USER_HZ: /proc/stat counts in 1/100 s. */
+export const USER_HZ = 100;
+/** Weight of the priority levels that are fully served; the one level served in part weighs 1. */
+export const PRIORITY_SERVED_WEIGHT = 10_000;
+
+const NAME = /^[A-Za-z0-9_.-]{1,64}$/;
+const HALTED: VcpuDemand = { runnable: false, demand: 1 };
+
+interface Vcpu {
+  readonly vm: VmRec;
+  readonly index: number;
+  readonly id: string;
+  readonly ref: TaskRef;
+  demand: VcpuDemand;
+  /** What the host task is now: runnable, and its demand cap. */
+  hostRunnable: boolean;
+  hostDemand: number;
+  held: boolean;
+  /** Steal accrued while held (priority), µs, and since when the current held span counts. */
+  heldSteal: number;
+  heldSince: number;
+  /** Capacity last pushed to the guest. */
+  pushed: number;
+}
+
+interface VmRec {
+  readonly name: string;
+  spec: VmCpuSpec;
+  path: string;
+  level: number;
+  readonly guest: GuestCpus;
+  readonly vcpus: Vcpu[];
+  removed: boolean;
+}
+
+function levelGroup(priority: number): string {
+  return `/prio_${priority < 0 ? `m${-priority}` : String(priority)}`;
+}
+
+/**
+ * Build a host of `cpus` pCPUs running the `policy` scheduler at `fidelity`, ready for VMs. See
+ * README "Hosts and nested scheduling" for the policy mappings. ValidationError on bad options.
+ */
+export function createNestedHost(options: NestedHostOptions): NestedHost {
+  const policy: VcpuPolicy = options.policy ?? 'credit';
+  if (!['credit', 'cfs', 'rr', 'priority'].includes(policy)) {
+    throw new ValidationError(`host: policy must be credit, cfs, rr or priority, got ${String(policy)}`, { path: 'policy', value: policy });
+  }
+  const speed = options.speed ?? 1;
+  if (typeof speed !== 'number' || !(speed > 0 && speed <= 1)) {
+    throw new ValidationError(`host: speed must be a number in (0, 1], got ${String(speed)}`, { path: 'speed', value: speed });
+  }
+  const fidelity = options.fidelity ?? 'fluid';
+  const host: GroupScheduler = createGroupScheduler({
+    cpus: options.cpus,
+    fidelity,
+    tick: options.tick ?? (policy === 'credit' ? CREDIT_TIMESLICE_US : 4000),
+    start: options.start ?? 0,
+  });
+  const vms = new Map<string, VmRec>();
+  const all: Vcpu[] = [];
+  const dirty = new Set<Vcpu>();
+  const levelWeights = new Map<number, number>();
+  let touched = false;
+  let levelsDirty = false;
+
+  function settleHeld(v: Vcpu): void {
+    const now = host.now();
+    if (v.held && v.demand.runnable) v.heldSteal += (now - v.heldSince) * v.demand.demand;
+    v.heldSince = now;
+  }
+
+  function report(v: Vcpu, demand: VcpuDemand): void {
+    if (v.vm.removed) return;
+    if (!(typeof demand.demand === 'number' && demand.demand > 0 && demand.demand <= 1)) {
+      throw new ValidationError(`guest of ${v.vm.name}: cpu ${v.index} demand must be in (0, 1], got ${String(demand.demand)}`, { path: 'demand', value: demand.demand });
+    }
+    settleHeld(v);
+    v.demand = { runnable: demand.runnable, demand: demand.demand };
+    dirty.add(v);
+    if (policy === 'priority') levelsDirty = true;
+  }
+
+  /** Apply what guests reported since the last look (their commands run at the host's now). */
+  function flush(): void {
+    if (dirty.size > 0 || levelsDirty || touched) sync();
+  }
+
+  /** Strict priority: levels in order take what they ask while pCPUs remain; the first that does not fit shares the rest at weight 1; later levels are held. */
+  function recomputeLevels(): void {
+    levelsDirty = false;
+    const byLevel = new Map<number, VmRec[]>();
+    for (const vm of vms.values()) {
+      const list = byLevel.get(vm.level);
+      if (list === undefined) byLevel.set(vm.level, [vm]);
+      else list.push(vm);
+    }
+    let available = host.cpus;
+    for (const level of [...byLevel.keys()].sort((a, b) => a - b)) {
+      let want = 0;
+      for (const vm of byLevel.get(level)!) for (const v of vm.vcpus) if (v.demand.runnable) want += v.demand.demand;
+      const held = available <= 1e-12;
+      const weight = !held && want > available + 1e-12 ? 1 : PRIORITY_SERVED_WEIGHT;
+      available = Math.max(0, available - want);
+      if (levelWeights.get(level) !== weight) {
+        levelWeights.set(level, weight);
+        host.setGroupLimits(levelGroup(level), { weight });
+        touched = true;
+      }
+      for (const vm of byLevel.get(level)!) {
+        for (const v of vm.vcpus) {
+          if (v.held === held) continue;
+          settleHeld(v);
+          v.held = held;
+          dirty.add(v);
+        }
+      }
+    }
+  }
+
+  function apply(v: Vcpu): void {
+    const runnable = v.demand.runnable && !v.held;
+    if (runnable && v.hostDemand !== v.demand.demand) {
+      host.setTaskDemand(v.id, v.demand.demand);
+      v.hostDemand = v.demand.demand;
+      touched = true;
+    }
+    if (runnable !== v.hostRunnable) {
+      if (runnable) host.wakeRef(v.ref);
+      else host.blockRef(v.ref);
+      v.hostRunnable = runnable;
+      touched = true;
+    }
+  }
+
+  /** Guest demands → host tasks, then host rates → guest capacities (demand does not depend on capacity, so one pass settles an instant). */
+  function sync(): void {
+    if (levelsDirty) recomputeLevels();
+    if (dirty.size > 0) {
+      for (const v of dirty) apply(v);
+      dirty.clear();
+    }
+    if (!touched) return;
+    touched = false;
+    for (const v of all) {
+      const rate = v.hostRunnable ? host.taskStats(v.id).rate : 0;
+      const capacity = Math.min(1, rate * speed);
+      if (capacity !== v.pushed) {
+        v.pushed = capacity;
+        v.vm.guest.setCpuCapacity(v.index, capacity);
+      }
+    }
+  }
+
+  function vmOf(name: string): VmRec {
+    const vm = vms.get(name);
+    if (vm === undefined) throw new NotFoundError('vm', name);
+    return vm;
+  }
+
+  function rebuildAll(): void {
+    all.length = 0;
+    for (const vm of vms.values()) all.push(...vm.vcpus);
+  }
+
+  function createGroups(vm: VmRec): void {
+    if (policy === 'priority' && !levelWeights.has(vm.level) && !host.listGroups().includes(levelGroup(vm.level))) {
+      host.addGroup(levelGroup(vm.level), { weight: PRIORITY_SERVED_WEIGHT });
+      levelWeights.set(vm.level, PRIORITY_SERVED_WEIGHT);
+    }
+    host.addGroup(vm.path, vmGroupLimits(policy, vm.spec));
+    for (let i = 0; i < vm.spec.vcpus; i++) host.addGroup(`${vm.path}/vcpu${i}`, vcpuGroupLimits(policy, vm.spec, i));
+  }
+
+  const api: NestedHost = {
+    cpus: host.cpus,
+    speed,
+    policy,
+    fidelity,
+    scheduler: host,
+    now: () => host.now(),
+
+    addVm(name, spec, guest) {
+      if (typeof name !== 'string' || !NAME.test(name)) {
+        throw new ValidationError(`vm name must be 1-64 of A-Z a-z 0-9 _ . -, got ${String(name)}`, { path: 'name', value: name });
+      }
+      if (vms.has(name)) throw new ConflictError(`vm '${name}' already exists on this host`, { vm: name });
+      validateVmCpuSpec(policy, spec, host.cpus);
+      if (guest.cpus !== spec.vcpus) {
+        throw new ValidationError(`vm ${name}: the guest has ${guest.cpus} CPUs but the VM ${spec.vcpus} vCPUs`, { path: 'vcpus', value: spec.vcpus });
+      }
+      if (guest.now() !== host.now()) {
+        throw new ValidationError(`vm ${name}: the guest's clock (${guest.now()} µs) is not the host's (${host.now()} µs)`, { path: 'guest', value: guest.now() });
+      }
+      const level = spec.priority ?? 0;
+      const path = policy === 'priority' ? `${levelGroup(level)}/${name}` : `/${name}`;
+      const vm: VmRec = { name, spec: { ...spec }, path, level, guest, vcpus: [], removed: false };
+      createGroups(vm);
+      for (let i = 0; i < spec.vcpus; i++) {
+        const id = `${name}/vcpu${i}`;
+        host.addTask(id, `${path}/vcpu${i}`, { runnable: false });
+        vm.vcpus.push({ vm, index: i, id, ref: host.taskRef(id), demand: HALTED, hostRunnable: false, hostDemand: 1, held: false, heldSteal: 0, heldSince: host.now(), pushed: -1 });
+      }
+      vms.set(name, vm);
+      rebuildAll();
+      touched = true;
+      if (policy === 'priority') levelsDirty = true;
+      guest.connect((cpu, demand) => {
+        const v = vm.vcpus[cpu];
+        if (v === undefined) throw new ValidationError(`guest of ${name}: no cpu ${cpu}`, { path: 'cpu', value: cpu });
+        report(v, demand);
+      });
+      sync();
+    },
+
+    removeVm(name) {
+      const vm = vmOf(name);
+      vm.removed = true;
+      for (const v of vm.vcpus) {
+        host.removeTask(v.id);
+        host.removeGroup(`${vm.path}/vcpu${v.index}`);
+        dirty.delete(v);
+      }
+      host.removeGroup(vm.path);
+      vms.delete(name);
+      rebuildAll();
+      touched = true;
+      if (policy === 'priority') levelsDirty = true;
+      sync();
+    },
+
+    setVmCpu(name, patch) {
+      const vm = vmOf(name);
+      if ((patch as { vcpus?: unknown }).vcpus !== undefined) {
+        throw new ValidationError(`vm ${name}: vcpus cannot change on a defined VM`, { path: 'vcpus', value: (patch as { vcpus?: unknown }).vcpus });
+      }
+      const next: VmCpuSpec = { ...vm.spec, ...patch };
+      validateVmCpuSpec(policy, next, host.cpus);
+      const level = next.priority ?? 0;
+      if (policy === 'priority' && level !== vm.level) {
+        // Groups cannot move: build the VM's groups under the new level, move the tasks, drop the old ones.
+        const old = vm.path;
+        vm.level = level;
+        vm.path = `${levelGroup(level)}/${name}`;
+        vm.spec = next;
+        createGroups(vm);
+        for (const v of vm.vcpus) {
+          host.moveTask(v.id, `${vm.path}/vcpu${v.index}`);
+          host.removeGroup(`${old}/vcpu${v.index}`);
+        }
+        host.removeGroup(old);
+        levelsDirty = true;
+      } else {
+        vm.spec = next;
+        host.setGroupLimits(vm.path, vmGroupLimits(policy, next));
+        for (let i = 0; i < next.vcpus; i++) host.setGroupLimits(`${vm.path}/vcpu${i}`, vcpuGroupLimits(policy, next, i));
+      }
+      touched = true;
+      sync();
+    },
+
+    nextEventTime() {
+      flush();
+      let t = host.nextEventTime();
+      for (const vm of vms.values()) {
+        const g = vm.guest.nextEventTime();
+        if (g < t) t = g;
+      }
+      return t;
+    },
+
+    advanceTo(time) {
+      if (!(time >= host.now())) {
+        throw new ValidationError(`host: advanceTo(${time}) is before now (${host.now()} µs)`, { path: 'time', value: time });
+      }
+      const events: GroupSchedulerEvent[] = [];
+      flush();
+      for (;;) {
+        const hostNext = host.nextEventTime();
+        let next = Math.min(time, hostNext);
+        for (const vm of vms.values()) {
+          const g = vm.guest.nextEventTime();
+          if (g < next) next = g;
+        }
+        if (hostNext <= next) touched = true;
+        for (const e of host.advanceTo(next)) events.push(e);
+        for (const vm of vms.values()) vm.guest.advanceTo(next);
+        sync();
+        if (next >= time) return events;
+      }
+    },
+
+    vcpuStats(name, vcpu) {
+      flush();
+      const vm = vmOf(name);
+      const v = vm.vcpus[vcpu];
+      if (v === undefined) throw new NotFoundError('vcpu', `${name}/vcpu${String(vcpu)}`);
+      const s = host.taskStats(v.id);
+      const held = v.held && v.demand.runnable ? (host.now() - v.heldSince) * v.demand.demand : 0;
+      const stealUsec = Math.round(s.waitUsec + v.heldSteal + held);
+      return {
+        vm: name,
+        vcpu,
+        hostCpuUsec: s.cpuUsec,
+        stealUsec,
+        stealTicks: Math.floor((stealUsec * USER_HZ) / 1_000_000),
+        rate: s.rate,
+        capacity: Math.max(0, v.pushed),
+        demand: v.demand,
+        held: v.held,
+      };
+    },
+
+    listVms: () => [...vms.keys()],
+  };
+  return api;
+}

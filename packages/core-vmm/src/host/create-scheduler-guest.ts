@@ -1,0 +1,197 @@
+// A guest made of a core-scheduler group scheduler (what tests and benches run on vCPUs; core-cluster
+// plugs a container kernel in instead). It mirrors the limits it is given so it can say what it
+// would use at full capacity, and reports that to the host as per-CPU demand.
+import { NotFoundError, type Micros } from '@strata/shared-types';
+import {
+  createGroupScheduler,
+  type AddTaskOptions,
+  type GroupCpuLimits,
+  type GroupFidelity,
+  type GroupScheduler,
+  type GroupSchedulerEvent,
+} from '@strata/core-scheduler';
+import type { GuestCpus, VcpuDemandListener } from './types.js';
+
+/** Options of `createSchedulerGuest`. */
+export interface SchedulerGuestOptions {
+  readonly cpus: number;
+  readonly fidelity?: GroupFidelity;
+  /** The guest kernel's tick, µs (exact), default 4000. */
+  readonly tick?: number;
+  /** Must equal the host's clock when the VM is added (default 0). */
+  readonly start?: number;
+}
+
+/**
+ * A `GuestCpus` over a group scheduler whose CPUs start at capacity 0 (a vCPU gets capacity only
+ * while its host runs it). Commands are forwarded to `scheduler` (read stats there; command the
+ * guest through this object so its demand stays known). Demand: the rate the guest's tasks would
+ * take at full capacity, D = min(cpus, Σ) bottom-up over the tree (a task: its demand if runnable;
+ * a group: min(quota/period, cpuset size, its children's sum)), laid on CPUs in order: CPU i asks
+ * for clamp(D − i, 0, 1) and halts at 0. So a guest with one busy task runs on one vCPU (its
+ * others halt), and a capped task or a quota lowers what its vCPU asks of the host. Guest-level
+ * cpusets bound D but do not say which vCPU (tasks pinned to a high-numbered CPU are not modelled).
+ */
+export interface SchedulerGuest extends GuestCpus {
+  readonly scheduler: GroupScheduler;
+  addGroup(path: string, limits?: GroupCpuLimits): void;
+  setGroupLimits(path: string, limits: GroupCpuLimits): void;
+  /** `onWorkDone` is not accepted: the guest tracks completions through `task.work_done` events. */
+  addTask(id: string, group: string, opts?: Omit<AddTaskOptions, 'onWorkDone' | 'tag'>): void;
+  removeTask(id: string): void;
+  wake(id: string, work?: number): void;
+  block(id: string): void;
+  setTaskDemand(id: string, demand: number): void;
+  /** The demand it reports: what the guest would use at full capacity, in CPUs. */
+  wantedCpus(): number;
+  /** Events of the guest scheduler since the last call (work done, throttling). */
+  takeEvents(): GroupSchedulerEvent[];
+}
+
+interface GroupMirror {
+  readonly parent: GroupMirror | null;
+  quotaRate: number;
+  period: number;
+  quota: number | null;
+  cpusetSize: number;
+  readonly children: GroupMirror[];
+  readonly tasks: Set<TaskMirror>;
+}
+
+interface TaskMirror {
+  group: GroupMirror;
+  runnable: boolean;
+  demand: number;
+}
+
+/** Build a guest of `cpus` CPUs (all at capacity 0 until a host pushes some). */
+export function createSchedulerGuest(options: SchedulerGuestOptions): SchedulerGuest {
+  const cpus = options.cpus;
+  const scheduler = createGroupScheduler({
+    cpus,
+    fidelity: options.fidelity ?? 'fluid',
+    tick: options.tick ?? 4000,
+    start: options.start ?? 0,
+    cpuCapacity: Array.from({ length: cpus }, () => 0),
+  });
+  const root: GroupMirror = { parent: null, quotaRate: Infinity, period: 100_000, quota: null, cpusetSize: cpus, children: [], tasks: new Set() };
+  const groups = new Map<string, GroupMirror>([['/', root]]);
+  const tasks = new Map<string, TaskMirror>();
+  let listener: VcpuDemandListener | null = null;
+  const reported: number[] = Array.from({ length: cpus }, () => -1);
+  let events: GroupSchedulerEvent[] = [];
+
+  function wantOf(g: GroupMirror): number {
+    let sum = 0;
+    for (const t of g.tasks) if (t.runnable) sum += t.demand;
+    for (const c of g.children) sum += wantOf(c);
+    return Math.min(sum, g.quotaRate, g.cpusetSize);
+  }
+
+  function limitsInto(g: GroupMirror, limits: GroupCpuLimits): void {
+    if (limits.period !== undefined) g.period = limits.period;
+    if (limits.quota !== undefined) g.quota = limits.quota;
+    g.quotaRate = g.quota === null ? Infinity : g.quota / g.period;
+    if (limits.cpus !== undefined) g.cpusetSize = limits.cpus === null ? (g.parent?.cpusetSize ?? cpus) : limits.cpus.length;
+  }
+
+  function publish(): void {
+    if (listener === null) return;
+    const want = Math.min(cpus, wantOf(root));
+    for (let i = 0; i < cpus; i++) {
+      const d = Math.max(0, Math.min(1, want - i));
+      const q = d < 1e-12 ? 0 : d;
+      if (q === reported[i]) continue;
+      reported[i] = q;
+      listener(i, q === 0 ? { runnable: false, demand: 1 } : { runnable: true, demand: q });
+    }
+  }
+
+  function task(id: string): TaskMirror {
+    const t = tasks.get(id);
+    if (t === undefined) throw new NotFoundError('task', id);
+    return t;
+  }
+
+  return {
+    cpus,
+    scheduler,
+    now: (): Micros => scheduler.now(),
+    connect(l) {
+      listener = l;
+      reported.fill(-1);
+      publish();
+    },
+    setCpuCapacity: (cpu, capacity) => scheduler.setCpuCapacity(cpu, capacity),
+    nextEventTime: () => scheduler.nextEventTime(),
+    advanceTo(time) {
+      const done = scheduler.advanceTo(time);
+      let changed = false;
+      for (const e of done) {
+        events.push(e);
+        if (e.type === 'task.work_done') {
+          const t = tasks.get(e.task);
+          if (t !== undefined && t.runnable) {
+            t.runnable = false;
+            changed = true;
+          }
+        }
+      }
+      if (changed) publish();
+    },
+    addGroup(path, limits = {}) {
+      scheduler.addGroup(path, limits);
+      const parentPath = path.slice(0, path.lastIndexOf('/')) || '/';
+      const parent = groups.get(parentPath)!;
+      const g: GroupMirror = { parent, quotaRate: Infinity, period: 100_000, quota: null, cpusetSize: parent.cpusetSize, children: [], tasks: new Set() };
+      limitsInto(g, limits);
+      parent.children.push(g);
+      groups.set(path, g);
+      publish();
+    },
+    setGroupLimits(path, limits) {
+      scheduler.setGroupLimits(path, limits);
+      limitsInto(groups.get(path)!, limits);
+      publish();
+    },
+    addTask(id, group, opts = {}) {
+      scheduler.addTask(id, group, opts);
+      const g = groups.get(group)!;
+      const t: TaskMirror = { group: g, runnable: opts.runnable ?? true, demand: opts.demand ?? 1 };
+      g.tasks.add(t);
+      tasks.set(id, t);
+      publish();
+    },
+    removeTask(id) {
+      const t = task(id);
+      scheduler.removeTask(id);
+      t.group.tasks.delete(t);
+      tasks.delete(id);
+      publish();
+    },
+    wake(id, work) {
+      const t = task(id);
+      scheduler.wake(id, work);
+      t.runnable = true;
+      publish();
+    },
+    block(id) {
+      const t = task(id);
+      scheduler.block(id);
+      t.runnable = false;
+      publish();
+    },
+    setTaskDemand(id, demand) {
+      const t = task(id);
+      scheduler.setTaskDemand(id, demand);
+      t.demand = demand;
+      publish();
+    },
+    wantedCpus: () => Math.min(cpus, wantOf(root)),
+    takeEvents() {
+      const out = events;
+      events = [];
+      return out;
+    },
+  };
+}
