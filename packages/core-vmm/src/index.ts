@@ -165,3 +165,34 @@ export type {
   NetworkInterfacePatch,
   NetworkInterfaceState,
 } from './devices/index.js';
+
+// host: a host's pCPUs and hypervisor policy (credit, cfs, rr, priority) over core-scheduler's group
+// scheduler, each vCPU a task of the host and a CPU of its guest (`GuestCpus`), on one clock; steal
+// per vCPU as a Linux guest reports it.
+export {
+  createNestedHost,
+  createSchedulerGuest,
+  validateVmCpuSpec,
+  vmGroupLimits,
+  vcpuGroupLimits,
+  USER_HZ,
+  PRIORITY_SERVED_WEIGHT,
+  CREDIT_DEFAULT_WEIGHT,
+  CREDIT_TIMESLICE_US,
+  CREDIT_SHARES_PER_WEIGHT,
+  CREDIT_CAP_PERIOD_US,
+  CFS_DEFAULT_WEIGHT,
+  MAX_VCPUS,
+} from './host/index.js';
+export type {
+  GuestCpus,
+  NestedHost,
+  NestedHostOptions,
+  SchedulerGuest,
+  SchedulerGuestOptions,
+  VcpuDemand,
+  VcpuDemandListener,
+  VcpuPolicy,
+  VcpuStats,
+  VmCpuSpec,
+} from './host/index.js';
