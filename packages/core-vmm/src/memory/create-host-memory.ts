@@ -12,6 +12,7 @@ import {
 } from '@strata/shared-types';
 import { FC_NOT_SUPPORTED_AFTER_START, FC_NOT_SUPPORTED_BEFORE_START } from '../devices/firecracker-errors.js';
 import { FC_BALLOON_LARGER_THAN_MEMORY, FC_MAX_BALLOON_MIB, FC_NO_BALLOON, FC_STATS_DISABLED, FC_STATS_STATE_CHANGE, fcTooMuchMemory } from './balloon-errors.js';
+import { mulDivCeil, mulDivFloor } from './mul-div.js';
 import {
   BALLOON_BATCH_PAGES,
   BALLOON_OOM_DEFLATE_PAGES,
@@ -542,22 +543,4 @@ function requireInt(value: number, path: string, min: number): void {
   if (!Number.isSafeInteger(value) || value < min) {
     throw new ValidationError(`${path} must be an integer >= ${min}, got ${String(value)}`, { path, value, accepted: `safe integer >= ${min}` });
   }
-}
-
-/** ⌊a·b/c⌋ for non-negative safe integers, exact (BigInt). */
-function mulDivFloor(a: number, b: number, c: number): number {
-  const p = a * b;
-  if (p <= Number.MAX_SAFE_INTEGER) return Math.floor(p / c) - (Math.floor(p / c) * c > p ? 1 : 0);
-  return Number((BigInt(a) * BigInt(b)) / BigInt(c));
-}
-
-/** ⌈a·b/c⌉ for non-negative safe integers, exact (BigInt). */
-function mulDivCeil(a: number, b: number, c: number): number {
-  const p = a * b;
-  if (p <= Number.MAX_SAFE_INTEGER) {
-    const q = Math.floor(p / c);
-    return q * c >= p ? q : q + 1;
-  }
-  const C = BigInt(c);
-  return Number((BigInt(a) * BigInt(b) + C - 1n) / C);
 }
