@@ -8,3 +8,7 @@ runLifecycleBench();
 // host: 64 pCPUs, 256 VMs × 4 busy vCPUs (fluid 60 s < 1 s; exact with credit's 30 ms slices 10 s < 3 s).
 import { runHostBench } from './host-bench.js';
 runHostBench();
+
+// memory and devices: a 100-VM host for 1 simulated hour; 1,000,000 rate-limited block requests (figures only).
+import { runMemoryDevicesBench } from './memory-devices-bench.js';
+runMemoryDevicesBench();
