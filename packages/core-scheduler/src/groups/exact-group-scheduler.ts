@@ -27,17 +27,19 @@
 //   quota and lag all count delivered CPU time, as a guest kernel with steal accounting does); a
 //   change splits the running slice at its instant. Capacity 0 stops progress: the task stays on
 //   its CPU until the next tick, and the CPU picks nothing while at 0 (a descheduled vCPU runs no
-//   guest scheduler; without this a task could sit on it while a real CPU idles). Idle CPUs pick by capacity, largest first (CPU order among
-//   equals), so the most-owed task goes to the fastest CPU: a guest's balancer sees capacity reduced
-//   by steal (Linux feeds steal into the CPU's irq pressure, which lowers `cpu_capacity`).
+//   guest scheduler; without this a task could sit on it while a real CPU idles). Idle CPUs pick
+//   by capacity, largest first (CPU order among equals), so the most-owed task goes to the fastest
+//   CPU, and an idle CPU pulls the most-owed task of a slower one: a guest's balancer sees capacity
+//   reduced by steal (Linux feeds steal into the CPU's irq pressure, which lowers `cpu_capacity`)
+//   and moves misfit tasks to bigger CPUs.
 // - Demand cap d < 1: a token bucket that refills at d CPU-µs per µs (running or not), holds up to
 //   8 ticks of it (a guest's backlog: work delayed while it waited is done later), and drains by the
 //   CPU time the task gets. When it is empty the task halts, as a vCPU whose guest has nothing left
 //   to do halts (it neither runs nor waits), and resumes, like a wake-up, once it holds a tick's
-//   worth again (an overrun is paid back first). Alone on a CPU it so runs d of the time
-//   in bursts of its own phase; buckets are not aligned to ticks, so capped tasks do not all want
-//   the CPU at once and leave it idle together (as per-tick windows did). Its reference rate has
-//   cap d.
+//   worth again (an overrun is paid back first). Alone on a CPU it so runs d of the time in
+//   bursts of its own phase; buckets are not aligned to ticks, so capped tasks do not all want the
+//   CPU at once and leave it idle together (as per-tick windows did). Its reference rate has cap d,
+//   and its EEVDF request is d × tick (an earlier deadline).
 // - Period timer (the kernel's `period_timer`): armed when the quota is set, on the grid
 //   anchor + k × period; each expiry counts one period (and one throttled period if the group is
 //   throttled then). An expiry ending a period in which nothing was requested, with the group not
@@ -163,7 +165,7 @@ export class ExactGroupScheduler extends GroupTreeBase {
       }
       // 2. Period timers, after the charges so that pre-boundary runtime is billed to the old period.
       for (const g of this.quotaGroups) if (g.nextRefresh === t) this.refresh(g);
-      // Halted tasks whose bucket is full again resume (a wake-up).
+      // Halted tasks whose bucket holds a tick's worth again resume (a wake-up).
       let resumed: SchedTask[] | null = null;
       if (this.haltedTasks.size > 0) {
         for (const task of this.haltedTasks) if (task.resumeAt <= t) (resumed ??= []).push(task);
@@ -257,7 +259,7 @@ export class ExactGroupScheduler extends GroupTreeBase {
 
   // ---- demand caps ------------------------------------------------------------------------------
 
-  /** Its bucket is empty: off its CPU, neither running nor waiting until the bucket is full again. */
+  /** Its bucket is empty: off its CPU, neither running nor waiting until it holds a tick's worth again. */
   private halt(task: SchedTask): void {
     if (task.cpu >= 0) this.unassign(task.cpu);
     this.stopWaiting(task);
@@ -677,6 +679,51 @@ export class ExactGroupScheduler extends GroupTreeBase {
     this.cpuOrder = this.sortCpus();
     this.pickable = this.capacity.filter((x) => x > 0).length;
     this.ratesDirty = true;
+    this.refillAfterCapacityChange();
+  }
+
+  /**
+   * After a capacity change, each idle CPU that can run (largest first) takes the earliest deadline
+   * among the waiting tasks and the tasks on CPUs slower than it (one stuck on a descheduled CPU
+   * included), at once rather than at the next tick: a vCPU scheduled back in runs its guest's idle
+   * loop, which picks. Nested under a host whose slices end on the guest's ticks, the guest would
+   * otherwise run each slice on the CPUs of the slice before (and keep the most-owed task on the
+   * CPU just descheduled). O(CPUs × tasks) per change; capacities change once per host slice.
+   */
+  private refillAfterCapacityChange(): void {
+    // (`busy` counts tasks stuck on CPUs at capacity 0, so look for an idle CPU that can run.)
+    let idle = false;
+    for (let i = 0; i < this.pickable && !idle; i++) idle = this.cur[this.cpuOrder[i]!] === null || this.cur[this.cpuOrder[i]!] === undefined;
+    if (this.root.nrRunnable === 0 || !idle) return;
+    this.ensureRates();
+    this.spend(this.cpus + this.order.length);
+    const order = this.cpuOrder;
+    for (let i = 0; i < this.pickable; i++) {
+      const c = order[i]!;
+      const here = this.cur[c];
+      if (here !== null && here !== undefined) continue;
+      this.spend(this.order.length);
+      let best: SchedTask | null = null;
+      let bestKey = Infinity;
+      for (const task of this.order) {
+        if (!task.group.allowed[c]) continue;
+        if (!this.waiting(task) && !(task.cpu >= 0 && this.capacity[task.cpu]! < this.capacity[c]!)) continue;
+        const key = this.deadline(task);
+        if (key < bestKey) {
+          best = task;
+          bestKey = key;
+        }
+      }
+      if (best === null) continue;
+      if (best.cpu >= 0) {
+        const from = best.cpu;
+        this.charge(from);
+        if (this.cur[from] !== best) continue; // charging ended its slice
+        this.unassign(from);
+      }
+      this.assign(c, best);
+    }
+    this.fillIdle();
   }
 
   protected onDemandChanging(task: SchedTask): void {

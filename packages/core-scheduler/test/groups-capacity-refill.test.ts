@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { createGroupScheduler } from '../src/index.ts';
+
+describe('exact: a CPU whose capacity rises picks at once', () => {
+  it('capacities swapped at every tick (a guest whose vCPUs the host runs in turn): both hogs get half, not one of them all', () => {
+    const s = createGroupScheduler({ cpus: 2, fidelity: 'exact', tick: 30_000, cpuCapacity: [1, 0] });
+    s.addTask('t0', '/');
+    s.addTask('t1', '/');
+    for (let k = 1; k <= 100; k++) {
+      s.advanceTo(k * 30_000);
+      // The descheduled CPU first, as a host pushes them: the most-owed task, stuck on it, is pulled.
+      const [off, on] = k % 2 === 1 ? [0, 1] : [1, 0];
+      s.setCpuCapacity(off, 0);
+      s.setCpuCapacity(on, 1);
+      expect(s.taskStats('t0').rate + s.taskStats('t1').rate).toBe(1);
+    }
+    expect(s.taskStats('t0').cpuUsec).toBe(1_500_000);
+    expect(s.taskStats('t1').cpuUsec).toBe(1_500_000);
+  });
+
+  it('an idle CPU coming back takes a waiting task before the next tick', () => {
+    const s = createGroupScheduler({ cpus: 2, fidelity: 'exact', tick: 4_000, cpuCapacity: [1, 0] });
+    s.addTask('a', '/');
+    s.addTask('b', '/');
+    s.advanceTo(1_000);
+    s.setCpuCapacity(1, 1);
+    expect([s.taskStats('a').rate, s.taskStats('b').rate]).toEqual([1, 1]);
+    s.advanceTo(3_000);
+    expect(s.taskStats('a').cpuUsec + s.taskStats('b').cpuUsec).toBe(5_000);
+  });
+});
