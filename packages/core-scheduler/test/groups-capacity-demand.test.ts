@@ -314,7 +314,7 @@ function runCase(c: ConvergenceCase, fidelity: GroupFidelity, duration: number):
   // Commands at whole ms (timeline in ms), capacity changes before demand changes at the same instant.
   const timeline = [
     ...(c.changes as CapChange[]).map((x) => ({ at: x.at * 1000, run: () => c.capacities.forEach((_, cpu) => s.setCpuCapacity(cpu, x.capacity)) })),
-    ...c.demandChanges.map((x) => ({ at: x.at * 1000, run: () => tasks.length > 0 && s.setTaskDemand(tasks[x.task % tasks.length]!, x.demand) })),
+    ...(c.demandChanges as { at: number; task: number; demand: number }[]).map((x) => ({ at: x.at * 1000, run: () => tasks.length > 0 && s.setTaskDemand(tasks[x.task % tasks.length]!, x.demand) })),
   ].sort((a, b) => a.at - b.at);
   for (const step of timeline) {
     s.advanceTo(step.at);
