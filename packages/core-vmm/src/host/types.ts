@@ -117,7 +117,12 @@ export interface VcpuStats {
   readonly held: boolean;
 }
 
-/** A host whose VMs' vCPUs are tasks of one group scheduler and CPUs of their guests, on one clock. */
+/**
+ * A host whose VMs' vCPUs are tasks of one group scheduler and CPUs of their guests, on one clock.
+ * A passive model: a composer keeps one pending event at `nextEventTime()` and re-arms it after every
+ * command, to the host or to a guest (a guest's commands apply at the shared now; what they change in
+ * its demand reaches the host at that instant, when the host is next asked anything).
+ */
 export interface NestedHost {
   readonly cpus: number;
   readonly speed: number;
