@@ -193,6 +193,25 @@ describe.each(FIDELITIES)('nested host, %s', (fidelity) => {
   });
 });
 
+describe('priority changes', () => {
+  it.each(FIDELITIES)('%s: setVmCpu moves a VM to another level; the held one runs, the demoted one is held', (fidelity) => {
+    const { host, work } = build({ cpus: 1, fidelity, policy: 'priority' }, {
+      a: { spec: { vcpus: 1, priority: 0 }, busy: 1 },
+      b: { spec: { vcpus: 1, priority: 5 }, busy: 1 },
+    });
+    host.advanceTo(S);
+    expect(host.vcpuStats('b', 0).held).toBe(true);
+    host.setVmCpu('b', { priority: -1 });
+    host.advanceTo(2 * S);
+    expect(host.vcpuStats('a', 0).held).toBe(true);
+    expect(host.vcpuStats('b', 0).held).toBe(false);
+    expect(host.scheduler.listGroups()).not.toContain('/prio_5/b');
+    expect(Math.abs(work('a', 0) - S)).toBeLessThan(0.01 * S);
+    expect(Math.abs(work('b', 0) - S)).toBeLessThan(0.01 * S);
+    expect(Math.abs(host.vcpuStats('a', 0).stealUsec - S)).toBeLessThan(0.01 * S);
+  });
+});
+
 describe('validation and contract', () => {
   it('refuses a setting of another policy, a bad weight, a guest of the wrong size or clock, a used name; nothing changes', () => {
     const host = createNestedHost({ cpus: 2 });
