@@ -228,6 +228,10 @@ describe('validation and contract', () => {
     host.addVm('a', { vcpus: 1 }, g);
     expect(() => host.addVm('a', { vcpus: 1 }, createSchedulerGuest({ cpus: 1 }))).toThrow(/already exists/);
     expect(() => createNestedHost({ cpus: 2, speed: 1.5 })).toThrow(/speed/);
+    // @ts-expect-error: a defined VM's vCPU count is not a patchable setting
+    expect(() => host.setVmCpu('a', { vcpus: 2 })).toThrow(/vcpus cannot change/);
+    // @ts-expect-error: not a policy
+    expect(() => createNestedHost({ cpus: 1, policy: 'fifo' })).toThrow(/policy must be/);
   });
 
   it('setVmCpu changes weights live and removeVm frees the pCPUs; speed scales what the guest receives', () => {
