@@ -28,9 +28,9 @@ import { createNamespaceModel } from '../namespaces/create-namespace-model.js';
 import type { NamespaceModel } from '../namespaces/namespace-model.js';
 import { initSignalDecision } from '../namespaces/init-signal.js';
 import type { Mount, PathResolution } from '../namespaces/mount-table.js';
-import { mapIdDown, parseIdMap } from '../namespaces/id-map.js';
 import type { DnsAnswer, DnsRecordType, NetworkModel } from '@strata/core-network';
-import { CLONE_FLAG_OF, type CloneNamespaceFlag, type NamespaceLinkName, type NamespaceRequest } from '../namespaces/types.js';
+import type { NamespaceLinkName, NamespaceRequest } from '../namespaces/types.js';
+import { createInPidNamespace, kernelIds, namespaceRequest } from './spawn-namespaces.js';
 import type { CgroupFileName } from '../cgroupfs/registry.js';
 import { CgroupTree, type CgroupNode } from './cgroup-tree.js';
 import { isHeld, type Activity, type Frame, type Proc, type Suspended } from './process.js';
@@ -239,9 +239,9 @@ class KernelModel implements Kernel, StepHost {
     this.requireNoChildCgroupsWithProcs(cgroup);
     this.startCall();
     const program = typeof spec.program === 'string' ? this.programs.get(spec.program)! : spec.program;
-    const { request, joins, pidJoin } = this.namespaceRequest(spec, cgroup);
-    const ids = this.kernelIds(spec);
-    const p = pidJoin === null ? this.createProcess(spec.name, null, cgroup, program, spec.nice ?? 0, spec.oomScoreAdj ?? 0, new Map(), request) : this.createInPidNamespace(pidJoin, () => this.createProcess(spec.name, null, cgroup, program, spec.nice ?? 0, spec.oomScoreAdj ?? 0, new Map(), request));
+    const { request, joins, pidJoin } = namespaceRequest(this.ns, this.live, spec, cgroup);
+    const ids = kernelIds(this.ns, spec);
+    const p = pidJoin === null ? this.createProcess(spec.name, null, cgroup, program, spec.nice ?? 0, spec.oomScoreAdj ?? 0, new Map(), request) : createInPidNamespace(this.ns, pidJoin, () => this.createProcess(spec.name, null, cgroup, program, spec.nice ?? 0, spec.oomScoreAdj ?? 0, new Map(), request));
     if (typeof p === 'string') {
       if (this.live.size >= this.maxProcesses) throw new LimitExceededError(`cannot spawn '${spec.name}': ${this.live.size} processes exist, the maxProcesses limit of this kernel`, { limit: 'maxProcesses', value: this.maxProcesses });
       throw new ConflictError(`cannot spawn '${spec.name}': clone failed with ${p}`, { path: 'namespaces', value: p });
@@ -361,62 +361,6 @@ class KernelModel implements Kernel, StepHost {
     return { uid: this.ns.fromKernelId(userNs, 'uid_map', p.kuid), gid: this.ns.fromKernelId(userNs, 'gid_map', p.kgid) };
   }
 
-  /**
-   * The kernel ids of a spawn's `user` (ids inside its user namespace): the same in the host's, through
-   * `idMaps` in a private one, through the sharer's maps in a shared one. Checked before anything is made.
-   */
-  private kernelIds(spec: SpawnSpec): { kuid: number; kgid: number } {
-    const user = spec.user ?? { uid: 0, gid: 0 };
-    const mode = spec.namespaces?.user ?? 'host';
-    const down = (file: 'uid_map' | 'gid_map', id: number): number => {
-      let kid: number | undefined;
-      if (mode === 'host') kid = id;
-      else if (mode === 'private') kid = spec.idMaps === undefined ? (id === 0 ? 0 : undefined) : mapIdDown(parseIdMap(file, file === 'uid_map' ? spec.idMaps.uid : spec.idMaps.gid), id);
-      else kid = this.ns.toKernelId(this.ns.namespaceOf(mode.shareWith, 'user'), file, id);
-      if (kid === undefined) {
-        const field = file === 'uid_map' ? 'user.uid' : 'user.gid';
-        throw new ValidationError(`${field} ${id} is not mapped in the process's user namespace (${mode === 'private' ? 'give idMaps that map it' : 'the shared namespace does not map it'})`, { path: field, value: id, accepted: 'an id the user namespace maps' });
-      }
-      return kid;
-    };
-    return { kuid: down('uid_map', user.uid), kgid: down('gid_map', user.gid) };
-  }
-
-  /**
-   * Create a process inside pid namespace `ns` (a shared one: `docker exec`, `--pid container:x`): the
-   * host's init points its pid_for_children there for the one clone, then back, so the child is numbered
-   * in `ns` and its ancestors and its parent stays outside (getppid() reads 0 inside). ENOMEM when the
-   * namespace's init has exited.
-   */
-  private createInPidNamespace<T>(ns: number, create: () => T): T {
-    const own = this.ns.namespaceOf(1, 'pid');
-    const joined = this.ns.setns(1, ns);
-    if (!joined.ok) throw new ConflictError(`cannot join pid namespace ${ns}: setns failed with ${joined.errno}`, { path: 'namespaces.pid', value: ns });
-    try {
-      return create();
-    } finally {
-      this.ns.setns(1, own);
-    }
-  }
-
-  /** The clone request for a spawn's namespaces: new ones for "private", setns targets for "process:NAME" shares. */
-  private namespaceRequest(spec: SpawnSpec, cgroup: CgroupNode): { request: NamespaceRequest; joins: number[]; pidJoin: number | null } {
-    const flags: CloneNamespaceFlag[] = [];
-    const joins: number[] = [];
-    let pidJoin: number | null = null;
-    for (const [type, mode] of Object.entries(spec.namespaces ?? {}) as [keyof typeof CLONE_FLAG_OF, NonNullable<SpawnSpec['namespaces']>[keyof typeof CLONE_FLAG_OF]][]) {
-      if (mode === undefined || mode === 'host') continue;
-      if (mode === 'private') flags.push(CLONE_FLAG_OF[type]);
-      else {
-        const target = this.live.get(mode.shareWith);
-        if (target === undefined || target.zombie) throw new NotFoundError('process', String(mode.shareWith), { hint: `namespaces.${type}: share only a live process's namespace` });
-        // A pid namespace is joined before the clone (as runc's exec does: setns, then fork); the others after.
-        if (type === 'pid') pidJoin = this.ns.namespaceOf(target.pid, 'pid');
-        else joins.push(this.ns.namespaceOf(target.pid, type));
-      }
-    }
-    return { request: flags.length === 0 ? {} : { flags, cgroupPath: cgroup.path }, joins, pidJoin };
-  }
 
   moveProcess(pid: number, cgroupPath: string): void {
     const p = this.live.get(pid);
