@@ -201,3 +201,17 @@ export type {
 // scheduling on one clock; vCPUs on the host only while the guest runs; host OOM crashes the VM.
 export { createHypervisor } from './hypervisor/index.js';
 export type { Hypervisor, HypervisorEvent, HypervisorHostSpec, HypervisorOptions, HypervisorVmSpec, HypervisorVmView } from './hypervisor/index.js';
+
+// snapshots: Firecracker's full and diff snapshots as plain versioned state (`VmSnapshot`), kept apart
+// from the live parts; create only while Paused, load only on a fresh microVM (it comes up Paused),
+// the diff merge, and the size / time model.
+export {
+  createSnapshotter,
+  applyDiff,
+  checkSnapshotVersion,
+  snapshotCost,
+  SNAPSHOT_VERSION,
+  FC_SNAPSHOT_LOAD_SECONDS,
+  DEFAULT_SNAPSHOT_DISK_BYTES_PER_SECOND,
+} from './snapshots/index.js';
+export type { SnapshotCost, SnapshotCostInput, SnapshotMachineConfig, SnapshotParts, Snapshotter, SnapshotterOptions, VmSnapshot } from './snapshots/index.js';

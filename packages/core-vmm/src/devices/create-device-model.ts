@@ -25,6 +25,7 @@ import type {
   NetworkInterfaceConfig,
   NetworkInterfacePatch,
   NetworkInterfaceState,
+  VmDevicesSnapshot,
 } from './types.js';
 
 const DRIVE_PATCH_FIELDS = ['drive_id', 'path_on_host', 'rate_limiter'] as const;
@@ -245,6 +246,26 @@ class VirtioDeviceModel implements DeviceModel {
     }
     this.t = time;
     return out;
+  }
+
+  saveVm(vm: string): VmDevicesSnapshot {
+    const rec = this.getVm(vm);
+    return { drives: [...rec.drives.values()].map((d) => ({ ...d.config })), networkInterfaces: [...rec.nics.values()].map((n) => ({ ...n.config })) };
+  }
+
+  restoreVm(vm: string, state: VmDevicesSnapshot): void {
+    const rec = this.getVm(vm);
+    if (rec.started) throw new InvalidTransitionError('running', 'restore', { vm }, FC_NOT_SUPPORTED_AFTER_START);
+    // Validate on a scratch VM first, so a bad snapshot changes nothing.
+    const scratch = new VirtioDeviceModel({});
+    scratch.addVm(vm);
+    for (const d of state.drives) scratch.putDrive(vm, d);
+    for (const n of state.networkInterfaces) scratch.putNetworkInterface(vm, n);
+    rec.drives.clear();
+    rec.nics.clear();
+    for (const d of state.drives) this.putDrive(vm, d);
+    for (const n of state.networkInterfaces) this.putNetworkInterface(vm, n);
+    this.startVm(vm);
   }
 
   drive(vm: string, id: string): DriveState {

@@ -16,4 +16,5 @@ export type {
   NetworkInterfaceConfig,
   NetworkInterfacePatch,
   NetworkInterfaceState,
+  VmDevicesSnapshot,
 } from './types.js';

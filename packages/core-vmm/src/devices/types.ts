@@ -95,6 +95,16 @@ export interface NetworkInterfaceState {
   readonly pendingRx: number;
 }
 
+/**
+ * A VM's devices as plain data (`saveVm` / `restoreVm`): the drive and NIC configs as GET shows them
+ * (limiters included, as last PATCHed). Not carried (a stated gap): the buckets' token counts and
+ * timers (a restored limiter starts full, as after InstanceStart) and requests still queued.
+ */
+export interface VmDevicesSnapshot {
+  readonly drives: readonly DriveConfig[];
+  readonly networkInterfaces: readonly NetworkInterfaceConfig[];
+}
+
 /** Totals served per device, for tests and charts. */
 export interface DeviceCounters {
   readonly requests: number;
@@ -137,6 +147,10 @@ export interface DeviceModel {
   nextEventTime(): number;
   /** Run to `time` (integer µs ≥ now); completions in (time, submission order). */
   advanceTo(time: number): DeviceIoCompletedEvent[];
+  /** A VM's device configs as plain data, drives and NICs in the order added. E_NOT_FOUND. */
+  saveVm(vm: string): VmDevicesSnapshot;
+  /** Rebuild a registered, never-started VM's devices from `state` and activate them (buckets full). Validated as PUT is; E_INVALID_TRANSITION once started. */
+  restoreVm(vm: string, state: VmDevicesSnapshot): void;
   drive(vm: string, id: string): DriveState;
   networkInterface(vm: string, id: string): NetworkInterfaceState;
   /** Requests and bytes served so far by a drive or NIC queue (`tx`/`rx`/`blk`). */

@@ -30,6 +30,7 @@ import {
   type HostMemoryOptions,
   type HostMemoryState,
   type VmMemoryPhase,
+  type VmMemorySnapshot,
   type VmMemoryState,
 } from './types.js';
 
@@ -268,6 +269,42 @@ class HostMemoryModel implements HostMemory {
       starved: r.phase !== 'stopped' && r.wantBytes > inUse && inUse >= this.capOf(r) && !this.canDeflateOnOom(r),
       outOfPuff: r.balloon?.outOfPuff ?? 0,
     };
+  }
+
+  saveVm(vm: string): VmMemorySnapshot {
+    const r = this.get(vm);
+    if (r.phase !== 'paused') throw new InvalidTransitionError(r.phase, 'save', { vm }, `cannot save the memory of VM '${vm}' while ${r.phase}: pause it first`);
+    const b = r.balloon;
+    return {
+      guestBytes: r.guestBytes,
+      inUseBytes: r.base,
+      residentBytes: r.residentBase,
+      wantBytes: r.wantBytes,
+      bytesPerSecond: r.rate,
+      balloon: b === null ? null : { config: { ...b.config }, targetPages: b.targetPages, actualPages: b.actualPages, outOfPuff: b.outOfPuff },
+    };
+  }
+
+  restoreVm(vm: string, state: VmMemorySnapshot): void {
+    const r = this.get(vm);
+    if (r.started) throw new InvalidTransitionError(r.phase, 'restore', { vm }, FC_NOT_SUPPORTED_AFTER_START);
+    requireGuestSize(state.guestBytes);
+    for (const [path, v] of [['inUseBytes', state.inUseBytes], ['residentBytes', state.residentBytes], ['wantBytes', state.wantBytes], ['bytesPerSecond', state.bytesPerSecond]] as const) requireInt(v, path, 0);
+    if (state.inUseBytes > state.residentBytes || state.residentBytes > state.guestBytes || state.wantBytes > state.guestBytes) {
+      throw new ValidationError(`a memory snapshot needs inUseBytes <= residentBytes <= guestBytes and wantBytes <= guestBytes`, { value: state });
+    }
+    this.checkAllocation(vm, state.guestBytes, r.guestBytes);
+    r.guestBytes = state.guestBytes;
+    r.phase = 'paused';
+    r.started = true;
+    r.origin = this.t;
+    r.base = state.inUseBytes;
+    r.residentBase = state.residentBytes;
+    r.wantBytes = state.wantBytes;
+    r.rate = state.bytesPerSecond;
+    const b = state.balloon;
+    r.balloon = b === null ? null : { config: { ...b.config }, targetPages: b.targetPages, actualPages: b.actualPages, nextBatchAt: null, outOfPuff: b.outOfPuff };
+    this.oomCheck();
   }
 
   host(): HostMemoryState {

@@ -21,4 +21,5 @@ export type {
   HostMemoryState,
   VmMemoryPhase,
   VmMemoryState,
+  VmMemorySnapshot,
 } from './types.js';

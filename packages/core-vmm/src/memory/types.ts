@@ -92,6 +92,20 @@ export interface VmMemoryState {
   readonly outOfPuff: number;
 }
 
+/**
+ * A paused VM's memory as plain data (`saveVm` / `restoreVm`, Firecracker's `Persist`): the configured
+ * size, the workload (bytes in use, its target and touch rate), the touched pages still resident, and
+ * the balloon. Bytes are integers; no times (a paused VM's memory does not move).
+ */
+export interface VmMemorySnapshot {
+  readonly guestBytes: number;
+  readonly inUseBytes: number;
+  readonly residentBytes: number;
+  readonly wantBytes: number;
+  readonly bytesPerSecond: number;
+  readonly balloon: { readonly config: BalloonConfig; readonly targetPages: number; readonly actualPages: number; readonly outOfPuff: number } | null;
+}
+
 /** The host's memory. */
 export interface HostMemoryState {
   readonly ramBytes: Bytes;
@@ -142,6 +156,10 @@ export interface HostMemory {
   /** GET /balloon/statistics. */
   balloonStatistics(vm: string): BalloonStats;
   vm(vm: string): VmMemoryState;
+  /** A paused VM's memory as plain data. E_INVALID_TRANSITION unless paused. */
+  saveVm(vm: string): VmMemorySnapshot;
+  /** Load `state` into an added, never-started VM: it comes up paused, its memory as saved (E_INVALID_TRANSITION once started; E_INSUFFICIENT_RESOURCES past the overcommit limit). */
+  restoreVm(vm: string, state: VmMemorySnapshot): void;
   host(): HostMemoryState;
   /** Ids of the VMs, in the order added. */
   vmIds(): string[];
