@@ -4,7 +4,7 @@
 import { ConflictError, InvalidTransitionError, NotFoundError, ValidationError } from '@strata/shared-types';
 import type { Micros } from '@strata/shared-types';
 import { createDeviceModel } from '../devices/create-device-model.js';
-import type { DeviceCounters, DeviceModel } from '../devices/types.js';
+import type { BlockRequest, DeviceCounters, DeviceModel, Frame } from '../devices/types.js';
 import { createNestedHost } from '../host/create-nested-host.js';
 import type { NestedHost, VcpuStats, VmCpuSpec } from '../host/types.js';
 import { validateVmCpuSpec } from '../host/vcpu-policy.js';
@@ -226,6 +226,21 @@ class HypervisorModel implements Hypervisor {
       throw new ValidationError(`throttlePercent must be within 0..99, got ${throttlePercent}`, { field: 'throttlePercent', vm: name });
     }
     e.port.setThrottle(throttlePercent);
+  }
+
+  submitBlock(name: string, drive: string, request: BlockRequest): void {
+    this.entry(name);
+    this.devices.submitBlock(name, drive, request);
+  }
+
+  sendFrame(name: string, iface: string, frame: Frame): void {
+    this.entry(name);
+    this.devices.sendFrame(name, iface, frame);
+  }
+
+  receiveFrame(name: string, iface: string, frame: Frame): void {
+    this.entry(name);
+    this.devices.receiveFrame(name, iface, frame);
   }
 
   undefine(name: string): void {

@@ -2,7 +2,7 @@
 // `advanceTo` reports. Types only (the factory imports them).
 import type { GroupFidelity, GroupSchedulerEvent } from '@strata/core-scheduler';
 import type { DeviceIoCompletedEvent, Micros } from '@strata/shared-types';
-import type { DeviceCounters, DriveConfig, HostDiskSpec, NetworkInterfaceConfig } from '../devices/types.js';
+import type { BlockRequest, DeviceCounters, DriveConfig, Frame, HostDiskSpec, NetworkInterfaceConfig } from '../devices/types.js';
 import type { GuestCpus, VcpuPolicy, VcpuStats, VmCpuSpec } from '../host/types.js';
 import type { VmLifecycleEvent } from '../lifecycle/transition.js';
 import type { VmFlavor } from '../lifecycle/types.js';
@@ -100,7 +100,14 @@ export interface Hypervisor {
   crash(name: string, reason: 'host-failure' | 'guest-panic' | 'host-oom'): void;
   /** A live migration's throttle (QEMU auto-converge, percent 0..99): caps every vCPU's demand at 1 − p/100. Pass as `onThrottle`. */
   setThrottle(name: string, throttlePercent: number): void;
-  /** The lifecycle part (read it; migration and snapshot jobs go through `beginMigration` / `beginSnapshot` hooks). */
+  /** The guest submits a block request to drive `drive` (served through its rate limiter and the host disk; `device.io_completed`). The devices part's errors. */
+  submitBlock(name: string, drive: string, request: BlockRequest): void;
+  /** The guest sends a frame on NIC `iface` (TX limiter). The devices part's errors. */
+  sendFrame(name: string, iface: string, frame: Frame): void;
+  /** A frame arrives for NIC `iface` (RX limiter). The devices part's errors. */
+  receiveFrame(name: string, iface: string, frame: Frame): void;
+  /** Every part's view of VM `name`. NotFoundError. */
   vm(name: string): HypervisorVmView;
+  /** Every VM, in definition order. */
   vms(): HypervisorVmView[];
 }

@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { createSchedulerGuest } from '../../src/host/index.ts';
+import { createHypervisor } from '../../src/hypervisor/index.ts';
+import { createHypervisor as fromPackage } from '../../src/index.ts';
+
+const S = 1_000_000;
+const MiB = 1024 * 1024;
+const GiB = 1024 * MiB;
+
+function guest(cpus = 1) {
+  const g = createSchedulerGuest({ cpus, fidelity: 'fluid' });
+  g.addTask('t0', '/');
+  return g;
+}
+
+describe('hypervisor: devices and microVMs', () => {
+  it('block requests go through the drive and the host disk; counters show in vm(name).devices', () => {
+    const hv = createHypervisor({ host: { cpus: 1, memory: 1 * GiB, disk: { bytesPerSecond: 100 * MiB } }, fidelity: 'fluid' });
+    hv.defineVm({
+      name: 'fc',
+      flavor: 'firecracker',
+      vcpus: 1,
+      memoryBytes: 128 * MiB,
+      guest: guest(),
+      drives: [{ drive_id: 'root', path_on_host: '/img', is_root_device: true }],
+      nics: [{ iface_id: 'eth0', host_dev_name: 'tap0' }],
+    });
+    hv.start('fc');
+    hv.advanceTo(125_000);
+    hv.submitBlock('fc', 'root', { id: 'r1', type: 'read', bytes: 10 * MiB });
+    const evs = hv.advanceTo(S);
+    const done = evs.filter((e) => e.type === 'device.io_completed');
+    expect(done).toHaveLength(1);
+    expect(done[0]!.time).toBe(125_000 + 100_000); // 10 MiB at 100 MiB/s
+    expect(hv.vm('fc').devices['root/blk']).toMatchObject({ requests: 1, bytes: 10 * MiB });
+    expect(hv.vm('fc').devices['eth0/tx']).toMatchObject({ requests: 0, bytes: 0 });
+    expect(() => hv.submitBlock('fc', 'nope', { id: 'r2', type: 'read', bytes: 1 })).toThrow(expect.objectContaining({ code: 'E_NOT_FOUND' }));
+  });
+
+  it('a microVM pauses and resumes through Firecracker; destroyed, it can be undefined and its memory is released', () => {
+    const hv = createHypervisor({ host: { cpus: 1, memory: 256 * MiB }, fidelity: 'fluid', vmmOverheadBytes: 0 });
+    const g = guest();
+    hv.defineVm({ name: 'fc', flavor: 'firecracker', vcpus: 1, memoryBytes: 256 * MiB, guest: g });
+    hv.start('fc');
+    hv.advanceTo(S);
+    hv.suspend('fc');
+    expect(hv.vm('fc').lifecycle.firecracker).toBe('Paused');
+    expect(hv.vm('fc').onHost).toBe(false);
+    const w = g.scheduler.taskStats('t0').cpuUsec;
+    hv.advanceTo(2 * S);
+    expect(g.scheduler.taskStats('t0').cpuUsec).toBe(w);
+    hv.resume('fc');
+    hv.advanceTo(3 * S);
+    expect(g.scheduler.taskStats('t0').cpuUsec).toBe(w + S);
+    hv.destroy('fc');
+    hv.undefine('fc');
+    expect(hv.vms()).toEqual([]);
+    // the whole RAM is free again
+    hv.defineVm({ name: 'next', vcpus: 1, memoryBytes: 256 * MiB, guest: createSchedulerGuest({ cpus: 1, start: 3 * S }) });
+    expect(hv.vms().map((v) => v.name)).toEqual(['next']);
+  });
+
+  it("the README's example, through the package's index", () => {
+    const hv = fromPackage({ host: { cpus: 2, memory: 8 * GiB }, fidelity: 'fluid' });
+    const g = createSchedulerGuest({ cpus: 1 });
+    g.addTask('t0', '/');
+    hv.defineVm({ name: 'fc', flavor: 'firecracker', vcpus: 1, memoryBytes: 128 * MiB, guest: g });
+    hv.start('fc');
+    expect(hv.vm('fc').onHost).toBe(false);
+    hv.advanceTo(125_000);
+    expect(hv.vm('fc').onHost).toBe(true);
+    hv.suspend('fc');
+    expect(hv.vm('fc')).toMatchObject({ onHost: false, vcpus: null, throttlePercent: 0 });
+  });
+});
