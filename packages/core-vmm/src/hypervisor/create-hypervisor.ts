@@ -220,6 +220,19 @@ class HypervisorModel implements Hypervisor {
     this.reconcile(name);
   }
 
+  beginMigration(name: string, opts: { readonly durationUs?: number } = {}): void {
+    this.entry(name);
+    this.lifecycle.beginMigration(name, opts.durationUs === undefined ? {} : { durationUs: opts.durationUs });
+    this.reconcile(name);
+  }
+
+  endMigration(name: string, outcome: 'completed' | 'cancelled' | 'failed'): void {
+    const e = this.entry(name);
+    this.lifecycle.endMigration(name, outcome);
+    e.port.setThrottle(0);
+    this.reconcile(name);
+  }
+
   setThrottle(name: string, throttlePercent: number): void {
     const e = this.entry(name);
     if (!(Number.isFinite(throttlePercent) && throttlePercent >= 0 && throttlePercent < 100)) {

@@ -98,6 +98,10 @@ export interface Hypervisor {
   undefine(name: string): void;
   /** The lifecycle's crash hook (host failure, guest panic, host OOM). */
   crash(name: string, reason: 'host-failure' | 'guest-panic' | 'host-oom'): void;
+  /** A live migration leaves from this host (the lifecycle's `beginMigration`): the guest keeps running on its vCPUs. `durationUs` absent: until `endMigration`. */
+  beginMigration(name: string, opts?: { readonly durationUs?: number }): void;
+  /** The migration ended: `completed` → SHUTOFF/MIGRATED, vCPUs off the host, host memory freed; otherwise back where it was. The throttle is lifted either way. */
+  endMigration(name: string, outcome: 'completed' | 'cancelled' | 'failed'): void;
   /** A live migration's throttle (QEMU auto-converge, percent 0..99): caps every vCPU's demand at 1 − p/100. Pass as `onThrottle`. */
   setThrottle(name: string, throttlePercent: number): void;
   /** The guest submits a block request to drive `drive` (served through its rate limiter and the host disk; `device.io_completed`). The devices part's errors. */

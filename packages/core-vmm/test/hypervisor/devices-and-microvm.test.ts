@@ -73,3 +73,43 @@ describe('hypervisor: devices and microVMs', () => {
     expect(hv.vm('fc')).toMatchObject({ onHost: false, vcpus: null, throttlePercent: 0 });
   });
 });
+
+describe('hypervisor: a live migration leaving the host', () => {
+  it('the guest runs while migrating, throttled by onThrottle; completed, its vCPUs and memory leave the host', () => {
+    const hv = createHypervisor({ host: { cpus: 1, memory: 2 * GiB }, fidelity: 'fluid', libvirtTimings: { bootUs: 0 } });
+    const g = guest();
+    hv.defineVm({ name: 'a', vcpus: 1, memoryBytes: 1 * GiB, guest: g, workload: { bytes: 256 * MiB } });
+    hv.start('a');
+    hv.advanceTo(S);
+    hv.beginMigration('a');
+    expect(hv.vm('a').lifecycle.phase).toBe('migrating');
+    expect(hv.vm('a').onHost).toBe(true);
+    const onThrottle = (p: number) => hv.setThrottle('a', p);
+    onThrottle(50);
+    hv.advanceTo(2 * S);
+    expect(g.scheduler.taskStats('t0').cpuUsec).toBeCloseTo(1.5 * S, -2);
+    hv.endMigration('a', 'completed');
+    const view = hv.vm('a');
+    expect(view).toMatchObject({ onHost: false, throttlePercent: 0 });
+    expect(view.lifecycle.libvirt).toEqual({ state: 'shutoff', reason: 'migrated' });
+    expect(view.memory.phase).toBe('stopped');
+    hv.advanceTo(3 * S);
+    expect(g.scheduler.taskStats('t0').cpuUsec).toBeCloseTo(1.5 * S, -2);
+  });
+
+  it('a cancelled migration leaves the VM running here, unthrottled', () => {
+    const hv = createHypervisor({ host: { cpus: 1, memory: 2 * GiB }, fidelity: 'fluid', libvirtTimings: { bootUs: 0 } });
+    const g = guest();
+    hv.defineVm({ name: 'a', vcpus: 1, memoryBytes: 1 * GiB, guest: g });
+    hv.start('a');
+    hv.advanceTo(0); // the boot (0 µs) ends: running
+    hv.beginMigration('a');
+    hv.setThrottle('a', 30);
+    hv.advanceTo(S);
+    hv.endMigration('a', 'cancelled');
+    expect(hv.vm('a')).toMatchObject({ onHost: true, throttlePercent: 0 });
+    expect(hv.vm('a').lifecycle.phase).toBe('running');
+    hv.advanceTo(2 * S);
+    expect(g.scheduler.taskStats('t0').cpuUsec).toBeCloseTo(0.7 * S + S, -2);
+  });
+});
