@@ -259,16 +259,13 @@ class HypervisorModel implements Hypervisor {
   undefine(name: string): void {
     const e = this.entry(name);
     const view = this.lifecycleView(name);
-    if (view !== null && view.phase !== 'shutoff') {
+    if (view === null) throw new NotFoundError('vm', name);
+    if (view.phase !== 'shutoff') {
       throw new InvalidTransitionError(view.phase, 'undefine', { vm: name }, `VM '${name}' is ${view.phase}; destroy or shut it down before undefining it`);
     }
-    if (view !== null) {
-      if (this.flavor(e) === 'libvirt') this.lifecycle.undefine(name);
-      else this.lifecycle.destroy(name);
-    }
-    this.devices.removeVm(name);
-    this.memory.removeVm(name);
-    this.vmsByName.delete(name);
+    if (this.flavor(e) === 'libvirt') this.lifecycle.undefine(name);
+    else this.lifecycle.destroy(name);
+    this.reconcile(name);
   }
 
   vm(name: string): HypervisorVmView {
@@ -363,6 +360,12 @@ class HypervisorModel implements Hypervisor {
       }
     }
     if (runs && !e.port.attached) this.host.addVm(name, e.cpu, e.port);
+    if (view === null) {
+      // The lifecycle forgot the VM (a Firecracker process killed or ended, a transient VM off): it is gone from every part.
+      this.devices.removeVm(name);
+      this.memory.removeVm(name);
+      this.vmsByName.delete(name);
+    }
   }
 }
 

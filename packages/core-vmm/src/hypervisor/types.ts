@@ -91,6 +91,7 @@ export interface Hypervisor {
   start(name: string): void;
   /** ACPI shutdown (libvirt) / SendCtrlAltDel (Firecracker). */
   shutdown(name: string): void;
+  /** Power off at once. A microVM's Firecracker process ends with it: the VM is then gone from every part (as after `undefine`). */
   destroy(name: string): void;
   suspend(name: string): void;
   resume(name: string): void;

@@ -52,9 +52,9 @@ describe('hypervisor: devices and microVMs', () => {
     hv.resume('fc');
     hv.advanceTo(3 * S);
     expect(g.scheduler.taskStats('t0').cpuUsec).toBe(w + S);
-    hv.destroy('fc');
-    hv.undefine('fc');
+    hv.destroy('fc'); // the Firecracker process ends: the microVM is gone from every part
     expect(hv.vms()).toEqual([]);
+    expect(() => hv.undefine('fc')).toThrow(expect.objectContaining({ code: 'E_NOT_FOUND' }));
     // the whole RAM is free again
     hv.defineVm({ name: 'next', vcpus: 1, memoryBytes: 256 * MiB, guest: createSchedulerGuest({ cpus: 1, start: 3 * S }) });
     expect(hv.vms().map((v) => v.name)).toEqual(['next']);

@@ -1,0 +1,68 @@
+// Invariants of the facade under random command sequences: a command applies or throws and changes
+// nothing; a VM's vCPUs are on the host exactly while its guest runs; the host never gives more than
+// its pCPUs; a guest off the host makes no progress.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { createSchedulerGuest, type SchedulerGuest } from '../../src/host/index.ts';
+import { createHypervisor } from '../../src/hypervisor/index.ts';
+
+const MiB = 1024 * 1024;
+const NAMES = ['a', 'b', 'c'] as const;
+const OPS = ['start', 'shutdown', 'destroy', 'suspend', 'resume', 'crash', 'undefine', 'throttle', 'advance'] as const;
+
+const command = fc.record({ op: fc.constantFrom(...OPS), vm: fc.constantFrom(...NAMES), dt: fc.integer({ min: 0, max: 3_000_000 }), pct: fc.integer({ min: 0, max: 99 }) });
+
+describe('hypervisor properties', () => {
+  it('apply-or-refuse-unchanged; vCPUs on the host iff the guest runs; no over-allocation; no progress off the host', () => {
+    fc.assert(
+      fc.property(fc.array(command, { minLength: 1, maxLength: 40 }), (cmds) => {
+        const hv = createHypervisor({ host: { cpus: 2, memory: 1024 * MiB, overcommitRatio: 2 }, fidelity: 'fluid', libvirtTimings: { bootUs: 200_000, shutdownUs: 100_000 } });
+        const guests = new Map<string, SchedulerGuest>();
+        NAMES.forEach((name, i) => {
+          const g = createSchedulerGuest({ cpus: 2, fidelity: 'fluid' });
+          g.addTask('t0', '/');
+          g.addTask('t1', '/');
+          guests.set(name, g);
+          hv.defineVm({ name, flavor: i === 2 ? 'firecracker' : 'libvirt', vcpus: 2, memoryBytes: 512 * MiB, guest: g, workload: { bytes: 400 * MiB, bytesPerSecond: 200 * MiB } });
+        });
+        const work = (vm: string) => {
+          const g = guests.get(vm)!;
+          return g.scheduler.taskStats('t0').cpuUsec + g.scheduler.taskStats('t1').cpuUsec;
+        };
+        let used = 0;
+        for (const c of cmds) {
+          const defined = hv.vms().map((v) => v.name);
+          if (c.op === 'advance') {
+            const off = defined.filter((n) => !hv.vm(n).onHost).map((n) => [n, work(n)] as const);
+            const before = hv.vms().reduce((s, v) => s + v.cpuTotals.hostCpuUsec, 0);
+            const t0 = hv.now();
+            const next = Math.min(hv.nextEventTime(), t0 + c.dt);
+            hv.advanceTo(next);
+            for (const [n, w] of off) if (hv.vms().some((v) => v.name === n)) expect(work(n)).toBe(w); // off the host during the step: no progress
+            const after = hv.vms().reduce((s, v) => s + v.cpuTotals.hostCpuUsec, 0);
+            expect(after - before).toBeLessThanOrEqual(2 * (next - t0) + 2);
+            used += after - before;
+          } else {
+            const snap = JSON.stringify({ vms: hv.vms(), next: hv.nextEventTime() });
+            try {
+              if (c.op === 'throttle') hv.setThrottle(c.vm, c.pct);
+              else if (c.op === 'crash') hv.crash(c.vm, 'guest-panic');
+              else hv[c.op](c.vm);
+            } catch (e) {
+              expect((e as { code?: string }).code).toMatch(/^E_/);
+              expect(JSON.stringify({ vms: hv.vms(), next: hv.nextEventTime() })).toBe(snap);
+            }
+          }
+          for (const v of hv.vms()) {
+            const p = v.lifecycle.phase;
+            const runs = p === 'running' || p === 'shutting-down' || (p === 'migrating' && v.lifecycle.returnTo?.phase === 'running');
+            expect(v.onHost).toBe(runs);
+            expect(v.memory.phase).toBe(p === 'shutoff' || p === 'crashed' ? 'stopped' : p === 'paused' ? 'paused' : 'running');
+          }
+        }
+        expect(used).toBeGreaterThanOrEqual(0);
+      }),
+      { seed: 20261127, numRuns: 150 },
+    );
+  });
+});
