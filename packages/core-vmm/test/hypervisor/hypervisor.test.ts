@@ -59,7 +59,7 @@ describe('hypervisor', () => {
     expect(evs.filter((e) => e.type === 'vm.booted').map((e) => (e as { vm?: string; name?: string }).vm ?? (e as { name?: string }).name)).toEqual(['fc', 'lv']);
   });
 
-  it.each(['fluid', 'exact'] as const)('2 VMs × 2 busy vCPUs on 2 pCPUs through the facade (%s): 1 CPU of guest work per second each, 50%% steal per vCPU', (fidelity) => {
+  it.each(['fluid', 'exact'] as const)('2 VMs × 2 busy vCPUs on 2 pCPUs through the facade (%s): 1 CPU of guest work per second each, steal half the time per vCPU', (fidelity) => {
     const hv = host({ libvirtTimings: { bootUs: 0 }, fidelity });
     const tol = fidelity === 'fluid' ? 0.001 : 0.01; // exact: whole 30 ms credit slices, 4 ms guest ticks
     const ga = createSchedulerGuest({ cpus: 2, fidelity });
