@@ -79,7 +79,7 @@ export type { FillFlow, ProgressiveFillResult } from './fair-share/progressive-f
 
 // Token buckets and rate limiters (Firecracker semantics), for disks and NICs.
 export { TokenBucket } from './token-bucket.js';
-export type { TokenBucketConfig, BucketReduction } from './token-bucket.js';
+export type { TokenBucketConfig, BucketReduction, TokenBucketState } from './token-bucket.js';
 export { RateLimiter, RATE_LIMITER_RETRY_US } from './rate-limiter.js';
 export type { RateLimiterConfig, TokenType } from './rate-limiter.js';
 

@@ -19,6 +19,27 @@ export type BucketReduction =
   /** The request exceeded the bucket size: it proceeds, the bucket is emptied, and `ratio` = (tokens not covered) / size. */
   | { readonly kind: 'overConsumption'; readonly ratio: number };
 
+/**
+ * A bucket's whole state as plain, JSON-serializable data (`TokenBucket.state()` / `TokenBucket.restore`),
+ * as Firecracker's `Persist` state of its `TokenBucket`. All safe integers; times in µs. The two times
+ * may be negative when a caller rebases a saved state onto an earlier clock (shifting both by the same amount).
+ */
+export interface TokenBucketState {
+  readonly size: number;
+  readonly refillTimeMs: number;
+  readonly initialOneTimeBurst: number;
+  /** Tokens in the bucket (0..size). */
+  readonly budget: number;
+  /** One-time burst left (0..initialOneTimeBurst). */
+  readonly oneTimeBurst: number;
+  /** The refill phase: last replenish instant, µs part. */
+  readonly lastUpdateUs: number;
+  /** The refill phase: last replenish instant, ns beyond `lastUpdateUs` (0..999). */
+  readonly lastUpdateRemNs: number;
+  /** The latest time the bucket was given, µs: earlier times are refused. */
+  readonly lastSeenUs: number;
+}
+
 const NS_PER_US = 1000;
 const NS_PER_MS = 1_000_000;
 const SUCCESS: BucketReduction = Object.freeze({ kind: 'success' });
@@ -153,6 +174,45 @@ export class TokenBucket {
     const c = Object.create(TokenBucket.prototype) as TokenBucket;
     Object.assign(c, this);
     return c;
+  }
+
+  /** This bucket's state as plain data; `TokenBucket.restore(state)` gives a bucket that behaves identically from then on. */
+  state(): TokenBucketState {
+    return {
+      size: this.size,
+      refillTimeMs: this.refillTimeMs,
+      initialOneTimeBurst: this.initialOneTimeBurst,
+      budget: this._budget,
+      oneTimeBurst: this._burst,
+      lastUpdateUs: this.lastUpdateUs,
+      lastUpdateRemNs: this.lastUpdateRemNs,
+      lastSeenUs: this.lastSeen,
+    };
+  }
+
+  /**
+   * A bucket in `state` (as `state()` returned it, possibly through JSON). ValidationError for a
+   * malformed state: a config the constructor refuses, counts out of range, or non-integer times.
+   */
+  static restore(state: TokenBucketState): TokenBucket {
+    if (state === null || typeof state !== 'object') throw new ValidationError(`a token bucket state must be an object, got ${String(state)}`, { path: '', value: state });
+    const b = new TokenBucket({ size: state.size, refillTimeMs: state.refillTimeMs, oneTimeBurst: state.initialOneTimeBurst });
+    requireCount(state.budget, 'budget', 0);
+    if (state.budget > b.size) throw new ValidationError(`budget ${state.budget} exceeds size ${b.size}`, { path: 'budget', value: state.budget, accepted: `0..${b.size}` });
+    requireCount(state.oneTimeBurst, 'oneTimeBurst', 0);
+    if (state.oneTimeBurst > b.initialOneTimeBurst) throw new ValidationError(`oneTimeBurst ${state.oneTimeBurst} exceeds initialOneTimeBurst ${b.initialOneTimeBurst}`, { path: 'oneTimeBurst', value: state.oneTimeBurst, accepted: `0..${b.initialOneTimeBurst}` });
+    for (const key of ['lastUpdateUs', 'lastSeenUs'] as const) {
+      if (!Number.isSafeInteger(state[key])) throw new ValidationError(`${key} must be an integer (µs), got ${String(state[key])}`, { path: key, value: state[key], accepted: 'safe integer (µs)' });
+    }
+    if (!Number.isSafeInteger(state.lastUpdateRemNs) || state.lastUpdateRemNs < 0 || state.lastUpdateRemNs >= NS_PER_US) {
+      throw new ValidationError(`lastUpdateRemNs must be an integer in 0..999, got ${String(state.lastUpdateRemNs)}`, { path: 'lastUpdateRemNs', value: state.lastUpdateRemNs, accepted: 'integer 0..999' });
+    }
+    b._budget = state.budget;
+    b._burst = state.oneTimeBurst;
+    b.lastUpdateUs = state.lastUpdateUs;
+    b.lastUpdateRemNs = state.lastUpdateRemNs;
+    b.lastSeen = state.lastSeenUs;
+    return b;
   }
 
   private advance(now: number): void {
