@@ -151,8 +151,10 @@ export {
 } from './devices/index.js';
 export type {
   FirecrackerRateLimiterConfig,
+  FirecrackerRateLimiterState,
   FirecrackerTokenBucket,
   BlockRequest,
+  DeviceQueueSnapshot,
   DeviceCounters,
   DeviceModel,
   DeviceModelOptions,

@@ -25,6 +25,7 @@ import type {
   NetworkInterfaceConfig,
   NetworkInterfacePatch,
   NetworkInterfaceState,
+  DeviceQueueSnapshot,
   VmDevicesSnapshot,
 } from './types.js';
 
@@ -250,7 +251,13 @@ class VirtioDeviceModel implements DeviceModel {
 
   saveVm(vm: string): VmDevicesSnapshot {
     const rec = this.getVm(vm);
-    return { drives: [...rec.drives.values()].map((d) => ({ ...d.config })), networkInterfaces: [...rec.nics.values()].map((n) => ({ ...n.config })) };
+    const drives = [...rec.drives.values()].map((d) => ({ ...d.config }));
+    const networkInterfaces = [...rec.nics.values()].map((n) => ({ ...n.config }));
+    if (!rec.started) return { drives, networkInterfaces };
+    const queues: DeviceQueueSnapshot[] = [];
+    for (const d of rec.drives.values()) queues.push(this.saveQueue(d.queue!));
+    for (const n of rec.nics.values()) queues.push(this.saveQueue(n.tx!), this.saveQueue(n.rx!));
+    return { drives, networkInterfaces, savedAtUs: this.t, queues };
   }
 
   restoreVm(vm: string, state: VmDevicesSnapshot): void {
@@ -261,11 +268,23 @@ class VirtioDeviceModel implements DeviceModel {
     scratch.addVm(vm);
     for (const d of state.drives) scratch.putDrive(vm, d);
     for (const n of state.networkInterfaces) scratch.putNetworkInterface(vm, n);
+    const live = state.queues === undefined ? [] : this.checkQueues(vm, state, scratch.getVm(vm));
     rec.drives.clear();
     rec.nics.clear();
     for (const d of state.drives) this.putDrive(vm, d);
     for (const n of state.networkInterfaces) this.putNetworkInterface(vm, n);
     this.startVm(vm);
+    for (const { saved, limiter, shift } of live) {
+      const q = this.queues.find((x) => x.vm === vm && x.device === saved.device && x.kind === saved.queue)!;
+      q.limiter = limiter;
+      q.busyUntil = saved.busyUntilUs + shift;
+      if (q.kind === 'blk') this.diskFreeAt = Math.max(this.diskFreeAt, q.busyUntil);
+      for (const p of saved.pending) {
+        q.pending.push({ id: p.id, bytes: p.bytes, drawsBytes: p.drawsBytes });
+        q.ids.add(p.id);
+      }
+      for (const e of saved.inFlight) this.pushCompletion(e.time + shift, { ...e, time: (e.time + shift) as Micros, admittedAt: (e.admittedAt + shift) as Micros });
+    }
   }
 
   drive(vm: string, id: string): DriveState {
@@ -309,6 +328,68 @@ class VirtioDeviceModel implements DeviceModel {
   }
 
   // ---- internals ----
+
+  private saveQueue(q: Queue): DeviceQueueSnapshot {
+    const inFlight = this.completions
+      .filter((c) => c.event.vm === q.vm && c.event.device === q.device && c.event.queue === q.kind)
+      .sort((a, b) => (before(a, b) ? -1 : 1))
+      .map((c) => ({ ...c.event }));
+    return {
+      device: q.device,
+      queue: q.kind,
+      limiter: q.limiter.state(),
+      busyUntilUs: q.busyUntil,
+      pending: q.pending.slice(q.head).map((p) => ({ ...p })),
+      inFlight,
+    };
+  }
+
+  /** Check saved queue states against the (already validated) configs and build their limiters; throws before any change. */
+  private checkQueues(vm: string, state: VmDevicesSnapshot, configs: VmRec): { saved: DeviceQueueSnapshot; limiter: FirecrackerRateLimiter; shift: number }[] {
+    const savedAt = state.savedAtUs;
+    if (savedAt === undefined || !Number.isSafeInteger(savedAt)) throw new ValidationError(`savedAtUs must be an integer (µs) when queues are given, got ${String(savedAt)}`, { path: 'savedAtUs', value: savedAt });
+    const shift = this.t - savedAt;
+    const seen = new Set<string>();
+    return (state.queues ?? []).map((saved, i) => {
+      const path = `queues[${i}]`;
+      const key = `${saved.device}/${saved.queue}`;
+      if (seen.has(key)) throw new ValidationError(`${path}: queue ${key} is given twice`, { path, value: key });
+      seen.add(key);
+      let cfg: FirecrackerRateLimiterConfig | undefined;
+      if (saved.queue === 'blk') {
+        const d = configs.drives.get(saved.device);
+        if (d === undefined) throw new ValidationError(`${path}: no drive '${saved.device}' in the snapshot's drives`, { path, value: saved.device });
+        cfg = d.config.rate_limiter;
+      } else if (saved.queue === 'tx' || saved.queue === 'rx') {
+        const n = configs.nics.get(saved.device);
+        if (n === undefined) throw new ValidationError(`${path}: no network interface '${saved.device}' in the snapshot's interfaces`, { path, value: saved.device });
+        cfg = saved.queue === 'tx' ? n.config.tx_rate_limiter : n.config.rx_rate_limiter;
+      } else {
+        throw new ValidationError(`${path}.queue must be 'blk', 'tx' or 'rx', got ${String(saved.queue)}`, { path: `${path}.queue`, value: saved.queue });
+      }
+      let limiter: FirecrackerRateLimiter;
+      try {
+        limiter = FirecrackerRateLimiter.restore(cfg ?? {}, saved.limiter, shift);
+      } catch (e) {
+        if (e instanceof ValidationError) throw new ValidationError(`${path}.limiter: ${e.message}`, { ...e.details, path: `${path}.limiter` }, { cause: e });
+        throw e;
+      }
+      // Past instants may move below 0 on an earlier clock: ≤ now means idle either way.
+      requireInt(saved.busyUntilUs, `${path}.busyUntilUs`, Number.MIN_SAFE_INTEGER);
+      const ids = new Set<string>();
+      for (const p of saved.pending) {
+        requireId(p.id, `${path}.pending.id`);
+        if (ids.has(p.id)) throw new ValidationError(`${path}: request '${p.id}' is queued twice`, { path: `${path}.pending`, value: p.id });
+        ids.add(p.id);
+        requireInt(p.bytes, `${path}.pending.bytes`, 0);
+      }
+      for (const e of saved.inFlight) {
+        if (e.vm !== vm || e.device !== saved.device || e.queue !== saved.queue) throw new ValidationError(`${path}: an in-flight completion belongs to another queue`, { path: `${path}.inFlight`, value: e });
+        requireInt(e.time + shift, `${path}.inFlight.time`, this.t);
+      }
+      return { saved, limiter, shift };
+    });
+  }
 
   private newQueue(vm: string, device: string, kind: Queue['kind'], cfg: FirecrackerRateLimiterConfig | undefined): Queue {
     const q: Queue = { vm, device, kind, limiter: new FirecrackerRateLimiter(cfg ?? {}, this.t), pending: [], head: 0, ids: new Set(), busyUntil: this.t, requests: 0, bytes: 0 };

@@ -1,6 +1,6 @@
 // Firecracker's device rate limiter (rx/tx of a NIC, a drive's limiter) in its API shape, built on
 // core-scheduler's TokenBucket, with PATCH updates that replace one bucket and keep the other.
-import { RATE_LIMITER_RETRY_US, TokenBucket, type TokenType } from '@strata/core-scheduler';
+import { RATE_LIMITER_RETRY_US, TokenBucket, type TokenBucketState, type TokenType } from '@strata/core-scheduler';
 import { ValidationError, type Micros } from '@strata/shared-types';
 
 /** Firecracker's `TokenBucket` API object (swagger): `size` tokens, `one_time_burst` extra once, `refill_time` ms to refill from empty. */
@@ -14,6 +14,14 @@ export interface FirecrackerTokenBucket {
 export interface FirecrackerRateLimiterConfig {
   readonly bandwidth?: FirecrackerTokenBucket;
   readonly ops?: FirecrackerTokenBucket;
+}
+
+/** A limiter's live state as plain data: both buckets (null: disabled) and the armed timer, times in µs. */
+export interface FirecrackerRateLimiterState {
+  readonly bandwidth: TokenBucketState | null;
+  readonly ops: TokenBucketState | null;
+  /** Until when every request fails (≤ the save time when not blocked). */
+  readonly blockedUntilUs: number;
 }
 
 /**
@@ -89,6 +97,29 @@ export class FirecrackerRateLimiter {
     }
   }
 
+  /** The buckets' states and the timer, as plain data (`FirecrackerRateLimiter.restore`). */
+  state(): FirecrackerRateLimiterState {
+    return { bandwidth: this.bandwidthBucket?.state() ?? null, ops: this.opsBucket?.state() ?? null, blockedUntilUs: this._blockedUntil };
+  }
+
+  /**
+   * A limiter with `config` (as `config` reported it) in `state`, every time moved by `shiftUs` (the
+   * restoring clock minus the saving one), so it behaves from then on as the saved one did. ValidationError
+   * when the state does not match the config's enabled buckets or is malformed.
+   */
+  static restore(config: FirecrackerRateLimiterConfig, state: FirecrackerRateLimiterState, shiftUs: number): FirecrackerRateLimiter {
+    const l = new FirecrackerRateLimiter(config, 0);
+    const bw = restoreBucket(l.bandwidthBucket, state.bandwidth, shiftUs, 'bandwidth');
+    const ops = restoreBucket(l.opsBucket, state.ops, shiftUs, 'ops');
+    if (!Number.isSafeInteger(state.blockedUntilUs)) {
+      throw new ValidationError(`blockedUntilUs must be an integer (µs), got ${String(state.blockedUntilUs)}`, { path: 'blockedUntilUs', value: state.blockedUntilUs });
+    }
+    l.bandwidthBucket = bw;
+    l.opsBucket = ops;
+    l._blockedUntil = state.blockedUntilUs + shiftUs;
+    return l;
+  }
+
   /** Firecracker's `manual_replenish`: give back tokens (a device undoes the ops it took when the bytes bucket refuses). */
   manualReplenish(tokens: number, type: TokenType): void {
     (type === 'bytes' ? this.bandwidthBucket : this.opsBucket)?.forceReplenish(tokens);
@@ -149,6 +180,17 @@ function normalize(c: FirecrackerRateLimiterConfig): FirecrackerRateLimiterConfi
   if (enabled(c.bandwidth)) out.bandwidth = { size: c.bandwidth.size, one_time_burst: c.bandwidth.one_time_burst ?? 0, refill_time: c.bandwidth.refill_time };
   if (enabled(c.ops)) out.ops = { size: c.ops.size, one_time_burst: c.ops.one_time_burst ?? 0, refill_time: c.ops.refill_time };
   return Object.freeze(out);
+}
+
+function restoreBucket(configured: TokenBucket | null, state: TokenBucketState | null, shiftUs: number, path: string): TokenBucket | null {
+  if ((configured === null) !== (state === null)) {
+    throw new ValidationError(`${path}: the saved bucket state does not match the limiter config (${configured === null ? 'disabled' : 'enabled'} bucket)`, { path, value: state });
+  }
+  if (configured === null || state === null) return null;
+  if (state.size !== configured.size || state.refillTimeMs !== configured.refillTimeMs || state.initialOneTimeBurst !== configured.initialOneTimeBurst) {
+    throw new ValidationError(`${path}: the saved bucket state's size, refill time or one-time burst differs from the limiter config`, { path, value: state });
+  }
+  return TokenBucket.restore({ ...state, lastUpdateUs: state.lastUpdateUs + shiftUs, lastSeenUs: state.lastSeenUs + shiftUs });
 }
 
 function makeBucket(b: FirecrackerTokenBucket | undefined, now: number, path: string): TokenBucket | null {

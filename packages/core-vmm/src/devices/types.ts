@@ -2,7 +2,7 @@
 // objects, the requests a guest submits, and the passive model that serves them in time order.
 import type { VnicLimiterSpec } from '@strata/core-network';
 import type { Bytes, DeviceIoCompletedEvent, Micros } from '@strata/shared-types';
-import type { FirecrackerRateLimiterConfig } from './firecracker-rate-limiter.js';
+import type { FirecrackerRateLimiterConfig, FirecrackerRateLimiterState } from './firecracker-rate-limiter.js';
 
 /** The host's disk, shared by every drive of the model: an upper bound on what the drives get. */
 export interface HostDiskSpec {
@@ -96,13 +96,36 @@ export interface NetworkInterfaceState {
 }
 
 /**
+ * One device queue's live state as plain data: its limiter (token counts, one-time burst left, refill
+ * phase, armed timer), the requests still queued, in order, and those admitted whose completion is
+ * still to come. Times in µs on the saving model's clock (`VmDevicesSnapshot.savedAtUs`).
+ */
+export interface DeviceQueueSnapshot {
+  readonly device: string;
+  readonly queue: 'blk' | 'tx' | 'rx';
+  readonly limiter: FirecrackerRateLimiterState;
+  /** Until when a drive's sync engine is busy with its admitted request. */
+  readonly busyUntilUs: number;
+  /** Queued requests, in service order; `drawsBytes` false for a flush (it takes an op only). */
+  readonly pending: readonly { readonly id: string; readonly bytes: number; readonly drawsBytes: boolean }[];
+  /** Admitted requests whose completion is still to come, in completion order. */
+  readonly inFlight: readonly DeviceIoCompletedEvent[];
+}
+
+/**
  * A VM's devices as plain data (`saveVm` / `restoreVm`): the drive and NIC configs as GET shows them
- * (limiters included, as last PATCHed). Not carried (a stated gap): the buckets' token counts and
- * timers (a restored limiter starts full, as after InstanceStart) and requests still queued.
+ * (limiters included, as last PATCHed) and, when present, each queue's live state, so a restored
+ * limiter goes on with the saved tokens, refill phase and timer. Without `queues` (an older save) the
+ * restored limiters start full, as after InstanceStart. Not carried: the served counters (they restart
+ * at 0, as Firecracker's metrics do) and the host disk's queue beyond this VM's own requests.
  */
 export interface VmDevicesSnapshot {
   readonly drives: readonly DriveConfig[];
   readonly networkInterfaces: readonly NetworkInterfaceConfig[];
+  /** The saving model's time, µs: a restore moves every saved time by (its own now − savedAtUs). */
+  readonly savedAtUs?: number;
+  /** Each started queue's state: a drive's `blk`, then each NIC's `tx` and `rx`, in the order added. */
+  readonly queues?: readonly DeviceQueueSnapshot[];
 }
 
 /** Totals served per device, for tests and charts. */
@@ -147,9 +170,14 @@ export interface DeviceModel {
   nextEventTime(): number;
   /** Run to `time` (integer µs ≥ now); completions in (time, submission order). */
   advanceTo(time: number): DeviceIoCompletedEvent[];
-  /** A VM's device configs as plain data, drives and NICs in the order added. E_NOT_FOUND. */
+  /** A VM's device configs and, once started, its queues' live state, as plain data; drives and NICs in the order added. E_NOT_FOUND. */
   saveVm(vm: string): VmDevicesSnapshot;
-  /** Rebuild a registered, never-started VM's devices from `state` and activate them (buckets full). Validated as PUT is; E_INVALID_TRANSITION once started. */
+  /**
+   * Rebuild a registered, never-started VM's devices from `state` and activate them: with `queues`, each
+   * limiter, queue and pending completion as saved (times moved to this model's clock); without, buckets
+   * full. Validated as PUT is, and the queue states against the configs, before anything changes;
+   * E_INVALID_TRANSITION once started.
+   */
   restoreVm(vm: string, state: VmDevicesSnapshot): void;
   drive(vm: string, id: string): DriveState;
   networkInterface(vm: string, id: string): NetworkInterfaceState;

@@ -58,4 +58,27 @@ describe('devices.saveVm / restoreVm', () => {
     expect(e.drive('a', 'root').config).toEqual(d.drive('a', 'root').config);
     expect(thrown(() => e.restoreVm('a', state)).code).toBe('E_INVALID_TRANSITION');
   });
+
+  it('carries limiter tokens, timers, queued and in-flight requests onto another clock; a mismatched queue state changes nothing', () => {
+    const limited = { bandwidth: { size: MIB, refill_time: 100 }, ops: { size: 5, refill_time: 1000 } };
+    const d = createDeviceModel({ start: 1_000_000, hostDisk: { bytesPerSecond: 10 * MIB } });
+    d.addVm('a');
+    d.putDrive('a', { drive_id: 'root', path_on_host: '/r', is_root_device: true, rate_limiter: limited });
+    d.startVm('a');
+    for (let i = 0; i < 4; i++) d.submitBlock('a', 'root', { id: `w${i}`, type: 'write', bytes: MIB / 2 });
+    d.advanceTo(1_010_000); // w0 in flight on the disk, the bytes bucket half spent, w1.. queued
+    const state = JSON.parse(JSON.stringify(d.saveVm('a'))) as ReturnType<typeof d.saveVm>;
+    expect(state.savedAtUs).toBe(1_010_000);
+    expect(state.queues![0]!.pending.length + state.queues![0]!.inFlight.length).toBeGreaterThan(1);
+    const shift = 4_000_000;
+    const e = createDeviceModel({ start: 1_010_000 + shift, hostDisk: { bytesPerSecond: 10 * MIB } });
+    e.addVm('a');
+    const wrong = { ...state, queues: [{ ...state.queues![0]!, limiter: { ...state.queues![0]!.limiter, ops: null } }] };
+    expect(thrown(() => e.restoreVm('a', wrong)).code).toBe('E_VALIDATION');
+    expect(e.saveVm('a')).toEqual({ drives: [], networkInterfaces: [] });
+    e.restoreVm('a', state);
+    const original = d.advanceTo(3_000_000).map((c) => ({ ...c, time: c.time + shift, admittedAt: c.admittedAt + shift }));
+    expect(original.length).toBe(4);
+    expect(e.advanceTo(3_000_000 + shift)).toEqual(original);
+  });
 });
