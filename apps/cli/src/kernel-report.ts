@@ -302,17 +302,3 @@ export function renderKernelText(result: KernelExperimentResult, setup: KernelRu
   lines.push('', 'counters as the kernel prints them (cpu.stat in µs, memory in bytes); CPU (ms) = CPU time used; times in seconds from the start');
   return lines;
 }
-
-/** Write `lines` (newline-terminated) in chunks of about `chunkSize` characters, awaiting `drained` after each. */
-export async function writeLines(lines: readonly string[], write: (text: string) => void, drained?: () => Promise<void>, chunkSize = 1 << 16): Promise<void> {
-  let buffer = '';
-  for (const line of lines) {
-    buffer += `${line}\n`;
-    if (buffer.length >= chunkSize) {
-      write(buffer);
-      buffer = '';
-      if (drained !== undefined) await drained();
-    }
-  }
-  if (buffer !== '') write(buffer);
-}

@@ -11,7 +11,8 @@ import { containerJson, renderContainerText } from '../container-report.js';
 import { CliFailure } from '../error-report.js';
 import { inFile, readDataFile } from '../input-file.js';
 import { writeJson } from '../json-stream.js';
-import { formatMicros, writeLines } from '../kernel-report.js';
+import { formatMicros } from '../kernel-report.js';
+import { writeLines } from '../cli-io.js';
 import { parseMaxSteps } from '../work-budget-flags.js';
 import type { CommandContext } from './context.js';
 

@@ -9,7 +9,8 @@ import type { KernelExperiment } from '@strata/shared-types';
 import { CliFailure } from '../error-report.js';
 import { inFile, readDataFile } from '../input-file.js';
 import { writeJson } from '../json-stream.js';
-import { formatMicros, kernelJson, renderKernelText, writeLines } from '../kernel-report.js';
+import { formatMicros, kernelJson, renderKernelText } from '../kernel-report.js';
+import { writeLines } from '../cli-io.js';
 import { parseMaxSteps } from '../work-budget-flags.js';
 import type { CommandContext } from './context.js';
 

@@ -8,11 +8,22 @@ import { isStrataError, parseBandwidth, parseDuration, parseMemory, ValidationEr
 import { CliFailure } from '../error-report.js';
 import { formatFixed } from '../format-fixed.js';
 import { writeJson } from '../json-stream.js';
-import { writeLines } from '../kernel-report.js';
+import { writeLines } from '../cli-io.js';
 import { parseIntegerText } from '../parse-numbers.js';
 import { renderTable } from '../text-table.js';
 import type { CommandContext } from './context.js';
-import type { MigrateEstimateOptions } from './vm.js';
+
+/** Options of `strata vm migrate-estimate` as commander gives them. */
+export interface MigrateEstimateOptions {
+  readonly memory: string;
+  readonly dirtyRate: string;
+  readonly wss: string;
+  readonly bandwidth: string;
+  readonly downtimeLimit?: string;
+  readonly maxRounds?: string;
+  readonly autoConverge?: boolean;
+  readonly json?: boolean;
+}
 
 const MiB = 1024 * 1024;
 

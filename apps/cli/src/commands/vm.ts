@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import { configureCommandOutput } from './context.js';
 import type { CommandContext } from './context.js';
+import type { MigrateEstimateOptions } from './vm-migrate-estimate.js';
 
 const MIGRATE_ESTIMATE_HELP = `
 The model (Clark et al. 2005; Akoush et al. 2010): round 0 sends all memory M; each
@@ -28,18 +29,6 @@ Examples:
   strata vm migrate-estimate --memory 4Gi --dirty-rate 200MiB/s --wss 1Gi --bandwidth 10Gbit --json
   strata vm migrate-estimate --memory 4Gi --dirty-rate 200MiB/s --wss 1Gi --bandwidth 1Gbit --max-rounds 5
 `;
-
-/** Options of `strata vm migrate-estimate` as commander gives them. */
-export interface MigrateEstimateOptions {
-  readonly memory: string;
-  readonly dirtyRate: string;
-  readonly wss: string;
-  readonly bandwidth: string;
-  readonly downtimeLimit?: string;
-  readonly maxRounds?: string;
-  readonly autoConverge?: boolean;
-  readonly json?: boolean;
-}
 
 /** Add the `vm` command, with its `migrate-estimate` subcommand, to `program`. */
 export function registerVmCommand(program: Command, context: CommandContext): void {
