@@ -1,7 +1,8 @@
 // The images every simulated host has: small workloads written in the program language, each with
 // a behaviour worth testing Docker against (graceful SIGTERM, OOM, fork limits, a PID 1 that ignores
 // SIGTERM, restart policies, the pod infrastructure container). Layer sizes are those of comparable
-// public images (rounded, uncompressed as `docker image ls` reports them).
+// public images (rounded, uncompressed as `docker image ls` reports them). Fields left out take
+// defineImage's defaults (tag latest, working dir /, root, SIGTERM, no ports or extra programs).
 import { parseProgram, type Program } from '@strata/shared-types';
 import type { ImageDefinition } from './types.js';
 
@@ -25,7 +26,6 @@ function definitions(): Record<BuiltinImageName, ImageDefinition> {
     // SIGTERM (docker stop) makes it log and exit 0, so a stop is quick and clean.
     web: {
       name: 'web',
-      tag: 'latest',
       cmd: program([
         { signal: { TERM: [{ print: 'received SIGTERM, shutting down gracefully' }, { exit: 0 }] } },
         { listen: 80 },
@@ -36,55 +36,36 @@ function definitions(): Record<BuiltinImageName, ImageDefinition> {
         burst: program([{ serve: { rate: 500, cpu: '2ms', memory: '256K', workers: 4, duration: '10s' } }]),
       },
       env: env('NGINX_VERSION=1.27.3'),
-      workingDir: '/',
       exposedPorts: ['80/tcp'],
-      user: { uid: 0, gid: 0 },
-      stopSignal: 'SIGTERM',
       labels: { 'org.opencontainers.image.title': 'web', 'org.strata.behaviour': 'request server; exits 0 on SIGTERM' },
       layers: [29_154_000, 41_397_000, 628, 956, 1_202, 1_398, 1_210],
     },
     // A batch job: 5 s of CPU, a line of output, exit 0.
     batch: {
       name: 'batch',
-      tag: 'latest',
       cmd: program([{ print: 'batch: starting' }, { cpu: '5s' }, { print: 'batch: done' }, { exit: 0 }]),
       programs: { short: program([{ cpu: '500ms' }, { exit: 0 }]), long: program([{ cpu: '60s' }, { exit: 0 }]) },
       env: env('PYTHON_VERSION=3.12.8'),
       workingDir: '/app',
-      exposedPorts: [],
-      user: { uid: 0, gid: 0 },
-      stopSignal: 'SIGTERM',
       labels: { 'org.strata.behaviour': 'CPU work, then exit 0' },
       layers: [29_154_000, 3_513_000, 12_610_000, 249, 4_096],
     },
     // Allocates 64 MiB at a time at 512 MiB per CPU-second, forever: runs into its memory limit (OOM kill, 137).
     memhog: {
       name: 'memhog',
-      tag: 'latest',
       cmd: program([{ print: 'memhog: allocating until killed' }, { loop: { times: 'forever', do: [{ alloc: { size: '64M', rate: '512M/s' } }] } }]),
-      programs: {},
       env: env(),
-      workingDir: '/',
-      exposedPorts: [],
-      user: { uid: 0, gid: 0 },
-      stopSignal: 'SIGTERM',
       labels: { 'org.strata.behaviour': 'allocates memory until OOM-killed' },
       layers: [7_797_000, 1_120_000],
     },
     // Forks a sleeping child every 100 ms forever; failed forks (pids.max: EAGAIN) are ignored and retried.
     forker: {
       name: 'forker',
-      tag: 'latest',
       cmd: program([
         { print: 'forker: forking children' },
         { loop: { times: 'forever', do: [{ fork: { program: [sleepForever] }, 'on-error': { EAGAIN: 'ignore' } }, { sleep: '100ms' }] } },
       ]),
-      programs: {},
       env: env(),
-      workingDir: '/',
-      exposedPorts: [],
-      user: { uid: 0, gid: 0 },
-      stopSignal: 'SIGTERM',
       labels: { 'org.strata.behaviour': 'forks children until pids.max' },
       layers: [7_797_000, 1_024],
     },
@@ -92,28 +73,17 @@ function definitions(): Record<BuiltinImageName, ImageDefinition> {
     // so stop waits the full timeout and SIGKILLs it (exit 137), as `docker run ubuntu sleep infinity` does.
     idle: {
       name: 'idle',
-      tag: 'latest',
       cmd: program([sleepForever]),
       programs: { sh: program([sleepForever]) },
       env: env(),
-      workingDir: '/',
-      exposedPorts: [],
-      user: { uid: 0, gid: 0 },
-      stopSignal: 'SIGTERM',
       labels: { 'org.strata.behaviour': 'sleeps forever; no SIGTERM handler (PID 1 ignores SIGTERM)' },
       layers: [78_080_000],
     },
     // Runs one second, complains on stderr, exits 1: for restart policies (on-failure:N, always).
     crasher: {
       name: 'crasher',
-      tag: 'latest',
       cmd: program([{ print: 'crasher: starting' }, { cpu: '200ms' }, { sleep: '800ms' }, { print: { text: 'crasher: fatal error, exiting', stream: 'stderr' } }, { exit: 1 }]),
-      programs: {},
       env: env(),
-      workingDir: '/',
-      exposedPorts: [],
-      user: { uid: 0, gid: 0 },
-      stopSignal: 'SIGTERM',
       labels: { 'org.strata.behaviour': 'exits 1 after about 1s' },
       layers: [7_797_000, 512],
     },
@@ -121,14 +91,9 @@ function definitions(): Record<BuiltinImageName, ImageDefinition> {
     // exits 0 on SIGINT or SIGTERM (pause.c's sigdown), runs as 65535:65535; one small layer.
     pause: {
       name: 'pause',
-      tag: 'latest',
       cmd: program([{ signal: { INT: [{ print: { text: 'Shutting down, got signal: Interrupt', stream: 'stderr' } }, { exit: 0 }], TERM: [{ print: { text: 'Shutting down, got signal: Terminated', stream: 'stderr' } }, { exit: 0 }] } }, sleepForever]),
-      programs: {},
       env: env(),
-      workingDir: '/',
-      exposedPorts: [],
       user: { uid: 65535, gid: 65535 },
-      stopSignal: 'SIGTERM',
       labels: { 'org.strata.behaviour': 'pod infrastructure: sleeps, exits 0 on SIGTERM' },
       layers: [267_555],
     },
