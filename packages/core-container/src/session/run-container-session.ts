@@ -88,6 +88,8 @@ export function runContainerSession(session: ContainerSession, control: Containe
   const used = (): number => kernel.steps() + starts * START_COST_STEPS + advances * ADVANCE_COST_STEPS + outputRows * OUTPUT_ROW_COST_STEPS;
   // The engine advances the kernel in many small calls (to each next event, 100 ms past it at most); the budget is
   // checked after each, so no span between two of the runner's checks can run far past it.
+  // Every other member passes through, bound once (the engine calls the kernel on its hot paths).
+  const bound = new Map<PropertyKey, unknown>();
   const metered: Kernel = new Proxy(kernel, {
     get(target, property) {
       if (property === 'advanceTo') {
@@ -99,7 +101,10 @@ export function runContainerSession(session: ContainerSession, control: Containe
         };
       }
       const value: unknown = Reflect.get(target, property, target);
-      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      if (typeof value !== 'function') return value;
+      let fn = bound.get(property);
+      if (fn === undefined) bound.set(property, (fn = (value as (...args: unknown[]) => unknown).bind(target)));
+      return fn;
     },
   });
   const events: ContainerEvent[] = [];
