@@ -42,6 +42,7 @@ import { checkContainerName, checkContainerSpec, checkInt, checkLimits, checkRes
 import { parsePortWord } from './port-specs.js';
 import { generatedName, hexId } from './ids.js';
 import { computeStats, type CpuReading } from './stats.js';
+import { checkAdvanceTime } from '../kernel/kernel-checks.js';
 import { TimerList } from './timer-list.js';
 import { containerStatus, stopSignalOf, type Rec, type Timer, type Waiter } from './container-record.js';
 import { DOCKER_CGROUP_PARENT, inspectContainer, psRow } from './container-views.js';
@@ -171,9 +172,7 @@ class Engine implements ContainerEngine {
   }
 
   advanceTo(time: number): ContainerEvent[] {
-    if (typeof time !== 'number' || !Number.isSafeInteger(time) || time < this.now()) {
-      throw new ValidationError(`advanceTo: time must be an integer µs >= now (${this.now()}), got ${String(time)}`, { path: 'time', value: time, accepted: `integer ${this.now()}..${Number.MAX_SAFE_INTEGER}` });
-    }
+    checkAdvanceTime(time, this.now());
     for (;;) {
       const timerAt = this.timers.nextTime();
       const kernelNext = this.kernel.nextEventTime();

@@ -47,7 +47,7 @@ import {
   type ProcessInfo,
   type SpawnSpec,
 } from './types.js';
-import { checkKernelOptions, checkSpawnSpec } from './kernel-checks.js';
+import { checkAdvanceTime, checkKernelOptions, checkSpawnSpec } from './kernel-checks.js';
 import { PidsAccounting } from './pids-accounting.js';
 import { CpuGroups } from './cpu-groups.js';
 import { readFile, writeFile } from './cgroup-files.js';
@@ -145,9 +145,7 @@ class KernelModel implements Kernel, StepHost {
   }
 
   advanceTo(time: number): KernelEvent[] {
-    if (typeof time !== 'number' || !Number.isSafeInteger(time) || time < this.now()) {
-      throw new ValidationError(`advanceTo: time must be an integer µs >= now (${this.now()}), got ${String(time)}`, { path: 'time', value: time, accepted: `integer ${this.now()}..${Number.MAX_SAFE_INTEGER}` });
-    }
+    checkAdvanceTime(time, this.now());
     this.startCall();
     for (;;) {
       const ts = this.sched.nextEventTime();

@@ -104,3 +104,10 @@ function nestedPrograms(step: Step): [string, Program][] {
   return out;
 }
 
+
+/** `advanceTo(time)` of a passive model at `now`: a whole µs, not in the past (the kernel, the engine and the pod manager share it). */
+export function checkAdvanceTime(time: unknown, now: number): asserts time is number {
+  if (typeof time !== 'number' || !Number.isSafeInteger(time) || time < now) {
+    throw new ValidationError(`advanceTo: time must be an integer µs >= now (${now}), got ${String(time)}`, { path: 'time', value: time, accepted: `integer ${now}..${Number.MAX_SAFE_INTEGER}` });
+  }
+}

@@ -21,6 +21,7 @@ import { containerOomScoreAdj, podQosClass, POD_INFRA_OOM_SCORE_ADJ, type PodQos
 import { containerEngineLimits, podCgroupPath, podCgroupWrites } from './pod-cgroup.js';
 import { crashLoopDecision, type BackoffEntry } from './crash-loop-backoff.js';
 import { podPhase } from './pod-phase.js';
+import { checkAdvanceTime } from '../kernel/kernel-checks.js';
 import { TimerList, type ListedTimer } from '../engine/timer-list.js';
 import type { PodContainerState, PodContainerStatus, PodContainerTerminated, PodEvent, PodManager, PodManagerOptions, PodStatus } from './types.js';
 
@@ -128,9 +129,7 @@ class Manager implements PodManager {
   }
 
   advanceTo(time: number): PodEvent[] {
-    if (typeof time !== 'number' || !Number.isSafeInteger(time) || time < this.now()) {
-      throw new ValidationError(`advanceTo: time must be an integer µs >= now (${this.now()}), got ${String(time)}`, { path: 'time', value: time });
-    }
+    checkAdvanceTime(time, this.now());
     for (;;) {
       // Event by event: an exit must be seen at its instant, since the kubelet may restart it at once.
       const target = Math.max(this.now(), Math.min(time, this.timers.nextTime(), this.engine.nextEventTime()));
