@@ -645,3 +645,6 @@ export function formatContainerSpec(spec: ContainerSpec): ContainerSpecInput {
   put('cgroup-parent', spec.cgroupParent);
   return out as ContainerSpecInput;
 }
+
+/** Docker's cross-field checks and the flags → `ContainerSpec` step, for documents that embed a container spec's fields (scenario container templates). */
+export { checkSpec as checkContainerSpec, toSpec as toContainerSpec };

@@ -9,6 +9,7 @@ import { ProgramSchema } from './program/parse-program.js';
 import { ContainerSpecSchema, ContainerUpdateSpecSchema } from './container-spec.js';
 import { ContainerSessionSchema } from './container-session-spec.js';
 import { PodSpecSchema } from './pod-spec.js';
+import { ClusterCommandSchema, ScenarioSchema } from './scenario-spec.js';
 
 /** A JSON Schema document (draft 2020-12) as emitted by `toJsonSchema`. */
 export type JsonSchema = Record<string, unknown>;
@@ -33,6 +34,8 @@ export const SPEC_SCHEMAS = {
   ContainerUpdate: ContainerUpdateSpecSchema,
   ContainerSession: ContainerSessionSchema,
   PodSpec: PodSpecSchema,
+  Scenario: ScenarioSchema,
+  ClusterCommand: ClusterCommandSchema,
 } as const satisfies Record<string, z.ZodType>;
 
 /** The JSON Schema of each named schema (default: every spec in `SPEC_SCHEMAS`). */

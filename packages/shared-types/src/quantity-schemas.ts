@@ -12,6 +12,19 @@ import { bytes, bytesPerSecond, micros, type Bytes, type BytesPerSecond, type Cp
 export interface QuantityBounds<T extends number> {
   readonly min?: T;
   readonly max?: T;
+  /**
+   * An example of the expected form (`4Gi`); when set, input that does not read as a quantity at all
+   * (wrong unit, words, empty, not a string or number) is reported as `expected a quantity like 4Gi,
+   * got "4 gigs"`, the parser's full text staying in the issue's `params.details`.
+   */
+  readonly like?: string;
+}
+
+/** Rejections that mean "this is not a quantity of this kind at all" (as opposed to out of range). */
+const UNREADABLE: ReadonlySet<string> = new Set(['not-a-string', 'empty', 'too-long', 'not-a-number', 'missing-unit', 'unknown-suffix']);
+
+function shownInput(raw: unknown): string {
+  return typeof raw === 'string' ? JSON.stringify(raw.length > 40 ? `${raw.slice(0, 40)}...` : raw) : String(raw);
 }
 
 interface QuantityConfig<T extends number> {
@@ -32,9 +45,11 @@ export type QuantityInput = string | number;
 export type QuantitySchema<T extends number> = z.ZodType<T, QuantityInput>;
 
 function quantitySchema<T extends number>(config: QuantityConfig<T>, bounds: QuantityBounds<T>): QuantitySchema<T> {
-  const { min, max } = bounds;
+  const { min, max, like } = bounds;
   const input = z
-    .union([z.string().meta({ pattern: config.pattern }), z.number().meta(config.numberJson(bounds))])
+    .union([z.string().meta({ pattern: config.pattern }), z.number().meta(config.numberJson(bounds))], {
+      error: (issue) => (like === undefined ? undefined : `expected a quantity like ${like}, got ${issue.input === null ? 'null' : Array.isArray(issue.input) ? 'an array' : typeof issue.input === 'object' ? 'an object' : shownInput(issue.input)}`),
+    })
     .meta({ description: config.description, examples: [...config.examples] });
   return input.transform((raw, ctx): T => {
     let value: T;
@@ -42,7 +57,9 @@ function quantitySchema<T extends number>(config: QuantityConfig<T>, bounds: Qua
       value = typeof raw === 'string' ? config.parseText(raw) : config.parseNumber(raw);
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
-      ctx.issues.push({ code: 'custom', message: error.message, input: raw, params: { details: error.details } });
+      const unreadable = like !== undefined && UNREADABLE.has(String(error.details['reason']));
+      const message = unreadable ? `expected a quantity like ${like}, got ${shownInput(raw)}` : error.message;
+      ctx.issues.push({ code: 'custom', message, input: raw, params: { details: { ...error.details, full: error.message } } });
       return z.NEVER;
     }
     if (min !== undefined && value < min) {
