@@ -1,0 +1,84 @@
+// The streaming summary: exact moments, percentiles within the stated relative error of the
+// exact nearest-rank answer, bounded memory, merge, and bad input refused.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { createSummaryAccumulator, summarize } from '../../src/metrics/index.js';
+
+const within = (approx: number, exact: number, rel: number) => Math.abs(approx - exact) <= rel * Math.abs(exact) + 1e-12;
+
+describe('createSummaryAccumulator', () => {
+  it('is exact in count, mean, min and max and within 1 % in percentiles', () => {
+    const acc = createSummaryAccumulator();
+    const values: number[] = [];
+    // A deterministic long-tailed latency-like set (ms): LCG, no Math.random.
+    let x = 12345;
+    for (let i = 0; i < 100_000; i++) {
+      x = (x * 1103515245 + 12345) % 2147483648;
+      const u = (x + 1) / 2147483649;
+      const v = -Math.log(u) * 20 + 0.5;
+      values.push(v);
+      acc.add(v);
+    }
+    const exact = summarize(values);
+    const approx = acc.summary();
+    expect(approx.count).toBe(exact.count);
+    expect(approx.min).toBe(exact.min);
+    expect(approx.max).toBe(exact.max);
+    expect(approx.mean).toBeCloseTo(exact.mean, 9);
+    for (const key of ['p50', 'p95', 'p99'] as const) expect(within(approx[key], exact[key], 0.01), `${key}: ${approx[key]} vs ${exact[key]}`).toBe(true);
+  });
+
+  it('holds the relative error bound for any sample set in the trackable range', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.double({ min: 1e-6, max: 1e9, noNaN: true }), { minLength: 1, maxLength: 300 }),
+        fc.constantFrom(0.001, 0.01, 0.05),
+        fc.integer({ min: 1, max: 100 }),
+        (values, relativeError, p) => {
+          const acc = createSummaryAccumulator({ relativeError });
+          for (const v of values) acc.add(v);
+          const sorted = [...values].sort((a, b) => a - b);
+          const exact = sorted[Math.max(1, Math.ceil((p * values.length) / 100)) - 1]!;
+          expect(within(acc.percentile(p), exact, relativeError * (1 + 1e-9))).toBe(true);
+        },
+      ),
+    );
+  });
+
+  it('counts zeros exactly and uses a bounded number of buckets', () => {
+    const acc = createSummaryAccumulator();
+    for (let i = 0; i < 60; i++) acc.add(0);
+    for (let i = 0; i < 40; i++) acc.add(10);
+    expect(acc.percentile(60)).toBe(0);
+    expect(acc.percentile(61)).toBe(10); // clamped to the exact max
+    expect(acc.buckets).toBe(1729);
+    for (let i = 0; i < 100_000; i++) acc.add(i);
+    expect(acc.buckets).toBe(1729);
+  });
+
+  it('merges accumulators with the same options as if they were one', () => {
+    const a = createSummaryAccumulator();
+    const b = createSummaryAccumulator();
+    const whole = createSummaryAccumulator();
+    for (let i = 1; i <= 1000; i++) {
+      (i % 3 === 0 ? a : b).add(i * 0.37);
+      whole.add(i * 0.37);
+    }
+    a.merge(b);
+    expect(a.summary()).toEqual(whole.summary());
+    expect(() => a.merge(createSummaryAccumulator({ relativeError: 0.02 }))).toThrow(/same relativeError/);
+  });
+
+  it('refuses negative and non-finite samples and bad options, changing nothing', () => {
+    const acc = createSummaryAccumulator();
+    acc.add(1);
+    expect(() => acc.add(-1)).toThrow(/finite number ≥ 0, got -1/);
+    expect(() => acc.add(NaN)).toThrow(/got NaN/);
+    expect(() => acc.add(Infinity)).toThrow(/got Infinity/);
+    expect(acc.count).toBe(1);
+    expect(() => createSummaryAccumulator({ relativeError: 0 })).toThrow(/relativeError/);
+    expect(() => createSummaryAccumulator({ minTrackable: 10, maxTrackable: 1 })).toThrow(/minTrackable/);
+    expect(createSummaryAccumulator().summary().count).toBe(0);
+    expect(Number.isNaN(createSummaryAccumulator().percentile(50))).toBe(true);
+  });
+});
