@@ -13,7 +13,7 @@ import {
   type Program,
   type SignalName,
 } from '@strata/shared-types';
-import { createGroupScheduler, type GroupScheduler } from '@strata/core-scheduler';
+import { createGroupScheduler } from '@strata/core-scheduler';
 import type { ServeStep } from '@strata/shared-types';
 import { ServeDriver } from './serve-driver.js';
 import { applyMemoryLimit, chargePageCache, continueAlloc, freeMemory, startAlloc } from './memory-driver.js';
@@ -47,7 +47,8 @@ import {
   type ProcessInfo,
   type SpawnSpec,
 } from './types.js';
-import { checkAdvanceTime, checkKernelOptions, checkSpawnSpec } from './kernel-checks.js';
+import { checkAdvanceTime, checkCapacity, checkCpuIndex, checkKernelOptions, checkSpawnSpec } from './kernel-checks.js';
+import { DemandScheduler } from './cpu-demand.js';
 import { PidsAccounting } from './pids-accounting.js';
 import { CpuGroups } from './cpu-groups.js';
 import { readFile, writeFile } from './cgroup-files.js';
@@ -68,7 +69,8 @@ export function createKernel(options: KernelOptions): Kernel {
 class KernelModel implements Kernel, StepHost {
   readonly cpus: number;
   readonly memory: number;
-  readonly sched: GroupScheduler;
+  /** The CPU model: core-scheduler's group scheduler, with the demand of its runnable work kept. */
+  readonly sched: DemandScheduler;
   readonly tree: CgroupTree;
   readonly pids: PidsAccounting;
   readonly cpuGroups: CpuGroups;
@@ -88,6 +90,9 @@ class KernelModel implements Kernel, StepHost {
   speed: number;
   readonly serve: ServeDriver;
   private readonly onEvent: ((e: KernelEvent) => void) | undefined;
+  private readonly onCpuDemandChange: (() => void) | undefined;
+  /** `wantedCpus()` when the demand callback last saw it. */
+  private demandSeen = 0;
   private readonly network: NetworkModel | undefined;
   private readonly maxProcesses: number;
   private readonly maxSteps: number;
@@ -114,18 +119,22 @@ class KernelModel implements Kernel, StepHost {
     this.programs = new Map(Object.entries(options.programs ?? {}));
     this.seed = options.seed ?? 0;
     this.onEvent = options.onEvent;
+    this.onCpuDemandChange = options.onCpuDemandChange;
     this.speed = options.cpuSpeed ?? 1;
     this.serve = new ServeDriver(this);
     this.network = options.network;
-    this.sched = createGroupScheduler({
-      cpus: options.cpus,
-      fidelity: options.fidelity ?? 'exact',
-      ...(options.tick === undefined ? {} : { tick: options.tick }),
-      start: options.start ?? 0,
-      // The scheduler's own work (ticks, splits) counts in the budget too: hours of exact-mode ticks
-      // take no program step, and must still stop at maxSteps rather than run for minutes.
-      watchSteps: (n) => this.schedulerSteps(n),
-    });
+    this.sched = new DemandScheduler(
+      createGroupScheduler({
+        cpus: options.cpus,
+        fidelity: options.fidelity ?? 'exact',
+        ...(options.tick === undefined ? {} : { tick: options.tick }),
+        ...(options.cpuCapacity === undefined ? {} : { cpuCapacity: [...options.cpuCapacity] }),
+        start: options.start ?? 0,
+        // The scheduler's own work (ticks, splits) counts in the budget too: hours of exact-mode ticks
+        // take no program step, and must still stop at maxSteps rather than run for minutes.
+        watchSteps: (n) => this.schedulerSteps(n),
+      }),
+    );
     this.tree = new CgroupTree({ cpus: options.cpus, memoryNodes: 1, blockDevices: blockDeviceIds(options.devices) });
     this.io = new BlockIo(options.devices ?? {}, options.start ?? 0, this.tree);
     this.netIo = new NetIo(options.network, options.start ?? 0, (sender, receiver, bytes) => this.countTraffic(sender, receiver, bytes));
@@ -176,11 +185,37 @@ class KernelModel implements Kernel, StepHost {
           else this.serve.arrival(this.timers.poppedRef as Proc, token);
         }
       }
+      this.demandChanged();
     }
     this.sched.advanceTo(time);
     this.io.advanceTo(time);
     this.netIo.advanceTo(time);
     return this.takeEvents();
+  }
+
+  /** Tell the demand callback when `wantedCpus()` moved since it last saw it (at a settled instant). */
+  private demandChanged(): void {
+    const d = this.sched.wanted();
+    if (d === this.demandSeen) return;
+    this.demandSeen = d;
+    this.onCpuDemandChange?.();
+  }
+
+  wantedCpus(): number {
+    return this.sched.wanted();
+  }
+
+  cpuCapacity(cpu: number): number {
+    checkCpuIndex(cpu, this.cpus, 'cpuCapacity');
+    return this.sched.cpuCapacity(cpu);
+  }
+
+  setCpuCapacity(cpu: number, capacity: number): void {
+    checkCpuIndex(cpu, this.cpus, 'setCpuCapacity');
+    checkCapacity(capacity, 'capacity');
+    this.startCall();
+    // Work is CPU-µs at capacity 1 (cpuTimeFor at the kernel's speed); the scheduler delivers it at the CPU's capacity.
+    this.sched.setCpuCapacity(cpu, capacity);
   }
 
   /** A fact happened: to the sink if one was given (nothing is buffered then), else into the buffer. */
@@ -221,7 +256,11 @@ class KernelModel implements Kernel, StepHost {
   }
 
   write(path: string, file: string, text: string): void {
-    writeFile(this, this.tree.get(path), file, text);
+    try {
+      writeFile(this, this.tree.get(path), file, text);
+    } finally {
+      this.demandChanged();
+    }
   }
 
   cgroups(): string[] {
@@ -231,6 +270,14 @@ class KernelModel implements Kernel, StepHost {
   // --- processes ---
 
   spawn(spec: SpawnSpec): number {
+    try {
+      return this.spawnNow(spec);
+    } finally {
+      this.demandChanged();
+    }
+  }
+
+  private spawnNow(spec: SpawnSpec): number {
     checkSpawnSpec(spec, this.programs);
     if (spec.network !== undefined) this.requireNetworkNamespace(spec.network);
     const cgroup = this.tree.get(spec.cgroup ?? '/');
@@ -261,6 +308,14 @@ class KernelModel implements Kernel, StepHost {
   }
 
   kill(pid: number, signal: SignalName): void {
+    try {
+      this.killNow(pid, signal);
+    } finally {
+      this.demandChanged();
+    }
+  }
+
+  private killNow(pid: number, signal: SignalName): void {
     const p = this.live.get(pid);
     if (p === undefined) throw new NotFoundError('process', String(pid), { hint: 'no such process (ESRCH): it never existed or was reaped' });
     // The signals of the program language's vocabulary (shared-types), the one list of them.
@@ -361,6 +416,14 @@ class KernelModel implements Kernel, StepHost {
 
 
   moveProcess(pid: number, cgroupPath: string): void {
+    try {
+      this.moveNow(pid, cgroupPath);
+    } finally {
+      this.demandChanged();
+    }
+  }
+
+  private moveNow(pid: number, cgroupPath: string): void {
     const p = this.live.get(pid);
     if (p === undefined || p.zombie) throw new NotFoundError('process', String(pid), { hint: 'only a live process can be moved (ESRCH)' });
     const to = this.tree.get(cgroupPath);
@@ -468,6 +531,14 @@ class KernelModel implements Kernel, StepHost {
   setCpuSpeed(speed: number): void {
     checkSpeed(speed, 'speed');
     if (speed === this.speed) return;
+    try {
+      this.replanAt(speed);
+    } finally {
+      this.demandChanged();
+    }
+  }
+
+  private replanAt(speed: number): void {
     const bursts: Proc[] = [];
     for (const p of this.live.values()) if (p.activity?.kind === 'cpu') bursts.push(p);
     const left = bursts.map((p) => this.interrupt(p));

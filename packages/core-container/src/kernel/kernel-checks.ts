@@ -19,6 +19,15 @@ export function checkKernelOptions(o: KernelOptions): void {
   int(o.cpus, 'cpus', 1, 1024);
   int(o.memory, 'memory', 4096, Number.MAX_SAFE_INTEGER);
   if (o.cpuSpeed !== undefined) checkSpeed(o.cpuSpeed, 'cpuSpeed');
+  if (o.cpuCapacity !== undefined) {
+    if (!Array.isArray(o.cpuCapacity) || o.cpuCapacity.length !== o.cpus) {
+      throw new ValidationError(`cpuCapacity must be an array of ${o.cpus} numbers (one per CPU), got ${Array.isArray(o.cpuCapacity) ? `${o.cpuCapacity.length} entries` : String(o.cpuCapacity)}`, { path: 'cpuCapacity', value: o.cpuCapacity, accepted: `an array of ${o.cpus} numbers 0..1` });
+    }
+    o.cpuCapacity.forEach((c: unknown, i) => checkCapacity(c, `cpuCapacity[${i}]`));
+  }
+  if (o.onCpuDemandChange !== undefined && typeof o.onCpuDemandChange !== 'function') {
+    throw new ValidationError(`onCpuDemandChange must be a function, got ${typeof o.onCpuDemandChange}`, { path: 'onCpuDemandChange', value: o.onCpuDemandChange, accepted: 'a function () => void' });
+  }
   if (o.swap !== undefined) int(o.swap, 'swap', 0, Number.MAX_SAFE_INTEGER);
   if (o.fidelity !== undefined && o.fidelity !== 'exact' && o.fidelity !== 'fluid') {
     throw new ValidationError(`fidelity must be "exact" or "fluid", got ${String(o.fidelity)}`, { path: 'fidelity', value: o.fidelity, accepted: '"exact" | "fluid"' });
@@ -31,6 +40,20 @@ export function checkKernelOptions(o: KernelOptions): void {
   if (typeof o.seed === 'string' && o.seed.length > 256) throw new ValidationError(`seed must be at most 256 characters, got ${o.seed.length}`, { path: 'seed', value: o.seed, accepted: 'an integer >= 0 or a string of at most 256 characters' });
   checkDevices(o.devices);
   for (const [name, program] of Object.entries(o.programs ?? {})) checkProgram(program, `programs.${name}`);
+}
+
+/** A CPU's capacity: a number 0..1 (the fraction of a full CPU it delivers). */
+export function checkCapacity(capacity: unknown, path: string): void {
+  if (typeof capacity !== 'number' || !(capacity >= 0 && capacity <= 1)) {
+    throw new ValidationError(`${path} must be a number in 0..1 (the fraction of a full CPU it delivers), got ${String(capacity)}`, { path, value: capacity, accepted: '0..1' });
+  }
+}
+
+/** A CPU index of a kernel of `cpus` CPUs (`what`: the call, for the message). */
+export function checkCpuIndex(cpu: unknown, cpus: number, what: string): void {
+  if (typeof cpu !== 'number' || !Number.isSafeInteger(cpu) || cpu < 0 || cpu >= cpus) {
+    throw new ValidationError(`${what}: cpu must be an integer in 0..${cpus - 1} (this kernel has ${cpus} CPU${cpus === 1 ? '' : 's'}), got ${String(cpu)}`, { path: 'cpu', value: cpu, accepted: `integer 0..${cpus - 1}` });
+  }
 }
 
 export function checkSpawnSpec(spec: SpawnSpec, programs: ReadonlyMap<string, Program>): void {

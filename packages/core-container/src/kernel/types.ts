@@ -33,6 +33,11 @@ export interface KernelOptions {
   readonly cpus: number;
   /** Work per CPU-µs the CPUs deliver (0.000001..1000, default 1: programs' cpu amounts are CPU-µs at speed 1). */
   readonly cpuSpeed?: number;
+  /**
+   * Initial capacity of each CPU, one number 0..1 per CPU (default all 1): CPU i delivers
+   * capacity × cpuSpeed work per µs (a vCPU given part of a host CPU). See `Kernel.setCpuCapacity`.
+   */
+  readonly cpuCapacity?: readonly number[];
   /** Memory of the machine in bytes (≥ 4096; integer). */
   readonly memory: number;
   /** Swap space in bytes (default 0). */
@@ -67,6 +72,13 @@ export interface KernelOptions {
    * registers its listening ports on it and reads its links; commands that change it apply to later sends.
    */
   readonly network?: NetworkModel;
+  /**
+   * Called, synchronously and with no argument, when `wantedCpus()` has changed: at the end of a
+   * command that changed it, and inside `advanceTo` at the simulated time of the change (now() is
+   * that time), once the kernel has settled what happened then. An adapter that runs the kernel on a
+   * VM reads `wantedCpus()` here and tells its host. It may call `setCpuCapacity`, never `advanceTo`.
+   */
+  readonly onCpuDemandChange?: () => void;
 }
 
 /** What `spawn` starts: a process whose parent is the kernel's init (PID 1, which reaps it when it exits). */
@@ -152,6 +164,23 @@ export interface Kernel {
   cpuSpeed(): number;
   /** Change the CPUs' speed at now() (a guest's vCPUs given more or less of the host): bursts in flight keep the work done and continue at the new speed. */
   setCpuSpeed(speed: number): void;
+  /** The capacity (0..1) of CPU `cpu`. ValidationError for a CPU outside 0..cpus − 1. */
+  cpuCapacity(cpu: number): number;
+  /**
+   * CPU `cpu` delivers `capacity` (0..1) × cpuSpeed work per µs from now() on (a vCPU while its host
+   * runs it: 0 stops it, time still passes). Bursts and requests in flight keep the work done and go
+   * on at the new rate. ValidationError (cpu not an integer 0..cpus − 1, capacity not a number 0..1)
+   * changes nothing.
+   */
+  setCpuCapacity(cpu: number, capacity: number): void;
+  /**
+   * The CPUs the runnable work would use at full capacity (what a guest asks of its host), 0..cpus:
+   * D = min(cpus, Σ) bottom-up over the cgroups with the cpu controller — a runnable thread (a CPU
+   * burst, a request server's busy worker) gives 1; a sleeping, waiting, stopped or frozen one 0;
+   * a cgroup gives min(cpu.max quota / period, its effective cpuset's size, its own threads' and its
+   * children's sum). O(1); kept up to date as threads wake and block.
+   */
+  wantedCpus(): number;
   /** Time of the next internal event, µs, or Infinity when nothing will happen by itself. */
   nextEventTime(): number;
   /** Run to `time` (integer µs ≥ now); returns the facts of the way, in time order. */

@@ -1,0 +1,298 @@
+// What the kernel's runnable work would use at full CPU capacity: the demand a guest kernel reports
+// to the host of its VM. A GroupScheduler that forwards every call to the real one and mirrors each
+// group's runnable tasks and limits, so the demand reads in O(1) and a wake-up or block updates it in
+// O(depth) (request servers wake a worker per request: no walk over all processes).
+import type {
+  AddTaskOptions,
+  GroupCpuLimits,
+  GroupCpuStats,
+  GroupFidelity,
+  GroupScheduler,
+  GroupSchedulerEvent,
+  TaskCpuStats,
+  TaskRef,
+} from '@strata/core-scheduler';
+import type { Micros } from '@strata/shared-types';
+
+/** Below this a demand is 0, and this close to a whole number it is that number (float sums drift). */
+const DEMAND_EPSILON = 1e-9;
+
+interface GroupDemand {
+  readonly parent: GroupDemand | null;
+  readonly children: Set<GroupDemand>;
+  quota: number | null;
+  period: number;
+  /** quota / period, Infinity without a quota. */
+  quotaRate: number;
+  /** Its own cpuset (null: its parent's). */
+  ownCpus: readonly number[] | null;
+  /** Effective cpuset: own ∩ parent's effective, or the parent's. */
+  effective: readonly number[];
+  /** Runnable tasks directly in it, and the sum of their demands. */
+  runnable: number;
+  own: number;
+  /** Sum of the children's `want`, and how many of them want more than 0. */
+  childSum: number;
+  busyChildren: number;
+  /** min(own + childSum, quotaRate, |effective|). */
+  want: number;
+}
+
+interface TaskDemand {
+  group: GroupDemand;
+  runnable: boolean;
+  demand: number;
+  ref: TaskRef | null;
+}
+
+/**
+ * `inner` with the demand D = min(cpus, Σ) kept bottom-up over its groups: a runnable task adds its
+ * demand cap (1 unless set), a group gives min(quota / period, its effective cpuset's size, its tasks'
+ * and children's sum). Blocked tasks (sleeping, waiting, frozen, stopped) add nothing. Every command
+ * is forwarded first, so a refused one changes neither.
+ */
+export class DemandScheduler implements GroupScheduler {
+  readonly fidelity: GroupFidelity;
+  readonly cpus: number;
+  readonly tick: number;
+  private readonly root: GroupDemand;
+  private readonly groups = new Map<string, GroupDemand>();
+  private readonly tasks = new Map<string, TaskDemand>();
+  private readonly byRef = new Map<TaskRef, TaskDemand>();
+
+  constructor(private readonly inner: GroupScheduler) {
+    this.fidelity = inner.fidelity;
+    this.cpus = inner.cpus;
+    this.tick = inner.tick;
+    const all = Array.from({ length: inner.cpus }, (_, c) => c);
+    this.root = newGroup(null, all);
+    this.groups.set('/', this.root);
+  }
+
+  /** The CPUs the runnable work would use at full capacity, 0..cpus. */
+  wanted(): number {
+    const w = Math.min(this.cpus, this.root.want);
+    const n = Math.round(w);
+    return Math.abs(w - n) < DEMAND_EPSILON ? n : w;
+  }
+
+  now(): Micros {
+    return this.inner.now();
+  }
+
+  addGroup(path: string, limits: GroupCpuLimits = {}): void {
+    this.inner.addGroup(path, limits);
+    const parent = this.groups.get(parentPath(path))!;
+    const g = newGroup(parent, parent.effective);
+    parent.children.add(g);
+    this.groups.set(path, g);
+    this.applyLimits(g, limits);
+  }
+
+  setGroupLimits(path: string, limits: GroupCpuLimits): void {
+    this.inner.setGroupLimits(path, limits);
+    this.applyLimits(this.groups.get(path)!, limits);
+  }
+
+  removeGroup(path: string): void {
+    this.inner.removeGroup(path);
+    const g = this.groups.get(path)!;
+    // Empty (no tasks, no children): its want is 0 already.
+    g.parent!.children.delete(g);
+    this.groups.delete(path);
+  }
+
+  addTask<T = unknown>(id: string, group: string, opts: AddTaskOptions<T> = {}): void {
+    const t: TaskDemand = { group: this.groups.get(group)!, runnable: false, demand: opts.demand ?? 1, ref: null };
+    const done = opts.onWorkDone;
+    // The task blocks by itself when its work runs out: the mirror learns it before the handler runs.
+    const forward = done === undefined ? opts : { ...opts, onWorkDone: (ref: TaskRef, tag: T): void => (this.setRunnable(t, false), done(ref, tag)) };
+    this.inner.addTask(id, group, forward);
+    this.tasks.set(id, t);
+    if (opts.runnable ?? true) this.setRunnable(t, true);
+  }
+
+  removeTask(id: string): void {
+    this.inner.removeTask(id);
+    const t = this.tasks.get(id)!;
+    this.setRunnable(t, false);
+    this.tasks.delete(id);
+    if (t.ref !== null) this.byRef.delete(t.ref);
+  }
+
+  moveTask(id: string, group: string): void {
+    this.inner.moveTask(id, group);
+    const t = this.tasks.get(id)!;
+    const to = this.groups.get(group)!;
+    if (t.group === to) return;
+    const was = t.runnable;
+    this.setRunnable(t, false);
+    t.group = to;
+    this.setRunnable(t, was);
+  }
+
+  setNice(id: string, nice: number): void {
+    this.inner.setNice(id, nice);
+  }
+
+  wake(id: string, work?: number): void {
+    this.inner.wake(id, work);
+    this.setRunnable(this.tasks.get(id)!, true);
+  }
+
+  block(id: string): void {
+    this.inner.block(id);
+    this.setRunnable(this.tasks.get(id)!, false);
+  }
+
+  taskRef(id: string): TaskRef {
+    const ref = this.inner.taskRef(id);
+    const t = this.tasks.get(id)!;
+    if (t.ref !== ref) {
+      if (t.ref !== null) this.byRef.delete(t.ref);
+      t.ref = ref;
+      this.byRef.set(ref, t);
+    }
+    return ref;
+  }
+
+  wakeRef(task: TaskRef, work?: number): void {
+    this.inner.wakeRef(task, work);
+    this.setRunnable(this.byRef.get(task)!, true);
+  }
+
+  blockRef(task: TaskRef): void {
+    this.inner.blockRef(task);
+    this.setRunnable(this.byRef.get(task)!, false);
+  }
+
+  cpuCapacity(cpu: number): number {
+    return this.inner.cpuCapacity(cpu);
+  }
+
+  setCpuCapacity(cpu: number, capacity: number): void {
+    this.inner.setCpuCapacity(cpu, capacity);
+  }
+
+  setTaskDemand(id: string, demand: number): void {
+    this.inner.setTaskDemand(id, demand);
+    const t = this.tasks.get(id)!;
+    const was = t.runnable;
+    this.setRunnable(t, false);
+    t.demand = demand;
+    this.setRunnable(t, was);
+  }
+
+  nextEventTime(): number {
+    return this.inner.nextEventTime();
+  }
+
+  advanceTo(time: number): GroupSchedulerEvent[] {
+    const events = this.inner.advanceTo(time);
+    for (const e of events) {
+      if (e.type !== 'task.work_done') continue;
+      const t = this.tasks.get(e.task);
+      if (t !== undefined) this.setRunnable(t, false);
+    }
+    return events;
+  }
+
+  taskStats(id: string): TaskCpuStats {
+    return this.inner.taskStats(id);
+  }
+
+  taskCpuUsec(id: string): number {
+    return this.inner.taskCpuUsec(id);
+  }
+
+  groupStats(path: string): GroupCpuStats {
+    return this.inner.groupStats(path);
+  }
+
+  listGroups(): string[] {
+    return this.inner.listGroups();
+  }
+
+  listTasks(): string[] {
+    return this.inner.listTasks();
+  }
+
+  steps(): number {
+    return this.inner.steps();
+  }
+
+  private setRunnable(t: TaskDemand, runnable: boolean): void {
+    if (t.runnable === runnable) return;
+    t.runnable = runnable;
+    const g = t.group;
+    const old = g.want;
+    if (runnable) {
+      g.runnable++;
+      g.own += t.demand;
+    } else if (--g.runnable === 0) g.own = 0;
+    else g.own -= t.demand;
+    this.settle(g, old);
+  }
+
+  /** `g`'s inputs changed (its want was `old`): recompute it, and its ancestors as long as something moves. */
+  private settle(start: GroupDemand, old: number): void {
+    let g = start;
+    let before = old;
+    for (;;) {
+      const w = wantOf(g);
+      g.want = w;
+      const p = g.parent;
+      if (w === before || p === null) return;
+      if (before === 0) p.busyChildren++;
+      if (w === 0) p.busyChildren--;
+      // Summed in and out as floats: an idle parent is reset to exactly 0, so drift never outlives a busy spell.
+      p.childSum = p.busyChildren === 0 ? 0 : p.childSum + (w - before);
+      before = p.want;
+      g = p;
+    }
+  }
+
+  /** New limits of `g` (a patch, already accepted by the scheduler): bandwidth and cpusets of its subtree. */
+  private applyLimits(g: GroupDemand, limits: GroupCpuLimits): void {
+    if (limits.quota !== undefined) g.quota = limits.quota;
+    if (limits.period !== undefined) g.period = limits.period;
+    g.quotaRate = g.quota === null ? Infinity : g.quota / g.period;
+    if (limits.cpus !== undefined) g.ownCpus = limits.cpus === null ? null : [...new Set(limits.cpus)].sort((a, b) => a - b);
+    const old = g.want;
+    if (limits.cpus !== undefined) this.recomputeSubtree(g);
+    this.settle(g, old);
+  }
+
+  /** Effective cpusets and wants of `g`'s subtree from scratch (after a cpuset change: rare). */
+  private recomputeSubtree(g: GroupDemand): void {
+    const parent = g.parent!;
+    if (g.ownCpus === null) g.effective = parent.effective;
+    else {
+      const allowed = new Set(parent.effective);
+      g.effective = g.ownCpus.filter((c) => allowed.has(c));
+    }
+    let sum = 0;
+    let busy = 0;
+    for (const c of g.children) {
+      this.recomputeSubtree(c);
+      sum += c.want;
+      if (c.want > 0) busy++;
+    }
+    g.childSum = sum;
+    g.busyChildren = busy;
+    g.want = wantOf(g);
+  }
+}
+
+function newGroup(parent: GroupDemand | null, effective: readonly number[]): GroupDemand {
+  return { parent, children: new Set(), quota: null, period: 100_000, quotaRate: Infinity, ownCpus: null, effective, runnable: 0, own: 0, childSum: 0, busyChildren: 0, want: 0 };
+}
+
+function wantOf(g: GroupDemand): number {
+  const w = Math.min(g.own + g.childSum, g.quotaRate, g.effective.length);
+  return w < DEMAND_EPSILON ? 0 : w;
+}
+
+function parentPath(path: string): string {
+  return path.slice(0, path.lastIndexOf('/')) || '/';
+}
