@@ -1,7 +1,9 @@
 // The dependency policy check: walks a repository's packages and apps and reports every
-// forbidden edge of the layer graph and every platform leak in a core package.
+// forbidden edge of the layer graph, every platform leak in a core package and every import
+// cycle between source files.
 import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
+import { findImportCycles, formatCycle } from './import-cycles.js';
 import { ALLOWED_DEPENDENCIES, FORBIDDEN_IN_CORE, NODE_BUILTINS } from './layers.js';
 import { blankComments, findImports, lineOf } from './source-text.js';
 
@@ -10,7 +12,7 @@ export interface Violation {
   /** Path relative to the repository root, with `/` separators. */
   readonly file: string;
   readonly line: number;
-  readonly rule: 'layer' | 'app-to-app' | 'unknown-package' | 'deep-import' | 'escape' | 'node-api' | 'platform';
+  readonly rule: 'layer' | 'app-to-app' | 'unknown-package' | 'deep-import' | 'escape' | 'node-api' | 'platform' | 'cycle';
   readonly message: string;
 }
 
@@ -55,7 +57,7 @@ function toPosix(path: string): string {
   return path.split(sep).join('/');
 }
 
-/** Check the repository at `root`; returns the violations, sorted by file and line (empty when clean). */
+/** Check the repository at `root` (layers, platform neutrality, import cycles in every src/); returns the violations, sorted by file and line (empty when clean). */
 export function checkArchitecture(root: string): Violation[] {
   const workspaces = listWorkspaces(root);
   const byName = new Map(workspaces.map((w) => [w.name, w]));
@@ -124,6 +126,9 @@ export function checkArchitecture(root: string): Violation[] {
         }
       }
     }
+  }
+  for (const cycle of findImportCycles(root)) {
+    violations.push({ file: cycle.files[0]!, line: cycle.lines[0]!, rule: 'cycle', message: formatCycle(cycle) });
   }
   return violations.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.message.localeCompare(b.message));
 }

@@ -8,7 +8,7 @@ const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const badRepo = fileURLToPath(new URL('../fixtures/bad-repo/', import.meta.url));
 
 describe('the Strata tree', () => {
-  it('has no forbidden dependency edge and no platform leak in a core package', () => {
+  it('has no forbidden dependency edge, no platform leak in a core package and no import cycle between source files', () => {
     const violations = checkArchitecture(repoRoot);
     expect(violations.map((v) => `${v.file}:${v.line} ${v.message}`)).toEqual([]);
   });
