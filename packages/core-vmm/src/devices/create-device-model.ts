@@ -278,6 +278,8 @@ class VirtioDeviceModel implements DeviceModel {
       const q = this.queues.find((x) => x.vm === vm && x.device === saved.device && x.kind === saved.queue)!;
       q.limiter = limiter;
       q.busyUntil = saved.busyUntilUs + shift;
+      q.requests = saved.served?.requests ?? 0;
+      q.bytes = saved.served?.bytes ?? 0;
       if (q.kind === 'blk') this.diskFreeAt = Math.max(this.diskFreeAt, q.busyUntil);
       for (const p of saved.pending) {
         q.pending.push({ id: p.id, bytes: p.bytes, drawsBytes: p.drawsBytes });
@@ -341,6 +343,7 @@ class VirtioDeviceModel implements DeviceModel {
       busyUntilUs: q.busyUntil,
       pending: q.pending.slice(q.head).map((p) => ({ ...p })),
       inFlight,
+      served: { requests: q.requests, bytes: q.bytes as Bytes },
     };
   }
 
@@ -382,6 +385,10 @@ class VirtioDeviceModel implements DeviceModel {
         if (ids.has(p.id)) throw new ValidationError(`${path}: request '${p.id}' is queued twice`, { path: `${path}.pending`, value: p.id });
         ids.add(p.id);
         requireInt(p.bytes, `${path}.pending.bytes`, 0);
+      }
+      if (saved.served !== undefined) {
+        requireInt(saved.served.requests, `${path}.served.requests`, 0);
+        requireInt(saved.served.bytes, `${path}.served.bytes`, 0);
       }
       for (const e of saved.inFlight) {
         if (e.vm !== vm || e.device !== saved.device || e.queue !== saved.queue) throw new ValidationError(`${path}: an in-flight completion belongs to another queue`, { path: `${path}.inFlight`, value: e });

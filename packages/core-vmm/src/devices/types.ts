@@ -110,14 +110,17 @@ export interface DeviceQueueSnapshot {
   readonly pending: readonly { readonly id: string; readonly bytes: number; readonly drawsBytes: boolean }[];
   /** Admitted requests whose completion is still to come, in completion order. */
   readonly inFlight: readonly DeviceIoCompletedEvent[];
+  /** Requests and bytes the queue served before the save (`counters`); absent in older saves: 0. */
+  readonly served?: DeviceCounters;
 }
 
 /**
  * A VM's devices as plain data (`saveVm` / `restoreVm`): the drive and NIC configs as GET shows them
  * (limiters included, as last PATCHed) and, when present, each queue's live state, so a restored
  * limiter goes on with the saved tokens, refill phase and timer. Without `queues` (an older save) the
- * restored limiters start full, as after InstanceStart. Not carried: the served counters (they restart
- * at 0, as Firecracker's metrics do) and the host disk's queue beyond this VM's own requests.
+ * restored limiters start full, as after InstanceStart. The served counters are carried in each queue's
+ * `served` (so a VM's totals continue across a load). Not carried: the host disk's queue beyond this
+ * VM's own requests.
  */
 export interface VmDevicesSnapshot {
   readonly drives: readonly DriveConfig[];

@@ -1,68 +1,28 @@
 // One physical host as one passive model: the lifecycle, memory, devices and nested vCPU scheduling
-// parts on one clock. The lifecycle decides; after every command and every instant the other parts
-// are brought to what the VM's phase implies (reconcile), so they never disagree for long.
-import { ConflictError, InvalidTransitionError, NotFoundError, ValidationError } from '@strata/shared-types';
+// parts on one clock. The lifecycle decides; after every command and at every instant the VMs it
+// names are brought to what their phase implies (reconcile), so the parts never disagree for long.
+// Post-boot changes, snapshots and migration live in their own modules over `HypervisorCore`.
+import { InvalidTransitionError, NotFoundError, ValidationError } from '@strata/shared-types';
 import type { Micros } from '@strata/shared-types';
 import { createDeviceModel } from '../devices/create-device-model.js';
-import type { BlockRequest, DeviceCounters, DeviceModel, Frame } from '../devices/types.js';
+import type { BlockRequest, DeviceCounters, DeviceModel, DrivePatch, Frame, NetworkInterfacePatch } from '../devices/types.js';
 import { createNestedHost } from '../host/create-nested-host.js';
-import type { NestedHost, VcpuStats, VmCpuSpec } from '../host/types.js';
-import { validateVmCpuSpec } from '../host/vcpu-policy.js';
-import type { VmPhase } from '../lifecycle/types.js';
+import type { NestedHost, VmCpuSpec } from '../host/types.js';
 import { createVmLifecycles } from '../lifecycle/vm-lifecycles.js';
 import type { VmLifecycles, VmView } from '../lifecycle/vm-lifecycles.js';
 import { createHostMemory } from '../memory/create-host-memory.js';
-import type { HostMemory, VmMemoryPhase } from '../memory/types.js';
+import type { BalloonStatsUpdate, BalloonUpdate, HostMemory } from '../memory/types.js';
+import type { DirtyModel } from '../migration/dirty-model.js';
+import { createSnapshotter } from '../snapshots/create-snapshotter.js';
+import type { Snapshotter, VmSnapshot } from '../snapshots/types.js';
+import { checkVmSpec, guestRuns, memoryPhaseOf, newEntry, sumStats, vcpuTotals, type HypervisorCore, type VmEntry } from './core.js';
+import { loadSnapshot, snapshotVm } from './facade-snapshots.js';
 import { GuestPort } from './guest-port.js';
-import type { Hypervisor, HypervisorEvent, HypervisorOptions, HypervisorVmSpec, HypervisorVmView } from './types.js';
+import { abortIncoming, completeIncoming, dirtyModel, outgoingState, receiveMigration, refuseIfIncoming } from './incoming-migration.js';
+import { setVmCpu, updateBalloon, updateBalloonStats, updateDrive, updateNetworkInterface } from './post-boot.js';
+import type { Hypervisor, HypervisorEvent, HypervisorOptions, HypervisorVmSpec, HypervisorVmView, VmCarriedState } from './types.js';
 
 const MIB = 1024 * 1024;
-
-/** What a lifecycle phase implies for the VM's memory. */
-const MEMORY_PHASE_OF: Readonly<Record<VmPhase, VmMemoryPhase>> = {
-  shutoff: 'stopped',
-  crashed: 'stopped',
-  starting: 'running',
-  running: 'running',
-  'shutting-down': 'running',
-  restoring: 'running',
-  migrating: 'running',
-  paused: 'paused',
-  saving: 'paused',
-  snapshotting: 'paused',
-};
-
-/** Whether the guest runs (its vCPUs are host tasks): after boot, until it is paused or off. */
-function guestRuns(view: VmView): boolean {
-  switch (view.phase) {
-    case 'running':
-    case 'shutting-down':
-      return true;
-    case 'migrating':
-      return view.returnTo?.phase === 'running' || view.returnTo?.phase === 'shutting-down';
-    case 'shutoff':
-    case 'crashed':
-    case 'starting':
-    case 'restoring':
-    case 'paused':
-    case 'saving':
-    case 'snapshotting':
-      return false;
-    default: {
-      const never: never = view.phase;
-      return never;
-    }
-  }
-}
-
-interface VmEntry {
-  readonly spec: HypervisorVmSpec;
-  readonly cpu: VmCpuSpec;
-  readonly port: GuestPort;
-  devicesStarted: boolean;
-  hostCpuUsec: number;
-  stealUsec: number;
-}
 
 /**
  * Build the hypervisor of one host. ValidationError for a bad host spec (from the part that checks
@@ -72,12 +32,15 @@ export function createHypervisor(options: HypervisorOptions): Hypervisor {
   return new HypervisorModel(options);
 }
 
-class HypervisorModel implements Hypervisor {
-  private readonly lifecycle: VmLifecycles;
-  private readonly memory: HostMemory;
-  private readonly devices: DeviceModel;
-  private readonly host: NestedHost;
-  private readonly vmsByName = new Map<string, VmEntry>();
+class HypervisorModel implements Hypervisor, HypervisorCore {
+  readonly lifecycle: VmLifecycles;
+  readonly memory: HostMemory;
+  readonly devices: DeviceModel;
+  readonly host: NestedHost;
+  readonly snapshotter: Snapshotter;
+  readonly entries = new Map<string, VmEntry>();
+  /** VMs whose guest is off the host: the facade advances their guests itself. */
+  private readonly detached = new Set<VmEntry>();
   private oomVictims: string[] = [];
 
   constructor(o: HypervisorOptions) {
@@ -102,6 +65,21 @@ class HypervisorModel implements Hypervisor {
       ...(o.libvirtTimings === undefined ? {} : { libvirtTimings: o.libvirtTimings }),
       ...(o.firecrackerTimings === undefined ? {} : { firecrackerTimings: o.firecrackerTimings }),
     });
+    this.snapshotter = createSnapshotter({
+      lifecycles: this.lifecycle,
+      memory: this.memory,
+      devices: this.devices,
+      ...(o.snapshotDiskBytesPerSecond === undefined ? {} : { diskBytesPerSecond: o.snapshotDiskBytesPerSecond }),
+      dirtyLog: {
+        rewrittenBytes: (vm) => this.rewrittenBytes(vm),
+        clear: (vm) => {
+          const e = this.entries.get(vm);
+          if (e === undefined) return;
+          this.settleDirty(e);
+          e.rewritten = 0;
+        },
+      },
+    });
   }
 
   now(): Micros {
@@ -110,7 +88,7 @@ class HypervisorModel implements Hypervisor {
 
   nextEventTime(): number {
     let t = Math.min(this.lifecycle.nextEventTime(), this.memory.nextEventTime(), this.devices.nextEventTime(), this.host.nextEventTime());
-    for (const e of this.vmsByName.values()) if (!e.port.attached) t = Math.min(t, e.port.nextEventTime());
+    for (const e of this.detached) t = Math.min(t, e.port.nextEventTime());
     return t;
   }
 
@@ -121,18 +99,24 @@ class HypervisorModel implements Hypervisor {
     for (;;) {
       const next = Math.min(this.nextEventTime(), time);
       // The host (and the guests off it) first: CPU work up to `next` is not affected by what happens at `next`.
-      out.push(...this.host.advanceTo(next));
-      for (const e of this.vmsByName.values()) if (!e.port.attached) e.port.advanceTo(next);
-      out.push(...this.devices.advanceTo(next));
-      out.push(...this.memory.advanceTo(next));
-      out.push(...this.lifecycle.advanceTo(next));
+      pushAll(out, this.host.advanceTo(next));
+      for (const e of this.detached) e.port.advanceTo(next);
+      pushAll(out, this.devices.advanceTo(next));
+      pushAll(out, this.memory.advanceTo(next));
+      const lifecycleEvents = this.lifecycle.advanceTo(next);
       // The host OOM killer's victims crash through the lifecycle at the kill's instant (their memory is already freed).
+      const touched = new Set<string>();
       for (const vm of this.oomVictims.splice(0)) {
-        if (this.lifecycle.list().some((v) => v.name === vm && v.phase !== 'shutoff' && v.phase !== 'crashed')) this.lifecycle.crash(vm, 'host-oom');
+        touched.add(vm);
+        const view = this.lifecycleView(vm);
+        if (view !== null && view.phase !== 'shutoff' && view.phase !== 'crashed') this.lifecycle.crash(vm, 'host-oom');
       }
-      out.push(...this.lifecycle.takeEvents());
-      this.reconcileAll();
-      out.push(...this.memory.advanceTo(next));
+      pushAll(lifecycleEvents, this.lifecycle.takeEvents());
+      pushAll(out, lifecycleEvents);
+      // Only the VMs something happened to need reconciling: each event touches the VM it concerns.
+      for (const e of lifecycleEvents) touched.add(e.vm);
+      for (const vm of touched) if (this.entries.has(vm)) this.reconcile(vm);
+      pushAll(out, this.memory.advanceTo(next));
       if (next >= time) break;
     }
     return out.map((e, i) => ({ e, i })).sort((a, b) => a.e.time - b.e.time || a.i - b.i).map((x) => x.e);
@@ -141,15 +125,7 @@ class HypervisorModel implements Hypervisor {
   defineVm(spec: HypervisorVmSpec): void {
     const flavor = spec.flavor ?? 'libvirt';
     const name = spec.name;
-    if (this.vmsByName.has(name) || this.lifecycle.list().some((v) => v.name === name)) throw new ConflictError(`VM '${name}' already exists; pick another name`, { vm: name });
-    const cpu: VmCpuSpec = { ...spec.cpu, vcpus: spec.vcpus };
-    validateVmCpuSpec(this.host.policy, cpu, this.host.cpus);
-    if (spec.guest.cpus !== spec.vcpus) throw new ValidationError(`guest.cpus (${spec.guest.cpus}) must equal vcpus (${spec.vcpus})`, { field: 'guest', vm: name });
-    if (spec.guest.now() !== this.now()) throw new ValidationError(`the guest's clock (${spec.guest.now()}) must equal the hypervisor's (${this.now()})`, { field: 'guest', vm: name });
-    if (flavor === 'firecracker' && spec.memoryBytes % MIB !== 0) throw new ValidationError(`a microVM's memory must be whole MiB, got ${spec.memoryBytes} bytes`, { field: 'memoryBytes', vm: name });
-    if (spec.workload !== undefined && !(spec.workload.bytes >= 0 && spec.workload.bytes <= spec.memoryBytes)) {
-      throw new ValidationError(`workload.bytes must be within 0..memoryBytes (${spec.memoryBytes}), got ${spec.workload.bytes}`, { field: 'workload', vm: name });
-    }
+    const cpu = checkVmSpec(this, spec, flavor);
     // Each part checks and adds in turn; a refusal undoes the parts already done (none of them has emitted anything yet).
     this.memory.addVm(name, { memoryBytes: spec.memoryBytes });
     try {
@@ -177,18 +153,19 @@ class HypervisorModel implements Hypervisor {
       this.memory.removeVm(name);
       throw err;
     }
-    this.vmsByName.set(name, { spec, cpu, port: new GuestPort(spec.guest), devicesStarted: false, hostCpuUsec: 0, stealUsec: 0 });
+    this.entries.set(name, newEntry(spec, cpu, new GuestPort(spec.guest)));
+    this.reconcile(name);
   }
 
   start(name: string): void {
-    const e = this.entry(name);
+    const e = this.command(name, 'start');
     if (this.flavor(e) === 'libvirt') this.lifecycle.start(name);
     else this.lifecycle.firecracker(name, 'instance-start');
     this.reconcile(name);
   }
 
   shutdown(name: string): void {
-    const e = this.entry(name);
+    const e = this.command(name, 'shutdown');
     if (this.flavor(e) === 'libvirt') this.lifecycle.shutdown(name);
     else this.lifecycle.firecracker(name, 'send-ctrl-alt-del');
     this.reconcile(name);
@@ -201,14 +178,14 @@ class HypervisorModel implements Hypervisor {
   }
 
   suspend(name: string): void {
-    const e = this.entry(name);
+    const e = this.command(name, 'suspend');
     if (this.flavor(e) === 'libvirt') this.lifecycle.suspend(name);
     else this.lifecycle.firecracker(name, 'pause');
     this.reconcile(name);
   }
 
   resume(name: string): void {
-    const e = this.entry(name);
+    const e = this.command(name, 'resume');
     if (this.flavor(e) === 'libvirt') this.lifecycle.resume(name);
     else this.lifecycle.firecracker(name, 'resume');
     this.reconcile(name);
@@ -221,43 +198,45 @@ class HypervisorModel implements Hypervisor {
   }
 
   beginMigration(name: string, opts: { readonly durationUs?: number } = {}): void {
-    this.entry(name);
+    this.command(name, 'migrate');
     this.lifecycle.beginMigration(name, opts.durationUs === undefined ? {} : { durationUs: opts.durationUs });
     this.reconcile(name);
   }
 
   endMigration(name: string, outcome: 'completed' | 'cancelled' | 'failed'): void {
-    const e = this.entry(name);
+    const e = this.command(name, 'end-migration');
     this.lifecycle.endMigration(name, outcome);
+    this.settleDirty(e);
     e.port.setThrottle(0);
     this.reconcile(name);
   }
 
   setThrottle(name: string, throttlePercent: number): void {
-    const e = this.entry(name);
+    const e = this.command(name, 'throttle');
     if (!(Number.isFinite(throttlePercent) && throttlePercent >= 0 && throttlePercent < 100)) {
       throw new ValidationError(`throttlePercent must be within 0..99, got ${throttlePercent}`, { field: 'throttlePercent', vm: name });
     }
+    this.settleDirty(e);
     e.port.setThrottle(throttlePercent);
   }
 
   submitBlock(name: string, drive: string, request: BlockRequest): void {
-    this.entry(name);
+    this.command(name, 'submit-block');
     this.devices.submitBlock(name, drive, request);
   }
 
   sendFrame(name: string, iface: string, frame: Frame): void {
-    this.entry(name);
+    this.command(name, 'send-frame');
     this.devices.sendFrame(name, iface, frame);
   }
 
   receiveFrame(name: string, iface: string, frame: Frame): void {
-    this.entry(name);
+    this.command(name, 'receive-frame');
     this.devices.receiveFrame(name, iface, frame);
   }
 
   undefine(name: string): void {
-    const e = this.entry(name);
+    const e = this.command(name, 'undefine');
     const view = this.lifecycleView(name);
     if (view === null) throw new NotFoundError('vm', name);
     if (view.phase !== 'shutoff') {
@@ -268,25 +247,81 @@ class HypervisorModel implements Hypervisor {
     this.reconcile(name);
   }
 
+  setVmCpu(name: string, patch: Partial<Omit<VmCpuSpec, 'vcpus'>>): void {
+    setVmCpu(this, name, patch);
+  }
+
+  updateBalloon(name: string, update: BalloonUpdate): void {
+    this.command(name, 'PATCH /balloon');
+    updateBalloon(this, name, update);
+  }
+
+  updateBalloonStats(name: string, update: BalloonStatsUpdate): void {
+    this.command(name, 'PATCH /balloon/statistics');
+    updateBalloonStats(this, name, update);
+  }
+
+  updateDrive(name: string, drive: string, patch: Omit<DrivePatch, 'drive_id'>): void {
+    this.command(name, 'PATCH /drives');
+    updateDrive(this, name, drive, patch);
+  }
+
+  updateNetworkInterface(name: string, iface: string, patch: Omit<NetworkInterfacePatch, 'iface_id'>): void {
+    this.command(name, 'PATCH /network-interfaces');
+    updateNetworkInterface(this, name, iface, patch);
+  }
+
+  snapshotVm(name: string, opts: { readonly kind: 'full' | 'diff' }): VmSnapshot {
+    return snapshotVm(this, name, opts);
+  }
+
+  loadSnapshot(spec: HypervisorVmSpec, snapshot: VmSnapshot, opts: { readonly resume?: boolean } = {}): void {
+    loadSnapshot(this, spec, snapshot, opts);
+  }
+
+  outgoingState(name: string): VmCarriedState {
+    return outgoingState(this, name);
+  }
+
+  dirtyModel(name: string): DirtyModel {
+    return dirtyModel(this, name);
+  }
+
+  receiveMigration(spec: HypervisorVmSpec, opts: { readonly persistent?: boolean } = {}): void {
+    receiveMigration(this, spec, opts);
+  }
+
+  completeIncoming(name: string, state?: VmCarriedState, opts: { readonly paused?: boolean } = {}): void {
+    completeIncoming(this, name, state, opts);
+  }
+
+  abortIncoming(name: string): void {
+    abortIncoming(this, name);
+  }
+
   vm(name: string): HypervisorVmView {
     const e = this.entry(name);
     const lifecycle = this.lifecycleView(name);
     if (lifecycle === null) throw new NotFoundError('vm', name);
     const onHost = e.port.attached;
     const vcpus = onHost ? Array.from({ length: e.spec.vcpus }, (_, c) => this.host.vcpuStats(name, c)) : null;
-    const cur = sumStats(vcpus);
+    const totals = vcpuTotals(e, vcpus);
     const devices: Record<string, DeviceCounters> = {};
     for (const d of e.spec.drives ?? []) devices[`${d.drive_id}/blk`] = this.devices.counters(name, d.drive_id, 'blk');
     for (const n of e.spec.nics ?? []) {
       devices[`${n.iface_id}/tx`] = this.devices.counters(name, n.iface_id, 'tx');
       devices[`${n.iface_id}/rx`] = this.devices.counters(name, n.iface_id, 'rx');
     }
+    const { vcpus: _vcpus, ...cpu } = e.cpu;
     return {
       name,
       lifecycle,
       onHost,
       vcpus,
-      cpuTotals: { hostCpuUsec: e.hostCpuUsec + cur.hostCpuUsec, stealUsec: e.stealUsec + cur.stealUsec },
+      cpuTotals: sumStats(totals),
+      vcpuTotals: totals,
+      cpu,
+      incoming: e.incoming,
       memory: this.memory.vm(name),
       devices,
       throttlePercent: e.port.throttlePercent,
@@ -294,44 +329,49 @@ class HypervisorModel implements Hypervisor {
   }
 
   vms(): HypervisorVmView[] {
-    return [...this.vmsByName.keys()].map((n) => this.vm(n));
+    return [...this.entries.keys()].map((n) => this.vm(n));
   }
 
-  // ---- internals ----
+  // ---- HypervisorCore ----
 
-  private entry(name: string): VmEntry {
-    const e = this.vmsByName.get(name);
+  entry(name: string): VmEntry {
+    const e = this.entries.get(name);
     if (e === undefined) throw new NotFoundError('vm', name, { hint: 'defineVm first' });
     return e;
   }
 
-  private flavor(e: VmEntry): 'libvirt' | 'firecracker' {
-    return e.spec.flavor ?? 'libvirt';
+  lifecycleView(name: string): VmView | null {
+    try {
+      return this.lifecycle.inspect(name);
+    } catch (err) {
+      if (err instanceof NotFoundError) return null;
+      throw err;
+    }
   }
 
-  private lifecycleView(name: string): VmView | null {
-    return this.lifecycle.list().find((v) => v.name === name) ?? null;
-  }
-
-  private putDevices(spec: HypervisorVmSpec): void {
-    for (const d of spec.drives ?? []) this.devices.putDrive(spec.name, d);
-    for (const n of spec.nics ?? []) this.devices.putNetworkInterface(spec.name, n);
-  }
-
-  private reconcileAll(): void {
-    for (const name of this.vmsByName.keys()) this.reconcile(name);
+  settleDirty(e: VmEntry): void {
+    const now = this.now();
+    if (e.dirtySince !== null) {
+      const d = e.spec.workload?.dirtyBytesPerSecond ?? 0;
+      e.rewritten += (d * (100 - e.port.throttlePercent) * (now - e.dirtySince)) / 100 / 1e6;
+    }
+    e.dirtySince = this.memory.vm(e.spec.name).phase === 'running' ? now : null;
   }
 
   /** Bring memory, devices and the host scheduler to what the VM's lifecycle phase implies. */
-  private reconcile(name: string): void {
+  reconcile(name: string): void {
     const e = this.entry(name);
     const view = this.lifecycleView(name);
-    const want: VmMemoryPhase = view === null ? 'stopped' : MEMORY_PHASE_OF[view.phase];
+    if (view !== null && e.incoming) return; // nothing runs here until completeIncoming
+    this.settleDirty(e);
+    const want = view === null ? 'stopped' : memoryPhaseOf(view);
     const runs = view !== null && guestRuns(view);
     if (!runs && e.port.attached) {
-      const s = sumStats(Array.from({ length: e.spec.vcpus }, (_, c) => this.host.vcpuStats(name, c)));
-      e.hostCpuUsec += s.hostCpuUsec;
-      e.stealUsec += s.stealUsec;
+      for (let c = 0; c < e.spec.vcpus; c++) {
+        const s = this.host.vcpuStats(name, c);
+        e.totals[c]!.hostCpuUsec += s.hostCpuUsec;
+        e.totals[c]!.stealUsec += s.stealUsec;
+      }
       this.host.removeVm(name);
       e.port.detach();
     }
@@ -349,7 +389,8 @@ class HypervisorModel implements Hypervisor {
       } else {
         if (have === 'stopped') {
           this.memory.startVm(name);
-          if (e.spec.workload !== undefined) this.memory.setWorkload(name, e.spec.workload);
+          const w = e.spec.workload;
+          if (w !== undefined) this.memory.setWorkload(name, w.bytesPerSecond === undefined ? { bytes: w.bytes } : { bytes: w.bytes, bytesPerSecond: w.bytesPerSecond });
           if (!e.devicesStarted) {
             this.devices.startVm(name);
             e.devicesStarted = true;
@@ -360,22 +401,47 @@ class HypervisorModel implements Hypervisor {
       }
     }
     if (runs && !e.port.attached) this.host.addVm(name, e.cpu, e.port);
+    if (e.port.attached) this.detached.delete(e);
+    else this.detached.add(e);
     if (view === null) {
       // The lifecycle forgot the VM (a Firecracker process killed or ended, a transient VM off): it is gone from every part.
       this.devices.removeVm(name);
       this.memory.removeVm(name);
-      this.vmsByName.delete(name);
+      this.entries.delete(name);
+      this.detached.delete(e);
+      return;
     }
+    this.settleDirty(e);
+  }
+
+  // ---- internals ----
+
+  /** The VM's record for a command, refused while it is an incoming migration. */
+  private command(name: string, op: string): VmEntry {
+    const e = this.entry(name);
+    refuseIfIncoming(e, name, op);
+    return e;
+  }
+
+  private flavor(e: VmEntry): 'libvirt' | 'firecracker' {
+    return e.spec.flavor ?? 'libvirt';
+  }
+
+  private rewrittenBytes(vm: string): number {
+    const e = this.entries.get(vm);
+    if (e === undefined) return 0;
+    this.settleDirty(e);
+    const w = e.spec.workload;
+    return Math.min(w?.wssBytes ?? w?.bytes ?? 0, Math.round(e.rewritten));
+  }
+
+  private putDevices(spec: HypervisorVmSpec): void {
+    for (const d of spec.drives ?? []) this.devices.putDrive(spec.name, d);
+    for (const n of spec.nics ?? []) this.devices.putNetworkInterface(spec.name, n);
   }
 }
 
-function sumStats(stats: readonly VcpuStats[] | null): { hostCpuUsec: number; stealUsec: number } {
-  let hostCpuUsec = 0;
-  let stealUsec = 0;
-  for (const s of stats ?? []) {
-    hostCpuUsec += s.hostCpuUsec;
-    stealUsec += s.stealUsec;
-  }
-  return { hostCpuUsec, stealUsec };
+/** Append without spreading (a spread of a long array overflows the stack). */
+function pushAll<T>(out: T[], items: readonly T[]): void {
+  for (const x of items) out.push(x);
 }
-

@@ -49,6 +49,11 @@ export class GuestPort implements GuestCpus {
     if (this.listener !== null) for (let c = 0; c < this.cpus; c++) this.listener(c, this.capped(this.demand(c)));
   }
 
+  /** The guest's last reported demand on `cpu` (uncapped). */
+  demandOf(cpu: number): VcpuDemand {
+    return this.demand(cpu);
+  }
+
   get throttlePercent(): number {
     return this.throttle;
   }

@@ -127,6 +127,12 @@ export interface VmLifecycles {
   endMigration(name: string, outcome: 'completed' | 'cancelled' | 'failed'): void;
   /** The destination side: a VM arrives RUNNING/MIGRATED (or PAUSED/MIGRATION). ConflictError if the name exists. */
   receiveMigration(name: string, config: VmConfigInput, opts?: { readonly persistent?: boolean; readonly paused?: boolean }): void;
+  /**
+   * The destination side's switch-over: a VM received paused (PAUSED/MIGRATION) runs here,
+   * RUNNING/MIGRATED (`paused`: stays PAUSED, reason USER, as with `virsh migrate --suspend`).
+   * InvalidTransitionError unless the VM is PAUSED/MIGRATION.
+   */
+  completeIncoming(name: string, opts?: { readonly paused?: boolean }): void;
   /** = `snapshotCreate`: a snapshot job begins (`durationUs` Infinity: `endSnapshot` ends it). */
   beginSnapshot(name: string, opts?: Pick<LibvirtCommandOptions, 'durationUs'>): void;
   /** The snapshot job ended: `completed` counts the snapshot; either way the VM returns where it was. */
@@ -402,6 +408,14 @@ export function createVmLifecycles(options: VmLifecyclesOptions = {}): VmLifecyc
           { type: 'vm.state_changed', time: now, vm: name, from: 'shutoff', to: record.phase, reason: record.reason },
         ],
       });
+    },
+    completeIncoming(name, opts = {}) {
+      const vm = getFlavor(name, 'libvirt', 'complete-incoming');
+      if (vm.phase !== 'paused' || vm.reason !== 'migration') refuse(vm, 'complete-incoming', 'VIR_ERR_OPERATION_INVALID', `Requested operation is not valid: domain '${name}' is not an incoming migration`);
+      const paused = opts.paused === true;
+      const next: VmRecord = { ...vm, phase: paused ? 'paused' : 'running', reason: paused ? 'user' : 'migrated' };
+      const events: VmLifecycleEvent[] = paused ? [] : [{ type: 'vm.state_changed', time: now, vm: name, from: 'paused', to: 'running', reason: 'migrated' }];
+      commit(name, vm, { vm: next, events });
     },
     beginSnapshot: (name, opts) => libvirtOp(name, 'snapshot-create', opts),
     endSnapshot(name, outcome) {

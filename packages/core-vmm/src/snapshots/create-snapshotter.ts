@@ -26,6 +26,21 @@ export function checkSnapshotVersion(snapshot: unknown): VmSnapshot {
 }
 
 /**
+ * Check that `snapshot` can be loaded as it is: version 1, a full snapshot (a diff must be applied onto
+ * its base first), its memory size equal to its machine's `mem_size_mib`. ValidationError otherwise.
+ */
+export function checkLoadable(snapshotInput: unknown): VmSnapshot {
+  const snapshot = checkSnapshotVersion(snapshotInput);
+  if (snapshot.kind !== 'full') {
+    throw new ValidationError(`snapshot '${snapshot.id}' is a diff: apply it onto its base '${String(snapshot.base)}' with applyDiff before loading`, { path: 'kind', value: snapshot.kind });
+  }
+  if (snapshot.memory.guestBytes !== snapshot.machine.memMib * MIB) {
+    throw new ValidationError(`snapshot '${snapshot.id}' is inconsistent: guest memory ${snapshot.memory.guestBytes} B is not mem_size_mib ${snapshot.machine.memMib}`, { path: 'memory.guestBytes' });
+  }
+  return snapshot;
+}
+
+/**
  * Apply a diff onto its base (the merge Firecracker leaves to the user): the result is a full snapshot
  * with the diff's state and id, whose memory file holds the base's pages and the dirtied ones. Refused
  * unless `diff.base === base.id`, same VM, both version 1. Pure.
@@ -47,12 +62,18 @@ export function createSnapshotter(options: SnapshotterOptions): Snapshotter {
   const disk = options.diskBytesPerSecond ?? DEFAULT_SNAPSHOT_DISK_BYTES_PER_SECOND;
   snapshotCost({ memoryBytes: 0, kind: 'full', diskBytesPerSecond: disk }); // validates the option
   // Dirty tracking per VM: the resident bytes and the id at the last create or load. The memory model
-  // counts bytes touched, not pages written, so "dirtied" = growth of the touched set since then: a
-  // lower bound of KVM's dirty log (rewrites of touched pages are not modelled).
+  // counts bytes touched, so dirtied = growth of the touched set since then (new pages), plus the
+  // rewrites of touched pages the dirty log reports (the guest's write rate within its working set),
+  // at most every resident byte. Without a dirty log it is a lower bound of KVM's dirty log.
   const tracking = new Map<string, { readonly id: string; readonly residentBytes: number }>();
+  const log = options.dirtyLog;
   let seq = 0;
 
-  const dirtiedBytes = (vm: string): number => Math.max(0, memory.vm(vm).residentBytes - (tracking.get(vm)?.residentBytes ?? 0));
+  const dirtiedBytes = (vm: string): number => {
+    const resident = memory.vm(vm).residentBytes;
+    const grown = Math.max(0, resident - (tracking.get(vm)?.residentBytes ?? 0));
+    return Math.min(resident, grown + (log?.rewrittenBytes(vm) ?? 0));
+  };
 
   return {
     dirtiedBytes,
@@ -87,16 +108,11 @@ export function createSnapshotter(options: SnapshotterOptions): Snapshotter {
         ...cost,
       };
       tracking.set(vm, { id, residentBytes: mem.residentBytes });
+      log?.clear(vm);
       return snapshot;
     },
     load(vm, snapshotInput, opts = {}) {
-      const snapshot = checkSnapshotVersion(snapshotInput);
-      if (snapshot.kind !== 'full') {
-        throw new ValidationError(`snapshot '${snapshot.id}' is a diff: apply it onto its base '${String(snapshot.base)}' with applyDiff before loading`, { path: 'kind', value: snapshot.kind });
-      }
-      if (snapshot.memory.guestBytes !== snapshot.machine.memMib * MIB) {
-        throw new ValidationError(`snapshot '${snapshot.id}' is inconsistent: guest memory ${snapshot.memory.guestBytes} B is not mem_size_mib ${snapshot.machine.memMib}`, { path: 'memory.guestBytes' });
-      }
+      const snapshot = checkLoadable(snapshotInput);
       // The lifecycle judges the load with Firecracker's texts (boot resources set, already started).
       lifecycles.firecracker(vm, 'snapshot-load', { vcpu_count: snapshot.machine.vcpus, mem_size_mib: snapshot.machine.memMib, resume_vm: opts.resumeVm === true });
       try {
@@ -109,6 +125,7 @@ export function createSnapshotter(options: SnapshotterOptions): Snapshotter {
         throw error;
       }
       tracking.set(vm, { id: snapshot.id, residentBytes: snapshot.memory.residentBytes });
+      log?.clear(vm);
     },
   };
 }

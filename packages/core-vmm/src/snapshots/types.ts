@@ -5,6 +5,7 @@ import type { HostMemory } from '../memory/types.js';
 import type { VmMemorySnapshot } from '../memory/types.js';
 import type { DeviceModel } from '../devices/types.js';
 import type { VmLifecycles } from '../lifecycle/vm-lifecycles.js';
+import type { VcpuDemand, VcpuPolicy, VmCpuSpec } from '../host/types.js';
 
 /** The only snapshot format version this code reads and writes. */
 export const SNAPSHOT_VERSION = 1;
@@ -16,6 +17,40 @@ export interface SnapshotMachineConfig {
   readonly smt: boolean;
   readonly hugePages: 'None' | '2M';
   readonly balloonMib: number | null;
+}
+
+/** One vCPU's carried accounting (the nested host's `VcpuStats`, summed over every period on the host). */
+export interface VcpuSnapshot {
+  /** pCPU time the host gave this vCPU, µs. */
+  readonly hostCpuUsec: number;
+  /** Steal, µs (the guest's /proc/stat `steal` continues from it, as Firecracker keeps steal counters). */
+  readonly stealUsec: number;
+  /** The guest's last demand on this vCPU (the guest reports it again when it connects). */
+  readonly demand: VcpuDemand;
+}
+
+/** A VM's vCPU state as the hypervisor facade carries it: the host policy's settings and per-vCPU accounting. */
+export interface VmCpuSnapshot {
+  /** The policy the settings were made for (a host of another policy takes its own settings at load). */
+  readonly policy: VcpuPolicy;
+  /** The VM's scheduling settings (`HypervisorVmSpec.cpu`, as last changed by `setVmCpu`). */
+  readonly spec: Omit<VmCpuSpec, 'vcpus'>;
+  /** Per vCPU, in order; length = the machine's vcpus. */
+  readonly vcpus: readonly VcpuSnapshot[];
+  /** A live migration's throttle at the save, percent (0 when none). */
+  readonly throttlePercent: number;
+}
+
+/**
+ * The memory a guest dirtied besides new touches: what a composer that knows the guest's write rate
+ * (`createHypervisor`: the workload's `dirtyBytesPerSecond` within `wssBytes`) tells the snapshotter,
+ * the stand-in for KVM's dirty log. Without it, dirtied = growth of the touched set only.
+ */
+export interface SnapshotDirtyLog {
+  /** Bytes of already touched memory rewritten since the VM's last `clear` (integer ≥ 0). */
+  rewrittenBytes(vm: string): number;
+  /** A create or load cleared the VM's dirty bitmap. */
+  clear(vm: string): void;
 }
 
 /**
@@ -39,6 +74,8 @@ export interface VmSnapshot {
   readonly lifecycleSnapshots: number;
   readonly memory: VmMemorySnapshot;
   readonly devices: VmDevicesSnapshot;
+  /** vCPU settings and accounting: set by the hypervisor facade (`snapshotVm`), absent from a bare snapshotter's. */
+  readonly cpu?: VmCpuSnapshot;
   /** Bytes dirtied since the previous create (all touched bytes for the first). */
   readonly dirtiedBytes: number;
   /** Bytes of guest memory the memory file holds. */
@@ -60,6 +97,8 @@ export interface SnapshotParts {
 export interface SnapshotterOptions extends SnapshotParts {
   /** The disk the memory file is written to, bytes/s (default 500 MB/s, the lifecycle's save figure). */
   readonly diskBytesPerSecond?: number;
+  /** Rewrites of touched memory (default: none counted: dirtied = growth of the touched set). */
+  readonly dirtyLog?: SnapshotDirtyLog;
 }
 
 /**
@@ -77,6 +116,6 @@ export interface Snapshotter {
    * lifecycle accepted the load ends the process (the microVM is destroyed), as in Firecracker.
    */
   load(vm: string, snapshot: VmSnapshot, opts?: { readonly resumeVm?: boolean }): void;
-  /** Bytes dirtied since the VM's last create or load (touched since then, by this model). */
+  /** Bytes dirtied since the VM's last create or load: new touches, plus the dirty log's rewrites, at most the resident bytes. */
   dirtiedBytes(vm: string): number;
 }
