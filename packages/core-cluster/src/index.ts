@@ -9,3 +9,37 @@ export type { MetricsRecorder, MetricsRecorderOptions, SummaryAccumulator, Summa
 // Energy: power models (linear, SPECpower table) and per-host energy meters.
 export { checkUtilization, createEnergyMeter, powerModel, WATT_MICROS_PER_KWH } from './energy/index.js';
 export type { EnergyMeter, EnergyReport, PowerModel, PowerSpecInput } from './energy/index.js';
+
+// Scenario files: loadScenario (YAML/JSON, includes, file:line:col errors) and instance naming.
+export {
+  loadScenario,
+  parseIssuePath,
+  INCLUDABLE_LISTS,
+  MAX_SCENARIO_TEXT,
+  MAX_SCENARIO_DATA_FILE,
+  MAX_INCLUDE_DEPTH,
+  MAX_INCLUDED_FILES,
+  expandInstances,
+  machineInstanceName,
+  machineInstanceNames,
+  instanceCount,
+  containerInstanceName,
+  containerTargets,
+  indexMachines,
+  resolveScenarioPath,
+} from './scenario/index.js';
+export type {
+  LoadScenarioOptions,
+  LoadedScenario,
+  ScenarioFileReader,
+  ScenarioIssue,
+  ScenarioLocation,
+  NamedTemplate,
+  ContainerTarget,
+  MachineIndex,
+  HostInstance,
+  VmInstance,
+  ContainerInstance,
+  ScenarioInstances,
+  ResolvedPath,
+} from './scenario/index.js';
