@@ -43,3 +43,8 @@ export type {
   ScenarioInstances,
   ResolvedPath,
 } from './scenario/index.js';
+
+// Datacenter: createDatacenter(scenario, options) builds hosts, placed VMs, containers in VMs or on
+// bare metal and networks, drives every model on one core-sim queue, and answers commands and queries.
+export { createDatacenter, DEFAULT_MAX_STEPS, VCPU_ALLOCATION_RATIO, KernelGuest } from './datacenter/index.js';
+export type { ClusterDatacenter, PlacementExplanation, Topology } from './datacenter/index.js';

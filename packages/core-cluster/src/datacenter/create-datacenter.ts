@@ -1,0 +1,212 @@
+// The datacenter: built from a scenario (hosts, VMs placed in file order, containers in their VMs or
+// on bare-metal hosts, networks), driven by one core-sim simulation in which every passive model keeps
+// one pending event (model-slot.ts), and offered through one command / query / event API.
+import { createNetworkModel } from '@strata/core-network';
+import { createSimulation } from '@strata/core-sim';
+import { LimitExceededError, NotFoundError, ValidationError } from '@strata/shared-types';
+import type { ClusterCommand, Micros, Scenario } from '@strata/shared-types';
+import { createEnergyMeter } from '../energy/index.js';
+import { createMetricsRecorder } from '../metrics/metrics-recorder.js';
+import type { ClusterEvent, ContainerView, Datacenter, DatacenterOptions, HostView, RunReport, Series, VmView } from '../types.js';
+import { EventSink } from './cluster-events.js';
+import { addContainer, executeCommand } from './commands.js';
+import { scheduleFaults } from './faults.js';
+import { containerInstanceName, containerTargets, indexMachines, machineInstanceNames } from '../scenario/instances.js';
+import { Migrations } from './migrations.js';
+import { buildReport, Sampler } from './report.js';
+import type { DcState, HostRec } from './state.js';
+import { VmPlacer } from './vm-placement.js';
+import type { PlacementExplanation } from './vm-placement.js';
+import { chooseHost, newVm, putVmOn } from './vm-ops.js';
+import { containerView, hostView, must, topology, vmView } from './views.js';
+import type { Topology } from './views.js';
+
+/** Default work budget of one `step` / `run`: queue events executed. */
+export const DEFAULT_MAX_STEPS = 2_000_000_000;
+
+/** The datacenter with the queries the README lists beyond the contract's. */
+export interface ClusterDatacenter extends Datacenter {
+  /** How a VM's host was chosen (policy, host, and under filter-score every host's filter or score). NotFoundError. */
+  placementOf(vm: string): PlacementExplanation;
+  /** The scenario's user-defined networks (overlay networks spanning hosts). */
+  networks(): { readonly name: string; readonly subnet: string | null; readonly internal: boolean }[];
+  /** Hosts → VMs → containers, bare-metal containers, networks. */
+  topology(): Topology;
+}
+
+function buildHosts(scenario: Scenario, placement: VmPlacer): { list: HostRec[]; referenceMips: number } {
+  const referenceMips = Math.max(1, ...scenario.hosts.map((t) => t.cpuMips));
+  const list: HostRec[] = [];
+  for (const t of scenario.hosts) {
+    for (const name of machineInstanceNames(t)) {
+      const h: HostRec = {
+        name,
+        template: t.name,
+        index: list.length,
+        cpus: t.cpus,
+        cpuMips: t.cpuMips,
+        speed: t.cpuMips / referenceMips,
+        memory: t.memory,
+        overcommit: t.overcommit,
+        hypervisor: t.hypervisor,
+        nic: t.nic,
+        power: t.power,
+        labels: t.labels ?? {},
+        state: 'up',
+        hv: null,
+        stack: null,
+        slot: null,
+        vms: [],
+        containers: [],
+        failures: 0,
+      };
+      list.push(h);
+      placement.addHost(h);
+    }
+  }
+  return { list, referenceMips };
+}
+
+/**
+ * Build the datacenter of `scenario` (validated by `ScenarioSchema`) as it is when the run begins:
+ * declared VMs and containers are running at time 0 (no boot), placed in file order. Cost: O(hosts +
+ * VMs + containers); a VM without containers stays a light record until something needs its host's
+ * hypervisor. Throws NotFoundError (a VM's `host`, a container's `on`), InsufficientResourcesError
+ * (a VM no host takes), ValidationError.
+ */
+export function createDatacenter(scenario: Scenario, options: DatacenterOptions = {}): ClusterDatacenter {
+  const sim = createSimulation({ seed: scenario.seed });
+  const sink = new EventSink(options.onEvent);
+  const placement = new VmPlacer(scenario.placement);
+  const { list, referenceMips } = buildHosts(scenario, placement);
+  const energy = createEnergyMeter();
+  for (const h of list) energy.addHost(h.name, h.power, 0);
+  const network = createNetworkModel();
+  const dc: DcState = {
+    scenario,
+    sim,
+    sink,
+    hosts: new Map(list.map((h) => [h.name, h])),
+    hostList: list,
+    vms: new Map(),
+    containers: new Map(),
+    placement,
+    network,
+    networkHosts: new Set(),
+    referenceMips,
+    fidelity: scenario.fidelity,
+    energy,
+    counters: { migrations: 0, haRestarts: 0, hostFailures: 0 },
+  };
+  const migrations = new Migrations(dc, sim);
+  if (scenario.workloads.length > 0) {
+    throw new ValidationError('batch workloads are not wired into the datacenter yet (issue 13); remove workloads[] to run this scenario', { field: 'workloads' });
+  }
+
+  sink.muted = true;
+  for (const n of scenario.networks) {
+    network.createNetwork({ name: n.name, driver: 'overlay', internal: n.internal, ...(n.subnet === undefined ? {} : { subnet: n.subnet }) });
+  }
+  for (const t of scenario.vms) {
+    const { count: _count, ...template } = t;
+    for (const name of machineInstanceNames(t)) {
+      if (dc.hosts.has(name)) throw new ValidationError(`VM '${name}' has the name of a host`, { field: 'vms', vm: name });
+      const body = { ...template, name };
+      const explanation = chooseHost(dc, name, body);
+      const vm = newVm(dc, name, t.name, body, true, explanation);
+      dc.vms.set(name, vm);
+      putVmOn(dc, vm, dc.hosts.get(explanation.host!)!, { start: true, light: true });
+    }
+  }
+  const machines = indexMachines(scenario);
+  for (const ct of scenario.containers) {
+    const { count, ...spec } = ct;
+    const { names, perTarget } = containerTargets(scenario, machines, ct);
+    for (const target of names) {
+      if (!dc.vms.has(target) && !dc.hosts.has(target)) throw new NotFoundError('vm or host', target, { field: `containers.${ct.name}.on` });
+      for (let i = 0; i < count; i++) addContainer(dc, { ...spec, on: target }, containerInstanceName(ct, target, perTarget, i), ct.name);
+    }
+  }
+  sink.muted = false;
+
+  for (const action of scenario.actions) {
+    const { at, ...command } = action;
+    sim.at(at, () => {
+      try {
+        executeCommand(dc, migrations, command);
+      } catch (error) {
+        sink.emit({ type: 'action.failed', time: sim.now(), subject: `action:${command.do}`, do: command.do, code: (error as { code?: string }).code ?? 'E_INTERNAL', message: (error as Error).message });
+      }
+    }, { label: 'action' });
+  }
+  scheduleFaults(dc, migrations);
+  let sampler: Sampler | null = null;
+  if (scenario.metrics !== undefined) {
+    const interval = scenario.metrics.interval;
+    const capacity = scenario.duration === undefined ? 16 : Math.min(1_000_000, Math.floor(scenario.duration / interval) + 1);
+    sampler = new Sampler(dc, createMetricsRecorder({ interval, start: 0, capacity }));
+    const s = sampler;
+    sim.every(interval, () => s.sample(sim.now()), { start: 0, priority: 1000, label: 'metrics' });
+  }
+
+  const maxSteps = options.maxSteps ?? DEFAULT_MAX_STEPS;
+  const advance = (until: number): void => {
+    let steps = 0;
+    while (sim.peek() <= until) {
+      if (++steps > maxSteps) throw new LimitExceededError(`more than ${maxSteps} events before ${until} µs; raise maxSteps or run less`, { maxSteps, until });
+      sim.step();
+    }
+    sim.runUntil(until);
+  };
+  const openEnded = (): boolean => dc.containers.size > 0 || scenario.faults !== undefined || sampler !== null;
+  const drained = (): ClusterEvent[] => (options.onEvent === undefined ? sink.take() : []);
+
+  const api: ClusterDatacenter = {
+    scenario,
+    now: (): Micros => sim.now(),
+    step(dt: number): ClusterEvent[] {
+      if (!Number.isSafeInteger(dt) || dt < 0) throw new ValidationError(`step needs a whole number of µs ≥ 0, got ${dt}`, { field: 'dt', accepted: 'integer ≥ 0' });
+      advance(sim.now() + dt);
+      return drained();
+    },
+    run(opts = {}): RunReport {
+      const until = opts.until ?? scenario.duration;
+      if (until === undefined) {
+        if (openEnded()) throw new ValidationError('this scenario has open-ended work (containers, faults or metric sampling) and no duration: give it a duration or run({ until })', { field: 'duration' });
+        let steps = 0;
+        while (sim.peek() !== Infinity) {
+          if (++steps > maxSteps) throw new LimitExceededError(`more than ${maxSteps} events; raise maxSteps`, { maxSteps });
+          sim.step();
+        }
+        return buildReport(dc, sampler);
+      }
+      if (!Number.isSafeInteger(until) || until < sim.now()) throw new ValidationError(`run needs until ≥ now (${sim.now()} µs), got ${until}`, { field: 'until' });
+      const start = sim.now();
+      const total = until - start;
+      for (let k = 1; k <= 100; k++) {
+        advance(start + Math.floor((total * k) / 100));
+        options.onProgress?.((sim.now() - start) as Micros, total as Micros);
+      }
+      return buildReport(dc, sampler);
+    },
+    execute(command: ClusterCommand): void {
+      if (command === null || typeof command !== 'object' || typeof (command as { do?: unknown }).do !== 'string') {
+        throw new ValidationError('a command is an object with "do" (parse JSON with ClusterCommandSchema)', { field: 'do' });
+      }
+      executeCommand(dc, migrations, command);
+    },
+    hosts: (): HostView[] => list.map((h) => hostView(dc, h)),
+    host: (name: string): HostView => hostView(dc, must(dc.hosts.get(name), 'host', name)),
+    vms: (): VmView[] => [...dc.vms.values()].map((v) => vmView(dc, v)),
+    vm: (name: string): VmView => vmView(dc, must(dc.vms.get(name), 'vm', name)),
+    containers: (): ContainerView[] => [...dc.containers.values()].map((c) => containerView(dc, c)),
+    container: (name: string): ContainerView => containerView(dc, must(dc.containers.get(name), 'container', name)),
+    metrics: (): Series[] => sampler?.recorder.series() ?? [],
+    summary: (): RunReport => buildReport(dc, sampler),
+    takeEvents: (): ClusterEvent[] => sink.take(),
+    placementOf: (vm: string): PlacementExplanation => must(dc.vms.get(vm), 'vm', vm).placement,
+    networks: () => scenario.networks.map((n) => ({ name: n.name, subnet: n.subnet ?? null, internal: n.internal })),
+    topology: (): Topology => topology(dc),
+  };
+  return api;
+}

@@ -1,0 +1,122 @@
+// Host failures and repairs, HA, and the scenario's fault injection: per host, failure after an
+// MTBF draw and repair after an MTTR draw (exponential or fixed), each host its own random stream
+// (`sim.rng('faults/host/<name>')`); per container, crashes (SIGKILL of PID 1, so the restart policy
+// decides) after exponential MTBF draws from `faults/container/<name>`.
+import { ensureHypervisor, touchHost } from './hosts.js';
+import { relaunchContainers, stackOf } from './container-ops.js';
+import { restartElsewhere, takeVmOff } from './vm-ops.js';
+import type { DcState, HostRec, VmRec } from './state.js';
+
+/** Hooks the migration module gives (a host failure ends the migrations that touch it). */
+export interface FaultHooks {
+  readonly abortMigrationsOf: (host: string) => void;
+}
+
+/** Fail host `h` now (it must be up): its VMs crash, HA VMs restart elsewhere, bare-metal containers stop. */
+export function failHost(dc: DcState, h: HostRec, hooks: FaultHooks): void {
+  hooks.abortMigrationsOf(h.name);
+  const now = dc.sim.now();
+  const crashed: VmRec[] = [];
+  if (h.hypervisor !== 'none' && h.vms.length > 0) {
+    const hv = ensureHypervisor(dc, h);
+    touchHost(dc, h, () => {
+      for (const name of h.vms) {
+        const phase = hv.vm(name).lifecycle.phase;
+        if (phase !== 'shutoff' && phase !== 'crashed') hv.crash(name, 'host-failure');
+      }
+    });
+    for (const name of [...h.vms]) {
+      const vm = dc.vms.get(name)!;
+      takeVmOff(dc, vm);
+      vm.lightState = 'shut off';
+      crashed.push(vm);
+    }
+  }
+  h.slot?.dispose();
+  h.slot = null;
+  h.hv = null;
+  if (h.stack !== null) {
+    h.stack = null;
+    for (const c of h.containers) {
+      const rec = dc.containers.get(c)!;
+      dc.sink.emit({ type: 'container.die', time: now, subject: `container:${c}`, on: h.name, exitCode: '137', reason: 'host-failure' });
+      rec.id = '';
+    }
+  }
+  h.state = 'failed';
+  h.failures++;
+  dc.counters.hostFailures++;
+  dc.placement.setAvailable(h, false);
+  dc.energy.off(h.name, now);
+  dc.sink.emit({ type: 'host.failed', time: now, subject: `host:${h.name}`, vms: crashed.map((v) => v.name) });
+  for (const vm of crashed) {
+    if (vm.body.ha) restartElsewhere(dc, vm, h.name);
+    else vm.crashedOn = h.name;
+  }
+}
+
+/** Repair host `h` now (it must be failed): it takes VMs again; its bare-metal containers follow their restart policies. */
+export function repairHost(dc: DcState, h: HostRec): void {
+  const now = dc.sim.now();
+  h.state = 'up';
+  dc.placement.setAvailable(h, true);
+  dc.energy.record(h.name, now, 0);
+  dc.sink.emit({ type: 'host.repaired', time: now, subject: `host:${h.name}` });
+  if (h.containers.length > 0) relaunchContainers(dc, h.containers.map((c) => dc.containers.get(c)!));
+}
+
+/** Schedule the scenario's fault injection (host MTBF/MTTR, container crashes). */
+export function scheduleFaults(dc: DcState, hooks: FaultHooks): void {
+  const faults = dc.scenario.faults;
+  if (faults?.hosts !== undefined) {
+    const f = faults.hosts;
+    const names = f.hosts === undefined ? dc.hostList : [...new Set(f.hosts.flatMap((r) => dc.hostList.filter((h) => h.name === r || h.template === r)))];
+    for (const h of names) {
+      const rng = dc.sim.rng(`faults/host/${h.name}`);
+      const draw = (mean: number): number => (f.distribution === 'fixed' ? mean : Math.max(1, Math.round(rng.exponential(mean))));
+      const nextFailure = (): void => {
+        dc.sim.after(draw(f.mtbf), () => {
+          if (h.state === 'up') failHost(dc, h, hooks);
+          dc.sim.after(draw(f.mttr), () => {
+            if (h.state === 'failed') repairHost(dc, h);
+            nextFailure();
+          }, { label: 'fault' });
+        }, { label: 'fault' });
+      };
+      nextFailure();
+    }
+  }
+  if (faults?.containers !== undefined) {
+    const f = faults.containers;
+    const templates = f.containers === undefined ? null : new Set(f.containers);
+    for (const rec of dc.containers.values()) {
+      if (templates !== null && !templates.has(rec.template)) continue;
+      const rng = dc.sim.rng(`faults/container/${rec.name}`);
+      const next = (): void => {
+        dc.sim.after(Math.max(1, Math.round(rng.exponential(f.mtbf))), () => {
+          crashContainer(dc, rec.name);
+          next();
+        }, { label: 'fault' });
+      };
+      next();
+    }
+  }
+}
+
+/** A container crash: SIGKILL of its PID 1 from the kernel (not `docker kill`), so its restart policy decides. Nothing when it is not running. */
+export function crashContainer(dc: DcState, name: string): void {
+  const rec = dc.containers.get(name);
+  if (rec === undefined) return;
+  const stack = stackOf(dc, rec);
+  if (stack === null || rec.id === '') return;
+  const h = rec.onKind === 'host' ? dc.hosts.get(rec.on)! : dc.hosts.get(dc.vms.get(rec.on)!.host ?? '');
+  if (h === undefined) return;
+  touchHost(dc, h, () => {
+    const pid = stack.engine.inspect(rec.id).State.Pid;
+    if (pid > 0) {
+      stack.kernel.kill(pid, 'SIGKILL');
+      dc.sink.emit({ type: 'container.crashed', time: dc.sim.now(), subject: `container:${name}`, on: rec.on });
+    }
+    if (rec.onKind === 'vm') dc.vms.get(rec.on)!.guest.report();
+  });
+}

@@ -1,0 +1,169 @@
+// Hosts as the datacenter drives them: a hypervisor built on first need (until then its VMs are idle
+// guests and cost nothing), or bare metal with a kernel and engine on the host's CPUs; the container
+// stacks of VMs and bare-metal hosts; each host one passive model behind one ModelSlot.
+import { createHypervisor } from '@strata/core-vmm';
+import type { Hypervisor } from '@strata/core-vmm';
+import { hypervisorEvent } from './cluster-events.js';
+import { createContainerStack } from './container-stack.js';
+import type { ContainerStack } from './container-stack.js';
+import { ModelSlot } from './model-slot.js';
+import type { DcState, HostRec, VmRec } from './state.js';
+
+/** Address of network host `i` (a VM or bare-metal host with containers): 100.64.0.0/10, RFC 6598 space, clear of Docker's pools. */
+function networkHostAddress(i: number): string {
+  const n = 0x64400000 + i + 1;
+  return `${(n >>> 24) & 255}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
+}
+
+/** Define `vm` on hypervisor `hv` (its guest brought to the hypervisor's now first). */
+export function defineVmOn(hv: Hypervisor, vm: VmRec, opts: { readonly instantBoot: boolean }): void {
+  if (vm.guest.stack === null) vm.guest.advanceTo(hv.now());
+  const b = vm.body;
+  hv.defineVm({
+    name: vm.name,
+    vcpus: b.vcpus,
+    memoryBytes: b.memory,
+    flavor: b.flavor,
+    guest: vm.guest,
+    ...(b.cpu === undefined ? {} : { cpu: cpuSpec(b.cpu) }),
+    ...(opts.instantBoot ? { timings: { bootUs: 0 } } : {}),
+  });
+}
+
+/** The scenario's VM cpu settings in core-vmm's words (period/quota are already µs). */
+export function cpuSpec(cpu: NonNullable<VmRec['body']['cpu']>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(cpu)) if (typeof v === 'number') out[k] = v;
+  return out;
+}
+
+/** The host's hypervisor, built now if it was not: its VMs defined (declared ones boot in 0 µs) and started as they were. */
+export function ensureHypervisor(dc: DcState, h: HostRec): Hypervisor {
+  if (h.hv !== null) return h.hv;
+  if (h.hypervisor === 'none') throw new Error(`host ${h.name} is bare metal`);
+  const now = dc.sim.now();
+  const hv = createHypervisor({
+    host: { cpus: h.cpus, speed: h.speed, memory: h.memory, overcommitRatio: h.overcommit },
+    policy: h.hypervisor,
+    fidelity: dc.fidelity,
+    start: now,
+  });
+  for (const name of h.vms) {
+    const vm = dc.vms.get(name)!;
+    defineVmOn(hv, vm, { instantBoot: vm.declared });
+    if (vm.lightState === 'running') hv.start(name);
+  }
+  // The VMs were already running: the 0 µs boots' facts are not news.
+  hv.advanceTo(now);
+  h.hv = hv;
+  h.slot = new ModelSlot(dc.sim, { nextEventTime: () => hv.nextEventTime(), advanceTo: (t) => advanceHypervisor(dc, h, hv, t) }, `host:${h.name}`);
+  h.slot.rearm();
+  return hv;
+}
+
+function advanceHypervisor(dc: DcState, h: HostRec, hv: Hypervisor, t: number): void {
+  dc.sink.collect(() => {
+    for (const e of hv.advanceTo(t)) {
+      const ce = hypervisorEvent(h.name, e);
+      if (ce !== null) dc.sink.emit(ce);
+    }
+  });
+  recordPower(dc, h, t);
+}
+
+/** Tell the energy meter the host's utilization from `time` on. */
+export function recordPower(dc: DcState, h: HostRec, time: number): void {
+  if (h.state === 'failed') return;
+  dc.energy.record(h.name, time, hostCpuUtilization(dc, h));
+}
+
+/** Apply `command` to a host's models at now: brought to now first, its facts out at once, its event re-armed. */
+export function touchHost<T>(dc: DcState, h: HostRec, command: () => T): T {
+  h.slot?.sync();
+  const out = command();
+  h.slot?.flush();
+  h.slot?.rearm();
+  recordPower(dc, h, dc.sim.now());
+  return out;
+}
+
+/** Bring a host's models to now (before a command or a read). */
+export function syncHost(h: HostRec): void {
+  h.slot?.sync();
+}
+
+/** Re-arm a host's pending event after a command touched it. */
+export function rearmHost(h: HostRec): void {
+  h.slot?.rearm();
+}
+
+function networkFor(dc: DcState, hostName: string): { model: DcState['network']; host: string } | undefined {
+  if (dc.scenario.networks.length === 0) return undefined;
+  if (!dc.networkHosts.has(hostName)) {
+    dc.network.addHost({ name: hostName, address: networkHostAddress(dc.networkHosts.size), uplink: { capacity: 1_250_000_000, latency: 0 } });
+    dc.networkHosts.add(hostName);
+  }
+  return { model: dc.network, host: hostName };
+}
+
+/** The container stack inside `vm` (built now if it was not: the host's hypervisor too). The host must be synced. */
+export function ensureVmStack(dc: DcState, vm: VmRec): ContainerStack {
+  if (vm.guest.stack !== null) return vm.guest.stack;
+  const h = dc.hosts.get(vm.host!)!;
+  const hv = ensureHypervisor(dc, h);
+  h.slot!.sync();
+  const guest = vm.guest;
+  guest.advanceTo(hv.now());
+  const net = networkFor(dc, vm.name);
+  const stack = createContainerStack({
+    on: vm.name,
+    cpus: vm.body.vcpus,
+    memory: vm.body.memory,
+    fidelity: dc.fidelity,
+    start: hv.now(),
+    seed: `${String(dc.scenario.seed)}/vm/${vm.name}`,
+    nested: { capacities: guest.currentCapacities(), onDemandChange: () => guest.report() },
+    emit: (e) => dc.sink.emit(e),
+    ...(net === undefined ? {} : { network: net }),
+  });
+  guest.attach(stack);
+  return stack;
+}
+
+/** A bare-metal host's container stack (built now if it was not, with its own ModelSlot). */
+export function ensureHostStack(dc: DcState, h: HostRec): ContainerStack {
+  if (h.stack !== null) return h.stack;
+  const net = networkFor(dc, h.name);
+  const stack = createContainerStack({
+    on: h.name,
+    cpus: h.cpus,
+    memory: h.memory,
+    fidelity: dc.fidelity,
+    start: dc.sim.now(),
+    seed: `${String(dc.scenario.seed)}/host/${h.name}`,
+    cpuSpeed: h.speed,
+    emit: (e) => dc.sink.emit(e),
+    ...(net === undefined ? {} : { network: net }),
+  });
+  h.stack = stack;
+  h.slot = new ModelSlot(dc.sim, { nextEventTime: () => stack.engine.nextEventTime(), advanceTo: (t) => { dc.sink.collect(() => void stack.engine.advanceTo(t)); recordPower(dc, h, t); } }, `host:${h.name}`);
+  return stack;
+}
+
+/** Fraction of the host's CPUs busy now (0..1). */
+export function hostCpuUtilization(dc: DcState, h: HostRec): number {
+  if (h.state === 'failed') return 0;
+  if (h.hv !== null) {
+    let busy = 0;
+    for (const name of h.vms) {
+      const v = h.hv.vm(name);
+      if (v.vcpus !== null) for (const s of v.vcpus) busy += s.rate;
+    }
+    return Math.min(1, busy / h.cpus);
+  }
+  if (h.stack !== null) {
+    const wanted = h.stack.cpus?.wantedCpus() ?? 0;
+    return Math.min(1, wanted / h.cpus);
+  }
+  return 0;
+}

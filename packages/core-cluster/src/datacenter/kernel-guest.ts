@@ -1,0 +1,84 @@
+// The seam between core-vmm and core-container: a VM's guest (`GuestCpus`) that is a container
+// kernel running on the vCPUs. It lays the kernel's wanted CPU rate on the vCPUs in order, as
+// core-vmm's createSchedulerGuest does (vCPU i asks clamp(D − i, 0, 1), halted at 0), forwards the
+// host's capacities to the kernel's CPUs, and re-reports after every command and every advance.
+// Until the VM gets its first container it is an idle guest (every vCPU halted, no kernel at all).
+import type { Micros } from '@strata/shared-types';
+import type { GuestCpus, VcpuDemandListener } from '@strata/core-vmm';
+import type { ContainerStack } from './container-stack.js';
+
+const HALTED = { runnable: false, demand: 1 } as const;
+
+/** A VM's guest: idle until `attach` gives it a container stack. */
+export class KernelGuest implements GuestCpus {
+  private clock: number;
+  private listener: VcpuDemandListener | null = null;
+  private readonly capacities: number[];
+  /** What each vCPU last reported (−1: never). */
+  private readonly reported: number[];
+  private stackRef: ContainerStack | null = null;
+
+  constructor(
+    readonly cpus: number,
+    start: number,
+  ) {
+    this.clock = start;
+    this.capacities = new Array<number>(cpus).fill(0);
+    this.reported = new Array<number>(cpus).fill(-1);
+  }
+
+  get stack(): ContainerStack | null {
+    return this.stackRef;
+  }
+
+  /** The capacities the host gives now (for a stack created later). */
+  currentCapacities(): readonly number[] {
+    return this.capacities;
+  }
+
+  /** Run `stack` from now on (its kernel must be at this guest's now, built with `currentCapacities()`). */
+  attach(stack: ContainerStack): void {
+    this.stackRef = stack;
+    this.report();
+  }
+
+  now(): Micros {
+    return this.stackRef === null ? (this.clock as Micros) : this.stackRef.engine.now();
+  }
+
+  connect(listener: VcpuDemandListener): void {
+    this.listener = listener;
+    this.reported.fill(-1);
+    this.report();
+  }
+
+  setCpuCapacity(cpu: number, capacity: number): void {
+    this.capacities[cpu] = capacity;
+    this.stackRef?.cpus?.setCpuCapacity(cpu, capacity);
+  }
+
+  nextEventTime(): number {
+    return this.stackRef === null ? Infinity : this.stackRef.engine.nextEventTime();
+  }
+
+  advanceTo(time: number): void {
+    if (this.stackRef === null) this.clock = time;
+    else {
+      this.stackRef.engine.advanceTo(time);
+      this.report();
+    }
+  }
+
+  /** Tell the host what each vCPU asks now (only the changes). Call after every command on the stack. */
+  report(): void {
+    const listener = this.listener;
+    if (listener === null) return;
+    const wanted = this.stackRef?.cpus?.wantedCpus() ?? (this.stackRef === null ? 0 : this.cpus);
+    for (let i = 0; i < this.cpus; i++) {
+      const d = Math.min(1, Math.max(0, wanted - i));
+      if (d === this.reported[i]) continue;
+      this.reported[i] = d;
+      listener(i, d > 0 ? { runnable: true, demand: d } : HALTED);
+    }
+  }
+}

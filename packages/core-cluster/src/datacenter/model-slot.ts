@@ -1,0 +1,75 @@
+// The driving pattern (ARCHITECTURE.md, "Driving models"): every passive model the datacenter owns
+// keeps exactly one pending core-sim event at its `nextEventTime()`. When it fires, the model is
+// advanced to the simulation's now and re-armed; a command that touches a model first brings it to now
+// (`sync`), applies, then re-arms it, so the queue always holds the model's true next instant.
+import type { EventKey, Simulation } from '@strata/core-sim';
+
+/** What a slot drives: a passive model seen through two calls. */
+export interface DrivenModel {
+  nextEventTime(): number;
+  /** Run to `time` (≥ the model's now); whatever it reports is handled inside (events go to the sink). */
+  advanceTo(time: number): void;
+}
+
+/** One model's place in the event queue. */
+export class ModelSlot {
+  private key: EventKey | null = null;
+  private at = Infinity;
+  /** Time the model was last advanced to. */
+  private synced: number;
+
+  constructor(
+    private readonly sim: Simulation,
+    readonly model: DrivenModel,
+    /** Trace label of its event (for the queue's trace). */
+    private readonly label: string,
+    /** Same-time ordering class of its event. */
+    private readonly priority = 0,
+  ) {
+    this.synced = sim.now();
+  }
+
+  /** Bring the model to the simulation's now (before a command or a read). */
+  sync(): void {
+    const now = this.sim.now();
+    if (now > this.synced) {
+      this.synced = now;
+      this.model.advanceTo(now);
+    }
+  }
+
+  /** Advance the model to now even if it is there already: facts of a command just applied come out at their instant. */
+  flush(): void {
+    this.synced = this.sim.now();
+    this.model.advanceTo(this.synced);
+  }
+
+  /** Keep one pending event at the model's next-event time (cancel the old one when it moved). */
+  rearm(): void {
+    const next = this.model.nextEventTime();
+    const now = this.sim.now();
+    const t = next === Infinity ? Infinity : Math.max(now, Math.ceil(next));
+    if (t === this.at && this.key !== null) return;
+    if (this.key !== null) this.sim.cancel(this.key);
+    this.key = null;
+    this.at = t;
+    if (t === Infinity) return;
+    this.key = this.sim.at(t, () => this.fire(), { label: this.label, priority: this.priority });
+  }
+
+  /** Drop the pending event for good (the model is gone). */
+  dispose(): void {
+    if (this.key !== null) this.sim.cancel(this.key);
+    this.key = null;
+    this.at = Infinity;
+  }
+
+  private fire(): void {
+    this.key = null;
+    this.at = Infinity;
+    const now = this.sim.now();
+    this.synced = now;
+    this.model.advanceTo(now);
+    this.rearm();
+  }
+}

@@ -1,0 +1,101 @@
+// The datacenter's records: hosts, VMs, containers and the shared parts they live on. Types only, so
+// the modules that build, command, drive and show them all import this file and not each other.
+import type { Simulation } from '@strata/core-sim';
+import type { NetworkModel } from '@strata/core-network';
+import type { Hypervisor } from '@strata/core-vmm';
+import type { ContainerTemplate, PowerSpec, Scenario, VmBody } from '@strata/shared-types';
+import type { EnergyMeter } from '../energy/index.js';
+import type { ContainerStack } from './container-stack.js';
+import type { EventSink } from './cluster-events.js';
+import type { KernelGuest } from './kernel-guest.js';
+import type { ModelSlot } from './model-slot.js';
+import type { PlacementExplanation, VmPlacer } from './vm-placement.js';
+
+/** A host's CPU policy, or `none` for bare metal. */
+export type HostKind = 'credit' | 'cfs' | 'rr' | 'priority' | 'none';
+
+/** One physical host. */
+export interface HostRec {
+  readonly name: string;
+  readonly template: string;
+  readonly index: number;
+  readonly cpus: number;
+  readonly cpuMips: number;
+  /** cpuMips / the scenario's largest cpuMips (so ≤ 1, as core-vmm and core-container want). */
+  readonly speed: number;
+  readonly memory: number;
+  readonly overcommit: number;
+  readonly hypervisor: HostKind;
+  /** NIC bandwidth, bytes/s. */
+  readonly nic: number;
+  readonly power: PowerSpec;
+  readonly labels: Readonly<Record<string, string>>;
+  state: 'up' | 'failed';
+  /** Built when first needed (a container in one of its VMs, a command on one of them): until then its VMs are idle and cost nothing. */
+  hv: Hypervisor | null;
+  /** Bare metal: the kernel and engine on the host's CPUs (built with its first container). */
+  stack: ContainerStack | null;
+  slot: ModelSlot | null;
+  /** VMs on it, in placement order. */
+  readonly vms: string[];
+  /** Containers on it (bare metal). */
+  readonly containers: string[];
+  failures: number;
+}
+
+/** One VM. */
+export interface VmRec {
+  readonly name: string;
+  readonly template: string;
+  readonly body: VmBody;
+  host: string | null;
+  /** The VM's state while its host has no hypervisor built (`running` or `shut off`). */
+  lightState: 'running' | 'shut off';
+  /** Declared in the scenario: running at time 0, no boot delay (its first definition boots in 0 µs). */
+  readonly declared: boolean;
+  guest: KernelGuest;
+  readonly containers: string[];
+  migrations: number;
+  haRestarts: number;
+  placement: PlacementExplanation;
+  /** CPU time and steal from hosts it left (migrations, HA restarts). */
+  pastCpuUsec: number;
+  pastStealUsec: number;
+  /** A live migration in progress. */
+  migrating: boolean;
+  /** Without HA, the host it crashed with (it stays crashed, on no host, until `vm.start` places it again). */
+  crashedOn: string | null;
+}
+
+/** One container. */
+export interface ContainerRec {
+  readonly name: string;
+  readonly template: string;
+  /** The VM or bare-metal host it lives on. */
+  readonly on: string;
+  readonly onKind: 'vm' | 'host';
+  readonly spec: Omit<ContainerTemplate, 'count'>;
+  /** Docker's id in its engine. */
+  id: string;
+}
+
+/** Everything the modules share. */
+export interface DcState {
+  readonly scenario: Scenario;
+  readonly sim: Simulation;
+  readonly sink: EventSink;
+  readonly hosts: Map<string, HostRec>;
+  readonly hostList: HostRec[];
+  readonly vms: Map<string, VmRec>;
+  readonly containers: Map<string, ContainerRec>;
+  readonly placement: VmPlacer;
+  readonly network: NetworkModel;
+  /** VM names that are network hosts (have an engine with networks). */
+  readonly networkHosts: Set<string>;
+  /** The largest cpuMips of the scenario (speed 1). */
+  readonly referenceMips: number;
+  readonly fidelity: 'exact' | 'fluid';
+  readonly energy: EnergyMeter;
+  /** Counters for the report. */
+  counters: { migrations: number; haRestarts: number; hostFailures: number };
+}

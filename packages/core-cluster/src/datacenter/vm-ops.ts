@@ -1,0 +1,117 @@
+// VMs on hosts: placing one (policy or named host), putting it on its host (light while the host has
+// no hypervisor built), taking it off (its CPU totals kept), and restarting it elsewhere after its
+// host failed (HA: placement again, a fresh guest whose containers follow their restart policies).
+import { InsufficientResourcesError, NotFoundError } from '@strata/shared-types';
+import type { VmBody } from '@strata/shared-types';
+import { relaunchContainers } from './container-ops.js';
+import { defineVmOn, ensureHypervisor, touchHost } from './hosts.js';
+import { KernelGuest } from './kernel-guest.js';
+import type { DcState, HostRec, VmRec } from './state.js';
+import type { PlacementExplanation } from './vm-placement.js';
+
+/** Hosts a name denotes: an instance, or every instance of a template (in host order). NotFoundError otherwise. */
+export function resolveHosts(dc: DcState, ref: string, field: string): HostRec[] {
+  const one = dc.hosts.get(ref);
+  if (one !== undefined) return [one];
+  const all = dc.hostList.filter((h) => h.template === ref);
+  if (all.length === 0) throw new NotFoundError('host', ref, { field, hint: 'name a host instance (h-0) or a host template (h)' });
+  return all;
+}
+
+/** Where `vm` would go now (no change). InsufficientResourcesError when no host takes it. */
+export function chooseHost(dc: DcState, vm: string, body: VmBody, hostRef?: string): PlacementExplanation {
+  const ref = hostRef ?? body.host;
+  const pinned = ref === undefined ? undefined : resolveHosts(dc, ref, hostRef === undefined ? 'vm.host' : 'host');
+  const explanation = dc.placement.choose(vm, body, dc.hostList, pinned);
+  if (explanation.host === null) {
+    throw new InsufficientResourcesError(`no host can take VM '${vm}' (${body.vcpus} vCPUs, ${body.memory} bytes): ${explanation.reason}; add hosts, free some, or ask for less`, { vm, vcpus: body.vcpus, memory: body.memory, placement: explanation.policy });
+  }
+  return explanation;
+}
+
+/** A VM record, not yet on a host. */
+export function newVm(dc: DcState, name: string, template: string, body: VmBody, declared: boolean, placement: PlacementExplanation): VmRec {
+  return {
+    name,
+    template,
+    body,
+    host: null,
+    lightState: body.autostart ? 'running' : 'shut off',
+    declared,
+    guest: new KernelGuest(body.vcpus, dc.sim.now()),
+    containers: [],
+    migrations: 0,
+    haRestarts: 0,
+    placement,
+    pastCpuUsec: 0,
+    pastStealUsec: 0,
+    migrating: false,
+    crashedOn: null,
+  };
+}
+
+/**
+ * Put `vm` on host `h` (placement allocated). A declared VM on a host without a hypervisor stays light
+ * (running at once, nothing built); otherwise it is defined on the host's hypervisor and, with
+ * `start`, started there: boot time and events as the lifecycle has them.
+ */
+export function putVmOn(dc: DcState, vm: VmRec, h: HostRec, opts: { readonly start: boolean; readonly light: boolean }): void {
+  dc.placement.allocate(vm.name, vm.body, h);
+  if (opts.light && h.hv === null) {
+    h.vms.push(vm.name);
+    vm.host = h.name;
+    return;
+  }
+  const hv = ensureHypervisor(dc, h);
+  touchHost(dc, h, () => {
+    defineVmOn(hv, vm, { instantBoot: false });
+    if (opts.start) hv.start(vm.name);
+  });
+  h.vms.push(vm.name);
+  vm.host = h.name;
+}
+
+/** Take `vm` off its host's books (placement released, CPU totals kept); the hypervisor part is the caller's. */
+export function takeVmOff(dc: DcState, vm: VmRec): void {
+  const h = vm.host === null ? null : dc.hosts.get(vm.host)!;
+  if (h !== null) {
+    if (h.hv !== null) {
+      try {
+        const totals = h.hv.vm(vm.name).cpuTotals;
+        vm.pastCpuUsec += totals.hostCpuUsec;
+        vm.pastStealUsec += totals.stealUsec;
+      } catch {
+        // already gone from the hypervisor (a microVM whose process ended)
+      }
+    }
+    const i = h.vms.indexOf(vm.name);
+    if (i >= 0) h.vms.splice(i, 1);
+  }
+  dc.placement.release(vm.name);
+  vm.host = null;
+}
+
+/**
+ * Restart a VM whose host failed on another host (placement again; HA). Its guest starts afresh (the
+ * guest OS booted again): containers with a restart policy start, the others are created. Returns the
+ * new host, or null when no host takes it (then `vm.ha_failed`).
+ */
+export function restartElsewhere(dc: DcState, vm: VmRec, from: string): string | null {
+  let explanation: PlacementExplanation;
+  try {
+    explanation = chooseHost(dc, vm.name, vm.body);
+  } catch (error) {
+    dc.sink.emit({ type: 'vm.ha_failed', time: dc.sim.now(), subject: `vm:${vm.name}`, from, reason: (error as Error).message });
+    return null;
+  }
+  const h = dc.hosts.get(explanation.host!)!;
+  vm.guest = new KernelGuest(vm.body.vcpus, dc.sim.now());
+  vm.placement = explanation;
+  vm.crashedOn = null;
+  putVmOn(dc, vm, h, { start: true, light: false });
+  vm.haRestarts++;
+  dc.counters.haRestarts++;
+  dc.sink.emit({ type: 'vm.ha_restarted', time: dc.sim.now(), subject: `vm:${vm.name}`, from, to: h.name });
+  relaunchContainers(dc, vm.containers.map((c) => dc.containers.get(c)!));
+  return h.name;
+}
