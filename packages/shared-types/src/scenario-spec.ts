@@ -216,7 +216,7 @@ const WorkloadSchema = z.discriminatedUnion('kind', [BatchWorkloadSchema]);
 const FaultsSchema = z.strictObject({
   hosts: z
     .strictObject({
-      mtbf: durationSchema({ min: micros(1000), max: MAX_SCENARIO_DURATION, like: '30d' }).describe('Mean time between failures of each host.'),
+      mtbf: durationSchema({ min: micros(1000), max: MAX_SCENARIO_DURATION, like: '720h' }).describe('Mean time between failures of each host.'),
       mttr: durationSchema({ min: micros(1), max: MAX_SCENARIO_DURATION, like: '4h' }).describe('Mean time to repair.'),
       distribution: z.enum(['exponential', 'fixed']).default('exponential'),
       hosts: z.array(InstanceRefSchema).max(MAX_SCENARIO_HOSTS).optional().describe('Host instance or template names (default all).'),
