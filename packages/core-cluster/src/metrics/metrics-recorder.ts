@@ -22,26 +22,36 @@ export interface MetricsRecorderOptions {
 export interface MetricsRecorder {
   readonly interval: Micros;
   readonly start: Micros;
-  /** Declare a series. Defining it again with the same unit does nothing; another unit is a ConflictError. LimitExceededError past `maxSeries`. */
-  define(name: string, unit: string): void;
+  /**
+   * Declare a series and return its id (0, 1, 2, … in definition order), which `sample` and
+   * `sampleMany` take in place of the name, faster. Defining it again with the same unit returns
+   * the same id; another unit is a ConflictError. LimitExceededError past `maxSeries`.
+   */
+  define(name: string, unit: string): number;
+  /** The id of a defined series (NotFoundError otherwise). */
+  id(name: string): number;
   /** Whether a series of that name is defined. */
   has(name: string): boolean;
   /**
-   * Record `value` (finite) of series `name` at `time`, a sampling instant at or after the series'
+   * Record `value` (finite) of series `series` (its name or id) at `time`, a sampling instant at or after the series'
    * last sample. Instants the series skipped are gaps: `series()` leaves them out.
    * Throws (changing nothing) NotFoundError for an undefined series, ValidationError for a
    * time off the grid or a non-finite value, ConflictError for a time already recorded or earlier,
    * LimitExceededError past `maxSamples`.
    */
-  sample(time: number, name: string, value: number): void;
-  /** Record many series at one instant: validates every entry first, then writes all or nothing. */
-  sampleMany(time: number, names: readonly string[], values: ArrayLike<number>): void;
+  sample(time: number, series: string | number, value: number): void;
+  /**
+   * Record many series (names or ids; a series at most once) at one instant, `values[i]` for
+   * `series[i]`: validates every entry first, then writes all or nothing. With ids and a
+   * Float64Array this is the fast path for sampling a whole datacenter at once.
+   */
+  sampleMany(time: number, series: ArrayLike<string | number>, values: ArrayLike<number>): void;
   /** Every series in definition order, times and values materialized (gaps left out). */
   series(): Series[];
-  /** One series (NotFoundError when undefined). */
-  get(name: string): Series;
-  /** The recorded values of one series, gaps left out, as a fresh Float64Array (cheaper than `get` for `summarize`). */
-  values(name: string): Float64Array;
+  /** One series by name or id (NotFoundError when undefined). */
+  get(series: string | number): Series;
+  /** The recorded values of one series (name or id), gaps left out, as a fresh Float64Array (cheaper than `get` for `summarize`). */
+  values(series: string | number): Float64Array;
   /** Series defined. */
   readonly seriesCount: number;
   /** Samples stored over all series, gaps included (what `maxSamples` bounds). */
@@ -51,7 +61,10 @@ export interface MetricsRecorder {
 }
 
 interface Column {
+  readonly id: number;
   readonly name: string;
+  /** The batch that last named it (duplicate check without a Set). */
+  stamp: number;
   readonly unit: string;
   /** Grid index of values[0]. */
   first: number;
@@ -97,11 +110,12 @@ export function createMetricsRecorder(options: MetricsRecorderOptions): MetricsR
     }
     return (time - start) / interval;
   };
-  const column = (name: string): Column => {
-    const c = byName.get(name);
-    if (c === undefined) throw new NotFoundError('series', name, { hint: 'define(name, unit) it first' });
+  const column = (series: string | number): Column => {
+    const c = typeof series === 'number' ? columns[series] : byName.get(series);
+    if (c === undefined) throw new NotFoundError('series', String(series), { hint: 'define(name, unit) it first; ids are what define returned' });
     return c;
   };
+  let batch = 0;
   /** Samples a write at grid index `k` adds to column `c` (gap + 1); validates order. */
   const growthOf = (c: Column, k: number, time: number): number => {
     if (c.length === 0) return 1;
@@ -117,6 +131,13 @@ export function createMetricsRecorder(options: MetricsRecorderOptions): MetricsR
   const write = (c: Column, k: number, value: number): void => {
     if (c.length === 0) c.first = k;
     const at = k - c.first;
+    if (at === c.length && at < c.values.length) {
+      // The common case: the next instant, room reserved.
+      c.values[at] = value;
+      c.length++;
+      sampleCount++;
+      return;
+    }
     if (at >= c.values.length) {
       const grown = new Float64Array(Math.max(at + 1, Math.ceil(c.values.length * 1.5)));
       grown.set(c.values.subarray(0, c.length));
@@ -134,67 +155,87 @@ export function createMetricsRecorder(options: MetricsRecorderOptions): MetricsR
     }
   };
   const materialize = (c: Column): Series => {
-    const times: Micros[] = [];
-    const values: number[] = [];
+    const times: Micros[] = new Array<Micros>(c.length);
+    const values: number[] = new Array<number>(c.length);
+    let n = 0;
     for (let i = 0; i < c.length; i++) {
       const v = c.values[i]!;
-      if (Number.isNaN(v)) continue;
-      times.push((start + (c.first + i) * interval) as Micros);
-      values.push(v);
+      if (v !== v) continue; // a gap (NaN)
+      times[n] = (start + (c.first + i) * interval) as Micros;
+      values[n++] = v;
     }
+    times.length = n;
+    values.length = n;
     return { name: c.name, unit: c.unit, times, values };
   };
 
   return {
     interval: interval as Micros,
     start: start as Micros,
-    define(name: string, unit: string): void {
+    define(name: string, unit: string): number {
       if (typeof name !== 'string' || name.length === 0) throw new ValidationError('a series name must be a non-empty string', { path: 'name', accepted: 'non-empty strings' });
       const existing = byName.get(name);
       if (existing !== undefined) {
         if (existing.unit !== unit) throw new ConflictError(`series '${name}' is already defined with unit '${existing.unit}', not '${unit}'`, { series: name });
-        return;
+        return existing.id;
       }
       if (columns.length >= maxSeries) {
         throw new LimitExceededError(`metrics recorder: maxSeries (${maxSeries}) reached; cannot define series '${name}' — raise maxSeries or sample fewer objects`, { limit: 'maxSeries', max: maxSeries });
       }
-      const c: Column = { name, unit, first: 0, length: 0, values: new Float64Array(capacity) };
+      const c: Column = { id: columns.length, name, unit, stamp: 0, first: 0, length: 0, values: new Float64Array(capacity) };
       bytes += capacity * 8;
       columns.push(c);
       byName.set(name, c);
+      return columns.length - 1;
+    },
+    id(name: string): number {
+      return column(name).id;
     },
     has: (name) => byName.has(name),
-    sample(time: number, name: string, value: number): void {
-      const c = column(name);
+    sample(time: number, series: string | number, value: number): void {
+      const c = column(series);
       const k = gridIndex(time);
-      checkValue(name, value);
+      checkValue(c.name, value);
       limit(growthOf(c, k, time));
       write(c, k, value);
     },
-    sampleMany(time: number, names: readonly string[], values: ArrayLike<number>): void {
-      if (names.length !== values.length) {
-        throw new ValidationError(`sampleMany needs one value per name: ${names.length} names, ${values.length} values`, { path: 'values', accepted: 'as many values as names' });
+    sampleMany(time: number, series: ArrayLike<string | number>, values: ArrayLike<number>): void {
+      if (series.length !== values.length) {
+        throw new ValidationError(`sampleMany needs one value per series: ${series.length} series, ${values.length} values`, { path: 'values', accepted: 'as many values as series' });
       }
       const k = gridIndex(time);
-      const targets: Column[] = [];
+      const n = series.length;
+      const stamp = ++batch;
       let adding = 0;
-      const seen = new Set<string>();
-      for (let i = 0; i < names.length; i++) {
-        const name = names[i]!;
-        if (seen.has(name)) throw new ConflictError(`sampleMany names series '${name}' twice`, { series: name });
-        seen.add(name);
-        const c = column(name);
-        checkValue(name, values[i]!);
-        adding += growthOf(c, k, time);
-        targets.push(c);
+      // Pass 1 validates everything (nothing written yet); pass 2 writes. Kept inline: this is the hot loop.
+      for (let i = 0; i < n; i++) {
+        const s = series[i]!;
+        const c = typeof s === 'number' ? columns[s] : byName.get(s);
+        if (c === undefined) column(s);
+        else {
+          if (c.stamp === stamp) throw new ConflictError(`sampleMany names series '${c.name}' twice`, { series: c.name });
+          c.stamp = stamp;
+          const v = values[i]!;
+          if (v - v !== 0) checkValue(c.name, v); // NaN or ±Infinity
+          adding += c.length === 0 ? 1 : growthOf(c, k, time);
+        }
       }
       limit(adding);
-      for (let i = 0; i < targets.length; i++) write(targets[i]!, k, values[i]!);
+      for (let i = 0; i < n; i++) {
+        const s = series[i]!;
+        const c = (typeof s === 'number' ? columns[s] : byName.get(s))!;
+        const at = c.length === 0 ? 0 : k - c.first;
+        if (at === c.length && at < c.values.length && c.length !== 0) {
+          c.values[at] = values[i]!;
+          c.length++;
+          sampleCount++;
+        } else write(c, k, values[i]!);
+      }
     },
     series: () => columns.map(materialize),
-    get: (name) => materialize(column(name)),
-    values(name: string): Float64Array {
-      const c = column(name);
+    get: (series) => materialize(column(series)),
+    values(series: string | number): Float64Array {
+      const c = column(series);
       const out = new Float64Array(c.length);
       let n = 0;
       for (let i = 0; i < c.length; i++) {

@@ -37,12 +37,29 @@ describe('createMetricsRecorder', () => {
     expect(() => r.sampleMany(1, ['a', 'nope'], [4, 5])).toThrowError(expect.objectContaining({ code: 'E_NOT_FOUND' }) as Error);
     expect(() => r.sampleMany(1, ['a', 'b'], [4, NaN])).toThrow(/series 'b' must be a finite number/);
     expect(() => r.sampleMany(1, ['a', 'a'], [4, 4])).toThrow(/twice/);
-    expect(() => r.sampleMany(1, ['a'], [4, 4])).toThrow(/one value per name/);
+    expect(() => r.sampleMany(1, ['a'], [4, 4])).toThrow(/one value per series: 1 series, 2 values/);
     expect(r.get('a').values).toEqual([1]);
     r.sampleMany(1, ['c', 'a'], [30, 10]);
     expect(r.get('a').values).toEqual([1, 10]);
     expect(r.get('b').values).toEqual([2]);
     expect(r.get('c').values).toEqual([3, 30]);
+  });
+
+  it('takes the ids define returns in place of names', () => {
+    const r = createMetricsRecorder({ interval: 1 });
+    expect(r.define('a', 'u')).toBe(0);
+    expect(r.define('b', 'u')).toBe(1);
+    expect(r.define('a', 'u')).toBe(0);
+    expect(r.id('b')).toBe(1);
+    r.sampleMany(0, new Int32Array([1, 0]), new Float64Array([20, 10]));
+    r.sample(1, 0, 11);
+    r.sampleMany(2, ['b', 0], [22, 12]);
+    expect(r.get(0).values).toEqual([10, 11, 12]);
+    expect(r.get('b')).toMatchObject({ times: [0, 2], values: [20, 22] });
+    expect(() => r.sampleMany(3, [0, 'a'], [1, 1])).toThrow(/names series 'a' twice/);
+    expect(() => r.sample(3, 2, 1)).toThrowError(expect.objectContaining({ code: 'E_NOT_FOUND' }) as Error);
+    expect(() => r.sampleMany(3, [0, 7], [1, 1])).toThrow(/series '7' does not exist/);
+    expect(r.get(0).values).toEqual([10, 11, 12]);
   });
 
   it('refuses off-grid, repeated and past times, undefined series and unit clashes', () => {

@@ -32,7 +32,7 @@ describe('createSummaryAccumulator', () => {
     fc.assert(
       fc.property(
         fc.array(fc.double({ min: 1e-6, max: 1e9, noNaN: true }), { minLength: 1, maxLength: 300 }),
-        fc.constantFrom(0.001, 0.01, 0.05),
+        fc.constantFrom(2 ** -21, 0.001, 0.01, 0.05, 0.25, 0.5),
         fc.integer({ min: 1, max: 100 }),
         (values, relativeError, p) => {
           const acc = createSummaryAccumulator({ relativeError });
@@ -45,15 +45,27 @@ describe('createSummaryAccumulator', () => {
     );
   });
 
+  it('holds the bound at powers of two and bucket edges', () => {
+    const values = [1, 2, 4, 0.5, 1 + 2 ** -6, 1 + 2 ** -6 - 1e-15, 2 - 1e-15, 3, 1e9, 1e-6];
+    for (const v of values) {
+      const acc = createSummaryAccumulator();
+      acc.add(v);
+      acc.add(1e9);
+      acc.add(1e-6);
+      const exact = [v, 1e9, 1e-6].sort((a, b) => a - b)[1]!;
+      expect(within(acc.percentile(50), exact, 0.01), `${v}`).toBe(true);
+    }
+  });
+
   it('counts zeros exactly and uses a bounded number of buckets', () => {
     const acc = createSummaryAccumulator();
     for (let i = 0; i < 60; i++) acc.add(0);
     for (let i = 0; i < 40; i++) acc.add(10);
     expect(acc.percentile(60)).toBe(0);
     expect(acc.percentile(61)).toBe(10); // clamped to the exact max
-    expect(acc.buckets).toBe(1729);
+    expect(acc.buckets).toBe(3190);
     for (let i = 0; i < 100_000; i++) acc.add(i);
-    expect(acc.buckets).toBe(1729);
+    expect(acc.buckets).toBe(3190);
   });
 
   it('merges accumulators with the same options as if they were one', () => {
