@@ -99,7 +99,7 @@ export function createBatchModel(options: BatchModelOptions): BatchModel {
   const rate = new Float64Array(e);
   const nextEv = new Float64Array(vmCount).fill(Infinity);
   const uniformCap = new Float64Array(vmCount).fill(1);
-  const hosted = new Map<number, { caps: Float64Array; now: number; listener: VcpuDemandListener | null; busy: number }>();
+  const hosted = new Map<number, { caps: Float64Array; now: number; listener: VcpuDemandListener | null; busy: number; demand: number }>();
   const heap = new VmEventHeap(vmCount);
   let now = start;
   let completed = 0;
@@ -188,7 +188,7 @@ export function createBatchModel(options: BatchModelOptions): BatchModel {
     const lo = Math.min(busy, h.busy);
     const hi = Math.max(busy, h.busy);
     h.busy = busy;
-    for (let cpu = lo; cpu < hi; cpu++) h.listener(cpu, { runnable: cpu < busy, demand: 1 });
+    for (let cpu = lo; cpu < hi; cpu++) h.listener(cpu, { runnable: cpu < busy, demand: h.demand });
   }
 
   /** Process VM v's next event instant (completions and arrivals at it, then the space-shared scan). */
@@ -319,11 +319,13 @@ export function createBatchModel(options: BatchModelOptions): BatchModel {
       uniformCap[vm] = capacity;
       rerate(vm, now);
     },
-    guestCpus(vm) {
+    guestCpus(vm, guestOptions = {}) {
       requireVm(vm);
       if (hosted.has(vm)) throw new ConflictError(`vm ${vm} is already hosted`, { vm });
+      const demand = guestOptions.demand ?? 1;
+      if (!(demand > 0 && demand <= 1)) throw new ValidationError(`demand must be in (0, 1], got ${String(demand)}`, { path: 'demand', value: demand });
       runVm(vm, now);
-      const h = { caps: new Float64Array(c[vm]!).fill(uniformCap[vm]!), now, listener: null as VcpuDemandListener | null, busy: 0 };
+      const h = { caps: new Float64Array(c[vm]!).fill(uniformCap[vm]!), now, listener: null as VcpuDemandListener | null, busy: 0, demand };
       hosted.set(vm, h);
       heap.update(vm, Infinity);
       rekey(vm);
@@ -333,12 +335,13 @@ export function createBatchModel(options: BatchModelOptions): BatchModel {
         connect(listener) {
           h.listener = listener;
           h.busy = Math.min(threads[vm]!, c[vm]!);
-          for (let cpu = 0; cpu < c[vm]!; cpu++) listener(cpu, { runnable: cpu < h.busy, demand: 1 });
+          for (let cpu = 0; cpu < c[vm]!; cpu++) listener(cpu, { runnable: cpu < h.busy, demand });
         },
         setCpuCapacity(cpu, capacity) {
           if (!Number.isInteger(cpu) || cpu < 0 || cpu >= c[vm]!) throw new ValidationError(`vm ${vm} has no cpu ${String(cpu)}; cpus are 0..${c[vm]! - 1}`, { path: 'cpu', value: cpu });
           requireCapacity(capacity);
-          h.caps[cpu] = capacity;
+          // The host's capacity is a fraction of a host CPU; the model's is of the vCPU's own speed.
+          h.caps[cpu] = Math.min(1, capacity / demand);
           rerate(vm, h.now);
         },
         nextEventTime: () => Math.ceil(nextEv[vm]!),

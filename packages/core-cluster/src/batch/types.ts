@@ -74,8 +74,11 @@ export interface BatchModel {
    * (`advanceTo`, per-vCPU capacities) and the model's own `nextEventTime`/`advanceTo` skip it. A vCPU
    * is runnable while a running thread occupies it (threads occupy vCPUs 0, 1, … in turn). Call at
    * most once per VM (ConflictError), before the model has advanced past the host's clock.
+   * `demand` (0 < d ≤ 1, default 1): the most of a host CPU one vCPU can use, vcpuMips / cpuMips when
+   * the vCPU is rated below the host's CPU; a host capacity k then runs the vCPU at min(1, k / d) of
+   * its own speed.
    */
-  guestCpus(vm: number): GuestCpus;
+  guestCpus(vm: number, options?: { readonly demand?: number }): GuestCpus;
   /** Jobs finished so far. */
   completed(): number;
   /** Events (job arrivals and completions) processed so far, hosted VMs included. */
