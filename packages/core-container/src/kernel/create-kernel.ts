@@ -93,6 +93,8 @@ class KernelModel implements Kernel, StepHost {
   private readonly onCpuDemandChange: (() => void) | undefined;
   /** `wantedCpus()` when the demand callback last saw it. */
   private demandSeen = 0;
+  /** Inside `advanceTo` (a demand callback's capacity change then belongs to that call's step budget). */
+  private advancing = false;
   private readonly network: NetworkModel | undefined;
   private readonly maxProcesses: number;
   private readonly maxSteps: number;
@@ -156,6 +158,16 @@ class KernelModel implements Kernel, StepHost {
   advanceTo(time: number): KernelEvent[] {
     checkAdvanceTime(time, this.now());
     this.startCall();
+    this.advancing = true;
+    try {
+      this.runTo(time);
+    } finally {
+      this.advancing = false;
+    }
+    return this.takeEvents();
+  }
+
+  private runTo(time: number): void {
     for (;;) {
       const ts = this.sched.nextEventTime();
       const tt = this.timers.peekTime();
@@ -190,7 +202,6 @@ class KernelModel implements Kernel, StepHost {
     this.sched.advanceTo(time);
     this.io.advanceTo(time);
     this.netIo.advanceTo(time);
-    return this.takeEvents();
   }
 
   /** Tell the demand callback when `wantedCpus()` moved since it last saw it (at a settled instant). */
@@ -213,7 +224,7 @@ class KernelModel implements Kernel, StepHost {
   setCpuCapacity(cpu: number, capacity: number): void {
     checkCpuIndex(cpu, this.cpus, 'setCpuCapacity');
     checkCapacity(capacity, 'capacity');
-    this.startCall();
+    if (!this.advancing) this.startCall();
     // Work is CPU-µs at capacity 1 (cpuTimeFor at the kernel's speed); the scheduler delivers it at the CPU's capacity.
     this.sched.setCpuCapacity(cpu, capacity);
   }

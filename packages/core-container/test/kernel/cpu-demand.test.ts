@@ -156,4 +156,30 @@ describe.each(['exact', 'fluid'] as const)('wantedCpus (%s)', (fidelity) => {
     expect(k.wantedCpus()).toBe(1);
     expect(calls).toEqual([[0, 1]]);
   });
+
+  it('an adapter that grants what is asked from inside the callback (capacity set during advanceTo) runs the work on time', () => {
+    const granted: number[][] = [];
+    const k: Kernel = createKernel({
+      cpus: 2,
+      memory: 2 ** 30,
+      fidelity,
+      cpuCapacity: [0, 0],
+      onCpuDemandChange: () => {
+        const d = k.wantedCpus();
+        for (let i = 0; i < 2; i++) k.setCpuCapacity(i, Math.max(0, Math.min(1, d - i)));
+        granted.push([k.now(), k.cpuCapacity(0), k.cpuCapacity(1)]);
+      },
+    });
+    const a = k.spawn({ name: 'a', program: parseProgram([{ sleep: '10ms' }, { cpu: '100ms' }, { print: 'done' }]) });
+    const b = k.spawn({ name: 'b', program: parseProgram([{ sleep: '30ms' }, { cpu: '20ms' }, { print: 'done' }]) });
+    k.advanceTo(1_000 * MS);
+    expect(k.process(a).output[0]!.time).toBe(110 * MS);
+    expect(k.process(b).output[0]!.time).toBe(50 * MS);
+    expect(granted).toEqual([
+      [10 * MS, 1, 0],
+      [30 * MS, 1, 1],
+      [50 * MS, 1, 0],
+      [110 * MS, 0, 0],
+    ]);
+  });
 });
