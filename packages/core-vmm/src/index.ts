@@ -201,8 +201,20 @@ export type {
 
 // hypervisor: one physical host as one passive model: the lifecycle, memory, devices and nested vCPU
 // scheduling on one clock; vCPUs on the host only while the guest runs; host OOM crashes the VM.
-export { createHypervisor } from './hypervisor/index.js';
-export type { Hypervisor, HypervisorEvent, HypervisorHostSpec, HypervisorOptions, HypervisorVmSpec, HypervisorVmView } from './hypervisor/index.js';
+export { createHypervisor, createVmMigration, INCOMING_LOCK_MESSAGE } from './hypervisor/index.js';
+export type {
+  Hypervisor,
+  HypervisorEvent,
+  HypervisorHostSpec,
+  HypervisorOptions,
+  HypervisorVmSpec,
+  HypervisorVmView,
+  HypervisorWorkload,
+  VmCarriedState,
+  VmMigration,
+  VmMigrationPhase,
+  VmMigrationSpec,
+} from './hypervisor/index.js';
 
 // snapshots: Firecracker's full and diff snapshots as plain versioned state (`VmSnapshot`), kept apart
 // from the live parts; create only while Paused, load only on a fresh microVM (it comes up Paused),
@@ -211,9 +223,21 @@ export {
   createSnapshotter,
   applyDiff,
   checkSnapshotVersion,
+  checkLoadable,
   snapshotCost,
   SNAPSHOT_VERSION,
   FC_SNAPSHOT_LOAD_SECONDS,
   DEFAULT_SNAPSHOT_DISK_BYTES_PER_SECOND,
 } from './snapshots/index.js';
-export type { SnapshotCost, SnapshotCostInput, SnapshotMachineConfig, SnapshotParts, Snapshotter, SnapshotterOptions, VmSnapshot } from './snapshots/index.js';
+export type {
+  SnapshotCost,
+  SnapshotCostInput,
+  SnapshotDirtyLog,
+  SnapshotMachineConfig,
+  SnapshotParts,
+  Snapshotter,
+  SnapshotterOptions,
+  VcpuSnapshot,
+  VmCpuSnapshot,
+  VmSnapshot,
+} from './snapshots/index.js';
