@@ -3,6 +3,7 @@
 
 import { estimateExercise, runExercise, runGroupExperiment } from '@strata/core-scheduler';
 import type { CostEstimate, ExerciseInput, ExerciseResult, RunControl } from '@strata/core-scheduler';
+import type { ClusterDeps } from './cluster-deps.js';
 import type { GroupExperimentReport } from './group-report.js';
 
 /** What the commands need from the packages. */
@@ -13,6 +14,8 @@ export interface CliDeps {
   readonly estimateExercise: (input: ExerciseInput) => CostEstimate;
   /** Validate a group-experiment document (parsed JSON/YAML) and run it within `control`'s budget; throws ValidationError for a bad spec. */
   readonly runGroupSpec: (document: unknown, control?: RunControl) => GroupExperimentReport;
+  /** The datacenter (`strata run`, `strata compare SCENARIO`); absent: @strata/core-cluster, loaded when needed. */
+  readonly cluster?: ClusterDeps;
 }
 
 /** The real implementations. `runGroupExperiment` validates with `parseGroupSpec` itself (and returns its warnings). */

@@ -1,7 +1,7 @@
 // The CLI's window on the world: output streams and file access, injected so that tests can
 // run every command in-process and capture what it prints.
 
-import { readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import type { ProgressDisplay } from './progress-display.js';
 import { terminalProgress } from './progress-display.js';
 
@@ -15,6 +15,8 @@ export interface CliIo {
   readonly readFile: (path: string) => string;
   /** Write a UTF-8 file, replacing it; throws Node's error when it cannot. */
   readonly writeFile: (path: string, text: string) => void;
+  /** Open a UTF-8 file for writing piece by piece (large outputs such as traces); absent: the text is gathered and written with `writeFile` on close. */
+  readonly openFile?: (path: string) => FileSink;
   /** Whether stdout may carry ANSI colors. */
   readonly color: boolean;
   /** Terminal width for help text (default 80). */
@@ -27,6 +29,48 @@ export interface CliIo {
    * not fill the heap. Absent: output is taken at once (in-process tests).
    */
   readonly drained?: () => Promise<void>;
+}
+
+/** A file being written: `write` appends, `close` finishes it. Both throw Node's error when the file cannot be written. */
+export interface FileSink {
+  write(text: string): void;
+  close(): void;
+}
+
+/** Open `path` through `io`: its `openFile`, or a buffer written with `writeFile` on close. */
+export function openFileSink(io: CliIo, path: string): FileSink {
+  if (io.openFile !== undefined) return io.openFile(path);
+  const parts: string[] = [];
+  return {
+    write: (text) => void parts.push(text),
+    close: () => io.writeFile(path, parts.join('')),
+  };
+}
+
+/** A FileSink on node:fs that gathers small writes into 64 KiB blocks. */
+function nodeFileSink(path: string): FileSink {
+  const fd = openSync(path, 'w');
+  let buffer = '';
+  let open = true;
+  const flush = (): void => {
+    if (buffer !== '') writeSync(fd, buffer);
+    buffer = '';
+  };
+  return {
+    write(text) {
+      buffer += text;
+      if (buffer.length >= 1 << 16) flush();
+    },
+    close() {
+      if (!open) return;
+      open = false;
+      try {
+        flush();
+      } finally {
+        closeSync(fd);
+      }
+    },
+  };
 }
 
 /**
@@ -55,6 +99,7 @@ export function nodeIo(): CliIo {
     writeErr: (text) => void process.stderr.write(text),
     readFile: (path) => readFileSync(path, 'utf8'),
     writeFile: (path, text) => writeFileSync(path, text, 'utf8'),
+    openFile: nodeFileSink,
     color: process.stdout.isTTY && process.env['NO_COLOR'] === undefined,
     ...(process.stdout.columns === undefined ? {} : { columns: process.stdout.columns }),
     ...(process.stderr.isTTY ? { progress: (label: string) => terminalProgress(process.stderr, label) } : {}),

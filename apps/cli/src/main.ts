@@ -11,6 +11,7 @@ import { registerContainerCommand } from './commands/container.js';
 import { configureCommandOutput } from './commands/context.js';
 import { registerKernelCommand } from './commands/kernel.js';
 import { registerNetpolCommand } from './commands/netpol.js';
+import { registerRunCommand } from './commands/run.js';
 import { registerSchedCommand } from './commands/sched.js';
 import { registerVmCommand } from './commands/vm.js';
 import { EXIT, reportError } from './error-report.js';
@@ -24,7 +25,7 @@ export function cliVersion(): string {
 /** Build the program with output going to `io` (`deps`: stand-ins for tests). Commander never exits the process: it throws. */
 export function buildProgram(io: CliIo, deps?: CliDeps): Command {
   const program = new Command('strata')
-    .description('Strata: simulate and compare CPU scheduling, cgroups and virtualized infrastructure')
+    .description('Strata: simulate and compare datacenters, CPU scheduling, cgroups and virtualized infrastructure')
     .version(cliVersion(), '-V, --version', 'print the version')
     .option('--debug', 'print stack traces for errors')
     .showSuggestionAfterError(true)
@@ -37,6 +38,7 @@ Exit codes: 0 success, 1 runtime failure, 2 usage or validation error.
 Run 'strata <command> --help' for a command's flags and examples.`,
   );
   const context = deps === undefined ? { io } : { io, deps };
+  registerRunCommand(program, context);
   registerSchedCommand(program, context);
   registerCompareCommand(program, context);
   registerNetpolCommand(program, context);

@@ -1,12 +1,33 @@
-// `strata compare FILE`: run one workload under several policies and print a comparison
-// table (best value per column marked) or one JSON object. The work lives in compare-run.ts,
-// loaded only when the command runs.
+// `strata compare FILE`: two forms, told apart by the file's content. A scheduler workload (jobs
+// and policies) runs under each policy: a comparison table with the best value per column marked.
+// A datacenter scenario (it has `hosts:`) runs once per combination of `--set` values: one table,
+// a column per variant. The work lives in compare-run.ts and compare-scenario-run.ts, loaded only
+// when the command runs.
 
 import type { Command } from 'commander';
+import { SETTABLE_KEYS, SETTING_LIMITS } from '../scenario-setting-rules.js';
 import { configureCommandOutput } from './context.js';
 import type { CommandContext } from './context.js';
 
+/** The flags of `strata compare`, as commander hands them over. */
+export interface CompareOptions {
+  readonly json?: boolean;
+  readonly maxSlices?: string;
+  readonly set?: readonly string[];
+}
+
 const FILE_HELP = `
+FILE is either a scheduler workload (jobs and policies, below) or a datacenter
+scenario (a file with hosts:, see @strata/core-cluster's README).
+
+A scenario runs once per combination of the --set values, side by side:
+  strata compare SCENARIO --set placement=first-fit,best-fit --set fidelity=exact,fluid
+  --set KEY=V1,V2,...  KEY: ${SETTABLE_KEYS}.
+                       Repeat for more keys (at most ${SETTING_LIMITS.flags} flags, ${SETTING_LIMITS.values} values each,
+                       ${SETTING_LIMITS.variants} variants in all); the scenario schema checks every value.
+  Rows are metrics (hosts, VMs, containers, jobs, requests, energy), columns variants;
+  --json prints {scenario, settings, variants: [{label, set, report}]}.
+
 The workload file (JSON, or YAML for .yaml/.yml):
   {
     "name": "textbook mix",                     optional
@@ -18,22 +39,24 @@ The workload file (JSON, or YAML for .yaml/.yml):
             (per policy: label, quantum, queues, quanta, allotments, boost, stay, ioBump, seed, ioTime)
   }
 
-Example:
+Examples:
   strata compare examples/textbook-jobs.json
+  strata compare examples/datacenter.yaml --set placement=first-fit,spread --set fidelity=exact,fluid
 `;
 
 /** Add the `compare` subcommand to `program`. */
 export function registerCompareCommand(program: Command, context: CommandContext): void {
   const command = program
     .command('compare')
-    .description('run one workload under several scheduling policies and compare them')
-    .argument('<file>', 'workload file (JSON or YAML) listing jobs and policies')
+    .description('compare a workload under several scheduling policies, or a datacenter scenario under --set variants')
+    .argument('<file>', 'scheduler workload (jobs and policies) or datacenter scenario (with hosts:), JSON or YAML')
     .option('--json', 'print one JSON object instead of the table')
-    .option('--max-slices <n>', 'work budget of all runs together, in slices (and events), 1..1e12 (default 10000000)')
+    .option('--set <key=values>', 'scenarios: a key and the values to compare, as placement=first-fit,best-fit (repeatable)', (value: string, previous: string[] = []) => [...previous, value])
+    .option('--max-slices <n>', 'workloads: work budget of all runs together, in slices (and events), 1..1e12 (default 10000000)')
     .addHelpText('after', FILE_HELP.trimEnd())
-    .action(async (file: string, options: { json?: boolean; maxSlices?: string }) => {
-      const { runCompare } = await import('./compare-run.js');
-      await runCompare(file, options, context);
+    .action(async (file: string, options: CompareOptions) => {
+      const { runCompareFile } = await import('./compare-dispatch.js');
+      await runCompareFile(file, options, context);
     });
   configureCommandOutput(command, context.io, 'strata compare --help');
 }

@@ -1,0 +1,74 @@
+// The work of `strata compare SCENARIO --set KEY=V1,V2 ...`: every variant is written into the
+// scenario and validated before any runs, then each runs to its end; one table, a column per variant.
+
+import type { RunReport } from '@strata/core-cluster';
+import { ValidationError, isStrataError } from '@strata/shared-types';
+import { loadClusterDeps } from '../cluster-deps.js';
+import type { LoadedScenario } from '../cluster-deps.js';
+import { formatMicros, renderVariantTable } from '../cluster-summary.js';
+import { writeJson } from '../json-stream.js';
+import { applyVariant, parseSettings, variantLabel, variantsOf } from '../scenario-settings.js';
+import type { ScenarioVariant } from '../scenario-settings.js';
+import { readScenarioSource } from '../scenario-source.js';
+import type { CompareOptions } from './compare.js';
+import type { CommandContext } from './context.js';
+
+/** The JSON `strata compare SCENARIO --json` prints. */
+export interface ScenarioCompareJson {
+  readonly scenario: string;
+  readonly settings: Record<string, readonly (string | number | boolean)[]>;
+  readonly variants: { readonly label: string; readonly set: Record<string, string | number | boolean>; readonly report: RunReport }[];
+}
+
+/**
+ * Compare `file` (whose text is `text`) under every combination of `--set` values. A bad flag or a
+ * value the scenario schema refuses is a ValidationError naming the flag and the field (exit 2),
+ * raised before any variant runs.
+ */
+export async function runCompareScenario(file: string, text: string, options: CompareOptions, context: CommandContext): Promise<void> {
+  const io = context.io;
+  const settings = parseSettings(options.set ?? []);
+  const variants = variantsOf(settings);
+  const cluster = context.deps?.cluster ?? (await loadClusterDeps());
+  const source = { ...readScenarioSource(io, file), text };
+
+  const loaded: { variant: ScenarioVariant; label: string; scenario: LoadedScenario }[] = variants.map((variant) => {
+    const label = variantLabel(variant);
+    try {
+      const variantText = applyVariant(source.text, file, variant);
+      return { variant, label, scenario: cluster.loadScenario(variantText, { path: file, readFile: source.readFile }) };
+    } catch (error) {
+      if (!isStrataError(error) || error.code !== 'E_VALIDATION' || variant.length === 0) throw error;
+      // Name the values that made the scenario invalid; the loader's message names the field.
+      throw new ValidationError(`--set ${label}: ${error.message}`, { ...error.details, path: '--set', variant: label }, { cause: error });
+    }
+  });
+
+  const display = io.progress?.('strata compare');
+  const reports: RunReport[] = [];
+  try {
+    loaded.forEach(({ scenario }, i) => {
+      const onProgress =
+        display === undefined
+          ? undefined
+          : (done: number, total: number) => display.update((i + (total > 0 ? done / total : 1)) / loaded.length, `variant ${i + 1} of ${loaded.length}, ${formatMicros(done)} simulated`);
+      const dc = cluster.createDatacenter(scenario.scenario, { files: scenario.files, onEvent: () => undefined, ...(onProgress === undefined ? {} : { onProgress }) });
+      reports.push(dc.run());
+    });
+  } finally {
+    display?.stop();
+  }
+
+  if (options.json) {
+    const json: ScenarioCompareJson = {
+      scenario: file,
+      settings: Object.fromEntries(settings.map((s) => [s.key, s.values])),
+      variants: loaded.map((l, i) => ({ label: l.label, set: Object.fromEntries(l.variant), report: reports[i]! })),
+    };
+    await writeJson(json, io.writeOut, io.drained);
+    return;
+  }
+  const first = reports[0]!;
+  const header = `${first.name} (${file}) · ${loaded.length} variant${loaded.length === 1 ? '' : 's'}`;
+  io.writeOut(`${header}\n\n${renderVariantTable(loaded.map((l) => l.label), reports)}`);
+}
