@@ -80,7 +80,7 @@ function deleteVm(dc: DcState, vm: VmRec): void {
 
 /** Place a VM that is on no host (shut off after a failure without HA, or never placed) and start it there. */
 function startUnhosted(dc: DcState, vm: VmRec): void {
-  const explanation = chooseHost(dc, vm.name, vm.body);
+  const explanation = chooseHost(dc, vm.name, vm.body, undefined, true);
   const h = dc.hosts.get(explanation.host!)!;
   vm.guest = new KernelGuest(vm.body.vcpus, dc.sim.now());
   vm.placement = explanation;
@@ -327,7 +327,7 @@ function migrate(dc: DcState, migrations: Migrations, command: Command<'vm.migra
   } else {
     dc.placement.setAvailable(from, false);
     try {
-      to = dc.hosts.get(chooseHost(dc, `\u0000probe:${vm.name}`, { ...vm.body, host: undefined }).host!)!;
+      to = dc.hosts.get(chooseHost(dc, `\u0000probe:${vm.name}`, vm.body, undefined, true).host!)!;
     } finally {
       dc.placement.setAvailable(from, true);
     }

@@ -2,7 +2,8 @@
 // guests and cost nothing), or bare metal with a kernel and engine on the host's CPUs; the container
 // stacks of VMs and bare-metal hosts; each host one passive model behind one ModelSlot.
 import { createHypervisor } from '@strata/core-vmm';
-import type { Hypervisor } from '@strata/core-vmm';
+import type { Hypervisor, HypervisorVmSpec } from '@strata/core-vmm';
+import type { GuestLink } from './kernel-guest.js';
 import { hypervisorEvent } from './cluster-events.js';
 import { createContainerStack } from './container-stack.js';
 import type { ContainerStack } from './container-stack.js';
@@ -18,16 +19,23 @@ function networkHostAddress(i: number): string {
 /** Define `vm` on hypervisor `hv` (its guest brought to the hypervisor's now first). */
 export function defineVmOn(hv: Hypervisor, vm: VmRec, opts: { readonly instantBoot: boolean }): void {
   if (vm.guest.stack === null) vm.guest.advanceTo(hv.now());
+  const link = vm.guest.link();
+  vm.guest.activate(link);
+  hv.defineVm(vmSpec(vm, link, opts));
+}
+
+/** The hypervisor's spec of `vm` with its guest behind `link`. */
+export function vmSpec(vm: VmRec, link: GuestLink, opts: { readonly instantBoot: boolean }): HypervisorVmSpec {
   const b = vm.body;
-  hv.defineVm({
+  return {
     name: vm.name,
     vcpus: b.vcpus,
     memoryBytes: b.memory,
     flavor: b.flavor,
-    guest: vm.guest,
+    guest: link,
     ...(b.cpu === undefined ? {} : { cpu: cpuSpec(b.cpu) }),
     ...(opts.instantBoot ? { timings: { bootUs: 0 } } : {}),
-  });
+  };
 }
 
 /** The scenario's VM cpu settings in core-vmm's words (period/quota are already µs). */
@@ -155,10 +163,7 @@ export function hostCpuUtilization(dc: DcState, h: HostRec): number {
   if (h.state === 'failed') return 0;
   if (h.hv !== null) {
     let busy = 0;
-    for (const name of h.vms) {
-      const v = h.hv.vm(name);
-      if (v.vcpus !== null) for (const s of v.vcpus) busy += s.rate;
-    }
+    for (const v of h.hv.vms()) if (v.vcpus !== null) for (const s of v.vcpus) busy += s.rate;
     return Math.min(1, busy / h.cpus);
   }
   if (h.stack !== null) {

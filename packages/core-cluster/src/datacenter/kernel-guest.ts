@@ -3,20 +3,56 @@
 // core-vmm's createSchedulerGuest does (vCPU i asks clamp(D − i, 0, 1), halted at 0), forwards the
 // host's capacities to the kernel's CPUs, and re-reports after every command and every advance.
 // Until the VM gets its first container it is an idle guest (every vCPU halted, no kernel at all).
+//
+// A hypervisor holds a guest through a `GuestLink`. During a live migration two hypervisors hold the
+// same guest (the source runs it, the destination has received it); only the active link forwards
+// capacities and advances, so the destination's port cannot stop the guest the source still runs.
 import type { Micros } from '@strata/shared-types';
 import type { GuestCpus, VcpuDemandListener } from '@strata/core-vmm';
 import type { ContainerStack } from './container-stack.js';
 
 const HALTED = { runnable: false, demand: 1 } as const;
 
+/** One hypervisor's handle on a guest; inert unless it is the guest's active link. */
+export class GuestLink implements GuestCpus {
+  listener: VcpuDemandListener | null = null;
+
+  constructor(private readonly guest: KernelGuest) {}
+
+  get cpus(): number {
+    return this.guest.cpus;
+  }
+
+  now(): Micros {
+    return this.guest.now();
+  }
+
+  connect(listener: VcpuDemandListener): void {
+    this.listener = listener;
+    if (this.guest.activeLink === this) this.guest.reportAll();
+  }
+
+  setCpuCapacity(cpu: number, capacity: number): void {
+    if (this.guest.activeLink === this) this.guest.setCpuCapacity(cpu, capacity);
+  }
+
+  nextEventTime(): number {
+    return this.guest.activeLink === this ? this.guest.nextEventTime() : Infinity;
+  }
+
+  advanceTo(time: number): void {
+    if (this.guest.activeLink === this) this.guest.advanceTo(time);
+  }
+}
+
 /** A VM's guest: idle until `attach` gives it a container stack. */
-export class KernelGuest implements GuestCpus {
+export class KernelGuest {
   private clock: number;
-  private listener: VcpuDemandListener | null = null;
   private readonly capacities: number[];
   /** What each vCPU last reported (−1: never). */
   private readonly reported: number[];
   private stackRef: ContainerStack | null = null;
+  private active: GuestLink | null = null;
 
   constructor(
     readonly cpus: number,
@@ -29,6 +65,21 @@ export class KernelGuest implements GuestCpus {
 
   get stack(): ContainerStack | null {
     return this.stackRef;
+  }
+
+  get activeLink(): GuestLink | null {
+    return this.active;
+  }
+
+  /** A new handle for a hypervisor; `activate` makes it the one that runs the guest. */
+  link(): GuestLink {
+    return new GuestLink(this);
+  }
+
+  /** From now on `link`'s hypervisor runs the guest (the migration's switch-over, or the first definition). */
+  activate(link: GuestLink): void {
+    this.active = link;
+    this.reportAll();
   }
 
   /** The capacities the host gives now (for a stack created later). */
@@ -44,12 +95,6 @@ export class KernelGuest implements GuestCpus {
 
   now(): Micros {
     return this.stackRef === null ? (this.clock as Micros) : this.stackRef.engine.now();
-  }
-
-  connect(listener: VcpuDemandListener): void {
-    this.listener = listener;
-    this.reported.fill(-1);
-    this.report();
   }
 
   setCpuCapacity(cpu: number, capacity: number): void {
@@ -69,9 +114,15 @@ export class KernelGuest implements GuestCpus {
     }
   }
 
-  /** Tell the host what each vCPU asks now (only the changes). Call after every command on the stack. */
+  /** Report every vCPU's demand again (a new listener). */
+  reportAll(): void {
+    this.reported.fill(-1);
+    this.report();
+  }
+
+  /** Tell the active host what each vCPU asks now (only the changes). Call after every command on the stack. */
   report(): void {
-    const listener = this.listener;
+    const listener = this.active?.listener ?? null;
     if (listener === null) return;
     const wanted = this.stackRef?.cpus?.wantedCpus() ?? (this.stackRef === null ? 0 : this.cpus);
     for (let i = 0; i < this.cpus; i++) {

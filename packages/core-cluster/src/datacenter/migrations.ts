@@ -4,17 +4,18 @@
 // source's vCPUs, and at completion the VM ends on the target with the same guest: its kernel, its
 // containers and their state move with it. The flow network and every migration are one passive model
 // behind one ModelSlot (network first, then each migration, as createLiveMigration requires).
-//
-// Gap (until core-vmm's hypervisor offers the receiving side): the target defines the VM and boots it
-// in 0 µs at the switch-over instant, instead of `receiveMigration` / `completeIncoming`; the target
-// holds a placement reservation during the transfer, not guest memory.
+// The destination receives the VM at the start (`receiveMigration`: PAUSED/MIGRATION, its guest memory
+// allocated, a placement reservation held) and takes over at the switch-over (`completeIncoming` with
+// the source's `outgoingState`: CPU accounting, memory and devices continue); a failed or cancelled
+// migration is `abortIncoming` there and `endMigration` on the source.
 import { createFlowNetwork } from '@strata/core-network';
 import type { FlowNetwork } from '@strata/core-network';
 import { createLiveMigration } from '@strata/core-vmm';
 import type { LiveMigration, LiveMigrationEvent } from '@strata/core-vmm';
 import type { Simulation } from '@strata/core-sim';
 import { migrationEvent } from './cluster-events.js';
-import { defineVmOn, ensureHypervisor, touchHost } from './hosts.js';
+import { ensureHypervisor, touchHost, vmSpec } from './hosts.js';
+import type { GuestLink } from './kernel-guest.js';
 import { ModelSlot } from './model-slot.js';
 import type { DcState, HostRec, VmRec } from './state.js';
 import { takeVmOff } from './vm-ops.js';
@@ -26,6 +27,10 @@ interface ActiveMigration {
   readonly to: HostRec;
   readonly reservation: string;
   readonly model: LiveMigration;
+  /** The destination's handle on the guest, active from the switch-over. */
+  readonly link: GuestLink;
+  /** The source suspended the guest for the stop-and-copy (the downtime). */
+  suspended: boolean;
 }
 
 /** What `vm.migrate` asks beyond the VM and the target. */
@@ -59,10 +64,18 @@ export class Migrations {
     const dc = this.dc;
     const id = `migration-${++this.started}`;
     const reservation = `\u0000incoming:${vm.name}`;
-    dc.placement.allocate(reservation, vm.body, to);
     const hv = ensureHypervisor(dc, from);
-    ensureHypervisor(dc, to);
-    touchHost(dc, from, () => hv.beginMigration(vm.name));
+    const target = ensureHypervisor(dc, to);
+    const link = vm.guest.link();
+    // The destination first: its overcommit check may refuse, and then nothing has changed.
+    touchHost(dc, to, () => target.receiveMigration(vmSpec(vm, link, { instantBoot: false })));
+    try {
+      touchHost(dc, from, () => hv.beginMigration(vm.name));
+    } catch (error) {
+      touchHost(dc, to, () => target.abortIncoming(vm.name));
+      throw error;
+    }
+    dc.placement.allocate(reservation, vm.body, to);
     const path = [this.link(from, 'tx'), this.link(to, 'rx')];
     const model = createLiveMigration({
       id,
@@ -79,7 +92,7 @@ export class Migrations {
       },
     });
     vm.migrating = true;
-    const m: ActiveMigration = { id, vm, from, to, reservation, model };
+    const m: ActiveMigration = { id, vm, from, to, reservation, model, link, suspended: false };
     this.active.push(m);
     this.emit(m, model.start());
     this.slot.rearm();
@@ -119,6 +132,7 @@ export class Migrations {
       for (const m of [...this.active]) {
         this.emit(m, m.model.advanceTo(t));
         const phase = m.model.phase();
+        if (phase === 'stop-and-copy' || phase === 'resuming' || phase === 'completed') this.suspend(m);
         if (phase === 'completed') this.finish(m, 'completed');
         else if (phase === 'failed') this.finish(m, 'failed');
       }
@@ -129,6 +143,14 @@ export class Migrations {
     for (const e of events) this.dc.sink.emit(migrationEvent(m.vm.name, m.from.name, m.to.name, e));
   }
 
+  /** The stop-and-copy begins: the guest stops on the source (the downtime) until the target resumes it. */
+  private suspend(m: ActiveMigration): void {
+    if (m.suspended || m.from.hv === null) return;
+    const hv = m.from.hv;
+    touchHost(this.dc, m.from, () => hv.suspend(m.vm.name));
+    m.suspended = true;
+  }
+
   /** End a migration: on completion the VM switches to the target with its guest; otherwise it stays on the source. */
   private finish(m: ActiveMigration, outcome: 'completed' | 'failed' | 'cancelled'): void {
     const dc = this.dc;
@@ -136,18 +158,29 @@ export class Migrations {
     dc.placement.release(m.reservation);
     m.vm.migrating = false;
     const hv = m.from.hv;
+    const target = m.to.hv;
     if (outcome !== 'completed') {
-      if (hv !== null && m.from.state === 'up') touchHost(dc, m.from, () => hv.endMigration(m.vm.name, outcome));
+      if (target !== null && m.to.state === 'up') touchHost(dc, m.to, () => target.abortIncoming(m.vm.name));
+      if (hv !== null && m.from.state === 'up') {
+        touchHost(dc, m.from, () => {
+          hv.endMigration(m.vm.name, outcome);
+          if (m.suspended) hv.resume(m.vm.name);
+        });
+      }
       return;
     }
-    touchHost(dc, m.from, () => hv!.endMigration(m.vm.name, 'completed'));
-    takeVmOff(dc, m.vm);
-    touchHost(dc, m.from, () => hv!.undefine(m.vm.name));
+    let carried: ReturnType<NonNullable<HostRec['hv']>['outgoingState']> | undefined;
+    touchHost(dc, m.from, () => {
+      carried = hv!.outgoingState(m.vm.name);
+      hv!.endMigration(m.vm.name, 'completed');
+      hv!.undefine(m.vm.name);
+    });
+    // The CPU accounting travels in the carried state: the VM's totals continue on the target.
+    takeVmOff(dc, m.vm, { keepTotals: false });
     dc.placement.allocate(m.vm.name, m.vm.body, m.to);
-    const target = ensureHypervisor(dc, m.to);
     touchHost(dc, m.to, () => {
-      defineVmOn(target, m.vm, { instantBoot: true });
-      target.start(m.vm.name);
+      m.vm.guest.activate(m.link);
+      target!.completeIncoming(m.vm.name, carried);
     });
     m.to.vms.push(m.vm.name);
     m.vm.host = m.to.name;

@@ -18,9 +18,13 @@ export function resolveHosts(dc: DcState, ref: string, field: string): HostRec[]
   return all;
 }
 
-/** Where `vm` would go now (no change). InsufficientResourcesError when no host takes it. */
-export function chooseHost(dc: DcState, vm: string, body: VmBody, hostRef?: string): PlacementExplanation {
-  const ref = hostRef ?? body.host;
+/**
+ * Where `vm` would go now (no change). InsufficientResourcesError when no host takes it. `anyHost`:
+ * ignore the template's `host` (it decides the first placement; HA and a restart after a failure go
+ * wherever placement finds room).
+ */
+export function chooseHost(dc: DcState, vm: string, body: VmBody, hostRef?: string, anyHost = false): PlacementExplanation {
+  const ref = hostRef ?? (anyHost ? undefined : body.host);
   const pinned = ref === undefined ? undefined : resolveHosts(dc, ref, hostRef === undefined ? 'vm.host' : 'host');
   const explanation = dc.placement.choose(vm, body, dc.hostList, pinned);
   if (explanation.host === null) {
@@ -72,10 +76,10 @@ export function putVmOn(dc: DcState, vm: VmRec, h: HostRec, opts: { readonly sta
 }
 
 /** Take `vm` off its host's books (placement released, CPU totals kept); the hypervisor part is the caller's. */
-export function takeVmOff(dc: DcState, vm: VmRec): void {
+export function takeVmOff(dc: DcState, vm: VmRec, opts: { readonly keepTotals: boolean } = { keepTotals: true }): void {
   const h = vm.host === null ? null : dc.hosts.get(vm.host)!;
   if (h !== null) {
-    if (h.hv !== null) {
+    if (h.hv !== null && opts.keepTotals) {
       try {
         const totals = h.hv.vm(vm.name).cpuTotals;
         vm.pastCpuUsec += totals.hostCpuUsec;
@@ -99,7 +103,7 @@ export function takeVmOff(dc: DcState, vm: VmRec): void {
 export function restartElsewhere(dc: DcState, vm: VmRec, from: string): string | null {
   let explanation: PlacementExplanation;
   try {
-    explanation = chooseHost(dc, vm.name, vm.body);
+    explanation = chooseHost(dc, vm.name, vm.body, undefined, true);
   } catch (error) {
     dc.sink.emit({ type: 'vm.ha_failed', time: dc.sim.now(), subject: `vm:${vm.name}`, from, reason: (error as Error).message });
     return null;
