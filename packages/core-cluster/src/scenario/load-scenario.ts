@@ -52,8 +52,8 @@ export interface LoadedScenario {
   readonly files: ReadonlyMap<string, string>;
   /** Texts of the scenario file and every included file, by the path messages show. */
   readonly sources: ReadonlyMap<string, string>;
-  /** Where a path of the merged scenario (`actions[3]`, `vms[0].memory`) was written, for reporting run-time failures. */
-  locate(at: string): ScenarioLocation | undefined;
+  /** Where a path of the merged scenario (`actions[3]`, `vms[0].memory`) was written (its nearest written ancestor when absent), for reporting run-time failures. */
+  readonly locate: (at: string) => ScenarioLocation;
 }
 
 interface Origin {
@@ -124,7 +124,7 @@ export function loadScenario(text: string, options: LoadScenarioOptions): Loaded
     issues.push({ path: file.shown, line, column, at: formatIssuePath(path), message });
   };
   const fail = (): never => {
-    throw locatedError(issues);
+    throw locatedError(issues, [...sources.keys()]);
   };
 
   if (text.length > MAX_SCENARIO_TEXT) {
@@ -243,7 +243,7 @@ export function loadScenario(text: string, options: LoadScenarioOptions): Loaded
     scenario: loaded,
     files,
     sources,
-    locate(at) {
+    locate: (at) => {
       const { file, local } = where(parseIssuePath(at));
       const { line, column }: Position = file.source.locate(local);
       return { path: file.shown, line, column };
@@ -282,7 +282,13 @@ function readNamed(readFile: ScenarioFileReader | undefined, path: string, limit
   return content;
 }
 
-function locatedError(issues: readonly ScenarioIssue[]): ValidationError {
+/** One error for all `issues`, sorted by file (in loading order), line and column. */
+function locatedError(found: readonly ScenarioIssue[], fileOrder: readonly string[]): ValidationError {
+  const rank = (path: string) => {
+    const i = fileOrder.indexOf(path);
+    return i < 0 ? fileOrder.length : i;
+  };
+  const issues = [...found].sort((a, b) => rank(a.path) - rank(b.path) || a.line - b.line || a.column - b.column);
   const lines = issues.map((i) => `${i.path}:${i.line}:${i.column}${i.at === '' ? '' : ` ${i.at}`}: ${i.message}`);
   const first = issues[0];
   return new ValidationError(lines.join('\n'), {

@@ -53,7 +53,7 @@ export function parseSourceFile(path: string, text: string, json: boolean): Sour
   const counter = new LineCounter();
   let doc: Document.Parsed;
   try {
-    doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true, ...(json ? { schema: 'json' as const } : {}) });
+    doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true, logLevel: 'error', ...(json ? { schema: 'json' as const } : {}) });
   } catch (error) {
     return [{ line: 1, column: 1, message: `cannot parse the file: ${error instanceof Error ? error.message : String(error)}` }];
   }
