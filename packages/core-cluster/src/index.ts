@@ -48,3 +48,20 @@ export type {
 // bare metal and networks, drives every model on one core-sim queue, and answers commands and queries.
 export { createDatacenter, DEFAULT_MAX_STEPS, VCPU_ALLOCATION_RATIO, KernelGuest } from './datacenter/index.js';
 export type { ClusterDatacenter, PlacementExplanation, Topology } from './datacenter/index.js';
+
+// Batch workloads (issue 13): CloudSim-style jobs (CSV) on VMs, time-shared or space-shared, exact to
+// the µs; a passive model, a batch-only scenario runner, jobs.csv output and a seeded generator.
+export { parseBatchCsv, createBatchModel, runBatchScenario, formatJobsCsv, formatSecondsText, jobRows, concatBatchJobs, secondsAtMicros, generateCloudletWorkload } from './batch/index.js';
+export type {
+  BatchJobs,
+  BatchVmSpec,
+  BatchModelOptions,
+  BatchModel,
+  BatchSummary,
+  BatchJobRow,
+  GuestScheduler,
+  BatchRun,
+  RunBatchScenarioOptions,
+  CloudletWorkloadOptions,
+  CloudletWorkload,
+} from './batch/index.js';

@@ -100,6 +100,8 @@ export function createBatchModel(options: BatchModelOptions): BatchModel {
   const nextEv = new Float64Array(vmCount).fill(Infinity);
   const uniformCap = new Float64Array(vmCount).fill(1);
   const hosted = new Map<number, { caps: Float64Array; now: number; listener: VcpuDemandListener | null; busy: number; demand: number }>();
+  // 1 when a nested host drives the VM (`guestCpus`): a flag per VM keeps Map lookups off the event path.
+  const isHosted = new Uint8Array(vmCount);
   const heap = new VmEventHeap(vmCount);
   let now = start;
   let completed = 0;
@@ -107,12 +109,12 @@ export function createBatchModel(options: BatchModelOptions): BatchModel {
 
   function rateOf(v: number): number {
     const P = threads[v]!;
-    const h = hosted.get(v);
-    if (h === undefined) {
+    if (isHosted[v] === 0) {
       const k = uniformCap[v]!;
       if (P <= c[v]!) return e[v]! * k;
       return (e[v]! * c[v]! * k) / P;
     }
+    const h = hosted.get(v)!;
     const m = Math.min(Math.max(P, 1), c[v]!);
     let s = 0;
     for (let i = 0; i < m; i++) s += h.caps[i]!;
@@ -177,10 +179,11 @@ export function createBatchModel(options: BatchModelOptions): BatchModel {
   function rekey(v: number): void {
     const t = nextEventOf(v);
     nextEv[v] = t;
-    if (!hosted.has(v)) heap.update(v, t);
+    if (isHosted[v] === 0) heap.update(v, t);
   }
 
   function reportDemand(v: number): void {
+    if (isHosted[v] === 0) return;
     const h = hosted.get(v);
     if (h === undefined || h.listener === null) return;
     const busy = Math.min(threads[v]!, c[v]!);
@@ -327,6 +330,7 @@ export function createBatchModel(options: BatchModelOptions): BatchModel {
       runVm(vm, now);
       const h = { caps: new Float64Array(c[vm]!).fill(uniformCap[vm]!), now, listener: null as VcpuDemandListener | null, busy: 0, demand };
       hosted.set(vm, h);
+      isHosted[vm] = 1;
       heap.update(vm, Infinity);
       rekey(vm);
       const guest: GuestCpus = {

@@ -32,15 +32,30 @@ export function jobRows(jobs: BatchJobs, model: BatchModel, vmHost: readonly str
   return rows;
 }
 
+/** Exact µs as seconds text at µs resolution (`114.1915`, `0`, `23.77`), by integer arithmetic; '' for NaN. */
+export function formatSecondsText(us: number): string {
+  if (us !== us) return '';
+  const r = Math.round(us);
+  const whole = Math.floor(r / 1_000_000);
+  let frac = r - whole * 1_000_000;
+  if (frac === 0) return String(whole);
+  let digits = 6;
+  while (frac % 10 === 0) {
+    frac /= 10;
+    digits--;
+  }
+  const text = String(frac);
+  return `${whole}.${text.length < digits ? '0'.repeat(digits - text.length) + text : text}`;
+}
+
 /** `jobs.csv` text: header `id,vm,host,start_s,finish_s`, one line per job in row order; a job never started or finished has empty times. */
 export function formatJobsCsv(jobs: BatchJobs, model: BatchModel, vmHost: readonly string[]): string {
-  const lines: string[] = new Array<string>(jobs.count + 1);
+  const lines: string[] = new Array<string>(jobs.count + 2);
   lines[0] = 'id,vm,host,start_s,finish_s';
   for (let j = 0; j < jobs.count; j++) {
-    const s = secondsAtMicros(model.startUs(j));
-    const f = secondsAtMicros(model.finishUs(j));
-    lines[j + 1] = `${jobs.id[j]!},${jobs.vm[j]!},${vmHost[jobs.vm[j]!] ?? ''},${s === s ? s : ''},${f === f ? f : ''}`;
+    const vm = jobs.vm[j]!;
+    lines[j + 1] = `${jobs.id[j]!},${vm},${vmHost[vm] ?? ''},${formatSecondsText(model.startUs(j))},${formatSecondsText(model.finishUs(j))}`;
   }
-  lines.push('');
+  lines[jobs.count + 1] = '';
   return lines.join('\n');
 }

@@ -6,17 +6,12 @@ import { PlacementCluster, bestFit, firstFit, roundRobin, spread, worstFit } fro
 import type { PlacementPolicy } from '@strata/core-scheduler';
 import { createNestedHost } from '@strata/core-vmm';
 import type { NestedHost, VcpuPolicy, VmCpuSpec } from '@strata/core-vmm';
+import { VCPU_ALLOCATION_RATIO } from '../datacenter/vm-placement.js';
 import { expandInstances } from '../scenario/instances.js';
 import { parseBatchCsv } from './batch-csv.js';
 import { createBatchModel } from './batch-model.js';
 import { concatBatchJobs, formatJobsCsv, jobRows } from './job-results.js';
 import type { BatchJobRow, BatchJobs, BatchModel, BatchSummary, GuestScheduler } from './types.js';
-
-/**
- * vCPUs a host may carry per physical CPU when VMs are placed (OpenStack's `cpu_allocation_ratio`,
- * 4.0), as the datacenter places them; memory is bounded by the host's `overcommit`.
- */
-export const BATCH_VCPU_ALLOCATION_RATIO = 4;
 
 /** What `runBatchScenario` produced. */
 export interface BatchRun {
@@ -110,7 +105,7 @@ export function runBatchScenario(scenario: Scenario, files: ReadonlyMap<string, 
   const jobs = parts.length === 1 ? parts[0]! : concatBatchJobs(parts);
 
   const { hosts, vms } = expandInstances(scenario);
-  const cluster = new PlacementCluster({ cpuOvercommit: BATCH_VCPU_ALLOCATION_RATIO });
+  const cluster = new PlacementCluster({ cpuOvercommit: VCPU_ALLOCATION_RATIO });
   for (const h of hosts) {
     const bare = h.template.hypervisor === 'none';
     cluster.addHost({ name: h.name, cpu: bare ? 0 : h.template.cpus * 1000, memory: bare ? 0 : h.template.memory, memoryOvercommit: h.template.overcommit });
@@ -123,6 +118,12 @@ export function runBatchScenario(scenario: Scenario, files: ReadonlyMap<string, 
     templateHosts.set(h.template.name, list);
   });
   const policy = policyOf(scenario);
+  const plainFirstFit = policy.name === 'first-fit';
+  // First-fit only: hosts only fill up while VMs are placed, so a host that refused a (cpu, memory)
+  // shape refuses it for good; each shape's search resumes where it last succeeded (same answers as
+  // scanning from host 0, without rescanning full hosts — the segment tree cannot prune a host that
+  // has spare CPU but no memory when a later host has memory).
+  const cursor = new Map<string, number>();
   const vmHostIndex = new Int32Array(vms.length);
   const vmSpecs = vms.map((vm, v) => {
     const request = { name: vm.name, cpu: vm.template.vcpus * 1000, memory: vm.template.memory };
@@ -133,9 +134,16 @@ export function runBatchScenario(scenario: Scenario, files: ReadonlyMap<string, 
       if (candidates.length === 0) throw new ValidationError(`vm ${vm.name}: host ${pin} names no host instance or template`, { path: `vms.${vm.template.name}.host`, value: pin });
       h = candidates.find((i) => cluster.fits(request, i)) ?? null;
       if (h !== null) cluster.allocate(request, h);
+    } else if (plainFirstFit) {
+      const shape = `${request.cpu}:${request.memory}`;
+      h = cluster.findFirstFit(request, cursor.get(shape) ?? 0);
+      if (h !== null) {
+        cluster.allocate(request, h);
+        cursor.set(shape, h);
+      }
     } else h = cluster.place(request, policy);
     if (h === null) {
-      throw new InsufficientResourcesError(`vm ${vm.name} (${vm.template.vcpus} vCPUs, ${vm.template.memory} B) fits no host: placement allows ${BATCH_VCPU_ALLOCATION_RATIO} vCPUs per host CPU and memory × overcommit; add hosts or shrink the VMs`, { vm: vm.name });
+      throw new InsufficientResourcesError(`vm ${vm.name} (${vm.template.vcpus} vCPUs, ${vm.template.memory} B) fits no host: placement allows ${VCPU_ALLOCATION_RATIO} vCPUs per host CPU and memory × overcommit; add hosts or shrink the VMs`, { vm: vm.name });
     }
     vmHostIndex[v] = h;
     const host = hosts[h]!.template;

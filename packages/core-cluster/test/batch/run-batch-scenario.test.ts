@@ -4,9 +4,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ScenarioSchema } from '@strata/shared-types';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../../src/scenario/index.ts';
-import { generateCloudletWorkload, parseBatchCsv, runBatchScenario } from '../../src/batch/index.ts';
+import { formatSecondsText, generateCloudletWorkload, parseBatchCsv, runBatchScenario } from '../../src/batch/index.ts';
 import { referenceSchedule } from './reference-calculator.ts';
 
 const DIR = fileURLToPath(new URL('../../../../../shared/data/cloudsim-small/', import.meta.url));
@@ -117,5 +118,13 @@ describe('runBatchScenario refusals', () => {
     const big = ScenarioSchema.parse({ ...base, vms: [{ name: 'vm', vcpus: 2, memory: '8Gi' }], workloads: [{ kind: 'batch', file: 'j.csv' }] });
     expect(() => runBatchScenario(big, new Map([['j.csv', 'id,length_mi,pes,vm,submit_time\n']]))).toThrow(/vm vm \(2 vCPUs, 8589934592 B\) fits no host/);
     expect(() => runBatchScenario(withFile, new Map([['j.csv', 'id,length_mi,pes,vm,submit_time\n0,10,1,3,0\n']]))).toThrow(/vm 3 does not exist; VM indices are 0\.\.0/);
+  });
+});
+
+describe('formatSecondsText', () => {
+  it('prints µs as the shortest decimal seconds, equal to round(us) / 1e6', () => {
+    expect([0, 1, 10, 23_770_000, 114_191_500, 1_000_000, 5.4, 999_999.6].map(formatSecondsText)).toEqual(['0', '0.000001', '0.00001', '23.77', '114.1915', '1', '0.000005', '1']);
+    expect(formatSecondsText(NaN)).toBe('');
+    fc.assert(fc.property(fc.integer({ min: 0, max: 2 ** 50 }), (us) => Number(formatSecondsText(us)) === us / 1e6));
   });
 });
