@@ -362,7 +362,11 @@ class HypervisorModel implements Hypervisor, HypervisorCore {
   reconcile(name: string): void {
     const e = this.entry(name);
     const view = this.lifecycleView(name);
-    if (view !== null && e.incoming) return; // nothing runs here until completeIncoming
+    if (view !== null && e.incoming) {
+      // Nothing runs here until completeIncoming; the guest's clock keeps up with the host's.
+      this.detached.add(e);
+      return;
+    }
     this.settleDirty(e);
     const want = view === null ? 'stopped' : memoryPhaseOf(view);
     const runs = view !== null && guestRuns(view);

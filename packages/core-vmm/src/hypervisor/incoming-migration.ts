@@ -66,6 +66,7 @@ export function receiveMigration(core: HypervisorCore, spec: HypervisorVmSpec, o
   const e = newEntry(spec, cpu, new GuestPort(spec.guest));
   e.incoming = true;
   core.entries.set(name, e);
+  core.reconcile(name);
 }
 
 /** `completeIncoming`: the switch-over on this side; with the source's state, its accounting continues. */
