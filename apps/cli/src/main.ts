@@ -13,6 +13,7 @@ import { registerKernelCommand } from './commands/kernel.js';
 import { registerNetpolCommand } from './commands/netpol.js';
 import { registerRunCommand } from './commands/run.js';
 import { registerSchedCommand } from './commands/sched.js';
+import { registerValidateCommand } from './commands/validate.js';
 import { registerVmCommand } from './commands/vm.js';
 import { EXIT, reportError } from './error-report.js';
 
@@ -39,6 +40,7 @@ Run 'strata <command> --help' for a command's flags and examples.`,
   );
   const context = deps === undefined ? { io } : { io, deps };
   registerRunCommand(program, context);
+  registerValidateCommand(program, context);
   registerSchedCommand(program, context);
   registerCompareCommand(program, context);
   registerNetpolCommand(program, context);
