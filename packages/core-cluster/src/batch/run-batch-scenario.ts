@@ -1,14 +1,12 @@
 // A batch-only scenario end to end: instances, first-fit (or the scenario's policy) placement of VMs
 // on hosts, the batch model, and core-vmm nested hosts for any host whose VMs oversubscribe its CPUs.
-import { InsufficientResourcesError, ValidationError } from '@strata/shared-types';
+import { ValidationError } from '@strata/shared-types';
 import type { BatchWorkloadSpec, Scenario, VmTemplate } from '@strata/shared-types';
-import { PlacementCluster, bestFit, firstFit, roundRobin, spread, worstFit } from '@strata/core-scheduler';
-import type { PlacementPolicy } from '@strata/core-scheduler';
 import { createNestedHost } from '@strata/core-vmm';
 import type { NestedHost, VcpuPolicy, VmCpuSpec } from '@strata/core-vmm';
-import { VCPU_ALLOCATION_RATIO } from '../datacenter/vm-placement.js';
 import { expandInstances } from '../scenario/instances.js';
 import { parseBatchCsv } from './batch-csv.js';
+import { placeBatchVms } from './batch-placement.js';
 import { createBatchModel } from './batch-model.js';
 import { concatBatchJobs, formatJobsCsv, jobRows } from './job-results.js';
 import type { BatchJobRow, BatchJobs, BatchModel, BatchSummary, GuestScheduler } from './types.js';
@@ -39,25 +37,6 @@ export interface BatchRun {
 export interface RunBatchScenarioOptions {
   /** Stop at this time, µs (default: when every job is done). */
   readonly until?: number;
-}
-
-function policyOf(scenario: Scenario): PlacementPolicy {
-  const p = scenario.placement;
-  if (typeof p === 'object' || p === 'first-fit') return firstFit();
-  switch (p) {
-    case 'best-fit':
-      return bestFit();
-    case 'worst-fit':
-      return worstFit();
-    case 'spread':
-      return spread();
-    case 'round-robin':
-      return roundRobin();
-    default: {
-      const never: never = p;
-      throw new ValidationError(`unknown placement ${String(never)}`, { path: 'placement' });
-    }
-  }
 }
 
 /** The fields of a VM template's `cpu` that its host's policy has. */
@@ -105,47 +84,9 @@ export function runBatchScenario(scenario: Scenario, files: ReadonlyMap<string, 
   const jobs = parts.length === 1 ? parts[0]! : concatBatchJobs(parts);
 
   const { hosts, vms } = expandInstances(scenario);
-  const cluster = new PlacementCluster({ cpuOvercommit: VCPU_ALLOCATION_RATIO });
-  for (const h of hosts) {
-    const bare = h.template.hypervisor === 'none';
-    cluster.addHost({ name: h.name, cpu: bare ? 0 : h.template.cpus * 1000, memory: bare ? 0 : h.template.memory, memoryOvercommit: h.template.overcommit });
-  }
-  const hostByName = new Map(hosts.map((h, i) => [h.name, i]));
-  const templateHosts = new Map<string, number[]>();
-  hosts.forEach((h, i) => {
-    const list = templateHosts.get(h.template.name) ?? [];
-    list.push(i);
-    templateHosts.set(h.template.name, list);
-  });
-  const policy = policyOf(scenario);
-  const plainFirstFit = policy.name === 'first-fit';
-  // First-fit only: hosts only fill up while VMs are placed, so a host that refused a (cpu, memory)
-  // shape refuses it for good; each shape's search resumes where it last succeeded (same answers as
-  // scanning from host 0, without rescanning full hosts — the segment tree cannot prune a host that
-  // has spare CPU but no memory when a later host has memory).
-  const cursor = new Map<string, number>();
-  const vmHostIndex = new Int32Array(vms.length);
+  const vmHostIndex = placeBatchVms(scenario.placement, hosts, vms);
   const vmSpecs = vms.map((vm, v) => {
-    const request = { name: vm.name, cpu: vm.template.vcpus * 1000, memory: vm.template.memory };
-    let h: number | null;
-    if (vm.template.host !== undefined) {
-      const pin = vm.template.host;
-      const candidates = hostByName.has(pin) ? [hostByName.get(pin)!] : (templateHosts.get(pin) ?? []);
-      if (candidates.length === 0) throw new ValidationError(`vm ${vm.name}: host ${pin} names no host instance or template`, { path: `vms.${vm.template.name}.host`, value: pin });
-      h = candidates.find((i) => cluster.fits(request, i)) ?? null;
-      if (h !== null) cluster.allocate(request, h);
-    } else if (plainFirstFit) {
-      const shape = `${request.cpu}:${request.memory}`;
-      h = cluster.findFirstFit(request, cursor.get(shape) ?? 0);
-      if (h !== null) {
-        cluster.allocate(request, h);
-        cursor.set(shape, h);
-      }
-    } else h = cluster.place(request, policy);
-    if (h === null) {
-      throw new InsufficientResourcesError(`vm ${vm.name} (${vm.template.vcpus} vCPUs, ${vm.template.memory} B) fits no host: placement allows ${VCPU_ALLOCATION_RATIO} vCPUs per host CPU and memory × overcommit; add hosts or shrink the VMs`, { vm: vm.name });
-    }
-    vmHostIndex[v] = h;
+    const h = vmHostIndex[v]!;
     const host = hosts[h]!.template;
     return { vcpus: vm.template.vcpus, mips: Math.min(vm.template.vcpuMips ?? host.cpuMips, host.cpuMips) };
   });
