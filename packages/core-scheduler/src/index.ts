@@ -62,6 +62,7 @@ export type {
   GroupSchedulerEvent,
   TaskCpuStats,
   GroupCpuStats,
+  CpuOccupancy,
   TaskRef,
   WorkDoneHandler,
 } from './groups/group-scheduler.js';

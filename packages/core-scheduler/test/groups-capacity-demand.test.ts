@@ -188,6 +188,80 @@ describe.each(FIDELITIES)('demand caps (%s)', (fidelity) => {
   });
 });
 
+describe('a demand cap is a rate per wall-clock µs: what its CPUs could not run while off is repaid', () => {
+  /** 2 CPUs whose capacities go 1, 1 for 30 ms, then 0, 0 for 30 ms (a VM's vCPUs under 30 ms host slices), or constant 0.5. */
+  function onOff(fidelity: GroupFidelity, constant: boolean): number[] {
+    const s = createGroupScheduler({ cpus: 2, fidelity, tick: 4_000 });
+    [0.25, 1, 0.25, 1].forEach((demand, i) => s.addTask(`t${i}`, '/', { demand }));
+    if (constant) {
+      s.setCpuCapacity(0, 0.5);
+      s.setCpuCapacity(1, 0.5);
+      s.advanceTo(20 * S);
+    } else {
+      for (let t = 0, k = 0; t < 20 * S; t += 30_000, k++) {
+        s.setCpuCapacity(0, k % 2 === 0 ? 1 : 0);
+        s.setCpuCapacity(1, k % 2 === 0 ? 1 : 0);
+        s.advanceTo(t + 30_000);
+      }
+    }
+    return [0, 1, 2, 3].map((i) => s.taskStats(`t${i}`).cpuUsec / (20 * S));
+  }
+
+  it('exact: tasks 0.25, 1, 0.25, 1 on 2 CPUs on half the time get 0.25 each, as on CPUs of constant capacity 0.5 (was 0.125 / 0.375)', () => {
+    for (const got of [onOff('exact', false), onOff('exact', true), onOff('fluid', true)]) {
+      for (const x of got) expect(Math.abs(x - 0.25)).toBeLessThan(0.002);
+    }
+  });
+
+  it('fluid serves the rate at each instant, with no backlog: under the same on/off capacity 0.125 / 0.375 (README: a stated difference)', () => {
+    const got = onOff('fluid', false);
+    [0.125, 0.375, 0.125, 0.375].forEach((want, i) => expect(Math.abs(got[i]! - want)).toBeLessThan(0.002));
+  });
+
+  it.each(FIDELITIES)('%s: a task resuming from a halt preempts no one: demands 1, 0.5, 0.25 on 2 CPUs → 1, 0.5, 0.25', (fidelity) => {
+    const s = createGroupScheduler({ cpus: 2, fidelity });
+    [1, 0.5, 0.25].forEach((demand, i) => s.addTask(`t${i}`, '/', { demand }));
+    s.advanceTo(20 * S);
+    [1, 0.5, 0.25].forEach((want, i) => expect(Math.abs(s.taskStats(`t${i}`).cpuUsec / (20 * S) - want)).toBeLessThan(0.002));
+  });
+
+  it('a task blocked for a long time wakes with one burst of backlog, not its whole bucket (no work arrived while it slept)', () => {
+    const s = createGroupScheduler({ cpus: 1, fidelity: 'exact' });
+    s.addTask('v', '/', { demand: 0.25 });
+    s.addTask('b', '/');
+    s.advanceTo(1 * S);
+    s.block('v');
+    s.advanceTo(5 * S);
+    const before = s.taskStats('v').cpuUsec;
+    s.wake('v');
+    s.advanceTo(6 * S);
+    // 0.25 of the second, plus at most a tick's worth of burst.
+    expect(s.taskStats('v').cpuUsec - before).toBeLessThanOrEqual(0.25 * S + 0.25 * s.tick + 1);
+  });
+});
+
+describe('cpuOccupancy: which CPUs run a task, how many tasks wait', () => {
+  it('exact: a task on each CPU, the third waits; a halted capped task leaves its CPU idle; a task on a CPU at capacity 0 still occupies it', () => {
+    const s = createGroupScheduler({ cpus: 2, fidelity: 'exact' });
+    for (const id of ['a', 'b', 'c']) s.addTask(id, '/');
+    expect(s.cpuOccupancy!()).toEqual({ running: [true, true], waiting: 1 });
+    s.removeTask('c');
+    s.setCpuCapacity(1, 0);
+    expect(s.cpuOccupancy!()).toEqual({ running: [true, true], waiting: 0 });
+    const t = createGroupScheduler({ cpus: 2, fidelity: 'exact' });
+    t.addTask('v', '/', { demand: 0.25 });
+    t.advanceTo(1_400); // its first burst (a quarter tick's worth, 1 ms, drained at 0.75 per µs) is over at 1,334 µs
+    expect(t.cpuOccupancy!()).toEqual({ running: [false, false], waiting: 0 });
+  });
+
+  it('fluid places nothing: the first k CPUs for the k tasks with a rate', () => {
+    const s = createGroupScheduler({ cpus: 3, fidelity: 'fluid' });
+    s.addTask('a', '/');
+    s.addTask('b', '/', { demand: 0.2 });
+    expect(s.cpuOccupancy!()).toEqual({ running: [true, true, false], waiting: 0 });
+  });
+});
+
 describe('bad input is refused with a ValidationError naming the field, and changes nothing', () => {
   it.each(FIDELITIES)('%s', (fidelity) => {
     const s = createGroupScheduler({ cpus: 2, fidelity, cpuCapacity: [1, 0.5] });

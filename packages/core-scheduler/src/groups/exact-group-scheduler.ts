@@ -44,9 +44,15 @@
 //   anchor + k × period; each expiry counts one period (and one throttled period if the group is
 //   throttled then). An expiry ending a period in which nothing was requested, with the group not
 //   throttled, still counts but stops the timer; the next wake-up re-arms it on the same grid.
-import type { GroupCpuStats, GroupSchedulerOptions } from './group-scheduler.js';
+import type { CpuOccupancy, GroupCpuStats, GroupSchedulerOptions } from './group-scheduler.js';
 import { computeGroupRates } from './group-rates.js';
 import { GroupTreeBase, capacityFor, effectiveCap, type SchedGroup, type SchedTask } from './group-tree.js';
+
+/** A backlogged capped task's reference cap: an uncapped task's (its best CPU's capacity, at most 1). */
+const backlogCap = (t: SchedTask): number => {
+  const best = t.group.maxCapacity;
+  return best > 0 && best < 1 ? best : 1;
+};
 
 /** The kernel's wake-up granularity at one CPU, µs. */
 const WAKEUP_GRANULARITY_USEC = 1_000;
@@ -56,8 +62,17 @@ const BANDWIDTH_SLICE_USEC = 5_000;
 const LAG_CLAMP_TICKS = 8;
 /** Work or budget left below this many CPU-µs counts as none (fractional capacities leave slivers). */
 const WORK_EPS = 1e-6;
-/** A demand-capped task's bucket holds this many ticks of its demand (see `bucketSize`); it resumes from a halt with one. */
-const BACKLOG_TICKS = 8;
+/**
+ * A demand-capped task's bucket holds this many ticks of its demand (see `bucketSize`); it resumes from a
+ * halt with one. 32 ticks of 4 ms cover a vCPU descheduled for 128 ms (four 30 ms credit slices).
+ */
+const BACKLOG_TICKS = 32;
+/**
+ * A capped task whose bucket holds more than this many ticks of its demand is backlogged: its lag
+ * reference is an uncapped task's until the backlog is worked off. (One tick's worth is what it
+ * resumes with, and a task picked a tick late holds two: below that it is not behind.)
+ */
+const BACKLOG_THRESHOLD_TICKS = 2;
 /** Slack when rounding an end of work up to a whole µs. */
 const END_SLACK = 1e-7;
 
@@ -87,6 +102,8 @@ export class ExactGroupScheduler extends GroupTreeBase {
   private pickable: number;
   /** Runnable tasks halted by their demand bucket, each resuming at its `resumeAt`. */
   private readonly haltedTasks = new Set<SchedTask>();
+  /** Tasks with a demand cap, as last counted (an upper bound between counts): 0 skips `refreshBacklog`. */
+  private cappedCount = 0;
 
   constructor(opts: GroupSchedulerOptions) {
     super(opts);
@@ -172,10 +189,15 @@ export class ExactGroupScheduler extends GroupTreeBase {
         if (resumed !== null) for (const task of resumed) this.resume(task);
       }
       // 3. Scheduling: a tick ends every slice; otherwise only idle CPUs pick.
-      if (isTick) this.repickAll();
+      if (isTick) {
+        this.refreshBacklog();
+        this.repickAll();
+      }
       else {
+        // A task resuming from a halt takes an idle CPU but preempts no one (it waits for a tick):
+        // its burst is the rest of a rate it is already served at, not a wake-up with a claim, and
+        // preempting made capped tasks overlap and push a hog off its CPU while another CPU had room.
         this.fillIdle();
-        if (resumed !== null) for (const task of resumed) if (this.waiting(task)) this.checkPreempt(task);
       }
       // 4. Completion handlers, on the finished instant (their commands apply at it).
       this.deliverWorkDone();
@@ -207,7 +229,7 @@ export class ExactGroupScheduler extends GroupTreeBase {
     this.spend(this.groups.size + 2 * this.order.length);
     computeGroupRates(
       this.root,
-      (t) => (t.runnable ? effectiveCap(t) : 0),
+      (t) => (t.runnable ? (t.backlogged ? backlogCap(t) : effectiveCap(t)) : 0),
       (g) => (g.throttled ? 0 : capacityFor(g, g.nrRunnable)),
     );
     for (const task of this.order) task.rate = task.scratchRate;
@@ -258,6 +280,40 @@ export class ExactGroupScheduler extends GroupTreeBase {
   }
 
   // ---- demand caps ------------------------------------------------------------------------------
+
+  /** Its bucket at now without settling it (a running task drains it at its CPU's capacity since its last charge). */
+  private bucketNow(task: SchedTask): number {
+    const elapsed = this.nowUsec - task.budgetAt;
+    const used = task.cpu >= 0 ? (this.nowUsec - this.last[task.cpu]!) * this.capacity[task.cpu]! : 0;
+    return Math.min(this.bucketSize(task), task.budget + task.demand * elapsed - used);
+  }
+
+  /**
+   * Mark the capped tasks whose bucket holds more than one burst (demand × tick) as backlogged, the
+   * others not; a change makes the reference rates be recomputed (lags are accrued up to now first,
+   * at the old ones). A backlogged task's reference is that of an uncapped task, so the CPU time its
+   * bucket gathered while its CPUs were off (or it waited) is owed to it and repaid when they are back:
+   * a demand cap is a rate per wall-clock time, as fluid serves it. O(tasks), at ticks and capacity changes.
+   */
+  private refreshBacklog(): void {
+    if (this.cappedCount === 0) return;
+    this.spend(this.order.length);
+    let changed = false;
+    let n = 0;
+    for (const task of this.order) {
+      if (task.budget === Infinity) continue;
+      n++;
+      const b = task.runnable && this.bucketNow(task) > task.demand * this.tick * BACKLOG_THRESHOLD_TICKS;
+      if (b === task.backlogged) continue;
+      if (!changed) {
+        this.accrue();
+        changed = true;
+      }
+      task.backlogged = b;
+    }
+    this.cappedCount = n;
+    if (changed) this.ratesDirty = true;
+  }
 
   /** Its bucket is empty: off its CPU, neither running nor waiting until it holds a tick's worth again. */
   private halt(task: SchedTask): void {
@@ -373,7 +429,10 @@ export class ExactGroupScheduler extends GroupTreeBase {
     task.runnable = true;
     task.waitSince = this.nowUsec;
     if (task.budget !== Infinity) {
+      // No work arrived while it slept: it wakes with what it kept, refilled to one burst at most.
+      const kept = task.budget;
       this.settleBucket(task);
+      task.budget = Math.max(kept, Math.min(task.budget, task.demand * this.tick));
       if (task.budget < WORK_EPS) this.halt(task);
     }
     this.countRaw(task, 1);
@@ -433,8 +492,9 @@ export class ExactGroupScheduler extends GroupTreeBase {
    */
   private deadline(task: SchedTask): number {
     if (!(task.rate > 0)) return Infinity;
-    // A demand-capped task asks for its demand's share of a tick (EEVDF: a shorter request, an earlier deadline).
-    return ((task.budget === Infinity ? this.tick : task.demand * this.tick) - task.lag) / task.rate;
+    // A demand-capped task asks for its demand's share of a tick (EEVDF: a shorter request, an earlier
+    // deadline); a backlogged one asks a whole tick, as the uncapped task its reference makes it.
+    return ((task.budget === Infinity || task.backlogged ? this.tick : task.demand * this.tick) - task.lag) / task.rate;
   }
 
   /** The waiting task with the earliest deadline allowed on CPU `c`. */
@@ -560,9 +620,15 @@ export class ExactGroupScheduler extends GroupTreeBase {
     }
   }
 
-  /** Wake-up preemption: on the allowed CPU running the least-lag task, if the woken task leads it enough. */
+  /**
+   * Wake-up preemption: on the allowed CPU running the least-lag task, if the woken task leads it
+   * enough. Not while an allowed CPU is idle (it could not pick only because its capacity is 0): the
+   * woken task goes there, as Linux's wake-up path picks an idle CPU first, and a guest kicks its
+   * halted vCPU rather than preempt a running task.
+   */
   private checkPreempt(task: SchedTask): void {
     this.spend(this.cpus);
+    for (let c = 0; c < this.cpus; c++) if (task.group.allowed[c] && this.cur[c] === null) return;
     let victim = -1;
     for (let c = 0; c < this.cpus; c++) {
       if (!task.group.allowed[c] || this.cur[c] === null || this.capacity[c] === 0) continue;
@@ -622,6 +688,7 @@ export class ExactGroupScheduler extends GroupTreeBase {
 
   protected onTaskAttached(task: SchedTask): void {
     task.lag = 0;
+    if (task.demand < 1) this.cappedCount++;
     if (task.demand < 1 && task.budget === Infinity) {
       // A new task with a demand cap starts with one tick's worth.
       task.budget = task.demand * this.tick;
@@ -679,6 +746,7 @@ export class ExactGroupScheduler extends GroupTreeBase {
     this.cpuOrder = this.sortCpus();
     this.pickable = this.capacity.filter((x) => x > 0).length;
     this.ratesDirty = true;
+    this.refreshBacklog();
     this.refillAfterCapacityChange();
   }
 
@@ -734,10 +802,12 @@ export class ExactGroupScheduler extends GroupTreeBase {
     this.ratesDirty = true;
     if (task.demand >= 1) {
       task.budget = Infinity;
+      task.backlogged = false;
       if (task.halted) this.resume(task);
       return;
     }
     if (old >= 1) {
+      this.cappedCount++;
       task.budget = task.demand * this.tick; // one tick's worth at the new demand
       task.budgetAt = this.nowUsec;
     } else if (task.cpu < 0) {
@@ -752,6 +822,13 @@ export class ExactGroupScheduler extends GroupTreeBase {
       task.halted = false;
       this.halt(task);
     } else if (task.budget < WORK_EPS) this.halt(task);
+  }
+
+  cpuOccupancy(): CpuOccupancy {
+    this.spend(this.cpus + this.order.length);
+    let waiting = 0;
+    for (const task of this.order) if (this.waiting(task)) waiting++;
+    return { running: this.cur.map((t) => t !== null && t !== undefined), waiting };
   }
 
   protected groupStatsOf(g: SchedGroup): GroupCpuStats {

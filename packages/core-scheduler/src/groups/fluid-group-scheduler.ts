@@ -11,7 +11,7 @@
 // root while no cap binds, and the affected subtree's splits where one does; limits, nice values
 // and cpusets (rare) rebuild the tree. Bandwidth counters follow the on/off pattern a binding cap
 // implies, counted at the period timer expiries the exact model has (computed, not simulated).
-import type { GroupCpuStats, GroupSchedulerOptions } from './group-scheduler.js';
+import type { CpuOccupancy, GroupCpuStats, GroupSchedulerOptions } from './group-scheduler.js';
 import { catchUpPeriods, recheckBinding } from './fluid-bandwidth.js';
 import { FluidRates, addToSums, capOf, weightOf } from './fluid-rates.js';
 import { GroupTreeBase, capacityFor, effectiveCap, type SchedGroup, type SchedTask } from './group-tree.js';
@@ -289,6 +289,14 @@ export class FluidGroupScheduler extends GroupTreeBase {
   protected currentRate(task: SchedTask): number {
     this.ensureRates();
     return this.rates.taskRate(task);
+  }
+
+  cpuOccupancy(): CpuOccupancy {
+    this.ensureRates();
+    this.spend(this.cpus + this.tasks.size);
+    let k = 0;
+    for (const task of this.tasks.values()) if (task.runnable && this.rates.taskRate(task) > 0) k++;
+    return { running: Array.from({ length: this.cpus }, (_, c) => c < k), waiting: 0 };
   }
 
   protected groupStatsOf(g: SchedGroup): GroupCpuStats {

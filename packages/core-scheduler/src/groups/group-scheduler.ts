@@ -113,6 +113,23 @@ export interface TaskCpuStats {
   readonly waitUsec: number;
 }
 
+/**
+ * Which CPUs are occupied now (`GroupScheduler.cpuOccupancy`): what a guest kernel tells its host by
+ * halting an idle vCPU and kicking one when a task wakes.
+ */
+export interface CpuOccupancy {
+  /**
+   * Per CPU: exact, a task is on it (one stuck on a CPU at capacity 0 included); fluid, which places
+   * nothing, the first min(cpus, k) CPUs for the k runnable tasks with a rate above 0.
+   */
+  readonly running: readonly boolean[];
+  /**
+   * Exact: runnable tasks on no CPU that are neither halted by their demand cap nor under a throttled
+   * group (they would run on an idle CPU that can run); fluid: 0.
+   */
+  readonly waiting: number;
+}
+
 /** CPU accounting of one group (cgroup `cpu.stat`). */
 export interface GroupCpuStats {
   readonly path: string;
@@ -189,9 +206,9 @@ export interface GroupScheduler {
   setCpuCapacity(cpu: number, capacity: number): void;
   /**
    * Set a task's demand cap (0 < demand ≤ 1) from now on: it never asks for more than `demand` of a
-   * CPU (a vCPU whose guest needs 0.3). Fluid: its cap in the water-filling; exact: a budget of
-   * demand × tick CPU-µs per tick window, after which it halts until the next tick. O(depth) in fluid,
-   * like a wake-up. ValidationError (not a number in (0, 1]) changes nothing.
+   * CPU per µs of wall-clock time (a vCPU whose guest needs 0.3), see README "Demand caps". Fluid: its
+   * cap in the water-filling; exact: a token bucket refilled at `demand` per µs (a backlog of 32 ticks),
+   * halting the task when empty. O(depth) in fluid, like a wake-up. ValidationError (not a number in (0, 1]) changes nothing.
    */
   setTaskDemand(id: string, demand: number): void;
   /** Time of the next internal event (tick, period refresh, work done), or Infinity. */
@@ -205,6 +222,11 @@ export interface GroupScheduler {
    * no rate: it settles nothing, so a burst of changes at one instant is still split once.
    */
   taskCpuUsec(id: string): number;
+  /**
+   * Which CPUs run a task now and how many tasks wait for one (see `CpuOccupancy`): O(CPUs + tasks).
+   * Optional in the interface (wrappers may leave it out); both built-in models have it.
+   */
+  cpuOccupancy?(): CpuOccupancy;
   /** CPU accounting of a group ("/" = everything). */
   groupStats(path: string): GroupCpuStats;
   /** Every group path, parents before children, "/" first. */

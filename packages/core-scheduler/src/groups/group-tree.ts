@@ -18,6 +18,7 @@ import { clampShares, weightToShares } from './cpu-weight.js';
 import { HeapSlot, IndexedMinHeap } from './indexed-heap.js';
 import type {
   AddTaskOptions,
+  CpuOccupancy,
   GroupCpuLimits,
   GroupCpuStats,
   GroupFidelity,
@@ -101,6 +102,11 @@ export class SchedTask {
   /** Exact: runnable but halted, its bucket empty (neither waiting nor running) until `resumeAt`. */
   halted = false;
   resumeAt = Infinity;
+  /**
+   * Exact, demand < 1: its bucket holds more than one burst (demand × tick), work it could not run
+   * while its CPUs were off or busy: its lag reference treats it as uncapped until that is done.
+   */
+  backlogged = false;
 
   constructor(
     readonly id: string,
@@ -848,6 +854,7 @@ export abstract class GroupTreeBase implements GroupScheduler {
   // ---- model hooks -----------------------------------------------------------------------------
 
   abstract nextEventTime(): number;
+  abstract cpuOccupancy(): CpuOccupancy;
   /** Run internal events up to `time` (emitting facts) and set the clock to it. */
   protected abstract run(time: number): void;
   /** Bring the model up to `now` before a command mutates the tree. */

@@ -11,7 +11,7 @@
 // O(tree) per change (a task starting, blocking, waking, finishing its work, a limit changing),
 // independent of simulated time. Bandwidth counters follow the on/off pattern a binding cap implies,
 // counted at the period timer expiries the exact model has (computed, not simulated).
-import type { GroupCpuStats, GroupSchedulerOptions } from '../../src/groups/group-scheduler.js';
+import type { CpuOccupancy, GroupCpuStats, GroupSchedulerOptions } from '../../src/groups/group-scheduler.js';
 import { computeGroupRates } from '../../src/groups/group-rates.js';
 import { GroupTreeBase, capacityFor, effectiveCap, type SchedGroup, type SchedTask } from '../../src/groups/group-tree.js';
 
@@ -224,6 +224,13 @@ export class FullRecomputeFluidScheduler extends GroupTreeBase {
   protected onDemandChanging(): void {}
 
   protected onDemandChanged(): void {}
+
+  cpuOccupancy(): CpuOccupancy {
+    this.ensureRates();
+    let k = 0;
+    for (const task of this.tasks.values()) if (task.runnable && task.rate > 0) k++;
+    return { running: Array.from({ length: this.cpus }, (_, c) => c < k), waiting: 0 };
+  }
 
   protected groupStatsOf(g: SchedGroup): GroupCpuStats {
     this.ensureRates();

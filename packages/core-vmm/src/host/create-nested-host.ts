@@ -12,6 +12,8 @@ export const USER_HZ = 100;
 export const PRIORITY_SERVED_WEIGHT = 10_000;
 
 const NAME = /^[A-Za-z0-9_.-]{1,64}$/;
+/** At most this many demand → capacity → demand passes per instant (two settle every guest Strata has). */
+const SYNC_PASSES = 8;
 const HALTED: VcpuDemand = { runnable: false, demand: 1 };
 
 interface Vcpu {
@@ -141,22 +143,34 @@ export function createNestedHost(options: NestedHostOptions): NestedHost {
     }
   }
 
-  /** Guest demands → host tasks, then host rates → guest capacities (demand does not depend on capacity, so one pass settles an instant). */
+  /**
+   * Guest demands → host tasks, then host rates → guest capacities, until nothing moves. A guest that
+   * reports what runs on its CPUs (an exact one) may answer a capacity with a new demand (a vCPU back
+   * on a pCPU picks a waiting task, and a kicked one stops asking); a few passes settle an instant.
+   */
   function sync(): void {
-    if (levelsDirty) recomputeLevels();
-    if (dirty.size > 0) {
-      for (const v of dirty) apply(v);
-      dirty.clear();
-    }
-    if (!touched) return;
-    touched = false;
-    for (const v of all) {
-      const rate = v.hostRunnable ? host.taskStats(v.id).rate : 0;
-      const capacity = Math.min(1, rate * speed);
-      if (capacity !== v.pushed) {
-        v.pushed = capacity;
-        v.vm.guest.setCpuCapacity(v.index, capacity);
+    for (let pass = 0; pass < SYNC_PASSES; pass++) {
+      if (levelsDirty) recomputeLevels();
+      if (dirty.size > 0) {
+        for (const v of dirty) apply(v);
+        dirty.clear();
       }
+      if (!touched) return;
+      touched = false;
+      // Falls first, then rises: a guest CPU coming back then sees which of its CPUs just went
+      // (its most-owed task may be stuck there) and takes that task, as a guest does when one vCPU
+      // is descheduled and another scheduled at the same host tick.
+      for (const rising of [false, true]) {
+        for (const v of all) {
+          const rate = v.hostRunnable ? host.taskStats(v.id).rate : 0;
+          const capacity = Math.min(1, rate * speed);
+          if (capacity !== v.pushed && capacity > v.pushed === rising) {
+            v.pushed = capacity;
+            v.vm.guest.setCpuCapacity(v.index, capacity);
+          }
+        }
+      }
+      if (dirty.size === 0 && !levelsDirty) return;
     }
   }
 

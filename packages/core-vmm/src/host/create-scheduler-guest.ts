@@ -95,15 +95,45 @@ export function createSchedulerGuest(options: SchedulerGuestOptions): SchedulerG
     if (limits.cpus !== undefined) g.cpusetSize = limits.cpus === null ? (g.parent?.cpusetSize ?? cpus) : limits.cpus.length;
   }
 
+  // Exact: the guest reports halts as they happen (see `occupancy`), so a vCPU costs its host only
+  // while a guest task is on it or waits for it.
+  const occupancy = scheduler.fidelity === 'exact' && scheduler.cpuOccupancy !== undefined;
+
+  function report(i: number, q: number): void {
+    if (q === reported[i]) return;
+    reported[i] = q;
+    listener!(i, q === 0 ? { runnable: false, demand: 1 } : { runnable: true, demand: q });
+  }
+
+  /**
+   * Exact: CPU i asks the host for a whole pCPU while a task is on it (one on a descheduled CPU
+   * included) or, the first `waiting` idle CPUs in order, while tasks wait for a CPU (a wake-up kicks
+   * an idle vCPU); otherwise it halts. Demand caps and quotas act inside the guest (its tasks halt and
+   * are throttled), so the vCPU carries no demand cap of its own.
+   */
+  function publishOccupancy(): void {
+    const occ = scheduler.cpuOccupancy!();
+    let kick = occ.waiting;
+    for (let i = 0; i < cpus; i++) {
+      let busy = occ.running[i] === true;
+      if (!busy && kick > 0) {
+        busy = true;
+        kick--;
+      }
+      report(i, busy ? 1 : 0);
+    }
+  }
+
   function publish(): void {
     if (listener === null) return;
+    if (occupancy) {
+      publishOccupancy();
+      return;
+    }
     const want = Math.min(cpus, wantOf(root));
     for (let i = 0; i < cpus; i++) {
       const d = Math.max(0, Math.min(1, want - i));
-      const q = d < 1e-12 ? 0 : d;
-      if (q === reported[i]) continue;
-      reported[i] = q;
-      listener(i, q === 0 ? { runnable: false, demand: 1 } : { runnable: true, demand: q });
+      report(i, d < 1e-12 ? 0 : d);
     }
   }
 
@@ -122,7 +152,11 @@ export function createSchedulerGuest(options: SchedulerGuestOptions): SchedulerG
       reported.fill(-1);
       publish();
     },
-    setCpuCapacity: (cpu, capacity) => scheduler.setCpuCapacity(cpu, capacity),
+    setCpuCapacity(cpu, capacity) {
+      scheduler.setCpuCapacity(cpu, capacity);
+      // A CPU back at capacity picks at once: what runs where may have changed.
+      if (occupancy) publish();
+    },
     nextEventTime: () => scheduler.nextEventTime(),
     advanceTo(time) {
       const done = scheduler.advanceTo(time);
@@ -137,7 +171,7 @@ export function createSchedulerGuest(options: SchedulerGuestOptions): SchedulerG
           }
         }
       }
-      if (changed) publish();
+      if (changed || occupancy) publish();
     },
     addGroup(path, limits = {}) {
       scheduler.addGroup(path, limits);
