@@ -41,6 +41,8 @@ export const MAX_SCENARIO_ACTIONS = 1_000_000;
 export const MAX_HOST_WATTS = 1_000_000;
 /** The longest relative path a scenario may name (include, batch file). */
 export const MAX_SCENARIO_PATH = 1024;
+/** The largest bandwidth or byte rate a scenario may name: 100 Tbit/s (12.5 TB/s). */
+export const MAX_SCENARIO_BANDWIDTH = 12_500_000_000_000;
 /** The most labels of one template. */
 export const MAX_TEMPLATE_LABELS = 64;
 
@@ -104,10 +106,10 @@ const HostTemplateSchema = z.strictObject({
   memory: memorySchema({ min: bytes(1), max: bytes(MAX_MACHINE_MEMORY), like: '64Gi' }).describe('Physical memory ("64Gi").'),
   overcommit: z.number().positive().max(1000).default(1).describe('Memory allocation ratio: VMs may be given up to memory × overcommit (default 1).'),
   hypervisor: z.enum(HYPERVISORS).default('credit').describe('Host CPU policy for vCPUs, or none for bare metal.'),
-  nic: bandwidthSchema({ min: bytesPerSecond(1), like: '10Gbit' }).default(DEFAULT_NIC).describe('NIC bandwidth (default 10Gbit).'),
+  nic: bandwidthSchema({ min: bytesPerSecond(1), max: bytesPerSecond(MAX_SCENARIO_BANDWIDTH), like: '10Gbit' }).default(DEFAULT_NIC).describe('NIC bandwidth (default 10Gbit).'),
   disk: z
     .strictObject({
-      bandwidth: bandwidthSchema({ min: bytesPerSecond(1), like: '500MB/s' }).optional(),
+      bandwidth: bandwidthSchema({ min: bytesPerSecond(1), max: bytesPerSecond(MAX_SCENARIO_BANDWIDTH), like: '500MB/s' }).optional(),
       iops: z.int().min(1).max(1_000_000_000).optional(),
     })
     .optional()
@@ -137,8 +139,8 @@ const vmFields = {
   labels: LabelsSchema.optional(),
   ha: z.boolean().default(true).describe('Restart elsewhere when its host fails (default true).'),
   autostart: z.boolean().default(true).describe('Start when created (default true).'),
-  dirtyRate: bandwidthSchema({ like: '100MB/s' }).optional().describe('Memory dirtying rate (bytes/s), for migration.'),
-  wss: memorySchema({ like: '1Gi' }).optional().describe('Writable working set (bytes), for migration; at most memory.'),
+  dirtyRate: bandwidthSchema({ max: bytesPerSecond(MAX_SCENARIO_BANDWIDTH), like: '100MB/s' }).optional().describe('Memory dirtying rate (bytes/s), for migration.'),
+  wss: memorySchema({ max: bytes(MAX_MACHINE_MEMORY), like: '1Gi' }).optional().describe('Writable working set (bytes), for migration; at most memory.'),
 };
 
 function checkWss(vm: { memory: number; wss?: number | undefined }, ctx: z.core.$RefinementCtx<unknown>): void {
@@ -159,7 +161,7 @@ const NetworkTemplateSchema = z.strictObject({
     .max(64)
     .refine(isCidr, { error: (issue) => `expected a CIDR subnet like 10.10.0.0/16 or fd00::/64, got ${JSON.stringify(issue.input)}` })
     .optional(),
-  bandwidth: bandwidthSchema({ min: bytesPerSecond(1), like: '10Gbit' }).optional().describe('Per-link bandwidth (absent: the hosts\' NICs).'),
+  bandwidth: bandwidthSchema({ min: bytesPerSecond(1), max: bytesPerSecond(MAX_SCENARIO_BANDWIDTH), like: '10Gbit' }).optional().describe('Per-link bandwidth (absent: the hosts\' NICs).'),
   internal: z.boolean().default(false).describe('No route outside the network.'),
 });
 
@@ -264,7 +266,7 @@ function commandOptions<E extends z.core.$ZodShape>(extra: E) {
       ...vmRef,
       to: InstanceRefSchema.optional(),
       downtimeLimit: durationSchema({ min: micros(1), max: micros(3_600_000_000), like: '300ms' }).optional(),
-      bandwidth: bandwidthSchema({ min: bytesPerSecond(1), like: '1Gbit' }).optional(),
+      bandwidth: bandwidthSchema({ min: bytesPerSecond(1), max: bytesPerSecond(MAX_SCENARIO_BANDWIDTH), like: '1Gbit' }).optional(),
     }),
     z.strictObject({ ...extra, do: z.literal('vm.update'), ...vmRef, cpu: VmCpuSchema }),
     z.strictObject({ ...extra, do: z.literal('host.fail'), ...hostRef }),

@@ -89,6 +89,7 @@ describe('ScenarioSchema: rejections name the field and what is accepted', () =>
     [{ name: 'x', hosts: [{ ...host, power: { idle: 'lots', max: '250W' } }] }, 'hosts[0].power.idle', 'expected a power like 250W or 1.5kW, got "lots"'],
     [{ name: 'x', vms: [{ ...vm, wss: '8Gi' }] }, 'vms[0].wss', "expected a working set of at most the VM's memory (4294967296 bytes), got 8589934592 bytes"],
     [{ name: 'x', networks: [{ name: 'n', subnet: '10.0.0.0/33' }] }, 'networks[0].subnet', 'expected a CIDR subnet like 10.10.0.0/16 or fd00::/64, got "10.0.0.0/33"'],
+    [{ name: 'x', hosts: [{ ...host, nic: '101Tbit' }] }, 'hosts[0].nic', 'expected at most 100Tbit, got 101Tbit'],
     [{ name: 'x', duration: '11y' }, 'duration', 'expected a quantity like 60s, got "11y"'],
     [{ name: 'x', duration: `${MAX_SCENARIO_DURATION + 1}` }, 'duration', undefined],
     [{ name: 'x', workloads: [{ kind: 'batch', file: '/etc/passwd' }] }, 'workloads[0].file', `expected a path relative to the scenario's folder using "/" (such as "data/jobs.csv"), got "/etc/passwd"`],
