@@ -13,8 +13,12 @@ export class EventSink {
   count = 0;
   /** Emitted events by type (the report's counters). */
   readonly byType = new Map<string, number>();
-  /** While true nothing is emitted (the datacenter as it is at time 0 is built silently). */
-  muted = false;
+  /**
+   * While the datacenter is built: declared containers are running at time 0 without news of their
+   * creation (`container.create` / `container.start` are dropped); anything else that happens then
+   * (a program failing at once) is reported.
+   */
+  building = false;
 
   constructor(private readonly listener: ((e: ClusterEvent) => void) | undefined) {}
 
@@ -50,7 +54,7 @@ export class EventSink {
   }
 
   private out(event: ClusterEvent): void {
-    if (this.muted) return;
+    if (this.building && (event.type === 'container.create' || event.type === 'container.start')) return;
     this.count++;
     this.byType.set(event.type, (this.byType.get(event.type) ?? 0) + 1);
     if (this.listener !== undefined) this.listener(event);

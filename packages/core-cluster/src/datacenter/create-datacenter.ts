@@ -96,14 +96,14 @@ export function createDatacenter(scenario: Scenario, options: DatacenterOptions 
     referenceMips,
     fidelity: scenario.fidelity,
     energy,
-    counters: { migrations: 0, haRestarts: 0, hostFailures: 0 },
+    counters: { migrations: 0, haRestarts: 0, hostFailures: 0, stacks: 0 },
   };
   const migrations = new Migrations(dc, sim);
   if (scenario.workloads.length > 0) {
     throw new ValidationError('batch workloads are not wired into the datacenter yet (issue 13); remove workloads[] to run this scenario', { field: 'workloads' });
   }
 
-  sink.muted = true;
+  sink.building = true;
   for (const n of scenario.networks) {
     network.createNetwork({ name: n.name, driver: 'overlay', internal: n.internal, ...(n.subnet === undefined ? {} : { subnet: n.subnet }) });
   }
@@ -127,7 +127,7 @@ export function createDatacenter(scenario: Scenario, options: DatacenterOptions 
       for (let i = 0; i < count; i++) addContainer(dc, { ...spec, on: target }, containerInstanceName(ct, target, perTarget, i), ct.name);
     }
   }
-  sink.muted = false;
+  sink.building = false;
 
   for (const action of scenario.actions) {
     const { at, ...command } = action;

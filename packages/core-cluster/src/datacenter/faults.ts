@@ -5,7 +5,8 @@
 import { ensureHypervisor, touchHost } from './hosts.js';
 import { relaunchContainers, stackOf } from './container-ops.js';
 import { restartElsewhere, takeVmOff } from './vm-ops.js';
-import type { DcState, HostRec, VmRec } from './state.js';
+import type { ContainerStack } from './container-stack.js';
+import type { ContainerRec, DcState, HostRec, VmRec } from './state.js';
 
 /** Hooks the migration module gives (a host failure ends the migrations that touch it). */
 export interface FaultHooks {
@@ -27,6 +28,9 @@ export function failHost(dc: DcState, h: HostRec, hooks: FaultHooks): void {
     });
     for (const name of [...h.vms]) {
       const vm = dc.vms.get(name)!;
+      // The guest died with its host: its containers are gone (their network endpoints too).
+      const stack = vm.guest.stack;
+      if (stack !== null) dc.sink.collect(() => removeAll(stack, vm.containers.map((c) => dc.containers.get(c)!)));
       takeVmOff(dc, vm);
       vm.lightState = 'shut off';
       crashed.push(vm);
@@ -36,12 +40,9 @@ export function failHost(dc: DcState, h: HostRec, hooks: FaultHooks): void {
   h.slot = null;
   h.hv = null;
   if (h.stack !== null) {
+    const stack = h.stack;
+    dc.sink.collect(() => removeAll(stack, h.containers.map((c) => dc.containers.get(c)!)));
     h.stack = null;
-    for (const c of h.containers) {
-      const rec = dc.containers.get(c)!;
-      dc.sink.emit({ type: 'container.die', time: now, subject: `container:${c}`, on: h.name, exitCode: '137', reason: 'host-failure' });
-      rec.id = '';
-    }
   }
   h.state = 'failed';
   h.failures++;
@@ -52,6 +53,15 @@ export function failHost(dc: DcState, h: HostRec, hooks: FaultHooks): void {
   for (const vm of crashed) {
     if (vm.body.ha) restartElsewhere(dc, vm, h.name);
     else vm.crashedOn = h.name;
+  }
+}
+
+/** Every container of a machine that went down: killed and removed from its engine (its namespaces leave the network). */
+function removeAll(stack: ContainerStack, recs: readonly ContainerRec[]): void {
+  for (const rec of recs) {
+    if (rec.id === '') continue;
+    stack.engine.rm(rec.id, { force: true });
+    rec.id = '';
   }
 }
 

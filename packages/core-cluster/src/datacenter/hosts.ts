@@ -105,10 +105,10 @@ export function rearmHost(h: HostRec): void {
   h.slot?.rearm();
 }
 
-function networkFor(dc: DcState, hostName: string): { model: DcState['network']; host: string } | undefined {
+function networkFor(dc: DcState, hostName: string, nic: number): { model: DcState['network']; host: string } | undefined {
   if (dc.scenario.networks.length === 0) return undefined;
   if (!dc.networkHosts.has(hostName)) {
-    dc.network.addHost({ name: hostName, address: networkHostAddress(dc.networkHosts.size), uplink: { capacity: 1_250_000_000, latency: 0 } });
+    dc.network.addHost({ name: hostName, address: networkHostAddress(dc.networkHosts.size), uplink: { capacity: nic, latency: 0 } });
     dc.networkHosts.add(hostName);
   }
   return { model: dc.network, host: hostName };
@@ -122,14 +122,14 @@ export function ensureVmStack(dc: DcState, vm: VmRec): ContainerStack {
   h.slot!.sync();
   const guest = vm.guest;
   guest.advanceTo(hv.now());
-  const net = networkFor(dc, vm.name);
+  const net = networkFor(dc, vm.name, h.nic);
   const stack = createContainerStack({
     on: vm.name,
     cpus: vm.body.vcpus,
     memory: vm.body.memory,
     fidelity: dc.fidelity,
     start: hv.now(),
-    seed: `${String(dc.scenario.seed)}/vm/${vm.name}`,
+    seed: `${String(dc.scenario.seed)}/vm/${vm.name}/${++dc.counters.stacks}`,
     nested: { capacities: guest.currentCapacities(), onDemandChange: () => guest.report() },
     emit: (e) => dc.sink.emit(e),
     ...(net === undefined ? {} : { network: net }),
@@ -141,14 +141,14 @@ export function ensureVmStack(dc: DcState, vm: VmRec): ContainerStack {
 /** A bare-metal host's container stack (built now if it was not, with its own ModelSlot). */
 export function ensureHostStack(dc: DcState, h: HostRec): ContainerStack {
   if (h.stack !== null) return h.stack;
-  const net = networkFor(dc, h.name);
+  const net = networkFor(dc, h.name, h.nic);
   const stack = createContainerStack({
     on: h.name,
     cpus: h.cpus,
     memory: h.memory,
     fidelity: dc.fidelity,
     start: dc.sim.now(),
-    seed: `${String(dc.scenario.seed)}/host/${h.name}`,
+    seed: `${String(dc.scenario.seed)}/host/${h.name}/${++dc.counters.stacks}`,
     cpuSpeed: h.speed,
     emit: (e) => dc.sink.emit(e),
     ...(net === undefined ? {} : { network: net }),

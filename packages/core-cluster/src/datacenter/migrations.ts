@@ -66,6 +66,8 @@ export class Migrations {
     const reservation = `\u0000incoming:${vm.name}`;
     const hv = ensureHypervisor(dc, from);
     const target = ensureHypervisor(dc, to);
+    // The guest's clock is the source's: bring the source to now before the target looks at it.
+    from.slot?.sync();
     const link = vm.guest.link();
     // The destination first: its overcommit check may refuse, and then nothing has changed.
     touchHost(dc, to, () => target.receiveMigration(vmSpec(vm, link, { instantBoot: false })));

@@ -97,5 +97,5 @@ export interface DcState {
   readonly fidelity: 'exact' | 'fluid';
   readonly energy: EnergyMeter;
   /** Counters for the report. */
-  counters: { migrations: number; haRestarts: number; hostFailures: number };
+  counters: { migrations: number; haRestarts: number; hostFailures: number; stacks: number };
 }
