@@ -10,6 +10,20 @@ import { createDatacenter } from '../../src/index.js';
 import type { ClusterEvent } from '../../src/index.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
+
+/** What each spawned process runs (an ES module given to `node -e`, resolved from the package folder). */
+const PROCESS_SCRIPT = `
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { ScenarioSchema } from '@strata/shared-types';
+import { createDatacenter } from '@strata/core-cluster';
+const input = JSON.parse(readFileSync(process.argv[1], 'utf8'));
+const hash = createHash('sha256');
+let count = 0;
+const dc = createDatacenter(ScenarioSchema.parse(input), { onEvent: (e) => { hash.update(JSON.stringify(e) + '\\n'); count++; } });
+dc.run();
+process.stdout.write(hash.digest('hex') + ' ' + count + '\\n');
+`;
 const input: unknown = JSON.parse(readFileSync(`${here}determinism-scenario.json`, 'utf8'));
 const scenario = () => ScenarioSchema.parse(input);
 
@@ -50,8 +64,8 @@ describe('determinism', () => {
     }, 600_000);
 
     it('two node processes print the hash this process computes', () => {
-      const script = `${here}determinism-run.mjs`;
-      const outputs = [0, 1].map(() => execFileSync('node', [script], { cwd: here, encoding: 'utf8' }).trim());
+      const args = ['--input-type=module', '-e', PROCESS_SCRIPT, `${here}determinism-scenario.json`];
+      const outputs = [0, 1].map(() => execFileSync('node', args, { cwd: `${here}../..`, encoding: 'utf8' }).trim());
       const mine = runHash();
       expect(outputs[0]).toBe(`${mine.hash} ${mine.count}`);
       expect(outputs[1]).toBe(outputs[0]);
