@@ -3,7 +3,6 @@
 
 import type { Datacenter, DatacenterOptions } from '@strata/core-cluster';
 import type { Scenario } from '@strata/shared-types';
-import { CliFailure } from './error-report.js';
 
 /** A validated scenario and the data files it names (batch CSVs), by the path written in it. */
 export interface LoadedScenario {
@@ -24,11 +23,9 @@ export interface ClusterDeps {
 
 /** The real implementations, loaded only when a scenario command runs. */
 export async function loadClusterDeps(): Promise<ClusterDeps> {
-  // TODO(issue 14): call loadScenario and createDatacenter directly once core-cluster exports both.
-  const cluster = (await import('@strata/core-cluster')) as Partial<ClusterDeps>;
-  const { loadScenario, createDatacenter } = cluster;
-  if (loadScenario === undefined || createDatacenter === undefined) {
-    throw new CliFailure('this build of @strata/core-cluster has no datacenter yet (loadScenario or createDatacenter is missing)');
-  }
-  return { loadScenario, createDatacenter };
+  const cluster = await import('@strata/core-cluster');
+  return {
+    loadScenario: (text, options) => cluster.loadScenario(text, options),
+    createDatacenter: (scenario, options) => cluster.createDatacenter(scenario, options),
+  };
 }

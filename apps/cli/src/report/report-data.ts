@@ -115,19 +115,21 @@ export function completionCdf(jobs: readonly JobRow[]): ChartLine {
 }
 
 /** Series names sorted into the charts that show them. */
-function classify(series: readonly Series[]): { hostCpu: Series[]; steal: Series[]; containerMemory: Series[]; other: Map<string, Series[]> } {
+function classify(series: readonly Series[]): { hostCpu: Series[]; steal: Series[]; containerMemory: Series[]; containerCpu: Series[]; other: Map<string, Series[]> } {
   const hostCpu: Series[] = [];
   const steal: Series[] = [];
   const containerMemory: Series[] = [];
+  const containerCpu: Series[] = [];
   const other = new Map<string, Series[]>();
   for (const s of series) {
     const name = s.name.toLowerCase();
     if (name.includes('steal')) steal.push(s);
     else if (name.includes('host') && (name.includes('cpu') || name.includes('util'))) hostCpu.push(s);
     else if (name.includes('container') && name.includes('mem')) containerMemory.push(s);
+    else if (name.includes('container') && name.includes('cpu')) containerCpu.push(s);
     else other.set(s.unit, [...(other.get(s.unit) ?? []), s]);
   }
-  return { hostCpu, steal, containerMemory, other };
+  return { hostCpu, steal, containerMemory, containerCpu, other };
 }
 
 /** An event's fields other than type, time and subject, as short text. */
@@ -148,6 +150,7 @@ export function reportData(input: ReportInput): ReportData {
     seriesChart('vm-steal', 'VM steal', groups.steal, noMetrics),
     seriesChart('container-memory', 'Container memory', groups.containerMemory, noMetrics),
   ];
+  if (groups.containerCpu.length > 0) charts.push(seriesChart('container-cpu', 'Container CPU', groups.containerCpu, noMetrics));
   const jobs = input.jobs ?? [];
   if (jobs.length > 0 || report.jobs !== undefined) {
     const cdf = completionCdf(jobs);

@@ -1,0 +1,98 @@
+// `strata run` and `strata compare SCENARIO` as a user runs them: the built binary on the bundled
+// datacenter (examples/datacenter.yaml) with the real @strata/core-cluster. Needs `tsc -b` first
+// (turbo builds before the tests).
+
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import type { RunReport } from '@strata/core-cluster';
+import type { ScenarioCompareJson } from '../src/commands/compare-scenario-run.js';
+
+const BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const EXAMPLE = 'examples/datacenter.yaml';
+
+function strata(...args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('strata run (binary)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'strata-run-'));
+
+  it('runs the bundled datacenter: the host fails, its VMs restart elsewhere; the same seed gives the same trace bytes in two processes', () => {
+    const first = strata('run', EXAMPLE, '--json', '--trace', join(dir, 'a.ndjson'), '--report', join(dir, 'report.html'));
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    const report = JSON.parse(first.stdout) as RunReport;
+    expect(report).toMatchObject({ name: 'small-datacenter', seed: 42, fidelity: 'fluid', simulatedUs: 120_000_000 });
+    expect(report.hosts).toMatchObject({ count: 3, failures: 1 });
+    expect(report.vms).toMatchObject({ count: 4, running: 4 });
+    expect(report.vms.haRestarts).toBeGreaterThanOrEqual(1);
+    expect(Object.keys(report.energy.perHostKWh).sort()).toEqual(['h-0', 'h-1', 'h-2']);
+
+    const trace = readFileSync(join(dir, 'a.ndjson'), 'utf8');
+    const events = trace.trimEnd().split('\n').map((l) => JSON.parse(l) as { type: string; time: number; subject: string });
+    expect(events.some((e) => e.type === 'host.failed' && e.subject === 'host:h-0' && e.time === 45_000_000)).toBe(true);
+    expect(events.some((e) => e.type === 'vm.ha_restarted')).toBe(true);
+    // Time never goes back.
+    expect(events.every((e, i) => i === 0 || e.time >= events[i - 1]!.time)).toBe(true);
+
+    const second = strata('run', EXAMPLE, '--trace', join(dir, 'b.ndjson'));
+    expect(second.code).toBe(0);
+    expect(readFileSync(join(dir, 'b.ndjson'), 'utf8')).toBe(trace);
+
+    const html = readFileSync(join(dir, 'report.html'), 'utf8');
+    expect(html.startsWith('<!doctype html>')).toBe(true);
+    expect(html).toContain('id="chart-host-cpu"');
+  });
+
+  it('prints the hosts and summary tables; --until stops the run early', () => {
+    const run = strata('run', EXAMPLE, '--until', '50s');
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^small-datacenter \(examples\/datacenter\.yaml\) · seed 42 · fluid · 50\.00 s simulated · [\d,]+ events · /);
+    expect(run.stdout).toMatch(/^h-0\s+failed\s+8\s+0\s+0\s+0\.0%\s+0 W\s+[\d.]+ Wh$/m);
+    expect(run.stdout).toMatch(/^hosts\s+count\s+3$/m);
+    expect(run.stdout).toMatch(/^\s+failures\s+1$/m);
+    expect(run.stdout).toMatch(/^energy\s+total\s+[\d.]+ Wh$/m);
+  });
+
+  it('refuses bad flags and a bad scenario with exit 2 and one line', () => {
+    const until = strata('run', EXAMPLE, '--until', '2 minutes');
+    expect(until).toMatchObject({ code: 2, stdout: '' });
+    expect(until.stderr).toMatch(/^strata: --until: expected a duration from 1us to 1000h .*, got "2 minutes"\n$/);
+    const file = join(dir, 'bad.yaml');
+    writeFileSync(file, readFileSync(join(ROOT, EXAMPLE), 'utf8').replace('memory: 8Gi', 'memory: 8 gigs'));
+    const bad = strata('run', file);
+    expect(bad).toMatchObject({ code: 2, stdout: '' });
+    expect(bad.stderr).toMatch(/^strata: .*bad\.yaml:\d+:\d+ vms\[1\]\.memory: expected a quantity like/);
+    expect(bad.stderr.trimEnd().split('\n')).toHaveLength(1);
+  });
+});
+
+describe('strata compare (binary)', () => {
+  it('compares scenario variants side by side', () => {
+    const run = strata('compare', EXAMPLE, '--set', 'placement=first-fit,spread', '--set', 'duration=20s', '--json');
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const json = JSON.parse(run.stdout) as ScenarioCompareJson;
+    expect(json.variants.map((v) => v.label)).toEqual(['placement=first-fit duration=20s', 'placement=spread duration=20s']);
+    expect(json.variants.every((v) => v.report.simulatedUs === 20_000_000)).toBe(true);
+    const table = strata('compare', EXAMPLE, '--set', 'fidelity=fluid,exact', '--set', 'duration=5s');
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(/^\s+metric\s+fidelity=fluid duration=5s\s+fidelity=exact duration=5s$/m);
+  });
+
+  it('still compares a scheduler workload, and names the field a bad --set value breaks', () => {
+    const workload = strata('compare', 'examples/textbook-jobs.json');
+    expect(workload.code).toBe(0);
+    expect(workload.stdout).toMatch(/fifo/);
+    const bad = strata('compare', EXAMPLE, '--set', 'placement=nearest');
+    expect(bad).toMatchObject({ code: 2, stdout: '' });
+    expect(bad.stderr).toMatch(/^strata: --set placement=nearest: examples\/datacenter\.yaml:\d+:\d+ placement: /);
+  });
+});
