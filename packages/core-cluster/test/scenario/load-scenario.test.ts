@@ -219,8 +219,10 @@ fidelity: rough
     expect(error.details['issues']).toHaveLength(4);
   });
 
-  it('a missing name points at the top of the file; a nameless item at its dash', () => {
+  it('a missing name points at the top of the file; a nameless item at its first key', () => {
     expect(lines('seed: 1\n')).toEqual(['scenario.yaml:1:1 name: required']);
+    const text = 'name: n\nhosts:\n  - cpus: 1\n    memory: 1Gi\n';
+    expect(lines(text)).toEqual([`scenario.yaml:${at(text, 3, 'cpus')} hosts[0].name: required`]);
   });
 
   it('cross-references: on, host, networks, actions, scale, faults', () => {
