@@ -1,5 +1,6 @@
 // Bench entry (`pnpm bench`): each part's benchmark prints its figures and a met / NOT met verdict.
 import { runHostBench } from './host-bench.js';
+import { runHypervisorBench } from './hypervisor-bench.js';
 import { runLifecycleBench } from './lifecycle-bench.js';
 import { runMemoryDevicesBench } from './memory-devices-bench.js';
 
@@ -9,3 +10,5 @@ runLifecycleBench();
 runHostBench();
 // memory and devices: a 100-VM host for 1 simulated hour; 1,000,000 rate-limited block requests (figures only).
 runMemoryDevicesBench();
+// hypervisor facade: VM lifecycles with guests, 100 running VMs for 1 simulated hour, the 64-pCPU host through the facade.
+runHypervisorBench();

@@ -55,6 +55,11 @@ interface Queue {
   busyUntil: number;
   requests: number;
   bytes: number;
+  /** Creation order: queues due at one instant serve in it. */
+  readonly order: number;
+  /** Its wake time as queued in `dueQueues` (Infinity when not queued), and whether it was removed. */
+  dueAt: number;
+  removed: boolean;
 }
 
 interface Completion {
@@ -93,6 +98,11 @@ class VirtioDeviceModel implements DeviceModel {
   private readonly queues: Queue[] = [];
   private readonly completions: Completion[] = [];
   private seq = 0;
+  // Per-event work touches only the queues concerned: a heap of the wake times of queues with pending
+  // requests; a queue a command or a service changed is re-queued (`refreshQueues`) before the next query.
+  private readonly dueQueues: { readonly at: number; readonly q: Queue }[] = [];
+  private readonly staleQueues = new Set<Queue>();
+  private queueOrder = 0;
 
   constructor(options: DeviceModelOptions) {
     const start = options.start ?? 0;
@@ -121,7 +131,12 @@ class VirtioDeviceModel implements DeviceModel {
   removeVm(vm: string): void {
     this.getVm(vm);
     this.vms.delete(vm);
-    for (let i = this.queues.length - 1; i >= 0; i--) if (this.queues[i]!.vm === vm) this.queues.splice(i, 1);
+    for (let i = this.queues.length - 1; i >= 0; i--) {
+      if (this.queues[i]!.vm === vm) {
+        this.queues[i]!.removed = true;
+        this.queues.splice(i, 1);
+      }
+    }
     const kept = this.completions.filter((c) => c.event.vm !== vm);
     this.completions.length = 0;
     for (const c of kept) heapPush(this.completions, c);
@@ -225,9 +240,8 @@ class VirtioDeviceModel implements DeviceModel {
   }
 
   nextEventTime(): number {
-    let next = this.completions.length > 0 ? this.completions[0]!.time : Infinity;
-    for (const q of this.queues) if (pendingCount(q) > 0) next = Math.min(next, this.wakeTime(q));
-    return next;
+    const next = this.completions.length > 0 ? this.completions[0]!.time : Infinity;
+    return Math.min(next, this.nextWake());
   }
 
   advanceTo(time: number): DeviceIoCompletedEvent[] {
@@ -239,11 +253,11 @@ class VirtioDeviceModel implements DeviceModel {
       this.t = next;
       // Queues whose timer ends now serve first (in the order they were created), then completions
       // at this instant come out; a drive freed by a completion is served right after it.
-      for (const q of this.queues) if (pendingCount(q) > 0 && this.wakeTime(q) <= next) this.serve(q, next);
+      this.serveDue(next);
       while (this.completions.length > 0 && this.completions[0]!.time <= next) {
         out.push(heapPop(this.completions).event);
       }
-      for (const q of this.queues) if (pendingCount(q) > 0 && this.wakeTime(q) <= next) this.serve(q, next);
+      this.serveDue(next);
     }
     this.t = time;
     return out;
@@ -276,6 +290,7 @@ class VirtioDeviceModel implements DeviceModel {
     this.startVm(vm);
     for (const { saved, limiter, shift } of live) {
       const q = this.queues.find((x) => x.vm === vm && x.device === saved.device && x.kind === saved.queue)!;
+      this.staleQueues.add(q);
       q.limiter = limiter;
       q.busyUntil = saved.busyUntilUs + shift;
       q.requests = saved.served?.requests ?? 0;
@@ -399,7 +414,21 @@ class VirtioDeviceModel implements DeviceModel {
   }
 
   private newQueue(vm: string, device: string, kind: Queue['kind'], cfg: FirecrackerRateLimiterConfig | undefined): Queue {
-    const q: Queue = { vm, device, kind, limiter: new FirecrackerRateLimiter(cfg ?? {}, this.t), pending: [], head: 0, ids: new Set(), busyUntil: this.t, requests: 0, bytes: 0 };
+    const q: Queue = {
+      vm,
+      device,
+      kind,
+      limiter: new FirecrackerRateLimiter(cfg ?? {}, this.t),
+      pending: [],
+      head: 0,
+      ids: new Set(),
+      busyUntil: this.t,
+      requests: 0,
+      bytes: 0,
+      order: this.queueOrder++,
+      dueAt: Infinity,
+      removed: false,
+    };
     this.queues.push(q);
     return q;
   }
@@ -415,6 +444,7 @@ class VirtioDeviceModel implements DeviceModel {
     if (q.ids.has(p.id)) throw new ConflictError(`request '${p.id}' is already pending on ${q.vm}/${q.device} ${q.kind}; use another id`, { path: 'id', value: p.id });
     q.pending.push(p);
     q.ids.add(p.id);
+    this.staleQueues.add(q);
     if (pendingCount(q) === 1 && this.wakeTime(q) <= this.t) this.serve(q, this.t);
   }
 
@@ -424,6 +454,7 @@ class VirtioDeviceModel implements DeviceModel {
 
   /** Firecracker's process_queue at `now`: admit requests in order until the limiter refuses one. */
   private serve(q: Queue, now: number): void {
+    this.staleQueues.add(q);
     while (q.head < q.pending.length && now >= q.busyUntil) {
       const p = q.pending[q.head]!;
       if (!admit(q.limiter, p, now)) return;
@@ -452,6 +483,45 @@ class VirtioDeviceModel implements DeviceModel {
         bytes: p.bytes as Bytes,
         admittedAt: now as Micros,
       });
+    }
+  }
+
+  /** Re-queue the queues changed since the last query at their wake time (only those with pending requests). */
+  private refreshQueues(): void {
+    for (const q of this.staleQueues) {
+      const at = q.removed || pendingCount(q) === 0 ? Infinity : this.wakeTime(q);
+      if (at === q.dueAt) continue;
+      q.dueAt = at;
+      if (at !== Infinity) wakeHeapPush(this.dueQueues, { at, q });
+    }
+    this.staleQueues.clear();
+  }
+
+  /** The earliest wake time of a queue with pending requests, or Infinity. */
+  private nextWake(): number {
+    this.refreshQueues();
+    while (this.dueQueues.length > 0) {
+      const top = this.dueQueues[0]!;
+      if (!top.q.removed && top.q.dueAt === top.at) return top.at;
+      wakeHeapPop(this.dueQueues);
+    }
+    return Infinity;
+  }
+
+  /** Serve, in creation order, every queue whose timer ends by `now`. */
+  private serveDue(now: number): void {
+    this.refreshQueues();
+    const due: Queue[] = [];
+    while (this.dueQueues.length > 0 && this.dueQueues[0]!.at <= now) {
+      const { at, q } = wakeHeapPop(this.dueQueues);
+      if (q.removed || q.dueAt !== at) continue;
+      q.dueAt = Infinity;
+      due.push(q);
+    }
+    due.sort((a, b) => a.order - b.order);
+    for (const q of due) {
+      this.staleQueues.add(q);
+      if (pendingCount(q) > 0 && this.wakeTime(q) <= now) this.serve(q, now);
     }
   }
 
@@ -490,6 +560,43 @@ function heapPush(h: Completion[], c: Completion): void {
     [h[i], h[parent]] = [h[parent]!, h[i]!];
     i = parent;
   }
+}
+
+type Wake = { readonly at: number; readonly q: Queue };
+
+function wakeBefore(a: Wake, b: Wake): boolean {
+  return a.at < b.at || (a.at === b.at && a.q.order < b.q.order);
+}
+
+function wakeHeapPush(h: Wake[], w: Wake): void {
+  h.push(w);
+  let i = h.length - 1;
+  while (i > 0) {
+    const p = (i - 1) >> 1;
+    if (!wakeBefore(h[i]!, h[p]!)) break;
+    [h[i], h[p]] = [h[p]!, h[i]!];
+    i = p;
+  }
+}
+
+function wakeHeapPop(h: Wake[]): Wake {
+  const top = h[0]!;
+  const last = h.pop()!;
+  if (h.length > 0) {
+    h[0] = last;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < h.length && wakeBefore(h[l]!, h[m]!)) m = l;
+      if (r < h.length && wakeBefore(h[r]!, h[m]!)) m = r;
+      if (m === i) break;
+      [h[i], h[m]] = [h[m]!, h[i]!];
+      i = m;
+    }
+  }
+  return top;
 }
 
 function heapPop(h: Completion[]): Completion {

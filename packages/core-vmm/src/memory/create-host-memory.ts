@@ -50,6 +50,17 @@ interface VmRec {
   wantBytes: number;
   rate: number; // bytes/s; 0 = not growing
   balloon: { config: BalloonConfig; targetPages: number; actualPages: number; nextBatchAt: number | null; outOfPuff: number } | null;
+  /** Its next event (balloon message or workload cap) as queued in `due`; Infinity when none is queued. */
+  nextAt: number;
+  /** How it counts in the host's use: not at all (stopped), a constant footprint, or growing with time. */
+  usage: 'none' | 'const' | 'growing';
+  constFootprint: number;
+}
+
+/** A queued per-VM event time; stale once the VM's `nextAt` moved or the VM was removed. */
+interface Due {
+  readonly at: number;
+  readonly r: VmRec;
 }
 
 /** Build a host memory model (see `HostMemory`). ValidationError for a bad option. */
@@ -67,6 +78,13 @@ class HostMemoryModel implements HostMemory {
   private readonly vms = new Map<string, VmRec>();
   private facts: HostMemoryEvent[] = [];
   private order = 0;
+  // Per-event work touches only the VMs concerned: a heap of each VM's next event, and the host's use
+  // kept as a constant sum plus the VMs whose workload is growing. A VM fetched by a command may have
+  // changed: it is re-queued and re-classified (`refresh`) before the next query.
+  private readonly due: Due[] = [];
+  private readonly stale = new Set<VmRec>();
+  private readonly growing = new Set<VmRec>();
+  private constUsed = 0;
 
   constructor(o: HostMemoryOptions) {
     requireInt(o.ramBytes, 'ramBytes', 1);
@@ -111,6 +129,9 @@ class HostMemoryModel implements HostMemory {
       wantBytes: 0,
       rate: 0,
       balloon: null,
+      nextAt: Infinity,
+      usage: 'none',
+      constFootprint: 0,
     });
   }
 
@@ -340,10 +361,12 @@ class HostMemoryModel implements HostMemory {
       }
       if (next > time) break;
       this.t = next;
-      for (const r of this.vms.values()) {
-        if (r.phase !== 'running') continue;
-        if (r.balloon !== null && r.balloon.nextBatchAt !== null && r.balloon.nextBatchAt <= next) this.balloonBatch(r, next);
-        if (this.capTime(r) <= next) this.reachCap(r, next);
+      for (const r of this.takeDue(next)) {
+        if (r.phase === 'running') {
+          if (r.balloon !== null && r.balloon.nextBatchAt !== null && r.balloon.nextBatchAt <= next) this.balloonBatch(r, next);
+          if (this.capTime(r) <= next) this.reachCap(r, next);
+        }
+        this.touch(r);
       }
       this.oomCheck();
     }
@@ -386,7 +409,51 @@ class HostMemoryModel implements HostMemory {
   private get(vm: string): VmRec {
     const r = this.vms.get(vm);
     if (r === undefined) throw new NotFoundError('VM', String(vm));
+    this.stale.add(r);
     return r;
+  }
+
+  /** Re-queue and re-classify the VMs commands may have changed. */
+  private refresh(): void {
+    if (this.stale.size === 0) return;
+    for (const r of this.stale) this.touch(r);
+    this.stale.clear();
+  }
+
+  /** Bring `r`'s queued next event and its share of the host's use up to date with its state. */
+  private touch(r: VmRec): void {
+    const live = this.vms.get(r.id) === r;
+    if (r.usage === 'const') this.constUsed -= r.constFootprint;
+    else if (r.usage === 'growing') this.growing.delete(r);
+    if (!live || r.phase === 'stopped') r.usage = 'none';
+    else if (r.phase === 'running' && r.rate !== 0 && r.base < r.wantBytes) {
+      r.usage = 'growing';
+      this.growing.add(r);
+    } else {
+      r.usage = 'const';
+      r.constFootprint = this.footprintAt(r, this.t);
+      this.constUsed += r.constFootprint;
+    }
+    let at = Infinity;
+    if (live && r.phase === 'running') {
+      at = this.capTime(r);
+      if (r.balloon?.nextBatchAt != null) at = Math.min(at, r.balloon.nextBatchAt);
+    }
+    if (at === r.nextAt) return;
+    r.nextAt = at;
+    if (at !== Infinity) dueHeapPush(this.due, { at, r });
+  }
+
+  /** The VMs whose queued event is at or before `t`, each once, in the order they were added. */
+  private takeDue(t: number): VmRec[] {
+    const out: VmRec[] = [];
+    while (this.due.length > 0 && this.due[0]!.at <= t) {
+      const { at, r } = dueHeapPop(this.due);
+      if (r.nextAt !== at || this.vms.get(r.id) !== r) continue;
+      r.nextAt = Infinity; // consumed: `touch` queues its next one
+      out.push(r);
+    }
+    return out.sort((a, b) => a.order - b.order);
   }
 
   private capOf(r: VmRec): number {
@@ -412,8 +479,9 @@ class HostMemoryModel implements HostMemory {
   }
 
   private usedAt(t: number): number {
-    let used = 0;
-    for (const r of this.vms.values()) used += this.footprintAt(r, t);
+    this.refresh();
+    let used = this.constUsed;
+    for (const r of this.growing) used += this.footprintAt(r, t);
     return used;
   }
 
@@ -498,13 +566,13 @@ class HostMemoryModel implements HostMemory {
   }
 
   private nextVmEvent(): number {
-    let next = Infinity;
-    for (const r of this.vms.values()) {
-      if (r.phase !== 'running') continue;
-      if (r.balloon?.nextBatchAt != null) next = Math.min(next, r.balloon.nextBatchAt);
-      next = Math.min(next, this.capTime(r));
+    this.refresh();
+    while (this.due.length > 0) {
+      const top = this.due[0]!;
+      if (top.r.nextAt === top.at && this.vms.get(top.r.id) === top.r) return top.at;
+      dueHeapPop(this.due);
     }
-    return next;
+    return Infinity;
   }
 
   private lastGrowthEnd(): number {
@@ -548,6 +616,7 @@ class HostMemoryModel implements HostMemory {
   }
 
   private halt(r: VmRec): void {
+    this.stale.add(r);
     r.phase = 'stopped';
     r.base = 0;
     r.residentBase = 0;
@@ -559,6 +628,41 @@ class HostMemoryModel implements HostMemory {
       r.balloon.nextBatchAt = null;
     }
   }
+}
+
+function dueBefore(a: Due, b: Due): boolean {
+  return a.at < b.at || (a.at === b.at && a.r.order < b.r.order);
+}
+
+function dueHeapPush(h: Due[], d: Due): void {
+  h.push(d);
+  let i = h.length - 1;
+  while (i > 0) {
+    const p = (i - 1) >> 1;
+    if (!dueBefore(h[i]!, h[p]!)) break;
+    [h[i], h[p]] = [h[p]!, h[i]!];
+    i = p;
+  }
+}
+
+function dueHeapPop(h: Due[]): Due {
+  const top = h[0]!;
+  const last = h.pop()!;
+  if (h.length > 0) {
+    h[0] = last;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < h.length && dueBefore(h[l]!, h[m]!)) m = l;
+      if (r < h.length && dueBefore(h[r]!, h[m]!)) m = r;
+      if (m === i) break;
+      [h[i], h[m]] = [h[m]!, h[i]!];
+      i = m;
+    }
+  }
+  return top;
 }
 
 function fmt(bytes: number): string {
