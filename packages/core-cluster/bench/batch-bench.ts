@@ -45,7 +45,7 @@ const { scenario, files } = loadScenario(readFileSync(dir + '/scenario.yaml', 'u
 const t2 = performance.now();
 const run = runBatchScenario(scenario, files);
 const t3 = performance.now();
-writeFileSync(dir + '/jobs.csv', run.csv());
+writeFileSync(dir + '/jobs.csv', run.csvBytes());
 const t4 = performance.now();
 const ru = process.resourceUsage();
 console.log(JSON.stringify({ jobs: run.summary, events: run.events, maxRssKB: ru.maxRSS, cpuS: (ru.userCPUTime + ru.systemCPUTime) / 1e6,

@@ -43,7 +43,6 @@ const DOT = 46;
 const SPACE = 32;
 const TAB = 9;
 const CR = 13;
-const LF = 10;
 
 /**
  * Parse a batch workload CSV into columns (row order kept). The first non-empty line is the header:
@@ -80,19 +79,55 @@ export function parseBatchCsv(text: string, fileName = 'jobs.csv'): BatchJobs {
   for (const col of ['id', 'length_mi', 'pes', 'vm', 'submit_time'] as const) {
     if (!seen.has(col)) fail(fileName, headerLine, null, `missing column ${col}; the header is ${ACCEPTED_HEADER}`);
   }
-  const cols = order.length;
+  const codes = Int8Array.from(order, (col) => COLUMN_CODE[col]);
+  const cap = countLines(text, pos) + 1;
+  const out: Columns = { id: new Float64Array(cap), lengthMi: new Float64Array(cap), pes: new Int32Array(cap), vm: new Int32Array(cap), submitUs: new Float64Array(cap) };
+  const count = parseRows(text, pos, line, codes, out, fileName, order);
+  if (!idsAreRowNumbers(out.id, count)) checkUniqueIds(out.id, count, fileName);
+  return {
+    count,
+    id: out.id.subarray(0, count),
+    lengthMi: out.lengthMi.subarray(0, count),
+    pes: out.pes.subarray(0, count),
+    vm: out.vm.subarray(0, count),
+    submitUs: out.submitUs.subarray(0, count),
+  };
+}
 
-  // Upper bound on rows: newlines left + 1.
-  let cap = 1;
-  for (let i = pos; i < n; i++) if (text.charCodeAt(i) === LF) cap++;
-  const id = new Float64Array(cap);
-  const lengthMi = new Float64Array(cap);
-  const pes = new Int32Array(cap);
-  const vm = new Int32Array(cap);
-  const submitUs = new Float64Array(cap);
+interface Columns {
+  readonly id: Float64Array;
+  readonly lengthMi: Float64Array;
+  readonly pes: Int32Array;
+  readonly vm: Int32Array;
+  readonly submitUs: Float64Array;
+}
+
+const COLUMN_CODE: Readonly<Record<Column, number>> = { id: 0, length_mi: 1, pes: 2, vm: 3, submit_time: 4 };
+const CODE_COLUMN: readonly Column[] = ['id', 'length_mi', 'pes', 'vm', 'submit_time'];
+
+// The loops live in small functions of their own so that each is optimized (and on-stack replaced)
+// alone, instead of one large function deoptimizing at the code after each loop.
+
+function countLines(text: string, from: number): number {
+  let n = 0;
+  let at = text.indexOf('\n', from);
+  while (at >= 0) {
+    n++;
+    at = text.indexOf('\n', at + 1);
+  }
+  return n;
+}
+
+function idsAreRowNumbers(id: Float64Array, count: number): boolean {
+  for (let i = 0; i < count; i++) if (id[i] !== i) return false;
+  return true;
+}
+
+/** Parse the data lines from `pos` into `out`; returns the row count. */
+function parseRows(text: string, pos: number, line: number, codes: Int8Array, out: Columns, fileName: string, order: readonly Column[]): number {
+  const n = text.length;
+  const cols = codes.length;
   let count = 0;
-  let sequentialIds = true;
-
   while (pos < n) {
     line++;
     let end = text.indexOf('\n', pos);
@@ -121,58 +156,34 @@ export function parseBatchCsv(text: string, fileName = 'jobs.csv'): BatchJobs {
       while (a < fieldEnd && (text.charCodeAt(a) === SPACE || text.charCodeAt(a) === TAB)) a++;
       let b = fieldEnd;
       while (b > a && (text.charCodeAt(b - 1) === SPACE || text.charCodeAt(b - 1) === TAB)) b--;
-      const col = order[c]!;
-      switch (col) {
-        case 'id': {
-          const v = parseUint(text, a, b);
-          if (v < 0) badValue(fileName, line, col, text.slice(a, b));
-          id[count] = v;
-          if (v !== count) sequentialIds = false;
-          break;
-        }
-        case 'pes': {
-          const v = parseUint(text, a, b);
-          if (v < 1 || v > 1_000_000) badValue(fileName, line, col, text.slice(a, b));
-          pes[count] = v;
-          break;
-        }
-        case 'vm': {
-          const v = parseUint(text, a, b);
-          if (v < 0 || v > 2_000_000_000) badValue(fileName, line, col, text.slice(a, b));
-          vm[count] = v;
-          break;
-        }
-        case 'length_mi': {
-          const v = parseDecimal(text, a, b);
-          if (!(v > 0) || !Number.isFinite(v)) badValue(fileName, line, col, text.slice(a, b));
-          lengthMi[count] = v;
-          break;
-        }
-        case 'submit_time': {
-          const v = parseMicros(text, a, b);
-          if (v < 0) badValue(fileName, line, col, text.slice(a, b));
-          submitUs[count] = v;
-          break;
-        }
-        default: {
-          const never: never = col;
-          throw new Error(`unreachable column ${String(never)}`);
-        }
+      const code = codes[c]!;
+      if (code === 0) {
+        const v = parseUint(text, a, b);
+        if (v < 0) badValue(fileName, line, CODE_COLUMN[code]!, text.slice(a, b));
+        out.id[count] = v;
+      } else if (code === 1) {
+        const v = parseDecimal(text, a, b);
+        if (!(v > 0) || !Number.isFinite(v)) badValue(fileName, line, CODE_COLUMN[code]!, text.slice(a, b));
+        out.lengthMi[count] = v;
+      } else if (code === 2) {
+        const v = parseUint(text, a, b);
+        if (v < 1 || v > 1_000_000) badValue(fileName, line, CODE_COLUMN[code]!, text.slice(a, b));
+        out.pes[count] = v;
+      } else if (code === 3) {
+        const v = parseUint(text, a, b);
+        if (v < 0 || v > 2_000_000_000) badValue(fileName, line, CODE_COLUMN[code]!, text.slice(a, b));
+        out.vm[count] = v;
+      } else {
+        const v = parseMicros(text, a, b);
+        if (v < 0) badValue(fileName, line, CODE_COLUMN[code]!, text.slice(a, b));
+        out.submitUs[count] = v;
       }
       fieldStart = fieldEnd + 1;
     }
     count++;
     pos = end + 1;
   }
-  if (!sequentialIds) checkUniqueIds(id, count, fileName);
-  return {
-    count,
-    id: id.subarray(0, count),
-    lengthMi: lengthMi.subarray(0, count),
-    pes: pes.subarray(0, count),
-    vm: vm.subarray(0, count),
-    submitUs: submitUs.subarray(0, count),
-  };
+  return count;
 }
 
 function checkUniqueIds(id: Float64Array, count: number, fileName: string): void {

@@ -4,11 +4,9 @@
 // length): an event touches only its VM, and a heap of per-VM next-event times orders the VMs.
 import { ConflictError, ValidationError, type Micros } from '@strata/shared-types';
 import type { GuestCpus, VcpuDemandListener } from '@strata/core-vmm';
+import { indexJobs } from './job-index.js';
 import { VmEventHeap } from './vm-event-heap.js';
 import type { BatchModel, BatchModelOptions, BatchSummary } from './types.js';
-
-/** Work unit: 10⁻⁶ MI, so that a vCPU of `mips` MIPS does exactly `mips` units per µs. */
-const UNITS_PER_MI = 1_000_000;
 
 /** Tags within this of V complete at the same instant (float noise, far below 1 µs of work). */
 function tolerance(v: number): number {
@@ -43,44 +41,7 @@ export function createBatchModel(options: BatchModelOptions): BatchModel {
   }
   const n = jobs.count;
   const spaceShared = scheduler === 'space-shared';
-  const off = new Int32Array(vmCount + 1);
-  for (let j = 0; j < n; j++) {
-    const v = jobs.vm[j]!;
-    if (!(v >= 0 && v < vmCount)) {
-      throw new ValidationError(`job id ${jobs.id[j]!} (data row ${j + 1}): vm ${v} does not exist; VM indices are 0..${vmCount - 1} in creation order`, { path: 'vm', value: v, row: j + 1 });
-    }
-    if (spaceShared && jobs.pes[j]! > c[v]!) {
-      throw new ValidationError(`job id ${jobs.id[j]!} (data row ${j + 1}): pes ${jobs.pes[j]!} exceeds vm ${v}'s ${c[v]!} vCPUs; under space-shared a job needs pes ≤ vcpus`, { path: 'pes', value: jobs.pes[j]!, row: j + 1 });
-    }
-    if (!(jobs.lengthMi[j]! > 0) || !(jobs.pes[j]! >= 1) || !(jobs.submitUs[j]! >= 0)) {
-      throw new ValidationError(`job id ${jobs.id[j]!} (data row ${j + 1}): length_mi > 0, pes ≥ 1 and submit ≥ 0 are required`, { row: j + 1 });
-    }
-    off[v + 1]!++;
-  }
-  for (let v = 0; v < vmCount; v++) off[v + 1]! += off[v]!;
-
-  // Arrival order: by VM, then (arrival, id).
-  const arrival = new Float64Array(n);
-  for (let j = 0; j < n; j++) arrival[j] = Math.max(jobs.submitUs[j]!, start);
-  const order = new Int32Array(n);
-  const fill = off.slice(0, vmCount);
-  for (let j = 0; j < n; j++) order[fill[jobs.vm[j]!]!++] = j;
-  const ids = jobs.id;
-  for (let v = 0; v < vmCount; v++) {
-    const a = off[v]!;
-    const b = off[v + 1]!;
-    let sorted = true;
-    for (let k = a + 1; k < b && sorted; k++) {
-      const p = order[k - 1]!;
-      const q = order[k]!;
-      if (arrival[p]! > arrival[q]! || (arrival[p] === arrival[q] && ids[p]! > ids[q]!)) sorted = false;
-    }
-    if (!sorted) order.subarray(a, b).sort((p, q) => arrival[p]! - arrival[q]! || ids[p]! - ids[q]!);
-  }
-
-  // Per-job state.
-  const work = new Float64Array(n);
-  for (let j = 0; j < n; j++) work[j] = jobs.lengthMi[j]! * UNITS_PER_MI;
+  const { off, order, arrival, work } = indexJobs(jobs, c, spaceShared, start);
   const pes = jobs.pes;
   const tag = new Float64Array(n);
   const startAt = new Float64Array(n).fill(NaN);

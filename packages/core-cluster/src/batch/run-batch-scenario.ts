@@ -8,7 +8,7 @@ import { expandInstances } from '../scenario/instances.js';
 import { parseBatchCsv } from './batch-csv.js';
 import { placeBatchVms } from './batch-placement.js';
 import { createBatchModel } from './batch-model.js';
-import { concatBatchJobs, formatJobsCsv, jobRows } from './job-results.js';
+import { concatBatchJobs, formatJobsCsv, formatJobsCsvBytes, jobRows } from './job-results.js';
 import type { BatchJobRow, BatchJobs, BatchModel, BatchSummary, GuestScheduler } from './types.js';
 
 /** What `runBatchScenario` produced. */
@@ -31,6 +31,8 @@ export interface BatchRun {
   rows(): BatchJobRow[];
   /** `jobs.csv`: header `id,vm,host,start_s,finish_s`, one line per job in file order. */
   csv(): string;
+  /** The same as ASCII bytes, cheaper for large runs (write them to the file as they are). */
+  csvBytes(): Uint8Array;
 }
 
 /** Options of `runBatchScenario`. */
@@ -141,5 +143,6 @@ export function runBatchScenario(scenario: Scenario, files: ReadonlyMap<string, 
     simulatedUs: Math.round(summary.makespan_s * 1e6),
     rows: () => jobRows(jobs, model, vmHost),
     csv: () => formatJobsCsv(jobs, model, vmHost),
+    csvBytes: () => formatJobsCsvBytes(jobs, model, vmHost),
   };
 }

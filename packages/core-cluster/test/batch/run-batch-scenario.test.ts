@@ -7,7 +7,7 @@ import { ScenarioSchema } from '@strata/shared-types';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../../src/scenario/index.ts';
-import { formatSecondsText, generateCloudletWorkload, parseBatchCsv, runBatchScenario } from '../../src/batch/index.ts';
+import { formatJobsCsv, formatJobsCsvBytes, formatSecondsText, generateCloudletWorkload, parseBatchCsv, runBatchScenario, type BatchJobs, type BatchModel } from '../../src/batch/index.ts';
 import { referenceSchedule } from './reference-calculator.ts';
 
 const DIR = fileURLToPath(new URL('../../../../../shared/data/cloudsim-small/', import.meta.url));
@@ -25,6 +25,7 @@ describe.skipIf(!present)('cloudsim-small scenario files', () => {
       expect(run.vmHost[16]).toBe('h-1');
       expect(run.vmHost[39]).toBe('h-2');
       expect(run.oversubscribedHosts).toEqual([]);
+      expect(Buffer.from(run.csvBytes()).toString('latin1')).toBe(run.csv());
       const ours = run.csv().trim().split('\n');
       const ideal = readFileSync(`${DIR}ideal_H10_V40_C400-${suffix}.csv`, 'utf8').trim().split('\n');
       expect(ours[0]).toBe(ideal[0]);
@@ -126,5 +127,19 @@ describe('formatSecondsText', () => {
     expect([0, 1, 10, 23_770_000, 114_191_500, 1_000_000, 5.4, 999_999.6].map(formatSecondsText)).toEqual(['0', '0.000001', '0.00001', '23.77', '114.1915', '1', '0.000005', '1']);
     expect(formatSecondsText(NaN)).toBe('');
     fc.assert(fc.property(fc.integer({ min: 0, max: 2 ** 50 }), (us) => Number(formatSecondsText(us)) === us / 1e6));
+  });
+});
+
+describe('formatJobsCsvBytes', () => {
+  it('gives the bytes of formatJobsCsv for any ids, VMs, hosts and times (NaN included)', () => {
+    const rowArb = fc.record({ id: fc.integer({ min: 0, max: 2 ** 53 - 1 }), vm: fc.integer({ min: 0, max: 3 }), start: fc.oneof(fc.constant(NaN), fc.double({ min: 0, max: 1e13, noNaN: true })), finish: fc.oneof(fc.constant(NaN), fc.integer({ min: 0, max: 2 ** 40 })) });
+    fc.assert(
+      fc.property(fc.array(rowArb, { maxLength: 30 }), (rows) => {
+        const jobs: BatchJobs = { count: rows.length, id: Float64Array.from(rows, (r) => r.id), lengthMi: new Float64Array(rows.length), pes: new Int32Array(rows.length), vm: Int32Array.from(rows, (r) => r.vm), submitUs: new Float64Array(rows.length) };
+        const model = { startUs: (i: number) => rows[i]!.start, finishUs: (i: number) => rows[i]!.finish } as unknown as BatchModel;
+        const hosts = ['h-0', 'h-1', 'rack.a_2', 'x'];
+        expect(Buffer.from(formatJobsCsvBytes(jobs, model, hosts)).toString('latin1')).toBe(formatJobsCsv(jobs, model, hosts));
+      }),
+    );
   });
 });
