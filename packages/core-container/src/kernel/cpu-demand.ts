@@ -38,11 +38,13 @@ interface GroupDemand {
   want: number;
 }
 
+/** A task's mirror, which is also the handle `taskRef` gives out here (so `wakeRef` needs no lookup). */
 interface TaskDemand {
   group: GroupDemand;
   runnable: boolean;
   demand: number;
-  ref: TaskRef | null;
+  /** The inner scheduler's handle, known once asked for (or once a work-done handler received it). */
+  inner: TaskRef | null;
 }
 
 /**
@@ -58,7 +60,8 @@ export class DemandScheduler implements GroupScheduler {
   private readonly root: GroupDemand;
   private readonly groups = new Map<string, GroupDemand>();
   private readonly tasks = new Map<string, TaskDemand>();
-  private readonly byRef = new Map<TaskRef, TaskDemand>();
+  /** Bumped whenever the demand changes (a cheap test for whoever reports it). */
+  version = 0;
 
   constructor(private readonly inner: GroupScheduler) {
     this.fidelity = inner.fidelity;
@@ -103,10 +106,21 @@ export class DemandScheduler implements GroupScheduler {
   }
 
   addTask<T = unknown>(id: string, group: string, opts: AddTaskOptions<T> = {}): void {
-    const t: TaskDemand = { group: this.groups.get(group)!, runnable: false, demand: opts.demand ?? 1, ref: null };
+    const t: TaskDemand = { group: this.groups.get(group)!, runnable: false, demand: opts.demand ?? 1, inner: null };
     const done = opts.onWorkDone;
-    // The task blocks by itself when its work runs out: the mirror learns it before the handler runs.
-    const forward = done === undefined ? opts : { ...opts, onWorkDone: (ref: TaskRef, tag: T): void => (this.setRunnable(t, false), done(ref, tag)) };
+    // The task blocks by itself when its work runs out: the mirror learns it before the handler runs,
+    // and the handler gets this scheduler's handle.
+    const forward =
+      done === undefined
+        ? opts
+        : {
+            ...opts,
+            onWorkDone: (ref: TaskRef, tag: T): void => {
+              this.setRunnable(t, false);
+              t.inner ??= ref;
+              done(t as unknown as TaskRef, tag);
+            },
+          };
     this.inner.addTask(id, group, forward);
     this.tasks.set(id, t);
     if (opts.runnable ?? true) this.setRunnable(t, true);
@@ -117,7 +131,6 @@ export class DemandScheduler implements GroupScheduler {
     const t = this.tasks.get(id)!;
     this.setRunnable(t, false);
     this.tasks.delete(id);
-    if (t.ref !== null) this.byRef.delete(t.ref);
   }
 
   moveTask(id: string, group: string): void {
@@ -148,22 +161,21 @@ export class DemandScheduler implements GroupScheduler {
   taskRef(id: string): TaskRef {
     const ref = this.inner.taskRef(id);
     const t = this.tasks.get(id)!;
-    if (t.ref !== ref) {
-      if (t.ref !== null) this.byRef.delete(t.ref);
-      t.ref = ref;
-      this.byRef.set(ref, t);
-    }
-    return ref;
+    t.inner = ref;
+    return t as unknown as TaskRef;
   }
 
+  /** `task` must come from this scheduler's `taskRef` (or a work-done handler it called). */
   wakeRef(task: TaskRef, work?: number): void {
-    this.inner.wakeRef(task, work);
-    this.setRunnable(this.byRef.get(task)!, true);
+    const t = task as unknown as TaskDemand;
+    this.inner.wakeRef(t.inner!, work);
+    this.setRunnable(t, true);
   }
 
   blockRef(task: TaskRef): void {
-    this.inner.blockRef(task);
-    this.setRunnable(this.byRef.get(task)!, false);
+    const t = task as unknown as TaskDemand;
+    this.inner.blockRef(t.inner!);
+    this.setRunnable(t, false);
   }
 
   cpuCapacity(cpu: number): number {
@@ -189,7 +201,8 @@ export class DemandScheduler implements GroupScheduler {
 
   advanceTo(time: number): GroupSchedulerEvent[] {
     const events = this.inner.advanceTo(time);
-    for (const e of events) {
+    for (let i = 0; i < events.length; i++) {
+      const e = events[i]!;
       if (e.type !== 'task.work_done') continue;
       const t = this.tasks.get(e.task);
       if (t !== undefined) this.setRunnable(t, false);
@@ -241,8 +254,12 @@ export class DemandScheduler implements GroupScheduler {
     for (;;) {
       const w = wantOf(g);
       g.want = w;
+      if (w === before) return;
       const p = g.parent;
-      if (w === before || p === null) return;
+      if (p === null) {
+        this.version++;
+        return;
+      }
       if (before === 0) p.busyChildren++;
       if (w === 0) p.busyChildren--;
       // Summed in and out as floats: an idle parent is reset to exactly 0, so drift never outlives a busy spell.
@@ -261,6 +278,7 @@ export class DemandScheduler implements GroupScheduler {
     const old = g.want;
     if (limits.cpus !== undefined) this.recomputeSubtree(g);
     this.settle(g, old);
+    this.version++; // (a whole subtree may have moved; a spurious bump only costs a comparison)
   }
 
   /** Effective cpusets and wants of `g`'s subtree from scratch (after a cpuset change: rare). */

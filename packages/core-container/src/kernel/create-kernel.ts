@@ -93,6 +93,8 @@ class KernelModel implements Kernel, StepHost {
   private readonly onCpuDemandChange: (() => void) | undefined;
   /** `wantedCpus()` when the demand callback last saw it. */
   private demandSeen = 0;
+  /** The scheduler's demand version when it was last compared. */
+  private demandVersion = 0;
   /** Inside `advanceTo` (a demand callback's capacity change then belongs to that call's step budget). */
   private advancing = false;
   private readonly network: NetworkModel | undefined;
@@ -206,6 +208,8 @@ class KernelModel implements Kernel, StepHost {
 
   /** Tell the demand callback when `wantedCpus()` moved since it last saw it (at a settled instant). */
   private demandChanged(): void {
+    if (this.sched.version === this.demandVersion) return;
+    this.demandVersion = this.sched.version;
     const d = this.sched.wanted();
     if (d === this.demandSeen) return;
     this.demandSeen = d;
