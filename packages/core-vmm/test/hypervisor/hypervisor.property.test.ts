@@ -1,6 +1,7 @@
-// Invariants of the facade under random command sequences: a command applies or throws and changes
-// nothing; a VM's vCPUs are on the host exactly while its guest runs; the host never gives more than
-// its pCPUs; a guest off the host makes no progress.
+// Invariants of the facade under random command sequences (lifecycle, post-boot changes, snapshots,
+// incoming migrations): a command applies or throws and changes nothing; a VM's vCPUs are on the host
+// exactly while its guest runs (never while incoming); the host never gives more than its pCPUs; a
+// guest off the host makes no progress.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createSchedulerGuest, type SchedulerGuest } from '../../src/host/index.ts';
@@ -8,9 +9,17 @@ import { createHypervisor } from '../../src/hypervisor/index.ts';
 
 const MiB = 1024 * 1024;
 const NAMES = ['a', 'b', 'c'] as const;
-const OPS = ['start', 'shutdown', 'destroy', 'suspend', 'resume', 'crash', 'undefine', 'throttle', 'advance'] as const;
+const OPS = ['start', 'shutdown', 'destroy', 'suspend', 'resume', 'crash', 'undefine', 'throttle', 'advance', 'setcpu', 'balloon', 'patchdrive', 'snapshot', 'receive', 'complete', 'abort'] as const;
 
-const command = fc.record({ op: fc.constantFrom(...OPS), vm: fc.constantFrom(...NAMES), dt: fc.integer({ min: 0, max: 3_000_000 }), pct: fc.integer({ min: 0, max: 99 }) });
+const command = fc.record({ op: fc.constantFrom(...OPS), vm: fc.constantFrom(...NAMES, 'd'), dt: fc.integer({ min: 0, max: 3_000_000 }), pct: fc.integer({ min: 0, max: 99 }) });
+
+function taskCpu(g: SchedulerGuest, id: string): number {
+  try {
+    return g.scheduler.taskStats(id).cpuUsec;
+  } catch {
+    return 0; // the incoming VMs' guests run one task
+  }
+}
 
 describe('hypervisor properties', () => {
   it('apply-or-refuse-unchanged; vCPUs on the host iff the guest runs; no over-allocation; no progress off the host', () => {
@@ -23,11 +32,20 @@ describe('hypervisor properties', () => {
           g.addTask('t0', '/');
           g.addTask('t1', '/');
           guests.set(name, g);
-          hv.defineVm({ name, flavor: i === 2 ? 'firecracker' : 'libvirt', vcpus: 2, memoryBytes: 512 * MiB, guest: g, workload: { bytes: 400 * MiB, bytesPerSecond: 200 * MiB } });
+          hv.defineVm({
+            name,
+            flavor: i === 2 ? 'firecracker' : 'libvirt',
+            vcpus: 2,
+            memoryBytes: 512 * MiB,
+            guest: g,
+            workload: { bytes: 400 * MiB, bytesPerSecond: 200 * MiB, dirtyBytesPerSecond: 10 * MiB },
+            balloon: { amount_mib: 0, deflate_on_oom: true, stats_polling_interval_s: 1 },
+            drives: [{ drive_id: 'root', path_on_host: '/img', is_root_device: true }],
+          });
         });
         const work = (vm: string) => {
           const g = guests.get(vm)!;
-          return g.scheduler.taskStats('t0').cpuUsec + g.scheduler.taskStats('t1').cpuUsec;
+          return taskCpu(g, 't0') + taskCpu(g, 't1');
         };
         let used = 0;
         for (const c of cmds) {
@@ -47,6 +65,17 @@ describe('hypervisor properties', () => {
             try {
               if (c.op === 'throttle') hv.setThrottle(c.vm, c.pct);
               else if (c.op === 'crash') hv.crash(c.vm, 'guest-panic');
+              else if (c.op === 'setcpu') hv.setVmCpu(c.vm, { weight: c.pct * 700 }); // 0 is refused
+              else if (c.op === 'balloon') hv.updateBalloon(c.vm, { amount_mib: c.pct * 6 }); // > 512 refused
+              else if (c.op === 'patchdrive') hv.updateDrive(c.vm, 'root', { rate_limiter: { bandwidth: { size: c.pct * 10_000, refill_time: 100 } } });
+              else if (c.op === 'snapshot') hv.snapshotVm(c.vm, { kind: 'full' });
+              else if (c.op === 'receive') {
+                const g = createSchedulerGuest({ cpus: 2, fidelity: 'fluid', start: hv.now() });
+                g.addTask('t0', '/');
+                guests.set(c.vm, g);
+                hv.receiveMigration({ name: c.vm, vcpus: 2, memoryBytes: c.pct * 8 * MiB + 4 * MiB, guest: g });
+              } else if (c.op === 'complete') hv.completeIncoming(c.vm);
+              else if (c.op === 'abort') hv.abortIncoming(c.vm);
               else hv[c.op](c.vm);
             } catch (e) {
               expect((e as { code?: string }).code).toMatch(/^E_/);
@@ -54,6 +83,10 @@ describe('hypervisor properties', () => {
             }
           }
           for (const v of hv.vms()) {
+            if (v.incoming) {
+              expect([v.lifecycle.phase, v.onHost, v.memory.phase]).toEqual(['paused', false, 'stopped']);
+              continue;
+            }
             const p = v.lifecycle.phase;
             const runs = p === 'running' || p === 'shutting-down' || (p === 'migrating' && v.lifecycle.returnTo?.phase === 'running');
             expect(v.onHost).toBe(runs);
