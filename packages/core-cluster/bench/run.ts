@@ -1,5 +1,9 @@
 // Bench entry (`pnpm bench`): each part's benchmark prints its figures and a met / NOT met verdict.
 import { runBatchBench } from './batch-bench.js';
+import { runDatacenterBench } from './datacenter-bench.js';
 
 // batch (issue 13): 1,000/4,000/40,000 ≤ 0.5 s and ≤ 200 MB; 20,000/40,000/50,000 ≤ 2 s; 1,000/8,000/200,000 ≤ 5 s.
 runBatchBench();
+
+// datacenter (issue 14): build 20,000 hosts / 40,000 VMs < 1 s; a container scenario's events per second.
+runDatacenterBench();

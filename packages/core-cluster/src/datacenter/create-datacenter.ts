@@ -4,8 +4,9 @@
 import { createNetworkModel } from '@strata/core-network';
 import { createSimulation } from '@strata/core-sim';
 import { LimitExceededError, NotFoundError, ValidationError } from '@strata/shared-types';
-import type { ClusterCommand, Micros, Scenario } from '@strata/shared-types';
-import { createEnergyMeter } from '../energy/index.js';
+import type { ClusterCommand, Micros, Scenario, VmBody } from '@strata/shared-types';
+import { createEnergyMeter, powerModel } from '../energy/index.js';
+import type { PowerModel } from '../energy/index.js';
 import { createMetricsRecorder } from '../metrics/metrics-recorder.js';
 import type { ClusterEvent, ContainerView, Datacenter, DatacenterOptions, HostView, RunReport, Series, VmView } from '../types.js';
 import { EventSink } from './cluster-events.js';
@@ -80,7 +81,12 @@ export function createDatacenter(scenario: Scenario, options: DatacenterOptions 
   const placement = new VmPlacer(scenario.placement);
   const { list, referenceMips } = buildHosts(scenario, placement);
   const energy = createEnergyMeter();
-  for (const h of list) energy.addHost(h.name, h.power, 0);
+  const powerModels = new Map<object, PowerModel>();
+  for (const h of list) {
+    let model = powerModels.get(h.power);
+    if (model === undefined) powerModels.set(h.power, (model = powerModel(h.power)));
+    energy.addHost(h.name, model, 0);
+  }
   const network = createNetworkModel();
   const dc: DcState = {
     scenario,
@@ -108,10 +114,10 @@ export function createDatacenter(scenario: Scenario, options: DatacenterOptions 
     network.createNetwork({ name: n.name, driver: 'overlay', internal: n.internal, ...(n.subnet === undefined ? {} : { subnet: n.subnet }) });
   }
   for (const t of scenario.vms) {
-    const { count: _count, ...template } = t;
+    // Every instance shares its template as its body (a VM's name is its record's, not the body's).
+    const body: VmBody = t;
     for (const name of machineInstanceNames(t)) {
       if (dc.hosts.has(name)) throw new ValidationError(`VM '${name}' has the name of a host`, { field: 'vms', vm: name });
-      const body = { ...template, name };
       const explanation = chooseHost(dc, name, body);
       const vm = newVm(dc, name, t.name, body, true, explanation);
       dc.vms.set(name, vm);

@@ -158,13 +158,17 @@ export function ensureHostStack(dc: DcState, h: HostRec): ContainerStack {
   return stack;
 }
 
-/** Fraction of the host's CPUs busy now (0..1). */
+/**
+ * Fraction of the host's CPUs busy now (0..1). With a hypervisor: Σ of what its guests' CPUs are
+ * given (rate × speed, so ÷ speed is pCPU time), read from the guests, not from per-VM views, so
+ * the energy meter can follow every host event cheaply.
+ */
 export function hostCpuUtilization(dc: DcState, h: HostRec): number {
   if (h.state === 'failed') return 0;
   if (h.hv !== null) {
     let busy = 0;
-    for (const v of h.hv.vms()) if (v.vcpus !== null) for (const s of v.vcpus) busy += s.rate;
-    return Math.min(1, busy / h.cpus);
+    for (const name of h.vms) busy += dc.vms.get(name)!.guest.deliveredCpus();
+    return Math.min(1, busy / h.speed / h.cpus);
   }
   if (h.stack !== null) {
     const wanted = h.stack.cpus?.wantedCpus() ?? 0;

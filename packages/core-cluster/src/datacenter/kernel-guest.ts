@@ -48,9 +48,10 @@ export class GuestLink implements GuestCpus {
 /** A VM's guest: idle until `attach` gives it a container stack. */
 export class KernelGuest {
   private clock: number;
-  private readonly capacities: number[];
+  /** Built on first use: most VMs never get a container, and 40,000 pairs of arrays are not free. */
+  private capacitiesRef: number[] | null = null;
   /** What each vCPU last reported (−1: never). */
-  private readonly reported: number[];
+  private reportedRef: number[] | null = null;
   private stackRef: ContainerStack | null = null;
   private active: GuestLink | null = null;
 
@@ -59,8 +60,14 @@ export class KernelGuest {
     start: number,
   ) {
     this.clock = start;
-    this.capacities = new Array<number>(cpus).fill(0);
-    this.reported = new Array<number>(cpus).fill(-1);
+  }
+
+  private get capacities(): number[] {
+    return (this.capacitiesRef ??= new Array<number>(this.cpus).fill(0));
+  }
+
+  private get reported(): number[] {
+    return (this.reportedRef ??= new Array<number>(this.cpus).fill(-1));
   }
 
   get stack(): ContainerStack | null {
@@ -80,6 +87,14 @@ export class KernelGuest {
   activate(link: GuestLink): void {
     this.active = link;
     this.reportAll();
+  }
+
+  /** CPU-µs per µs the host gives the guest now: Σ of its CPUs' capacities (rate × host speed). */
+  deliveredCpus(): number {
+    if (this.capacitiesRef === null) return 0;
+    let sum = 0;
+    for (const c of this.capacitiesRef) sum += c;
+    return sum;
   }
 
   /** The capacities the host gives now (for a stack created later). */

@@ -9,7 +9,7 @@ import { summarize } from '../metrics/summarize.js';
 import type { RunReport } from '../types.js';
 import { hostCpuUtilization } from './hosts.js';
 import type { DcState } from './state.js';
-import { containerView, vmCpu, vmState } from './views.js';
+import { containerUsage, containerView, vmCpu, vmState } from './views.js';
 
 /** The sampler: series in a recorder, running summaries for the report. */
 export class Sampler {
@@ -51,7 +51,7 @@ export class Sampler {
       }
     }
     for (const rec of dc.containers.values()) {
-      const v = containerView(dc, rec);
+      const v = containerUsage(dc, rec);
       const last = this.lastContainer.get(rec.name) ?? v.cpuUsec;
       this.lastContainer.set(rec.name, v.cpuUsec);
       put(`container:${rec.name}/cpu`, 'cores', dt > 0 ? Math.max(0, v.cpuUsec - last) / dt : 0);

@@ -73,6 +73,18 @@ function statValue(text: string, key: string): number {
   return m === null ? 0 : Number(m[1]);
 }
 
+/** A container's CPU time and memory now, from its cgroup's files (0 when it has none: not running). */
+export function containerUsage(dc: DcState, rec: ContainerRec): { cpuUsec: number; memoryBytes: number } {
+  const stack = stackOf(dc, rec);
+  if (stack === null || rec.id === '') return { cpuUsec: 0, memoryBytes: 0 };
+  const cgroup = `/docker/${rec.id}`;
+  try {
+    return { cpuUsec: statValue(stack.kernel.read(cgroup, 'cpu.stat'), 'usage_usec'), memoryBytes: Number(stack.kernel.read(cgroup, 'memory.current').trim()) || 0 };
+  } catch {
+    return { cpuUsec: 0, memoryBytes: 0 };
+  }
+}
+
 /** A container as queries show it (a container whose machine is down reads `exited`, with no CPU or memory). */
 export function containerView(dc: DcState, rec: ContainerRec): ContainerView {
   hostOfContainer(dc, rec)?.slot?.sync();
@@ -81,13 +93,7 @@ export function containerView(dc: DcState, rec: ContainerRec): ContainerView {
     return { name: rec.name, template: rec.template, on: rec.on, state: 'exited', cpuUsec: 0, memoryBytes: 0, restarts: 0, oomKilled: false };
   }
   const inspect = stack.engine.inspect(rec.id);
-  let cpuUsec = 0;
-  let memoryBytes = 0;
-  const cgroup = `/docker/${rec.id}`;
-  if (stack.kernel.cgroups().includes(cgroup)) {
-    cpuUsec = statValue(stack.kernel.read(cgroup, 'cpu.stat'), 'usage_usec');
-    memoryBytes = Number(stack.kernel.read(cgroup, 'memory.current').trim()) || 0;
-  }
+  const { cpuUsec, memoryBytes } = containerUsage(dc, rec);
   return {
     name: rec.name,
     template: rec.template,
