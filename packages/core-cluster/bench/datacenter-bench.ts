@@ -47,6 +47,7 @@ function containerBench(): void {
     metrics: { interval: '1s' },
   });
   let guestMs = 0;
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- wrapped and called with its receiver below
   const advance = KernelGuest.prototype.advanceTo;
   KernelGuest.prototype.advanceTo = function timed(this: KernelGuest, t: number): void {
     const t0 = performance.now();
