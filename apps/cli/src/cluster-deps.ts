@@ -1,7 +1,7 @@
 // The datacenter functions `strata run` and `strata compare SCENARIO` call, behind an interface so
 // tests can run the commands in-process against a small fake datacenter.
 
-import type { Datacenter, DatacenterOptions } from '@strata/core-cluster';
+import type { BatchRun, Datacenter, DatacenterOptions } from '@strata/core-cluster';
 import type { Scenario } from '@strata/shared-types';
 
 /** A validated scenario and the data files it names (batch CSVs), by the path written in it. */
@@ -13,12 +13,17 @@ export interface LoadedScenario {
 /** How a scenario reads the files it names (includes, CSVs): `relative` as written in the scenario. */
 export type ScenarioFileReader = (relative: string) => string;
 
+/** What a batch run offers the CLI (a part of core-cluster's `BatchRun`). */
+export type BatchOutcome = Pick<BatchRun, 'scheduler' | 'vmHost' | 'vmNames' | 'oversubscribedHosts' | 'summary' | 'events' | 'simulatedUs' | 'rows' | 'csv'>;
+
 /** What the scenario commands need from @strata/core-cluster. */
 export interface ClusterDeps {
   /** Parse and validate scenario `text` (from `path`); throws a ValidationError naming file, line, column and field. */
   readonly loadScenario: (text: string, options: { readonly path: string; readonly readFile: ScenarioFileReader }) => LoadedScenario;
   /** Build the datacenter a scenario describes. */
   readonly createDatacenter: (scenario: Scenario, options: DatacenterOptions) => Datacenter;
+  /** Run a scenario's CloudSim-style batch workloads to completion (or `until`, µs) on the batch engine. */
+  readonly runBatch: (scenario: Scenario, files: ReadonlyMap<string, string>, options: { readonly until?: number }) => BatchOutcome;
 }
 
 /** The real implementations, loaded only when a scenario command runs. */
@@ -27,5 +32,6 @@ export async function loadClusterDeps(): Promise<ClusterDeps> {
   return {
     loadScenario: (text, options) => cluster.loadScenario(text, options),
     createDatacenter: (scenario, options) => cluster.createDatacenter(scenario, options),
+    runBatch: (scenario, files, options) => cluster.runBatchScenario(scenario, files, options),
   };
 }

@@ -6,7 +6,7 @@ import type { ClusterEvent, Datacenter, DatacenterOptions, HostView, RunReport, 
 import { ScenarioSchema, ValidationError, formatIssuePath } from '@strata/shared-types';
 import type { Micros, Scenario } from '@strata/shared-types';
 import { parse } from 'yaml';
-import type { ClusterDeps } from '../src/cluster-deps.js';
+import type { BatchOutcome, ClusterDeps } from '../src/cluster-deps.js';
 
 /** What the fake was asked: the scenarios it loaded and the files it read. */
 export interface FakeCluster extends ClusterDeps {
@@ -37,7 +37,7 @@ function rng(seed: number | string): () => number {
 const instances = (templates: readonly { name: string; count?: number | undefined }[]): string[] =>
   templates.flatMap((t) => (t.count === undefined ? [t.name] : Array.from({ length: t.count }, (_, i) => `${t.name}-${i}`)));
 
-/** A fake datacenter over `scenario`: one sample per simulated second, a few events per host and VM, three batch jobs. */
+/** A fake datacenter over `scenario`: one sample per simulated second, a few events per host and VM. */
 export function fakeDatacenter(scenario: Scenario, options: DatacenterOptions): Datacenter {
   const hosts = instances(scenario.hosts);
   const vms = instances(scenario.vms);
@@ -46,7 +46,6 @@ export function fakeDatacenter(scenario: Scenario, options: DatacenterOptions): 
   const buffered: ClusterEvent[] = [];
   const emit = (e: ClusterEvent): void => (options.onEvent === undefined ? void buffered.push(e) : options.onEvent(e));
   const series: Series[] = [];
-  const batch = scenario.workloads.some((w) => w.kind === 'batch');
   let report: RunReport | undefined;
   const reported = (): RunReport => {
     if (report === undefined) throw new Error('the fake reports only after run()');
@@ -78,10 +77,6 @@ export function fakeDatacenter(scenario: Scenario, options: DatacenterOptions): 
       const seconds = Math.max(1, Math.floor(total / 1_000_000));
       hosts.forEach((h) => emit({ type: 'host.started', time: us(0), subject: `host:${h}` }));
       vms.forEach((v, i) => emit({ type: 'vm.state_changed', time: us(1000 * (i + 1)), subject: `vm:${v}`, from: 'shut off', to: 'running', host: hosts[i % hosts.length] }));
-      if (batch) {
-        [0, 1, 2].forEach((j) => emit({ type: 'job.started', time: us(0), subject: `job:${j}`, vm: `vm-${j}`, host: hosts[0] }));
-        [2, 0, 1].forEach((j, k) => emit({ type: 'job.finished', time: us(1_500_000 * (k + 1) + 7), subject: `job:${j}`, vm: `vm-${j}`, host: hosts[0] }));
-      }
       const cpu = hosts.map(() => [] as number[]);
       const times: Micros[] = [];
       for (let s = 0; s <= seconds; s++) {
@@ -100,11 +95,10 @@ export function fakeDatacenter(scenario: Scenario, options: DatacenterOptions): 
         seed: scenario.seed,
         fidelity: scenario.fidelity,
         simulatedUs: us(now),
-        events: hosts.length + vms.length + seconds + (batch ? 6 : 0),
+        events: hosts.length + vms.length + seconds,
         hosts: { count: hosts.length, failures: 0, cpuUtilization: summary(all) },
         vms: { count: vms.length, running: vms.length, migrations: scenario.placement === 'best-fit' ? 1 : 0, haRestarts: 0, stealPercent: summary([1, 2, 3]) },
         containers: { count: 2, running: 2, restarts: 0, oomKills: 0 },
-        ...(batch ? { jobs: { count: 3, completed: 3, makespan_s: 4.500007, meanFinish_s: 3.000007 } } : {}),
         requests: { served: 1234, latencyMs: summary([1, 2, 4]) },
         energy: { totalKWh: 0.0125 * hosts.length, perHostKWh: Object.fromEntries(hosts.map((h, i) => [h, 0.01 + 0.005 * i])) },
       };
@@ -126,6 +120,26 @@ export function fakeDatacenter(scenario: Scenario, options: DatacenterOptions): 
     takeEvents: () => buffered.splice(0),
   };
   return dc;
+}
+
+/** A fake batch run: three jobs on the first three VMs of `scenario`, finishing at 3 s, 4.5 s and 1.5 s (+7 µs); `until` cuts them off. */
+export function fakeBatch(scenario: Scenario, until?: number): BatchOutcome {
+  const vmNames = instances(scenario.vms);
+  const hosts = instances(scenario.hosts);
+  const finishes = [3_000_007, 4_500_007, 1_500_007].map((f) => (until !== undefined && f > until ? Number.NaN : f));
+  const done = finishes.filter((f) => !Number.isNaN(f));
+  const rows = finishes.map((f, i) => ({ id: i, vm: i, host: hosts[0]!, start_s: 0, finish_s: f / 1e6 }));
+  return {
+    scheduler: scenario.workloads[0]?.guestScheduler ?? 'time-shared',
+    vmHost: vmNames.map(() => hosts[0]!),
+    vmNames,
+    oversubscribedHosts: [],
+    summary: { count: 3, completed: done.length, makespan_s: Math.max(0, ...done) / 1e6, meanFinish_s: done.reduce((a, b) => a + b, 0) / Math.max(1, done.length) / 1e6 },
+    events: 3 + done.length,
+    simulatedUs: until ?? 4_500_007,
+    rows: () => rows,
+    csv: () => `id,vm,host,start_s,finish_s\n${rows.map((r) => `${r.id},${r.vm},${r.host},${r.start_s},${Number.isNaN(r.finish_s) ? '' : r.finish_s}`).join('\n')}\n`,
+  };
 }
 
 /** Fake cluster functions: the real schema, the fake datacenter; include paths are read through the CLI's reader. */
@@ -151,5 +165,6 @@ export function fakeCluster(): FakeCluster {
       return { scenario: result.data, files };
     },
     createDatacenter: (scenario, options) => fakeDatacenter(scenario, options),
+    runBatch: (scenario, _files, options) => fakeBatch(scenario, options.until),
   };
 }

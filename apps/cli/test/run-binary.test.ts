@@ -74,6 +74,31 @@ describe('strata run (binary)', () => {
   });
 });
 
+describe('strata run on batch workloads (binary)', () => {
+  // Three jobs on one VM of 2 vCPUs at 1000 MIPS: 1000 MI and 2000 MI at 0, 1000 MI at 0.5 s.
+  // Time-shared, by hand: both run at full speed until 0.5 s; then three threads share two vCPUs
+  // (2/3 each) until job 0's last 500 MI are done at 1.25 s; then jobs 2 and 1 run at full speed
+  // and end at 1.75 s and 2.25 s. Space-shared: job 2 waits for job 0 (done at 1 s), ends at 2 s.
+  const dir = mkdtempSync(join(tmpdir(), 'strata-batch-'));
+  writeFileSync(join(dir, 'jobs.csv'), 'id,length_mi,pes,vm,submit_time\n0,1000,1,0,0\n1,2000,1,0,0\n2,1000,1,0,0.5\n');
+  const scenario = (scheduler: string): string =>
+    `name: tiny-batch\nhosts:\n  - { name: h, cpus: 4, memory: 8Gi }\nvms:\n  - { name: vm, vcpus: 2, vcpuMips: 1000, memory: 1Gi }\nworkloads:\n  - { kind: batch, file: jobs.csv, guestScheduler: ${scheduler} }\n`;
+
+  it.each([
+    ['time-shared', 'id,vm,host,start_s,finish_s\n0,0,h,0,1.25\n1,0,h,0,2.25\n2,0,h,0.5,1.75\n', { count: 3, completed: 3, makespan_s: 2.25, meanFinish_s: 1.75 }],
+    ['space-shared', 'id,vm,host,start_s,finish_s\n0,0,h,0,1\n1,0,h,0,2\n2,0,h,1,2\n', { count: 3, completed: 3, makespan_s: 2, meanFinish_s: 5 / 3 }],
+  ])('%s: --json has the jobs object and --results every job, as computed by hand', (scheduler, csv, jobs) => {
+    writeFileSync(join(dir, `${scheduler}.yaml`), scenario(scheduler));
+    const run = strata('run', join(dir, `${scheduler}.yaml`), '--json', '--results', join(dir, `${scheduler}.csv`));
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const json = JSON.parse(run.stdout) as { jobs: unknown; guestScheduler: string };
+    expect(json.guestScheduler).toBe(scheduler);
+    expect(json.jobs).toEqual(jobs);
+    expect(readFileSync(join(dir, `${scheduler}.csv`), 'utf8')).toBe(csv);
+  });
+});
+
 describe('strata compare (binary)', () => {
   it('compares scenario variants side by side', () => {
     const run = strata('compare', EXAMPLE, '--set', 'placement=first-fit,spread', '--set', 'duration=20s', '--json');

@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RunReport } from '@strata/core-cluster';
 import { run } from '../src/main.js';
+import type { BatchJson } from '../src/batch-summary.js';
 import type { ScenarioCompareJson } from '../src/commands/compare-scenario-run.js';
 import { fakeCluster } from './fake-datacenter.js';
 import type { FakeCluster } from './fake-datacenter.js';
@@ -77,17 +78,44 @@ describe('strata run', () => {
     expect(out).not.toMatch(/^jobs/m);
   });
 
-  it('--json prints the report; batch scenarios include jobs', async () => {
+  it('--json prints the report', async () => {
     const plain = await strata(['run', 'dc/tiny.yaml', '--json']);
     expect(plain.code).toBe(0);
     const report = JSON.parse(plain.out) as RunReport;
     expect(report.name).toBe('tiny');
+    expect(report.hosts.count).toBe(3);
     expect(report.jobs).toBeUndefined();
+  });
+
+  it('runs batch workloads on the batch engine: --json has issue 13\'s jobs object', async () => {
     const batch = await strata(['run', 'dc/batch.yaml', '--json']);
     expect(batch.err).toBe('');
-    expect((JSON.parse(batch.out) as RunReport).jobs).toEqual({ count: 3, completed: 3, makespan_s: 4.500007, meanFinish_s: 3.000007 });
+    expect(batch.code).toBe(0);
+    expect(JSON.parse(batch.out)).toEqual({
+      name: 'batchy',
+      seed: 0,
+      fidelity: 'fluid',
+      guestScheduler: 'time-shared',
+      simulatedUs: 4_500_007,
+      events: 6,
+      hosts: { count: 2, oversubscribed: [] },
+      vms: { count: 3 },
+      jobs: { count: 3, completed: 3, makespan_s: 4.500007, meanFinish_s: 3.000007 },
+    } satisfies BatchJson);
     // The CSV the scenario names was read through the confined reader.
     expect(batch.cluster.reads).toEqual(['jobs.csv']);
+    const text = await strata(['run', 'dc/batch.yaml', '--until', '4s']);
+    expect(text.out).toMatch(/^batchy \(dc\/batch\.yaml\) · seed 0 · fluid · time-shared batch · 4\.00 s simulated · /);
+    expect(text.out).toMatch(/^jobs\s+completed\s+2 of 3$/m);
+    expect(text.out).toMatch(/^\s+makespan\s+3\.00 s \(3\.000007 s\)$/m);
+    expect(text.out).toMatch(/^\s+mean finish\s+2\.25 s \(2\.250007 s\)$/m);
+    expect(text.out).toMatch(/^run\s+simulated\s+4\.00 s$/m);
+  });
+
+  it('refuses what the batch engine does not do', async () => {
+    expectUsageError(await strata(['run', 'dc/batch.yaml', '--trace', 't.ndjson']), /^strata: --trace: dc\/batch\.yaml has batch workloads, which the batch engine runs without an event trace; use --results FILE/);
+    const mixed = BATCH.replace('workloads:', 'containers:\n  - { name: web, on: vm-0, image: web }\nworkloads:');
+    expectUsageError(await strata(['run', 'dc/mixed.yaml'], { 'dc/mixed.yaml': mixed }), /^strata: dc\/mixed\.yaml: batch workloads run on the batch engine, which does not run containers; put those in a scenario without workloads\n$/);
   });
 
   it('--seed and --until reach the datacenter', async () => {
@@ -108,25 +136,28 @@ describe('strata run', () => {
     expect(c.io.files.get('a.ndjson')).not.toBe(a.io.files.get('a.ndjson'));
   });
 
-  it('--results writes one CSV row per job, times to the microsecond', async () => {
+  it('--results writes the batch engine\'s jobs.csv', async () => {
     const { code, io } = await strata(['run', 'dc/batch.yaml', '--results', 'jobs-out.csv']);
     expect(code).toBe(0);
-    expect(io.files.get('jobs-out.csv')).toBe('id,vm,host,start_s,finish_s\n0,vm-0,h-0,0.000000,3.000007\n1,vm-1,h-0,0.000000,4.500007\n2,vm-2,h-0,0.000000,1.500007\n');
+    expect(io.files.get('jobs-out.csv')).toBe('id,vm,host,start_s,finish_s\n0,0,h-0,0,3.000007\n1,1,h-0,0,4.500007\n2,2,h-0,0,1.500007\n');
   });
 
   it('--report writes one self-contained page', async () => {
-    const { code, io } = await strata(['run', 'dc/batch.yaml', '--report', 'r.html']);
+    const { code, io } = await strata(['run', 'dc/tiny.yaml', '--report', 'r.html']);
     expect(code).toBe(0);
     const html = io.files.get('r.html')!;
     expect(html.startsWith('<!doctype html>')).toBe(true);
     // The events' "</script><!--" stays inside the data; the page has exactly its three scripts.
     expect(html.match(/<\/script>/g)).toHaveLength(3);
-    expect(html).not.toMatch(/<script[^>]+src=/);
     // Nothing is fetched: no script, style or image comes from elsewhere.
     const markup = html.replace(/(<script[^>]*>)[\s\S]*?<\/script>/g, '$1</script>');
     expect(/<(script|link|img|iframe)[^>]+(src|href)=/i.test(markup)).toBe(false);
     expect(markup.match(/<script/g)).toHaveLength(3);
-    for (const id of ['host-cpu', 'vm-steal', 'container-memory', 'job-cdf', 'energy']) expect(html).toContain(`id="chart-${id}"`);
+    for (const id of ['host-cpu', 'vm-steal', 'container-memory', 'energy']) expect(html).toContain(`id="chart-${id}"`);
+    expect(html).not.toContain('id="chart-job-cdf"');
+    const batch = await strata(['run', 'dc/batch.yaml', '--report', 'b.html']);
+    expect(batch.code).toBe(0);
+    expect(batch.io.files.get('b.html')).toContain('id="chart-job-cdf"');
   });
 
   it.each([

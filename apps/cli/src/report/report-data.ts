@@ -2,6 +2,8 @@
 // what they measure, thinned to what a page can draw) and the event log. Pure; no HTML here.
 
 import type { ClusterEvent, RunReport, Series } from '@strata/core-cluster';
+import { batchRows } from '../batch-summary.js';
+import type { BatchJson } from '../batch-summary.js';
 import { formatEnergy, metricTable } from '../cluster-summary.js';
 import type { JobRow } from '../job-results.js';
 
@@ -44,9 +46,10 @@ export interface ReportData {
   readonly eventsNote?: string;
 }
 
-/** What the report is made from. */
+/** What the report is made from: a datacenter run's `report`, or a batch run's `batch` summary. */
 export interface ReportInput {
-  readonly report: RunReport;
+  readonly report?: RunReport;
+  readonly batch?: BatchJson;
   readonly series: readonly Series[];
   readonly events: readonly ClusterEvent[];
   /** Events the run had beyond those in `events` (left out to bound the page). */
@@ -142,17 +145,23 @@ function detailOf(event: ClusterEvent): string {
 
 /** The page's data: summary, charts and event log. */
 export function reportData(input: ReportInput): ReportData {
-  const { report } = input;
+  const { report, batch } = input;
+  const head = report ?? batch;
+  if (head === undefined) throw new TypeError('reportData: give a run report or a batch summary');
   const noMetrics = 'no samples: add metrics: { interval: 1s } to the scenario to record time series';
   const groups = classify(input.series);
-  const charts: ChartSpec[] = [
-    seriesChart('host-cpu', 'Host CPU utilization', groups.hostCpu, noMetrics),
-    seriesChart('vm-steal', 'VM steal', groups.steal, noMetrics),
-    seriesChart('container-memory', 'Container memory', groups.containerMemory, noMetrics),
-  ];
+  // A batch run has no sampled series: its page is the summary and the completion CDF.
+  const charts: ChartSpec[] =
+    report === undefined
+      ? []
+      : [
+          seriesChart('host-cpu', 'Host CPU utilization', groups.hostCpu, noMetrics),
+          seriesChart('vm-steal', 'VM steal', groups.steal, noMetrics),
+          seriesChart('container-memory', 'Container memory', groups.containerMemory, noMetrics),
+        ];
   if (groups.containerCpu.length > 0) charts.push(seriesChart('container-cpu', 'Container CPU', groups.containerCpu, noMetrics));
   const jobs = input.jobs ?? [];
-  if (jobs.length > 0 || report.jobs !== undefined) {
+  if (jobs.length > 0 || report?.jobs !== undefined || batch !== undefined) {
     const cdf = completionCdf(jobs);
     charts.push({
       id: 'job-cdf',
@@ -164,18 +173,20 @@ export function reportData(input: ReportInput): ReportData {
       ...(jobs.length === 0 ? { note: 'no job events were recorded' } : {}),
     });
   }
-  const energy = Object.entries(report.energy.perHostKWh).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
-  const bars = energy.slice(0, REPORT_LIMITS.bars);
-  charts.push({
-    id: 'energy',
-    title: `Energy per host (total ${formatEnergy(report.energy.totalKWh)})`,
-    kind: 'bar',
-    xName: 'host',
-    yName: 'Wh',
-    categories: bars.map(([h]) => h),
-    lines: bars.length === 0 ? [] : [{ name: 'energy (Wh)', points: bars.map(([, kWh], i) => [i, kWh * 1000] as const) }],
-    ...(energy.length > bars.length ? { note: `the ${bars.length} hosts that used most, of ${energy.length}` } : bars.length === 0 ? { note: 'no hosts' } : {}),
-  });
+  if (report !== undefined) {
+    const energy = Object.entries(report.energy.perHostKWh).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+    const bars = energy.slice(0, REPORT_LIMITS.bars);
+    charts.push({
+      id: 'energy',
+      title: `Energy per host (total ${formatEnergy(report.energy.totalKWh)})`,
+      kind: 'bar',
+      xName: 'host',
+      yName: 'Wh',
+      categories: bars.map(([h]) => h),
+      lines: bars.length === 0 ? [] : [{ name: 'energy (Wh)', points: bars.map(([, kWh], i) => [i, kWh * 1000] as const) }],
+      ...(energy.length > bars.length ? { note: `the ${bars.length} hosts that used most, of ${energy.length}` } : bars.length === 0 ? { note: 'no hosts' } : {}),
+    });
+  }
   let n = 0;
   for (const [unit, list] of [...input.series.length === 0 ? [] : groups.other.entries()]) {
     n += 1;
@@ -184,11 +195,11 @@ export function reportData(input: ReportInput): ReportData {
   const kept = input.events.slice(0, REPORT_LIMITS.events);
   const omitted = input.events.length - kept.length + (input.eventsOmitted ?? 0);
   return {
-    title: `${report.name}: datacenter run`,
-    subtitle: [input.source, `seed ${String(report.seed)}`, report.fidelity, `${seconds(report.simulatedUs)} s simulated`, `${report.events.toLocaleString('en-US')} events`]
+    title: `${head.name}: ${report === undefined ? 'batch run' : 'datacenter run'}`,
+    subtitle: [input.source, `seed ${String(head.seed)}`, head.fidelity, `${seconds(head.simulatedUs)} s simulated`, `${head.events.toLocaleString('en-US')} events`]
       .filter((s) => s !== undefined)
       .join(' · '),
-    summary: metricTable([report]).map((row) => ({ section: row.section, label: row.label, value: row.values[0]! })),
+    summary: report !== undefined ? metricTable([report]).map((row) => ({ section: row.section, label: row.label, value: row.values[0]! })) : batch !== undefined ? batchRows(batch) : [],
     charts,
     events: kept.map((e) => ({ t: e.time, type: e.type, subject: e.subject, detail: detailOf(e) })),
     ...(omitted > 0 ? { eventsNote: `the first ${kept.length.toLocaleString('en-US')} events are listed; ${omitted.toLocaleString('en-US')} more were left out` } : {}),
