@@ -42,6 +42,8 @@ export interface HypervisorCore {
   readonly host: NestedHost;
   readonly snapshotter: Snapshotter;
   readonly entries: Map<string, VmEntry>;
+  /** VMs whose guest is off the host: the facade advances their guests itself. */
+  readonly detached: Set<VmEntry>;
   now(): Micros;
   /** The VM's record; NotFoundError. */
   entry(name: string): VmEntry;

@@ -15,14 +15,12 @@ import type { BalloonStatsUpdate, BalloonUpdate, HostMemory } from '../memory/ty
 import type { DirtyModel } from '../migration/dirty-model.js';
 import { createSnapshotter } from '../snapshots/create-snapshotter.js';
 import type { Snapshotter, VmSnapshot } from '../snapshots/types.js';
-import { checkVmSpec, guestRuns, memoryPhaseOf, newEntry, sumStats, vcpuTotals, type HypervisorCore, type VmEntry } from './core.js';
+import { sumStats, vcpuTotals, type HypervisorCore, type VmEntry } from './core.js';
 import { loadSnapshot, snapshotVm } from './facade-snapshots.js';
-import { GuestPort } from './guest-port.js';
 import { abortIncoming, completeIncoming, dirtyModel, outgoingState, receiveMigration, refuseIfIncoming } from './incoming-migration.js';
 import { setVmCpu, updateBalloon, updateBalloonStats, updateDrive, updateNetworkInterface } from './post-boot.js';
+import { defineVm, reconcile, rewrittenBytes, settleDirty } from './reconcile.js';
 import type { Hypervisor, HypervisorEvent, HypervisorOptions, HypervisorVmSpec, HypervisorVmView, VmCarriedState } from './types.js';
-
-const MIB = 1024 * 1024;
 
 /**
  * Build the hypervisor of one host. ValidationError for a bad host spec (from the part that checks
@@ -39,8 +37,7 @@ class HypervisorModel implements Hypervisor, HypervisorCore {
   readonly host: NestedHost;
   readonly snapshotter: Snapshotter;
   readonly entries = new Map<string, VmEntry>();
-  /** VMs whose guest is off the host: the facade advances their guests itself. */
-  private readonly detached = new Set<VmEntry>();
+  readonly detached = new Set<VmEntry>();
   private oomVictims: string[] = [];
 
   constructor(o: HypervisorOptions) {
@@ -71,7 +68,7 @@ class HypervisorModel implements Hypervisor, HypervisorCore {
       devices: this.devices,
       ...(o.snapshotDiskBytesPerSecond === undefined ? {} : { diskBytesPerSecond: o.snapshotDiskBytesPerSecond }),
       dirtyLog: {
-        rewrittenBytes: (vm) => this.rewrittenBytes(vm),
+        rewrittenBytes: (vm) => rewrittenBytes(this, vm),
         clear: (vm) => {
           const e = this.entries.get(vm);
           if (e === undefined) return;
@@ -123,38 +120,7 @@ class HypervisorModel implements Hypervisor, HypervisorCore {
   }
 
   defineVm(spec: HypervisorVmSpec): void {
-    const flavor = spec.flavor ?? 'libvirt';
-    const name = spec.name;
-    const cpu = checkVmSpec(this, spec, flavor);
-    // Each part checks and adds in turn; a refusal undoes the parts already done (none of them has emitted anything yet).
-    this.memory.addVm(name, { memoryBytes: spec.memoryBytes });
-    try {
-      if (spec.balloon !== undefined) this.memory.putBalloon(name, spec.balloon);
-      this.devices.addVm(name);
-      try {
-        this.putDevices(spec);
-        const timings = spec.timings === undefined ? {} : { timings: spec.timings };
-        if (flavor === 'libvirt') this.lifecycle.define(name, { vcpus: spec.vcpus, memoryBytes: spec.memoryBytes, ...timings });
-        else {
-          this.lifecycle.createMicroVm(name, timings);
-          try {
-            this.lifecycle.firecracker(name, 'put-machine-config', { vcpu_count: spec.vcpus, mem_size_mib: spec.memoryBytes / MIB });
-            this.lifecycle.firecracker(name, 'put-boot-source');
-          } catch (err) {
-            this.lifecycle.destroy(name);
-            throw err;
-          }
-        }
-      } catch (err) {
-        this.devices.removeVm(name);
-        throw err;
-      }
-    } catch (err) {
-      this.memory.removeVm(name);
-      throw err;
-    }
-    this.entries.set(name, newEntry(spec, cpu, new GuestPort(spec.guest)));
-    this.reconcile(name);
+    defineVm(this, spec);
   }
 
   start(name: string): void {
@@ -350,72 +316,11 @@ class HypervisorModel implements Hypervisor, HypervisorCore {
   }
 
   settleDirty(e: VmEntry): void {
-    const now = this.now();
-    if (e.dirtySince !== null) {
-      const d = e.spec.workload?.dirtyBytesPerSecond ?? 0;
-      e.rewritten += (d * (100 - e.port.throttlePercent) * (now - e.dirtySince)) / 100 / 1e6;
-    }
-    e.dirtySince = this.memory.vm(e.spec.name).phase === 'running' ? now : null;
+    settleDirty(this, e);
   }
 
-  /** Bring memory, devices and the host scheduler to what the VM's lifecycle phase implies. */
   reconcile(name: string): void {
-    const e = this.entry(name);
-    const view = this.lifecycleView(name);
-    if (view !== null && e.incoming) {
-      // Nothing runs here until completeIncoming; the guest's clock keeps up with the host's.
-      this.detached.add(e);
-      return;
-    }
-    this.settleDirty(e);
-    const want = view === null ? 'stopped' : memoryPhaseOf(view);
-    const runs = view !== null && guestRuns(view);
-    if (!runs && e.port.attached) {
-      for (let c = 0; c < e.spec.vcpus; c++) {
-        const s = this.host.vcpuStats(name, c);
-        e.totals[c]!.hostCpuUsec += s.hostCpuUsec;
-        e.totals[c]!.stealUsec += s.stealUsec;
-      }
-      this.host.removeVm(name);
-      e.port.detach();
-    }
-    const have = this.memory.vm(name).phase;
-    if (have !== want) {
-      if (want === 'stopped') {
-        this.memory.stopVm(name);
-        if (e.devicesStarted) {
-          // The devices start afresh at the next boot: their queues and buckets go with the VMM process.
-          this.devices.removeVm(name);
-          this.devices.addVm(name);
-          this.putDevices(e.spec);
-          e.devicesStarted = false;
-        }
-      } else {
-        if (have === 'stopped') {
-          this.memory.startVm(name);
-          const w = e.spec.workload;
-          if (w !== undefined) this.memory.setWorkload(name, w.bytesPerSecond === undefined ? { bytes: w.bytes } : { bytes: w.bytes, bytesPerSecond: w.bytesPerSecond });
-          if (!e.devicesStarted) {
-            this.devices.startVm(name);
-            e.devicesStarted = true;
-          }
-        }
-        if (want === 'paused' && this.memory.vm(name).phase === 'running') this.memory.pauseVm(name);
-        if (want === 'running' && this.memory.vm(name).phase === 'paused') this.memory.resumeVm(name);
-      }
-    }
-    if (runs && !e.port.attached) this.host.addVm(name, e.cpu, e.port);
-    if (e.port.attached) this.detached.delete(e);
-    else this.detached.add(e);
-    if (view === null) {
-      // The lifecycle forgot the VM (a Firecracker process killed or ended, a transient VM off): it is gone from every part.
-      this.devices.removeVm(name);
-      this.memory.removeVm(name);
-      this.entries.delete(name);
-      this.detached.delete(e);
-      return;
-    }
-    this.settleDirty(e);
+    reconcile(this, name);
   }
 
   // ---- internals ----
@@ -429,19 +334,6 @@ class HypervisorModel implements Hypervisor, HypervisorCore {
 
   private flavor(e: VmEntry): 'libvirt' | 'firecracker' {
     return e.spec.flavor ?? 'libvirt';
-  }
-
-  private rewrittenBytes(vm: string): number {
-    const e = this.entries.get(vm);
-    if (e === undefined) return 0;
-    this.settleDirty(e);
-    const w = e.spec.workload;
-    return Math.min(w?.wssBytes ?? w?.bytes ?? 0, Math.round(e.rewritten));
-  }
-
-  private putDevices(spec: HypervisorVmSpec): void {
-    for (const d of spec.drives ?? []) this.devices.putDrive(spec.name, d);
-    for (const n of spec.nics ?? []) this.devices.putNetworkInterface(spec.name, n);
   }
 }
 
