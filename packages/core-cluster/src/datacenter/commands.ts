@@ -111,6 +111,7 @@ function containerTarget(dc: DcState, on: string): { kind: 'vm'; vm: VmRec } | {
   const vm = dc.vms.get(on);
   if (vm !== undefined) {
     if (vm.host === null) throw new InvalidTransitionError('crashed', 'container.create', { vm: on }, `VM '${on}' is on no host (its host failed); start it first`);
+    if (vm.guest.hasInner) throw new ValidationError(`VM '${on}' runs batch jobs (workloads); put containers in another VM`, { field: 'container.on', on });
     return { kind: 'vm', vm };
   }
   const h = dc.hosts.get(on);

@@ -10,6 +10,7 @@ import type { PowerModel } from '../energy/index.js';
 import { createMetricsRecorder } from '../metrics/metrics-recorder.js';
 import type { ClusterEvent, ContainerView, Datacenter, DatacenterOptions, HostView, RunReport, Series, VmView } from '../types.js';
 import { EventSink } from './cluster-events.js';
+import { attachBatch } from './batch-workloads.js';
 import { addContainer, executeCommand } from './commands.js';
 import { scheduleFaults } from './faults.js';
 import { containerInstanceName, containerTargets, indexMachines, machineInstanceNames } from '../scenario/instances.js';
@@ -105,9 +106,6 @@ export function createDatacenter(scenario: Scenario, options: DatacenterOptions 
     counters: { migrations: 0, haRestarts: 0, hostFailures: 0, stacks: 0 },
   };
   const migrations = new Migrations(dc, sim);
-  if (scenario.workloads.length > 0) {
-    throw new ValidationError('batch workloads are not wired into the datacenter yet (issue 13); remove workloads[] to run this scenario', { field: 'workloads' });
-  }
 
   sink.building = true;
   for (const n of scenario.networks) {
@@ -133,6 +131,7 @@ export function createDatacenter(scenario: Scenario, options: DatacenterOptions 
       for (let i = 0; i < count; i++) addContainer(dc, { ...spec, on: target }, containerInstanceName(ct, target, perTarget, i), ct.name);
     }
   }
+  const batch = attachBatch(dc, options.files ?? new Map<string, string>(), [...dc.vms.values()]);
   sink.building = false;
 
   for (const action of scenario.actions) {
@@ -184,7 +183,7 @@ export function createDatacenter(scenario: Scenario, options: DatacenterOptions 
           if (++steps > maxSteps) throw new LimitExceededError(`more than ${maxSteps} events; raise maxSteps`, { maxSteps });
           sim.step();
         }
-        return buildReport(dc, sampler);
+        return buildReport(dc, sampler, batch);
       }
       if (!Number.isSafeInteger(until) || until < sim.now()) throw new ValidationError(`run needs until ≥ now (${sim.now()} µs), got ${until}`, { field: 'until' });
       const start = sim.now();
@@ -193,7 +192,7 @@ export function createDatacenter(scenario: Scenario, options: DatacenterOptions 
         advance(start + Math.floor((total * k) / 100));
         options.onProgress?.((sim.now() - start) as Micros, total as Micros);
       }
-      return buildReport(dc, sampler);
+      return buildReport(dc, sampler, batch);
     },
     execute(command: ClusterCommand): void {
       if (command === null || typeof command !== 'object' || typeof (command as { do?: unknown }).do !== 'string') {
@@ -208,7 +207,7 @@ export function createDatacenter(scenario: Scenario, options: DatacenterOptions 
     containers: (): ContainerView[] => [...dc.containers.values()].map((c) => containerView(dc, c)),
     container: (name: string): ContainerView => containerView(dc, must(dc.containers.get(name), 'container', name)),
     metrics: (): Series[] => sampler?.recorder.series() ?? [],
-    summary: (): RunReport => buildReport(dc, sampler),
+    summary: (): RunReport => buildReport(dc, sampler, batch),
     takeEvents: (): ClusterEvent[] => sink.take(),
     placementOf: (vm: string): PlacementExplanation => must(dc.vms.get(vm), 'vm', vm).placement,
     networks: () => scenario.networks.map((n) => ({ name: n.name, subnet: n.subnet ?? null, internal: n.internal })),

@@ -3,12 +3,14 @@
 // core-vmm's createSchedulerGuest does (vCPU i asks clamp(D − i, 0, 1), halted at 0), forwards the
 // host's capacities to the kernel's CPUs, and re-reports after every command and every advance.
 // Until the VM gets its first container it is an idle guest (every vCPU halted, no kernel at all).
+// A VM of a batch workload runs the batch model's guest instead (`runInner`): demands and capacities
+// pass straight through.
 //
 // A hypervisor holds a guest through a `GuestLink`. During a live migration two hypervisors hold the
 // same guest (the source runs it, the destination has received it); only the active link forwards
 // capacities and advances, so the destination's port cannot stop the guest the source still runs.
 import type { Micros } from '@strata/shared-types';
-import type { GuestCpus, VcpuDemandListener } from '@strata/core-vmm';
+import type { GuestCpus, VcpuDemand, VcpuDemandListener } from '@strata/core-vmm';
 import type { ContainerStack } from './container-stack.js';
 
 const HALTED = { runnable: false, demand: 1 } as const;
@@ -54,6 +56,10 @@ export class KernelGuest {
   private reportedRef: number[] | null = null;
   private stackRef: ContainerStack | null = null;
   private active: GuestLink | null = null;
+  /** Another model's guest running on the vCPUs (a batch VM), or null. */
+  private inner: GuestCpus | null = null;
+  /** What the inner guest last reported per vCPU (replayed to a new host). */
+  private innerDemands: VcpuDemand[] = [];
 
   constructor(
     readonly cpus: number,
@@ -89,6 +95,21 @@ export class KernelGuest {
     this.reportAll();
   }
 
+  /** Run `guest` (connected here, once) on the vCPUs instead of a container stack. */
+  runInner(guest: GuestCpus): void {
+    this.inner = guest;
+    const demands: VcpuDemand[] = [];
+    this.innerDemands = demands;
+    guest.connect((cpu, demand) => {
+      demands[cpu] = demand;
+      this.active?.listener?.(cpu, demand);
+    });
+  }
+
+  get hasInner(): boolean {
+    return this.inner !== null;
+  }
+
   /** CPU-µs per µs the host gives the guest now: Σ of its CPUs' capacities (rate × host speed). */
   deliveredCpus(): number {
     if (this.capacitiesRef === null) return 0;
@@ -109,20 +130,24 @@ export class KernelGuest {
   }
 
   now(): Micros {
+    if (this.inner !== null) return this.inner.now();
     return this.stackRef === null ? (this.clock as Micros) : this.stackRef.engine.now();
   }
 
   setCpuCapacity(cpu: number, capacity: number): void {
     this.capacities[cpu] = capacity;
+    this.inner?.setCpuCapacity(cpu, capacity);
     this.stackRef?.cpus?.setCpuCapacity(cpu, capacity);
   }
 
   nextEventTime(): number {
+    if (this.inner !== null) return this.inner.nextEventTime();
     return this.stackRef === null ? Infinity : this.stackRef.engine.nextEventTime();
   }
 
   advanceTo(time: number): void {
-    if (this.stackRef === null) this.clock = time;
+    if (this.inner !== null) this.inner.advanceTo(time);
+    else if (this.stackRef === null) this.clock = time;
     else {
       this.stackRef.engine.advanceTo(time);
       this.report();
@@ -131,6 +156,11 @@ export class KernelGuest {
 
   /** Report every vCPU's demand again (a new listener). */
   reportAll(): void {
+    if (this.inner !== null) {
+      const listener = this.active?.listener;
+      if (listener != null) this.innerDemands.forEach((d, cpu) => listener(cpu, d));
+      return;
+    }
     this.reported.fill(-1);
     this.report();
   }

@@ -6,6 +6,7 @@ import type { MetricsRecorder } from '../metrics/metrics-recorder.js';
 import { createSummaryAccumulator } from '../metrics/summary-accumulator.js';
 import type { SummaryAccumulator } from '../metrics/summary-accumulator.js';
 import { summarize } from '../metrics/summarize.js';
+import type { BatchModel } from '../batch/index.js';
 import type { RunReport } from '../types.js';
 import { hostCpuUtilization } from './hosts.js';
 import type { DcState } from './state.js';
@@ -63,7 +64,7 @@ export class Sampler {
 }
 
 /** The report as of now. */
-export function buildReport(dc: DcState, sampler: Sampler | null): RunReport {
+export function buildReport(dc: DcState, sampler: Sampler | null, batch: BatchModel | null): RunReport {
   const now = dc.sim.now();
   for (const h of dc.hostList) h.slot?.sync();
   const steal: number[] = [];
@@ -90,6 +91,7 @@ export function buildReport(dc: DcState, sampler: Sampler | null): RunReport {
     hosts: { count: dc.hostList.length, failures: dc.counters.hostFailures, cpuUtilization },
     vms: { count: dc.vms.size, running, migrations: dc.counters.migrations, haRestarts: dc.counters.haRestarts, stealPercent: summarize(steal) },
     containers: { count: dc.containers.size, running: containersRunning, restarts, oomKills: dc.sink.byType.get('container.oom') ?? 0 },
+    ...(batch === null ? {} : { jobs: batch.summary() }),
     energy: dc.energy.kWhUntil(now),
   };
 }

@@ -1,0 +1,54 @@
+// Batch workloads in the datacenter: the jobs of `workloads: [{ kind: batch }]` run on the
+// scenario's VMs through issue 13's passive batch model (its semantics are that model's: this file
+// only plugs it in). Each VM with jobs runs the model's guest (`guestCpus`) on its vCPUs, so its
+// host's hypervisor schedules it beside everything else; the model itself keeps one ModelSlot for
+// the VMs it drives alone (those without jobs have no events).
+import { ValidationError } from '@strata/shared-types';
+import type { BatchWorkloadSpec } from '@strata/shared-types';
+import { concatBatchJobs, createBatchModel, parseBatchCsv } from '../batch/index.js';
+import type { BatchJobs, BatchModel } from '../batch/index.js';
+import { ensureHypervisor } from './hosts.js';
+import { ModelSlot } from './model-slot.js';
+import type { DcState, VmRec } from './state.js';
+
+/**
+ * Build the batch model over the declared VMs (creation order = the CSV's `vm` index) and hand each VM
+ * with jobs its guest. A VM's MIPS is min(vcpuMips, its host's cpuMips) as CloudSim has it; since the
+ * host's capacities already carry its speed (cpuMips / reference), the model is given MIPS in units of
+ * the reference CPU. ValidationError for a missing file, bad rows, mixed guest schedulers.
+ */
+export function attachBatch(dc: DcState, files: ReadonlyMap<string, string>, vms: readonly VmRec[]): BatchModel | null {
+  const workloads = dc.scenario.workloads.filter((w): w is BatchWorkloadSpec => w.kind === 'batch');
+  if (workloads.length === 0) return null;
+  const scheduler = workloads[0]!.guestScheduler;
+  const parts: BatchJobs[] = workloads.map((w, i) => {
+    if (w.guestScheduler !== scheduler) throw new ValidationError(`workloads[${i}].guestScheduler is ${w.guestScheduler}, workloads[0]'s ${scheduler}: every batch workload must use the same`, { path: `workloads[${i}].guestScheduler` });
+    const text = files.get(w.file);
+    if (text === undefined) throw new ValidationError(`workloads[${i}].file ${w.file} was not given; pass its text in options.files under that path (loadScenario returns it)`, { path: `workloads[${i}].file` });
+    return parseBatchCsv(text, w.file);
+  });
+  const jobs = parts.length === 1 ? parts[0]! : concatBatchJobs(parts);
+  const withJobs = new Uint8Array(vms.length);
+  for (let j = 0; j < jobs.count; j++) {
+    const v = jobs.vm[j]!;
+    if (v < 0 || v >= vms.length) throw new ValidationError(`batch job ${jobs.id[j]} names VM ${v}, but the scenario has VMs 0..${vms.length - 1}`, { path: 'workloads' });
+    withJobs[v] = 1;
+  }
+  const specs = vms.map((vm) => {
+    const host = dc.hosts.get(vm.host!)!;
+    const ratio = Math.min(vm.body.vcpuMips ?? host.cpuMips, host.cpuMips) / host.cpuMips;
+    return { vcpus: vm.body.vcpus, mips: dc.referenceMips * ratio };
+  });
+  const model = createBatchModel({ vms: specs, jobs, scheduler, start: dc.sim.now() });
+  vms.forEach((vm, v) => {
+    if (withJobs[v] === 0) return;
+    const host = dc.hosts.get(vm.host!)!;
+    const demand = Math.min(vm.body.vcpuMips ?? host.cpuMips, host.cpuMips) / host.cpuMips;
+    vm.guest.runInner(model.guestCpus(v, { demand }));
+    const hv = ensureHypervisor(dc, host);
+    hv.advanceTo(dc.sim.now());
+  });
+  const slot = new ModelSlot(dc.sim, { nextEventTime: () => model.nextEventTime(), advanceTo: (t) => void model.advanceTo(t) }, 'batch');
+  slot.rearm();
+  return model;
+}
