@@ -25,7 +25,7 @@ export interface BatchRun {
   readonly summary: BatchSummary;
   /** Job arrivals and completions processed. */
   readonly events: number;
-  /** Simulated time at the end (the makespan rounded up to the µs), µs. */
+  /** Simulated time at the end, µs: `until` when given, else the makespan (at the µs). */
   readonly simulatedUs: number;
   /** One row per job in file order (objects: use `csv()` for large runs). */
   rows(): BatchJobRow[];
@@ -140,7 +140,7 @@ export function runBatchScenario(scenario: Scenario, files: ReadonlyMap<string, 
     oversubscribedHosts,
     summary,
     events: model.events(),
-    simulatedUs: Math.round(summary.makespan_s * 1e6),
+    simulatedUs: options.until ?? Math.round(summary.makespan_s * 1e6),
     rows: () => jobRows(jobs, model, vmHost),
     csv: () => formatJobsCsv(jobs, model, vmHost),
     csvBytes: () => formatJobsCsvBytes(jobs, model, vmHost),

@@ -86,6 +86,9 @@ describe('oversubscribed host (nested scheduling decides)', () => {
     const csv = 'id,length_mi,pes,vm,submit_time\n0,500,1,0,0\n1,500,1,0,0\n2,1000,1,1,0\n3,1000,1,1,0\n';
     const run = runBatchScenario(scenario, new Map([['jobs.csv', csv]]));
     expect(run.oversubscribedHosts).toEqual(['h']);
+    expect(run.simulatedUs).toBe(1_500_000);
+    const early = runBatchScenario(scenario, new Map([['jobs.csv', csv]]), { until: 1_200_000 });
+    expect([early.simulatedUs, early.summary.completed, early.summary.makespan_s]).toEqual([1_200_000, 2, 1]);
     expect(run.rows().map((r) => [r.host, r.finish_s])).toEqual([
       ['h', 1],
       ['h', 1],
