@@ -216,6 +216,20 @@ describe('strata compare SCENARIO', () => {
     ]);
   });
 
+  it('compares batch scenarios on the batch engine', async () => {
+    const { code, out, err, cluster } = await strata(['compare', 'dc/batch.yaml', '--set', 'placement=first-fit,spread']);
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    expect(cluster.loaded.map((s) => s.placement)).toEqual(['first-fit', 'spread']);
+    expect(out).toMatch(/^\s+metric\s+placement=first-fit\s+placement=spread$/m);
+    expect(out).toMatch(/^jobs\s+completed\s+3 of 3\s+3 of 3$/m);
+    const json = JSON.parse((await strata(['compare', 'dc/batch.yaml', '--set', 'seed=1,2', '--json'])).out) as ScenarioCompareJson;
+    expect(json.variants.map((v) => v.report.jobs)).toEqual([
+      { count: 3, completed: 3, makespan_s: 4.500007, meanFinish_s: 3.000007 },
+      { count: 3, completed: 3, makespan_s: 4.500007, meanFinish_s: 3.000007 },
+    ]);
+  });
+
   it('policy sets the hypervisor of every host template that has one', async () => {
     const { code, cluster } = await strata(['compare', 'dc/tiny.yaml', '--set', 'policy=cfs,rr']);
     expect(code).toBe(0);

@@ -3,9 +3,13 @@
 
 import type { RunReport } from '@strata/core-cluster';
 import { ValidationError, isStrataError } from '@strata/shared-types';
+import { batchJson, batchRows } from '../batch-summary.js';
+import type { BatchJson } from '../batch-summary.js';
 import { loadClusterDeps } from '../cluster-deps.js';
 import type { LoadedScenario } from '../cluster-deps.js';
 import { formatMicros, renderVariantTable } from '../cluster-summary.js';
+import { hasBatchWorkload } from '../scenario-kind.js';
+import { renderTable } from '../text-table.js';
 import { writeJson } from '../json-stream.js';
 import { applyVariant, parseSettings, variantLabel, variantsOf } from '../scenario-settings.js';
 import type { ScenarioVariant } from '../scenario-settings.js';
@@ -17,7 +21,8 @@ import type { CommandContext } from './context.js';
 export interface ScenarioCompareJson {
   readonly scenario: string;
   readonly settings: Record<string, readonly (string | number | boolean)[]>;
-  readonly variants: { readonly label: string; readonly set: Record<string, string | number | boolean>; readonly report: RunReport }[];
+  /** Each variant's run report (a batch summary for scenarios of batch workloads). */
+  readonly variants: { readonly label: string; readonly set: Record<string, string | number | boolean>; readonly report: RunReport | BatchJson }[];
 }
 
 /**
@@ -44,6 +49,19 @@ export async function runCompareScenario(file: string, text: string, options: Co
     }
   });
 
+  if (loaded.some((l) => hasBatchWorkload(l.scenario.scenario))) {
+    const reports = loaded.map((l) => batchJson(l.scenario.scenario, cluster.runBatch(l.scenario.scenario, l.scenario.files, {})));
+    await print(reports, (header) => {
+      const rows = reports.map(batchRows);
+      const table = renderTable(
+        [{ header: '', align: 'left' }, { header: 'metric', align: 'left' }, ...loaded.map((l) => ({ header: l.label, align: 'right' as const }))],
+        rows[0]!.map((row, r) => [r > 0 && rows[0]![r - 1]!.section === row.section ? '' : row.section, row.label, ...rows.map((v) => v[r]!.value)]),
+      );
+      return `${header}\n\n${table.join('\n')}\n`;
+    });
+    return;
+  }
+
   const display = io.progress?.('strata compare');
   const reports: RunReport[] = [];
   try {
@@ -58,17 +76,20 @@ export async function runCompareScenario(file: string, text: string, options: Co
   } finally {
     display?.stop();
   }
+  await print(reports, (header) => `${header}\n\n${renderVariantTable(loaded.map((l) => l.label), reports)}`);
 
-  if (options.json) {
-    const json: ScenarioCompareJson = {
-      scenario: file,
-      settings: Object.fromEntries(settings.map((s) => [s.key, s.values])),
-      variants: loaded.map((l, i) => ({ label: l.label, set: Object.fromEntries(l.variant), report: reports[i]! })),
-    };
-    await writeJson(json, io.writeOut, io.drained);
-    return;
+  /** Print `reports` as JSON, or as the text `table` renders under the header line. */
+  async function print(reports: readonly (RunReport | BatchJson)[], table: (header: string) => string): Promise<void> {
+    if (options.json) {
+      const json: ScenarioCompareJson = {
+        scenario: file,
+        settings: Object.fromEntries(settings.map((s) => [s.key, s.values])),
+        variants: loaded.map((l, i) => ({ label: l.label, set: Object.fromEntries(l.variant), report: reports[i]! })),
+      };
+      await writeJson(json, io.writeOut, io.drained);
+      return;
+    }
+    const header = `${reports[0]!.name} (${file}) · ${loaded.length} variant${loaded.length === 1 ? '' : 's'}`;
+    io.writeOut(table(header));
   }
-  const first = reports[0]!;
-  const header = `${first.name} (${file}) · ${loaded.length} variant${loaded.length === 1 ? '' : 's'}`;
-  io.writeOut(`${header}\n\n${renderVariantTable(loaded.map((l) => l.label), reports)}`);
 }
