@@ -11,6 +11,7 @@ import type {
   GroupSchedulerEvent,
   TaskCpuStats,
   TaskRef,
+  WorkDoneHandler,
 } from '@strata/core-scheduler';
 import type { Micros } from '@strata/shared-types';
 
@@ -45,6 +46,9 @@ interface TaskDemand {
   demand: number;
   /** The inner scheduler's handle, known once asked for (or once a work-done handler received it). */
   inner: TaskRef | null;
+  /** The caller's completion handler and tag (the inner scheduler gets `workDone` with this mirror as the tag). */
+  readonly done: WorkDoneHandler<never> | undefined;
+  readonly tag: unknown;
 }
 
 /**
@@ -106,22 +110,11 @@ export class DemandScheduler implements GroupScheduler {
   }
 
   addTask<T = unknown>(id: string, group: string, opts: AddTaskOptions<T> = {}): void {
-    const t: TaskDemand = { group: this.groups.get(group)!, runnable: false, demand: opts.demand ?? 1, inner: null };
-    const done = opts.onWorkDone;
-    // The task blocks by itself when its work runs out: the mirror learns it before the handler runs,
-    // and the handler gets this scheduler's handle.
-    const forward =
-      done === undefined
-        ? opts
-        : {
-            ...opts,
-            onWorkDone: (ref: TaskRef, tag: T): void => {
-              this.setRunnable(t, false);
-              t.inner ??= ref;
-              done(t as unknown as TaskRef, tag);
-            },
-          };
-    this.inner.addTask(id, group, forward);
+    const done = opts.onWorkDone as WorkDoneHandler<never> | undefined;
+    const t: TaskDemand = { group: this.groups.get(group)!, runnable: false, demand: opts.demand ?? 1, inner: null, done, tag: opts.tag };
+    // One handler for every task (a single call target for the scheduler), with the mirror as its tag.
+    if (done === undefined) this.inner.addTask(id, group, opts);
+    else this.inner.addTask<TaskDemand>(id, group, { ...opts, onWorkDone: this.workDone, tag: t });
     this.tasks.set(id, t);
     if (opts.runnable ?? true) this.setRunnable(t, true);
   }
@@ -233,6 +226,13 @@ export class DemandScheduler implements GroupScheduler {
   steps(): number {
     return this.inner.steps();
   }
+
+  /** A task's work ran out: it blocks by itself (the mirror learns it first), then its own handler runs with this scheduler's handle. */
+  private readonly workDone = (ref: TaskRef, t: TaskDemand): void => {
+    this.setRunnable(t, false);
+    t.inner ??= ref;
+    t.done!(t as unknown as TaskRef, t.tag as never);
+  };
 
   private setRunnable(t: TaskDemand, runnable: boolean): void {
     if (t.runnable === runnable) return;
