@@ -25,7 +25,11 @@ export type VmMigrationPhase = 'ready' | 'migrating' | 'switched' | 'completed' 
  * hypervisors, then this model, to t. `start()` and `cancel()` are commands at the hosts' now.
  */
 export interface VmMigration {
-  /** target.receiveMigration → source.beginMigration → the transfer's first round. Refusals (InsufficientResourcesError on the target, the source's lifecycle) change nothing. */
+  /**
+   * target.receiveMigration → source.beginMigration → the transfer's first round. A target refusal
+   * (InsufficientResourcesError, a name in use) changes nothing; a source refusal after it aborts the
+   * incoming VM again (the target then reports its define and its destroy) and is rethrown.
+   */
   start(): LiveMigrationEvent[];
   /** Abort before the switch-over (domjobabort): the VM stays on the source, the target forgets it. */
   cancel(): LiveMigrationEvent[];
