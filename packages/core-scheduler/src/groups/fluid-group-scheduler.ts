@@ -13,7 +13,9 @@
 // implies, counted at the period timer expiries the exact model has (computed, not simulated).
 import type { CpuOccupancy, GroupCpuStats, GroupSchedulerOptions } from './group-scheduler.js';
 import { catchUpPeriods, recheckBinding } from './fluid-bandwidth.js';
+import { correctForAffinity } from './affinity-rates.js';
 import { FluidRates, addToSums, capOf, weightOf } from './fluid-rates.js';
+import { computeGroupRates } from './group-rates.js';
 import { GroupTreeBase, capacityFor, effectiveCap, type SchedGroup, type SchedTask } from './group-tree.js';
 
 const bySeq = (a: SchedTask, b: SchedTask): number => a.seq - b.seq;
@@ -30,6 +32,12 @@ export class FluidGroupScheduler extends GroupTreeBase {
   private quotaRecheck: SchedGroup[] = [];
   /** Tasks finishing at the instant being run (reused: no array per instant). */
   private readonly doneNow: SchedTask[] = [];
+  /** Some group's cpuset is narrower than the machine: rates are checked CPU by CPU (`applyAffinity`). */
+  private restricted = false;
+  /** Something changed since the last affinity check. */
+  private affinityDirty = false;
+  /** Some task's cap is its rate under affinity. */
+  private overridden = false;
 
   constructor(opts: GroupSchedulerOptions) {
     super(opts);
@@ -47,6 +55,10 @@ export class FluidGroupScheduler extends GroupTreeBase {
 
   /** Bring splits and quota states up to date with every change of this instant. */
   private ensureRates(): void {
+    if (this.affinityDirty) {
+      this.affinityDirty = false;
+      if (this.restricted || this.overridden) this.applyAffinity();
+    }
     if (this.rebuildPending) {
       this.rebuildPending = false;
       this.rebuild();
@@ -133,6 +145,34 @@ export class FluidGroupScheduler extends GroupTreeBase {
     recheckBinding(g, this.spendSteps);
   }
 
+  /** A runnable task's cap in its group's split: its demand at most its best CPU, and its rate under affinity when corrected. */
+  private capFor(task: SchedTask): number {
+    const cap = effectiveCap(task);
+    return task.affinityCap < cap ? task.affinityCap : cap;
+  }
+
+  /**
+   * Cpusets that overlap in part (some group's cpuset is narrower than the machine): the tree's rates
+   * (cpusets as caps) are checked CPU by CPU, and where a set of CPUs would get more than it has they
+   * are replaced by the weighted max-min fair rates under affinity (`affinity-rates.ts`), applied as
+   * each task's cap (so every split gives each task exactly that). O(tasks + groups) and a maximum
+   * flow per instant with a change, while some cpuset is restricted; the incremental O(depth) path is
+   * kept for trees without cpusets.
+   */
+  private applyAffinity(): void {
+    this.spend(this.tasks.size + this.groups.size);
+    for (const task of this.tasks.values()) task.affinityCap = Infinity;
+    computeGroupRates(
+      this.root,
+      (t) => (t.runnable ? effectiveCap(t) : 0),
+      (g) => Math.min(g.quotaRate(), capacityFor(g, g.rawRunnable)),
+    );
+    const changed = this.restricted && correctForAffinity([...this.tasks.values()], this.capacity);
+    if (changed) for (const task of this.tasks.values()) if (task.runnable && task.scratchRate > 0) task.affinityCap = task.scratchRate;
+    if (changed || this.overridden) this.rebuildPending = true;
+    this.overridden = changed;
+  }
+
   /** Recompute every sum and split from the tasks' runnable state (after a change of limits or nice). */
   private rebuild(): void {
     const order = this.listGroupNodes();
@@ -142,7 +182,7 @@ export class FluidGroupScheduler extends GroupTreeBase {
       // Capacities may have moved: close the wait segment at the old ones, open one at the new.
       if (task.runnable) {
         this.waitRegime(task);
-        task.capRate = effectiveCap(task);
+        task.capRate = this.capFor(task);
       }
     }
     this.rates.reset(order);
@@ -175,9 +215,12 @@ export class FluidGroupScheduler extends GroupTreeBase {
 
   protected beforeChange(): void {}
 
-  protected afterChange(): void {}
+  protected afterChange(): void {
+    this.affinityDirty = true;
+  }
 
   protected onGroupAdded(g: SchedGroup): void {
+    this.restricted ||= g.allowedCount < this.cpus;
     g.vTime = this.nowUsec;
     g.periodsAt = this.nowUsec;
   }
@@ -187,6 +230,7 @@ export class FluidGroupScheduler extends GroupTreeBase {
   }
 
   protected onLimitsChanged(g: SchedGroup, bandwidthChanged: boolean): void {
+    this.restricted = this.listGroupNodes().some((x) => x.allowedCount < this.cpus);
     // A new quota or period restarts the period and unthrottles (tg_set_cfs_bandwidth), which is
     // when the kernel adds the current throttle to throttled_time.
     if (bandwidthChanged) {
@@ -211,8 +255,9 @@ export class FluidGroupScheduler extends GroupTreeBase {
   }
 
   protected onWake(task: SchedTask): void {
+    this.affinityDirty = true;
     this.beforeRunnableChange(task);
-    task.capRate = effectiveCap(task);
+    task.capRate = this.capFor(task);
     this.waitRegime(task);
     task.waitStart = this.nowUsec;
     task.runnable = true;
@@ -221,6 +266,7 @@ export class FluidGroupScheduler extends GroupTreeBase {
   }
 
   protected onBlock(task: SchedTask): void {
+    this.affinityDirty = true;
     this.beforeRunnableChange(task);
     // Counted out first: with unequal capacities a group's cap depends on its runnable count.
     this.countRaw(task, -1);
@@ -235,6 +281,7 @@ export class FluidGroupScheduler extends GroupTreeBase {
     // Every cap below a live group may move: rebuild (a capacity changes rarely per CPU). A tree
     // with nothing runnable holds no rate; tasks take the new capacities when they wake.
     this.rates.unequalCapacities = this.unequalCapacities;
+    this.affinityDirty = true;
     if (this.root.rawRunnable > 0) this.rebuildPending = true;
   }
 
@@ -247,7 +294,7 @@ export class FluidGroupScheduler extends GroupTreeBase {
     this.beforeRunnableChange(task);
     this.rates.leave(task);
     this.waitRegime(task);
-    task.capRate = effectiveCap(task);
+    task.capRate = this.capFor(task);
     this.rates.enter(task);
   }
 

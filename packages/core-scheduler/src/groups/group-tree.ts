@@ -107,6 +107,8 @@ export class SchedTask {
    * while its CPUs were off or busy: its lag reference treats it as uncapped until that is done.
    */
   backlogged = false;
+  /** Fluid: its rate under CPU affinity when the tree's rates are not servable CPU by CPU (`affinity-rates.ts`), else Infinity. */
+  affinityCap = Infinity;
 
   constructor(
     readonly id: string,

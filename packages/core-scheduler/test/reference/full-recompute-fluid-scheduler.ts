@@ -7,11 +7,12 @@
 // groups by load weight, on one scale). A child's cap, bottom-up: a task min(demand, its best CPU's
 // capacity); a group min(quota / period, its cpuset's total capacity, the sum of its children's
 // caps, the total capacity of its k best CPUs when k tasks below it are runnable). The root's
-// capacity is the sum of the CPUs' capacities. Cpusets act only as caps (overlapping cpusets are not matched CPU by CPU). Cost is
+// capacity is the sum of the CPUs' capacities. Where cpusets overlap in part, the rates are corrected for affinity as the incremental model does (`affinity-rates.ts`, shared). Cost is
 // O(tree) per change (a task starting, blocking, waking, finishing its work, a limit changing),
 // independent of simulated time. Bandwidth counters follow the on/off pattern a binding cap implies,
 // counted at the period timer expiries the exact model has (computed, not simulated).
 import type { CpuOccupancy, GroupCpuStats, GroupSchedulerOptions } from '../../src/groups/group-scheduler.js';
+import { correctForAffinity } from '../../src/groups/affinity-rates.js';
 import { computeGroupRates } from '../../src/groups/group-rates.js';
 import { GroupTreeBase, capacityFor, effectiveCap, type SchedGroup, type SchedTask } from '../../src/groups/group-tree.js';
 
@@ -160,11 +161,19 @@ export class FullRecomputeFluidScheduler extends GroupTreeBase {
   /** Rates into `scratchRate`; `ignoreQuota` drops one group's quota (its unthrottled rate). */
   private computeRates(ignoreQuota: SchedGroup | null): void {
     this.spend(this.groups.size + this.tasks.size);
-    computeGroupRates(
-      this.root,
-      (t) => (t.runnable ? effectiveCap(t) : 0),
-      (g) => Math.min(capacityFor(g, g.rawRunnable), g === ignoreQuota ? Infinity : g.quotaRate()),
-    );
+    const limit = (g: SchedGroup): number => Math.min(capacityFor(g, g.rawRunnable), g === ignoreQuota ? Infinity : g.quotaRate());
+    if (ignoreQuota === null) {
+      // Cpusets that overlap in part: as the incremental model, the tree's rates corrected for
+      // affinity (affinity-rates.ts, shared) become task caps, and the tree is split again.
+      for (const t of this.tasks.values()) t.affinityCap = Infinity;
+      if (this.listGroupNodes().some((g) => g.allowedCount < this.cpus)) {
+        computeGroupRates(this.root, (t) => (t.runnable ? effectiveCap(t) : 0), limit);
+        if (correctForAffinity([...this.tasks.values()], this.capacity)) {
+          for (const t of this.tasks.values()) if (t.runnable && t.scratchRate > 0) t.affinityCap = t.scratchRate;
+        }
+      }
+    }
+    computeGroupRates(this.root, (t) => (t.runnable ? Math.min(effectiveCap(t), t.affinityCap) : 0), limit);
   }
 
   // ---- hooks ------------------------------------------------------------------------------------

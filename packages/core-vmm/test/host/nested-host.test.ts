@@ -100,11 +100,16 @@ describe.each(FIDELITIES)('nested host, %s', (fidelity) => {
     h.addTask('y', '/');
     host.addVm('b', { vcpus: 1 }, h);
     host.advanceTo(10 * S);
-    // Fluid: the vCPU asks 0.5; exact: the guest halts its vCPU while the group is throttled.
+    // Fluid: the vCPU asks 0.5. Exact: the guest halts its vCPU while the group is throttled, and the
+    // vCPU woken at the period's refill waits for the host's next 30 ms slice (no credit BOOST): 0.478
+    // (README gaps: guest quotas under credit slices).
+    const qtol = fidelity === 'fluid' ? tol : 0.03;
     if (fidelity === 'fluid') expect(host.vcpuStats('a', 0).demand.demand).toBe(0.5);
-    expect(Math.abs(host.vcpuStats('a', 0).hostCpuUsec / (10 * S) - 0.5)).toBeLessThan(tol);
-    expect(Math.abs(g.scheduler.taskStats('x').cpuUsec / (10 * S) - 0.5)).toBeLessThan(tol);
-    expect(Math.abs(h.scheduler.taskStats('y').cpuUsec / (10 * S) - 0.5)).toBeLessThan(tol);
+    expect(Math.abs(host.vcpuStats('a', 0).hostCpuUsec / (10 * S) - 0.5)).toBeLessThan(qtol);
+    expect(Math.abs(g.scheduler.taskStats('x').cpuUsec / (10 * S) - 0.5)).toBeLessThan(qtol);
+    expect(Math.abs(h.scheduler.taskStats('y').cpuUsec / (10 * S) - 0.5)).toBeLessThan(qtol);
+    // The host time the vCPU got all reached the guest (it holds no pCPU while its guest is idle).
+    expect(Math.abs(host.vcpuStats('a', 0).hostCpuUsec - g.scheduler.taskStats('x').cpuUsec)).toBeLessThan(0.001 * 10 * S);
   });
 
   it('a guest that goes idle halts its vCPU at once; steal stops accruing and the peer takes the pCPU', () => {
@@ -148,7 +153,7 @@ describe.each(FIDELITIES)('nested host, %s', (fidelity) => {
     expect(Math.abs((work('b', 0) + work('b', 1)) / (10 * S) - 1)).toBeLessThan(2 * tol);
   });
 
-  it.runIf(fidelity === 'exact')('pinning (exact): two VMs pinned to pCPU 0 share it while pCPU 1 serves a third VM alone', () => {
+  it('pinning: two VMs pinned to pCPU 0 share it while pCPU 1 serves a third VM alone (fluid gave ⅔ each when cpusets were caps)', () => {
     const { host, work } = build({ cpus: 2, fidelity, policy: 'cfs' }, {
       a: { spec: { vcpus: 1, pin: [[0]] }, busy: 1 },
       b: { spec: { vcpus: 1, pin: [[0]] }, busy: 1 },
@@ -158,17 +163,21 @@ describe.each(FIDELITIES)('nested host, %s', (fidelity) => {
     expect(Math.abs(work('a', 0) / (10 * S) - 0.5)).toBeLessThan(tol);
     expect(Math.abs(work('b', 0) / (10 * S) - 0.5)).toBeLessThan(tol);
     expect(Math.abs(work('c', 0) / (10 * S) - 1)).toBeLessThan(tol);
+    expect(Math.abs(host.vcpuStats('a', 0).stealUsec / (10 * S) - 0.5)).toBeLessThan(tol);
+    expect(host.vcpuStats('c', 0).stealUsec).toBeLessThan(tol * 10 * S);
   });
 
-  it.runIf(fidelity === 'fluid')('pinning (fluid, a stated gap): cpusets are caps, so VMs pinned to pCPU 0 are not confined to it', () => {
+  it('pinning: what pCPU 0 cannot give goes to the vCPU that may run elsewhere (A: vCPU 0 on pCPU 0, vCPU 1 free; B and C on pCPU 0 → 0.2, 1, 0.4, 0.4)', () => {
     const { host, work } = build({ cpus: 2, fidelity, policy: 'cfs' }, {
-      a: { spec: { vcpus: 1, pin: [[0]] }, busy: 1 },
+      a: { spec: { vcpus: 2, pin: [[0], null] }, busy: 2 },
       b: { spec: { vcpus: 1, pin: [[0]] }, busy: 1 },
-      c: { spec: { vcpus: 1, pin: [[1]] }, busy: 1 },
+      c: { spec: { vcpus: 1, pin: [[0]] }, busy: 1 },
     });
     host.advanceTo(10 * S);
-    // core-scheduler's fluid model does not match cpusets CPU by CPU: 2/3 each, where exact gives 0.5, 0.5, 1.
-    for (const vm of ['a', 'b', 'c']) expect(work(vm, 0) / (10 * S)).toBeCloseTo(2 / 3, 3);
+    // The guest's two hogs share its two vCPUs: 1.2 between them.
+    expect(Math.abs((work('a', 0) + work('a', 1)) / (10 * S) - 1.2)).toBeLessThan(2 * tol);
+    expect(Math.abs(work('b', 0) / (10 * S) - 0.4)).toBeLessThan(tol);
+    expect(Math.abs(work('c', 0) / (10 * S) - 0.4)).toBeLessThan(tol);
   });
 
   it('rr: every VM weighs the same whatever its size (VM of 2 busy vCPUs vs VM of 1 on 1 pCPU → 0.5 : 0.5)', () => {
