@@ -3,7 +3,8 @@
 // aborting leaves nothing; refusals (overcommit, the job lock, wrong phase) change nothing.
 import { describe, expect, it } from 'vitest';
 import { createSchedulerGuest, type SchedulerGuest } from '../../src/host/index.ts';
-import { createHypervisor, INCOMING_LOCK_MESSAGE, type Hypervisor, type HypervisorVmSpec } from '../../src/hypervisor/index.ts';
+import { createFlowNetwork } from '@strata/core-network';
+import { createHypervisor, createVmMigration, INCOMING_LOCK_MESSAGE, type Hypervisor, type HypervisorVmSpec } from '../../src/hypervisor/index.ts';
 
 const S = 1_000_000;
 const MiB = 1024 * 1024;
@@ -140,5 +141,22 @@ describe('hypervisor: incoming live migration', () => {
     expect(atSwitch.cpuTotals.hostCpuUsec).toBe(2 * 4 * S);
     b.advanceTo(5 * S);
     expect(b.vm('web').cpuTotals.hostCpuUsec).toBe(2 * 5 * S);
+  });
+
+  it('createVmMigration.start refused: by the target (overcommit) nothing changes; by the source (shut off) the target forgets the VM', () => {
+    const network = createFlowNetwork();
+    network.addLink({ id: 'l', capacity: 125_000_000, latency: 0 });
+    const a = host();
+    a.defineVm(spec(busy(2)));
+    const small = host(512 * MiB);
+    const before = snap(small);
+    const tooBig = createVmMigration({ id: 'm0', source: a, target: small, spec: spec(busy(2)), network, path: ['l'] });
+    expect(thrown(() => tooBig.start()).code).toBe('E_INSUFFICIENT_RESOURCES');
+    expect([snap(small), tooBig.phase()]).toEqual([before, 'ready']);
+    const b = host();
+    const m = createVmMigration({ id: 'm1', source: a, target: b, spec: spec(busy(2)), network, path: ['l'] });
+    const e = thrown(() => m.start());
+    expect([e.code, e.message]).toEqual(['E_INVALID_TRANSITION', 'Requested operation is not valid: domain is not running']);
+    expect([b.vms(), m.phase(), a.vm('web').lifecycle.phase]).toEqual([[], 'ready', 'shutoff']);
   });
 });
