@@ -59,6 +59,21 @@ describe('hypervisor: post-boot changes', () => {
     expect(hv.vm('b').vcpuTotals[0]!.stealUsec).toBeCloseTo(5 * S + 7.5 * S, -1);
   });
 
+  it('setVmCpu under cfs: a per-vCPU quota of 25 ms per 100 ms on a running VM, then both vCPUs pinned to pCPU 0', () => {
+    const hv = createHypervisor({ host: { cpus: 2, memory: 4096 * MiB }, policy: 'cfs', fidelity: 'fluid', libvirtTimings: { bootUs: 0 } });
+    hv.defineVm({ name: 'a', vcpus: 2, memoryBytes: 512 * MiB, guest: busy(2) });
+    hv.start('a');
+    hv.advanceTo(10 * S);
+    expect(hv.vm('a').cpuTotals.hostCpuUsec).toBe(20 * S);
+    hv.setVmCpu('a', { period: 100_000, quota: 25_000 });
+    hv.advanceTo(20 * S);
+    expect(hv.vm('a').cpuTotals.hostCpuUsec - 20 * S).toBeCloseTo(5 * S, -3);
+    hv.setVmCpu('a', { quota: undefined, period: undefined, pin: [[0], [0]] });
+    hv.advanceTo(30 * S);
+    expect(hv.vm('a').cpuTotals.hostCpuUsec - 25 * S).toBeCloseTo(10 * S, -3); // one pCPU between them
+    expect(hv.vm('a').cpu).toEqual({ pin: [[0], [0]] });
+  });
+
   it('setVmCpu on a paused VM is kept and applies when its vCPUs come back (cap 50: half a pCPU)', () => {
     const hv = createHypervisor({ host: { cpus: 2, memory: 4096 * MiB }, fidelity: 'fluid', libvirtTimings: { bootUs: 0 } });
     hv.defineVm({ name: 'a', vcpus: 1, memoryBytes: 512 * MiB, guest: busy(1) });
