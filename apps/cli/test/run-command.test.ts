@@ -183,6 +183,22 @@ describe('strata run', () => {
     expectUsageError(await strata(['run', 'dc/none.yaml']), /^strata: dc\/none\.yaml: cannot read the file \(no such file\)\n$/);
   });
 
+  it('shows progress on a terminal and erases it at the end; nothing without one', async () => {
+    const updates: [number, string][] = [];
+    let stops = 0;
+    const io = { ...memoryIo({ 'dc/tiny.yaml': SCENARIO }), progress: (label: string) => {
+      expect(label).toBe('strata run');
+      return { update: (fraction: number, detail: string) => void updates.push([fraction, detail]), stop: () => void (stops += 1) };
+    } };
+    const code = await run(['run', 'dc/tiny.yaml'], io, { runExercise: () => FIFO_RESULT, estimateExercise: () => ({ steps: 1, reason: '', remedies: [] }), runGroupSpec: () => { throw new Error(''); }, cluster: fakeCluster() });
+    expect(code).toBe(0);
+    expect(updates[0]).toEqual([0, '0 µs of 5.00 s simulated']);
+    expect(updates.at(-1)).toEqual([1, '5.00 s of 5.00 s simulated']);
+    expect(updates.every(([f], i) => i === 0 || f >= updates[i - 1]![0])).toBe(true);
+    expect(stops).toBe(1);
+    expect(io.err()).toBe('');
+  });
+
   it('an output file that cannot be written is a runtime failure (exit 1)', async () => {
     const io = memoryIo({ 'dc/tiny.yaml': SCENARIO });
     const failing = { ...io, writeFile: () => { throw Object.assign(new Error('EACCES'), { code: 'EACCES' }); } };
