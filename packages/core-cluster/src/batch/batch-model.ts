@@ -265,11 +265,13 @@ export function createBatchModel(options: BatchModelOptions): BatchModel {
     advanceTo(time) {
       requireTime(time, now, 'batch model');
       const before = events;
+      // VMs are independent, so each VM due before `time` runs all its events up to `time` at once:
+      // one heap re-key per VM per call rather than per event.
       for (;;) {
         const v = heap.peek();
         if (v < 0 || !(heap.minKey() <= time)) break;
-        step(v);
-        rekey(v);
+        runVm(v, time);
+        heap.update(v, nextEv[v]!);
       }
       now = time;
       return events - before;

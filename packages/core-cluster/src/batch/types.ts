@@ -32,7 +32,10 @@ export interface BatchModelOptions {
   readonly scheduler: GuestScheduler;
   /** Start time, µs (default 0); jobs submitted earlier arrive at `start`. */
   readonly start?: number;
-  /** Called at each job start and finish, in time order per VM (time: exact, fractional µs). */
+  /**
+   * Called at each job start and finish (time: exact, fractional µs): in time order per VM; one
+   * `advanceTo` reports VM by VM (sort by time if a global order matters).
+   */
   readonly onJob?: (kind: 'started' | 'finished', job: number, timeUs: number) => void;
 }
 
