@@ -70,7 +70,7 @@ export class Migrations {
     from.slot?.sync();
     const link = vm.guest.link();
     // The destination first: its overcommit check may refuse, and then nothing has changed.
-    touchHost(dc, to, () => target.receiveMigration(vmSpec(vm, link, { instantBoot: false })));
+    touchHost(dc, to, () => target.receiveMigration(vmSpec(vm, link, { instantBoot: false }), { persistent: true }));
     try {
       touchHost(dc, from, () => hv.beginMigration(vm.name));
     } catch (error) {
@@ -175,7 +175,8 @@ export class Migrations {
     touchHost(dc, m.from, () => {
       carried = hv!.outgoingState(m.vm.name);
       hv!.endMigration(m.vm.name, 'completed');
-      hv!.undefine(m.vm.name);
+      // A transient domain is gone with its migration; a persistent one is undefined here.
+      if (hv!.vms().some((v) => v.name === m.vm.name)) hv!.undefine(m.vm.name);
     });
     // The CPU accounting travels in the carried state: the VM's totals continue on the target.
     takeVmOff(dc, m.vm, { keepTotals: false });
