@@ -4,7 +4,7 @@
 import { ValidationError } from '@strata/shared-types';
 import { parseDataText, readInputText } from '../input-file.js';
 import { isScenarioDocument } from '../scenario-kind.js';
-import type { CompareOptions } from './compare.js';
+import type { CompareOptions } from './compare-options.js';
 import type { CommandContext } from './context.js';
 
 /** Run the comparison FILE calls for; flags of the other form are usage errors naming the form. */

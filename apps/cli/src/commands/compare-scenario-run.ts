@@ -14,7 +14,7 @@ import { writeJson } from '../json-stream.js';
 import { applyVariant, parseSettings, variantLabel, variantsOf } from '../scenario-settings.js';
 import type { ScenarioVariant } from '../scenario-settings.js';
 import { readScenarioSource } from '../scenario-source.js';
-import type { CompareOptions } from './compare.js';
+import type { CompareOptions } from './compare-options.js';
 import type { CommandContext } from './context.js';
 
 /** The JSON `strata compare SCENARIO --json` prints. */

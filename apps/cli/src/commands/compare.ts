@@ -7,14 +7,9 @@
 import type { Command } from 'commander';
 import { SETTABLE_KEYS, SETTING_LIMITS } from '../scenario-setting-rules.js';
 import { configureCommandOutput } from './context.js';
+import type { CompareOptions } from './compare-options.js';
 import type { CommandContext } from './context.js';
 
-/** The flags of `strata compare`, as commander hands them over. */
-export interface CompareOptions {
-  readonly json?: boolean;
-  readonly maxSlices?: string;
-  readonly set?: readonly string[];
-}
 
 const FILE_HELP = `
 FILE is either a scheduler workload (jobs and policies, below) or a datacenter

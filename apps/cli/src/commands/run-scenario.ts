@@ -23,7 +23,16 @@ import { checkOutputPaths, writeOutput } from '../scenario-outputs.js';
 import { applyVariant } from '../scenario-settings.js';
 import { readScenarioSource } from '../scenario-source.js';
 import type { CommandContext } from './context.js';
-import type { RunOptions } from './run.js';
+
+/** The flags of `strata run`, as commander hands them over (declared here, beside the work, so run.ts and this file do not import each other). */
+export interface RunOptions {
+  readonly json?: boolean;
+  readonly trace?: string;
+  readonly report?: string;
+  readonly results?: string;
+  readonly until?: string;
+  readonly seed?: string;
+}
 
 /**
  * Run `strata run SCENARIO`. Flags are checked before anything runs (ValidationError, exit 2); a bad

@@ -5,16 +5,7 @@
 import type { Command } from 'commander';
 import { configureCommandOutput } from './context.js';
 import type { CommandContext } from './context.js';
-
-/** The flags of `strata run`, as commander hands them over. */
-export interface RunOptions {
-  readonly json?: boolean;
-  readonly trace?: string;
-  readonly report?: string;
-  readonly results?: string;
-  readonly until?: string;
-  readonly seed?: string;
-}
+import type { RunOptions } from './run-scenario.js';
 
 const RUN_HELP = `
 SCENARIO is a datacenter scenario (YAML, or JSON for .json): hosts, VMs, containers,
