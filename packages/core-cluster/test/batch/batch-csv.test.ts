@@ -78,4 +78,21 @@ describe('parseBatchCsv', () => {
       }),
     );
   });
+
+  it('the one-pass path for plain rows and the general path (spaces, long decimals) read the same values', () => {
+    const row = fc.record({ id: fc.nat({ max: 10 ** 12 }), length: fc.oneof(fc.integer({ min: 1, max: 10 ** 9 }).map(String), fc.tuple(fc.nat({ max: 10 ** 6 }), fc.integer({ min: 1, max: 999_999 })).map(([a, b]) => `${a}.${String(b).padStart(6, '0')}`)), pes: fc.integer({ min: 1, max: 999 }), vm: fc.nat({ max: 10 ** 6 }), submit: fc.tuple(fc.nat({ max: 10 ** 6 }), fc.nat({ max: 999_999 })).map(([a, b]) => `${a}.${String(b).padStart(6, '0')}`) });
+    fc.assert(
+      fc.property(fc.uniqueArray(row, { selector: (r) => r.id, maxLength: 40 }), fc.boolean(), (rows, crlf) => {
+        const eol = crlf ? '\r\n' : '\n';
+        const plain = ['id,length_mi,pes,vm,submit_time', ...rows.map((r) => `${r.id},${r.length},${r.pes},${r.vm},${r.submit}`)].join(eol);
+        const spaced = ['id,length_mi,pes,vm,submit_time', ...rows.map((r) => ` ${r.id} ,${r.length}\t, ${r.pes},${r.vm} , ${r.submit}0 `)].join(eol);
+        const a = parseBatchCsv(plain, 'a.csv');
+        const b = parseBatchCsv(spaced, 'b.csv');
+        expect([a.id, a.lengthMi, a.pes, a.vm, a.submitUs]).toEqual([b.id, b.lengthMi, b.pes, b.vm, b.submitUs]);
+        rows.forEach((r, i) => expect(a.lengthMi[i]).toBe(Number(r.length)));
+      }),
+    );
+    expect(refusal('id,length_mi,pes,vm,submit_time\n0,0.0,1,0,0\n').message).toMatch(/column length_mi: .*got "0\.0"/);
+    expect(refusal('id,length_mi,pes,vm,submit_time\n0,5,1,0,1.2.3\n').message).toMatch(/column submit_time: .*got "1\.2\.3"/);
+  });
 });
