@@ -301,12 +301,11 @@ export function executeCommand(dc: DcState, migrations: Migrations, command: Clu
 function updateVm(dc: DcState, vm: VmRec, command: Command<'vm.update'>): void {
   notWhileMigrating(vm, 'vm.update');
   const h = hostedVm(dc, vm, 'vm.update');
-  const hv = ensureHypervisor(dc, h) as NonNullable<HostRec['hv']> & { setVmCpu?: (name: string, patch: Record<string, number>) => void };
-  if (typeof hv.setVmCpu !== 'function') throw new ValidationError('vm.update needs core-vmm\'s Hypervisor.setVmCpu, which this build lacks', { field: 'do' });
+  const hv = ensureHypervisor(dc, h);
   const patch: Record<string, number> = {};
   for (const [k, v] of Object.entries(command.cpu)) if (typeof v === 'number') patch[k] = v;
   touchHost(dc, h, () => hv.setVmCpu(vm.name, patch));
-  (vm as { body: VmBody }).body = { ...vm.body, cpu: { ...vm.body.cpu, ...command.cpu } };
+  vm.body = { ...vm.body, cpu: { ...vm.body.cpu, ...command.cpu } };
 }
 
 /** `vm.migrate`: checks (VM running on an up host, not migrating; target up, another host, with room), then the live migration. */

@@ -47,7 +47,8 @@ export interface HostRec {
 export interface VmRec {
   readonly name: string;
   readonly template: string;
-  readonly body: VmBody;
+  /** Its template body (shared by a template's instances); `vm.update` replaces it with the new cpu settings. */
+  body: VmBody;
   host: string | null;
   /** The VM's state while its host has no hypervisor built (`running` or `shut off`). */
   lightState: 'running' | 'shut off';

@@ -1,0 +1,52 @@
+// run / step controls: progress, the duration rule, the work budget, metrics series and the report.
+import { describe, expect, it } from 'vitest';
+import { createDatacenter } from '../../src/index.js';
+import { nested, scenario } from './fixtures.js';
+
+describe('run and step', () => {
+  it('run() goes to the duration, reporting progress every 1 %; the report adds up', () => {
+    const progress: [number, number][] = [];
+    const dc = createDatacenter(nested({ duration: '10s', metrics: { interval: '1s' } }), { onProgress: (done, total) => progress.push([done, total]) });
+    const report = dc.run();
+    expect(report.simulatedUs).toBe(10_000_000);
+    expect(progress).toHaveLength(100);
+    expect(progress[0]).toEqual([100_000, 10_000_000]);
+    expect(progress.at(-1)).toEqual([10_000_000, 10_000_000]);
+    expect(report).toMatchObject({ name: 'nested', seed: 7, fidelity: 'fluid', hosts: { count: 3, failures: 0 }, vms: { count: 3, running: 3, migrations: 0, haRestarts: 0 }, containers: { count: 5, running: 5, restarts: 0, oomKills: 0 } });
+    // h-0 busy, h-1 half busy, h-2 idle, at each of the 11 samples (0 s … 10 s; at 0 s the guests have not asked yet).
+    expect(report.hosts.cpuUtilization.count).toBe(33);
+    expect(report.hosts.cpuUtilization.max).toBe(1);
+    // Energy: idle 100 W, max 250 W: h-0 at 250 W, h-1 at 175 W, h-2 at 100 W for 10 s = 1.5 Wh + … in kWh.
+    expect(report.energy.perHostKWh['h-0']).toBeCloseTo((250 * 10) / 3.6e6, 9);
+    expect(report.energy.perHostKWh['h-1']).toBeCloseTo((175 * 10) / 3.6e6, 9);
+    expect(report.energy.perHostKWh['h-2']).toBeCloseTo((100 * 10) / 3.6e6, 9);
+    const series = dc.metrics();
+    const h0 = series.find((s) => s.name === 'host:h-0/cpu')!;
+    expect(h0.times).toHaveLength(11);
+    expect(h0.values.slice(1)).toEqual(new Array(10).fill(1));
+    const steal = series.find((s) => s.name === 'vm:a/steal')!;
+    expect(steal.values.slice(2)).toEqual(new Array(9).fill(0.5));
+    const ca = series.find((s) => s.name === 'container:ca/cpu')!;
+    expect(ca.values.slice(2)).toEqual(new Array(9).fill(0.5));
+  });
+
+  it('refuses an open-ended run without a duration, a negative step, and stops at the work budget', () => {
+    expect(() => createDatacenter(nested({ duration: undefined })).run()).toThrow(expect.objectContaining({ code: 'E_VALIDATION' }));
+    expect(createDatacenter(nested({ duration: undefined, containers: [] })).run().simulatedUs).toBe(0);
+    expect(() => createDatacenter(nested()).step(-1)).toThrow(expect.objectContaining({ code: 'E_VALIDATION' }));
+    const dc = createDatacenter(nested({ metrics: { interval: '1ms' } }), { maxSteps: 100 });
+    expect(() => dc.step(1_000_000)).toThrow(expect.objectContaining({ code: 'E_LIMIT_EXCEEDED' }));
+  });
+
+  it('placementOf explains: the policy and host, and under filter-score every host\'s score', () => {
+    const dc = createDatacenter(scenario({ name: 'p', hosts: [{ name: 'h', count: 3, cpus: 4, memory: '8Gi' }], placement: { profile: 'filter-score' }, vms: [{ name: 'v', count: 2, vcpus: 2, memory: '6Gi' }] }));
+    const first = dc.placementOf('v-0');
+    expect(first.policy).toBe('filter-score');
+    expect(first.decision!.scores).toHaveLength(3);
+    const second = dc.placementOf('v-1');
+    // v-0 took 6 of h-x's 8 GiB: that host is filtered out for v-1.
+    expect(second.decision!.filtered.map((f) => f.host)).toEqual([first.host]);
+    expect(second.host).not.toBe(first.host);
+    expect(() => dc.placementOf('nope')).toThrow(expect.objectContaining({ code: 'E_NOT_FOUND' }));
+  });
+});
