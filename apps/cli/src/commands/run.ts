@@ -17,7 +17,8 @@ Output: the hosts and a summary (hosts, VMs, containers, jobs, requests, energy)
   --json               the run report as one JSON object (with "jobs": {count, completed,
                        makespan_s, meanFinish_s} for batch workloads)
   --trace FILE         every event, one JSON object per line (NDJSON); the same scenario
-                       and seed give the same bytes
+                       and seed give the same bytes (not for batch workloads, whose
+                       engine keeps no trace)
   --results FILE       batch jobs as CSV: id,vm,host,start_s,finish_s (times to 1 µs)
   --report FILE        one self-contained HTML page: utilization, steal, memory, job
                        completion, energy per host, the event log (opens offline)
