@@ -1,5 +1,5 @@
-// Batch jobs as the CLI shows them: the batch engine's rows with VM names and integer µs (for the
-// report's completion CDF), and the JSON/text summary of a batch run.
+// Batch jobs as the report shows them: the batch engine's rows with VM names and integer µs (for
+// the job completion CDF).
 
 import type { BatchJobRow } from '@strata/core-cluster';
 
