@@ -98,4 +98,48 @@ describe('host failure and HA', () => {
     expect(hostEvents).toEqual(['host.failed@10', 'host.repaired@15', 'host.failed@25', 'host.repaired@30', 'host.failed@40'].slice(0, hostEvents.length));
     expect(hostEvents.length).toBeGreaterThanOrEqual(4);
   });
+
+  it('bare-metal containers stop with their host and follow their restart policies when it is repaired', () => {
+    const dc = createDatacenter(
+      nested({
+        hosts: [{ name: 'bare', cpus: 2, memory: '8Gi', hypervisor: 'none' }],
+        vms: [],
+        containers: [
+          { name: 'svc', on: 'bare', image: 'idle', restart: 'unless-stopped' },
+          { name: 'tmp', on: 'bare', image: 'idle' },
+        ],
+      }),
+    );
+    dc.step(1_000_000);
+    dc.execute({ do: 'host.fail', host: 'bare' });
+    expect(dc.containers().map((c) => c.state)).toEqual(['exited', 'exited']);
+    expect(() => dc.execute({ do: 'container.start', container: 'svc' })).toThrow(expect.objectContaining({ code: 'E_INVALID_TRANSITION' }));
+    dc.step(1_000_000);
+    dc.execute({ do: 'host.repair', host: 'bare' });
+    dc.step(1_000_000);
+    expect(dc.container('svc').state).toBe('running');
+    expect(dc.container('tmp').state).toBe('created');
+    dc.execute({ do: 'container.start', container: 'tmp' });
+    expect(dc.container('tmp').state).toBe('running');
+  });
+
+  it('container crash faults kill PID 1 (SIGKILL); restart policies bring them back', () => {
+    const dc = createDatacenter(
+      nested({
+        containers: [
+          { name: 'tough', on: 'c', image: 'idle', restart: 'always' },
+          { name: 'fragile', on: 'c', image: 'idle' },
+        ],
+        faults: { containers: { mtbf: '5s' } },
+      }),
+    );
+    const events = dc.step(60_000_000);
+    const crashes = (name: string) => events.filter((e) => e.type === 'container.crashed' && e.subject === `container:${name}`).length;
+    expect(crashes('tough')).toBeGreaterThan(3);
+    expect(crashes('fragile')).toBe(1);
+    expect(dc.container('tough').state).toMatch(/running|restarting/);
+    expect(dc.container('tough').restarts).toBeGreaterThan(3);
+    expect(dc.container('fragile').state).toBe('exited');
+    expect(events.find((e) => e.type === 'container.die' && e.subject === 'container:fragile')?.['exitCode']).toBe('137');
+  });
 });
