@@ -61,11 +61,25 @@ export class KernelGuest {
   /** What the inner guest last reported per vCPU (replayed to a new host). */
   private innerDemands: VcpuDemand[] = [];
 
+  /**
+   * The most of a host CPU one vCPU can use (0 < s ≤ 1): vcpuMips / the host's cpuMips for a vCPU
+   * rated below its host's CPU, so a busy vCPU asks that much and its kernel CPU does that much work
+   * per µs when the host grants it. Set by the datacenter for the host the VM is on.
+   */
+  private vcpuShare = 1;
+
   constructor(
     readonly cpus: number,
     start: number,
   ) {
     this.clock = start;
+  }
+
+  /** The VM is on a host whose CPU is rated above its vCPUs' (`share` < 1), or not (1). Re-reports. */
+  setVcpuShare(share: number): void {
+    if (share === this.vcpuShare) return;
+    this.vcpuShare = share;
+    this.reportAll();
   }
 
   private get capacities(): number[] {
@@ -171,7 +185,7 @@ export class KernelGuest {
     if (listener === null) return;
     const wanted = this.stackRef?.cpus?.wantedCpus() ?? (this.stackRef === null ? 0 : this.cpus);
     for (let i = 0; i < this.cpus; i++) {
-      const d = Math.min(1, Math.max(0, wanted - i));
+      const d = Math.min(1, Math.max(0, wanted - i)) * this.vcpuShare;
       if (d === this.reported[i]) continue;
       this.reported[i] = d;
       listener(i, d > 0 ? { runnable: true, demand: d } : HALTED);

@@ -18,7 +18,7 @@ import { ensureHypervisor, touchHost, vmSpec } from './hosts.js';
 import type { GuestLink } from './kernel-guest.js';
 import { ModelSlot } from './model-slot.js';
 import type { DcState, HostRec, VmRec } from './state.js';
-import { takeVmOff } from './vm-ops.js';
+import { takeVmOff, vcpuShare } from './vm-ops.js';
 
 interface ActiveMigration {
   readonly id: string;
@@ -182,6 +182,7 @@ export class Migrations {
     takeVmOff(dc, m.vm, { keepTotals: false });
     dc.placement.allocate(m.vm.name, m.vm.body, m.to);
     touchHost(dc, m.to, () => {
+      m.vm.guest.setVcpuShare(vcpuShare(m.vm, m.to));
       m.vm.guest.activate(m.link);
       target!.completeIncoming(m.vm.name, carried);
     });

@@ -61,6 +61,7 @@ export function newVm(dc: DcState, name: string, template: string, body: VmBody,
  */
 export function putVmOn(dc: DcState, vm: VmRec, h: HostRec, opts: { readonly start: boolean; readonly light: boolean }): void {
   dc.placement.allocate(vm.name, vm.body, h);
+  vm.guest.setVcpuShare(vcpuShare(vm, h));
   if (opts.light && h.hv === null) {
     h.vms.push(vm.name);
     vm.host = h.name;
@@ -73,6 +74,11 @@ export function putVmOn(dc: DcState, vm: VmRec, h: HostRec, opts: { readonly sta
   });
   h.vms.push(vm.name);
   vm.host = h.name;
+}
+
+/** The most of `h`'s CPU one of `vm`'s vCPUs can use: min(1, vcpuMips / cpuMips). */
+export function vcpuShare(vm: VmRec, h: HostRec): number {
+  return Math.min(1, (vm.body.vcpuMips ?? h.cpuMips) / h.cpuMips);
 }
 
 /** Take `vm` off its host's books (placement released, CPU totals kept); the hypervisor part is the caller's. */

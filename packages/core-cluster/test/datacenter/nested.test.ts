@@ -63,4 +63,16 @@ describe('containers inside VMs on several hosts', () => {
     expect(die?.time).toBe(2_000_000);
     expect(dc.host('bare').vms).toEqual([]);
   });
+
+  it('a vCPU rated below its host\'s CPU (vcpuMips 500 on 1000) uses at most half a pCPU: a busy container does half the work', () => {
+    const dc = createDatacenter(
+      nested({
+        vms: [{ name: 'slow', vcpus: 1, vcpuMips: 500, memory: '1Gi', host: 'h-2' }],
+        containers: [{ name: 'job', on: 'slow', image: 'batch', command: [{ cpu: '1s' }] }],
+      }),
+    );
+    const events = dc.step(5_000_000);
+    expect(events.find((e) => e.type === 'container.die')?.time).toBe(2_000_000);
+    expect(dc.host('h-2').cpuUtilization).toBe(0);
+  });
 });
