@@ -3,15 +3,16 @@
 // The hierarchical water-filling of `computeGroupRates` bounds a group by its cpuset's capacity but
 // does not match tasks to CPUs, so where cpusets overlap partly it can give a set of CPUs more work
 // than they have (two tasks pinned to CPU 0 beside one on CPU 1: ⅔ each, and CPU 0 would need 4/3).
-// This module takes those rates as weights and fills again, with the CPU sets respected: weighted
-// max-min fairness with per-task CPU sets, by progressive filling. Every task's rate grows in
-// proportion to its weight (its tree rate) from 0, up to its cap; when a set of CPUs (or a quota)
+// This module fills again, with the CPU sets respected: weighted max-min fairness with per-task CPU
+// sets, by progressive filling. Every task's rate grows in proportion to its weight (its share of the
+// tree by weights alone) from 0, up to its cap (its demand, its best CPU); when a set of CPUs (or a quota)
 // saturates, the tasks that cannot grow any more stop there, and the others go on. Feasibility of a
-// set of rates is a maximum flow (source → tasks → allowed CPUs → sink, CPUs at their capacities); a
-// task can grow when the residual graph has a path from it to the sink. When
+// set of rates is a maximum flow (source → quota groups → tasks → allowed CPUs → sink, CPUs at their
+// capacities); a task can grow when the residual graph has a path from above it to the sink. When
 // the tree's rates are servable as they are (the common case: no partial overlap), they stand, for
 // one maximum flow. Small graphs (a scheduler's tasks and CPUs): Dinic's algorithm, floats with a
 // tolerance.
+import { computeGroupRates } from './group-rates.js';
 import type { SchedGroup, SchedTask } from './group-tree.js';
 
 /** Residual capacities below this many CPUs count as none (flows, reachability, caps). */
@@ -88,6 +89,24 @@ class FlowNet {
     return flow;
   }
 
+  /** Nodes reachable from `s` through edges with residual capacity. */
+  reachFrom(s: number): Uint8Array {
+    const seen = new Uint8Array(this.n);
+    const stack = [s];
+    seen[s] = 1;
+    while (stack.length > 0) {
+      const u = stack.pop()!;
+      for (let e = this.head[u]!; e >= 0; e = this.next[e]!) {
+        const v = this.to[e]!;
+        if (this.cap[e]! > EPS && seen[v] === 0) {
+          seen[v] = 1;
+          stack.push(v);
+        }
+      }
+    }
+    return seen;
+  }
+
   /** Nodes from which `t` is reachable through edges with residual capacity. */
   reachTo(t: number): Uint8Array {
     const seen = new Uint8Array(this.n);
@@ -108,11 +127,15 @@ class FlowNet {
   }
 }
 
-/** The problem: tasks with weights, caps and CPU sets; CPUs with capacities. */
+/** The problem: tasks with weights, caps, CPU sets and quota groups above them; CPUs with capacities. */
 interface Problem {
   readonly weight: number[];
   readonly cap: number[];
   readonly cpus: number[][];
+  /** Per task: the node above it (the source, or its innermost quota group). */
+  readonly above: number[];
+  /** Quota groups: node, the node above it, limit (CPUs). */
+  readonly groups: { readonly node: number; readonly above: number; readonly limit: number }[];
   readonly capacity: readonly number[];
 }
 
@@ -121,12 +144,13 @@ const SINK = 1;
 
 /** The network for rates `r`; returns it with the node of task i at `taskBase + i` and the flow. */
 function network(p: Problem, r: readonly number[]): { net: FlowNet; flow: number; taskBase: number } {
-  const taskBase = 2;
+  const taskBase = 2 + p.groups.length;
   const cpuBase = taskBase + r.length;
   const net = new FlowNet(cpuBase + p.capacity.length);
+  for (const g of p.groups) net.add(g.above, g.node, g.limit);
   for (let i = 0; i < r.length; i++) {
     if (!(r[i]! > 0)) continue;
-    net.add(SOURCE, taskBase + i, r[i]!);
+    net.add(p.above[i]!, taskBase + i, r[i]!);
     for (const c of p.cpus[i]!) net.add(taskBase + i, cpuBase + c, Infinity);
   }
   for (let c = 0; c < p.capacity.length; c++) if (p.capacity[c]! > 0) net.add(cpuBase + c, SINK, p.capacity[c]!);
@@ -140,12 +164,13 @@ function servable(p: Problem, r: readonly number[]): boolean {
 }
 
 /**
- * Weighted max-min fair rates of the problem's tasks, their weights being the rates to correct:
- * null when those are servable as they are.
+ * Weighted max-min fair rates of the problem's tasks under their CPU sets, or null when the tree's
+ * rates `r0` are servable as they are.
  */
-function fill(p: Problem): number[] | null {
+function fill(p: Problem, r0: readonly number[]): { rates: number[]; byQuota: boolean[] } | null {
   const n = p.weight.length;
-  if (servable(p, p.weight)) return null;
+  if (servable(p, r0)) return null;
+  const byQuota = new Array<boolean>(n).fill(false);
   const fixed: (number | null)[] = p.weight.map((w) => (w > 0 ? null : 0));
   const at = (lambda: number): number[] => fixed.map((f, i) => (f !== null ? f : Math.min(p.cap[i]!, p.weight[i]! * lambda)));
   let lo = 0;
@@ -162,16 +187,21 @@ function fill(p: Problem): number[] | null {
       if (servable(p, at(mid))) lo = mid;
       else hi = mid;
     }
-    // At `lo` a set of tasks saturates: those at their cap, or with no residual path to the sink.
+    // At `lo` a set of tasks saturates: those at their cap, with no residual path to the sink (their
+    // CPUs are full), or none from the source (a quota above them is used up).
     const r = at(lo);
     const { net, taskBase } = network(p, r);
     const toSink = net.reachTo(SINK);
+    const fromSource = net.reachFrom(SOURCE);
     let froze = 0;
     for (let i = 0; i < n; i++) {
       if (fixed[i] !== null) continue;
-      const canGrow = r[i]! < p.cap[i]! - EPS && toSink[taskBase + i] === 1;
-      if (!canGrow) {
+      const atCap = r[i]! >= p.cap[i]! - EPS;
+      const cpusFull = toSink[taskBase + i] === 0;
+      const quotaFull = fromSource[p.above[i]!] === 0;
+      if (atCap || cpusFull || quotaFull) {
         fixed[i] = r[i]!;
+        byQuota[i] = quotaFull && !cpusFull && !atCap;
         froze++;
       }
     }
@@ -181,32 +211,84 @@ function fill(p: Problem): number[] | null {
       break;
     }
   }
-  return at(lo);
+  return { rates: at(lo), byQuota };
+}
+
+/**
+ * Each task's weight in the filling: its share of the tree by weights alone (the product, down its
+ * path, of each entity's weight over its runnable siblings'), caps, quotas and capacities left out,
+ * so that the CPUs a set of tasks is confined to are shared by their weights (shares, credit
+ * weights, nice values), and a task below its fair part there keeps what it asks (max-min).
+ * Leaves every `scratchRate` overwritten: call before the run whose rates are corrected.
+ */
+export function affinityWeights(root: SchedGroup, tasks: readonly SchedTask[]): number[] {
+  // A root of 1 CPU split among caps of 1 per runnable task never binds below it: pure weight shares.
+  computeGroupRates(
+    root,
+    (t) => (t.runnable ? 1 : 0),
+    (g) => (g.parent === null ? 1 : Infinity),
+  );
+  return tasks.map((t) => t.scratchRate);
 }
 
 /**
  * Correct the tree's rates (`scratchRate` of `tasks`, as `computeGroupRates` left them) for CPU
  * affinity: where they are not servable CPU by CPU, replace them with the weighted max-min fair
- * rates under each task's cpuset (weights: the tree's rates; caps: `scratchCap`), and the rates of
- * the groups above them with their sums. Quotas are not constraints here: the fluid model applies
- * these rates as task caps and splits its tree again, where quotas bind as before. Returns whether
- * anything changed. One maximum flow when the rates are servable; else each saturation level costs
- * a bisection of maximum flows (tasks × CPUs edges).
+ * rates under each task's cpuset (weights: `weights`, from `affinityWeights`, aligned with `tasks`;
+ * caps: `scratchCap`; the quotas of the groups above a task bound their tasks' sum when
+ * `withQuotas`), and the rates of the groups above them with their sums. Returns null when nothing
+ * changed, else per task of `tasks` whether its rate is set by a quota alone (its group's quota is
+ * used up, its CPUs are not full): the fluid model leaves such a task to its quota in the tree's
+ * split, so the quota binds there as usual. One maximum flow when the rates are servable; else each
+ * saturation level costs a bisection of maximum flows (tasks × CPUs edges).
  */
-export function correctForAffinity(tasks: readonly SchedTask[], capacity: readonly number[]): boolean {
-  const live = tasks.filter((t) => t.scratchRate > 0);
-  if (live.length === 0) return false;
-  const cpus = live.map((t) => {
-    const list: number[] = [];
-    for (let c = 0; c < capacity.length; c++) if (t.group.allowed[c] && capacity[c]! > 0) list.push(c);
-    return list;
+export function correctForAffinity(tasks: readonly SchedTask[], capacity: readonly number[], weights: readonly number[], withQuotas: boolean): boolean[] | null {
+  const live: number[] = [];
+  tasks.forEach((t, i) => {
+    if (t.scratchRate > 0) live.push(i);
   });
-  const p: Problem = { weight: live.map((t) => t.scratchRate), cap: live.map((t) => Math.max(t.scratchRate, t.scratchCap)), cpus, capacity };
-  const rates = fill(p);
-  if (rates === null) return false;
-  live.forEach((t, i) => (t.scratchRate = rates[i]!));
+  if (live.length === 0) return null;
+  const groupIndex = new Map<SchedGroup, number>();
+  const groups: { node: number; above: number; limit: number }[] = [];
+  const nodeOf = (g: SchedGroup | null): number => {
+    // The innermost quota group at or above `g`, as a node (the source when none).
+    for (let x = g; x !== null; x = x.parent) {
+      if (!withQuotas || x.quota === null) continue;
+      let k = groupIndex.get(x);
+      if (k === undefined) {
+        const above = nodeOf(x.parent);
+        k = groups.length;
+        groups.push({ node: 2 + k, above, limit: x.quotaRate() });
+        groupIndex.set(x, k);
+      }
+      return 2 + k;
+    }
+    return SOURCE;
+  };
+  const p: Problem = {
+    weight: live.map((i) => (weights[i]! > 0 ? weights[i]! : tasks[i]!.scratchRate)),
+    cap: live.map((i) => Math.max(tasks[i]!.scratchRate, tasks[i]!.scratchCap)),
+    cpus: live.map((i) => {
+      const list: number[] = [];
+      for (let c = 0; c < capacity.length; c++) if (tasks[i]!.group.allowed[c] && capacity[c]! > 0) list.push(c);
+      return list;
+    }),
+    above: live.map((i) => nodeOf(tasks[i]!.group)),
+    groups,
+    capacity,
+  };
+  const out = fill(
+    p,
+    live.map((i) => tasks[i]!.scratchRate),
+  );
+  if (out === null) return null;
+  const byQuota = new Array<boolean>(tasks.length).fill(false);
+  live.forEach((i, k) => {
+    tasks[i]!.scratchRate = out.rates[k]!;
+    byQuota[i] = out.byQuota[k]!;
+  });
   // A group's rate is its tasks' sum again.
   for (const t of tasks) for (let g: SchedGroup | null = t.group; g !== null; g = g.parent) g.scratchRate = 0;
-  for (const t of live) for (let g: SchedGroup | null = t.group; g !== null; g = g.parent) g.scratchRate += t.scratchRate;
-  return true;
+  for (const i of live) for (let g: SchedGroup | null = tasks[i]!.group; g !== null; g = g.parent) g.scratchRate += tasks[i]!.scratchRate;
+  return byQuota;
 }

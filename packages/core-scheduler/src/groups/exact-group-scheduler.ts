@@ -45,7 +45,7 @@
 //   throttled then). An expiry ending a period in which nothing was requested, with the group not
 //   throttled, still counts but stops the timer; the next wake-up re-arms it on the same grid.
 import type { CpuOccupancy, GroupCpuStats, GroupSchedulerOptions } from './group-scheduler.js';
-import { correctForAffinity } from './affinity-rates.js';
+import { affinityWeights, correctForAffinity } from './affinity-rates.js';
 import { computeGroupRates } from './group-rates.js';
 import { GroupTreeBase, capacityFor, effectiveCap, type SchedGroup, type SchedTask } from './group-tree.js';
 
@@ -228,14 +228,12 @@ export class ExactGroupScheduler extends GroupTreeBase {
     if (!this.ratesDirty) return;
     this.ratesDirty = false;
     this.spend(this.groups.size + 2 * this.order.length);
-    computeGroupRates(
-      this.root,
-      (t) => (t.runnable ? (t.backlogged ? backlogCap(t) : effectiveCap(t)) : 0),
-      (g) => (g.throttled ? 0 : capacityFor(g, g.nrRunnable)),
-    );
+    const limit = (g: SchedGroup): number => (g.throttled ? 0 : capacityFor(g, g.nrRunnable));
     // Cpusets that overlap in part: the reference must be servable CPU by CPU, or the tasks confined
     // to an overloaded CPU would all be owed more than it has (their lags clamped, picks skewed).
-    if (this.restricted) correctForAffinity(this.order, this.capacity);
+    const weights = this.restricted ? affinityWeights(this.root, this.order) : null;
+    computeGroupRates(this.root, (t) => (t.runnable ? (t.backlogged ? backlogCap(t) : effectiveCap(t)) : 0), limit);
+    if (weights !== null) correctForAffinity(this.order, this.capacity, weights, false);
     for (const task of this.order) task.rate = task.scratchRate;
   }
 

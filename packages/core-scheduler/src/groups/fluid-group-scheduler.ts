@@ -13,7 +13,7 @@
 // implies, counted at the period timer expiries the exact model has (computed, not simulated).
 import type { CpuOccupancy, GroupCpuStats, GroupSchedulerOptions } from './group-scheduler.js';
 import { catchUpPeriods, recheckBinding } from './fluid-bandwidth.js';
-import { correctForAffinity } from './affinity-rates.js';
+import { affinityWeights, correctForAffinity } from './affinity-rates.js';
 import { FluidRates, addToSums, capOf, weightOf } from './fluid-rates.js';
 import { computeGroupRates } from './group-rates.js';
 import { GroupTreeBase, capacityFor, effectiveCap, type SchedGroup, type SchedTask } from './group-tree.js';
@@ -162,13 +162,21 @@ export class FluidGroupScheduler extends GroupTreeBase {
   private applyAffinity(): void {
     this.spend(this.tasks.size + this.groups.size);
     for (const task of this.tasks.values()) task.affinityCap = Infinity;
-    computeGroupRates(
-      this.root,
-      (t) => (t.runnable ? effectiveCap(t) : 0),
-      (g) => Math.min(g.quotaRate(), capacityFor(g, g.rawRunnable)),
-    );
-    const changed = this.restricted && correctForAffinity([...this.tasks.values()], this.capacity);
-    if (changed) for (const task of this.tasks.values()) if (task.runnable && task.scratchRate > 0) task.affinityCap = task.scratchRate;
+    let changed = false;
+    if (this.restricted) {
+      const tasks = [...this.tasks.values()];
+      const limit = (g: SchedGroup): number => Math.min(g.quotaRate(), capacityFor(g, g.rawRunnable));
+      const weights = affinityWeights(this.root, tasks);
+      computeGroupRates(this.root, (t) => (t.runnable ? effectiveCap(t) : 0), limit);
+      const byQuota = correctForAffinity(tasks, this.capacity, weights, true);
+      if (byQuota !== null) {
+        changed = true;
+        // A task held by its quota alone is left to the quota in the split (so it binds there).
+        tasks.forEach((task, i) => {
+          if (task.runnable && task.scratchRate > 0 && !byQuota[i]) task.affinityCap = task.scratchRate;
+        });
+      }
+    }
     if (changed || this.overridden) this.rebuildPending = true;
     this.overridden = changed;
   }

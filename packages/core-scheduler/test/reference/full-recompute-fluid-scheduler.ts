@@ -12,7 +12,7 @@
 // independent of simulated time. Bandwidth counters follow the on/off pattern a binding cap implies,
 // counted at the period timer expiries the exact model has (computed, not simulated).
 import type { CpuOccupancy, GroupCpuStats, GroupSchedulerOptions } from '../../src/groups/group-scheduler.js';
-import { correctForAffinity } from '../../src/groups/affinity-rates.js';
+import { affinityWeights, correctForAffinity } from '../../src/groups/affinity-rates.js';
 import { computeGroupRates } from '../../src/groups/group-rates.js';
 import { GroupTreeBase, capacityFor, effectiveCap, type SchedGroup, type SchedTask } from '../../src/groups/group-tree.js';
 
@@ -167,9 +167,14 @@ export class FullRecomputeFluidScheduler extends GroupTreeBase {
       // affinity (affinity-rates.ts, shared) become task caps, and the tree is split again.
       for (const t of this.tasks.values()) t.affinityCap = Infinity;
       if (this.listGroupNodes().some((g) => g.allowedCount < this.cpus)) {
+        const tasks = [...this.tasks.values()];
+        const weights = affinityWeights(this.root, tasks);
         computeGroupRates(this.root, (t) => (t.runnable ? effectiveCap(t) : 0), limit);
-        if (correctForAffinity([...this.tasks.values()], this.capacity)) {
-          for (const t of this.tasks.values()) if (t.runnable && t.scratchRate > 0) t.affinityCap = t.scratchRate;
+        const byQuota = correctForAffinity(tasks, this.capacity, weights, true);
+        if (byQuota !== null) {
+          tasks.forEach((t, i) => {
+            if (t.runnable && t.scratchRate > 0 && !byQuota[i]) t.affinityCap = t.scratchRate;
+          });
         }
       }
     }
