@@ -58,7 +58,8 @@ export function ensureHypervisor(dc: DcState, h: HostRec): Hypervisor {
   });
   for (const name of h.vms) {
     const vm = dc.vms.get(name)!;
-    defineVmOn(hv, vm, { instantBoot: vm.declared });
+    // Declared VMs are running as the run begins: their definition boots in 0 µs (not one declared with autostart: false).
+    defineVmOn(hv, vm, { instantBoot: vm.declared && vm.lightState === 'running' });
     if (vm.lightState === 'running') hv.start(name);
   }
   // The VMs were already running: the 0 µs boots' facts are not news.

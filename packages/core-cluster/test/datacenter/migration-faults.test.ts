@@ -143,3 +143,15 @@ describe('host failure and HA', () => {
     expect(events.find((e) => e.type === 'container.die' && e.subject === 'container:fragile')?.['exitCode']).toBe('137');
   });
 });
+
+describe('declared VMs', () => {
+  it('run from time 0 without a boot; one declared with autostart: false boots with the lifecycle\'s timing when started', () => {
+    const dc = createDatacenter(nested({ vms: [{ name: 'up', vcpus: 1, memory: '1Gi' }, { name: 'later', vcpus: 1, memory: '1Gi', autostart: false }], containers: [] }));
+    expect(dc.vm('up').state).toBe('running');
+    expect(dc.vm('later').state).toBe('shut off');
+    dc.execute({ do: 'vm.start', vm: 'later' });
+    const events = dc.step(6_000_000);
+    expect(events.find((e) => e.type === 'vm.booted' && e.subject === 'vm:later')).toMatchObject({ time: 5_000_000, bootUs: 5_000_000 });
+    expect(events.some((e) => e.subject === 'vm:up')).toBe(false);
+  });
+});
