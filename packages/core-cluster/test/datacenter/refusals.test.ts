@@ -103,6 +103,17 @@ describe('accepted commands', () => {
     expect(dc.vm('b').cpuUsec).toBe(2_000_000);
   });
 
+  it('container.update (docker update words) changes the limits in force: --cpus 0.25 caps a busy container inside its VM', () => {
+    const dc = createDatacenter(nested());
+    dc.step(1_000_000);
+    expect(dc.container('cc').cpuUsec).toBe(1_000_000);
+    dc.execute(ClusterCommandSchema.parse({ do: 'container.update', container: 'cc', cpus: '0.25' }));
+    dc.step(4_000_000);
+    expect(dc.container('cc').cpuUsec).toBe(2_000_000);
+    // The VM asks only what its guest can use: a quarter of one vCPU.
+    expect(dc.host('h-1').cpuUtilization).toBe(0.125);
+  });
+
   it('scale adds VMs of a template (with their containers) and removes the highest-numbered ones', () => {
     const dc = createDatacenter(
       nested({
