@@ -39,7 +39,7 @@ export function vmSpec(vm: VmRec, link: GuestLink, opts: { readonly instantBoot:
 }
 
 /** The scenario's VM cpu settings in core-vmm's words (period/quota are already µs). */
-export function cpuSpec(cpu: NonNullable<VmRec['body']['cpu']>): Record<string, number> {
+function cpuSpec(cpu: NonNullable<VmRec['body']['cpu']>): Record<string, number> {
   const out: Record<string, number> = {};
   for (const [k, v] of Object.entries(cpu)) if (typeof v === 'number') out[k] = v;
   return out;
@@ -94,16 +94,6 @@ export function touchHost<T>(dc: DcState, h: HostRec, command: () => T): T {
   h.slot?.rearm();
   recordPower(dc, h, dc.sim.now());
   return out;
-}
-
-/** Bring a host's models to now (before a command or a read). */
-export function syncHost(h: HostRec): void {
-  h.slot?.sync();
-}
-
-/** Re-arm a host's pending event after a command touched it. */
-export function rearmHost(h: HostRec): void {
-  h.slot?.rearm();
 }
 
 function networkFor(dc: DcState, hostName: string, nic: number): { model: DcState['network']; host: string } | undefined {
