@@ -75,4 +75,12 @@ describe('containers inside VMs on several hosts', () => {
     expect(events.find((e) => e.type === 'container.die')?.time).toBe(2_000_000);
     expect(dc.host('h-2').cpuUtilization).toBe(0);
   });
+
+  it('exact fidelity agrees with fluid within 2 % on the oversubscribed host (credit\'s 30 ms slices, guest ticks of 4 ms)', () => {
+    const dc = createDatacenter(nested({ fidelity: 'exact' }));
+    dc.step(10_000_000);
+    for (const name of ['a', 'b']) expect(Math.abs(dc.vm(name).cpuUsec - 10_000_000)).toBeLessThan(200_000);
+    for (const name of ['ca', 'ca2', 'cb', 'cb2']) expect(Math.abs(dc.container(name).cpuUsec - 5_000_000)).toBeLessThan(100_000);
+    expect(Math.abs(dc.container('cc').cpuUsec - 10_000_000)).toBeLessThan(200_000);
+  });
 });
