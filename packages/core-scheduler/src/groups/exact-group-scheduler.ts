@@ -32,14 +32,19 @@
 //   CPU, and an idle CPU pulls the most-owed task of a slower one: a guest's balancer sees capacity
 //   reduced by steal (Linux feeds steal into the CPU's irq pressure, which lowers `cpu_capacity`)
 //   and moves misfit tasks to bigger CPUs.
-// - Demand cap d < 1: a token bucket that refills at d CPU-µs per µs (running or not), holds up to
-//   8 ticks of it (a guest's backlog: work delayed while it waited is done later), and drains by the
-//   CPU time the task gets. When it is empty the task halts, as a vCPU whose guest has nothing left
-//   to do halts (it neither runs nor waits), and resumes, like a wake-up, once it holds a tick's
-//   worth again (an overrun is paid back first). Alone on a CPU it so runs d of the time in
-//   bursts of its own phase; buckets are not aligned to ticks, so capped tasks do not all want the
-//   CPU at once and leave it idle together (as per-tick windows did). Its reference rate has cap d,
-//   and its EEVDF request is d × tick (an earlier deadline).
+// - Demand cap d < 1 (a rate per wall-clock µs, README "Demand caps: what a cap means"): a token
+//   bucket that refills at d CPU-µs per µs while runnable (running or not), holds up to 32 ticks of
+//   it (a guest's backlog: work delayed while its CPUs were busy or off is done later), and drains by
+//   the CPU time the task gets. When it is empty the task halts, as a vCPU whose guest has nothing
+//   left to do halts (it neither runs nor waits), and resumes once it holds a tick's worth again,
+//   taking an idle CPU but preempting no one. A task whose bucket holds more than two ticks' worth is
+//   backlogged: its lag reference and EEVDF request are an uncapped task's until it has caught up
+//   (checked at ticks and capacity changes), so the backlog gathered while its CPUs were off is owed
+//   to it. Otherwise its reference rate has cap d and its request is d × tick (an earlier deadline).
+//   A task that blocked wakes with at most one tick's worth (no work arrived while it slept).
+// - Wake-up preemption is skipped while an allowed CPU is idle (at capacity 0: a halted vCPU its
+//   guest will kick), as Linux's wake-up path takes an idle CPU first.
+// - Cpusets that overlap in part: the reference rates are corrected for affinity (affinity-rates.ts).
 // - Period timer (the kernel's `period_timer`): armed when the quota is set, on the grid
 //   anchor + k × period; each expiry counts one period (and one throttled period if the group is
 //   throttled then). An expiry ending a period in which nothing was requested, with the group not

@@ -4,9 +4,10 @@
 // At each group, its rate is water-filled among its runnable children (tasks by nice weight, child
 // groups by load weight, on one scale). A child's cap, bottom-up: a task min(its demand, the
 // capacity of the best CPU in its cpuset); a group min(quota / period, its cpuset's total capacity,
-// the sum of its children's caps). The root's capacity is the sum of the CPUs' capacities. Cpusets
-// act only as caps (overlapping cpusets are not matched CPU by CPU, and with unequal capacities the
-// "k tasks use at most the k best CPUs" bounds are not applied: see README). The
+// the sum of its children's caps). The root's capacity is the sum of the CPUs' capacities. Where
+// cpusets overlap in part, the rates are checked CPU by CPU and, if they do not fit, corrected to the
+// weighted max-min fair rates under affinity, applied as task caps (affinity-rates.ts). With unequal
+// capacities the "k tasks use at most the k best CPUs" bounds are applied per group only (see README). The
 // rates are kept incrementally (fluid-rates.ts): a wake-up or block costs the task's path to the
 // root while no cap binds, and the affected subtree's splits where one does; limits, nice values
 // and cpusets (rare) rebuild the tree. Bandwidth counters follow the on/off pattern a binding cap
