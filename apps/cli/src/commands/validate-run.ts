@@ -6,7 +6,11 @@ import { formatDuration, formatMemory, micros, bytes, ValidationError } from '@s
 import { pad } from '../text-table.js';
 import { readScenarioSource } from '../scenario-source.js';
 import type { CommandContext } from './context.js';
-import type { ValidateOptions } from './validate.js';
+
+/** The flags of `strata validate`, as commander hands them over (declared here, beside the work, so validate.ts and this file do not import each other). */
+export interface ValidateOptions {
+  readonly json?: boolean;
+}
 
 /** The counts `strata validate --json` prints for a valid scenario. */
 export interface ValidateSummaryJson {

@@ -5,11 +5,7 @@
 import type { Command } from 'commander';
 import { configureCommandOutput } from './context.js';
 import type { CommandContext } from './context.js';
-
-/** The flags of `strata validate`. */
-export interface ValidateOptions {
-  readonly json?: boolean;
-}
+import type { ValidateOptions } from './validate-run.js';
 
 const VALIDATE_HELP = `
 SCENARIO is a datacenter scenario (YAML, or JSON for .json), in the format of
