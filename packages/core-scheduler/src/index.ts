@@ -35,6 +35,8 @@ export type { Segment } from './simulator/segment-log.js';
 export { MAX_TIMELINE_SEGMENTS } from './simulator/segment-log.js';
 export { computeRunMetrics, summarize, percentile, jainIndex } from './metrics/run-metrics.js';
 export type { Distribution, RunMetrics } from './metrics/run-metrics.js';
+export { createSummaryAccumulator, EMPTY_SUMMARY, nearestRank } from './metrics/summary-accumulator.js';
+export type { Summary, SummaryAccumulator, SummaryAccumulatorOptions } from './metrics/summary-accumulator.js';
 export { runExercise, estimateExercise, MLFQ_DEFAULTS, CREDIT_EXERCISE_TICKS } from './exercise/run-exercise.js';
 export type { CostEstimate } from './exercise/exercise-cost.js';
 export { EXERCISE_POLICIES, EXERCISE_LIMITS } from './exercise-types.js';

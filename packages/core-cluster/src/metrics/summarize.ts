@@ -1,18 +1,11 @@
 // Exact summary statistics of a finite sample set: count, mean, min, max and nearest-rank
 // percentiles (the definition numpy calls `method='inverted_cdf'`).
 import { ValidationError } from '@strata/shared-types';
+import { EMPTY_SUMMARY, nearestRank } from '@strata/core-scheduler';
 import type { Summary } from '../types.js';
 
-/** A Summary of no values: count 0, every statistic NaN (JSON shows it as `null`). */
-export const EMPTY_SUMMARY: Summary = Object.freeze({ count: 0, mean: NaN, min: NaN, max: NaN, p50: NaN, p95: NaN, p99: NaN });
-
-/**
- * 1-based nearest rank of the `p`-th percentile among `n` values: ⌈p·n/100⌉, at least 1.
- * Precondition: 0 < p ≤ 100, n ≥ 1.
- */
-export function nearestRank(p: number, n: number): number {
-  return Math.max(1, Math.ceil((p * n) / 100));
-}
+// EMPTY_SUMMARY and nearestRank are core-scheduler's (its streaming summary uses the same definitions).
+export { EMPTY_SUMMARY, nearestRank } from '@strata/core-scheduler';
 
 /**
  * The `p`-th percentile of already sorted values, nearest-rank: the smallest value such that

@@ -1,8 +1,18 @@
 // The streaming summary: exact moments, percentiles within the stated relative error of the
-// exact nearest-rank answer, bounded memory, merge, and bad input refused.
+// exact nearest-rank answer, bounded memory (only the used span stored), merge, and bad input refused.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createSummaryAccumulator, summarize } from '../../src/metrics/index.js';
+import { createSummaryAccumulator, EMPTY_SUMMARY, nearestRank } from '../../src/index.js';
+import type { Summary } from '../../src/index.js';
+
+/** The exact nearest-rank summary (sorting every value): what the accumulator approximates. */
+function summarize(values: readonly number[]): Summary {
+  if (values.length === 0) return EMPTY_SUMMARY;
+  const sorted = Float64Array.from(values).sort();
+  const n = sorted.length;
+  const at = (p: number): number => sorted[nearestRank(p, n) - 1]!;
+  return { count: n, mean: values.reduce((a, b) => a + b, 0) / n, min: sorted[0]!, max: sorted[n - 1]!, p50: at(50), p95: at(95), p99: at(99) };
+}
 
 const within = (approx: number, exact: number, rel: number) => Math.abs(approx - exact) <= rel * Math.abs(exact) + 1e-12;
 
@@ -64,8 +74,14 @@ describe('createSummaryAccumulator', () => {
     expect(acc.percentile(60)).toBe(0);
     expect(acc.percentile(61)).toBe(10); // clamped to the exact max
     expect(acc.buckets).toBe(3190);
+    // Only the used span is stored: one value holds 16 buckets, not 3,190.
+    expect(acc.allocatedBuckets).toBe(16);
     for (let i = 0; i < 100_000; i++) acc.add(i);
     expect(acc.buckets).toBe(3190);
+    expect(acc.allocatedBuckets).toBeLessThanOrEqual(3190);
+    acc.add(1e-6);
+    acc.add(1e12);
+    expect(acc.allocatedBuckets).toBe(3189);
   });
 
   it('merges accumulators with the same options as if they were one', () => {
@@ -78,6 +94,7 @@ describe('createSummaryAccumulator', () => {
     }
     a.merge(b);
     expect(a.summary()).toEqual(whole.summary());
+    expect(a.count).toBe(1000);
     expect(() => a.merge(createSummaryAccumulator({ relativeError: 0.02 }))).toThrow(/same relativeError/);
   });
 
@@ -92,5 +109,44 @@ describe('createSummaryAccumulator', () => {
     expect(() => createSummaryAccumulator({ minTrackable: 10, maxTrackable: 1 })).toThrow(/minTrackable/);
     expect(createSummaryAccumulator().summary().count).toBe(0);
     expect(Number.isNaN(createSummaryAccumulator().percentile(50))).toBe(true);
+  });
+});
+
+describe('createSummaryAccumulator merge, as stored spans grow', () => {
+  it('gives the same histogram whichever way samples are split and merged', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.oneof(fc.constant(0), fc.double({ min: 1e-6, max: 1e7, noNaN: true })), fc.integer({ min: 0, max: 3 })), { minLength: 1, maxLength: 400 }),
+        fc.integer({ min: 1, max: 100 }),
+        (samples, p) => {
+          const parts = [0, 1, 2, 3].map(() => createSummaryAccumulator());
+          const whole = createSummaryAccumulator();
+          for (const [v, k] of samples) {
+            parts[k]!.add(v);
+            whole.add(v);
+          }
+          const merged = createSummaryAccumulator();
+          for (const part of parts) merged.merge(part);
+          expect(merged.count).toBe(whole.count);
+          expect(merged.percentile(p)).toBe(whole.percentile(p));
+          const exact = summarize(samples.map(([v]) => v));
+          expect(merged.summary().min).toBe(exact.min);
+          expect(merged.summary().max).toBe(exact.max);
+          expect(within(merged.percentile(p), [...samples.map(([v]) => v)].sort((a, b) => a - b)[nearestRank(p, samples.length) - 1]!, 0.01)).toBe(true);
+        },
+      ),
+    );
+  });
+
+  it('merging an empty accumulator or into an empty one changes nothing else', () => {
+    const a = createSummaryAccumulator();
+    a.add(5);
+    a.add(0);
+    const before = a.summary();
+    a.merge(createSummaryAccumulator());
+    expect(a.summary()).toEqual(before);
+    const e = createSummaryAccumulator();
+    e.merge(a);
+    expect(e.summary()).toEqual(before);
   });
 });
