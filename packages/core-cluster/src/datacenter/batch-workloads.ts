@@ -5,11 +5,20 @@
 // the VMs it drives alone (those without jobs have no events).
 import { ValidationError } from '@strata/shared-types';
 import type { BatchWorkloadSpec } from '@strata/shared-types';
-import { concatBatchJobs, createBatchModel, parseBatchCsv } from '../batch/index.js';
-import type { BatchJobs, BatchModel } from '../batch/index.js';
+import { concatBatchJobs, createBatchModel, formatJobsCsvBytes, jobRows, parseBatchCsv } from '../batch/index.js';
+import type { BatchJobRow, BatchJobs, BatchModel } from '../batch/index.js';
 import { ensureHypervisor } from './hosts.js';
 import { ModelSlot } from './model-slot.js';
 import type { DcState, VmRec } from './state.js';
+
+/** The batch model the datacenter drives, with the per-job queries over it. */
+export interface AttachedBatch {
+  readonly model: BatchModel;
+  /** One row per job in file order; `host` is the host the job's VM is on now ('' when on none). */
+  rows(): BatchJobRow[];
+  /** `jobs.csv` as ASCII bytes, the format of `runBatchScenario`'s `csvBytes()`, hosts as in `rows()`. */
+  csvBytes(): Uint8Array;
+}
 
 /**
  * Build the batch model over the declared VMs (creation order = the CSV's `vm` index) and hand each VM
@@ -17,7 +26,7 @@ import type { DcState, VmRec } from './state.js';
  * host's capacities already carry its speed (cpuMips / reference), the model is given MIPS in units of
  * the reference CPU. ValidationError for a missing file, bad rows, mixed guest schedulers.
  */
-export function attachBatch(dc: DcState, files: ReadonlyMap<string, string>, vms: readonly VmRec[]): BatchModel | null {
+export function attachBatch(dc: DcState, files: ReadonlyMap<string, string>, vms: readonly VmRec[]): AttachedBatch | null {
   const workloads = dc.scenario.workloads.filter((w): w is BatchWorkloadSpec => w.kind === 'batch');
   if (workloads.length === 0) return null;
   const scheduler = workloads[0]!.guestScheduler;
@@ -50,5 +59,6 @@ export function attachBatch(dc: DcState, files: ReadonlyMap<string, string>, vms
   });
   const slot = new ModelSlot(dc.sim, { nextEventTime: () => model.nextEventTime(), advanceTo: (t) => void model.advanceTo(t) }, 'batch');
   slot.rearm();
-  return model;
+  const vmHost = (): string[] => vms.map((vm) => vm.host ?? '');
+  return { model, rows: () => jobRows(jobs, model, vmHost()), csvBytes: () => formatJobsCsvBytes(jobs, model, vmHost()) };
 }

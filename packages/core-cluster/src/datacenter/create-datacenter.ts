@@ -11,6 +11,7 @@ import { createMetricsRecorder } from '../metrics/metrics-recorder.js';
 import type { ClusterEvent, ContainerView, Datacenter, DatacenterOptions, HostView, RunReport, Series, VmView } from '../types.js';
 import { EventSink } from './cluster-events.js';
 import { attachBatch } from './batch-workloads.js';
+import type { BatchJobRow } from '../batch/index.js';
 import { addContainer, executeCommand } from './commands.js';
 import { scheduleFaults } from './faults.js';
 import { containerInstanceName, containerTargets, indexMachines, machineInstanceNames } from '../scenario/instances.js';
@@ -34,6 +35,10 @@ export interface ClusterDatacenter extends Datacenter {
   networks(): { readonly name: string; readonly subnet: string | null; readonly internal: boolean }[];
   /** Hosts → VMs → containers, bare-metal containers, networks. */
   topology(): Topology;
+  /** Batch jobs as of now, one row per job in file order (`host`: the host its VM is on now, '' when none); [] without batch workloads. */
+  jobRows(): BatchJobRow[];
+  /** `jobs.csv` as of now as ASCII bytes (`id,vm,host,start_s,finish_s`, `runBatchScenario`'s `csvBytes()` format); the header alone without batch workloads. */
+  jobsCsvBytes(): Uint8Array;
 }
 
 function buildHosts(scenario: Scenario, placement: VmPlacer): { list: HostRec[]; referenceMips: number } {
@@ -131,7 +136,8 @@ export function createDatacenter(scenario: Scenario, options: DatacenterOptions 
       for (let i = 0; i < count; i++) addContainer(dc, { ...spec, on: target }, containerInstanceName(ct, target, perTarget, i), ct.name);
     }
   }
-  const batch = attachBatch(dc, options.files ?? new Map<string, string>(), [...dc.vms.values()]);
+  const attached = attachBatch(dc, options.files ?? new Map<string, string>(), [...dc.vms.values()]);
+  const batch = attached?.model ?? null;
   sink.building = false;
 
   for (const action of scenario.actions) {
@@ -212,6 +218,8 @@ export function createDatacenter(scenario: Scenario, options: DatacenterOptions 
     placementOf: (vm: string): PlacementExplanation => must(dc.vms.get(vm), 'vm', vm).placement,
     networks: () => scenario.networks.map((n) => ({ name: n.name, subnet: n.subnet ?? null, internal: n.internal })),
     topology: (): Topology => topology(dc),
+    jobRows: (): BatchJobRow[] => attached?.rows() ?? [],
+    jobsCsvBytes: (): Uint8Array => attached?.csvBytes() ?? new TextEncoder().encode('id,vm,host,start_s,finish_s\n'),
   };
   return api;
 }
