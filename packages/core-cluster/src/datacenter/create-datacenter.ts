@@ -219,7 +219,7 @@ export function createDatacenter(scenario: Scenario, options: DatacenterOptions 
     networks: () => scenario.networks.map((n) => ({ name: n.name, subnet: n.subnet ?? null, internal: n.internal })),
     topology: (): Topology => topology(dc),
     jobRows: (): BatchJobRow[] => attached?.rows() ?? [],
-    jobsCsvBytes: (): Uint8Array => attached?.csvBytes() ?? new TextEncoder().encode('id,vm,host,start_s,finish_s\n'),
+    jobsCsvBytes: (): Uint8Array => attached?.csvBytes() ?? Uint8Array.from('id,vm,host,start_s,finish_s\n', (c) => c.charCodeAt(0)),
   };
   return api;
 }
