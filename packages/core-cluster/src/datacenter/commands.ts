@@ -5,7 +5,7 @@ import { ConflictError, InsufficientResourcesError, InvalidTransitionError, NotF
 import type { ClusterCommand, ContainerTemplate, VmBody } from '@strata/shared-types';
 import { commandContainer, hostOfContainer, launchContainer, relaunchContainers, stackOf } from './container-ops.js';
 import { failHost, repairHost } from './faults.js';
-import { ensureHypervisor, touchHost } from './hosts.js';
+import { defineVmOn, ensureHypervisor, touchHost } from './hosts.js';
 import { containerInstanceName } from '../scenario/instances.js';
 import type { Migrations } from './migrations.js';
 import type { ContainerRec, DcState, HostRec, VmRec } from './state.js';
@@ -78,15 +78,33 @@ function deleteVm(dc: DcState, vm: VmRec): void {
   dc.sink.emit({ type: 'vm.deleted', time: dc.sim.now(), subject: `vm:${vm.name}` });
 }
 
-/** Place a VM that is on no host (shut off after a failure without HA, or never placed) and start it there. */
+/** Place a VM that is on no host (shut off after a failure without HA, or never placed) and start it there (within its template's `host` and `labels`). */
 function startUnhosted(dc: DcState, vm: VmRec): void {
-  const explanation = chooseHost(dc, vm.name, vm.body, undefined, true);
+  const explanation = chooseHost(dc, vm.name, vm.body);
   const h = dc.hosts.get(explanation.host!)!;
   vm.guest = new KernelGuest(vm.body.vcpus, dc.sim.now());
   vm.placement = explanation;
   vm.crashedOn = null;
+  vm.haWaiting = false;
   putVmOn(dc, vm, h, { start: true, light: false });
   relaunchContainers(dc, vm.containers.map((c) => dc.containers.get(c)!));
+}
+
+/**
+ * `vm.start` of a VM on its host. A definition that booted in 0 µs (a VM declared running as the run
+ * began) is replaced first by one with the lifecycle's real timings, so this boot, like every later
+ * one, takes the flavor's boot time (libvirt 5 s): undefined (its CPU totals kept) and defined again.
+ * Only a shut-off VM is redefined; otherwise `start` refuses with libvirt's text and nothing changed.
+ */
+function startDefined(dc: DcState, vm: VmRec, hv: NonNullable<HostRec['hv']>): void {
+  if (vm.instantBoot && hv.vm(vm.name).lifecycle.phase === 'shutoff' && hv.vms().some((v) => v.name === vm.name)) {
+    const totals = hv.vm(vm.name).cpuTotals;
+    hv.undefine(vm.name);
+    vm.pastCpuUsec += totals.hostCpuUsec;
+    vm.pastStealUsec += totals.stealUsec;
+    defineVmOn(hv, vm, { instantBoot: false });
+  }
+  hv.start(vm.name);
 }
 
 /** Create a VM by command: placed now, then defined and (autostart) booted with the lifecycle's timing. */
@@ -226,7 +244,7 @@ export function executeCommand(dc: DcState, migrations: Migrations, command: Clu
       if (vm.host === null) {
         notWhileMigrating(vm, 'vm.start');
         startUnhosted(dc, vm);
-      } else lifecycle(dc, vm, 'vm.start', (n, hv) => hv.start(n));
+      } else lifecycle(dc, vm, 'vm.start', (n, hv) => startDefined(dc, vm, hv));
       return;
     }
     case 'vm.shutdown':
@@ -311,6 +329,12 @@ function updateVm(dc: DcState, vm: VmRec, command: Command<'vm.update'>): void {
 /** `vm.migrate`: checks (VM running on an up host, not migrating; target up, another host, with room), then the live migration. */
 function migrate(dc: DcState, migrations: Migrations, command: Command<'vm.migrate'>): void {
   const vm = vmOf(dc, command.vm);
+  if (vm.body.flavor === 'firecracker') {
+    throw new ValidationError(
+      `VM '${vm.name}' is a Firecracker microVM, and Firecracker has no live migration (its route is snapshot and restore, which vm.migrate does not offer): vm.migrate accepts libvirt VMs (flavor: libvirt); to move a microVM, delete it and vm.create it on the target host`,
+      { field: 'vm', vm: vm.name, flavor: 'firecracker', accepted: 'flavor: libvirt' },
+    );
+  }
   notWhileMigrating(vm, 'vm.migrate');
   const from = hostedVm(dc, vm, 'vm.migrate');
   const state = from.hv === null ? vm.lightState : from.hv.vm(vm.name).lifecycle.libvirt.state;
@@ -325,9 +349,16 @@ function migrate(dc: DcState, migrations: Migrations, command: Command<'vm.migra
       throw new InsufficientResourcesError(`host '${to.name}' has no room for VM '${vm.name}' (${vm.body.vcpus} vCPUs, ${vm.body.memory} bytes)`, { vm: vm.name, to: to.name });
     }
   } else {
+    // Placement chooses among the other hosts, within the template's `host` and `labels`.
     dc.placement.setAvailable(from, false);
     try {
-      to = dc.hosts.get(chooseHost(dc, `\u0000probe:${vm.name}`, vm.body, undefined, true).host!)!;
+      to = dc.hosts.get(chooseHost(dc, `\u0000probe:${vm.name}`, vm.body).host!)!;
+    } catch (error) {
+      if (vm.body.host === undefined) throw error;
+      throw new InsufficientResourcesError(
+        `VM '${vm.name}' is pinned to ${vm.body.host} by its template, and no other host of it is up with room (${vm.body.vcpus} vCPUs, ${vm.body.memory} bytes): name a target with to, or free one of them`,
+        { vm: vm.name, host: vm.body.host, cause: (error as Error).message },
+      );
     } finally {
       dc.placement.setAvailable(from, true);
     }

@@ -4,7 +4,7 @@
 // decides) after exponential MTBF draws from `faults/container/<name>`.
 import { ensureHypervisor, touchHost } from './hosts.js';
 import { relaunchContainers, stackOf } from './container-ops.js';
-import { restartElsewhere, takeVmOff } from './vm-ops.js';
+import { pinnedHosts, restartElsewhere, takeVmOff } from './vm-ops.js';
 import type { ContainerStack } from './container-stack.js';
 import type { ContainerRec, DcState, HostRec, VmRec } from './state.js';
 
@@ -65,7 +65,7 @@ function removeAll(stack: ContainerStack, recs: readonly ContainerRec[]): void {
   }
 }
 
-/** Repair host `h` now (it must be failed): it takes VMs again; its bare-metal containers follow their restart policies. */
+/** Repair host `h` now (it must be failed): it takes VMs again (first the HA VMs pinned to it that waited for it); its bare-metal containers follow their restart policies. */
 export function repairHost(dc: DcState, h: HostRec): void {
   const now = dc.sim.now();
   h.state = 'up';
@@ -73,6 +73,11 @@ export function repairHost(dc: DcState, h: HostRec): void {
   dc.energy.record(h.name, now, 0);
   dc.sink.emit({ type: 'host.repaired', time: now, subject: `host:${h.name}` });
   if (h.containers.length > 0) relaunchContainers(dc, h.containers.map((c) => dc.containers.get(c)!));
+  // HA restarts that waited for a host their template pins them to (in VM creation order).
+  for (const vm of [...dc.vms.values()]) {
+    if (!vm.haWaiting || !pinnedHosts(dc, vm.body)!.some((p) => p.name === h.name)) continue;
+    restartElsewhere(dc, vm, vm.crashedOn ?? h.name);
+  }
 }
 
 /** Schedule the scenario's fault injection (host MTBF/MTTR, container crashes). */

@@ -19,6 +19,7 @@ function networkHostAddress(i: number): string {
 /** Define `vm` on hypervisor `hv` (its guest brought to the hypervisor's now first). */
 export function defineVmOn(hv: Hypervisor, vm: VmRec, opts: { readonly instantBoot: boolean }): void {
   if (vm.guest.stack === null) vm.guest.advanceTo(hv.now());
+  vm.instantBoot = opts.instantBoot;
   const link = vm.guest.link();
   vm.guest.activate(link);
   hv.defineVm(vmSpec(vm, link, opts));

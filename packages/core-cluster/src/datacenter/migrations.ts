@@ -188,6 +188,8 @@ export class Migrations {
     });
     m.to.vms.push(m.vm.name);
     m.vm.host = m.to.name;
+    // Received with the lifecycle's real timings: a later restart there boots as a restart does.
+    m.vm.instantBoot = false;
     m.vm.migrations++;
     dc.counters.migrations++;
     dc.sink.emit({ type: 'vm.migrated', time: dc.sim.now(), subject: `vm:${m.vm.name}`, from: m.from.name, to: m.to.name });

@@ -67,6 +67,13 @@ export interface VmRec {
   /** Without HA, the host it crashed with (it stays crashed, on no host, until `vm.start` places it again). */
   crashedOn: string | null;
 }
+  /**
+   * Its definition on its host boots in 0 µs (a declared VM running as the run began): a later
+   * `vm.start` on that host redefines it with the lifecycle's real timings first.
+   */
+  instantBoot: boolean;
+  /** HA restart held back: its template pins it (`host`) to hosts that are all down; it restarts when one is repaired. */
+  haWaiting: boolean;
 
 /** One container. */
 export interface ContainerRec {

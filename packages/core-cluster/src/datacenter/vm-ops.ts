@@ -19,18 +19,24 @@ export function resolveHosts(dc: DcState, ref: string, field: string): HostRec[]
 }
 
 /**
- * Where `vm` would go now (no change). InsufficientResourcesError when no host takes it. `anyHost`:
- * ignore the template's `host` (it decides the first placement; HA and a restart after a failure go
- * wherever placement finds room).
+ * Where `vm` would go now (no change). InsufficientResourcesError when no host takes it. `hostRef`
+ * (a command's host) overrides the template's `host`; otherwise the template's `host` is a constraint
+ * on every placement (the first, HA restarts, `vm.start` of a VM on no host, `vm.migrate` without
+ * `to`), as are its `labels` (placement's node selector).
  */
-export function chooseHost(dc: DcState, vm: string, body: VmBody, hostRef?: string, anyHost = false): PlacementExplanation {
-  const ref = hostRef ?? (anyHost ? undefined : body.host);
+export function chooseHost(dc: DcState, vm: string, body: VmBody, hostRef?: string): PlacementExplanation {
+  const ref = hostRef ?? body.host;
   const pinned = ref === undefined ? undefined : resolveHosts(dc, ref, hostRef === undefined ? 'vm.host' : 'host');
   const explanation = dc.placement.choose(vm, body, dc.hostList, pinned);
   if (explanation.host === null) {
     throw new InsufficientResourcesError(`no host can take VM '${vm}' (${body.vcpus} vCPUs, ${body.memory} bytes): ${explanation.reason}; add hosts, free some, or ask for less`, { vm, vcpus: body.vcpus, memory: body.memory, placement: explanation.policy });
   }
   return explanation;
+}
+
+/** The hosts a VM's template pins it to (`host`), or null when it is not pinned. */
+export function pinnedHosts(dc: DcState, body: VmBody): HostRec[] | null {
+  return body.host === undefined ? null : resolveHosts(dc, body.host, 'vm.host');
 }
 
 /** A VM record, not yet on a host. */
@@ -51,6 +57,8 @@ export function newVm(dc: DcState, name: string, template: string, body: VmBody,
     pastStealUsec: 0,
     migrating: false,
     crashedOn: null,
+    instantBoot: false,
+    haWaiting: false,
   };
 }
 
@@ -102,15 +110,25 @@ export function takeVmOff(dc: DcState, vm: VmRec, opts: { readonly keepTotals: b
 }
 
 /**
- * Restart a VM whose host failed on another host (placement again; HA). Its guest starts afresh (the
- * guest OS booted again): containers with a restart policy start, the others are created. Returns the
- * new host, or null when no host takes it (then `vm.ha_failed`).
+ * Restart a VM whose host failed on another host (placement again; HA), within its template's `host`
+ * and `labels`. Its guest starts afresh (the guest OS booted again): containers with a restart policy
+ * start, the others are created. Returns the new host, or null when none takes it: a VM pinned to
+ * hosts that are all down waits for one to be repaired (`vm.ha_waiting`; `repairHost` restarts it
+ * there), any other VM gives up (`vm.ha_failed`) and stays on no host until `vm.start`.
  */
 export function restartElsewhere(dc: DcState, vm: VmRec, from: string): string | null {
   let explanation: PlacementExplanation;
   try {
-    explanation = chooseHost(dc, vm.name, vm.body, undefined, true);
+    explanation = chooseHost(dc, vm.name, vm.body);
   } catch (error) {
+    const pinned = pinnedHosts(dc, vm.body);
+    if (pinned !== null && pinned.every((h) => h.state === 'failed')) {
+      vm.crashedOn = from;
+      vm.haWaiting = true;
+      dc.sink.emit({ type: 'vm.ha_waiting', time: dc.sim.now(), subject: `vm:${vm.name}`, from, hosts: pinned.map((h) => h.name), reason: `its template pins it to ${vm.body.host} (${pinned.map((h) => h.name).join(', ')}), and every such host is down: it restarts when one is repaired` });
+      return null;
+    }
+    vm.haWaiting = false;
     dc.sink.emit({ type: 'vm.ha_failed', time: dc.sim.now(), subject: `vm:${vm.name}`, from, reason: (error as Error).message });
     return null;
   }
@@ -118,6 +136,7 @@ export function restartElsewhere(dc: DcState, vm: VmRec, from: string): string |
   vm.guest = new KernelGuest(vm.body.vcpus, dc.sim.now());
   vm.placement = explanation;
   vm.crashedOn = null;
+  vm.haWaiting = false;
   putVmOn(dc, vm, h, { start: true, light: false });
   vm.haRestarts++;
   dc.counters.haRestarts++;

@@ -52,6 +52,13 @@ describe('host failure and HA', () => {
   it('crashes the host\'s VMs and restarts the HA ones on another host; containers follow their restart policies', () => {
     const dc = createDatacenter(
       nested({
+        // c is pinned to the template h (any of its instances): HA restarts it on another instance. a and
+        // b fill h-0 (8 vCPUs on 2 CPUs, the allocation ratio's most), so c's first placement is h-1.
+        vms: [
+          { name: 'a', vcpus: 4, memory: '2Gi', host: 'h-0' },
+          { name: 'b', vcpus: 4, memory: '2Gi', host: 'h-0' },
+          { name: 'c', vcpus: 2, memory: '2Gi', host: 'h' },
+        ],
         containers: [
           { name: 'keeps', on: 'c', image: 'batch', command: [{ cpu: '1000s' }], restart: 'always' },
           { name: 'once', on: 'c', image: 'batch', command: [{ cpu: '1000s' }] },
@@ -82,13 +89,14 @@ describe('host failure and HA', () => {
   });
 
   it('a VM without HA stays crashed on no host until vm.start places it again', () => {
-    const dc = createDatacenter(nested({ vms: [{ name: 'solo', vcpus: 1, memory: '1Gi', host: 'h-1', ha: false }], containers: [] }));
-    dc.execute({ do: 'host.fail', host: 'h-1' });
+    const dc = createDatacenter(nested({ vms: [{ name: 'solo', vcpus: 1, memory: '1Gi', host: 'h', ha: false }], containers: [] }));
+    expect(dc.vm('solo').host).toBe('h-0');
+    dc.execute({ do: 'host.fail', host: 'h-0' });
     expect(dc.vm('solo')).toMatchObject({ state: 'crashed', host: null });
     dc.execute({ do: 'vm.start', vm: 'solo' });
     dc.step(6_000_000);
     expect(dc.vm('solo').state).toBe('running');
-    expect(dc.vm('solo').host).not.toBe('h-1');
+    expect(dc.vm('solo').host).not.toBe('h-0');
   });
 
   it('injects host faults from the scenario (fixed MTBF/MTTR): fail, HA, repair, again', () => {
