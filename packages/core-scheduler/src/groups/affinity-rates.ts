@@ -164,12 +164,28 @@ function servable(p: Problem, r: readonly number[]): boolean {
 }
 
 /**
- * Weighted max-min fair rates of the problem's tasks under their CPU sets, or null when the tree's
- * rates `r0` are servable as they are.
+ * A quick sufficient test (one pass, no flow): each task's rate spread evenly over its CPUs is a
+ * flow; if it overloads no CPU nor quota, the rates are servable. Symmetric pinnings pass it.
  */
-function fill(p: Problem, r0: readonly number[]): { rates: number[]; byQuota: boolean[] } | null {
+function evenlyServable(p: Problem, r: readonly number[]): boolean {
+  const load = new Float64Array(p.capacity.length);
+  const groupLoad = new Float64Array(p.groups.length);
+  for (let i = 0; i < r.length; i++) {
+    const x = r[i]!;
+    if (!(x > 0)) continue;
+    const cpus = p.cpus[i]!;
+    if (cpus.length === 0) return false;
+    for (const c of cpus) load[c] = load[c]! + x / cpus.length;
+    for (let node = p.above[i]!; node !== SOURCE; node = p.groups[node - 2]!.above) groupLoad[node - 2] = groupLoad[node - 2]! + x;
+  }
+  for (let c = 0; c < load.length; c++) if (load[c]! > p.capacity[c]! + EPS) return false;
+  for (let k = 0; k < groupLoad.length; k++) if (groupLoad[k]! > p.groups[k]!.limit + EPS) return false;
+  return true;
+}
+
+/** Weighted max-min fair rates of the problem's tasks under their CPU sets (and which stopped at a quota alone). */
+function fill(p: Problem): { rates: number[]; byQuota: boolean[] } {
   const n = p.weight.length;
-  if (servable(p, r0)) return null;
   const byQuota = new Array<boolean>(n).fill(false);
   const fixed: (number | null)[] = p.weight.map((w) => (w > 0 ? null : 0));
   const at = (lambda: number): number[] => fixed.map((f, i) => (f !== null ? f : Math.min(p.cap[i]!, p.weight[i]! * lambda)));
@@ -182,7 +198,7 @@ function fill(p: Problem, r0: readonly number[]): { rates: number[]; byQuota: bo
       lo = hi;
       break;
     }
-    for (let k = 0; k < BISECT_STEPS && hi - lo > 1e-15 * hi; k++) {
+    for (let k = 0; k < BISECT_STEPS && hi - lo > 1e-13 * hi; k++) {
       const mid = (lo + hi) / 2;
       if (servable(p, at(mid))) lo = mid;
       else hi = mid;
@@ -219,7 +235,7 @@ function fill(p: Problem, r0: readonly number[]): { rates: number[]; byQuota: bo
  * path, of each entity's weight over its runnable siblings'), caps, quotas and capacities left out,
  * so that the CPUs a set of tasks is confined to are shared by their weights (shares, credit
  * weights, nice values), and a task below its fair part there keeps what it asks (max-min).
- * Leaves every `scratchRate` overwritten: call before the run whose rates are corrected.
+ * Leaves every `scratchRate` overwritten (`correctForAffinity` asks for it after saving what it needs).
  */
 export function affinityWeights(root: SchedGroup, tasks: readonly SchedTask[]): number[] {
   // A root of 1 CPU split among caps of 1 per runnable task never binds below it: pure weight shares.
@@ -234,7 +250,8 @@ export function affinityWeights(root: SchedGroup, tasks: readonly SchedTask[]): 
 /**
  * Correct the tree's rates (`scratchRate` of `tasks`, as `computeGroupRates` left them) for CPU
  * affinity: where they are not servable CPU by CPU, replace them with the weighted max-min fair
- * rates under each task's cpuset (weights: `weights`, from `affinityWeights`, aligned with `tasks`;
+ * rates under each task's cpuset (weights: `weightsOf()`, from `affinityWeights`, aligned with `tasks`,
+ * asked only when the rates do not fit;
  * caps: `scratchCap`; the quotas of the groups above a task bound their tasks' sum when
  * `withQuotas`), and the rates of the groups above them with their sums. Returns null when nothing
  * changed, else per task of `tasks` whether its rate is set by a quota alone (its group's quota is
@@ -242,7 +259,7 @@ export function affinityWeights(root: SchedGroup, tasks: readonly SchedTask[]): 
  * split, so the quota binds there as usual. One maximum flow when the rates are servable; else each
  * saturation level costs a bisection of maximum flows (tasks × CPUs edges).
  */
-export function correctForAffinity(tasks: readonly SchedTask[], capacity: readonly number[], weights: readonly number[], withQuotas: boolean): boolean[] | null {
+export function correctForAffinity(tasks: readonly SchedTask[], capacity: readonly number[], weightsOf: () => readonly number[], withQuotas: boolean): boolean[] | null {
   const live: number[] = [];
   tasks.forEach((t, i) => {
     if (t.scratchRate > 0) live.push(i);
@@ -265,8 +282,9 @@ export function correctForAffinity(tasks: readonly SchedTask[], capacity: readon
     }
     return SOURCE;
   };
+  const r0 = live.map((i) => tasks[i]!.scratchRate);
   const p: Problem = {
-    weight: live.map((i) => (weights[i]! > 0 ? weights[i]! : tasks[i]!.scratchRate)),
+    weight: [],
     cap: live.map((i) => Math.max(tasks[i]!.scratchRate, tasks[i]!.scratchCap)),
     cpus: live.map((i) => {
       const list: number[] = [];
@@ -277,12 +295,14 @@ export function correctForAffinity(tasks: readonly SchedTask[], capacity: readon
     groups,
     capacity,
   };
-  const out = fill(
-    p,
-    live.map((i) => tasks[i]!.scratchRate),
-  );
-  if (out === null) return null;
+  if (evenlyServable(p, r0) || servable(p, r0)) return null;
+  // Not servable: the weights (a pass over the tree that overwrites every scratch rate), then the filling.
+  const weights = weightsOf();
+  live.forEach((i, k) => p.weight.push(weights[i]! > 0 ? weights[i]! : r0[k]!));
+  const out = fill(p);
   const byQuota = new Array<boolean>(tasks.length).fill(false);
+  // (`weightsOf` overwrote every scratch rate: the tasks out of the filling had none.)
+  for (const t of tasks) t.scratchRate = 0;
   live.forEach((i, k) => {
     tasks[i]!.scratchRate = out.rates[k]!;
     byQuota[i] = out.byQuota[k]!;

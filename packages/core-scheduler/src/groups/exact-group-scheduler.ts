@@ -236,9 +236,8 @@ export class ExactGroupScheduler extends GroupTreeBase {
     const limit = (g: SchedGroup): number => (g.throttled ? 0 : capacityFor(g, g.nrRunnable));
     // Cpusets that overlap in part: the reference must be servable CPU by CPU, or the tasks confined
     // to an overloaded CPU would all be owed more than it has (their lags clamped, picks skewed).
-    const weights = this.restricted ? affinityWeights(this.root, this.order) : null;
     computeGroupRates(this.root, (t) => (t.runnable ? (t.backlogged ? backlogCap(t) : effectiveCap(t)) : 0), limit);
-    if (weights !== null) correctForAffinity(this.order, this.capacity, weights, false);
+    if (this.restricted) correctForAffinity(this.order, this.capacity, () => affinityWeights(this.root, this.order), false);
     for (const task of this.order) task.rate = task.scratchRate;
   }
 

@@ -56,16 +56,42 @@ export class FluidGroupScheduler extends GroupTreeBase {
 
   /** Bring splits and quota states up to date with every change of this instant. */
   private ensureRates(): void {
-    if (this.affinityDirty) {
-      this.affinityDirty = false;
-      if (this.restricted || this.overridden) this.applyAffinity();
-    }
+    this.settle();
+    if (!this.affinityDirty) return;
+    this.affinityDirty = false;
+    if (!this.restricted && !this.overridden) return;
+    // The model's own rates, spread evenly over each task's CPUs, overload none: they fit as they
+    // are (no tree pass, no flow). Symmetric pinnings stay on this path.
+    if (!this.overridden && this.ratesFitEvenly()) return;
+    this.applyAffinity();
+    this.settle();
+  }
+
+  private settle(): void {
     if (this.rebuildPending) {
       this.rebuildPending = false;
       this.rebuild();
     }
     this.rates.flush();
     this.recheckQuotas();
+  }
+
+  /** O(tasks × CPUs): every runnable task's rate spread evenly over its allowed CPUs of capacity > 0 overloads none. */
+  private ratesFitEvenly(): boolean {
+    const load = new Float64Array(this.cpus);
+    this.spend(this.tasks.size);
+    for (const task of this.tasks.values()) {
+      if (!task.runnable) continue;
+      const r = this.rates.taskRate(task);
+      if (!(r > 0)) continue;
+      const allowed = task.group.allowed;
+      let n = 0;
+      for (let c = 0; c < this.cpus; c++) if (allowed[c] && this.capacity[c]! > 0) n++;
+      if (n === 0) return false;
+      for (let c = 0; c < this.cpus; c++) if (allowed[c] && this.capacity[c]! > 0) load[c] = load[c]! + r / n;
+    }
+    for (let c = 0; c < this.cpus; c++) if (load[c]! > this.capacity[c]! + 1e-12) return false;
+    return true;
   }
 
   protected run(time: number): void {
@@ -167,9 +193,8 @@ export class FluidGroupScheduler extends GroupTreeBase {
     if (this.restricted) {
       const tasks = [...this.tasks.values()];
       const limit = (g: SchedGroup): number => Math.min(g.quotaRate(), capacityFor(g, g.rawRunnable));
-      const weights = affinityWeights(this.root, tasks);
       computeGroupRates(this.root, (t) => (t.runnable ? effectiveCap(t) : 0), limit);
-      const byQuota = correctForAffinity(tasks, this.capacity, weights, true);
+      const byQuota = correctForAffinity(tasks, this.capacity, () => affinityWeights(this.root, tasks), true);
       if (byQuota !== null) {
         changed = true;
         // A task held by its quota alone is left to the quota in the split (so it binds there).

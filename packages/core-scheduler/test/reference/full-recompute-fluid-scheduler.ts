@@ -168,9 +168,8 @@ export class FullRecomputeFluidScheduler extends GroupTreeBase {
       for (const t of this.tasks.values()) t.affinityCap = Infinity;
       if (this.listGroupNodes().some((g) => g.allowedCount < this.cpus)) {
         const tasks = [...this.tasks.values()];
-        const weights = affinityWeights(this.root, tasks);
         computeGroupRates(this.root, (t) => (t.runnable ? effectiveCap(t) : 0), limit);
-        const byQuota = correctForAffinity(tasks, this.capacity, weights, true);
+        const byQuota = correctForAffinity(tasks, this.capacity, () => affinityWeights(this.root, tasks), true);
         if (byQuota !== null) {
           tasks.forEach((t, i) => {
             if (t.runnable && t.scratchRate > 0 && !byQuota[i]) t.affinityCap = t.scratchRate;
