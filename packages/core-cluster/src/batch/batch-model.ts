@@ -46,6 +46,7 @@ export function createBatchModel(options: BatchModelOptions): BatchModel {
   const tag = new Float64Array(n);
   const startAt = new Float64Array(n).fill(NaN);
   const finishAt = new Float64Array(n).fill(NaN);
+  const failedAt = new Float64Array(n).fill(NaN);
   const nextWait = new Int32Array(spaceShared ? n : 0);
 
   // Per-VM state. V(t) = anchorV + (t − anchorT)·rate while nothing changes.
@@ -320,6 +321,33 @@ export function createBatchModel(options: BatchModelOptions): BatchModel {
       };
       return guest;
     },
+    failVm(vm, time) {
+      requireVm(vm);
+      const h = hosted.get(vm);
+      requireTime(time, h === undefined ? now : h.now, `vm ${vm}`);
+      runVm(vm, time);
+      const lost: number[] = [];
+      while (runCount[vm]! > 0) lost.push(popRun(vm));
+      for (let j = waitHead[vm]!; j >= 0; j = nextWait[j]!) lost.push(j);
+      waitHead[vm] = -1;
+      waitTail[vm] = -1;
+      threads[vm] = 0;
+      for (const j of lost) failedAt[j] = time;
+      lost.sort((a, b) => a - b);
+      // Down: no capacity until a host gives some again; V stays where it was.
+      anchorV[vm] = anchorV[vm]! + (time - anchorT[vm]!) * rate[vm]!;
+      anchorT[vm] = time;
+      if (h === undefined) uniformCap[vm] = 0;
+      else {
+        h.caps.fill(0);
+        h.now = time;
+      }
+      rate[vm] = rateOf(vm);
+      rekey(vm);
+      reportDemand(vm);
+      return lost;
+    },
+    failedUs: (i) => failedAt[i]!,
     completed: () => completed,
     events: () => events,
     startUs: (i) => startAt[i]!,

@@ -82,6 +82,17 @@ export interface BatchModel {
    * its own speed.
    */
   guestCpus(vm: number, options?: { readonly demand?: number }): GuestCpus;
+  /**
+   * VM `vm` went down at `time` (its host crashed; ≥ the VM's clock): it runs to `time`, then every
+   * job running or waiting on it is lost — it never finishes (not counted in `completed`, `finishUs`
+   * NaN, `failedUs` = `time`) — and its vCPUs get no capacity until its (new) host gives them some.
+   * Jobs that arrive later queue on the VM as usual and run once it has capacity again. A hosted VM's
+   * guest may then be connected to a new host (`connect` again). Returns the lost jobs (row indices,
+   * ascending). ValidationError for a bad VM or time.
+   */
+  failVm(vm: number, time: number): number[];
+  /** When job `i` was lost with its VM (`failVm`), exact µs, or NaN. */
+  failedUs(i: number): number;
   /** Jobs finished so far. */
   completed(): number;
   /** Events (job arrivals and completions) processed so far, hosted VMs included. */

@@ -53,7 +53,9 @@ export function attachBatch(dc: DcState, files: ReadonlyMap<string, string>, vms
     if (withJobs[v] === 0) return;
     const host = dc.hosts.get(vm.host!)!;
     const demand = Math.min(vm.body.vcpuMips ?? host.cpuMips, host.cpuMips) / host.cpuMips;
-    vm.guest.runInner(model.guestCpus(v, { demand }));
+    const guest = model.guestCpus(v, { demand });
+    vm.batch = { model, jobs, index: v, guest };
+    vm.guest.runInner(guest);
     const hv = ensureHypervisor(dc, host);
     hv.advanceTo(dc.sim.now());
   });

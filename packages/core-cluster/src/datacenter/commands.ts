@@ -9,8 +9,7 @@ import { defineVmOn, ensureHypervisor, touchHost } from './hosts.js';
 import { containerInstanceName } from '../scenario/instances.js';
 import type { Migrations } from './migrations.js';
 import type { ContainerRec, DcState, HostRec, VmRec } from './state.js';
-import { chooseHost, newVm, putVmOn, resolveHosts } from './vm-ops.js';
-import { KernelGuest } from './kernel-guest.js';
+import { chooseHost, freshGuest, newVm, putVmOn, resolveHosts } from './vm-ops.js';
 
 type Command<D extends ClusterCommand['do']> = Extract<ClusterCommand, { do: D }>;
 
@@ -82,7 +81,7 @@ function deleteVm(dc: DcState, vm: VmRec): void {
 function startUnhosted(dc: DcState, vm: VmRec): void {
   const explanation = chooseHost(dc, vm.name, vm.body);
   const h = dc.hosts.get(explanation.host!)!;
-  vm.guest = new KernelGuest(vm.body.vcpus, dc.sim.now());
+  freshGuest(dc, vm);
   vm.placement = explanation;
   vm.crashedOn = null;
   vm.haWaiting = false;

@@ -31,6 +31,8 @@ export function failHost(dc: DcState, h: HostRec, hooks: FaultHooks): void {
       // The guest died with its host: its containers are gone (their network endpoints too).
       const stack = vm.guest.stack;
       if (stack !== null) dc.sink.collect(() => removeAll(stack, vm.containers.map((c) => dc.containers.get(c)!)));
+      // Its batch jobs, running or waiting, are lost with it (CloudSim's and a real cluster's rule).
+      if (vm.batch !== null) failBatchJobs(dc, vm, vm.batch, now);
       takeVmOff(dc, vm);
       vm.lightState = 'shut off';
       crashed.push(vm);
@@ -53,6 +55,13 @@ export function failHost(dc: DcState, h: HostRec, hooks: FaultHooks): void {
   for (const vm of crashed) {
     if (vm.body.ha) restartElsewhere(dc, vm, h.name);
     else vm.crashedOn = h.name;
+  }
+}
+
+/** A batch VM crashed at `now`: its running and waiting jobs fail (`job.failed`, never completed). */
+function failBatchJobs(dc: DcState, vm: VmRec, batch: NonNullable<VmRec['batch']>, now: number): void {
+  for (const j of batch.model.failVm(batch.index, now)) {
+    dc.sink.emit({ type: 'job.failed', time: dc.sim.now(), subject: `job:${batch.jobs.id[j]}`, vm: vm.name, reason: 'host-failure' });
   }
 }
 

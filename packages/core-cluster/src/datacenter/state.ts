@@ -2,8 +2,9 @@
 // the modules that build, command, drive and show them all import this file and not each other.
 import type { Simulation } from '@strata/core-sim';
 import type { NetworkModel } from '@strata/core-network';
-import type { Hypervisor } from '@strata/core-vmm';
+import type { GuestCpus, Hypervisor } from '@strata/core-vmm';
 import type { ContainerTemplate, PowerSpec, Scenario, VmBody } from '@strata/shared-types';
+import type { BatchJobs, BatchModel } from '../batch/index.js';
 import type { EnergyMeter } from '../energy/index.js';
 import type { ContainerStack } from './container-stack.js';
 import type { EventSink } from './cluster-events.js';
@@ -74,6 +75,9 @@ export interface VmRec {
   instantBoot: boolean;
   /** HA restart held back: its template pins it (`host`) to hosts that are all down; it restarts when one is repaired. */
   haWaiting: boolean;
+  /** Its batch jobs (a VM of a batch workload): the model, its index there and its guest, connected again to each new guest after a crash. */
+  batch: { readonly model: BatchModel; readonly jobs: BatchJobs; readonly index: number; readonly guest: GuestCpus } | null;
+}
 
 /** One container. */
 export interface ContainerRec {

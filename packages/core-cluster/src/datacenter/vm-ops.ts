@@ -59,6 +59,7 @@ export function newVm(dc: DcState, name: string, template: string, body: VmBody,
     crashedOn: null,
     instantBoot: false,
     haWaiting: false,
+    batch: null,
   };
 }
 
@@ -110,6 +111,15 @@ export function takeVmOff(dc: DcState, vm: VmRec, opts: { readonly keepTotals: b
 }
 
 /**
+ * A new guest for a VM that starts again after a crash (the guest OS boots afresh). A batch VM's
+ * guest runs its batch jobs again: those submitted from now on (the ones it ran were lost with it).
+ */
+export function freshGuest(dc: DcState, vm: VmRec): void {
+  vm.guest = new KernelGuest(vm.body.vcpus, dc.sim.now());
+  if (vm.batch !== null) vm.guest.runInner(vm.batch.guest);
+}
+
+/**
  * Restart a VM whose host failed on another host (placement again; HA), within its template's `host`
  * and `labels`. Its guest starts afresh (the guest OS booted again): containers with a restart policy
  * start, the others are created. Returns the new host, or null when none takes it: a VM pinned to
@@ -133,7 +143,7 @@ export function restartElsewhere(dc: DcState, vm: VmRec, from: string): string |
     return null;
   }
   const h = dc.hosts.get(explanation.host!)!;
-  vm.guest = new KernelGuest(vm.body.vcpus, dc.sim.now());
+  freshGuest(dc, vm);
   vm.placement = explanation;
   vm.crashedOn = null;
   vm.haWaiting = false;
