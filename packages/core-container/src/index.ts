@@ -107,8 +107,8 @@ export type { MountSource, MountSpec, Mount, PathResolution } from './namespaces
 export { cgroupPathFromRoot, procCgroupLine } from './namespaces/cgroup-view.js';
 export { UTS_NAME_MAX, DEFAULT_UTS_NAME } from './namespaces/uts-names.js';
 export type { UtsNames } from './namespaces/uts-names.js';
-export { LATENCY_SAMPLE_LIMIT } from './kernel/request-server.js';
-export type { ServeStats, LatencySummary } from './kernel/request-server.js';
+export { LATENCY_SAMPLE_LIMIT, LATENCY_SUMMARY_OPTIONS } from './kernel/request-server.js';
+export type { ServeStats, ServeSummary, LatencySummary } from './kernel/request-server.js';
 
 // images
 export type { Image, ImageLayer, ImageRegistry, ImageDefinition } from './images/types.js';

@@ -136,8 +136,12 @@ class Engine implements ContainerEngine {
   private readonly byName = new Map<string, Rec>();
   /** Containers whose `docker restart` waits for their exit: advanceTo then steps event by event. */
   private readonly restartsWaiting = new Set<Rec>();
-  /** Whether the kernel's events reach the engine (a kernel without its own onEvent); until then exits are also polled. */
-  private kernelEventsSeen = false;
+  /**
+   * Exits accounted for: `process.exited` facts taken, or `kernel.exitCount()` when the inits were last
+   * polled. Equal to the kernel's count, no init can have exited unseen (the kernel's facts reach the
+   * engine); behind it (a kernel with its own onEvent), the running inits are asked.
+   */
+  private exitsKnown = 0;
 
   constructor(options: ContainerEngineOptions) {
     if (options === null || typeof options !== 'object' || options.kernel === undefined) throw new ValidationError('options.kernel is required: the kernel the containers run on', { path: 'kernel' });
@@ -180,9 +184,7 @@ class Engine implements ContainerEngine {
       // A `docker restart` waiting for an exit starts again at the exit's instant: then step event by event.
       const horizon = this.restartsWaiting.size > 0 ? kernelNext : kernelNext + 100_000;
       const target = Math.max(this.now(), Math.min(time, timerAt, horizon));
-      const facts = this.kernel.advanceTo(target);
-      if (facts.length > 0) this.kernelEventsSeen = true;
-      this.absorb(facts);
+      this.absorb(this.kernel.advanceTo(target));
       this.drain();
       let fired = false;
       for (let t = this.timers.takeDue(this.now()); t !== undefined; t = this.timers.takeDue(this.now())) {
@@ -807,6 +809,7 @@ class Engine implements ContainerEngine {
           this.emit(rec, 'oom', e.time);
         }
       } else if (e.type === 'process.exited') {
+        this.exitsKnown++;
         const rec = this.byInit.get(e.pid);
         if (rec !== undefined && rec.pid === e.pid) this.exited(rec, e.exit, e.time);
         const owner = this.byExec.get(e.pid);
@@ -822,25 +825,35 @@ class Engine implements ContainerEngine {
 
   /**
    * Facts produced by commands; then exits the events did not show (a kernel with its own onEvent):
-   * after a command its container's init is asked; after a span of advanceTo every running init,
-   * until the kernel's events have been seen to arrive.
+   * after a command its container's init is asked; and when the kernel counts more exits than the
+   * engine has accounted for, every running init. O(1) per call when the kernel's facts reach the
+   * engine (each init asked with `exitOf`, no process snapshot built).
    */
   private drain(touched: Rec | null = null): void {
     for (;;) {
       const events = this.kernel.takeEvents();
       if (events.length > 0) {
-        this.kernelEventsSeen = true;
         this.absorb(events);
         continue;
       }
       let found = false;
-      const polled: Iterable<Rec> = touched !== null ? [touched] : this.kernelEventsSeen ? [] : [...this.byId.values()];
-      for (const rec of polled) {
-        if (rec.pid === 0) continue;
-        const exit = this.kernel.process(rec.pid).exit;
+      if (touched !== null && touched.pid !== 0) {
+        const exit = this.kernel.exitOf(touched.pid);
         if (exit !== null) {
-          this.exited(rec, exit, this.now());
+          this.exited(touched, exit, this.now());
           found = true;
+        }
+      }
+      const exits = this.kernel.exitCount();
+      if (exits > this.exitsKnown) {
+        this.exitsKnown = exits;
+        for (const rec of [...this.byId.values()]) {
+          if (rec.pid === 0) continue;
+          const exit = this.kernel.exitOf(rec.pid);
+          if (exit !== null) {
+            this.exited(rec, exit, this.now());
+            found = true;
+          }
         }
       }
       if (!found) return;

@@ -16,6 +16,7 @@ import {
 import { createGroupScheduler } from '@strata/core-scheduler';
 import type { ServeStep } from '@strata/shared-types';
 import { ServeDriver } from './serve-driver.js';
+import { ServeTotals, type ServeSummary } from './request-server.js';
 import { applyMemoryLimit, chargePageCache, continueAlloc, freeMemory, startAlloc } from './memory-driver.js';
 import { checkSpeed, cpuTimeFor } from './cpu-speed.js';
 import type { AllocStep, FreeStep, ReadStep, WriteStep } from '@strata/shared-types';
@@ -89,6 +90,10 @@ class KernelModel implements Kernel, StepHost {
   /** Work per CPU-µs the CPUs deliver now (1 = the speed programs' cpu amounts are written at). */
   speed: number;
   readonly serve: ServeDriver;
+  /** Every server's counts and latencies since the kernel was created (kept when processes are forgotten). */
+  readonly serveTotals = new ServeTotals();
+  /** Processes that have exited since the kernel was created (`exitCount`). */
+  private exits = 0;
   private readonly onEvent: ((e: KernelEvent) => void) | undefined;
   private readonly onCpuDemandChange: (() => void) | undefined;
   /** `wantedCpus()` when the demand callback last saw it. */
@@ -461,6 +466,23 @@ class KernelModel implements Kernel, StepHost {
     return this.info(p);
   }
 
+  exitOf(pid: number): ProcessExit | null {
+    const p = this.live.get(pid) ?? this.lastByPid.get(pid);
+    if (p === undefined) throw new NotFoundError('process', String(pid));
+    return p.exit;
+  }
+
+  exitCount(): number {
+    return this.exits;
+  }
+
+  serveSummary(pid?: number): ServeSummary {
+    if (pid === undefined) return this.serveTotals.summary();
+    const p = this.live.get(pid) ?? this.lastByPid.get(pid);
+    if (p === undefined) throw new NotFoundError('process', String(pid), { hint: 'serveSummary takes the pid of a live, zombie or kept reaped process, or no pid for the whole kernel' });
+    return (p.latency ?? new ServeTotals()).summary();
+  }
+
   processes(): ProcessInfo[] {
     return [...this.history].map((p) => this.info(p));
   }
@@ -616,6 +638,7 @@ class KernelModel implements Kernel, StepHost {
     this.byTask.delete(p.taskId);
     p.zombie = true;
     p.exit = exit;
+    this.exits++;
     p.activity = null;
     p.suspended = null;
     p.frames = [];

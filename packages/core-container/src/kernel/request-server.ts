@@ -3,7 +3,7 @@
 // share its cgroup's CPU like real threads) and waits in a backlog of `backlog` when all workers are
 // busy; past the backlog it is dropped. Latency = completion − arrival. The main thread waits for
 // the server to end (after `duration` and/or `requests` arrivals, once the admitted work is done).
-import type { TaskRef } from '@strata/core-scheduler';
+import { createSummaryAccumulator, type SummaryAccumulator, type SummaryAccumulatorOptions, type TaskRef } from '@strata/core-scheduler';
 import type { RandomStream } from '@strata/core-sim';
 import type { ServeStep } from '@strata/shared-types';
 import { wholePages } from './pages.js';
@@ -32,19 +32,74 @@ export interface ServeStats {
  */
 export const LATENCY_SAMPLE_LIMIT = 4_096;
 
-/** Running latency record of one process. */
-export class LatencyRecord {
+/**
+ * The options of every latency accumulator a kernel keeps (`Kernel.serveSummary`): latencies in µs,
+ * percentiles within 1 % from 1 µs to 10^12 µs (11.6 days); 0 µs is counted exactly. Accumulators
+ * merge only with accumulators of the same options: build the one you merge into with these.
+ */
+export const LATENCY_SUMMARY_OPTIONS: Required<SummaryAccumulatorOptions> = Object.freeze({ relativeError: 0.01, minTrackable: 1, maxTrackable: 1e12 });
+
+/** Served-request counts and every latency (µs) in a mergeable accumulator. */
+export interface ServeSummary {
+  readonly arrived: number;
+  readonly completed: number;
+  readonly dropped: number;
+  /** Every completed request's latency, µs (a copy: the caller may merge into it). */
+  readonly latencyUs: SummaryAccumulator;
+}
+
+/** Counts and a latency accumulator: a kernel's totals over all its servers, or one process's. */
+export class ServeTotals {
   arrived = 0;
   completed = 0;
   dropped = 0;
-  private sum = 0;
-  private max = 0;
-  private readonly sample: number[] = [];
-
-  constructor(private readonly rng: RandomStream) {}
+  readonly latencies: SummaryAccumulator = createSummaryAccumulator(LATENCY_SUMMARY_OPTIONS);
 
   add(latency: number): void {
     this.completed++;
+    this.latencies.add(latency);
+  }
+
+  /** A snapshot (the accumulator copied). */
+  summary(): ServeSummary {
+    const latencyUs = createSummaryAccumulator(LATENCY_SUMMARY_OPTIONS);
+    latencyUs.merge(this.latencies);
+    return { arrived: this.arrived, completed: this.completed, dropped: this.dropped, latencyUs };
+  }
+}
+
+/**
+ * Running latency record of one process: counts, the exact mean and max, a bounded sample for its
+ * own percentiles (sorted only when asked, and only when it changed since), and a mergeable
+ * accumulator. Every count and latency also goes to `totals` (the kernel's, across processes).
+ */
+export class LatencyRecord extends ServeTotals {
+  private sum = 0;
+  private max = 0;
+  private readonly sample: number[] = [];
+  /** `stats()` as of `cachedAt` completions (and its arrival and drop counts). */
+  private cached: ServeStats | null = null;
+
+  constructor(
+    private readonly rng: RandomStream,
+    private readonly totals: ServeTotals | null = null,
+  ) {
+    super();
+  }
+
+  arrive(): void {
+    this.arrived++;
+    if (this.totals !== null) this.totals.arrived++;
+  }
+
+  drop(): void {
+    this.dropped++;
+    if (this.totals !== null) this.totals.dropped++;
+  }
+
+  override add(latency: number): void {
+    super.add(latency);
+    this.totals?.add(latency);
     this.sum += latency;
     if (latency > this.max) this.max = latency;
     if (this.sample.length < LATENCY_SAMPLE_LIMIT) this.sample.push(latency);
@@ -56,16 +111,23 @@ export class LatencyRecord {
   }
 
   stats(): ServeStats {
-    if (this.completed === 0) return { arrived: this.arrived, completed: 0, dropped: this.dropped, latencyUs: null };
-    const sorted = [...this.sample].sort((a, b) => a - b);
-    // Nearest-rank percentiles: the smallest value with at least p% of the sample at or below it.
-    const rank = (p: number): number => sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)]!;
-    return {
-      arrived: this.arrived,
-      completed: this.completed,
-      dropped: this.dropped,
-      latencyUs: { mean: this.sum / this.completed, p50: rank(50), p90: rank(90), p99: rank(99), max: this.max },
-    };
+    const c = this.cached;
+    if (c !== null && c.completed === this.completed && c.arrived === this.arrived && c.dropped === this.dropped) return c;
+    let out: ServeStats;
+    if (this.completed === 0) out = { arrived: this.arrived, completed: 0, dropped: this.dropped, latencyUs: null };
+    else {
+      // The latency part changes only with completions: reuse it when only arrivals or drops moved.
+      let latencyUs = c !== null && c.completed === this.completed ? c.latencyUs : null;
+      if (latencyUs === null) {
+        const sorted = Float64Array.from(this.sample).sort();
+        // Nearest-rank percentiles: the smallest value with at least p% of the sample at or below it.
+        const rank = (p: number): number => sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)]!;
+        latencyUs = { mean: this.sum / this.completed, p50: rank(50), p90: rank(90), p99: rank(99), max: this.max };
+      }
+      out = { arrived: this.arrived, completed: this.completed, dropped: this.dropped, latencyUs };
+    }
+    this.cached = out;
+    return out;
   }
 }
 
@@ -130,7 +192,7 @@ export class RequestServer<P = unknown> {
       if (this.arrivalsLeft === 0) return false;
       this.arrivalsLeft--;
     }
-    this.record.arrived++;
+    this.record.arrive();
     return true;
   }
 
@@ -155,7 +217,7 @@ export class RequestServer<P = unknown> {
   /** Queue an arrival at `time`; false (dropped) when the backlog is full. */
   enqueue(time: number): boolean {
     if (this.queued >= this.step.backlog) {
-      this.record.dropped++;
+      this.record.drop();
       return false;
     }
     this.queue.push(time);

@@ -11,7 +11,7 @@ import type {
   Program,
   SignalName,
 } from '@strata/shared-types';
-import type { ServeStats } from './request-server.js';
+import type { ServeStats, ServeSummary } from './request-server.js';
 import type { Mount, MountSpec, PathResolution } from '../namespaces/mount-table.js';
 import type { DnsAnswer, DnsRecordType, NetworkModel } from '@strata/core-network';
 import type { KernelBlockDevice } from './block-io.js';
@@ -207,6 +207,17 @@ export interface Kernel {
   moveProcess(pid: number, cgroup: string): void;
   /** Snapshot of a process (live or zombie; reaped processes are kept as records of how they ended). */
   process(pid: number): ProcessInfo;
+  /** How `pid` ended, or null while it lives: `process(pid).exit` without building the snapshot (O(1)). E_NOT_FOUND as `process`. */
+  exitOf(pid: number): ProcessExit | null;
+  /** Processes that have exited since the kernel was created (each once; O(1)): a caller that counts the `process.exited` facts it took knows whether it missed any. */
+  exitCount(): number;
+  /**
+   * Served-request counts and latencies (µs) in a mergeable accumulator (`LATENCY_SUMMARY_OPTIONS`):
+   * of `pid`'s `serve` steps (zeros when it never served; E_NOT_FOUND as `process`), or with no pid
+   * of every server the kernel ran since it was created, forgotten processes included. The
+   * accumulator is a copy; nothing is sorted.
+   */
+  serveSummary(pid?: number): ServeSummary;
   /** Processes in the order they were created: every live or zombie one, every spawned one, and the first MAX_REAPED_RECORDS reaped forked ones. */
   processes(): ProcessInfo[];
   /** Reaped forked processes whose records were not kept (past MAX_REAPED_RECORDS). */

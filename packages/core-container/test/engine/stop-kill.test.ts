@@ -215,6 +215,30 @@ describe('a kernel with its own onEvent', () => {
     expect(engine.inspect('b1').State).toMatchObject({ Status: 'exited', ExitCode: 0 });
     expect(seen).toContain('process.exited');
   });
+
+  it('a restart policy still restarts a crashing init the events did not show', () => {
+    const kernel = createKernel({ cpus: 1, memory: 2 ** 30, onEvent: () => undefined });
+    const engine = createContainerEngine({ kernel, images: testImages() });
+    engine.run({ image: 'crasher', name: 'x1', restart: 'always' });
+    engine.advanceTo(5 * S);
+    expect(engine.inspect('x1').RestartCount).toBeGreaterThan(0);
+  });
+});
+
+describe('advancing costs what changed', () => {
+  it('takes no process snapshot while serving containers run, and asks nothing when no process exited', () => {
+    const kernel = createKernel({ cpus: 2, memory: 2 ** 30, fidelity: 'fluid' });
+    const engine = createContainerEngine({ kernel });
+    for (let i = 0; i < 5; i++) engine.run({ image: 'web', name: `w${i}` });
+    const calls = { process: 0, exitOf: 0 };
+    const process = kernel.process.bind(kernel);
+    const exitOf = kernel.exitOf.bind(kernel);
+    kernel.process = (pid) => (calls.process++, process(pid));
+    kernel.exitOf = (pid) => (calls.exitOf++, exitOf(pid));
+    for (let t = 1; t <= 200; t++) engine.advanceTo(t * 100_000);
+    expect(calls).toEqual({ process: 0, exitOf: 0 });
+    expect(engine.ps().length).toBe(5);
+  });
 });
 
 describe('docker stats', () => {
