@@ -48,7 +48,13 @@ export function attachBatch(dc: DcState, files: ReadonlyMap<string, string>, vms
     const ratio = Math.min(vm.body.vcpuMips ?? host.cpuMips, host.cpuMips) / host.cpuMips;
     return { vcpus: vm.body.vcpus, mips: dc.referenceMips * ratio };
   });
-  const model = createBatchModel({ vms: specs, jobs, scheduler, start: dc.sim.now() });
+  // job.started / job.finished events at the datacenter time that processed them (the model's exact
+  // time, rounded to the µs as in jobs.csv, is `atUs`: a VM's guest may catch up on past instants).
+  const onJob = (kind: 'started' | 'finished', j: number, t: number): void => {
+    const vm = vms[jobs.vm[j]!]!;
+    dc.sink.emit({ type: `job.${kind}`, time: dc.sim.now(), subject: `job:${jobs.id[j]!}`, vm: vm.name, host: vm.host, atUs: Math.round(t) });
+  };
+  const model = createBatchModel({ vms: specs, jobs, scheduler, start: dc.sim.now(), onJob });
   vms.forEach((vm, v) => {
     if (withJobs[v] === 0) return;
     const host = dc.hosts.get(vm.host!)!;

@@ -14,6 +14,12 @@ export function hostOfContainer(dc: DcState, rec: ContainerRec): HostRec | null 
   return vm?.host == null ? null : (dc.hosts.get(vm.host) ?? null);
 }
 
+/** The stack a container lives on now, only to read it (null: its machine is down or has none yet). */
+export function readStackOf(dc: DcState, rec: ContainerRec): ContainerStack | null {
+  if (rec.onKind === 'host') return dc.hosts.get(rec.on)?.stack ?? null;
+  return dc.vms.get(rec.on)?.guest.readStack() ?? null;
+}
+
 /** The stack a container lives on now (null: its machine is down or has none yet). */
 export function stackOf(dc: DcState, rec: ContainerRec): ContainerStack | null {
   if (rec.onKind === 'host') return dc.hosts.get(rec.on)?.stack ?? null;

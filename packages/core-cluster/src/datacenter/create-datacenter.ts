@@ -10,6 +10,8 @@ import type { PowerModel } from '../energy/index.js';
 import { createMetricsRecorder } from '../metrics/metrics-recorder.js';
 import type { ClusterEvent, ContainerView, Datacenter, DatacenterOptions, HostView, RunReport, Series, VmView } from '../types.js';
 import { EventSink } from './cluster-events.js';
+import { profiled } from './layer-profiler.js';
+import type { LayerProfiler } from './layer-profiler.js';
 import { attachBatch } from './batch-workloads.js';
 import type { BatchJobRow } from '../batch/index.js';
 import { addContainer, executeCommand } from './commands.js';
@@ -39,6 +41,12 @@ export interface ClusterDatacenter extends Datacenter {
   jobRows(): BatchJobRow[];
   /** `jobs.csv` as of now as ASCII bytes (`id,vm,host,start_s,finish_s`, `runBatchScenario`'s `csvBytes()` format); the header alone without batch workloads. */
   jobsCsvBytes(): Uint8Array;
+}
+
+/** `createDatacenter`'s options: the contract's, and an opt-in per-layer profiler (see layer-profiler.ts; benches only). */
+export interface ClusterDatacenterOptions extends DatacenterOptions {
+  /** Time each layer's advances with this profiler's clock (host, guest, network, sampling). Off by default: nothing is wrapped. */
+  readonly profile?: LayerProfiler;
 }
 
 function buildHosts(scenario: Scenario, placement: VmPlacer): { list: HostRec[]; referenceMips: number } {
@@ -81,7 +89,7 @@ function buildHosts(scenario: Scenario, placement: VmPlacer): { list: HostRec[];
  * hypervisor. Throws NotFoundError (a VM's `host`, a container's `on`), InsufficientResourcesError
  * (a VM no host takes), ValidationError.
  */
-export function createDatacenter(scenario: Scenario, options: DatacenterOptions = {}): ClusterDatacenter {
+export function createDatacenter(scenario: Scenario, options: ClusterDatacenterOptions = {}): ClusterDatacenter {
   const sim = createSimulation({ seed: scenario.seed });
   const sink = new EventSink(options.onEvent);
   const placement = new VmPlacer(scenario.placement);
@@ -108,9 +116,14 @@ export function createDatacenter(scenario: Scenario, options: DatacenterOptions 
     referenceMips,
     fidelity: scenario.fidelity,
     energy,
+    profile: options.profile ?? null,
     counters: { migrations: 0, haRestarts: 0, hostFailures: 0, stacks: 0 },
   };
   const migrations = new Migrations(dc, sim);
+  if (dc.profile !== null) {
+    const flows = migrations.flows;
+    flows.advanceTo = dc.profile.wrap('network', flows.advanceTo.bind(flows));
+  }
 
   sink.building = true;
   for (const n of scenario.networks) {
@@ -156,8 +169,8 @@ export function createDatacenter(scenario: Scenario, options: DatacenterOptions 
     const interval = scenario.metrics.interval;
     const capacity = scenario.duration === undefined ? 16 : Math.min(1_000_000, Math.floor(scenario.duration / interval) + 1);
     sampler = new Sampler(dc, createMetricsRecorder({ interval, start: 0, capacity }));
-    const s = sampler;
-    sim.every(interval, () => s.sample(sim.now()), { start: 0, priority: 1000, label: 'metrics' });
+    const sample = profiled(dc.profile, 'sampling', (time: number) => sampler!.sample(time));
+    sim.every(interval, () => sample(sim.now()), { start: 0, priority: 1000, label: 'metrics' });
   }
 
   const maxSteps = options.maxSteps ?? DEFAULT_MAX_STEPS;

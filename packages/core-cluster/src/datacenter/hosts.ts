@@ -7,6 +7,7 @@ import type { GuestLink } from './kernel-guest.js';
 import { hypervisorEvent } from './cluster-events.js';
 import { createContainerStack } from './container-stack.js';
 import type { ContainerStack } from './container-stack.js';
+import { profiled } from './layer-profiler.js';
 import { ModelSlot } from './model-slot.js';
 import type { DcState, HostRec, VmRec } from './state.js';
 
@@ -66,7 +67,8 @@ export function ensureHypervisor(dc: DcState, h: HostRec): Hypervisor {
   // The VMs were already running: the 0 µs boots' facts are not news.
   hv.advanceTo(now);
   h.hv = hv;
-  h.slot = new ModelSlot(dc.sim, { nextEventTime: () => hv.nextEventTime(), advanceTo: (t) => advanceHypervisor(dc, h, hv, t) }, `host:${h.name}`);
+  const advance = profiled(dc.profile, 'host', (t: number) => advanceHypervisor(dc, h, hv, t));
+  h.slot = new ModelSlot(dc.sim, { nextEventTime: () => hv.nextEventTime(), advanceTo: advance }, `host:${h.name}`);
   h.slot.rearm();
   return hv;
 }
@@ -126,7 +128,8 @@ export function ensureVmStack(dc: DcState, vm: VmRec): ContainerStack {
     emit: (e) => dc.sink.emit(e),
     ...(net === undefined ? {} : { network: net }),
   });
-  guest.attach(stack);
+  if (dc.profile !== null && !Object.hasOwn(guest, 'advanceTo')) guest.advanceTo = dc.profile.wrap('guest', guest.advanceTo.bind(guest));
+  guest.attach(stack, () => dc.sim.now());
   return stack;
 }
 
@@ -146,7 +149,12 @@ export function ensureHostStack(dc: DcState, h: HostRec): ContainerStack {
     ...(net === undefined ? {} : { network: net }),
   });
   h.stack = stack;
-  h.slot = new ModelSlot(dc.sim, { nextEventTime: () => stack.engine.nextEventTime(), advanceTo: (t) => { dc.sink.collect(() => void stack.engine.advanceTo(t)); recordPower(dc, h, t); } }, `host:${h.name}`);
+  // Bare metal: the host's own kernel is the guest layer of a profile.
+  const advance = profiled(dc.profile, 'guest', (t: number) => {
+    dc.sink.collect(() => void stack.engine.advanceTo(t));
+    recordPower(dc, h, t);
+  });
+  h.slot = new ModelSlot(dc.sim, { nextEventTime: () => stack.engine.nextEventTime(), advanceTo: advance }, `host:${h.name}`);
   return stack;
 }
 

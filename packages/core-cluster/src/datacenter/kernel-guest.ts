@@ -67,6 +67,22 @@ export class KernelGuest {
    * per µs when the host grants it. Set by the datacenter for the host the VM is on.
    */
   private vcpuShare = 1;
+  /** The engine's next-event time as last read (NaN: read it again: anything may have changed it). */
+  private due = NaN;
+  /**
+   * The host advanced the guest to this time (−1: it did not) but, nothing being due before the
+   * engine's next event, the kernel was left where it was: between its events a kernel's state only
+   * moves with time, so it is caught up (`catchUp`) before anything reads or changes it.
+   */
+  private behind = -1;
+  /**
+   * The simulation instant at which the stack was last handed out for a command (−1: not since the
+   * kernel ran past it). Until the kernel runs past that instant, whoever holds the stack may change
+   * it: the guest then runs its kernel at every advance and reads its next-event time afresh.
+   */
+  private commandedAt = -1;
+  /** The simulation's clock (given with the stack). */
+  private simNow: () => number = () => 0;
 
   constructor(
     readonly cpus: number,
@@ -90,7 +106,18 @@ export class KernelGuest {
     return (this.reportedRef ??= new Array<number>(this.cpus).fill(-1));
   }
 
+  /** The container stack, to command (its kernel brought to the guest's now first). */
   get stack(): ContainerStack | null {
+    if (this.stackRef !== null) {
+      this.catchUp();
+      this.commandedAt = this.simNow();
+    }
+    return this.stackRef;
+  }
+
+  /** The container stack, only to read (kernel files, inspect): brought to now, the cached next-event time kept. */
+  readStack(): ContainerStack | null {
+    if (this.stackRef !== null && this.behind >= 0) this.runKernel(this.behind);
     return this.stackRef;
   }
 
@@ -137,35 +164,67 @@ export class KernelGuest {
     return this.capacities;
   }
 
-  /** Run `stack` from now on (its kernel must be at this guest's now, built with `currentCapacities()`). */
-  attach(stack: ContainerStack): void {
+  /** Run `stack` from now on (its kernel must be at this guest's now, built with `currentCapacities()`); `simNow` is the simulation's clock. */
+  attach(stack: ContainerStack, simNow: () => number): void {
     this.stackRef = stack;
+    this.simNow = simNow;
+    this.behind = -1;
+    this.due = NaN;
+    this.commandedAt = simNow();
     this.report();
   }
 
   now(): Micros {
     if (this.inner !== null) return this.inner.now();
-    return this.stackRef === null ? (this.clock as Micros) : this.stackRef.engine.now();
+    if (this.stackRef === null) return this.clock as Micros;
+    const t = this.stackRef.engine.now();
+    return (this.behind > t ? this.behind : t) as Micros;
   }
 
   setCpuCapacity(cpu: number, capacity: number): void {
+    if (this.stackRef !== null) this.catchUp();
     this.capacities[cpu] = capacity;
     this.inner?.setCpuCapacity(cpu, capacity);
     this.stackRef?.cpus?.setCpuCapacity(cpu, capacity);
+    this.due = NaN;
   }
 
   nextEventTime(): number {
     if (this.inner !== null) return this.inner.nextEventTime();
-    return this.stackRef === null ? Infinity : this.stackRef.engine.nextEventTime();
+    if (this.stackRef === null) return Infinity;
+    // Cached: a host asks every guest at each of its steps, and nothing changes it but an advance or a command.
+    if (this.commandedAt >= 0) return this.stackRef.engine.nextEventTime();
+    if (this.due !== this.due) this.due = this.stackRef.engine.nextEventTime();
+    return this.due;
   }
 
+  /**
+   * Run to `time`. A host advances all its guests at each of its steps; a guest with nothing due by
+   * then only notes the time (O(1)), and its kernel catches up when it is next due, read, commanded or
+   * given another capacity: the same states at the same times, without running every kernel at every
+   * step of its host.
+   */
   advanceTo(time: number): void {
     if (this.inner !== null) this.inner.advanceTo(time);
     else if (this.stackRef === null) this.clock = time;
-    else {
-      this.stackRef.engine.advanceTo(time);
-      this.report();
-    }
+    else if (this.commandedAt < 0 && time < this.nextEventTime()) {
+      if (time > this.behind) this.behind = time;
+    } else this.runKernel(time);
+  }
+
+  private runKernel(time: number): void {
+    this.behind = -1;
+    this.stackRef!.engine.advanceTo(time);
+    // Read afresh after the run (a host may have asked for it mid-run, from a demand callback).
+    this.due = NaN;
+    if (time > this.commandedAt) this.commandedAt = -1;
+    this.report();
+  }
+
+  /** Bring a deferred kernel to the guest's now; forget the cached next-event time (a command or capacity change follows). */
+  private catchUp(): void {
+    if (this.behind >= 0) this.runKernel(this.behind);
+    this.due = NaN;
   }
 
   /** Report every vCPU's demand again (a new listener). */

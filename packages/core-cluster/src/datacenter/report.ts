@@ -12,11 +12,33 @@ import { hostCpuUtilization } from './hosts.js';
 import type { DcState } from './state.js';
 import { containerUsage, containerView, vmCpu, vmState } from './views.js';
 
-/** The sampler: series in a recorder, running summaries for the report. */
+/** A VM's series: its id and the VM's CPU and steal totals at the last sample. */
+interface VmSlot {
+  readonly id: number;
+  cpu: number;
+  steal: number;
+}
+
+/** A container's two series and its CPU total at the last sample. */
+interface ContainerSlot {
+  readonly cpuId: number;
+  readonly memoryId: number;
+  cpu: number;
+}
+
+/**
+ * The sampler: series in a recorder, running summaries for the report. Each series is defined once
+ * (its id kept per host, VM and container name) and every sample is one `sampleMany` of ids and a
+ * Float64Array, so a sample costs reading the models, not building and looking up names.
+ */
 export class Sampler {
   readonly hostUtilization: SummaryAccumulator = createSummaryAccumulator();
-  private readonly lastVm = new Map<string, { cpu: number; steal: number }>();
-  private readonly lastContainer = new Map<string, number>();
+  /** Series id of each host's CPU, by host index (−1: not defined yet). */
+  private hostIds: number[] = [];
+  private readonly vmSlots = new Map<string, VmSlot>();
+  private readonly containerSlots = new Map<string, ContainerSlot>();
+  private ids = new Int32Array(1024);
+  private values = new Float64Array(1024);
   private lastTime = -1;
 
   constructor(
@@ -27,42 +49,60 @@ export class Sampler {
   /** Record every series at `time` (the simulation's now; models brought to it first). */
   sample(time: number): void {
     const dc = this.dc;
-    const names: string[] = [];
-    const values: number[] = [];
-    const put = (name: string, unit: string, value: number): void => {
-      if (!this.recorder.has(name)) this.recorder.define(name, unit);
-      names.push(name);
-      values.push(Number.isFinite(value) ? value : 0);
+    const recorder = this.recorder;
+    let n = 0;
+    const put = (id: number, value: number): void => {
+      if (n === this.ids.length) this.grow();
+      this.ids[n] = id;
+      this.values[n++] = Number.isFinite(value) ? value : 0;
     };
     const dt = this.lastTime < 0 ? 0 : time - this.lastTime;
     for (const h of dc.hostList) {
       h.slot?.sync();
+    const hostIds = this.hostIds;
       const u = hostCpuUtilization(dc, h);
       this.hostUtilization.add(u);
-      put(`host:${h.name}/cpu`, 'fraction', u);
+      let hostId = hostIds[h.index] ?? -1;
+      if (hostId < 0) hostIds[h.index] = hostId = recorder.define(`host:${h.name}/cpu`, 'fraction');
+      put(hostId, u);
       if (h.hv === null) continue;
       for (const name of h.vms) {
-        const vm = dc.vms.get(name)!;
-        const now = vmCpu(dc, vm);
-        const last = this.lastVm.get(name) ?? { cpu: now.cpuUsec, steal: now.stealUsec };
-        const dCpu = now.cpuUsec - last.cpu;
-        const dSteal = now.stealUsec - last.steal;
-        this.lastVm.set(name, { cpu: now.cpuUsec, steal: now.stealUsec });
-        put(`vm:${name}/steal`, 'fraction', dCpu + dSteal > 0 ? dSteal / (dCpu + dSteal) : 0);
+        const now = vmCpu(dc, dc.vms.get(name)!);
+        let slot = this.vmSlots.get(name);
+        if (slot === undefined) this.vmSlots.set(name, (slot = { id: recorder.define(`vm:${name}/steal`, 'fraction'), cpu: now.cpuUsec, steal: now.stealUsec }));
+        const dCpu = now.cpuUsec - slot.cpu;
+        const dSteal = now.stealUsec - slot.steal;
+        slot.cpu = now.cpuUsec;
+        slot.steal = now.stealUsec;
+        put(slot.id, dCpu + dSteal > 0 ? dSteal / (dCpu + dSteal) : 0);
       }
     }
     for (const rec of dc.containers.values()) {
       const v = containerUsage(dc, rec);
-      const last = this.lastContainer.get(rec.name) ?? v.cpuUsec;
-      this.lastContainer.set(rec.name, v.cpuUsec);
-      put(`container:${rec.name}/cpu`, 'cores', dt > 0 ? Math.max(0, v.cpuUsec - last) / dt : 0);
-      put(`container:${rec.name}/memory`, 'bytes', v.memoryBytes);
+      let slot = this.containerSlots.get(rec.name);
+      if (slot === undefined) {
+        const cpuId = recorder.define(`container:${rec.name}/cpu`, 'cores');
+        this.containerSlots.set(rec.name, (slot = { cpuId, memoryId: recorder.define(`container:${rec.name}/memory`, 'bytes'), cpu: v.cpuUsec }));
+      }
+      const last = slot.cpu;
+      slot.cpu = v.cpuUsec;
+      put(slot.cpuId, dt > 0 ? Math.max(0, v.cpuUsec - last) / dt : 0);
+      put(slot.memoryId, v.memoryBytes);
     }
-    this.recorder.sampleMany(time, names, values);
+    recorder.sampleMany(time, this.ids.subarray(0, n), this.values.subarray(0, n));
     this.lastTime = time;
   }
 }
 
+
+  private grow(): void {
+    const ids = new Int32Array(this.ids.length * 2);
+    ids.set(this.ids);
+    const values = new Float64Array(this.values.length * 2);
+    values.set(this.values);
+    this.ids = ids;
+    this.values = values;
+  }
 /** The report as of now. */
 export function buildReport(dc: DcState, sampler: Sampler | null, batch: BatchModel | null): RunReport {
   const now = dc.sim.now();

@@ -9,6 +9,7 @@ import type { EnergyMeter } from '../energy/index.js';
 import type { ContainerStack } from './container-stack.js';
 import type { EventSink } from './cluster-events.js';
 import type { KernelGuest } from './kernel-guest.js';
+import type { LayerProfiler } from './layer-profiler.js';
 import type { ModelSlot } from './model-slot.js';
 import type { PlacementExplanation, VmPlacer } from './vm-placement.js';
 
@@ -107,6 +108,8 @@ export interface DcState {
   /** The largest cpuMips of the scenario (speed 1). */
   readonly referenceMips: number;
   readonly fidelity: 'exact' | 'fluid';
+  /** The opt-in per-layer profiler (`createDatacenter`'s `profile` option), or null. */
+  readonly profile: LayerProfiler | null;
   readonly energy: EnergyMeter;
   /** Counters for the report. */
   counters: { migrations: number; haRestarts: number; hostFailures: number; stacks: number };

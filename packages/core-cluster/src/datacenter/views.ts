@@ -2,7 +2,7 @@
 // first, so a view is the state at `now()`), and the topology.
 import { NotFoundError } from '@strata/shared-types';
 import type { ContainerView, HostView, VmView } from '../types.js';
-import { hostOfContainer, stackOf } from './container-ops.js';
+import { hostOfContainer, readStackOf } from './container-ops.js';
 import { hostCpuUtilization } from './hosts.js';
 import type { ContainerRec, DcState, HostRec, VmRec } from './state.js';
 
@@ -68,14 +68,21 @@ export function vmView(dc: DcState, vm: VmRec): VmView {
   };
 }
 
+/** The number on the line `key N` of a flat-keyed cgroup file (0 when absent). No regular expression: the sampler reads this for every container each interval. */
 function statValue(text: string, key: string): number {
-  const m = new RegExp(`^${key} (\\d+)$`, 'm').exec(text);
-  return m === null ? 0 : Number(m[1]);
+  let at = text.startsWith(`${key} `) ? 0 : text.indexOf(`\n${key} `);
+  if (at < 0) return 0;
+  if (at > 0) at++;
+  const from = at + key.length + 1;
+  let end = text.indexOf('\n', from);
+  if (end < 0) end = text.length;
+  const v = Number(text.slice(from, end));
+  return Number.isFinite(v) ? v : 0;
 }
 
 /** A container's CPU time and memory now, from its cgroup's files (0 when it has none: not running). */
 export function containerUsage(dc: DcState, rec: ContainerRec): { cpuUsec: number; memoryBytes: number } {
-  const stack = stackOf(dc, rec);
+  const stack = readStackOf(dc, rec);
   if (stack === null || rec.id === '') return { cpuUsec: 0, memoryBytes: 0 };
   const cgroup = `/docker/${rec.id}`;
   try {
@@ -88,7 +95,7 @@ export function containerUsage(dc: DcState, rec: ContainerRec): { cpuUsec: numbe
 /** A container as queries show it (a container whose machine is down reads `exited`, with no CPU or memory). */
 export function containerView(dc: DcState, rec: ContainerRec): ContainerView {
   hostOfContainer(dc, rec)?.slot?.sync();
-  const stack = stackOf(dc, rec);
+  const stack = readStackOf(dc, rec);
   if (stack === null || rec.id === '') {
     return { name: rec.name, template: rec.template, on: rec.on, state: 'exited', cpuUsec: 0, memoryBytes: 0, restarts: 0, oomKilled: false };
   }

@@ -41,6 +41,24 @@ describe('datacenter batch job queries', () => {
     });
   });
 
+  it('emits job.started and job.finished for every job, in time order, atUs the jobs.csv time', () => {
+    const g = generateCloudletWorkload({ hosts: 2, vms: 6, cloudlets: 40, seed: 3 });
+    const scenario = ScenarioSchema.parse({ ...g.scenario, workloads: [{ kind: 'batch', file: g.file, guestScheduler: 'time-shared' }] });
+    const events: { type: string; time: number; subject: string; atUs?: unknown; vm?: unknown; host?: unknown }[] = [];
+    const dc = createDatacenter(scenario, { files: new Map([[g.file, g.csv]]), onEvent: (e) => void events.push(e) });
+    dc.run();
+    const jobs = events.filter((e) => e.type.startsWith('job.'));
+    expect(jobs.filter((e) => e.type === 'job.started')).toHaveLength(40);
+    expect(jobs.filter((e) => e.type === 'job.finished')).toHaveLength(40);
+    expect(events.every((e, i) => i === 0 || e.time >= events[i - 1]!.time)).toBe(true);
+    for (const row of dc.jobRows()) {
+      const finished = jobs.find((e) => e.type === 'job.finished' && e.subject === `job:${row.id}`)!;
+      expect(finished.atUs).toBe(Math.round(row.finish_s * 1e6));
+      expect(finished.time).toBeGreaterThanOrEqual(finished.atUs as number);
+      expect(finished.host).toBe(row.host);
+    }
+  });
+
   it('without batch workloads: no rows and a header-only jobs.csv', () => {
     const scenario = ScenarioSchema.parse({ name: 'plain', hosts: [{ name: 'h', cpus: 2, memory: '4Gi' }], vms: [{ name: 'v', vcpus: 1, memory: '1Gi' }] });
     const dc = createDatacenter(scenario);
