@@ -159,6 +159,8 @@ export function createSchedulerGuest(options: SchedulerGuestOptions): SchedulerG
     },
     nextEventTime: () => scheduler.nextEventTime(),
     advanceTo(time) {
+      // Exact: what runs where changes only at the guest's own events (ticks, halts, resumes).
+      const due = occupancy && scheduler.nextEventTime() <= time;
       const done = scheduler.advanceTo(time);
       let changed = false;
       for (const e of done) {
@@ -171,7 +173,7 @@ export function createSchedulerGuest(options: SchedulerGuestOptions): SchedulerG
           }
         }
       }
-      if (changed || occupancy) publish();
+      if (changed || due) publish();
     },
     addGroup(path, limits = {}) {
       scheduler.addGroup(path, limits);
