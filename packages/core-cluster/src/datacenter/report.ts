@@ -6,8 +6,6 @@ import type { MetricsRecorder } from '../metrics/metrics-recorder.js';
 import { createSummaryAccumulator } from '../metrics/summary-accumulator.js';
 import type { SummaryAccumulator } from '../metrics/summary-accumulator.js';
 import { summarize } from '../metrics/summarize.js';
-import { LATENCY_SUMMARY_OPTIONS } from '@strata/core-container';
-import type { Kernel } from '@strata/core-container';
 import type { BatchModel } from '../batch/index.js';
 import type { RunReport } from '../types.js';
 import { hostCpuUtilization } from './hosts.js';
@@ -59,9 +57,9 @@ export class Sampler {
       this.values[n++] = Number.isFinite(value) ? value : 0;
     };
     const dt = this.lastTime < 0 ? 0 : time - this.lastTime;
+    const hostIds = this.hostIds;
     for (const h of dc.hostList) {
       h.slot?.sync();
-    const hostIds = this.hostIds;
       const u = hostCpuUtilization(dc, h);
       this.hostUtilization.add(u);
       let hostId = hostIds[h.index] ?? -1;
@@ -94,8 +92,6 @@ export class Sampler {
     recorder.sampleMany(time, this.ids.subarray(0, n), this.values.subarray(0, n));
     this.lastTime = time;
   }
-}
-
 
   private grow(): void {
     const ids = new Int32Array(this.ids.length * 2);
@@ -105,6 +101,8 @@ export class Sampler {
     this.ids = ids;
     this.values = values;
   }
+}
+
 /** The report as of now. */
 export function buildReport(dc: DcState, sampler: Sampler | null, batch: BatchModel | null): RunReport {
   const now = dc.sim.now();
@@ -134,34 +132,6 @@ export function buildReport(dc: DcState, sampler: Sampler | null, batch: BatchMo
     vms: { count: dc.vms.size, running, migrations: dc.counters.migrations, haRestarts: dc.counters.haRestarts, stealPercent: summarize(steal) },
     containers: { count: dc.containers.size, running: containersRunning, restarts, oomKills: dc.sink.byType.get('container.oom') ?? 0 },
     ...(batch === null ? {} : { jobs: batch.summary() }),
-    ...servedRequests(dc),
     energy: dc.energy.kWhUntil(now),
   };
-}
-
-/**
- * `RunReport.requests`, when some server got a request: the requests completed and their latencies
- * (ms) over every container kernel the datacenter has now (in VM guests and on bare metal), each
- * kernel's whole-run accumulator merged — exact count, mean, min and max, percentiles within 1 %.
- * Kernels dropped with a failed host take their figures with them.
- */
-function servedRequests(dc: DcState): Pick<RunReport, 'requests'> {
-  const latencies = createSummaryAccumulator(LATENCY_SUMMARY_OPTIONS);
-  let arrived = 0;
-  let served = 0;
-  const add = (kernel: Kernel): void => {
-    const s = kernel.serveSummary();
-    arrived += s.arrived;
-    served += s.completed;
-    latencies.merge(s.latencyUs);
-  };
-  for (const vm of dc.vms.values()) {
-    const stack = vm.guest.stack;
-    if (stack !== null) add(stack.kernel);
-  }
-  for (const h of dc.hostList) if (h.stack !== null) add(h.stack.kernel);
-  if (arrived === 0) return {};
-  const us = latencies.summary();
-  const ms = (v: number): number => v / 1000;
-  return { requests: { served, latencyMs: { count: us.count, mean: ms(us.mean), min: ms(us.min), max: ms(us.max), p50: ms(us.p50), p95: ms(us.p95), p99: ms(us.p99) } } };
 }

@@ -68,7 +68,6 @@ export interface VmRec {
   migrating: boolean;
   /** Without HA, the host it crashed with (it stays crashed, on no host, until `vm.start` places it again). */
   crashedOn: string | null;
-}
   /**
    * Its definition on its host boots in 0 µs (a declared VM running as the run began): a later
    * `vm.start` on that host redefines it with the lifecycle's real timings first.
@@ -108,9 +107,9 @@ export interface DcState {
   /** The largest cpuMips of the scenario (speed 1). */
   readonly referenceMips: number;
   readonly fidelity: 'exact' | 'fluid';
+  readonly energy: EnergyMeter;
   /** The opt-in per-layer profiler (`createDatacenter`'s `profile` option), or null. */
   readonly profile: LayerProfiler | null;
-  readonly energy: EnergyMeter;
   /** Counters for the report. */
   counters: { migrations: number; haRestarts: number; hostFailures: number; stacks: number };
 }
