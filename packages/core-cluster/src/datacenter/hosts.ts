@@ -19,8 +19,8 @@ function networkHostAddress(i: number): string {
 
 /** Define `vm` on hypervisor `hv` (its guest brought to the hypervisor's now first). */
 export function defineVmOn(hv: Hypervisor, vm: VmRec, opts: { readonly instantBoot: boolean }): void {
-  if (vm.guest.stack === null) vm.guest.advanceTo(hv.now());
   vm.instantBoot = opts.instantBoot;
+  if (vm.guest.stack === null) vm.guest.advanceTo(hv.now());
   const link = vm.guest.link();
   vm.guest.activate(link);
   hv.defineVm(vmSpec(vm, link, opts));
@@ -99,13 +99,26 @@ export function touchHost<T>(dc: DcState, h: HostRec, command: () => T): T {
   return out;
 }
 
-function networkFor(dc: DcState, hostName: string, nic: number): { model: DcState['network']; host: string } | undefined {
+/**
+ * The network model's host of a stack: a bare-metal host is one itself (its NIC the uplink); a VM is
+ * one riding on its hypervisor host's NIC (`physicalNic`, set again whenever the VM's stack is built
+ * on a host: an HA restart), its vNIC as fast as the scenario's fastest NIC, so the physical NIC under
+ * it is what limits it; a live migration moves it (`moveVmNetwork`).
+ */
+function networkFor(dc: DcState, hostName: string, nic: number, under?: HostRec): { model: DcState['network']; host: string } | undefined {
   if (dc.scenario.networks.length === 0) return undefined;
+  const physicalNic = under === undefined ? undefined : { name: under.name, capacity: under.nic, latency: 0 };
   if (!dc.networkHosts.has(hostName)) {
-    dc.network.addHost({ name: hostName, address: networkHostAddress(dc.networkHosts.size), uplink: { capacity: nic, latency: 0 } });
+    const uplink = { capacity: under === undefined ? nic : Math.max(...dc.hostList.map((h) => h.nic)), latency: 0 };
+    dc.network.addHost({ name: hostName, address: networkHostAddress(dc.networkHosts.size), uplink, ...(physicalNic === undefined ? {} : { physicalNic }) });
     dc.networkHosts.add(hostName);
-  }
+  } else if (physicalNic !== undefined) dc.network.setPhysicalNic(hostName, physicalNic);
   return { model: dc.network, host: hostName };
+}
+
+/** A VM that is a network host now runs on `h`: its containers' traffic crosses `h`'s NIC from now on. */
+export function moveVmNetwork(dc: DcState, vm: VmRec, h: HostRec): void {
+  if (dc.networkHosts.has(vm.name)) dc.network.setPhysicalNic(vm.name, { name: h.name, capacity: h.nic, latency: 0 });
 }
 
 /** The container stack inside `vm` (built now if it was not: the host's hypervisor too). The host must be synced. */
@@ -116,7 +129,7 @@ export function ensureVmStack(dc: DcState, vm: VmRec): ContainerStack {
   h.slot!.sync();
   const guest = vm.guest;
   guest.advanceTo(hv.now());
-  const net = networkFor(dc, vm.name, h.nic);
+  const net = networkFor(dc, vm.name, h.nic, h);
   const stack = createContainerStack({
     on: vm.name,
     cpus: vm.body.vcpus,

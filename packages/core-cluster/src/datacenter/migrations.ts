@@ -14,7 +14,7 @@ import { createLiveMigration } from '@strata/core-vmm';
 import type { LiveMigration, LiveMigrationEvent } from '@strata/core-vmm';
 import type { Simulation } from '@strata/core-sim';
 import { migrationEvent } from './cluster-events.js';
-import { ensureHypervisor, touchHost, vmSpec } from './hosts.js';
+import { ensureHypervisor, moveVmNetwork, touchHost, vmSpec } from './hosts.js';
 import type { GuestLink } from './kernel-guest.js';
 import { ModelSlot } from './model-slot.js';
 import type { DcState, HostRec, VmRec } from './state.js';
@@ -188,6 +188,8 @@ export class Migrations {
     });
     m.to.vms.push(m.vm.name);
     m.vm.host = m.to.name;
+    // Its containers' traffic leaves by the target's NIC from now on (connections carrying bytes keep their links).
+    moveVmNetwork(dc, m.vm, m.to);
     // Received with the lifecycle's real timings: a later restart there boots as a restart does.
     m.vm.instantBoot = false;
     m.vm.migrations++;

@@ -49,6 +49,7 @@ export function createNetworkModel(options: NetworkModelOptions = {}): NetworkMo
       return [];
     },
     addHost: topology.addHost,
+    setPhysicalNic: topology.setPhysicalNic,
     createNamespace: topology.createNamespace,
     deleteNamespace: topology.deleteNamespace,
     createNetwork: topology.createNetwork,

@@ -7,7 +7,7 @@ import type { PortPublisher } from '../ports/index.js';
 import { joinHostPort } from '../ports/address.js';
 import type { LearningBridge } from './learning-bridge.js';
 import type { Route } from './routing.js';
-import type { HostSpec, InterfaceInfo, LinkProfile, NetworkInfo, NetworkModelOptions } from './types.js';
+import type { HostSpec, InterfaceInfo, LinkProfile, NetworkInfo, NetworkModelOptions, PhysicalNic } from './types.js';
 
 /** A host: its spec, its own sockets, its local subnet allocator and port publisher. */
 export interface Host {
@@ -18,6 +18,8 @@ export interface Host {
   readonly publisher: PortPublisher;
   /** Host ends of veth pairs on this host (their names must be unique there). */
   readonly peers: Set<string>;
+  /** The physical NIC its uplink rides on (`HostSpec.physicalNic`), or null. */
+  nic: PhysicalNic | null;
 }
 
 /** A network interface of a namespace (lo, or one end of a veth pair on a network): the public view plus what stays internal. */

@@ -27,12 +27,19 @@ export function netInfo(net: Net): NetworkInfo {
   return { ...net.info, endpoints: [...net.endpoints.keys()] };
 }
 
-/** Every link of the model: each host's uplink (tx, rx) and loopback, each namespace's lo and veth pairs (tx, rx). */
+/** Every link of the model: each host's uplink (tx, rx) and loopback, each physical NIC a host rides on (tx, rx, once), each namespace's lo and veth pairs (tx, rx). */
 export function links(state: ModelState): TopologyLink[] {
   const { hosts, namespaces, veth } = state;
   const out: TopologyLink[] = [];
   for (const h of hosts.values()) {
     out.push({ id: `host:${h.spec.name}/uplink:tx`, ...h.spec.uplink }, { id: `host:${h.spec.name}/uplink:rx`, ...h.spec.uplink }, { id: `host:${h.spec.name}/lo`, ...veth });
+  }
+  const nics = new Set<string>();
+  for (const h of hosts.values()) {
+    if (h.nic === null || nics.has(h.nic.name)) continue;
+    nics.add(h.nic.name);
+    const { capacity, latency } = h.nic;
+    out.push({ id: `nic:${h.nic.name}:tx`, capacity, latency }, { id: `nic:${h.nic.name}:rx`, capacity, latency });
   }
   for (const ns of namespaces.values()) {
     out.push({ id: `ns:${ns.name}/lo`, ...veth });
@@ -51,7 +58,7 @@ export function snapshot(state: ModelState): TopologySnapshot {
   for (const h of hosts.values()) local[h.spec.name] = h.allocator.allocated();
   return {
     now,
-    hosts: [...hosts.values()].map((h) => ({ ...h.spec, uplink: { ...h.spec.uplink } })),
+    hosts: [...hosts.values()].map((h) => ({ ...h.spec, uplink: { ...h.spec.uplink }, ...(h.nic === null ? {} : { physicalNic: { ...h.nic } }) })),
     namespaces: [...namespaces.values()].map(nsInfo),
     networks: [...networks.values()].map((n) => ({ ...netInfo(n), addresses: n.ipam.allocated() })),
     subnets: { local, global: globalAllocator.allocated() },

@@ -44,10 +44,21 @@ export function createReachWalk(state: ModelState): {
     w.links.push(vethLink(ns, iface, 'rx'));
   }
   function crossHosts(from: string, to: string, w: Walk, tunnel?: string): void {
-    w.path.push({ kind: 'host-nic', id: `${from}/uplink`, host: from }, { kind: 'physical-link', id: `${from}/uplink`, host: from });
+    // Hosts that are VMs ride on their hypervisor hosts' NICs: crossed unless both share one (then the hypervisor's bridge joins them).
+    const a = state.hosts.get(from)?.nic ?? null;
+    const b = state.hosts.get(to)?.nic ?? null;
+    const shared = a !== null && b !== null && a.name === b.name;
+    w.path.push({ kind: 'host-nic', id: `${from}/uplink`, host: from });
+    if (a !== null && !shared) w.path.push({ kind: 'host-nic', id: `nic:${a.name}`, host: from });
+    w.path.push({ kind: 'physical-link', id: `${from}/uplink`, host: from });
     if (tunnel !== undefined) w.path.push({ kind: 'overlay-tunnel', id: tunnel, host: from });
-    w.path.push({ kind: 'physical-link', id: `${to}/uplink`, host: to }, { kind: 'host-nic', id: `${to}/uplink`, host: to });
-    w.links.push(`host:${from}/uplink:tx`, `host:${to}/uplink:rx`);
+    w.path.push({ kind: 'physical-link', id: `${to}/uplink`, host: to });
+    if (b !== null && !shared) w.path.push({ kind: 'host-nic', id: `nic:${b.name}`, host: to });
+    w.path.push({ kind: 'host-nic', id: `${to}/uplink`, host: to });
+    w.links.push(`host:${from}/uplink:tx`);
+    if (a !== null && !shared) w.links.push(`nic:${a.name}:tx`);
+    if (b !== null && !shared) w.links.push(`nic:${b.name}:rx`);
+    w.links.push(`host:${to}/uplink:rx`);
   }
 
   /**

@@ -14,6 +14,7 @@ import {
   type AttachSpec,
   type HostSpec,
   type InterfaceInfo,
+  type PhysicalNic,
   type NamespaceInfo,
   type NamespaceSpec,
   type NetworkInfo,
@@ -30,6 +31,7 @@ const NET_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$/;
 /** The commands of `NetworkModel` that shape the topology, over `state`. See `NetworkModel` for each contract. */
 export function createTopologyCommands(state: ModelState): {
   addHost: (spec: HostSpec) => void;
+  setPhysicalNic: (host: string, nic: PhysicalNic | null) => void;
   createNamespace: (spec: NamespaceSpec) => NamespaceInfo;
   deleteNamespace: (name: string) => void;
   createNetwork: (spec: NetworkSpec) => NetworkInfo;
@@ -41,11 +43,31 @@ export function createTopologyCommands(state: ModelState): {
   const { hosts, namespaces, networks, globalAllocator, dns, macMode } = state;
   const { getHost, getNs, getNet } = lookups(state);
 
+  /** A NIC checked: its name, its profile, and the same profile as wherever else it is named (`except`: the host being moved). */
+  function checkNic(nic: PhysicalNic, path: string, except: string | null): PhysicalNic {
+    if (typeof nic !== 'object' || nic === null) throw new ValidationError(`${path} must be { name, capacity, latency } or null; got ${JSON.stringify(nic)}`, { path, given: nic });
+    checkName(nic.name, HOST_NAME, `${path}.name`, '1..64 characters of [a-z0-9-], starting and ending alphanumeric');
+    const profile = checkProfile(nic, path);
+    for (const h of hosts.values()) {
+      if (h.spec.name === except || h.nic === null || h.nic.name !== nic.name) continue;
+      if (h.nic.capacity !== profile.capacity || h.nic.latency !== profile.latency) {
+        throw new ConflictError(`physical NIC ${nic.name} is already ${h.nic.capacity} B/s, ${h.nic.latency} µs (on host ${h.spec.name}); name it with the same profile`, { nic: nic.name });
+      }
+    }
+    return { name: nic.name, ...profile };
+  }
+
+  function setPhysicalNic(host: string, nic: PhysicalNic | null): void {
+    const h = getHost(host);
+    h.nic = nic === null ? null : checkNic(nic, 'nic', h.spec.name);
+  }
+
   function addHost(spec: HostSpec): void {
     checkName(spec.name, HOST_NAME, 'name', '1..64 characters of [a-z0-9-], starting and ending alphanumeric');
     const address = normalizeIp(spec.address, 'address');
     if (ipFamilyOf(address) !== 4) throw new ValidationError(`address must be an IPv4 address; got ${JSON.stringify(spec.address)}`, { path: 'address', given: spec.address });
     const uplink = checkProfile(spec.uplink, 'uplink');
+    const nic = spec.physicalNic === undefined ? null : checkNic(spec.physicalNic, 'physicalNic', null);
     if (hosts.has(spec.name)) throw new ConflictError(`host with name ${spec.name} already exists`, { name: spec.name });
     for (const h of hosts.values()) {
       if (h.spec.address === address) throw new ConflictError(`address ${address} is already the address of host ${h.spec.name}; give each host its own`, { address });
@@ -53,6 +75,7 @@ export function createTopologyCommands(state: ModelState): {
     if (hosts.size >= MAX_HOSTS) throw new LimitExceededError(`a model holds at most ${MAX_HOSTS} hosts`, { limit: MAX_HOSTS });
     hosts.set(spec.name, {
       spec: { name: spec.name, address, uplink },
+      nic,
       allocator: new SubnetAllocator({ pools: DEFAULT_LOCAL_ADDRESS_POOLS }),
       publisher: createPortPublisher(),
       listening: new Set(),
@@ -285,5 +308,5 @@ export function createTopologyCommands(state: ModelState): {
     return route;
   }
 
-  return { addHost, createNamespace, deleteNamespace, createNetwork, removeNetwork, attach, detach, addRoute };
+  return { addHost, setPhysicalNic, createNamespace, deleteNamespace, createNetwork, removeNetwork, attach, detach, addRoute };
 }

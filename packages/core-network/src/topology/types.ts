@@ -34,6 +34,18 @@ export interface HostSpec {
   readonly address: string;
   /** The uplink: hosts reach each other over their two uplinks (a non-blocking fabric between them). */
   readonly uplink: LinkProfile;
+  /**
+   * The physical NIC the uplink rides on, when this host is a VM on a hypervisor host (absent: the
+   * uplink is the physical NIC). Traffic to another host that is not on the same NIC also crosses
+   * `nic:<name>:tx` here and the other end's NIC (`nic:<name>:rx`); VMs on the same NIC talk over
+   * their hypervisor's bridge. Moved by `setPhysicalNic` (a live migration).
+   */
+  readonly physicalNic?: PhysicalNic;
+}
+
+/** A hypervisor host's NIC, shared by the VMs on it: a name (1..64 of [a-z0-9-]) and its link profile, the same wherever it is named. */
+export interface PhysicalNic extends LinkProfile {
+  readonly name: string;
 }
 
 /** A network namespace (a container's, or a pod's shared one). */
@@ -237,6 +249,12 @@ export interface NetworkModel {
   advanceTo(time: number): DomainEvent[];
   /** Adds a host. ValidationError (fields), ConflictError (name or address used), LimitExceededError. */
   addHost(spec: HostSpec): void;
+  /**
+   * The host (a VM) now rides on physical NIC `nic`, or on none (null): paths computed from now on
+   * cross it (connections already carrying bytes keep the links they took). NotFoundError (host),
+   * ValidationError (the NIC's fields), ConflictError (a NIC of that name with another profile).
+   */
+  setPhysicalNic(host: string, nic: PhysicalNic | null): void;
   /** Adds a namespace with `lo` 127.0.0.1/8. NotFoundError (host), ConflictError (name), ValidationError, LimitExceededError. */
   createNamespace(spec: NamespaceSpec): NamespaceInfo;
   /** Deletes a namespace: its veth pairs go with it (each attachment is detached, with its events) and its published ports are released. NotFoundError. */
