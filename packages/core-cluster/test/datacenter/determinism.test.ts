@@ -25,11 +25,11 @@ dc.run();
 process.stdout.write(hash.digest('hex') + ' ' + count + '\\n');
 `;
 const input: unknown = JSON.parse(readFileSync(`${here}determinism-scenario.json`, 'utf8'));
-const scenario = () => ScenarioSchema.parse(input);
+const scenario = (file = 'determinism-scenario.json') => ScenarioSchema.parse(file === 'determinism-scenario.json' ? input : JSON.parse(readFileSync(`${here}${file}`, 'utf8')));
 
-function runHash(seed?: number): { hash: string; count: number; events: ClusterEvent[] } {
+function runHash(seed?: number, file?: string): { hash: string; count: number; events: ClusterEvent[] } {
   const events: ClusterEvent[] = [];
-  const s = scenario();
+  const s = scenario(file);
   createDatacenter(seed === undefined ? s : { ...s, seed }, { onEvent: (e) => events.push(e) }).run();
   const hash = createHash('sha256');
   for (const e of events) hash.update(`${JSON.stringify(e)}\n`);
@@ -67,6 +67,16 @@ describe('determinism', () => {
       const args = ['--input-type=module', '-e', PROCESS_SCRIPT, `${here}determinism-scenario.json`];
       const outputs = [0, 1].map(() => execFileSync('node', args, { cwd: `${here}../..`, encoding: 'utf8' }).trim());
       const mine = runHash();
+      expect(outputs[0]).toBe(`${mine.hash} ${mine.count}`);
+      expect(outputs[1]).toBe(outputs[0]);
+    }, 120_000);
+
+    it('the end-to-end scenario (nested scheduling, a flow, a migration, a host failure): two processes, one trace', () => {
+      const args = ['--input-type=module', '-e', PROCESS_SCRIPT, `${here}end-to-end-scenario.json`];
+      const outputs = [0, 1].map(() => execFileSync('node', args, { cwd: `${here}../..`, encoding: 'utf8' }).trim());
+      const mine = runHash(undefined, 'end-to-end-scenario.json');
+      const types = new Set(mine.events.map((e) => e.type));
+      for (const t of ['migration.completed', 'host.failed', 'vm.ha_restarted', 'container.die']) expect(types).toContain(t);
       expect(outputs[0]).toBe(`${mine.hash} ${mine.count}`);
       expect(outputs[1]).toBe(outputs[0]);
     }, 120_000);
