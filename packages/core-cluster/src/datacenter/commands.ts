@@ -77,7 +77,7 @@ function deleteVm(dc: DcState, vm: VmRec): void {
   dc.sink.emit({ type: 'vm.deleted', time: dc.sim.now(), subject: `vm:${vm.name}` });
 }
 
-/** Place a VM that is on no host (shut off after a failure without HA, or never placed) and start it there (within its template's `host` and `labels`). */
+/** Place a VM that is on no host (shut off after a failure without HA, or never placed) and start it there (within its template's `host`). */
 function startUnhosted(dc: DcState, vm: VmRec): void {
   const explanation = chooseHost(dc, vm.name, vm.body);
   const h = dc.hosts.get(explanation.host!)!;
@@ -348,7 +348,7 @@ function migrate(dc: DcState, migrations: Migrations, command: Command<'vm.migra
       throw new InsufficientResourcesError(`host '${to.name}' has no room for VM '${vm.name}' (${vm.body.vcpus} vCPUs, ${vm.body.memory} bytes)`, { vm: vm.name, to: to.name });
     }
   } else {
-    // Placement chooses among the other hosts, within the template's `host` and `labels`.
+    // Placement chooses among the other hosts, within the template's `host`.
     dc.placement.setAvailable(from, false);
     try {
       to = dc.hosts.get(chooseHost(dc, `\u0000probe:${vm.name}`, vm.body).host!)!;

@@ -22,7 +22,7 @@ export function resolveHosts(dc: DcState, ref: string, field: string): HostRec[]
  * Where `vm` would go now (no change). InsufficientResourcesError when no host takes it. `hostRef`
  * (a command's host) overrides the template's `host`; otherwise the template's `host` is a constraint
  * on every placement (the first, HA restarts, `vm.start` of a VM on no host, `vm.migrate` without
- * `to`), as are its `labels` (placement's node selector).
+ * `to`). (A VM's `labels` are its own, for affinity: the scenario has no host selector for VMs.)
  */
 export function chooseHost(dc: DcState, vm: string, body: VmBody, hostRef?: string): PlacementExplanation {
   const ref = hostRef ?? body.host;
@@ -120,8 +120,8 @@ export function freshGuest(dc: DcState, vm: VmRec): void {
 }
 
 /**
- * Restart a VM whose host failed on another host (placement again; HA), within its template's `host`
- * and `labels`. Its guest starts afresh (the guest OS booted again): containers with a restart policy
+ * Restart a VM whose host failed on another host (placement again; HA), within its template's
+ * `host`. Its guest starts afresh (the guest OS booted again): containers with a restart policy
  * start, the others are created. Returns the new host, or null when none takes it: a VM pinned to
  * hosts that are all down waits for one to be repaired (`vm.ha_waiting`; `repairHost` restarts it
  * there), any other VM gives up (`vm.ha_failed`) and stays on no host until `vm.start`.
