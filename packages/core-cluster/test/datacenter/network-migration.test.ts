@@ -70,4 +70,36 @@ describe('network paths follow the VM', () => {
     expect(dc.container('srv').state).toBe('running');
     expect(sendEnd(dc)).toBe(20_000_000 + Math.ceil((MiB100 / 125_000_000) * 1e6));
   });
+
+  it('after an HA restart on slow-0, the VM\'s new containers send by slow-0\'s NIC', () => {
+    const dc = createDatacenter(
+      scenario({
+        name: 'net-follows-ha',
+        seed: 5,
+        duration: '60s',
+        hosts: [
+          { name: 'h', count: 2, cpus: 2, memory: '16Gi' },
+          { name: 'slow', count: 1, cpus: 2, memory: '16Gi', nic: '1Gbit' },
+        ],
+        networks: [{ name: 'app', subnet: '10.20.0.0/16' }],
+        // a goes on h-0 (first fit); c fills h-1 (8 vCPUs on 2 CPUs), so a's HA restart goes to slow-0.
+        vms: [
+          { name: 'a', vcpus: 1, memory: '256Mi' },
+          { name: 'c', vcpus: 8, memory: '256Mi', host: 'h-1' },
+        ],
+        containers: [
+          { name: 'srv', on: 'c', image: 'batch', networks: ['app'], command: [{ listen: { port: 5000 } }, { sleep: '1h' }] },
+          { name: 'cli', on: 'a', image: 'batch', networks: ['app'], restart: 'on-failure', command: [{ sleep: '20s' }, { send: { to: 'srv:5000', bytes: '100M' } }, { exit: 0 }] },
+        ],
+        actions: [{ at: '1s', do: 'host.fail', host: 'h-0' }],
+      }),
+    );
+    const events = [...dc.takeEvents(), ...dc.step(40_000_000)];
+    expect(events.find((e) => e.type === 'vm.ha_restarted')).toMatchObject({ subject: 'vm:a', from: 'h-0', to: 'slow-0' });
+    const starts = events.filter((e) => e.type === 'container.start' && e.subject === 'container:cli');
+    const die = events.filter((e) => e.type === 'container.die' && e.subject === 'container:cli' && e['exitCode'] === '0');
+    expect(die).toHaveLength(1);
+    // The send after the restart took 100 MiB at 125 MB/s (slow-0's NIC), not at 1.25 GB/s.
+    expect(die[0]!.time - starts.at(-1)!.time - 20_000_000).toBe(Math.ceil((MiB100 / 125_000_000) * 1e6));
+  });
 });
