@@ -10,9 +10,10 @@
 // clock calls cost time of their own, so its wall time is shown too).
 //
 //   pnpm --filter @strata/core-cluster bench                    # everything, this at full scale
-//   tsx --conditions=strata-source bench/issue14-bench.ts --scale 0.1 [--seconds 60] [--no-profile]
+//   tsx --conditions=strata-source bench/issue14-bench.ts --scale 0.1 [--seconds 60] [--no-profile] [--network]
 //   STRATA_ISSUE14_SCALE=0.1 STRATA_ISSUE14_SECONDS=60 pnpm --filter @strata/core-cluster bench
 import { spawnSync } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ScenarioSchema } from '@strata/shared-types';
@@ -28,10 +29,12 @@ interface Settings {
   readonly scale: number;
   readonly seconds: number;
   readonly profile: boolean;
+  /** Put the containers on a user-defined overlay network (the issue does not ask for one; `--network`). */
+  readonly network: boolean;
 }
 
 /** The issue's scenario at `scale` (hosts × scale, 8 VMs per host, 5 containers per VM). */
-export function issue14Scenario(scale: number, seconds: number): Scenario {
+export function issue14Scenario(scale: number, seconds: number, network = false): Scenario {
   const hosts = Math.max(1, Math.round(1_000 * scale));
   return ScenarioSchema.parse({
     name: 'issue-14',
@@ -39,7 +42,7 @@ export function issue14Scenario(scale: number, seconds: number): Scenario {
     duration: `${seconds}s`,
     fidelity: 'fluid',
     hosts: [{ name: 'h', count: hosts, cpus: 16, memory: '128Gi' }],
-    networks: [{ name: 'app', subnet: '10.16.0.0/12' }],
+    ...(network ? { networks: [{ name: 'app', subnet: '10.16.0.0/12' }] } : {}),
     vms: [{ name: 'vm', count: hosts * 8, vcpus: 2, memory: '4Gi' }],
     containers: [
       {
@@ -47,7 +50,7 @@ export function issue14Scenario(scale: number, seconds: number): Scenario {
         on: 'vm',
         count: 5,
         image: 'web',
-        networks: ['app'],
+        ...(network ? { networks: ['app'] } : {}),
         command: [{ listen: 80 }, { serve: { rate: RATE, cpu: `${REQUEST_CPU_US / 1000}ms`, memory: '256K', workers: 4 } }],
       },
     ],
@@ -63,6 +66,8 @@ interface ChildResult {
   readonly seconds: number;
   readonly buildMs: number;
   readonly runMs: number;
+  /** CPU time of the child (user + system), ms: the load of a shared machine disturbs it less than wall time. */
+  readonly cpuMs: number;
   readonly queueEvents: number;
   readonly clusterEvents: number;
   readonly servedCpuUs: number;
@@ -72,7 +77,7 @@ interface ChildResult {
 }
 
 function child(s: Settings): ChildResult {
-  const scenario = issue14Scenario(s.scale, s.seconds);
+  const scenario = issue14Scenario(s.scale, s.seconds, s.network);
   const profile = s.profile ? new LayerProfiler(() => performance.now()) : undefined;
   let clusterEvents = 0;
   const t0 = performance.now();
@@ -96,13 +101,14 @@ function child(s: Settings): ChildResult {
     clusterEvents,
     servedCpuUs,
     maxRssBytes: process.resourceUsage().maxRSS * 1024,
+    cpuMs: (process.cpuUsage().user + process.cpuUsage().system) / 1000,
     profile: profile === undefined ? null : { ...profile.self },
     calls: profile === undefined ? null : { ...profile.calls },
   };
 }
 
 function spawnChild(s: Settings): ChildResult {
-  const args = [...process.execArgv, fileURLToPath(import.meta.url), '--child', '--scale', String(s.scale), '--seconds', String(s.seconds), s.profile ? '--profile' : '--no-profile'];
+  const args = [...process.execArgv, fileURLToPath(import.meta.url), '--child', '--scale', String(s.scale), '--seconds', String(s.seconds), s.profile ? '--profile' : '--no-profile', ...(s.network ? ['--network'] : [])];
   const out = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 20, stdio: ['ignore', 'pipe', 'inherit'] });
   if (out.status !== 0) throw new Error(`issue-14 bench child failed (status ${out.status}): ${out.stdout}`);
   const line = out.stdout.trim().split('\n').at(-1) ?? '';
@@ -118,8 +124,8 @@ function printRun(s: Settings, r: ChildResult): void {
   const served = r.servedCpuUs / REQUEST_CPU_US;
   const full = s.scale === 1 && s.seconds === 600;
   console.log(
-    `issue 14 datacenter (scale ${s.scale}): ${n(r.hosts)} hosts, ${n(r.vms)} VMs, ${n(r.containers)} web containers at ${RATE} req/s, fluid, ${r.seconds} s simulated, 1 s metrics (${n(r.series)} series):\n` +
-      `  wall ${wallS.toFixed(1)} s (build ${(r.buildMs / 1000).toFixed(1)} s, run ${(r.runMs / 1000).toFixed(1)} s); peak RSS ${(r.maxRssBytes / 2 ** 20).toFixed(0)} MiB\n` +
+    `issue 14 datacenter (scale ${s.scale}${s.network ? ', containers on an overlay network' : ''}): ${n(r.hosts)} hosts, ${n(r.vms)} VMs, ${n(r.containers)} web containers at ${RATE} req/s, fluid, ${r.seconds} s simulated, 1 s metrics (${n(r.series)} series):\n` +
+      `  wall ${wallS.toFixed(1)} s (build ${(r.buildMs / 1000).toFixed(1)} s, run ${(r.runMs / 1000).toFixed(1)} s), CPU ${(r.cpuMs / 1000).toFixed(1)} s (process, startup included); peak RSS ${(r.maxRssBytes / 2 ** 20).toFixed(0)} MiB\n` +
       `  ${n(r.queueEvents)} queue events (${n(r.queueEvents / (r.runMs / 1000))}/s), ${n(r.clusterEvents)} cluster events; ` +
       `${n(served)} requests served (nominal ${n(nominal)}): ${n(served / (r.runMs / 1000))} simulated requests per wall second\n` +
       (full
@@ -152,13 +158,14 @@ function settingsFrom(argv: readonly string[]): Settings {
   if (!(scale > 0 && scale <= 1)) throw new Error(`--scale takes a number in (0, 1], got ${scale}`);
   if (!(Number.isInteger(seconds) && seconds > 0)) throw new Error(`--seconds takes a whole number > 0, got ${seconds}`);
   const profile = argv.includes('--profile') || (!argv.includes('--no-profile') && process.env['STRATA_ISSUE14_PROFILE'] !== '0');
-  return { scale, seconds, profile };
+  return { scale, seconds, profile, network: argv.includes('--network') || process.env['STRATA_ISSUE14_NETWORK'] === '1' };
 }
 
 /** Run the issue-14 benchmark (each run in a child process) and print its figures. */
 export function runIssue14Bench(argv: readonly string[] = process.argv.slice(2)): void {
   const s = settingsFrom(argv);
   printRun(s, spawnChild({ ...s, profile: false }));
+  console.log(`  load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} (2 cores shared: wall time varies with it, CPU time less)`);
   if (s.profile) printProfile(spawnChild(s));
 }
 
