@@ -6,18 +6,22 @@ import type { BatchOutcome } from './cluster-deps.js';
 import { formatCount, formatMicros } from './cluster-summary.js';
 import { renderTable } from './text-table.js';
 
-/** What `strata run --json` prints for a batch scenario. */
+/**
+ * What `strata run --json` prints for a batch-only scenario: the datacenter's RunReport shape where it
+ * applies (name, seed, fidelity, simulatedUs, events, hosts.count, vms.count, jobs, in that order),
+ * then what only the batch engine knows (hosts.oversubscribed, guestScheduler).
+ */
 export interface BatchJson {
   readonly name: string;
   readonly seed: number | string;
   readonly fidelity: 'exact' | 'fluid';
-  readonly guestScheduler: string;
   readonly simulatedUs: number;
   /** Job arrivals and completions processed. */
   readonly events: number;
   readonly hosts: { readonly count: number; readonly oversubscribed: readonly string[] };
   readonly vms: { readonly count: number };
   readonly jobs: { readonly count: number; readonly completed: number; readonly makespan_s: number; readonly meanFinish_s: number };
+  readonly guestScheduler: string;
 }
 
 /** The JSON of a batch run of `scenario`. */
@@ -26,12 +30,12 @@ export function batchJson(scenario: Scenario, run: BatchOutcome): BatchJson {
     name: scenario.name,
     seed: scenario.seed,
     fidelity: scenario.fidelity,
-    guestScheduler: run.scheduler,
     simulatedUs: run.simulatedUs,
     events: run.events,
     hosts: { count: scenario.hosts.reduce((n, h) => n + (h.count ?? 1), 0), oversubscribed: run.oversubscribedHosts },
     vms: { count: run.vmNames.length },
     jobs: { count: run.summary.count, completed: run.summary.completed, makespan_s: run.summary.makespan_s, meanFinish_s: run.summary.meanFinish_s },
+    guestScheduler: run.scheduler,
   };
 }
 

@@ -15,6 +15,8 @@ export interface CliIo {
   readonly readFile: (path: string) => string;
   /** Write a UTF-8 file, replacing it; throws Node's error when it cannot. */
   readonly writeFile: (path: string, text: string) => void;
+  /** Write bytes to a file as they are, replacing it (large ASCII outputs such as jobs.csv); absent: decoded and written with `writeFile`. */
+  readonly writeBytes?: (path: string, bytes: Uint8Array) => void;
   /** Open a UTF-8 file for writing piece by piece (large outputs such as traces); absent: the text is gathered and written with `writeFile` on close. */
   readonly openFile?: (path: string) => FileSink;
   /** Whether stdout may carry ANSI colors. */
@@ -45,6 +47,12 @@ export function openFileSink(io: CliIo, path: string): FileSink {
     write: (text) => void parts.push(text),
     close: () => io.writeFile(path, parts.join('')),
   };
+}
+
+/** Write `bytes` to `path` through `io`: its `writeBytes`, or as text (UTF-8 decoded) with `writeFile`. */
+export function writeFileBytes(io: CliIo, path: string, bytes: Uint8Array): void {
+  if (io.writeBytes !== undefined) io.writeBytes(path, bytes);
+  else io.writeFile(path, new TextDecoder().decode(bytes));
 }
 
 /** A FileSink on node:fs that gathers small writes into 64 KiB blocks. */
@@ -99,6 +107,7 @@ export function nodeIo(): CliIo {
     writeErr: (text) => void process.stderr.write(text),
     readFile: (path) => readFileSync(path, 'utf8'),
     writeFile: (path, text) => writeFileSync(path, text, 'utf8'),
+    writeBytes: (path, bytes) => writeFileSync(path, bytes),
     openFile: nodeFileSink,
     color: process.stdout.isTTY && process.env['NO_COLOR'] === undefined,
     ...(process.stdout.columns === undefined ? {} : { columns: process.stdout.columns }),

@@ -2,11 +2,11 @@
 // with the real ScenarioSchema (errors as `file: path: message`), and the datacenter emits a
 // seeded, deterministic set of events, series and a report derived from the scenario.
 
-import type { ClusterEvent, Datacenter, DatacenterOptions, HostView, RunReport, Series, Summary } from '@strata/core-cluster';
+import type { ClusterEvent, DatacenterOptions, HostView, RunReport, Series, Summary } from '@strata/core-cluster';
 import { ScenarioSchema, ValidationError, formatIssuePath } from '@strata/shared-types';
 import type { Micros, Scenario } from '@strata/shared-types';
 import { parse } from 'yaml';
-import type { BatchOutcome, ClusterDeps } from '../src/cluster-deps.js';
+import type { BatchOutcome, CliDatacenter, ClusterDeps } from '../src/cluster-deps.js';
 
 /** What the fake was asked: the scenarios it loaded and the files it read. */
 export interface FakeCluster extends ClusterDeps {
@@ -38,7 +38,7 @@ const instances = (templates: readonly { name: string; count?: number | undefine
   templates.flatMap((t) => (t.count === undefined ? [t.name] : Array.from({ length: t.count }, (_, i) => `${t.name}-${i}`)));
 
 /** A fake datacenter over `scenario`: one sample per simulated second, a few events per host and VM. */
-export function fakeDatacenter(scenario: Scenario, options: DatacenterOptions): Datacenter {
+export function fakeDatacenter(scenario: Scenario, options: DatacenterOptions): CliDatacenter {
   const hosts = instances(scenario.hosts);
   const vms = instances(scenario.vms);
   const random = rng(scenario.seed);
@@ -65,7 +65,7 @@ export function fakeDatacenter(scenario: Scenario, options: DatacenterOptions): 
       allocated: { vcpus: 2, memory: 2 ** 32 },
       powerWatts: 175,
     }));
-  const dc: Datacenter = {
+  const dc: CliDatacenter = {
     scenario,
     now: () => us(now),
     step(dt) {
@@ -118,6 +118,9 @@ export function fakeDatacenter(scenario: Scenario, options: DatacenterOptions): 
     metrics: () => series,
     summary: reported,
     takeEvents: () => buffered.splice(0),
+    // With batch workloads: the fake batch run's jobs, as of now.
+    jobRows: () => (scenario.workloads.length === 0 ? [] : fakeBatch(scenario, now).rows()),
+    jobsCsvBytes: () => (scenario.workloads.length === 0 ? new TextEncoder().encode('id,vm,host,start_s,finish_s\n') : fakeBatch(scenario, now).csvBytes()),
   };
   return dc;
 }
@@ -138,7 +141,7 @@ export function fakeBatch(scenario: Scenario, until?: number): BatchOutcome {
     events: 3 + done.length,
     simulatedUs: until ?? 4_500_007,
     rows: () => rows,
-    csv: () => `id,vm,host,start_s,finish_s\n${rows.map((r) => `${r.id},${r.vm},${r.host},${r.start_s},${Number.isNaN(r.finish_s) ? '' : r.finish_s}`).join('\n')}\n`,
+    csvBytes: () => new TextEncoder().encode(`id,vm,host,start_s,finish_s\n${rows.map((r) => `${r.id},${r.vm},${r.host},${r.start_s},${Number.isNaN(r.finish_s) ? '' : r.finish_s}`).join('\n')}\n`),
   };
 }
 

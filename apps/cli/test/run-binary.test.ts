@@ -61,7 +61,7 @@ describe('strata run (binary)', () => {
     expect(run.stdout).toMatch(/^energy\s+total\s+[\d.]+ Wh$/m);
   });
 
-  it('refuses bad flags and a bad scenario with exit 2 and one line', () => {
+  it('refuses bad flags with exit 2 and one line, a bad scenario with each problem on its own line', () => {
     const until = strata('run', EXAMPLE, '--until', '2 minutes');
     expect(until).toMatchObject({ code: 2, stdout: '' });
     expect(until.stderr).toMatch(/^strata: --until: expected a duration from 1us to 1000h .*, got "2 minutes"\n$/);
@@ -69,8 +69,10 @@ describe('strata run (binary)', () => {
     writeFileSync(file, readFileSync(join(ROOT, EXAMPLE), 'utf8').replace('memory: 8Gi', 'memory: 8 gigs'));
     const bad = strata('run', file);
     expect(bad).toMatchObject({ code: 2, stdout: '' });
-    expect(bad.stderr).toMatch(/^strata: .*bad\.yaml:\d+:\d+ vms\[1\]\.memory: expected a quantity like/);
-    expect(bad.stderr.trimEnd().split('\n')).toHaveLength(1);
+    const lines = bad.stderr.trimEnd().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^\S*bad\.yaml:\d+:\d+ vms\[1\]\.memory: expected a quantity like/);
+    expect(lines[1]).toMatch(/^strata: \S*bad\.yaml is not valid: 1 problem \(listed above\)$/);
   });
 });
 

@@ -87,21 +87,25 @@ describe('strata run', () => {
     expect(report.jobs).toBeUndefined();
   });
 
-  it('runs batch workloads on the batch engine: --json has issue 13\'s jobs object', async () => {
+  it('runs batch-only scenarios on the batch engine: --json has issue 13\'s jobs object in the RunReport\'s shape', async () => {
     const batch = await strata(['run', 'dc/batch.yaml', '--json']);
     expect(batch.err).toBe('');
     expect(batch.code).toBe(0);
-    expect(JSON.parse(batch.out)).toEqual({
+    const json = JSON.parse(batch.out) as BatchJson;
+    expect(json).toEqual({
       name: 'batchy',
       seed: 0,
       fidelity: 'fluid',
-      guestScheduler: 'time-shared',
-      simulatedUs: 4_500_007,
+      // The scenario's duration (10s) bounds the run, as it does on the datacenter.
+      simulatedUs: 10_000_000,
       events: 6,
       hosts: { count: 2, oversubscribed: [] },
       vms: { count: 3 },
       jobs: { count: 3, completed: 3, makespan_s: 4.500007, meanFinish_s: 3.000007 },
+      guestScheduler: 'time-shared',
     } satisfies BatchJson);
+    // The RunReport's keys first, in its order; then what only the batch engine knows.
+    expect(Object.keys(json)).toEqual(['name', 'seed', 'fidelity', 'simulatedUs', 'events', 'hosts', 'vms', 'jobs', 'guestScheduler']);
     // The CSV the scenario names was read through the confined reader.
     expect(batch.cluster.reads).toEqual(['jobs.csv']);
     const text = await strata(['run', 'dc/batch.yaml', '--until', '4s']);
@@ -112,10 +116,28 @@ describe('strata run', () => {
     expect(text.out).toMatch(/^run\s+simulated\s+4\.00 s$/m);
   });
 
-  it('refuses what the batch engine does not do', async () => {
-    expectUsageError(await strata(['run', 'dc/batch.yaml', '--trace', 't.ndjson']), /^strata: --trace: dc\/batch\.yaml has batch workloads, which the batch engine runs without an event trace; use --results FILE/);
-    const mixed = BATCH.replace('workloads:', 'containers:\n  - { name: web, on: vm-0, image: web }\nworkloads:');
-    expectUsageError(await strata(['run', 'dc/mixed.yaml'], { 'dc/mixed.yaml': mixed }), /^strata: dc\/mixed\.yaml: batch workloads run on the batch engine, which does not run containers; put those in a scenario without workloads\n$/);
+  it.each([
+    ['containers', BATCH.replace('workloads:', 'containers:\n  - { name: web, on: vm-0, image: web }\nworkloads:')],
+    ['actions', `${BATCH}actions:\n  - { at: 1s, do: host.fail, host: h-1 }\n`],
+    ['metrics', `${BATCH}metrics: { interval: 1s }\n`],
+    ['faults', `${BATCH}faults: { hosts: { mtbf: 1h, mttr: 1m } }\n`],
+  ])('batch workloads beside %s run on the datacenter: its report, --results from its jobs', async (_part, text) => {
+    const mixed = await strata(['run', 'dc/mixed.yaml', '--json', '--results', 'dc/jobs-out.csv'], { 'dc/mixed.yaml': text });
+    expect(mixed.err).toBe('');
+    expect(mixed.code).toBe(0);
+    const report = JSON.parse(mixed.out) as RunReport;
+    expect(report.containers).toBeDefined(); // the datacenter's report, not the batch engine's
+    expect(mixed.io.files.get('dc/jobs-out.csv')).toBe('id,vm,host,start_s,finish_s\n0,0,h-0,0,3.000007\n1,1,h-0,0,4.500007\n2,2,h-0,0,1.500007\n');
+  });
+
+  it('--trace on a batch-only scenario runs it on the datacenter, which keeps the trace', async () => {
+    const traced = await strata(['run', 'dc/batch.yaml', '--trace', 'dc/t.ndjson', '--json']);
+    expect(traced.err).toBe('');
+    expect(traced.code).toBe(0);
+    expect((JSON.parse(traced.out) as RunReport).containers).toBeDefined();
+    const lines = traced.io.files.get('dc/t.ndjson')!.trimEnd().split('\n');
+    expect(lines.length).toBeGreaterThan(0);
+    for (const line of lines) expect(JSON.parse(line)).toHaveProperty('type');
   });
 
   it('--seed and --until reach the datacenter', async () => {

@@ -8,7 +8,7 @@ import type { BatchJson } from '../batch-summary.js';
 import { loadClusterDeps } from '../cluster-deps.js';
 import type { LoadedScenario } from '../cluster-deps.js';
 import { formatMicros, renderVariantTable } from '../cluster-summary.js';
-import { hasBatchWorkload } from '../scenario-kind.js';
+import { isBatchOnly } from '../scenario-kind.js';
 import { renderTable } from '../text-table.js';
 import { writeJson } from '../json-stream.js';
 import { applyVariant, parseSettings, variantLabel, variantsOf } from '../scenario-settings.js';
@@ -21,7 +21,7 @@ import type { CommandContext } from './context.js';
 export interface ScenarioCompareJson {
   readonly scenario: string;
   readonly settings: Record<string, readonly (string | number | boolean)[]>;
-  /** Each variant's run report (a batch summary for scenarios of batch workloads). */
+  /** Each variant's run report (a batch summary when every variant is batch-only). */
   readonly variants: { readonly label: string; readonly set: Record<string, string | number | boolean>; readonly report: RunReport | BatchJson }[];
 }
 
@@ -49,7 +49,7 @@ export async function runCompareScenario(file: string, text: string, options: Co
     }
   });
 
-  if (loaded.some((l) => hasBatchWorkload(l.scenario.scenario))) {
+  if (loaded.every((l) => isBatchOnly(l.scenario.scenario))) {
     const reports = loaded.map((l) => batchJson(l.scenario.scenario, cluster.runBatch(l.scenario.scenario, l.scenario.files, {})));
     await print(reports, (header) => {
       const rows = reports.map(batchRows);

@@ -1,26 +1,23 @@
-// The work of `strata run`: read and validate the scenario, then run it: a datacenter (with a
-// progress bar) or, for CloudSim-style batch workloads, the batch engine; write the requested
-// files and print the summary or the JSON.
+// The work of `strata run`: read and validate the scenario, then run it: a batch-only scenario on the
+// batch engine (the fast path: only the loader and the engine are imported), anything else on the
+// datacenter (with a progress bar); write the requested files and print the summary or the JSON.
 
 import type { ClusterEvent, RunReport } from '@strata/core-cluster';
 import type { Scenario } from '@strata/shared-types';
 import { ValidationError } from '@strata/shared-types';
 import { batchJson, renderBatchSummary } from '../batch-summary.js';
 import type { FileSink } from '../cli-io.js';
-import { openFileSink } from '../cli-io.js';
-import { loadClusterDeps } from '../cluster-deps.js';
-import type { ClusterDeps } from '../cluster-deps.js';
+import { openFileSink, writeFileBytes } from '../cli-io.js';
+import { loadBatchDeps, loadClusterDeps } from '../cluster-deps.js';
+import type { BatchDeps, ClusterDeps } from '../cluster-deps.js';
 import { formatMicros, renderRunSummary } from '../cluster-summary.js';
 import { jobRowsOf } from '../job-results.js';
 import { writeJson } from '../json-stream.js';
-import { readEchartsSource } from '../report/echarts-source.js';
-import { REPORT_LIMITS } from '../report/report-data.js';
 import type { ReportInput } from '../report/report-data.js';
-import { renderReportHtml } from '../report/report-page.js';
 import { parseSeed, parseUntil } from '../scenario-flags.js';
-import { hasBatchWorkload } from '../scenario-kind.js';
+import { loadOrListIssues } from '../scenario-issues.js';
+import { hasBatchWorkload, isBatchOnly } from '../scenario-kind.js';
 import { checkOutputPaths, writeOutput } from '../scenario-outputs.js';
-import { applyVariant } from '../scenario-settings.js';
 import { readScenarioSource } from '../scenario-source.js';
 import type { CommandContext } from './context.js';
 
@@ -36,60 +33,63 @@ export interface RunOptions {
 
 /**
  * Run `strata run SCENARIO`. Flags are checked before anything runs (ValidationError, exit 2); a bad
- * scenario is a ValidationError naming its file, line, column and field; an output file that cannot
- * be written is a CliFailure (exit 1).
+ * scenario lists every problem on its own line (`file:line:col path: message`) on stderr, then exits 2;
+ * an output file that cannot be written is a CliFailure (exit 1). A batch-only scenario (hosts, VMs,
+ * batch workloads; no --trace) runs on the batch engine; anything else on the datacenter.
  */
 export async function runScenario(file: string, options: RunOptions, context: CommandContext): Promise<void> {
   const until = options.until === undefined ? undefined : parseUntil(options.until);
   const seed = options.seed === undefined ? undefined : parseSeed(options.seed);
   checkOutputPaths(file, { '--trace': options.trace, '--results': options.results, '--report': options.report });
-  const cluster = context.deps?.cluster ?? (await loadClusterDeps());
+  const loader: BatchDeps = context.deps?.cluster ?? (await loadBatchDeps());
 
   const source = readScenarioSource(context.io, file);
-  const text = seed === undefined ? source.text : applyVariant(source.text, file, [['seed', seed]]);
-  const { scenario, files } = cluster.loadScenario(text, { path: file, readFile: source.readFile });
-  const run = { file, options, context, cluster, scenario, files, until };
-  if (hasBatchWorkload(scenario)) await runBatch(run);
-  else await runDatacenter(run);
+  let text = source.text;
+  if (seed !== undefined) {
+    const { applyVariant } = await import('../scenario-settings.js');
+    text = applyVariant(source.text, file, [['seed', seed]]);
+  }
+  const { scenario, files } = loadOrListIssues(file, () => loader.loadScenario(text, { path: file, readFile: source.readFile }), context.io.writeErr);
+  const run = { file, options, context, scenario, files, until };
+  if (isBatchOnly(scenario) && options.trace === undefined) await runBatch(run, loader);
+  else await runDatacenter(run, context.deps?.cluster ?? (await loadClusterDeps()));
 }
 
 interface Run {
   readonly file: string;
   readonly options: RunOptions;
   readonly context: CommandContext;
-  readonly cluster: ClusterDeps;
   readonly scenario: Scenario;
   readonly files: ReadonlyMap<string, string>;
   readonly until: number | undefined;
 }
 
-/** Write the --report page of `input`. */
-function writeReport(run: Run, input: Omit<ReportInput, 'source'>): void {
+/** Write the --report page of `input` (its modules and the charting library load only then). */
+async function writeReport(run: Run, input: () => Omit<ReportInput, 'source'>): Promise<void> {
   const path = run.options.report;
   if (path === undefined) return;
-  const html = renderReportHtml({ ...input, source: run.file }, { echarts: readEchartsSource() });
+  const [{ renderReportHtml }, { readEchartsSource }] = await Promise.all([import('../report/report-page.js'), import('../report/echarts-source.js')]);
+  const html = renderReportHtml({ ...input(), source: run.file }, { echarts: readEchartsSource() });
   writeOutput('--report', path, () => run.context.io.writeFile(path, html));
 }
 
-/** A scenario of CloudSim-style batch workloads, on the batch engine (no containers, actions or faults). */
-async function runBatch(run: Run): Promise<void> {
+/** Write --results: `jobs.csv` bytes. */
+function writeResults(run: Run, bytes: () => Uint8Array): void {
+  const path = run.options.results;
+  if (path === undefined) return;
+  writeOutput('--results', path, () => writeFileBytes(run.context.io, path, bytes()));
+}
+
+/** A batch-only scenario on the batch engine: to the scenario's duration (or --until), else until every job is done. */
+async function runBatch(run: Run, engine: BatchDeps): Promise<void> {
   const { file, options, scenario, context } = run;
-  const others = [scenario.containers.length > 0 ? 'containers' : '', scenario.actions.length > 0 ? 'actions' : '', scenario.faults === undefined ? '' : 'faults'].filter((k) => k !== '');
-  if (others.length > 0) {
-    throw new ValidationError(`${file}: batch workloads run on the batch engine, which does not run ${others.join(', ')}; put those in a scenario without workloads`, { path: others[0] });
-  }
-  if (options.trace !== undefined) {
-    throw new ValidationError(`--trace: ${file} has batch workloads, which the batch engine runs without an event trace; use --results FILE for every job's host, start and finish`, { path: '--trace' });
-  }
+  const until = run.until ?? scenario.duration;
   const started = performance.now();
-  const outcome = run.cluster.runBatch(scenario, run.files, run.until === undefined ? {} : { until: run.until });
+  const outcome = engine.runBatch(scenario, run.files, until === undefined ? {} : { until });
   const wallMs = performance.now() - started;
   const json = batchJson(scenario, outcome);
-  if (options.results !== undefined) {
-    const path = options.results;
-    writeOutput('--results', path, () => context.io.writeFile(path, outcome.csv()));
-  }
-  writeReport(run, { batch: json, series: [], events: [], jobs: jobRowsOf(outcome.rows(), outcome.vmNames) });
+  writeResults(run, () => outcome.csvBytes());
+  await writeReport(run, () => ({ batch: json, series: [], events: [], jobs: jobRowsOf(outcome.rows(), outcome.vmNames) }));
   if (options.json) {
     await writeJson(json, context.io.writeOut, context.io.drained);
     return;
@@ -98,12 +98,13 @@ async function runBatch(run: Run): Promise<void> {
 }
 
 /** A datacenter scenario, run to its duration (or --until) with a progress bar on a terminal. */
-async function runDatacenter(run: Run): Promise<void> {
+async function runDatacenter(run: Run, cluster: ClusterDeps): Promise<void> {
   const { file, options, context } = run;
   const io = context.io;
-  if (options.results !== undefined) {
+  if (options.results !== undefined && !hasBatchWorkload(run.scenario)) {
     throw new ValidationError(`--results: ${file} has no batch workload to report jobs of (workloads: [{ kind: batch, file: jobs.csv }])`, { path: '--results' });
   }
+  const eventLimit = options.report === undefined ? 0 : (await import('../report/report-data.js')).REPORT_LIMITS.events;
   let trace: FileSink | undefined;
   if (options.trace !== undefined) {
     const path = options.trace;
@@ -119,7 +120,7 @@ async function runDatacenter(run: Run): Promise<void> {
       writeOutput('--trace', options.trace!, () => sink.write(`${JSON.stringify(event)}\n`));
     }
     if (options.report !== undefined) {
-      if (kept.length < REPORT_LIMITS.events) kept.push(event);
+      if (kept.length < eventLimit) kept.push(event);
       else omitted += 1;
     }
   };
@@ -130,8 +131,11 @@ async function runDatacenter(run: Run): Promise<void> {
   const started = performance.now();
   let report: RunReport;
   let dc;
+  let vmNames: string[] = [];
   try {
-    dc = run.cluster.createDatacenter(run.scenario, { files: run.files, onEvent, ...(onProgress === undefined ? {} : { onProgress }) });
+    dc = cluster.createDatacenter(run.scenario, { files: run.files, onEvent, ...(onProgress === undefined ? {} : { onProgress }) });
+    // The declared VMs in creation order: a batch job's `vm` index names one of them.
+    if (options.report !== undefined) vmNames = dc.vms().map((v) => v.name);
     report = dc.run(run.until === undefined ? {} : { until: run.until });
   } finally {
     display?.stop();
@@ -141,7 +145,9 @@ async function runDatacenter(run: Run): Promise<void> {
     }
   }
   const wallMs = performance.now() - started;
-  writeReport(run, { report, series: dc.metrics(), events: kept, eventsOmitted: omitted });
+  const datacenter = dc;
+  writeResults(run, () => datacenter.jobsCsvBytes());
+  await writeReport(run, () => ({ report, series: datacenter.metrics(), events: kept, eventsOmitted: omitted, ...(report.jobs === undefined ? {} : { jobs: jobRowsOf(datacenter.jobRows(), vmNames) }) }));
   if (options.json) {
     await writeJson(report, io.writeOut, io.drained);
     return;

@@ -17,9 +17,11 @@ Output: the hosts and a summary (hosts, VMs, containers, jobs, requests, energy)
   --json               the run report as one JSON object (with "jobs": {count, completed,
                        makespan_s, meanFinish_s} for batch workloads)
   --trace FILE         every event, one JSON object per line (NDJSON); the same scenario
-                       and seed give the same bytes (not for batch workloads, whose
-                       engine keeps no trace)
+                       and seed give the same bytes (runs batch jobs on the datacenter)
   --results FILE       batch jobs as CSV: id,vm,host,start_s,finish_s (times to 1 µs)
+A batch-only scenario (hosts, VMs, batch workloads) runs on the batch engine; one with
+containers, networks, actions, faults or metrics (batch workloads beside them too) on
+the datacenter. An invalid scenario: one line per problem, exit 2.
   --report FILE        one self-contained HTML page: utilization, steal, memory, job
                        completion, energy per host, the event log (opens offline)
 Ranges: --until 1us..1000h (a duration: 90s, 10m, 1h30m); --seed 0..9007199254740991.

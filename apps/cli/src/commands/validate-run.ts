@@ -1,8 +1,9 @@
 // The work of `strata validate`: load the scenario through core-cluster's loader (files read by
 // node:fs, confined to the scenario's folder), then print its summary or its located problems.
 
-import type { LoadedScenario, ScenarioIssue } from '@strata/core-cluster';
-import { formatDuration, formatMemory, micros, bytes, ValidationError } from '@strata/shared-types';
+import type { LoadedScenario } from '@strata/core-cluster';
+import { formatDuration, formatMemory, micros, bytes } from '@strata/shared-types';
+import { loadOrListIssues, locatedIssues, notValidError } from '../scenario-issues.js';
 import { pad } from '../text-table.js';
 import { readScenarioSource } from '../scenario-source.js';
 import type { CommandContext } from './context.js';
@@ -125,15 +126,19 @@ export async function validateScenario(file: string, options: ValidateOptions, c
   const io = context.io;
   const { loadScenario } = await import('@strata/core-cluster');
   const source = readScenarioSource(io, file);
+  const load = (): LoadedScenario => loadScenario(source.text, { path: file, readFile: source.readFile });
   let loaded: LoadedScenario;
-  try {
-    loaded = loadScenario(source.text, { path: file, readFile: source.readFile });
-  } catch (error) {
-    const issues = error instanceof ValidationError ? (error.details['issues'] as ScenarioIssue[] | undefined) : undefined;
-    if (issues === undefined || !Array.isArray(issues)) throw error;
-    if (options.json === true) io.writeOut(`${JSON.stringify({ valid: false, path: file, issues }, null, 2)}\n`);
-    else io.writeErr(`${error instanceof Error ? error.message : ''}\n`);
-    throw new ValidationError(`${file} is not valid: ${plural(issues.length, 'problem')}${options.json === true ? '' : ' (listed above)'}`, { path: file, issues: issues.length });
+  if (options.json === true) {
+    try {
+      loaded = load();
+    } catch (error) {
+      const issues = locatedIssues(error);
+      if (issues === undefined) throw error;
+      io.writeOut(`${JSON.stringify({ valid: false, path: file, issues }, null, 2)}\n`);
+      throw notValidError(file, issues.length, false);
+    }
+  } else {
+    loaded = loadOrListIssues(file, load, io.writeErr);
   }
   const summary = await summarize(file, loaded);
   if (options.json === true) io.writeOut(`${JSON.stringify(summary, null, 2)}\n`);
