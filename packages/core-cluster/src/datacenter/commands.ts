@@ -93,10 +93,11 @@ function startUnhosted(dc: DcState, vm: VmRec): void {
  * `vm.start` of a VM on its host. A definition that booted in 0 µs (a VM declared running as the run
  * began) is replaced first by one with the lifecycle's real timings, so this boot, like every later
  * one, takes the flavor's boot time (libvirt 5 s): undefined (its CPU totals kept) and defined again.
- * Only a shut-off VM is redefined; otherwise `start` refuses with libvirt's text and nothing changed.
+ * Only a shut-off libvirt VM is redefined (a microVM's process ends with it); otherwise `start`
+ * refuses with the hypervisor's text and nothing changed.
  */
 function startDefined(dc: DcState, vm: VmRec, hv: NonNullable<HostRec['hv']>): void {
-  if (vm.instantBoot && hv.vm(vm.name).lifecycle.phase === 'shutoff' && hv.vms().some((v) => v.name === vm.name)) {
+  if (vm.instantBoot && vm.body.flavor === 'libvirt' && hv.vms().some((v) => v.name === vm.name) && hv.vm(vm.name).lifecycle.phase === 'shutoff') {
     const totals = hv.vm(vm.name).cpuTotals;
     hv.undefine(vm.name);
     vm.pastCpuUsec += totals.hostCpuUsec;
