@@ -63,6 +63,17 @@ export function checkArchitecture(root: string): Violation[] {
   const byName = new Map(workspaces.map((w) => [w.name, w]));
   const violations: Violation[] = [];
   const rel = (path: string) => toPosix(relative(root, path));
+  // A package's public entry points are what its package.json "exports" lists ("." and any "./sub").
+  const exportsCache = new Map<Workspace, Set<string>>();
+  const exportedSubpaths = (ws: Workspace): Set<string> => {
+    let set = exportsCache.get(ws);
+    if (set === undefined) {
+      const exportsField = (JSON.parse(readFileSync(join(ws.dir, 'package.json'), 'utf8')) as { exports?: unknown }).exports;
+      set = new Set(exportsField !== null && typeof exportsField === 'object' ? Object.keys(exportsField).filter((k) => k.startsWith('./')) : []);
+      exportsCache.set(ws, set);
+    }
+    return set;
+  };
 
   const edgeProblem = (from: Workspace, target: Workspace): Pick<Violation, 'rule' | 'message'> | undefined => {
     if (target === from) return undefined;
@@ -104,7 +115,9 @@ export function checkArchitecture(root: string): Violation[] {
             const [scope, pkg, ...rest] = specifier.split('/');
             const targetName = `${scope}/${pkg}`;
             const target = byName.get(targetName);
-            if (rest.length > 0) violations.push({ file: rel(file), line, rule: 'deep-import', message: `'${specifier}' reaches inside ${targetName}: import only the package name` });
+            if (rest.length > 0 && !(target !== undefined && exportedSubpaths(target).has(`./${rest.join('/')}`))) {
+              violations.push({ file: rel(file), line, rule: 'deep-import', message: `'${specifier}' reaches inside ${targetName}: import the package name or a subpath its package.json "exports" lists` });
+            }
             if (target === undefined) continue;
             const problem = edgeProblem(ws, target);
             if (problem) violations.push({ file: rel(file), line, ...problem });
