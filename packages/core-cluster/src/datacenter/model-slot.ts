@@ -17,16 +17,20 @@ export class ModelSlot {
   private at = Infinity;
   /** Time the model was last advanced to. */
   private synced: number;
+  /** The queue handler and options, made once (a slot re-arms at nearly every event of its model). */
+  private readonly onFire = (): void => this.fire();
+  private readonly options: { readonly label: string; readonly priority: number };
 
   constructor(
     private readonly sim: Simulation,
     readonly model: DrivenModel,
     /** Trace label of its event (for the queue's trace). */
-    private readonly label: string,
+    label: string,
     /** Same-time ordering class of its event. */
-    private readonly priority = 0,
+    priority = 0,
   ) {
     this.synced = sim.now();
+    this.options = { label, priority };
   }
 
   /** Bring the model to the simulation's now (before a command or a read). */
@@ -54,7 +58,7 @@ export class ModelSlot {
     this.key = null;
     this.at = t;
     if (t === Infinity) return;
-    this.key = this.sim.at(t, () => this.fire(), { label: this.label, priority: this.priority });
+    this.key = this.sim.at(t, this.onFire, this.options);
   }
 
   /** Drop the pending event for good (the model is gone). */

@@ -61,7 +61,7 @@ describe('guest kernels run only when due', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 1_000_000 }), (seed) => {
         const events: ClusterEvent[] = [];
-        const s = scenario({ seed, faults: { containers: { mtbf: '2s', containers: ['job'] } } });
+        const s = scenario({ seed, faults: { containers: { mtbf: '500ms', containers: ['job'] } } });
         createDatacenter(s, { onEvent: (e) => events.push(e) }).step(10_000_000);
         const crashed = events.filter((e) => e.type === 'container.crashed' && e.subject === 'container:job');
         const died = events.filter((e) => e.type === 'container.die' && e.subject === 'container:job');
