@@ -90,8 +90,8 @@ class KernelModel implements Kernel, StepHost {
   /** Work per CPU-µs the CPUs deliver now (1 = the speed programs' cpu amounts are written at). */
   speed: number;
   readonly serve: ServeDriver;
-  /** Every server's counts and latencies since the kernel was created (kept when processes are forgotten). */
-  readonly serveTotals = new ServeTotals();
+  /** Served requests of the process records dropped from `history` (forgotten, or past the reaped-record cap). */
+  private readonly retiredServe = new ServeTotals();
   /** Processes that have exited since the kernel was created (`exitCount`). */
   private exits = 0;
   private readonly onEvent: ((e: KernelEvent) => void) | undefined;
@@ -476,8 +476,19 @@ class KernelModel implements Kernel, StepHost {
     return this.exits;
   }
 
+  /** A record leaves `history`: its served requests stay in the kernel's totals. */
+  private retire(p: Proc): void {
+    if (p.latency !== null) this.retiredServe.absorb(p.latency);
+  }
+
   serveSummary(pid?: number): ServeSummary {
-    if (pid === undefined) return this.serveTotals.summary();
+    if (pid === undefined) {
+      // The records dropped so far, then every record still kept (live, zombie or reaped): O(processes), at query time only.
+      const all = new ServeTotals();
+      all.absorb(this.retiredServe);
+      for (const p of this.history) if (p.latency !== null) all.absorb(p.latency);
+      return all.summary();
+    }
     const p = this.live.get(pid) ?? this.lastByPid.get(pid);
     if (p === undefined) throw new NotFoundError('process', String(pid), { hint: 'serveSummary takes the pid of a live, zombie or kept reaped process, or no pid for the whole kernel' });
     return (p.latency ?? new ServeTotals()).summary();
@@ -491,6 +502,7 @@ class KernelModel implements Kernel, StepHost {
     const p = this.lastByPid.get(pid);
     if (p === undefined || this.live.get(pid) === p) throw new NotFoundError('reaped process', String(pid), { hint: 'forget takes a process that has exited and been reaped' });
     this.history.delete(p);
+    this.retire(p);
     this.lastByPid.delete(pid);
     if (!p.spawned) this.keptForked--;
     this.notKept++;
@@ -913,6 +925,7 @@ class KernelModel implements Kernel, StepHost {
   private forgetIfOverCap(p: Proc): void {
     if (p.spawned || this.keptForked <= MAX_REAPED_RECORDS) return;
     this.history.delete(p);
+    this.retire(p);
     if (this.lastByPid.get(p.pid) === p) this.lastByPid.delete(p.pid);
     this.keptForked--;
     this.notKept++;

@@ -60,6 +60,14 @@ export class ServeTotals {
     this.latencies.add(latency);
   }
 
+  /** Add another's counts and latencies. */
+  absorb(other: ServeTotals): void {
+    this.arrived += other.arrived;
+    this.completed += other.completed;
+    this.dropped += other.dropped;
+    this.latencies.merge(other.latencies);
+  }
+
   /** A snapshot (the accumulator copied). */
   summary(): ServeSummary {
     const latencyUs = createSummaryAccumulator(LATENCY_SUMMARY_OPTIONS);
@@ -71,35 +79,29 @@ export class ServeTotals {
 /**
  * Running latency record of one process: counts, the exact mean and max, a bounded sample for its
  * own percentiles (sorted only when asked, and only when it changed since), and a mergeable
- * accumulator. Every count and latency also goes to `totals` (the kernel's, across processes).
+ * accumulator (the kernel's totals merge the records at query time).
  */
 export class LatencyRecord extends ServeTotals {
   private sum = 0;
   private max = 0;
   private readonly sample: number[] = [];
-  /** `stats()` as of `cachedAt` completions (and its arrival and drop counts). */
+  /** The last `stats()`, reused while the counts are unchanged. */
   private cached: ServeStats | null = null;
 
-  constructor(
-    private readonly rng: RandomStream,
-    private readonly totals: ServeTotals | null = null,
-  ) {
+  constructor(private readonly rng: RandomStream) {
     super();
   }
 
   arrive(): void {
     this.arrived++;
-    if (this.totals !== null) this.totals.arrived++;
   }
 
   drop(): void {
     this.dropped++;
-    if (this.totals !== null) this.totals.dropped++;
   }
 
   override add(latency: number): void {
     super.add(latency);
-    this.totals?.add(latency);
     this.sum += latency;
     if (latency > this.max) this.max = latency;
     if (this.sample.length < LATENCY_SAMPLE_LIMIT) this.sample.push(latency);

@@ -10,7 +10,7 @@ import type { CgroupNode } from './cgroup-tree.js';
 import type { CpuGroups } from './cpu-groups.js';
 import type { PidsAccounting } from './pids-accounting.js';
 import { isHeld, type Proc } from './process.js';
-import { LatencyRecord, RequestServer, type ServeTotals, type TaskRef, type Worker } from './request-server.js';
+import { LatencyRecord, RequestServer, type TaskRef, type Worker } from './request-server.js';
 import type { TimerQueue } from './timer-queue.js';
 import { cpuTimeFor } from './cpu-speed.js';
 import type { KernelEvent } from './types.js';
@@ -23,8 +23,6 @@ export interface ServeHost {
   readonly mem: MemoryModel;
   readonly timers: TimerQueue;
   readonly seed: number | string;
-  /** Every server's counts and latencies, kept across processes (`Kernel.serveSummary()`). */
-  readonly serveTotals: ServeTotals;
   /** Work per CPU-µs the CPUs deliver now. */
   readonly speed: number;
   now(): Micros;
@@ -59,7 +57,7 @@ export class ServeDriver {
       }
       h.pids.charge(p.cgroup);
     }
-    p.latency ??= new LatencyRecord(createRandomStream(h.seed, `latency-sample/${p.pid}/${p.taskId}`), h.serveTotals);
+    p.latency ??= new LatencyRecord(createRandomStream(h.seed, `latency-sample/${p.pid}/${p.taskId}`));
     const server = new RequestServer<Proc>(step, p.latency, createRandomStream(h.seed, `arrivals/${p.taskId}/${p.servesStarted++}`), h.now());
     for (let i = 0; i < step.workers; i++) {
       const taskId = `${p.taskId}.w${p.servesStarted}.${i}`;

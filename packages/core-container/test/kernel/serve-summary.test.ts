@@ -89,8 +89,9 @@ describe('serveSummary', () => {
         const totals = new ServeTotals();
         const merged = createSummaryAccumulator(LATENCY_SUMMARY_OPTIONS);
         servers.forEach((latencies, i) => {
-          const r = new LatencyRecord(createRandomStream(1, `r${i}`), totals);
+          const r = new LatencyRecord(createRandomStream(1, `r${i}`));
           for (const l of latencies) r.add(l);
+          totals.absorb(r);
           merged.merge(r.summary().latencyUs);
         });
         const pooled = servers.flat();

@@ -109,122 +109,137 @@ export function createSummaryAccumulator(options: SummaryAccumulatorOptions = {}
   if (!(minTrackable > 0 && Number.isFinite(maxTrackable) && maxTrackable > minTrackable)) {
     throw new ValidationError(`need 0 < minTrackable < maxTrackable < Infinity, got ${minTrackable} and ${maxTrackable}`, { path: 'minTrackable', accepted: '0 < minTrackable < maxTrackable < Infinity' });
   }
-  const mantissaBits = Math.max(0, Math.ceil(Math.log2(1 / relativeError) - 1 - 1e-12));
-  const shift = 20 - mantissaBits;
-  const lowest = keyOf(minTrackable, shift);
-  const highest = keyOf(maxTrackable, shift);
-  const total = highest - lowest + 1;
-  const resolved = { relativeError, minTrackable, maxTrackable };
+  return new Accumulator(relativeError, minTrackable, maxTrackable);
+}
 
-  // counts[i] counts bucket first + i (bucket b holds key lowest + b); empty until the first positive sample.
-  let counts = NO_COUNTS;
-  let first = 0;
-  let zeros = 0;
-  let count = 0;
-  let sum = 0;
-  let compensation = 0;
-  let min = Infinity;
-  let max = -Infinity;
+/** The accumulator: one class, so that every instance has the same shape (a server per process makes thousands). */
+class Accumulator implements SummaryAccumulator {
+  readonly options: Required<SummaryAccumulatorOptions>;
+  readonly buckets: number;
+  private readonly shift: number;
+  private readonly lowest: number;
+  private readonly highest: number;
+  /** counts[i] counts bucket first + i (bucket b holds key lowest + b); empty until the first positive sample. */
+  private counts: Float64Array = NO_COUNTS;
+  private first = 0;
+  private zeros = 0;
+  private n = 0;
+  private sum = 0;
+  private compensation = 0;
+  private min = Infinity;
+  private max = -Infinity;
 
-  const bucketOf = (value: number): number => {
-    const key = keyOf(value, shift);
-    return (key < lowest ? lowest : key > highest ? highest : key) - lowest;
-  };
-  /** Make buckets lo..hi stored (growing the stored span at least twofold, within 0..total − 1). */
-  const cover = (lo: number, hi: number): void => {
-    if (counts.length > 0 && lo >= first && hi < first + counts.length) return;
-    let from = counts.length === 0 ? lo : Math.min(lo, first);
-    let to = counts.length === 0 ? hi : Math.max(hi, first + counts.length - 1);
-    const want = Math.min(total, Math.max(to - from + 1, 2 * counts.length, 16));
-    const spare = want - (to - from + 1);
-    // Room on the side that grew (both halves when new), inside the bucket range.
-    if (counts.length === 0 || lo < first) from = Math.max(0, from - (counts.length === 0 ? spare >> 1 : spare));
-    to = Math.min(total - 1, from + want - 1);
-    from = Math.max(0, to - want + 1);
-    const next = new Float64Array(to - from + 1);
-    next.set(counts, counts.length === 0 ? 0 : first - from);
-    counts = next;
-    first = from;
-  };
-  const addToSum = (v: number): void => {
-    const t = sum + v;
-    compensation += Math.abs(sum) >= Math.abs(v) ? sum - t + v : v - t + sum;
-    sum = t;
-  };
+  constructor(relativeError: number, minTrackable: number, maxTrackable: number) {
+    const mantissaBits = Math.max(0, Math.ceil(Math.log2(1 / relativeError) - 1 - 1e-12));
+    this.shift = 20 - mantissaBits;
+    this.lowest = keyOf(minTrackable, this.shift);
+    this.highest = keyOf(maxTrackable, this.shift);
+    this.buckets = this.highest - this.lowest + 2;
+    this.options = { relativeError, minTrackable, maxTrackable };
+  }
 
-  const percentile = (p: number): number => {
+  get count(): number {
+    return this.n;
+  }
+
+  get allocatedBuckets(): number {
+    return this.counts.length;
+  }
+
+  get state(): AccumulatorState {
+    return { counts: this.counts, first: this.first, zeros: this.zeros, count: this.n, sum: this.sum, compensation: this.compensation, min: this.min, max: this.max };
+  }
+
+  add(value: number): void {
+    if (!(value >= 0) || value === Infinity) {
+      throw new ValidationError(`a summary sample must be a finite number ≥ 0, got ${value}`, { path: 'value', accepted: 'finite numbers ≥ 0' });
+    }
+    if (value === 0) this.zeros++;
+    else {
+      const key = keyOf(value, this.shift);
+      const b = (key < this.lowest ? this.lowest : key > this.highest ? this.highest : key) - this.lowest;
+      if (b < this.first || b >= this.first + this.counts.length) this.cover(b, b);
+      this.counts[b - this.first]!++;
+    }
+    this.n++;
+    this.addToSum(value);
+    if (value < this.min) this.min = value;
+    if (value > this.max) this.max = value;
+  }
+
+  merge(other: SummaryAccumulator): void {
+    const o = other.options;
+    const mine = this.options;
+    if (o.relativeError !== mine.relativeError || o.minTrackable !== mine.minTrackable || o.maxTrackable !== mine.maxTrackable) {
+      throw new ValidationError('merge needs an accumulator built with the same relativeError, minTrackable and maxTrackable', { path: 'other', accepted: JSON.stringify(mine) });
+    }
+    const s = other.state;
+    if (s.count === 0) return;
+    // The other's stored span, trimmed to its used buckets.
+    let lo = 0;
+    let hi = s.counts.length - 1;
+    while (lo <= hi && s.counts[lo] === 0) lo++;
+    while (hi >= lo && s.counts[hi] === 0) hi--;
+    if (lo <= hi) {
+      this.cover(s.first + lo, s.first + hi);
+      const counts = this.counts;
+      const at = s.first - this.first;
+      for (let i = lo; i <= hi; i++) counts[at + i]! += s.counts[i]!;
+    }
+    this.zeros += s.zeros;
+    this.n += s.count;
+    this.addToSum(s.sum);
+    this.addToSum(s.compensation);
+    if (s.min < this.min) this.min = s.min;
+    if (s.max > this.max) this.max = s.max;
+  }
+
+  percentile(p: number): number {
     if (!(p > 0 && p <= 100)) throw new ValidationError(`percentile must be in (0, 100], got ${p}`, { path: 'p', accepted: '(0, 100]' });
-    if (count === 0) return NaN;
-    const rank = nearestRank(p, count);
-    if (rank <= zeros) return 0;
-    let seen = zeros;
+    if (this.n === 0) return NaN;
+    const rank = nearestRank(p, this.n);
+    if (rank <= this.zeros) return 0;
+    let seen = this.zeros;
+    const counts = this.counts;
     for (let i = 0; i < counts.length; i++) {
       seen += counts[i]!;
       if (seen >= rank) {
-        const key = first + i + lowest;
-        const representative = (lowerBoundOf(key, shift) + lowerBoundOf(key + 1, shift)) / 2;
-        return Math.min(max, Math.max(min, representative));
+        const key = this.first + i + this.lowest;
+        const representative = (lowerBoundOf(key, this.shift) + lowerBoundOf(key + 1, this.shift)) / 2;
+        return Math.min(this.max, Math.max(this.min, representative));
       }
     }
-    return max;
-  };
+    return this.max;
+  }
 
-  const self: SummaryAccumulator = {
-    add(value: number): void {
-      if (!(value >= 0) || value === Infinity) {
-        throw new ValidationError(`a summary sample must be a finite number ≥ 0, got ${value}`, { path: 'value', accepted: 'finite numbers ≥ 0' });
-      }
-      if (value === 0) zeros++;
-      else {
-        const b = bucketOf(value);
-        if (b < first || b >= first + counts.length) cover(b, b);
-        counts[b - first]!++;
-      }
-      count++;
-      addToSum(value);
-      if (value < min) min = value;
-      if (value > max) max = value;
-    },
-    merge(other: SummaryAccumulator): void {
-      const o = other.options;
-      if (o.relativeError !== relativeError || o.minTrackable !== minTrackable || o.maxTrackable !== maxTrackable) {
-        throw new ValidationError('merge needs an accumulator built with the same relativeError, minTrackable and maxTrackable', { path: 'other', accepted: JSON.stringify(resolved) });
-      }
-      const s = other.state;
-      if (s.count === 0) return;
-      // The other's stored span, trimmed to its used buckets.
-      let lo = 0;
-      let hi = s.counts.length - 1;
-      while (lo <= hi && s.counts[lo] === 0) lo++;
-      while (hi >= lo && s.counts[hi] === 0) hi--;
-      if (lo <= hi) {
-        cover(s.first + lo, s.first + hi);
-        const at = s.first - first;
-        for (let i = lo; i <= hi; i++) counts[at + i]! += s.counts[i]!;
-      }
-      zeros += s.zeros;
-      count += s.count;
-      addToSum(s.sum);
-      addToSum(s.compensation);
-      if (s.min < min) min = s.min;
-      if (s.max > max) max = s.max;
-    },
-    get count() {
-      return count;
-    },
-    percentile,
-    summary(): Summary {
-      if (count === 0) return EMPTY_SUMMARY;
-      return { count, mean: (sum + compensation) / count, min, max, p50: percentile(50), p95: percentile(95), p99: percentile(99) };
-    },
-    buckets: total + 1,
-    get allocatedBuckets() {
-      return counts.length;
-    },
-    options: resolved,
-    get state(): AccumulatorState {
-      return { counts, first, zeros, count, sum, compensation, min, max };
-    },
-  };
-  return self;
+  summary(): Summary {
+    if (this.n === 0) return EMPTY_SUMMARY;
+    return { count: this.n, mean: (this.sum + this.compensation) / this.n, min: this.min, max: this.max, p50: this.percentile(50), p95: this.percentile(95), p99: this.percentile(99) };
+  }
+
+  private addToSum(v: number): void {
+    const sum = this.sum;
+    const t = sum + v;
+    this.compensation += Math.abs(sum) >= Math.abs(v) ? sum - t + v : v - t + sum;
+    this.sum = t;
+  }
+
+  /** Make buckets lo..hi stored (growing the stored span at least twofold, within the bucket range). */
+  private cover(lo: number, hi: number): void {
+    const counts = this.counts;
+    const total = this.buckets - 1;
+    if (counts.length > 0 && lo >= this.first && hi < this.first + counts.length) return;
+    let from = counts.length === 0 ? lo : Math.min(lo, this.first);
+    let to = counts.length === 0 ? hi : Math.max(hi, this.first + counts.length - 1);
+    const want = Math.min(total, Math.max(to - from + 1, 2 * counts.length, 16));
+    const spare = want - (to - from + 1);
+    // Room on the side that grew (both halves when new), inside the bucket range.
+    if (counts.length === 0 || lo < this.first) from = Math.max(0, from - (counts.length === 0 ? spare >> 1 : spare));
+    to = Math.min(total - 1, from + want - 1);
+    from = Math.max(0, to - want + 1);
+    const next = new Float64Array(to - from + 1);
+    next.set(counts, counts.length === 0 ? 0 : this.first - from);
+    this.counts = next;
+    this.first = from;
+  }
 }
