@@ -466,6 +466,7 @@ export class ExactGroupScheduler extends GroupTreeBase {
     if (task.budget !== Infinity) this.settleBucket(task);
     this.cur[c] = task;
     task.cpu = c;
+    this.noteRate(task);
     this.last[c] = this.nowUsec;
     this.busy++;
   }
@@ -474,6 +475,7 @@ export class ExactGroupScheduler extends GroupTreeBase {
     const task = this.cur[c]!;
     this.cur[c] = null;
     task.cpu = -1;
+    this.noteRate(task);
     task.waitSince = this.nowUsec;
     this.busy--;
   }
@@ -746,6 +748,8 @@ export class ExactGroupScheduler extends GroupTreeBase {
   protected onCpuCapacityChanging(cpu: number): void {
     // The slice so far ran at the old capacity.
     this.charge(cpu);
+    const on = this.cur[cpu];
+    if (on !== null && on !== undefined) this.noteRate(on);
   }
 
   protected onCpuCapacityChanged(): void {

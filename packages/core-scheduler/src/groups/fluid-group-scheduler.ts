@@ -207,8 +207,21 @@ export class FluidGroupScheduler extends GroupTreeBase {
     this.overridden = changed;
   }
 
+  protected override prepareRateChanges(): void {
+    this.ensureRates();
+    if (!this.rateTracking) {
+      this.rates.resplitGroups = new Set();
+      return;
+    }
+    const groups = this.rates.resplitGroups!;
+    // A task's rate is its cap or its weight × its group's level: it moves only with a split of its group.
+    for (const g of groups) for (const ch of g.runList) if (ch.kind === 'task') this.noteRate(ch);
+    groups.clear();
+  }
+
   /** Recompute every sum and split from the tasks' runnable state (after a change of limits or nice). */
   private rebuild(): void {
+    this.noteAllRates();
     const order = this.listGroupNodes();
     this.spend(this.tasks.size + order.length);
     for (const task of this.tasks.values()) {
@@ -301,6 +314,7 @@ export class FluidGroupScheduler extends GroupTreeBase {
 
   protected onBlock(task: SchedTask): void {
     this.affinityDirty = true;
+    this.noteRate(task);
     this.beforeRunnableChange(task);
     // Counted out first: with unequal capacities a group's cap depends on its runnable count.
     this.countRaw(task, -1);

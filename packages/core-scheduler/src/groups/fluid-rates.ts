@@ -59,6 +59,8 @@ export class FluidRates {
   unequalCapacities = false;
   /** Groups with a quota whose split was redone since the owner last emptied the list. */
   readonly resplitQuotaGroups: SchedGroup[] = [];
+  /** Groups whose split was redone, recorded while not null (the owner tracks rate changes). */
+  resplitGroups: Set<SchedGroup> | null = null;
   private dirty: SchedGroup[] = [];
   /** The other half of `dirty`'s double buffer: a flush walks one while marks go to the other. */
   private flushing: SchedGroup[] = [];
@@ -246,6 +248,7 @@ export class FluidRates {
     this.spend(1);
     this.settleClock(g);
     if (g.quota !== null) this.resplitQuotaGroups.push(g);
+    if (this.resplitGroups !== null) this.resplitGroups.add(g);
     const hasGroups = g.childGroups.size > 0;
     if (hasGroups) this.wide = true;
     const rate = g.rate;

@@ -130,6 +130,14 @@ export interface CpuOccupancy {
   readonly waiting: number;
 }
 
+/** Answer of `GroupScheduler.takeRateChanges`. */
+export interface TaskRateChanges {
+  /** Every task's rate may have changed (`tasks` is then empty). */
+  readonly all: boolean;
+  /** Ids of the tasks whose rate may have changed. */
+  readonly tasks: readonly string[];
+}
+
 /** CPU accounting of one group (cgroup `cpu.stat`). */
 export interface GroupCpuStats {
   readonly path: string;
@@ -222,6 +230,24 @@ export interface GroupScheduler {
    * no rate: it settles nothing, so a burst of changes at one instant is still split once.
    */
   taskCpuUsec(id: string): number;
+  /**
+   * `taskStats(id).waitUsec` alone: µs the task waited runnable up to now. Like `taskCpuUsec` it
+   * settles nothing (a change at this instant applies from now on and does not move what accrued).
+   * Optional in the interface (wrappers may leave it out); both built-in models have it.
+   */
+  taskWaitUsec?(id: string): number;
+  /**
+   * Which tasks' rates (`taskStats(id).rate`) may have changed since the previous call, so a caller
+   * that mirrors rates (a nested host pushing vCPU rates to guests) visits only those. The first call
+   * answers `{ all: true }` and starts the tracking (no cost until then); later calls answer
+   * `all: true` when the model cannot tell (fluid: a rebuild after a change of limits, nice values,
+   * cpusets or CPU capacities), else `tasks`: the ids of the tasks whose rate may have moved (a
+   * superset: a listed rate may be unchanged; removed tasks may be listed), each once, in no set
+   * order. Rates are brought up to date first. Fluid: the tasks of every group whose split was
+   * redone and every task that blocked; exact: every task put on or taken off a CPU, or on a CPU
+   * whose capacity changed. Optional in the interface; both built-in models have it.
+   */
+  takeRateChanges?(): TaskRateChanges;
   /**
    * Which CPUs run a task now and how many tasks wait for one (see `CpuOccupancy`): O(CPUs + tasks).
    * Optional in the interface (wrappers may leave it out); both built-in models have it.

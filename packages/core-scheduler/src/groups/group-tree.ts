@@ -27,6 +27,7 @@ import type {
   GroupSchedulerOptions,
   GroupStepWatcher,
   TaskCpuStats,
+  TaskRateChanges,
   TaskRef,
   WorkDoneHandler,
 } from './group-scheduler.js';
@@ -317,6 +318,12 @@ export abstract class GroupTreeBase implements GroupScheduler {
   private attachCount = 0;
   /** Tasks whose work ran out this instant and that have an `onWorkDone` handler, in report order. */
   private doneHandlers: SchedTask[] = [];
+  /** `takeRateChanges` was called: rate changes are recorded from then on. */
+  protected rateTracking = false;
+  /** Since the last `takeRateChanges`, every rate may have moved. */
+  private rateAll = false;
+  /** Since the last `takeRateChanges`, the tasks whose rate may have moved. */
+  protected readonly rateChanged = new Set<SchedTask>();
   /** Steps taken so far (see `GroupScheduler.steps`), and when to call the watcher next. */
   private stepCount = 0;
   private stepThreshold: number;
@@ -832,6 +839,40 @@ export abstract class GroupTreeBase implements GroupScheduler {
   taskCpuUsec(id: string): number {
     const t = this.task(id);
     return Math.round(t.usage + this.pendingUsage(t));
+  }
+
+  taskWaitUsec(id: string): number {
+    return Math.max(0, Math.round(this.waitOf(this.task(id))));
+  }
+
+  takeRateChanges(): TaskRateChanges {
+    this.prepareRateChanges();
+    const set = this.rateChanged;
+    if (!this.rateTracking || this.rateAll) {
+      this.rateTracking = true;
+      this.rateAll = false;
+      set.clear();
+      return { all: true, tasks: [] };
+    }
+    const tasks: string[] = [];
+    for (const t of set) tasks.push(t.id);
+    set.clear();
+    return { all: false, tasks };
+  }
+
+  /** Bring rates up to date before `takeRateChanges` reads what moved (fluid: the pending splits). */
+  protected prepareRateChanges(): void {}
+
+  /** A task's rate may have changed (recorded only once a caller tracks changes). */
+  protected noteRate(task: SchedTask): void {
+    if (this.rateTracking) this.rateChanged.add(task);
+  }
+
+  /** Every task's rate may have changed. */
+  protected noteAllRates(): void {
+    if (!this.rateTracking) return;
+    this.rateAll = true;
+    this.rateChanged.clear();
   }
 
   taskStats(id: string): TaskCpuStats {
