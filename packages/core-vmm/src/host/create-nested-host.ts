@@ -3,7 +3,7 @@
 // rate becomes the guest CPU's capacity; steal is the vCPU's host wait (sched_info.run_delay).
 import { ConflictError, NotFoundError, ValidationError } from '@strata/shared-types';
 import { createGroupScheduler, type GroupScheduler, type GroupSchedulerEvent, type TaskRef } from '@strata/core-scheduler';
-import type { GuestCpus, NestedHost, NestedHostOptions, VcpuDemand, VcpuPolicy, VmCpuSpec } from './types.js';
+import type { GuestClock, GuestCpus, NestedHost, NestedHostOptions, VcpuDemand, VcpuPolicy, VmCpuSpec } from './types.js';
 import { CREDIT_TIMESLICE_US, validateVmCpuSpec, vcpuGroupLimits, vmGroupLimits } from './vcpu-policy.js';
 
 /** USER_HZ: /proc/stat counts in 1/100 s. */
@@ -21,6 +21,10 @@ interface Vcpu {
   readonly index: number;
   readonly id: string;
   readonly ref: TaskRef;
+  /** Order of creation: capacities are pushed in this order (VMs in insertion order, vCPUs by index). */
+  readonly seq: number;
+  /** Listed in this pass's push candidates. */
+  listed: boolean;
   demand: VcpuDemand;
   /** What the host task is now: runnable, and its demand cap. */
   hostRunnable: boolean;
@@ -41,6 +45,20 @@ interface VmRec {
   readonly guest: GuestCpus;
   readonly vcpus: Vcpu[];
   removed: boolean;
+  /** Order of addition (ties between guests due at one instant run in this order). */
+  readonly seq: number;
+  /** The guest keeps up by itself (`GuestCpus.follow`): visited only when due, from `guestHeap`. */
+  readonly follows: boolean;
+  /** Its next event as last read, and its place in `guestHeap` (−1: not in it). */
+  due: number;
+  heapPos: number;
+  /** Its next event may have moved since `due` was read (queued in `staleGuests`). */
+  stale: boolean;
+}
+
+/** Earlier due first, then earlier added. */
+function before(a: VmRec, b: VmRec): boolean {
+  return a.due < b.due || (a.due === b.due && a.seq < b.seq);
 }
 
 function levelGroup(priority: number): string {
@@ -68,8 +86,118 @@ export function createNestedHost(options: NestedHostOptions): NestedHost {
     start: options.start ?? 0,
   });
   const vms = new Map<string, VmRec>();
+  /** Every vCPU in creation order (stale after a removal until a pass needs it). */
   const all: Vcpu[] = [];
+  let allStale = false;
+  const byId = new Map<string, Vcpu>();
+  /** vCPUs added since the last push pass (their first capacity is pushed there). */
+  const fresh: Vcpu[] = [];
+  let nextSeq = 0;
   const dirty = new Set<Vcpu>();
+  /** Guests that follow the host, by next event (a binary min-heap). */
+  const guestHeap: VmRec[] = [];
+  /** Following guests whose next event must be read again before the heap is used. */
+  const staleGuests: VmRec[] = [];
+  /** Guests without `follow`, in insertion order: asked and advanced at every event. */
+  const polled: VmRec[] = [];
+  let nextVmSeq = 0;
+
+  function heapSwap(i: number, j: number): void {
+    const a = guestHeap[i]!;
+    const b = guestHeap[j]!;
+    guestHeap[i] = b;
+    guestHeap[j] = a;
+    b.heapPos = i;
+    a.heapPos = j;
+  }
+
+  function heapUp(i: number): void {
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (!before(guestHeap[i]!, guestHeap[p]!)) return;
+      heapSwap(i, p);
+      i = p;
+    }
+  }
+
+  function heapDown(i: number): void {
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= guestHeap.length) return;
+      const r = l + 1;
+      const c = r < guestHeap.length && before(guestHeap[r]!, guestHeap[l]!) ? r : l;
+      if (!before(guestHeap[c]!, guestHeap[i]!)) return;
+      heapSwap(i, c);
+      i = c;
+    }
+  }
+
+  function heapRemove(vm: VmRec): void {
+    const i = vm.heapPos;
+    if (i < 0) return;
+    vm.heapPos = -1;
+    const last = guestHeap.pop()!;
+    if (last === vm) return;
+    guestHeap[i] = last;
+    last.heapPos = i;
+    heapUp(i);
+    heapDown(last.heapPos);
+  }
+
+  function markStale(vm: VmRec): void {
+    if (vm.stale || !vm.follows || vm.removed) return;
+    vm.stale = true;
+    staleGuests.push(vm);
+  }
+
+  /** Re-read the next event of every guest marked stale and re-place it in the heap. */
+  function refreshGuests(): void {
+    for (const vm of staleGuests) {
+      vm.stale = false;
+      if (vm.removed) continue;
+      vm.due = vm.guest.nextEventTime();
+      if (vm.heapPos < 0) {
+        vm.heapPos = guestHeap.length;
+        guestHeap.push(vm);
+        heapUp(vm.heapPos);
+      } else {
+        heapUp(vm.heapPos);
+        heapDown(vm.heapPos);
+      }
+    }
+    staleGuests.length = 0;
+  }
+
+  /** The earliest next event of the guests: the heap's top, and every guest that does not follow. */
+  function guestsNext(): number {
+    refreshGuests();
+    let t = guestHeap.length > 0 ? guestHeap[0]!.due : Infinity;
+    for (const vm of polled) {
+      const g = vm.guest.nextEventTime();
+      if (g < t) t = g;
+    }
+    return t;
+  }
+
+  /** Run to `next` the guests due by then (and every guest that does not follow), in the order they were added. */
+  function advanceGuests(next: number): void {
+    if (guestHeap.length === 0 || guestHeap[0]!.due > next) {
+      for (const vm of polled) vm.guest.advanceTo(next);
+      return;
+    }
+    const due: VmRec[] = [];
+    while (guestHeap.length > 0 && guestHeap[0]!.due <= next) {
+      const vm = guestHeap[0]!;
+      heapRemove(vm);
+      due.push(vm);
+    }
+    for (const vm of polled) due.push(vm);
+    if (due.length > 1) due.sort((a, b) => a.seq - b.seq);
+    for (const vm of due) {
+      vm.guest.advanceTo(next);
+      markStale(vm);
+    }
+  }
   const levelWeights = new Map<number, number>();
   let touched = false;
   let levelsDirty = false;
@@ -88,6 +216,7 @@ export function createNestedHost(options: NestedHostOptions): NestedHost {
     settleHeld(v);
     v.demand = { runnable: demand.runnable, demand: demand.demand };
     dirty.add(v);
+    markStale(v.vm);
     if (policy === 'priority') levelsDirty = true;
   }
 
@@ -160,18 +289,50 @@ export function createNestedHost(options: NestedHostOptions): NestedHost {
       // Falls first, then rises: a guest CPU coming back then sees which of its CPUs just went
       // (its most-owed task may be stuck there) and takes that task, as a guest does when one vCPU
       // is descheduled and another scheduled at the same host tick.
+      const list = pushCandidates();
       for (const rising of [false, true]) {
-        for (const v of all) {
+        for (const v of list) {
+          if (v.vm.removed) continue;
           const rate = v.hostRunnable ? host.taskStats(v.id).rate : 0;
           const capacity = Math.min(1, rate * speed);
           if (capacity !== v.pushed && capacity > v.pushed === rising) {
             v.pushed = capacity;
             v.vm.guest.setCpuCapacity(v.index, capacity);
+            markStale(v.vm);
           }
         }
       }
       if (dirty.size === 0 && !levelsDirty) return;
     }
+  }
+
+  /**
+   * The vCPUs whose host rate may have moved since the last pass, in creation order: the host
+   * scheduler's change-set (`takeRateChanges`) and the vCPUs just added; every vCPU when the
+   * scheduler cannot tell (its first answer, a rebuild after a change of limits) or lacks the method.
+   */
+  function pushCandidates(): readonly Vcpu[] {
+    const changes = host.takeRateChanges?.();
+    if (changes === undefined || changes.all) {
+      fresh.length = 0;
+      return allVcpus();
+    }
+    const list: Vcpu[] = [];
+    for (const id of changes.tasks) {
+      const v = byId.get(id);
+      if (v === undefined || v.listed) continue;
+      v.listed = true;
+      list.push(v);
+    }
+    for (const v of fresh) {
+      if (v.listed) continue;
+      v.listed = true;
+      list.push(v);
+    }
+    fresh.length = 0;
+    for (const v of list) v.listed = false;
+    if (list.length > 1) list.sort((a, b) => a.seq - b.seq);
+    return list;
   }
 
   function vmOf(name: string): VmRec {
@@ -180,9 +341,14 @@ export function createNestedHost(options: NestedHostOptions): NestedHost {
     return vm;
   }
 
-  function rebuildAll(): void {
-    all.length = 0;
-    for (const vm of vms.values()) all.push(...vm.vcpus);
+  /** `all` again from `vms`, when a removal left it stale (only when a pass needs every vCPU). */
+  function allVcpus(): readonly Vcpu[] {
+    if (allStale) {
+      allStale = false;
+      all.length = 0;
+      for (const vm of vms.values()) for (const v of vm.vcpus) all.push(v);
+    }
+    return all;
   }
 
   function createGroups(vm: VmRec): void {
@@ -216,39 +382,51 @@ export function createNestedHost(options: NestedHostOptions): NestedHost {
       }
       const level = spec.priority ?? 0;
       const path = policy === 'priority' ? `${levelGroup(level)}/${name}` : `/${name}`;
-      const vm: VmRec = { name, spec: { ...spec }, path, level, guest, vcpus: [], removed: false };
+      const follows = typeof guest.follow === 'function';
+      const vm: VmRec = { name, spec: { ...spec }, path, level, guest, vcpus: [], removed: false, seq: nextVmSeq++, follows, due: Infinity, heapPos: -1, stale: false };
       createGroups(vm);
       for (let i = 0; i < spec.vcpus; i++) {
         const id = `${name}/vcpu${i}`;
         host.addTask(id, `${path}/vcpu${i}`, { runnable: false });
-        vm.vcpus.push({ vm, index: i, id, ref: host.taskRef(id), demand: HALTED, hostRunnable: false, hostDemand: 1, held: false, heldSteal: 0, heldSince: host.now(), pushed: -1 });
+        const v: Vcpu = { vm, index: i, id, ref: host.taskRef(id), seq: nextSeq++, listed: false, demand: HALTED, hostRunnable: false, hostDemand: 1, held: false, heldSteal: 0, heldSince: host.now(), pushed: -1 };
+        vm.vcpus.push(v);
+        byId.set(id, v);
+        fresh.push(v);
       }
       vms.set(name, vm);
-      rebuildAll();
+      if (!allStale) for (const v of vm.vcpus) all.push(v);
       touched = true;
       if (policy === 'priority') levelsDirty = true;
+      if (follows) {
+        const clock: GuestClock = { now: () => host.now(), changed: () => markStale(vm) };
+        guest.follow!(clock);
+        markStale(vm);
+      } else polled.push(vm);
       guest.connect((cpu, demand) => {
         const v = vm.vcpus[cpu];
         if (v === undefined) throw new ValidationError(`guest of ${name}: no cpu ${cpu}`, { path: 'cpu', value: cpu });
         report(v, demand);
       });
-      sync();
     },
 
     removeVm(name) {
       const vm = vmOf(name);
       vm.removed = true;
+      if (vm.follows) {
+        heapRemove(vm);
+        vm.guest.follow!(null);
+      } else polled.splice(polled.indexOf(vm), 1);
       for (const v of vm.vcpus) {
         host.removeTask(v.id);
         host.removeGroup(`${vm.path}/vcpu${v.index}`);
         dirty.delete(v);
+        byId.delete(v.id);
       }
       host.removeGroup(vm.path);
       vms.delete(name);
-      rebuildAll();
+      allStale = true;
       touched = true;
       if (policy === 'priority') levelsDirty = true;
-      sync();
     },
 
     setVmCpu(name, patch) {
@@ -278,17 +456,11 @@ export function createNestedHost(options: NestedHostOptions): NestedHost {
         for (let i = 0; i < next.vcpus; i++) host.setGroupLimits(`${vm.path}/vcpu${i}`, vcpuGroupLimits(policy, next, i));
       }
       touched = true;
-      sync();
     },
 
     nextEventTime() {
       flush();
-      let t = host.nextEventTime();
-      for (const vm of vms.values()) {
-        const g = vm.guest.nextEventTime();
-        if (g < t) t = g;
-      }
-      return t;
+      return Math.min(host.nextEventTime(), guestsNext());
     },
 
     advanceTo(time) {
@@ -299,14 +471,10 @@ export function createNestedHost(options: NestedHostOptions): NestedHost {
       flush();
       for (;;) {
         const hostNext = host.nextEventTime();
-        let next = Math.min(time, hostNext);
-        for (const vm of vms.values()) {
-          const g = vm.guest.nextEventTime();
-          if (g < next) next = g;
-        }
+        const next = Math.min(time, hostNext, guestsNext());
         if (hostNext <= next) touched = true;
         for (const e of host.advanceTo(next)) events.push(e);
-        for (const vm of vms.values()) vm.guest.advanceTo(next);
+        advanceGuests(next);
         sync();
         if (next >= time) return events;
       }
@@ -331,6 +499,15 @@ export function createNestedHost(options: NestedHostOptions): NestedHost {
         demand: v.demand,
         held: v.held,
       };
+    },
+
+    vcpuUsage(name, vcpu) {
+      const vm = vmOf(name);
+      const v = vm.vcpus[vcpu];
+      if (v === undefined) throw new NotFoundError('vcpu', `${name}/vcpu${String(vcpu)}`);
+      const waitUsec = host.taskWaitUsec === undefined ? host.taskStats(v.id).waitUsec : host.taskWaitUsec(v.id);
+      const held = v.held && v.demand.runnable ? (host.now() - v.heldSince) * v.demand.demand : 0;
+      return { hostCpuUsec: host.taskCpuUsec(v.id), stealUsec: Math.round(waitUsec + v.heldSteal + held) };
     },
 
     listVms: () => [...vms.keys()],

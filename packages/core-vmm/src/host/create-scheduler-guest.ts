@@ -10,7 +10,7 @@ import {
   type GroupScheduler,
   type GroupSchedulerEvent,
 } from '@strata/core-scheduler';
-import type { GuestCpus, VcpuDemandListener } from './types.js';
+import type { GuestClock, GuestCpus, VcpuDemandListener } from './types.js';
 
 /** Options of `createSchedulerGuest`. */
 export interface SchedulerGuestOptions {
@@ -80,6 +80,39 @@ export function createSchedulerGuest(options: SchedulerGuestOptions): SchedulerG
   let listener: VcpuDemandListener | null = null;
   const reported: number[] = Array.from({ length: cpus }, () => -1);
   let events: GroupSchedulerEvent[] = [];
+  /** The host clock followed (see `GuestCpus.follow`), or null: the guest's own. */
+  let clock: GuestClock | null = null;
+
+  /** Run the scheduler's events up to `time` and report what changed in the demand. */
+  function runTo(time: number): void {
+    // Exact: what runs where changes only at the guest's own events (ticks, halts, resumes).
+    const due = occupancy && scheduler.nextEventTime() <= time;
+    const done = scheduler.advanceTo(time);
+    let changed = false;
+    for (const e of done) {
+      events.push(e);
+      if (e.type === 'task.work_done') {
+        const t = tasks.get(e.task);
+        if (t !== undefined && t.runnable) {
+          t.runnable = false;
+          changed = true;
+        }
+      }
+    }
+    if (changed || due) publish();
+  }
+
+  /** Following a host clock: run to its time (nothing is due before it: the host ran the guest through its events). */
+  function catchUp(): void {
+    if (clock === null) return;
+    const t = clock.now();
+    if (t > scheduler.now()) runTo(t);
+  }
+
+  /** After a command of the guest's own: a host that follows it looks at its next event again. */
+  function commanded(): void {
+    clock?.changed();
+  }
 
   function wantOf(g: GroupMirror): number {
     let sum = 0;
@@ -143,39 +176,38 @@ export function createSchedulerGuest(options: SchedulerGuestOptions): SchedulerG
     return t;
   }
 
-  return {
+  const guest: SchedulerGuest = {
     cpus,
-    scheduler,
-    now: (): Micros => scheduler.now(),
+    /** The guest scheduler, run to the host's time first while the guest follows a host. */
+    get scheduler(): GroupScheduler {
+      catchUp();
+      return scheduler;
+    },
+    now: (): Micros => {
+      catchUp();
+      return scheduler.now();
+    },
     connect(l) {
+      catchUp();
       listener = l;
       reported.fill(-1);
       publish();
     },
     setCpuCapacity(cpu, capacity) {
+      catchUp();
       scheduler.setCpuCapacity(cpu, capacity);
       // A CPU back at capacity picks at once: what runs where may have changed.
       if (occupancy) publish();
     },
-    nextEventTime: () => scheduler.nextEventTime(),
+    nextEventTime: () => {
+      catchUp();
+      return scheduler.nextEventTime();
+    },
     advanceTo(time) {
-      // Exact: what runs where changes only at the guest's own events (ticks, halts, resumes).
-      const due = occupancy && scheduler.nextEventTime() <= time;
-      const done = scheduler.advanceTo(time);
-      let changed = false;
-      for (const e of done) {
-        events.push(e);
-        if (e.type === 'task.work_done') {
-          const t = tasks.get(e.task);
-          if (t !== undefined && t.runnable) {
-            t.runnable = false;
-            changed = true;
-          }
-        }
-      }
-      if (changed || due) publish();
+      runTo(time);
     },
     addGroup(path, limits = {}) {
+      catchUp();
       scheduler.addGroup(path, limits);
       const parentPath = path.slice(0, path.lastIndexOf('/')) || '/';
       const parent = groups.get(parentPath)!;
@@ -184,50 +216,78 @@ export function createSchedulerGuest(options: SchedulerGuestOptions): SchedulerG
       parent.children.push(g);
       groups.set(path, g);
       publish();
+      commanded();
     },
     setGroupLimits(path, limits) {
+      catchUp();
       scheduler.setGroupLimits(path, limits);
       limitsInto(groups.get(path)!, limits);
       publish();
+      commanded();
     },
     addTask(id, group, opts = {}) {
+      catchUp();
       scheduler.addTask(id, group, opts);
       const g = groups.get(group)!;
       const t: TaskMirror = { group: g, runnable: opts.runnable ?? true, demand: opts.demand ?? 1 };
       g.tasks.add(t);
       tasks.set(id, t);
       publish();
+      commanded();
     },
     removeTask(id) {
+      catchUp();
       const t = task(id);
       scheduler.removeTask(id);
       t.group.tasks.delete(t);
       tasks.delete(id);
       publish();
+      commanded();
     },
     wake(id, work) {
+      catchUp();
       const t = task(id);
       scheduler.wake(id, work);
       t.runnable = true;
       publish();
+      commanded();
     },
     block(id) {
+      catchUp();
       const t = task(id);
       scheduler.block(id);
       t.runnable = false;
       publish();
+      commanded();
     },
     setTaskDemand(id, demand) {
+      catchUp();
       const t = task(id);
       scheduler.setTaskDemand(id, demand);
       t.demand = demand;
       publish();
+      commanded();
     },
-    wantedCpus: () => Math.min(cpus, wantOf(root)),
+    wantedCpus: () => {
+      catchUp();
+      return Math.min(cpus, wantOf(root));
+    },
     takeEvents() {
+      catchUp();
       const out = events;
       events = [];
       return out;
     },
   };
+  // Fluid only: between its events a fluid guest's state moves with time alone, so running it to a
+  // later instant at once equals running it there in steps. An exact guest accounts at every advance
+  // (lags, slices), and its tie-breaks follow those sums to the last bit: it is advanced at every
+  // host event, as before.
+  if (scheduler.fidelity === 'fluid') {
+    guest.follow = (c) => {
+      catchUp();
+      clock = c;
+    };
+  }
+  return guest;
 }

@@ -95,6 +95,24 @@ export interface GuestCpus {
   nextEventTime(): number;
   /** Run the guest to `time` (≥ now). */
   advanceTo(time: number): void;
+  /**
+   * Optional: the guest can keep up by itself, so a host visits it only when it is due. The host
+   * calls `follow(clock)` when it adds the guest and `follow(null)` when it lets go. While it follows
+   * a clock, the guest's time is `clock.now()`: before anything reads or commands it (its `now`,
+   * `setCpuCapacity`, its own commands and stats), it runs itself to that time (the host has run it
+   * through every event due before); and after each of its own commands that may move its
+   * `nextEventTime()` it calls `clock.changed()`. `follow(null)`: it runs to the clock's time and
+   * keeps its own clock again. A guest without `follow` is asked and advanced at every host event.
+   */
+  follow?(clock: GuestClock | null): void;
+}
+
+/** The clock a host gives a guest that follows it (`GuestCpus.follow`). */
+export interface GuestClock {
+  /** The host's time now, µs. */
+  now(): Micros;
+  /** Called by the guest after a command of its own that may move its next event. */
+  changed(): void;
 }
 
 /** CPU accounting of one vCPU, host side and as the guest's /proc/stat shows it. */
@@ -121,7 +139,12 @@ export interface VcpuStats {
  * A host whose VMs' vCPUs are tasks of one group scheduler and CPUs of their guests, on one clock.
  * A passive model: a composer keeps one pending event at `nextEventTime()` and re-arms it after every
  * command, to the host or to a guest (a guest's commands apply at the shared now; what they change in
- * its demand reaches the host at that instant, when the host is next asked anything).
+ * its demand reaches the host at that instant, when the host is next asked anything). Likewise the
+ * host's own commands (`addVm`, `removeVm`, `setVmCpu`) change the host scheduler at once, and the
+ * capacities they move reach the guests at that instant when the host is next asked anything
+ * (`nextEventTime`, `advanceTo`, `vcpuStats`): many commands at one instant settle once. Per event
+ * the host pushes a capacity only to the vCPUs whose host rate moved (the scheduler's
+ * `takeRateChanges`).
  */
 export interface NestedHost {
   readonly cpus: number;
@@ -146,6 +169,12 @@ export interface NestedHost {
   /** Run host and guests together to `time`; returns the host scheduler's events (throttling). */
   advanceTo(time: number): GroupSchedulerEvent[];
   vcpuStats(vm: string, vcpu: number): VcpuStats;
+  /**
+   * `vcpuStats`' `hostCpuUsec` and `stealUsec` alone: what accrued up to now, without applying this
+   * instant's pending changes (they take effect from now on and do not move what accrued), so
+   * reading it after each of many commands at one instant costs O(1) each. NotFoundError.
+   */
+  vcpuUsage(vm: string, vcpu: number): { readonly hostCpuUsec: number; readonly stealUsec: number };
   /** Every VM name, in insertion order. */
   listVms(): string[];
 }

@@ -2,7 +2,7 @@
 // define; the host sees the port, which it may add and remove as the VM starts and stops, and which
 // caps the guest's demand by a live migration's throttle.
 import type { Micros } from '@strata/shared-types';
-import type { GuestCpus, VcpuDemand, VcpuDemandListener } from '../host/types.js';
+import type { GuestClock, GuestCpus, VcpuDemand, VcpuDemandListener } from '../host/types.js';
 
 /** Smallest demand a throttle leaves (the host's demand must stay > 0). */
 const MIN_DEMAND = 0.01;
@@ -13,9 +13,12 @@ export class GuestPort implements GuestCpus {
   private readonly demands: VcpuDemand[] = [];
   private listener: VcpuDemandListener | null = null;
   private throttle = 0;
+  /** Present when the guest has it: the host then visits the guest only when it is due. */
+  readonly follow?: (clock: GuestClock | null) => void;
 
   constructor(readonly guest: GuestCpus) {
     this.cpus = guest.cpus;
+    if (guest.follow !== undefined) this.follow = (clock) => guest.follow?.(clock);
     guest.connect((cpu, d) => {
       this.demands[cpu] = d;
       this.listener?.(cpu, this.capped(d));

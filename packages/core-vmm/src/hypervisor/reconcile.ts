@@ -67,13 +67,27 @@ export function rewrittenBytes(core: HypervisorCore, vm: string): number {
   return Math.min(w?.wssBytes ?? w?.bytes ?? 0, Math.round(e.rewritten));
 }
 
+const unwatched = (): void => {};
+
+/**
+ * A guest off the host keeps the hypervisor's time: one that can follow a clock follows ours and is
+ * never visited (it runs itself to now when read or commanded; at capacity 0 nothing it does reaches
+ * the other parts); any other is advanced at every event (`detached`).
+ */
+function offHost(core: HypervisorCore, e: VmEntry): void {
+  if (e.port.follow !== undefined) {
+    e.port.follow({ now: () => core.now(), changed: unwatched });
+    core.detached.delete(e);
+  } else core.detached.add(e);
+}
+
 /** Bring memory, devices and the host scheduler to what the VM's lifecycle phase implies. */
 export function reconcile(core: HypervisorCore, name: string): void {
   const e = core.entry(name);
   const view = core.lifecycleView(name);
   if (view !== null && e.incoming) {
     // Nothing runs here until completeIncoming; the guest's clock keeps up with the host's.
-    core.detached.add(e);
+    offHost(core, e);
     return;
   }
   settleDirty(core, e);
@@ -81,7 +95,7 @@ export function reconcile(core: HypervisorCore, name: string): void {
   const runs = view !== null && guestRuns(view);
   if (!runs && e.port.attached) {
     for (let c = 0; c < e.spec.vcpus; c++) {
-      const s = core.host.vcpuStats(name, c);
+      const s = core.host.vcpuUsage(name, c);
       e.totals[c]!.hostCpuUsec += s.hostCpuUsec;
       e.totals[c]!.stealUsec += s.stealUsec;
     }
@@ -115,13 +129,14 @@ export function reconcile(core: HypervisorCore, name: string): void {
   }
   if (runs && !e.port.attached) core.host.addVm(name, e.cpu, e.port);
   if (e.port.attached) core.detached.delete(e);
-  else core.detached.add(e);
+  else offHost(core, e);
   if (view === null) {
     // The lifecycle forgot the VM (a Firecracker process killed or ended, a transient VM off): it is gone from every part.
     core.devices.removeVm(name);
     core.memory.removeVm(name);
     core.entries.delete(name);
     core.detached.delete(e);
+    e.port.follow?.(null);
     return;
   }
   settleDirty(core, e);
