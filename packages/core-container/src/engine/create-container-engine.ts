@@ -123,6 +123,8 @@ class Engine implements ContainerEngine {
   private readonly onKernelEvent: ((e: KernelEvent) => void) | undefined;
   private readonly network: NetworkModel | undefined;
   private readonly host: string | undefined;
+  /** The model's name of this engine's host's default bridge, once found or made. */
+  private defaultBridgeName: string | undefined;
   private readonly devices: Readonly<Record<string, string>>;
   private readonly byId = new Map<string, Rec>();
   private readonly byInit = new Map<number, Rec>();
@@ -681,10 +683,10 @@ class Engine implements ContainerEngine {
         netns = rec.id.slice(0, 12);
         net.createNamespace({ name: netns, host: this.host! });
         for (const n of s.networks ?? [{ name: 'bridge' }]) {
-          if (n.name === 'bridge') this.ensureDefaultBridge();
           const user = n.name !== 'bridge';
+          const modelName = user ? n.name : this.ensureDefaultBridge();
           const aliases = user ? [rec.name, rec.id.slice(0, 12), ...(n.aliases ?? [])] : [];
-          const iface = net.attach({ namespace: netns, network: n.name, ...(user ? { aliases } : {}) });
+          const iface = net.attach({ namespace: netns, network: modelName, ...(user ? { aliases } : {}) });
           networks[n.name] = { IPAddress: iface.address, Aliases: user ? [...(n.aliases ?? [])] : [] };
         }
         for (const word of s.ports ?? []) {
@@ -970,10 +972,27 @@ class Engine implements ContainerEngine {
     this.readyParents.add(parent);
   }
 
-  /** Docker's predefined `bridge` network (docker0) on the engine's host, made on first use. */
-  private ensureDefaultBridge(): void {
+  /**
+   * Docker's predefined `bridge` network (docker0) of the engine's host, made on first use; returns
+   * its name in the model. Every Docker host has its own docker0, so it is host-local: the host's
+   * default bridge (or a bridge network named `bridge` on this host) if the model has one, else a new
+   * default bridge named `bridge` when that name is free, `bridge-1`, `bridge-2`, ... when another
+   * host took it. Containers on different hosts' default bridges reach each other only through
+   * published ports, as in Docker.
+   */
+  private ensureDefaultBridge(): string {
+    if (this.defaultBridgeName !== undefined) return this.defaultBridgeName;
     const net = this.network!;
-    if (net.snapshot().networks.some((n) => n.name === 'bridge')) return;
-    net.createNetwork({ name: 'bridge', host: this.host!, defaultBridge: true });
+    const networks = net.snapshot().networks;
+    const own = networks.find((n) => n.host === this.host && (n.defaultBridge || n.name === 'bridge'));
+    let name = own?.name;
+    if (name === undefined) {
+      const taken = new Set(networks.map((n) => n.name));
+      name = 'bridge';
+      for (let k = 1; taken.has(name); k++) name = `bridge-${k}`;
+      net.createNetwork({ name, host: this.host!, defaultBridge: true });
+    }
+    this.defaultBridgeName = name;
+    return name;
   }
 }
