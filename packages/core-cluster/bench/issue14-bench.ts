@@ -6,8 +6,8 @@
 // flow network, metric sampling, and the datacenter's driving: the queue, re-arming, event mapping).
 //
 // Each run is a child process, so its peak RSS is its own (`process.resourceUsage().maxRSS`). The
-// headline run is unprofiled; the by-layer figures come from a second, profiled run (the profiler's
-// clock calls cost time of their own, so its wall time is shown too).
+// headline run is unprofiled; the by-layer figures come from a second, smaller, profiled run (at most
+// scale 0.05 and 60 s; the profiler's clock calls cost time of their own, so its wall time is shown).
 //
 //   pnpm --filter @strata/core-cluster bench                    # everything, this at full scale
 //   tsx --conditions=strata-source bench/issue14-bench.ts --scale 0.1 [--seconds 60] [--no-profile] [--network]
@@ -134,7 +134,7 @@ function printRun(s: Settings, r: ChildResult): void {
   );
 }
 
-function printProfile(r: ChildResult): void {
+function printProfile(s: Settings, r: ChildResult): void {
   if (r.profile === null || r.calls === null) return;
   const perEvent = (ms: number): string => `${((1000 * ms) / r.queueEvents).toFixed(2)} µs`;
   const layers = DATACENTER_LAYERS.map((l) => ({ l, ms: r.profile![l] ?? 0 }));
@@ -143,7 +143,7 @@ function printProfile(r: ChildResult): void {
   const names: Record<string, string> = { host: 'host schedulers', guest: 'guest kernels', network: 'network', sampling: 'metric sampling' };
   const parts = layers.map(({ l, ms }) => `${names[l]} ${perEvent(ms)} (${((100 * ms) / r.runMs).toFixed(0)} %, ${n(r.calls![l] ?? 0)} calls)`);
   console.log(
-    `  per queue event, profiled run (run ${(r.runMs / 1000).toFixed(1)} s with the profiler's clock calls): ${perEvent(r.runMs)} = ` +
+    `  per queue event, profiled run at scale ${s.scale}, ${s.seconds} s (${n(r.queueEvents)} events, run ${(r.runMs / 1000).toFixed(1)} s with the profiler's clock calls): ${perEvent(r.runMs)} = ` +
       `${parts.join(' + ')} + driving (queue, re-arm, event mapping) ${perEvent(driving)} (${((100 * driving) / r.runMs).toFixed(0)} %)`,
   );
 }
@@ -166,7 +166,10 @@ export function runIssue14Bench(argv: readonly string[] = process.argv.slice(2))
   const s = settingsFrom(argv);
   printRun(s, spawnChild({ ...s, profile: false }));
   console.log(`  load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} (2 cores shared: wall time varies with it, CPU time less)`);
-  if (s.profile) printProfile(spawnChild(s));
+  if (!s.profile) return;
+  // The profiled run is a smaller one (at most scale 0.05 and 60 s, or STRATA_ISSUE14_PROFILE_SCALE): the cost of an event by layer, not the headline.
+  const p: Settings = { ...s, scale: Number(process.env['STRATA_ISSUE14_PROFILE_SCALE'] ?? Math.min(s.scale, 0.05)), seconds: Math.min(s.seconds, 60) };
+  printProfile(p, spawnChild(p));
 }
 
 const self = fileURLToPath(import.meta.url);
