@@ -106,6 +106,9 @@ export function runHypervisorBench(): void {
   console.log(
     `hypervisor: 1,000 such lifecycles through the facade: ${l1000.wallMs.toFixed(0)} ms wall (the issue's 1,000-lifecycle target, < 200 ms, is the lifecycle model's; through the facade: ${l1000.wallMs < 200 ? 'met' : 'NOT met'})`,
   );
+  // The same run repeated in this process: the code is compiled, so this is the model's own work.
+  const warm = Math.min(runFacadeLifecycles(1000).wallMs, runFacadeLifecycles(1000).wallMs);
+  console.log(`hypervisor: 1,000 lifecycles through the facade, warm (best of 2 repeats): ${warm.toFixed(0)} ms wall (< 200 ms: ${warm < 200 ? 'met' : 'NOT met'})`);
   const hour = runFacadeHour();
   console.log(
     `hypervisor: 100 running VMs (guests, workloads, balloon retargets, rate-limited I/O) for 1 simulated hour: ${hour.wallMs.toFixed(0)} ms wall, ${hour.steps} steps, ${hour.facts} facts, ${hour.cpuHours.toFixed(1)} CPU-hours given (no target)`,

@@ -14,4 +14,4 @@ export {
   CFS_DEFAULT_WEIGHT,
   MAX_VCPUS,
 } from './vcpu-policy.js';
-export type { GuestCpus, NestedHost, NestedHostOptions, VcpuDemand, VcpuDemandListener, VcpuPolicy, VcpuStats, VmCpuSpec } from './types.js';
+export type { GuestClock, GuestCpus, NestedHost, NestedHostOptions, VcpuDemand, VcpuDemandListener, VcpuPolicy, VcpuStats, VmCpuSpec } from './types.js';
