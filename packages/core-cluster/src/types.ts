@@ -47,7 +47,7 @@ export interface HostView {
 export interface VmView {
   readonly name: string;
   readonly template: string;
-  /** libvirt's state word (`running`, `paused`, `shut off`, `crashed`, ...). */
+  /** libvirt's state word as `virsh domstate` prints it (`running`, `paused`, `shut off`, `in shutdown`, `crashed`), the same whether or not its host's hypervisor is built yet. */
   readonly state: string;
   readonly host: string | null;
   readonly vcpus: number;
@@ -57,6 +57,8 @@ export interface VmView {
   readonly stealUsec: number;
   readonly containers: readonly string[];
   readonly migrations: number;
+  /** Times HA restarted it on another host after its host failed. */
+  readonly haRestarts: number;
 }
 
 /** A container as queries show it. */

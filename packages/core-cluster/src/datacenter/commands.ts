@@ -10,6 +10,7 @@ import { containerInstanceName } from '../scenario/instances.js';
 import type { Migrations } from './migrations.js';
 import type { ContainerRec, DcState, HostRec, VmRec } from './state.js';
 import { chooseHost, freshGuest, newVm, putVmOn, resolveHosts } from './vm-ops.js';
+import { virshState } from './virsh-state.js';
 
 type Command<D extends ClusterCommand['do']> = Extract<ClusterCommand, { do: D }>;
 
@@ -337,7 +338,7 @@ function migrate(dc: DcState, migrations: Migrations, command: Command<'vm.migra
   }
   notWhileMigrating(vm, 'vm.migrate');
   const from = hostedVm(dc, vm, 'vm.migrate');
-  const state = from.hv === null ? vm.lightState : from.hv.vm(vm.name).lifecycle.libvirt.state;
+  const state = from.hv === null ? vm.lightState : virshState(from.hv.vm(vm.name).lifecycle.libvirt.state);
   if (state !== 'running') throw new InvalidTransitionError(state, 'vm.migrate', { vm: vm.name }, `VM '${vm.name}' is ${state}; only a running VM migrates live`);
   let to: HostRec;
   if (command.to !== undefined) {

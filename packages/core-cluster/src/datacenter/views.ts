@@ -5,6 +5,7 @@ import type { ContainerView, HostView, VmView } from '../types.js';
 import { hostOfContainer, readStackOf } from './container-ops.js';
 import { hostCpuUtilization } from './hosts.js';
 import type { ContainerRec, DcState, HostRec, VmRec } from './state.js';
+import { virshState } from './virsh-state.js';
 
 /** A host as queries show it. */
 export function hostView(dc: DcState, h: HostRec): HostView {
@@ -31,12 +32,12 @@ export function hostView(dc: DcState, h: HostRec): HostView {
   };
 }
 
-/** A VM's libvirt state word now. */
+/** A VM's state word now, as `virsh domstate` prints it (`running`, `paused`, `shut off`, `in shutdown`, `crashed`). */
 export function vmState(dc: DcState, vm: VmRec): string {
   if (vm.host === null) return vm.crashedOn === null ? 'shut off' : 'crashed';
   const h = dc.hosts.get(vm.host)!;
   if (h.hv === null) return vm.lightState;
-  return h.hv.vm(vm.name).lifecycle.libvirt.state;
+  return virshState(h.hv.vm(vm.name).lifecycle.libvirt.state);
 }
 
 /** A VM's host CPU time and steal over its life, µs. */
@@ -65,6 +66,7 @@ export function vmView(dc: DcState, vm: VmRec): VmView {
     ...vmCpu(dc, vm),
     containers: [...vm.containers],
     migrations: vm.migrations,
+    haRestarts: vm.haRestarts,
   };
 }
 

@@ -11,7 +11,7 @@ describe('a VM declared running at time 0', () => {
     dc.step(1_000_000);
     dc.execute({ do: 'vm.shutdown', vm: 'c' });
     dc.step(30_000_000);
-    expect(dc.vm('c').state).toBe('shutoff');
+    expect(dc.vm('c').state).toBe('shut off');
     const cpuBefore = dc.vm('c').cpuUsec;
     expect(cpuBefore).toBeGreaterThan(0);
     const t0 = dc.now();
