@@ -74,6 +74,8 @@ function deleteVm(dc: DcState, vm: VmRec): void {
     if (i >= 0) h.vms.splice(i, 1);
     dc.placement.release(vm.name);
   }
+  const stack = vm.guest.readStack();
+  if (stack !== null) dc.retiredRequests.addKernel(stack.kernel); // its served requests stay in the report
   dc.vms.delete(vm.name);
   dc.sink.emit({ type: 'vm.deleted', time: dc.sim.now(), subject: `vm:${vm.name}` });
 }

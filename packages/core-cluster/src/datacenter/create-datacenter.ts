@@ -19,6 +19,7 @@ import { scheduleFaults } from './faults.js';
 import { containerInstanceName, containerTargets, indexMachines, machineInstanceNames } from '../scenario/instances.js';
 import { Migrations } from './migrations.js';
 import { buildReport, Sampler } from './report.js';
+import { RequestTotals } from './served-requests.js';
 import type { DcState, HostRec } from './state.js';
 import { VmPlacer } from './vm-placement.js';
 import type { PlacementExplanation } from './vm-placement.js';
@@ -117,6 +118,7 @@ export function createDatacenter(scenario: Scenario, options: ClusterDatacenterO
     fidelity: scenario.fidelity,
     energy,
     profile: options.profile ?? null,
+    retiredRequests: new RequestTotals(),
     counters: { migrations: 0, haRestarts: 0, hostFailures: 0, stacks: 0 },
   };
   const migrations = new Migrations(dc, sim);

@@ -38,11 +38,13 @@ export function failHost(dc: DcState, h: HostRec, hooks: FaultHooks): void {
       crashed.push(vm);
     }
   }
+  h.slot?.sync(); // a bare-metal kernel's figures up to the failure
   h.slot?.dispose();
   h.slot = null;
   h.hv = null;
   if (h.stack !== null) {
     const stack = h.stack;
+    dc.retiredRequests.addKernel(stack.kernel); // the kernel goes with the host; its served requests stay in the report
     dc.sink.collect(() => removeAll(stack, h.containers.map((c) => dc.containers.get(c)!)));
     h.stack = null;
   }

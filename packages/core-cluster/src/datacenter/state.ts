@@ -12,6 +12,7 @@ import type { KernelGuest } from './kernel-guest.js';
 import type { LayerProfiler } from './layer-profiler.js';
 import type { ModelSlot } from './model-slot.js';
 import type { PlacementExplanation, VmPlacer } from './vm-placement.js';
+import type { RequestTotals } from './served-requests.js';
 
 /** A host's CPU policy, or `none` for bare metal. */
 export type HostKind = 'credit' | 'cfs' | 'rr' | 'priority' | 'none';
@@ -110,6 +111,8 @@ export interface DcState {
   readonly energy: EnergyMeter;
   /** The opt-in per-layer profiler (`createDatacenter`'s `profile` option), or null. */
   readonly profile: LayerProfiler | null;
+  /** Request figures of container kernels the datacenter dropped (kept for `RunReport.requests`). */
+  readonly retiredRequests: RequestTotals;
   /** Counters for the report. */
   counters: { migrations: number; haRestarts: number; hostFailures: number; stacks: number };
 }

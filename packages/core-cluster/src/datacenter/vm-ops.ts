@@ -115,6 +115,9 @@ export function takeVmOff(dc: DcState, vm: VmRec, opts: { readonly keepTotals: b
  * guest runs its batch jobs again: those submitted from now on (the ones it ran were lost with it).
  */
 export function freshGuest(dc: DcState, vm: VmRec): void {
+  // The old guest's kernel goes: its served requests stay in the run's report.
+  const old = vm.guest.readStack();
+  if (old !== null) dc.retiredRequests.addKernel(old.kernel);
   vm.guest = new KernelGuest(vm.body.vcpus, dc.sim.now());
   if (vm.batch !== null) vm.guest.runInner(vm.batch.guest);
 }
