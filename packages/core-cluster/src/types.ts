@@ -109,6 +109,11 @@ export interface RunReport {
   readonly jobs?: { readonly count: number; readonly completed: number; readonly makespan_s: number; readonly meanFinish_s: number };
   /** Present when containers serve requests. */
   readonly requests?: { readonly served: number; readonly latencyMs: Summary };
+  /**
+   * Present when metrics are sampled and some host NIC link exists: every `nic:<host>/tx` and `/rx`
+   * sample (a fraction of the NIC's bandwidth over the interval) summarized together.
+   */
+  readonly network?: { readonly nicUtilization: Summary };
   readonly energy: { readonly totalKWh: number; readonly perHostKWh: Readonly<Record<string, number>> };
 }
 

@@ -170,7 +170,7 @@ export function createDatacenter(scenario: Scenario, options: ClusterDatacenterO
   if (scenario.metrics !== undefined) {
     const interval = scenario.metrics.interval;
     const capacity = scenario.duration === undefined ? 16 : Math.min(1_000_000, Math.floor(scenario.duration / interval) + 1);
-    sampler = new Sampler(dc, createMetricsRecorder({ interval, start: 0, capacity }));
+    sampler = new Sampler(dc, createMetricsRecorder({ interval, start: 0, capacity }), migrations);
     const sample = profiled(dc.profile, 'sampling', (time: number) => sampler!.sample(time));
     sim.every(interval, () => sample(sim.now()), { start: 0, priority: 1000, label: 'metrics' });
   }

@@ -58,6 +58,11 @@ export class Migrations {
     return this.active.length;
   }
 
+  /** Bring the flow network and every migration to now (for readers of the links' byte counts). */
+  sync(): void {
+    this.slot.sync();
+  }
+
   /** Start migrating `vm` (running on `from`) to `to`. Preconditions checked by the caller (vm.migrate's validation). */
   start(vm: VmRec, from: HostRec, to: HostRec, opts: MigrationOptions): void {
     this.slot.sync();

@@ -1,7 +1,9 @@
 // Metric sampling and the run report: at each `metrics.interval` instant every host's CPU
-// utilization, every built VM's steal fraction over the interval and every container's CPU (cores)
-// and memory are recorded (series named `host:h-0/cpu`, `vm:vm-3/steal`, `container:web-0/cpu`,
-// `container:web-0/memory`); the report summarizes them, or the state now when nothing was sampled.
+// utilization, every built VM's steal fraction over the interval, every container's CPU (cores)
+// and memory, and each host NIC direction's utilization over the interval are recorded (series named
+// `host:h-0/cpu`, `vm:vm-3/steal`, `container:web-0/cpu`, `container:web-0/memory`, `nic:h-0/tx`,
+// `nic:h-0/rx`); the report summarizes them, or the state now when nothing was sampled.
+import type { FlowNetwork } from '@strata/core-network';
 import type { MetricsRecorder } from '../metrics/metrics-recorder.js';
 import { createSummaryAccumulator } from '../metrics/summary-accumulator.js';
 import type { SummaryAccumulator } from '../metrics/summary-accumulator.js';
@@ -26,6 +28,19 @@ interface ContainerSlot {
   cpu: number;
 }
 
+/** A host NIC direction's series: its id, the link's capacity (bytes/s) and the bytes it had carried at the last sample. */
+interface NicSlot {
+  readonly id: number;
+  readonly capacity: number;
+  bytes: number;
+}
+
+/** The datacenter's flow network (host NIC links `nic:<host>:tx` / `:rx`) and how to bring it to now. */
+export interface SampledFlows {
+  readonly flows: FlowNetwork;
+  sync(): void;
+}
+
 /**
  * The sampler: series in a recorder, running summaries for the report. Each series is defined once
  * (its id kept per host, VM and container name) and every sample is one `sampleMany` of ids and a
@@ -33,6 +48,9 @@ interface ContainerSlot {
  */
 export class Sampler {
   readonly hostUtilization: SummaryAccumulator = createSummaryAccumulator();
+  /** Every NIC direction's utilization sample (`RunReport.network.nicUtilization`). */
+  readonly nicUtilization: SummaryAccumulator = createSummaryAccumulator();
+  private readonly nicSlots = new Map<string, NicSlot>();
   /** Series id of each host's CPU, by host index (−1: not defined yet). */
   private hostIds: number[] = [];
   private readonly vmSlots = new Map<string, VmSlot>();
@@ -44,6 +62,7 @@ export class Sampler {
   constructor(
     private readonly dc: DcState,
     readonly recorder: MetricsRecorder,
+    private readonly network: SampledFlows | null = null,
   ) {}
 
   /** Record every series at `time` (the simulation's now; models brought to it first). */
@@ -89,6 +108,27 @@ export class Sampler {
       put(slot.cpuId, dt > 0 ? Math.max(0, v.cpuUsec - last) / dt : 0);
       put(slot.memoryId, v.memoryBytes);
     }
+    if (this.network !== null) {
+      // Each NIC link of the flow network (made when a transfer first crosses the host's NIC; none
+      // before): bytes carried over the interval ÷ what the link could carry in it; at the first
+      // sample, the load now ÷ capacity.
+      this.network.sync();
+      const flows = this.network.flows;
+      for (const linkId of flows.linkIds()) {
+        if (!linkId.startsWith('nic:')) continue;
+        const link = flows.link(linkId);
+        let slot = this.nicSlots.get(linkId);
+        if (slot === undefined) {
+          const cut = linkId.lastIndexOf(':');
+          this.nicSlots.set(linkId, (slot = { id: recorder.define(`${linkId.slice(0, cut)}/${linkId.slice(cut + 1)}`, 'fraction'), capacity: link.capacityBytesPerSecond, bytes: 0 }));
+        }
+        const carried = link.bytesCarried - slot.bytes;
+        slot.bytes = link.bytesCarried;
+        const u = slot.capacity <= 0 ? 0 : Math.min(1, dt > 0 ? carried / ((slot.capacity * dt) / 1_000_000) : link.loadBytesPerSecond / slot.capacity);
+        this.nicUtilization.add(u);
+        put(slot.id, u);
+      }
+    }
     recorder.sampleMany(time, this.ids.subarray(0, n), this.values.subarray(0, n));
     this.lastTime = time;
   }
@@ -133,6 +173,7 @@ export function buildReport(dc: DcState, sampler: Sampler | null, batch: BatchMo
     containers: { count: dc.containers.size, running: containersRunning, restarts, oomKills: dc.sink.byType.get('container.oom') ?? 0 },
     ...(batch === null ? {} : { jobs: batch.summary() }),
     ...servedRequests(dc),
+    ...(sampler !== null && sampler.nicUtilization.count > 0 ? { network: { nicUtilization: sampler.nicUtilization.summary() } } : {}),
     energy: dc.energy.kWhUntil(now),
   };
 }
