@@ -18,11 +18,14 @@ export function failHost(dc: DcState, h: HostRec, hooks: FaultHooks): void {
   hooks.abortMigrationsOf(h.name);
   const now = dc.sim.now();
   const crashed: VmRec[] = [];
+  /** VMs that were shut off on the host: nothing of theirs ran, so HA does not start them. */
+  const wasOff = new Set<string>();
   if (h.hypervisor !== 'none' && h.vms.length > 0) {
     const hv = ensureHypervisor(dc, h);
     touchHost(dc, h, () => {
       for (const name of h.vms) {
         const phase = hv.vm(name).lifecycle.phase;
+        if (phase === 'shutoff') wasOff.add(name);
         if (phase !== 'shutoff' && phase !== 'crashed') hv.crash(name, 'host-failure');
       }
     });
@@ -55,7 +58,10 @@ export function failHost(dc: DcState, h: HostRec, hooks: FaultHooks): void {
   dc.energy.off(h.name, now);
   dc.sink.emit({ type: 'host.failed', time: now, subject: `host:${h.name}`, vms: crashed.map((v) => v.name) });
   for (const vm of crashed) {
-    if (vm.body.ha) restartElsewhere(dc, vm, h.name);
+    // A VM that was shut off stays shut off, on no host (`vm.start` places it again), as HA restarts
+    // only VMs that were running (vSphere HA, OpenStack's evacuate keep a stopped instance stopped).
+    if (wasOff.has(vm.name)) vm.crashedOn = null;
+    else if (vm.body.ha) restartElsewhere(dc, vm, h.name);
     else vm.crashedOn = h.name;
   }
 }

@@ -38,6 +38,18 @@ describe('VM state words', () => {
     for (const v of dc.vms()) expect(VIRSH_WORDS).toContain(v.state);
   });
 
+  it('a VM shut off on a host that fails stays shut off (on no host, no HA restart); vm.start places it', () => {
+    const dc = createDatacenter(lightVms());
+    dc.step(1_000_000);
+    dc.execute({ do: 'host.fail', host: 'h-0' });
+    const events = dc.step(10_000_000);
+    expect(dc.vm('off')).toMatchObject({ host: null, state: 'shut off', haRestarts: 0 });
+    expect(events.filter((e) => e.type === 'vm.ha_restarted').map((e) => e.subject)).toEqual(['vm:on-0', 'vm:on-1', 'vm:on-2']);
+    dc.execute({ do: 'vm.start', vm: 'off' });
+    dc.step(6_000_000);
+    expect(dc.vm('off')).toMatchObject({ host: 'h-1', state: 'running', haRestarts: 0 });
+  });
+
   it('haRestarts counts each VM\'s own HA restarts; the report\'s total is their sum', () => {
     const dc = createDatacenter(lightVms(false));
     expect(dc.vms().map((v) => [v.name, v.haRestarts])).toEqual([['on-0', 0], ['on-1', 0], ['on-2', 0]]);
