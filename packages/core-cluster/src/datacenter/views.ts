@@ -70,25 +70,12 @@ export function vmView(dc: DcState, vm: VmRec): VmView {
   };
 }
 
-/** The number on the line `key N` of a flat-keyed cgroup file (0 when absent). No regular expression: the sampler reads this for every container each interval. */
-function statValue(text: string, key: string): number {
-  let at = text.startsWith(`${key} `) ? 0 : text.indexOf(`\n${key} `);
-  if (at < 0) return 0;
-  if (at > 0) at++;
-  const from = at + key.length + 1;
-  let end = text.indexOf('\n', from);
-  if (end < 0) end = text.length;
-  const v = Number(text.slice(from, end));
-  return Number.isFinite(v) ? v : 0;
-}
-
-/** A container's CPU time and memory now, from its cgroup's files (0 when it has none: not running). */
+/** A container's CPU time and memory now: its cgroup's cpu.stat usage_usec and memory.current, read as numbers (0 when it has none: not running). */
 export function containerUsage(dc: DcState, rec: ContainerRec): { cpuUsec: number; memoryBytes: number } {
   const stack = readStackOf(dc, rec);
   if (stack === null || rec.id === '') return { cpuUsec: 0, memoryBytes: 0 };
-  const cgroup = `/docker/${rec.id}`;
   try {
-    return { cpuUsec: statValue(stack.kernel.read(cgroup, 'cpu.stat'), 'usage_usec'), memoryBytes: Number(stack.kernel.read(cgroup, 'memory.current').trim()) || 0 };
+    return stack.kernel.cgroupUsage(`/docker/${rec.id}`);
   } catch {
     return { cpuUsec: 0, memoryBytes: 0 };
   }

@@ -52,7 +52,7 @@ import { checkAdvanceTime, checkCapacity, checkCpuIndex, checkKernelOptions, che
 import { DemandScheduler } from './cpu-demand.js';
 import { PidsAccounting } from './pids-accounting.js';
 import { CpuGroups } from './cpu-groups.js';
-import { readFile, writeFile } from './cgroup-files.js';
+import { cpuUsage, readFile, writeFile } from './cgroup-files.js';
 import { fail, runSteps, type StepHost } from './program-steps.js';
 
 /** Signals whose default action terminates the process (the ones a program may meet here). */
@@ -273,6 +273,11 @@ class KernelModel implements Kernel, StepHost {
 
   read(path: string, file: string): string {
     return readFile(this, this.tree.get(path), file);
+  }
+
+  cgroupUsage(path: string): { readonly cpuUsec: number; readonly memoryBytes: number } {
+    const node = this.tree.get(path);
+    return { cpuUsec: cpuUsage(this, node), memoryBytes: this.mem.stats(node.path).current };
   }
 
   write(path: string, file: string, text: string): void {

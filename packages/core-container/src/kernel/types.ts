@@ -194,6 +194,14 @@ export interface Kernel {
   rmdir(path: string): void;
   /** Read an interface file as the kernel prints it. E_NOT_FOUND when the cgroup or the file (its controller not enabled) is absent. */
   read(path: string, file: string): string;
+  /**
+   * A cgroup's CPU time and memory now, as numbers: `cpuUsec` is what `cpu.stat` prints as
+   * usage_usec (its subtree's settled and live CPU µs, rounded), `memoryBytes` what `memory.current`
+   * prints (also when the memory controller is not enabled there: the charge is kept anyway). No
+   * text is formatted or parsed: for samplers that read every cgroup often. E_NOT_FOUND for a
+   * missing cgroup.
+   */
+  cgroupUsage(path: string): { readonly cpuUsec: number; readonly memoryBytes: number };
   /** Write an interface file as one would with `echo TEXT > file`. A refused write throws E_VALIDATION with the kernel's errno and changes nothing. */
   write(path: string, file: string, text: string): void;
   /** Every cgroup path, parents first, "/" first. */
