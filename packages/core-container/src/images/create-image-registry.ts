@@ -81,6 +81,14 @@ export function defineImage(def: ImageDefinition): Image {
   return Object.freeze({ id, name: ref.name, tag: ref.tag, layers: Object.freeze(layers), ...config, exposedPorts: Object.freeze(config.exposedPorts) });
 }
 
+let builtins: readonly Image[] | undefined;
+
+/** The built-in images, defined (their digests and ids hashed) once per process: every registry shares these frozen objects. */
+function builtinImages(): readonly Image[] {
+  builtins ??= Object.freeze(Object.values(builtinImageDefinitions()).map(defineImage));
+  return builtins;
+}
+
 /** Options of `createImageRegistry`. */
 export interface ImageRegistryOptions {
   /** Start with the built-in images (`web`, `batch`, `memhog`, `forker`, `idle`, `crasher`, `pause`); default true. */
@@ -96,15 +104,15 @@ export interface ImageRegistryOptions {
  */
 export function createImageRegistry(images: readonly ImageDefinition[] = [], options: ImageRegistryOptions = {}): ImageRegistry {
   const byRef = new Map<string, Image>();
-  const add = (def: ImageDefinition): Image => {
-    const image = defineImage(def);
+  const put = (image: Image): Image => {
     const key = `${image.name}:${image.tag}`;
     if (!byRef.has(key) && byRef.size >= MAX_IMAGES) throw new ValidationError(`invalid image: a registry holds at most ${MAX_IMAGES} images`, { limit: MAX_IMAGES });
     byRef.delete(key); // a replaced tag moves to the end, as a newly pulled image lists first in Docker
     byRef.set(key, image);
     return image;
   };
-  if (options.builtins !== false) for (const def of Object.values(builtinImageDefinitions())) add(def);
+  const add = (def: ImageDefinition): Image => put(defineImage(def));
+  if (options.builtins !== false) for (const image of builtinImages()) put(image);
   for (const def of images) add(def);
 
   const find = (ref: string): Image | ImageReference => {

@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { NotFoundError, parseContainerSession, ValidationError, type Program } from '@strata/shared-types';
 import {
   BUILTIN_IMAGE_NAMES,
+  builtinImageDefinitions,
   createImageRegistry,
   defineImage,
   formatImageReference,
@@ -233,6 +234,22 @@ describe('the built-in images behave as their names say', () => {
     const [first] = pause.cmd;
     const term = first?.op === 'signal' ? first.handlers.SIGTERM : undefined;
     expect(Array.isArray(term) && term.at(-1)).toEqual({ op: 'exit', code: 0 });
+  });
+
+  it('every registry shares one frozen copy of each built-in image, as defineImage derives it, with the same ids', () => {
+    const a = createImageRegistry();
+    const b = createImageRegistry([{ ...tiny, name: 'web' }]);
+    for (const name of BUILTIN_IMAGE_NAMES) {
+      const image = a.get(name);
+      expect(Object.isFrozen(image)).toBe(true);
+      expect(image).toEqual(defineImage(builtinImageDefinitions()[name]));
+      if (name !== 'web') expect(b.get(name)).toBe(image);
+    }
+    // Replacing a built-in in one registry leaves the others' as they were.
+    expect(b.get('web').id).toBe(defineImage({ ...tiny, name: 'web' }).id);
+    expect(a.get('web').id).toBe('sha256:7eff586f8246e572aedda96aa1463df420d032ecb841744beb99a7ef0ffac231');
+    expect(createImageRegistry().get('web')).toBe(a.get('web'));
+    expect(a.get('pause').layers[0]!.digest).toBe('sha256:b61dfaaecf4fd2a0add1507ef003d83c83246e56cfbb86224f41938fc2082f6a');
   });
 
   it('ids are the same in every registry (determinism)', () => {
