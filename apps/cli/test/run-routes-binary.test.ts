@@ -4,16 +4,16 @@
 // cloudsim-small scenarios; and a bad scenario's problems, each on its own line. Needs `tsc -b` first.
 
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { RunReport } from '@strata/core-cluster';
 import type { BatchJson } from '../src/batch-summary.js';
 
 const BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
-const SMALL = fileURLToPath(new URL('../../../../shared/data/cloudsim-small/', import.meta.url));
+const SMALL = fileURLToPath(new URL('../../../examples/cloudsim-small/', import.meta.url));
 
 function strata(cwd: string, ...args: string[]): { code: number | null; stdout: string; stderr: string } {
   const result = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
@@ -49,12 +49,10 @@ function expectSameJobs(a: readonly JobLine[], b: readonly JobLine[]): void {
   });
 }
 
-const haveSmall = existsSync(join(SMALL, 'H10_V40_C400-ts.yaml'));
-if (!haveSmall) console.warn(`skipping the cloudsim-small route tests: ${SMALL} is absent`);
 
-describe.skipIf(!haveSmall)('strata run: batch engine and datacenter give the same jobs.csv (cloudsim-small, binary)', () => {
+describe('strata run: batch engine and datacenter give the same jobs.csv (cloudsim-small, binary)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'strata-routes-'));
-  copyFileSync(join(SMALL, 'H10_V40_C400.csv'), join(dir, 'H10_V40_C400.csv'));
+  beforeAll(() => copyFileSync(join(SMALL, 'H10_V40_C400.csv'), join(dir, 'H10_V40_C400.csv')));
 
   it.each([['ts'], ['ss']])('H10_V40_C400-%s.yaml', (kind) => {
     const name = `H10_V40_C400-${kind}`;

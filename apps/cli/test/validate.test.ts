@@ -3,7 +3,7 @@
 // folder refused, exit codes. Needs `tsc -b` first (turbo builds before the tests).
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import type { ValidateSummaryJson } from '../src/commands/validate-run.js';
 
 const BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
-const CLOUDSIM = fileURLToPath(new URL('../../../../shared/data/cloudsim-small/', import.meta.url));
+const CLOUDSIM = fileURLToPath(new URL('../../../examples/cloudsim-small/', import.meta.url));
 
 function strata(cwd: string, ...args: string[]): { code: number | null; stdout: string; stderr: string } {
   const result = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', timeout: 30_000, env: { ...process.env, NO_COLOR: '1' } });
@@ -127,7 +127,7 @@ describe('strata validate (binary)', () => {
     expect(noArg.stderr).toMatch(/^strata: missing required argument 'scenario' \(see 'strata validate --help'\)\n$/);
   });
 
-  it.skipIf(!existsSync(CLOUDSIM))('validates the cloudsim-small scenarios as they are', () => {
+  it('validates the cloudsim-small scenarios as they are', () => {
     for (const file of ['H10_V40_C400-ts.yaml', 'H10_V40_C400-ss.yaml']) {
       const run = strata(CLOUDSIM, 'validate', file, '--json');
       expect(run.stderr).toBe('');

@@ -1,7 +1,7 @@
 // runBatchScenario: the cloudsim-small scenario files through loadScenario (placement 16 VMs per
 // host, jobs.csv equal to the exact answers), the generator's shape, and an oversubscribed host
 // run by core-vmm's nested scheduling against hand-computed finishes.
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ScenarioSchema } from '@strata/shared-types';
 import fc from 'fast-check';
@@ -10,11 +10,9 @@ import { loadScenario } from '../../src/scenario/index.ts';
 import { formatJobsCsv, formatJobsCsvBytes, formatSecondsText, generateCloudletWorkload, parseBatchCsv, runBatchScenario, type BatchJobs, type BatchModel } from '../../src/batch/index.ts';
 import { referenceSchedule } from './reference-calculator.ts';
 
-const DIR = fileURLToPath(new URL('../../../../../shared/data/cloudsim-small/', import.meta.url));
-const present = existsSync(`${DIR}H10_V40_C400.csv`);
-if (!present) console.log(`run-batch-scenario: cloudsim-small skipped, ${DIR} is absent (the shared data folder of the workspace)`);
+const DIR = fileURLToPath(new URL('../../../../examples/cloudsim-small/', import.meta.url));
 
-describe.skipIf(!present)('cloudsim-small scenario files', () => {
+describe('cloudsim-small scenario files', () => {
   for (const suffix of ['ts', 'ss'] as const) {
     it(`H10_V40_C400-${suffix}.yaml: jobs.csv rows equal ideal_H10_V40_C400-${suffix}.csv (vm, host, start and finish within 10 µs)`, () => {
       const path = `H10_V40_C400-${suffix}.yaml`;

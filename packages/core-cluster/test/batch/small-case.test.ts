@@ -1,13 +1,11 @@
 // The cloudsim-small case (10 hosts, 40 VMs, 400 cloudlets): every job's start and finish equal the
 // exact answers in ideal_*.csv to 10 µs, both guest schedulers.
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createBatchModel, parseBatchCsv } from '../../src/batch/index.ts';
 
-const DIR = fileURLToPath(new URL('../../../../../shared/data/cloudsim-small/', import.meta.url));
-const present = existsSync(`${DIR}H10_V40_C400.csv`);
-if (!present) console.log(`small-case: skipped, ${DIR} is absent (the shared data folder of the workspace)`);
+const DIR = fileURLToPath(new URL('../../../../examples/cloudsim-small/', import.meta.url));
 
 interface IdealRow {
   id: number;
@@ -26,7 +24,7 @@ function readIdeal(name: string): IdealRow[] {
   });
 }
 
-describe.skipIf(!present)('cloudsim-small against its exact answers', () => {
+describe('cloudsim-small against its exact answers', () => {
   for (const [scheduler, suffix] of [['time-shared', 'ts'], ['space-shared', 'ss']] as const) {
     it(`${scheduler}: every job within 10 µs, makespan and mean as the README states`, () => {
       const jobs = parseBatchCsv(readFileSync(`${DIR}H10_V40_C400.csv`, 'utf8'), 'H10_V40_C400.csv');
