@@ -690,7 +690,11 @@ export class ExactGroupScheduler extends GroupTreeBase {
       const t = this.cur[c];
       if (t !== null && t !== undefined && !t.group.allowed[c]) this.unassign(c);
     }
-    this.restricted = this.listGroupNodes().some((x) => x.allowedCount < this.cpus);
+    // A group restricted now makes the tree restricted; one that is not cannot narrow any other
+    // group's CPUs, so only a tree restricted before needs the O(groups) look to see if it still is
+    // (a scan on every change made 10,000 containers' limits quadratic).
+    if (g.allowedCount < this.cpus) this.restricted = true;
+    else if (this.restricted) this.restricted = this.listGroupNodes().some((x) => x.allowedCount < this.cpus);
     this.ratesDirty = true;
   }
 
