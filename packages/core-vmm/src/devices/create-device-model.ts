@@ -1,5 +1,6 @@
 // The virtio device model: drives and NICs with Firecracker's rate limiters, their queues served in
 // time order, and the host disk as the upper bound of what the drives get.
+import { heapPop, heapPush } from '../binary-heap.js';
 import type { VnicLimiterSpec } from '@strata/core-network';
 import {
   ConflictError,
@@ -139,7 +140,7 @@ class VirtioDeviceModel implements DeviceModel {
     }
     const kept = this.completions.filter((c) => c.event.vm !== vm);
     this.completions.length = 0;
-    for (const c of kept) heapPush(this.completions, c);
+    for (const c of kept) heapPush(this.completions, c, before);
   }
 
   putDrive(vm: string, config: DriveConfig): void {
@@ -255,7 +256,7 @@ class VirtioDeviceModel implements DeviceModel {
       // at this instant come out; a drive freed by a completion is served right after it.
       this.serveDue(next);
       while (this.completions.length > 0 && this.completions[0]!.time <= next) {
-        out.push(heapPop(this.completions).event);
+        out.push(heapPop(this.completions, before).event);
       }
       this.serveDue(next);
     }
@@ -492,7 +493,7 @@ class VirtioDeviceModel implements DeviceModel {
       const at = q.removed || pendingCount(q) === 0 ? Infinity : this.wakeTime(q);
       if (at === q.dueAt) continue;
       q.dueAt = at;
-      if (at !== Infinity) wakeHeapPush(this.dueQueues, { at, q });
+      if (at !== Infinity) heapPush(this.dueQueues, { at, q }, wakeBefore);
     }
     this.staleQueues.clear();
   }
@@ -503,7 +504,7 @@ class VirtioDeviceModel implements DeviceModel {
     while (this.dueQueues.length > 0) {
       const top = this.dueQueues[0]!;
       if (!top.q.removed && top.q.dueAt === top.at) return top.at;
-      wakeHeapPop(this.dueQueues);
+      heapPop(this.dueQueues, wakeBefore);
     }
     return Infinity;
   }
@@ -513,7 +514,7 @@ class VirtioDeviceModel implements DeviceModel {
     this.refreshQueues();
     const due: Queue[] = [];
     while (this.dueQueues.length > 0 && this.dueQueues[0]!.at <= now) {
-      const { at, q } = wakeHeapPop(this.dueQueues);
+      const { at, q } = heapPop(this.dueQueues, wakeBefore);
       if (q.removed || q.dueAt !== at) continue;
       q.dueAt = Infinity;
       due.push(q);
@@ -526,7 +527,7 @@ class VirtioDeviceModel implements DeviceModel {
   }
 
   private pushCompletion(time: number, event: DeviceIoCompletedEvent): void {
-    heapPush(this.completions, { time, seq: this.seq++, event });
+    heapPush(this.completions, { time, seq: this.seq++, event }, before);
   }
 
   private getVm(vm: string): VmRec {
@@ -551,72 +552,10 @@ function before(a: Completion, b: Completion): boolean {
 }
 
 /** A binary min-heap on (time, seq): completions come out in time order, ties in admission order. */
-function heapPush(h: Completion[], c: Completion): void {
-  h.push(c);
-  let i = h.length - 1;
-  while (i > 0) {
-    const parent = (i - 1) >> 1;
-    if (!before(h[i]!, h[parent]!)) break;
-    [h[i], h[parent]] = [h[parent]!, h[i]!];
-    i = parent;
-  }
-}
-
 type Wake = { readonly at: number; readonly q: Queue };
 
 function wakeBefore(a: Wake, b: Wake): boolean {
   return a.at < b.at || (a.at === b.at && a.q.order < b.q.order);
-}
-
-function wakeHeapPush(h: Wake[], w: Wake): void {
-  h.push(w);
-  let i = h.length - 1;
-  while (i > 0) {
-    const p = (i - 1) >> 1;
-    if (!wakeBefore(h[i]!, h[p]!)) break;
-    [h[i], h[p]] = [h[p]!, h[i]!];
-    i = p;
-  }
-}
-
-function wakeHeapPop(h: Wake[]): Wake {
-  const top = h[0]!;
-  const last = h.pop()!;
-  if (h.length > 0) {
-    h[0] = last;
-    let i = 0;
-    for (;;) {
-      const l = 2 * i + 1;
-      const r = l + 1;
-      let m = i;
-      if (l < h.length && wakeBefore(h[l]!, h[m]!)) m = l;
-      if (r < h.length && wakeBefore(h[r]!, h[m]!)) m = r;
-      if (m === i) break;
-      [h[i], h[m]] = [h[m]!, h[i]!];
-      i = m;
-    }
-  }
-  return top;
-}
-
-function heapPop(h: Completion[]): Completion {
-  const top = h[0]!;
-  const last = h.pop()!;
-  if (h.length > 0) {
-    h[0] = last;
-    let i = 0;
-    for (;;) {
-      const l = 2 * i + 1;
-      const r = l + 1;
-      let m = i;
-      if (l < h.length && before(h[l]!, h[m]!)) m = l;
-      if (r < h.length && before(h[r]!, h[m]!)) m = r;
-      if (m === i) break;
-      [h[i], h[m]] = [h[m]!, h[i]!];
-      i = m;
-    }
-  }
-  return top;
 }
 
 /** Firecracker's rate_limit_request: one op, then the bytes; the op goes back when the bytes are refused. */

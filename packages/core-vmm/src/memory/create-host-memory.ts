@@ -13,6 +13,7 @@ import {
 import { FC_NOT_SUPPORTED_AFTER_START, FC_NOT_SUPPORTED_BEFORE_START } from '../devices/firecracker-errors.js';
 import { FC_BALLOON_LARGER_THAN_MEMORY, FC_MAX_BALLOON_MIB, FC_NO_BALLOON, FC_STATS_DISABLED, FC_STATS_STATE_CHANGE, fcTooMuchMemory } from './balloon-errors.js';
 import { mulDivCeil, mulDivFloor } from './mul-div.js';
+import { heapPop, heapPush } from '../binary-heap.js';
 import {
   BALLOON_BATCH_PAGES,
   BALLOON_OOM_DEFLATE_PAGES,
@@ -441,14 +442,14 @@ class HostMemoryModel implements HostMemory {
     }
     if (at === r.nextAt) return;
     r.nextAt = at;
-    if (at !== Infinity) dueHeapPush(this.due, { at, r });
+    if (at !== Infinity) heapPush(this.due, { at, r }, dueBefore);
   }
 
   /** The VMs whose queued event is at or before `t`, each once, in the order they were added. */
   private takeDue(t: number): VmRec[] {
     const out: VmRec[] = [];
     while (this.due.length > 0 && this.due[0]!.at <= t) {
-      const { at, r } = dueHeapPop(this.due);
+      const { at, r } = heapPop(this.due, dueBefore);
       if (r.nextAt !== at || this.vms.get(r.id) !== r) continue;
       r.nextAt = Infinity; // consumed: `touch` queues its next one
       out.push(r);
@@ -570,7 +571,7 @@ class HostMemoryModel implements HostMemory {
     while (this.due.length > 0) {
       const top = this.due[0]!;
       if (top.r.nextAt === top.at && this.vms.get(top.r.id) === top.r) return top.at;
-      dueHeapPop(this.due);
+      heapPop(this.due, dueBefore);
     }
     return Infinity;
   }
@@ -632,37 +633,6 @@ class HostMemoryModel implements HostMemory {
 
 function dueBefore(a: Due, b: Due): boolean {
   return a.at < b.at || (a.at === b.at && a.r.order < b.r.order);
-}
-
-function dueHeapPush(h: Due[], d: Due): void {
-  h.push(d);
-  let i = h.length - 1;
-  while (i > 0) {
-    const p = (i - 1) >> 1;
-    if (!dueBefore(h[i]!, h[p]!)) break;
-    [h[i], h[p]] = [h[p]!, h[i]!];
-    i = p;
-  }
-}
-
-function dueHeapPop(h: Due[]): Due {
-  const top = h[0]!;
-  const last = h.pop()!;
-  if (h.length > 0) {
-    h[0] = last;
-    let i = 0;
-    for (;;) {
-      const l = 2 * i + 1;
-      const r = l + 1;
-      let m = i;
-      if (l < h.length && dueBefore(h[l]!, h[m]!)) m = l;
-      if (r < h.length && dueBefore(h[r]!, h[m]!)) m = r;
-      if (m === i) break;
-      [h[i], h[m]] = [h[m]!, h[i]!];
-      i = m;
-    }
-  }
-  return top;
 }
 
 function fmt(bytes: number): string {
