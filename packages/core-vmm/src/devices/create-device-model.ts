@@ -489,6 +489,7 @@ class VirtioDeviceModel implements DeviceModel {
 
   /** Re-queue the queues changed since the last query at their wake time (only those with pending requests). */
   private refreshQueues(): void {
+    if (this.staleQueues.size === 0) return;
     for (const q of this.staleQueues) {
       const at = q.removed || pendingCount(q) === 0 ? Infinity : this.wakeTime(q);
       if (at === q.dueAt) continue;

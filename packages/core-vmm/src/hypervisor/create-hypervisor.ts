@@ -85,7 +85,7 @@ class HypervisorModel implements Hypervisor, HypervisorCore {
 
   nextEventTime(): number {
     let t = Math.min(this.lifecycle.nextEventTime(), this.memory.nextEventTime(), this.devices.nextEventTime(), this.host.nextEventTime());
-    for (const e of this.detached) t = Math.min(t, e.port.nextEventTime());
+    if (this.detached.size > 0) for (const e of this.detached) t = Math.min(t, e.port.nextEventTime());
     return t;
   }
 
@@ -93,29 +93,36 @@ class HypervisorModel implements Hypervisor, HypervisorCore {
     const now = this.now();
     if (!Number.isInteger(time) || time < now) throw new ValidationError(`advanceTo needs an integer time ≥ now (${now}), got ${time}`, { field: 'time', now, time });
     const out: HypervisorEvent[] = [];
+    // Events come out of several models, each in time order; they are merged by time only when more
+    // than one model reported in the advance (a host's step at light load reports nothing at all).
+    let sources = 0;
     for (;;) {
       const next = Math.min(this.nextEventTime(), time);
       // The host (and the guests off it) first: CPU work up to `next` is not affected by what happens at `next`.
-      pushAll(out, this.host.advanceTo(next));
-      for (const e of this.detached) e.port.advanceTo(next);
-      pushAll(out, this.devices.advanceTo(next));
-      pushAll(out, this.memory.advanceTo(next));
+      sources += pushAll(out, this.host.advanceTo(next));
+      if (this.detached.size > 0) for (const e of this.detached) e.port.advanceTo(next);
+      sources += pushAll(out, this.devices.advanceTo(next));
+      sources += pushAll(out, this.memory.advanceTo(next));
       const lifecycleEvents = this.lifecycle.advanceTo(next);
-      // The host OOM killer's victims crash through the lifecycle at the kill's instant (their memory is already freed).
-      const touched = new Set<string>();
-      for (const vm of this.oomVictims.splice(0)) {
-        touched.add(vm);
-        const view = this.lifecycleView(vm);
-        if (view !== null && view.phase !== 'shutoff' && view.phase !== 'crashed') this.lifecycle.crash(vm, 'host-oom');
-      }
       pushAll(lifecycleEvents, this.lifecycle.takeEvents());
-      pushAll(out, lifecycleEvents);
-      // Only the VMs something happened to need reconciling: each event touches the VM it concerns.
-      for (const e of lifecycleEvents) touched.add(e.vm);
-      for (const vm of touched) if (this.entries.has(vm)) this.reconcile(vm);
-      pushAll(out, this.memory.advanceTo(next));
+      if (this.oomVictims.length > 0 || lifecycleEvents.length > 0) {
+        // The host OOM killer's victims crash through the lifecycle at the kill's instant (their memory is already freed).
+        const touched = new Set<string>();
+        for (const vm of this.oomVictims.splice(0)) {
+          touched.add(vm);
+          const view = this.lifecycleView(vm);
+          if (view !== null && view.phase !== 'shutoff' && view.phase !== 'crashed') this.lifecycle.crash(vm, 'host-oom');
+        }
+        pushAll(lifecycleEvents, this.lifecycle.takeEvents());
+        sources += pushAll(out, lifecycleEvents);
+        // Only the VMs something happened to need reconciling: each event touches the VM it concerns.
+        for (const e of lifecycleEvents) touched.add(e.vm);
+        for (const vm of touched) if (this.entries.has(vm)) this.reconcile(vm);
+      }
+      sources += pushAll(out, this.memory.advanceTo(next));
       if (next >= time) break;
     }
+    if (sources <= 1) return out;
     return out.map((e, i) => ({ e, i })).sort((a, b) => a.e.time - b.e.time || a.i - b.i).map((x) => x.e);
   }
 
@@ -338,6 +345,8 @@ class HypervisorModel implements Hypervisor, HypervisorCore {
 }
 
 /** Append without spreading (a spread of a long array overflows the stack). */
-function pushAll<T>(out: T[], items: readonly T[]): void {
+/** Append `items` to `out`; 1 when there were any (counts the models that reported). */
+function pushAll<T>(out: T[], items: readonly T[]): number {
   for (const x of items) out.push(x);
+  return items.length > 0 ? 1 : 0;
 }
