@@ -46,7 +46,7 @@ export function vmCpu(dc: DcState, vm: VmRec): { cpuUsec: number; stealUsec: num
   let stealUsec = vm.pastStealUsec;
   const h = vm.host === null ? null : dc.hosts.get(vm.host)!;
   if (h?.hv != null) {
-    const t = h.hv.vm(vm.name).cpuTotals;
+    const t = h.hv.vmCpuTotals(vm.name);
     cpuUsec += t.hostCpuUsec;
     stealUsec += t.stealUsec;
   }

@@ -305,6 +305,24 @@ class HypervisorModel implements Hypervisor, HypervisorCore {
     return [...this.entries.keys()].map((n) => this.vm(n));
   }
 
+  vmCpuTotals(name: string): { readonly hostCpuUsec: number; readonly stealUsec: number } {
+    const e = this.entry(name);
+    let hostCpuUsec = 0;
+    let stealUsec = 0;
+    const onHost = e.port.attached;
+    for (let c = 0; c < e.totals.length; c++) {
+      const t = e.totals[c]!;
+      hostCpuUsec += t.hostCpuUsec;
+      stealUsec += t.stealUsec;
+      if (onHost) {
+        const live = this.host.vcpuUsage(name, c);
+        hostCpuUsec += live.hostCpuUsec;
+        stealUsec += live.stealUsec;
+      }
+    }
+    return { hostCpuUsec, stealUsec };
+  }
+
   // ---- HypervisorCore ----
 
   entry(name: string): VmEntry {

@@ -58,6 +58,8 @@ describe('hypervisor properties', () => {
             hv.advanceTo(next);
             for (const [n, w] of off) if (hv.vms().some((v) => v.name === n)) expect(work(n)).toBe(w); // off the host during the step: no progress
             const after = hv.vms().reduce((s, v) => s + v.cpuTotals.hostCpuUsec, 0);
+            // The sampler's cheap read agrees with the full view, VM by VM.
+            for (const v of hv.vms()) expect(hv.vmCpuTotals(v.name)).toEqual(v.cpuTotals);
             expect(after - before).toBeLessThanOrEqual(2 * (next - t0) + 2);
             used += after - before;
           } else {

@@ -107,6 +107,11 @@ describe('hypervisor', () => {
     hv.advanceTo(4 * S);
     expect(work(ga, 2) - workAt1).toBeCloseTo(1 * S, -2);
     expect(hv.vm('a').cpuTotals.stealUsec).toBeCloseTo(totals.stealUsec + 1 * S, -2);
+    expect(hv.vmCpuTotals('a')).toEqual(hv.vm('a').cpuTotals);
+    expect(hv.vmCpuTotals('b')).toEqual(hv.vm('b').cpuTotals);
+    const err = catchError(() => hv.vmCpuTotals('nope'));
+    expect(err.code).toBe('E_NOT_FOUND');
+    expect(err.message).toContain('nope');
   });
 
   it('shutdown and destroy take the vCPUs off the host and free the host memory; the VM can start again', () => {
