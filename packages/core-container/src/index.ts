@@ -42,7 +42,7 @@ export { MAX_NUMNODES } from './cgroupfs/cpuset-files.js';
 // The kernel model: processes running programs on the CPU scheduler, and the cgroup tree.
 export { createKernel } from './kernel/create-kernel.js';
 export { DEFAULT_MAX_PROCESSES, MAX_KERNEL_PROCESSES_LIMIT, DEFAULT_KERNEL_MAX_STEPS, MAX_OUTPUT_LINES, MAX_REAPED_RECORDS } from './kernel/types.js';
-export type { Kernel, KernelOptions, KernelEvent, SpawnSpec, ProcessInfo, ForkCounts } from './kernel/types.js';
+export type { CgroupHandle, Kernel, KernelOptions, KernelEvent, SpawnSpec, ProcessInfo, ForkCounts } from './kernel/types.js';
 export { cpuTimeFor } from './kernel/cpu-speed.js';
 export { MAX_CGROUPS, MAX_CGROUP_DEPTH } from './kernel/cgroup-tree.js';
 export { DEFAULT_DEVICE_BYTES_PER_SECOND } from './kernel/block-io.js';
@@ -57,6 +57,7 @@ export type { KernelExperimentResult, CgroupReport, ProcessReport, KernelRunCont
 export { createMemoryModel } from './memory/create-memory-model.js';
 export type {
   MemoryModel,
+  MemoryCgroupRef,
   MemoryModelOptions,
   MemoryChargeKind,
   MemoryLimits,

@@ -142,22 +142,19 @@ function populated(node: CgroupNode): boolean {
 
 /** CPU µs used by processes in `node`'s subtree, settled and live. */
 export function cpuUsage(host: CgroupFileHost, node: CgroupNode): number {
-  let total = 0;
-  const walk = (n: CgroupNode): void => {
-    total += host.cpuGroups.settledIn(n);
-    for (const c of n.children.values()) walk(c);
-  };
-  walk(node);
-  for (const p of host.liveProcesses()) {
-    if (p.zombie) continue;
-    for (let n: CgroupNode | null = p.cgroup; n !== null; n = n.parent) {
-      if (n === node) {
-        total += host.cpuSinceBase(p);
-        break;
-      }
-    }
-  }
+  // Every term is a whole number of µs (the scheduler's task times are), so the order of the sum
+  // does not matter: the subtree's settled time and its cgroups' own live processes, no other.
+  let total = host.cpuGroups.settledIn(node);
+  for (let m = node.firstMember; m !== null; m = m.cgNext) total += host.cpuSinceBase(m as Proc);
+  if (node.children.size > 0) for (const c of node.children.values()) total += subtreeCpu(host, c);
   return Math.round(total);
+}
+
+function subtreeCpu(host: CgroupFileHost, node: CgroupNode): number {
+  let total = host.cpuGroups.settledIn(node);
+  for (let m = node.firstMember; m !== null; m = m.cgNext) total += host.cpuSinceBase(m as Proc);
+  for (const c of node.children.values()) total += subtreeCpu(host, c);
+  return total;
 }
 
 function cpuStat(host: CgroupFileHost, node: CgroupNode): CgroupFileValues['cpu.stat'] {

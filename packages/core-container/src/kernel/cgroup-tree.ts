@@ -15,6 +15,15 @@ export const MAX_CGROUP_DEPTH = 64;
 /** Settings a cgroup keeps: the values of its writable interface files. */
 export type CgroupSettings = { -readonly [N in CgroupFileName]?: CgroupFileValues[N] };
 
+/**
+ * A live process as its cgroup lists it: an intrusive doubly linked list through the members, so
+ * that joining and leaving are O(1) and a cgroup's usage reads only its own processes.
+ */
+export interface CgroupMember {
+  cgPrev: CgroupMember | null;
+  cgNext: CgroupMember | null;
+}
+
 /** One cgroup directory. */
 export interface CgroupNode {
   readonly path: string;
@@ -27,6 +36,27 @@ export interface CgroupNode {
   readonly settings: CgroupSettings;
   /** Live (not zombie) processes directly in it. */
   liveProcs: number;
+  /** The first of those processes (the kernel keeps the list: `joinCgroup` / `leaveCgroup`). */
+  firstMember: CgroupMember | null;
+  /** Set when the directory is removed (a handle resolved earlier then reads nothing). */
+  removed: boolean;
+}
+
+/** Put `m` into `node`'s member list (it must be in none). */
+export function joinCgroup(node: CgroupNode, m: CgroupMember): void {
+  m.cgPrev = null;
+  m.cgNext = node.firstMember;
+  if (node.firstMember !== null) node.firstMember.cgPrev = m;
+  node.firstMember = m;
+}
+
+/** Take `m` out of `node`'s member list (it must be in it). */
+export function leaveCgroup(node: CgroupNode, m: CgroupMember): void {
+  if (m.cgPrev === null) node.firstMember = m.cgNext;
+  else m.cgPrev.cgNext = m.cgNext;
+  if (m.cgNext !== null) m.cgNext.cgPrev = m.cgPrev;
+  m.cgPrev = null;
+  m.cgNext = null;
 }
 
 /** The hierarchy with its rules. */
@@ -35,7 +65,7 @@ export class CgroupTree {
   private readonly byPath = new Map<string, CgroupNode>();
 
   constructor(private readonly context: CgroupWriteContext) {
-    this.root = { path: '/', parent: null, depth: 0, children: new Map(), subtreeControl: [], settings: {}, liveProcs: 0 };
+    this.root = { path: '/', parent: null, depth: 0, children: new Map(), subtreeControl: [], settings: {}, liveProcs: 0, firstMember: null, removed: false };
     this.byPath.set('/', this.root);
   }
 
@@ -45,13 +75,14 @@ export class CgroupTree {
 
   /** The node at `path`, or NotFoundError naming it. */
   get(path: string): CgroupNode {
-    const node = typeof path === 'string' ? this.byPath.get(normalize(path)) : undefined;
+    // A normalized path is a key as given (the common case: no string work); any other is normalized first.
+    const node = typeof path === 'string' ? (this.byPath.get(path) ?? this.byPath.get(normalize(path))) : undefined;
     if (node === undefined) throw new NotFoundError('cgroup', String(path), { hint: 'create it with mkdir first; paths are absolute, such as /A/B' });
     return node;
   }
 
   has(path: string): boolean {
-    return this.byPath.has(normalize(path));
+    return this.byPath.has(path) || this.byPath.has(normalize(path));
   }
 
   /** Every path, parents before children, "/" first. */
@@ -73,7 +104,7 @@ export class CgroupTree {
     const full = `/${segments.join('/')}`;
     if (parent.children.has(name)) throw new ConflictError(`cgroup ${full} already exists (EEXIST)`, { path: 'path', value: path });
     if (this.byPath.size > MAX_CGROUPS) throw new ValidationError(`cannot create ${full}: the kernel holds ${MAX_CGROUPS} cgroups, the most it accepts`, { path: 'path', value: path, accepted: `at most ${MAX_CGROUPS} cgroups` });
-    const node: CgroupNode = { path: full, parent, depth: segments.length, children: new Map(), subtreeControl: [], settings: {}, liveProcs: 0 };
+    const node: CgroupNode = { path: full, parent, depth: segments.length, children: new Map(), subtreeControl: [], settings: {}, liveProcs: 0, firstMember: null, removed: false };
     parent.children.set(name, node);
     this.byPath.set(full, node);
     return node;
@@ -87,6 +118,7 @@ export class CgroupTree {
     if (node.liveProcs > 0) throw new ConflictError(`cannot remove ${node.path}: it holds ${node.liveProcs} live process(es) (EBUSY); move or kill them first`, { path: 'path', value: path });
     node.parent.children.delete(node.path.slice(node.path.lastIndexOf('/') + 1));
     this.byPath.delete(node.path);
+    node.removed = true;
     return node;
   }
 

@@ -33,7 +33,7 @@ import type { DnsAnswer, DnsRecordType, NetworkModel } from '@strata/core-networ
 import type { NamespaceLinkName, NamespaceRequest } from '../namespaces/types.js';
 import { createInPidNamespace, kernelIds, namespaceRequest } from './spawn-namespaces.js';
 import type { CgroupFileName } from '../cgroupfs/registry.js';
-import { CgroupTree, type CgroupNode } from './cgroup-tree.js';
+import { CgroupTree, joinCgroup, leaveCgroup, type CgroupNode } from './cgroup-tree.js';
 import { isHeld, type Activity, type Frame, type Proc, type Suspended } from './process.js';
 import { TimerQueue } from './timer-queue.js';
 import {
@@ -42,6 +42,7 @@ import {
   MAX_OUTPUT_LINES,
   MAX_REAPED_RECORDS,
   MAX_KERNEL_PROCESSES_LIMIT,
+  type CgroupHandle,
   type Kernel,
   type KernelEvent,
   type KernelOptions,
@@ -53,6 +54,7 @@ import { DemandScheduler } from './cpu-demand.js';
 import { PidsAccounting } from './pids-accounting.js';
 import { CpuGroups } from './cpu-groups.js';
 import { cpuUsage, readFile, writeFile } from './cgroup-files.js';
+import { CgroupUsageHandle } from './cgroup-handle.js';
 import { fail, runSteps, type StepHost } from './program-steps.js';
 
 /** Signals whose default action terminates the process (the ones a program may meet here). */
@@ -277,7 +279,12 @@ class KernelModel implements Kernel, StepHost {
 
   cgroupUsage(path: string): { readonly cpuUsec: number; readonly memoryBytes: number } {
     const node = this.tree.get(path);
-    return { cpuUsec: cpuUsage(this, node), memoryBytes: this.mem.stats(node.path).current };
+    return { cpuUsec: cpuUsage(this, node), memoryBytes: this.mem.currentBytes(this.mem.cgroupRef(node.path)) };
+  }
+
+  cgroupHandle(path: string): CgroupHandle {
+    const node = this.tree.get(path);
+    return new CgroupUsageHandle(this, node, this.mem, this.mem.cgroupRef(node.path));
   }
 
   write(path: string, file: string, text: string): void {
@@ -458,7 +465,9 @@ class KernelModel implements Kernel, StepHost {
     this.pids.move(p.cgroup, to);
     this.serve.move(p, p.cgroup, to);
     p.cgroup.liveProcs--;
+    leaveCgroup(p.cgroup, p);
     to.liveProcs++;
+    joinCgroup(to, p);
     p.cgroup = to;
     this.mem.moveProcess(p.pid, to.path);
     this.cpuGroups.placeTask(p.taskId, to);
@@ -666,6 +675,7 @@ class KernelModel implements Kernel, StepHost {
     this.netIo.cancel(this.now(), p.pid);
     this.mem.removeProcess(p.pid);
     p.cgroup.liveProcs--;
+    leaveCgroup(p.cgroup, p);
     this.emit({ type: 'process.exited', time: this.now(), pid: p.pid, name: p.name, cgroup: p.cgroup.path, exit });
     const out = this.ns.exit(p.pid);
     // An init that must first see its namespace emptied reports its exit only when reap says so.
@@ -807,12 +817,15 @@ class KernelModel implements Kernel, StepHost {
       output: [],
       outputDropped: 0,
       spawned: parent === null,
+      cgPrev: null,
+      cgNext: null,
     };
     this.sched.addTask(p.taskId, this.cpuGroups.groupOf(cgroup), { nice, runnable: false });
     this.byTask.set(p.taskId, p);
     this.mem.addProcess(pid, cgroup.path, { oomScoreAdj });
     this.pids.charge(cgroup);
     cgroup.liveProcs++;
+    joinCgroup(cgroup, p);
     parent?.children.add(p);
     this.live.set(pid, p);
     this.lastByPid.set(pid, p);

@@ -1,7 +1,7 @@
 // A process as the kernel model keeps it: identity, place in the trees, its running program (a stack
 // of frames) and what it is doing right now.
 import type { AllocStep, Micros, OnError, Program, ProcessExit, SignalName, WaitStep } from '@strata/shared-types';
-import type { CgroupNode } from './cgroup-tree.js';
+import type { CgroupMember, CgroupNode } from './cgroup-tree.js';
 import type { LatencyRecord, RequestServer } from './request-server.js';
 
 /** A frame of a running program: its steps, where it is, and why it was pushed. */
@@ -46,8 +46,8 @@ export interface OutputLine {
   readonly text: string;
 }
 
-/** A process record. */
-export interface Proc {
+/** A process record (a member of its cgroup's list while live, not a zombie). */
+export interface Proc extends CgroupMember {
   readonly pid: number;
   /** PIDs in every pid namespace from the host's inwards (NSpid). */
   readonly nspid: readonly number[];

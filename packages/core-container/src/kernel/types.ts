@@ -150,6 +150,18 @@ export interface ProcessInfo {
 /** A fact reported by `advanceTo` or a command. */
 export type KernelEvent = ProcessExitedEvent | CgroupThrottledEvent | PidsForkFailedEvent | MemoryOomKillEvent | MemoryHighExceededEvent;
 
+/** A resolved cgroup for cheap numeric reads (`Kernel.cgroupHandle`). */
+export interface CgroupHandle {
+  /** The cgroup's path as the kernel spells it. */
+  readonly path: string;
+  /** False once the cgroup was removed (rmdir); every read is then 0. */
+  readonly exists: boolean;
+  /** `cpu.stat` usage_usec now: the subtree's settled and live CPU µs (O(its cgroups and live processes)). */
+  readonly cpuUsec: number;
+  /** `memory.current` now, bytes (O(1)). */
+  readonly memoryBytes: number;
+}
+
 /**
  * A Linux-like kernel on a set of CPUs and a memory size: a process table, programs running on the
  * CPU scheduler, and a cgroup v2 tree whose interface files read and write as the kernel's do. A
@@ -202,6 +214,14 @@ export interface Kernel {
    * missing cgroup.
    */
   cgroupUsage(path: string): { readonly cpuUsec: number; readonly memoryBytes: number };
+  /**
+   * `cgroupUsage` resolved once: a handle whose getters read the same two numbers with no path
+   * lookup and nothing allocated per read (for a sampler holding one per container). Values are as of
+   * `now()`: a handle never runs the kernel. Once the cgroup is removed the handle reads 0 and
+   * `exists` is false (a cgroup made again at the path needs a new handle). E_NOT_FOUND for a
+   * missing cgroup.
+   */
+  cgroupHandle(path: string): CgroupHandle;
   /** Write an interface file as one would with `echo TEXT > file`. A refused write throws E_VALIDATION with the kernel's errno and changes nothing. */
   write(path: string, file: string, text: string): void;
   /** Every cgroup path, parents first, "/" first. */

@@ -24,6 +24,7 @@ import type {
   ChargeOutcome,
   LimitOutcome,
   MemoryCgroupStats,
+  MemoryCgroupRef,
   MemoryChargeKind,
   MemoryGlobalStats,
   MemoryLimits,
@@ -197,6 +198,14 @@ class MemoryModelImpl implements MemoryModel {
       stat,
       limits: limitsOf(node),
     };
+  }
+
+  cgroupRef(path: string): MemoryCgroupRef {
+    return nodeAt(this.state, path) as unknown as MemoryCgroupRef;
+  }
+
+  currentBytes(ref: MemoryCgroupRef): number {
+    return (ref as unknown as MemcgNode).usage * PAGE_SIZE;
   }
 
   processStats(pid: number): MemoryProcessStats {

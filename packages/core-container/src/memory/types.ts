@@ -155,6 +155,11 @@ export interface MemoryGlobalStats {
   readonly swapUsed: number;
 }
 
+/** An opaque handle on one cgroup of a memory model (`MemoryModel.cgroupRef`); only its model accepts it. */
+export interface MemoryCgroupRef {
+  readonly memoryCgroupRef: never;
+}
+
 /**
  * The cgroup v2 memory controller of one kernel. The kernel owns the cgroup tree and the processes
  * and mirrors them here: cgroups are added parents first ('/' exists) and removed children first;
@@ -194,6 +199,10 @@ export interface MemoryModel {
   uncharge(pid: number, kind: MemoryChargeKind, bytes: number): number;
   /** A cgroup's memory accounting ('/' = the whole machine; its events are those Linux keeps for the root). */
   stats(path: string): MemoryCgroupStats;
+  /** A handle on a cgroup for `currentBytes` (resolved once: no path lookup per read). Throws NotFoundError. */
+  cgroupRef(path: string): MemoryCgroupRef;
+  /** `stats(path).current` of the cgroup `ref` names, with nothing built; after `removeCgroup`, what it held last. */
+  currentBytes(ref: MemoryCgroupRef): number;
   /** A process's memory. */
   processStats(pid: number): MemoryProcessStats;
   /** RAM and swap of the machine. */
