@@ -51,17 +51,4 @@ export type { ClusterDatacenter, PlacementExplanation, Topology } from './datace
 
 // Batch workloads (issue 13): CloudSim-style jobs (CSV) on VMs, time-shared or space-shared, exact to
 // the µs; a passive model, a batch-only scenario runner, jobs.csv output and a seeded generator.
-export { parseBatchCsv, createBatchModel, runBatchScenario, formatJobsCsv, formatJobsCsvBytes, formatSecondsText, jobRows, concatBatchJobs, secondsAtMicros, generateCloudletWorkload } from './batch/index.js';
-export type {
-  BatchJobs,
-  BatchVmSpec,
-  BatchModelOptions,
-  BatchModel,
-  BatchSummary,
-  BatchJobRow,
-  GuestScheduler,
-  BatchRun,
-  RunBatchScenarioOptions,
-  CloudletWorkloadOptions,
-  CloudletWorkload,
-} from './batch/index.js';
+export * from './batch/index.js';
