@@ -1,9 +1,11 @@
-// Bench entry (`pnpm bench`): the exact CPU simulator, group scheduling, then placement.
+// Bench entry (`pnpm bench`): the exact CPU simulator, group scheduling, the streaming summary, then placement.
 import { runCpuBench, runLoneJobBench } from './cpu-bench.js';
 import { runGroupsBench } from './groups-bench.js';
 import { runPlacementBench } from './placement-bench.js';
+import { runSummaryBench } from './summary-bench.js';
 
 runCpuBench();
 runLoneJobBench();
 runGroupsBench();
+runSummaryBench();
 await runPlacementBench();

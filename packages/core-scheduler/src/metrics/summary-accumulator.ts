@@ -158,11 +158,18 @@ class Accumulator implements SummaryAccumulator {
     else {
       const key = keyOf(value, this.shift);
       const b = (key < this.lowest ? this.lowest : key > this.highest ? this.highest : key) - this.lowest;
-      if (b < this.first || b >= this.first + this.counts.length) this.cover(b, b);
-      this.counts[b - this.first]!++;
+      const i = b - this.first;
+      const counts = this.counts;
+      // One unsigned comparison checks both ends of the stored span.
+      if (i >>> 0 >= counts.length) this.grow(b);
+      else counts[i]!++;
     }
     this.n++;
-    this.addToSum(value);
+    // Neumaier's compensated sum (as addToSum), inline on the hot path.
+    const sum = this.sum;
+    const t = sum + value;
+    this.compensation += Math.abs(sum) >= Math.abs(value) ? sum - t + value : value - t + sum;
+    this.sum = t;
     if (value < this.min) this.min = value;
     if (value > this.max) this.max = value;
   }
@@ -222,6 +229,12 @@ class Accumulator implements SummaryAccumulator {
     const t = sum + v;
     this.compensation += Math.abs(sum) >= Math.abs(v) ? sum - t + v : v - t + sum;
     this.sum = t;
+  }
+
+  /** Count one sample in bucket `b`, outside the stored span: widen the span first (rare: at most log2(buckets) times). */
+  private grow(b: number): void {
+    this.cover(b, b);
+    this.counts[b - this.first]!++;
   }
 
   /** Make buckets lo..hi stored (growing the stored span at least twofold, within the bucket range). */

@@ -138,6 +138,38 @@ describe('createSummaryAccumulator merge, as stored spans grow', () => {
     );
   });
 
+  it('integer latencies whose span grows at both ends: every percentile within 1 % of the sorted array, mean exact, merge identical', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.oneof(fc.integer({ min: 1, max: 5_000 }), fc.integer({ min: 1, max: 1e12 })), fc.integer({ min: 0, max: 2 })), { minLength: 1, maxLength: 500 }),
+        fc.boolean(),
+        (samples, descending) => {
+          // Ascending or descending order: the stored span must grow on the low side as well as the high.
+          const values = samples.map(([v]) => v).sort((a, b) => (descending ? b - a : a - b));
+          const opts = { relativeError: 0.01, minTrackable: 1, maxTrackable: 1e12 };
+          const whole = createSummaryAccumulator(opts);
+          const parts = [0, 1, 2].map(() => createSummaryAccumulator(opts));
+          values.forEach((v, i) => {
+            whole.add(v);
+            parts[samples[i]![1]]!.add(v);
+          });
+          const merged = createSummaryAccumulator(opts);
+          for (const part of parts) merged.merge(part);
+          const sorted = [...values].sort((a, b) => a - b);
+          for (let p = 1; p <= 100; p++) {
+            const exact = sorted[nearestRank(p, sorted.length) - 1]!;
+            expect(within(whole.percentile(p), exact, 0.01), `p${p}: ${whole.percentile(p)} vs ${exact}`).toBe(true);
+            expect(merged.percentile(p)).toBe(whole.percentile(p));
+          }
+          // Integers (at most 500 × 1e12 in all, below 2^53): the exact mean from a BigInt sum.
+          const exactMean = Number(values.reduce((a, v) => a + BigInt(v), 0n)) / values.length;
+          expect(Math.abs(whole.summary().mean - exactMean)).toBeLessThanOrEqual(exactMean * 2 ** -50);
+          expect(merged.summary()).toEqual(whole.summary());
+        },
+      ),
+    );
+  });
+
   it('merging an empty accumulator or into an empty one changes nothing else', () => {
     const a = createSummaryAccumulator();
     a.add(5);
