@@ -80,6 +80,8 @@ export function createSchedulerGuest(options: SchedulerGuestOptions): SchedulerG
   let listener: VcpuDemandListener | null = null;
   const reported: number[] = Array.from({ length: cpus }, () => -1);
   let events: GroupSchedulerEvent[] = [];
+  /** Fluid: each vCPU's capacity as the host gives it. */
+  const hostCap: number[] = Array.from({ length: cpus }, () => 0);
   /** The host clock followed (see `GuestCpus.follow`), or null: the guest's own. */
   let clock: GuestClock | null = null;
 
@@ -170,6 +172,31 @@ export function createSchedulerGuest(options: SchedulerGuestOptions): SchedulerG
     }
   }
 
+  /**
+   * Fluid: the host's capacities, as the guest scheduler sees them. A vCPU's capacity is a share of
+   * wall time, and a guest moves its tasks to whichever vCPU runs (one stuck on a descheduled vCPU
+   * included), so the guest gets their sum as one pool: CPU i of its scheduler gets clamp(C − i, 0, 1)
+   * of the total C. Not with guest-level cpusets (which need each CPU's own capacity).
+   */
+  function pushCapacities(): void {
+    if (restricted()) {
+      for (let i = 0; i < cpus; i++) if (scheduler.cpuCapacity(i) !== hostCap[i]) scheduler.setCpuCapacity(i, hostCap[i]!);
+      return;
+    }
+    let total = 0;
+    for (let i = 0; i < cpus; i++) total += hostCap[i]!;
+    for (let i = 0; i < cpus; i++) {
+      let c = Math.max(0, Math.min(1, total - i));
+      if (c < 1e-12) c = 0;
+      if (scheduler.cpuCapacity(i) !== c) scheduler.setCpuCapacity(i, c);
+    }
+  }
+
+  function restricted(): boolean {
+    for (const g of groups.values()) if (g.cpusetSize < cpus) return true;
+    return false;
+  }
+
   function task(id: string): TaskMirror {
     const t = tasks.get(id);
     if (t === undefined) throw new NotFoundError('task', id);
@@ -195,6 +222,13 @@ export function createSchedulerGuest(options: SchedulerGuestOptions): SchedulerG
     },
     setCpuCapacity(cpu, capacity) {
       catchUp();
+      if (!occupancy) {
+        // Out of range: the scheduler's own error (it changes nothing).
+        if (!(Number.isInteger(cpu) && cpu >= 0 && cpu < cpus && capacity >= 0 && capacity <= 1)) scheduler.setCpuCapacity(cpu, capacity);
+        hostCap[cpu] = capacity;
+        pushCapacities();
+        return;
+      }
       scheduler.setCpuCapacity(cpu, capacity);
       // A CPU back at capacity picks at once: what runs where may have changed.
       if (occupancy) publish();
@@ -215,6 +249,7 @@ export function createSchedulerGuest(options: SchedulerGuestOptions): SchedulerG
       limitsInto(g, limits);
       parent.children.push(g);
       groups.set(path, g);
+      if (!occupancy) pushCapacities();
       publish();
       commanded();
     },
@@ -222,6 +257,7 @@ export function createSchedulerGuest(options: SchedulerGuestOptions): SchedulerG
       catchUp();
       scheduler.setGroupLimits(path, limits);
       limitsInto(groups.get(path)!, limits);
+      if (!occupancy) pushCapacities();
       publish();
       commanded();
     },

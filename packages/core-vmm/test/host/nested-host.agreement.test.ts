@@ -1,0 +1,44 @@
+// Known answers behind the exact ↔ fluid agreement of nested setups: each case is one cause of a gap
+// that the property test found (README "Hosts and nested scheduling", exact ↔ fluid agreement), with
+// the answer a real guest gets, held in both fidelities.
+import { describe, expect, it } from 'vitest';
+import type { GroupFidelity } from '@strata/core-scheduler';
+import { createNestedHost, createSchedulerGuest, type NestedHostOptions, type SchedulerGuest, type VmCpuSpec } from '../../src/host/index.ts';
+
+const S = 1_000_000;
+const FIDELITIES: readonly GroupFidelity[] = ['fluid', 'exact'];
+
+interface GuestSetup {
+  readonly spec: VmCpuSpec;
+  /** Groups to add first (path → limits). */
+  readonly groups?: Readonly<Record<string, { quota?: number; period?: number }>>;
+  /** Tasks: [group, demand]. */
+  readonly tasks: readonly (readonly [string, number])[];
+}
+
+/** Each guest task's CPU fraction over `seconds`, by VM, in task order. */
+function shares(opts: NestedHostOptions, vms: readonly GuestSetup[], seconds = 20): number[][] {
+  const host = createNestedHost(opts);
+  const guests: SchedulerGuest[] = vms.map((vm, i) => {
+    const g = createSchedulerGuest({ cpus: vm.spec.vcpus, fidelity: opts.fidelity ?? 'fluid' });
+    for (const [path, limits] of Object.entries(vm.groups ?? {})) g.addGroup(path, limits);
+    vm.tasks.forEach(([group, demand], t) => g.addTask(`t${t}`, group, { demand }));
+    host.addVm(`vm${i}`, vm.spec, g);
+    return g;
+  });
+  host.advanceTo(seconds * S);
+  return vms.map((vm, i) => vm.tasks.map((_, t) => guests[i]!.scheduler.taskStats(`t${t}`).cpuUsec / (seconds * S)));
+}
+
+describe.each(FIDELITIES)('exact ↔ fluid agreement, known answers (%s)', (fidelity) => {
+  const tol = fidelity === 'fluid' ? 0.001 : 0.01;
+  const near = (got: readonly number[], want: readonly number[]) => got.forEach((x, i) => expect(Math.abs(x - want[i]!), `task ${i}: ${x} vs ${want[i]}`).toBeLessThan(tol));
+
+  it('vCPUs sharing one pCPU are one pool to their guest: a busy root task beside a group gets half, not a third', () => {
+    // 1 pCPU, 3 vCPUs: the vCPUs take turns on the pCPU and the guest moves its tasks to whichever
+    // runs, so its scheduler shares 1 CPU among the root task and the group (½ each), not three
+    // vCPUs of ⅓ each (where the root task could never get more than one vCPU's third).
+    const got = shares({ cpus: 1, policy: 'cfs', fidelity }, [{ spec: { vcpus: 3 }, groups: { '/q': {} }, tasks: [['/q', 1], ['/', 1], ['/q', 0.25]] }]);
+    near(got[0]!, [0.25, 0.5, 0.25]);
+  });
+});
