@@ -16,6 +16,7 @@ import { attachBatch } from './batch-workloads.js';
 import type { BatchJobRow } from '../batch/index.js';
 import { addContainer, executeCommand } from './commands.js';
 import { scheduleFaults } from './faults.js';
+import { touchHost } from './hosts.js';
 import { containerInstanceName, containerTargets, indexMachines, machineInstanceNames } from '../scenario/instances.js';
 import { Migrations } from './migrations.js';
 import { buildReport, Sampler } from './report.js';
@@ -118,6 +119,7 @@ export function createDatacenter(scenario: Scenario, options: ClusterDatacenterO
     fidelity: scenario.fidelity,
     energy,
     profile: options.profile ?? null,
+    deferredHosts: new Set(),
     retiredRequests: new RequestTotals(),
     counters: { migrations: 0, haRestarts: 0, hostFailures: 0, stacks: 0 },
   };
@@ -153,6 +155,9 @@ export function createDatacenter(scenario: Scenario, options: ClusterDatacenterO
   }
   const attached = attachBatch(dc, options.files ?? new Map<string, string>(), [...dc.vms.values()]);
   const batch = attached?.model ?? null;
+  const built = dc.deferredHosts!;
+  dc.deferredHosts = null;
+  for (const h of built) touchHost(dc, h, () => undefined);
   sink.building = false;
 
   for (const action of scenario.actions) {

@@ -93,6 +93,10 @@ export function recordPower(dc: DcState, h: HostRec, time: number): void {
 export function touchHost<T>(dc: DcState, h: HostRec, command: () => T): T {
   h.slot?.sync();
   const out = command();
+  if (dc.deferredHosts !== null) {
+    dc.deferredHosts.add(h);
+    return out;
+  }
   h.slot?.flush();
   h.slot?.rearm();
   recordPower(dc, h, dc.sim.now());

@@ -111,6 +111,12 @@ export interface DcState {
   readonly energy: EnergyMeter;
   /** The opt-in per-layer profiler (`createDatacenter`'s `profile` option), or null. */
   readonly profile: LayerProfiler | null;
+  /**
+   * While the scenario's machines are built (all at time 0): hosts commanded and not yet flushed and
+   * re-armed. `touchHost` only collects them here, and the build flushes each once at its end, instead
+   * of a full host step after each of its containers. null after the build.
+   */
+  deferredHosts: Set<HostRec> | null;
   /** Request figures of container kernels the datacenter dropped (kept for `RunReport.requests`). */
   readonly retiredRequests: RequestTotals;
   /** Counters for the report. */
