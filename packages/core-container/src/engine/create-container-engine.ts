@@ -795,11 +795,16 @@ class Engine implements ContainerEngine {
     this.settleWaiters(rec, 'not-running');
   }
 
+  private isExecExit(e: KernelEvent): boolean {
+    return e.type === 'process.exited' && this.byExec.has(e.pid);
+  }
+
   /** The kernel's facts: container inits' exits, exec exits, OOM kills in container cgroups. */
   private absorb(batch: readonly KernelEvent[]): void {
+    // Most advances bring no fact at all (a request served is none): nothing to build or sort then.
+    if (batch.length === 0) return;
     // containerd's shim publishes the exits of exec'd processes before their init's at one instant.
-    const isExecExit = (e: KernelEvent): boolean => e.type === 'process.exited' && this.byExec.has(e.pid);
-    const events = batch.map((e, i) => ({ e, i })).sort((a, b) => a.e.time - b.e.time || Number(isExecExit(b.e)) - Number(isExecExit(a.e)) || a.i - b.i).map((x) => x.e);
+    const events = batch.length === 1 ? batch : batch.map((e, i) => ({ e, i })).sort((a, b) => a.e.time - b.e.time || Number(this.isExecExit(b.e)) - Number(this.isExecExit(a.e)) || a.i - b.i).map((x) => x.e);
     for (const e of events) {
       this.onKernelEvent?.(e);
       if (e.type === 'memory.oom_kill') {

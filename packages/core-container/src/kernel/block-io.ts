@@ -110,13 +110,19 @@ function capacityOf(l: IoLink): number {
   return clampCapacity(c);
 }
 
+/** What `advanceTo` returns when nothing completed (most calls: no garbage per kernel step). */
+const NONE_DONE: readonly { readonly stream: number; readonly pid: number }[] = Object.freeze([]);
+
 /**
  * The kernel's block layer: devices, io.max limiter links, per-cgroup queues and their streams. A
  * passive model kept at the kernel's time: `nextEventTime` joins the kernel's, `advanceTo(t)` returns
  * the streams that completed. Commands apply at the time of the last `advanceTo`.
  */
 export class BlockIo {
-  private readonly flows: FlowNetwork;
+  /** Built when the first link needs it (a kernel without devices never does). */
+  private flowNet: FlowNetwork | null = null;
+  /** The time while there is no flow network. */
+  private clock: number;
   private readonly byName = new Map<string, BlockDeviceId>();
   private readonly deviceLinks = new Map<string, IoLink>();
   /** io.max limiter links by `${cgroup path}|${device}|${dir}`; made at the first limit, never removed (cleared = unlimited). */
@@ -139,7 +145,7 @@ export class BlockIo {
     start: number,
     private readonly tree: CgroupTree,
   ) {
-    this.flows = createFlowNetwork({ start, maxLinks: MAX_FLOW_NETWORK_SIZE, maxFlows: MAX_FLOW_NETWORK_SIZE });
+    this.clock = start;
     const ids: BlockDeviceId[] = [];
     for (const [name, d] of Object.entries(devices)) {
       const id = normalizeId(d.id);
@@ -157,14 +163,19 @@ export class BlockIo {
     return this.byName.get(name) ?? this.byName.get(/^\d+:\d+$/.test(name) ? normalizeId(name) : name);
   }
 
+  private get flows(): FlowNetwork {
+    return (this.flowNet ??= createFlowNetwork({ start: this.clock, maxLinks: MAX_FLOW_NETWORK_SIZE, maxFlows: MAX_FLOW_NETWORK_SIZE }));
+  }
+
   nextEventTime(): number {
-    return this.done.length > 0 ? this.flows.now() : this.flows.nextEventTime();
+    if (this.flowNet === null) return this.done.length > 0 ? this.clock : Infinity;
+    return this.done.length > 0 ? this.flowNet.now() : this.flowNet.nextEventTime();
   }
 
   /** Run to `time`; the streams that completed (id and PID), in completion order. */
-  advanceTo(time: number): { readonly stream: number; readonly pid: number }[] {
+  advanceTo(time: number): readonly { readonly stream: number; readonly pid: number }[] {
     this.sync(time);
-    return this.done.splice(0, this.done.length);
+    return this.done.length === 0 ? NONE_DONE : this.done.splice(0, this.done.length);
   }
 
   /** Whether a stream is still in flight. */
@@ -270,6 +281,10 @@ export class BlockIo {
 
   /** Bring the flows to `now`, completing queues' flows at their own times (each queue relaunched there). */
   private sync(now: number): void {
+    if (this.flowNet === null) {
+      if (now > this.clock) this.clock = now;
+      return;
+    }
     for (let t = this.flows.nextEventTime(); t <= now; t = this.flows.nextEventTime()) {
       const ended: Queue[] = [];
       for (const e of this.flows.advanceTo(t)) {

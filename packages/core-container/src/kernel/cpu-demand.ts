@@ -66,8 +66,16 @@ export class DemandScheduler implements GroupScheduler {
   private readonly tasks = new Map<string, TaskDemand>();
   /** Bumped whenever the demand changes (a cheap test for whoever reports it). */
   version = 0;
+  /** Tasks runnable now (in any group). */
+  private runnableTasks = 0;
+  /** Fluid only: capacity changes are held back while nothing is runnable (see `setCpuCapacity`). */
+  private readonly deferCapacities: boolean;
+  /** Per CPU, a capacity not yet given to the inner scheduler (NaN: none); built on first use. */
+  private pendingCaps: number[] | null = null;
+  private pendingAny = false;
 
   constructor(private readonly inner: GroupScheduler) {
+    this.deferCapacities = inner.fidelity === 'fluid';
     this.fidelity = inner.fidelity;
     this.cpus = inner.cpus;
     this.tick = inner.tick;
@@ -172,11 +180,44 @@ export class DemandScheduler implements GroupScheduler {
   }
 
   cpuCapacity(cpu: number): number {
+    if (this.pendingAny) {
+      const c = this.pendingCaps![cpu];
+      if (c !== undefined && c === c) return c;
+    }
     return this.inner.cpuCapacity(cpu);
   }
 
+  /**
+   * The caller has checked `cpu` and `capacity` (the kernel does). Fluid: while no task is runnable a
+   * CPU's capacity changes nothing the scheduler computes or reports (no rate, usage, wait or
+   * occupancy depends on it), so the change is held back and given to the inner scheduler only at the
+   * first capacity change, `nextEventTime`, rate-bearing stats, or advance past now that finds a
+   * task runnable, and not at all when the capacity is back where the inner one has it by then. A
+   * guest whose host halts its vCPU when idle and runs it again when a request arrives (0 → 1 at the
+   * same instant as the wake-up) then costs the inner scheduler no capacity change at all. (Until
+   * time passes, what happened so far, CPU time included, does not depend on capacities.)
+   */
   setCpuCapacity(cpu: number, capacity: number): void {
+    if (this.deferCapacities && (this.runnableTasks === 0 || this.pendingAny)) {
+      const pending = (this.pendingCaps ??= new Array<number>(this.cpus).fill(NaN));
+      pending[cpu] = capacity;
+      this.pendingAny = true;
+      if (this.runnableTasks > 0) this.applyCapacities();
+      return;
+    }
     this.inner.setCpuCapacity(cpu, capacity);
+  }
+
+  /** Give the inner scheduler the capacities held back, in CPU order (only those that differ from its own). */
+  private applyCapacities(): void {
+    const pending = this.pendingCaps!;
+    this.pendingAny = false;
+    for (let cpu = 0; cpu < pending.length; cpu++) {
+      const c = pending[cpu]!;
+      if (c !== c) continue;
+      pending[cpu] = NaN;
+      if (this.inner.cpuCapacity(cpu) !== c) this.inner.setCpuCapacity(cpu, c);
+    }
   }
 
   setTaskDemand(id: string, demand: number): void {
@@ -189,10 +230,22 @@ export class DemandScheduler implements GroupScheduler {
   }
 
   nextEventTime(): number {
+    if (this.pendingAny && this.runnableTasks > 0) this.applyCapacities();
+    return this.inner.nextEventTime();
+  }
+
+  /**
+   * For a loop that runs to `time`: exact when the next event is at or before `time`, else any time
+   * after it. Held-back capacities are given first only when `time` is past now (events at now do not
+   * depend on capacities, so a loop that has reached its target asks for nothing more).
+   */
+  nextEventTimeBy(time: number): number {
+    if (this.pendingAny && this.runnableTasks > 0 && time > this.inner.now()) this.applyCapacities();
     return this.inner.nextEventTime();
   }
 
   advanceTo(time: number): GroupSchedulerEvent[] {
+    if (this.pendingAny && this.runnableTasks > 0 && time > this.inner.now()) this.applyCapacities();
     const events = this.inner.advanceTo(time);
     for (let i = 0; i < events.length; i++) {
       const e = events[i]!;
@@ -204,6 +257,7 @@ export class DemandScheduler implements GroupScheduler {
   }
 
   taskStats(id: string): TaskCpuStats {
+    if (this.pendingAny && this.runnableTasks > 0) this.applyCapacities();
     return this.inner.taskStats(id);
   }
 
@@ -212,6 +266,7 @@ export class DemandScheduler implements GroupScheduler {
   }
 
   groupStats(path: string): GroupCpuStats {
+    if (this.pendingAny && this.runnableTasks > 0) this.applyCapacities();
     return this.inner.groupStats(path);
   }
 
@@ -237,6 +292,7 @@ export class DemandScheduler implements GroupScheduler {
   private setRunnable(t: TaskDemand, runnable: boolean): void {
     if (t.runnable === runnable) return;
     t.runnable = runnable;
+    this.runnableTasks += runnable ? 1 : -1;
     const g = t.group;
     const old = g.want;
     if (runnable) {

@@ -178,7 +178,7 @@ class KernelModel implements Kernel, StepHost {
 
   private runTo(time: number): void {
     for (;;) {
-      const ts = this.sched.nextEventTime();
+      const ts = this.sched.nextEventTimeBy(time);
       const tt = this.timers.peekTime();
       const ti = this.io.nextEventTime();
       const tn = this.netIo.nextEventTime();

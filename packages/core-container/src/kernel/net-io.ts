@@ -33,6 +33,9 @@ interface Send {
   flowId: string | null;
 }
 
+/** What `advanceTo` returns when nothing ended (most calls: no garbage per kernel step). */
+const NONE_DONE: readonly NetDone[] = Object.freeze([]);
+
 /** Paths remembered at most (then forgotten all at once). */
 const MAX_REMEMBERED_PATHS = 100_000;
 const LOOPBACK = /^(localhost|127\.\d+\.\d+\.\d+|::1)$/;
@@ -43,7 +46,10 @@ const ADDRESS = /^(\d+\.\d+\.\d+\.\d+|[0-9a-fA-F:]*:[0-9a-fA-F:.]*)$/;
  * kernel's, `advanceTo(t)` returns the operations that ended. Commands apply at `now` (≥ the last time).
  */
 export class NetIo {
-  private readonly flows: FlowNetwork;
+  /** Built when the first flow needs it (a kernel whose processes only listen never does). */
+  private flowNet: FlowNetwork | null = null;
+  /** The time while there is no flow network. */
+  private clock: number;
   private readonly links = new Map<string, number>();
   /** Link ids of the paths sends took, by source, destination, port and the hops of `reach`. */
   private readonly paths = new Map<string, readonly string[]>();
@@ -70,16 +76,26 @@ export class NetIo {
     /** Told of every delivered send: its sender and its receiving process in this kernel (null: outside it). */
     private readonly onDelivered: (sender: number, receiver: number | null, bytes: number) => void = () => {},
   ) {
-    this.flows = createFlowNetwork({ start, maxLinks: MAX_FLOW_NETWORK_SIZE, maxFlows: MAX_FLOW_NETWORK_SIZE });
+    this.clock = start;
+  }
+
+  private get flows(): FlowNetwork {
+    return (this.flowNet ??= createFlowNetwork({ start: this.clock, maxLinks: MAX_FLOW_NETWORK_SIZE, maxFlows: MAX_FLOW_NETWORK_SIZE }));
+  }
+
+  private now(): number {
+    return this.flowNet === null ? this.clock : this.flowNet.now();
   }
 
   nextEventTime(): number {
-    return this.done.length > 0 ? this.flows.now() : Math.min(this.flows.nextEventTime(), this.timers.peekTime());
+    if (this.flowNet === null) return this.done.length > 0 ? this.clock : this.timers.peekTime();
+    return this.done.length > 0 ? this.flowNet.now() : Math.min(this.flowNet.nextEventTime(), this.timers.peekTime());
   }
 
   /** Run to `time`; the operations that ended, in order. */
-  advanceTo(time: number): NetDone[] {
+  advanceTo(time: number): readonly NetDone[] {
     this.sync(time);
+    if (this.done.length === 0) return NONE_DONE;
     const out = this.done;
     this.done = [];
     return out;
@@ -197,20 +213,27 @@ export class NetIo {
   /** Bring flows and timers to `time`; what ends on the way joins `done`. */
   private sync(time: number): void {
     for (;;) {
-      const tf = this.flows.nextEventTime();
+      const tf = this.flowNet === null ? Infinity : this.flowNet.nextEventTime();
       const tt = this.timers.peekTime();
       if (Math.min(tf, tt) > time) break;
       if (tf <= tt) {
-        for (const e of this.flows.advanceTo(tf)) this.flowDone(e.flow);
+        for (const e of this.flowNet!.advanceTo(tf)) this.flowDone(e.flow);
       } else {
-        if (tt > this.flows.now()) this.flows.advanceTo(tt);
+        this.moveClock(tt);
         while (this.timers.peekTime() === tt) {
           this.timers.pop();
           this.fire(this.timers.poppedToken, this.timers.poppedRef as SendErrno | null);
         }
       }
     }
-    if (time > this.flows.now()) this.flows.advanceTo(time);
+    this.moveClock(time);
+  }
+
+  /** Time moves to `time` (if later): the flow network's, or the clock's while there is none. */
+  private moveClock(time: number): void {
+    if (this.flowNet === null) {
+      if (time > this.clock) this.clock = time;
+    } else if (time > this.flowNet.now()) this.flowNet.advanceTo(time);
   }
 
   private own(pid: number): { sends: Set<Send>; sockets: Set<Socket> } {
@@ -284,7 +307,7 @@ export class NetIo {
     if (s === undefined) return;
     this.byFlow.delete(flow);
     s.flowId = null;
-    if (s.latency > 0) this.timers.push(this.flows.now() + s.latency, s.pid, s.op, 'sleep', null);
+    if (s.latency > 0) this.timers.push(this.now() + s.latency, s.pid, s.op, 'sleep', null);
     else this.deliver(s);
   }
 

@@ -10,20 +10,24 @@
 export type TimerKind = 'sleep' | 'arrival';
 
 const ARITY = 4;
+/** Timers a new queue has room for. */
+const INITIAL_CAPACITY = 8;
 
 export class TimerQueue {
+  // Small at first (a kernel of a few containers has a few timers; thousands of kernels each hold
+  // two queues), doubled as needed.
   /** Heap order: time and sequence of entry i at 2i and 2i + 1. */
-  private keys = new Float64Array(512);
+  private keys = new Float64Array(2 * INITIAL_CAPACITY);
   /** Heap order: the payload slot of entry i. */
-  private slots = new Int32Array(256);
+  private slots = new Int32Array(INITIAL_CAPACITY);
   // Payload by slot.
-  private pid = new Float64Array(256);
-  private token = new Float64Array(256);
-  private kind = new Uint8Array(256);
+  private pid = new Float64Array(INITIAL_CAPACITY);
+  private token = new Float64Array(INITIAL_CAPACITY);
+  private kind = new Uint8Array(INITIAL_CAPACITY);
   /** The object a timer is about (its process), so firing it needs no lookup by id. */
-  private refs: unknown[] = new Array<unknown>(256).fill(undefined);
+  private refs: unknown[] = new Array<unknown>(INITIAL_CAPACITY).fill(undefined);
   /** Free payload slots: `free[0..freeCount)`. */
-  private free = new Int32Array(256);
+  private free = new Int32Array(INITIAL_CAPACITY);
   private freeCount = 0;
   /** Slots ever handed out (the next fresh one). */
   private used = 0;
