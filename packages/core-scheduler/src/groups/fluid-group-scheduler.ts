@@ -12,7 +12,7 @@
 // root while no cap binds, and the affected subtree's splits where one does; limits, nice values
 // and cpusets (rare) rebuild the tree. Bandwidth counters follow the on/off pattern a binding cap
 // implies, counted at the period timer expiries the exact model has (computed, not simulated).
-import type { CpuOccupancy, GroupCpuStats, GroupSchedulerOptions } from './group-scheduler.js';
+import type { CpuOccupancy, GroupCpuStats, GroupSchedulerOptions, TaskRateChanges } from './group-scheduler.js';
 import { catchUpPeriods, recheckBinding } from './fluid-bandwidth.js';
 import { affinityWeights, correctForAffinity } from './affinity-rates.js';
 import { FluidRates, addToSums, capOf, weightOf } from './fluid-rates.js';
@@ -33,12 +33,21 @@ export class FluidGroupScheduler extends GroupTreeBase {
   private quotaRecheck: SchedGroup[] = [];
   /** Tasks finishing at the instant being run (reused: no array per instant). */
   private readonly doneNow: SchedTask[] = [];
+  /** `takeRateChanges`' list of moved tasks (reused). */
+  private readonly movedScratch: SchedTask[] = [];
   /** Some group's cpuset is narrower than the machine: rates are checked CPU by CPU (`applyAffinity`). */
   private restricted = false;
   /** Something changed since the last affinity check. */
   private affinityDirty = false;
   /** Some task's cap is its rate under affinity. */
   private overridden = false;
+  /**
+   * @internal Take the uncontended shortcuts (`FluidRates.enterUncontended`, `leaveUncontended`).
+   * They leave exactly the state the general path leaves; tests turn them off to compare the two.
+   */
+  fastPath = true;
+  /** @internal How many changes took an uncontended shortcut (tests check they are exercised). */
+  shortcuts = 0;
 
   constructor(opts: GroupSchedulerOptions) {
     super(opts);
@@ -207,16 +216,51 @@ export class FluidGroupScheduler extends GroupTreeBase {
     this.overridden = changed;
   }
 
-  protected override prepareRateChanges(): void {
+  /**
+   * Exactly the tasks whose rate differs from what the previous call saw (candidates: the tasks of
+   * every group whose split was redone, every task noted by a command, every task after a rebuild;
+   * each compared with its `reportedRate`), in creation order; `all` only on the first call.
+   */
+  override takeRateChanges(): TaskRateChanges {
     this.ensureRates();
-    if (!this.rateTracking) {
-      this.rates.resplitGroups = new Set();
-      return;
+    const rates = this.rates;
+    const set = this.rateChanged;
+    if (!this.rateTracking || this.rateAll) {
+      const first = !this.rateTracking;
+      this.rateTracking = true;
+      this.rateAll = false;
+      rates.resplitGroups ??= new Set();
+      rates.resplitGroups.clear();
+      set.clear();
+      const tasks: string[] = [];
+      this.spend(this.tasks.size);
+      // Map order is creation order (`seq`).
+      for (const t of this.tasks.values()) {
+        const r = rates.taskRate(t);
+        if (!first && r !== t.reportedRate) tasks.push(t.id);
+        t.reportedRate = r;
+      }
+      return first ? { all: true, tasks: [] } : { all: false, tasks };
     }
-    const groups = this.rates.resplitGroups!;
+    const groups = rates.resplitGroups!;
     // A task's rate is its cap or its weight × its group's level: it moves only with a split of its group.
-    for (const g of groups) for (const ch of g.runList) if (ch.kind === 'task') this.noteRate(ch);
+    for (const g of groups) for (const ch of g.runList) if (ch.kind === 'task') set.add(ch);
     groups.clear();
+    if (set.size === 0) return { all: false, tasks: [] };
+    const moved = this.movedScratch;
+    for (const t of set) {
+      if (t.sched !== this) continue;
+      const r = rates.taskRate(t);
+      if (r === t.reportedRate) continue;
+      t.reportedRate = r;
+      moved.push(t);
+    }
+    set.clear();
+    if (moved.length > 1) moved.sort(bySeq);
+    const tasks: string[] = [];
+    for (let i = 0; i < moved.length; i++) tasks.push(moved[i]!.id);
+    while (moved.length > 0) moved.pop();
+    return { all: false, tasks };
   }
 
   /** Recompute every sum and split from the tasks' runnable state (after a change of limits or nice). */
@@ -313,7 +357,25 @@ export class FluidGroupScheduler extends GroupTreeBase {
     task.waitStart = this.nowUsec;
     task.runnable = true;
     this.countRaw(task, 1);
-    this.rates.enter(task);
+    this.enter(task);
+  }
+
+  /** Nothing may bind anywhere but a cap of a task's own (no quota, cpuset or affinity override), and no rebuild is due. */
+  private unlimited(): boolean {
+    return this.fastPath && this.quotaGroups.length === 0 && !this.restricted && !this.overridden && !this.rebuildPending;
+  }
+
+  /** The task joins its group's split: O(depth) while nothing constrains, else marked for the flush. */
+  private enter(task: SchedTask): void {
+    if (this.unlimited() && this.rates.enterUncontended(task)) {
+      this.shortcuts++;
+      this.noteRate(task);
+    } else this.rates.enter(task);
+  }
+
+  private leave(task: SchedTask): void {
+    if (this.unlimited() && this.rates.leaveUncontended(task)) this.shortcuts++;
+    else this.rates.leave(task);
   }
 
   protected onBlock(task: SchedTask): void {
@@ -322,7 +384,7 @@ export class FluidGroupScheduler extends GroupTreeBase {
     this.beforeRunnableChange(task);
     // Counted out first: with unequal capacities a group's cap depends on its runnable count.
     this.countRaw(task, -1);
-    this.rates.leave(task);
+    this.leave(task);
     task.waitRun += this.nowUsec - task.waitStart;
     task.runnable = false;
   }
@@ -344,10 +406,11 @@ export class FluidGroupScheduler extends GroupTreeBase {
     // As a block and a wake-up at the same instant, without the runnable counts moving: O(depth)
     // while no cap binds. The task keeps its work and its place among its group's children.
     this.beforeRunnableChange(task);
-    this.rates.leave(task);
+    this.noteRate(task);
+    this.leave(task);
     this.waitRegime(task);
     task.capRate = this.capFor(task);
-    this.rates.enter(task);
+    this.enter(task);
   }
 
   /**

@@ -141,6 +141,162 @@ export class FluidRates {
     this.propagateCap(g);
   }
 
+  /**
+   * `enter` where nothing constrains: the task's group and every group above it run each runnable
+   * child at its cap and still will with the task (each one's caps sum to at most what it may use),
+   * and no split is pending. Leaves exactly the state `enter` and then `flush` leave (the same sums,
+   * by the same float operations in the same order; the task capped from now), in O(depth) and
+   * without the dirty list. Returns false, having changed nothing, where that does not hold. The
+   * tree has no quota (the caller checks), so a quota never enters a cap here.
+   */
+  enterUncontended(task: SchedTask): boolean {
+    if (this.dirty.length > 0) return false;
+    const g = task.group;
+    if (g.cappedKids !== g.runnableKids) return false;
+    // Check the path as `propagateCap` would walk it, on the sums it would compute.
+    let sum = g.capSum + task.capRate;
+    for (let x: SchedGroup = g; ; ) {
+      this.spend(1);
+      const room = this.unequalCapacities ? capacityFor(x, x.rawRunnable) : x.allowedCapacity;
+      if (!(sum <= room && sum > 0)) return false;
+      if (sum === x.cap) break;
+      const p = x.parent;
+      if (p === null) break;
+      if (p.cappedKids !== p.runnableKids) return false;
+      sum = x.cap === 0 ? p.capSum + sum : p.capSum + (sum - x.cap);
+      x = p;
+    }
+    // Apply: the task joins capped (as `switchTask` would make it in the split).
+    this.spend(1);
+    this.settleClock(g);
+    task.capped = true;
+    task.mark = this.now;
+    task.finishV = Infinity;
+    if (task.work !== Infinity) this.setTimer(task);
+    joinRunList(g, task);
+    g.runnableKids++;
+    g.weightSum += task.weight;
+    g.capSum += task.capRate;
+    g.cappedKids++;
+    this.splitAllCapped(g);
+    for (let x: SchedGroup = g; ; ) {
+      const cap = x.capSum;
+      if (cap === x.cap) return true;
+      const old = x.cap;
+      x.cap = cap;
+      x.rate = cap;
+      const p = x.parent;
+      if (p === null) return true;
+      if (old === 0) {
+        this.settleClock(x);
+        joinRunList(p, x);
+        p.runnableKids++;
+        p.weightSum += x.loadWeight;
+        p.capSum += cap;
+        p.cappedKids++;
+        x.capped = true;
+      } else p.capSum += cap - old;
+      this.splitAllCapped(p);
+      x = p;
+    }
+  }
+
+  /**
+   * `leave` where nothing constrains, before and after (see `enterUncontended`): the same state as
+   * `leave` and then `flush`, in O(depth). Returns false, having changed nothing, where that does not hold.
+   */
+  leaveUncontended(task: SchedTask): boolean {
+    if (this.dirty.length > 0 || !task.capped) return false;
+    const g = task.group;
+    if (g.cappedKids !== g.runnableKids) return false;
+    let kids = g.runnableKids - 1;
+    let sum = kids === 0 ? 0 : g.capSum - task.capRate;
+    // With unequal capacities a group's room shrinks with its runnable count: check every group up
+    // to the root even where the caps stop moving.
+    let moving = true;
+    for (let x: SchedGroup = g; ; ) {
+      this.spend(1);
+      const room = this.unequalCapacities ? capacityFor(x, x.rawRunnable) : x.allowedCapacity;
+      if (kids > 0 && !(sum <= room && sum > 0)) return false;
+      const p = x.parent;
+      if (p === null) break;
+      if (moving && sum === x.cap) {
+        if (!this.unequalCapacities) break;
+        moving = false;
+      }
+      if (moving) {
+        if (p.cappedKids !== p.runnableKids) return false;
+        if (kids === 0) {
+          kids = p.runnableKids - 1;
+          sum = kids === 0 ? 0 : p.capSum - x.cap;
+        } else {
+          kids = p.runnableKids;
+          sum = p.capSum + (sum - x.cap);
+        }
+      } else {
+        kids = p.runnableKids;
+        sum = p.capSum;
+      }
+      x = p;
+    }
+    // Apply, as `leave` does, then the splits as `flush` would redo them (all capped).
+    this.spend(1);
+    this.settleTask(task);
+    this.timers.remove(task.slot);
+    g.cappedKids--;
+    task.capped = false;
+    task.finishV = Infinity;
+    leaveRunList(g, task);
+    g.runnableKids--;
+    g.weightSum -= task.weight;
+    g.capSum -= task.capRate;
+    if (g.runnableKids === 0) clearSums(g);
+    this.splitAllCapped(g);
+    for (let x: SchedGroup = g; ; ) {
+      const cap = x.runnableKids > 0 ? x.capSum : 0;
+      if (cap === x.cap) return true;
+      const old = x.cap;
+      x.cap = cap;
+      const p = x.parent;
+      if (p === null) {
+        x.rate = cap;
+        return true;
+      }
+      if (cap === 0) {
+        leaveRunList(p, x);
+        p.runnableKids--;
+        p.weightSum -= x.loadWeight;
+        p.capSum -= old;
+        if (x.capped) p.cappedKids--;
+        if (p.runnableKids === 0) clearSums(p);
+        this.idle(x);
+      } else {
+        p.capSum += cap - old;
+        x.rate = cap;
+      }
+      this.splitAllCapped(p);
+      x = p;
+    }
+  }
+
+  /** What `resplit` leaves at a group whose runnable children all run at their caps (or that has none). */
+  private splitAllCapped(g: SchedGroup): void {
+    this.spend(1);
+    this.settleClock(g);
+    if (g.runnableKids === 0) {
+      clearSums(g);
+      g.cappedKids = 0;
+    }
+    g.level = 0;
+    g.minRatio = Infinity;
+  }
+
+  /** A capped task's finish: its remaining work at its cap, rounded up to a whole µs. */
+  private setTimer(task: SchedTask): void {
+    this.spend(this.timers.levels);
+    this.timers.set(task.slot, this.now + Math.max(1, Math.ceil(task.work / task.capRate - FINISH_SLACK)));
+  }
+
   /** Its split must be redone at the next `flush`. */
   markDirty(g: SchedGroup): void {
     if (g.splitDirty) return;

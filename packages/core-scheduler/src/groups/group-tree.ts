@@ -110,6 +110,8 @@ export class SchedTask {
   backlogged = false;
   /** Fluid: its rate under CPU affinity when the tree's rates are not servable CPU by CPU (`affinity-rates.ts`), else Infinity. */
   affinityCap = Infinity;
+  /** Fluid: its rate as the last `takeRateChanges` saw it (a task is listed when its rate differs). */
+  reportedRate = 0;
 
   constructor(
     readonly id: string,
@@ -321,7 +323,7 @@ export abstract class GroupTreeBase implements GroupScheduler {
   /** `takeRateChanges` was called: rate changes are recorded from then on. */
   protected rateTracking = false;
   /** Since the last `takeRateChanges`, every rate may have moved. */
-  private rateAll = false;
+  protected rateAll = false;
   /** Since the last `takeRateChanges`, the tasks whose rate may have moved. */
   protected readonly rateChanged = new Set<SchedTask>();
   /** Steps taken so far (see `GroupScheduler.steps`), and when to call the watcher next. */

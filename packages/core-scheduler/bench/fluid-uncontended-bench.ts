@@ -1,0 +1,133 @@
+// The fluid group scheduler under light load, as a datacenter drives it (core-cluster's issue-14
+// bench): the runnable tasks' demands sum to far less than the CPUs, so every change should cost
+// O(depth), not a recomputation. Two trees: a host (16 CPUs, 8 VM groups × 2 vCPU groups, one task
+// each, tasks going on and off and changing demand) and a guest kernel (2 CPUs, 5 cgroups × 4
+// workers, 0–2 runnable, its CPUs' capacities following the runnable count as a nested host sets
+// them: CPU i has capacity 1 while more than i tasks run, else 0). Each step: a wake or a block (or
+// a demand change), then nextEventTime, takeRateChanges, taskStats and taskCpuUsec of that task,
+// and advanceTo a little later. Prints ns per step, best of 7.
+// Run: npx tsx --conditions=strata-source bench/fluid-uncontended-bench.ts
+import { performance } from 'node:perf_hooks';
+import { createGroupScheduler, type GroupScheduler } from '../src/index.js';
+
+const STEPS = 200_000;
+
+/** A deterministic stream in [0, 1) (an LCG: benches use no Math.random either). */
+function lcg(seed: number): () => number {
+  let x = seed;
+  return () => {
+    x = (x * 1103515245 + 12345) % 2147483648;
+    return x / 2147483648;
+  };
+}
+
+interface Pattern {
+  readonly build: () => { s: GroupScheduler; ids: string[] };
+  /** One change on `s` (returns the task it touched). */
+  readonly change: (s: GroupScheduler, ids: string[], runnable: boolean[], rnd: () => number) => string;
+}
+
+/** Host: each vCPU task toggles; a runnable one sometimes changes demand instead (a guest's load moved). */
+const host: Pattern = {
+  build: () => {
+    const s = createGroupScheduler({ cpus: 16, fidelity: 'fluid' });
+    const ids: string[] = [];
+    for (let v = 0; v < 8; v++) {
+      s.addGroup(`/vm${v}`, { weight: 100 });
+      for (let c = 0; c < 2; c++) {
+        s.addGroup(`/vm${v}/vcpu${c}`, { weight: 100 });
+        const id = `vm${v}.${c}`;
+        s.addTask(id, `/vm${v}/vcpu${c}`, { runnable: false });
+        ids.push(id);
+      }
+    }
+    return { s, ids };
+  },
+  change: (s, ids, runnable, rnd) => {
+    const i = Math.floor(rnd() * ids.length);
+    const id = ids[i]!;
+    if (runnable[i] && rnd() < 0.3) s.setTaskDemand(id, [0.25, 0.5, 0.75, 1][Math.floor(rnd() * 4)]!);
+    else if (runnable[i]) {
+      s.block(id);
+      runnable[i] = false;
+    } else if (rnd() < 0.4) {
+      s.wake(id);
+      runnable[i] = true;
+    }
+    return id;
+  },
+};
+
+/** Guest: a worker wakes with a burst of work (or blocks), and the CPUs' capacities follow the runnable count. */
+const guest: Pattern = {
+  build: () => {
+    const s = createGroupScheduler({ cpus: 2, fidelity: 'fluid', cpuCapacity: [0, 0] });
+    const ids: string[] = [];
+    for (let c = 0; c < 5; c++) {
+      s.addGroup(`/c${c}`, { weight: 100 });
+      for (let w = 0; w < 4; w++) {
+        const id = `c${c}.w${w}`;
+        s.addTask(id, `/c${c}`, { runnable: false });
+        ids.push(id);
+      }
+    }
+    return { s, ids };
+  },
+  change: (s, ids, runnable, rnd) => {
+    const i = Math.floor(rnd() * ids.length);
+    const id = ids[i]!;
+    let n = 0;
+    for (const r of runnable) if (r) n++;
+    if (runnable[i]) {
+      s.block(id);
+      runnable[i] = false;
+    } else if (n < 2 && rnd() < (n === 0 ? 0.6 : 0.15)) {
+      s.wake(id, 1_000 + Math.floor(rnd() * 3_000));
+      runnable[i] = true;
+    }
+    n = 0;
+    for (const r of runnable) if (r) n++;
+    for (let c = 0; c < 2; c++) if (s.cpuCapacity(c) !== (n > c ? 1 : 0)) s.setCpuCapacity(c, n > c ? 1 : 0);
+    return id;
+  },
+};
+
+/** ns per step of `STEPS` steps of `p` (the tree's build not counted). */
+function runOnce(p: Pattern): number {
+  const { s, ids } = p.build();
+  const runnable = ids.map(() => false);
+  const rnd = lcg(7);
+  let now = 0;
+  let sink = 0;
+  const start = performance.now();
+  for (let k = 0; k < STEPS; k++) {
+    const id = p.change(s, ids, runnable, rnd);
+    sink += s.nextEventTime() === Infinity ? 0 : 1;
+    sink += s.takeRateChanges!().tasks.length;
+    sink += s.taskStats(id).rate + s.taskCpuUsec(id);
+    now += 1 + Math.floor(rnd() * 500);
+    for (const e of s.advanceTo(now)) {
+      if (e.type !== 'task.work_done') continue;
+      // A worker whose burst ran out blocked by itself.
+      runnable[ids.indexOf(e.task)] = false;
+    }
+  }
+  const ns = ((performance.now() - start) * 1e6) / STEPS;
+  if (Number.isNaN(sink)) throw new Error('unreachable');
+  return ns;
+}
+
+/** Prints ns per step for both patterns, best of 7. */
+export function runFluidUncontendedBench(): void {
+  console.log('fluid group scheduler under light load (ns per change: the change, nextEventTime, takeRateChanges, taskStats, taskCpuUsec, advanceTo; best of 7)');
+  for (const [label, p] of [
+    ['host: 16 CPUs, 8 VM groups x 2 vCPU tasks, on/off + demand', host],
+    ['guest: 2 CPUs, 5 cgroups x 4 workers, 0-2 runnable, capacities follow', guest],
+  ] as const) {
+    let best = Infinity;
+    for (let r = 0; r < 7; r++) best = Math.min(best, runOnce(p));
+    console.log(`  ${label.padEnd(72)} ${best.toFixed(0).padStart(6)} ns/change`);
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) runFluidUncontendedBench();
