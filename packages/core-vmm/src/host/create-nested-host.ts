@@ -54,6 +54,8 @@ interface VmRec {
   heapPos: number;
   /** Its next event may have moved since `due` was read (queued in `staleGuests`). */
   stale: boolean;
+  /** Listed in this pass's `settleDemands` calls. */
+  settling: boolean;
 }
 
 /** Earlier due first, then earlier added. */
@@ -290,6 +292,7 @@ export function createNestedHost(options: NestedHostOptions): NestedHost {
       // (its most-owed task may be stuck there) and takes that task, as a guest does when one vCPU
       // is descheduled and another scheduled at the same host tick.
       const list = pushCandidates();
+      let settling: VmRec[] | null = null;
       for (const rising of [false, true]) {
         for (const v of list) {
           if (v.vm.removed) continue;
@@ -299,7 +302,20 @@ export function createNestedHost(options: NestedHostOptions): NestedHost {
             v.pushed = capacity;
             v.vm.guest.setCpuCapacity(v.index, capacity);
             markStale(v.vm);
+            if (v.vm.guest.settleDemands !== undefined && !v.vm.settling) {
+              v.vm.settling = true;
+              (settling ??= []).push(v.vm);
+            }
           }
+        }
+      }
+      if (settling !== null) {
+        // Every capacity of the pass is in: guests that move work between their vCPUs answer now.
+        if (settling.length > 1) settling.sort((a, b) => a.seq - b.seq);
+        for (const vm of settling) {
+          vm.settling = false;
+          if (vm.removed) continue;
+          vm.guest.settleDemands!(vm.vcpus.map((v) => (v.hostRunnable ? host.taskStats(v.id).rate : 0)));
         }
       }
       if (dirty.size === 0 && !levelsDirty) return;
@@ -383,7 +399,7 @@ export function createNestedHost(options: NestedHostOptions): NestedHost {
       const level = spec.priority ?? 0;
       const path = policy === 'priority' ? `${levelGroup(level)}/${name}` : `/${name}`;
       const follows = typeof guest.follow === 'function';
-      const vm: VmRec = { name, spec: { ...spec }, path, level, guest, vcpus: [], removed: false, seq: nextVmSeq++, follows, due: Infinity, heapPos: -1, stale: false };
+      const vm: VmRec = { name, spec: { ...spec }, path, level, guest, vcpus: [], removed: false, seq: nextVmSeq++, follows, due: Infinity, heapPos: -1, stale: false, settling: false };
       createGroups(vm);
       for (let i = 0; i < spec.vcpus; i++) {
         const id = `${name}/vcpu${i}`;

@@ -29,8 +29,12 @@ export interface SchedulerGuestOptions {
  * take at full capacity, D = min(cpus, Σ) bottom-up over the tree (a task: its demand if runnable;
  * a group: min(quota/period, cpuset size, its children's sum)), laid on CPUs in order: CPU i asks
  * for clamp(D − i, 0, 1) and halts at 0. So a guest with one busy task runs on one vCPU (its
- * others halt), and a capped task or a quota lowers what its vCPU asks of the host. Guest-level
- * cpusets bound D but do not say which vCPU (tasks pinned to a high-numbered CPU are not modelled).
+ * others halt), and a capped task or a quota lowers what its vCPU asks of the host. Fluid, what
+ * capped work asks of a vCPU the host serves short moves to a vCPU it serves in full
+ * (`settleDemands`), and the vCPUs' capacities are one pool to the guest scheduler (CPU i gets
+ * clamp(C − i, 0, 1) of their sum C), as a guest runs its tasks on whichever vCPU runs. Guest-level
+ * cpusets bound D but do not say which vCPU (tasks pinned to a high-numbered CPU are not modelled;
+ * with them the capacities are not pooled).
  */
 export interface SchedulerGuest extends GuestCpus {
   readonly scheduler: GroupScheduler;
@@ -82,6 +86,12 @@ export function createSchedulerGuest(options: SchedulerGuestOptions): SchedulerG
   let events: GroupSchedulerEvent[] = [];
   /** Fluid: each vCPU's capacity as the host gives it. */
   const hostCap: number[] = Array.from({ length: cpus }, () => 0);
+  /** Fluid: each vCPU's demand laid in order, and what it asks now (that plus a shortfall moved there). */
+  const base: number[] = Array.from({ length: cpus }, () => 0);
+  const asked: number[] = Array.from({ length: cpus }, () => 0);
+  /** Fluid: the part of each vCPU's demand that capped work could move to another vCPU (now, and as laid). */
+  const movable: number[] = Array.from({ length: cpus }, () => 0);
+  const movableBase: number[] = Array.from({ length: cpus }, () => 0);
   /** The host clock followed (see `GuestCpus.follow`), or null: the guest's own. */
   let clock: GuestClock | null = null;
 
@@ -159,17 +169,104 @@ export function createSchedulerGuest(options: SchedulerGuestOptions): SchedulerG
     }
   }
 
+  /**
+   * Fluid: each runnable task's rate at full capacity, its group's limit shared max-min among its
+   * members (tasks and child groups, equal weights), pushed into `out` in tree order.
+   */
+  function taskWants(g: GroupMirror, limit: number, out: number[]): void {
+    const members: { want: number; task: TaskMirror | null; group: GroupMirror | null }[] = [];
+    for (const t of g.tasks) if (t.runnable && t.demand > 0) members.push({ want: t.demand, task: t, group: null });
+    for (const c of g.children) {
+      const w = wantOf(c);
+      if (w > 0) members.push({ want: w, task: null, group: c });
+    }
+    // Water-filling: the smallest wants are met first, the rest share what is left equally.
+    const order = members.map((_, i) => i).sort((a, b) => members[a]!.want - members[b]!.want || a - b);
+    const got = new Array<number>(members.length).fill(0);
+    let left = limit;
+    for (let k = 0; k < order.length; k++) {
+      const m = order[k]!;
+      const share = left / (order.length - k);
+      const x = Math.min(members[m]!.want, share);
+      got[m] = x;
+      left -= x;
+    }
+    members.forEach((m, i) => {
+      if (m.task !== null) out.push(got[i]!);
+      else taskWants(m.group!, got[i]!, out);
+    });
+  }
+
+  /**
+   * Fluid: the guest's demand D laid on its CPUs in order (CPU i asks clamp(D − i, 0, 1), halted at
+   * 0), its busy tasks first: one busy task on four CPUs asks CPU 0 for 1 and halts the others, as an
+   * exact guest kicks its idle vCPUs in order. The part laid by capped work (a task whose rate at full
+   * capacity is below 1: it halts and wakes, or a quota throttles it on and off) may move to another
+   * vCPU (`settleDemands`); a busy task stays on its vCPU.
+   */
+  function publishFluid(): void {
+    const wants: number[] = [];
+    const total = Math.min(cpus, wantOf(root));
+    taskWants(root, total, wants);
+    let busy = 0;
+    for (const w of wants) if (w >= 1 - 1e-12) busy++;
+    busy = Math.min(busy, total);
+    for (let i = 0; i < cpus; i++) {
+      let d = Math.max(0, Math.min(1, total - i));
+      if (d < 1e-12) d = 0;
+      base[i] = d;
+      asked[i] = d;
+      movable[i] = Math.max(0, d - Math.max(0, Math.min(1, busy - i)));
+      movableBase[i] = movable[i]!;
+      report(i, d);
+    }
+  }
+
+  /**
+   * Fluid, after the host's rates are in: if the host serves less than the guest's demand,
+   * the shortfall of its capped work (tasks that halt and wake, or whose quota throttles them on and
+   * off: they wake on an idle vCPU) goes to the vCPUs it serves in full that have room, in order; the
+   * vCPUs short of what they ask keep asking it (their tasks wait there: steal). A busy task stays on
+   * its vCPU. If the host serves more than the guest's demand (a short vCPU got its share back),
+   * the demand is laid in order again.
+   */
+  function settleDemands(rates: readonly number[]): void {
+    if (listener === null) return;
+    let served = 0;
+    let want = 0;
+    let canMove = 0;
+    for (let i = 0; i < cpus; i++) {
+      served += Math.min(rates[i]!, asked[i]!);
+      want += base[i]!;
+      canMove += Math.min(Math.max(0, asked[i]! - rates[i]!), movable[i]!);
+    }
+    if (served > want + 1e-9) {
+      for (let i = 0; i < cpus; i++) {
+        asked[i] = base[i]!;
+        movable[i] = Math.min(base[i]!, movableBase[i]!);
+        report(i, asked[i]!);
+      }
+      return;
+    }
+    let short = Math.min(want - served, canMove);
+    if (!(short > 1e-9)) return;
+    for (let i = 0; i < cpus && short > 1e-9; i++) {
+      if (rates[i]! < asked[i]! - 1e-9 || asked[i]! >= 1 - 1e-12) continue;
+      const add = Math.min(1 - asked[i]!, short);
+      asked[i] = asked[i]! + add;
+      movable[i] = movable[i]! + add;
+      short -= add;
+      report(i, asked[i]!);
+    }
+  }
+
   function publish(): void {
     if (listener === null) return;
     if (occupancy) {
       publishOccupancy();
       return;
     }
-    const want = Math.min(cpus, wantOf(root));
-    for (let i = 0; i < cpus; i++) {
-      const d = Math.max(0, Math.min(1, want - i));
-      report(i, d < 1e-12 ? 0 : d);
-    }
+    publishFluid();
   }
 
   /**
@@ -320,6 +417,10 @@ export function createSchedulerGuest(options: SchedulerGuestOptions): SchedulerG
   // (lags, slices), and its tie-breaks follow those sums to the last bit: it is advanced at every
   // host event, as before.
   if (scheduler.fidelity === 'fluid') {
+    guest.settleDemands = (rates) => {
+      catchUp();
+      settleDemands(rates);
+    };
     guest.follow = (c) => {
       catchUp();
       clock = c;

@@ -105,6 +105,13 @@ export interface GuestCpus {
    * keeps its own clock again. A guest without `follow` is asked and advanced at every host event.
    */
   follow?(clock: GuestClock | null): void;
+  /**
+   * Optional: after a pass of an instant that pushed capacities to this guest, the host rate of each
+   * of its CPUs (fraction of a pCPU, the unit of `VcpuDemand.demand`). A guest may answer with new
+   * demands (a guest whose vCPU gets less than it asks moves work to a vCPU that is served); the
+   * host applies them at the same instant.
+   */
+  settleDemands?(rates: readonly number[]): void;
 }
 
 /** The clock a host gives a guest that follows it (`GuestCpus.follow`). */

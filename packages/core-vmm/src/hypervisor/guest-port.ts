@@ -15,10 +15,20 @@ export class GuestPort implements GuestCpus {
   private throttle = 0;
   /** Present when the guest has it: the host then visits the guest only when it is due. */
   readonly follow?: (clock: GuestClock | null) => void;
+  /**
+   * Present when the guest has it: the host's rates after a pass. Not passed on under a migration
+   * throttle (the guest would take the throttle for a short host and move work it cannot run).
+   */
+  readonly settleDemands?: (rates: readonly number[]) => void;
 
   constructor(readonly guest: GuestCpus) {
     this.cpus = guest.cpus;
     if (guest.follow !== undefined) this.follow = (clock) => guest.follow?.(clock);
+    if (guest.settleDemands !== undefined) {
+      this.settleDemands = (rates) => {
+        if (this.throttle === 0) guest.settleDemands?.(rates);
+      };
+    }
     guest.connect((cpu, d) => {
       this.demands[cpu] = d;
       this.listener?.(cpu, this.capped(d));

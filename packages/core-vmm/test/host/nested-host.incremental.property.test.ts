@@ -38,9 +38,9 @@ const cmd: fc.Arbitrary<Cmd> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ k: fc.constant('demand' as const), vm: fc.nat(9), task: fc.nat(3), d: fc.constantFrom(0.2, 0.6, 1) }) },
 );
 
-/** A guest without `follow`: the host asks and advances it at every event. */
+/** A guest without `follow`: the host asks and advances it at every event (it still moves work between its vCPUs). */
 function polledView(g: SchedulerGuest): GuestCpus {
-  return {
+  const view: GuestCpus = {
     cpus: g.cpus,
     now: () => g.now(),
     connect: (l) => g.connect(l),
@@ -48,6 +48,8 @@ function polledView(g: SchedulerGuest): GuestCpus {
     nextEventTime: () => g.nextEventTime(),
     advanceTo: (t) => g.advanceTo(t),
   };
+  if (g.settleDemands !== undefined) view.settleDemands = (rates) => g.settleDemands!(rates);
+  return view;
 }
 
 interface Side {
