@@ -3,6 +3,7 @@
 // and memory, and each host NIC direction's utilization over the interval are recorded (series named
 // `host:h-0/cpu`, `vm:vm-3/steal`, `container:web-0/cpu`, `container:web-0/memory`, `nic:h-0/tx`,
 // `nic:h-0/rx`); the report summarizes them, or the state now when nothing was sampled.
+import type { CgroupHandle, Kernel } from '@strata/core-container';
 import type { FlowNetwork } from '@strata/core-network';
 import type { MetricsRecorder } from '../metrics/metrics-recorder.js';
 import { createSummaryAccumulator } from '../metrics/summary-accumulator.js';
@@ -11,8 +12,9 @@ import { summarize } from '../metrics/summarize.js';
 import type { BatchModel } from '../batch/index.js';
 import type { RunReport } from '../types.js';
 import { hostCpuUtilization } from './hosts.js';
-import type { DcState } from './state.js';
-import { containerUsage, containerView, vmCpu, vmState } from './views.js';
+import type { ContainerRec, DcState } from './state.js';
+import { readStackOf } from './container-ops.js';
+import { containerView, vmCpu, vmState } from './views.js';
 
 /** A VM's series: its id and the VM's CPU and steal totals at the last sample. */
 interface VmSlot {
@@ -21,11 +23,18 @@ interface VmSlot {
   steal: number;
 }
 
-/** A container's two series and its CPU total at the last sample. */
+/**
+ * A container's two series, its CPU total at the last sample, and its cgroup resolved once for
+ * numeric reads (`Kernel.cgroupHandle`), again whenever the container's kernel or id changed (an HA
+ * restart builds a fresh kernel; a re-created container has a new id).
+ */
 interface ContainerSlot {
   readonly cpuId: number;
   readonly memoryId: number;
   cpu: number;
+  kernel: Kernel | null;
+  containerId: string;
+  handle: CgroupHandle | null;
 }
 
 /** A host NIC direction's series: its id, the link's capacity (bytes/s) and the bytes it had carried at the last sample. */
@@ -97,16 +106,18 @@ export class Sampler {
       }
     }
     for (const rec of dc.containers.values()) {
-      const v = containerUsage(dc, rec);
       let slot = this.containerSlots.get(rec.name);
       if (slot === undefined) {
         const cpuId = recorder.define(`container:${rec.name}/cpu`, 'cores');
-        this.containerSlots.set(rec.name, (slot = { cpuId, memoryId: recorder.define(`container:${rec.name}/memory`, 'bytes'), cpu: v.cpuUsec }));
+        this.containerSlots.set(rec.name, (slot = { cpuId, memoryId: recorder.define(`container:${rec.name}/memory`, 'bytes'), cpu: 0, kernel: null, containerId: '', handle: null }));
+        slot.cpu = containerHandle(dc, rec, slot)?.cpuUsec ?? 0;
       }
+      const handle = containerHandle(dc, rec, slot);
+      const cpuUsec = handle?.cpuUsec ?? 0;
       const last = slot.cpu;
-      slot.cpu = v.cpuUsec;
-      put(slot.cpuId, dt > 0 ? Math.max(0, v.cpuUsec - last) / dt : 0);
-      put(slot.memoryId, v.memoryBytes);
+      slot.cpu = cpuUsec;
+      put(slot.cpuId, dt > 0 ? Math.max(0, cpuUsec - last) / dt : 0);
+      put(slot.memoryId, handle?.memoryBytes ?? 0);
     }
     if (this.network !== null) {
       // Each NIC link of the flow network (made when a transfer first crosses the host's NIC; none
@@ -144,6 +155,24 @@ export class Sampler {
 }
 
 /** The report as of now. */
+/** The container's cgroup handle on its kernel now (its machine brought to now), or null when it has none (not on a running machine). */
+function containerHandle(dc: DcState, rec: ContainerRec, slot: ContainerSlot): CgroupHandle | null {
+  const stack = readStackOf(dc, rec);
+  if (stack === null || rec.id === '') return null;
+  // Resolved again when the kernel or id changed, or when the cgroup went (a stopped container's cgroup
+  // is removed; started again, it is made afresh at the same path).
+  if (slot.kernel !== stack.kernel || slot.containerId !== rec.id || slot.handle === null || !slot.handle.exists) {
+    slot.kernel = stack.kernel;
+    slot.containerId = rec.id;
+    try {
+      slot.handle = stack.kernel.cgroupHandle(`/docker/${rec.id}`);
+    } catch {
+      slot.handle = null;
+    }
+  }
+  return slot.handle;
+}
+
 export function buildReport(dc: DcState, sampler: Sampler | null, batch: BatchModel | null): RunReport {
   const now = dc.sim.now();
   for (const h of dc.hostList) h.slot?.sync();
