@@ -74,7 +74,19 @@ export class DemandScheduler implements GroupScheduler {
   private pendingCaps: number[] | null = null;
   private pendingAny = false;
 
-  constructor(private readonly inner: GroupScheduler) {
+  /**
+   * Whether group demands are kept up to date. Until someone asks (`wanted`, or `track` at
+   * construction), a wake-up or block only flips its task's flag: a kernel nobody reports the demand
+   * of (no host, no `wantedCpus` caller) does no per-wake-up walk up its groups. The first question
+   * computes every group's demand from the tasks' flags, and from then on they are kept.
+   */
+  private tracking: boolean;
+
+  constructor(
+    private readonly inner: GroupScheduler,
+    track = true,
+  ) {
+    this.tracking = track;
     this.deferCapacities = inner.fidelity === 'fluid';
     this.fidelity = inner.fidelity;
     this.cpus = inner.cpus;
@@ -86,6 +98,7 @@ export class DemandScheduler implements GroupScheduler {
 
   /** The CPUs the runnable work would use at full capacity, 0..cpus. */
   wanted(): number {
+    if (!this.tracking) this.startTracking();
     const w = Math.min(this.cpus, this.root.want);
     const n = Math.round(w);
     return Math.abs(w - n) < DEMAND_EPSILON ? n : w;
@@ -293,6 +306,7 @@ export class DemandScheduler implements GroupScheduler {
     if (t.runnable === runnable) return;
     t.runnable = runnable;
     this.runnableTasks += runnable ? 1 : -1;
+    if (!this.tracking) return;
     const g = t.group;
     const old = g.want;
     if (runnable) {
@@ -333,8 +347,25 @@ export class DemandScheduler implements GroupScheduler {
     if (limits.cpus !== undefined) g.ownCpus = limits.cpus === null ? null : [...new Set(limits.cpus)].sort((a, b) => a - b);
     const old = g.want;
     if (limits.cpus !== undefined) this.recomputeSubtree(g);
+    if (!this.tracking) return;
     this.settle(g, old);
     this.version++; // (a whole subtree may have moved; a spurious bump only costs a comparison)
+  }
+
+  /** Every group's demand from scratch, from the tasks' runnable flags; kept up to date from now on. */
+  private startTracking(): void {
+    this.tracking = true;
+    for (const g of this.groups.values()) {
+      g.runnable = 0;
+      g.own = 0;
+    }
+    for (const t of this.tasks.values()) {
+      if (!t.runnable) continue;
+      t.group.runnable++;
+      t.group.own += t.demand;
+    }
+    recomputeWants(this.root);
+    this.version++;
   }
 
   /** Effective cpusets and wants of `g`'s subtree from scratch (after a cpuset change: rare). */
@@ -360,6 +391,20 @@ export class DemandScheduler implements GroupScheduler {
 
 function newGroup(parent: GroupDemand | null, effective: readonly number[]): GroupDemand {
   return { parent, children: new Set(), quota: null, period: 100_000, quotaRate: Infinity, ownCpus: null, effective, runnable: 0, own: 0, childSum: 0, busyChildren: 0, want: 0 };
+}
+
+/** `g`'s subtree's sums and wants from its groups' own demands, children first. */
+function recomputeWants(g: GroupDemand): void {
+  let sum = 0;
+  let busy = 0;
+  for (const c of g.children) {
+    recomputeWants(c);
+    sum += c.want;
+    if (c.want > 0) busy++;
+  }
+  g.childSum = sum;
+  g.busyChildren = busy;
+  g.want = wantOf(g);
 }
 
 function wantOf(g: GroupDemand): number {

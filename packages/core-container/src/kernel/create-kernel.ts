@@ -145,6 +145,8 @@ class KernelModel implements Kernel, StepHost {
         // take no program step, and must still stop at maxSteps rather than run for minutes.
         watchSteps: (n) => this.schedulerSteps(n),
       }),
+      // Kept from the start for a host that is told of every change; else only once `wantedCpus` is asked.
+      options.onCpuDemandChange !== undefined,
     );
     this.tree = new CgroupTree({ cpus: options.cpus, memoryNodes: 1, blockDevices: blockDeviceIds(options.devices) });
     this.io = new BlockIo(options.devices ?? {}, options.start ?? 0, this.tree);
@@ -215,7 +217,8 @@ class KernelModel implements Kernel, StepHost {
 
   /** Tell the demand callback when `wantedCpus()` moved since it last saw it (at a settled instant). */
   private demandChanged(): void {
-    if (this.sched.version === this.demandVersion) return;
+    // Nobody to tell: the demand is not even kept until `wantedCpus` is asked.
+    if (this.onCpuDemandChange === undefined || this.sched.version === this.demandVersion) return;
     this.demandVersion = this.sched.version;
     const d = this.sched.wanted();
     if (d === this.demandSeen) return;

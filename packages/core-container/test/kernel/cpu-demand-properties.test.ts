@@ -138,4 +138,37 @@ describe('wantedCpus under random commands', () => {
       { numRuns: 150 },
     );
   });
+
+  it('without a callback the demand is first computed when asked, and equals the recomputation from then on', () => {
+    fc.assert(
+      fc.property(fc.constantFrom('exact' as const, 'fluid' as const), fc.array(commandArb, { minLength: 1, maxLength: 25 }), fc.nat(), (fidelity, commands, askAt) => {
+        const k: Kernel = createKernel({ cpus: CPUS, memory: 2 ** 30, fidelity });
+        k.write('/', 'cgroup.subtree_control', '+cpu +cpuset');
+        for (const c of ['/A', '/B', '/C']) k.mkdir(c);
+        k.write('/A', 'cgroup.subtree_control', '+cpu +cpuset');
+        k.write('/B', 'cgroup.subtree_control', '+cpuset');
+        k.mkdir('/A/a1');
+        k.mkdir('/A/a2');
+        k.mkdir('/B/b1');
+        const pids: number[] = [];
+        const from = askAt % (commands.length + 1);
+        for (const [i, c] of commands.entries()) {
+          try {
+            if (c.type === 'spawn') pids.push(k.spawn({ name: 'p', cgroup: c.cgroup, program: parseProgram(c.program) }));
+            else if (c.type === 'busy') for (let j = 0; j < c.count; j++) pids.push(k.spawn({ name: 'b', cgroup: c.cgroup, program: BUSY }));
+            else if (c.type === 'advance') k.advanceTo(k.now() + c.by * MS);
+            else if (c.type === 'signal' && pids.length > 0) k.kill(pids[c.target % pids.length]!, c.signal);
+            else if (c.type === 'freeze') k.write(c.cgroup, 'cgroup.freeze', c.on ? '1' : '0');
+            else if (c.type === 'cpu.max') k.write(c.cgroup, 'cpu.max', c.value);
+            else if (c.type === 'cpuset') k.write(c.cgroup, 'cpuset.cpus', c.value);
+            else if (c.type === 'move' && pids.length > 0) k.moveProcess(pids[c.target % pids.length]!, c.cgroup);
+          } catch (error) {
+            if (!(error instanceof StrataError)) throw error;
+          }
+          if (i >= from) expect(k.wantedCpus()).toBeCloseTo(reference(k), 9);
+        }
+      }),
+      { numRuns: 100 },
+    );
+  });
 });
