@@ -21,10 +21,16 @@ function lcg(seed: number): () => number {
   };
 }
 
+/** Which tasks are runnable, and how many (kept by the bench, so that its own cost stays small). */
+interface Load {
+  readonly runnable: boolean[];
+  n: number;
+}
+
 interface Pattern {
   readonly build: () => { s: GroupScheduler; ids: string[] };
   /** One change on `s` (returns the task it touched). */
-  readonly change: (s: GroupScheduler, ids: string[], runnable: boolean[], rnd: () => number) => string;
+  readonly change: (s: GroupScheduler, ids: string[], load: Load, rnd: () => number) => string;
 }
 
 /** Host: each vCPU task toggles; a runnable one sometimes changes demand instead (a guest's load moved). */
@@ -43,20 +49,32 @@ const host: Pattern = {
     }
     return { s, ids };
   },
-  change: (s, ids, runnable, rnd) => {
+  change: (s, ids, load, rnd) => {
     const i = Math.floor(rnd() * ids.length);
     const id = ids[i]!;
-    if (runnable[i] && rnd() < 0.3) s.setTaskDemand(id, [0.25, 0.5, 0.75, 1][Math.floor(rnd() * 4)]!);
-    else if (runnable[i]) {
+    if (load.runnable[i] && rnd() < 0.3) s.setTaskDemand(id, DEMANDS[Math.floor(rnd() * 4)]!);
+    else if (load.runnable[i]) {
       s.block(id);
-      runnable[i] = false;
+      load.runnable[i] = false;
+      load.n--;
     } else if (rnd() < 0.4) {
       s.wake(id);
-      runnable[i] = true;
+      load.runnable[i] = true;
+      load.n++;
     }
     return id;
   },
 };
+
+const DEMANDS = [0.25, 0.5, 0.75, 1];
+
+/** A guest's CPUs as its nested host sets them: CPU c has capacity 1 while more than c tasks are runnable. */
+function follow(s: GroupScheduler, n: number): void {
+  for (let c = 0; c < 2; c++) {
+    const want = n > c ? 1 : 0;
+    if (s.cpuCapacity(c) !== want) s.setCpuCapacity(c, want);
+  }
+}
 
 /** Guest: a worker wakes with a burst of work (or blocks), and the CPUs' capacities follow the runnable count. */
 const guest: Pattern = {
@@ -73,21 +91,19 @@ const guest: Pattern = {
     }
     return { s, ids };
   },
-  change: (s, ids, runnable, rnd) => {
+  change: (s, ids, load, rnd) => {
     const i = Math.floor(rnd() * ids.length);
     const id = ids[i]!;
-    let n = 0;
-    for (const r of runnable) if (r) n++;
-    if (runnable[i]) {
+    if (load.runnable[i]) {
       s.block(id);
-      runnable[i] = false;
-    } else if (n < 2 && rnd() < (n === 0 ? 0.6 : 0.15)) {
+      load.runnable[i] = false;
+      load.n--;
+    } else if (load.n < 2 && rnd() < (load.n === 0 ? 0.6 : 0.15)) {
       s.wake(id, 1_000 + Math.floor(rnd() * 3_000));
-      runnable[i] = true;
+      load.runnable[i] = true;
+      load.n++;
     }
-    n = 0;
-    for (const r of runnable) if (r) n++;
-    for (let c = 0; c < 2; c++) if (s.cpuCapacity(c) !== (n > c ? 1 : 0)) s.setCpuCapacity(c, n > c ? 1 : 0);
+    follow(s, load.n);
     return id;
   },
 };
@@ -95,13 +111,14 @@ const guest: Pattern = {
 /** ns per step of `STEPS` steps of `p` (the tree's build not counted). */
 function runOnce(p: Pattern): number {
   const { s, ids } = p.build();
-  const runnable = ids.map(() => false);
+  const load: Load = { runnable: ids.map(() => false), n: 0 };
+  const index = new Map(ids.map((id, i) => [id, i]));
   const rnd = lcg(7);
   let now = 0;
   let sink = 0;
   const start = performance.now();
   for (let k = 0; k < STEPS; k++) {
-    const id = p.change(s, ids, runnable, rnd);
+    const id = p.change(s, ids, load, rnd);
     sink += s.nextEventTime() === Infinity ? 0 : 1;
     sink += s.takeRateChanges!().tasks.length;
     sink += s.taskStats(id).rate + s.taskCpuUsec(id);
@@ -109,7 +126,8 @@ function runOnce(p: Pattern): number {
     for (const e of s.advanceTo(now)) {
       if (e.type !== 'task.work_done') continue;
       // A worker whose burst ran out blocked by itself.
-      runnable[ids.indexOf(e.task)] = false;
+      load.runnable[index.get(e.task)!] = false;
+      load.n--;
     }
   }
   const ns = ((performance.now() - start) * 1e6) / STEPS;

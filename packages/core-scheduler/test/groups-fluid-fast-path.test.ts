@@ -3,7 +3,7 @@
 // weights, quotas, cpusets set and cleared, nice values, moves, CPU capacities, advances), light
 // loads mostly (where the shortcuts apply) and heavy ones, both give bit for bit the same usage and
 // wait, the same stats, events, next-event times and rate change-sets at every step. The shortcut
-// counter proves the property is not vacuous.
+// counters prove the property is not vacuous.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { createGroupScheduler, type GroupScheduler } from '../src/index.js';
@@ -72,7 +72,7 @@ function raw(s: GroupScheduler, id: string): [number, number] {
 }
 
 /** Drives a model with the shortcuts and one without through the case, comparing at every step; returns how many shortcuts were taken. */
-function replay(c: Case): number {
+function replay(c: Case): [number, number] {
   const make = (fast: boolean): GroupScheduler => {
     const s = createGroupScheduler({ cpus: c.cpus, fidelity: 'fluid', ...(c.capacities === null ? {} : { cpuCapacity: c.capacities }) });
     (s as FluidGroupScheduler).fastPath = fast;
@@ -183,20 +183,24 @@ function replay(c: Case): number {
   expect(fast.advanceTo(end)).toEqual(slow.advanceTo(end));
   for (const id of fast.listTasks()) expect(raw(fast, id)).toEqual(raw(slow, id));
   for (const p of fast.listGroups()) expect(fast.groupStats(p)).toEqual(slow.groupStats(p));
-  return (fast as FluidGroupScheduler).shortcuts;
+  return [(fast as FluidGroupScheduler).shortcuts, (fast as FluidGroupScheduler).resyncs];
 }
 
 describe('fluid uncontended shortcuts', () => {
   it('leave bit for bit what the general path leaves, on random trees and commands', () => {
     let taken = 0;
+    let resyncs = 0;
     fc.assert(
       fc.property(caseArb, (c) => {
-        taken += replay(c);
+        const [a, b] = replay(c);
+        taken += a;
+        resyncs += b;
       }),
       { numRuns: 250 },
     );
     // Not vacuous: the shortcuts ran many times.
     expect(taken).toBeGreaterThan(3000);
+    expect(resyncs).toBeGreaterThan(300);
   }, 600_000);
 
   it('known answer: light load on a host tree costs no split (rates are the demands, change-sets only the changed task)', () => {

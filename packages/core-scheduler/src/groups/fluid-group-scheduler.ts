@@ -21,6 +21,11 @@ import { GroupTreeBase, capacityFor, effectiveCap, type SchedGroup, type SchedTa
 
 const bySeq = (a: SchedTask, b: SchedTask): number => a.seq - b.seq;
 
+/** Empty a list in place, keeping its storage (`length = 0` drops it, and costs a runtime call). */
+function empty(list: unknown[]): void {
+  while (list.length > 0) list.pop();
+}
+
 /** Weighted max-min fair rates over the group tree, kept up to date per change. Build with `createGroupScheduler`. */
 export class FluidGroupScheduler extends GroupTreeBase {
   readonly fidelity = 'fluid' as const;
@@ -33,8 +38,16 @@ export class FluidGroupScheduler extends GroupTreeBase {
   private quotaRecheck: SchedGroup[] = [];
   /** Tasks finishing at the instant being run (reused: no array per instant). */
   private readonly doneNow: SchedTask[] = [];
+  /** Candidates for the next `takeRateChanges` (each once: `rateNoted`). */
+  private readonly noted: SchedTask[] = [];
   /** `takeRateChanges`' list of moved tasks (reused). */
   private readonly movedScratch: SchedTask[] = [];
+  /** The runnable tasks (in no order; `runnablePos` is each one's index). */
+  private readonly runnable: SchedTask[] = [];
+  /** `resyncUncontended`'s live groups (reused), and the stamp of its walks. */
+  private readonly liveScratch: SchedGroup[] = [];
+  private visitPass = 0;
+  private readonly capForFn = (task: SchedTask): number => this.capFor(task);
   /** Some group's cpuset is narrower than the machine: rates are checked CPU by CPU (`applyAffinity`). */
   private restricted = false;
   /** Something changed since the last affinity check. */
@@ -46,8 +59,9 @@ export class FluidGroupScheduler extends GroupTreeBase {
    * They leave exactly the state the general path leaves; tests turn them off to compare the two.
    */
   fastPath = true;
-  /** @internal How many changes took an uncontended shortcut (tests check they are exercised). */
+  /** @internal How many changes took an uncontended shortcut, and how many rebuilds (tests check they are exercised). */
   shortcuts = 0;
+  resyncs = 0;
 
   constructor(opts: GroupSchedulerOptions) {
     super(opts);
@@ -79,7 +93,7 @@ export class FluidGroupScheduler extends GroupTreeBase {
   private settle(): void {
     if (this.rebuildPending) {
       this.rebuildPending = false;
-      this.rebuild();
+      if (!this.resyncUncontended()) this.rebuild();
     }
     this.rates.flush();
     this.recheckQuotas();
@@ -224,14 +238,15 @@ export class FluidGroupScheduler extends GroupTreeBase {
   override takeRateChanges(): TaskRateChanges {
     this.ensureRates();
     const rates = this.rates;
-    const set = this.rateChanged;
+    const noted = this.noted;
     if (!this.rateTracking || this.rateAll) {
       const first = !this.rateTracking;
       this.rateTracking = true;
       this.rateAll = false;
       rates.resplitGroups ??= new Set();
       rates.resplitGroups.clear();
-      set.clear();
+      for (let i = 0; i < noted.length; i++) noted[i]!.rateNoted = false;
+      empty(noted);
       const tasks: string[] = [];
       this.spend(this.tasks.size);
       // Map order is creation order (`seq`).
@@ -243,24 +258,86 @@ export class FluidGroupScheduler extends GroupTreeBase {
       return first ? { all: true, tasks: [] } : { all: false, tasks };
     }
     const groups = rates.resplitGroups!;
-    // A task's rate is its cap or its weight × its group's level: it moves only with a split of its group.
-    for (const g of groups) for (const ch of g.runList) if (ch.kind === 'task') set.add(ch);
-    groups.clear();
-    if (set.size === 0) return { all: false, tasks: [] };
+    if (groups.size > 0) {
+      // A task's rate is its cap or its weight × its group's level: it moves only with a split of its group.
+      for (const g of groups) for (const ch of g.runList) if (ch.kind === 'task') this.noteRate(ch);
+      groups.clear();
+    }
+    const tasks: string[] = [];
+    if (noted.length === 0) return { all: false, tasks };
+    this.spend(noted.length);
     const moved = this.movedScratch;
-    for (const t of set) {
+    for (let i = 0; i < noted.length; i++) {
+      const t = noted[i]!;
+      t.rateNoted = false;
       if (t.sched !== this) continue;
       const r = rates.taskRate(t);
       if (r === t.reportedRate) continue;
       t.reportedRate = r;
       moved.push(t);
     }
-    set.clear();
+    empty(noted);
     if (moved.length > 1) moved.sort(bySeq);
-    const tasks: string[] = [];
     for (let i = 0; i < moved.length; i++) tasks.push(moved[i]!.id);
-    while (moved.length > 0) moved.pop();
+    empty(moved);
     return { all: false, tasks };
+  }
+
+  /** A candidate for the next `takeRateChanges` (once; only while a caller tracks changes). */
+  protected override noteRate(task: SchedTask): void {
+    if (!this.rateTracking || task.rateNoted) return;
+    task.rateNoted = true;
+    this.noted.push(task);
+  }
+
+  protected override noteAllRates(): void {
+    if (!this.rateTracking) return;
+    this.rateAll = true;
+  }
+
+  /**
+   * A rebuild where nothing constrains (no quota, cpuset or affinity override, and afterwards every
+   * live group's caps sum to at most what it may use): the same state, bit for bit, visiting only
+   * the runnable tasks, the groups above them and the groups with a pending split (a CPU of a guest
+   * coming back no longer walks every idle container). False, having accounted nothing, when that
+   * does not hold: the caller rebuilds.
+   */
+  private resyncUncontended(): boolean {
+    if (!this.fastPath || this.quotaGroups.length > 0 || this.restricted || this.overridden) return false;
+    const tasks = this.runnable;
+    const live = this.liveScratch;
+    const pass = ++this.visitPass;
+    this.spend(tasks.length);
+    for (let i = 0; i < tasks.length; i++) {
+      for (let g: SchedGroup | null = tasks[i]!.group; g !== null && g.visit !== pass; g = g.parent) {
+        g.visit = pass;
+        live.push(g);
+      }
+    }
+    // Children before parents (a stable insertion sort by depth: a few groups).
+    for (let i = 1; i < live.length; i++) {
+      const g = live[i]!;
+      let j = i - 1;
+      for (; j >= 0 && live[j]!.depth < g.depth; j--) live[j + 1] = live[j]!;
+      live[j + 1] = g;
+    }
+    const ok = this.rates.planUncontended(live, this.capForFn);
+    if (ok) {
+      // Accounted in creation order, as the rebuild's pass over every task bills the groups.
+      if (tasks.length > 1) tasks.sort(bySeq);
+      for (let i = 0; i < tasks.length; i++) {
+        const task = tasks[i]!;
+        task.runnablePos = i;
+        this.rates.settleTask(task);
+        this.waitRegime(task);
+        task.capRate = this.capFor(task);
+        this.noteRate(task);
+      }
+      this.rates.applyUncontended(live, tasks);
+      this.resyncs++;
+    }
+    while (live.length > 0) live.pop();
+    return ok;
   }
 
   /** Recompute every sum and split from the tasks' runnable state (after a change of limits or nice). */
@@ -356,6 +433,8 @@ export class FluidGroupScheduler extends GroupTreeBase {
     this.waitRegime(task);
     task.waitStart = this.nowUsec;
     task.runnable = true;
+    task.runnablePos = this.runnable.length;
+    this.runnable.push(task);
     this.countRaw(task, 1);
     this.enter(task);
   }
@@ -387,6 +466,13 @@ export class FluidGroupScheduler extends GroupTreeBase {
     this.leave(task);
     task.waitRun += this.nowUsec - task.waitStart;
     task.runnable = false;
+    const list = this.runnable;
+    const last = list.pop()!;
+    if (last !== task) {
+      list[task.runnablePos] = last;
+      last.runnablePos = task.runnablePos;
+    }
+    task.runnablePos = -1;
   }
 
   protected onCpuCapacityChanging(): void {}

@@ -279,6 +279,98 @@ export class FluidRates {
     }
   }
 
+  /**
+   * The check half of a rebuild where nothing constrains: for every live group (`live`, children
+   * before parents: every group with a runnable task below), its runnable children's sums in
+   * `children` order, with each task at `capOf(task)` (its cap to be), exactly as the rebuild adds
+   * them, and its cap. True when each group's caps then sum to at most what it may use, so every
+   * split runs every child at its cap; `applyUncontended` then finishes. False otherwise: the sums
+   * and run lists written here are the rebuild's to redo (it resets them; it reads only clocks,
+   * marks and task caps, which this leaves alone). The tree has no quota (the caller checks).
+   */
+  planUncontended(live: readonly SchedGroup[], capOf: (task: SchedTask) => number): boolean {
+    for (let i = 0; i < live.length; i++) {
+      const g = live[i]!;
+      const kids = g.runList;
+      this.spend(kids.length + 1);
+      this.inChildOrder(g);
+      let capSum = 0;
+      let weightSum = 0;
+      for (let k = 0; k < kids.length; k++) {
+        const ch = kids[k]!;
+        if (ch.kind === 'task') {
+          capSum += capOf(ch);
+          weightSum += ch.weight;
+        } else {
+          capSum += ch.cap;
+          weightSum += ch.loadWeight;
+        }
+      }
+      const room = capacityFor(g, g.rawRunnable);
+      if (!(capSum <= room && capSum > 0)) return false;
+      g.runnableKids = kids.length;
+      g.capSum = capSum;
+      g.weightSum = weightSum;
+      g.cap = capSum;
+      // A live group its parent does not list (its cap was 0: CPUs of capacity 0) joins; the
+      // parent puts its list in order when its turn comes.
+      if (g.parent !== null && g.runPos < 0) joinRunList(g.parent, g);
+    }
+    return true;
+  }
+
+  /**
+   * The apply half (after `planUncontended` said yes and the owner accounted every runnable task up
+   * to now and set its cap): the state the rebuild and the flush after it would leave, every live
+   * group running each child at its cap and every runnable task capped from now, in O(runnable
+   * tasks + live groups + groups with a pending split).
+   */
+  applyUncontended(live: readonly SchedGroup[], tasks: readonly SchedTask[]): void {
+    // Groups with a pending split that are not live go back to idle, as the rebuild's reset leaves them.
+    for (let i = 0; i < this.dirty.length; i++) {
+      const g = this.dirty[i]!;
+      g.splitDirty = false;
+      empty(g.changedKids);
+      if (g.rawRunnable > 0) continue;
+      this.spend(1);
+      this.settleClock(g);
+      g.finishQueue.clear();
+      clearSums(g);
+      for (const ch of g.runList) ch.runPos = -1;
+      empty(g.runList);
+      g.cap = 0;
+      g.cappedKids = 0;
+      g.capped = false;
+      g.level = 0;
+      g.rate = 0;
+      this.timers.remove(g.slot);
+    }
+    empty(this.dirty);
+    for (let i = 0; i < live.length; i++) {
+      const g = live[i]!;
+      this.spend(1);
+      this.settleClock(g);
+      if (g.finishQueue.size > 0) g.finishQueue.clear();
+      g.minRatio = Infinity;
+      g.cappedKids = g.runnableKids;
+      g.capped = g.parent !== null;
+      g.level = 0;
+      g.rate = g.cap;
+      g.splitDirty = false;
+      empty(g.changedKids);
+      this.timers.remove(g.slot);
+      if (g.childGroups.size > 0) this.wide = true;
+    }
+    for (let i = 0; i < tasks.length; i++) {
+      const task = tasks[i]!;
+      task.capped = true;
+      task.mark = this.now;
+      task.finishV = Infinity;
+      if (task.work !== Infinity) this.setTimer(task);
+      else this.timers.remove(task.slot);
+    }
+  }
+
   /** What `resplit` leaves at a group whose runnable children all run at their caps (or that has none). */
   private splitAllCapped(g: SchedGroup): void {
     this.spend(1);

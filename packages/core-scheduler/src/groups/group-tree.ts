@@ -112,6 +112,10 @@ export class SchedTask {
   affinityCap = Infinity;
   /** Fluid: its rate as the last `takeRateChanges` saw it (a task is listed when its rate differs). */
   reportedRate = 0;
+  /** Fluid: its index in the model's list of runnable tasks, -1 when not runnable. */
+  runnablePos = -1;
+  /** Fluid: listed among the candidates of the next `takeRateChanges`. */
+  rateNoted = false;
 
   constructor(
     readonly id: string,
@@ -227,6 +231,8 @@ export class SchedGroup {
   periodsAt = 0;
   /** Queued for a check of its quota's binding state (`fluid-bandwidth.ts`). */
   recheckQueued = false;
+  /** Fluid: the pass that last collected it (a walk up from every runnable task visits each group once). */
+  visit = 0;
 
   constructor(
     readonly path: string,
@@ -312,6 +318,8 @@ export abstract class GroupTreeBase implements GroupScheduler {
   protected quotaGroups: SchedGroup[] = [];
   /** Capacity of each CPU, 0..1: CPU µs of work it delivers per µs. */
   protected readonly capacity: number[];
+  /** `setCapacityOf`'s sorted capacities (reused). */
+  private readonly capacityScratch: Float64Array;
   /** Some CPUs differ in capacity: how many tasks run then bounds what they can use (`capacityFor`). */
   protected unequalCapacities = false;
   /** Facts not yet returned by `advanceTo` (a command may throttle a group, too). */
@@ -345,6 +353,7 @@ export abstract class GroupTreeBase implements GroupScheduler {
     this.root.allowed = new Array<boolean>(this.cpus).fill(true);
     this.root.allowedCount = this.cpus;
     this.capacity = new Array<number>(this.cpus).fill(1);
+    this.capacityScratch = new Float64Array(this.cpus);
     if (opts.cpuCapacity !== undefined) {
       if (!Array.isArray(opts.cpuCapacity) || opts.cpuCapacity.length !== this.cpus) {
         throw invalid('cpuCapacity', `expected an array of ${this.cpus} capacities (one per CPU) from 0 to 1`, opts.cpuCapacity, `${this.cpus} numbers 0..1`);
@@ -375,13 +384,30 @@ export abstract class GroupTreeBase implements GroupScheduler {
     }
     g.allowedCapacity = sum;
     g.maxCapacity = max;
-    const caps: number[] = [];
-    for (let c = 0; c < this.cpus; c++) if (g.allowed[c]) caps.push(this.capacity[c]!);
-    caps.sort((a, b) => b - a);
-    const prefix = new Float64Array(caps.length + 1);
-    for (let k = 0; k < caps.length; k++) prefix[k + 1] = prefix[k]! + caps[k]!;
+    // The allowed capacities, largest first (an insertion sort: a few CPUs, and no array per call:
+    // a guest's CPU capacities change at every wake-up of its first task).
+    const caps = this.capacityScratch;
+    let n = 0;
+    for (let c = 0; c < this.cpus; c++) {
+      if (!g.allowed[c]) continue;
+      const x = this.capacity[c]!;
+      let j = n - 1;
+      for (; j >= 0 && caps[j]! < x; j--) caps[j + 1] = caps[j]!;
+      caps[j + 1] = x;
+      n++;
+    }
+    // Refilled in place when it has the size (the groups that share it see the new values; every
+    // one of them is updated by the same walk). Same additions, in the same order, as before.
+    let prefix = g.capacityPrefix;
+    if (prefix.length !== n + 1 || (parent !== null && prefix === parent.capacityPrefix)) prefix = new Float64Array(n + 1);
+    prefix[0] = 0;
+    for (let k = 0; k < n; k++) prefix[k + 1] = prefix[k]! + caps[k]!;
     g.capacityPrefix = prefix;
-    if (parent === null) this.unequalCapacities = caps.some((x) => x !== caps[0]);
+    if (parent === null) {
+      let unequal = false;
+      for (let k = 1; k < n && !unequal; k++) unequal = caps[k] !== caps[0];
+      this.unequalCapacities = unequal;
+    }
   }
 
   /** Every group's capacities again, parents first (after a CPU's capacity changed). */
