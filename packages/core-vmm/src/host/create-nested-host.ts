@@ -15,6 +15,8 @@ const NAME = /^[A-Za-z0-9_.-]{1,64}$/;
 /** At most this many demand → capacity → demand passes per instant (two settle every guest Strata has). */
 const SYNC_PASSES = 8;
 const HALTED: VcpuDemand = { runnable: false, demand: 1 };
+/** The two push passes of a sync: falls, then rises. */
+const PUSH_PASSES = [false, true] as const;
 
 interface Vcpu {
   readonly vm: VmRec;
@@ -96,6 +98,9 @@ export function createNestedHost(options: NestedHostOptions): NestedHost {
   const fresh: Vcpu[] = [];
   let nextSeq = 0;
   const dirty = new Set<Vcpu>();
+  /** `pushCandidates`' answer, refilled at each call (no array per host event), and whether a sync is reading it. */
+  const candidates: Vcpu[] = [];
+  let candidatesInUse = false;
   /** Guests that follow the host, by next event (a binary min-heap). */
   const guestHeap: VmRec[] = [];
   /** Following guests whose next event must be read again before the heap is used. */
@@ -292,22 +297,13 @@ export function createNestedHost(options: NestedHostOptions): NestedHost {
       // (its most-owed task may be stuck there) and takes that task, as a guest does when one vCPU
       // is descheduled and another scheduled at the same host tick.
       const list = pushCandidates();
-      let settling: VmRec[] | null = null;
-      for (const rising of [false, true]) {
-        for (const v of list) {
-          if (v.vm.removed) continue;
-          const rate = v.hostRunnable ? host.taskStats(v.id).rate : 0;
-          const capacity = Math.min(1, rate * speed);
-          if (capacity !== v.pushed && capacity > v.pushed === rising) {
-            v.pushed = capacity;
-            v.vm.guest.setCpuCapacity(v.index, capacity);
-            markStale(v.vm);
-            if (v.vm.guest.settleDemands !== undefined && !v.vm.settling) {
-              v.vm.settling = true;
-              (settling ??= []).push(v.vm);
-            }
-          }
-        }
+      const outer = candidatesInUse;
+      candidatesInUse = list === candidates;
+      let settling: VmRec[] | null;
+      try {
+        settling = pushCapacities(list);
+      } finally {
+        candidatesInUse = outer;
       }
       if (settling !== null) {
         // Every capacity of the pass is in: guests that move work between their vCPUs answer now.
@@ -322,6 +318,28 @@ export function createNestedHost(options: NestedHostOptions): NestedHost {
     }
   }
 
+  /** Push each listed vCPU's host rate × speed to its guest CPU, falls then rises; the guests to settle after (or null). */
+  function pushCapacities(list: readonly Vcpu[]): VmRec[] | null {
+    let settling: VmRec[] | null = null;
+    for (const rising of PUSH_PASSES) {
+      for (const v of list) {
+        if (v.vm.removed) continue;
+        const rate = v.hostRunnable ? host.taskStats(v.id).rate : 0;
+        const capacity = Math.min(1, rate * speed);
+        if (capacity !== v.pushed && capacity > v.pushed === rising) {
+          v.pushed = capacity;
+          v.vm.guest.setCpuCapacity(v.index, capacity);
+          markStale(v.vm);
+          if (v.vm.guest.settleDemands !== undefined && !v.vm.settling) {
+            v.vm.settling = true;
+            (settling ??= []).push(v.vm);
+          }
+        }
+      }
+    }
+    return settling;
+  }
+
   /**
    * The vCPUs whose host rate may have moved since the last pass, in creation order: the host
    * scheduler's change-set (`takeRateChanges`) and the vCPUs just added; every vCPU when the
@@ -333,7 +351,9 @@ export function createNestedHost(options: NestedHostOptions): NestedHost {
       fresh.length = 0;
       return allVcpus();
     }
-    const list: Vcpu[] = [];
+    // One list per host, reused (a fresh one if a guest's callback re-entered a sync that is reading it).
+    const list = candidatesInUse ? [] : candidates;
+    list.length = 0;
     for (const id of changes.tasks) {
       const v = byId.get(id);
       if (v === undefined || v.listed) continue;
