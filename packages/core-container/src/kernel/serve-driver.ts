@@ -219,6 +219,7 @@ export class ServeDriver {
 
   /** Charge a request's memory; false when it cannot be had (the request is dropped) or the server died for it. */
   private chargeRequest(p: Proc, bytes: number): boolean {
+    if (this.host.mem.tryCharge(p.pid, 'anon', bytes)) return true;
     for (let tries = 0; tries < 2; tries++) {
       const out = this.host.mem.charge(p.pid, 'anon', bytes);
       if (out.kind === 'charged') return true;

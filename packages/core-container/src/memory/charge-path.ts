@@ -106,6 +106,19 @@ function commitPages(state: MemoryState, proc: ProcessRecord, kind: MemoryCharge
   return throttleUsec;
 }
 
+/**
+ * `chargeProcess` when no slow path is needed (free RAM, room under every memory.max of the chain,
+ * no memory.high to check): charges as it would (no reclaim, no event, no throttle) and returns true;
+ * otherwise changes nothing and returns false. Allocates nothing: a request server charges per request.
+ */
+export function chargeWithinLimits(state: MemoryState, proc: ProcessRecord, kind: MemoryChargeKind, pages: number): boolean {
+  const node = proc.node;
+  if (pages === 0 || freeRamPages(state) < pages || overLimit(node, pages) !== null || highApplies(node)) return false;
+  commitStep(proc, kind, pages);
+  proc.sinceHighCheck = (proc.sinceHighCheck + pages) % MEMCG_CHARGE_BATCH;
+  return true;
+}
+
 /** One allocation of `pages` for the process, all or nothing. */
 export function chargeProcess(state: MemoryState, proc: ProcessRecord, kind: MemoryChargeKind, pages: number): ChargeOutcome {
   const counter = newReclaimCounter();

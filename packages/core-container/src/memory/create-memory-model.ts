@@ -4,7 +4,7 @@ import { ConflictError, ValidationError } from '@strata/shared-types';
 import type { MemoryEvents, MemoryStat } from '../cgroupfs/memory-files.js';
 import { EMPTY_MEMORY_STAT } from '../cgroupfs/memory-files.js';
 import { PAGE_SIZE } from '../cgroupfs/memparse.js';
-import { chargeProcess, enforceHigh, enforceMax, headroomPages, tallyOf } from './charge-path.js';
+import { chargeProcess, chargeWithinLimits, enforceHigh, enforceMax, headroomPages, tallyOf } from './charge-path.js';
 import {
   checkCgroupPath,
   checkChargeBytes,
@@ -160,6 +160,12 @@ class MemoryModelImpl implements MemoryModel {
     return chargeProcess(this.state, proc, kind, checkChargeBytes(bytes));
   }
 
+  tryCharge(pid: number, kind: MemoryChargeKind, bytes: number): boolean {
+    const proc = processOf(this.state, pid);
+    checkKind(kind);
+    return chargeWithinLimits(this.state, proc, kind, checkChargeBytes(bytes));
+  }
+
   uncharge(pid: number, kind: MemoryChargeKind, bytes: number): number {
     const proc = processOf(this.state, pid);
     checkKind(kind);
@@ -169,9 +175,13 @@ class MemoryModelImpl implements MemoryModel {
       unchargeFile(proc.node, freed);
       return freed * PAGE_SIZE;
     }
-    const { resident, swapped } = anonPagesOf(proc);
-    if (pages > resident + swapped) {
-      throw new ValidationError(`process ${pid} has ${(resident + swapped) * PAGE_SIZE} bytes of anonymous memory, cannot free ${bytes}`, { pid, bytes });
+    // The newest segment alone usually holds them (a request's pages): no sum over the segments then.
+    const last = proc.segments[proc.segments.length - 1];
+    if (last === undefined || last.resident < pages) {
+      const { resident, swapped } = anonPagesOf(proc);
+      if (pages > resident + swapped) {
+        throw new ValidationError(`process ${pid} has ${(resident + swapped) * PAGE_SIZE} bytes of anonymous memory, cannot free ${bytes}`, { pid, bytes });
+      }
     }
     unchargeAnon(proc, pages);
     return bytes;

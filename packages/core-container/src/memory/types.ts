@@ -197,6 +197,13 @@ export interface MemoryModel {
    * 'file' from the page cache of its cgroup, at most what reclaim left there. Returns bytes freed.
    */
   uncharge(pid: number, kind: MemoryChargeKind, bytes: number): number;
+  /**
+   * `charge` when it needs no slow path (free RAM, room under every memory.max of the cgroup's chain,
+   * no memory.high on it): charges exactly as `charge` would (no reclaim, event or throttle) and
+   * returns true; otherwise changes nothing and returns false (call `charge` then). Allocates nothing.
+   * Throws as `charge` for a bad pid, kind or byte count.
+   */
+  tryCharge(pid: number, kind: MemoryChargeKind, bytes: number): boolean;
   /** A cgroup's memory accounting ('/' = the whole machine; its events are those Linux keeps for the root). */
   stats(path: string): MemoryCgroupStats;
   /** A handle on a cgroup for `currentBytes` (resolved once: no path lookup per read). Throws NotFoundError. */
