@@ -29,8 +29,8 @@ export interface SchedulerGuestOptions {
  * take at full capacity, D = min(cpus, Σ) bottom-up over the tree (a task: its demand if runnable;
  * a group: min(quota/period, cpuset size, its children's sum)), laid on CPUs in order: CPU i asks
  * for clamp(D − i, 0, 1) and halts at 0. So a guest with one busy task runs on one vCPU (its
- * others halt), and a capped task or a quota lowers what its vCPU asks of the host. Fluid, what
- * capped work asks of a vCPU the host serves short moves to a vCPU it serves in full
+ * others halt), and a capped task or a quota lowers what its vCPU asks of the host. Fluid, in a
+ * guest with capped work, what a vCPU the host serves short asks moves to a vCPU it serves in full
  * (`settleDemands`), and the vCPUs' capacities are one pool to the guest scheduler (CPU i gets
  * clamp(C − i, 0, 1) of their sum C), as a guest runs its tasks on whichever vCPU runs. Guest-level
  * cpusets bound D but do not say which vCPU (tasks pinned to a high-numbered CPU are not modelled;
@@ -89,9 +89,8 @@ export function createSchedulerGuest(options: SchedulerGuestOptions): SchedulerG
   /** Fluid: each vCPU's demand laid in order, and what it asks now (that plus a shortfall moved there). */
   const base: number[] = Array.from({ length: cpus }, () => 0);
   const asked: number[] = Array.from({ length: cpus }, () => 0);
-  /** Fluid: the part of each vCPU's demand that capped work could move to another vCPU (now, and as laid). */
-  const movable: number[] = Array.from({ length: cpus }, () => 0);
-  const movableBase: number[] = Array.from({ length: cpus }, () => 0);
+  /** Fluid: the guest has capped work, so its demand moves between vCPUs (`settleDemands`). */
+  let moves = false;
   /** The host clock followed (see `GuestCpus.follow`), or null: the guest's own. */
   let clock: GuestClock | null = null;
 
@@ -199,62 +198,55 @@ export function createSchedulerGuest(options: SchedulerGuestOptions): SchedulerG
 
   /**
    * Fluid: the guest's demand D laid on its CPUs in order (CPU i asks clamp(D − i, 0, 1), halted at
-   * 0), its busy tasks first: one busy task on four CPUs asks CPU 0 for 1 and halts the others, as an
-   * exact guest kicks its idle vCPUs in order. The part laid by capped work (a task whose rate at full
-   * capacity is below 1: it halts and wakes, or a quota throttles it on and off) may move to another
-   * vCPU (`settleDemands`); a busy task stays on its vCPU.
+   * 0): one busy task on four CPUs asks CPU 0 for 1 and halts the others, as an exact guest kicks its
+   * idle vCPUs in order. With capped work (a task whose rate at full capacity is below 1: it halts and
+   * wakes, or a quota throttles it on and off) the demand may move to another vCPU (`settleDemands`):
+   * its wake-ups kick idle vCPUs, and a vCPU that runs pulls whatever waits, a busy task stuck on a
+   * descheduled vCPU included. A guest of busy tasks only wakes nothing, and its tasks stay put.
    */
   function publishFluid(): void {
     const wants: number[] = [];
     const total = Math.min(cpus, wantOf(root));
     taskWants(root, total, wants);
-    let busy = 0;
-    for (const w of wants) if (w >= 1 - 1e-12) busy++;
-    busy = Math.min(busy, total);
+    moves = false;
+    for (const w of wants) if (w > 1e-12 && w < 1 - 1e-12) moves = true;
     for (let i = 0; i < cpus; i++) {
       let d = Math.max(0, Math.min(1, total - i));
       if (d < 1e-12) d = 0;
       base[i] = d;
       asked[i] = d;
-      movable[i] = Math.max(0, d - Math.max(0, Math.min(1, busy - i)));
-      movableBase[i] = movable[i]!;
       report(i, d);
     }
   }
 
   /**
-   * Fluid, after the host's rates are in: if the host serves less than the guest's demand,
-   * the shortfall of its capped work (tasks that halt and wake, or whose quota throttles them on and
-   * off: they wake on an idle vCPU) goes to the vCPUs it serves in full that have room, in order; the
-   * vCPUs short of what they ask keep asking it (their tasks wait there: steal). A busy task stays on
-   * its vCPU. If the host serves more than the guest's demand (a short vCPU got its share back),
+   * Fluid, after the host's rates are in: if the host serves less than the guest's demand and
+   * the guest has capped work (see `publishFluid`), the shortfall goes to the vCPUs it serves in full
+   * that have room, in order; the vCPUs short of what they ask keep asking it (their tasks wait
+   * there: steal). If the host serves more than the guest's demand (a short vCPU got its share back),
    * the demand is laid in order again.
    */
   function settleDemands(rates: readonly number[]): void {
-    if (listener === null) return;
+    if (listener === null || !moves) return;
     let served = 0;
     let want = 0;
-    let canMove = 0;
     for (let i = 0; i < cpus; i++) {
       served += Math.min(rates[i]!, asked[i]!);
       want += base[i]!;
-      canMove += Math.min(Math.max(0, asked[i]! - rates[i]!), movable[i]!);
     }
     if (served > want + 1e-9) {
       for (let i = 0; i < cpus; i++) {
         asked[i] = base[i]!;
-        movable[i] = Math.min(base[i]!, movableBase[i]!);
         report(i, asked[i]!);
       }
       return;
     }
-    let short = Math.min(want - served, canMove);
+    let short = want - served;
     if (!(short > 1e-9)) return;
     for (let i = 0; i < cpus && short > 1e-9; i++) {
       if (rates[i]! < asked[i]! - 1e-9 || asked[i]! >= 1 - 1e-12) continue;
       const add = Math.min(1 - asked[i]!, short);
       asked[i] = asked[i]! + add;
-      movable[i] = movable[i]! + add;
       short -= add;
       report(i, asked[i]!);
     }

@@ -58,10 +58,23 @@ describe.each(FIDELITIES)('exact ↔ fluid agreement, moving work between vCPUs 
     got.forEach((vm, i) => vm.forEach((x, t) => expect(Math.abs(x - want[i]![t]!), `vm${i} t${t}: ${x}`).toBeLessThan(fidelity === 'fluid' ? tol : 0.01)));
   });
 
+  it('beside capped tasks, a busy task moves too: the higher priority VM gets its pinned pCPU whole', () => {
+    // 3 pCPUs, priority. vm0 (level 2): vCPU 0 pinned to pCPU 0, vCPU 2 to pCPU 2, tasks 0.5, 1,
+    // 0.25, 0.25 (2 CPUs). vm1 (level 0): one vCPU pinned to pCPU 0, tasks 0.5, 0.25, 0.5 (1 CPU).
+    // The capped tasks keep vm0's other vCPUs awake, so its work leaves pCPU 0 to vm1: every task
+    // gets its demand (fluid gave vm0's busy task 0.42 and vm1's tasks 0.22 while only capped work moved).
+    const got = shares({ cpus: 3, policy: 'priority', fidelity }, [
+      { spec: { vcpus: 3, priority: 2, pin: [[0], null, [2]] }, tasks: [['/', 0.5], ['/', 1], ['/', 0.25], ['/', 0.25]] },
+      { spec: { vcpus: 1, priority: 0, pin: [[0]] }, tasks: [['/', 0.5], ['/', 0.25], ['/', 0.5]] },
+    ]);
+    const want = [[0.5, 1, 0.25, 0.25], [0.375, 0.25, 0.375]];
+    got.forEach((vm, i) => vm.forEach((x, t) => expect(Math.abs(x - want[i]![t]!), `vm${i} t${t}: ${x}`).toBeLessThan(tol)));
+  });
+
   it('a busy task stays on its vCPU: pinned to a shared pCPU, it gets half of it though another pCPU is idle', () => {
     // 3 pCPUs, rr: vm0's one vCPU pinned to pCPU 1; vm1's vCPU 0 pinned to pCPU 1, its vCPUs 1 and 2
     // free, one busy task. The exact guest keeps the task on vCPU 0 (nothing wakes to kick vCPU 1),
-    // and so does fluid: 0.5 each. (Linux would move it by capacity-aware balancing: README gaps.)
+    // and so does fluid (a guest of busy tasks only moves nothing): 0.5 each. (Linux would move it by capacity-aware balancing: README gaps.)
     const got = shares({ cpus: 3, policy: 'rr', fidelity }, [
       { spec: { vcpus: 1, pin: [[1]] }, tasks: [['/', 1]] },
       { spec: { vcpus: 3, pin: [[1], null, null] }, tasks: [['/', 1]] },
