@@ -178,6 +178,8 @@ function replay(c: Case): [number, number] {
       expect(fast.taskStats(id), id).toEqual(slow.taskStats(id));
       expect(raw(fast, id), id).toEqual(raw(slow, id));
     }
+    // Group stats (they account the subtree up to now: the same on both) every few steps.
+    if (op.k === 'advance' || op.k === 'capacity') for (const p of fast.listGroups()) expect(fast.groupStats(p), p).toEqual(slow.groupStats(p));
   }
   const end = now + 1_000_000;
   expect(fast.advanceTo(end)).toEqual(slow.advanceTo(end));
@@ -226,5 +228,31 @@ describe('fluid uncontended shortcuts', () => {
     s.block('vm5.0');
     expect(s.takeRateChanges!()).toEqual({ all: false, tasks: ['vm5.0'] });
     expect((s as FluidGroupScheduler).shortcuts).toBe(5);
+  });
+
+  it('known answer: a binding quota in one subtree leaves the others on the shortcut', () => {
+    const s = createGroupScheduler({ cpus: 4, fidelity: 'fluid' });
+    s.addGroup('/capped', { quota: 50_000, period: 100_000 });
+    s.addTask('hog1', '/capped');
+    s.addTask('hog2', '/capped');
+    s.addGroup('/light');
+    s.addTask('web', '/light', { runnable: false, demand: 0.3 });
+    s.advanceTo(1_000);
+    expect(s.groupStats('/capped').throttled).toBe(true);
+    const before = (s as FluidGroupScheduler).shortcuts;
+    s.wake('web');
+    expect((s as FluidGroupScheduler).shortcuts).toBe(before + 1);
+    expect(s.taskStats('web').rate).toBe(0.3);
+    expect(s.taskStats('hog1').rate).toBe(0.25);
+    s.advanceTo(1_001_000);
+    expect(s.taskCpuUsec('web')).toBe(300_000);
+    expect(s.groupStats('/capped').cpuUsec).toBe(500_500);
+    s.block('web');
+    expect((s as FluidGroupScheduler).shortcuts).toBe(before + 2);
+    // Waking a task under the binding quota is not a shortcut (its group's split is contended).
+    s.addTask('hog3', '/capped', { runnable: false });
+    s.wake('hog3');
+    expect((s as FluidGroupScheduler).shortcuts).toBe(before + 2);
+    expect(s.taskStats('hog3').rate).toBeCloseTo(1 / 6, 12);
   });
 });

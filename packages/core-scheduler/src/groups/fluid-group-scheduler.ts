@@ -296,14 +296,14 @@ export class FluidGroupScheduler extends GroupTreeBase {
   }
 
   /**
-   * A rebuild where nothing constrains (no quota, cpuset or affinity override, and afterwards every
-   * live group's caps sum to at most what it may use): the same state, bit for bit, visiting only
+   * A rebuild where nothing constrains (afterwards every live group's caps sum to at most what it
+   * may use: its cpuset's capacity, its quota rate): the same state, bit for bit, visiting only
    * the runnable tasks, the groups above them and the groups with a pending split (a CPU of a guest
    * coming back no longer walks every idle container). False, having accounted nothing, when that
    * does not hold: the caller rebuilds.
    */
   private resyncUncontended(): boolean {
-    if (!this.fastPath || this.quotaGroups.length > 0 || this.restricted || this.overridden) return false;
+    if (!this.fastPath) return false;
     const tasks = this.runnable;
     const live = this.liveScratch;
     const pass = ++this.visitPass;
@@ -439,12 +439,12 @@ export class FluidGroupScheduler extends GroupTreeBase {
     this.enter(task);
   }
 
-  /** Nothing may bind anywhere but a cap of a task's own (no quota, cpuset or affinity override), and no rebuild is due. */
+  /** The shortcuts are on and no rebuild is due (it would redo every split anyway). */
   private unlimited(): boolean {
-    return this.fastPath && this.quotaGroups.length === 0 && !this.restricted && !this.overridden && !this.rebuildPending;
+    return this.fastPath && !this.rebuildPending;
   }
 
-  /** The task joins its group's split: O(depth) while nothing constrains, else marked for the flush. */
+  /** The task joins its group's split: O(depth) while nothing on its path constrains, else marked for the flush. */
   private enter(task: SchedTask): void {
     if (this.unlimited() && this.rates.enterUncontended(task)) {
       this.shortcuts++;

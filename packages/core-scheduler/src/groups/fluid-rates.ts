@@ -146,8 +146,10 @@ export class FluidRates {
    * child at its cap and still will with the task (each one's caps sum to at most what it may use),
    * and no split is pending. Leaves exactly the state `enter` and then `flush` leave (the same sums,
    * by the same float operations in the same order; the task capped from now), in O(depth) and
-   * without the dirty list. Returns false, having changed nothing, where that does not hold. The
-   * tree has no quota (the caller checks), so a quota never enters a cap here.
+   * without the dirty list. Returns false, having changed nothing, where that does not hold. Only
+   * the path counts: a quota, a cpuset or a contended split elsewhere in the tree does not matter
+   * (a quota on the path must not bind either; its group is handed to the bandwidth checks as a
+   * split of it would be).
    */
   enterUncontended(task: SchedTask): boolean {
     if (this.dirty.length > 0) return false;
@@ -158,7 +160,7 @@ export class FluidRates {
     for (let x: SchedGroup = g; ; ) {
       this.spend(1);
       const room = this.unequalCapacities ? capacityFor(x, x.rawRunnable) : x.allowedCapacity;
-      if (!(sum <= room && sum > 0)) return false;
+      if (!(sum <= room && sum <= x.quotaRate() && sum > 0)) return false;
       if (sum === x.cap) break;
       const p = x.parent;
       if (p === null) break;
@@ -217,7 +219,7 @@ export class FluidRates {
     for (let x: SchedGroup = g; ; ) {
       this.spend(1);
       const room = this.unequalCapacities ? capacityFor(x, x.rawRunnable) : x.allowedCapacity;
-      if (kids > 0 && !(sum <= room && sum > 0)) return false;
+      if (kids > 0 && !(sum <= room && sum <= x.quotaRate() && sum > 0)) return false;
       const p = x.parent;
       if (p === null) break;
       if (moving && sum === x.cap) {
@@ -286,7 +288,8 @@ export class FluidRates {
    * them, and its cap. True when each group's caps then sum to at most what it may use, so every
    * split runs every child at its cap; `applyUncontended` then finishes. False otherwise: the sums
    * and run lists written here are the rebuild's to redo (it resets them; it reads only clocks,
-   * marks and task caps, which this leaves alone). The tree has no quota (the caller checks).
+   * marks and task caps, which this leaves alone). Quotas and cpusets count as the rebuild counts
+   * them (a group's cap is also at most its quota rate and its cpuset's capacity).
    */
   planUncontended(live: readonly SchedGroup[], capOf: (task: SchedTask) => number): boolean {
     for (let i = 0; i < live.length; i++) {
@@ -307,7 +310,7 @@ export class FluidRates {
         }
       }
       const room = capacityFor(g, g.rawRunnable);
-      if (!(capSum <= room && capSum > 0)) return false;
+      if (!(capSum <= room && capSum <= g.quotaRate() && capSum > 0)) return false;
       g.runnableKids = kids.length;
       g.capSum = capSum;
       g.weightSum = weightSum;
@@ -359,8 +362,9 @@ export class FluidRates {
       g.splitDirty = false;
       empty(g.changedKids);
       this.timers.remove(g.slot);
-      if (g.childGroups.size > 0) this.wide = true;
     }
+    // As after a rebuild: every quota's binding state is checked again.
+    this.wide = true;
     for (let i = 0; i < tasks.length; i++) {
       const task = tasks[i]!;
       task.capped = true;
@@ -375,6 +379,9 @@ export class FluidRates {
   private splitAllCapped(g: SchedGroup): void {
     this.spend(1);
     this.settleClock(g);
+    // What `resplit` tells the owner's bandwidth checks.
+    if (g.quota !== null) this.resplitQuotaGroups.push(g);
+    if (g.childGroups.size > 0) this.wide = true;
     if (g.runnableKids === 0) {
       clearSums(g);
       g.cappedKids = 0;
