@@ -8,6 +8,8 @@ import type { ClusterEvent } from '../types.js';
 /** Where events go: the listener, or a buffer for `takeEvents`. Batches are sorted by time (stable) before they leave. */
 export class EventSink {
   private buffer: ClusterEvent[] = [];
+  /** Inside `collect`; its events so far (made at the first: most steps report nothing). */
+  private collecting = false;
   private batch: ClusterEvent[] | null = null;
   /** Events emitted so far. */
   count = 0;
@@ -24,26 +26,29 @@ export class EventSink {
 
   /** Collect what a model step reports, then emit it sorted by time (insertion order at equal times). */
   collect(run: () => void): void {
-    if (this.batch !== null) {
+    if (this.collecting) {
       run();
       return;
     }
-    const batch: ClusterEvent[] = [];
-    this.batch = batch;
+    this.collecting = true;
+    let batch: ClusterEvent[] | null;
     try {
       run();
     } finally {
+      this.collecting = false;
+      batch = this.batch;
       this.batch = null;
     }
+    if (batch === null) return;
     if (batch.length > 1) {
       const indexed = batch.map((e, i) => ({ e, i }));
       indexed.sort((a, b) => a.e.time - b.e.time || a.i - b.i);
       for (const x of indexed) this.out(x.e);
-    } else if (batch.length === 1) this.out(batch[0]!);
+    } else this.out(batch[0]!);
   }
 
   emit(event: ClusterEvent): void {
-    if (this.batch !== null) this.batch.push(event);
+    if (this.collecting) (this.batch ??= []).push(event);
     else this.out(event);
   }
 

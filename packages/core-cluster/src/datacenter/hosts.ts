@@ -67,20 +67,26 @@ export function ensureHypervisor(dc: DcState, h: HostRec): Hypervisor {
   // The VMs were already running: the 0 µs boots' facts are not news.
   hv.advanceTo(now);
   h.hv = hv;
-  const advance = profiled(dc.profile, 'host', (t: number) => advanceHypervisor(dc, h, hv, t));
+  const advance = profiled(dc.profile, 'host', hypervisorAdvance(dc, h, hv));
   h.slot = new ModelSlot(dc.sim, { nextEventTime: () => hv.nextEventTime(), advanceTo: advance }, `host:${h.name}`);
   h.slot.rearm();
   return hv;
 }
 
-function advanceHypervisor(dc: DcState, h: HostRec, hv: Hypervisor, t: number): void {
-  dc.sink.collect(() => {
-    for (const e of hv.advanceTo(t)) {
+/** The host slot's advance: the hypervisor's events mapped and emitted in time order, then the host's power from then on (made once per host: no closure per step). */
+function hypervisorAdvance(dc: DcState, h: HostRec, hv: Hypervisor): (t: number) => void {
+  let target = 0;
+  const step = (): void => {
+    for (const e of hv.advanceTo(target)) {
       const ce = hypervisorEvent(h.name, e);
       if (ce !== null) dc.sink.emit(ce);
     }
-  });
-  recordPower(dc, h, t);
+  };
+  return (t: number) => {
+    target = t;
+    dc.sink.collect(step);
+    recordPower(dc, h, t);
+  };
 }
 
 /** Tell the energy meter the host's utilization from `time` on. */

@@ -1,6 +1,7 @@
 // The virtio device model: drives and NICs with Firecracker's rate limiters, their queues served in
 // time order, and the host disk as the upper bound of what the drives get.
 import { heapPop, heapPush } from '../binary-heap.js';
+import { NO_EVENTS } from '../no-events.js';
 import type { VnicLimiterSpec } from '@strata/core-network';
 import {
   ConflictError,
@@ -245,9 +246,9 @@ class VirtioDeviceModel implements DeviceModel {
     return Math.min(next, this.nextWake());
   }
 
-  advanceTo(time: number): DeviceIoCompletedEvent[] {
+  advanceTo(time: number): readonly DeviceIoCompletedEvent[] {
     requireInt(time, 'time', this.t);
-    const out: DeviceIoCompletedEvent[] = [];
+    let out: DeviceIoCompletedEvent[] | null = null;
     for (;;) {
       const next = this.nextEventTime();
       if (next > time) break;
@@ -256,12 +257,12 @@ class VirtioDeviceModel implements DeviceModel {
       // at this instant come out; a drive freed by a completion is served right after it.
       this.serveDue(next);
       while (this.completions.length > 0 && this.completions[0]!.time <= next) {
-        out.push(heapPop(this.completions, before).event);
+        (out ??= []).push(heapPop(this.completions, before).event);
       }
       this.serveDue(next);
     }
     this.t = time;
-    return out;
+    return out ?? NO_EVENTS;
   }
 
   saveVm(vm: string): VmDevicesSnapshot {

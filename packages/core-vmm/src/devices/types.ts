@@ -172,7 +172,7 @@ export interface DeviceModel {
   /** Next time something happens (a completion or a queue's timer), µs, or Infinity. */
   nextEventTime(): number;
   /** Run to `time` (integer µs ≥ now); completions in (time, submission order). */
-  advanceTo(time: number): DeviceIoCompletedEvent[];
+  advanceTo(time: number): readonly DeviceIoCompletedEvent[];
   /** A VM's device configs and, once started, its queues' live state, as plain data; drives and NICs in the order added. E_NOT_FOUND. */
   saveVm(vm: string): VmDevicesSnapshot;
   /**

@@ -103,9 +103,10 @@ class HypervisorModel implements Hypervisor, HypervisorCore {
       if (this.detached.size > 0) for (const e of this.detached) e.port.advanceTo(next);
       sources += pushAll(out, this.devices.advanceTo(next));
       sources += pushAll(out, this.memory.advanceTo(next));
-      const lifecycleEvents = this.lifecycle.advanceTo(next);
-      pushAll(lifecycleEvents, this.lifecycle.takeEvents());
-      if (this.oomVictims.length > 0 || lifecycleEvents.length > 0) {
+      const stepped = this.lifecycle.advanceTo(next);
+      const commanded = this.lifecycle.takeEvents();
+      if (this.oomVictims.length > 0 || stepped.length > 0 || commanded.length > 0) {
+        const lifecycleEvents = [...stepped, ...commanded];
         // The host OOM killer's victims crash through the lifecycle at the kill's instant (their memory is already freed).
         const touched = new Set<string>();
         for (const vm of this.oomVictims.splice(0)) {

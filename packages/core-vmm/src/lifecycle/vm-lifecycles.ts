@@ -12,6 +12,7 @@ import { FIRECRACKER_TIMINGS, LIBVIRT_TIMINGS, imageTransferUs } from './timings
 import { applyLibvirt, endJob, fireTimer, libvirtStateOf, refuse } from './transition.js';
 import type { LibvirtCommandOptions, Step, TimerSlot, VmLifecycleEvent } from './transition.js';
 import type { FirecrackerPhase, LibvirtStateView, SavedImage, VmConfig, VmFlavor, VmRecord, VmTimings } from './types.js';
+import { NO_EVENTS } from '../no-events.js';
 
 const MIB = 1024 * 1024;
 
@@ -74,9 +75,9 @@ export interface VmLifecycles {
   /** Time of the next timer (boot done, shutdown done or timed out, job done), or Infinity. */
   nextEventTime(): number;
   /** Run to `time` (≥ now): events of the commands since the last take, then those of the timers, in time order. */
-  advanceTo(time: number): VmLifecycleEvent[];
+  advanceTo(time: number): readonly VmLifecycleEvent[];
   /** Events of commands since the last `advanceTo` or `takeEvents`, then cleared. */
-  takeEvents(): VmLifecycleEvent[];
+  takeEvents(): readonly VmLifecycleEvent[];
   /** The VM named `name`. Throws NotFoundError (libvirt's `Domain not found` text in details). */
   inspect(name: string): VmView;
   /** Every VM, in creation order. */
@@ -317,6 +318,7 @@ export function createVmLifecycles(options: VmLifecyclesOptions = {}): VmLifecyc
     },
     takeEvents() {
       const out = buffered;
+      if (out.length === 0) return NO_EVENTS;
       buffered = [];
       return out;
     },

@@ -14,6 +14,7 @@ import { FC_NOT_SUPPORTED_AFTER_START, FC_NOT_SUPPORTED_BEFORE_START } from '../
 import { FC_BALLOON_LARGER_THAN_MEMORY, FC_MAX_BALLOON_MIB, FC_NO_BALLOON, FC_STATS_DISABLED, FC_STATS_STATE_CHANGE, fcTooMuchMemory } from './balloon-errors.js';
 import { mulDivCeil, mulDivFloor } from './mul-div.js';
 import { heapPop, heapPush } from '../binary-heap.js';
+import { NO_EVENTS } from '../no-events.js';
 import {
   BALLOON_BATCH_PAGES,
   BALLOON_OOM_DEFLATE_PAGES,
@@ -349,7 +350,7 @@ class HostMemoryModel implements HostMemory {
     return Math.min(next, oom);
   }
 
-  advanceTo(time: number): HostMemoryEvent[] {
+  advanceTo(time: number): readonly HostMemoryEvent[] {
     requireInt(time, 'time', this.t);
     for (;;) {
       const next = this.nextVmEvent();
@@ -373,6 +374,7 @@ class HostMemoryModel implements HostMemory {
     }
     this.t = time;
     const out = this.facts;
+    if (out.length === 0) return NO_EVENTS;
     this.facts = [];
     return out;
   }

@@ -164,5 +164,6 @@ export interface HostMemory {
   /** Ids of the VMs, in the order added. */
   vmIds(): string[];
   nextEventTime(): number;
-  advanceTo(time: number): HostMemoryEvent[];
+  /** Run to `time`; the facts since the last call, in time order (a shared empty list when none: do not modify). */
+  advanceTo(time: number): readonly HostMemoryEvent[];
 }

@@ -19,7 +19,7 @@ const cmd: fc.Arbitrary<Cmd> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('end' as const), vm: fc.constantFrom('a', 'b'), job: fc.constantFrom('migration' as const, 'snapshot' as const), outcome: fc.constantFrom('completed' as const, 'cancelled' as const, 'failed' as const) }) },
 );
 
-function apply(l: VmLifecycles, c: Cmd, images: SavedImage[]): VmLifecycleEvent[] | void {
+function apply(l: VmLifecycles, c: Cmd, images: SavedImage[]): readonly VmLifecycleEvent[] | void {
   switch (c.kind) {
     case 'advance':
       return l.advanceTo(l.now() + c.us);
@@ -69,7 +69,7 @@ function runChecked(cmds: readonly Cmd[]): string[] {
       trace.push(...l.takeEvents().map((e) => JSON.stringify(e)));
     }
     const before = observe(l);
-    let advanced: VmLifecycleEvent[] | void;
+    let advanced: readonly VmLifecycleEvent[] | void;
     try {
       advanced = apply(l, c, images);
     } catch (e) {

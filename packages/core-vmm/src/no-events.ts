@@ -1,0 +1,6 @@
+// The one empty event list every passive model of this package returns when a step produced nothing:
+// a host steps thousands of times a second, mostly without news, and a fresh [] per step is garbage.
+// Frozen, so a caller that tried to add to it would fail loudly.
+
+/** An empty, frozen event list (type-compatible with any `readonly E[]`). */
+export const NO_EVENTS: readonly never[] = Object.freeze([]);
