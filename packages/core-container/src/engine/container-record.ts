@@ -50,7 +50,8 @@ export interface Rec {
   ports: PortBinding[];
   stopping: { kind: 'stop' | 'restart'; timer: Timer | null } | null;
   restartTimer: Timer | null;
-  readonly execs: Map<number, string>;
+  /** Exec'd processes still running (global pid → exec id); made at the first exec. */
+  execs: Map<number, string> | null;
   /** The image's labels under the container's: every event carries them (as Docker's do). */
   readonly labels: Readonly<Record<string, string>>;
   waiters: Waiter[];

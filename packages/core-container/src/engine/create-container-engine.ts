@@ -252,7 +252,7 @@ class Engine implements ContainerEngine {
       ports: [],
       stopping: null,
       restartTimer: null,
-      execs: new Map(),
+      execs: null,
       labels: { ...image.labels, ...(spec.labels ?? {}) },
       waiters: [],
       cpuReading: null,
@@ -353,7 +353,7 @@ class Engine implements ContainerEngine {
     };
     const globalPid = this.kernel.spawn(spec);
     const execId = hexId(this.seed, 'exec', this.execsMade++);
-    rec.execs.set(globalPid, execId);
+    (rec.execs ??= new Map()).set(globalPid, execId);
     this.byExec.set(globalPid, rec);
     this.emit(rec, 'exec_create', this.now(), { execID: execId });
     this.emit(rec, 'exec_start', this.now(), { execID: execId });
@@ -821,9 +821,9 @@ class Engine implements ContainerEngine {
         if (rec !== undefined && rec.pid === e.pid) this.exited(rec, e.exit, e.time);
         const owner = this.byExec.get(e.pid);
         if (owner !== undefined) {
-          const execId = owner.execs.get(e.pid);
+          const execId = owner.execs?.get(e.pid);
           this.byExec.delete(e.pid);
-          owner.execs.delete(e.pid);
+          owner.execs?.delete(e.pid);
           if (execId !== undefined && this.byId.has(owner.id)) this.emit(owner, 'exec_die', e.time, { execID: execId, exitCode: String(exitCodeOf(e.exit)) });
         }
       }

@@ -20,7 +20,8 @@ const DEMAND_EPSILON = 1e-9;
 
 interface GroupDemand {
   readonly parent: GroupDemand | null;
-  readonly children: Set<GroupDemand>;
+  /** Its child groups (made at the first: most groups are leaves). */
+  children: Set<GroupDemand> | null;
   quota: number | null;
   period: number;
   /** quota / period, Infinity without a quota. */
@@ -112,7 +113,7 @@ export class DemandScheduler implements GroupScheduler {
     this.inner.addGroup(path, limits);
     const parent = this.groups.get(parentPath(path))!;
     const g = newGroup(parent, parent.effective);
-    parent.children.add(g);
+    (parent.children ??= new Set()).add(g);
     this.groups.set(path, g);
     this.applyLimits(g, limits);
   }
@@ -126,7 +127,7 @@ export class DemandScheduler implements GroupScheduler {
     this.inner.removeGroup(path);
     const g = this.groups.get(path)!;
     // Empty (no tasks, no children): its want is 0 already.
-    g.parent!.children.delete(g);
+    g.parent!.children!.delete(g);
     this.groups.delete(path);
   }
 
@@ -378,7 +379,7 @@ export class DemandScheduler implements GroupScheduler {
     }
     let sum = 0;
     let busy = 0;
-    for (const c of g.children) {
+    for (const c of g.children ?? NO_CHILDREN) {
       this.recomputeSubtree(c);
       sum += c.want;
       if (c.want > 0) busy++;
@@ -389,15 +390,17 @@ export class DemandScheduler implements GroupScheduler {
   }
 }
 
+const NO_CHILDREN: readonly GroupDemand[] = [];
+
 function newGroup(parent: GroupDemand | null, effective: readonly number[]): GroupDemand {
-  return { parent, children: new Set(), quota: null, period: 100_000, quotaRate: Infinity, ownCpus: null, effective, runnable: 0, own: 0, childSum: 0, busyChildren: 0, want: 0 };
+  return { parent, children: null, quota: null, period: 100_000, quotaRate: Infinity, ownCpus: null, effective, runnable: 0, own: 0, childSum: 0, busyChildren: 0, want: 0 };
 }
 
 /** `g`'s subtree's sums and wants from its groups' own demands, children first. */
 function recomputeWants(g: GroupDemand): void {
   let sum = 0;
   let busy = 0;
-  for (const c of g.children) {
+  for (const c of g.children ?? NO_CHILDREN) {
     recomputeWants(c);
     sum += c.want;
     if (c.want > 0) busy++;

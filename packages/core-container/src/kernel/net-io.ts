@@ -20,7 +20,8 @@ interface Socket {
   unread: number;
   /** The waiting `listen` step's op and the bytes it wants, or null. */
   wait: { readonly op: number; readonly bytes: number } | null;
-  readonly inbound: Set<Send>;
+  /** Sends on their way to it (made at the first). */
+  inbound: Set<Send> | null;
 }
 
 interface Send {
@@ -60,7 +61,8 @@ export class NetIo {
   private readonly registered = new Set<string>();
   private readonly sends = new Map<number, Send>();
   private readonly byFlow = new Map<string, Send>();
-  private readonly byPid = new Map<number, { sends: Set<Send>; sockets: Set<Socket> }>();
+  /** Each process's sends and sockets (each set made at its first member). */
+  private readonly byPid = new Map<number, { sends: Set<Send> | null; sockets: Set<Socket> | null }>();
   /** Ended operations not yet taken by their process (`take`). */
   private readonly results = new Map<number, NetDone>();
   /** When a send meets its errno (token: the op, ref: the errno) or its last byte arrives (ref: null); ties in the order set. */
@@ -134,9 +136,10 @@ export class NetIo {
           if (!(error instanceof NotFoundError)) throw error;
         }
       }
-      s = { key, pid, unread: 0, wait: null, inbound: new Set() };
+      s = { key, pid, unread: 0, wait: null, inbound: null };
       this.sockets.set(key, s);
-      this.own(pid).sockets.add(s);
+      const mine = this.own(pid);
+      (mine.sockets ??= new Set()).add(s);
     }
     if (step.bytes === null) return { op: null };
     if (s.unread >= step.bytes) {
@@ -183,8 +186,9 @@ export class NetIo {
     this.sends.set(op, s);
     this.pending.add(op);
     this.byFlow.set(s.flowId!, s);
-    this.own(pid).sends.add(s);
-    socket?.inbound.add(s);
+    const mine = this.own(pid);
+    (mine.sends ??= new Set()).add(s);
+    if (socket !== null) (socket.inbound ??= new Set()).add(s);
     this.flows.startFlow({ id: s.flowId!, path, bytes: step.bytes });
     return { op };
   }
@@ -195,11 +199,11 @@ export class NetIo {
     this.sync(now);
     for (const [op, r] of this.results) if (r.pid === pid) this.results.delete(op);
     const mine = this.byPid.get(pid)!;
-    for (const s of mine.sends) this.drop(s);
-    for (const sock of mine.sockets) {
+    if (mine.sends !== null) for (const s of [...mine.sends]) this.drop(s);
+    if (mine.sockets !== null) for (const sock of mine.sockets) {
       this.sockets.delete(sock.key);
       if (sock.wait !== null) this.pending.delete(sock.wait.op);
-      for (const s of [...sock.inbound]) {
+      for (const s of sock.inbound === null ? [] : [...sock.inbound]) {
         this.drop(s);
         this.end({ pid: s.pid, op: s.op, errno: 'ECONNRESET' });
       }
@@ -236,10 +240,10 @@ export class NetIo {
     } else if (time > this.flowNet.now()) this.flowNet.advanceTo(time);
   }
 
-  private own(pid: number): { sends: Set<Send>; sockets: Set<Socket> } {
+  private own(pid: number): { sends: Set<Send> | null; sockets: Set<Socket> | null } {
     let mine = this.byPid.get(pid);
     if (mine === undefined) {
-      mine = { sends: new Set(), sockets: new Set() };
+      mine = { sends: null, sockets: null };
       this.byPid.set(pid, mine);
     }
     return mine;
@@ -297,7 +301,8 @@ export class NetIo {
     const s: Send = { op, pid, bytes: 0, socket: null, latency: 0, flowId: null };
     this.sends.set(op, s);
     this.pending.add(op);
-    this.own(pid).sends.add(s);
+    const mine = this.own(pid);
+    (mine.sends ??= new Set()).add(s);
     this.timers.push(now + delay, pid, op, 'sleep', errno);
     return { op };
   }
@@ -328,7 +333,7 @@ export class NetIo {
     const sock = s.socket;
     this.onDelivered(s.pid, sock === null || !this.sockets.has(sock.key) ? null : sock.pid, s.bytes);
     if (sock === null || !this.sockets.has(sock.key)) return;
-    sock.inbound.delete(s);
+    sock.inbound?.delete(s);
     sock.unread += s.bytes;
     if (sock.wait !== null && sock.unread >= sock.wait.bytes) {
       sock.unread -= sock.wait.bytes;
@@ -350,14 +355,14 @@ export class NetIo {
       this.byFlow.delete(s.flowId);
       s.flowId = null;
     }
-    s.socket?.inbound.delete(s);
+    s.socket?.inbound?.delete(s);
     this.forget(s);
   }
 
   private forget(s: Send): void {
     this.pending.delete(s.op);
     this.sends.delete(s.op);
-    this.byPid.get(s.pid)?.sends.delete(s);
+    this.byPid.get(s.pid)?.sends?.delete(s);
   }
 }
 

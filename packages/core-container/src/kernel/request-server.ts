@@ -88,7 +88,11 @@ export class LatencyRecord extends ServeTotals {
   /** The last `stats()`, reused while the counts are unchanged. */
   private cached: ServeStats | null = null;
 
-  constructor(private readonly rng: RandomStream) {
+  /** The reservoir's stream, made when the sample is first full (most servers never fill it). */
+  private rngRef: RandomStream | null = null;
+
+  /** `rng` makes the reservoir's stream (a pure function of its seed and name: made late, it draws the same). */
+  constructor(private readonly rng: () => RandomStream) {
     super();
   }
 
@@ -107,7 +111,7 @@ export class LatencyRecord extends ServeTotals {
     if (this.sample.length < LATENCY_SAMPLE_LIMIT) this.sample.push(latency);
     else {
       // Reservoir sampling (Algorithm R): every completed request equally likely to be kept.
-      const k = this.rng.int(0, this.completed - 1);
+      const k = (this.rngRef ??= this.rng()).int(0, this.completed - 1);
       if (k < LATENCY_SAMPLE_LIMIT) this.sample[k] = latency;
     }
   }

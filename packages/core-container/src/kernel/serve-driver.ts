@@ -57,7 +57,7 @@ export class ServeDriver {
       }
       h.pids.charge(p.cgroup);
     }
-    p.latency ??= new LatencyRecord(createRandomStream(h.seed, `latency-sample/${p.pid}/${p.taskId}`));
+    p.latency ??= new LatencyRecord(() => createRandomStream(h.seed, `latency-sample/${p.pid}/${p.taskId}`));
     const server = new RequestServer<Proc>(step, p.latency, createRandomStream(h.seed, `arrivals/${p.taskId}/${p.servesStarted++}`), h.now());
     for (let i = 0; i < step.workers; i++) {
       const taskId = `${p.taskId}.w${p.servesStarted}.${i}`;

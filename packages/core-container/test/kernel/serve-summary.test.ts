@@ -89,7 +89,7 @@ describe('serveSummary', () => {
         const totals = new ServeTotals();
         const merged = createSummaryAccumulator(LATENCY_SUMMARY_OPTIONS);
         servers.forEach((latencies, i) => {
-          const r = new LatencyRecord(createRandomStream(1, `r${i}`));
+          const r = new LatencyRecord(() => createRandomStream(1, `r${i}`));
           for (const l of latencies) r.add(l);
           totals.absorb(r);
           merged.merge(r.summary().latencyUs);
@@ -105,7 +105,7 @@ describe('serveSummary', () => {
   });
 
   it('stats() reuses its sorted figures until a request completes', () => {
-    const r = new LatencyRecord(createRandomStream(1, 'x'));
+    const r = new LatencyRecord(() => createRandomStream(1, 'x'));
     r.arrive();
     r.add(5);
     const first = r.stats();
