@@ -1,7 +1,8 @@
 // takeRateChanges and taskWaitUsec in both fidelities: the change-set covers every task whose rate
 // moved (checked against a full scan of every task's rate after each command or advance, on random
-// trees with limits, demand caps, capacities, wake-ups and blocks), the first call and rebuilds
-// answer `all`, and taskWaitUsec equals taskStats' waitUsec without settling anything.
+// trees with limits, demand caps, capacities, wake-ups and blocks; fluid lists exactly those), the
+// first call answers `all` (and exact's rebuilds), and taskWaitUsec equals taskStats' waitUsec
+// without settling anything.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { createGroupScheduler, type GroupFidelity, type GroupScheduler } from '../src/index.js';
@@ -95,6 +96,8 @@ describe.each(FIDELITIES)('takeRateChanges (%s)', (fidelity) => {
           for (const id of ids) {
             if (now.get(id) !== last.get(id)) expect(c.all || listed.has(id), `${id} moved ${String(last.get(id))} → ${String(now.get(id))} after ${JSON.stringify(o)}`).toBe(true);
           }
+          // Fluid lists exactly the tasks that moved, in creation order, and never answers `all` again.
+          if (fidelity === 'fluid') expect(c).toEqual({ all: false, tasks: ids.filter((id) => now.get(id) !== last.get(id)) });
           last = now;
         }
       }),

@@ -10,8 +10,12 @@
 // capacities the "k tasks use at most the k best CPUs" bounds are applied per group only (see README). The
 // rates are kept incrementally (fluid-rates.ts): a wake-up or block costs the task's path to the
 // root while no cap binds, and the affected subtree's splits where one does; limits, nice values
-// and cpusets (rare) rebuild the tree. Bandwidth counters follow the on/off pattern a binding cap
-// implies, counted at the period timer expiries the exact model has (computed, not simulated).
+// and cpusets (rare) rebuild the tree. Where nothing on a change's path constrains (every group
+// there runs each runnable child at its cap, before and after), the change and the rebuild take
+// shortcuts that leave the very same state (`FluidRates.enterUncontended` and its kin): a lightly
+// loaded host or guest pays O(depth) per change. Bandwidth counters follow the on/off pattern a
+// binding cap implies, counted at the period timer expiries the exact model has (computed, not
+// simulated).
 import type { CpuOccupancy, GroupCpuStats, GroupSchedulerOptions, TaskRateChanges } from './group-scheduler.js';
 import { catchUpPeriods, recheckBinding } from './fluid-bandwidth.js';
 import { affinityWeights, correctForAffinity } from './affinity-rates.js';
