@@ -3,6 +3,7 @@
 // rate becomes the guest CPU's capacity; steal is the vCPU's host wait (sched_info.run_delay).
 import { ConflictError, NotFoundError, ValidationError } from '@strata/shared-types';
 import { createGroupScheduler, type GroupScheduler, type GroupSchedulerEvent, type TaskRef } from '@strata/core-scheduler';
+import { appendAll, NO_EVENTS } from '../no-events.js';
 import type { GuestClock, GuestCpus, NestedHost, NestedHostOptions, VcpuDemand, VcpuPolicy, VmCpuSpec } from './types.js';
 import { CREDIT_TIMESLICE_US, validateVmCpuSpec, vcpuGroupLimits, vmGroupLimits } from './vcpu-policy.js';
 
@@ -503,16 +504,17 @@ export function createNestedHost(options: NestedHostOptions): NestedHost {
       if (!(time >= host.now())) {
         throw new ValidationError(`host: advanceTo(${time}) is before now (${host.now()} µs)`, { path: 'time', value: time });
       }
-      const events: GroupSchedulerEvent[] = [];
+      let events: GroupSchedulerEvent[] | null = null;
       flush();
       for (;;) {
         const hostNext = host.nextEventTime();
         const next = Math.min(time, hostNext, guestsNext());
         if (hostNext <= next) touched = true;
-        for (const e of host.advanceTo(next)) events.push(e);
+        const stepped = host.advanceTo(next);
+        if (stepped.length > 0) events = appendAll(events, stepped);
         advanceGuests(next);
         sync();
-        if (next >= time) return events;
+        if (next >= time) return events ?? NO_EVENTS;
       }
     },
 

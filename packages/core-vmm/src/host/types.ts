@@ -174,7 +174,7 @@ export interface NestedHost {
   /** The earliest next event of the host scheduler and every guest, or Infinity. */
   nextEventTime(): number;
   /** Run host and guests together to `time`; returns the host scheduler's events (throttling). */
-  advanceTo(time: number): GroupSchedulerEvent[];
+  advanceTo(time: number): readonly GroupSchedulerEvent[];
   vcpuStats(vm: string, vcpu: number): VcpuStats;
   /**
    * `vcpuStats`' `hostCpuUsec` and `stealUsec` alone: what accrued up to now, without applying this

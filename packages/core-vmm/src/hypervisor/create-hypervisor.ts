@@ -13,6 +13,7 @@ import type { VmLifecycles, VmView } from '../lifecycle/vm-lifecycles.js';
 import { createHostMemory } from '../memory/create-host-memory.js';
 import type { BalloonStatsUpdate, BalloonUpdate, HostMemory } from '../memory/types.js';
 import type { DirtyModel } from '../migration/dirty-model.js';
+import { appendAll, NO_EVENTS } from '../no-events.js';
 import { createSnapshotter } from '../snapshots/create-snapshotter.js';
 import type { Snapshotter, VmSnapshot } from '../snapshots/types.js';
 import { sumStats, vcpuTotals, type HypervisorCore, type VmEntry } from './core.js';
@@ -89,20 +90,25 @@ class HypervisorModel implements Hypervisor, HypervisorCore {
     return t;
   }
 
-  advanceTo(time: number): HypervisorEvent[] {
+  advanceTo(time: number): readonly HypervisorEvent[] {
     const now = this.now();
     if (!Number.isInteger(time) || time < now) throw new ValidationError(`advanceTo needs an integer time ≥ now (${now}), got ${time}`, { field: 'time', now, time });
-    const out: HypervisorEvent[] = [];
+    let out: HypervisorEvent[] | null = null;
     // Events come out of several models, each in time order; they are merged by time only when more
     // than one model reported in the advance (a host's step at light load reports nothing at all).
     let sources = 0;
+    const take = (items: readonly HypervisorEvent[]): void => {
+      if (items.length === 0) return;
+      out = appendAll(out, items);
+      sources++;
+    };
     for (;;) {
       const next = Math.min(this.nextEventTime(), time);
       // The host (and the guests off it) first: CPU work up to `next` is not affected by what happens at `next`.
-      sources += pushAll(out, this.host.advanceTo(next));
+      take(this.host.advanceTo(next));
       if (this.detached.size > 0) for (const e of this.detached) e.port.advanceTo(next);
-      sources += pushAll(out, this.devices.advanceTo(next));
-      sources += pushAll(out, this.memory.advanceTo(next));
+      take(this.devices.advanceTo(next));
+      take(this.memory.advanceTo(next));
       const stepped = this.lifecycle.advanceTo(next);
       const commanded = this.lifecycle.takeEvents();
       if (this.oomVictims.length > 0 || stepped.length > 0 || commanded.length > 0) {
@@ -114,17 +120,19 @@ class HypervisorModel implements Hypervisor, HypervisorCore {
           const view = this.lifecycleView(vm);
           if (view !== null && view.phase !== 'shutoff' && view.phase !== 'crashed') this.lifecycle.crash(vm, 'host-oom');
         }
-        pushAll(lifecycleEvents, this.lifecycle.takeEvents());
-        sources += pushAll(out, lifecycleEvents);
+        for (const e of this.lifecycle.takeEvents()) lifecycleEvents.push(e);
+        take(lifecycleEvents);
         // Only the VMs something happened to need reconciling: each event touches the VM it concerns.
         for (const e of lifecycleEvents) touched.add(e.vm);
         for (const vm of touched) if (this.entries.has(vm)) this.reconcile(vm);
       }
-      sources += pushAll(out, this.memory.advanceTo(next));
+      take(this.memory.advanceTo(next));
       if (next >= time) break;
     }
-    if (sources <= 1) return out;
-    return out.map((e, i) => ({ e, i })).sort((a, b) => a.e.time - b.e.time || a.i - b.i).map((x) => x.e);
+    const events = out as HypervisorEvent[] | null; // assigned inside `take` (beyond the narrowing)
+    if (events === null) return NO_EVENTS;
+    if (sources <= 1) return events;
+    return events.map((e, i) => ({ e, i })).sort((a, b) => a.e.time - b.e.time || a.i - b.i).map((x) => x.e);
   }
 
   defineVm(spec: HypervisorVmSpec): void {
@@ -364,8 +372,3 @@ class HypervisorModel implements Hypervisor, HypervisorCore {
 }
 
 /** Append without spreading (a spread of a long array overflows the stack). */
-/** Append `items` to `out`; 1 when there were any (counts the models that reported). */
-function pushAll<T>(out: T[], items: readonly T[]): number {
-  for (const x of items) out.push(x);
-  return items.length > 0 ? 1 : 0;
-}

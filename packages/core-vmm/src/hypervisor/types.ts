@@ -115,7 +115,7 @@ export interface Hypervisor {
   now(): Micros;
   nextEventTime(): number;
   /** Run every part to `time` (≥ now); their facts in time order. */
-  advanceTo(time: number): HypervisorEvent[];
+  advanceTo(time: number): readonly HypervisorEvent[];
   /** Define a VM (SHUTOFF / `Not started`): guest memory allocated (overcommit check), devices configured, guest attached with capacity 0. */
   defineVm(spec: HypervisorVmSpec): void;
   /** Boot; the vCPUs join the host when the boot ends (`vm.booted`, phase running). */
