@@ -230,6 +230,32 @@ describe('fluid uncontended shortcuts', () => {
     expect((s as FluidGroupScheduler).shortcuts).toBe(5);
   });
 
+  it('known answer: with CPUs below capacity 1 a task runs at min(demand, its best CPU), and k tasks fit in the k best CPUs', () => {
+    const s = createGroupScheduler({ cpus: 2, fidelity: 'fluid', cpuCapacity: [0.5, 0.5] });
+    const f = s as FluidGroupScheduler;
+    s.addGroup('/c0');
+    s.addGroup('/c1');
+    s.addTask('a', '/c0', { runnable: false, demand: 0.8 });
+    s.addTask('b', '/c1', { runnable: false, demand: 0.3 });
+    s.addTask('c', '/c0', { runnable: false, demand: 0.4 });
+    s.wake('a');
+    s.wake('b');
+    expect([s.taskStats('a').rate, s.taskStats('b').rate, f.shortcuts]).toEqual([0.5, 0.3, 2]);
+    // 0.5 + 0.3 + 0.4 > the two CPUs' 1.0: contended, the general path (equal weights: /c1 at its
+    // 0.3, /c0 the other 0.7, shared 0.35 / 0.35 under caps 0.5 and 0.4).
+    s.wake('c');
+    expect(f.shortcuts).toBe(2);
+    expect(s.taskStats('a').rate).toBeCloseTo(0.35, 12);
+    expect(s.taskStats('c').rate).toBeCloseTo(0.35, 12);
+    s.block('c');
+    expect([s.taskStats('a').rate, s.taskStats('b').rate]).toEqual([0.5, 0.3]);
+    // A CPU's capacity rises (its vCPU got a whole pCPU): the rebuild takes the shortcut; a's best CPU is now 1.
+    s.setCpuCapacity(1, 1);
+    expect([s.taskStats('a').rate, s.taskStats('b').rate, f.resyncs]).toEqual([0.8, 0.3, 1]);
+    s.advanceTo(1_000_000);
+    expect([s.taskCpuUsec('a'), s.taskCpuUsec('b')]).toEqual([800_000, 300_000]);
+  });
+
   it('known answer: a binding quota in one subtree leaves the others on the shortcut', () => {
     const s = createGroupScheduler({ cpus: 4, fidelity: 'fluid' });
     s.addGroup('/capped', { quota: 50_000, period: 100_000 });
