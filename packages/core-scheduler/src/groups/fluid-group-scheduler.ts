@@ -25,6 +25,9 @@ import { GroupTreeBase, capacityFor, effectiveCap, type SchedGroup, type SchedTa
 
 const bySeq = (a: SchedTask, b: SchedTask): number => a.seq - b.seq;
 
+/** What `takeRateChanges` answers when no rate moved (shared: it is read-only). */
+const NO_RATE_CHANGES: TaskRateChanges = Object.freeze({ all: false, tasks: Object.freeze([] as string[]) });
+
 /** Empty a list in place, keeping its storage (`length = 0` drops it, and costs a runtime call). */
 function empty(list: unknown[]): void {
   while (list.length > 0) list.pop();
@@ -267,8 +270,7 @@ export class FluidGroupScheduler extends GroupTreeBase {
       for (const g of groups) for (const ch of g.runList) if (ch.kind === 'task') this.noteRate(ch);
       groups.clear();
     }
-    const tasks: string[] = [];
-    if (noted.length === 0) return { all: false, tasks };
+    if (noted.length === 0) return NO_RATE_CHANGES;
     this.spend(noted.length);
     const moved = this.movedScratch;
     for (let i = 0; i < noted.length; i++) {
@@ -281,7 +283,9 @@ export class FluidGroupScheduler extends GroupTreeBase {
       moved.push(t);
     }
     empty(noted);
+    if (moved.length === 0) return NO_RATE_CHANGES;
     if (moved.length > 1) moved.sort(bySeq);
+    const tasks: string[] = [];
     for (let i = 0; i < moved.length; i++) tasks.push(moved[i]!.id);
     empty(moved);
     return { all: false, tasks };

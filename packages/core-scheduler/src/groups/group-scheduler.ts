@@ -134,7 +134,7 @@ export interface CpuOccupancy {
 export interface TaskRateChanges {
   /** Every task's rate may have changed (`tasks` is then empty). */
   readonly all: boolean;
-  /** Ids of the tasks whose rate may have changed. */
+  /** Ids of the tasks whose rate may have changed (fluid: exactly those whose rate changed, in creation order). */
   readonly tasks: readonly string[];
 }
 
