@@ -93,22 +93,29 @@ class HypervisorModel implements Hypervisor, HypervisorCore {
   advanceTo(time: number): readonly HypervisorEvent[] {
     const now = this.now();
     if (!Number.isInteger(time) || time < now) throw new ValidationError(`advanceTo needs an integer time ≥ now (${now}), got ${time}`, { field: 'time', now, time });
-    let out: HypervisorEvent[] | null = null;
     // Events come out of several models, each in time order; they are merged by time only when more
     // than one model reported in the advance (a host's step at light load reports nothing at all).
+    let out: HypervisorEvent[] | null = null;
     let sources = 0;
-    const take = (items: readonly HypervisorEvent[]): void => {
-      if (items.length === 0) return;
-      out = appendAll(out, items);
-      sources++;
-    };
     for (;;) {
       const next = Math.min(this.nextEventTime(), time);
       // The host (and the guests off it) first: CPU work up to `next` is not affected by what happens at `next`.
-      take(this.host.advanceTo(next));
+      const cpu = this.host.advanceTo(next);
+      if (cpu.length > 0) {
+        out = appendAll(out, cpu);
+        sources++;
+      }
       if (this.detached.size > 0) for (const e of this.detached) e.port.advanceTo(next);
-      take(this.devices.advanceTo(next));
-      take(this.memory.advanceTo(next));
+      const io = this.devices.advanceTo(next);
+      if (io.length > 0) {
+        out = appendAll(out, io);
+        sources++;
+      }
+      const memory = this.memory.advanceTo(next);
+      if (memory.length > 0) {
+        out = appendAll(out, memory);
+        sources++;
+      }
       const stepped = this.lifecycle.advanceTo(next);
       const commanded = this.lifecycle.takeEvents();
       if (this.oomVictims.length > 0 || stepped.length > 0 || commanded.length > 0) {
@@ -121,18 +128,24 @@ class HypervisorModel implements Hypervisor, HypervisorCore {
           if (view !== null && view.phase !== 'shutoff' && view.phase !== 'crashed') this.lifecycle.crash(vm, 'host-oom');
         }
         for (const e of this.lifecycle.takeEvents()) lifecycleEvents.push(e);
-        take(lifecycleEvents);
+        if (lifecycleEvents.length > 0) {
+        out = appendAll(out, lifecycleEvents);
+        sources++;
+      }
         // Only the VMs something happened to need reconciling: each event touches the VM it concerns.
         for (const e of lifecycleEvents) touched.add(e.vm);
         for (const vm of touched) if (this.entries.has(vm)) this.reconcile(vm);
       }
-      take(this.memory.advanceTo(next));
+      const after = this.memory.advanceTo(next);
+      if (after.length > 0) {
+        out = appendAll(out, after);
+        sources++;
+      }
       if (next >= time) break;
     }
-    const events = out as HypervisorEvent[] | null; // assigned inside `take` (beyond the narrowing)
-    if (events === null) return NO_EVENTS;
-    if (sources <= 1) return events;
-    return events.map((e, i) => ({ e, i })).sort((a, b) => a.e.time - b.e.time || a.i - b.i).map((x) => x.e);
+    if (out === null) return NO_EVENTS;
+    if (sources <= 1) return out;
+    return out.map((e, i) => ({ e, i })).sort((a, b) => a.e.time - b.e.time || a.i - b.i).map((x) => x.e);
   }
 
   defineVm(spec: HypervisorVmSpec): void {
