@@ -61,6 +61,9 @@ interface VmRec {
   settling: boolean;
 }
 
+/** Creation order (vCPUs, or VMs). */
+const bySeq = (a: { readonly seq: number }, b: { readonly seq: number }): number => a.seq - b.seq;
+
 /** Earlier due first, then earlier added. */
 function before(a: VmRec, b: VmRec): boolean {
   return a.due < b.due || (a.due === b.due && a.seq < b.seq);
@@ -200,7 +203,7 @@ export function createNestedHost(options: NestedHostOptions): NestedHost {
       due.push(vm);
     }
     for (const vm of polled) due.push(vm);
-    if (due.length > 1) due.sort((a, b) => a.seq - b.seq);
+    if (due.length > 1) due.sort(bySeq);
     for (const vm of due) {
       vm.guest.advanceTo(next);
       markStale(vm);
@@ -308,7 +311,7 @@ export function createNestedHost(options: NestedHostOptions): NestedHost {
       }
       if (settling !== null) {
         // Every capacity of the pass is in: guests that move work between their vCPUs answer now.
-        if (settling.length > 1) settling.sort((a, b) => a.seq - b.seq);
+        if (settling.length > 1) settling.sort(bySeq);
         for (const vm of settling) {
           vm.settling = false;
           if (vm.removed) continue;
@@ -368,7 +371,7 @@ export function createNestedHost(options: NestedHostOptions): NestedHost {
     }
     fresh.length = 0;
     for (const v of list) v.listed = false;
-    if (list.length > 1) list.sort((a, b) => a.seq - b.seq);
+    if (list.length > 1) list.sort(bySeq);
     return list;
   }
 
