@@ -128,6 +128,15 @@ class Accumulator implements SummaryAccumulator {
   private compensation = 0;
   private min = Infinity;
   private max = -Infinity;
+  /**
+   * Samples of bucket `hotBucket` not yet counted in `counts` (a run of equal buckets, what a
+   * server's latencies mostly are): `add` then touches this object only, not the count array, which
+   * with thousands of accumulators is a cache miss or two per sample. Flushed before anything reads
+   * the histogram, and when a sample falls in another bucket (so the stored span grows in the same
+   * order as if every sample were counted at once).
+   */
+  private hotBucket = -1;
+  private hotCount = 0;
 
   constructor(relativeError: number, minTrackable: number, maxTrackable: number) {
     const mantissaBits = Math.max(0, Math.ceil(Math.log2(1 / relativeError) - 1 - 1e-12));
@@ -143,10 +152,12 @@ class Accumulator implements SummaryAccumulator {
   }
 
   get allocatedBuckets(): number {
+    if (this.hotCount > 0) this.flushHot();
     return this.counts.length;
   }
 
   get state(): AccumulatorState {
+    if (this.hotCount > 0) this.flushHot();
     return { counts: this.counts, first: this.first, zeros: this.zeros, count: this.n, sum: this.sum, compensation: this.compensation, min: this.min, max: this.max };
   }
 
@@ -158,11 +169,12 @@ class Accumulator implements SummaryAccumulator {
     else {
       const key = keyOf(value, this.shift);
       const b = (key < this.lowest ? this.lowest : key > this.highest ? this.highest : key) - this.lowest;
-      const i = b - this.first;
-      const counts = this.counts;
-      // One unsigned comparison checks both ends of the stored span.
-      if (i >>> 0 >= counts.length) this.grow(b);
-      else counts[i]!++;
+      if (b === this.hotBucket) this.hotCount++;
+      else {
+        if (this.hotCount > 0) this.flushHot();
+        this.hotBucket = b;
+        this.hotCount = 1;
+      }
     }
     this.n++;
     // Neumaier's compensated sum (as addToSum), inline on the hot path.
@@ -182,6 +194,7 @@ class Accumulator implements SummaryAccumulator {
     }
     const s = other.state;
     if (s.count === 0) return;
+    if (this.hotCount > 0) this.flushHot();
     // The other's stored span, trimmed to its used buckets.
     let lo = 0;
     let hi = s.counts.length - 1;
@@ -204,6 +217,7 @@ class Accumulator implements SummaryAccumulator {
   percentile(p: number): number {
     if (!(p > 0 && p <= 100)) throw new ValidationError(`percentile must be in (0, 100], got ${p}`, { path: 'p', accepted: '(0, 100]' });
     if (this.n === 0) return NaN;
+    if (this.hotCount > 0) this.flushHot();
     const rank = nearestRank(p, this.n);
     if (rank <= this.zeros) return 0;
     let seen = this.zeros;
@@ -231,10 +245,14 @@ class Accumulator implements SummaryAccumulator {
     this.sum = t;
   }
 
-  /** Count one sample in bucket `b`, outside the stored span: widen the span first (rare: at most log2(buckets) times). */
-  private grow(b: number): void {
-    this.cover(b, b);
-    this.counts[b - this.first]!++;
+  /** Count the pending run of `hotBucket` (widening the stored span first when it is outside). */
+  private flushHot(): void {
+    const b = this.hotBucket;
+    const i = b - this.first;
+    // One unsigned comparison checks both ends of the stored span.
+    if (i >>> 0 >= this.counts.length) this.cover(b, b);
+    this.counts[b - this.first]! += this.hotCount;
+    this.hotCount = 0;
   }
 
   /** Make buckets lo..hi stored (growing the stored span at least twofold, within the bucket range). */

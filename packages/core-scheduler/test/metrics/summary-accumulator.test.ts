@@ -170,6 +170,35 @@ describe('createSummaryAccumulator merge, as stored spans grow', () => {
     );
   });
 
+  it('a run of samples in one bucket, counted lazily, is unobservable: read after every sample or never, the same histogram', () => {
+    fc.assert(
+      fc.property(
+        // Runs of equal and near values (one bucket), zeros, and jumps to far buckets on either side.
+        fc.array(fc.tuple(fc.oneof(fc.constant(0), fc.integer({ min: 4_990, max: 5_010 }), fc.integer({ min: 1, max: 1e9 })), fc.integer({ min: 1, max: 5 })), { minLength: 1, maxLength: 80 }),
+        (runs) => {
+          const opts = { relativeError: 0.01, minTrackable: 1, maxTrackable: 1e12 };
+          const watched = createSummaryAccumulator(opts);
+          const quiet = createSummaryAccumulator(opts);
+          const other = createSummaryAccumulator(opts);
+          for (const [v, times] of runs) {
+            for (let i = 0; i < times; i++) {
+              watched.add(v);
+              quiet.add(v);
+              // Every read of the watched one (a percentile, its storage, a merge into another) counts its run at once.
+              expect(watched.percentile(50)).toBeGreaterThanOrEqual(0);
+              expect(watched.allocatedBuckets).toBeGreaterThan(-1);
+            }
+            other.merge(watched);
+          }
+          const a = watched.state;
+          const b = quiet.state;
+          expect({ ...a, counts: [...a.counts] }).toEqual({ ...b, counts: [...b.counts] });
+          expect(quiet.summary()).toEqual(watched.summary());
+        },
+      ),
+    );
+  });
+
   it('merging an empty accumulator or into an empty one changes nothing else', () => {
     const a = createSummaryAccumulator();
     a.add(5);
