@@ -40,16 +40,25 @@ interface GroupDemand {
   want: number;
 }
 
-/** A task's mirror, which is also the handle `taskRef` gives out here (so `wakeRef` needs no lookup). */
-interface TaskDemand {
-  group: GroupDemand;
-  runnable: boolean;
-  demand: number;
+/**
+ * A task's mirror, which is also the handle `taskRef` gives out here (so `wakeRef` needs no lookup).
+ * `addTaskInto` writes these fields on an object of the caller's (its own per-task record), which is
+ * then the task's handle and mirror both: one object fewer to reach per wake-up and completion.
+ */
+export interface TaskSlot {
+  /** Its group's demand record (opaque to the caller). */
+  dGroup: unknown;
+  dRunnable: boolean;
+  dDemand: number;
   /** The inner scheduler's handle, known once asked for (or once a work-done handler received it). */
-  inner: TaskRef | null;
+  dInner: TaskRef | null;
   /** The caller's completion handler and tag (the inner scheduler gets `workDone` with this mirror as the tag). */
-  readonly done: WorkDoneHandler<never> | undefined;
-  readonly tag: unknown;
+  dDone: WorkDoneHandler<never> | undefined;
+  dTag: unknown;
+}
+
+interface TaskDemand extends TaskSlot {
+  dGroup: GroupDemand;
 }
 
 /**
@@ -132,11 +141,26 @@ export class DemandScheduler implements GroupScheduler {
   }
 
   addTask<T = unknown>(id: string, group: string, opts: AddTaskOptions<T> = {}): void {
+    const t: TaskSlot = { dGroup: null, dRunnable: false, dDemand: 1, dInner: null, dDone: undefined, dTag: undefined };
+    this.addTaskInto(id, group, opts, t);
+  }
+
+  /**
+   * `addTask` with `slot` (an object of the caller's whose TaskSlot fields it owns from now on) as the
+   * task's mirror and handle: `taskRef(id)` returns `slot`, and `wakeRef`/`blockRef` take it.
+   */
+  addTaskInto<T = unknown>(id: string, group: string, opts: AddTaskOptions<T>, slot: TaskSlot): void {
     const done = opts.onWorkDone as WorkDoneHandler<never> | undefined;
-    const t: TaskDemand = { group: this.groups.get(group)!, runnable: false, demand: opts.demand ?? 1, inner: null, done, tag: opts.tag };
     // One handler for every task (a single call target for the scheduler), with the mirror as its tag.
     if (done === undefined) this.inner.addTask(id, group, opts);
-    else this.inner.addTask<TaskDemand>(id, group, { ...opts, onWorkDone: this.workDone, tag: t });
+    else this.inner.addTask<TaskDemand>(id, group, { ...opts, onWorkDone: this.workDone, tag: slot as TaskDemand });
+    const t = slot as TaskDemand;
+    t.dGroup = this.groups.get(group)!;
+    t.dRunnable = false;
+    t.dDemand = opts.demand ?? 1;
+    t.dInner = null;
+    t.dDone = done;
+    t.dTag = opts.tag;
     this.tasks.set(id, t);
     if (opts.runnable ?? true) this.setRunnable(t, true);
   }
@@ -152,10 +176,10 @@ export class DemandScheduler implements GroupScheduler {
     this.inner.moveTask(id, group);
     const t = this.tasks.get(id)!;
     const to = this.groups.get(group)!;
-    if (t.group === to) return;
-    const was = t.runnable;
+    if (t.dGroup === to) return;
+    const was = t.dRunnable;
     this.setRunnable(t, false);
-    t.group = to;
+    t.dGroup = to;
     this.setRunnable(t, was);
   }
 
@@ -176,20 +200,20 @@ export class DemandScheduler implements GroupScheduler {
   taskRef(id: string): TaskRef {
     const ref = this.inner.taskRef(id);
     const t = this.tasks.get(id)!;
-    t.inner = ref;
+    t.dInner = ref;
     return t as unknown as TaskRef;
   }
 
   /** `task` must come from this scheduler's `taskRef` (or a work-done handler it called). */
   wakeRef(task: TaskRef, work?: number): void {
     const t = task as unknown as TaskDemand;
-    this.inner.wakeRef(t.inner!, work);
+    this.inner.wakeRef(t.dInner!, work);
     this.setRunnable(t, true);
   }
 
   blockRef(task: TaskRef): void {
     const t = task as unknown as TaskDemand;
-    this.inner.blockRef(t.inner!);
+    this.inner.blockRef(t.dInner!);
     this.setRunnable(t, false);
   }
 
@@ -237,9 +261,9 @@ export class DemandScheduler implements GroupScheduler {
   setTaskDemand(id: string, demand: number): void {
     this.inner.setTaskDemand(id, demand);
     const t = this.tasks.get(id)!;
-    const was = t.runnable;
+    const was = t.dRunnable;
     this.setRunnable(t, false);
-    t.demand = demand;
+    t.dDemand = demand;
     this.setRunnable(t, was);
   }
 
@@ -299,22 +323,22 @@ export class DemandScheduler implements GroupScheduler {
   /** A task's work ran out: it blocks by itself (the mirror learns it first), then its own handler runs with this scheduler's handle. */
   private readonly workDone = (ref: TaskRef, t: TaskDemand): void => {
     this.setRunnable(t, false);
-    t.inner ??= ref;
-    t.done!(t as unknown as TaskRef, t.tag as never);
+    t.dInner ??= ref;
+    t.dDone!(t as unknown as TaskRef, t.dTag as never);
   };
 
   private setRunnable(t: TaskDemand, runnable: boolean): void {
-    if (t.runnable === runnable) return;
-    t.runnable = runnable;
+    if (t.dRunnable === runnable) return;
+    t.dRunnable = runnable;
     this.runnableTasks += runnable ? 1 : -1;
     if (!this.tracking) return;
-    const g = t.group;
+    const g = t.dGroup;
     const old = g.want;
     if (runnable) {
       g.runnable++;
-      g.own += t.demand;
+      g.own += t.dDemand;
     } else if (--g.runnable === 0) g.own = 0;
-    else g.own -= t.demand;
+    else g.own -= t.dDemand;
     this.settle(g, old);
   }
 
@@ -361,9 +385,9 @@ export class DemandScheduler implements GroupScheduler {
       g.own = 0;
     }
     for (const t of this.tasks.values()) {
-      if (!t.runnable) continue;
-      t.group.runnable++;
-      t.group.own += t.demand;
+      if (!t.dRunnable) continue;
+      t.dGroup.runnable++;
+      t.dGroup.own += t.dDemand;
     }
     recomputeWants(this.root);
     this.version++;

@@ -7,6 +7,7 @@ import { createSummaryAccumulator, type SummaryAccumulator, type SummaryAccumula
 import type { RandomStream } from '@strata/core-sim';
 import type { ServeStep } from '@strata/shared-types';
 import { wholePages } from './pages.js';
+import type { TaskSlot } from './cpu-demand.js';
 
 /** Latency figures of a process's served requests, µs. */
 export interface LatencySummary {
@@ -140,8 +141,8 @@ export class LatencyRecord extends ServeTotals {
 /** A scheduler task's handle (`GroupScheduler.taskRef`). */
 export type { TaskRef };
 
-/** A worker thread: its scheduler task and the request it serves (arrival time), if any. */
-export interface Worker<P = unknown> {
+/** A worker thread: its scheduler task and the request it serves (arrival time), if any; also its task's demand mirror (TaskSlot). */
+export interface Worker<P = unknown> extends TaskSlot {
   /** The process whose thread it is (the kernel's process record; this module needs nothing of it). */
   readonly proc: P;
   readonly taskId: string;

@@ -2,11 +2,11 @@
 // pids), Poisson arrivals from the kernel's timers, the backlog, per-request memory, and what a
 // stop, freeze, move or exit does to a server. The kernel calls in; the driver calls back through
 // ServeHost. The request-level state itself is request-server.ts.
-import type { GroupScheduler } from '@strata/core-scheduler';
 import { createRandomStream } from '@strata/core-sim';
 import type { Micros, ServeStep } from '@strata/shared-types';
 import type { MemoryModel, OomOutcome } from '../memory/types.js';
 import type { CgroupNode } from './cgroup-tree.js';
+import type { DemandScheduler } from './cpu-demand.js';
 import type { CpuGroups } from './cpu-groups.js';
 import type { PidsAccounting } from './pids-accounting.js';
 import { isHeld, type Proc } from './process.js';
@@ -17,7 +17,7 @@ import type { KernelEvent } from './types.js';
 
 /** What the driver needs of the kernel. */
 export interface ServeHost {
-  readonly sched: GroupScheduler;
+  readonly sched: DemandScheduler;
   readonly pids: PidsAccounting;
   readonly cpuGroups: CpuGroups;
   readonly mem: MemoryModel;
@@ -62,8 +62,9 @@ export class ServeDriver {
     for (let i = 0; i < step.workers; i++) {
       const taskId = `${p.taskId}.w${p.servesStarted}.${i}`;
       // `task` is filled in once the task exists (it needs the worker as its tag first).
-      const w: Worker<Proc> = { proc: p, taskId, task: null as unknown as TaskRef, busyWith: null, startUsec: 0, workLeft: 0, cpuAsked: 0, owed: null };
-      h.sched.addTask(taskId, h.cpuGroups.groupOf(p.cgroup), { nice: p.nice, runnable: false, onWorkDone: this.workerDone, tag: w });
+      // The worker is also its task's mirror in the demand scheduler (`addTaskInto`): one object per thread.
+      const w: Worker<Proc> = { proc: p, taskId, task: null as unknown as TaskRef, busyWith: null, startUsec: 0, workLeft: 0, cpuAsked: 0, owed: null, dGroup: null, dRunnable: false, dDemand: 1, dInner: null, dDone: undefined, dTag: undefined };
+      h.sched.addTaskInto(taskId, h.cpuGroups.groupOf(p.cgroup), { nice: p.nice, runnable: false, onWorkDone: this.workerDone, tag: w }, w);
       w.task = h.sched.taskRef(taskId);
       server.addWorker(w);
     }
