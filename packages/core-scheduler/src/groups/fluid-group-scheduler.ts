@@ -66,8 +66,9 @@ export class FluidGroupScheduler extends GroupTreeBase {
    * They leave exactly the state the general path leaves; tests turn them off to compare the two.
    */
   fastPath = true;
-  /** @internal How many changes took an uncontended shortcut, and how many rebuilds (tests check they are exercised). */
+  /** @internal How many wake-ups and blocks took an uncontended shortcut (tests check they are exercised). */
   shortcuts = 0;
+  /** @internal How many rebuilds took the uncontended shortcut (`resyncUncontended`). */
   resyncs = 0;
 
   constructor(opts: GroupSchedulerOptions) {
@@ -448,20 +449,21 @@ export class FluidGroupScheduler extends GroupTreeBase {
   }
 
   /** The shortcuts are on and no rebuild is due (it would redo every split anyway). */
-  private unlimited(): boolean {
+  private shortcutsOn(): boolean {
     return this.fastPath && !this.rebuildPending;
   }
 
   /** The task joins its group's split: O(depth) while nothing on its path constrains, else marked for the flush. */
   private enter(task: SchedTask): void {
-    if (this.unlimited() && this.rates.enterUncontended(task)) {
+    if (this.shortcutsOn() && this.rates.enterUncontended(task)) {
       this.shortcuts++;
       this.noteRate(task);
     } else this.rates.enter(task);
   }
 
+  /** The task leaves its group's split: O(depth) while nothing on its path constrains, else marked for the flush. */
   private leave(task: SchedTask): void {
-    if (this.unlimited() && this.rates.leaveUncontended(task)) this.shortcuts++;
+    if (this.shortcutsOn() && this.rates.leaveUncontended(task)) this.shortcuts++;
     else this.rates.leave(task);
   }
 
