@@ -188,6 +188,7 @@ export {
 } from './host/index.js';
 export type {
   GuestCpus,
+  GuestClock,
   NestedHost,
   NestedHostOptions,
   SchedulerGuest,

@@ -3,7 +3,7 @@
 // so a refused command leaves the datacenter as it was.
 import { ConflictError, InsufficientResourcesError, InvalidTransitionError, NotFoundError, ValidationError } from '@strata/shared-types';
 import type { ClusterCommand, ContainerTemplate, VmBody } from '@strata/shared-types';
-import { commandContainer, hostOfContainer, launchContainer, relaunchContainers, stackOf } from './container-ops.js';
+import { commandContainer, hostOfContainer, launchContainer, relaunchContainers, hasStack } from './container-ops.js';
 import { failHost, repairHost } from './faults.js';
 import { defineVmOn, ensureHypervisor, touchHost } from './hosts.js';
 import { containerInstanceName } from '../scenario/instances.js';
@@ -157,8 +157,7 @@ export function addContainer(dc: DcState, spec: Omit<ContainerTemplate, 'count'>
 }
 
 function deleteContainer(dc: DcState, rec: ContainerRec): void {
-  const stack = stackOf(dc, rec);
-  if (stack !== null && rec.id !== '' && hostOfContainer(dc, rec) !== null) commandContainer(dc, rec, (s) => s.engine.rm(rec.id, { force: true }));
+  if (hasStack(dc, rec) && rec.id !== '' && hostOfContainer(dc, rec) !== null) commandContainer(dc, rec, (s) => s.engine.rm(rec.id, { force: true }));
   dc.containers.delete(rec.name);
   const list = rec.onKind === 'vm' ? dc.vms.get(rec.on)?.containers : dc.hosts.get(rec.on)?.containers;
   if (list !== undefined) list.splice(list.indexOf(rec.name), 1);
@@ -168,7 +167,7 @@ function deleteContainer(dc: DcState, rec: ContainerRec): void {
 /** A running engine for a container command, or the transition error of a container whose machine is down. */
 function liveContainer(dc: DcState, name: string, command: string): ContainerRec {
   const rec = containerOf(dc, name);
-  if (stackOf(dc, rec) === null || rec.id === '' || hostOfContainer(dc, rec) === null || hostOfContainer(dc, rec)!.state === 'failed') {
+  if (!hasStack(dc, rec) || rec.id === '' || hostOfContainer(dc, rec) === null || hostOfContainer(dc, rec)!.state === 'failed') {
     throw new InvalidTransitionError('down', command, { container: name }, `container '${name}' is on a machine that is down (${rec.on}); wait for it to come back`);
   }
   return rec;

@@ -20,7 +20,13 @@ export function readStackOf(dc: DcState, rec: ContainerRec): ContainerStack | nu
   return dc.vms.get(rec.on)?.guest.readStack() ?? null;
 }
 
-/** The stack a container lives on now (null: its machine is down or has none yet). */
+/** Whether the container's machine has a stack now (nothing is run or marked). */
+export function hasStack(dc: DcState, rec: ContainerRec): boolean {
+  if (rec.onKind === 'host') return (dc.hosts.get(rec.on)?.stack ?? null) !== null;
+  return dc.vms.get(rec.on)?.guest.hasStack ?? false;
+}
+
+/** The stack a container lives on now, to command (null: its machine is down or has none yet). Its host must be at now (`touchHost`). */
 export function stackOf(dc: DcState, rec: ContainerRec): ContainerStack | null {
   if (rec.onKind === 'host') return dc.hosts.get(rec.on)?.stack ?? null;
   return dc.vms.get(rec.on)?.guest.stack ?? null;
@@ -38,7 +44,7 @@ export function launchContainer(dc: DcState, rec: ContainerRec, mode: 'run' | 'c
   touchHost(dc, h, () => {
     const stack = rec.onKind === 'vm' ? ensureVmStack(dc, dc.vms.get(rec.on)!) : ensureHostStack(dc, h);
     rec.id = mode === 'run' ? stack.engine.run(specOf(rec)) : stack.engine.create(specOf(rec));
-    if (rec.onKind === 'vm') dc.vms.get(rec.on)!.guest.report();
+    if (rec.onKind === 'vm') dc.vms.get(rec.on)!.guest.settle();
   });
 }
 
@@ -56,6 +62,6 @@ export function commandContainer(dc: DcState, rec: ContainerRec, command: (stack
   touchHost(dc, h, () => {
     const stack = stackOf(dc, rec)!;
     command(stack);
-    if (rec.onKind === 'vm') dc.vms.get(rec.on)!.guest.report();
+    if (rec.onKind === 'vm') dc.vms.get(rec.on)!.guest.settle();
   });
 }

@@ -3,7 +3,7 @@
 // (`sim.rng('faults/host/<name>')`); per container, crashes (SIGKILL of PID 1, so the restart policy
 // decides) after exponential MTBF draws from `faults/container/<name>`.
 import { ensureHypervisor, touchHost } from './hosts.js';
-import { relaunchContainers, stackOf } from './container-ops.js';
+import { hasStack, relaunchContainers, stackOf } from './container-ops.js';
 import { pinnedHosts, restartElsewhere, takeVmOff } from './vm-ops.js';
 import type { ContainerStack } from './container-stack.js';
 import type { ContainerRec, DcState, HostRec, VmRec } from './state.js';
@@ -139,16 +139,16 @@ export function scheduleFaults(dc: DcState, hooks: FaultHooks): void {
 export function crashContainer(dc: DcState, name: string): void {
   const rec = dc.containers.get(name);
   if (rec === undefined) return;
-  const stack = stackOf(dc, rec);
-  if (stack === null || rec.id === '') return;
+  if (!hasStack(dc, rec) || rec.id === '') return;
   const h = rec.onKind === 'host' ? dc.hosts.get(rec.on)! : dc.hosts.get(dc.vms.get(rec.on)!.host ?? '');
   if (h === undefined) return;
   touchHost(dc, h, () => {
+    const stack = stackOf(dc, rec)!;
     const pid = stack.engine.inspect(rec.id).State.Pid;
     if (pid > 0) {
       stack.kernel.kill(pid, 'SIGKILL');
       dc.sink.emit({ type: 'container.crashed', time: dc.sim.now(), subject: `container:${name}`, on: rec.on });
     }
-    if (rec.onKind === 'vm') dc.vms.get(rec.on)!.guest.report();
+    if (rec.onKind === 'vm') dc.vms.get(rec.on)!.guest.settle();
   });
 }

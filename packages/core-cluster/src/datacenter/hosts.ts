@@ -20,7 +20,7 @@ function networkHostAddress(i: number): string {
 /** Define `vm` on hypervisor `hv` (its guest brought to the hypervisor's now first). */
 export function defineVmOn(hv: Hypervisor, vm: VmRec, opts: { readonly instantBoot: boolean }): void {
   vm.instantBoot = opts.instantBoot;
-  if (vm.guest.stack === null) vm.guest.advanceTo(hv.now());
+  if (!vm.guest.hasStack) vm.guest.advanceTo(hv.now());
   const link = vm.guest.link();
   vm.guest.activate(link);
   hv.defineVm(vmSpec(vm, link, opts));

@@ -9,8 +9,13 @@
 // A hypervisor holds a guest through a `GuestLink`. During a live migration two hypervisors hold the
 // same guest (the source runs it, the destination has received it); only the active link forwards
 // capacities and advances, so the destination's port cannot stop the guest the source still runs.
+//
+// The guest follows its host's clock (`GuestCpus.follow`): the host visits it only when it is due,
+// and it brings itself to the clock's time before anything reads or commands it. So every caller
+// that takes its stack to command it must have brought the host to now first (`touchHost`); one that
+// only asks whether there is a stack uses `hasStack`, which moves nothing.
 import type { Micros } from '@strata/shared-types';
-import type { GuestCpus, VcpuDemand, VcpuDemandListener } from '@strata/core-vmm';
+import type { GuestClock, GuestCpus, VcpuDemand, VcpuDemandListener } from '@strata/core-vmm';
 import type { ContainerStack } from './container-stack.js';
 
 const HALTED = { runnable: false, demand: 1 } as const;
@@ -18,6 +23,8 @@ const HALTED = { runnable: false, demand: 1 } as const;
 /** One hypervisor's handle on a guest; inert unless it is the guest's active link. */
 export class GuestLink implements GuestCpus {
   listener: VcpuDemandListener | null = null;
+  /** The clock this link's hypervisor gave (the guest follows it while this link is active). */
+  clock: GuestClock | null = null;
 
   constructor(private readonly guest: KernelGuest) {}
 
@@ -44,6 +51,11 @@ export class GuestLink implements GuestCpus {
 
   advanceTo(time: number): void {
     if (this.guest.activeLink === this) this.guest.advanceTo(time);
+  }
+
+  follow(clock: GuestClock | null): void {
+    this.clock = clock;
+    if (this.guest.activeLink === this) this.guest.follow(clock);
   }
 }
 
@@ -81,8 +93,15 @@ export class KernelGuest {
    * it: the guest then runs its kernel at every advance and reads its next-event time afresh.
    */
   private commandedAt = -1;
+  /**
+   * Commanded since its kernel last ran: a command's facts (a kill's exit, a start) come out when the
+   * kernel runs, so a following guest is due at the command's instant (`nextEventTime`) until then.
+   */
+  private unrun = false;
   /** The simulation's clock (given with the stack). */
   private simNow: () => number = () => 0;
+  /** The active link's host clock, or null (the guest keeps its own time). */
+  private clockRef: GuestClock | null = null;
 
   constructor(
     readonly cpus: number,
@@ -106,19 +125,45 @@ export class KernelGuest {
     return (this.reportedRef ??= new Array<number>(this.cpus).fill(-1));
   }
 
-  /** The container stack, to command (its kernel brought to the guest's now first). */
+  /**
+   * The container stack, to command (its kernel brought to the guest's now first; the host told that
+   * its next event may move). Take it only after the host was brought to now (`touchHost`).
+   */
   get stack(): ContainerStack | null {
     if (this.stackRef !== null) {
       this.catchUp();
       this.commandedAt = this.simNow();
+      this.unrun = true;
+      this.clockRef?.changed();
     }
     return this.stackRef;
   }
 
+  /** Whether a container stack runs here (nothing is run or marked). */
+  get hasStack(): boolean {
+    return this.stackRef !== null;
+  }
+
   /** The container stack, only to read (kernel files, inspect): brought to now, the cached next-event time kept. */
   readStack(): ContainerStack | null {
-    if (this.stackRef !== null && this.behind >= 0) this.runKernel(this.behind);
+    if (this.stackRef !== null) {
+      const target = this.lagTarget();
+      if (target >= 0) this.runKernel(target);
+    }
     return this.stackRef;
+  }
+
+  /** Follow `clock` from now on (null: keep its own time), after running to the old clock's time. */
+  follow(clock: GuestClock | null): void {
+    if (clock === this.clockRef) return;
+    const old = this.clockRef;
+    if (old !== null) {
+      if (this.stackRef !== null) this.catchUp();
+      else if (this.inner !== null && this.inner.now() < old.now()) this.inner.advanceTo(old.now());
+      if (old.now() > this.clock) this.clock = old.now();
+    }
+    this.clockRef = clock;
+    this.due = NaN;
   }
 
   get activeLink(): GuestLink | null {
@@ -130,9 +175,10 @@ export class KernelGuest {
     return new GuestLink(this);
   }
 
-  /** From now on `link`'s hypervisor runs the guest (the migration's switch-over, or the first definition). */
+  /** From now on `link`'s hypervisor runs the guest (the migration's switch-over, or the first definition); the guest follows its clock. */
   activate(link: GuestLink): void {
     this.active = link;
+    this.follow(link.clock);
     this.reportAll();
   }
 
@@ -171,10 +217,13 @@ export class KernelGuest {
     this.behind = -1;
     this.due = NaN;
     this.commandedAt = simNow();
+    this.unrun = true;
+    this.clockRef?.changed();
     this.report();
   }
 
   now(): Micros {
+    if (this.clockRef !== null) return this.clockRef.now();
     if (this.inner !== null) return this.inner.now();
     if (this.stackRef === null) return this.clock as Micros;
     const t = this.stackRef.engine.now();
@@ -183,6 +232,7 @@ export class KernelGuest {
 
   setCpuCapacity(cpu: number, capacity: number): void {
     if (this.stackRef !== null) this.catchUp();
+    else if (this.inner !== null && this.clockRef !== null && this.inner.now() < this.clockRef.now()) this.inner.advanceTo(this.clockRef.now());
     this.capacities[cpu] = capacity;
     this.inner?.setCpuCapacity(cpu, capacity);
     this.stackRef?.cpus?.setCpuCapacity(cpu, capacity);
@@ -193,7 +243,10 @@ export class KernelGuest {
     if (this.inner !== null) return this.inner.nextEventTime();
     if (this.stackRef === null) return Infinity;
     // Cached: a host asks every guest at each of its steps, and nothing changes it but an advance or a command.
-    if (this.commandedAt >= 0) return this.stackRef.engine.nextEventTime();
+    if (this.commandedAt >= 0) {
+      const next = this.stackRef.engine.nextEventTime();
+      return this.unrun && this.commandedAt < next ? this.commandedAt : next;
+    }
     if (this.due !== this.due) this.due = this.stackRef.engine.nextEventTime();
     return this.due;
   }
@@ -217,14 +270,29 @@ export class KernelGuest {
     this.stackRef!.engine.advanceTo(time);
     // Read afresh after the run (a host may have asked for it mid-run, from a demand callback).
     this.due = NaN;
+    this.unrun = false;
     if (time > this.commandedAt) this.commandedAt = -1;
     this.report();
   }
 
   /** Bring a deferred kernel to the guest's now; forget the cached next-event time (a command or capacity change follows). */
   private catchUp(): void {
-    if (this.behind >= 0) this.runKernel(this.behind);
+    const target = this.lagTarget();
+    if (target >= 0) this.runKernel(target);
     this.due = NaN;
+  }
+
+  /**
+   * The time the kernel must be run to before it is read or commanded, or −1 when it is there: the
+   * time its host advanced it to without running it (`behind`), or the followed clock's time.
+   */
+  private lagTarget(): number {
+    let target = this.behind;
+    if (this.clockRef !== null) {
+      const t = this.clockRef.now();
+      if (t > target && t > this.stackRef!.engine.now()) target = t;
+    }
+    return target;
   }
 
   /** Report every vCPU's demand again (a new listener). */
@@ -238,7 +306,17 @@ export class KernelGuest {
     this.report();
   }
 
-  /** Tell the active host what each vCPU asks now (only the changes). Call after every command on the stack. */
+  /**
+   * After a command on the stack (its host at now): run the kernel at this instant if the command has
+   * not yet run (its facts come out now, also while the VM is off its host, booting or incoming, where
+   * no host visits it), then tell the host what each vCPU asks.
+   */
+  settle(): void {
+    if (this.unrun && this.stackRef !== null && this.commandedAt >= this.stackRef.engine.now()) this.runKernel(this.commandedAt);
+    else this.report();
+  }
+
+  /** Tell the active host what each vCPU asks now (only the changes). */
   report(): void {
     const listener = this.active?.listener ?? null;
     if (listener === null) return;

@@ -85,6 +85,7 @@ describe('guest kernels run only when due', () => {
     expect(b.summary()).toEqual(a.summary());
     expect(b.containers()).toEqual(a.containers());
     expect(profile.calls.host).toBeGreaterThan(0);
-    expect(profile.calls.guest).toBeGreaterThan(profile.calls.host);
+    // Guests follow their host's clock: a host visits only the guests that are due, but it does visit them.
+    expect(profile.calls.guest).toBeGreaterThan(0);
   });
 });

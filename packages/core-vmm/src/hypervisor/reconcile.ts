@@ -70,15 +70,14 @@ export function rewrittenBytes(core: HypervisorCore, vm: string): number {
 const unwatched = (): void => {};
 
 /**
- * A guest off the host keeps the hypervisor's time: one that can follow a clock follows ours and is
- * never visited (it runs itself to now when read or commanded; at capacity 0 nothing it does reaches
- * the other parts); any other is advanced at every event (`detached`).
+ * A guest off the host keeps the hypervisor's time: one that can follow a clock follows ours (it runs
+ * itself to now when read or commanded). Every guest off the host is still asked its next event and
+ * advanced at every event of the hypervisor (`detached`): at capacity 0 it does no CPU work, but its
+ * own timers go on (a container kernel restarts a container after its back-off while the VM boots).
  */
 function offHost(core: HypervisorCore, e: VmEntry): void {
-  if (e.port.follow !== undefined) {
-    e.port.follow({ now: () => core.now(), changed: unwatched });
-    core.detached.delete(e);
-  } else core.detached.add(e);
+  if (e.port.follow !== undefined) e.port.follow({ now: () => core.now(), changed: unwatched });
+  core.detached.add(e);
 }
 
 /** Bring memory, devices and the host scheduler to what the VM's lifecycle phase implies. */
