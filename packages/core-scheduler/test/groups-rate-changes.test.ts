@@ -106,6 +106,23 @@ describe.each(FIDELITIES)('takeRateChanges (%s)', (fidelity) => {
   });
 });
 
+describe.each(FIDELITIES)('taskRate (%s)', (fidelity) => {
+  it('equals taskStats(id).rate after every change, and throws NotFound for an unknown task', () => {
+    fc.assert(
+      fc.property(fc.array(op, { minLength: 1, maxLength: 30 }), (ops) => {
+        const s = build(fidelity);
+        for (const o of ops) {
+          apply(s, o);
+          const ids = s.listTasks();
+          expect(ids.map((id) => s.taskRate!(id))).toEqual(ids.map((id) => s.taskStats(id).rate));
+        }
+        expect(() => s.taskRate!('no-such-task')).toThrow(expect.objectContaining({ code: 'E_NOT_FOUND' }));
+      }),
+      { numRuns: 80, seed: 6 },
+    );
+  });
+});
+
 describe.each(FIDELITIES)('taskWaitUsec (%s)', (fidelity) => {
   it('equals taskStats(id).waitUsec, read before and after a burst of changes at one instant', () => {
     fc.assert(

@@ -237,6 +237,12 @@ export interface GroupScheduler {
    */
   taskWaitUsec?(id: string): number;
   /**
+   * `taskStats(id).rate` alone (rates brought up to date first), without building the stats object:
+   * for a caller that mirrors rates at every event (a nested host). Optional in the interface; both
+   * built-in models have it.
+   */
+  taskRate?(id: string): number;
+  /**
    * Which tasks' rates (`taskStats(id).rate`) may have changed since the previous call, so a caller
    * that mirrors rates (a nested host pushing vCPU rates to guests) visits only those. The first call
    * answers `{ all: true }` and starts the tracking (no cost until then); later calls answer

@@ -869,6 +869,10 @@ export abstract class GroupTreeBase implements GroupScheduler {
     return Math.round(t.usage + this.pendingUsage(t));
   }
 
+  taskRate(id: string): number {
+    return this.currentRate(this.task(id));
+  }
+
   taskWaitUsec(id: string): number {
     return Math.max(0, Math.round(this.waitOf(this.task(id))));
   }

@@ -315,12 +315,15 @@ export function createNestedHost(options: NestedHostOptions): NestedHost {
         for (const vm of settling) {
           vm.settling = false;
           if (vm.removed) continue;
-          vm.guest.settleDemands!(vm.vcpus.map((v) => (v.hostRunnable ? host.taskStats(v.id).rate : 0)));
+          vm.guest.settleDemands!(vm.vcpus.map((v) => (v.hostRunnable ? rateOf(v.id) : 0)));
         }
       }
       if (dirty.size === 0 && !levelsDirty) return;
     }
   }
+
+  /** A vCPU task's host rate now (the scheduler's `taskRate`, or its stats where a scheduler lacks it). */
+  const rateOf: (id: string) => number = host.taskRate === undefined ? (id) => host.taskStats(id).rate : (id) => host.taskRate!(id);
 
   /** Push each listed vCPU's host rate × speed to its guest CPU, falls then rises; the guests to settle after (or null). */
   function pushCapacities(list: readonly Vcpu[]): VmRec[] | null {
@@ -328,7 +331,7 @@ export function createNestedHost(options: NestedHostOptions): NestedHost {
     for (const rising of PUSH_PASSES) {
       for (const v of list) {
         if (v.vm.removed) continue;
-        const rate = v.hostRunnable ? host.taskStats(v.id).rate : 0;
+        const rate = v.hostRunnable ? rateOf(v.id) : 0;
         const capacity = Math.min(1, rate * speed);
         if (capacity !== v.pushed && capacity > v.pushed === rising) {
           v.pushed = capacity;
