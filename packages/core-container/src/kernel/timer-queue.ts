@@ -5,6 +5,11 @@
 // A 4-ary heap of (time, sequence) keys, the two side by side, so that a level of a sift reads one
 // cache line (four children's keys) instead of one per array; a timer's payload (pid, token, kind,
 // ref) stays in its slot and only the slot's index moves with the key.
+//
+// A pop leaves a hole at the root instead of sifting the last entry down at once: when the next
+// operation is a push (a request server re-arming its next arrival, the common case) the new entry
+// fills the hole and sifts down from there, one sift instead of two. Any other operation fills the
+// hole with the last entry first. The order of timers out is the same: keys are unique (time, seq).
 
 /** What a timer is for. */
 export type TimerKind = 'sleep' | 'arrival';
@@ -31,24 +36,33 @@ export class TimerQueue {
   private freeCount = 0;
   /** Slots ever handed out (the next fresh one). */
   private used = 0;
+  /** Entries in the heap, a hole at the root included. */
   private n = 0;
   private nextSeq = 0;
+  /** The root was popped and not yet refilled. */
+  private hole = false;
 
   get size(): number {
-    return this.n;
+    return this.hole ? this.n - 1 : this.n;
   }
 
   push(time: number, pid: number, token: number, kind: TimerKind = 'sleep', ref: unknown = undefined): void {
-    if (this.n === this.slots.length) this.grow();
+    if (this.n === this.slots.length && !this.hole) this.grow();
     const slot = this.freeCount > 0 ? this.free[--this.freeCount]! : this.used++;
     this.pid[slot] = pid;
     this.token[slot] = token;
     this.kind[slot] = kind === 'sleep' ? 0 : 1;
     this.refs[slot] = ref;
+    const seq = this.nextSeq++;
+    if (this.hole) {
+      // The new entry takes the popped root's place and sinks to where it belongs.
+      this.hole = false;
+      this.siftDown(time, seq, slot, this.n);
+      return;
+    }
     const keys = this.keys;
     const slots = this.slots;
     let k = this.n++;
-    const seq = this.nextSeq++;
     // Sift up with a hole: move parents down until the new entry fits.
     while (k > 0) {
       const p = ((k - 1) / ARITY) | 0;
@@ -66,6 +80,7 @@ export class TimerQueue {
 
   /** Time of the earliest timer, or Infinity. */
   peekTime(): number {
+    if (this.hole) this.fillHole();
     return this.n === 0 ? Infinity : this.keys[0]!;
   }
 
@@ -77,26 +92,35 @@ export class TimerQueue {
 
   /** Take the earliest timer (the queue must not be empty); its fields are then in `popped*`. */
   pop(): void {
-    const keys = this.keys;
-    const slots = this.slots;
-    const top = slots[0]!;
+    if (this.hole) this.fillHole();
+    const top = this.slots[0]!;
     this.poppedPid = this.pid[top]!;
     this.poppedToken = this.token[top]!;
     this.poppedKind = this.kind[top] === 0 ? 'sleep' : 'arrival';
     this.poppedRef = this.refs[top];
     this.refs[top] = undefined;
     this.free[this.freeCount++] = top;
+    this.hole = true;
+  }
+
+  /** Move the last entry into the hole at the root and sift it down. */
+  private fillHole(): void {
+    this.hole = false;
     const last = --this.n;
     if (last === 0) return;
-    const time = keys[2 * last]!;
-    const seq = keys[2 * last + 1]!;
-    const slot = slots[last]!;
-    // Sift the last entry down from the root with a hole.
+    const keys = this.keys;
+    this.siftDown(keys[2 * last]!, keys[2 * last + 1]!, this.slots[last]!, last);
+  }
+
+  /** Place (time, seq, slot) at the root, a hole, and sift it down among the first `count` entries. */
+  private siftDown(time: number, seq: number, slot: number, count: number): void {
+    const keys = this.keys;
+    const slots = this.slots;
     let k = 0;
     for (;;) {
       const first = ARITY * k + 1;
-      if (first >= last) break;
-      const end = Math.min(first + ARITY, last);
+      if (first >= count) break;
+      const end = Math.min(first + ARITY, count);
       let m = first;
       let mt = keys[2 * first]!;
       let ms = keys[2 * first + 1]!;
