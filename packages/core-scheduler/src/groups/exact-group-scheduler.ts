@@ -79,6 +79,11 @@ const BACKLOG_TICKS = 32;
  * resumes with, and a task picked a tick late holds two: below that it is not behind.)
  */
 const BACKLOG_THRESHOLD_TICKS = 2;
+/**
+ * Half-life of a CPU's steal average, µs: PELT's (32 ms), with which Linux averages the steal it
+ * takes off a CPU's capacity (`update_irq_load_avg` → `scale_rt_capacity`).
+ */
+const STEAL_HALF_LIFE_USEC = 32_000;
 /** Slack when rounding an end of work up to a whole µs. */
 const END_SLACK = 1e-7;
 
@@ -110,10 +115,22 @@ export class ExactGroupScheduler extends GroupTreeBase {
   private readonly haltedTasks = new Set<SchedTask>();
   /** Tasks with a demand cap, as last counted (an upper bound between counts): 0 skips `refreshBacklog`. */
   private cappedCount = 0;
+  /** Scratch for `wholeFirst`. */
+  private readonly cappedScratch: SchedTask[] = [];
+  private readonly cappedKeysScratch: number[] = [];
+  /**
+   * Each CPU's steal average (0..1, half-life STEAL_HALF_LIFE_USEC): the share of recent time it sat
+   * at capacity 0 holding a task (a descheduled vCPU), as of `stealAt`. Linux takes it off the CPU's
+   * capacity; here it orders CPUs of equal capacity (least stolen picks first).
+   */
+  private readonly stealAvg: number[];
+  private readonly stealAt: number[];
 
   constructor(opts: GroupSchedulerOptions) {
     super(opts);
     this.cur = new Array<SchedTask | null>(this.cpus).fill(null);
+    this.stealAvg = new Array<number>(this.cpus).fill(0);
+    this.stealAt = new Array<number>(this.cpus).fill(this.nowUsec);
     this.last = new Array<number>(this.cpus).fill(this.nowUsec);
     this.wakeupGranularity = WAKEUP_GRANULARITY_USEC * (1 + Math.floor(Math.log2(Math.min(this.cpus, 8))));
     this.lagClamp = LAG_CLAMP_TICKS * this.tick;
@@ -123,7 +140,22 @@ export class ExactGroupScheduler extends GroupTreeBase {
   }
 
   private sortCpus(): number[] {
-    return Array.from({ length: this.cpus }, (_, c) => c).sort((a, b) => this.capacity[b]! - this.capacity[a]! || a - b);
+    const st = this.stealAvg;
+    return Array.from({ length: this.cpus }, (_, c) => c).sort((a, b) => this.capacity[b]! - this.capacity[a]! || st[a]! - st[b]! || a - b);
+  }
+
+  /**
+   * Decay CPU `c`'s steal average to now. The time since its last update counts as stolen when the CPU
+   * is at capacity 0 holding a task (a descheduled vCPU whose task waits on it; an idle CPU at 0 is a
+   * halted vCPU, which earns no steal). Updated at capacity changes, where the capacity last changed.
+   */
+  private updateSteal(c: number): void {
+    const dt = this.nowUsec - this.stealAt[c]!;
+    if (dt <= 0) return;
+    this.stealAt[c] = this.nowUsec;
+    const k = Math.pow(0.5, dt / STEAL_HALF_LIFE_USEC);
+    const stolen = this.capacity[c] === 0 && this.cur[c] !== null ? 1 : 0;
+    this.stealAvg[c] = this.stealAvg[c]! * k + stolen * (1 - k);
   }
 
   /** When CPU `c`'s task runs out of work, or empties its demand bucket, at its CPU's capacity (whole µs), or Infinity. */
@@ -567,6 +599,37 @@ export class ExactGroupScheduler extends GroupTreeBase {
     }
   }
 
+  /**
+   * Reorder the first `n` chosen tasks (earliest deadline first) so that the tasks that use a whole CPU
+   * (uncapped, or capped and backlogged) come before the capped ones, each kind in deadline order: they
+   * then take the CPUs in pick order, the biggest (least stolen) first. Linux places by utilization
+   * against capacity (a task that does not fit a CPU reduced by steal is moved to a bigger one:
+   * `need_active_balance`'s reduced-capacity test, misfit balancing); a capped task placed on the
+   * biggest CPU would leave a whole-CPU task on a stolen one.
+   */
+  private wholeFirst(n: number): void {
+    const chosen = this.chosen;
+    const keys = this.chosenKeys;
+    const capped = this.cappedScratch;
+    const cappedKeys = this.cappedKeysScratch;
+    let w = 0;
+    let m = 0;
+    for (let i = 0; i < n; i++) {
+      const t = chosen[i]!;
+      if (t.budget === Infinity || t.backlogged) {
+        chosen[w] = t;
+        keys[w++] = keys[i]!;
+      } else {
+        capped[m] = t;
+        cappedKeys[m++] = keys[i]!;
+      }
+    }
+    for (let i = 0; i < m; i++) {
+      chosen[w] = capped[i]!;
+      keys[w++] = cappedKeys[i]!;
+    }
+  }
+
   private fillWaiting(): void {
     const idle = this.cpus - this.busy;
     if (idle === 0 || this.root.nrRunnable === 0) return;
@@ -621,6 +684,7 @@ export class ExactGroupScheduler extends GroupTreeBase {
       keys[i] = key;
     }
     this.spend(this.order.length + shifts + this.cpus);
+    if (n > 1) this.wholeFirst(n);
     let k = 0;
     for (let i = 0; i < this.pickable && k < n; i++) {
       const c = this.cpuOrder[i]!;
@@ -750,13 +814,17 @@ export class ExactGroupScheduler extends GroupTreeBase {
   }
 
   protected onCpuCapacityChanging(cpu: number): void {
-    // The slice so far ran at the old capacity.
+    // The slice so far ran at the old capacity (and, at 0 holding a task, was stolen).
     this.charge(cpu);
+    this.updateSteal(cpu);
     const on = this.cur[cpu];
     if (on !== null && on !== undefined) this.noteRate(on);
   }
 
   protected onCpuCapacityChanged(): void {
+    // Every CPU's steal average at the same instant, so that they compare.
+    this.spend(this.cpus);
+    for (let c = 0; c < this.cpus; c++) this.updateSteal(c);
     this.cpuOrder = this.sortCpus();
     this.pickable = this.capacity.filter((x) => x > 0).length;
     this.ratesDirty = true;
