@@ -26,9 +26,8 @@ export class TimerQueue {
   /** Heap order: the payload slot of entry i. */
   private slots = new Int32Array(INITIAL_CAPACITY);
   // Payload by slot.
-  private pid = new Float64Array(INITIAL_CAPACITY);
-  private token = new Float64Array(INITIAL_CAPACITY);
-  private kind = new Uint8Array(INITIAL_CAPACITY);
+  /** Per slot: pid, token and kind (0 sleep, 1 arrival) side by side, one cache line for a pop. */
+  private payload = new Float64Array(3 * INITIAL_CAPACITY);
   /** The object a timer is about (its process), so firing it needs no lookup by id. */
   private refs: unknown[] = new Array<unknown>(INITIAL_CAPACITY).fill(undefined);
   /** Free payload slots: `free[0..freeCount)`. */
@@ -49,9 +48,10 @@ export class TimerQueue {
   push(time: number, pid: number, token: number, kind: TimerKind = 'sleep', ref: unknown = undefined): void {
     if (this.n === this.slots.length && !this.hole) this.grow();
     const slot = this.freeCount > 0 ? this.free[--this.freeCount]! : this.used++;
-    this.pid[slot] = pid;
-    this.token[slot] = token;
-    this.kind[slot] = kind === 'sleep' ? 0 : 1;
+    const payload = this.payload;
+    payload[3 * slot] = pid;
+    payload[3 * slot + 1] = token;
+    payload[3 * slot + 2] = kind === 'sleep' ? 0 : 1;
     this.refs[slot] = ref;
     const seq = this.nextSeq++;
     if (this.hole) {
@@ -94,9 +94,10 @@ export class TimerQueue {
   pop(): void {
     if (this.hole) this.fillHole();
     const top = this.slots[0]!;
-    this.poppedPid = this.pid[top]!;
-    this.poppedToken = this.token[top]!;
-    this.poppedKind = this.kind[top] === 0 ? 'sleep' : 'arrival';
+    const payload = this.payload;
+    this.poppedPid = payload[3 * top]!;
+    this.poppedToken = payload[3 * top + 1]!;
+    this.poppedKind = payload[3 * top + 2] === 0 ? 'sleep' : 'arrival';
     this.poppedRef = this.refs[top];
     this.refs[top] = undefined;
     this.free[this.freeCount++] = top;
@@ -154,15 +155,9 @@ export class TimerQueue {
     const free = new Int32Array(size);
     free.set(this.free);
     this.free = free;
-    const pid = new Float64Array(size);
-    pid.set(this.pid);
-    this.pid = pid;
-    const token = new Float64Array(size);
-    token.set(this.token);
-    this.token = token;
-    const kind = new Uint8Array(size);
-    kind.set(this.kind);
-    this.kind = kind;
+    const payload = new Float64Array(3 * size);
+    payload.set(this.payload);
+    this.payload = payload;
     while (this.refs.length < size) this.refs.push(undefined);
   }
 }
