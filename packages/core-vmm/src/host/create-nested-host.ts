@@ -15,7 +15,18 @@ export const PRIORITY_SERVED_WEIGHT = 10_000;
 const NAME = /^[A-Za-z0-9_.-]{1,64}$/;
 /** At most this many demand → capacity → demand passes per instant (two settle every guest Strata has). */
 const SYNC_PASSES = 8;
-const HALTED: VcpuDemand = { runnable: false, demand: 1 };
+const HALTED: VcpuDemand = Object.freeze({ runnable: false, demand: 1 });
+const FULL: VcpuDemand = Object.freeze({ runnable: true, demand: 1 });
+
+/**
+ * The demand to keep for a vCPU: a shared object for the two usual ones (runnable at 1, halted at 1),
+ * a copy otherwise. A vCPU record lives for the run and its demand changes at every request: a new
+ * object each time would be a young object held by an old one, which every minor GC has to scan.
+ */
+function keptDemand(d: VcpuDemand): VcpuDemand {
+  if (d.demand === 1) return d.runnable ? FULL : HALTED;
+  return { runnable: d.runnable, demand: d.demand };
+}
 /** The two push passes of a sync: falls, then rises. */
 const PUSH_PASSES = [false, true] as const;
 
@@ -225,7 +236,7 @@ export function createNestedHost(options: NestedHostOptions): NestedHost {
       throw new ValidationError(`guest of ${v.vm.name}: cpu ${v.index} demand must be in (0, 1], got ${String(demand.demand)}`, { path: 'demand', value: demand.demand });
     }
     settleHeld(v);
-    v.demand = { runnable: demand.runnable, demand: demand.demand };
+    v.demand = keptDemand(demand);
     dirty.add(v);
     markStale(v.vm);
     if (policy === 'priority') levelsDirty = true;
