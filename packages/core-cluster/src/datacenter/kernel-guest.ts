@@ -18,7 +18,9 @@ import type { Micros } from '@strata/shared-types';
 import type { GuestClock, GuestCpus, VcpuDemand, VcpuDemandListener } from '@strata/core-vmm';
 import type { ContainerStack } from './container-stack.js';
 
-const HALTED = { runnable: false, demand: 1 } as const;
+const HALTED: VcpuDemand = Object.freeze({ runnable: false, demand: 1 });
+/** A whole vCPU asked: shared, since the hypervisor's port keeps the last demand of each vCPU (no young object per report held by an old one). */
+const FULL: VcpuDemand = Object.freeze({ runnable: true, demand: 1 });
 
 /** One hypervisor's handle on a guest; inert unless it is the guest's active link. */
 export class GuestLink implements GuestCpus {
@@ -325,7 +327,7 @@ export class KernelGuest {
       const d = Math.min(1, Math.max(0, wanted - i)) * this.vcpuShare;
       if (d === this.reported[i]) continue;
       this.reported[i] = d;
-      listener(i, d > 0 ? { runnable: true, demand: d } : HALTED);
+      listener(i, d <= 0 ? HALTED : d === 1 ? FULL : { runnable: true, demand: d });
     }
   }
 }
