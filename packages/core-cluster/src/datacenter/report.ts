@@ -12,7 +12,7 @@ import { summarize } from '../metrics/summarize.js';
 import type { BatchModel } from '../batch/index.js';
 import type { RunReport } from '../types.js';
 import { hostCpuUtilization } from './hosts.js';
-import type { ContainerRec, DcState } from './state.js';
+import type { ContainerRec, DcState, VmRec } from './state.js';
 import { readStackOf } from './container-ops.js';
 import { containerView, vmCpu, vmState } from './views.js';
 
@@ -31,6 +31,9 @@ interface VmSlot {
 interface ContainerSlot {
   readonly cpuId: number;
   readonly memoryId: number;
+  /** The record it was last bound to, and its VM (null on bare metal), resolved once per binding. */
+  rec: ContainerRec | null;
+  vm: VmRec | null;
   cpu: number;
   kernel: Kernel | null;
   containerId: string;
@@ -64,6 +67,8 @@ export class Sampler {
   private hostIds: number[] = [];
   private readonly vmSlots = new Map<string, VmSlot>();
   private readonly containerSlots = new Map<string, ContainerSlot>();
+  /** The slots in the order of `dc.containers` at the last sample (checked by record identity, rebound where it moved). */
+  private containerOrder: ContainerSlot[] = [];
   private ids = new Int32Array(1024);
   private values = new Float64Array(1024);
   private lastTime = -1;
@@ -105,13 +110,12 @@ export class Sampler {
         put(slot.id, dCpu + dSteal > 0 ? dSteal / (dCpu + dSteal) : 0);
       }
     }
+    const order = this.containerOrder;
+    let at = 0;
     for (const rec of dc.containers.values()) {
-      let slot = this.containerSlots.get(rec.name);
-      if (slot === undefined) {
-        const cpuId = recorder.define(`container:${rec.name}/cpu`, 'cores');
-        this.containerSlots.set(rec.name, (slot = { cpuId, memoryId: recorder.define(`container:${rec.name}/memory`, 'bytes'), cpu: 0, kernel: null, containerId: '', handle: null }));
-        slot.cpu = containerHandle(dc, rec, slot)?.cpuUsec ?? 0;
-      }
+      let slot = order[at];
+      if (slot === undefined || slot.rec !== rec) order[at] = slot = this.bind(rec);
+      at++;
       const handle = containerHandle(dc, rec, slot);
       const cpuUsec = handle?.cpuUsec ?? 0;
       const last = slot.cpu;
@@ -119,6 +123,7 @@ export class Sampler {
       put(slot.cpuId, dt > 0 ? Math.max(0, cpuUsec - last) / dt : 0);
       put(slot.memoryId, handle?.memoryBytes ?? 0);
     }
+    order.length = at;
     if (this.network !== null) {
       // Each NIC link of the flow network (made when a transfer first crosses the host's NIC; none
       // before): bytes carried over the interval ÷ what the link could carry in it; at the first
@@ -144,6 +149,22 @@ export class Sampler {
     this.lastTime = time;
   }
 
+  /** The slot of container `rec` (its series defined at its first sample), bound to this record and its VM. */
+  private bind(rec: ContainerRec): ContainerSlot {
+    const dc = this.dc;
+    let slot = this.containerSlots.get(rec.name);
+    const fresh = slot === undefined;
+    if (slot === undefined) {
+      const cpuId = this.recorder.define(`container:${rec.name}/cpu`, 'cores');
+      slot = { cpuId, memoryId: this.recorder.define(`container:${rec.name}/memory`, 'bytes'), rec: null, vm: null, cpu: 0, kernel: null, containerId: '', handle: null };
+      this.containerSlots.set(rec.name, slot);
+    }
+    slot.rec = rec;
+    slot.vm = rec.onKind === 'vm' ? (dc.vms.get(rec.on) ?? null) : null;
+    if (fresh) slot.cpu = containerHandle(dc, rec, slot)?.cpuUsec ?? 0;
+    return slot;
+  }
+
   private grow(): void {
     const ids = new Int32Array(this.ids.length * 2);
     ids.set(this.ids);
@@ -157,7 +178,7 @@ export class Sampler {
 /** The report as of now. */
 /** The container's cgroup handle on its kernel now (its machine brought to now), or null when it has none (not on a running machine). */
 function containerHandle(dc: DcState, rec: ContainerRec, slot: ContainerSlot): CgroupHandle | null {
-  const stack = readStackOf(dc, rec);
+  const stack = slot.vm !== null ? slot.vm.guest.readStack() : readStackOf(dc, rec);
   if (stack === null || rec.id === '') return null;
   // Resolved again when the kernel or id changed, or when the cgroup went (a stopped container's cgroup
   // is removed; started again, it is made afresh at the same path).
