@@ -16,7 +16,7 @@ import {
 import { createGroupScheduler } from '@strata/core-scheduler';
 import type { ServeStep } from '@strata/shared-types';
 import { ServeDriver } from './serve-driver.js';
-import { ServeTotals, type ServeSummary } from './request-server.js';
+import { ServeTotals, type LatencyRecord, type ServeSummary } from './request-server.js';
 import { applyMemoryLimit, chargePageCache, continueAlloc, freeMemory, startAlloc } from './memory-driver.js';
 import { checkSpeed, cpuTimeFor } from './cpu-speed.js';
 import type { AllocStep, FreeStep, ReadStep, WriteStep } from '@strata/shared-types';
@@ -493,9 +493,16 @@ class KernelModel implements Kernel, StepHost {
     return this.exits;
   }
 
+  /** `p`'s request record with every arrival so far in it (a running server counts arrivals on itself). */
+  private serveRecord(p: Proc): LatencyRecord | null {
+    p.server?.flushArrivals();
+    return p.latency;
+  }
+
   /** A record leaves `history`: its served requests stay in the kernel's totals. */
   private retire(p: Proc): void {
-    if (p.latency !== null) this.retiredServe.absorb(p.latency);
+    const record = this.serveRecord(p);
+    if (record !== null) this.retiredServe.absorb(record);
   }
 
   serveSummary(pid?: number): ServeSummary {
@@ -503,12 +510,15 @@ class KernelModel implements Kernel, StepHost {
       // The records dropped so far, then every record still kept (live, zombie or reaped): O(processes), at query time only.
       const all = new ServeTotals();
       all.absorb(this.retiredServe);
-      for (const p of this.history) if (p.latency !== null) all.absorb(p.latency);
+      for (const p of this.history) {
+        const record = this.serveRecord(p);
+        if (record !== null) all.absorb(record);
+      }
       return all.summary();
     }
     const p = this.live.get(pid) ?? this.lastByPid.get(pid);
     if (p === undefined) throw new NotFoundError('process', String(pid), { hint: 'serveSummary takes the pid of a live, zombie or kept reaped process, or no pid for the whole kernel' });
-    return (p.latency ?? new ServeTotals()).summary();
+    return (this.serveRecord(p) ?? new ServeTotals()).summary();
   }
 
   processes(): ProcessInfo[] {
@@ -1137,7 +1147,7 @@ class KernelModel implements Kernel, StepHost {
       oomScoreAdj: p.oomScoreAdj,
       output: p.output,
       outputDropped: p.outputDropped,
-      serve: p.latency === null ? null : p.latency.stats(),
+      serve: this.serveRecord(p)?.stats() ?? null,
     };
   }
 }

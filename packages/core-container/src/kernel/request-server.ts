@@ -172,6 +172,11 @@ export class RequestServer<P = unknown> {
   /** Memory a request holds while served, whole pages. */
   readonly requestBytes: number;
   accepting = true;
+  /**
+   * Arrivals not yet added to `record.arrived`: counted on the server, which an arrival reads anyway,
+   * so that an arrival does not reach the record too (`flushArrivals` before the record is read).
+   */
+  arrivedUnrecorded = 0;
 
   constructor(
     readonly step: ServeStep,
@@ -199,8 +204,15 @@ export class RequestServer<P = unknown> {
       if (this.arrivalsLeft === 0) return false;
       this.arrivalsLeft--;
     }
-    this.record.arrive();
+    this.arrivedUnrecorded++;
     return true;
+  }
+
+  /** Put the arrivals counted here into the record (before anyone reads it, and when the server stops). */
+  flushArrivals(): void {
+    if (this.arrivedUnrecorded === 0) return;
+    this.record.arrived += this.arrivedUnrecorded;
+    this.arrivedUnrecorded = 0;
   }
 
   get moreArrivals(): boolean {

@@ -137,6 +137,7 @@ export class ServeDriver {
   stop(p: Proc): void {
     const server = p.server;
     if (server === null) return;
+    server.flushArrivals();
     const h = this.host;
     for (const w of server.workers) {
       p.workerCpu += h.sched.taskCpuUsec(w.taskId);

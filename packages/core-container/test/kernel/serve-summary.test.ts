@@ -118,6 +118,35 @@ describe('serveSummary', () => {
   });
 });
 
+describe('arrival counts while servers run', () => {
+  it('process(pid).serve, serveSummary(pid) and serveSummary() agree at any time, queued requests included', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: 60 }), { minLength: 1, maxLength: 4 }), fc.array(fc.integer({ min: 1, max: 700_000 }), { minLength: 1, maxLength: 6 }), (rates, steps) => {
+        const k = createKernel({ cpus: 1, memory: 2 ** 30, fidelity: 'fluid', seed: rates.join('.') });
+        // 20 ms of CPU per request on one worker and one CPU: at these rates requests queue up.
+        const pids = rates.map((rate, i) => k.spawn({ name: `s${i}`, program: parseProgram([{ serve: { rate, cpu: '20ms', workers: 1, duration: '2s' } }]) }));
+        let t = 0;
+        for (const dt of steps) {
+          t += dt;
+          k.advanceTo(t);
+          let arrived = 0;
+          for (const pid of pids) {
+            const a = k.process(pid).serve?.arrived ?? 0;
+            expect(k.serveSummary(pid).arrived).toBe(a);
+            expect(a).toBeGreaterThanOrEqual(k.serveSummary(pid).completed);
+            arrived += a;
+          }
+          expect(k.serveSummary().arrived).toBe(arrived);
+        }
+        k.advanceTo(t + 60 * S);
+        const all = k.serveSummary();
+        expect(all.arrived).toBe(all.completed + all.dropped);
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
+
 describe('exitOf and exitCount', () => {
   it('answer what process(pid).exit does, and count each exit once', () => {
     const k = createKernel({ cpus: 1, memory: 2 ** 30, fidelity: 'fluid' });
