@@ -31,7 +31,9 @@
 //   by capacity, largest first (CPU order among equals), so the most-owed task goes to the fastest
 //   CPU, and an idle CPU pulls the most-owed task of a slower one: a guest's balancer sees capacity
 //   reduced by steal (Linux feeds steal into the CPU's irq pressure, which lowers `cpu_capacity`)
-//   and moves misfit tasks to bigger CPUs.
+//   and moves misfit tasks to bigger CPUs. CPUs of equal capacity pick least stolen first (a steal
+//   average: time at capacity 0 holding a task, 32 ms half-life), and when several idle CPUs pick
+//   together the tasks that use a whole CPU take the biggest ones, capped tasks the rest.
 // - Demand cap d < 1 (a rate per wall-clock µs, README "Demand caps: what a cap means"): a token
 //   bucket that refills at d CPU-µs per µs while runnable (running or not), holds up to 32 ticks of
 //   it (a guest's backlog: work delayed while its CPUs were busy or off is done later), and drains by
@@ -45,6 +47,8 @@
 // - Wake-up preemption is skipped while an allowed CPU is idle (at capacity 0: a halted vCPU its
 //   guest will kick), as Linux's wake-up path takes an idle CPU first.
 // - Cpusets that overlap in part: the reference rates are corrected for affinity (affinity-rates.ts).
+//   An idle CPU that may run none of the waiting tasks takes the running task of a CPU one of them
+//   may run on, which then runs it (Linux: wake-up preemption plus idle pull, or active balance).
 // - Period timer (the kernel's `period_timer`): armed when the quota is set, on the grid
 //   anchor + k × period; each expiry counts one period (and one throttled period if the group is
 //   throttled then). An expiry ending a period in which nothing was requested, with the group not
@@ -600,6 +604,48 @@ export class ExactGroupScheduler extends GroupTreeBase {
   }
 
   /**
+   * After the per-CPU picks with cpusets: a CPU left idle while a task waits that it may not run
+   * takes the running task of a CPU that the waiting one may run on, which then runs the waiting one.
+   * Linux gets there at once when the waiting task is the one that woke (it preempts the running
+   * task, which an idle CPU's balance then pulls, a queued task being movable), and otherwise by
+   * active balance once balancing keeps failing on the pinned task (`imbalanced_active_balance`).
+   * Each idle CPU in pick order takes from the CPU that lets the earliest waiting deadline run.
+   * O(idle CPUs × CPUs × waiting), only while a task waits that no idle CPU may run.
+   */
+  private activeBalance(waiting: SchedTask[], keys: number[], n: number): void {
+    for (let k = 0; k < this.pickable; k++) {
+      const c = this.cpuOrder[k]!;
+      if (this.cur[c] !== null) continue;
+      this.spend(this.cpus * n);
+      let bestW = -1;
+      let bestD = -1;
+      for (let d = 0; d < this.cpus; d++) {
+        const r = this.cur[d];
+        if (r === null || r === undefined || !r.group.allowed[c] || !(this.capacity[d]! > 0) || this.capacity[c]! < this.capacity[d]!) continue;
+        for (let i = 0; i < n; i++) {
+          const w = waiting[i]!;
+          if (w.cpu >= 0 || !w.group.allowed[d]) continue;
+          if (bestW < 0 || keys[i]! < keys[bestW]!) {
+            bestW = i;
+            bestD = d;
+          }
+        }
+      }
+      if (bestW < 0) continue;
+      const r = this.cur[bestD]!;
+      this.charge(bestD);
+      if (this.cur[bestD] !== r) {
+        // Charging ended its slice: the CPU is free for the waiting task.
+        this.assign(bestD, waiting[bestW]!);
+        continue;
+      }
+      this.unassign(bestD);
+      this.assign(c, r);
+      this.assign(bestD, waiting[bestW]!);
+    }
+  }
+
+  /**
    * Reorder the first `n` chosen tasks (earliest deadline first) so that the tasks that use a whole CPU
    * (uncapped, or capped and backlogged) come before the capped ones, each kind in deadline order: they
    * then take the CPUs in pick order, the biggest (least stolen) first. Linux places by utilization
@@ -663,6 +709,7 @@ export class ExactGroupScheduler extends GroupTreeBase {
           left--;
         }
       }
+      if (left > 0) this.activeBalance(waiting, keys, n);
       return;
     }
     // No cpusets: the `idle` earliest deadlines, kept sorted in a small array (ties: first added).
