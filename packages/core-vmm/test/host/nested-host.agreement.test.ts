@@ -82,4 +82,19 @@ describe.each(FIDELITIES)('exact ↔ fluid agreement, moving work between vCPUs 
     expect(Math.abs(got[0]![0]! - 0.5)).toBeLessThan(tol);
     expect(Math.abs(got[1]![0]! - 0.5)).toBeLessThan(tol);
   });
+
+  it('a pinned vCPU does not wait behind a free one while another pCPU idles: the free one moves', () => {
+    // 2 pCPUs, rr. vm0: vCPU 0 pinned to pCPU 1, vCPU 1 free, tasks 1, 1, 0.25. vm1: one vCPU pinned
+    // to pCPU 0, a task of 0.5 under a guest quota of 50%. pCPU 1 is vm0's vCPU 0's, pCPU 0 serves
+    // vm1's 0.5 and vm0's vCPU 1 the rest: vm0 gets 1.5, its capped task 0.25 and each busy one
+    // 0.625. The exact host gave 0.541 each, letting the free vCPU take pCPU 1 while vCPU 0 waited
+    // there and pCPU 0 idled (Linux moves the free one: the woken pinned vCPU preempts it and the idle
+    // pCPU pulls it).
+    const got = shares({ cpus: 2, policy: 'rr', fidelity }, [
+      { spec: { vcpus: 2, pin: [[1], null] }, tasks: [['/', 1], ['/', 1], ['/', 0.25]] },
+      { spec: { vcpus: 1, pin: [[0]] }, groups: { '/q': { quota: 50_000, period: 100_000 } }, tasks: [['/q', 0.5]] },
+    ]);
+    const want = [[0.625, 0.625, 0.25], [0.5]];
+    got.forEach((vm, i) => vm.forEach((x, t) => expect(Math.abs(x - want[i]![t]!), `vm${i} t${t}: ${x}`).toBeLessThan(tol)));
+  });
 });
