@@ -254,10 +254,10 @@ export class KernelGuest {
   }
 
   /**
-   * Run to `time`. A host advances all its guests at each of its steps; a guest with nothing due by
-   * then only notes the time (O(1)), and its kernel catches up when it is next due, read, commanded or
-   * given another capacity: the same states at the same times, without running every kernel at every
-   * step of its host.
+   * Run to `time`. A host advances a following guest only when it is due (and every guest off the
+   * host at each of its steps); a guest with nothing due by then only notes the time (O(1)), and its
+   * kernel catches up when it is next due, read, commanded or given another capacity: the same states
+   * at the same times, without running every kernel at every step of its host.
    */
   advanceTo(time: number): void {
     if (this.inner !== null) this.inner.advanceTo(time);
