@@ -5,6 +5,7 @@ import { ConflictError, InsufficientResourcesError, InvalidTransitionError, NotF
 import type { ClusterCommand, ContainerTemplate, VmBody } from '@strata/shared-types';
 import { commandContainer, hostOfContainer, launchContainer, relaunchContainers, hasStack } from './container-ops.js';
 import { failHost, repairHost } from './faults.js';
+import { leaveHost } from './host-books.js';
 import { defineVmOn, ensureHypervisor, touchHost } from './hosts.js';
 import { containerInstanceName } from '../scenario/instances.js';
 import type { Migrations } from './migrations.js';
@@ -70,8 +71,7 @@ function deleteVm(dc: DcState, vm: VmRec): void {
         hv.undefine(vm.name);
       }
     });
-    const i = h.vms.indexOf(vm.name);
-    if (i >= 0) h.vms.splice(i, 1);
+    leaveHost(h, vm);
     dc.placement.release(vm.name);
   }
   const stack = vm.guest.readStack();

@@ -74,6 +74,8 @@ function buildHosts(scenario: Scenario, placement: VmPlacer): { list: HostRec[];
         stack: null,
         slot: null,
         vms: [],
+        delivered: [],
+        freeSlots: [],
         containers: [],
         failures: 0,
       };

@@ -183,14 +183,16 @@ export function ensureHostStack(dc: DcState, h: HostRec): ContainerStack {
 
 /**
  * Fraction of the host's CPUs busy now (0..1). With a hypervisor: Σ of what its guests' CPUs are
- * given (rate × speed, so ÷ speed is pCPU time), read from the guests, not from per-VM views, so
- * the energy meter can follow every host event cheaply.
+ * given (rate × speed, so ÷ speed is pCPU time), summed over the host's `delivered` array that its
+ * guests write (`host-books.ts`), so the energy meter can follow every host event without visiting
+ * every guest.
  */
 export function hostCpuUtilization(dc: DcState, h: HostRec): number {
   if (h.state === 'failed') return 0;
   if (h.hv !== null) {
     let busy = 0;
-    for (const name of h.vms) busy += dc.vms.get(name)!.guest.deliveredCpus();
+    const delivered = h.delivered;
+    for (let i = 0; i < delivered.length; i++) busy += delivered[i]!;
     return Math.min(1, busy / h.speed / h.cpus);
   }
   if (h.stack !== null) {

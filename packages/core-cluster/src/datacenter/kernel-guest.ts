@@ -102,6 +102,9 @@ export class KernelGuest {
   private unrun = false;
   /** The simulation's clock (given with the stack). */
   private simNow: () => number = () => 0;
+  /** Its host's utilization array and its slot there (`bindMeter`), or null. */
+  private meter: number[] | null = null;
+  private meterIndex = -1;
   /** The active link's host clock, or null (the guest keeps its own time). */
   private clockRef: GuestClock | null = null;
 
@@ -199,6 +202,16 @@ export class KernelGuest {
     return this.inner !== null;
   }
 
+  /**
+   * Write `deliveredCpus()` into `values[index]` now and after every capacity change (its host's
+   * utilization array); `null` stops it.
+   */
+  bindMeter(values: number[] | null, index: number): void {
+    this.meter = values;
+    this.meterIndex = index;
+    if (values !== null) values[index] = this.deliveredCpus();
+  }
+
   /** CPU-µs per µs the host gives the guest now: Σ of its CPUs' capacities (rate × host speed). */
   deliveredCpus(): number {
     if (this.capacitiesRef === null) return 0;
@@ -236,6 +249,7 @@ export class KernelGuest {
     if (this.stackRef !== null) this.catchUp();
     else if (this.inner !== null && this.clockRef !== null && this.inner.now() < this.clockRef.now()) this.inner.advanceTo(this.clockRef.now());
     this.capacities[cpu] = capacity;
+    if (this.meter !== null) this.meter[this.meterIndex] = this.deliveredCpus();
     this.inner?.setCpuCapacity(cpu, capacity);
     this.stackRef?.cpus?.setCpuCapacity(cpu, capacity);
     this.due = NaN;

@@ -14,6 +14,7 @@ import { createLiveMigration } from '@strata/core-vmm';
 import type { LiveMigration, LiveMigrationEvent } from '@strata/core-vmm';
 import type { Simulation } from '@strata/core-sim';
 import { migrationEvent } from './cluster-events.js';
+import { joinHost } from './host-books.js';
 import { ensureHypervisor, moveVmNetwork, touchHost, vmSpec } from './hosts.js';
 import type { GuestLink } from './kernel-guest.js';
 import { ModelSlot } from './model-slot.js';
@@ -191,7 +192,7 @@ export class Migrations {
       m.vm.guest.activate(m.link);
       target!.completeIncoming(m.vm.name, carried);
     });
-    m.to.vms.push(m.vm.name);
+    joinHost(m.to, m.vm);
     m.vm.host = m.to.name;
     // Its containers' traffic leaves by the target's NIC from now on (connections carrying bytes keep their links).
     moveVmNetwork(dc, m.vm, m.to);

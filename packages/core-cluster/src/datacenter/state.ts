@@ -39,8 +39,15 @@ export interface HostRec {
   /** Bare metal: the kernel and engine on the host's CPUs (built with its first container). */
   stack: ContainerStack | null;
   slot: ModelSlot | null;
-  /** VMs on it, in placement order. */
+  /** Its VMs' names, in the order they came (change it only with `joinHost` / `leaveHost`). */
   readonly vms: string[];
+  /**
+   * CPU-µs per µs each of its VMs' guests is given now, one slot per VM (`VmRec.meterSlot`; free slots
+   * hold 0): the guests write their slot when the host changes their capacities, so the host's
+   * utilization at each of its events sums one array instead of visiting every guest.
+   */
+  readonly delivered: number[];
+  readonly freeSlots: number[];
   /** Containers on it (bare metal). */
   readonly containers: string[];
   failures: number;
@@ -58,6 +65,8 @@ export interface VmRec {
   /** Declared in the scenario: running at time 0, no boot delay (its first definition boots in 0 µs). */
   readonly declared: boolean;
   guest: KernelGuest;
+  /** Its slot in its host's `delivered` (−1: on no host). */
+  meterSlot: number;
   readonly containers: string[];
   migrations: number;
   haRestarts: number;

@@ -5,6 +5,7 @@ import { InsufficientResourcesError, NotFoundError } from '@strata/shared-types'
 import type { VmBody } from '@strata/shared-types';
 import { relaunchContainers } from './container-ops.js';
 import { defineVmOn, ensureHypervisor, touchHost } from './hosts.js';
+import { joinHost, leaveHost, rebindGuest } from './host-books.js';
 import { KernelGuest } from './kernel-guest.js';
 import type { DcState, HostRec, VmRec } from './state.js';
 import type { PlacementExplanation } from './vm-placement.js';
@@ -49,6 +50,7 @@ export function newVm(dc: DcState, name: string, template: string, body: VmBody,
     lightState: body.autostart ? 'running' : 'shut off',
     declared,
     guest: new KernelGuest(body.vcpus, dc.sim.now()),
+    meterSlot: -1,
     containers: [],
     migrations: 0,
     haRestarts: 0,
@@ -72,7 +74,7 @@ export function putVmOn(dc: DcState, vm: VmRec, h: HostRec, opts: { readonly sta
   dc.placement.allocate(vm.name, vm.body, h);
   vm.guest.setVcpuShare(vcpuShare(vm, h));
   if (opts.light && h.hv === null) {
-    h.vms.push(vm.name);
+    joinHost(h, vm);
     vm.host = h.name;
     return;
   }
@@ -81,7 +83,7 @@ export function putVmOn(dc: DcState, vm: VmRec, h: HostRec, opts: { readonly sta
     defineVmOn(hv, vm, { instantBoot: false });
     if (opts.start) hv.start(vm.name);
   });
-  h.vms.push(vm.name);
+  joinHost(h, vm);
   vm.host = h.name;
 }
 
@@ -103,8 +105,7 @@ export function takeVmOff(dc: DcState, vm: VmRec, opts: { readonly keepTotals: b
         // already gone from the hypervisor (a microVM whose process ended)
       }
     }
-    const i = h.vms.indexOf(vm.name);
-    if (i >= 0) h.vms.splice(i, 1);
+    leaveHost(h, vm);
   }
   dc.placement.release(vm.name);
   vm.host = null;
@@ -118,8 +119,10 @@ export function freshGuest(dc: DcState, vm: VmRec): void {
   // The old guest's kernel goes: its served requests stay in the run's report.
   const old = vm.guest.readStack();
   if (old !== null) dc.retiredRequests.addKernel(old.kernel);
+  vm.guest.bindMeter(null, -1);
   vm.guest = new KernelGuest(vm.body.vcpus, dc.sim.now());
   if (vm.batch !== null) vm.guest.runInner(vm.batch.guest);
+  rebindGuest(vm.host === null ? null : (dc.hosts.get(vm.host) ?? null), vm);
 }
 
 /**
