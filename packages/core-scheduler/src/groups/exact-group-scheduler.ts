@@ -882,10 +882,12 @@ export class ExactGroupScheduler extends GroupTreeBase {
   /**
    * After a capacity change, each idle CPU that can run (largest first) takes the earliest deadline
    * among the waiting tasks and the tasks on CPUs slower than it (one stuck on a descheduled CPU
-   * included), at once rather than at the next tick: a vCPU scheduled back in runs its guest's idle
-   * loop, which picks. Nested under a host whose slices end on the guest's ticks, the guest would
-   * otherwise run each slice on the CPUs of the slice before (and keep the most-owed task on the
-   * CPU just descheduled). O(CPUs × tasks) per change; capacities change once per host slice.
+   * included), a task that uses a whole CPU (uncapped, or capped and backlogged) before a capped one
+   * (as when idle CPUs pick together: Linux's balancing moves the task that does not fit its CPU to
+   * the bigger one first, misfit before spreading), at once rather than at the next tick: a vCPU
+   * scheduled back in runs its guest's idle loop, which picks. Nested under a host whose slices end
+   * on the guest's ticks, the guest would otherwise run each slice on the CPUs of the slice before
+   * (and keep the most-owed task on the CPU just descheduled). O(CPUs × tasks) per change; capacities change once per host slice.
    */
   private refillAfterCapacityChange(): void {
     // (`busy` counts tasks stuck on CPUs at capacity 0, so look for an idle CPU that can run.)
@@ -902,13 +904,17 @@ export class ExactGroupScheduler extends GroupTreeBase {
       this.spend(this.order.length);
       let best: SchedTask | null = null;
       let bestKey = Infinity;
+      let bestWhole = false;
       for (const task of this.order) {
         if (!task.group.allowed[c]) continue;
         if (!this.waiting(task) && !(task.cpu >= 0 && this.capacity[task.cpu]! < this.capacity[c]!)) continue;
+        const whole = task.budget === Infinity || task.backlogged;
+        if (bestWhole && !whole) continue;
         const key = this.deadline(task);
-        if (key < bestKey) {
+        if (key < bestKey || (whole && !bestWhole && key < Infinity)) {
           best = task;
           bestKey = key;
+          bestWhole = whole;
         }
       }
       if (best === null) continue;
