@@ -37,6 +37,8 @@ interface Vcpu {
   readonly ref: TaskRef;
   /** Order of creation: capacities are pushed in this order (VMs in insertion order, vCPUs by index). */
   readonly seq: number;
+  /** Queued in `dirty`. */
+  inDirty: boolean;
   /** Listed in this pass's push candidates. */
   listed: boolean;
   demand: VcpuDemand;
@@ -75,6 +77,24 @@ interface VmRec {
 /** Creation order (vCPUs, or VMs). */
 const bySeq = (a: { readonly seq: number }, b: { readonly seq: number }): number => a.seq - b.seq;
 
+/** Sort the first `n` entries of `list` by creation order (in place: an insertion sort for a few, else a sorted copy). */
+function sortFirst<T extends { readonly seq: number }>(list: T[], n: number): void {
+  if (n > 16) {
+    const sorted = list.slice(0, n).sort(bySeq);
+    for (let i = 0; i < n; i++) list[i] = sorted[i]!;
+    return;
+  }
+  for (let i = 1; i < n; i++) {
+    const x = list[i]!;
+    let j = i - 1;
+    while (j >= 0 && list[j]!.seq > x.seq) {
+      list[j + 1] = list[j]!;
+      j--;
+    }
+    list[j + 1] = x;
+  }
+}
+
 /** Earlier due first, then earlier added. */
 function before(a: VmRec, b: VmRec): boolean {
   return a.due < b.due || (a.due === b.due && a.seq < b.seq);
@@ -111,15 +131,21 @@ export function createNestedHost(options: NestedHostOptions): NestedHost {
   const byId = new Map<string, Vcpu>();
   /** vCPUs added since the last push pass (their first capacity is pushed there). */
   const fresh: Vcpu[] = [];
+  let freshCount = 0;
   let nextSeq = 0;
-  const dirty = new Set<Vcpu>();
+  /** vCPUs whose guest demand changed since the last sync (each once: `inDirty`), the first `dirtyCount`. */
+  const dirty: Vcpu[] = [];
+  let dirtyCount = 0;
   /** `pushCandidates`' answer, refilled at each call (no array per host event), and whether a sync is reading it. */
   const candidates: Vcpu[] = [];
   let candidatesInUse = false;
+  /** How many entries of `pushCandidates`' answer count. */
+  let listed = 0;
   /** Guests that follow the host, by next event (a binary min-heap). */
   const guestHeap: VmRec[] = [];
   /** Following guests whose next event must be read again before the heap is used. */
   const staleGuests: VmRec[] = [];
+  let staleCount = 0;
   /** Guests without `follow`, in insertion order: asked and advanced at every event. */
   const polled: VmRec[] = [];
   let nextVmSeq = 0;
@@ -166,15 +192,23 @@ export function createNestedHost(options: NestedHostOptions): NestedHost {
     heapDown(last.heapPos);
   }
 
+  function markDirty(v: Vcpu): void {
+    if (v.inDirty) return;
+    v.inDirty = true;
+    dirty[dirtyCount++] = v;
+  }
+
   function markStale(vm: VmRec): void {
     if (vm.stale || !vm.follows || vm.removed) return;
     vm.stale = true;
-    staleGuests.push(vm);
+    staleGuests[staleCount++] = vm;
   }
 
   /** Re-read the next event of every guest marked stale and re-place it in the heap. */
   function refreshGuests(): void {
-    for (const vm of staleGuests) {
+    // A count, not `length = 0`: emptying an array drops its storage, and the next push allocates it again.
+    for (let i = 0; i < staleCount; i++) {
+      const vm = staleGuests[i]!;
       vm.stale = false;
       if (vm.removed) continue;
       vm.due = vm.guest.nextEventTime();
@@ -187,7 +221,7 @@ export function createNestedHost(options: NestedHostOptions): NestedHost {
         heapDown(vm.heapPos);
       }
     }
-    staleGuests.length = 0;
+    staleCount = 0;
   }
 
   /** The earliest next event of the guests: the heap's top, and every guest that does not follow. */
@@ -207,19 +241,30 @@ export function createNestedHost(options: NestedHostOptions): NestedHost {
       for (const vm of polled) vm.guest.advanceTo(next);
       return;
     }
-    const due: VmRec[] = [];
+    // The due list is reused (a fresh one if a guest re-entered this while it is read); its first `n` count.
+    const due = dueInUse ? [] : dueList;
+    let n = 0;
     while (guestHeap.length > 0 && guestHeap[0]!.due <= next) {
       const vm = guestHeap[0]!;
       heapRemove(vm);
-      due.push(vm);
+      due[n++] = vm;
     }
-    for (const vm of polled) due.push(vm);
-    if (due.length > 1) due.sort(bySeq);
-    for (const vm of due) {
-      vm.guest.advanceTo(next);
-      markStale(vm);
+    for (const vm of polled) due[n++] = vm;
+    if (n > 1) sortFirst(due, n);
+    const outer = dueInUse;
+    dueInUse = due === dueList;
+    try {
+      for (let i = 0; i < n; i++) {
+        const vm = due[i]!;
+        vm.guest.advanceTo(next);
+        markStale(vm);
+      }
+    } finally {
+      dueInUse = outer;
     }
   }
+  const dueList: VmRec[] = [];
+  let dueInUse = false;
   const levelWeights = new Map<number, number>();
   let touched = false;
   let levelsDirty = false;
@@ -237,14 +282,14 @@ export function createNestedHost(options: NestedHostOptions): NestedHost {
     }
     settleHeld(v);
     v.demand = keptDemand(demand);
-    dirty.add(v);
+    markDirty(v);
     markStale(v.vm);
     if (policy === 'priority') levelsDirty = true;
   }
 
   /** Apply what guests reported since the last look (their commands run at the host's now). */
   function flush(): void {
-    if (dirty.size > 0 || levelsDirty || touched) sync();
+    if (dirtyCount > 0 || levelsDirty || touched) sync();
   }
 
   /** Strict priority: levels in order take what they ask while pCPUs remain; the first that does not fit shares the rest at weight 1; later levels are held. */
@@ -273,7 +318,7 @@ export function createNestedHost(options: NestedHostOptions): NestedHost {
           if (v.held === held) continue;
           settleHeld(v);
           v.held = held;
-          dirty.add(v);
+          markDirty(v);
         }
       }
     }
@@ -302,9 +347,13 @@ export function createNestedHost(options: NestedHostOptions): NestedHost {
   function sync(): void {
     for (let pass = 0; pass < SYNC_PASSES; pass++) {
       if (levelsDirty) recomputeLevels();
-      if (dirty.size > 0) {
-        for (const v of dirty) apply(v);
-        dirty.clear();
+      if (dirtyCount > 0) {
+        for (let i = 0; i < dirtyCount; i++) {
+          const v = dirty[i]!;
+          v.inDirty = false;
+          if (!v.vm.removed) apply(v);
+        }
+        dirtyCount = 0;
       }
       if (!touched) return;
       touched = false;
@@ -312,11 +361,12 @@ export function createNestedHost(options: NestedHostOptions): NestedHost {
       // (its most-owed task may be stuck there) and takes that task, as a guest does when one vCPU
       // is descheduled and another scheduled at the same host tick.
       const list = pushCandidates();
+      const count = listed;
       const outer = candidatesInUse;
       candidatesInUse = list === candidates;
       let settling: VmRec[] | null;
       try {
-        settling = pushCapacities(list);
+        settling = pushCapacities(list, count);
       } finally {
         candidatesInUse = outer;
       }
@@ -329,7 +379,7 @@ export function createNestedHost(options: NestedHostOptions): NestedHost {
           vm.guest.settleDemands!(vm.vcpus.map((v) => (v.hostRunnable ? rateOf(v.id) : 0)));
         }
       }
-      if (dirty.size === 0 && !levelsDirty) return;
+      if (dirtyCount === 0 && !levelsDirty) return;
     }
   }
 
@@ -337,10 +387,11 @@ export function createNestedHost(options: NestedHostOptions): NestedHost {
   const rateOf: (id: string) => number = host.taskRate === undefined ? (id) => host.taskStats(id).rate : (id) => host.taskRate!(id);
 
   /** Push each listed vCPU's host rate × speed to its guest CPU, falls then rises; the guests to settle after (or null). */
-  function pushCapacities(list: readonly Vcpu[]): VmRec[] | null {
+  function pushCapacities(list: readonly Vcpu[], count: number): VmRec[] | null {
     let settling: VmRec[] | null = null;
     for (const rising of PUSH_PASSES) {
-      for (const v of list) {
+      for (let i = 0; i < count; i++) {
+        const v = list[i]!;
         if (v.vm.removed) continue;
         const rate = v.hostRunnable ? rateOf(v.id) : 0;
         const capacity = Math.min(1, rate * speed);
@@ -366,26 +417,31 @@ export function createNestedHost(options: NestedHostOptions): NestedHost {
   function pushCandidates(): readonly Vcpu[] {
     const changes = host.takeRateChanges?.();
     if (changes === undefined || changes.all) {
-      fresh.length = 0;
-      return allVcpus();
+      freshCount = 0;
+      const everyone = allVcpus();
+      listed = everyone.length;
+      return everyone;
     }
-    // One list per host, reused (a fresh one if a guest's callback re-entered a sync that is reading it).
+    // One list per host, reused (a fresh one if a guest's callback re-entered a sync that is reading
+    // it); its first `listed` entries count (emptying an array would drop its storage).
     const list = candidatesInUse ? [] : candidates;
-    list.length = 0;
+    let n = 0;
     for (const id of changes.tasks) {
       const v = byId.get(id);
       if (v === undefined || v.listed) continue;
       v.listed = true;
-      list.push(v);
+      list[n++] = v;
     }
-    for (const v of fresh) {
+    for (let i = 0; i < freshCount; i++) {
+      const v = fresh[i]!;
       if (v.listed) continue;
       v.listed = true;
-      list.push(v);
+      list[n++] = v;
     }
-    fresh.length = 0;
-    for (const v of list) v.listed = false;
-    if (list.length > 1) list.sort(bySeq);
+    freshCount = 0;
+    for (let i = 0; i < n; i++) list[i]!.listed = false;
+    if (n > 1) sortFirst(list, n);
+    listed = n;
     return list;
   }
 
@@ -442,10 +498,10 @@ export function createNestedHost(options: NestedHostOptions): NestedHost {
       for (let i = 0; i < spec.vcpus; i++) {
         const id = `${name}/vcpu${i}`;
         host.addTask(id, `${path}/vcpu${i}`, { runnable: false });
-        const v: Vcpu = { vm, index: i, id, ref: host.taskRef(id), seq: nextSeq++, listed: false, demand: HALTED, hostRunnable: false, hostDemand: 1, held: false, heldSteal: 0, heldSince: host.now(), pushed: -1 };
+        const v: Vcpu = { vm, index: i, id, ref: host.taskRef(id), seq: nextSeq++, inDirty: false, listed: false, demand: HALTED, hostRunnable: false, hostDemand: 1, held: false, heldSteal: 0, heldSince: host.now(), pushed: -1 };
         vm.vcpus.push(v);
         byId.set(id, v);
-        fresh.push(v);
+        fresh[freshCount++] = v;
       }
       vms.set(name, vm);
       if (!allStale) for (const v of vm.vcpus) all.push(v);
@@ -473,7 +529,6 @@ export function createNestedHost(options: NestedHostOptions): NestedHost {
       for (const v of vm.vcpus) {
         host.removeTask(v.id);
         host.removeGroup(`${vm.path}/vcpu${v.index}`);
-        dirty.delete(v);
         byId.delete(v.id);
       }
       host.removeGroup(vm.path);
