@@ -49,6 +49,9 @@ export class FluidGroupScheduler extends GroupTreeBase {
   private readonly noted: SchedTask[] = [];
   /** `takeRateChanges`' list of moved tasks (reused). */
   private readonly movedScratch: SchedTask[] = [];
+  /** `takeRateChanges`' answer when some rate moved: one object, refilled at each call (read it before the next). */
+  private readonly changedIds: string[] = [];
+  private readonly changes: TaskRateChanges = { all: false, tasks: this.changedIds };
   /** The runnable tasks (in no order; `runnablePos` is each one's index). */
   private readonly runnable: SchedTask[] = [];
   /** `resyncUncontended`'s live groups (reused), and the stamp of its walks. */
@@ -286,10 +289,11 @@ export class FluidGroupScheduler extends GroupTreeBase {
     empty(noted);
     if (moved.length === 0) return NO_RATE_CHANGES;
     if (moved.length > 1) moved.sort(bySeq);
-    const tasks: string[] = [];
+    const tasks = this.changedIds;
+    empty(tasks);
     for (let i = 0; i < moved.length; i++) tasks.push(moved[i]!.id);
     empty(moved);
-    return { all: false, tasks };
+    return this.changes;
   }
 
   /** A candidate for the next `takeRateChanges` (once; only while a caller tracks changes). */

@@ -251,7 +251,8 @@ export interface GroupScheduler {
    * superset: a listed rate may be unchanged; removed tasks may be listed), each once, in no set
    * order. Rates are brought up to date first. Fluid: the tasks of every group whose split was
    * redone and every task that blocked; exact: every task put on or taken off a CPU, or on a CPU
-   * whose capacity changed. Optional in the interface; both built-in models have it.
+   * whose capacity changed. Optional in the interface; both built-in models have it. The answer may
+   * be reused by the next call (fluid refills one object): read it before calling again.
    */
   takeRateChanges?(): TaskRateChanges;
   /**
