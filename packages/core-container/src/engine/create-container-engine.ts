@@ -43,6 +43,7 @@ import { parsePortWord } from './port-specs.js';
 import { generatedName, hexId } from './ids.js';
 import { computeStats, type CpuReading } from './stats.js';
 import { checkAdvanceTime } from '../kernel/kernel-checks.js';
+import { NO_EVENTS } from '../no-events.js';
 import { TimerList } from './timer-list.js';
 import { containerStatus, stopSignalOf, type Rec, type Timer, type Waiter } from './container-record.js';
 import { DOCKER_CGROUP_PARENT, inspectContainer, psRow } from './container-views.js';
@@ -171,13 +172,14 @@ class Engine implements ContainerEngine {
     return Math.min(this.kernel.nextEventTime(), this.timers.nextTime());
   }
 
-  takeEvents(): ContainerEvent[] {
+  takeEvents(): readonly ContainerEvent[] {
     const out = this.events;
+    if (out.length === 0) return NO_EVENTS;
     this.events = [];
     return out;
   }
 
-  advanceTo(time: number): ContainerEvent[] {
+  advanceTo(time: number): readonly ContainerEvent[] {
     checkAdvanceTime(time, this.now());
     for (;;) {
       const timerAt = this.timers.nextTime();

@@ -179,9 +179,9 @@ export interface ContainerEngine {
   now(): Micros;
   nextEventTime(): number;
   /** Run to `time`: kernel events, stop timeouts, restart delays; returns the engine events of the span (and those of commands since the last call). */
-  advanceTo(time: number): ContainerEvent[];
+  advanceTo(time: number): readonly ContainerEvent[];
   /** Events of commands since the last `advanceTo` or `takeEvents` (when no `onEvent` is set), then cleared. */
-  takeEvents(): ContainerEvent[];
+  takeEvents(): readonly ContainerEvent[];
   create(spec: ContainerSpec | Readonly<Record<string, unknown>>): string;
   start(ref: string): void;
   /** `docker run`: create then start; returns the id. */

@@ -33,6 +33,7 @@ import type { DnsAnswer, DnsRecordType, NetworkModel } from '@strata/core-networ
 import type { NamespaceLinkName, NamespaceRequest } from '../namespaces/types.js';
 import { createInPidNamespace, kernelIds, namespaceRequest } from './spawn-namespaces.js';
 import type { CgroupFileName } from '../cgroupfs/registry.js';
+import { NO_EVENTS } from '../no-events.js';
 import { CgroupTree, joinCgroup, leaveCgroup, type CgroupNode } from './cgroup-tree.js';
 import { isHeld, type Activity, type Frame, type Proc, type Suspended } from './process.js';
 import { TimerQueue } from './timer-queue.js';
@@ -166,7 +167,7 @@ class KernelModel implements Kernel, StepHost {
     return Math.min(this.sched.nextEventTime(), this.timers.peekTime(), this.io.nextEventTime(), this.netIo.nextEventTime());
   }
 
-  advanceTo(time: number): KernelEvent[] {
+  advanceTo(time: number): readonly KernelEvent[] {
     checkAdvanceTime(time, this.now());
     this.startCall();
     this.advancing = true;
@@ -249,8 +250,9 @@ class KernelModel implements Kernel, StepHost {
     else this.events.push(e);
   }
 
-  takeEvents(): KernelEvent[] {
+  takeEvents(): readonly KernelEvent[] {
     const out = this.events;
+    if (out.length === 0) return NO_EVENTS;
     this.events = [];
     return out;
   }

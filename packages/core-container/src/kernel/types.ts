@@ -196,9 +196,9 @@ export interface Kernel {
   /** Time of the next internal event, µs, or Infinity when nothing will happen by itself. */
   nextEventTime(): number;
   /** Run to `time` (integer µs ≥ now); returns the facts of the way, in time order. */
-  advanceTo(time: number): KernelEvent[];
+  advanceTo(time: number): readonly KernelEvent[];
   /** Facts produced by commands since the last call (a kill's exit, a fork failure at spawn ...), then cleared. */
-  takeEvents(): KernelEvent[];
+  takeEvents(): readonly KernelEvent[];
 
   /** Create a cgroup (mkdir); its parent must exist. E_CONFLICT if it exists, E_NOT_FOUND for a missing parent. */
   mkdir(path: string): void;
