@@ -336,16 +336,7 @@ export class FluidRates {
       empty(g.changedKids);
       if (g.rawRunnable > 0) continue;
       this.spend(1);
-      this.settleClock(g);
-      g.finishQueue.clear();
-      clearSums(g);
-      for (const ch of g.runList) ch.runPos = -1;
-      empty(g.runList);
-      g.cap = 0;
-      g.cappedKids = 0;
-      g.capped = false;
-      g.level = 0;
-      g.rate = 0;
+      this.idleGroup(g);
       this.timers.remove(g.slot);
     }
     empty(this.dirty);
@@ -712,20 +703,25 @@ export class FluidRates {
   }
 
   /** Forget every split and sum (before a rebuild), after accounting every runnable task up to now. */
+  /** `g` has no runnable task: its clock settled, its run list, sums, cap and rate back to an idle group's. */
+  private idleGroup(g: SchedGroup): void {
+    this.settleClock(g);
+    g.finishQueue.clear();
+    clearSums(g);
+    for (const ch of g.runList) ch.runPos = -1;
+    empty(g.runList);
+    g.cap = 0;
+    g.cappedKids = 0;
+    g.capped = false;
+    g.level = 0;
+    g.rate = 0;
+  }
+
   reset(groups: Iterable<SchedGroup>): void {
     this.timers.clear();
     this.dirty = [];
     for (const g of groups) {
-      this.settleClock(g);
-      g.finishQueue.clear();
-      clearSums(g);
-      for (const ch of g.runList) ch.runPos = -1;
-      empty(g.runList);
-      g.cap = 0;
-      g.cappedKids = 0;
-      g.capped = false;
-      g.level = 0;
-      g.rate = 0;
+      this.idleGroup(g);
       g.splitDirty = false;
     }
   }
