@@ -153,7 +153,7 @@ describe('exact throttling', () => {
     s.advanceTo(50 * MS);
     expect(s.groupStats('/A').throttled).toBe(true);
     s.setGroupLimits('/A', { quota: null });
-    const events: GroupSchedulerEvent[] = s.advanceTo(60 * MS);
+    const events: readonly GroupSchedulerEvent[] = s.advanceTo(60 * MS);
     expect(events[0]).toEqual({ type: 'group.unthrottled', time: 50 * MS, group: '/A' });
     expect(s.taskStats('a').rate).toBe(1);
     expect(s.groupStats('/A').throttledUsec).toBe(50 * MS - 12 * MS);

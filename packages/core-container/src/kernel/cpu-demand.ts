@@ -282,7 +282,7 @@ export class DemandScheduler implements GroupScheduler {
     return this.inner.nextEventTime();
   }
 
-  advanceTo(time: number): GroupSchedulerEvent[] {
+  advanceTo(time: number): readonly GroupSchedulerEvent[] {
     if (this.pendingAny && this.runnableTasks > 0 && time > this.inner.now()) this.applyCapacities();
     const events = this.inner.advanceTo(time);
     for (let i = 0; i < events.length; i++) {

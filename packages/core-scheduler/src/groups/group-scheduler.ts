@@ -222,7 +222,8 @@ export interface GroupScheduler {
   /** Time of the next internal event (tick, period refresh, work done), or Infinity. */
   nextEventTime(): number;
   /** Run to `time` (≥ now), returning what happened on the way in time order. */
-  advanceTo(time: number): GroupSchedulerEvent[];
+  /** Run to `time`; the facts since the last call, in time order (one shared frozen empty list when none: do not modify). */
+  advanceTo(time: number): readonly GroupSchedulerEvent[];
   /** CPU accounting of a task. */
   taskStats(id: string): TaskCpuStats;
   /**

@@ -33,6 +33,8 @@ import type {
 } from './group-scheduler.js';
 
 const L = CGROUP_CPU_LIMITS;
+/** The one empty event list `advanceTo` returns when a step produced no fact (most do): no array per step. */
+const NO_GROUP_EVENTS: readonly GroupSchedulerEvent[] = Object.freeze([]);
 
 /** The largest CPU count a group scheduler accepts. */
 export const MAX_GROUP_CPUS = 1024;
@@ -809,7 +811,7 @@ export abstract class GroupTreeBase implements GroupScheduler {
     this.afterChange();
   }
 
-  advanceTo(time: number): GroupSchedulerEvent[] {
+  advanceTo(time: number): readonly GroupSchedulerEvent[] {
     if (typeof time !== 'number' || !Number.isSafeInteger(time)) {
       throw invalid('time', 'expected a whole number of microseconds', time, `integer ${this.nowUsec}..${Number.MAX_SAFE_INTEGER}`);
     }
@@ -824,6 +826,7 @@ export abstract class GroupTreeBase implements GroupScheduler {
     this.deliverWorkDone();
     this.run(time);
     const out = this.events;
+    if (out.length === 0) return NO_GROUP_EVENTS;
     this.events = [];
     return out;
   }
