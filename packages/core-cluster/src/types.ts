@@ -1,5 +1,6 @@
 // The datacenter's public contract: options, the command / query / event API every front end uses,
 // and the views and reports it returns. Types only; the factory lives in datacenter/.
+import type { Summary as SchedulerSummary } from '@strata/core-scheduler';
 import type { ClusterCommand, Micros, Scenario } from '@strata/shared-types';
 
 /** A fact from any layer, in time order (`type` names it: `vm.state_changed`, `host.failed`, ...). */
@@ -83,16 +84,8 @@ export interface Series {
   readonly values: readonly number[];
 }
 
-/** Summary statistics of a series or sample set. */
-export interface Summary {
-  readonly count: number;
-  readonly mean: number;
-  readonly min: number;
-  readonly max: number;
-  readonly p50: number;
-  readonly p95: number;
-  readonly p99: number;
-}
+/** Summary statistics of a series or sample set (core-scheduler's, shared with its streaming accumulator). */
+export type Summary = SchedulerSummary;
 
 /** What a run produced: the numbers the CLI prints and `--json` emits. */
 export interface RunReport {

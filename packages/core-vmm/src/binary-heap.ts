@@ -1,5 +1,6 @@
-// A binary min-heap on a plain array, ordered by a caller's `before`: the event lists of the memory
-// and devices parts (completions, due queues, due VMs) share it instead of each keeping a copy.
+// A binary min-heap on a plain array, ordered by a caller's `before`: the event lists of the memory,
+// devices and lifecycle parts (completions, due queues, due VMs, VM timers) share it instead of each
+// keeping a copy.
 
 /** Add `item` to heap `h` ordered by `before` (a strict order: true when `a` must come out first). */
 export function heapPush<T>(h: T[], item: T, before: (a: T, b: T) => boolean): void {

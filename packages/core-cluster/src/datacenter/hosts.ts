@@ -92,7 +92,7 @@ function hypervisorAdvance(dc: DcState, h: HostRec, hv: Hypervisor): (t: number)
 /** Tell the energy meter the host's utilization from `time` on. */
 export function recordPower(dc: DcState, h: HostRec, time: number): void {
   if (h.state === 'failed') return;
-  dc.energy.record(h.name, time, hostCpuUtilization(dc, h));
+  dc.energy.record(h.name, time, hostCpuUtilization(h));
 }
 
 /** Apply `command` to a host's models at now: brought to now first, its facts out at once, its event re-armed. */
@@ -187,7 +187,7 @@ export function ensureHostStack(dc: DcState, h: HostRec): ContainerStack {
  * guests write (`host-books.ts`), so the energy meter can follow every host event without visiting
  * every guest.
  */
-export function hostCpuUtilization(dc: DcState, h: HostRec): number {
+export function hostCpuUtilization(h: HostRec): number {
   if (h.state === 'failed') return 0;
   if (h.hv !== null) {
     let busy = 0;

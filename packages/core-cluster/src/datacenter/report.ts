@@ -93,7 +93,7 @@ export class Sampler {
     const hostIds = this.hostIds;
     for (const h of dc.hostList) {
       h.slot?.sync();
-      const u = hostCpuUtilization(dc, h);
+      const u = hostCpuUtilization(h);
       this.hostUtilization.add(u);
       let hostId = hostIds[h.index] ?? -1;
       if (hostId < 0) hostIds[h.index] = hostId = recorder.define(`host:${h.name}/cpu`, 'fraction');
@@ -211,7 +211,7 @@ export function buildReport(dc: DcState, sampler: Sampler | null, batch: BatchMo
     if (v.state === 'running') containersRunning++;
     restarts += v.restarts;
   }
-  const cpuUtilization = sampler !== null && sampler.hostUtilization.count > 0 ? sampler.hostUtilization.summary() : summarize(dc.hostList.map((h) => hostCpuUtilization(dc, h)));
+  const cpuUtilization = sampler !== null && sampler.hostUtilization.count > 0 ? sampler.hostUtilization.summary() : summarize(dc.hostList.map((h) => hostCpuUtilization(h)));
   return {
     name: dc.scenario.name,
     seed: dc.scenario.seed,

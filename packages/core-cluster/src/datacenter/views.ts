@@ -26,7 +26,7 @@ export function hostView(dc: DcState, h: HostRec): HostView {
     memory: h.memory,
     hypervisor: h.hypervisor,
     vms: [...h.vms],
-    cpuUtilization: hostCpuUtilization(dc, h),
+    cpuUtilization: hostCpuUtilization(h),
     allocated: { vcpus, memory },
     powerWatts: dc.energy.watts(h.name),
   };

@@ -6,11 +6,17 @@ import { scenario } from './fixtures.js';
 
 const MiB100 = 100 * 1024 * 1024;
 
-/** a on h-0 and c on h-1 (10 Gbit/s NICs); slow-0 has a 1 Gbit/s NIC. cli in a sends 100 MiB to srv in c at 20 s. */
-function build(actions: { at: string; do: string; [k: string]: unknown }[]) {
+type Action = { at: string; do: string; [k: string]: unknown };
+
+/**
+ * a on h-0 and c on h-1 (10 Gbit/s NICs); slow-0 has a 1 Gbit/s NIC. cli in a sends 100 MiB to srv
+ * in c at 20 s. `ha` changes it for the HA test: a placed by first fit, c with 8 vCPUs (h-1 full),
+ * cli restarted on failure.
+ */
+function build(actions: Action[], ha = false) {
   return createDatacenter(
     scenario({
-      name: 'net-follows-vm',
+      name: ha ? 'net-follows-ha' : 'net-follows-vm',
       seed: 5,
       duration: '60s',
       hosts: [
@@ -19,12 +25,12 @@ function build(actions: { at: string; do: string; [k: string]: unknown }[]) {
       ],
       networks: [{ name: 'app', subnet: '10.20.0.0/16' }],
       vms: [
-        { name: 'a', vcpus: 1, memory: '256Mi', host: 'h-0' },
-        { name: 'c', vcpus: 1, memory: '256Mi', host: 'h-1' },
+        { name: 'a', vcpus: 1, memory: '256Mi', ...(ha ? {} : { host: 'h-0' }) },
+        { name: 'c', vcpus: ha ? 8 : 1, memory: '256Mi', host: 'h-1' },
       ],
       containers: [
         { name: 'srv', on: 'c', image: 'batch', networks: ['app'], command: [{ listen: { port: 5000 } }, { sleep: '1h' }] },
-        { name: 'cli', on: 'a', image: 'batch', networks: ['app'], command: [{ sleep: '20s' }, { send: { to: 'srv:5000', bytes: '100M' } }, { exit: 0 }] },
+        { name: 'cli', on: 'a', image: 'batch', networks: ['app'], ...(ha ? { restart: 'on-failure' as const } : {}), command: [{ sleep: '20s' }, { send: { to: 'srv:5000', bytes: '100M' } }, { exit: 0 }] },
       ],
       actions: actions as never,
     }),
@@ -72,28 +78,8 @@ describe('network paths follow the VM', () => {
   });
 
   it('after an HA restart on slow-0, the VM\'s new containers send by slow-0\'s NIC', () => {
-    const dc = createDatacenter(
-      scenario({
-        name: 'net-follows-ha',
-        seed: 5,
-        duration: '60s',
-        hosts: [
-          { name: 'h', count: 2, cpus: 2, memory: '16Gi' },
-          { name: 'slow', count: 1, cpus: 2, memory: '16Gi', nic: '1Gbit' },
-        ],
-        networks: [{ name: 'app', subnet: '10.20.0.0/16' }],
-        // a goes on h-0 (first fit); c fills h-1 (8 vCPUs on 2 CPUs), so a's HA restart goes to slow-0.
-        vms: [
-          { name: 'a', vcpus: 1, memory: '256Mi' },
-          { name: 'c', vcpus: 8, memory: '256Mi', host: 'h-1' },
-        ],
-        containers: [
-          { name: 'srv', on: 'c', image: 'batch', networks: ['app'], command: [{ listen: { port: 5000 } }, { sleep: '1h' }] },
-          { name: 'cli', on: 'a', image: 'batch', networks: ['app'], restart: 'on-failure', command: [{ sleep: '20s' }, { send: { to: 'srv:5000', bytes: '100M' } }, { exit: 0 }] },
-        ],
-        actions: [{ at: '1s', do: 'host.fail', host: 'h-0' }],
-      }),
-    );
+    // a goes on h-0 (first fit); c fills h-1 (8 vCPUs on 2 CPUs), so a's HA restart goes to slow-0.
+    const dc = build([{ at: '1s', do: 'host.fail', host: 'h-0' }], true);
     const events = [...dc.takeEvents(), ...dc.step(40_000_000)];
     expect(events.find((e) => e.type === 'vm.ha_restarted')).toMatchObject({ subject: 'vm:a', from: 'h-0', to: 'slow-0' });
     const starts = events.filter((e) => e.type === 'container.start' && e.subject === 'container:cli');

@@ -45,6 +45,8 @@ const commandArb = fc.oneof(
 );
 
 /** cpuset.cpus text ("0-2,3") as CPU numbers. */
+type Command = typeof commandArb extends fc.Arbitrary<infer C> ? C : never;
+
 function cpuList(text: string): number[] {
   const out: number[] = [];
   for (const part of text.trim().split(',').filter((s) => s !== '')) {
@@ -88,6 +90,33 @@ function reference(k: Kernel): number {
   return Math.min(CPUS, want('/', [0, 1, 2, 3]));
 }
 
+/** The cgroup tree every case starts from: /A with cpu and cpuset for a1 and a2, /B with cpuset only (b1 has a cpuset but no cpu controller: the CPU model ignores it), /C. */
+function makeTree(k: Kernel): void {
+  k.write('/', 'cgroup.subtree_control', '+cpu +cpuset');
+  for (const c of ['/A', '/B', '/C']) k.mkdir(c);
+  k.write('/A', 'cgroup.subtree_control', '+cpu +cpuset');
+  k.write('/B', 'cgroup.subtree_control', '+cpuset');
+  k.mkdir('/A/a1');
+  k.mkdir('/A/a2');
+  k.mkdir('/B/b1');
+}
+
+/** Apply one random command; refusals (a reaped pid, a cpuset without a CPU of its parent's, a file the cgroup lacks) are typed and change nothing. */
+function apply(k: Kernel, c: Command, pids: number[]): void {
+  try {
+    if (c.type === 'spawn') pids.push(k.spawn({ name: 'p', cgroup: c.cgroup, program: parseProgram(c.program) }));
+    else if (c.type === 'busy') for (let i = 0; i < c.count; i++) pids.push(k.spawn({ name: 'b', cgroup: c.cgroup, program: BUSY }));
+    else if (c.type === 'advance') k.advanceTo(k.now() + c.by * MS);
+    else if (c.type === 'signal' && pids.length > 0) k.kill(pids[c.target % pids.length]!, c.signal);
+    else if (c.type === 'freeze') k.write(c.cgroup, 'cgroup.freeze', c.on ? '1' : '0');
+    else if (c.type === 'cpu.max') k.write(c.cgroup, 'cpu.max', c.value);
+    else if (c.type === 'cpuset') k.write(c.cgroup, 'cpuset.cpus', c.value);
+    else if (c.type === 'move' && pids.length > 0) k.moveProcess(pids[c.target % pids.length]!, c.cgroup);
+  } catch (error) {
+    if (!(error instanceof StrataError)) throw error;
+  }
+}
+
 describe('wantedCpus under random commands', () => {
   it('equals the recomputation from processes() and the cgroup files, and the callback keeps its listener current', () => {
     fc.assert(
@@ -106,28 +135,10 @@ describe('wantedCpus under random commands', () => {
             expect(seen).toBeCloseTo(reference(k), 9); // and the kernel is settled when it does
           },
         });
-        k.write('/', 'cgroup.subtree_control', '+cpu +cpuset');
-        for (const c of ['/A', '/B', '/C']) k.mkdir(c);
-        k.write('/A', 'cgroup.subtree_control', '+cpu +cpuset');
-        k.write('/B', 'cgroup.subtree_control', '+cpuset'); // b1 has a cpuset but no cpu controller: the CPU model ignores it
-        k.mkdir('/A/a1');
-        k.mkdir('/A/a2');
-        k.mkdir('/B/b1');
+        makeTree(k);
         const pids: number[] = [];
         for (const c of commands) {
-          try {
-            if (c.type === 'spawn') pids.push(k.spawn({ name: 'p', cgroup: c.cgroup, program: parseProgram(c.program) }));
-            else if (c.type === 'busy') for (let i = 0; i < c.count; i++) pids.push(k.spawn({ name: 'b', cgroup: c.cgroup, program: BUSY }));
-            else if (c.type === 'advance') k.advanceTo(k.now() + c.by * MS);
-            else if (c.type === 'signal' && pids.length > 0) k.kill(pids[c.target % pids.length]!, c.signal);
-            else if (c.type === 'freeze') k.write(c.cgroup, 'cgroup.freeze', c.on ? '1' : '0');
-            else if (c.type === 'cpu.max') k.write(c.cgroup, 'cpu.max', c.value);
-            else if (c.type === 'cpuset') k.write(c.cgroup, 'cpuset.cpus', c.value);
-            else if (c.type === 'move' && pids.length > 0) k.moveProcess(pids[c.target % pids.length]!, c.cgroup);
-          } catch (error) {
-            // Refusals (a reaped pid, a cpuset without a CPU of its parent's, a file the cgroup lacks) are typed and change nothing.
-            if (!(error instanceof StrataError)) throw error;
-          }
+          apply(k, c, pids);
           const d = k.wantedCpus();
           expect(d).toBeCloseTo(reference(k), 9);
           expect(d).toBeGreaterThanOrEqual(0);
@@ -143,28 +154,11 @@ describe('wantedCpus under random commands', () => {
     fc.assert(
       fc.property(fc.constantFrom('exact' as const, 'fluid' as const), fc.array(commandArb, { minLength: 1, maxLength: 25 }), fc.nat(), (fidelity, commands, askAt) => {
         const k: Kernel = createKernel({ cpus: CPUS, memory: 2 ** 30, fidelity });
-        k.write('/', 'cgroup.subtree_control', '+cpu +cpuset');
-        for (const c of ['/A', '/B', '/C']) k.mkdir(c);
-        k.write('/A', 'cgroup.subtree_control', '+cpu +cpuset');
-        k.write('/B', 'cgroup.subtree_control', '+cpuset');
-        k.mkdir('/A/a1');
-        k.mkdir('/A/a2');
-        k.mkdir('/B/b1');
+        makeTree(k);
         const pids: number[] = [];
         const from = askAt % (commands.length + 1);
         for (const [i, c] of commands.entries()) {
-          try {
-            if (c.type === 'spawn') pids.push(k.spawn({ name: 'p', cgroup: c.cgroup, program: parseProgram(c.program) }));
-            else if (c.type === 'busy') for (let j = 0; j < c.count; j++) pids.push(k.spawn({ name: 'b', cgroup: c.cgroup, program: BUSY }));
-            else if (c.type === 'advance') k.advanceTo(k.now() + c.by * MS);
-            else if (c.type === 'signal' && pids.length > 0) k.kill(pids[c.target % pids.length]!, c.signal);
-            else if (c.type === 'freeze') k.write(c.cgroup, 'cgroup.freeze', c.on ? '1' : '0');
-            else if (c.type === 'cpu.max') k.write(c.cgroup, 'cpu.max', c.value);
-            else if (c.type === 'cpuset') k.write(c.cgroup, 'cpuset.cpus', c.value);
-            else if (c.type === 'move' && pids.length > 0) k.moveProcess(pids[c.target % pids.length]!, c.cgroup);
-          } catch (error) {
-            if (!(error instanceof StrataError)) throw error;
-          }
+          apply(k, c, pids);
           if (i >= from) expect(k.wantedCpus()).toBeCloseTo(reference(k), 9);
         }
       }),

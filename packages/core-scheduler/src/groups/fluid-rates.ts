@@ -131,12 +131,7 @@ export class FluidRates {
       this.spend(g.finishQueue.levels);
       g.finishQueue.remove(task.slot);
     }
-    task.finishV = Infinity;
-    leaveRunList(g, task);
-    g.runnableKids--;
-    g.weightSum -= task.weight;
-    g.capSum -= task.capRate;
-    if (g.runnableKids === 0) clearSums(g);
+    dropFromRunList(g, task);
     this.markDirty(g);
     this.propagateCap(g);
   }
@@ -247,12 +242,7 @@ export class FluidRates {
     this.timers.remove(task.slot);
     g.cappedKids--;
     task.capped = false;
-    task.finishV = Infinity;
-    leaveRunList(g, task);
-    g.runnableKids--;
-    g.weightSum -= task.weight;
-    g.capSum -= task.capRate;
-    if (g.runnableKids === 0) clearSums(g);
+    dropFromRunList(g, task);
     this.splitAllCapped(g);
     for (let x: SchedGroup = g; ; ) {
       const cap = x.runnableKids > 0 ? x.capSum : 0;
@@ -796,6 +786,16 @@ function leaveRunList(g: SchedGroup, ch: GroupEntity): void {
 /** Empty a list in place, keeping its storage (setting `length = 0` drops it, and costs a runtime call). */
 function empty(list: unknown[]): void {
   while (list.length > 0) list.pop();
+}
+
+/** `task` no longer runs in `g`: off its run list, out of its sums (an emptied group's sums reset to 0). */
+function dropFromRunList(g: SchedGroup, task: SchedTask): void {
+  task.finishV = Infinity;
+  leaveRunList(g, task);
+  g.runnableKids--;
+  g.weightSum -= task.weight;
+  g.capSum -= task.capRate;
+  if (g.runnableKids === 0) clearSums(g);
 }
 
 function clearSums(g: SchedGroup): void {

@@ -2,17 +2,10 @@
 // max; percentiles from a histogram of log-linear buckets with bounded relative error, mergeable
 // (the histograms of many servers add up to the histogram of all their samples).
 import { ValidationError } from '@strata/shared-types';
+import type { Distribution } from './run-metrics.js';
 
-/** Summary statistics of a sample set (NaN statistics when empty). */
-export interface Summary {
-  readonly count: number;
-  readonly mean: number;
-  readonly min: number;
-  readonly max: number;
-  readonly p50: number;
-  readonly p95: number;
-  readonly p99: number;
-}
+/** Summary statistics of a sample set (NaN statistics when empty): the run metrics' `Distribution`. */
+export type Summary = Distribution;
 
 /** A Summary of no values: count 0, every statistic NaN (JSON shows it as `null`). */
 export const EMPTY_SUMMARY: Summary = Object.freeze({ count: 0, mean: NaN, min: NaN, max: NaN, p50: NaN, p95: NaN, p99: NaN });

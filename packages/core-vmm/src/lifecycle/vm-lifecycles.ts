@@ -12,6 +12,7 @@ import { FIRECRACKER_TIMINGS, LIBVIRT_TIMINGS, imageTransferUs } from './timings
 import { applyLibvirt, endJob, fireTimer, libvirtStateOf, refuse } from './transition.js';
 import type { LibvirtCommandOptions, Step, TimerSlot, VmLifecycleEvent } from './transition.js';
 import type { FirecrackerPhase, LibvirtStateView, SavedImage, VmConfig, VmFlavor, VmRecord, VmTimings } from './types.js';
+import { heapPop, heapPush } from '../binary-heap.js';
 import { NO_EVENTS } from '../no-events.js';
 
 const MIB = 1024 * 1024;
@@ -169,35 +170,8 @@ export function createVmLifecycles(options: VmLifecyclesOptions = {}): VmLifecyc
   const fcTimings = withTimings(FIRECRACKER_TIMINGS, options.firecrackerTimings);
 
   const less = (a: HeapEntry, b: HeapEntry): boolean => a.at < b.at || (a.at === b.at && a.seq < b.seq);
-  function push(entry: HeapEntry): void {
-    heap.push(entry);
-    let i = heap.length - 1;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (!less(heap[i]!, heap[p]!)) break;
-      [heap[i], heap[p]] = [heap[p]!, heap[i]!];
-      i = p;
-    }
-  }
-  function pop(): HeapEntry | undefined {
-    const top = heap[0];
-    const last = heap.pop();
-    if (heap.length > 0 && last !== undefined) {
-      heap[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < heap.length && less(heap[l]!, heap[m]!)) m = l;
-        if (r < heap.length && less(heap[r]!, heap[m]!)) m = r;
-        if (m === i) break;
-        [heap[i], heap[m]] = [heap[m]!, heap[i]!];
-        i = m;
-      }
-    }
-    return top;
-  }
+  const push = (entry: HeapEntry): void => heapPush(heap, entry, less);
+  const pop = (): HeapEntry | undefined => (heap.length === 0 ? undefined : heapPop(heap, less));
   const timerOf = (vm: VmRecord, slot: TimerSlot): { at: number } | null => (slot === 'activity' ? vm.activity : slot === 'deadline' ? vm.deadline : vm.pending);
   /** A heap entry is live while its VM still carries that very timer object. */
   function live(entry: HeapEntry): boolean {
