@@ -1,6 +1,12 @@
 // The base of every domain event. Later packages add their event types here, to the union.
 import type { Bytes, Micros } from './units.js';
 
+/**
+ * The one empty event list a passive model returns when a step produced no fact (most steps at light
+ * load: a fresh [] each would be garbage). Frozen, so a caller that tried to add to it fails loudly.
+ */
+export const NO_EVENTS: readonly never[] = Object.freeze([]);
+
 /** A fact that happened at a simulated time. `type` is past tense and dotted (`vm.started`). */
 export interface DomainEventBase<T extends string = string> {
   readonly type: T;

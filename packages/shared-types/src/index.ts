@@ -21,6 +21,7 @@ export type { Brand, HostId, VmId, ContainerId, NetworkId, TaskId, GroupId } fro
 export { micros, bytes, bytesPerSecond, cpuMillis, MICROS_PER_MS, MICROS_PER_SECOND, MICROS_PER_MINUTE, MICROS_PER_HOUR } from './units.js';
 export type { Micros, Bytes, BytesPerSecond, CpuMillis } from './units.js';
 
+export { NO_EVENTS } from './events.js';
 export type {
   DomainEventBase,
   DomainEventOf,

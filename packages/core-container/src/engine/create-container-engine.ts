@@ -2,20 +2,7 @@
 // namespaces, Docker's state flags and texts, stop/kill sequencing, the restart manager, and the
 // network sandbox on core-network. Pure rules live beside it (transitions, restart-policy,
 // cgroup-limits, spec-checks, port-specs, human-duration, ids); this file sequences them.
-import {
-  ConflictError,
-  LimitExceededError,
-  StrataError,
-  NotFoundError,
-  SIGNAL_NUMBERS,
-  ValidationError,
-  parseContainerSpec,
-  parseContainerUpdate,
-  type Micros,
-  type Program,
-  type ProcessExit,
-  type SignalName,
-} from '@strata/shared-types';
+import { ConflictError, LimitExceededError, StrataError, NotFoundError, SIGNAL_NUMBERS, ValidationError, parseContainerSpec, parseContainerUpdate, type Micros, type Program, type ProcessExit, type SignalName, NO_EVENTS } from '@strata/shared-types';
 import type { NetworkModel } from '@strata/core-network';
 import type { Kernel, KernelEvent, SpawnSpec } from '../kernel/types.js';
 import type { MountSpec } from '../namespaces/mount-table.js';
@@ -43,7 +30,6 @@ import { parsePortWord } from './port-specs.js';
 import { generatedName, hexId } from './ids.js';
 import { computeStats, type CpuReading } from './stats.js';
 import { checkAdvanceTime } from '../kernel/kernel-checks.js';
-import { NO_EVENTS } from '../no-events.js';
 import { TimerList } from './timer-list.js';
 import { containerStatus, stopSignalOf, type Rec, type Timer, type Waiter } from './container-record.js';
 import { DOCKER_CGROUP_PARENT, inspectContainer, psRow } from './container-views.js';

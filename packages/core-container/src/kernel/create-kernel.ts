@@ -2,17 +2,7 @@
 // cgroup tree whose cpu, pids and freezer settings drive them. Programs are interpreted here
 // (program-steps.ts holds the per-step rules); cgroupfs reads and writes go through cgroup-files.ts.
 import { wholePages } from './pages.js';
-import {
-  SIGNAL_NUMBERS,
-  ConflictError,
-  LimitExceededError,
-  NotFoundError,
-  ValidationError,
-  type Micros,
-  type ProcessExit,
-  type Program,
-  type SignalName,
-} from '@strata/shared-types';
+import { SIGNAL_NUMBERS, ConflictError, LimitExceededError, NotFoundError, ValidationError, type Micros, type ProcessExit, type Program, type SignalName, NO_EVENTS } from '@strata/shared-types';
 import { createGroupScheduler } from '@strata/core-scheduler';
 import type { ServeStep } from '@strata/shared-types';
 import { ServeDriver } from './serve-driver.js';
@@ -33,7 +23,6 @@ import type { DnsAnswer, DnsRecordType, NetworkModel } from '@strata/core-networ
 import type { NamespaceLinkName, NamespaceRequest } from '../namespaces/types.js';
 import { createInPidNamespace, kernelIds, namespaceRequest } from './spawn-namespaces.js';
 import type { CgroupFileName } from '../cgroupfs/registry.js';
-import { NO_EVENTS } from '../no-events.js';
 import { CgroupTree, joinCgroup, leaveCgroup, type CgroupNode } from './cgroup-tree.js';
 import { isHeld, type Activity, type Frame, type Proc, type Suspended } from './process.js';
 import { TimerQueue } from './timer-queue.js';

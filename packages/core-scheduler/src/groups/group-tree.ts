@@ -1,15 +1,6 @@
 // The group tree both fidelities share: groups (cgroups) and tasks, command validation and the
 // bookkeeping that does not depend on the model. Models override the `on*` hooks.
-import {
-  CGROUP_CPU_LIMITS,
-  ConflictError,
-  InvalidTransitionError,
-  MAX_SCHED_DEPTH,
-  NotFoundError,
-  ValidationError,
-  micros,
-  type Micros,
-} from '@strata/shared-types';
+import { CGROUP_CPU_LIMITS, ConflictError, InvalidTransitionError, MAX_SCHED_DEPTH, NotFoundError, ValidationError, micros, type Micros, NO_EVENTS } from '@strata/shared-types';
 import { niceToWeight } from '../nice-weights.js';
 
 /** A group's name: a cgroup directory name (NAME_MAX 255, as the kernel model's cgroup tree allows; Docker's are 64 hex digits). */
@@ -33,8 +24,6 @@ import type {
 } from './group-scheduler.js';
 
 const L = CGROUP_CPU_LIMITS;
-/** The one empty event list `advanceTo` returns when a step produced no fact (most do): no array per step. */
-const NO_GROUP_EVENTS: readonly GroupSchedulerEvent[] = Object.freeze([]);
 
 /** The largest CPU count a group scheduler accepts. */
 export const MAX_GROUP_CPUS = 1024;
@@ -826,7 +815,7 @@ export abstract class GroupTreeBase implements GroupScheduler {
     this.deliverWorkDone();
     this.run(time);
     const out = this.events;
-    if (out.length === 0) return NO_GROUP_EVENTS;
+    if (out.length === 0) return NO_EVENTS;
     this.events = [];
     return out;
   }

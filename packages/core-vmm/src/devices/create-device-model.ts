@@ -1,17 +1,8 @@
 // The virtio device model: drives and NICs with Firecracker's rate limiters, their queues served in
 // time order, and the host disk as the upper bound of what the drives get.
 import { heapPop, heapPush } from '../binary-heap.js';
-import { NO_EVENTS } from '../no-events.js';
 import type { VnicLimiterSpec } from '@strata/core-network';
-import {
-  ConflictError,
-  InvalidTransitionError,
-  NotFoundError,
-  ValidationError,
-  type Bytes,
-  type DeviceIoCompletedEvent,
-  type Micros,
-} from '@strata/shared-types';
+import { ConflictError, InvalidTransitionError, NotFoundError, ValidationError, type Bytes, type DeviceIoCompletedEvent, type Micros, NO_EVENTS } from '@strata/shared-types';
 import { FC_DRIVE_PATCH_EMPTY, FC_NOT_SUPPORTED_AFTER_START, FC_NOT_SUPPORTED_BEFORE_START, FC_ROOT_DEVICE_EXISTS, unknownFieldMessage } from './firecracker-errors.js';
 import { FirecrackerRateLimiter, validateRateLimiterConfig, type FirecrackerRateLimiterConfig } from './firecracker-rate-limiter.js';
 import type {

@@ -1,9 +1,9 @@
 // A host and its guests composed on one clock: every vCPU is a task of the host's group scheduler and
 // a CPU of its guest. Guest demand becomes the vCPU's runnable state and demand cap; the vCPU's host
 // rate becomes the guest CPU's capacity; steal is the vCPU's host wait (sched_info.run_delay).
-import { ConflictError, NotFoundError, ValidationError } from '@strata/shared-types';
+import { ConflictError, NotFoundError, ValidationError, NO_EVENTS } from '@strata/shared-types';
 import { createGroupScheduler, type GroupScheduler, type GroupSchedulerEvent, type TaskRef } from '@strata/core-scheduler';
-import { appendAll, NO_EVENTS } from '../no-events.js';
+import { appendAll } from '../append-all.js';
 import type { GuestClock, GuestCpus, NestedHost, NestedHostOptions, VcpuDemand, VcpuPolicy, VmCpuSpec } from './types.js';
 import { CREDIT_TIMESLICE_US, validateVmCpuSpec, vcpuGroupLimits, vmGroupLimits } from './vcpu-policy.js';
 

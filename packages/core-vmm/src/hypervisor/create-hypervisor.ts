@@ -2,7 +2,7 @@
 // parts on one clock. The lifecycle decides; after every command and at every instant the VMs it
 // names are brought to what their phase implies (reconcile), so the parts never disagree for long.
 // Post-boot changes, snapshots and migration live in their own modules over `HypervisorCore`.
-import { InvalidTransitionError, NotFoundError, ValidationError } from '@strata/shared-types';
+import { InvalidTransitionError, NotFoundError, ValidationError, NO_EVENTS } from '@strata/shared-types';
 import type { Micros } from '@strata/shared-types';
 import { createDeviceModel } from '../devices/create-device-model.js';
 import type { BlockRequest, DeviceCounters, DeviceModel, DrivePatch, Frame, NetworkInterfacePatch } from '../devices/types.js';
@@ -13,7 +13,7 @@ import type { VmLifecycles, VmView } from '../lifecycle/vm-lifecycles.js';
 import { createHostMemory } from '../memory/create-host-memory.js';
 import type { BalloonStatsUpdate, BalloonUpdate, HostMemory } from '../memory/types.js';
 import type { DirtyModel } from '../migration/dirty-model.js';
-import { appendAll, NO_EVENTS } from '../no-events.js';
+import { appendAll } from '../append-all.js';
 import { createSnapshotter } from '../snapshots/create-snapshotter.js';
 import type { Snapshotter, VmSnapshot } from '../snapshots/types.js';
 import { sumStats, vcpuTotals, type HypervisorCore, type VmEntry } from './core.js';

@@ -2,7 +2,7 @@
 // the boot, shutdown, save, restore, snapshot and migration timers to `t` and reports what happened
 // (ARCHITECTURE.md, "Driving models"). Two front ends over one state: libvirt's domain API and
 // Firecracker's HTTP API; each VM has its flavor and answers only its own front end's commands.
-import { ConflictError, InvalidTransitionError, NotFoundError, ValidationError, bytes as toBytes, micros } from '@strata/shared-types';
+import { ConflictError, InvalidTransitionError, NotFoundError, ValidationError, bytes as toBytes, micros, NO_EVENTS } from '@strata/shared-types';
 import type { Bytes, Micros, VmCrashReason } from '@strata/shared-types';
 import { BOOT_SPECIFIC_REQUESTS, FIRECRACKER_DEFAULT_MACHINE, FIRECRACKER_MESSAGES, FIRECRACKER_TRANSITIONS, applyMachineConfig, firecrackerPhaseOf } from './firecracker.js';
 import type { FirecrackerOperation, MachineConfigBody } from './firecracker.js';
@@ -13,7 +13,6 @@ import { applyLibvirt, endJob, fireTimer, libvirtStateOf, refuse } from './trans
 import type { LibvirtCommandOptions, Step, TimerSlot, VmLifecycleEvent } from './transition.js';
 import type { FirecrackerPhase, LibvirtStateView, SavedImage, VmConfig, VmFlavor, VmRecord, VmTimings } from './types.js';
 import { heapPop, heapPush } from '../binary-heap.js';
-import { NO_EVENTS } from '../no-events.js';
 
 const MIB = 1024 * 1024;
 

@@ -1,20 +1,10 @@
 // Host memory: guest RAM committed on touch, overcommit at allocation, a virtio balloon per VM moved
 // in 256-page batches at a set rate, deflate-on-OOM, and the host OOM killer (largest footprint).
-import {
-  ConflictError,
-  InsufficientResourcesError,
-  InvalidTransitionError,
-  NotFoundError,
-  ValidationError,
-  type Bytes,
-  type Micros,
-  type VmOomKilledEvent,
-} from '@strata/shared-types';
+import { ConflictError, InsufficientResourcesError, InvalidTransitionError, NotFoundError, ValidationError, type Bytes, type Micros, type VmOomKilledEvent, NO_EVENTS } from '@strata/shared-types';
 import { FC_NOT_SUPPORTED_AFTER_START, FC_NOT_SUPPORTED_BEFORE_START } from '../devices/firecracker-errors.js';
 import { FC_BALLOON_LARGER_THAN_MEMORY, FC_MAX_BALLOON_MIB, FC_NO_BALLOON, FC_STATS_DISABLED, FC_STATS_STATE_CHANGE, fcTooMuchMemory } from './balloon-errors.js';
 import { mulDivCeil, mulDivFloor } from './mul-div.js';
 import { heapPop, heapPush } from '../binary-heap.js';
-import { NO_EVENTS } from '../no-events.js';
 import {
   BALLOON_BATCH_PAGES,
   BALLOON_OOM_DEFLATE_PAGES,
