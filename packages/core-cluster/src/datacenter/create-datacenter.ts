@@ -3,13 +3,14 @@
 // one pending event (model-slot.ts), and offered through one command / query / event API.
 import { createNetworkModel } from '@strata/core-network';
 import { createSimulation } from '@strata/core-sim';
-import { LimitExceededError, NotFoundError, ValidationError } from '@strata/shared-types';
+import { ConflictError, LimitExceededError, NotFoundError, ValidationError } from '@strata/shared-types';
 import type { ClusterCommand, Micros, Scenario, VmBody } from '@strata/shared-types';
 import { createEnergyMeter, powerModel } from '../energy/index.js';
 import type { PowerModel } from '../energy/index.js';
 import { createMetricsRecorder } from '../metrics/metrics-recorder.js';
 import type { ClusterEvent, ContainerView, Datacenter, DatacenterOptions, HostView, RunReport, Series, VmView } from '../types.js';
 import { EventSink } from './cluster-events.js';
+import { HostLane } from './host-lane.js';
 import { profiled } from './layer-profiler.js';
 import type { LayerProfiler } from './layer-profiler.js';
 import { attachBatch } from './batch-workloads.js';
@@ -49,6 +50,16 @@ export interface ClusterDatacenter extends Datacenter {
 export interface ClusterDatacenterOptions extends DatacenterOptions {
   /** Time each layer's advances with this profiler's clock (host, guest, network, sampling). Off by default: nothing is wrapped. */
   readonly profile?: LayerProfiler;
+}
+
+/**
+ * Whether hosts may run ahead between queue events (host-lane.ts): unless the caller turned it off,
+ * when nothing shared moves inside a host's steps. Container kernels on user-defined networks share
+ * the network model (a restart inside a host step connects again), and one batch model drives the
+ * jobs of VMs on every host.
+ */
+function runsAhead(scenario: Scenario, options: ClusterDatacenterOptions): boolean {
+  return options.lookahead !== false && scenario.networks.length === 0 && !scenario.workloads.some((w) => w.kind === 'batch');
 }
 
 function buildHosts(scenario: Scenario, placement: VmPlacer): { list: HostRec[]; referenceMips: number } {
@@ -122,6 +133,7 @@ export function createDatacenter(scenario: Scenario, options: ClusterDatacenterO
     energy,
     profile: options.profile ?? null,
     deferredHosts: new Set(),
+    lane: runsAhead(scenario, options) ? new HostLane() : null,
     retiredRequests: new RequestTotals(),
     counters: { migrations: 0, haRestarts: 0, hostFailures: 0, stacks: 0 },
   };
@@ -183,10 +195,36 @@ export function createDatacenter(scenario: Scenario, options: ClusterDatacenterO
   }
 
   const maxSteps = options.maxSteps ?? DEFAULT_MAX_STEPS;
+  const lane = dc.lane;
+  /** Handing out the facts of hosts that ran ahead: the hosts may be past the queue's now, so no command or run may come in. */
+  let delivering = false;
+  const notWhileDelivering = (what: string): void => {
+    if (delivering) {
+      throw new ConflictError(`${what} from an event listener: hosts run ahead between queue events and hand out their events afterwards (createDatacenter's lookahead); pass { lookahead: false } to act on events as they happen, or act between step() calls`, { field: 'lookahead' });
+    }
+  };
+  /** The lane's hosts through `until` (at most `budget` steps), their facts out sorted by time; the steps run. */
+  const runLane = (until: number, budget: number): number => {
+    let steps = 0;
+    delivering = true;
+    try {
+      sink.collect(() => void (steps = lane!.runThrough(until, budget)));
+    } finally {
+      delivering = false;
+    }
+    return steps;
+  };
+  const tooMany = (until: number): LimitExceededError => new LimitExceededError(`more than ${maxSteps} events before ${until} µs; raise maxSteps or run less`, { maxSteps, until });
   const advance = (until: number): void => {
     let steps = 0;
-    while (sim.peek() <= until) {
-      if (++steps > maxSteps) throw new LimitExceededError(`more than ${maxSteps} events before ${until} µs; raise maxSteps or run less`, { maxSteps, until });
+    for (;;) {
+      const next = sim.peek();
+      if (lane !== null) {
+        steps += runLane(Math.min(next, until), maxSteps - steps + 1);
+        if (steps > maxSteps) throw tooMany(until);
+      }
+      if (next > until) break;
+      if (++steps > maxSteps) throw tooMany(until);
       sim.step();
     }
     sim.runUntil(until);
@@ -198,18 +236,26 @@ export function createDatacenter(scenario: Scenario, options: ClusterDatacenterO
     scenario,
     now: (): Micros => sim.now(),
     step(dt: number): ClusterEvent[] {
+      notWhileDelivering('step()');
       if (!Number.isSafeInteger(dt) || dt < 0) throw new ValidationError(`step needs a whole number of µs ≥ 0, got ${dt}`, { field: 'dt', accepted: 'integer ≥ 0' });
       advance(sim.now() + dt);
       return drained();
     },
     run(opts = {}): RunReport {
+      notWhileDelivering('run()');
       const until = opts.until ?? scenario.duration;
       if (until === undefined) {
         if (openEnded()) throw new ValidationError('this scenario has open-ended work (containers, faults or metric sampling) and no duration: give it a duration or run({ until })', { field: 'duration' });
         let steps = 0;
-        while (sim.peek() !== Infinity) {
-          if (++steps > maxSteps) throw new LimitExceededError(`more than ${maxSteps} events; raise maxSteps`, { maxSteps });
-          sim.step();
+        for (;;) {
+          // One instant at a time: with no end, the lane runs hosts only up to the earliest event of anyone.
+          const next = sim.peek();
+          const at = lane === null ? next : Math.min(next, lane.peek());
+          if (at === Infinity) break;
+          if (lane !== null) steps += runLane(at, maxSteps - steps + 1);
+          if (next === at) steps++;
+          if (steps > maxSteps) throw new LimitExceededError(`more than ${maxSteps} events; raise maxSteps`, { maxSteps });
+          if (next === at) sim.step();
         }
         return buildReport(dc, sampler, batch);
       }
@@ -226,6 +272,7 @@ export function createDatacenter(scenario: Scenario, options: ClusterDatacenterO
       if (command === null || typeof command !== 'object' || typeof (command as { do?: unknown }).do !== 'string') {
         throw new ValidationError('a command is an object with "do" (parse JSON with ClusterCommandSchema)', { field: 'do' });
       }
+      notWhileDelivering(`a command (${command.do})`);
       executeCommand(dc, migrations, command);
     },
     hosts: (): HostView[] => list.map((h) => hostView(dc, h)),

@@ -68,7 +68,7 @@ export function ensureHypervisor(dc: DcState, h: HostRec): Hypervisor {
   hv.advanceTo(now);
   h.hv = hv;
   const advance = profiled(dc.profile, 'host', hypervisorAdvance(dc, h, hv));
-  h.slot = new ModelSlot(dc.sim, { nextEventTime: () => hv.nextEventTime(), advanceTo: advance }, `host:${h.name}`);
+  h.slot = new ModelSlot(dc.sim, { nextEventTime: () => hv.nextEventTime(), advanceTo: advance }, `host:${h.name}`, 0, dc.lane);
   h.slot.rearm();
   return hv;
 }
@@ -177,7 +177,7 @@ export function ensureHostStack(dc: DcState, h: HostRec): ContainerStack {
     dc.sink.collect(() => void stack.engine.advanceTo(t));
     recordPower(dc, h, t);
   });
-  h.slot = new ModelSlot(dc.sim, { nextEventTime: () => stack.engine.nextEventTime(), advanceTo: advance }, `host:${h.name}`);
+  h.slot = new ModelSlot(dc.sim, { nextEventTime: () => stack.engine.nextEventTime(), advanceTo: advance }, `host:${h.name}`, 0, dc.lane);
   return stack;
 }
 

@@ -2,7 +2,11 @@
 // keeps exactly one pending core-sim event at its `nextEventTime()`. When it fires, the model is
 // advanced to the simulation's now and re-armed; a command that touches a model first brings it to now
 // (`sync`), applies, then re-arms it, so the queue always holds the model's true next instant.
+//
+// A host's slot may instead run in a `HostLane` (host-lane.ts): no queue event; the lane runs it
+// ahead to the next queue event, on its own. Everything else (sync, flush, re-arm) is the same.
 import type { EventKey, Simulation } from '@strata/core-sim';
+import type { HostLane, LaneEntry } from './host-lane.js';
 
 /** What a slot drives: a passive model seen through two calls. */
 export interface DrivenModel {
@@ -11,8 +15,8 @@ export interface DrivenModel {
   advanceTo(time: number): void;
 }
 
-/** One model's place in the event queue. */
-export class ModelSlot {
+/** One model's place in the event queue (or in a host lane). */
+export class ModelSlot implements LaneEntry {
   private key: EventKey | null = null;
   private at = Infinity;
   /** Time the model was last advanced to. */
@@ -20,6 +24,9 @@ export class ModelSlot {
   /** The queue handler and options, made once (a slot re-arms at nearly every event of its model). */
   private readonly onFire = (): void => this.fire();
   private readonly options: { readonly label: string; readonly priority: number };
+  laneAt = Infinity;
+  lanePos = -1;
+  readonly laneOrder: number;
 
   constructor(
     private readonly sim: Simulation,
@@ -28,9 +35,12 @@ export class ModelSlot {
     label: string,
     /** Same-time ordering class of its event. */
     priority = 0,
+    /** The lane that runs it ahead instead of the queue (hosts only), or null. */
+    private readonly lane: HostLane | null = null,
   ) {
     this.synced = sim.now();
     this.options = { label, priority };
+    this.laneOrder = lane === null ? -1 : lane.nextOrder();
   }
 
   /** Bring the model to the simulation's now (before a command or a read). */
@@ -53,6 +63,10 @@ export class ModelSlot {
     const next = this.model.nextEventTime();
     const now = this.sim.now();
     const t = next === Infinity ? Infinity : Math.max(now, Math.ceil(next));
+    if (this.lane !== null) {
+      this.lane.place(this, t);
+      return;
+    }
     if (t === this.at && this.key !== null) return;
     if (this.key !== null) this.sim.cancel(this.key);
     this.key = null;
@@ -63,9 +77,26 @@ export class ModelSlot {
 
   /** Drop the pending event for good (the model is gone). */
   dispose(): void {
+    this.lane?.remove(this);
     if (this.key !== null) this.sim.cancel(this.key);
     this.key = null;
     this.at = Infinity;
+  }
+
+  /** The lane runs it: every event at times ≤ `until` (at most `budget`), then it is placed again. */
+  runAhead(until: number, budget: number): number {
+    let steps = 0;
+    let t = this.laneAt;
+    while (t <= until && steps < budget) {
+      steps++;
+      this.synced = t;
+      this.model.advanceTo(t);
+      const next = this.model.nextEventTime();
+      // A model may promise an event before where it is (a past instant it still owes): run it now.
+      t = next === Infinity ? Infinity : Math.max(t, Math.ceil(next));
+    }
+    this.lane!.place(this, t);
+    return steps;
   }
 
   private fire(): void {

@@ -217,7 +217,7 @@ export function buildReport(dc: DcState, sampler: Sampler | null, batch: BatchMo
     seed: dc.scenario.seed,
     fidelity: dc.fidelity,
     simulatedUs: now,
-    events: dc.sim.eventsExecuted(),
+    events: dc.sim.eventsExecuted() + (dc.lane?.steps ?? 0),
     hosts: { count: dc.hostList.length, failures: dc.counters.hostFailures, cpuUtilization },
     vms: { count: dc.vms.size, running, migrations: dc.counters.migrations, haRestarts: dc.counters.haRestarts, stealPercent: summarize(steal) },
     containers: { count: dc.containers.size, running: containersRunning, restarts, oomKills: dc.sink.byType.get('container.oom') ?? 0 },

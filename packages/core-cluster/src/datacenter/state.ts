@@ -8,6 +8,7 @@ import type { BatchJobs, BatchModel } from '../batch/index.js';
 import type { EnergyMeter } from '../energy/index.js';
 import type { ContainerStack } from './container-stack.js';
 import type { EventSink } from './cluster-events.js';
+import type { HostLane } from './host-lane.js';
 import type { KernelGuest } from './kernel-guest.js';
 import type { LayerProfiler } from './layer-profiler.js';
 import type { ModelSlot } from './model-slot.js';
@@ -126,6 +127,8 @@ export interface DcState {
    * of a full host step after each of its containers. null after the build.
    */
   deferredHosts: Set<HostRec> | null;
+  /** The lane that runs hosts ahead between queue events (host-lane.ts), or null when hosts share something that moves inside their steps. */
+  readonly lane: HostLane | null;
   /** Request figures of container kernels the datacenter dropped (kept for `RunReport.requests`). */
   readonly retiredRequests: RequestTotals;
   /** Counters for the report. */

@@ -1,0 +1,136 @@
+// Hosts that run ahead between queue events (host-lane.ts) take the same steps at the same instants
+// as hosts interleaved through the queue: the same report, series and events (at equal instants
+// events of different hosts may come in another order), however the run is cut into steps.
+import { describe, expect, it } from 'vitest';
+import { createDatacenter } from '../../src/index.js';
+import type { ClusterEvent } from '../../src/index.js';
+import { scenario } from './fixtures.js';
+import type { ScenarioInput } from '@strata/shared-types';
+
+const SERVER = [{ listen: 80 }, { serve: { rate: 40, cpu: '3ms', memory: '256K', workers: 2 } }];
+
+/** Containers in VMs on four hosts and on a bare-metal host; a migration, host failures (HA), container crashes, kills, metrics. */
+function busyDatacenter(extra: Partial<ScenarioInput> = {}): ScenarioInput {
+  return {
+    name: 'lane',
+    seed: 11,
+    duration: '20s',
+    hosts: [
+      { name: 'h', count: 4, cpus: 2, memory: '16Gi' },
+      { name: 'metal', cpus: 4, memory: '16Gi', hypervisor: 'none' },
+    ],
+    vms: [{ name: 'vm', count: 5, vcpus: 2, memory: '2Gi', dirtyRate: '20MB/s', wss: '512Mi' }],
+    containers: [
+      { name: 'web', on: 'vm', count: 2, image: 'web', command: SERVER, restart: 'always' },
+      { name: 'job', on: 'vm-1', image: 'batch', command: [{ cpu: '6s' }], restart: 'on-failure' },
+      { name: 'bare', on: 'metal', count: 3, image: 'web', command: SERVER, restart: 'always' },
+    ],
+    actions: [
+      { at: '3s', do: 'vm.migrate', vm: 'vm-0', to: 'h-2' },
+      { at: '7500ms', do: 'container.kill', container: 'bare-1' },
+      { at: '12s', do: 'host.fail', host: 'h-1' },
+      { at: '16s', do: 'host.repair', host: 'h-1' },
+    ],
+    faults: { hosts: { mtbf: '30s', mttr: '4s', hosts: ['h-0'] }, containers: { mtbf: '8s', containers: ['web'] } },
+    metrics: { interval: '1s' },
+    ...extra,
+  };
+}
+
+/** Events in a canonical order: by time, then by their text (the order at equal times may differ). */
+function canonical(events: readonly ClusterEvent[]): string[] {
+  return events.map((e) => [e.time, JSON.stringify(e)] as const).sort((a, b) => a[0] - b[0] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0)).map((x) => x[1]);
+}
+
+function runBoth(input: ScenarioInput): { ahead: ReturnType<typeof run>; queued: ReturnType<typeof run> } {
+  return { ahead: run(input, true), queued: run(input, false) };
+}
+
+/**
+ * The run's events, report and series. The report's `events` (model steps taken) is apart: a host's
+ * event at the instant of a command is a step of its own ahead, and is folded into the command's
+ * bringing the host to now when the queue runs the command first.
+ */
+function run(input: ScenarioInput, lookahead: boolean) {
+  const events: ClusterEvent[] = [];
+  const dc = createDatacenter(scenario(input), { lookahead, onEvent: (e) => events.push(e) });
+  const { events: steps, ...report } = dc.run();
+  return { events, steps, report: JSON.stringify(report), metrics: JSON.stringify(dc.metrics()), served: report.requests?.served ?? 0 };
+}
+
+describe('hosts that run ahead', () => {
+  it('give the report, the series and the events of hosts interleaved through the queue', () => {
+    const { ahead, queued } = runBoth(busyDatacenter());
+    expect(ahead.served).toBeGreaterThan(1000);
+    expect(Math.abs(ahead.steps - queued.steps)).toBeLessThanOrEqual(ahead.steps / 1000);
+    const types = new Set(ahead.events.map((e) => e.type));
+    for (const t of ['migration.completed', 'host.failed', 'vm.ha_restarted', 'host.repaired', 'container.crashed', 'container.die']) expect(types).toContain(t);
+    expect(ahead.report).toBe(queued.report);
+    expect(ahead.metrics).toBe(queued.metrics);
+    expect(canonical(ahead.events)).toEqual(canonical(queued.events));
+    for (let i = 1; i < ahead.events.length; i++) expect(ahead.events[i]!.time).toBeGreaterThanOrEqual(ahead.events[i - 1]!.time);
+  });
+
+  it('in exact fidelity too, and however the run is cut into steps', () => {
+    const input = busyDatacenter({ fidelity: 'exact', duration: '8s', faults: undefined, actions: [{ at: '2s', do: 'vm.migrate', vm: 'vm-0', to: 'h-2' }] });
+    const { ahead, queued } = runBoth(input);
+    expect(ahead.report).toBe(queued.report);
+    expect(canonical(ahead.events)).toEqual(canonical(queued.events));
+    const whole = createDatacenter(scenario(input));
+    const parts = createDatacenter(scenario(input));
+    const w = whole.step(6_000_000);
+    const p = [...parts.step(1_234_567), ...parts.step(3), ...parts.step(4_765_430)];
+    expect(canonical(p)).toEqual(canonical(w));
+    expect(JSON.stringify(parts.summary())).toBe(JSON.stringify(whole.summary()));
+    expect(JSON.stringify(parts.metrics())).toBe(JSON.stringify(whole.metrics()));
+  });
+
+  it('counts each host step as an event against the work budget', () => {
+    const dc = createDatacenter(scenario(busyDatacenter({ metrics: undefined, actions: [], faults: undefined })), { maxSteps: 50 });
+    expect(() => dc.step(5_000_000)).toThrow(expect.objectContaining({ code: 'E_LIMIT_EXCEEDED' }));
+  });
+
+  it('refuses a command from an event listener (hosts may be past the queue\'s now), naming the way out; without lookahead it applies', () => {
+    const input = busyDatacenter({ duration: '12s', faults: undefined, actions: [] });
+    const errors: unknown[] = [];
+    let dc = createDatacenter(scenario(input), {
+      onEvent: (e) => {
+        // The batch job ends: a fact of its host's step (handed out after the span).
+        if (e.type !== 'container.die' || e.subject !== 'container:job') return;
+        try {
+          dc.execute({ do: 'container.kill', container: 'web-vm-0-0' } as never);
+        } catch (error) {
+          errors.push(error);
+        }
+      },
+    });
+    dc.step(10_000_000);
+    expect(errors.length).toBeGreaterThan(0);
+    expect(errors[0]).toMatchObject({ code: 'E_CONFLICT', message: expect.stringMatching(/lookahead: false/) as unknown });
+    const kills: ClusterEvent[] = [];
+    dc = createDatacenter(scenario(input), {
+      lookahead: false,
+      onEvent: (e) => {
+        if (e.type === 'container.die' && e.subject === 'container:job') dc.execute({ do: 'container.kill', container: 'web-vm-0-0' } as never);
+        if (e.type === 'container.kill') kills.push(e);
+      },
+    });
+    dc.step(10_000_000);
+    expect(kills.map((e) => e.subject)).toContain('container:web-vm-0-0');
+  });
+
+  it('stays off where hosts share the network model: a listener may command there', () => {
+    const input = busyDatacenter({ duration: '12s', faults: undefined, actions: [], networks: [{ name: 'app' }] });
+    let acted = 0;
+    const dc = createDatacenter(scenario(input), {
+      onEvent: (e) => {
+        if (e.type === 'container.die' && e.subject === 'container:job') {
+          acted++;
+          dc.execute({ do: 'container.kill', container: 'web-vm-1-0' } as never);
+        }
+      },
+    });
+    dc.step(10_000_000);
+    expect(acted).toBe(1);
+  });
+});
