@@ -12,6 +12,7 @@ import { summarize } from '../metrics/summarize.js';
 import type { BatchModel } from '../batch/index.js';
 import type { RunReport } from '../types.js';
 import { hostCpuUtilization } from './hosts.js';
+import type { ContainerStack } from './container-stack.js';
 import type { ContainerRec, DcState, VmRec } from './state.js';
 import { readStackOf } from './container-ops.js';
 import { containerView, vmCpu, vmState } from './views.js';
@@ -112,11 +113,18 @@ export class Sampler {
     }
     const order = this.containerOrder;
     let at = 0;
+    // A VM's containers come one after another: its stack is brought to now once for all of them.
+    let lastVm: VmRec | null = null;
+    let lastStack: ContainerStack | null = null;
     for (const rec of dc.containers.values()) {
       let slot = order[at];
       if (slot === undefined || slot.rec !== rec) order[at] = slot = this.bind(rec);
       at++;
-      const handle = containerHandle(dc, rec, slot);
+      let stack: ContainerStack | null;
+      if (slot.vm === null) stack = readStackOf(dc, rec);
+      else if (slot.vm === lastVm) stack = lastStack;
+      else stack = lastStack = (lastVm = slot.vm).guest.readStack();
+      const handle = containerHandle(rec, slot, stack);
       const cpuUsec = handle?.cpuUsec ?? 0;
       const last = slot.cpu;
       slot.cpu = cpuUsec;
@@ -161,7 +169,7 @@ export class Sampler {
     }
     slot.rec = rec;
     slot.vm = rec.onKind === 'vm' ? (dc.vms.get(rec.on) ?? null) : null;
-    if (fresh) slot.cpu = containerHandle(dc, rec, slot)?.cpuUsec ?? 0;
+    if (fresh) slot.cpu = containerHandle(rec, slot, slot.vm !== null ? slot.vm.guest.readStack() : readStackOf(dc, rec))?.cpuUsec ?? 0;
     return slot;
   }
 
@@ -175,10 +183,8 @@ export class Sampler {
   }
 }
 
-/** The report as of now. */
-/** The container's cgroup handle on its kernel now (its machine brought to now), or null when it has none (not on a running machine). */
-function containerHandle(dc: DcState, rec: ContainerRec, slot: ContainerSlot): CgroupHandle | null {
-  const stack = slot.vm !== null ? slot.vm.guest.readStack() : readStackOf(dc, rec);
+/** The container's cgroup handle on `stack`, its machine's stack brought to now, or null when it has none (not on a running machine). */
+function containerHandle(rec: ContainerRec, slot: ContainerSlot, stack: ContainerStack | null): CgroupHandle | null {
   if (stack === null || rec.id === '') return null;
   // Resolved again when the kernel or id changed, or when the cgroup went (a stopped container's cgroup
   // is removed; started again, it is made afresh at the same path).
@@ -194,6 +200,7 @@ function containerHandle(dc: DcState, rec: ContainerRec, slot: ContainerSlot): C
   return slot.handle;
 }
 
+/** The report as of now. */
 export function buildReport(dc: DcState, sampler: Sampler | null, batch: BatchModel | null): RunReport {
   const now = dc.sim.now();
   for (const h of dc.hostList) h.slot?.sync();

@@ -55,6 +55,12 @@ export interface TaskSlot {
   /** The caller's completion handler and tag (the inner scheduler gets `workDone` with this mirror as the tag). */
   dDone: WorkDoneHandler<never> | undefined;
   dTag: unknown;
+  /**
+   * Its CPU µs as last read while it was blocked (−1: not known). A blocked task uses no CPU, so the
+   * figure holds until it wakes (`setRunnable` forgets it): a sampler reading thousands of idle
+   * threads each second then asks the inner scheduler nothing.
+   */
+  dCpu: number;
 }
 
 interface TaskDemand extends TaskSlot {
@@ -141,7 +147,7 @@ export class DemandScheduler implements GroupScheduler {
   }
 
   addTask<T = unknown>(id: string, group: string, opts: AddTaskOptions<T> = {}): void {
-    const t: TaskSlot = { dGroup: null, dRunnable: false, dDemand: 1, dInner: null, dDone: undefined, dTag: undefined };
+    const t: TaskSlot = { dGroup: null, dRunnable: false, dDemand: 1, dInner: null, dDone: undefined, dTag: undefined, dCpu: -1 };
     this.addTaskInto(id, group, opts, t);
   }
 
@@ -161,6 +167,7 @@ export class DemandScheduler implements GroupScheduler {
     t.dInner = null;
     t.dDone = done;
     t.dTag = opts.tag;
+    t.dCpu = -1;
     this.tasks.set(id, t);
     if (opts.runnable ?? true) this.setRunnable(t, true);
   }
@@ -300,7 +307,16 @@ export class DemandScheduler implements GroupScheduler {
   }
 
   taskCpuUsec(id: string): number {
-    return this.inner.taskCpuUsec(id);
+    const t = this.tasks.get(id);
+    return t === undefined ? this.inner.taskCpuUsec(id) : this.slotCpuUsec(t, id);
+  }
+
+  /** `taskCpuUsec` of the task whose mirror is `slot` (given to `addTaskInto` with `id`), with no lookup while it stays blocked. */
+  slotCpuUsec(slot: TaskSlot, id: string): number {
+    if (!slot.dRunnable && slot.dCpu >= 0) return slot.dCpu;
+    const usec = this.inner.taskCpuUsec(id);
+    if (!slot.dRunnable) slot.dCpu = usec;
+    return usec;
   }
 
   groupStats(path: string): GroupCpuStats {
@@ -330,6 +346,7 @@ export class DemandScheduler implements GroupScheduler {
   private setRunnable(t: TaskDemand, runnable: boolean): void {
     if (t.dRunnable === runnable) return;
     t.dRunnable = runnable;
+    if (runnable) t.dCpu = -1;
     this.runnableTasks += runnable ? 1 : -1;
     if (!this.tracking) return;
     const g = t.dGroup;

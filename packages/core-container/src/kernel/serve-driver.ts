@@ -63,7 +63,7 @@ export class ServeDriver {
       const taskId = `${p.taskId}.w${p.servesStarted}.${i}`;
       // `task` is filled in once the task exists (it needs the worker as its tag first).
       // The worker is also its task's mirror in the demand scheduler (`addTaskInto`): one object per thread.
-      const w: Worker<Proc> = { proc: p, taskId, task: null as unknown as TaskRef, busyWith: null, startUsec: 0, workLeft: 0, cpuAsked: 0, owed: null, dGroup: null, dRunnable: false, dDemand: 1, dInner: null, dDone: undefined, dTag: undefined };
+      const w: Worker<Proc> = { proc: p, taskId, task: null as unknown as TaskRef, busyWith: null, startUsec: 0, workLeft: 0, cpuAsked: 0, owed: null, dGroup: null, dRunnable: false, dDemand: 1, dInner: null, dDone: undefined, dTag: undefined, dCpu: -1 };
       h.sched.addTaskInto(taskId, h.cpuGroups.groupOf(p.cgroup), { nice: p.nice, runnable: false, onWorkDone: this.workerDone, tag: w }, w);
       w.task = h.sched.taskRef(taskId);
       server.addWorker(w);
@@ -95,7 +95,7 @@ export class ServeDriver {
   /** CPU µs of `p`'s live worker threads. */
   workerCpu(p: Proc): number {
     let total = 0;
-    if (p.server !== null) for (const w of p.server.workers) total += this.host.sched.taskCpuUsec(w.taskId);
+    if (p.server !== null) for (const w of p.server.workers) total += this.host.sched.slotCpuUsec(w, w.taskId);
     return total;
   }
 
