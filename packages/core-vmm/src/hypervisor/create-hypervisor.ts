@@ -354,12 +354,7 @@ class HypervisorModel implements Hypervisor, HypervisorCore {
   }
 
   lifecycleView(name: string): VmView | null {
-    try {
-      return this.lifecycle.inspect(name);
-    } catch (err) {
-      if (err instanceof NotFoundError) return null;
-      throw err;
-    }
+    return this.lifecycle.find(name);
   }
 
   settleDirty(e: VmEntry): void {

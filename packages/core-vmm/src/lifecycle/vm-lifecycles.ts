@@ -80,6 +80,8 @@ export interface VmLifecycles {
   takeEvents(): readonly VmLifecycleEvent[];
   /** The VM named `name`. Throws NotFoundError (libvirt's `Domain not found` text in details). */
   inspect(name: string): VmView;
+  /** The VM named `name`, or null when there is none (no error built: a lookup that may miss). */
+  find(name: string): VmView | null;
   /** Every VM, in creation order. */
   list(): VmView[];
 
@@ -296,6 +298,10 @@ export function createVmLifecycles(options: VmLifecyclesOptions = {}): VmLifecyc
       return out;
     },
     inspect: (name) => view(get(name)),
+    find: (name) => {
+      const vm = vms.get(name);
+      return vm === undefined ? null : view(vm);
+    },
     list: () => [...vms.values()].map(view),
 
     define(name, config = {}) {

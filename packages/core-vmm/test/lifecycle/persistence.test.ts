@@ -21,6 +21,7 @@ describe('transient and persistent', () => {
     const l = createVmLifecycles();
     l.create('a');
     expect(l.inspect('a')).toMatchObject({ persistent: false, phase: 'starting' });
+    expect(l.find('a')).toEqual(l.inspect('a'));
     l.advanceTo(5_000_000);
     l.takeEvents();
     l.destroy('a');
@@ -29,6 +30,7 @@ describe('transient and persistent', () => {
       { type: 'vm.undefined', time: 5_000_000, vm: 'a', active: false },
     ]);
     expect(thrown(() => l.inspect('a')).details).toMatchObject({ message: "Domain not found: no domain with matching name 'a'" });
+    expect(l.find('a')).toBeNull();
   });
   it('a transient VM vanishes after a guest shutdown too', () => {
     const l = booted(false);
