@@ -253,13 +253,19 @@ export function affinityWeights(root: SchedGroup, tasks: readonly SchedTask[]): 
  * rates under each task's cpuset (weights: `weightsOf()`, from `affinityWeights`, aligned with `tasks`,
  * asked only when the rates do not fit;
  * caps: `scratchCap`; the quotas of the groups above a task bound their tasks' sum when
- * `withQuotas`), and the rates of the groups above them with their sums. Returns null when nothing
+ * `withQuotas`; a group's quota rate is `quotaOf(g)`, default its own), and the rates of the groups above them with their sums. Returns null when nothing
  * changed, else per task of `tasks` whether its rate is set by a quota alone (its group's quota is
  * used up, its CPUs are not full): the fluid model leaves such a task to its quota in the tree's
  * split, so the quota binds there as usual. One maximum flow when the rates are servable; else each
  * saturation level costs a bisection of maximum flows (tasks × CPUs edges).
  */
-export function correctForAffinity(tasks: readonly SchedTask[], capacity: readonly number[], weightsOf: () => readonly number[], withQuotas: boolean): boolean[] | null {
+export function correctForAffinity(
+  tasks: readonly SchedTask[],
+  capacity: readonly number[],
+  weightsOf: () => readonly number[],
+  withQuotas: boolean,
+  quotaOf: (g: SchedGroup) => number = (g) => g.quotaRate(),
+): boolean[] | null {
   const live: number[] = [];
   tasks.forEach((t, i) => {
     if (t.scratchRate > 0) live.push(i);
@@ -275,7 +281,7 @@ export function correctForAffinity(tasks: readonly SchedTask[], capacity: readon
       if (k === undefined) {
         const above = nodeOf(x.parent);
         k = groups.length;
-        groups.push({ node: 2 + k, above, limit: x.quotaRate() });
+        groups.push({ node: 2 + k, above, limit: quotaOf(x) });
         groupIndex.set(x, k);
       }
       return 2 + k;

@@ -21,6 +21,7 @@ import { catchUpPeriods, recheckBinding } from './fluid-bandwidth.js';
 import { affinityWeights, correctForAffinity } from './affinity-rates.js';
 import { FluidRates, addToSums, capOf, weightOf } from './fluid-rates.js';
 import { computeGroupRates } from './group-rates.js';
+import { quotaPhaseRates } from './quota-phases.js';
 import { GroupTreeBase, capacityFor, effectiveCap, type SchedGroup, type SchedTask } from './group-tree.js';
 
 const bySeq = (a: SchedTask, b: SchedTask): number => a.seq - b.seq;
@@ -93,12 +94,17 @@ export class FluidGroupScheduler extends GroupTreeBase {
     this.settle();
     if (!this.affinityDirty) return;
     this.affinityDirty = false;
-    if (!this.restricted && !this.overridden) return;
     // The model's own rates, spread evenly over each task's CPUs, overload none: they fit as they
     // are (no tree pass, no flow). Symmetric pinnings stay on this path.
-    if (!this.overridden && this.ratesFitEvenly()) return;
-    this.applyAffinity();
-    this.settle();
+    if ((this.restricted || this.overridden) && (this.overridden || !this.ratesFitEvenly())) {
+      this.applyAffinity();
+      this.settle();
+    }
+    // Then the quotas' on/off phases, over the rates under affinity.
+    if (this.phasesMayApply()) {
+      this.applyPhases();
+      this.settle();
+    }
   }
 
   private settle(): void {
@@ -203,13 +209,82 @@ export class FluidGroupScheduler extends GroupTreeBase {
 
   private recheck(g: SchedGroup): void {
     catchUpPeriods(g, this.nowUsec);
+    const was = g.binding;
     recheckBinding(g, this.spendSteps);
+    if (g.binding !== was) this.bindingCount += g.binding ? 1 : -1;
   }
 
-  /** A runnable task's cap in its group's split: its demand at most its best CPU, and its rate under affinity when corrected. */
+  /** Some task's cap is its rate averaged over binding quotas' on/off phases (`phaseCap`). */
+  private phased = false;
+  /** Quota groups found binding by their last check (may count a group removed since: then recounted). */
+  private bindingCount = 0;
+
+  /** Whether the on/off phases of quotas may cap some task now (else no task's `phaseCap` is set). */
+  private phasesMayApply(): boolean {
+    if (this.phased) return true;
+    if (this.quotaGroups.length === 0) return false;
+    if (this.quotaPhaseFull) {
+      // At full capacity a quota may bind that does not now: any runnable quota group may.
+      this.spend(this.quotaGroups.length);
+      for (const g of this.quotaGroups) if (g.rawRunnable > 0) return true;
+      return false;
+    }
+    if (this.bindingCount === 0) return false;
+    this.spend(this.quotaGroups.length);
+    let n = 0;
+    for (const g of this.quotaGroups) if (g.binding) n++;
+    this.bindingCount = n;
+    return n > 0;
+  }
+
+  /**
+   * Tasks beside a binding quota get their rate averaged over its on and off phases as their cap
+   * (`quota-phases.ts`), computed from the tree without those caps. O(tree × binding quotas), only
+   * while some quota binds (or, with `quotaPhaseCapacity: 'full'`, some quota group is runnable).
+   */
+  private applyPhases(): void {
+    const tasks = [...this.tasks.values()];
+    this.spend(tasks.length * (2 + this.quotaGroups.length) + this.groups.size);
+    const out = new Float64Array(tasks.length);
+    let any: boolean;
+    if (this.quotaPhaseFull) {
+      const cap = (t: SchedTask): number => (t.runnable ? Math.min(t.demand, t.affinityCap) : 0);
+      const lifted = (t: SchedTask): number => (t.runnable ? 1 : 0);
+      any = quotaPhaseRates(this.root, tasks, this.quotaGroups, cap, lifted, (g) => Math.min(g.rawRunnable, g.allowedCount), out);
+    } else {
+      // Where cpusets overlap in part, each phase's rates are corrected CPU by CPU (as `applyAffinity`
+      // corrects the steady ones), so the affinity caps are left out here.
+      const restricted = this.restricted;
+      const cap = (t: SchedTask): number => (t.runnable ? (restricted ? effectiveCap(t) : Math.min(effectiveCap(t), t.affinityCap)) : 0);
+      const lifted = (t: SchedTask): number => (!t.runnable ? 0 : t.group.maxCapacity > 0 ? t.group.maxCapacity : t.demand);
+      const correct = restricted
+        ? (quotaOf: (g: SchedGroup) => number): void => void correctForAffinity(tasks, this.capacity, () => affinityWeights(this.root, tasks), true, quotaOf)
+        : undefined;
+      any = quotaPhaseRates(this.root, tasks, this.quotaGroups, cap, lifted, (g) => capacityFor(g, g.rawRunnable), out, correct);
+    }
+    let changed = false;
+    tasks.forEach((t, i) => {
+      const r = out[i]!;
+      if (r !== t.phaseCap) {
+        t.phaseCap = r;
+        changed = true;
+      }
+    });
+    this.phased = any;
+    if (changed) this.rebuildPending = true;
+  }
+
+  quotaPhaseCap(id: string): number {
+    const task = this.task(id);
+    this.ensureRates();
+    return task.phaseCap;
+  }
+
+  /** A runnable task's cap in its group's split: its demand at most its best CPU, its rate under affinity when corrected, its on/off phase average beside a binding quota. */
   private capFor(task: SchedTask): number {
-    const cap = effectiveCap(task);
-    return task.affinityCap < cap ? task.affinityCap : cap;
+    let cap = effectiveCap(task);
+    if (task.affinityCap < cap) cap = task.affinityCap;
+    return task.phaseCap < cap ? task.phaseCap : cap;
   }
 
   /**

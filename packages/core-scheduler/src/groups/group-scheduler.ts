@@ -46,6 +46,13 @@ export interface GroupSchedulerOptions {
    * delivers c CPU-µs of work per µs (a vCPU given c of a host CPU). See `setCpuCapacity`.
    */
   readonly cpuCapacity?: readonly number[];
+  /**
+   * Fluid only (exact throttles on and off by itself): the CPUs a binding quota's on phase is
+   * computed against (see `quotaPhaseCap`). `current` (default): the CPUs' capacities now. `full`:
+   * every CPU at capacity 1 — for a nested guest, whose CPUs' capacities follow from what it asks
+   * its host, so that what it asks is what it would use at full capacity.
+   */
+  readonly quotaPhaseCapacity?: 'current' | 'full';
 }
 
 /** Options of `addTask` (`T`: the type of its `tag`). */
@@ -256,6 +263,16 @@ export interface GroupScheduler {
    * be reused by the next call (fluid refills one object): read it before calling again.
    */
   takeRateChanges?(): TaskRateChanges;
+  /**
+   * Fluid: the cap the on/off phases of binding quotas put on a task beside them, Infinity when none.
+   * A binding quota is on/off in the kernel (the group runs at the rate it would get without its
+   * quota until the period's runtime is spent, then is throttled), so a peer that cannot use more
+   * than its own cap while the group is throttled (a busy task is one CPU) loses what the group took
+   * while it ran: its rate is the average over the two phases, below its max-min fair share beside a
+   * steady cap. The task's rate is at most this (`taskStats(id).rate`). Optional in the interface;
+   * the fluid model has it (the exact model needs none: it throttles on and off).
+   */
+  quotaPhaseCap?(id: string): number;
   /**
    * Which CPUs run a task now and how many tasks wait for one (see `CpuOccupancy`): O(CPUs + tasks).
    * Optional in the interface (wrappers may leave it out); both built-in models have it.

@@ -101,6 +101,8 @@ export class SchedTask {
   backlogged = false;
   /** Fluid: its rate under CPU affinity when the tree's rates are not servable CPU by CPU (`affinity-rates.ts`), else Infinity. */
   affinityCap = Infinity;
+  /** Fluid: its rate averaged over the on/off phases of binding quotas beside it, when below its steady rate (`quota-phases.ts`), else Infinity. */
+  phaseCap = Infinity;
   /** Fluid: its rate as the last `takeRateChanges` saw it (a task is listed when its rate differs). */
   reportedRate = 0;
   /** Fluid: its index in the model's list of runnable tasks, -1 when not runnable. */
@@ -301,6 +303,8 @@ export abstract class GroupTreeBase implements GroupScheduler {
   abstract readonly fidelity: GroupFidelity;
   readonly cpus: number;
   readonly tick: number;
+  /** Fluid: binding quotas' on phases are computed with every CPU at capacity 1 (`quotaPhaseCapacity: 'full'`). */
+  protected readonly quotaPhaseFull: boolean;
   protected nowUsec: number;
   protected readonly root: SchedGroup;
   protected readonly groups = new Map<string, SchedGroup>();
@@ -351,6 +355,9 @@ export abstract class GroupTreeBase implements GroupScheduler {
       }
       opts.cpuCapacity.forEach((c, i) => (this.capacity[i] = checkCapacity(c, `cpuCapacity[${i}]`)));
     }
+    const phase = opts.quotaPhaseCapacity ?? 'current';
+    if (phase !== 'current' && phase !== 'full') throw invalid('quotaPhaseCapacity', 'expected "current" or "full"', phase, '"current" | "full"');
+    this.quotaPhaseFull = phase === 'full';
     this.setCapacityOf(this.root);
     this.groups.set('/', this.root);
   }

@@ -13,6 +13,7 @@
 // counted at the period timer expiries the exact model has (computed, not simulated).
 import type { CpuOccupancy, GroupCpuStats, GroupSchedulerOptions } from '../../src/groups/group-scheduler.js';
 import { affinityWeights, correctForAffinity } from '../../src/groups/affinity-rates.js';
+import { quotaPhaseRates } from '../../src/groups/quota-phases.js';
 import { computeGroupRates } from '../../src/groups/group-rates.js';
 import { GroupTreeBase, capacityFor, effectiveCap, type SchedGroup, type SchedTask } from '../../src/groups/group-tree.js';
 
@@ -177,7 +178,25 @@ export class FullRecomputeFluidScheduler extends GroupTreeBase {
         }
       }
     }
-    computeGroupRates(this.root, (t) => (t.runnable ? Math.min(effectiveCap(t), t.affinityCap) : 0), limit);
+    if (ignoreQuota === null) {
+      // Beside a binding quota, a task's rate averaged over the quota's on and off phases becomes its
+      // cap (quota-phases.ts, shared), from the tree with the affinity caps and without phase caps.
+      for (const t of this.tasks.values()) t.phaseCap = Infinity;
+      if (this.quotaGroups.length > 0) {
+        const tasks = [...this.tasks.values()];
+        const out = new Float64Array(tasks.length);
+        const restricted = this.listGroupNodes().some((g) => g.allowedCount < this.cpus);
+        const cap = (t: SchedTask): number => (t.runnable ? (restricted ? effectiveCap(t) : Math.min(effectiveCap(t), t.affinityCap)) : 0);
+        const lifted = (t: SchedTask): number => (!t.runnable ? 0 : t.group.maxCapacity > 0 ? t.group.maxCapacity : t.demand);
+        const correct = restricted
+          ? (quotaOf: (g: SchedGroup) => number): void => void correctForAffinity(tasks, this.capacity, () => affinityWeights(this.root, tasks), true, quotaOf)
+          : undefined;
+        if (quotaPhaseRates(this.root, tasks, this.quotaGroups, cap, lifted, (g) => capacityFor(g, g.rawRunnable), out, correct)) {
+          tasks.forEach((t, i) => (t.phaseCap = out[i]!));
+        }
+      }
+    }
+    computeGroupRates(this.root, (t) => (t.runnable ? Math.min(effectiveCap(t), t.affinityCap, t.phaseCap) : 0), limit);
   }
 
   // ---- hooks ------------------------------------------------------------------------------------

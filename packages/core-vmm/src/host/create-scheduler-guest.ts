@@ -27,7 +27,9 @@ export interface SchedulerGuestOptions {
  * while its host runs it). Commands are forwarded to `scheduler` (read stats there; command the
  * guest through this object so its demand stays known). Demand: the rate the guest's tasks would
  * take at full capacity, D = min(cpus, Σ) bottom-up over the tree (a task: its demand if runnable;
- * a group: min(quota/period, cpuset size, its children's sum)), laid on CPUs in order: CPU i asks
+ * a group: min(quota/period, cpuset size, its children's sum); a task beside a binding guest quota:
+ * at most its average over the quota's on/off phases at full capacity, the scheduler's
+ * `quotaPhaseCap`), laid on CPUs in order: CPU i asks
  * for clamp(D − i, 0, 1) and halts at 0. So a guest with one busy task runs on one vCPU (its
  * others halt), and a capped task or a quota lowers what its vCPU asks of the host. Fluid, in a
  * guest with capped work, what a vCPU the host serves short asks moves to a vCPU it serves in full
@@ -63,6 +65,7 @@ interface GroupMirror {
 }
 
 interface TaskMirror {
+  readonly id: string;
   group: GroupMirror;
   runnable: boolean;
   demand: number;
@@ -77,7 +80,11 @@ export function createSchedulerGuest(options: SchedulerGuestOptions): SchedulerG
     tick: options.tick ?? 4000,
     start: options.start ?? 0,
     cpuCapacity: Array.from({ length: cpus }, () => 0),
+    quotaPhaseCapacity: 'full',
   });
+  // Fluid: a task beside a binding quota, which the guest kernel throttles on and off, averages the
+  // two phases (computed at full capacity, so that the demand does not follow the host's answer).
+  const phaseCapOf = scheduler.quotaPhaseCap === undefined ? (): number => Infinity : (id: string): number => scheduler.quotaPhaseCap!(id);
   const root: GroupMirror = { parent: null, quotaRate: Infinity, period: 100_000, quota: null, cpusetSize: cpus, children: [], tasks: new Set() };
   const groups = new Map<string, GroupMirror>([['/', root]]);
   const tasks = new Map<string, TaskMirror>();
@@ -127,7 +134,7 @@ export function createSchedulerGuest(options: SchedulerGuestOptions): SchedulerG
 
   function wantOf(g: GroupMirror): number {
     let sum = 0;
-    for (const t of g.tasks) if (t.runnable) sum += t.demand;
+    for (const t of g.tasks) if (t.runnable) sum += Math.min(t.demand, phaseCapOf(t.id));
     for (const c of g.children) sum += wantOf(c);
     return Math.min(sum, g.quotaRate, g.cpusetSize);
   }
@@ -174,7 +181,7 @@ export function createSchedulerGuest(options: SchedulerGuestOptions): SchedulerG
    */
   function taskWants(g: GroupMirror, limit: number, out: number[]): void {
     const members: { want: number; task: TaskMirror | null; group: GroupMirror | null }[] = [];
-    for (const t of g.tasks) if (t.runnable && t.demand > 0) members.push({ want: t.demand, task: t, group: null });
+    for (const t of g.tasks) if (t.runnable && t.demand > 0) members.push({ want: Math.min(t.demand, phaseCapOf(t.id)), task: t, group: null });
     for (const c of g.children) {
       const w = wantOf(c);
       if (w > 0) members.push({ want: w, task: null, group: c });
@@ -354,7 +361,7 @@ export function createSchedulerGuest(options: SchedulerGuestOptions): SchedulerG
       catchUp();
       scheduler.addTask(id, group, opts);
       const g = groups.get(group)!;
-      const t: TaskMirror = { group: g, runnable: opts.runnable ?? true, demand: opts.demand ?? 1 };
+      const t: TaskMirror = { id, group: g, runnable: opts.runnable ?? true, demand: opts.demand ?? 1 };
       g.tasks.add(t);
       tasks.set(id, t);
       publish();

@@ -1,0 +1,125 @@
+// On/off quota phases for the fluid model. A binding quota is not a steady rate in the kernel: the
+// group runs at the rate it would get without its quota until its runtime is spent, then it is
+// throttled (dequeued) until the period refills it. Its siblings share with it while it runs and have
+// the CPUs without it while it is throttled; what they cannot use then (their own caps, their thread
+// count) is lost, where a steady cap would let them absorb it. This module computes each task's
+// average over the two phases, the fluid model's answer to the kernel's on/off throttling.
+import { computeGroupRates } from './group-rates.js';
+import type { SchedGroup, SchedTask } from './group-tree.js';
+
+/** Relative slack when comparing rates (float rounding of the water levels). */
+const EPS = 1e-9;
+
+/**
+ * For every runnable task under `root` that is not under a binding quota group, its rate averaged
+ * over the on and off phases of every binding quota group, when that is below its steady rate
+ * (the max-min fair rate with every quota as a cap): written to `phaseRate` (else Infinity).
+ * Returns whether any task got one.
+ *
+ * A quota group q binds when its rate with its quota lifted, U, exceeds its quota rate Q. It then
+ * runs a fraction f = Q / U of the time at U (everyone else at the rates of the tree with q's quota
+ * lifted) and is throttled the rest (the rates of the tree without q). A task's average is its
+ * steady rate plus, for each binding group, f · on + (1 − f) · off − steady (the groups' phases
+ * are taken as independent). Tasks under a binding group keep the steady split of its quota (so the
+ * quota still binds in the split, and its counters follow). `taskCap` is a runnable task's cap (0
+ * for one not runnable); `capacity(g)` what group g's CPUs can give its runnable tasks;
+ * `underAffinity(quotaOf)`, where cpusets overlap in part, corrects each phase's rates (the tasks'
+ * and groups' `scratchRate`) CPU by CPU, with `quotaOf(g)` the quota rate of the phase.
+ * O(binding groups × tree).
+ */
+export function quotaPhaseRates(
+  root: SchedGroup,
+  tasks: readonly SchedTask[],
+  quotaGroups: readonly SchedGroup[],
+  taskCap: (t: SchedTask) => number,
+  liftedCap: (t: SchedTask) => number,
+  capacity: (g: SchedGroup) => number,
+  phaseRate: Float64Array,
+  underAffinity?: (quotaOf: (g: SchedGroup) => number) => void,
+): boolean {
+  phaseRate.fill(Infinity);
+  let lifted: SchedGroup | null = null;
+  let removed: SchedGroup | null = null;
+  // A phase's limits where they are not the steady ones: a group's quota rate, a task's cap.
+  const groupLimit = new Map<SchedGroup, number>();
+  const index = new Map<SchedTask, number>();
+  tasks.forEach((t, i) => index.set(t, i));
+  const taskLimit = new Float64Array(tasks.length).fill(NaN);
+  const cap = (t: SchedTask): number => {
+    const x = taskLimit[index.get(t)!]!;
+    return Number.isNaN(x) ? taskCap(t) : x;
+  };
+  const quotaOf = (g: SchedGroup): number => (g === removed ? 0 : g === lifted ? Infinity : (groupLimit.get(g) ?? g.quotaRate()));
+  const limit = (g: SchedGroup): number => Math.min(capacity(g), quotaOf(g));
+  const rates = (): void => {
+    computeGroupRates(root, cap, limit);
+    underAffinity?.(quotaOf);
+  };
+  rates();
+  const steady = tasks.map((t) => t.scratchRate);
+  const steadyOf = new Map<SchedGroup, number>();
+  for (const g of quotaGroups) steadyOf.set(g, g.scratchRate);
+  const candidates: SchedGroup[] = [];
+  // A quota that does not bind is a budget per period, not a rate: within the period its group may
+  // run faster while a binding peer is on, and spends the rest of its budget while it is off.
+  const elastic: SchedGroup[] = [];
+  for (const q of quotaGroups) {
+    if (q.rawRunnable === 0 || !(q.scratchRate > 0)) continue;
+    if (q.scratchRate < q.quotaRate() * (1 - EPS)) elastic.push(q);
+    else candidates.push(q);
+  }
+  if (candidates.length === 0) return false;
+  const under = (t: SchedTask, q: SchedGroup): boolean => {
+    for (let g: SchedGroup | null = t.group; g !== null; g = g.parent) if (g === q) return true;
+    return false;
+  };
+  const avg = steady.slice();
+  /** The off-phase rate that brings an average back to `target` after `onRate` for a fraction `f`. */
+  const catchUp = (target: number, onRate: number, f: number): number => Math.max(0, (target - f * onRate) / (1 - f));
+  for (const q of candidates) {
+    const quotaRate = q.quotaRate();
+    groupLimit.clear();
+    for (const g of elastic) groupLimit.set(g, Infinity);
+    lifted = q;
+    rates();
+    lifted = null;
+    const unthrottled = q.scratchRate;
+    if (!(unthrottled > quotaRate * (1 + EPS))) continue;
+    const f = quotaRate / unthrottled;
+    const on = tasks.map((t) => t.scratchRate);
+    // Off phase: what is limited by a rate over time (a capped task's backlog, a quota's budget per
+    // period) and lost in the on phase makes it up while q is throttled, up to its CPUs; a quota
+    // group that gained spends only what its budget has left.
+    groupLimit.clear();
+    for (const g of quotaGroups) {
+      if (g === q || !steadyOf.has(g) || !(g.rawRunnable > 0)) continue;
+      const target = elastic.includes(g) ? g.quotaRate() : steadyOf.get(g)!;
+      if (elastic.includes(g) || g.scratchRate < target * (1 - EPS) - EPS) groupLimit.set(g, catchUp(target, g.scratchRate, f));
+    }
+    taskLimit.fill(NaN);
+    tasks.forEach((t, i) => {
+      if (on[i]! < steady[i]! * (1 - EPS) - EPS && liftedCap(t) > taskCap(t)) taskLimit[i] = Math.min(liftedCap(t), catchUp(steady[i]!, on[i]!, f));
+    });
+    removed = q;
+    rates();
+    removed = null;
+    groupLimit.clear();
+    taskLimit.fill(NaN);
+    tasks.forEach((t, i) => {
+      if (!under(t, q)) avg[i] = avg[i]! + f * on[i]! + (1 - f) * t.scratchRate - steady[i]!;
+    });
+  }
+  groupLimit.clear();
+  // Leave the scratch rates as the steady split (callers may read them).
+  rates();
+  let any = false;
+  tasks.forEach((_, i) => {
+    if (!(steady[i]! > 0)) return;
+    const a = Math.max(0, avg[i]!);
+    if (a < steady[i]! * (1 - EPS) - EPS) {
+      phaseRate[i] = a;
+      any = true;
+    }
+  });
+  return any;
+}

@@ -1,0 +1,129 @@
+// Known answers of the fluid model's on/off quota phases (quota-phases.ts): a binding quota runs at
+// the rate its group would get without it until the period's runtime is spent, then is throttled, as
+// the kernel does (the exact model), so a peer that cannot absorb the off phase loses what the group
+// took while it ran. Each case in both fidelities, against the hand-computed average.
+import { describe, expect, it } from 'vitest';
+import { NotFoundError, ValidationError } from '@strata/shared-types';
+import { createGroupScheduler, type GroupFidelity, type GroupScheduler } from '../src/index.js';
+
+const S = 1_000_000;
+const FIDELITIES: readonly GroupFidelity[] = ['exact', 'fluid'];
+
+function fractions(s: GroupScheduler, ids: readonly string[], seconds = 20): number[] {
+  s.advanceTo(seconds * S);
+  return ids.map((id) => s.taskStats(id).cpuUsec / (seconds * S));
+}
+
+describe.each(FIDELITIES)('on/off quota phases, known answers (%s)', (fidelity) => {
+  const near = (got: readonly number[], want: readonly number[], tol = 0.003) =>
+    got.forEach((x, i) => expect(Math.abs(x - want[i]!), `task ${i}: ${x} vs ${want[i]}`).toBeLessThan(tol));
+
+  it('a busy task beside a quota group of capped tasks loses what the group takes while it runs', () => {
+    // 2 CPUs: busy, a 0.25 task, and /q (50 ms per 100 ms) of two 0.5 tasks. Unthrottled, /q gets
+    // 0.875 beside the busy task (the 0.25 task takes its demand, the two share the 1.75 left), so it
+    // runs 0.5 / 0.875 = 4/7 of the time: busy 4/7 × 0.875 + 3/7 × 1 = 13/14. A steady cap of 0.5
+    // gave it 1.0 (fluid, before the phases); exact 0.9306.
+    const s = createGroupScheduler({ cpus: 2, fidelity });
+    s.addGroup('/q', { quota: 50_000, period: 100_000 });
+    s.addTask('busy', '/');
+    s.addTask('small', '/', { demand: 0.25 });
+    s.addTask('q1', '/q', { demand: 0.5 });
+    s.addTask('q2', '/q', { demand: 0.5 });
+    near(fractions(s, ['busy', 'small', 'q1', 'q2']), [13 / 14, 0.25, 0.25, 0.25]);
+  });
+
+  it('a capped peer makes up its on-phase loss while the group is throttled (its backlog is owed)', () => {
+    // 2 CPUs: /A (shares 3072, 1 CPU of quota) of two busy tasks beside a task asking 0.5: while /A
+    // runs the peer gets 0.5 anyway (1.5 + 0.5 = 2), and it would catch up if it did not: 0.5.
+    const s = createGroupScheduler({ cpus: 2, fidelity });
+    s.addGroup('/A', { shares: 3072, quota: 100_000, period: 100_000 });
+    s.addTask('a1', '/A');
+    s.addTask('a2', '/A');
+    s.addTask('b', '/', { demand: 0.5 });
+    near(fractions(s, ['a1', 'a2', 'b']), [0.5, 0.5, 0.5]);
+  });
+
+  it('a quota that does not bind is a budget per period: its group spends it while the binding one is off', () => {
+    // 2 CPUs: /A as above beside /B (80 ms per 100 ms) of one busy task. On: A 1.5, B 0.5 for 2/3 of
+    // each period; off: B alone at 1. B uses 2/3 of a CPU, under its 0.8: never throttled. A steady
+    // cap gave B its quota, 0.8, throttled every period.
+    const s = createGroupScheduler({ cpus: 2, fidelity });
+    s.addGroup('/A', { shares: 3072, quota: 100_000, period: 100_000 });
+    s.addTask('a1', '/A');
+    s.addTask('a2', '/A');
+    s.addGroup('/B', { quota: 80_000, period: 100_000 });
+    s.addTask('b', '/B');
+    near(fractions(s, ['a1', 'a2', 'b']), [0.5, 0.5, 2 / 3]);
+    expect(s.groupStats('/A').nrThrottled).toBe(200);
+    expect(s.groupStats('/B').nrThrottled).toBe(0);
+  });
+
+  it('two binding quotas beside a heavy group of two threads: each quota gets its rate, the heavy group the rest', () => {
+    // 1 CPU (a host's pCPU): /vm0 (shares 256, 150 ms per 100 ms, two threads), /vm1 (shares 4096,
+    // 30 ms) and /vm2 (shares 512, 30 ms), one busy thread each: 0.2 / 0.2 / 0.3 / 0.3. The phases of
+    // each quota alone would have /vm0 lose to the other's catching up; a throttled group makes up
+    // only what it lost (its budget), so /vm0 keeps 0.4.
+    const s = createGroupScheduler({ cpus: 1, fidelity });
+    s.addGroup('/vm0', { shares: 256, quota: 150_000, period: 100_000 });
+    s.addGroup('/vm0/v0');
+    s.addGroup('/vm0/v1');
+    s.addGroup('/vm1', { shares: 4096, quota: 30_000, period: 100_000 });
+    s.addGroup('/vm2', { shares: 512, quota: 30_000, period: 100_000 });
+    s.addTask('a', '/vm0/v0');
+    s.addTask('b', '/vm0/v1');
+    s.addTask('c', '/vm1');
+    s.addTask('d', '/vm2');
+    near(fractions(s, ['a', 'b', 'c', 'd']), [0.2, 0.2, 0.3, 0.3]);
+  });
+
+  it('a peer that can absorb the off phase is unchanged: 30% beside a busy task on 1 CPU, throttled 40 ms a period', () => {
+    const s = createGroupScheduler({ cpus: 1, fidelity });
+    s.addGroup('/A', { quota: 30_000, period: 100_000 });
+    s.addTask('a', '/A');
+    s.addTask('b', '/');
+    near(fractions(s, ['a', 'b'], 10), [0.3, 0.7]);
+    expect(Math.abs(s.groupStats('/A').throttledUsec / 100 - 40_000)).toBeLessThan(200);
+  });
+});
+
+describe('quotaPhaseCap (fluid)', () => {
+  it('is the on/off average of a task beside a binding quota, Infinity for the others; the task runs at it', () => {
+    const s = createGroupScheduler({ cpus: 2, fidelity: 'fluid' });
+    s.addGroup('/q', { quota: 50_000, period: 100_000 });
+    s.addTask('busy', '/');
+    s.addTask('small', '/', { demand: 0.25 });
+    s.addTask('q1', '/q', { demand: 0.5 });
+    s.addTask('q2', '/q', { demand: 0.5 });
+    expect(s.quotaPhaseCap!('busy')).toBeCloseTo(13 / 14, 12);
+    expect(s.taskStats('busy').rate).toBeCloseTo(13 / 14, 12);
+    for (const id of ['small', 'q1', 'q2']) expect(s.quotaPhaseCap!(id)).toBe(Infinity);
+    // The quota stops binding: no phases.
+    s.block('q2');
+    expect(s.quotaPhaseCap!('busy')).toBe(Infinity);
+    expect(s.taskStats('busy').rate).toBe(1);
+    expect(() => s.quotaPhaseCap!('nope')).toThrow(NotFoundError);
+  });
+
+  it("'full' computes the phases as if every CPU had capacity 1 (a nested guest: what it would use at full capacity)", () => {
+    const build = (mode: 'current' | 'full') => {
+      const s = createGroupScheduler({ cpus: 2, fidelity: 'fluid', quotaPhaseCapacity: mode, cpuCapacity: [0.5, 0.5] });
+      s.addGroup('/q', { quota: 50_000, period: 100_000 });
+      s.addTask('busy', '/');
+      s.addTask('small', '/', { demand: 0.25 });
+      s.addTask('q1', '/q', { demand: 0.5 });
+      s.addTask('q2', '/q', { demand: 0.5 });
+      return s;
+    };
+    // At 1 CPU in all the quota does not bind (/q gets 0.375): no phases now.
+    const current = build('current');
+    expect(current.quotaPhaseCap!('busy')).toBe(Infinity);
+    const full = build('full');
+    expect(full.quotaPhaseCap!('busy')).toBeCloseTo(13 / 14, 12);
+    // The split at the CPUs' capacities is the same (the cap is above the busy task's share).
+    for (const id of ['busy', 'small', 'q1', 'q2']) expect(full.taskStats(id).rate).toBeCloseTo(current.taskStats(id).rate, 12);
+  });
+
+  it('refuses an unknown quotaPhaseCapacity', () => {
+    expect(() => createGroupScheduler({ cpus: 1, fidelity: 'fluid', quotaPhaseCapacity: 'half' as never })).toThrow(ValidationError);
+  });
+});
