@@ -206,31 +206,55 @@ export function createMetricsRecorder(options: MetricsRecorderOptions): MetricsR
       const k = gridIndex(time);
       const n = series.length;
       const stamp = ++batch;
+      // One pass: each entry is checked, then written where the next instant has room (the common
+      // case); a bad entry undoes the writes before it, so the batch is all or nothing. An entry that
+      // needs a gap or growth is left for a second pass, once the whole batch is known good.
       let adding = 0;
-      // Pass 1 validates everything (nothing written yet); pass 2 writes. Kept inline: this is the hot loop.
-      for (let i = 0; i < n; i++) {
-        const s = series[i]!;
-        const c = typeof s === 'number' ? columns[s] : byName.get(s);
-        if (c === undefined) column(s);
-        else {
-          if (c.stamp === stamp) throw new ConflictError(`sampleMany names series '${c.name}' twice`, { series: c.name });
-          c.stamp = stamp;
-          const v = values[i]!;
-          if (v - v !== 0) checkValue(c.name, v); // NaN or ±Infinity
-          adding += c.length === 0 ? 1 : growthOf(c, k, time);
+      let deferred = false;
+      let i = 0;
+      try {
+        for (; i < n; i++) {
+          const s = series[i]!;
+          const c = typeof s === 'number' ? columns[s] : byName.get(s);
+          if (c === undefined) column(s);
+          else {
+            if (c.stamp === stamp || c.stamp === -stamp) throw new ConflictError(`sampleMany names series '${c.name}' twice`, { series: c.name });
+            const v = values[i]!;
+            if (v - v !== 0) checkValue(c.name, v); // NaN or ±Infinity
+            const at = k - c.first;
+            if (c.length !== 0 && at === c.length && at < c.values.length) {
+              c.stamp = stamp;
+              c.values[at] = v;
+              c.length++;
+              adding++;
+            } else {
+              adding += c.length === 0 ? 1 : growthOf(c, k, time);
+              c.stamp = -stamp; // checked, not written yet
+              deferred = true;
+            }
+          }
         }
+        limit(adding);
+      } catch (error) {
+        for (let j = 0; j < i; j++) {
+          const s = series[j]!;
+          const c = (typeof s === 'number' ? columns[s] : byName.get(s))!;
+          if (c.stamp === stamp) c.length--;
+          c.stamp = 0;
+        }
+        throw error;
       }
-      limit(adding);
-      for (let i = 0; i < n; i++) {
-        const s = series[i]!;
+      let written = 0;
+      for (let j = 0; j < n && deferred; j++) {
+        const s = series[j]!;
         const c = (typeof s === 'number' ? columns[s] : byName.get(s))!;
-        const at = c.length === 0 ? 0 : k - c.first;
-        if (at === c.length && at < c.values.length && c.length !== 0) {
-          c.values[at] = values[i]!;
-          c.length++;
-          sampleCount++;
-        } else write(c, k, values[i]!);
+        if (c.stamp !== -stamp) continue;
+        c.stamp = stamp;
+        const before = sampleCount;
+        write(c, k, values[j]!);
+        written += sampleCount - before;
       }
+      sampleCount += adding - written;
     },
     series: () => columns.map(materialize),
     get: (series) => materialize(column(series)),
