@@ -76,6 +76,24 @@ describe.each(FIDELITIES)('on/off quota phases, known answers (%s)', (fidelity) 
     near(fractions(s, ['a', 'b', 'c', 'd']), [0.2, 0.2, 0.3, 0.3]);
   });
 
+  it('with cpusets: a capped group of two pinned threads splits its runtime as it runs, and its pinned neighbour gets the CPU while it is off', () => {
+    // 3 CPUs (a host: VM groups over vCPU groups). /vm0 (shares 2048, 50 ms per 100 ms): a thread
+    // pinned to CPU 2 and one to CPU 1; /vm1 (shares 512, 100 ms): a thread pinned to CPU 1. While
+    // /vm0 runs, its threads get 1 and 0.8 (CPU 1 split 4 : 1 by weight), for 0.5 / 1.8 of the time:
+    // 0.3 and 0.2 over a period; /vm1 gets 0.2 then and 1 the rest: 0.8. A steady cap gave 0.25,
+    // 0.25 and 0.75.
+    const s = createGroupScheduler({ cpus: 3, fidelity });
+    s.addGroup('/vm0', { shares: 2048, quota: 50_000, period: 100_000 });
+    s.addGroup('/vm0/v0', { cpus: [2] });
+    s.addGroup('/vm0/v1', { cpus: [1] });
+    s.addGroup('/vm1', { shares: 512, quota: 100_000, period: 100_000 });
+    s.addGroup('/vm1/v0', { cpus: [1] });
+    s.addTask('a', '/vm0/v0');
+    s.addTask('b', '/vm0/v1');
+    s.addTask('c', '/vm1/v0');
+    near(fractions(s, ['a', 'b', 'c']), [0.3, 0.2, 0.8]);
+  });
+
   it('a peer that can absorb the off phase is unchanged: 30% beside a busy task on 1 CPU, throttled 40 ms a period', () => {
     const s = createGroupScheduler({ cpus: 1, fidelity });
     s.addGroup('/A', { quota: 30_000, period: 100_000 });

@@ -94,17 +94,18 @@ export class FluidGroupScheduler extends GroupTreeBase {
     this.settle();
     if (!this.affinityDirty) return;
     this.affinityDirty = false;
-    // The model's own rates, spread evenly over each task's CPUs, overload none: they fit as they
-    // are (no tree pass, no flow). Symmetric pinnings stay on this path.
-    if ((this.restricted || this.overridden) && (this.overridden || !this.ratesFitEvenly())) {
-      this.applyAffinity();
-      this.settle();
-    }
-    // Then the quotas' on/off phases, over the rates under affinity.
+    // The quotas' on/off phases first (where cpusets overlap in part, each phase is corrected for
+    // affinity by itself), then the rates under affinity with the phases' caps.
     if (this.phasesMayApply()) {
       this.applyPhases();
       this.settle();
     }
+    // The model's own rates, spread evenly over each task's CPUs, overload none: they fit as they
+    // are (no tree pass, no flow). Symmetric pinnings stay on this path.
+    if (!this.restricted && !this.overridden) return;
+    if (!this.overridden && this.ratesFitEvenly()) return;
+    this.applyAffinity();
+    this.settle();
   }
 
   private settle(): void {
@@ -253,9 +254,9 @@ export class FluidGroupScheduler extends GroupTreeBase {
       any = quotaPhaseRates(this.root, tasks, this.quotaGroups, cap, lifted, (g) => Math.min(g.rawRunnable, g.allowedCount), out);
     } else {
       // Where cpusets overlap in part, each phase's rates are corrected CPU by CPU (as `applyAffinity`
-      // corrects the steady ones), so the affinity caps are left out here.
+      // corrects the steady ones afterwards, with these caps).
       const restricted = this.restricted;
-      const cap = (t: SchedTask): number => (t.runnable ? (restricted ? effectiveCap(t) : Math.min(effectiveCap(t), t.affinityCap)) : 0);
+      const cap = (t: SchedTask): number => (t.runnable ? effectiveCap(t) : 0);
       const lifted = (t: SchedTask): number => (!t.runnable ? 0 : t.group.maxCapacity > 0 ? t.group.maxCapacity : t.demand);
       const correct = restricted
         ? (quotaOf: (g: SchedGroup) => number): void => void correctForAffinity(tasks, this.capacity, () => affinityWeights(this.root, tasks), true, quotaOf)
@@ -302,7 +303,7 @@ export class FluidGroupScheduler extends GroupTreeBase {
     if (this.restricted) {
       const tasks = [...this.tasks.values()];
       const limit = (g: SchedGroup): number => Math.min(g.quotaRate(), capacityFor(g, g.rawRunnable));
-      computeGroupRates(this.root, (t) => (t.runnable ? effectiveCap(t) : 0), limit);
+      computeGroupRates(this.root, (t) => (t.runnable ? Math.min(effectiveCap(t), t.phaseCap) : 0), limit);
       const byQuota = correctForAffinity(tasks, this.capacity, () => affinityWeights(this.root, tasks), true);
       if (byQuota !== null) {
         changed = true;

@@ -105,8 +105,19 @@ export function quotaPhaseRates(
     removed = null;
     groupLimit.clear();
     taskLimit.fill(NaN);
+    // Inside q: while it runs, its tasks share its unthrottled rate (f × their on-phase rates over a
+    // period), not its quota by weight — when each can use a whole CPU. A capped task's backlog (or a
+    // quota below q: a budget) makes it run whenever the group does, which evens the split out
+    // again: then the quota's split stays.
+    let ownBusy = true;
+    tasks.forEach((t, i) => {
+      if (!ownBusy || !t.runnable || !(on[i]! > 0) || !under(t, q)) return;
+      if (liftedCap(t) > taskCap(t)) ownBusy = false;
+      for (let g: SchedGroup | null = t.group; g !== q && g !== null; g = g.parent) if (g.quota !== null) ownBusy = false;
+    });
     tasks.forEach((t, i) => {
       if (!under(t, q)) avg[i] = avg[i]! + f * on[i]! + (1 - f) * t.scratchRate - steady[i]!;
+      else if (ownBusy) avg[i] = avg[i]! + f * on[i]! - steady[i]!;
     });
   }
   groupLimit.clear();

@@ -164,35 +164,33 @@ export class FullRecomputeFluidScheduler extends GroupTreeBase {
     this.spend(this.groups.size + this.tasks.size);
     const limit = (g: SchedGroup): number => Math.min(capacityFor(g, g.rawRunnable), g === ignoreQuota ? Infinity : g.quotaRate());
     if (ignoreQuota === null) {
-      // Cpusets that overlap in part: as the incremental model, the tree's rates corrected for
-      // affinity (affinity-rates.ts, shared) become task caps, and the tree is split again.
-      for (const t of this.tasks.values()) t.affinityCap = Infinity;
-      if (this.listGroupNodes().some((g) => g.allowedCount < this.cpus)) {
-        const tasks = [...this.tasks.values()];
-        computeGroupRates(this.root, (t) => (t.runnable ? effectiveCap(t) : 0), limit);
-        const byQuota = correctForAffinity(tasks, this.capacity, () => affinityWeights(this.root, tasks), true);
-        if (byQuota !== null) {
-          tasks.forEach((t, i) => {
-            if (t.runnable && t.scratchRate > 0 && !byQuota[i]) t.affinityCap = t.scratchRate;
-          });
-        }
-      }
-    }
-    if (ignoreQuota === null) {
+      const restricted = this.listGroupNodes().some((g) => g.allowedCount < this.cpus);
       // Beside a binding quota, a task's rate averaged over the quota's on and off phases becomes its
-      // cap (quota-phases.ts, shared), from the tree with the affinity caps and without phase caps.
+      // cap (quota-phases.ts, shared; each phase corrected for affinity where cpusets overlap in part).
       for (const t of this.tasks.values()) t.phaseCap = Infinity;
       if (this.quotaGroups.length > 0) {
         const tasks = [...this.tasks.values()];
         const out = new Float64Array(tasks.length);
-        const restricted = this.listGroupNodes().some((g) => g.allowedCount < this.cpus);
-        const cap = (t: SchedTask): number => (t.runnable ? (restricted ? effectiveCap(t) : Math.min(effectiveCap(t), t.affinityCap)) : 0);
+        const cap = (t: SchedTask): number => (t.runnable ? effectiveCap(t) : 0);
         const lifted = (t: SchedTask): number => (!t.runnable ? 0 : t.group.maxCapacity > 0 ? t.group.maxCapacity : t.demand);
         const correct = restricted
           ? (quotaOf: (g: SchedGroup) => number): void => void correctForAffinity(tasks, this.capacity, () => affinityWeights(this.root, tasks), true, quotaOf)
           : undefined;
         if (quotaPhaseRates(this.root, tasks, this.quotaGroups, cap, lifted, (g) => capacityFor(g, g.rawRunnable), out, correct)) {
           tasks.forEach((t, i) => (t.phaseCap = out[i]!));
+        }
+      }
+      // Cpusets that overlap in part: as the incremental model, the tree's rates (with the phases'
+      // caps) corrected for affinity (affinity-rates.ts, shared) become task caps, and the tree is split again.
+      for (const t of this.tasks.values()) t.affinityCap = Infinity;
+      if (restricted) {
+        const tasks = [...this.tasks.values()];
+        computeGroupRates(this.root, (t) => (t.runnable ? Math.min(effectiveCap(t), t.phaseCap) : 0), limit);
+        const byQuota = correctForAffinity(tasks, this.capacity, () => affinityWeights(this.root, tasks), true);
+        if (byQuota !== null) {
+          tasks.forEach((t, i) => {
+            if (t.runnable && t.scratchRate > 0 && !byQuota[i]) t.affinityCap = t.scratchRate;
+          });
         }
       }
     }

@@ -98,3 +98,32 @@ describe.each(FIDELITIES)('exact ↔ fluid agreement, moving work between vCPUs 
     got.forEach((vm, i) => vm.forEach((x, t) => expect(Math.abs(x - want[i]![t]!), `vm${i} t${t}: ${x}`).toBeLessThan(tol)));
   });
 });
+
+describe.each(FIDELITIES)('exact ↔ fluid agreement, quotas on and off (%s)', (fidelity) => {
+  const tol = fidelity === 'fluid' ? 0.001 : 0.01;
+  const near = (got: readonly (readonly number[])[], want: readonly (readonly number[])[]) =>
+    got.forEach((vm, i) => vm.forEach((x, t) => expect(Math.abs(x - want[i]![t]!), `vm${i} t${t}: ${x} vs ${want[i]![t]}`).toBeLessThan(tol)));
+
+  it('a busy guest task beside a throttled guest quota group loses what the group takes while it runs', () => {
+    // 2 pCPUs, rr, one VM of 2 vCPUs (vCPU 0 pinned to pCPU 1): a busy task, a 0.25 task, and a guest
+    // quota of 50% over two 0.5 tasks. The guest kernel throttles the group on and off: unthrottled it
+    // gets 0.875 beside the busy task (on 2 CPUs), so it runs 4/7 of the time, and the busy task gets
+    // 4/7 × 0.875 + 3/7 × 1 = 13/14 (exact 0.930; fluid gave 1.0 with the quota as a steady cap).
+    const got = shares({ cpus: 2, policy: 'rr', fidelity }, [
+      { spec: { vcpus: 2, pin: [[1], null] }, groups: { '/q': { quota: 50_000, period: 100_000 } }, tasks: [['/q', 0.5], ['/', 1], ['/q', 0.5], ['/', 0.25]] },
+    ]);
+    near(got, [[0.25, 13 / 14, 0.25, 0.25]]);
+  });
+
+  it('a credit cap on a VM of two pinned vCPUs is on and off: its pinned neighbour gets the pCPU while it is off', () => {
+    // 3 pCPUs, credit. vm0 (weight 512, cap 50, vCPUs pinned to pCPUs 2 and 1) with two busy tasks;
+    // vm1 (weight 128, cap 100) one vCPU pinned to pCPU 1 with a busy task. While vm0 has credit its
+    // vCPUs run at 1 and 0.8 (pCPU 1 split 4 : 1 by weight), so it spends its 0.5 in 0.5 / 1.8 of the
+    // time; vm1 gets 0.2 then and 1 the rest: 0.8. A steady cap gave vm1 0.75 (vm0's 0.5 split evenly).
+    const got = shares({ cpus: 3, policy: 'credit', fidelity }, [
+      { spec: { vcpus: 2, weight: 512, cap: 50, pin: [[2], [1]] }, tasks: [['/', 1], ['/', 1]] },
+      { spec: { vcpus: 1, weight: 128, cap: 100, pin: [[1]] }, tasks: [['/', 1]] },
+    ]);
+    near(got, [[0.25, 0.25], [0.8]]);
+  });
+});

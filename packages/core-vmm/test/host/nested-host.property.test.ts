@@ -110,11 +110,14 @@ describe('nested host properties', () => {
     );
   });
 
-  it('… and with random vCPU pins (busy guests, no credit caps): fluid serves cpusets CPU by CPU as exact does', () => {
-    // Credit caps on VMs of several vCPUs are on/off quotas in exact (README gaps: up to 3.3% without
-    // pins, 10% with them), so they are left out here.
+  it('… and with random vCPU pins and credit caps (busy guests): fluid serves cpusets CPU by CPU, and a binding cap on and off, as exact does', () => {
+    // Credit caps were left out until the fluid model averaged a binding cap's on and off phases
+    // (core-scheduler's quota-phases.ts): a capped VM of several vCPUs runs on all of them while it
+    // has credit, then none, and its pinned neighbour cannot absorb the off phase (up to 4.9% here
+    // with a steady cap: a 0.5-capped VM's vCPU beside a one-vCPU VM on its pCPU, 0.75 where exact
+    // gives 0.8).
     fc.assert(
-      fc.property(setupArb({ ...BUSY, pins: true, caps: false }), (setup) => {
+      fc.property(setupArb({ ...BUSY, pins: true }), (setup) => {
         expect(gap(setup, 20)).toBeLessThan(0.01);
       }),
       { numRuns: 60, seed: 20261128 },
