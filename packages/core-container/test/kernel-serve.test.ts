@@ -75,4 +75,19 @@ describe('serve', () => {
     expect(s.completed).toBe(s.arrived);
     expect(s.latencyUs!.max).toBeGreaterThan(400_000);
   });
+
+  it('worker threads follow their cgroup into its new CPU group when the cpu controller is switched on, so its quota holds them', () => {
+    const k = createKernel({ cpus: 2, memory: 2 ** 30, fidelity: 'fluid', seed: 3 });
+    k.mkdir('/a');
+    // Workers asking 2 CPUs: 400 requests/s of 5 ms on 4 workers.
+    k.spawn({ name: 'srv', cgroup: '/a', program: parseProgram([{ serve: { rate: 400, cpu: '5ms', workers: 4, backlog: 100000 } }]) });
+    k.advanceTo(S);
+    k.write('/', 'cgroup.subtree_control', '+cpu');
+    k.write('/a', 'cpu.max', '20000 100000');
+    const before = k.cgroupHandle('/a').cpuUsec;
+    k.advanceTo(3 * S);
+    // 0.2 CPU for 2 s: 400 ms (the quota's accounting to a period's grain).
+    expect(k.cgroupHandle('/a').cpuUsec - before).toBeGreaterThan(380_000);
+    expect(k.cgroupHandle('/a').cpuUsec - before).toBeLessThan(420_000);
+  });
 });

@@ -3,7 +3,7 @@
 // counters in the kernel's formats.
 import { NotFoundError } from '@strata/shared-types';
 import { CGROUP_FILES, isCgroupFileName, readCgroupFile, type CgroupFileName, type CgroupFileValues } from '../cgroupfs/registry.js';
-import type { CgroupNode, CgroupTree } from './cgroup-tree.js';
+import type { CgroupNode, CgroupTree, GroupActivity } from './cgroup-tree.js';
 import type { CpuGroups } from './cpu-groups.js';
 import type { PidsAccounting } from './pids-accounting.js';
 import type { Proc } from './process.js';
@@ -26,6 +26,8 @@ export interface CgroupFileHost extends ProcessFileHost {
   applyMemoryLimit(node: CgroupNode, file: CgroupFileName): void;
   /** io.max or io.weight of `node` changed: the block layer applies it at once. */
   applyIoFile(node: CgroupNode, file: 'io.max' | 'io.weight'): void;
+  /** What the threads of `node`'s scheduler group did (wake-ups, runnable now), or null when unknown. */
+  cpuActivity(node: CgroupNode): GroupActivity | null;
 }
 
 function requireFile(tree: CgroupTree, node: CgroupNode, file: string): CgroupFileName {
@@ -61,10 +63,23 @@ export function writeFile(host: CgroupFileHost, node: CgroupNode, fileName: stri
   }
 }
 
+/**
+ * Every live thread's task and cgroup: each process's main thread and its serving workers (threads of
+ * a process run in its cgroup, so a change of who has the cpu controller moves them all).
+ */
+function liveThreads(host: CgroupFileHost): { readonly taskId: string; readonly cgroup: CgroupNode; readonly zombie: boolean }[] {
+  const out: { readonly taskId: string; readonly cgroup: CgroupNode; readonly zombie: boolean }[] = [];
+  for (const p of host.liveProcesses()) {
+    out.push(p);
+    if (p.server !== null) for (const w of p.server.workers) out.push({ taskId: w.taskId, cgroup: p.cgroup, zombie: p.zombie });
+  }
+  return out;
+}
+
 function applyWrite(host: CgroupFileHost, node: CgroupNode, file: CgroupFileName): void {
   switch (file) {
     case 'cgroup.subtree_control':
-      host.cpuGroups.sync([...host.liveProcesses()]);
+      host.cpuGroups.sync(liveThreads(host));
       for (const child of node.children.values()) host.cpuGroups.apply(child);
       return;
     case 'cgroup.freeze':
@@ -142,6 +157,31 @@ function populated(node: CgroupNode): boolean {
 
 /** CPU µs used by processes in `node`'s subtree, settled and live. */
 export function cpuUsage(host: CgroupFileHost, node: CgroupNode): number {
+  // A leaf's usage moves only while a thread of its scheduler group runs, or when its processes or
+  // settled time change (`cpuVersion`), or tasks change groups (`CpuGroups.epoch`). Read while the
+  // group had no runnable thread, it holds until one of those moves: a sampler reading thousands of
+  // idle containers each second then walks none of their processes.
+  if (node.children.size > 0) return freshCpuUsage(host, node);
+  const c = node.cpuCache;
+  const epoch = host.cpuGroups.epoch;
+  if (c !== null && c.version === node.cpuVersion && c.epoch === epoch && c.group.live === 0 && c.wakes === c.group.wakes) return c.usage;
+  const usage = freshCpuUsage(host, node);
+  const g = host.cpuActivity(node);
+  if (g !== null && g.live === 0) {
+    if (c === null) node.cpuCache = { usage, version: node.cpuVersion, epoch, group: g, wakes: g.wakes };
+    else {
+      c.usage = usage;
+      c.version = node.cpuVersion;
+      c.epoch = epoch;
+      c.group = g;
+      c.wakes = g.wakes;
+    }
+  }
+  return usage;
+}
+
+/** `cpuUsage` computed afresh: the subtree's settled time and its cgroups' own live processes. */
+export function freshCpuUsage(host: CgroupFileHost, node: CgroupNode): number {
   // Every term is a whole number of µs (the scheduler's task times are), so the order of the sum
   // does not matter: the subtree's settled time and its cgroups' own live processes, no other.
   let total = host.cpuGroups.settledIn(node);

@@ -14,6 +14,7 @@ import type {
   WorkDoneHandler,
 } from '@strata/core-scheduler';
 import type { Micros } from '@strata/shared-types';
+import type { GroupActivity } from './cgroup-tree.js';
 
 /** Below this a demand is 0, and this close to a whole number it is that number (float sums drift). */
 const DEMAND_EPSILON = 1e-9;
@@ -38,6 +39,9 @@ interface GroupDemand {
   busyChildren: number;
   /** min(own + childSum, quotaRate, |effective|). */
   want: number;
+  /** Wake-ups of its tasks so far, and its tasks runnable now: kept always, tracking or not (`GroupActivity`). */
+  wakes: number;
+  live: number;
 }
 
 /**
@@ -311,6 +315,11 @@ export class DemandScheduler implements GroupScheduler {
     return t === undefined ? this.inner.taskCpuUsec(id) : this.slotCpuUsec(t, id);
   }
 
+  /** What the tasks of group `path` did (wake-ups so far, runnable now), or undefined for no such group. */
+  activity(path: string): GroupActivity | undefined {
+    return this.groups.get(path);
+  }
+
   /** `taskCpuUsec` of the task whose mirror is `slot` (given to `addTaskInto` with `id`), with no lookup while it stays blocked. */
   slotCpuUsec(slot: TaskSlot, id: string): number {
     if (!slot.dRunnable && slot.dCpu >= 0) return slot.dCpu;
@@ -348,8 +357,12 @@ export class DemandScheduler implements GroupScheduler {
     t.dRunnable = runnable;
     if (runnable) t.dCpu = -1;
     this.runnableTasks += runnable ? 1 : -1;
-    if (!this.tracking) return;
     const g = t.dGroup;
+    if (runnable) {
+      g.wakes++;
+      g.live++;
+    } else g.live--;
+    if (!this.tracking) return;
     const old = g.want;
     if (runnable) {
       g.runnable++;
@@ -434,7 +447,7 @@ export class DemandScheduler implements GroupScheduler {
 const NO_CHILDREN: readonly GroupDemand[] = [];
 
 function newGroup(parent: GroupDemand | null, effective: readonly number[]): GroupDemand {
-  return { parent, children: null, quota: null, period: 100_000, quotaRate: Infinity, ownCpus: null, effective, runnable: 0, own: 0, childSum: 0, busyChildren: 0, want: 0 };
+  return { parent, children: null, quota: null, period: 100_000, quotaRate: Infinity, ownCpus: null, effective, runnable: 0, own: 0, childSum: 0, busyChildren: 0, want: 0, wakes: 0, live: 0 };
 }
 
 /** `g`'s subtree's sums and wants from its groups' own demands, children first. */

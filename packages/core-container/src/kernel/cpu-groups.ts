@@ -7,6 +7,8 @@ import type { GroupCpuLimits, GroupScheduler } from '@strata/core-scheduler';
 import type { CgroupNode, CgroupTree } from './cgroup-tree.js';
 
 export class CpuGroups {
+  /** Bumped whenever tasks may have moved between scheduler groups (`sync`): cached cgroup usages name a group. */
+  epoch = 0;
   /** CPU µs of processes that have left each cgroup (exited or moved out). */
   private readonly settled = new WeakMap<CgroupNode, number>();
 
@@ -50,6 +52,7 @@ export class CpuGroups {
    * wanted children first (they are empty by then).
    */
   sync(tasks: Iterable<{ readonly taskId: string; readonly cgroup: CgroupNode; readonly zombie: boolean }>): void {
+    this.epoch++;
     const existing = new Set(this.sched.listGroups());
     for (const path of this.tree.paths()) {
       const node = this.tree.get(path);
@@ -69,6 +72,7 @@ export class CpuGroups {
   }
 
   addUsage(node: CgroupNode, usec: number): void {
+    node.cpuVersion++;
     this.settled.set(node, (this.settled.get(node) ?? 0) + usec);
   }
 

@@ -23,7 +23,7 @@ import type { DnsAnswer, DnsRecordType, NetworkModel } from '@strata/core-networ
 import type { NamespaceLinkName, NamespaceRequest } from '../namespaces/types.js';
 import { createInPidNamespace, kernelIds, namespaceRequest } from './spawn-namespaces.js';
 import type { CgroupFileName } from '../cgroupfs/registry.js';
-import { CgroupTree, joinCgroup, leaveCgroup, type CgroupNode } from './cgroup-tree.js';
+import { CgroupTree, joinCgroup, leaveCgroup, type CgroupNode, type GroupActivity } from './cgroup-tree.js';
 import { isHeld, type Activity, type Frame, type Proc, type Suspended } from './process.js';
 import { TimerQueue } from './timer-queue.js';
 import {
@@ -741,6 +741,10 @@ class KernelModel implements Kernel, StepHost {
   applyIoFile(node: CgroupNode, file: 'io.max' | 'io.weight'): void {
     if (file === 'io.max') this.io.applyIoMax(this.now(), node);
     else this.io.applyIoWeight(this.now(), node);
+  }
+
+  cpuActivity(node: CgroupNode): GroupActivity | null {
+    return this.sched.activity(this.cpuGroups.groupOf(node)) ?? null;
   }
 
   /** SIGKILL the OOM killer's victims. */

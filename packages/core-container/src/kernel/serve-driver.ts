@@ -69,6 +69,7 @@ export class ServeDriver {
       server.addWorker(w);
     }
     p.server = server;
+    p.cgroup.cpuVersion++;
     this.serving.add(p);
     p.activity = { kind: 'serve' };
     this.scheduleArrival(p, server, server.nextGap());
@@ -145,6 +146,7 @@ export class ServeDriver {
       h.pids.uncharge(p.cgroup);
     }
     p.server = null;
+    p.cgroup.cpuVersion++;
     this.serving.delete(p);
   }
 
