@@ -126,7 +126,7 @@ function printRun(s: Settings, r: ChildResult): void {
   console.log(
     `issue 14 datacenter (scale ${s.scale}${s.network ? ', containers on an overlay network' : ''}): ${n(r.hosts)} hosts, ${n(r.vms)} VMs, ${n(r.containers)} web containers at ${RATE} req/s, fluid, ${r.seconds} s simulated, 1 s metrics (${n(r.series)} series):\n` +
       `  wall ${wallS.toFixed(1)} s (build ${(r.buildMs / 1000).toFixed(1)} s, run ${(r.runMs / 1000).toFixed(1)} s), CPU ${(r.cpuMs / 1000).toFixed(1)} s (process, startup included); peak RSS ${(r.maxRssBytes / 2 ** 20).toFixed(0)} MiB\n` +
-      `  ${n(r.queueEvents)} queue events (${n(r.queueEvents / (r.runMs / 1000))}/s), ${n(r.clusterEvents)} cluster events; ` +
+      `  ${n(r.queueEvents)} events (queue events and host steps run ahead; ${n(r.queueEvents / (r.runMs / 1000))}/s), ${n(r.clusterEvents)} cluster events; ` +
       `${n(served)} requests served (nominal ${n(nominal)}): ${n(served / (r.runMs / 1000))} simulated requests per wall second\n` +
       (full
         ? `  target < ${TARGET_WALL_S} s: ${verdict(wallS < TARGET_WALL_S)}; target < 4 GB: ${verdict(r.maxRssBytes < TARGET_RSS_BYTES)}`
@@ -143,8 +143,8 @@ function printProfile(s: Settings, r: ChildResult): void {
   const names: Record<string, string> = { host: 'host schedulers', guest: 'guest kernels', network: 'network', sampling: 'metric sampling' };
   const parts = layers.map(({ l, ms }) => `${names[l]} ${perEvent(ms)} (${((100 * ms) / r.runMs).toFixed(0)} %, ${n(r.calls![l] ?? 0)} calls)`);
   console.log(
-    `  per queue event, profiled run at scale ${s.scale}, ${s.seconds} s (${n(r.queueEvents)} events, run ${(r.runMs / 1000).toFixed(1)} s with the profiler's clock calls): ${perEvent(r.runMs)} = ` +
-      `${parts.join(' + ')} + driving (queue, re-arm, event mapping) ${perEvent(driving)} (${((100 * driving) / r.runMs).toFixed(0)} %)`,
+    `  per event, profiled run at scale ${s.scale}, ${s.seconds} s (${n(r.queueEvents)} events, run ${(r.runMs / 1000).toFixed(1)} s with the profiler's clock calls): ${perEvent(r.runMs)} = ` +
+      `${parts.join(' + ')} + driving (queue, host lane, re-arm, event mapping) ${perEvent(driving)} (${((100 * driving) / r.runMs).toFixed(0)} %)`,
   );
 }
 
