@@ -26,6 +26,15 @@ function frontAndBack(): NetworkModel {
 }
 
 describe('Docker bridge networks', () => {
+  it('hasHost answers whether a host was added, as the snapshot lists them', () => {
+    const m = oneHost();
+    expect(m.hasHost('h1')).toBe(true);
+    expect(m.hasHost('h2')).toBe(false);
+    m.addHost({ name: 'h2', address: '10.1.0.2', uplink: UPLINK });
+    expect(m.hasHost('h2')).toBe(true);
+    expect(m.snapshot().hosts.map((h) => h.name).every((name) => m.hasHost(name))).toBe(true);
+  });
+
   it('docker0 takes 172.17.0.0/16 with gateway .1; the first container gets .2; user networks start at 172.18', () => {
     const m = oneHost();
     expect(m.network('bridge')).toMatchObject({ subnet: '172.17.0.0/16', gateway: '172.17.0.1', bridge: 'docker0', defaultBridge: true });

@@ -145,7 +145,7 @@ class Engine implements ContainerEngine {
     this.host = options.host;
     this.devices = options.devices ?? {};
     if (this.network !== undefined && this.host === undefined) throw new ValidationError('options.host is required with options.network: the network model host the containers live on', { path: 'host' });
-    if (this.network !== undefined && !this.network.snapshot().hosts.some((h) => h.name === this.host)) {
+    if (this.network !== undefined && !this.network.hasHost(this.host!)) {
       throw new ValidationError(`options.host ${JSON.stringify(this.host)} is not a host of the network model`, { path: 'host', value: this.host });
     }
   }

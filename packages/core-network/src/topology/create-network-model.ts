@@ -67,6 +67,7 @@ export function createNetworkModel(options: NetworkModelOptions = {}): NetworkMo
     pathLinks,
     links: () => links(state),
     network: (name) => netInfo(getNet(name)),
+    hasHost: (name) => state.hosts.has(name),
     namespace: (name) => nsInfo(getNs(name)),
     takeEvents() {
       const out = state.events;

@@ -309,6 +309,8 @@ export interface NetworkModel {
   links(): TopologyLink[];
   /** A network. NotFoundError. */
   network(name: string): NetworkInfo;
+  /** Whether a host of that name was added (no snapshot built: O(1)). */
+  hasHost(name: string): boolean;
   /** A namespace. NotFoundError. */
   namespace(name: string): NamespaceInfo;
   /** Events of the commands since the last call, in order; clears them. */
