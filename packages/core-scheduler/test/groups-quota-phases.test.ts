@@ -94,6 +94,18 @@ describe.each(FIDELITIES)('on/off quota phases, known answers (%s)', (fidelity) 
     near(fractions(s, ['a', 'b', 'c']), [0.3, 0.2, 0.8]);
   });
 
+  it('threads of a throttled group on CPUs of their own share its runtime as they run, whatever their nice values', () => {
+    // 3 CPUs, /q at 30 ms per 100 ms: a (nice 0) and b (nice 5) each run on a CPU of their own at
+    // full speed until the pool is spent (15 ms each), then both are throttled: 0.15 each, and 2 × 85
+    // ms throttled per period. A steady cap split the 0.3 by weight, 0.226 / 0.074.
+    const s = createGroupScheduler({ cpus: 3, fidelity });
+    s.addGroup('/q', { quota: 30_000, period: 100_000 });
+    s.addTask('a', '/q');
+    s.addTask('b', '/q', { nice: 5 });
+    near(fractions(s, ['a', 'b']), [0.15, 0.15]);
+    expect(s.groupStats('/q')).toMatchObject({ nrPeriods: 200, nrThrottled: 200, throttledUsec: 34_000_000 });
+  });
+
   it('a peer that can absorb the off phase is unchanged: 30% beside a busy task on 1 CPU, throttled 40 ms a period', () => {
     const s = createGroupScheduler({ cpus: 1, fidelity });
     s.addGroup('/A', { quota: 30_000, period: 100_000 });

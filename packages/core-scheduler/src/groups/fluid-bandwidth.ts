@@ -60,7 +60,8 @@ export function recheckBinding(q: SchedGroup, spend: (n: number) => void): void 
   q.binding = false;
   const quotaRate = q.quotaRate();
   if (q.rate <= 0 || q.rate < quotaRate * (1 - EPS)) return;
-  const unthrottled = unthrottledRate(q, spend);
+  // Its tasks carry their on/off phase split as caps (summing to the quota): the phases' U says.
+  const unthrottled = q.phaseUnthrottled > 0 ? q.phaseUnthrottled : unthrottledRate(q, spend);
   if (unthrottled > quotaRate * (1 + EPS)) {
     q.binding = true;
     q.throttleFraction = 1 - quotaRate / unthrottled;

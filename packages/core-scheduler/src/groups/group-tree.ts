@@ -188,6 +188,8 @@ export class SchedGroup {
   scratchRate = 0;
   scratchCap = 0;
   binding = false;
+  /** Fluid: its rate without its quota as its on/off phases found it, when its tasks carry their phase split as caps (`quota-phases.ts`), else 0. */
+  phaseUnthrottled = 0;
   /** Fraction of time throttled (per occupied CPU) while the quota binds: 1 − quota rate / unthrottled rate. */
   throttleFraction = 0;
   /** Throttled time estimated for the current period, µs: added to `throttledUsec` when the period ends. */

@@ -38,6 +38,8 @@ export function quotaPhaseRates(
   underAffinity?: (quotaOf: (g: SchedGroup) => number) => void,
 ): boolean {
   phaseRate.fill(Infinity);
+  for (const g of quotaGroups) g.phaseUnthrottled = 0;
+  const ownSplit = new Uint8Array(tasks.length);
   let lifted: SchedGroup | null = null;
   let removed: SchedGroup | null = null;
   // A phase's limits where they are not the steady ones: a group's quota rate, a task's cap.
@@ -108,16 +110,27 @@ export function quotaPhaseRates(
     // Inside q: while it runs, its tasks share its unthrottled rate (f × their on-phase rates over a
     // period), not its quota by weight — when each can use a whole CPU. A capped task's backlog (or a
     // quota below q: a budget) makes it run whenever the group does, which evens the split out
-    // again: then the quota's split stays.
+    // again: then the quota's split stays. Where the split moves, every task of q gets its share as
+    // its cap (their sum is the quota), and q's binding is told by U (`phaseUnthrottled`).
     let ownBusy = true;
     tasks.forEach((t, i) => {
       if (!ownBusy || !t.runnable || !(on[i]! > 0) || !under(t, q)) return;
       if (liftedCap(t) > taskCap(t)) ownBusy = false;
       for (let g: SchedGroup | null = t.group; g !== q && g !== null; g = g.parent) if (g.quota !== null) ownBusy = false;
     });
+    let moves = false;
+    if (ownBusy) {
+      tasks.forEach((t, i) => {
+        if (under(t, q) && Math.abs(f * on[i]! - steady[i]!) > EPS * (1 + steady[i]!)) moves = true;
+      });
+    }
+    if (moves) q.phaseUnthrottled = unthrottled;
     tasks.forEach((t, i) => {
       if (!under(t, q)) avg[i] = avg[i]! + f * on[i]! + (1 - f) * t.scratchRate - steady[i]!;
-      else if (ownBusy) avg[i] = avg[i]! + f * on[i]! - steady[i]!;
+      else if (moves && t.runnable) {
+        avg[i] = avg[i]! + f * on[i]! - steady[i]!;
+        ownSplit[i] = 1;
+      }
     });
   }
   groupLimit.clear();
@@ -125,9 +138,9 @@ export function quotaPhaseRates(
   rates();
   let any = false;
   tasks.forEach((_, i) => {
-    if (!(steady[i]! > 0)) return;
+    if (!(steady[i]! > 0) && ownSplit[i] === 0) return;
     const a = Math.max(0, avg[i]!);
-    if (a < steady[i]! * (1 - EPS) - EPS) {
+    if (ownSplit[i] === 1 || a < steady[i]! * (1 - EPS) - EPS) {
       phaseRate[i] = a;
       any = true;
     }

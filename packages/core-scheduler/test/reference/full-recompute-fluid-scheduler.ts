@@ -140,9 +140,13 @@ export class FullRecomputeFluidScheduler extends GroupTreeBase {
       g.binding = false;
       const q = g.quotaRate();
       if (g.rate <= 0 || g.rate < q * (1 - EPS)) continue;
-      // The rate it would get without its quota: the on/off pattern runs at that rate, then stops.
-      this.computeRates(g);
-      const unthrottled = g.scratchRate;
+      // The rate it would get without its quota: the on/off pattern runs at that rate, then stops
+      // (the phases' U where its tasks carry their phase split as caps).
+      let unthrottled = g.phaseUnthrottled;
+      if (!(unthrottled > 0)) {
+        this.computeRates(g);
+        unthrottled = g.scratchRate;
+      }
       if (unthrottled > q * (1 + EPS)) {
         g.binding = true;
         g.throttleFraction = 1 - q / unthrottled;
