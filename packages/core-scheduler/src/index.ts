@@ -69,6 +69,8 @@ export type {
   WorkDoneHandler,
 } from './groups/group-scheduler.js';
 export { clampShares, sharesToWeight, weightToShares } from './groups/cpu-weight.js';
+/** A binary min-heap whose entries know their position (key changes and removals in O(log n)); also the datacenter's host lane. */
+export { HeapSlot, IndexedMinHeap } from './groups/indexed-heap.js';
 export { parseGroupSpec } from './groups/group-spec.js';
 export type { ParsedGroupSpec } from './groups/group-spec.js';
 export { runGroupExperiment, estimateGroupExperiment } from './groups/group-experiment.js';

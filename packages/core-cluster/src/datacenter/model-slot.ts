@@ -6,6 +6,7 @@
 // A host's slot may instead run in a `HostLane` (host-lane.ts): no queue event; the lane runs it
 // ahead to the next queue event, on its own. Everything else (sync, flush, re-arm) is the same.
 import type { EventKey, Simulation } from '@strata/core-sim';
+import { HeapSlot } from '@strata/core-scheduler';
 import type { HostLane, LaneEntry } from './host-lane.js';
 
 /** What a slot drives: a passive model seen through two calls. */
@@ -24,9 +25,8 @@ export class ModelSlot implements LaneEntry {
   /** The queue handler and options, made once (a slot re-arms at nearly every event of its model). */
   private readonly onFire = (): void => this.fire();
   private readonly options: { readonly label: string; readonly priority: number };
-  laneAt = Infinity;
-  lanePos = -1;
-  readonly laneOrder: number;
+  /** Its place in the host lane (unused without one). */
+  readonly lane: HeapSlot<LaneEntry> = new HeapSlot<LaneEntry>(this);
 
   constructor(
     private readonly sim: Simulation,
@@ -36,11 +36,10 @@ export class ModelSlot implements LaneEntry {
     /** Same-time ordering class of its event. */
     priority = 0,
     /** The lane that runs it ahead instead of the queue (hosts only), or null. */
-    private readonly lane: HostLane | null = null,
+    private readonly hostLane: HostLane | null = null,
   ) {
     this.synced = sim.now();
     this.options = { label, priority };
-    this.laneOrder = lane === null ? -1 : lane.nextOrder();
   }
 
   /** Bring the model to the simulation's now (before a command or a read). */
@@ -63,8 +62,8 @@ export class ModelSlot implements LaneEntry {
     const next = this.model.nextEventTime();
     const now = this.sim.now();
     const t = next === Infinity ? Infinity : Math.max(now, Math.ceil(next));
-    if (this.lane !== null) {
-      this.lane.place(this, t);
+    if (this.hostLane !== null) {
+      this.hostLane.place(this, t);
       return;
     }
     if (t === this.at && this.key !== null) return;
@@ -77,7 +76,7 @@ export class ModelSlot implements LaneEntry {
 
   /** Drop the pending event for good (the model is gone). */
   dispose(): void {
-    this.lane?.remove(this);
+    this.hostLane?.remove(this);
     if (this.key !== null) this.sim.cancel(this.key);
     this.key = null;
     this.at = Infinity;
@@ -86,7 +85,7 @@ export class ModelSlot implements LaneEntry {
   /** The lane runs it: every event at times ≤ `until` (at most `budget`), then it is placed again. */
   runAhead(until: number, budget: number): number {
     let steps = 0;
-    let t = this.laneAt;
+    let t = this.lane.key;
     while (t <= until && steps < budget) {
       steps++;
       this.synced = t;
@@ -95,7 +94,7 @@ export class ModelSlot implements LaneEntry {
       // A model may promise an event before where it is (a past instant it still owes): run it now.
       t = next === Infinity ? Infinity : Math.max(t, Math.ceil(next));
     }
-    this.lane!.place(this, t);
+    this.hostLane!.place(this, t);
     return steps;
   }
 
