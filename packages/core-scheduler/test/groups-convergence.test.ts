@@ -64,14 +64,15 @@ function toSpec(cpus: number, root: { tasks: TaskGen[]; groups: NodeGen[] }) {
   return { cpus, duration: DURATION, tasks: tasks(root.tasks), groups: groups(root.groups) };
 }
 
-const specArb = (opts: { windows: boolean; quotas: boolean }) =>
+const specArb = (opts: { windows: boolean; quotas: boolean; quotasOnSeveralCpus?: boolean }) =>
   fc.integer({ min: 1, max: 3 }).chain((cpus) =>
-    // Quotas only on one CPU: on several, the kernel's on/off throttling lets a capped group use
-    // all its CPUs then none, which differs from fluid caps by design (README).
+    // Quotas on one CPU unless asked: on several, the kernel's on/off throttling lets a capped group
+    // use all its CPUs then none, which fluid follows by averaging the two phases (quota-phases.ts;
+    // its own property below).
     fc
       .record({
         tasks: fc.array(taskArb(opts.windows), { maxLength: 3 }),
-        groups: fc.array(nodeArb(2, opts.quotas && cpus === 1, opts.windows), { maxLength: 3 }),
+        groups: fc.array(nodeArb(2, opts.quotas && (cpus === 1 || opts.quotasOnSeveralCpus === true), opts.windows), { maxLength: 3 }),
       })
       .map((root) => toSpec(cpus, root)),
   );
@@ -87,6 +88,20 @@ describe('exact converges to fluid', () => {
   it('within 1% of a CPU per task and per group over 20 s on random trees', () => {
     fc.assert(
       fc.property(specArb({ windows: true, quotas: true }), (spec) => {
+        const exact = runGroupExperiment({ ...spec, fidelity: 'exact' });
+        const fluid = runGroupExperiment({ ...spec, fidelity: 'fluid' });
+        expect(maxGap(exact, fluid)).toBeLessThan(0.01);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('with a quota on 1-3 CPUs: within 1% of a CPU per task and per group over 20 s (fluid averages the on/off phases)', () => {
+    // A steady cap is 33% off on such a tree (2 CPUs, a 2-thread group at 1 CPU of quota beside a
+    // one-thread peer: 1.0 where exact gives 2/3), and was 1.2-1.7% off with the phases before a
+    // throttled group's busy threads carried their on-phase split and gaining peers their average.
+    fc.assert(
+      fc.property(specArb({ windows: true, quotas: true, quotasOnSeveralCpus: true }), (spec) => {
         const exact = runGroupExperiment({ ...spec, fidelity: 'exact' });
         const fluid = runGroupExperiment({ ...spec, fidelity: 'fluid' });
         expect(maxGap(exact, fluid)).toBeLessThan(0.01);

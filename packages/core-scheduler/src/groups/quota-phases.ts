@@ -136,14 +136,17 @@ export function quotaPhaseRates(
   groupLimit.clear();
   // Leave the scratch rates as the steady split (callers may read them).
   rates();
-  let any = false;
+  // A task below its steady share gets its average as its cap; so does one above it (what the others
+  // lose goes to those that gain, not by weight to every task left uncapped), once some task loses.
+  let lowered = false;
+  tasks.forEach((_, i) => {
+    if ((steady[i]! > 0 || ownSplit[i] === 1) && (ownSplit[i] === 1 || Math.max(0, avg[i]!) < steady[i]! * (1 - EPS) - EPS)) lowered = true;
+  });
+  if (!lowered) return false;
   tasks.forEach((_, i) => {
     if (!(steady[i]! > 0) && ownSplit[i] === 0) return;
     const a = Math.max(0, avg[i]!);
-    if (ownSplit[i] === 1 || a < steady[i]! * (1 - EPS) - EPS) {
-      phaseRate[i] = a;
-      any = true;
-    }
+    if (ownSplit[i] === 1 || Math.abs(a - steady[i]!) > EPS * (1 + steady[i]!)) phaseRate[i] = a;
   });
-  return any;
+  return true;
 }
