@@ -400,7 +400,8 @@ describe('the estimate', () => {
       }),
       { numRuns: 300 },
     );
-  });
+    // 300 full runs: a few seconds alone, several times that beside other packages' tests on two cores.
+  }, 180_000);
 
   it('is deterministic, and so are the steps', () => {
     const spec = GOLDEN_SPECS['nested']!;

@@ -222,7 +222,8 @@ describe('the work budget', () => {
     expect(boost.message).toMatch(/a priority boost every 5 ticks/);
     const io = budgetError(() => runExercise({ policy: 'rr', jobs: [{ length: 99_999_999_999, ioFreq: 1 }] }));
     expect(io.message).toMatch(/CPU bursts/);
-  });
+    // The sliced cfs case runs its whole default budget: a few seconds alone, more beside other tests.
+  }, 180_000);
 
   it('stops a run the estimate cannot foresee when its budget runs out, with no result', () => {
     // Three jobs on two CPUs under cfs: far more slices than the lower bound.
