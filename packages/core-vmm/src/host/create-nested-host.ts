@@ -6,6 +6,7 @@ import { createGroupScheduler, type GroupScheduler, type GroupSchedulerEvent, ty
 import { appendAll } from '../append-all.js';
 import type { GuestClock, GuestCpus, NestedHost, NestedHostOptions, VcpuDemand, VcpuPolicy, VmCpuSpec } from './types.js';
 import { CREDIT_TIMESLICE_US, validateVmCpuSpec, vcpuGroupLimits, vmGroupLimits } from './vcpu-policy.js';
+import { servableDemand, type PinnedDemand } from './priority-levels.js';
 
 /** USER_HZ: /proc/stat counts in 1/100 s. */
 export const USER_HZ = 100;
@@ -292,7 +293,14 @@ export function createNestedHost(options: NestedHostOptions): NestedHost {
     if (dirtyCount > 0 || levelsDirty || touched) sync();
   }
 
-  /** Strict priority: levels in order take what they ask while pCPUs remain; the first that does not fit shares the rest at weight 1; later levels are held. */
+  /**
+   * Strict priority: levels in order take what they ask while pCPUs remain; the first that does not
+   * fit shares the rest at weight 1; a later level is held unless it fits whole beside them. What a
+   * level can take is a max flow onto the pCPUs its vCPUs may use (`servableDemand`) beside what the
+   * levels before it take, as Linux's RT classes run on each CPU the highest priority task allowed
+   * there (`cpupri_find` over `cpus_mask`, then push/pull): a level pinned to full pCPUs is held, and
+   * a later one that can use a pCPU they leave free runs there. Without pins: Σ pCPUs, as before.
+   */
   function recomputeLevels(): void {
     levelsDirty = false;
     const byLevel = new Map<number, VmRec[]>();
@@ -301,13 +309,38 @@ export function createNestedHost(options: NestedHostOptions): NestedHost {
       if (list === undefined) byLevel.set(vm.level, [vm]);
       else list.push(vm);
     }
-    let available = host.cpus;
+    /** The runnable demand of the levels served so far, with their pins, and what it takes. */
+    const served: PinnedDemand[] = [];
+    let servedRate = 0;
+    /** A level was served in part (weight 1): a later level is served only if it fits whole. */
+    let partial = false;
     for (const level of [...byLevel.keys()].sort((a, b) => a - b)) {
       let want = 0;
-      for (const vm of byLevel.get(level)!) for (const v of vm.vcpus) if (v.demand.runnable) want += v.demand.demand;
-      const held = available <= 1e-12;
-      const weight = !held && want > available + 1e-12 ? 1 : PRIORITY_SERVED_WEIGHT;
-      available = Math.max(0, available - want);
+      const mark = served.length;
+      for (const vm of byLevel.get(level)!) {
+        for (const v of vm.vcpus) {
+          if (!v.demand.runnable) continue;
+          want += v.demand.demand;
+          served.push({ demand: v.demand.demand, cpus: vm.spec.pin?.[v.index] ?? null });
+        }
+      }
+      let held = servedRate >= host.cpus - 1e-12;
+      let weight = PRIORITY_SERVED_WEIGHT;
+      if (!held && want > 0) {
+        // What it gets beside the levels before it (a max flow keeps theirs: it only adds paths).
+        const rate = servableDemand(served, host.cpus);
+        const gets = rate - servedRate;
+        if (gets >= want - 1e-9) servedRate = rate;
+        else if (gets <= 1e-9 || partial) {
+          // Its pCPUs are taken by the levels before it (or one level already shares the rest).
+          held = true;
+          served.length = mark;
+        } else {
+          weight = 1;
+          partial = true;
+          servedRate = rate;
+        }
+      } else served.length = mark;
       if (levelWeights.get(level) !== weight) {
         levelWeights.set(level, weight);
         host.setGroupLimits(levelGroup(level), { weight });

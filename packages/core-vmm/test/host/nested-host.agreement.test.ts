@@ -127,3 +127,33 @@ describe.each(FIDELITIES)('exact ↔ fluid agreement, quotas on and off (%s)', (
     near(got, [[0.25, 0.25], [0.8]]);
   });
 });
+
+describe.each(FIDELITIES)('exact ↔ fluid agreement, strict priority with pins (%s)', (fidelity) => {
+  const tol = fidelity === 'fluid' ? 0.001 : 0.01;
+  const near = (got: readonly (readonly number[])[], want: readonly (readonly number[])[]) =>
+    got.forEach((vm, i) => vm.forEach((x, t) => expect(Math.abs(x - want[i]![t]!), `vm${i} t${t}: ${x} vs ${want[i]![t]}`).toBeLessThan(tol)));
+
+  it('a level pinned to one pCPU leaves the other to the next level (levels used to see Σ pCPUs)', () => {
+    // 2 pCPUs. vm0 (level 0): two busy vCPUs both pinned to pCPU 0, so it can take 1 pCPU, not the 2
+    // it asks. vm1 (level 1): one busy free vCPU. Linux's RT placement runs each pCPU's highest
+    // priority task among those allowed there: pCPU 1 is vm1's. The levels compared vm0's 2 with the
+    // 2 pCPUs, found none left and held vm1 while pCPU 1 idled (0).
+    const got = shares({ cpus: 2, policy: 'priority', fidelity }, [
+      { spec: { vcpus: 2, priority: 0, pin: [[0], [0]] }, tasks: [['/', 1], ['/', 1]] },
+      { spec: { vcpus: 1, priority: 1 }, tasks: [['/', 1]] },
+    ]);
+    near(got, [[0.5, 0.5], [1]]);
+  });
+
+  it('a level whose pinned pCPUs are full is held, and a later level takes the free pCPU', () => {
+    // 2 pCPUs. vm0 (level 0): one busy vCPU pinned to pCPU 0. vm1 (level 1): two busy vCPUs pinned to
+    // pCPU 0, which vm0 fills: held, nothing for it. vm2 (level 2): one busy free vCPU, pCPU 1 whole.
+    // The levels saw 1 of 2 pCPUs left for vm1's 2, served it in part at weight 1 and held vm2 (0).
+    const got = shares({ cpus: 2, policy: 'priority', fidelity }, [
+      { spec: { vcpus: 1, priority: 0, pin: [[0]] }, tasks: [['/', 1]] },
+      { spec: { vcpus: 2, priority: 1, pin: [[0], [0]] }, tasks: [['/', 1], ['/', 1]] },
+      { spec: { vcpus: 1, priority: 2 }, tasks: [['/', 1]] },
+    ]);
+    near(got, [[1], [0, 0], [1]]);
+  });
+});
