@@ -2,10 +2,12 @@
 // as hosts interleaved through the queue: the same report, series and events (at equal instants
 // events of different hosts may come in another order), however the run is cut into steps.
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { ClusterCommandSchema } from '@strata/shared-types';
+import type { ClusterCommandInput, ScenarioInput } from '@strata/shared-types';
 import { createDatacenter } from '../../src/index.js';
-import type { ClusterEvent } from '../../src/index.js';
-import { scenario } from './fixtures.js';
-import type { ScenarioInput } from '@strata/shared-types';
+import type { ClusterDatacenter, ClusterEvent } from '../../src/index.js';
+import { nested, scenario } from './fixtures.js';
 
 const SERVER = [{ listen: 80 }, { serve: { rate: 40, cpu: '3ms', memory: '256K', workers: 2 } }];
 
@@ -133,4 +135,47 @@ describe('hosts that run ahead', () => {
     dc.step(10_000_000);
     expect(acted).toBe(1);
   });
+
+  it('random commands between random steps: the same views, series and report with and without lookahead', () => {
+    const vm = fc.constantFrom('a', 'b', 'c', 'd');
+    const host = fc.constantFrom('h-0', 'h-1', 'h-2');
+    const container = fc.constantFrom('ca', 'cb', 'cc', 'x');
+    const command: fc.Arbitrary<ClusterCommandInput> = fc.oneof(
+      fc.record({ do: fc.constantFrom('vm.start', 'vm.shutdown', 'vm.destroy', 'vm.pause', 'vm.resume', 'vm.delete'), vm }) as fc.Arbitrary<ClusterCommandInput>,
+      fc.record({ do: fc.constant('vm.migrate'), vm, to: host }) as fc.Arbitrary<ClusterCommandInput>,
+      fc.record({ do: fc.constant('vm.create'), vm: fc.record({ name: vm, vcpus: fc.integer({ min: 1, max: 4 }), memory: fc.constantFrom('1Gi', '8Gi') }) }) as fc.Arbitrary<ClusterCommandInput>,
+      fc.record({ do: fc.constantFrom('host.fail', 'host.repair'), host }) as fc.Arbitrary<ClusterCommandInput>,
+      fc.record({ do: fc.constant('container.create'), container: fc.record({ name: container, on: vm, image: fc.constantFrom('batch', 'web', 'crasher') }) }) as fc.Arbitrary<ClusterCommandInput>,
+      fc.record({ do: fc.constantFrom('container.start', 'container.delete'), container }) as fc.Arbitrary<ClusterCommandInput>,
+      fc.record({ do: fc.constant('container.kill'), container, signal: fc.constantFrom('SIGKILL', 'SIGTERM') }) as fc.Arbitrary<ClusterCommandInput>,
+    );
+    const views = (dc: ClusterDatacenter): string => JSON.stringify({ hosts: dc.hosts(), vms: dc.vms(), containers: dc.containers() });
+    fc.assert(
+      fc.property(fc.array(fc.record({ command, dt: fc.integer({ min: 0, max: 2_500_000 }) }), { minLength: 1, maxLength: 10 }), (steps) => {
+        const input = nested({ metrics: { interval: '500ms' } });
+        const runs = [true, false].map((lookahead) => {
+          const events: ClusterEvent[] = [];
+          const dc = createDatacenter(input, { lookahead, onEvent: (e) => events.push(e) });
+          const seen: string[] = [];
+          for (const { command: c, dt } of steps) {
+            try {
+              dc.execute(ClusterCommandSchema.parse(c));
+              seen.push('ok');
+            } catch (error) {
+              seen.push((error as { code?: string }).code ?? 'error');
+            }
+            dc.step(dt);
+            seen.push(views(dc));
+          }
+          const { events: _steps, ...report } = dc.summary();
+          return { seen, report: JSON.stringify(report), metrics: JSON.stringify(dc.metrics()), events: canonical(events) };
+        });
+        expect(runs[0]!.seen).toEqual(runs[1]!.seen);
+        expect(runs[0]!.report).toBe(runs[1]!.report);
+        expect(runs[0]!.metrics).toBe(runs[1]!.metrics);
+        expect(runs[0]!.events).toEqual(runs[1]!.events);
+      }),
+      { numRuns: 40, seed: 20261127 },
+    );
+  }, 180_000);
 });
