@@ -88,6 +88,11 @@ const BACKLOG_THRESHOLD_TICKS = 2;
  * takes off a CPU's capacity (`update_irq_load_avg` → `scale_rt_capacity`).
  */
 const STEAL_HALF_LIFE_USEC = 32_000;
+/**
+ * `imbalance_pct` of Linux's multi-core scheduling domain: a CPU's capacity counts as reduced (and a
+ * lone task on it moves to an idle CPU) when it × this is below the other's × 100.
+ */
+const NOHZ_IMBALANCE_PCT = 117;
 /** Slack when rounding an end of work up to a whole µs. */
 const END_SLACK = 1e-7;
 
@@ -129,6 +134,9 @@ export class ExactGroupScheduler extends GroupTreeBase {
    */
   private readonly stealAvg: number[];
   private readonly stealAt: number[];
+  /** Scratch for `kickLessStolen`: whole-CPU tasks let go at a tick, and the CPUs they were on. */
+  private readonly stuckTasks: (SchedTask | null)[] = [];
+  private readonly stuckFrom: number[] = [];
 
   constructor(opts: GroupSchedulerOptions) {
     super(opts);
@@ -560,8 +568,53 @@ export class ExactGroupScheduler extends GroupTreeBase {
 
   private repickAll(): void {
     this.spend(this.cpus);
-    for (let c = 0; c < this.cpus; c++) if (this.cur[c] !== null) this.unassign(c);
+    // A lone task (the guest's only runnable one) may move to a less stolen idle CPU: see `kickLessStolen`.
+    const lone = this.root.nrRunnable === 1;
+    let stuck = 0;
+    for (let c = 0; c < this.cpus; c++) {
+      const task = this.cur[c];
+      if (task === null || task === undefined) continue;
+      if (lone && (task.budget === Infinity || task.backlogged)) {
+        // Its steal so far (at 0 holding a task: stolen), before the CPU lets it go.
+        this.updateSteal(c);
+        this.stuckTasks[stuck] = task;
+        this.stuckFrom[stuck++] = c;
+      }
+      this.unassign(c);
+    }
     this.fillIdle();
+    if (stuck > 0) this.kickLessStolen(stuck);
+  }
+
+  /**
+   * At a tick, the only runnable task, a whole-CPU one, if no CPU took it (its CPU is descheduled)
+   * goes to an idle CPU (a halted vCPU, which its guest then kicks) when the capacity of the CPU it
+   * ran on, reduced by steal, × 117, is below the idle CPU's × 100: Linux's busy CPU of reduced capacity kicks an idle
+   * one for a nohz balance (`nohz_balancer_kick`, `check_cpu_capacity`), which moves the task that
+   * runs alone there (`need_active_balance`: capacity_of(src) × imbalance_pct < capacity_of(dst) ×
+   * 100, imbalance_pct 117). Capacity reduced by steal: 1 − the steal average. The least stolen idle
+   * CPU allowed takes it (CPU order among equals). Otherwise it stays on its CPU, as a task stays on
+   * its run queue (it used to wait on none, and the guest kicked its first idle vCPU). Only a lone
+   * task: with several, this model's one run queue moves them between the CPUs that run (README
+   * "Group scheduling"), so no CPU's steal average says what one task on it would get (a gap).
+   */
+  private kickLessStolen(stuck: number): void {
+    this.spend(this.cpus * stuck);
+    for (let k = 0; k < stuck; k++) {
+      const task = this.stuckTasks[k]!;
+      const from = this.stuckFrom[k]!;
+      this.stuckTasks[k] = null;
+      if (!this.waiting(task)) continue;
+      let to = -1;
+      for (let c = 0; c < this.cpus; c++) {
+        if (c === from || this.cur[c] !== null || !task.group.allowed[c]) continue;
+        this.updateSteal(c);
+        if (to < 0 || this.stealAvg[c]! < this.stealAvg[to]!) to = c;
+      }
+      if (to >= 0 && (1 - this.stealAvg[from]!) * NOHZ_IMBALANCE_PCT < (1 - this.stealAvg[to]!) * 100) this.assign(to, task);
+      // Otherwise it stays queued on its CPU (which keeps asking its host, and accrues the steal).
+      else if (this.cur[from] === null && task.group.allowed[from]) this.assign(from, task);
+    }
   }
 
   /**

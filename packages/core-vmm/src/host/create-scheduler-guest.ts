@@ -12,6 +12,9 @@ import {
 } from '@strata/core-scheduler';
 import type { GuestClock, GuestCpus, VcpuDemandListener } from './types.js';
 
+/** Linux's `imbalance_pct` for a multi-core domain: a CPU's capacity × this below another's × 100 is reduced. */
+const NOHZ_IMBALANCE_PCT = 117;
+
 /** Options of `createSchedulerGuest`. */
 export interface SchedulerGuestOptions {
   readonly cpus: number;
@@ -96,6 +99,8 @@ export function createSchedulerGuest(options: SchedulerGuestOptions): SchedulerG
   /** Fluid: each vCPU's demand laid in order, and what it asks now (that plus a shortfall moved there). */
   const base: number[] = Array.from({ length: cpus }, () => 0);
   const asked: number[] = Array.from({ length: cpus }, () => 0);
+  /** Fluid: each vCPU's host rate when it last asked something (1 before it ever did). */
+  const knownRate: number[] = Array.from({ length: cpus }, () => 1);
   /** Fluid: the guest has capped work, so its demand moves between vCPUs (`settleDemands`). */
   let moves = false;
   /** The host clock followed (see `GuestCpus.follow`), or null: the guest's own. */
@@ -234,7 +239,11 @@ export function createSchedulerGuest(options: SchedulerGuestOptions): SchedulerG
    * the demand is laid in order again.
    */
   function settleDemands(rates: readonly number[]): void {
-    if (listener === null || !moves) return;
+    if (listener === null) return;
+    if (!moves) {
+      moveLoneTasks(rates);
+      return;
+    }
     let served = 0;
     let want = 0;
     for (let i = 0; i < cpus; i++) {
@@ -256,6 +265,33 @@ export function createSchedulerGuest(options: SchedulerGuestOptions): SchedulerG
       asked[i] = asked[i]! + add;
       short -= add;
       report(i, asked[i]!);
+    }
+  }
+
+  /**
+   * Fluid, a guest of one whole task (nothing wakes to move work): if its host serves the vCPU that
+   * carries it at a rate × 117 below a halted vCPU's last known rate × 100, the task goes to that
+   * vCPU (the best known, CPU order among equals), as a Linux guest's busy CPU of reduced capacity
+   * kicks an idle one for a nohz balance, which pulls the task (`need_active_balance`, imbalance_pct
+   * 117; the exact guest does the same at its ticks). A vCPU's rate is known once it asked (1
+   * before): a vCPU tried and served worse is not tried again until it is.
+   */
+  function moveLoneTasks(rates: readonly number[]): void {
+    // One whole task only (as the exact guest: with several, its one run queue moves them between
+    // the vCPUs that run, and no vCPU's steal says what one task on it would get).
+    if (!(base[0]! >= 1 - 1e-12 && (cpus < 2 || base[1] === 0)) || restricted()) return;
+    // The rates are of the demand as it was: a vCPU handed a task now has no rate of its own yet.
+    const before = asked.slice();
+    for (let i = 0; i < cpus; i++) if (before[i]! > 0) knownRate[i] = rates[i]!;
+    for (let i = 0; i < cpus; i++) {
+      if (before[i]! < 1 - 1e-12 || !(rates[i]! * NOHZ_IMBALANCE_PCT < 100)) continue;
+      let to = -1;
+      for (let j = 0; j < cpus; j++) if (asked[j] === 0 && (to < 0 || knownRate[j]! > knownRate[to]!)) to = j;
+      if (to < 0 || !(rates[i]! * NOHZ_IMBALANCE_PCT < knownRate[to]! * 100)) continue;
+      asked[to] = asked[i]!;
+      asked[i] = 0;
+      report(i, 0);
+      report(to, asked[to]!);
     }
   }
 
