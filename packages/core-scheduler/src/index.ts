@@ -71,6 +71,8 @@ export type {
 export { clampShares, sharesToWeight, weightToShares } from './groups/cpu-weight.js';
 /** A binary min-heap whose entries know their position (key changes and removals in O(log n)); also the datacenter's host lane. */
 export { HeapSlot, IndexedMinHeap } from './groups/indexed-heap.js';
+/** A maximum-flow network (Dinic) for small scheduling graphs: tasks or vCPUs onto the CPUs they may use. */
+export { FlowNet } from './groups/flow-net.js';
 export { parseGroupSpec } from './groups/group-spec.js';
 export type { ParsedGroupSpec } from './groups/group-spec.js';
 export { runGroupExperiment, estimateGroupExperiment } from './groups/group-experiment.js';

@@ -12,6 +12,7 @@
 // the tree's rates are servable as they are (the common case: no partial overlap), they stand, for
 // one maximum flow. Small graphs (a scheduler's tasks and CPUs): Dinic's algorithm, floats with a
 // tolerance.
+import { FlowNet } from './flow-net.js';
 import { computeGroupRates } from './group-rates.js';
 import type { SchedGroup, SchedTask } from './group-tree.js';
 
@@ -20,112 +21,6 @@ const EPS = 1e-12;
 /** Bisection steps for the level at which the next set of tasks saturates (2⁻⁶⁰ of the range: exact to the float). */
 const BISECT_STEPS = 60;
 
-/** A flow network on integer nodes with float capacities (Dinic). */
-class FlowNet {
-  readonly head: number[];
-  readonly to: number[] = [];
-  readonly cap: number[] = [];
-  readonly next: number[] = [];
-  private level: Int32Array;
-  private iter: Int32Array;
-
-  constructor(readonly n: number) {
-    this.head = new Array<number>(n).fill(-1);
-    this.level = new Int32Array(n);
-    this.iter = new Int32Array(n);
-  }
-
-  /** An edge u → v of capacity c (and its residual twin); returns the forward edge's index. */
-  add(u: number, v: number, c: number): number {
-    const e = this.to.length;
-    this.to.push(v, u);
-    this.cap.push(c, 0);
-    this.next.push(this.head[u]!, this.head[v]!);
-    this.head[u] = e;
-    this.head[v] = e + 1;
-    return e;
-  }
-
-  private bfs(s: number, t: number): boolean {
-    this.level.fill(-1);
-    const queue = [s];
-    this.level[s] = 0;
-    for (let i = 0; i < queue.length; i++) {
-      const u = queue[i]!;
-      for (let e = this.head[u]!; e >= 0; e = this.next[e]!) {
-        const v = this.to[e]!;
-        if (this.cap[e]! > EPS && this.level[v]! < 0) {
-          this.level[v] = this.level[u]! + 1;
-          queue.push(v);
-        }
-      }
-    }
-    return this.level[t]! >= 0;
-  }
-
-  private dfs(u: number, t: number, f: number): number {
-    if (u === t) return f;
-    for (; this.iter[u]! >= 0; this.iter[u] = this.next[this.iter[u]!]!) {
-      const e = this.iter[u]!;
-      const v = this.to[e]!;
-      if (this.cap[e]! > EPS && this.level[v] === this.level[u]! + 1) {
-        const d = this.dfs(v, t, Math.min(f, this.cap[e]!));
-        if (d > 0) {
-          this.cap[e] = this.cap[e]! - d;
-          this.cap[e ^ 1] = this.cap[e ^ 1]! + d;
-          return d;
-        }
-      }
-    }
-    return 0;
-  }
-
-  maxFlow(s: number, t: number): number {
-    let flow = 0;
-    while (this.bfs(s, t)) {
-      for (let u = 0; u < this.n; u++) this.iter[u] = this.head[u]!;
-      for (let f = this.dfs(s, t, Infinity); f > 0; f = this.dfs(s, t, Infinity)) flow += f;
-    }
-    return flow;
-  }
-
-  /** Nodes reachable from `s` through edges with residual capacity. */
-  reachFrom(s: number): Uint8Array {
-    const seen = new Uint8Array(this.n);
-    const stack = [s];
-    seen[s] = 1;
-    while (stack.length > 0) {
-      const u = stack.pop()!;
-      for (let e = this.head[u]!; e >= 0; e = this.next[e]!) {
-        const v = this.to[e]!;
-        if (this.cap[e]! > EPS && seen[v] === 0) {
-          seen[v] = 1;
-          stack.push(v);
-        }
-      }
-    }
-    return seen;
-  }
-
-  /** Nodes from which `t` is reachable through edges with residual capacity. */
-  reachTo(t: number): Uint8Array {
-    const seen = new Uint8Array(this.n);
-    const stack = [t];
-    seen[t] = 1;
-    while (stack.length > 0) {
-      const v = stack.pop()!;
-      // Edges u → v are the twins of v's own edges.
-      for (let e = this.head[v]!; e >= 0; e = this.next[e]!) {
-        const u = this.to[e]!;
-        if (this.cap[e ^ 1]! > EPS && seen[u] === 0) {
-          seen[u] = 1;
-          stack.push(u);
-        }
-      }
-    }
-    return seen;
-  }
-}
 
 /** The problem: tasks with weights, caps, CPU sets and quota groups above them; CPUs with capacities. */
 interface Problem {
