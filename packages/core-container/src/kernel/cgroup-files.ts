@@ -157,21 +157,22 @@ function populated(node: CgroupNode): boolean {
 
 /** CPU µs used by processes in `node`'s subtree, settled and live. */
 export function cpuUsage(host: CgroupFileHost, node: CgroupNode): number {
-  // A leaf's usage moves only while a thread of its scheduler group runs, or when its processes or
-  // settled time change (`cpuVersion`), or tasks change groups (`CpuGroups.epoch`). Read while the
-  // group had no runnable thread, it holds until one of those moves: a sampler reading thousands of
-  // idle containers each second then walks none of their processes.
+  // A leaf's usage moves only while a thread of its scheduler group runs, or when tasks change groups
+  // (`CpuGroups.epoch`): a process joining, leaving, exiting or ending its server first folds its CPU
+  // time into the cgroup's settled time and starts again from 0 (`settleCpu`), and a child cgroup's
+  // threads run in this group (waking it) or in their own (an epoch: the cpu controller was enabled).
+  // Read while the group had no runnable thread, the usage holds until one of those moves: a sampler
+  // reading thousands of idle containers each second then walks none of their processes.
   if (node.children.size > 0) return freshCpuUsage(host, node);
   const c = node.cpuCache;
   const epoch = host.cpuGroups.epoch;
-  if (c !== null && c.version === node.cpuVersion && c.epoch === epoch && c.group.live === 0 && c.wakes === c.group.wakes) return c.usage;
+  if (c !== null && c.epoch === epoch && c.group.runnable === 0 && c.wakes === c.group.wakes) return c.usage;
   const usage = freshCpuUsage(host, node);
   const g = host.cpuActivity(node);
-  if (g !== null && g.live === 0) {
-    if (c === null) node.cpuCache = { usage, version: node.cpuVersion, epoch, group: g, wakes: g.wakes };
+  if (g !== null && g.runnable === 0) {
+    if (c === null) node.cpuCache = { usage, epoch, group: g, wakes: g.wakes };
     else {
       c.usage = usage;
-      c.version = node.cpuVersion;
       c.epoch = epoch;
       c.group = g;
       c.wakes = g.wakes;

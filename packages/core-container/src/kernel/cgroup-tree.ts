@@ -40,12 +40,6 @@ export interface CgroupNode {
   firstMember: CgroupMember | null;
   /** Set when the directory is removed (a handle resolved earlier then reads nothing). */
   removed: boolean;
-  /**
-   * Bumped whenever what its CPU usage sums changes other than by its threads running: a process
-   * joins or leaves, CPU time is settled into it, a server's threads start or end. Together with its
-   * scheduler group's wake-ups it tells whether `cpuCache` still holds (cgroup-files.ts `cpuUsage`).
-   */
-  cpuVersion: number;
   /** Its CPU usage as last read while nothing in its scheduler group was runnable (leaf cgroups only), or null. */
   cpuCache: CpuUsageCache | null;
 }
@@ -55,13 +49,12 @@ export interface GroupActivity {
   /** Wake-ups of its threads so far. */
   readonly wakes: number;
   /** Its threads runnable now. */
-  readonly live: number;
+  readonly runnable: number;
 }
 
 /** A leaf cgroup's CPU usage as read when its scheduler group had no runnable thread, with what it depended on. */
 export interface CpuUsageCache {
   usage: number;
-  version: number;
   epoch: number;
   group: GroupActivity;
   wakes: number;
@@ -69,7 +62,6 @@ export interface CpuUsageCache {
 
 /** Put `m` into `node`'s member list (it must be in none). */
 export function joinCgroup(node: CgroupNode, m: CgroupMember): void {
-  node.cpuVersion++;
   m.cgPrev = null;
   m.cgNext = node.firstMember;
   if (node.firstMember !== null) node.firstMember.cgPrev = m;
@@ -78,7 +70,6 @@ export function joinCgroup(node: CgroupNode, m: CgroupMember): void {
 
 /** Take `m` out of `node`'s member list (it must be in it). */
 export function leaveCgroup(node: CgroupNode, m: CgroupMember): void {
-  node.cpuVersion++;
   if (m.cgPrev === null) node.firstMember = m.cgNext;
   else m.cgPrev.cgNext = m.cgNext;
   if (m.cgNext !== null) m.cgNext.cgPrev = m.cgPrev;
@@ -92,7 +83,7 @@ export class CgroupTree {
   private readonly byPath = new Map<string, CgroupNode>();
 
   constructor(private readonly context: CgroupWriteContext) {
-    this.root = { path: '/', parent: null, depth: 0, children: new Map(), subtreeControl: [], settings: {}, liveProcs: 0, firstMember: null, removed: false, cpuVersion: 0, cpuCache: null };
+    this.root = { path: '/', parent: null, depth: 0, children: new Map(), subtreeControl: [], settings: {}, liveProcs: 0, firstMember: null, removed: false, cpuCache: null };
     this.byPath.set('/', this.root);
   }
 
@@ -131,9 +122,8 @@ export class CgroupTree {
     const full = `/${segments.join('/')}`;
     if (parent.children.has(name)) throw new ConflictError(`cgroup ${full} already exists (EEXIST)`, { path: 'path', value: path });
     if (this.byPath.size > MAX_CGROUPS) throw new ValidationError(`cannot create ${full}: the kernel holds ${MAX_CGROUPS} cgroups, the most it accepts`, { path: 'path', value: path, accepted: `at most ${MAX_CGROUPS} cgroups` });
-    const node: CgroupNode = { path: full, parent, depth: segments.length, children: new Map(), subtreeControl: [], settings: {}, liveProcs: 0, firstMember: null, removed: false, cpuVersion: 0, cpuCache: null };
+    const node: CgroupNode = { path: full, parent, depth: segments.length, children: new Map(), subtreeControl: [], settings: {}, liveProcs: 0, firstMember: null, removed: false, cpuCache: null };
     parent.children.set(name, node);
-    parent.cpuVersion++; // a leaf no more: its usage now sums a child
     this.byPath.set(full, node);
     return node;
   }
@@ -145,7 +135,6 @@ export class CgroupTree {
     if (node.children.size > 0) throw new ConflictError(`cannot remove ${node.path}: it has child cgroups (EBUSY); remove them first`, { path: 'path', value: path });
     if (node.liveProcs > 0) throw new ConflictError(`cannot remove ${node.path}: it holds ${node.liveProcs} live process(es) (EBUSY); move or kill them first`, { path: 'path', value: path });
     node.parent.children.delete(node.path.slice(node.path.lastIndexOf('/') + 1));
-    node.parent.cpuVersion++; // its usage no longer sums this child (and it may be a leaf again)
     this.byPath.delete(node.path);
     node.removed = true;
     return node;

@@ -31,7 +31,7 @@ interface GroupDemand {
   ownCpus: readonly number[] | null;
   /** Effective cpuset: own ∩ parent's effective, or the parent's. */
   effective: readonly number[];
-  /** Runnable tasks directly in it, and the sum of their demands. */
+  /** Runnable tasks directly in it (kept always: `GroupActivity`), and the sum of their demands (kept while tracking). */
   runnable: number;
   own: number;
   /** Sum of the children's `want`, and how many of them want more than 0. */
@@ -39,9 +39,8 @@ interface GroupDemand {
   busyChildren: number;
   /** min(own + childSum, quotaRate, |effective|). */
   want: number;
-  /** Wake-ups of its tasks so far, and its tasks runnable now: kept always, tracking or not (`GroupActivity`). */
+  /** Wake-ups of its tasks so far, kept always (`GroupActivity`). */
   wakes: number;
-  live: number;
 }
 
 /**
@@ -360,14 +359,12 @@ export class DemandScheduler implements GroupScheduler {
     const g = t.dGroup;
     if (runnable) {
       g.wakes++;
-      g.live++;
-    } else g.live--;
+      g.runnable++;
+    } else g.runnable--;
     if (!this.tracking) return;
     const old = g.want;
-    if (runnable) {
-      g.runnable++;
-      g.own += t.dDemand;
-    } else if (--g.runnable === 0) g.own = 0;
+    if (runnable) g.own += t.dDemand;
+    else if (g.runnable === 0) g.own = 0;
     else g.own -= t.dDemand;
     this.settle(g, old);
   }
@@ -410,15 +407,8 @@ export class DemandScheduler implements GroupScheduler {
   /** Every group's demand from scratch, from the tasks' runnable flags; kept up to date from now on. */
   private startTracking(): void {
     this.tracking = true;
-    for (const g of this.groups.values()) {
-      g.runnable = 0;
-      g.own = 0;
-    }
-    for (const t of this.tasks.values()) {
-      if (!t.dRunnable) continue;
-      t.dGroup.runnable++;
-      t.dGroup.own += t.dDemand;
-    }
+    for (const g of this.groups.values()) g.own = 0;
+    for (const t of this.tasks.values()) if (t.dRunnable) t.dGroup.own += t.dDemand;
     recomputeWants(this.root);
     this.version++;
   }
@@ -447,7 +437,7 @@ export class DemandScheduler implements GroupScheduler {
 const NO_CHILDREN: readonly GroupDemand[] = [];
 
 function newGroup(parent: GroupDemand | null, effective: readonly number[]): GroupDemand {
-  return { parent, children: null, quota: null, period: 100_000, quotaRate: Infinity, ownCpus: null, effective, runnable: 0, own: 0, childSum: 0, busyChildren: 0, want: 0, wakes: 0, live: 0 };
+  return { parent, children: null, quota: null, period: 100_000, quotaRate: Infinity, ownCpus: null, effective, runnable: 0, own: 0, childSum: 0, busyChildren: 0, want: 0, wakes: 0 };
 }
 
 /** `g`'s subtree's sums and wants from its groups' own demands, children first. */

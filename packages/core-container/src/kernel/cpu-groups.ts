@@ -72,7 +72,6 @@ export class CpuGroups {
   }
 
   addUsage(node: CgroupNode, usec: number): void {
-    node.cpuVersion++;
     this.settled.set(node, (this.settled.get(node) ?? 0) + usec);
   }
 

@@ -69,7 +69,6 @@ export class ServeDriver {
       server.addWorker(w);
     }
     p.server = server;
-    p.cgroup.cpuVersion++;
     this.serving.add(p);
     p.activity = { kind: 'serve' };
     this.scheduleArrival(p, server, server.nextGap());
@@ -146,7 +145,6 @@ export class ServeDriver {
       h.pids.uncharge(p.cgroup);
     }
     p.server = null;
-    p.cgroup.cpuVersion++;
     this.serving.delete(p);
   }
 

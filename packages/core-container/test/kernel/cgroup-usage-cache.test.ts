@@ -12,7 +12,7 @@ import type { CgroupNode } from '../../src/kernel/cgroup-tree.js';
 /** Whether a read of `node` now would be answered from its remembered usage (so the test is not vacuous). */
 function remembered(host: CgroupFileHost, node: CgroupNode): boolean {
   const c = node.cpuCache;
-  return node.children.size === 0 && c !== null && c.version === node.cpuVersion && c.epoch === host.cpuGroups.epoch && c.group.live === 0 && c.wakes === c.group.wakes;
+  return node.children.size === 0 && c !== null && c.epoch === host.cpuGroups.epoch && c.group.runnable === 0 && c.wakes === c.group.wakes;
 }
 
 const MS = 1_000;
