@@ -2,7 +2,7 @@
 // a CPU of its guest. Guest demand becomes the vCPU's runnable state and demand cap; the vCPU's host
 // rate becomes the guest CPU's capacity; steal is the vCPU's host wait (sched_info.run_delay).
 import { ConflictError, NotFoundError, ValidationError, NO_EVENTS } from '@strata/shared-types';
-import { createGroupScheduler, type GroupScheduler, type GroupSchedulerEvent, type TaskRef } from '@strata/core-scheduler';
+import { createGroupScheduler, HeapSlot, IndexedMinHeap, type GroupScheduler, type GroupSchedulerEvent, type TaskRef } from '@strata/core-scheduler';
 import { appendAll } from '../append-all.js';
 import type { GuestClock, GuestCpus, NestedHost, NestedHostOptions, VcpuDemand, VcpuPolicy, VmCpuSpec } from './types.js';
 import { CREDIT_TIMESLICE_US, validateVmCpuSpec, vcpuGroupLimits, vmGroupLimits } from './vcpu-policy.js';
@@ -66,9 +66,8 @@ interface VmRec {
   readonly seq: number;
   /** The guest keeps up by itself (`GuestCpus.follow`): visited only when due, from `guestHeap`. */
   readonly follows: boolean;
-  /** Its next event as last read, and its place in `guestHeap` (−1: not in it). */
-  due: number;
-  heapPos: number;
+  /** Its place in `guestHeap`, keyed by its next event as last read (set right after the record is made). */
+  heap: HeapSlot<VmRec>;
   /** Its next event may have moved since `due` was read (queued in `staleGuests`). */
   stale: boolean;
   /** Listed in this pass's `settleDemands` calls. */
@@ -94,11 +93,6 @@ function sortFirst<T extends { readonly seq: number }>(list: T[], n: number): vo
     }
     list[j + 1] = x;
   }
-}
-
-/** Earlier due first, then earlier added. */
-function before(a: VmRec, b: VmRec): boolean {
-  return a.due < b.due || (a.due === b.due && a.seq < b.seq);
 }
 
 function levelGroup(priority: number): string {
@@ -143,55 +137,13 @@ export function createNestedHost(options: NestedHostOptions): NestedHost {
   /** How many entries of `pushCandidates`' answer count. */
   let listed = 0;
   /** Guests that follow the host, by next event (a binary min-heap). */
-  const guestHeap: VmRec[] = [];
+  const guestHeap = new IndexedMinHeap<VmRec>();
   /** Following guests whose next event must be read again before the heap is used. */
   const staleGuests: VmRec[] = [];
   let staleCount = 0;
   /** Guests without `follow`, in insertion order: asked and advanced at every event. */
   const polled: VmRec[] = [];
   let nextVmSeq = 0;
-
-  function heapSwap(i: number, j: number): void {
-    const a = guestHeap[i]!;
-    const b = guestHeap[j]!;
-    guestHeap[i] = b;
-    guestHeap[j] = a;
-    b.heapPos = i;
-    a.heapPos = j;
-  }
-
-  function heapUp(i: number): void {
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (!before(guestHeap[i]!, guestHeap[p]!)) return;
-      heapSwap(i, p);
-      i = p;
-    }
-  }
-
-  function heapDown(i: number): void {
-    for (;;) {
-      const l = 2 * i + 1;
-      if (l >= guestHeap.length) return;
-      const r = l + 1;
-      const c = r < guestHeap.length && before(guestHeap[r]!, guestHeap[l]!) ? r : l;
-      if (!before(guestHeap[c]!, guestHeap[i]!)) return;
-      heapSwap(i, c);
-      i = c;
-    }
-  }
-
-  function heapRemove(vm: VmRec): void {
-    const i = vm.heapPos;
-    if (i < 0) return;
-    vm.heapPos = -1;
-    const last = guestHeap.pop()!;
-    if (last === vm) return;
-    guestHeap[i] = last;
-    last.heapPos = i;
-    heapUp(i);
-    heapDown(last.heapPos);
-  }
 
   function markDirty(v: Vcpu): void {
     if (v.inDirty) return;
@@ -212,15 +164,7 @@ export function createNestedHost(options: NestedHostOptions): NestedHost {
       const vm = staleGuests[i]!;
       vm.stale = false;
       if (vm.removed) continue;
-      vm.due = vm.guest.nextEventTime();
-      if (vm.heapPos < 0) {
-        vm.heapPos = guestHeap.length;
-        guestHeap.push(vm);
-        heapUp(vm.heapPos);
-      } else {
-        heapUp(vm.heapPos);
-        heapDown(vm.heapPos);
-      }
+      guestHeap.set(vm.heap, vm.guest.nextEventTime());
     }
     staleCount = 0;
   }
@@ -228,7 +172,7 @@ export function createNestedHost(options: NestedHostOptions): NestedHost {
   /** The earliest next event of the guests: the heap's top, and every guest that does not follow. */
   function guestsNext(): number {
     refreshGuests();
-    let t = guestHeap.length > 0 ? guestHeap[0]!.due : Infinity;
+    let t = guestHeap.top()?.key ?? Infinity;
     for (const vm of polled) {
       const g = vm.guest.nextEventTime();
       if (g < t) t = g;
@@ -238,17 +182,18 @@ export function createNestedHost(options: NestedHostOptions): NestedHost {
 
   /** Run to `next` the guests due by then (and every guest that does not follow), in the order they were added. */
   function advanceGuests(next: number): void {
-    if (guestHeap.length === 0 || guestHeap[0]!.due > next) {
+    const first = guestHeap.top();
+    if (first === undefined || first.key > next) {
       for (const vm of polled) vm.guest.advanceTo(next);
       return;
     }
     // The due list is reused (a fresh one if a guest re-entered this while it is read); its first `n` count.
     const due = dueInUse ? [] : dueList;
     let n = 0;
-    while (guestHeap.length > 0 && guestHeap[0]!.due <= next) {
-      const vm = guestHeap[0]!;
-      heapRemove(vm);
-      due[n++] = vm;
+    // Out in no set order at equal times: `sortFirst` puts them in the order they were added.
+    for (let top = guestHeap.top(); top !== undefined && top.key <= next; top = guestHeap.top()) {
+      guestHeap.remove(top);
+      due[n++] = top.owner;
     }
     for (const vm of polled) due[n++] = vm;
     if (n > 1) sortFirst(due, n);
@@ -526,7 +471,8 @@ export function createNestedHost(options: NestedHostOptions): NestedHost {
       const level = spec.priority ?? 0;
       const path = policy === 'priority' ? `${levelGroup(level)}/${name}` : `/${name}`;
       const follows = typeof guest.follow === 'function';
-      const vm: VmRec = { name, spec: { ...spec }, path, level, guest, vcpus: [], removed: false, seq: nextVmSeq++, follows, due: Infinity, heapPos: -1, stale: false, settling: false };
+      const vm: VmRec = { name, spec: { ...spec }, path, level, guest, vcpus: [], removed: false, seq: nextVmSeq++, follows, heap: null as unknown as HeapSlot<VmRec>, stale: false, settling: false };
+      vm.heap = new HeapSlot(vm);
       createGroups(vm);
       for (let i = 0; i < spec.vcpus; i++) {
         const id = `${name}/vcpu${i}`;
@@ -556,7 +502,7 @@ export function createNestedHost(options: NestedHostOptions): NestedHost {
       const vm = vmOf(name);
       vm.removed = true;
       if (vm.follows) {
-        heapRemove(vm);
+        guestHeap.remove(vm.heap);
         vm.guest.follow!(null);
       } else polled.splice(polled.indexOf(vm), 1);
       for (const v of vm.vcpus) {
