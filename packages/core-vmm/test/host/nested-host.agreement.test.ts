@@ -30,22 +30,23 @@ function shares(opts: NestedHostOptions, vms: readonly GuestSetup[], seconds = 2
   return vms.map((vm, i) => vm.tasks.map((_, t) => guests[i]!.scheduler.taskStats(`t${t}`).cpuUsec / (seconds * S)));
 }
 
-describe.each(FIDELITIES)('exact ↔ fluid agreement, known answers (%s)', (fidelity) => {
+/** Every task's share within the tolerance of `fidelity` (fluid is exact to 0.1%, exact's slices to 1%) of what is wanted. */
+function expectShares(got: readonly (readonly number[])[], want: readonly (readonly number[])[], fidelity: GroupFidelity): void {
   const tol = fidelity === 'fluid' ? 0.001 : 0.01;
-  const near = (got: readonly number[], want: readonly number[]) => got.forEach((x, i) => expect(Math.abs(x - want[i]!), `task ${i}: ${x} vs ${want[i]}`).toBeLessThan(tol));
+  got.forEach((vm, i) => vm.forEach((x, t) => expect(Math.abs(x - want[i]![t]!), `vm${i} t${t}: ${x} vs ${want[i]![t]}`).toBeLessThan(tol)));
+}
 
+describe.each(FIDELITIES)('exact ↔ fluid agreement, known answers (%s)', (fidelity) => {
   it('vCPUs sharing one pCPU are one pool to their guest: a busy root task beside a group gets half, not a third', () => {
     // 1 pCPU, 3 vCPUs: the vCPUs take turns on the pCPU and the guest moves its tasks to whichever
     // runs, so its scheduler shares 1 CPU among the root task and the group (½ each), not three
     // vCPUs of ⅓ each (where the root task could never get more than one vCPU's third).
     const got = shares({ cpus: 1, policy: 'cfs', fidelity }, [{ spec: { vcpus: 3 }, groups: { '/q': {} }, tasks: [['/q', 1], ['/', 1], ['/q', 0.25]] }]);
-    near(got[0]!, [0.25, 0.5, 0.25]);
+    expectShares(got, [[0.25, 0.5, 0.25]], fidelity);
   });
 });
 
 describe.each(FIDELITIES)('exact ↔ fluid agreement, moving work between vCPUs (%s)', (fidelity) => {
-  const tol = fidelity === 'fluid' ? 0.001 : 0.01;
-
   it('capped work on a vCPU its host serves short moves to a vCPU with a free pCPU; both pCPUs fill', () => {
     // 2 pCPUs, rr. vm0: vCPU 0 pinned to pCPU 0, vCPU 1 free, tasks 0.25 and 0.5. vm1: vCPUs pinned
     // to pCPUs 0, 1, 0, tasks 0.5, 0.5, 0.25. 2 CPUs are asked of 2 pCPUs: every task gets its demand.
@@ -54,8 +55,7 @@ describe.each(FIDELITIES)('exact ↔ fluid agreement, moving work between vCPUs 
       { spec: { vcpus: 2, pin: [[0], null] }, tasks: [['/', 0.25], ['/', 0.5]] },
       { spec: { vcpus: 3, pin: [[0], [1], [0]] }, tasks: [['/', 0.5], ['/', 0.5], ['/', 0.25]] },
     ]);
-    const want = [[0.25, 0.5], [0.5, 0.5, 0.25]];
-    got.forEach((vm, i) => vm.forEach((x, t) => expect(Math.abs(x - want[i]![t]!), `vm${i} t${t}: ${x}`).toBeLessThan(fidelity === 'fluid' ? tol : 0.01)));
+    expectShares(got, [[0.25, 0.5], [0.5, 0.5, 0.25]], fidelity);
   });
 
   it('beside capped tasks, a busy task moves too: the higher priority VM gets its pinned pCPU whole', () => {
@@ -67,8 +67,7 @@ describe.each(FIDELITIES)('exact ↔ fluid agreement, moving work between vCPUs 
       { spec: { vcpus: 3, priority: 2, pin: [[0], null, [2]] }, tasks: [['/', 0.5], ['/', 1], ['/', 0.25], ['/', 0.25]] },
       { spec: { vcpus: 1, priority: 0, pin: [[0]] }, tasks: [['/', 0.5], ['/', 0.25], ['/', 0.5]] },
     ]);
-    const want = [[0.5, 1, 0.25, 0.25], [0.375, 0.25, 0.375]];
-    got.forEach((vm, i) => vm.forEach((x, t) => expect(Math.abs(x - want[i]![t]!), `vm${i} t${t}: ${x}`).toBeLessThan(tol)));
+    expectShares(got, [[0.5, 1, 0.25, 0.25], [0.375, 0.25, 0.375]], fidelity);
   });
 
   it('a lone busy task on a vCPU that shares its pCPU moves to a halted vCPU with a pCPU of its own', () => {
@@ -82,8 +81,7 @@ describe.each(FIDELITIES)('exact ↔ fluid agreement, moving work between vCPUs 
       { spec: { vcpus: 1, pin: [[1]] }, tasks: [['/', 1]] },
       { spec: { vcpus: 3, pin: [[1], null, null] }, tasks: [['/', 1]] },
     ]);
-    expect(Math.abs(got[0]![0]! - 1)).toBeLessThan(tol);
-    expect(Math.abs(got[1]![0]! - 1)).toBeLessThan(tol);
+    expectShares(got, [[1], [1]], fidelity);
   });
 
   it('under credit\'s 30 ms slices too: a lone busy task leaves a vCPU descheduled half the time for a halted vCPU with a pCPU of its own', () => {
@@ -94,8 +92,7 @@ describe.each(FIDELITIES)('exact ↔ fluid agreement, moving work between vCPUs 
       { spec: { vcpus: 2, pin: [[0], [1]] }, tasks: [['/', 1]] },
       { spec: { vcpus: 1, pin: [[0]] }, tasks: [['/', 1]] },
     ]);
-    const want = [[1], [1]];
-    got.forEach((vm, i) => vm.forEach((x, t) => expect(Math.abs(x - want[i]![t]!), `vm${i} t${t}: ${x}`).toBeLessThan(tol)));
+    expectShares(got, [[1], [1]], fidelity);
   });
 
   it('a pinned vCPU does not wait behind a free one while another pCPU idles: the free one moves', () => {
@@ -109,16 +106,11 @@ describe.each(FIDELITIES)('exact ↔ fluid agreement, moving work between vCPUs 
       { spec: { vcpus: 2, pin: [[1], null] }, tasks: [['/', 1], ['/', 1], ['/', 0.25]] },
       { spec: { vcpus: 1, pin: [[0]] }, groups: { '/q': { quota: 50_000, period: 100_000 } }, tasks: [['/q', 0.5]] },
     ]);
-    const want = [[0.625, 0.625, 0.25], [0.5]];
-    got.forEach((vm, i) => vm.forEach((x, t) => expect(Math.abs(x - want[i]![t]!), `vm${i} t${t}: ${x}`).toBeLessThan(tol)));
+    expectShares(got, [[0.625, 0.625, 0.25], [0.5]], fidelity);
   });
 });
 
 describe.each(FIDELITIES)('exact ↔ fluid agreement, quotas on and off (%s)', (fidelity) => {
-  const tol = fidelity === 'fluid' ? 0.001 : 0.01;
-  const near = (got: readonly (readonly number[])[], want: readonly (readonly number[])[]) =>
-    got.forEach((vm, i) => vm.forEach((x, t) => expect(Math.abs(x - want[i]![t]!), `vm${i} t${t}: ${x} vs ${want[i]![t]}`).toBeLessThan(tol)));
-
   it('a busy guest task beside a throttled guest quota group loses what the group takes while it runs', () => {
     // 2 pCPUs, rr, one VM of 2 vCPUs (vCPU 0 pinned to pCPU 1): a busy task, a 0.25 task, and a guest
     // quota of 50% over two 0.5 tasks. The guest kernel throttles the group on and off: unthrottled it
@@ -127,7 +119,7 @@ describe.each(FIDELITIES)('exact ↔ fluid agreement, quotas on and off (%s)', (
     const got = shares({ cpus: 2, policy: 'rr', fidelity }, [
       { spec: { vcpus: 2, pin: [[1], null] }, groups: { '/q': { quota: 50_000, period: 100_000 } }, tasks: [['/q', 0.5], ['/', 1], ['/q', 0.5], ['/', 0.25]] },
     ]);
-    near(got, [[0.25, 13 / 14, 0.25, 0.25]]);
+    expectShares(got, [[0.25, 13 / 14, 0.25, 0.25]], fidelity);
   });
 
   it('a credit cap on a VM of two pinned vCPUs is on and off: its pinned neighbour gets the pCPU while it is off', () => {
@@ -139,15 +131,11 @@ describe.each(FIDELITIES)('exact ↔ fluid agreement, quotas on and off (%s)', (
       { spec: { vcpus: 2, weight: 512, cap: 50, pin: [[2], [1]] }, tasks: [['/', 1], ['/', 1]] },
       { spec: { vcpus: 1, weight: 128, cap: 100, pin: [[1]] }, tasks: [['/', 1]] },
     ]);
-    near(got, [[0.25, 0.25], [0.8]]);
+    expectShares(got, [[0.25, 0.25], [0.8]], fidelity);
   });
 });
 
 describe.each(FIDELITIES)('exact ↔ fluid agreement, strict priority with pins (%s)', (fidelity) => {
-  const tol = fidelity === 'fluid' ? 0.001 : 0.01;
-  const near = (got: readonly (readonly number[])[], want: readonly (readonly number[])[]) =>
-    got.forEach((vm, i) => vm.forEach((x, t) => expect(Math.abs(x - want[i]![t]!), `vm${i} t${t}: ${x} vs ${want[i]![t]}`).toBeLessThan(tol)));
-
   it('a level pinned to one pCPU leaves the other to the next level (levels used to see Σ pCPUs)', () => {
     // 2 pCPUs. vm0 (level 0): two busy vCPUs both pinned to pCPU 0, so it can take 1 pCPU, not the 2
     // it asks. vm1 (level 1): one busy free vCPU. Linux's RT placement runs each pCPU's highest
@@ -157,7 +145,7 @@ describe.each(FIDELITIES)('exact ↔ fluid agreement, strict priority with pins 
       { spec: { vcpus: 2, priority: 0, pin: [[0], [0]] }, tasks: [['/', 1], ['/', 1]] },
       { spec: { vcpus: 1, priority: 1 }, tasks: [['/', 1]] },
     ]);
-    near(got, [[0.5, 0.5], [1]]);
+    expectShares(got, [[0.5, 0.5], [1]], fidelity);
   });
 
   it('a level whose pinned pCPUs are full is held, and a later level takes the free pCPU', () => {
@@ -169,6 +157,6 @@ describe.each(FIDELITIES)('exact ↔ fluid agreement, strict priority with pins 
       { spec: { vcpus: 2, priority: 1, pin: [[0], [0]] }, tasks: [['/', 1], ['/', 1]] },
       { spec: { vcpus: 1, priority: 2 }, tasks: [['/', 1]] },
     ]);
-    near(got, [[1], [0, 0], [1]]);
+    expectShares(got, [[1], [0, 0], [1]], fidelity);
   });
 });
