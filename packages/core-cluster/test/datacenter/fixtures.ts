@@ -12,6 +12,15 @@ export function busy(seconds: number): { cpu: string }[] {
   return [{ cpu: `${seconds}s` }];
 }
 
+/**
+ * A server program of `n` requests one at a time (a serve step per arrival), each `cpu` of CPU: on an
+ * idle CPU each latency is its CPU time exactly. It then exits, or with `idle` sleeps an hour.
+ */
+export function oneAtATime(n: number, cpu: string, then: 'exit' | 'idle' = 'exit'): Record<string, unknown>[] {
+  const serve = { loop: { times: n, do: [{ serve: { rate: 20, cpu, workers: 1, requests: 1 } }] } };
+  return then === 'idle' ? [serve, { sleep: '1h' }] : [serve];
+}
+
 /** Two hosts of 2 CPUs; vm-0 and vm-1 on h-0 (4 vCPUs on 2 pCPUs: oversubscribed), vm-2 alone on h-1; containers inside. */
 export function nested(extra: Partial<ScenarioInput> = {}): Scenario {
   return scenario({

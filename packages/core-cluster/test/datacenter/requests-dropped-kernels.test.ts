@@ -3,12 +3,7 @@
 // request's CPU time on an idle CPU).
 import { describe, expect, it } from 'vitest';
 import { createDatacenter } from '../../src/index.js';
-import { scenario } from './fixtures.js';
-
-/** `n` requests one at a time (a serve step per arrival), then idle: each latency is its CPU time exactly. */
-function oneAtATime(n: number, cpu: string) {
-  return [{ loop: { times: n, do: [{ serve: { rate: 20, cpu, workers: 1, requests: 1 } }] } }, { sleep: '1h' }];
-}
+import { oneAtATime, scenario } from './fixtures.js';
 
 const fourMs = (served: number) => ({ served, latencyMs: { count: served, mean: 4, min: 4, max: 4, p50: 4, p95: 4, p99: 4 } });
 
@@ -20,7 +15,7 @@ describe('RunReport.requests across dropped kernels', () => {
         seed: 3,
         duration: '60s',
         hosts: [{ name: 'bare', count: 2, cpus: 2, memory: '8Gi', hypervisor: 'none' }],
-        containers: [{ name: 'srv', on: 'bare', image: 'web', command: oneAtATime(40, '4ms') }],
+        containers: [{ name: 'srv', on: 'bare', image: 'web', command: oneAtATime(40, '4ms', 'idle') }],
       }),
     );
     dc.step(20_000_000);
@@ -46,8 +41,8 @@ describe('RunReport.requests across dropped kernels', () => {
         ],
         placement: 'spread',
         containers: [
-          { name: 'srv', on: 'a', image: 'web', restart: 'always', command: oneAtATime(30, '4ms') },
-          { name: 'other', on: 'b', image: 'web', command: oneAtATime(10, '4ms') },
+          { name: 'srv', on: 'a', image: 'web', restart: 'always', command: oneAtATime(30, '4ms', 'idle') },
+          { name: 'other', on: 'b', image: 'web', command: oneAtATime(10, '4ms', 'idle') },
         ],
       }),
     );

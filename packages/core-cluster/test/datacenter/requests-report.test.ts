@@ -3,12 +3,7 @@
 // request's CPU time, across VMs and bare metal.
 import { describe, expect, it } from 'vitest';
 import { createDatacenter } from '../../src/index.js';
-import { nested, scenario } from './fixtures.js';
-
-/** `n` requests one at a time (a serve step per arrival): on an idle CPU each latency is its CPU time exactly. */
-function oneAtATime(n: number, cpu: string) {
-  return [{ loop: { times: n, do: [{ serve: { rate: 20, cpu, workers: 1, requests: 1 } }] } }];
-}
+import { nested, oneAtATime, scenario } from './fixtures.js';
 
 const within1 = (approx: number, exact: number) => Math.abs(approx - exact) <= 0.01 * exact;
 
