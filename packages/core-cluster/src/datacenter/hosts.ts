@@ -77,8 +77,10 @@ export function ensureHypervisor(dc: DcState, h: HostRec): Hypervisor {
 function hypervisorAdvance(dc: DcState, h: HostRec, hv: Hypervisor): (t: number) => void {
   let target = 0;
   const step = (): void => {
-    for (const e of hv.advanceTo(target)) {
-      const ce = hypervisorEvent(h.name, e);
+    // An indexed loop: `for…of` over the frozen empty list and fresh lists alike allocates an iterator per step.
+    const events = hv.advanceTo(target);
+    for (let i = 0; i < events.length; i++) {
+      const ce = hypervisorEvent(h.name, events[i]!);
       if (ce !== null) dc.sink.emit(ce);
     }
   };

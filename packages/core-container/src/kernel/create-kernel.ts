@@ -179,12 +179,17 @@ class KernelModel implements Kernel, StepHost {
       if (ti === next) {
         // I/O completions first at a tie: a stream started at this time must not meet the flows behind it.
         this.sched.advanceTo(ti);
-        for (const d of this.io.advanceTo(ti)) this.ioDone(d.pid, d.stream);
+        const done = this.io.advanceTo(ti);
+        for (let i = 0; i < done.length; i++) this.ioDone(done[i]!.pid, done[i]!.stream);
       } else if (tn === next) {
         this.sched.advanceTo(tn);
-        for (const d of this.netIo.advanceTo(tn)) this.netDone(d);
+        const done = this.netIo.advanceTo(tn);
+        for (let i = 0; i < done.length; i++) this.netDone(done[i]!);
       } else if (ts <= tt) {
-        for (const e of this.sched.advanceTo(ts)) {
+        // Indexed loops here: `for…of` over the frozen empty list and fresh lists alike allocates an iterator per step.
+        const events = this.sched.advanceTo(ts);
+        for (let i = 0; i < events.length; i++) {
+          const e = events[i]!;
           if (e.type === 'task.work_done') this.taskWorkDone(e.task);
           else if (e.type === 'group.throttled') this.emit({ type: 'cgroup.throttled', time: e.time, cgroup: e.group });
         }
