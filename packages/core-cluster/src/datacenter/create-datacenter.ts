@@ -134,6 +134,7 @@ export function createDatacenter(scenario: Scenario, options: ClusterDatacenterO
     profile: options.profile ?? null,
     deferredHosts: new Set(),
     lane: runsAhead(scenario, options) ? new HostLane() : null,
+    sampleHost: null,
     retiredRequests: new RequestTotals(),
     counters: { migrations: 0, haRestarts: 0, hostFailures: 0, stacks: 0 },
   };
@@ -186,12 +187,20 @@ export function createDatacenter(scenario: Scenario, options: ClusterDatacenterO
   }
   scheduleFaults(dc, migrations);
   let sampler: Sampler | null = null;
+  /** The sampler's assembly when it runs through the lane (else sampling is a queue event), or null. */
+  let laneSample: ((time: number) => void) | null = null;
   if (scenario.metrics !== undefined) {
     const interval = scenario.metrics.interval;
     const capacity = scenario.duration === undefined ? 16 : Math.min(1_000_000, Math.floor(scenario.duration / interval) + 1);
     sampler = new Sampler(dc, createMetricsRecorder({ interval, start: 0, capacity }), migrations);
     const sample = profiled(dc.profile, 'sampling', (time: number) => sampler!.sample(time));
-    sim.every(interval, () => sample(sim.now()), { start: 0, priority: 1000, label: 'metrics' });
+    if (dc.lane !== null) {
+      // Through the lane (host-lane.ts, `LaneSampling`): hosts are read as they pass each instant, and
+      // the datacenter assembles each sample once every host is past it (`sampleThrough`).
+      dc.lane.sampling = { interval, next: 0, limit: -1 };
+      dc.sampleHost = profiled(dc.profile, 'sampling', (h: HostRec, time: number) => sampler!.readHost(h, time));
+      laneSample = sample;
+    } else sim.every(interval, () => sample(sim.now()), { start: 0, priority: 1000, label: 'metrics' });
   }
 
   const maxSteps = options.maxSteps ?? DEFAULT_MAX_STEPS;
@@ -215,13 +224,48 @@ export function createDatacenter(scenario: Scenario, options: ClusterDatacenterO
     return steps;
   };
   const tooMany = (until: number): LimitExceededError => new LimitExceededError(`more than ${maxSteps} events before ${until} µs; raise maxSteps or run less`, { maxSteps, until });
+  /**
+   * Assemble the samples of every instant through `limit` (hosts that the lane took past one were read
+   * there; the others are read now): at each, the queue has nothing before it, so the clock moves there.
+   */
+  const sampleThrough = (limit: number): number => {
+    const sampling = lane!.sampling!;
+    let samples = 0;
+    for (let s = sampling.next; s <= limit; s = sampling.next) {
+      sim.runUntil(s);
+      laneSample!(s);
+      sampling.next = s + sampling.interval;
+      lane!.samples++;
+      samples++;
+    }
+    return samples;
+  };
   const advance = (until: number): void => {
     let steps = 0;
     for (;;) {
       const next = sim.peek();
       if (lane !== null) {
-        steps += runLane(Math.min(next, until), maxSteps - steps + 1);
+        // Sampling instants before the next queue event (and up to `until`) are read on the way; one
+        // at the queue event's instant is taken after that instant's events, as its queue event was.
+        let horizon = Math.min(next, until);
+        const sampling = lane.sampling;
+        if (laneSample !== null) {
+          // Each sample counts against the work budget, as its queue event would: the pass reads at
+          // most the instants the budget has left (one more, to tell that it ran out), and then hosts
+          // go no further than the first instant it leaves unread.
+          const byBudget = sampling!.next + (maxSteps - steps) * sampling!.interval;
+          sampling!.limit = next > until ? until : next - 1;
+          if (byBudget < sampling!.limit) {
+            sampling!.limit = byBudget;
+            horizon = Math.min(horizon, byBudget + sampling!.interval);
+          }
+        }
+        steps += runLane(horizon, maxSteps - steps + 1);
         if (steps > maxSteps) throw tooMany(until);
+        if (laneSample !== null) {
+          steps += sampleThrough(sampling!.limit);
+          if (steps > maxSteps) throw tooMany(until);
+        }
       }
       if (next > until) break;
       if (++steps > maxSteps) throw tooMany(until);
@@ -262,9 +306,14 @@ export function createDatacenter(scenario: Scenario, options: ClusterDatacenterO
       if (!Number.isSafeInteger(until) || until < sim.now()) throw new ValidationError(`run needs until ≥ now (${sim.now()} µs), got ${until}`, { field: 'until' });
       const start = sim.now();
       const total = until - start;
-      for (let k = 1; k <= 100; k++) {
-        advance(start + Math.floor((total * k) / 100));
-        options.onProgress?.((sim.now() - start) as Micros, total as Micros);
+      const onProgress = options.onProgress;
+      // In hundredths for a progress bar; in one piece otherwise (each piece ends the lane's pass).
+      if (onProgress === undefined) advance(until);
+      else {
+        for (let k = 1; k <= 100; k++) {
+          advance(start + Math.floor((total * k) / 100));
+          onProgress((sim.now() - start) as Micros, total as Micros);
+        }
       }
       return buildReport(dc, sampler, batch);
     },

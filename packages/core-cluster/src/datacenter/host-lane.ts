@@ -1,5 +1,5 @@
-// Hosts that run ahead. Between two datacenter-wide instants (the next queue event: a metric sample,
-// a timed action, a fault draw, a migration's transfer step, the end of a `step`) hosts cannot affect
+// Hosts that run ahead. Between two datacenter-wide instants (the next queue event: a timed action,
+// a fault draw, a migration's transfer step, the end of a `step`) hosts cannot affect
 // one another when nothing shared moves inside their steps (no user-defined networks, no batch model:
 // `createDatacenter` keeps the lane off otherwise). Each host then runs all its own events up to that
 // instant on its own, one host after another, instead of one event of one host at a time interleaved
@@ -9,7 +9,7 @@
 // Ordering: a host's steps at the instant itself run before the queue's events at that instant, as a
 // command or read there would have run them anyway (it brings the host to now first). The facts of a
 // span come out sorted by time (EventSink.collect).
-import type { HeapSlot} from '@strata/core-scheduler';
+import type { HeapSlot } from '@strata/core-scheduler';
 import { IndexedMinHeap } from '@strata/core-scheduler';
 
 /** What the lane runs: a host's slot. */
@@ -20,11 +20,30 @@ export interface LaneEntry {
   runAhead(until: number, budget: number): number;
 }
 
+/**
+ * Metric sampling in the lane: sampling instants are not queue events (they would cut every host's
+ * run into one-interval pieces, each starting with its kernels out of the CPU's caches). A host that
+ * the lane takes past an instant `s` ≤ `limit` is read at `s` on the way (`ModelSlot.onSample`), and
+ * the datacenter assembles the sample at `s` from those readings once every host is past it.
+ */
+export interface LaneSampling {
+  /** The sampling interval, µs. */
+  readonly interval: number;
+  /** The first instant not yet assembled (hosts take no reading before it). */
+  next: number;
+  /** The last instant hosts may take a reading at in this pass: before the next queue event, at most its end. */
+  limit: number;
+}
+
 /** The slots of the hosts that run ahead, by next event time. */
 export class HostLane {
   private readonly heap = new IndexedMinHeap<LaneEntry>();
   /** Host steps run so far (each counts as one event, as a queue event would). */
   steps = 0;
+  /** Samples assembled from the lane's readings (each counts as one event, as the sampling queue event would). */
+  samples = 0;
+  /** Metric sampling through the lane, or null (no metrics). */
+  sampling: LaneSampling | null = null;
 
   /** The earliest next event of any host in the lane (Infinity: none). */
   peek(): number {

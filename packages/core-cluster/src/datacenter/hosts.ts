@@ -69,6 +69,7 @@ export function ensureHypervisor(dc: DcState, h: HostRec): Hypervisor {
   h.hv = hv;
   const advance = profiled(dc.profile, 'host', hypervisorAdvance(dc, h, hv));
   h.slot = new ModelSlot(dc.sim, { nextEventTime: () => hv.nextEventTime(), advanceTo: advance }, `host:${h.name}`, 0, dc.lane);
+  readAtSamples(dc, h);
   h.slot.rearm();
   return hv;
 }
@@ -180,7 +181,13 @@ export function ensureHostStack(dc: DcState, h: HostRec): ContainerStack {
     recordPower(dc, h, t);
   });
   h.slot = new ModelSlot(dc.sim, { nextEventTime: () => stack.engine.nextEventTime(), advanceTo: advance }, `host:${h.name}`, 0, dc.lane);
+  readAtSamples(dc, h);
   return stack;
+}
+
+/** In a lane, the host's slot reads it at the sampling instants the lane takes it past (`DcState.sampleHost`). */
+function readAtSamples(dc: DcState, h: HostRec): void {
+  if (dc.lane !== null) h.slot!.onSample = (time) => dc.sampleHost?.(h, time);
 }
 
 /**

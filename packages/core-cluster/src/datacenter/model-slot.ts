@@ -27,6 +27,10 @@ export class ModelSlot implements LaneEntry {
   private readonly options: { readonly label: string; readonly priority: number };
   /** Its place in the host lane (unused without one). */
   readonly lane: HeapSlot<LaneEntry> = new HeapSlot<LaneEntry>(this);
+  /** Read the host at a sampling instant the lane takes it past (the model is at that instant), or null. */
+  onSample: ((time: number) => void) | null = null;
+  /** The next sampling instant this host has not been read at. */
+  private sampleNext = 0;
 
   constructor(
     private readonly sim: Simulation,
@@ -40,6 +44,11 @@ export class ModelSlot implements LaneEntry {
   ) {
     this.synced = sim.now();
     this.options = { label, priority };
+  }
+
+  /** The time the model was last advanced to (past the simulation's now while the lane runs it ahead). */
+  get advancedTo(): number {
+    return this.synced;
   }
 
   /** Bring the model to the simulation's now (before a command or a read). */
@@ -84,9 +93,21 @@ export class ModelSlot implements LaneEntry {
 
   /** The lane runs it: every event at times ≤ `until` (at most `budget`), then it is placed again. */
   runAhead(until: number, budget: number): number {
+    const lane = this.hostLane!;
+    const sampling = this.onSample === null ? null : lane.sampling;
+    // Sampling instants to read the host at on the way: from the first not yet assembled, up to the
+    // pass's limit, each after the host's steps at that instant and before its later ones.
+    let s = Infinity;
+    let limit = -Infinity;
+    if (sampling !== null) {
+      if (this.sampleNext < sampling.next) this.sampleNext = sampling.next;
+      s = this.sampleNext;
+      limit = Math.min(until, sampling.limit);
+    }
     let steps = 0;
     let t = this.lane.key;
     while (t <= until && steps < budget) {
+      while (s < t && s <= limit) s = this.takeSample(s, sampling!.interval);
       steps++;
       this.synced = t;
       this.model.advanceTo(t);
@@ -94,8 +115,20 @@ export class ModelSlot implements LaneEntry {
       // A model may promise an event before where it is (a past instant it still owes): run it now.
       t = next === Infinity ? Infinity : Math.max(t, Math.ceil(next));
     }
-    this.hostLane!.place(this, t);
+    while (s < t && s <= limit) s = this.takeSample(s, sampling!.interval);
+    lane.place(this, t);
     return steps;
+  }
+
+  /** Read the host at sampling instant `s` (brought there first, as a read at `s` would); the next instant. */
+  private takeSample(s: number, interval: number): number {
+    if (s > this.synced) {
+      this.synced = s;
+      this.model.advanceTo(s);
+    }
+    this.onSample!(s);
+    this.sampleNext = s + interval;
+    return this.sampleNext;
   }
 
   private fire(): void {

@@ -13,25 +13,59 @@ import type { BatchModel } from '../batch/index.js';
 import type { RunReport } from '../types.js';
 import { hostCpuUtilization } from './hosts.js';
 import type { ContainerStack } from './container-stack.js';
-import type { ContainerRec, DcState, VmRec } from './state.js';
+import type { ContainerRec, DcState, HostRec, VmRec } from './state.js';
 import { readStackOf } from './container-ops.js';
 import { containerView, vmCpu, vmState } from './views.js';
 
-/** A VM's series: its id and the VM's CPU and steal totals at the last sample. */
+/**
+ * Readings a lane host took of one series' source as it passed sampling instants (`readHost`), oldest
+ * first, each a time and two numbers; the sample at that instant takes them instead of reading the
+ * models, which are past it by then.
+ */
+class Readings {
+  private readonly data: number[] = [];
+  private head = 0;
+  a = 0;
+  b = 0;
+
+  push(time: number, a: number, b: number): void {
+    this.data.push(time, a, b);
+  }
+
+  /** Take the reading at `time` into `a` and `b` (older ones, never asked for, are dropped); false when there is none. */
+  take(time: number): boolean {
+    const d = this.data;
+    while (this.head < d.length && d[this.head]! < time) this.head += 3;
+    if (this.head >= d.length || d[this.head] !== time) return false;
+    this.a = d[this.head + 1]!;
+    this.b = d[this.head + 2]!;
+    this.head += 3;
+    // Emptied: start over (the array keeps its storage).
+    if (this.head === d.length) {
+      d.length = 0;
+      this.head = 0;
+    }
+    return true;
+  }
+}
+
+/** A VM's series: its id (−1 until its first sample defines it), the VM's CPU and steal totals at the last sample (NaN: none yet). */
 interface VmSlot {
-  readonly id: number;
+  id: number;
   cpu: number;
   steal: number;
+  readonly readings: Readings;
 }
 
 /**
- * A container's two series, its CPU total at the last sample, and its cgroup resolved once for
- * numeric reads (`Kernel.cgroupHandle`), again whenever the container's kernel or id changed (an HA
- * restart builds a fresh kernel; a re-created container has a new id).
+ * A container's two series (ids −1 until its first sample defines them), its CPU total at the last
+ * sample (NaN: none yet), and its cgroup resolved once for numeric reads (`Kernel.cgroupHandle`), again
+ * whenever the container's kernel or id changed (an HA restart builds a fresh kernel; a re-created
+ * container has a new id).
  */
 interface ContainerSlot {
-  readonly cpuId: number;
-  readonly memoryId: number;
+  cpuId: number;
+  memoryId: number;
   /** The record it was last bound to, and its VM (null on bare metal), resolved once per binding. */
   rec: ContainerRec | null;
   vm: VmRec | null;
@@ -39,6 +73,7 @@ interface ContainerSlot {
   kernel: Kernel | null;
   containerId: string;
   handle: CgroupHandle | null;
+  readonly readings: Readings;
 }
 
 /** A host NIC direction's series: its id, the link's capacity (bytes/s) and the bytes it had carried at the last sample. */
@@ -58,6 +93,10 @@ export interface SampledFlows {
  * The sampler: series in a recorder, running summaries for the report. Each series is defined once
  * (its id kept per host, VM and container name) and every sample is one `sampleMany` of ids and a
  * Float64Array, so a sample costs reading the models, not building and looking up names.
+ *
+ * With a host lane, hosts are read as the lane takes them past each instant (`readHost`, while their
+ * kernels are in the CPU's caches), and `sample` then takes those readings; a host the lane did not
+ * visit is read at the sample, as without a lane. Either way the same values at the same instants.
  */
 export class Sampler {
   readonly hostUtilization: SummaryAccumulator = createSummaryAccumulator();
@@ -66,6 +105,8 @@ export class Sampler {
   private readonly nicSlots = new Map<string, NicSlot>();
   /** Series id of each host's CPU, by host index (−1: not defined yet). */
   private hostIds: number[] = [];
+  /** Each host's utilization readings, by host index. */
+  private hostReadings: Readings[] = [];
   private readonly vmSlots = new Map<string, VmSlot>();
   private readonly containerSlots = new Map<string, ContainerSlot>();
   /** The slots in the order of `dc.containers` at the last sample (checked by record identity, rebound where it moved). */
@@ -80,7 +121,41 @@ export class Sampler {
     private readonly network: SampledFlows | null = null,
   ) {}
 
-  /** Record every series at `time` (the simulation's now; models brought to it first). */
+  /**
+   * Read host `h` at sampling instant `time`, the host's models there (a lane takes it past `time`
+   * before the sample is assembled): its utilization, its VMs' CPU and steal totals, its containers'
+   * CPU totals and memory.
+   */
+  readHost(h: HostRec, time: number): void {
+    const dc = this.dc;
+    (this.hostReadings[h.index] ??= new Readings()).push(time, hostCpuUtilization(h), 0);
+    if (h.hv === null) {
+      for (const name of h.containers) {
+        const rec = dc.containers.get(name);
+        if (rec !== undefined) this.readContainer(rec, h.stack, time);
+      }
+      return;
+    }
+    for (const name of h.vms) {
+      const vm = dc.vms.get(name)!;
+      const c = vmCpu(dc, vm);
+      this.vmSlot(name).readings.push(time, c.cpuUsec, c.stealUsec);
+      if (vm.containers.length === 0) continue;
+      const stack = vm.guest.readStack();
+      for (const cname of vm.containers) {
+        const rec = dc.containers.get(cname);
+        if (rec !== undefined) this.readContainer(rec, stack, time);
+      }
+    }
+  }
+
+  private readContainer(rec: ContainerRec, stack: ContainerStack | null, time: number): void {
+    const slot = this.containerSlot(rec.name);
+    const handle = containerHandle(rec, slot, stack);
+    slot.readings.push(time, handle?.cpuUsec ?? 0, handle?.memoryBytes ?? 0);
+  }
+
+  /** Record every series at `time` (the simulation's now; models brought to it first, or read there by the lane). */
   sample(time: number): void {
     const dc = this.dc;
     const recorder = this.recorder;
@@ -93,21 +168,41 @@ export class Sampler {
     const dt = this.lastTime < 0 ? 0 : time - this.lastTime;
     const hostIds = this.hostIds;
     for (const h of dc.hostList) {
-      h.slot?.sync();
-      const u = hostCpuUtilization(h);
+      let u: number;
+      const readings = this.hostReadings[h.index];
+      if (readings !== undefined && readings.take(time)) u = readings.a;
+      else {
+        notAhead(h, time);
+        h.slot?.sync();
+        u = hostCpuUtilization(h);
+      }
       this.hostUtilization.add(u);
       let hostId = hostIds[h.index] ?? -1;
       if (hostId < 0) hostIds[h.index] = hostId = recorder.define(`host:${h.name}/cpu`, 'fraction');
       put(hostId, u);
       if (h.hv === null) continue;
       for (const name of h.vms) {
-        const now = vmCpu(dc, dc.vms.get(name)!);
-        let slot = this.vmSlots.get(name);
-        if (slot === undefined) this.vmSlots.set(name, (slot = { id: recorder.define(`vm:${name}/steal`, 'fraction'), cpu: now.cpuUsec, steal: now.stealUsec }));
-        const dCpu = now.cpuUsec - slot.cpu;
-        const dSteal = now.stealUsec - slot.steal;
-        slot.cpu = now.cpuUsec;
-        slot.steal = now.stealUsec;
+        const slot = this.vmSlot(name);
+        if (slot.id < 0) slot.id = recorder.define(`vm:${name}/steal`, 'fraction');
+        let cpu: number;
+        let steal: number;
+        if (slot.readings.take(time)) {
+          cpu = slot.readings.a;
+          steal = slot.readings.b;
+        } else {
+          notAhead(h, time);
+          const now = vmCpu(dc, dc.vms.get(name)!);
+          cpu = now.cpuUsec;
+          steal = now.stealUsec;
+        }
+        if (slot.cpu !== slot.cpu) {
+          slot.cpu = cpu;
+          slot.steal = steal;
+        }
+        const dCpu = cpu - slot.cpu;
+        const dSteal = steal - slot.steal;
+        slot.cpu = cpu;
+        slot.steal = steal;
         put(slot.id, dCpu + dSteal > 0 ? dSteal / (dCpu + dSteal) : 0);
       }
     }
@@ -120,16 +215,29 @@ export class Sampler {
       let slot = order[at];
       if (slot === undefined || slot.rec !== rec) order[at] = slot = this.bind(rec);
       at++;
-      let stack: ContainerStack | null;
-      if (slot.vm === null) stack = readStackOf(dc, rec);
-      else if (slot.vm === lastVm) stack = lastStack;
-      else stack = lastStack = (lastVm = slot.vm).guest.readStack();
-      const handle = containerHandle(rec, slot, stack);
-      const cpuUsec = handle?.cpuUsec ?? 0;
+      let cpuUsec: number;
+      let memoryBytes: number;
+      if (slot.readings.take(time)) {
+        cpuUsec = slot.readings.a;
+        memoryBytes = slot.readings.b;
+      } else {
+        let stack: ContainerStack | null;
+        if (slot.vm === null) stack = readStackOf(dc, rec);
+        else if (slot.vm === lastVm) stack = lastStack;
+        else {
+          const host = slot.vm.host === null ? undefined : dc.hosts.get(slot.vm.host);
+          if (host !== undefined) notAhead(host, time);
+          stack = lastStack = (lastVm = slot.vm).guest.readStack();
+        }
+        const handle = containerHandle(rec, slot, stack);
+        cpuUsec = handle?.cpuUsec ?? 0;
+        memoryBytes = handle?.memoryBytes ?? 0;
+      }
+      if (slot.cpu !== slot.cpu) slot.cpu = cpuUsec;
       const last = slot.cpu;
       slot.cpu = cpuUsec;
       put(slot.cpuId, dt > 0 ? Math.max(0, cpuUsec - last) / dt : 0);
-      put(slot.memoryId, handle?.memoryBytes ?? 0);
+      put(slot.memoryId, memoryBytes);
     }
     order.length = at;
     if (this.network !== null) {
@@ -157,19 +265,30 @@ export class Sampler {
     this.lastTime = time;
   }
 
+  private vmSlot(name: string): VmSlot {
+    let slot = this.vmSlots.get(name);
+    if (slot === undefined) this.vmSlots.set(name, (slot = { id: -1, cpu: NaN, steal: NaN, readings: new Readings() }));
+    return slot;
+  }
+
+  private containerSlot(name: string): ContainerSlot {
+    let slot = this.containerSlots.get(name);
+    if (slot === undefined) {
+      slot = { cpuId: -1, memoryId: -1, rec: null, vm: null, cpu: NaN, kernel: null, containerId: '', handle: null, readings: new Readings() };
+      this.containerSlots.set(name, slot);
+    }
+    return slot;
+  }
+
   /** The slot of container `rec` (its series defined at its first sample), bound to this record and its VM. */
   private bind(rec: ContainerRec): ContainerSlot {
-    const dc = this.dc;
-    let slot = this.containerSlots.get(rec.name);
-    const fresh = slot === undefined;
-    if (slot === undefined) {
-      const cpuId = this.recorder.define(`container:${rec.name}/cpu`, 'cores');
-      slot = { cpuId, memoryId: this.recorder.define(`container:${rec.name}/memory`, 'bytes'), rec: null, vm: null, cpu: 0, kernel: null, containerId: '', handle: null };
-      this.containerSlots.set(rec.name, slot);
+    const slot = this.containerSlot(rec.name);
+    if (slot.cpuId < 0) {
+      slot.cpuId = this.recorder.define(`container:${rec.name}/cpu`, 'cores');
+      slot.memoryId = this.recorder.define(`container:${rec.name}/memory`, 'bytes');
     }
     slot.rec = rec;
-    slot.vm = rec.onKind === 'vm' ? (dc.vms.get(rec.on) ?? null) : null;
-    if (fresh) slot.cpu = containerHandle(rec, slot, slot.vm !== null ? slot.vm.guest.readStack() : readStackOf(dc, rec))?.cpuUsec ?? 0;
+    slot.vm = rec.onKind === 'vm' ? (this.dc.vms.get(rec.on) ?? null) : null;
     return slot;
   }
 
@@ -181,6 +300,11 @@ export class Sampler {
     this.ids = ids;
     this.values = values;
   }
+}
+
+/** A host read at the sample itself must not have run past it (the lane reads every host it takes past an instant). */
+function notAhead(h: HostRec, time: number): void {
+  if (h.slot !== null && h.slot.advancedTo > time) throw new Error(`internal: host ${h.name} is at ${h.slot.advancedTo} µs, past the sample at ${time} µs, and was not read there`);
 }
 
 /** The container's cgroup handle on `stack`, its machine's stack brought to now, or null when it has none (not on a running machine). */
@@ -224,7 +348,7 @@ export function buildReport(dc: DcState, sampler: Sampler | null, batch: BatchMo
     seed: dc.scenario.seed,
     fidelity: dc.fidelity,
     simulatedUs: now,
-    events: dc.sim.eventsExecuted() + (dc.lane?.steps ?? 0),
+    events: dc.sim.eventsExecuted() + (dc.lane?.steps ?? 0) + (dc.lane?.samples ?? 0),
     hosts: { count: dc.hostList.length, failures: dc.counters.hostFailures, cpuUtilization },
     vms: { count: dc.vms.size, running, migrations: dc.counters.migrations, haRestarts: dc.counters.haRestarts, stealPercent: summarize(steal) },
     containers: { count: dc.containers.size, running: containersRunning, restarts, oomKills: dc.sink.byType.get('container.oom') ?? 0 },

@@ -129,6 +129,8 @@ export interface DcState {
   deferredHosts: Set<HostRec> | null;
   /** The lane that runs hosts ahead between queue events (host-lane.ts), or null when hosts share something that moves inside their steps. */
   readonly lane: HostLane | null;
+  /** Read a lane host's series at a sampling instant the lane takes it past (the sampler's `readHost`), or null (no metrics). */
+  sampleHost: ((h: HostRec, time: number) => void) | null;
   /** Request figures of container kernels the datacenter dropped (kept for `RunReport.requests`). */
   readonly retiredRequests: RequestTotals;
   /** Counters for the report. */

@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { ClusterCommandSchema } from '@strata/shared-types';
 import type { ClusterCommandInput, ScenarioInput } from '@strata/shared-types';
 import { createDatacenter } from '../../src/index.js';
+import { LayerProfiler } from '../../src/datacenter/index.js';
 import type { ClusterDatacenter, ClusterEvent } from '../../src/index.js';
 import { nested, scenario } from './fixtures.js';
 
@@ -85,6 +86,39 @@ describe('hosts that run ahead', () => {
     expect(canonical(p)).toEqual(canonical(w));
     expect(JSON.stringify(parts.summary())).toBe(JSON.stringify(whole.summary()));
     expect(JSON.stringify(parts.metrics())).toBe(JSON.stringify(whole.metrics()));
+  });
+
+  it('reads each host at the sampling instants it passes, without sampling events cutting its run: the same series at a fine interval', () => {
+    // Actions at 3 s, 7.5 s, 12 s and 16 s land on sampling instants: those are sampled after the action.
+    const input = busyDatacenter({ metrics: { interval: '250ms' } });
+    const { ahead, queued } = runBoth(input);
+    expect(ahead.metrics).toBe(queued.metrics);
+    expect(ahead.report).toBe(queued.report);
+    const profile = new LayerProfiler(() => 0);
+    const dc = createDatacenter(scenario(input), { profile });
+    dc.run();
+    const samples = dc.metrics().find((s) => s.name === 'host:h-0/cpu')!.times.length;
+    expect(samples).toBe(81);
+    // One assembly per instant, and a reading of nearly every host at nearly every instant on the way.
+    expect(profile.calls.sampling).toBeGreaterThan(samples * 4);
+  });
+
+  it('counts each sample against the work budget, and a run stopped there goes on to the same series', () => {
+    const input = busyDatacenter({ metrics: { interval: '10ms' }, faults: undefined });
+    const stopped = createDatacenter(scenario(input), { maxSteps: 150 });
+    expect(() => stopped.step(5_000_000)).toThrow(expect.objectContaining({ code: 'E_LIMIT_EXCEEDED' }));
+    const at = stopped.now();
+    expect(at).toBeLessThan(5_000_000);
+    // The hosts went no further than the first instant left unread (some may be past the queue's now:
+    // a report must wait until the run is past them): the run goes on from there, in steps the budget allows.
+    stopped.step(7);
+    while (stopped.now() < 2_000_000) stopped.step(10_000);
+    const whole = createDatacenter(scenario(input));
+    whole.step(stopped.now());
+    expect(JSON.stringify(stopped.metrics())).toBe(JSON.stringify(whole.metrics()));
+    const { events: _a, ...a } = stopped.summary();
+    const { events: _b, ...b } = whole.summary();
+    expect(a).toEqual(b);
   });
 
   it('counts each host step as an event against the work budget', () => {
