@@ -8,9 +8,10 @@
 //   model's rates without quotas) minus the CPU time it got. EEVDF's base slice (0.75 ms) is
 //   shorter than the tick, so every tick ends every slice: at each tick all CPUs put their task
 //   back, then idle CPUs, in CPU order, take the waiting tasks with the earliest virtual deadline
-//   `(tick − lag) / rate` (when the task will be owed a whole tick; ties: oldest task) allowed on
-//   them. On one CPU this behaves like hierarchical CFS: a light task runs about one tick when
-//   picked, a heavy one up to weight-ratio ticks in a row. On several CPUs it tracks the GPS shares
+//   `(tick − lag) / rate` (when the task will be owed a whole tick; ties: the least CPU time per
+//   unit of weight, EEVDF's vruntime, then the oldest task) allowed on them. On one CPU this
+//   behaves like hierarchical CFS: a light task runs about one tick when picked, a heavy one up to
+//   weight-ratio ticks in a row. On several CPUs it tracks the GPS shares
 //   within a few ticks, where per-level vruntime picking cannot (a group's capped task needs the
 //   group on a CPU in every tick). Lag is kept across sleeps and throttling (EEVDF keeps it),
 //   clamped to ±8 ticks.
@@ -540,7 +541,7 @@ export class ExactGroupScheduler extends GroupTreeBase {
 
   /**
    * A task's virtual deadline: when it will be owed a whole tick, `(tick − lag) / rate` (EEVDF's
-   * deadline, in real time). The earliest runs first; ties go to the task added first.
+   * deadline, in real time). The earliest runs first; ties: see `precedes`.
    */
   private deadline(task: SchedTask): number {
     if (!(task.rate > 0)) return Infinity;
@@ -558,12 +559,26 @@ export class ExactGroupScheduler extends GroupTreeBase {
     for (const task of this.order) {
       if (!task.group.allowed[c] || !this.waiting(task)) continue;
       const key = this.deadline(task);
-      if (best === null || key < bestKey) {
+      if (best === null || this.precedes(task, key, best, bestKey)) {
         best = task;
         bestKey = key;
       }
     }
     return best;
+  }
+
+  /**
+   * Waiting task `a` (deadline `ka`) goes before waiting task `b` (deadline `kb`): the earlier
+   * deadline; among equal deadlines the one with less CPU time per unit of weight (EEVDF's vruntime:
+   * a task's deadline moves past its peer's as it runs, so equals take turns); the caller's order
+   * (the task added first) after that. Equal deadlines come from lags clamped alike: a quota group
+   * that runs ahead of its reference in its on phases (the reference is computed without quotas)
+   * drives its tasks' lags to the clamp, and the task added first used to win every tie there (a busy
+   * task and a 0.5 task sharing a guest's 50% quota: 0.27 / 0.23 instead of 0.25 / 0.25).
+   */
+  private precedes(a: SchedTask, ka: number, b: SchedTask, kb: number): boolean {
+    if (ka !== kb) return ka < kb;
+    return a.usage * b.weight < b.usage * a.weight;
   }
 
   private repickAll(): void {
@@ -678,7 +693,7 @@ export class ExactGroupScheduler extends GroupTreeBase {
         for (let i = 0; i < n; i++) {
           const w = waiting[i]!;
           if (w.cpu >= 0 || !w.group.allowed[d]) continue;
-          if (bestW < 0 || keys[i]! < keys[bestW]!) {
+          if (bestW < 0 || this.precedes(w, keys[i]!, waiting[bestW]!, keys[bestW]!)) {
             bestW = i;
             bestD = d;
           }
@@ -734,8 +749,8 @@ export class ExactGroupScheduler extends GroupTreeBase {
     if (idle === 0 || this.root.nrRunnable === 0) return;
     this.ensureRates();
     if (this.restricted) {
-      // Each idle CPU in CPU order takes what `pick` would: the earliest deadline allowed there,
-      // ties to the task added first. The waiting tasks and their deadlines (which assigning does
+      // Each idle CPU in CPU order takes what `pick` would: the earliest deadline allowed there
+      // (ties: `precedes`). The waiting tasks and their deadlines (which assigning does
       // not change) are gathered once, so CPUs with nothing left to take cost nothing.
       const waiting = this.chosen;
       const keys = this.chosenKeys;
@@ -755,7 +770,7 @@ export class ExactGroupScheduler extends GroupTreeBase {
         for (let i = 0; i < n; i++) {
           const task = waiting[i]!;
           if (task.cpu >= 0 || !task.group.allowed[c]) continue;
-          if (best < 0 || keys[i]! < keys[best]!) best = i;
+          if (best < 0 || this.precedes(task, keys[i]!, waiting[best]!, keys[best]!)) best = i;
         }
         if (best >= 0) {
           this.assign(c, waiting[best]!);
@@ -765,7 +780,7 @@ export class ExactGroupScheduler extends GroupTreeBase {
       if (left > 0) this.activeBalance(waiting, keys, n);
       return;
     }
-    // No cpusets: the `idle` earliest deadlines, kept sorted in a small array (ties: first added).
+    // No cpusets: the `idle` earliest deadlines, kept sorted in a small array (ties: `precedes`).
     const chosen = this.chosen;
     const keys = this.chosenKeys;
     let n = 0;
@@ -773,9 +788,9 @@ export class ExactGroupScheduler extends GroupTreeBase {
     for (const task of this.order) {
       if (!this.waiting(task)) continue;
       const key = this.deadline(task);
-      if (n === idle && key >= keys[n - 1]!) continue;
+      if (n === idle && !this.precedes(task, key, chosen[n - 1]!, keys[n - 1]!)) continue;
       let i = n < idle ? n++ : n - 1;
-      for (; i > 0 && keys[i - 1]! > key; i--) {
+      for (; i > 0 && this.precedes(task, key, chosen[i - 1]!, keys[i - 1]!); i--) {
         chosen[i] = chosen[i - 1]!;
         keys[i] = keys[i - 1]!;
       }
@@ -964,7 +979,7 @@ export class ExactGroupScheduler extends GroupTreeBase {
         const whole = task.budget === Infinity || task.backlogged;
         if (bestWhole && !whole) continue;
         const key = this.deadline(task);
-        if (key < bestKey || (whole && !bestWhole && key < Infinity)) {
+        if ((best === null ? key < bestKey : this.precedes(task, key, best, bestKey)) || (whole && !bestWhole && key < Infinity)) {
           best = task;
           bestKey = key;
           bestWhole = whole;

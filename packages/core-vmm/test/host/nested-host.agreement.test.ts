@@ -122,6 +122,18 @@ describe.each(FIDELITIES)('exact ↔ fluid agreement, quotas on and off (%s)', (
     expectShares(got, [[0.25, 13 / 14, 0.25, 0.25]], fidelity);
   });
 
+  it('inside a guest quota group, a busy task and a 0.5 task split the quota evenly', () => {
+    // 2 pCPUs, cfs, one VM of 3 vCPUs (vCPU 2 pinned to pCPU 0): a 50% guest quota over a busy task
+    // and a 0.5 task, beside root tasks of 0.25 and 0.5. Both quota tasks always have work (the 0.5
+    // task's backlog), so they share the group's 0.5 evenly. Exact gave 0.27 / 0.23: the group runs
+    // ahead of its lag reference in its on phases, both lags reach the clamp, and the tie went to the
+    // task added first every time; it now goes to the least CPU time per weight (EEVDF's vruntime).
+    const got = shares({ cpus: 2, policy: 'cfs', fidelity }, [
+      { spec: { vcpus: 3, shares: 1024, pin: [null, null, [0]] }, groups: { '/q': { quota: 50_000, period: 100_000 } }, tasks: [['/q', 1], ['/', 0.25], ['/q', 0.5], ['/', 0.5]] },
+    ]);
+    expectShares(got, [[0.25, 0.25, 0.25, 0.5]], fidelity);
+  });
+
   it('a credit cap on a VM of two pinned vCPUs is on and off: its pinned neighbour gets the pCPU while it is off', () => {
     // 3 pCPUs, credit. vm0 (weight 512, cap 50, vCPUs pinned to pCPUs 2 and 1) with two busy tasks;
     // vm1 (weight 128, cap 100) one vCPU pinned to pCPU 1 with a busy task. While vm0 has credit its
