@@ -32,6 +32,13 @@ import type { Topology } from './views.js';
 /** Default work budget of one `step` / `run`: queue events executed. */
 export const DEFAULT_MAX_STEPS = 2_000_000_000;
 
+/**
+ * Most sampling instants one pass of the host lane reads before their samples are assembled: long
+ * enough that a host's run outweighs bringing its kernels into the CPU's caches, short enough that
+ * the readings held meanwhile stay small (16 × 3 numbers per series).
+ */
+const PASS_SAMPLES = 16;
+
 /** The datacenter with the queries the README lists beyond the contract's. */
 export interface ClusterDatacenter extends Datacenter {
   /** How a VM's host was chosen (policy, host, and under filter-score every host's filter or score). NotFoundError. */
@@ -247,24 +254,29 @@ export function createDatacenter(scenario: Scenario, options: ClusterDatacenterO
       if (lane !== null) {
         // Sampling instants before the next queue event (and up to `until`) are read on the way; one
         // at the queue event's instant is taken after that instant's events, as its queue event was.
-        let horizon = Math.min(next, until);
+        const end = Math.min(next, until);
         const sampling = lane.sampling;
-        if (laneSample !== null) {
-          // Each sample counts against the work budget, as its queue event would: the pass reads at
-          // most the instants the budget has left (one more, to tell that it ran out), and then hosts
-          // go no further than the first instant it leaves unread.
-          const byBudget = sampling!.next + (maxSteps - steps) * sampling!.interval;
-          sampling!.limit = next > until ? until : next - 1;
-          if (byBudget < sampling!.limit) {
-            sampling!.limit = byBudget;
-            horizon = Math.min(horizon, byBudget + sampling!.interval);
+        for (;;) {
+          let horizon = end;
+          if (laneSample !== null) {
+            // A pass reads at most PASS_SAMPLES instants (the readings wait in memory until the
+            // sample is assembled), and at most those the work budget has left, one more to tell that
+            // it ran out (each sample counts as one event, as its queue event would); then hosts go no
+            // further than the first instant it leaves unread, and the next pass goes on from there.
+            const cap = sampling!.next + Math.min(PASS_SAMPLES - 1, maxSteps - steps) * sampling!.interval;
+            sampling!.limit = next > until ? until : next - 1;
+            if (cap < sampling!.limit) {
+              sampling!.limit = cap;
+              horizon = Math.min(end, cap + sampling!.interval);
+            }
           }
-        }
-        steps += runLane(horizon, maxSteps - steps + 1);
-        if (steps > maxSteps) throw tooMany(until);
-        if (laneSample !== null) {
-          steps += sampleThrough(sampling!.limit);
+          steps += runLane(horizon, maxSteps - steps + 1);
           if (steps > maxSteps) throw tooMany(until);
+          if (laneSample !== null) {
+            steps += sampleThrough(sampling!.limit);
+            if (steps > maxSteps) throw tooMany(until);
+          }
+          if (horizon >= end) break;
         }
       }
       if (next > until) break;
