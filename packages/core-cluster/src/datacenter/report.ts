@@ -23,28 +23,33 @@ import { containerView, vmCpu, vmState } from './views.js';
  * models, which are past it by then.
  */
 class Readings {
+  /** (time, a, b) triples from `head` to `tail`; emptied, both go back to 0 and the array keeps its storage (no `length = 0`). */
   private readonly data: number[] = [];
   private head = 0;
+  private tail = 0;
   a = 0;
   b = 0;
 
   push(time: number, a: number, b: number): void {
-    this.data.push(time, a, b);
+    const d = this.data;
+    if (this.tail === d.length) d.push(time, a, b);
+    else {
+      d[this.tail] = time;
+      d[this.tail + 1] = a;
+      d[this.tail + 2] = b;
+    }
+    this.tail += 3;
   }
 
   /** Take the reading at `time` into `a` and `b` (older ones, never asked for, are dropped); false when there is none. */
   take(time: number): boolean {
     const d = this.data;
-    while (this.head < d.length && d[this.head]! < time) this.head += 3;
-    if (this.head >= d.length || d[this.head] !== time) return false;
+    while (this.head < this.tail && d[this.head]! < time) this.head += 3;
+    if (this.head >= this.tail || d[this.head] !== time) return false;
     this.a = d[this.head + 1]!;
     this.b = d[this.head + 2]!;
     this.head += 3;
-    // Emptied: start over (the array keeps its storage).
-    if (this.head === d.length) {
-      d.length = 0;
-      this.head = 0;
-    }
+    if (this.head === this.tail) this.head = this.tail = 0;
     return true;
   }
 }
