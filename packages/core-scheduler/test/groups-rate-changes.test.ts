@@ -132,17 +132,24 @@ describe.each(FIDELITIES)('taskWaitUsec (%s)', (fidelity) => {
           apply(s, o);
           const before = s.listTasks().map((id) => s.taskWaitUsec!(id));
           expect(before).toEqual(s.listTasks().map((id) => s.taskStats(id).waitUsec));
+          // By handle: the same figures (waiting and CPU time).
+          expect(s.listTasks().map((id) => s.taskWaitUsecRef!(s.taskRef(id)))).toEqual(before);
+          expect(s.listTasks().map((id) => s.taskCpuUsecRef!(s.taskRef(id)))).toEqual(s.listTasks().map((id) => s.taskStats(id).cpuUsec));
         }
       }),
       { numRuns: 80, seed: 5 },
     );
   });
 
-  it('known answer: 2 busy tasks on 1 CPU for 1 s wait 0.5 s each', () => {
+  it('known answer: 2 busy tasks on 1 CPU for 1 s wait 0.5 s each; a removed task\'s handle is refused', () => {
     const s = createGroupScheduler({ cpus: 1, fidelity, tick: 4000 });
     s.addTask('a', '/');
     s.addTask('b', '/');
+    const gone = s.taskRef('b');
     s.advanceTo(S);
     for (const id of ['a', 'b']) expect(Math.abs(s.taskWaitUsec!(id) - S / 2)).toBeLessThanOrEqual(fidelity === 'fluid' ? 1 : 4000);
+    s.removeTask('b');
+    expect(() => s.taskCpuUsecRef!(gone)).toThrow(expect.objectContaining({ code: 'E_NOT_FOUND' }));
+    expect(() => s.taskWaitUsecRef!(gone)).toThrow(expect.objectContaining({ code: 'E_NOT_FOUND' }));
   });
 });

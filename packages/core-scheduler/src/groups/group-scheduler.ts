@@ -244,6 +244,10 @@ export interface GroupScheduler {
    * Optional in the interface (wrappers may leave it out); both built-in models have it.
    */
   taskWaitUsec?(id: string): number;
+  /** `taskCpuUsec` by handle (a sampler reading every vCPU each interval: no lookup by id). Optional; both built-in models have it. NotFoundError when removed. */
+  taskCpuUsecRef?(task: TaskRef): number;
+  /** `taskWaitUsec` by handle. Optional; both built-in models have it. NotFoundError when removed. */
+  taskWaitUsecRef?(task: TaskRef): number;
   /**
    * `taskStats(id).rate` alone (rates brought up to date first), without building the stats object:
    * for a caller that mirrors rates at every event (a nested host). Optional in the interface; both

@@ -878,6 +878,15 @@ export abstract class GroupTreeBase implements GroupScheduler {
     return Math.max(0, Math.round(this.waitOf(this.task(id))));
   }
 
+  taskCpuUsecRef(ref: TaskRef): number {
+    const t = this.taskOf(ref);
+    return Math.round(t.usage + this.pendingUsage(t));
+  }
+
+  taskWaitUsecRef(ref: TaskRef): number {
+    return Math.max(0, Math.round(this.waitOf(this.taskOf(ref))));
+  }
+
   takeRateChanges(): TaskRateChanges {
     this.prepareRateChanges();
     const set = this.rateChanged;
