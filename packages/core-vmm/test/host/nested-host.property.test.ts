@@ -136,8 +136,9 @@ describe('nested host properties', () => {
 
   it('capped guest tasks with guest quotas and pins, several VMs: within 1% on most setups, never far off (the stated gap, measured)', () => {
     // Not the 1% property: README "Gaps, stated" gives the figures and the causes. Held here to what
-    // was measured on these 40 setups (38 within 1%; the others 2.0% (cfs, a guest quota) and 2.6%
-    // (priority, a bursty higher level)), so that a regression shows; the fluid model's on/off quota
+    // was measured on these 40 setups (39 within 1%; the other 1.92% (priority, a bursty higher
+    // level)), so that a regression shows. Before equal deadlines took turns in the exact scheduler:
+    // 38, the others 1.96% (cfs, a guest quota's split, now 0.02%) and 2.58%. The fluid model's on/off quota
     // phases left these 40 as they were (they fixed 4 of the 14 beyond 1% among 200 other setups of
     // the class, seed 1234: README). Before the exact scheduler's
     // placement fixes (whole-CPU tasks first on the least stolen CPUs, and on a CPU coming back; an
@@ -146,8 +147,8 @@ describe('nested host properties', () => {
     // 30.3%; before that, 17 of 60 such setups beyond 1%, the worst 49%.
     const setups = fc.sample(setupArb({ demands: [0.25, 0.5, 1], pins: true, quotas: true, maxVms: 3 }), { numRuns: 40, seed: 20261130 });
     const gaps = setups.map((setup) => gap(setup, 20));
-    expect(gaps.filter((g) => g < 0.01).length).toBeGreaterThanOrEqual(38);
-    expect(Math.max(...gaps)).toBeLessThan(0.03);
+    expect(gaps.filter((g) => g < 0.01).length).toBeGreaterThanOrEqual(39);
+    expect(Math.max(...gaps)).toBeLessThan(0.02);
   });
 
   it('no over-allocation: the host never delivers more than its pCPUs, nor a vCPU more than its guest asks', () => {
