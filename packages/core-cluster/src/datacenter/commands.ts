@@ -58,6 +58,7 @@ function lifecycle(dc: DcState, vm: VmRec, command: string, op: (name: string, h
 function deleteVm(dc: DcState, vm: VmRec): void {
   notWhileMigrating(vm, 'vm.delete');
   for (const c of vm.containers) dc.containers.delete(c);
+  dc.layoutEpoch++;
   if (vm.host !== null) {
     const h = dc.hosts.get(vm.host)!;
     const hv = ensureHypervisor(dc, h);
@@ -71,12 +72,13 @@ function deleteVm(dc: DcState, vm: VmRec): void {
         hv.undefine(vm.name);
       }
     });
-    leaveHost(h, vm);
+    leaveHost(dc, h, vm);
     dc.placement.release(vm.name);
   }
   const stack = vm.guest.readStack();
   if (stack !== null) dc.retiredRequests.addKernel(stack.kernel); // its served requests stay in the report
   dc.vms.delete(vm.name);
+  dc.layoutEpoch++;
   dc.sink.emit({ type: 'vm.deleted', time: dc.sim.now(), subject: `vm:${vm.name}` });
 }
 
@@ -117,10 +119,12 @@ function createVm(dc: DcState, body: VmBody, hostRef: string | undefined, templa
   const h = dc.hosts.get(explanation.host!)!;
   const vm = newVm(dc, body.name, template, body, false, explanation);
   dc.vms.set(vm.name, vm);
+  dc.layoutEpoch++;
   try {
     putVmOn(dc, vm, h, { start: body.autostart, light: false });
   } catch (error) {
     dc.vms.delete(vm.name);
+    dc.layoutEpoch++;
     dc.placement.release(vm.name);
     throw error;
   }
@@ -151,6 +155,7 @@ export function addContainer(dc: DcState, spec: Omit<ContainerTemplate, 'count'>
   const rec: ContainerRec = { name, template, on: spec.on, onKind: target.kind, spec, id: '' };
   launchContainer(dc, rec, 'run');
   dc.containers.set(name, rec);
+  dc.layoutEpoch++;
   if (target.kind === 'vm') target.vm.containers.push(name);
   else target.host.containers.push(name);
   return rec;
@@ -159,6 +164,7 @@ export function addContainer(dc: DcState, spec: Omit<ContainerTemplate, 'count'>
 function deleteContainer(dc: DcState, rec: ContainerRec): void {
   if (hasStack(dc, rec) && rec.id !== '' && hostOfContainer(dc, rec) !== null) commandContainer(dc, rec, (s) => s.engine.rm(rec.id, { force: true }));
   dc.containers.delete(rec.name);
+  dc.layoutEpoch++;
   const list = rec.onKind === 'vm' ? dc.vms.get(rec.on)?.containers : dc.hosts.get(rec.on)?.containers;
   if (list !== undefined) list.splice(list.indexOf(rec.name), 1);
   dc.sink.emit({ type: 'container.deleted', time: dc.sim.now(), subject: `container:${rec.name}` });

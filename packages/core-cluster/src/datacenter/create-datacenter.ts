@@ -142,6 +142,7 @@ export function createDatacenter(scenario: Scenario, options: ClusterDatacenterO
     deferredHosts: new Set(),
     lane: runsAhead(scenario, options) ? new HostLane() : null,
     sampleHost: null,
+    layoutEpoch: 0,
     retiredRequests: new RequestTotals(),
     counters: { migrations: 0, haRestarts: 0, hostFailures: 0, stacks: 0 },
   };
@@ -163,6 +164,7 @@ export function createDatacenter(scenario: Scenario, options: ClusterDatacenterO
       const explanation = chooseHost(dc, name, body);
       const vm = newVm(dc, name, t.name, body, true, explanation);
       dc.vms.set(name, vm);
+      dc.layoutEpoch++;
       putVmOn(dc, vm, dc.hosts.get(explanation.host!)!, { start: true, light: true });
     }
   }

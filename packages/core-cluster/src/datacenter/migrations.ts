@@ -192,7 +192,7 @@ export class Migrations {
       m.vm.guest.activate(m.link);
       target!.completeIncoming(m.vm.name, carried);
     });
-    joinHost(m.to, m.vm);
+    joinHost(this.dc, m.to, m.vm);
     m.vm.host = m.to.name;
     // Its containers' traffic leaves by the target's NIC from now on (connections carrying bytes keep their links).
     moveVmNetwork(dc, m.vm, m.to);

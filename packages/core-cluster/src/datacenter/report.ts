@@ -81,6 +81,19 @@ interface ContainerSlot {
   readonly readings: Readings;
 }
 
+/**
+ * Who is on a host, resolved from the names once per change of `DcState.layoutEpoch` (not by name at
+ * every reading): its VMs (records and series slots), and each VM's containers (or the bare-metal
+ * host's own, under index 0).
+ */
+interface HostLayout {
+  readonly epoch: number;
+  readonly vms: readonly VmRec[];
+  readonly vmSlots: readonly VmSlot[];
+  readonly containers: readonly (readonly ContainerRec[])[];
+  readonly containerSlots: readonly (readonly ContainerSlot[])[];
+}
+
 /** A host NIC direction's series: its id, the link's capacity (bytes/s) and the bytes it had carried at the last sample. */
 interface NicSlot {
   readonly id: number;
@@ -112,6 +125,8 @@ export class Sampler {
   private hostIds: number[] = [];
   /** Each host's utilization readings, by host index. */
   private hostReadings: Readings[] = [];
+  /** Each host's layout, by host index. */
+  private layouts: (HostLayout | undefined)[] = [];
   private readonly vmSlots = new Map<string, VmSlot>();
   private readonly containerSlots = new Map<string, ContainerSlot>();
   /** The slots in the order of `dc.containers` at the last sample (checked by record identity, rebound where it moved). */
@@ -132,32 +147,62 @@ export class Sampler {
    * CPU totals and memory.
    */
   readHost(h: HostRec, time: number): void {
-    const dc = this.dc;
     (this.hostReadings[h.index] ??= new Readings()).push(time, hostCpuUtilization(h), 0);
+    const layout = this.layout(h);
     if (h.hv === null) {
-      for (const name of h.containers) {
-        const rec = dc.containers.get(name);
-        if (rec !== undefined) this.readContainer(rec, h.stack, time);
-      }
+      this.readContainers(layout.containers[0]!, layout.containerSlots[0]!, h.stack, time);
       return;
     }
-    for (const name of h.vms) {
-      const vm = dc.vms.get(name)!;
-      const c = vmCpu(dc, vm);
-      this.vmSlot(name).readings.push(time, c.cpuUsec, c.stealUsec);
-      if (vm.containers.length === 0) continue;
-      const stack = vm.guest.readStack();
-      for (const cname of vm.containers) {
-        const rec = dc.containers.get(cname);
-        if (rec !== undefined) this.readContainer(rec, stack, time);
-      }
+    for (let i = 0; i < layout.vms.length; i++) {
+      const vm = layout.vms[i]!;
+      const c = vmCpu(this.dc, vm);
+      layout.vmSlots[i]!.readings.push(time, c.cpuUsec, c.stealUsec);
+      const recs = layout.containers[i]!;
+      if (recs.length > 0) this.readContainers(recs, layout.containerSlots[i]!, vm.guest.readStack(), time);
     }
   }
 
-  private readContainer(rec: ContainerRec, stack: ContainerStack | null, time: number): void {
-    const slot = this.containerSlot(rec.name);
-    const handle = containerHandle(rec, slot, stack);
-    slot.readings.push(time, handle?.cpuUsec ?? 0, handle?.memoryBytes ?? 0);
+  private readContainers(recs: readonly ContainerRec[], slots: readonly ContainerSlot[], stack: ContainerStack | null, time: number): void {
+    for (let i = 0; i < recs.length; i++) {
+      const slot = slots[i]!;
+      const handle = containerHandle(recs[i]!, slot, stack);
+      slot.readings.push(time, handle?.cpuUsec ?? 0, handle?.memoryBytes ?? 0);
+    }
+  }
+
+  /** Host `h`'s layout, resolved again when something moved since (`DcState.layoutEpoch`). */
+  private layout(h: HostRec): HostLayout {
+    const dc = this.dc;
+    const known = this.layouts[h.index];
+    if (known !== undefined && known.epoch === dc.layoutEpoch) return known;
+    const vms: VmRec[] = [];
+    const vmSlots: VmSlot[] = [];
+    const containers: ContainerRec[][] = [];
+    const containerSlots: ContainerSlot[][] = [];
+    const resolve = (names: readonly string[]): void => {
+      const recs: ContainerRec[] = [];
+      const slots: ContainerSlot[] = [];
+      for (const name of names) {
+        const rec = dc.containers.get(name);
+        if (rec === undefined) continue;
+        recs.push(rec);
+        slots.push(this.containerSlot(name));
+      }
+      containers.push(recs);
+      containerSlots.push(slots);
+    };
+    if (h.hv === null) resolve(h.containers);
+    else {
+      for (const name of h.vms) {
+        const vm = dc.vms.get(name)!;
+        vms.push(vm);
+        vmSlots.push(this.vmSlot(name));
+        resolve(vm.containers);
+      }
+    }
+    const layout: HostLayout = { epoch: dc.layoutEpoch, vms, vmSlots, containers, containerSlots };
+    this.layouts[h.index] = layout;
+    return layout;
   }
 
   /** Record every series at `time` (the simulation's now; models brought to it first, or read there by the lane). */
@@ -186,9 +231,14 @@ export class Sampler {
       if (hostId < 0) hostIds[h.index] = hostId = recorder.define(`host:${h.name}/cpu`, 'fraction');
       put(hostId, u);
       if (h.hv === null) continue;
-      for (const name of h.vms) {
-        const slot = this.vmSlot(name);
-        if (slot.id < 0) slot.id = recorder.define(`vm:${name}/steal`, 'fraction');
+      // Through the lane, the layout the readings were taken by; without it, by name (so the tests
+      // comparing the two also check that every change of who is where bumps the layout epoch).
+      const layout = dc.lane !== null ? this.layout(h) : null;
+      const count = layout !== null ? layout.vms.length : h.vms.length;
+      for (let i = 0; i < count; i++) {
+        const vm = layout !== null ? layout.vms[i]! : dc.vms.get(h.vms[i]!)!;
+        const slot = layout !== null ? layout.vmSlots[i]! : this.vmSlot(vm.name);
+        if (slot.id < 0) slot.id = recorder.define(`vm:${vm.name}/steal`, 'fraction');
         let cpu: number;
         let steal: number;
         if (slot.readings.take(time)) {
@@ -196,7 +246,7 @@ export class Sampler {
           steal = slot.readings.b;
         } else {
           notAhead(h, time);
-          const now = vmCpu(dc, dc.vms.get(name)!);
+          const now = vmCpu(dc, vm);
           cpu = now.cpuUsec;
           steal = now.stealUsec;
         }

@@ -129,6 +129,12 @@ export interface DcState {
   deferredHosts: Set<HostRec> | null;
   /** The lane that runs hosts ahead between queue events (host-lane.ts), or null when hosts share something that moves inside their steps. */
   readonly lane: HostLane | null;
+  /**
+   * Bumped whenever which VMs a host carries, which containers a VM or bare-metal host carries, or the
+   * records behind those names change (host-books.ts, commands.ts): a cache of who is where (the
+   * sampler's) is good while it is unchanged.
+   */
+  layoutEpoch: number;
   /** Read a lane host's series at a sampling instant the lane takes it past (the sampler's `readHost`), or null (no metrics). */
   sampleHost: ((h: HostRec, time: number) => void) | null;
   /** Request figures of container kernels the datacenter dropped (kept for `RunReport.requests`). */

@@ -74,7 +74,7 @@ export function putVmOn(dc: DcState, vm: VmRec, h: HostRec, opts: { readonly sta
   dc.placement.allocate(vm.name, vm.body, h);
   vm.guest.setVcpuShare(vcpuShare(vm, h));
   if (opts.light && h.hv === null) {
-    joinHost(h, vm);
+    joinHost(dc, h, vm);
     vm.host = h.name;
     return;
   }
@@ -83,7 +83,7 @@ export function putVmOn(dc: DcState, vm: VmRec, h: HostRec, opts: { readonly sta
     defineVmOn(hv, vm, { instantBoot: false });
     if (opts.start) hv.start(vm.name);
   });
-  joinHost(h, vm);
+  joinHost(dc, h, vm);
   vm.host = h.name;
 }
 
@@ -105,7 +105,7 @@ export function takeVmOff(dc: DcState, vm: VmRec, opts: { readonly keepTotals: b
         // already gone from the hypervisor (a microVM whose process ended)
       }
     }
-    leaveHost(h, vm);
+    leaveHost(dc, h, vm);
   }
   dc.placement.release(vm.name);
   vm.host = null;

@@ -5,10 +5,12 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { joinHost, leaveHost, rebindGuest } from '../../src/datacenter/host-books.js';
 import { KernelGuest } from '../../src/datacenter/kernel-guest.js';
-import type { HostRec, VmRec } from '../../src/datacenter/state.js';
+import type { DcState, HostRec, VmRec } from '../../src/datacenter/state.js';
 
 const host = (): HostRec => ({ vms: [], delivered: [], freeSlots: [] }) as unknown as HostRec;
 const vm = (name: string): VmRec => ({ name, guest: new KernelGuest(2, 0), meterSlot: -1 }) as unknown as VmRec;
+/** The books bump the datacenter's layout epoch on every join and leave (checked below). */
+const dc = { layoutEpoch: 0 } as DcState;
 const sum = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0);
 
 describe('host books', () => {
@@ -16,18 +18,20 @@ describe('host books', () => {
     const h = host();
     const a = vm('a');
     const b = vm('b');
-    joinHost(h, a);
-    joinHost(h, b);
+    const epoch = dc.layoutEpoch;
+    joinHost(dc, h, a);
+    joinHost(dc, h, b);
+    expect(dc.layoutEpoch).toBe(epoch + 2);
     a.guest.setCpuCapacity(0, 1);
     b.guest.setCpuCapacity(1, 0.5);
     expect(sum(h.delivered)).toBe(1.5);
-    leaveHost(h, a);
+    leaveHost(dc, h, a);
     expect(h.vms).toEqual(['b']);
     a.guest.setCpuCapacity(1, 1); // gone: not counted
     expect(sum(h.delivered)).toBe(0.5);
     const c = vm('c');
     c.guest.setCpuCapacity(0, 0.25); // given before it joins: counted from its joining
-    joinHost(h, c);
+    joinHost(dc, h, c);
     expect(c.meterSlot).toBe(0); // a's slot
     expect(sum(h.delivered)).toBe(0.75);
     const old = b.guest;
@@ -55,10 +59,10 @@ describe('host books', () => {
           const v = vms[o.v]!;
           if (o.k === 'join' && !on.has(v)) {
             const h = hosts[o.v % 2]!;
-            joinHost(h, v);
+            joinHost(dc, h, v);
             on.set(v, h);
           } else if (o.k === 'leave' && on.has(v)) {
-            leaveHost(on.get(v)!, v);
+            leaveHost(dc, on.get(v)!, v);
             on.delete(v);
           } else if (o.k === 'cap') v.guest.setCpuCapacity(o.cpu, o.c);
           for (const h of hosts) {

@@ -594,9 +594,11 @@ export function createNestedHost(options: NestedHostOptions): NestedHost {
       const vm = vmOf(name);
       const v = vm.vcpus[vcpu];
       if (v === undefined) throw new NotFoundError('vcpu', `${name}/vcpu${String(vcpu)}`);
-      const waitUsec = host.taskWaitUsec === undefined ? host.taskStats(v.id).waitUsec : host.taskWaitUsec(v.id);
+      // By handle where the scheduler reads by handle: a sampler asks for every vCPU each interval.
+      const waitUsec = host.taskWaitUsecRef !== undefined ? host.taskWaitUsecRef(v.ref) : host.taskWaitUsec === undefined ? host.taskStats(v.id).waitUsec : host.taskWaitUsec(v.id);
+      const cpuUsec = host.taskCpuUsecRef !== undefined ? host.taskCpuUsecRef(v.ref) : host.taskCpuUsec(v.id);
       const held = v.held && v.demand.runnable ? (host.now() - v.heldSince) * v.demand.demand : 0;
-      return { hostCpuUsec: host.taskCpuUsec(v.id), stealUsec: Math.round(waitUsec + v.heldSteal + held) };
+      return { hostCpuUsec: cpuUsec, stealUsec: Math.round(waitUsec + v.heldSteal + held) };
     },
 
     listVms: () => [...vms.keys()],
