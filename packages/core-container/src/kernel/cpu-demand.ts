@@ -322,7 +322,9 @@ export class DemandScheduler implements GroupScheduler {
   /** `taskCpuUsec` of the task whose mirror is `slot` (given to `addTaskInto` with `id`), with no lookup while it stays blocked. */
   slotCpuUsec(slot: TaskSlot, id: string): number {
     if (!slot.dRunnable && slot.dCpu >= 0) return slot.dCpu;
-    const usec = this.inner.taskCpuUsec(id);
+    // By the inner handle once known (no lookup by id), where the inner scheduler reads by handle.
+    const inner = this.inner;
+    const usec = slot.dInner !== null && inner.taskCpuUsecRef !== undefined ? inner.taskCpuUsecRef(slot.dInner) : inner.taskCpuUsec(id);
     if (!slot.dRunnable) slot.dCpu = usec;
     return usec;
   }
