@@ -10,7 +10,7 @@ import type { PowerModel } from '../energy/index.js';
 import { createMetricsRecorder } from '../metrics/metrics-recorder.js';
 import type { ClusterEvent, ContainerView, Datacenter, DatacenterOptions, HostView, RunReport, Series, VmView } from '../types.js';
 import { EventSink } from './cluster-events.js';
-import { HostLane } from './host-lane.js';
+import { HostLane, LANE_PASS_SAMPLES } from './host-lane.js';
 import { profiled } from './layer-profiler.js';
 import type { LayerProfiler } from './layer-profiler.js';
 import { attachBatch } from './batch-workloads.js';
@@ -31,13 +31,6 @@ import type { Topology } from './views.js';
 
 /** Default work budget of one `step` / `run`: queue events executed. */
 export const DEFAULT_MAX_STEPS = 2_000_000_000;
-
-/**
- * Most sampling instants one pass of the host lane reads before their samples are assembled: long
- * enough that a host's run outweighs bringing its kernels into the CPU's caches, short enough that
- * the readings held meanwhile stay small (16 × 3 numbers per series).
- */
-const PASS_SAMPLES = 16;
 
 /** The datacenter with the queries the README lists beyond the contract's. */
 export interface ClusterDatacenter extends Datacenter {
@@ -261,11 +254,11 @@ export function createDatacenter(scenario: Scenario, options: ClusterDatacenterO
         for (;;) {
           let horizon = end;
           if (laneSample !== null) {
-            // A pass reads at most PASS_SAMPLES instants (the readings wait in memory until the
+            // A pass reads at most LANE_PASS_SAMPLES instants (the readings wait in memory until the
             // sample is assembled), and at most those the work budget has left, one more to tell that
             // it ran out (each sample counts as one event, as its queue event would); then hosts go no
             // further than the first instant it leaves unread, and the next pass goes on from there.
-            const cap = sampling!.next + Math.min(PASS_SAMPLES - 1, maxSteps - steps) * sampling!.interval;
+            const cap = sampling!.next + Math.min(LANE_PASS_SAMPLES - 1, maxSteps - steps) * sampling!.interval;
             sampling!.limit = next > until ? until : next - 1;
             if (cap < sampling!.limit) {
               sampling!.limit = cap;

@@ -21,6 +21,13 @@ export interface LaneEntry {
 }
 
 /**
+ * Most sampling instants one pass of the lane reads before their samples are assembled: long enough
+ * that a host's run outweighs bringing its kernels into the CPU's caches, short enough that the
+ * readings held meanwhile stay small (the sampler keeps a row per instant).
+ */
+export const LANE_PASS_SAMPLES = 16;
+
+/**
  * Metric sampling in the lane: sampling instants are not queue events (they would cut every host's
  * run into one-interval pieces, each starting with its kernels out of the CPU's caches). A host that
  * the lane takes past an instant `s` ≤ `limit` is read at `s` on the way (`ModelSlot.onSample`), and

@@ -15,6 +15,7 @@ import { hostCpuUtilization } from './hosts.js';
 import type { ContainerStack } from './container-stack.js';
 import type { ContainerRec, DcState, HostRec, VmRec } from './state.js';
 import { readStackOf } from './container-ops.js';
+import { LANE_PASS_SAMPLES } from './host-lane.js';
 import { containerView, vmCpu, vmState } from './views.js';
 
 /**
@@ -54,6 +55,59 @@ class Readings {
   }
 }
 
+/**
+ * The containers' readings of the instants a pass reads, in one table: a row per instant (a ring of
+ * `LANE_PASS_SAMPLES`, as many as a pass reads before they are assembled), a cell of (time, CPU,
+ * memory) per container slot, by the slot's number. Slots are numbered as they are made, in about the
+ * order the sample visits them, so the sample reads the table nearly in memory order instead of
+ * reaching each container's own list of readings.
+ */
+class ReadingTable {
+  private readonly rows: Float64Array[] = [];
+  private width = 0;
+  a = 0;
+  b = 0;
+
+  constructor(private readonly interval: number) {}
+
+  private row(time: number): Float64Array {
+    const i = Math.floor(time / this.interval) % LANE_PASS_SAMPLES;
+    return this.rows[i]!;
+  }
+
+  /** Room for slot numbers below `n`. */
+  reserve(n: number): void {
+    if (n <= this.width) return;
+    const width = Math.max(n, this.width * 2, 64);
+    for (let i = 0; i < LANE_PASS_SAMPLES; i++) {
+      const row = new Float64Array(width * 3).fill(-1);
+      const old = this.rows[i];
+      if (old !== undefined) row.set(old);
+      this.rows[i] = row;
+    }
+    this.width = width;
+  }
+
+  put(slot: number, time: number, a: number, b: number): void {
+    const row = this.row(time);
+    const at = slot * 3;
+    row[at] = time;
+    row[at + 1] = a;
+    row[at + 2] = b;
+  }
+
+  /** The reading of `slot` at `time` into `a` and `b` (false when there is none). */
+  take(slot: number, time: number): boolean {
+    if (slot >= this.width) return false;
+    const row = this.row(time);
+    const at = slot * 3;
+    if (row[at] !== time) return false;
+    this.a = row[at + 1]!;
+    this.b = row[at + 2]!;
+    return true;
+  }
+}
+
 /** A VM's series: its id (−1 until its first sample defines it), the VM's CPU and steal totals at the last sample (NaN: none yet). */
 interface VmSlot {
   id: number;
@@ -69,6 +123,8 @@ interface VmSlot {
  * container has a new id).
  */
 interface ContainerSlot {
+  /** Its number, in the order slots are made: its cell in the reading table. */
+  readonly uid: number;
   cpuId: number;
   memoryId: number;
   /** The record it was last bound to, and its VM (null on bare metal), resolved once per binding. */
@@ -78,7 +134,6 @@ interface ContainerSlot {
   kernel: Kernel | null;
   containerId: string;
   handle: CgroupHandle | null;
-  readonly readings: Readings;
 }
 
 /**
@@ -127,6 +182,8 @@ export class Sampler {
   private hostReadings: Readings[] = [];
   /** Each host's layout, by host index. */
   private layouts: (HostLayout | undefined)[] = [];
+  /** The containers' readings (null until the first reading). */
+  private table: ReadingTable | null = null;
   private readonly vmSlots = new Map<string, VmSlot>();
   private readonly containerSlots = new Map<string, ContainerSlot>();
   /** The slots in the order of `dc.containers` at the last sample (checked by record identity, rebound where it moved). */
@@ -166,8 +223,14 @@ export class Sampler {
     for (let i = 0; i < recs.length; i++) {
       const slot = slots[i]!;
       const handle = containerHandle(recs[i]!, slot, stack);
-      slot.readings.push(time, handle?.cpuUsec ?? 0, handle?.memoryBytes ?? 0);
+      this.readingTable().put(slot.uid, time, handle?.cpuUsec ?? 0, handle?.memoryBytes ?? 0);
     }
+  }
+
+  private readingTable(): ReadingTable {
+    const table = (this.table ??= new ReadingTable(this.recorder.interval));
+    table.reserve(this.containerSlots.size);
+    return table;
   }
 
   /** Host `h`'s layout, resolved again when something moved since (`DcState.layoutEpoch`). */
@@ -262,6 +325,7 @@ export class Sampler {
       }
     }
     const order = this.containerOrder;
+    const table = this.table;
     let at = 0;
     // A VM's containers come one after another: its stack is brought to now once for all of them.
     let lastVm: VmRec | null = null;
@@ -272,9 +336,9 @@ export class Sampler {
       at++;
       let cpuUsec: number;
       let memoryBytes: number;
-      if (slot.readings.take(time)) {
-        cpuUsec = slot.readings.a;
-        memoryBytes = slot.readings.b;
+      if (table !== null && table.take(slot.uid, time)) {
+        cpuUsec = table.a;
+        memoryBytes = table.b;
       } else {
         let stack: ContainerStack | null;
         if (slot.vm === null) stack = readStackOf(dc, rec);
@@ -329,7 +393,7 @@ export class Sampler {
   private containerSlot(name: string): ContainerSlot {
     let slot = this.containerSlots.get(name);
     if (slot === undefined) {
-      slot = { cpuId: -1, memoryId: -1, rec: null, vm: null, cpu: NaN, kernel: null, containerId: '', handle: null, readings: new Readings() };
+      slot = { uid: this.containerSlots.size, cpuId: -1, memoryId: -1, rec: null, vm: null, cpu: NaN, kernel: null, containerId: '', handle: null };
       this.containerSlots.set(name, slot);
     }
     return slot;
