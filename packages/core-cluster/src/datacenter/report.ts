@@ -229,7 +229,8 @@ export class Sampler {
 
   private readingTable(): ReadingTable {
     const table = (this.table ??= new ReadingTable(this.recorder.interval));
-    table.reserve(this.containerSlots.size);
+    // Sized for every container there is at once (growing it row by row as slots are made is garbage).
+    table.reserve(Math.max(this.containerSlots.size, this.dc.containers.size));
     return table;
   }
 
