@@ -28,4 +28,21 @@ describe('exact: a CPU whose capacity rises picks at once', () => {
     s.advanceTo(3_000);
     expect(s.taskStats('a').cpuUsec + s.taskStats('b').cpuUsec).toBe(5_000);
   });
+
+  it('a CPU descheduled every other tick counts as stolen even when the tick moves its task at the instant it comes back', () => {
+    // CPU 0 is at 0 from one tick to the next, then at 1 for a tick (a vCPU its host runs half the
+    // time). At each tick with both CPUs up, the most-owed task takes the less stolen CPU. The
+    // steal average was brought up to date at capacity changes only, and by then the tick had
+    // moved the stuck task off CPU 0: it looked unstolen, took the most-owed task by CPU order,
+    // and was descheduled under it every time (0.5 / 1.0 instead of 0.75 / 0.75).
+    const s = createGroupScheduler({ cpus: 2, fidelity: 'exact', tick: 4_000, cpuCapacity: [1, 1] });
+    s.addTask('a', '/');
+    s.addTask('b', '/');
+    for (let k = 1; k <= 2_500; k++) {
+      s.advanceTo(k * 4_000);
+      s.setCpuCapacity(0, k % 2 === 1 ? 0 : 1);
+    }
+    expect(s.taskStats('a').cpuUsec / 10_000_000).toBeCloseTo(0.75, 3);
+    expect(s.taskStats('b').cpuUsec / 10_000_000).toBeCloseTo(0.75, 3);
+  });
 });

@@ -23,6 +23,23 @@ describe('exact: a lone task leaves a stolen CPU for a less stolen idle one', ()
     expect(s.cpuOccupancy!().running).toEqual([false, true]);
   });
 
+  it('a capped task halted between its bursts does not count: the busy task is still alone and moves', () => {
+    // CPU 2 runs a capped task's bursts (its own cpuset) and idles between them, when the task is
+    // halted (asleep to a guest kernel). The busy task on CPU 0 is then the only runnable one, and
+    // moves to the halted CPU 1 as above; counting the halted task, it waited on no CPU instead.
+    const s = createGroupScheduler({ cpus: 3, fidelity: 'exact', tick: 4_000, cpuCapacity: [1, 0, 1] });
+    s.addGroup('/a', { cpus: [0, 1] });
+    s.addGroup('/b', { cpus: [2] });
+    s.addTask('t', '/a');
+    s.addTask('c', '/b', { demand: 0.05 });
+    s.advanceTo(30_000);
+    s.setCpuCapacity(0, 0);
+    s.advanceTo(36_000);
+    expect(s.cpuOccupancy!().running).toEqual([true, false, false]);
+    s.advanceTo(40_000);
+    expect(s.cpuOccupancy!()).toEqual({ running: [false, true, false], waiting: 0 });
+  });
+
   it('with a second runnable task nothing moves by steal (the one queue already moves them)', () => {
     const s = createGroupScheduler({ cpus: 3, fidelity: 'exact', tick: 4_000, cpuCapacity: [1, 1, 0] });
     s.addTask('a', '/');

@@ -153,6 +153,41 @@ describe('quotaPhaseCap (fluid)', () => {
     for (const id of ['busy', 'small', 'q1', 'q2']) expect(full.taskStats(id).rate).toBeCloseTo(current.taskStats(id).rate, 12);
   });
 
+  it("setQuotaPhaseSplit('current'): with 'full', the split takes the phases at the CPUs' capacities while quotaPhaseCap stays at full", () => {
+    // CPUs of capacity 1 and 0.5 (a guest whose host serves one vCPU half). A busy task beside a 50%
+    // quota over two busy tasks. At full capacity (2 CPUs) the group runs at 1 half the time and the
+    // busy task keeps its CPU: no cap. At 1.5 CPUs the group runs at 0.75 beside the busy task's
+    // 0.75 for 2/3 of the time, and the busy task has 1 the rest: 2/3 × 0.75 + 1/3 = 5/6.
+    const s = createGroupScheduler({ cpus: 2, fidelity: 'fluid', quotaPhaseCapacity: 'full', cpuCapacity: [1, 0.5] });
+    s.addGroup('/q', { quota: 50_000, period: 100_000 });
+    s.addTask('busy', '/');
+    s.addTask('q1', '/q');
+    s.addTask('q2', '/q');
+    expect(s.quotaPhaseCap!('busy')).toBe(Infinity);
+    expect(s.taskStats('busy').rate).toBeCloseTo(1, 12);
+    s.setQuotaPhaseSplit!('current');
+    expect(s.taskStats('busy').rate).toBeCloseTo(5 / 6, 12);
+    expect(s.taskStats('q1').rate + s.taskStats('q2').rate).toBeCloseTo(0.5, 12);
+    expect(s.quotaPhaseCap!('busy')).toBe(Infinity);
+    // Over time, too (the task runs at its rate).
+    s.advanceTo(10 * S);
+    expect(s.taskStats('busy').cpuUsec / (10 * S)).toBeCloseTo(5 / 6, 5);
+    s.setQuotaPhaseSplit!('full');
+    expect(s.taskStats('busy').rate).toBeCloseTo(1, 12);
+    expect(() => s.setQuotaPhaseSplit!('half' as never)).toThrow(ValidationError);
+    expect(s.taskStats('busy').rate).toBeCloseTo(1, 12);
+    // Without 'full' it changes nothing (the split is at the current capacities already).
+    const c = createGroupScheduler({ cpus: 2, fidelity: 'fluid', cpuCapacity: [1, 0.5] });
+    c.addGroup('/q', { quota: 50_000, period: 100_000 });
+    c.addTask('busy', '/');
+    c.addTask('q1', '/q');
+    c.addTask('q2', '/q');
+    const before = c.taskStats('busy').rate;
+    c.setQuotaPhaseSplit!('full');
+    expect(c.taskStats('busy').rate).toBe(before);
+    expect(before).toBeCloseTo(5 / 6, 12);
+  });
+
   it('refuses an unknown quotaPhaseCapacity', () => {
     expect(() => createGroupScheduler({ cpus: 1, fidelity: 'fluid', quotaPhaseCapacity: 'half' as never })).toThrow(ValidationError);
   });

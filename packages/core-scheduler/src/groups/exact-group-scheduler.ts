@@ -507,6 +507,10 @@ export class ExactGroupScheduler extends GroupTreeBase {
   }
 
   private assign(c: number, task: SchedTask): void {
+    // At capacity 0, whether the CPU holds a task decides whether its time is stolen: bring its steal
+    // average up to now first (a tick moving a task off a descheduled CPU at the instant it comes
+    // back left that time uncounted, and the CPU looked unstolen).
+    if (this.capacity[c] === 0) this.updateSteal(c);
     this.stopWaiting(task);
     if (task.budget !== Infinity) this.settleBucket(task);
     this.cur[c] = task;
@@ -517,6 +521,8 @@ export class ExactGroupScheduler extends GroupTreeBase {
   }
 
   private unassign(c: number): void {
+    // (see `assign`)
+    if (this.capacity[c] === 0) this.updateSteal(c);
     const task = this.cur[c]!;
     this.cur[c] = null;
     task.cpu = -1;
@@ -583,8 +589,9 @@ export class ExactGroupScheduler extends GroupTreeBase {
 
   private repickAll(): void {
     this.spend(this.cpus);
-    // A lone task (the guest's only runnable one) may move to a less stolen idle CPU: see `kickLessStolen`.
-    const lone = this.root.nrRunnable === 1;
+    // A lone task (the guest's only runnable one, halted capped tasks aside: to a guest kernel they
+    // sleep) may move to a less stolen idle CPU: see `kickLessStolen`.
+    const lone = this.root.nrRunnable - this.haltedUnthrottled() === 1;
     let stuck = 0;
     for (let c = 0; c < this.cpus; c++) {
       const task = this.cur[c];
@@ -599,6 +606,14 @@ export class ExactGroupScheduler extends GroupTreeBase {
     }
     this.fillIdle();
     if (stuck > 0) this.kickLessStolen(stuck);
+  }
+
+  /** Halted capped tasks (runnable, their bucket empty: asleep to a guest kernel) under no throttled group. */
+  private haltedUnthrottled(): number {
+    if (this.haltedTasks.size === 0) return 0;
+    let n = 0;
+    for (const t of this.haltedTasks) if (t.group.frozen === 0) n++;
+    return n;
   }
 
   /**

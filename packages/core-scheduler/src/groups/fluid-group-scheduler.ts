@@ -16,6 +16,7 @@
 // loaded host or guest pays O(depth) per change. Bandwidth counters follow the on/off pattern a
 // binding cap implies, counted at the period timer expiries the exact model has (computed, not
 // simulated).
+import { ValidationError } from '@strata/shared-types';
 import type { CpuOccupancy, GroupCpuStats, GroupSchedulerOptions, TaskRateChanges } from './group-scheduler.js';
 import { catchUpPeriods, recheckBinding } from './fluid-bandwidth.js';
 import { affinityWeights, correctForAffinity } from './affinity-rates.js';
@@ -247,12 +248,17 @@ export class FluidGroupScheduler extends GroupTreeBase {
     const tasks = [...this.tasks.values()];
     this.spend(tasks.length * (2 + this.quotaGroups.length) + this.groups.size);
     const out = new Float64Array(tasks.length);
-    let any: boolean;
+    let any = false;
+    let fullAny = false;
     if (this.quotaPhaseFull) {
       const cap = (t: SchedTask): number => (t.runnable ? Math.min(t.demand, t.affinityCap) : 0);
       const lifted = (t: SchedTask): number => (t.runnable ? 1 : 0);
       any = quotaPhaseRates(this.root, tasks, this.quotaGroups, cap, lifted, (g) => Math.min(g.rawRunnable, g.allowedCount), out);
-    } else {
+      fullAny = any;
+      this.phaseFullCaps.clear();
+      if (any) tasks.forEach((t, i) => this.phaseFullCaps.set(t, out[i]!));
+    }
+    if (!this.quotaPhaseFull || this.phaseSplitCurrent) {
       // Where cpusets overlap in part, each phase's rates are corrected CPU by CPU (as `applyAffinity`
       // corrects the steady ones afterwards, with these caps).
       const restricted = this.restricted;
@@ -271,13 +277,31 @@ export class FluidGroupScheduler extends GroupTreeBase {
         changed = true;
       }
     });
-    this.phased = any;
+    this.phased = any || fullAny;
     if (changed) this.rebuildPending = true;
+  }
+
+  /** With `quotaPhaseCapacity: 'full'`: each task's phase cap at full capacity (what `quotaPhaseCap` reports), when some task has one. */
+  private readonly phaseFullCaps = new Map<SchedTask, number>();
+  /** With `quotaPhaseCapacity: 'full'`: the split's phases at the CPUs' current capacities (`setQuotaPhaseSplit`). */
+  private phaseSplitCurrent = false;
+
+  setQuotaPhaseSplit(capacity: 'current' | 'full'): void {
+    if (capacity !== 'current' && capacity !== 'full') {
+      throw new ValidationError(`invalid quota phase split ${JSON.stringify(capacity) ?? String(capacity)}: expected "current" or "full"`, { path: 'capacity', value: capacity, accepted: '"current" | "full"' });
+    }
+    const current = capacity === 'current';
+    if (!this.quotaPhaseFull || current === this.phaseSplitCurrent) return;
+    this.settle();
+    this.phaseSplitCurrent = current;
+    this.affinityDirty = true;
+    if (this.root.rawRunnable > 0) this.rebuildPending = true;
   }
 
   quotaPhaseCap(id: string): number {
     const task = this.task(id);
     this.ensureRates();
+    if (this.quotaPhaseFull) return this.phaseFullCaps.get(task) ?? Infinity;
     return task.phaseCap;
   }
 

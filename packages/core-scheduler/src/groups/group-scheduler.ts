@@ -278,6 +278,16 @@ export interface GroupScheduler {
    */
   quotaPhaseCap?(id: string): number;
   /**
+   * Fluid, built with `quotaPhaseCapacity: 'full'` (else a no-op): the capacities at which its own
+   * split takes binding quotas' on/off phases. `full` (default): every CPU at 1, as `quotaPhaseCap`
+   * reports them. `current`: the CPUs' capacities now, while `quotaPhaseCap` still reports them at
+   * full capacity, so a nested guest asks its host as before while its tasks share what they get: a
+   * guest whose host serves a vCPU short cannot run its quota's on phase on full CPUs, and a peer of
+   * the group loses more while it runs. ValidationError for another value. Optional in the
+   * interface; the fluid model has it.
+   */
+  setQuotaPhaseSplit?(capacity: 'current' | 'full'): void;
+  /**
    * Which CPUs run a task now and how many tasks wait for one (see `CpuOccupancy`): O(CPUs + tasks).
    * Optional in the interface (wrappers may leave it out); both built-in models have it.
    */

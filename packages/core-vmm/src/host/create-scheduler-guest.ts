@@ -240,6 +240,7 @@ export function createSchedulerGuest(options: SchedulerGuestOptions): SchedulerG
    */
   function settleDemands(rates: readonly number[]): void {
     if (listener === null) return;
+    splitPhases(rates);
     if (!moves) {
       moveLoneTasks(rates);
       return;
@@ -266,6 +267,20 @@ export function createSchedulerGuest(options: SchedulerGuestOptions): SchedulerG
       short -= add;
       report(i, asked[i]!);
     }
+  }
+
+  /**
+   * Fluid: while its host serves some vCPU less than it asks, the guest's own split takes its quotas'
+   * on/off phases at the capacities it has (the host would not give the on phase full CPUs either: a
+   * busy task beside the group loses more while the group runs, as in exact, where the group's
+   * tasks take the vCPUs the busy task would have); what it asks stays at full capacity (its
+   * demand does not follow the host's answer). Otherwise at full capacity, as before.
+   */
+  function splitPhases(rates: readonly number[]): void {
+    if (scheduler.setQuotaPhaseSplit === undefined) return;
+    let short = false;
+    for (let i = 0; i < cpus && !short; i++) short = asked[i]! > 0 && rates[i]! < asked[i]! - 1e-9;
+    scheduler.setQuotaPhaseSplit(short ? 'current' : 'full');
   }
 
   /**

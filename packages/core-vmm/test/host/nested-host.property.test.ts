@@ -136,9 +136,12 @@ describe('nested host properties', () => {
 
   it('capped guest tasks with guest quotas and pins, several VMs: within 1% on most setups, never far off (the stated gap, measured)', () => {
     // Not the 1% property: README "Gaps, stated" gives the figures and the causes. Held here to what
-    // was measured on these 40 setups (39 within 1%; the other 1.92% (priority, a bursty higher
-    // level)), so that a regression shows. Before equal deadlines took turns in the exact scheduler:
-    // 38, the others 1.96% (cfs, a guest quota's split, now 0.02%) and 2.58%. The fluid model's on/off quota
+    // was measured on these 40 setups (39 within 1%; the other 2.38% (priority, a bursty higher
+    // level and a guest quota's on phase: 1.92% before the fluid guest took its quotas' phases at
+    // the capacity it has while a vCPU is served short and the exact guest counted all its steal,
+    // which brought the worst of 200 other setups from 18.2% to 16.1%)), so that a regression
+    // shows. Before equal deadlines took turns in the exact scheduler: 38, the others 1.96% (cfs, a
+    // guest quota's split, now 0.02%) and 2.58%. The fluid model's on/off quota
     // phases left these 40 as they were (they fixed 4 of the 14 beyond 1% among 200 other setups of
     // the class, seed 1234: README). Before the exact scheduler's
     // placement fixes (whole-CPU tasks first on the least stolen CPUs, and on a CPU coming back; an
@@ -148,7 +151,7 @@ describe('nested host properties', () => {
     const setups = fc.sample(setupArb({ demands: [0.25, 0.5, 1], pins: true, quotas: true, maxVms: 3 }), { numRuns: 40, seed: 20261130 });
     const gaps = setups.map((setup) => gap(setup, 20));
     expect(gaps.filter((g) => g < 0.01).length).toBeGreaterThanOrEqual(39);
-    expect(Math.max(...gaps)).toBeLessThan(0.02);
+    expect(Math.max(...gaps)).toBeLessThan(0.025);
   });
 
   it('no over-allocation: the host never delivers more than its pCPUs, nor a vCPU more than its guest asks', () => {
