@@ -52,6 +52,14 @@ interface Vcpu {
   heldSince: number;
   /** Capacity last pushed to the guest. */
   pushed: number;
+  /**
+   * While every vCPU has a pCPU of its own (`dedicated`): its rate (its demand while runnable, else
+   * 0) since `dSince`, and the host CPU µs it used in such spans before (kept when the host scheduler
+   * takes over again: its usage is the scheduler's plus this).
+   */
+  dRate: number;
+  dSince: number;
+  dUsed: number;
 }
 
 interface VmRec {
@@ -120,6 +128,17 @@ export function createNestedHost(options: NestedHostOptions): NestedHost {
     start: options.start ?? 0,
   });
   const vms = new Map<string, VmRec>();
+  /**
+   * Every vCPU has a pCPU of its own: fluid, not priority, no more vCPUs than pCPUs, and no cap, quota
+   * or pin. A runnable vCPU then runs at its demand and never waits, which is what the scheduler would
+   * compute; the host keeps each vCPU's rate itself and leaves the scheduler's vCPU tasks blocked
+   * (README "Dedicated pCPUs"). `updateMode` switches at the commands that can change it.
+   */
+  let dedicated = false;
+  const dedicatedAllowed = options.dedicatedFastPath ?? true;
+  /** vCPUs whose rate moved while dedicated (to push, as the scheduler's change-set would list them), the first `dedCount`. */
+  const dedChanged: Vcpu[] = [];
+  let dedCount = 0;
   /** Every vCPU in creation order (stale after a removal until a pass needs it). */
   const all: Vcpu[] = [];
   let allStale = false;
@@ -303,6 +322,10 @@ export function createNestedHost(options: NestedHostOptions): NestedHost {
   }
 
   function apply(v: Vcpu): void {
+    if (dedicated) {
+      applyDedicated(v);
+      return;
+    }
     const runnable = v.demand.runnable && !v.held;
     if (runnable && v.hostDemand !== v.demand.demand) {
       host.setTaskDemand(v.id, v.demand.demand);
@@ -315,6 +338,75 @@ export function createNestedHost(options: NestedHostOptions): NestedHost {
       v.hostRunnable = runnable;
       touched = true;
     }
+  }
+
+  /** Dedicated: the vCPU's rate is its demand while runnable (listed to push when it moved). */
+  function applyDedicated(v: Vcpu): void {
+    const rate = v.demand.runnable ? v.demand.demand : 0;
+    if (rate === v.dRate) return;
+    settleDedicated(v);
+    v.dRate = rate;
+    if (!v.listed) {
+      v.listed = true;
+      dedChanged[dedCount++] = v;
+    }
+    touched = true;
+  }
+
+  function settleDedicated(v: Vcpu): void {
+    const now = host.now();
+    v.dUsed += v.dRate * (now - v.dSince);
+    v.dSince = now;
+  }
+
+  /** Host CPU µs a vCPU used in dedicated spans, up to now. */
+  function dedicatedUsec(v: Vcpu): number {
+    return v.dUsed + (dedicated ? v.dRate * (host.now() - v.dSince) : 0);
+  }
+
+  function wantsDedicated(): boolean {
+    if (!dedicatedAllowed || fidelity !== 'fluid' || policy === 'priority') return false;
+    let count = 0;
+    for (const vm of vms.values()) {
+      const s = vm.spec;
+      if ((s.cap ?? 0) > 0 || s.quota != null || s.globalQuota != null || (s.pin?.some((p) => p != null) ?? false)) return false;
+      count += s.vcpus;
+    }
+    return count <= host.cpus;
+  }
+
+  /**
+   * After a command that can change it: into dedicated mode, the scheduler's runnable vCPU tasks are
+   * blocked (their usage stays theirs) and each vCPU's rate is kept here from now; out of it, each
+   * vCPU's dedicated usage is settled and the scheduler runs it again. Every vCPU is applied anew.
+   */
+  function updateMode(): void {
+    const want = wantsDedicated();
+    if (want === dedicated) return;
+    const now = host.now();
+    for (const vm of vms.values()) {
+      for (const v of vm.vcpus) {
+        if (want) {
+          if (v.hostRunnable) {
+            host.blockRef(v.ref);
+            v.hostRunnable = false;
+          }
+          v.dSince = now;
+        } else settleDedicated(v);
+        v.dRate = 0;
+        markDirty(v);
+      }
+    }
+    for (let i = 0; i < dedCount; i++) dedChanged[i]!.listed = false;
+    dedCount = 0;
+    dedicated = want;
+    touched = true;
+  }
+
+  /** A vCPU's host rate now: kept here while dedicated, else the scheduler's (0 while its task is blocked). */
+  function rateNow(v: Vcpu): number {
+    if (dedicated) return v.dRate;
+    return v.hostRunnable ? rateOf(v.id) : 0;
   }
 
   /**
@@ -354,7 +446,7 @@ export function createNestedHost(options: NestedHostOptions): NestedHost {
         for (const vm of settling) {
           vm.settling = false;
           if (vm.removed) continue;
-          vm.guest.settleDemands!(vm.vcpus.map((v) => (v.hostRunnable ? rateOf(v.id) : 0)));
+          vm.guest.settleDemands!(vm.vcpus.map(rateNow));
         }
       }
       if (dirtyCount === 0 && !levelsDirty) return;
@@ -371,7 +463,7 @@ export function createNestedHost(options: NestedHostOptions): NestedHost {
       for (let i = 0; i < count; i++) {
         const v = list[i]!;
         if (v.vm.removed) continue;
-        const rate = v.hostRunnable ? rateOf(v.id) : 0;
+        const rate = rateNow(v);
         const capacity = Math.min(1, rate * speed);
         if (capacity !== v.pushed && capacity > v.pushed === rising) {
           v.pushed = capacity;
@@ -393,6 +485,7 @@ export function createNestedHost(options: NestedHostOptions): NestedHost {
    * scheduler cannot tell (its first answer, a rebuild after a change of limits) or lacks the method.
    */
   function pushCandidates(): readonly Vcpu[] {
+    if (dedicated) return dedicatedCandidates();
     const changes = host.takeRateChanges?.();
     if (changes === undefined || changes.all) {
       freshCount = 0;
@@ -410,6 +503,25 @@ export function createNestedHost(options: NestedHostOptions): NestedHost {
       v.listed = true;
       list[n++] = v;
     }
+    for (let i = 0; i < freshCount; i++) {
+      const v = fresh[i]!;
+      if (v.listed) continue;
+      v.listed = true;
+      list[n++] = v;
+    }
+    freshCount = 0;
+    for (let i = 0; i < n; i++) list[i]!.listed = false;
+    if (n > 1) sortFirst(list, n);
+    listed = n;
+    return list;
+  }
+
+  /** `pushCandidates` while dedicated: the vCPUs whose rate moved and the vCPUs just added, in creation order. */
+  function dedicatedCandidates(): readonly Vcpu[] {
+    const list = candidatesInUse ? [] : candidates;
+    let n = 0;
+    for (let i = 0; i < dedCount; i++) list[n++] = dedChanged[i]!;
+    dedCount = 0;
     for (let i = 0; i < freshCount; i++) {
       const v = fresh[i]!;
       if (v.listed) continue;
@@ -477,7 +589,7 @@ export function createNestedHost(options: NestedHostOptions): NestedHost {
       for (let i = 0; i < spec.vcpus; i++) {
         const id = `${name}/vcpu${i}`;
         host.addTask(id, `${path}/vcpu${i}`, { runnable: false });
-        const v: Vcpu = { vm, index: i, id, ref: host.taskRef(id), seq: nextSeq++, inDirty: false, listed: false, demand: HALTED, hostRunnable: false, hostDemand: 1, held: false, heldSteal: 0, heldSince: host.now(), pushed: -1 };
+        const v: Vcpu = { vm, index: i, id, ref: host.taskRef(id), seq: nextSeq++, inDirty: false, listed: false, demand: HALTED, hostRunnable: false, hostDemand: 1, held: false, heldSteal: 0, heldSince: host.now(), pushed: -1, dRate: 0, dSince: host.now(), dUsed: 0 };
         vm.vcpus.push(v);
         byId.set(id, v);
         fresh[freshCount++] = v;
@@ -491,6 +603,7 @@ export function createNestedHost(options: NestedHostOptions): NestedHost {
         guest.follow!(clock);
         markStale(vm);
       } else polled.push(vm);
+      updateMode();
       guest.connect((cpu, demand) => {
         const v = vm.vcpus[cpu];
         if (v === undefined) throw new ValidationError(`guest of ${name}: no cpu ${cpu}`, { path: 'cpu', value: cpu });
@@ -515,6 +628,7 @@ export function createNestedHost(options: NestedHostOptions): NestedHost {
       allStale = true;
       touched = true;
       if (policy === 'priority') levelsDirty = true;
+      updateMode();
     },
 
     setVmCpu(name, patch) {
@@ -544,6 +658,7 @@ export function createNestedHost(options: NestedHostOptions): NestedHost {
         for (let i = 0; i < next.vcpus; i++) host.setGroupLimits(`${vm.path}/vcpu${i}`, vcpuGroupLimits(policy, next, i));
       }
       touched = true;
+      updateMode();
     },
 
     nextEventTime() {
@@ -580,10 +695,10 @@ export function createNestedHost(options: NestedHostOptions): NestedHost {
       return {
         vm: name,
         vcpu,
-        hostCpuUsec: s.cpuUsec,
+        hostCpuUsec: s.cpuUsec + Math.round(dedicatedUsec(v)),
         stealUsec,
         stealTicks: Math.floor((stealUsec * USER_HZ) / 1_000_000),
-        rate: s.rate,
+        rate: dedicated ? v.dRate : s.rate,
         capacity: Math.max(0, v.pushed),
         demand: v.demand,
         held: v.held,
@@ -596,7 +711,7 @@ export function createNestedHost(options: NestedHostOptions): NestedHost {
       if (v === undefined) throw new NotFoundError('vcpu', `${name}/vcpu${String(vcpu)}`);
       // By handle where the scheduler reads by handle: a sampler asks for every vCPU each interval.
       const waitUsec = host.taskWaitUsecRef !== undefined ? host.taskWaitUsecRef(v.ref) : host.taskWaitUsec === undefined ? host.taskStats(v.id).waitUsec : host.taskWaitUsec(v.id);
-      const cpuUsec = host.taskCpuUsecRef !== undefined ? host.taskCpuUsecRef(v.ref) : host.taskCpuUsec(v.id);
+      const cpuUsec = (host.taskCpuUsecRef !== undefined ? host.taskCpuUsecRef(v.ref) : host.taskCpuUsec(v.id)) + Math.round(dedicatedUsec(v));
       const held = v.held && v.demand.runnable ? (host.now() - v.heldSince) * v.demand.demand : 0;
       return { hostCpuUsec: cpuUsec, stealUsec: Math.round(waitUsec + v.heldSteal + held) };
     },

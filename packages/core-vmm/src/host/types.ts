@@ -33,6 +33,11 @@ export interface NestedHostOptions {
   readonly tick?: number;
   /** Start time, µs (default 0); every guest attached must be at the same time. */
   readonly start?: number;
+  /**
+   * @internal Take the dedicated-pCPU shortcut (README "Dedicated pCPUs"), default true. It gives
+   * what the scheduler would; tests turn it off to compare the two.
+   */
+  readonly dedicatedFastPath?: boolean;
 }
 
 /**
@@ -158,7 +163,11 @@ export interface NestedHost {
   readonly speed: number;
   readonly policy: VcpuPolicy;
   readonly fidelity: GroupFidelity;
-  /** The host group scheduler (read its stats; do not command it directly). */
+  /**
+   * The host group scheduler (read its stats; do not command it directly). While every vCPU has a
+   * pCPU of its own (README "Dedicated pCPUs") the host keeps the vCPUs' rates itself and their
+   * scheduler tasks stay blocked: read vCPUs with `vcpuStats` / `vcpuUsage`.
+   */
   readonly scheduler: GroupScheduler;
   now(): Micros;
   /**
