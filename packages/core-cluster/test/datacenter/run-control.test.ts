@@ -30,6 +30,21 @@ describe('run and step', () => {
     expect(ca.values.slice(2)).toEqual(new Array(9).fill(0.5));
   });
 
+  it('run() in one piece (no progress callback) and in hundredths give the same report, series and events', () => {
+    const input = nested({ duration: '7s', metrics: { interval: '250ms' } });
+    const collect = (withProgress: boolean) => {
+      const events: unknown[] = [];
+      const dc = createDatacenter(input, { onEvent: (e) => events.push(e), ...(withProgress ? { onProgress: () => undefined } : {}) });
+      const report = dc.run();
+      return { report: JSON.stringify(report), metrics: JSON.stringify(dc.metrics()), events: JSON.stringify(events) };
+    };
+    const whole = collect(false);
+    const pieces = collect(true);
+    expect(pieces.report).toBe(whole.report);
+    expect(pieces.metrics).toBe(whole.metrics);
+    expect(pieces.events).toBe(whole.events);
+  });
+
   it('refuses an open-ended run without a duration, a negative step, and stops at the work budget', () => {
     expect(() => createDatacenter(nested({ duration: undefined })).run()).toThrow(expect.objectContaining({ code: 'E_VALIDATION' }));
     expect(createDatacenter(nested({ duration: undefined, containers: [] })).run().simulatedUs).toBe(0);
