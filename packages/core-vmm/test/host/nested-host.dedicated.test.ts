@@ -78,7 +78,7 @@ function run(setup: Setup, fastPath: boolean): number[][] {
       // A credit cap, a cfs quota, an rr pin: set (the shortcut ends) or lifted (it may come back).
       const pin = Array.from({ length: vm.vcpus }, () => (op.on ? [0] : null));
       const patch: Partial<VmCpuSpec> = setup.policy === 'credit' ? { cap: op.on ? 50 * vm.vcpus : 0 } : setup.policy === 'cfs' ? { quota: op.on ? 50_000 : undefined, period: 100_000 } : { pin };
-      host.setVmCpu(vm.name, patch as Partial<Omit<VmCpuSpec, 'vcpus'>>);
+      host.setVmCpu(vm.name, patch);
     }
     seen.push(observe(host, vms));
   }
