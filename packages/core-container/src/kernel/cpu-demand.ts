@@ -13,6 +13,7 @@ import type {
   TaskRef,
   WorkDoneHandler,
 } from '@strata/core-scheduler';
+import { NotFoundError } from '@strata/shared-types';
 import type { Micros } from '@strata/shared-types';
 import type { GroupActivity } from './cgroup-tree.js';
 
@@ -317,6 +318,13 @@ export class DemandScheduler implements GroupScheduler {
   /** What the tasks of group `path` did (wake-ups so far, runnable now), or undefined for no such group. */
   activity(path: string): GroupActivity | undefined {
     return this.groups.get(path);
+  }
+
+  /** The mirror of task `id` (the object `addTask` made, or the one given to `addTaskInto`), for `slotCpuUsec`. NotFoundError. */
+  slotOf(id: string): TaskSlot {
+    const t = this.tasks.get(id);
+    if (t === undefined) throw new NotFoundError('task', id);
+    return t;
   }
 
   /** `taskCpuUsec` of the task whose mirror is `slot` (given to `addTaskInto` with `id`), with no lookup while it stays blocked. */

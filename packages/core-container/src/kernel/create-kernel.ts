@@ -809,6 +809,7 @@ class KernelModel implements Kernel, StepHost {
       exitReported: false,
       name,
       taskId: `p${pid}.${this.tasksMade++}`,
+      cpuSlot: null,
       parent,
       cgroup,
       nice,
@@ -835,6 +836,7 @@ class KernelModel implements Kernel, StepHost {
       cgNext: null,
     };
     this.sched.addTask(p.taskId, this.cpuGroups.groupOf(cgroup), { nice, runnable: false });
+    p.cpuSlot = this.sched.slotOf(p.taskId);
     this.byTask.set(p.taskId, p);
     this.mem.addProcess(pid, cgroup.path, { oomScoreAdj });
     this.pids.charge(cgroup);
@@ -1106,7 +1108,8 @@ class KernelModel implements Kernel, StepHost {
 
   /** CPU µs of all of a live process's threads: the main one, its serving workers, ended workers. */
   private procCpu(p: Proc): number {
-    return this.sched.taskCpuUsec(p.taskId) + p.workerCpu + this.serve.workerCpu(p);
+    const main = p.cpuSlot === null ? this.sched.taskCpuUsec(p.taskId) : this.sched.slotCpuUsec(p.cpuSlot, p.taskId);
+    return main + p.workerCpu + this.serve.workerCpu(p);
   }
 
   /** Fold a live process's CPU time so far into its cgroup's record (before it leaves or ends). */

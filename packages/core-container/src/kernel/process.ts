@@ -2,6 +2,7 @@
 // of frames) and what it is doing right now.
 import type { AllocStep, Micros, OnError, Program, ProcessExit, SignalName, WaitStep } from '@strata/shared-types';
 import type { CgroupMember, CgroupNode } from './cgroup-tree.js';
+import type { TaskSlot } from './cpu-demand.js';
 import type { LatencyRecord, RequestServer } from './request-server.js';
 
 /** A frame of a running program: its steps, where it is, and why it was pushed. */
@@ -58,6 +59,8 @@ export interface Proc extends CgroupMember {
   exitReported: boolean;
   readonly name: string;
   readonly taskId: string;
+  /** Its main thread's mirror in the demand scheduler (`DemandScheduler.slotOf`), set once its task is added: its CPU time read without a lookup. */
+  cpuSlot: TaskSlot | null;
   parent: Proc | null; // null: the kernel's init (PID 1), which reaps at once
   cgroup: CgroupNode;
   readonly nice: number;

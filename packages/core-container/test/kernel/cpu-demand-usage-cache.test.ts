@@ -39,6 +39,7 @@ describe.each(['fluid', 'exact'] as const)('a blocked task\'s remembered CPU tim
             const expected = inner.taskCpuUsec(`t${i}`);
             expect(mirror.taskCpuUsec(`t${i}`)).toBe(expected);
             expect(mirror.slotCpuUsec(slots[i]!, `t${i}`)).toBe(expected);
+            expect(mirror.slotOf(`t${i}`)).toBe(slots[i]);
           }
         };
         for (const op of ops) {
@@ -73,5 +74,15 @@ describe.each(['fluid', 'exact'] as const)('a blocked task\'s remembered CPU tim
       }),
       { numRuns: 150, seed: 20261127 },
     );
+  });
+});
+
+describe('slotOf', () => {
+  it('gives the mirror addTask made (the same object every time), and refuses an unknown task', () => {
+    const mirror = new DemandScheduler(createGroupScheduler({ cpus: 1, fidelity: 'fluid' }));
+    mirror.addTask('a', '/', { runnable: false });
+    expect(mirror.slotOf('a')).toBe(mirror.slotOf('a'));
+    expect(mirror.slotCpuUsec(mirror.slotOf('a'), 'a')).toBe(0);
+    expect(() => mirror.slotOf('nope')).toThrow(expect.objectContaining({ code: 'E_NOT_FOUND' }));
   });
 });

@@ -60,6 +60,9 @@ interface Vcpu {
   dRate: number;
   dSince: number;
   dUsed: number;
+  /** The scheduler's CPU and wait µs of its task, frozen while dedicated (the task stays blocked), read once at the switch. */
+  schedCpu: number;
+  schedWait: number;
 }
 
 interface VmRec {
@@ -392,6 +395,8 @@ export function createNestedHost(options: NestedHostOptions): NestedHost {
             v.hostRunnable = false;
           }
           v.dSince = now;
+          v.schedCpu = schedulerCpu(v);
+          v.schedWait = schedulerWait(v);
         } else settleDedicated(v);
         v.dRate = 0;
         markDirty(v);
@@ -401,6 +406,16 @@ export function createNestedHost(options: NestedHostOptions): NestedHost {
     dedCount = 0;
     dedicated = want;
     touched = true;
+  }
+
+  /** The scheduler's CPU µs of a vCPU's task (by handle where it reads by handle). */
+  function schedulerCpu(v: Vcpu): number {
+    return host.taskCpuUsecRef !== undefined ? host.taskCpuUsecRef(v.ref) : host.taskCpuUsec(v.id);
+  }
+
+  /** The scheduler's wait µs of a vCPU's task. */
+  function schedulerWait(v: Vcpu): number {
+    return host.taskWaitUsecRef !== undefined ? host.taskWaitUsecRef(v.ref) : host.taskWaitUsec === undefined ? host.taskStats(v.id).waitUsec : host.taskWaitUsec(v.id);
   }
 
   /** A vCPU's host rate now: kept here while dedicated, else the scheduler's (0 while its task is blocked). */
@@ -589,7 +604,7 @@ export function createNestedHost(options: NestedHostOptions): NestedHost {
       for (let i = 0; i < spec.vcpus; i++) {
         const id = `${name}/vcpu${i}`;
         host.addTask(id, `${path}/vcpu${i}`, { runnable: false });
-        const v: Vcpu = { vm, index: i, id, ref: host.taskRef(id), seq: nextSeq++, inDirty: false, listed: false, demand: HALTED, hostRunnable: false, hostDemand: 1, held: false, heldSteal: 0, heldSince: host.now(), pushed: -1, dRate: 0, dSince: host.now(), dUsed: 0 };
+        const v: Vcpu = { vm, index: i, id, ref: host.taskRef(id), seq: nextSeq++, inDirty: false, listed: false, demand: HALTED, hostRunnable: false, hostDemand: 1, held: false, heldSteal: 0, heldSince: host.now(), pushed: -1, dRate: 0, dSince: host.now(), dUsed: 0, schedCpu: 0, schedWait: 0 };
         vm.vcpus.push(v);
         byId.set(id, v);
         fresh[freshCount++] = v;
@@ -709,9 +724,10 @@ export function createNestedHost(options: NestedHostOptions): NestedHost {
       const vm = vmOf(name);
       const v = vm.vcpus[vcpu];
       if (v === undefined) throw new NotFoundError('vcpu', `${name}/vcpu${String(vcpu)}`);
-      // By handle where the scheduler reads by handle: a sampler asks for every vCPU each interval.
-      const waitUsec = host.taskWaitUsecRef !== undefined ? host.taskWaitUsecRef(v.ref) : host.taskWaitUsec === undefined ? host.taskStats(v.id).waitUsec : host.taskWaitUsec(v.id);
-      const cpuUsec = (host.taskCpuUsecRef !== undefined ? host.taskCpuUsecRef(v.ref) : host.taskCpuUsec(v.id)) + Math.round(dedicatedUsec(v));
+      // A sampler asks for every vCPU each interval: while dedicated the scheduler's part is frozen (read
+      // at the switch), else read by handle where the scheduler reads by handle.
+      const waitUsec = dedicated ? v.schedWait : schedulerWait(v);
+      const cpuUsec = (dedicated ? v.schedCpu : schedulerCpu(v)) + Math.round(dedicatedUsec(v));
       const held = v.held && v.demand.runnable ? (host.now() - v.heldSince) * v.demand.demand : 0;
       return { hostCpuUsec: cpuUsec, stealUsec: Math.round(waitUsec + v.heldSteal + held) };
     },
