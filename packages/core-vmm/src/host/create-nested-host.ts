@@ -500,7 +500,16 @@ export function createNestedHost(options: NestedHostOptions): NestedHost {
    * scheduler cannot tell (its first answer, a rebuild after a change of limits) or lacks the method.
    */
   function pushCandidates(): readonly Vcpu[] {
-    if (dedicated) return dedicatedCandidates();
+    // One list per host, reused (a fresh one if a guest's callback re-entered a sync that is reading
+    // it); its first `listed` entries count (emptying an array would drop its storage).
+    if (dedicated) {
+      // The vCPUs whose rate moved here (each listed once: `applyDedicated`).
+      const list = candidatesInUse ? [] : candidates;
+      for (let i = 0; i < dedCount; i++) list[i] = dedChanged[i]!;
+      const n = dedCount;
+      dedCount = 0;
+      return withFresh(list, n);
+    }
     const changes = host.takeRateChanges?.();
     if (changes === undefined || changes.all) {
       freshCount = 0;
@@ -508,8 +517,6 @@ export function createNestedHost(options: NestedHostOptions): NestedHost {
       listed = everyone.length;
       return everyone;
     }
-    // One list per host, reused (a fresh one if a guest's callback re-entered a sync that is reading
-    // it); its first `listed` entries count (emptying an array would drop its storage).
     const list = candidatesInUse ? [] : candidates;
     let n = 0;
     for (const id of changes.tasks) {
@@ -518,25 +525,11 @@ export function createNestedHost(options: NestedHostOptions): NestedHost {
       v.listed = true;
       list[n++] = v;
     }
-    for (let i = 0; i < freshCount; i++) {
-      const v = fresh[i]!;
-      if (v.listed) continue;
-      v.listed = true;
-      list[n++] = v;
-    }
-    freshCount = 0;
-    for (let i = 0; i < n; i++) list[i]!.listed = false;
-    if (n > 1) sortFirst(list, n);
-    listed = n;
-    return list;
+    return withFresh(list, n);
   }
 
-  /** `pushCandidates` while dedicated: the vCPUs whose rate moved and the vCPUs just added, in creation order. */
-  function dedicatedCandidates(): readonly Vcpu[] {
-    const list = candidatesInUse ? [] : candidates;
-    let n = 0;
-    for (let i = 0; i < dedCount; i++) list[n++] = dedChanged[i]!;
-    dedCount = 0;
+  /** `list`'s first `n` vCPUs (marked `listed`) and the vCPUs just added, each once, in creation order. */
+  function withFresh(list: Vcpu[], n: number): readonly Vcpu[] {
     for (let i = 0; i < freshCount; i++) {
       const v = fresh[i]!;
       if (v.listed) continue;
