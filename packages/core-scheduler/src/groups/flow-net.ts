@@ -76,35 +76,27 @@ export class FlowNet {
 
   /** Nodes reachable from `s` through edges with residual capacity. */
   reachFrom(s: number): Uint8Array {
-    const seen = new Uint8Array(this.n);
-    const stack = [s];
-    seen[s] = 1;
-    while (stack.length > 0) {
-      const u = stack.pop()!;
-      for (let e = this.head[u]!; e >= 0; e = this.next[e]!) {
-        const v = this.to[e]!;
-        if (this.cap[e]! > FLOW_EPS && seen[v] === 0) {
-          seen[v] = 1;
-          stack.push(v);
-        }
-      }
-    }
-    return seen;
+    return this.reach(s, false);
   }
 
   /** Nodes from which `t` is reachable through edges with residual capacity. */
   reachTo(t: number): Uint8Array {
+    return this.reach(t, true);
+  }
+
+  /** A walk over edges with residual capacity from `start`, along them or (`backwards`) against them. */
+  private reach(start: number, backwards: boolean): Uint8Array {
     const seen = new Uint8Array(this.n);
-    const stack = [t];
-    seen[t] = 1;
+    const stack = [start];
+    seen[start] = 1;
     while (stack.length > 0) {
-      const v = stack.pop()!;
-      // Edges u → v are the twins of v's own edges.
-      for (let e = this.head[v]!; e >= 0; e = this.next[e]!) {
-        const u = this.to[e]!;
-        if (this.cap[e ^ 1]! > FLOW_EPS && seen[u] === 0) {
-          seen[u] = 1;
-          stack.push(u);
+      const u = stack.pop()!;
+      // Backwards, the edges w → u are the twins of u's own edges u → w.
+      for (let e = this.head[u]!; e >= 0; e = this.next[e]!) {
+        const w = this.to[e]!;
+        if (this.cap[backwards ? e ^ 1 : e]! > FLOW_EPS && seen[w] === 0) {
+          seen[w] = 1;
+          stack.push(w);
         }
       }
     }
