@@ -19,48 +19,12 @@ import { LANE_PASS_SAMPLES } from './host-lane.js';
 import { containerView, vmCpu, vmState } from './views.js';
 
 /**
- * Readings a lane host took of one series' source as it passed sampling instants (`readHost`), oldest
- * first, each a time and two numbers; the sample at that instant takes them instead of reading the
- * models, which are past it by then.
- */
-class Readings {
-  /** (time, a, b) triples from `head` to `tail`; emptied, both go back to 0 and the array keeps its storage (no `length = 0`). */
-  private readonly data: number[] = [];
-  private head = 0;
-  private tail = 0;
-  a = 0;
-  b = 0;
-
-  push(time: number, a: number, b: number): void {
-    const d = this.data;
-    if (this.tail === d.length) d.push(time, a, b);
-    else {
-      d[this.tail] = time;
-      d[this.tail + 1] = a;
-      d[this.tail + 2] = b;
-    }
-    this.tail += 3;
-  }
-
-  /** Take the reading at `time` into `a` and `b` (older ones, never asked for, are dropped); false when there is none. */
-  take(time: number): boolean {
-    const d = this.data;
-    while (this.head < this.tail && d[this.head]! < time) this.head += 3;
-    if (this.head >= this.tail || d[this.head] !== time) return false;
-    this.a = d[this.head + 1]!;
-    this.b = d[this.head + 2]!;
-    this.head += 3;
-    if (this.head === this.tail) this.head = this.tail = 0;
-    return true;
-  }
-}
-
-/**
- * The containers' readings of the instants a pass reads, in one table: a row per instant (a ring of
- * `LANE_PASS_SAMPLES`, as many as a pass reads before they are assembled), a cell of (time, CPU,
- * memory) per container slot, by the slot's number. Slots are numbered as they are made, in about the
- * order the sample visits them, so the sample reads the table nearly in memory order instead of
- * reaching each container's own list of readings.
+ * What a lane host read as it passed sampling instants (`readHost`), for the sample at each instant to
+ * take instead of reading the models, which are past it by then: one table, a row per instant (a ring
+ * of `LANE_PASS_SAMPLES`, as many as a pass reads before they are assembled), a cell of (time, a, b)
+ * per source — a host (utilization), a VM (CPU and steal totals), a container (CPU total and memory) —
+ * by the source's number. Sources are numbered as they are first read, in about the order the sample
+ * visits them, so the sample reads the table nearly in memory order.
  */
 class ReadingTable {
   private readonly rows: Float64Array[] = [];
@@ -68,17 +32,20 @@ class ReadingTable {
   a = 0;
   b = 0;
 
-  constructor(private readonly interval: number) {}
+  /** `sizeHint`: the sources expected (the first allocation holds them all: growing row by row is garbage). */
+  constructor(
+    private readonly interval: number,
+    private readonly sizeHint: number,
+  ) {}
 
   private row(time: number): Float64Array {
     const i = Math.floor(time / this.interval) % LANE_PASS_SAMPLES;
     return this.rows[i]!;
   }
 
-  /** Room for slot numbers below `n`. */
-  reserve(n: number): void {
-    if (n <= this.width) return;
-    const width = Math.max(n, this.width * 2, 64);
+  /** Room for cell numbers below `n` (the rows made at the first reading, so a sampler without a lane allocates none). */
+  private reserve(n: number): void {
+    const width = Math.max(n, this.width * 2, this.sizeHint, 64);
     for (let i = 0; i < LANE_PASS_SAMPLES; i++) {
       const row = new Float64Array(width * 3).fill(-1);
       const old = this.rows[i];
@@ -89,6 +56,7 @@ class ReadingTable {
   }
 
   put(slot: number, time: number, a: number, b: number): void {
+    if (slot >= this.width) this.reserve(slot + 1);
     const row = this.row(time);
     const at = slot * 3;
     row[at] = time;
@@ -108,12 +76,12 @@ class ReadingTable {
   }
 }
 
-/** A VM's series: its id (−1 until its first sample defines it), the VM's CPU and steal totals at the last sample (NaN: none yet). */
+/** A VM's series: its id (−1 until its first sample defines it), the VM's CPU and steal totals at the last sample (NaN: none yet), and its cell in the reading table. */
 interface VmSlot {
+  readonly cell: number;
   id: number;
   cpu: number;
   steal: number;
-  readonly readings: Readings;
 }
 
 /**
@@ -123,8 +91,8 @@ interface VmSlot {
  * container has a new id).
  */
 interface ContainerSlot {
-  /** Its number, in the order slots are made: its cell in the reading table. */
-  readonly uid: number;
+  /** Its cell in the reading table. */
+  readonly cell: number;
   cpuId: number;
   memoryId: number;
   /** The record it was last bound to, and its VM (null on bare metal), resolved once per binding. */
@@ -178,12 +146,13 @@ export class Sampler {
   private readonly nicSlots = new Map<string, NicSlot>();
   /** Series id of each host's CPU, by host index (−1: not defined yet). */
   private hostIds: number[] = [];
-  /** Each host's utilization readings, by host index. */
-  private hostReadings: Readings[] = [];
+  /** Each host's cell in the reading table, by host index. */
+  private hostCells: number[] = [];
   /** Each host's layout, by host index. */
   private layouts: (HostLayout | undefined)[] = [];
-  /** The containers' readings (null until the first reading). */
-  private table: ReadingTable | null = null;
+  /** What lane hosts read on the way, and how many cells it has numbered. */
+  private readonly table: ReadingTable;
+  private cells = 0;
   private readonly vmSlots = new Map<string, VmSlot>();
   private readonly containerSlots = new Map<string, ContainerSlot>();
   /** The slots in the order of `dc.containers` at the last sample (checked by record identity, rebound where it moved). */
@@ -196,7 +165,9 @@ export class Sampler {
     private readonly dc: DcState,
     readonly recorder: MetricsRecorder,
     private readonly network: SampledFlows | null = null,
-  ) {}
+  ) {
+    this.table = new ReadingTable(recorder.interval, dc.hostList.length + dc.vms.size + dc.containers.size);
+  }
 
   /**
    * Read host `h` at sampling instant `time`, the host's models there (a lane takes it past `time`
@@ -204,7 +175,7 @@ export class Sampler {
    * CPU totals and memory.
    */
   readHost(h: HostRec, time: number): void {
-    (this.hostReadings[h.index] ??= new Readings()).push(time, hostCpuUtilization(h), 0);
+    this.table.put((this.hostCells[h.index] ??= this.newCell()), time, hostCpuUtilization(h), 0);
     const layout = this.layout(h);
     if (h.hv === null) {
       this.readContainers(layout.containers[0]!, layout.containerSlots[0]!, h.stack, time);
@@ -213,7 +184,7 @@ export class Sampler {
     for (let i = 0; i < layout.vms.length; i++) {
       const vm = layout.vms[i]!;
       const c = vmCpu(this.dc, vm);
-      layout.vmSlots[i]!.readings.push(time, c.cpuUsec, c.stealUsec);
+      this.table.put(layout.vmSlots[i]!.cell, time, c.cpuUsec, c.stealUsec);
       const recs = layout.containers[i]!;
       if (recs.length > 0) this.readContainers(recs, layout.containerSlots[i]!, vm.guest.readStack(), time);
     }
@@ -223,15 +194,13 @@ export class Sampler {
     for (let i = 0; i < recs.length; i++) {
       const slot = slots[i]!;
       const handle = containerHandle(recs[i]!, slot, stack);
-      this.readingTable().put(slot.uid, time, handle?.cpuUsec ?? 0, handle?.memoryBytes ?? 0);
+      this.table.put(slot.cell, time, handle?.cpuUsec ?? 0, handle?.memoryBytes ?? 0);
     }
   }
 
-  private readingTable(): ReadingTable {
-    const table = (this.table ??= new ReadingTable(this.recorder.interval));
-    // Sized for every container there is at once (growing it row by row as slots are made is garbage).
-    table.reserve(Math.max(this.containerSlots.size, this.dc.containers.size));
-    return table;
+  /** A cell of the reading table for a new source. */
+  private newCell(): number {
+    return this.cells++;
   }
 
   /** Host `h`'s layout, resolved again when something moved since (`DcState.layoutEpoch`). */
@@ -280,11 +249,12 @@ export class Sampler {
       this.values[n++] = Number.isFinite(value) ? value : 0;
     };
     const dt = this.lastTime < 0 ? 0 : time - this.lastTime;
+    const table = this.table;
     const hostIds = this.hostIds;
     for (const h of dc.hostList) {
       let u: number;
-      const readings = this.hostReadings[h.index];
-      if (readings !== undefined && readings.take(time)) u = readings.a;
+      const cell = this.hostCells[h.index];
+      if (cell !== undefined && table.take(cell, time)) u = table.a;
       else {
         notAhead(h, time);
         h.slot?.sync();
@@ -305,9 +275,9 @@ export class Sampler {
         if (slot.id < 0) slot.id = recorder.define(`vm:${vm.name}/steal`, 'fraction');
         let cpu: number;
         let steal: number;
-        if (slot.readings.take(time)) {
-          cpu = slot.readings.a;
-          steal = slot.readings.b;
+        if (table.take(slot.cell, time)) {
+          cpu = table.a;
+          steal = table.b;
         } else {
           notAhead(h, time);
           const now = vmCpu(dc, vm);
@@ -326,7 +296,6 @@ export class Sampler {
       }
     }
     const order = this.containerOrder;
-    const table = this.table;
     let at = 0;
     // A VM's containers come one after another: its stack is brought to now once for all of them.
     let lastVm: VmRec | null = null;
@@ -337,7 +306,7 @@ export class Sampler {
       at++;
       let cpuUsec: number;
       let memoryBytes: number;
-      if (table !== null && table.take(slot.uid, time)) {
+      if (table.take(slot.cell, time)) {
         cpuUsec = table.a;
         memoryBytes = table.b;
       } else {
@@ -387,14 +356,14 @@ export class Sampler {
 
   private vmSlot(name: string): VmSlot {
     let slot = this.vmSlots.get(name);
-    if (slot === undefined) this.vmSlots.set(name, (slot = { id: -1, cpu: NaN, steal: NaN, readings: new Readings() }));
+    if (slot === undefined) this.vmSlots.set(name, (slot = { cell: this.newCell(), id: -1, cpu: NaN, steal: NaN }));
     return slot;
   }
 
   private containerSlot(name: string): ContainerSlot {
     let slot = this.containerSlots.get(name);
     if (slot === undefined) {
-      slot = { uid: this.containerSlots.size, cpuId: -1, memoryId: -1, rec: null, vm: null, cpu: NaN, kernel: null, containerId: '', handle: null };
+      slot = { cell: this.newCell(), cpuId: -1, memoryId: -1, rec: null, vm: null, cpu: NaN, kernel: null, containerId: '', handle: null };
       this.containerSlots.set(name, slot);
     }
     return slot;
