@@ -10,7 +10,7 @@ import type { PowerModel } from '../energy/index.js';
 import { createMetricsRecorder } from '../metrics/metrics-recorder.js';
 import type { ClusterEvent, ContainerView, Datacenter, DatacenterOptions, HostView, RunReport, Series, VmView } from '../types.js';
 import { EventSink } from './cluster-events.js';
-import { HostLane, LANE_PASS_SAMPLES } from './host-lane.js';
+import { HostLane } from './host-lane.js';
 import { profiled } from './layer-profiler.js';
 import type { LayerProfiler } from './layer-profiler.js';
 import { attachBatch } from './batch-workloads.js';
@@ -247,28 +247,15 @@ export function createDatacenter(scenario: Scenario, options: ClusterDatacenterO
     for (;;) {
       const next = sim.peek();
       if (lane !== null) {
-        // Sampling instants before the next queue event (and up to `until`) are read on the way; one
-        // at the queue event's instant is taken after that instant's events, as its queue event was.
+        // Passes up to the next queue event (or `until`); with sampling, each ends where its readings
+        // must be assembled (`HostLane.planPass`).
         const end = Math.min(next, until);
-        const sampling = lane.sampling;
         for (;;) {
-          let horizon = end;
-          if (laneSample !== null) {
-            // A pass reads at most LANE_PASS_SAMPLES instants (the readings wait in memory until the
-            // sample is assembled), and at most those the work budget has left, one more to tell that
-            // it ran out (each sample counts as one event, as its queue event would); then hosts go no
-            // further than the first instant it leaves unread, and the next pass goes on from there.
-            const cap = sampling!.next + Math.min(LANE_PASS_SAMPLES - 1, maxSteps - steps) * sampling!.interval;
-            sampling!.limit = next > until ? until : next - 1;
-            if (cap < sampling!.limit) {
-              sampling!.limit = cap;
-              horizon = Math.min(end, cap + sampling!.interval);
-            }
-          }
+          const horizon = lane.planPass(next, until, maxSteps - steps);
           steps += runLane(horizon, maxSteps - steps + 1);
           if (steps > maxSteps) throw tooMany(until);
           if (laneSample !== null) {
-            steps += sampleThrough(sampling!.limit);
+            steps += sampleThrough(lane.sampling!.limit);
             if (steps > maxSteps) throw tooMany(until);
           }
           if (horizon >= end) break;

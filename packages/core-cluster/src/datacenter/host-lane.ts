@@ -52,6 +52,26 @@ export class HostLane {
   /** Metric sampling through the lane, or null (no metrics). */
   sampling: LaneSampling | null = null;
 
+  /**
+   * Where the next pass ends, toward the next queue event `next` or the run's `until`, whichever is
+   * first, with `budgetLeft` events of the work budget left. With sampling, it also sets which instants
+   * the pass reads (`sampling.limit`): those before the next queue event (one at its instant is read
+   * after that instant's events, as its queue event was) up to `until`, at most `LANE_PASS_SAMPLES`
+   * (the readings wait in memory until the samples are assembled), and at most those the budget has
+   * left, one more to tell that it ran out (each sample counts as one event). The pass then ends at the
+   * first instant it leaves unread, and the next pass goes on from there.
+   */
+  planPass(next: number, until: number, budgetLeft: number): number {
+    const end = Math.min(next, until);
+    const sampling = this.sampling;
+    if (sampling === null) return end;
+    sampling.limit = next > until ? until : next - 1;
+    const cap = sampling.next + Math.min(LANE_PASS_SAMPLES - 1, budgetLeft) * sampling.interval;
+    if (cap >= sampling.limit) return end;
+    sampling.limit = cap;
+    return Math.min(end, cap + sampling.interval);
+  }
+
   /** The earliest next event of any host in the lane (Infinity: none). */
   peek(): number {
     return this.heap.top()?.key ?? Infinity;
