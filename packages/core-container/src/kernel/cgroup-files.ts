@@ -168,7 +168,8 @@ export function cpuUsage(host: CgroupFileHost, node: CgroupNode): number {
   const epoch = host.cpuGroups.epoch;
   if (c !== null && c.epoch === epoch && c.group.runnable === 0 && c.wakes === c.group.wakes) return c.usage;
   const usage = freshCpuUsage(host, node);
-  const g = host.cpuActivity(node);
+  // Within one epoch the leaf keeps its scheduler group: no lookup by path.
+  const g = c !== null && c.epoch === epoch ? c.group : host.cpuActivity(node);
   if (g !== null && g.runnable === 0) {
     if (c === null) node.cpuCache = { usage, epoch, group: g, wakes: g.wakes };
     else {
