@@ -1,5 +1,6 @@
-// Time series sampled at fixed instants start + k·interval, stored by column: one growable
-// Float64Array of values per series, sample times implicit, materialized only on read.
+// Time series sampled at fixed instants start + k·interval, stored by column (each series' values a
+// region of a shared slab, sample times implicit, materialized on read); whole instants may be written
+// as rows, staged row-major and moved into the columns in blocks.
 import type { Micros } from '@strata/shared-types';
 import { ConflictError, LimitExceededError, NotFoundError, ValidationError } from '@strata/shared-types';
 import type { Series } from '../types.js';
@@ -46,6 +47,24 @@ export interface MetricsRecorder {
    * Float64Array this is the fast path for sampling a whole datacenter at once.
    */
   sampleMany(time: number, series: ArrayLike<string | number>, values: ArrayLike<number>): void;
+  /**
+   * The row of sampling instant `time` for writing many series by id (`row[id] = value`), the
+   * fastest way to record a whole datacenter at one instant. A fresh row is all NaN (nothing sampled);
+   * it is at least as wide as the series defined when it is returned (call openRow again after defining
+   * more: the row may be replaced by a wider one, its entries kept). Nothing in it is recorded until
+   * commitRow(time). Rows of several instants may be open at once (at most 64).
+   * ValidationError for a time off the grid; LimitExceededError when 64 rows are open already.
+   * Lifecycle of one instant: `openRow` → (write entries, `define`, `openRow` again)* → `commitRow`;
+   * after a successful commit the row is the recorder's copy no longer: writing it records nothing.
+   */
+  openRow(time: number): Float64Array;
+  /**
+   * Record the open row of `time`: every entry that is not NaN, checked as sampleMany checks (finite,
+   * after the series' last sample, within maxSamples), all or nothing. On an error nothing is recorded
+   * and the row stays open, unchanged. NotFoundError when no row of `time` is open (ValidationError
+   * when `time` is off the grid).
+   */
+  commitRow(time: number): void;
   /** Every series in definition order, times and values materialized (gaps left out). */
   series(): Series[];
   /** One series by name or id (NotFoundError when undefined). */
@@ -56,24 +75,20 @@ export interface MetricsRecorder {
   readonly seriesCount: number;
   /** Samples stored over all series, gaps included (what `maxSamples` bounds). */
   readonly sampleCount: number;
-  /** Bytes reserved for values now: 8 per sample of capacity. */
+  /** Bytes reserved for values now: 8 per sample of capacity (open and staged rows not counted). */
   readonly bytes: number;
 }
 
-interface Column {
-  readonly id: number;
-  readonly name: string;
-  /** The batch that last named it (duplicate check without a Set). */
-  stamp: number;
-  readonly unit: string;
-  /** Grid index of values[0]. */
-  first: number;
-  /** Samples stored (gaps included, as NaN). */
-  length: number;
-  values: Float64Array;
-}
-
 const isPositiveInteger = (n: number): boolean => Number.isSafeInteger(n) && n > 0;
+
+/** Most rows open at once (each is 8 bytes per series: 64 × 89,000 series is 46 MB). */
+const MAX_OPEN_ROWS = 64;
+/** Committed rows kept row-major before they are moved into the columns in one block. */
+const STAGED_ROWS = 32;
+/** Values in the largest shared slab (32 MB); the first slabs are smaller, so a small recorder stays small. */
+const SLAB_VALUES = 1 << 22;
+/** Series in the first slab; each next slab holds twice as many, up to SLAB_VALUES / capacity. */
+const FIRST_SLAB_SERIES = 64;
 
 /**
  * A metrics recorder. Memory: 8 bytes per stored sample (Float64Array values, no stored times),
@@ -81,6 +96,14 @@ const isPositiveInteger = (n: number): boolean => Number.isSafeInteger(n) && n >
  * length up front. 1,000 hosts + 8,000 VMs + 40,000 containers sampled every second for 10 minutes
  * is 49,000 × 601 = 29.5 M samples: 236 MB of values with `capacity: 601`.
  * A gap (an instant a series was not sampled) is stored as NaN, which is why `sample` refuses NaN.
+ *
+ * Storage: each series' reserved capacity is a region of a shared slab (a few large Float64Arrays,
+ * not one ArrayBuffer per series); a series that outgrows it moves to an array of its own (its slab
+ * region is then unused but stays allocated until the recorder is dropped). Order metadata (grid
+ * index of the first and last sample, stored length, capacity, batch stamp) lives in typed arrays by
+ * id. A committed row is validated and accounted at once (first, last, capacity, sampleCount) but its
+ * values are staged row-major and moved into the columns STAGED_ROWS at a time, column by column, and
+ * before any read or `sample`/`sampleMany` write, so every column stays in time order.
  */
 export function createMetricsRecorder(options: MetricsRecorderOptions): MetricsRecorder {
   const { interval } = options;
@@ -99,74 +122,188 @@ export function createMetricsRecorder(options: MetricsRecorderOptions): MetricsR
     if (!ok) throw new ValidationError(`metrics recorder option ${path} must be a ${path === 'start' ? 'non-negative' : 'positive'} integer${path === 'interval' || path === 'start' ? ' (µs)' : ''}, got ${value}`, { path, accepted: 'integers' });
   }
 
-  const columns: Column[] = [];
-  const byName = new Map<string, Column>();
+  // Series by id: names and units, and typed metadata grown by doubling.
+  const names: string[] = [];
+  const units: string[] = [];
+  const byName = new Map<string, number>();
+  let count = 0;
+  let room = 64;
+  /** Grid index of the series' value 0 (set by its first sample). */
+  let first = new Float64Array(room);
+  /** Grid index of its last recorded sample, staged ones included; -1 before the first. */
+  let last = new Float64Array(room).fill(-1);
+  /** Values written into its column (gaps included); behind `last` while rows are staged. */
+  let stored = new Int32Array(room);
+  /** Its column's capacity, in values. */
+  let cap = new Int32Array(room);
+  /** The batch of `sampleMany` that last named it (+stamp written, -stamp checked, not written). */
+  let stamp = new Float64Array(room);
+  /** Its column: `arrays[arrayOf[id]]` from `offsetOf[id]`. */
+  let arrayOf = new Int32Array(room);
+  let offsetOf = new Int32Array(room);
+  /** Whether its column is an array of its own (it outgrew its slab region). */
+  let alone = new Uint8Array(room);
+  /** Shared slabs and the arrays of series that outgrew their region. */
+  const arrays: Float64Array[] = [];
+  let slab = -1;
+  let slabNext = 0;
+  let slabEnd = 0;
+  let slabSeries = FIRST_SLAB_SERIES;
+
   let sampleCount = 0;
   let bytes = 0;
+  let batch = 0;
 
-  const gridIndex = (time: number): number => {
+  /** Open rows by grid index. */
+  const open = new Map<number, Float64Array>();
+  /** Committed rows not yet in the columns, in commit order: a copy, its width and grid index. */
+  const staged: Float64Array[] = [];
+  const stagedWidth = new Int32Array(STAGED_ROWS);
+  const stagedK = new Float64Array(STAGED_ROWS);
+  let stagedCount = 0;
+
+  const gridIndex = (time: number, what = 'sample time'): number => {
     if (!Number.isSafeInteger(time) || time < start || (time - start) % interval !== 0) {
-      throw new ValidationError(`sample time must be a sampling instant start + k·interval (start ${start} µs, interval ${interval} µs), got ${time}`, { path: 'time', accepted: `${start} + k·${interval}` });
+      throw new ValidationError(`${what} must be a sampling instant start + k·interval (start ${start} µs, interval ${interval} µs), got ${time}`, { path: 'time', accepted: `${start} + k·${interval}` });
     }
     return (time - start) / interval;
   };
-  const column = (series: string | number): Column => {
-    const c = typeof series === 'number' ? columns[series] : byName.get(series);
-    if (c === undefined) throw new NotFoundError('series', String(series), { hint: 'define(name, unit) it first; ids are what define returned' });
-    return c;
+  /** The id of a series (name or id), or -1. */
+  const lookup = (series: string | number): number => {
+    if (typeof series === 'number') return series >>> 0 === series && series < count ? series : -1;
+    return byName.get(series) ?? -1;
   };
-  let batch = 0;
-  /** Samples a write at grid index `k` adds to column `c` (gap + 1); validates order. */
-  const growthOf = (c: Column, k: number, time: number): number => {
-    if (c.length === 0) return 1;
-    const next = c.first + c.length;
-    if (k < next) {
-      throw new ConflictError(`series '${c.name}' already has samples up to ${start + (next - 1) * interval} µs; got ${time} µs (samples go forward in time)`, { series: c.name, time });
+  const idOf = (series: string | number): number => {
+    const id = lookup(series);
+    if (id < 0) throw new NotFoundError('series', String(series), { hint: 'define(name, unit) it first; ids are what define returned' });
+    return id;
+  };
+  /** Samples a write at grid index `k` adds to series `id` (gap + 1); validates order. */
+  const growthOf = (id: number, k: number, time: number): number => {
+    const l = last[id]!;
+    if (l < 0) return 1;
+    if (k <= l) {
+      throw new ConflictError(`series '${names[id]!}' already has samples up to ${start + l * interval} µs; got ${time} µs (samples go forward in time)`, { series: names[id]!, time });
     }
-    return k - next + 1;
+    return k - l;
   };
   const checkValue = (name: string, value: number): void => {
     if (!Number.isFinite(value)) throw new ValidationError(`sample of series '${name}' must be a finite number, got ${value}`, { path: name, accepted: 'finite numbers' });
-  };
-  const write = (c: Column, k: number, value: number): void => {
-    if (c.length === 0) c.first = k;
-    const at = k - c.first;
-    if (at === c.length && at < c.values.length) {
-      // The common case: the next instant, room reserved.
-      c.values[at] = value;
-      c.length++;
-      sampleCount++;
-      return;
-    }
-    if (at >= c.values.length) {
-      const grown = new Float64Array(Math.max(at + 1, Math.ceil(c.values.length * 1.5)));
-      grown.set(c.values.subarray(0, c.length));
-      bytes += (grown.length - c.values.length) * 8;
-      c.values = grown;
-    }
-    c.values.fill(NaN, c.length, at);
-    c.values[at] = value;
-    sampleCount += at + 1 - c.length;
-    c.length = at + 1;
   };
   const limit = (adding: number): void => {
     if (sampleCount + adding > maxSamples) {
       throw new LimitExceededError(`metrics recorder: maxSamples (${maxSamples}) would be exceeded (${sampleCount} stored, ${adding} more); raise maxSamples, lengthen the interval or sample fewer series`, { limit: 'maxSamples', max: maxSamples });
     }
   };
-  const materialize = (c: Column): Series => {
-    const times: Micros[] = new Array<Micros>(c.length);
-    const values: number[] = new Array<number>(c.length);
-    let n = 0;
-    for (let i = 0; i < c.length; i++) {
-      const v = c.values[i]!;
-      if (v !== v) continue; // a gap (NaN)
-      times[n] = (start + (c.first + i) * interval) as Micros;
-      values[n++] = v;
+  /** Make room for value index `at` of series `id`: an array of its own, half as large again (at least). */
+  const grow = (id: number, at: number): void => {
+    const old = cap[id]!;
+    const size = Math.max(at + 1, Math.ceil(old * 1.5));
+    const grown = new Float64Array(size);
+    const offset = offsetOf[id]!;
+    grown.set(arrays[arrayOf[id]!]!.subarray(offset, offset + stored[id]!));
+    if (alone[id] === 1) arrays[arrayOf[id]!] = grown;
+    else {
+      arrayOf[id] = arrays.push(grown) - 1;
+      offsetOf[id] = 0;
+      alone[id] = 1;
     }
-    times.length = n;
-    values.length = n;
-    return { name: c.name, unit: c.unit, times, values };
+    cap[id] = size;
+    bytes += (size - old) * 8;
+  };
+  /** Write value `v` of series `id` at grid index `k` (validated; no row staged), gaps as NaN. */
+  const write = (id: number, k: number, v: number): void => {
+    if (last[id]! < 0) first[id] = k;
+    const at = k - first[id]!;
+    if (at >= cap[id]!) grow(id, at);
+    const values = arrays[arrayOf[id]!]!;
+    const offset = offsetOf[id]!;
+    const n = stored[id]!;
+    if (at > n) values.fill(NaN, offset + n, offset + at);
+    values[offset + at] = v;
+    stored[id] = at + 1;
+    last[id] = k;
+  };
+  /**
+   * Move the staged rows into the columns: column by column, each column's staged values in commit
+   * (= time) order, so a column's writes are consecutive. The metadata arrays are read into locals
+   * (nothing here resizes them): the loops then touch typed arrays only.
+   */
+  const flush = (): void => {
+    const rows = stagedCount;
+    if (rows === 0) return;
+    const n = count;
+    const firstA = first;
+    const storedA = stored;
+    const arrayA = arrayOf;
+    const offsetA = offsetOf;
+    const columns = arrays;
+    const rowA = staged.slice(0, rows);
+    const kA = stagedK.slice(0, rows);
+    const widthA = stagedWidth.slice(0, rows); // a pooled copy may be longer than its row: entries past the width are stale
+    // Series defined after a row was opened are absent from it: up to the narrowest row every row has every series.
+    let narrowest = n;
+    for (let r = 0; r < rows; r++) narrowest = Math.min(narrowest, widthA[r]!);
+    for (let id = 0; id < n; id++) {
+      const values = columns[arrayA[id]!]!;
+      const offset = offsetA[id]!;
+      const base = offset - firstA[id]!; // values[base + k] holds grid index k
+      const end = offset + storedA[id]!;
+      let next = end;
+      for (let r = 0; r < rows; r++) {
+        const row = rowA[r]!;
+        if (id >= narrowest && id >= widthA[r]!) continue;
+        const v = row[id]!;
+        if (v !== v) continue; // not sampled in this row
+        const at = base + kA[r]!;
+        if (at > next) values.fill(NaN, next, at);
+        values[at] = v;
+        next = at + 1;
+      }
+      if (next !== end) storedA[id] = next - offset;
+    }
+    stagedCount = 0;
+  };
+  /** The grid index of the last sample of series `id` in its column and the staged rows (-1 for none): what `last[id]` was before a row that failed. */
+  const lastBefore = (id: number): number => {
+    for (let r = stagedCount - 1; r >= 0; r--) {
+      if (id < stagedWidth[r]! && staged[r]![id] === staged[r]![id]) return stagedK[r]!;
+    }
+    return stored[id] === 0 ? -1 : first[id]! + stored[id]! - 1;
+  };
+  const resize = (size: number): void => {
+    const widen = <T extends Float64Array | Int32Array | Uint8Array>(a: T, make: (n: number) => T): T => {
+      const b = make(size);
+      b.set(a);
+      return b;
+    };
+    first = widen(first, (n) => new Float64Array(n));
+    last = widen(last, (n) => new Float64Array(n).fill(-1));
+    stored = widen(stored, (n) => new Int32Array(n));
+    cap = widen(cap, (n) => new Int32Array(n));
+    stamp = widen(stamp, (n) => new Float64Array(n));
+    arrayOf = widen(arrayOf, (n) => new Int32Array(n));
+    offsetOf = widen(offsetOf, (n) => new Int32Array(n));
+    alone = widen(alone, (n) => new Uint8Array(n));
+    room = size;
+  };
+  const materialize = (id: number): Series => {
+    const n = stored[id]!;
+    const values = arrays[arrayOf[id]!]!;
+    const offset = offsetOf[id]!;
+    const f = first[id]!;
+    const times: Micros[] = new Array<Micros>(n);
+    const out: number[] = new Array<number>(n);
+    let m = 0;
+    for (let i = 0; i < n; i++) {
+      const v = values[offset + i]!;
+      if (v !== v) continue; // a gap (NaN)
+      times[m] = (start + (f + i) * interval) as Micros;
+      out[m++] = v;
+    }
+    times.length = m;
+    out.length = m;
+    return { name: names[id]!, unit: units[id]!, times, values: out };
   };
 
   return {
@@ -176,100 +313,193 @@ export function createMetricsRecorder(options: MetricsRecorderOptions): MetricsR
       if (typeof name !== 'string' || name.length === 0) throw new ValidationError('a series name must be a non-empty string', { path: 'name', accepted: 'non-empty strings' });
       const existing = byName.get(name);
       if (existing !== undefined) {
-        if (existing.unit !== unit) throw new ConflictError(`series '${name}' is already defined with unit '${existing.unit}', not '${unit}'`, { series: name });
-        return existing.id;
+        if (units[existing] !== unit) throw new ConflictError(`series '${name}' is already defined with unit '${units[existing]!}', not '${unit}'`, { series: name });
+        return existing;
       }
-      if (columns.length >= maxSeries) {
+      if (count >= maxSeries) {
         throw new LimitExceededError(`metrics recorder: maxSeries (${maxSeries}) reached; cannot define series '${name}' — raise maxSeries or sample fewer objects`, { limit: 'maxSeries', max: maxSeries });
       }
-      const c: Column = { id: columns.length, name, unit, stamp: 0, first: 0, length: 0, values: new Float64Array(capacity) };
+      if (slabNext === slabEnd) {
+        // A new slab: twice the last one's series, at most SLAB_VALUES values (one series at least), never past maxSeries.
+        const series = Math.min(slabSeries, Math.max(1, Math.floor(SLAB_VALUES / capacity)), maxSeries - count);
+        slab = arrays.push(new Float64Array(series * capacity)) - 1;
+        slabNext = 0;
+        slabEnd = series * capacity;
+        slabSeries = series * 2;
+      }
+      if (count === room) resize(room * 2);
+      const id = count++;
+      names.push(name);
+      units.push(unit);
+      byName.set(name, id);
+      arrayOf[id] = slab;
+      offsetOf[id] = slabNext;
+      slabNext += capacity;
+      cap[id] = capacity;
       bytes += capacity * 8;
-      columns.push(c);
-      byName.set(name, c);
-      return columns.length - 1;
+      return id;
     },
-    id(name: string): number {
-      return column(name).id;
-    },
+    id: (name: string): number => idOf(name),
     has: (name) => byName.has(name),
     sample(time: number, series: string | number, value: number): void {
-      const c = column(series);
+      const id = idOf(series);
       const k = gridIndex(time);
-      checkValue(c.name, value);
-      limit(growthOf(c, k, time));
-      write(c, k, value);
+      checkValue(names[id]!, value);
+      const adding = growthOf(id, k, time);
+      limit(adding);
+      flush();
+      write(id, k, value);
+      sampleCount += adding;
     },
     sampleMany(time: number, series: ArrayLike<string | number>, values: ArrayLike<number>): void {
       if (series.length !== values.length) {
         throw new ValidationError(`sampleMany needs one value per series: ${series.length} series, ${values.length} values`, { path: 'values', accepted: 'as many values as series' });
       }
       const k = gridIndex(time);
+      flush(); // the fast path below writes the columns directly
       const n = series.length;
-      const stamp = ++batch;
+      const s = ++batch;
       // One pass: each entry is checked, then written where the next instant has room (the common
       // case); a bad entry undoes the writes before it, so the batch is all or nothing. An entry that
-      // needs a gap or growth is left for a second pass, once the whole batch is known good.
+      // needs a gap, growth or is a series' first is left for a second pass, once the whole batch is known good.
       let adding = 0;
       let deferred = false;
       let i = 0;
       try {
         for (; i < n; i++) {
-          const s = series[i]!;
-          const c = typeof s === 'number' ? columns[s] : byName.get(s);
-          if (c === undefined) column(s);
-          else {
-            if (c.stamp === stamp || c.stamp === -stamp) throw new ConflictError(`sampleMany names series '${c.name}' twice`, { series: c.name });
-            const v = values[i]!;
-            if (v - v !== 0) checkValue(c.name, v); // NaN or ±Infinity
-            const at = k - c.first;
-            if (c.length !== 0 && at === c.length && at < c.values.length) {
-              c.stamp = stamp;
-              c.values[at] = v;
-              c.length++;
-              adding++;
-            } else {
-              adding += c.length === 0 ? 1 : growthOf(c, k, time);
-              c.stamp = -stamp; // checked, not written yet
-              deferred = true;
-            }
+          const id = lookup(series[i]!);
+          if (id < 0) idOf(series[i]!);
+          if (stamp[id] === s || stamp[id] === -s) throw new ConflictError(`sampleMany names series '${names[id]!}' twice`, { series: names[id]! });
+          const v = values[i]!;
+          if (v - v !== 0) checkValue(names[id]!, v); // NaN or ±Infinity
+          const l = last[id]!;
+          const at = k - first[id]!;
+          if (l >= 0 && k === l + 1 && at < cap[id]!) {
+            stamp[id] = s;
+            arrays[arrayOf[id]!]![offsetOf[id]! + at] = v;
+            stored[id] = at + 1;
+            last[id] = k;
+            adding++;
+          } else {
+            adding += growthOf(id, k, time);
+            stamp[id] = -s; // checked, not written yet
+            deferred = true;
           }
         }
         limit(adding);
       } catch (error) {
         for (let j = 0; j < i; j++) {
-          const s = series[j]!;
-          const c = (typeof s === 'number' ? columns[s] : byName.get(s))!;
-          if (c.stamp === stamp) c.length--;
-          c.stamp = 0;
+          const id = lookup(series[j]!);
+          if (stamp[id] === s) {
+            stored[id] = k - first[id]!;
+            last[id] = k - 1;
+          }
+          stamp[id] = 0;
         }
         throw error;
       }
-      let written = 0;
       for (let j = 0; j < n && deferred; j++) {
-        const s = series[j]!;
-        const c = (typeof s === 'number' ? columns[s] : byName.get(s))!;
-        if (c.stamp !== -stamp) continue;
-        c.stamp = stamp;
-        const before = sampleCount;
-        write(c, k, values[j]!);
-        written += sampleCount - before;
+        const id = lookup(series[j]!);
+        if (stamp[id] !== -s) continue;
+        stamp[id] = s;
+        write(id, k, values[j]!);
       }
-      sampleCount += adding - written;
+      sampleCount += adding;
     },
-    series: () => columns.map(materialize),
-    get: (series) => materialize(column(series)),
-    values(series: string | number): Float64Array {
-      const c = column(series);
-      const out = new Float64Array(c.length);
-      let n = 0;
-      for (let i = 0; i < c.length; i++) {
-        const v = c.values[i]!;
-        if (!Number.isNaN(v)) out[n++] = v;
+    openRow(time: number): Float64Array {
+      const k = gridIndex(time, 'row time');
+      const row = open.get(k);
+      if (row !== undefined) {
+        if (row.length >= count) return row;
+        const wider = new Float64Array(count).fill(NaN);
+        wider.set(row);
+        open.set(k, wider);
+        return wider;
       }
-      return n === c.length ? out : out.slice(0, n);
+      if (open.size >= MAX_OPEN_ROWS) {
+        const instants = [...open.keys()].sort((a, b) => a - b).map((j) => start + j * interval);
+        throw new LimitExceededError(
+          `metrics recorder: ${MAX_OPEN_ROWS} rows are open already (instants ${instants[0]!} … ${instants[instants.length - 1]!} µs); commitRow(time) one of them before opening the row of ${time} µs`,
+          { limit: 'openRows', max: MAX_OPEN_ROWS },
+        );
+      }
+      const fresh = new Float64Array(count).fill(NaN);
+      open.set(k, fresh);
+      return fresh;
+    },
+    commitRow(time: number): void {
+      const k = gridIndex(time, 'row time');
+      const row = open.get(k);
+      if (row === undefined) throw new NotFoundError('open row of instant', `${time} µs`, { hint: 'openRow(time) first, then commitRow(time) once; a committed row is closed' });
+      const width = row.length;
+      const lastA = last;
+      const firstA = first;
+      const capA = cap;
+      // One pass checks each entry and moves the series' last sample to k at once (the common case: a
+      // finite value after its last sample); a bad entry, or maxSamples, undoes those moves, so nothing
+      // changes on an error. Growth waits until the whole row is known good.
+      let adding = 0;
+      let growing = false;
+      let id = 0;
+      try {
+        for (; id < width; id++) {
+          const v = row[id]!;
+          if (v !== v) continue; // not sampled
+          const l = lastA[id]!;
+          if (v - v !== 0 || l >= k) {
+            checkValue(names[id]!, v);
+            growthOf(id, k, time);
+          }
+          if (l < 0) {
+            adding += 1;
+            firstA[id] = k;
+          } else adding += k - l;
+          lastA[id] = k;
+          if (k - firstA[id]! >= capA[id]!) growing = true;
+        }
+        limit(adding);
+      } catch (error) {
+        for (let j = 0; j < id; j++) if (row[j] === row[j]) lastA[j] = lastBefore(j);
+        throw error;
+      }
+      for (let j = 0; j < width && growing; j++) if (row[j] === row[j] && k - firstA[j]! >= capA[j]!) grow(j, k - firstA[j]!);
+      const r = stagedCount++;
+      let copy = staged[r];
+      if (copy === undefined || copy.length < width) staged[r] = copy = new Float64Array(width);
+      copy.set(row);
+      stagedWidth[r] = width;
+      stagedK[r] = k;
+      sampleCount += adding;
+      open.delete(k);
+      if (stagedCount === STAGED_ROWS) flush();
+    },
+    series(): Series[] {
+      flush();
+      const out: Series[] = new Array<Series>(count);
+      for (let id = 0; id < count; id++) out[id] = materialize(id);
+      return out;
+    },
+    get(series: string | number): Series {
+      const id = idOf(series);
+      flush();
+      return materialize(id);
+    },
+    values(series: string | number): Float64Array {
+      const id = idOf(series);
+      flush();
+      const n = stored[id]!;
+      const values = arrays[arrayOf[id]!]!;
+      const offset = offsetOf[id]!;
+      const out = new Float64Array(n);
+      let m = 0;
+      for (let i = 0; i < n; i++) {
+        const v = values[offset + i]!;
+        if (v === v) out[m++] = v;
+      }
+      return m === n ? out : out.slice(0, m);
     },
     get seriesCount() {
-      return columns.length;
+      return count;
     },
     get sampleCount() {
       return sampleCount;
