@@ -104,6 +104,9 @@ const FIRST_SLAB_SERIES = 64;
  * id. A committed row is validated and accounted at once (first, last, capacity, sampleCount) but its
  * values are staged row-major and moved into the columns STAGED_ROWS at a time, column by column, and
  * before any read or `sample`/`sampleMany` write, so every column stays in time order.
+ * Beyond `bytes`: each open row is 8 bytes per series (a fresh array per openRow; commitRow copies it,
+ * so writing a committed row changes nothing recorded), the staged copies 32 × 8 bytes per series
+ * (reused), and the unused end of the newest slab (at most 32 MB).
  */
 export function createMetricsRecorder(options: MetricsRecorderOptions): MetricsRecorder {
   const { interval } = options;
