@@ -10,7 +10,7 @@ import type { PowerModel } from '../energy/index.js';
 import { createMetricsRecorder } from '../metrics/metrics-recorder.js';
 import type { ClusterEvent, ContainerView, Datacenter, DatacenterOptions, HostView, RunReport, Series, VmView } from '../types.js';
 import { EventSink } from './cluster-events.js';
-import { HostLane } from './host-lane.js';
+import { HostLane, LANE_PASS_INSTANTS, laneInstantsPerPass } from './host-lane.js';
 import { profiled } from './layer-profiler.js';
 import type { LayerProfiler } from './layer-profiler.js';
 import { attachBatch } from './batch-workloads.js';
@@ -194,12 +194,12 @@ export function createDatacenter(scenario: Scenario, options: ClusterDatacenterO
   if (scenario.metrics !== undefined) {
     const interval = scenario.metrics.interval;
     const capacity = scenario.duration === undefined ? 16 : Math.min(1_000_000, Math.floor(scenario.duration / interval) + 1);
-    sampler = new Sampler(dc, createMetricsRecorder({ interval, start: 0, capacity }), migrations);
+    sampler = new Sampler(dc, createMetricsRecorder({ interval, start: 0, capacity, maxOpenRows: LANE_PASS_INSTANTS.max + 1 }), migrations);
     const sample = profiled(dc.profile, 'sampling', (time: number) => sampler!.sample(time));
     if (dc.lane !== null) {
       // Through the lane (host-lane.ts, `LaneSampling`): hosts are read as they pass each instant, and
       // the datacenter assembles each sample once every host is past it (`sampleThrough`).
-      dc.lane.sampling = { interval, next: 0, limit: -1 };
+      dc.lane.sampling = { interval, next: 0, limit: -1, instantsPerPass: LANE_PASS_INSTANTS.min };
       dc.sampleHost = profiled(dc.profile, 'sampling', (h: HostRec, time: number) => sampler!.readHost(h, time));
       laneSample = sample;
     } else sim.every(interval, () => sample(sim.now()), { start: 0, priority: 1000, label: 'metrics' });
@@ -251,6 +251,8 @@ export function createDatacenter(scenario: Scenario, options: ClusterDatacenterO
         // must be assembled (`HostLane.planPass`).
         const end = Math.min(next, until);
         for (;;) {
+          // As many instants per pass as the readings' memory allows.
+          if (lane.sampling !== null) lane.sampling.instantsPerPass = laneInstantsPerPass(sampler!.seriesSampled);
           const horizon = lane.planPass(next, until, maxSteps - steps);
           steps += runLane(horizon, maxSteps - steps + 1);
           if (steps > maxSteps) throw tooMany(until);

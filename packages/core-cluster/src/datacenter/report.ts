@@ -109,6 +109,12 @@ export class Sampler {
     private readonly network: SampledFlows | null = null,
   ) {}
 
+  /** Series a sample records: those defined, or before the first sample one per host and VM and two per container. */
+  get seriesSampled(): number {
+    const dc = this.dc;
+    return Math.max(this.recorder.seriesCount, dc.hostList.length + dc.vms.size + 2 * dc.containers.size);
+  }
+
   /**
    * Read host `h` at sampling instant `time`, the host's models there (a lane takes it past `time`
    * before the sample is assembled): its utilization, its VMs' steal over the interval, its

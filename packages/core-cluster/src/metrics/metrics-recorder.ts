@@ -17,6 +17,8 @@ export interface MetricsRecorderOptions {
   readonly maxSamples?: number;
   /** Samples to reserve per series when it is defined (e.g. duration / interval + 1), so no array ever grows (default 16). */
   readonly capacity?: number;
+  /** Most rows open at once (`openRow`; default 64, at most 100,000): each holds 8 bytes per series defined. */
+  readonly maxOpenRows?: number;
 }
 
 /** A recorder of named series sampled at `start + k·interval`. */
@@ -52,8 +54,8 @@ export interface MetricsRecorder {
    * fastest way to record a whole datacenter at one instant. A fresh row is all NaN (nothing sampled);
    * it is at least as wide as the series defined when it is returned (call openRow again after defining
    * more: the row may be replaced by a wider one, its entries kept). Nothing in it is recorded until
-   * commitRow(time). Rows of several instants may be open at once (at most 64).
-   * ValidationError for a time off the grid; LimitExceededError when 64 rows are open already.
+   * commitRow(time). Rows of several instants may be open at once (at most `maxOpenRows`, default 64).
+   * ValidationError for a time off the grid; LimitExceededError when `maxOpenRows` rows are open already.
    * Lifecycle of one instant: `openRow` → (write entries, `define`, `openRow` again)* → `commitRow`;
    * after a successful commit the row is the recorder's copy no longer: writing it records nothing.
    */
@@ -81,7 +83,7 @@ export interface MetricsRecorder {
 
 const isPositiveInteger = (n: number): boolean => Number.isSafeInteger(n) && n > 0;
 
-/** Most rows open at once (each is 8 bytes per series: 64 × 89,000 series is 46 MB). */
+/** Most rows open at once by default (each is 8 bytes per series: 64 × 89,000 series is 46 MB). */
 const MAX_OPEN_ROWS = 64;
 /** Committed rows kept row-major before they are moved into the columns in one block. */
 const STAGED_ROWS = 32;
@@ -114,15 +116,17 @@ export function createMetricsRecorder(options: MetricsRecorderOptions): MetricsR
   const maxSeries = options.maxSeries ?? 100_000;
   const maxSamples = options.maxSamples ?? 100_000_000;
   const capacity = options.capacity ?? 16;
+  const maxOpenRows = options.maxOpenRows ?? MAX_OPEN_ROWS;
   const checks: [string, number, boolean][] = [
     ['interval', interval, isPositiveInteger(interval)],
     ['start', start, Number.isSafeInteger(start) && start >= 0],
     ['maxSeries', maxSeries, isPositiveInteger(maxSeries)],
     ['maxSamples', maxSamples, isPositiveInteger(maxSamples)],
     ['capacity', capacity, isPositiveInteger(capacity)],
+    ['maxOpenRows', maxOpenRows, isPositiveInteger(maxOpenRows) && maxOpenRows <= 100_000],
   ];
   for (const [path, value, ok] of checks) {
-    if (!ok) throw new ValidationError(`metrics recorder option ${path} must be a ${path === 'start' ? 'non-negative' : 'positive'} integer${path === 'interval' || path === 'start' ? ' (µs)' : ''}, got ${value}`, { path, accepted: 'integers' });
+    if (!ok) throw new ValidationError(`metrics recorder option ${path} must be a ${path === 'start' ? 'non-negative' : 'positive'} integer${path === 'interval' || path === 'start' ? ' (µs)' : ''}${path === 'maxOpenRows' ? ' of at most 100,000' : ''}, got ${value}`, { path, accepted: path === 'maxOpenRows' ? 'integers 1..100,000' : 'integers' });
   }
 
   // Series by id: names and units, and typed metadata grown by doubling.
@@ -419,11 +423,11 @@ export function createMetricsRecorder(options: MetricsRecorderOptions): MetricsR
         open.set(k, wider);
         return wider;
       }
-      if (open.size >= MAX_OPEN_ROWS) {
+      if (open.size >= maxOpenRows) {
         const instants = [...open.keys()].sort((a, b) => a - b).map((j) => start + j * interval);
         throw new LimitExceededError(
-          `metrics recorder: ${MAX_OPEN_ROWS} rows are open already (instants ${instants[0]!} … ${instants[instants.length - 1]!} µs); commitRow(time) one of them before opening the row of ${time} µs`,
-          { limit: 'openRows', max: MAX_OPEN_ROWS },
+          `metrics recorder: ${maxOpenRows} rows are open already (instants ${instants[0]!} … ${instants[instants.length - 1]!} µs); commitRow(time) one of them before opening the row of ${time} µs`,
+          { limit: 'maxOpenRows', max: maxOpenRows },
         );
       }
       const fresh = new Float64Array(count).fill(NaN);

@@ -7,6 +7,7 @@ import { ClusterCommandSchema } from '@strata/shared-types';
 import type { ClusterCommandInput, ScenarioInput } from '@strata/shared-types';
 import { createDatacenter } from '../../src/index.js';
 import { LayerProfiler } from '../../src/datacenter/index.js';
+import { HostLane, LANE_PASS_INSTANTS, LANE_READINGS_BYTES, laneInstantsPerPass } from '../../src/datacenter/host-lane.js';
 import type { ClusterDatacenter, ClusterEvent } from '../../src/index.js';
 import { nested, scenario } from './fixtures.js';
 
@@ -212,4 +213,32 @@ describe('hosts that run ahead', () => {
       { numRuns: 40, seed: 20261127 },
     );
   }, 180_000);
+});
+
+describe('a lane pass with sampling', () => {
+  it('reads as many instants as the readings memory holds for the series sampled, within bounds', () => {
+    expect(laneInstantsPerPass(89_000)).toBe(Math.floor(LANE_READINGS_BYTES / (8 * 89_000)));
+    expect(laneInstantsPerPass(89_000)).toBe(377);
+    expect(laneInstantsPerPass(0)).toBe(LANE_PASS_INSTANTS.max);
+    expect(laneInstantsPerPass(10_000_000)).toBe(LANE_PASS_INSTANTS.min);
+  });
+
+  it('ends at the first instant it leaves unread: at most instantsPerPass, before the next queue event, within the budget', () => {
+    const lane = new HostLane();
+    lane.sampling = { interval: 10, next: 0, limit: -1, instantsPerPass: 3 };
+    expect(lane.planPass(1_000, 2_000, 1e9)).toBe(30);
+    expect(lane.sampling.limit).toBe(20);
+    // A queue event at 45: the instants before it, in one pass that ends there.
+    lane.sampling.next = 30;
+    expect(lane.planPass(45, 2_000, 1e9)).toBe(45);
+    expect(lane.sampling.limit).toBe(44);
+    // One event of the budget left: one instant more than it allows, to tell that it ran out.
+    lane.sampling.next = 50;
+    expect(lane.planPass(1_000, 2_000, 1)).toBe(70);
+    expect(lane.sampling.limit).toBe(60);
+    // The run's end: instants through it.
+    lane.sampling.next = 1_990;
+    expect(lane.planPass(Infinity, 2_000, 1e9)).toBe(2_000);
+    expect(lane.sampling.limit).toBe(2_000);
+  });
 });

@@ -173,6 +173,19 @@ describe('openRow / commitRow', () => {
     expect(r.get('a').times).toEqual([64]);
   });
 
+  it('takes another limit of open rows as maxOpenRows (1..100,000), refusing others by name', () => {
+    const r = createMetricsRecorder({ interval: 1, maxOpenRows: 2 });
+    r.define('a', 'u');
+    r.openRow(0);
+    r.openRow(1);
+    expect(() => r.openRow(2)).toThrow(/2 rows are open already \(instants 0 … 1 µs\)/);
+    for (const bad of [0, 1.5, 100_001]) {
+      expect(() => createMetricsRecorder({ interval: 1, maxOpenRows: bad })).toThrowError(
+        expect.objectContaining({ code: 'E_VALIDATION', message: `metrics recorder option maxOpenRows must be a positive integer of at most 100,000, got ${bad}` }) as Error,
+      );
+    }
+  });
+
   it('shows every committed row to reads while rows are still staged, and to sample after them', () => {
     const r = createMetricsRecorder({ interval: 1, capacity: 2 });
     const ids = ['a', 'b', 'c'].map((n) => r.define(n, 'u'));
