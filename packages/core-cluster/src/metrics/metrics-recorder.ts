@@ -57,7 +57,8 @@ export interface MetricsRecorder {
    * commitRow(time). Rows of several instants may be open at once (at most `maxOpenRows`, default 64).
    * ValidationError for a time off the grid; LimitExceededError when `maxOpenRows` rows are open already.
    * Lifecycle of one instant: `openRow` → (write entries, `define`, `openRow` again)* → `commitRow`;
-   * after a successful commit the row is the recorder's copy no longer: writing it records nothing.
+   * after a successful commit the array is the recorder's (it is staged as it is, then handed out again
+   * for a later instant): keep no reference to it.
    */
   openRow(time: number): Float64Array;
   /**
@@ -106,9 +107,9 @@ const FIRST_SLAB_SERIES = 64;
  * id. A committed row is validated and accounted at once (first, last, capacity, sampleCount) but its
  * values are staged row-major and moved into the columns STAGED_ROWS at a time, column by column, and
  * before any read or `sample`/`sampleMany` write, so every column stays in time order.
- * Beyond `bytes`: each open row is 8 bytes per series (a fresh array per openRow; commitRow copies it,
- * so writing a committed row changes nothing recorded), the staged copies 32 × 8 bytes per series
- * (reused), and the unused end of the newest slab (at most 32 MB).
+ * Beyond `bytes`: each open row is 8 bytes per series, the 32 staged rows as many (commitRow stages
+ * the row itself, and a staged row once moved into the columns is the next openRow's array: no fresh
+ * memory per instant), and the unused end of the newest slab (at most 32 MB).
  */
 export function createMetricsRecorder(options: MetricsRecorderOptions): MetricsRecorder {
   const { interval } = options;
@@ -163,10 +164,12 @@ export function createMetricsRecorder(options: MetricsRecorderOptions): MetricsR
 
   /** Open rows by grid index. */
   const open = new Map<number, Float64Array>();
-  /** Committed rows not yet in the columns, in commit order: a copy, its width and grid index. */
+  /** Committed rows not yet in the columns, in commit order: the row, its width and grid index. */
   const staged: Float64Array[] = [];
   const stagedWidth = new Int32Array(STAGED_ROWS);
   const stagedK = new Float64Array(STAGED_ROWS);
+  /** Rows staged earlier and since moved into the columns, for `openRow` to hand out again. */
+  const spare: Float64Array[] = [];
   let stagedCount = 0;
 
   const gridIndex = (time: number, what = 'sample time'): number => {
@@ -430,7 +433,10 @@ export function createMetricsRecorder(options: MetricsRecorderOptions): MetricsR
           { limit: 'maxOpenRows', max: maxOpenRows },
         );
       }
-      const fresh = new Float64Array(count).fill(NaN);
+      // A row staged and moved into the columns earlier is taken again (no fresh memory to fault in).
+      let fresh = spare.pop();
+      if (fresh === undefined || fresh.length < count) fresh = new Float64Array(count);
+      fresh.fill(NaN);
       open.set(k, fresh);
       return fresh;
     },
@@ -470,10 +476,11 @@ export function createMetricsRecorder(options: MetricsRecorderOptions): MetricsR
         throw error;
       }
       for (let j = 0; j < width && growing; j++) if (row[j] === row[j] && k - firstA[j]! >= capA[j]!) grow(j, k - firstA[j]!);
+      // The row itself is staged (no copy); the one its place held, moved into the columns already, is spare.
       const r = stagedCount++;
-      let copy = staged[r];
-      if (copy === undefined || copy.length < width) staged[r] = copy = new Float64Array(width);
-      copy.set(row);
+      const moved = staged[r];
+      if (moved !== undefined && spare.length < STAGED_ROWS) spare.push(moved);
+      staged[r] = row;
       stagedWidth[r] = width;
       stagedK[r] = k;
       sampleCount += adding;
