@@ -10,7 +10,7 @@ import type { PowerModel } from '../energy/index.js';
 import { createMetricsRecorder } from '../metrics/metrics-recorder.js';
 import type { ClusterEvent, ContainerView, Datacenter, DatacenterOptions, HostView, RunReport, Series, VmView } from '../types.js';
 import { EventSink } from './cluster-events.js';
-import { HostLane, LANE_PASS_INSTANTS, laneInstantsPerPass } from './host-lane.js';
+import { HostLane, LANE_PASS_INSTANTS } from './host-lane.js';
 import { profiled } from './layer-profiler.js';
 import type { LayerProfiler } from './layer-profiler.js';
 import { attachBatch } from './batch-workloads.js';
@@ -194,7 +194,7 @@ export function createDatacenter(scenario: Scenario, options: ClusterDatacenterO
   if (scenario.metrics !== undefined) {
     const interval = scenario.metrics.interval;
     const capacity = scenario.duration === undefined ? 16 : Math.min(1_000_000, Math.floor(scenario.duration / interval) + 1);
-    sampler = new Sampler(dc, createMetricsRecorder({ interval, start: 0, capacity, maxOpenRows: LANE_PASS_INSTANTS.max + 1 }), migrations);
+    sampler = new Sampler(dc, createMetricsRecorder({ interval, start: 0, capacity }), migrations);
     const sample = profiled(dc.profile, 'sampling', (time: number) => sampler!.sample(time));
     if (dc.lane !== null) {
       // Through the lane (host-lane.ts, `LaneSampling`): hosts are read as they pass each instant, and
@@ -252,7 +252,7 @@ export function createDatacenter(scenario: Scenario, options: ClusterDatacenterO
         const end = Math.min(next, until);
         for (;;) {
           // As many instants per pass as the readings' memory allows.
-          if (lane.sampling !== null) lane.sampling.instantsPerPass = laneInstantsPerPass(sampler!.seriesSampled);
+          if (lane.sampling !== null) lane.sampling.instantsPerPass = sampler!.instantsPerPass;
           const horizon = lane.planPass(next, until, maxSteps - steps);
           steps += runLane(horizon, maxSteps - steps + 1);
           if (steps > maxSteps) throw tooMany(until);

@@ -21,17 +21,18 @@ export interface LaneEntry {
 }
 
 /**
- * Bytes the readings of one pass may hold (the recorder's open rows, 8 bytes per series and instant):
- * a pass reads as many sampling instants as fit, so a host's run is long enough to outweigh bringing
- * its kernels into the CPU's caches (at 1,000 hosts, 16 instants per pass cost 14 % more than 600).
+ * Bytes a pass's readings may hold until their samples: the sampler keeps each host's utilization per
+ * instant (8 bytes per host and instant; everything else goes straight into its series). A pass reads
+ * as many sampling instants as fit, so a host's run is long enough to outweigh bringing its kernels
+ * into the CPU's caches (at 1,000 hosts, passes of 16 instants cost 14 % more than passes of 600).
  */
-export const LANE_READINGS_BYTES = 256 * 2 ** 20;
-/** The fewest and most instants a pass reads (the most is also the recorder's `maxOpenRows` less one). */
+export const LANE_READINGS_BYTES = 16 * 2 ** 20;
+/** The fewest and most instants a pass reads. */
 export const LANE_PASS_INSTANTS = { min: 16, max: 1_000 } as const;
 
-/** Sampling instants per pass for `series` series: as many as `LANE_READINGS_BYTES` holds, within `LANE_PASS_INSTANTS`. */
-export function laneInstantsPerPass(series: number): number {
-  const fit = Math.floor(LANE_READINGS_BYTES / (8 * Math.max(1, series)));
+/** Sampling instants per pass with `hosts` hosts: as many as `LANE_READINGS_BYTES` holds, within `LANE_PASS_INSTANTS`. */
+export function laneInstantsPerPass(hosts: number): number {
+  const fit = Math.floor(LANE_READINGS_BYTES / (8 * Math.max(1, hosts)));
   return Math.min(LANE_PASS_INSTANTS.max, Math.max(LANE_PASS_INSTANTS.min, fit));
 }
 
@@ -48,7 +49,7 @@ export interface LaneSampling {
   next: number;
   /** The last instant hosts may take a reading at in this pass: before the next queue event, at most its end. */
   limit: number;
-  /** Most instants one pass reads before their samples are assembled (`laneInstantsPerPass` of the series sampled). */
+  /** Most instants one pass reads before their samples are assembled (`laneInstantsPerPass` of the hosts). */
   instantsPerPass: number;
 }
 

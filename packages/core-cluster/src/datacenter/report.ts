@@ -15,6 +15,7 @@ import { hostCpuUtilization } from './hosts.js';
 import type { ContainerStack } from './container-stack.js';
 import type { ContainerRec, DcState, HostRec, VmRec } from './state.js';
 import { readStackOf } from './container-ops.js';
+import { laneInstantsPerPass } from './host-lane.js';
 import { containerView, vmCpu, vmState } from './views.js';
 
 /** A VM's steal series: its id (−1 until first defined), the VM it is bound to now, and its CPU and steal totals at its last reading (NaN: none yet). */
@@ -77,15 +78,16 @@ export interface SampledFlows {
 
 /**
  * The sampler: series in a recorder, running summaries for the report. Each series is defined once,
- * and a reading writes its value straight into the recorder's row of its instant (`openRow`), by the
- * series' id; the sample commits the row. A sample costs reading the models, not building names,
- * looking them up or gathering values.
+ * and a reading records its value straight into its series, by id (`MetricsRecorder.sample`): a
+ * sample costs reading the models, not building names, looking them up or gathering values.
  *
  * With a host lane, hosts are read as the lane takes them past each instant (`readHost`, while their
- * kernels are in the CPU's caches, possibly several instants ahead of the sample), and `sample` then
- * reads only what the lane did not visit. Either way the same values at the same instants: every
- * source is read once per instant, in time order, so the rates (a VM's steal, a container's CPU) come
- * from each source's previous reading.
+ * kernels are in the CPU's caches, possibly many instants ahead of the sample), and `sample` then
+ * reads only what the lane did not visit and adds the hosts' utilizations to the report's summary in
+ * host order (held meanwhile in `utilization`, a row per instant in flight). Either way the same values
+ * at the same instants: every source is read once per instant, in time order, so the rates (a VM's
+ * steal, a container's CPU) come from each source's previous reading, and each series is written in
+ * time order, one host's after another's.
  */
 export class Sampler {
   readonly hostUtilization: SummaryAccumulator = createSummaryAccumulator();
@@ -96,6 +98,12 @@ export class Sampler {
   private hostIds: number[] = [];
   /** The last instant each host was read at, by host index. */
   private readAt: number[] = [];
+  /**
+   * The utilization read of each host at each instant not yet sampled: a row of hosts per instant, in
+   * a ring of `instantsPerPass` + 1 rows (NaN: not read), as many as a lane pass reads ahead.
+   */
+  private utilization = new Float64Array(0);
+  private ringHosts = 0;
   private readonly vmSlots = new Map<string, VmSlot>();
   private readonly containerSlots = new Map<string, ContainerSlot>();
   private plan: Plan | null = null;
@@ -109,10 +117,9 @@ export class Sampler {
     private readonly network: SampledFlows | null = null,
   ) {}
 
-  /** Series a sample records: those defined, or before the first sample one per host and VM and two per container. */
-  get seriesSampled(): number {
-    const dc = this.dc;
-    return Math.max(this.recorder.seriesCount, dc.hostList.length + dc.vms.size + 2 * dc.containers.size);
+  /** Most sampling instants a lane pass may read before their samples (`laneInstantsPerPass` of the hosts). */
+  get instantsPerPass(): number {
+    return laneInstantsPerPass(this.dc.hostList.length);
   }
 
   /**
@@ -126,13 +133,16 @@ export class Sampler {
 
   private read(h: HostRec, time: number, plan: Plan): void {
     if (this.first < 0) this.first = time;
-    const dt = time > this.first ? this.recorder.interval : 0;
-    const row = this.recorder.openRow(time);
+    const recorder = this.recorder;
+    const dt = time > this.first ? recorder.interval : 0;
     this.readAt[h.index] = time;
-    row[this.hostIds[h.index]!] = finite(hostCpuUtilization(h));
+    const u = finite(hostCpuUtilization(h));
+    recorder.sample(time, this.hostIds[h.index]!, u);
+    const at = this.ringRow(time); // first: it may make the ring
+    this.utilization[at + h.index] = u;
     const hp = plan.hosts[h.index]!;
     if (h.hv === null) {
-      readContainers(hp.containers[0]!, h.stack, row, dt);
+      readContainers(recorder, time, hp.containers[0]!, h.stack, dt);
       return;
     }
     const dc = this.dc;
@@ -148,10 +158,21 @@ export class Sampler {
       const dSteal = c.stealUsec - slot.steal;
       slot.cpu = c.cpuUsec;
       slot.steal = c.stealUsec;
-      row[slot.id] = finite(dCpu + dSteal > 0 ? dSteal / (dCpu + dSteal) : 0);
+      recorder.sample(time, slot.id, finite(dCpu + dSteal > 0 ? dSteal / (dCpu + dSteal) : 0));
       const slots = hp.containers[i]!;
-      if (slots.length > 0) readContainers(slots, vm.guest.readStack(), row, dt);
+      if (slots.length > 0) readContainers(recorder, time, slots, vm.guest.readStack(), dt);
     }
+  }
+
+  /** Where the utilization row of instant `time` starts in the ring (made, or made again for another host count, when no instant is in flight). */
+  private ringRow(time: number): number {
+    const hosts = this.dc.hostList.length;
+    const rows = laneInstantsPerPass(hosts) + 1;
+    if (this.ringHosts !== hosts) {
+      this.utilization = new Float64Array(rows * hosts).fill(NaN);
+      this.ringHosts = hosts;
+    }
+    return (Math.round(time / this.recorder.interval) % rows) * hosts;
   }
 
   /**
@@ -224,17 +245,19 @@ export class Sampler {
     const nics = this.network === null ? null : this.nicLinks();
     for (const h of dc.hostList) {
       // A host is read at every instant it is taken past, in time order: one read at a later instant
-      // was read at this one (its utilization in the row tells).
+      // was read at this one (its utilization in the ring tells).
       if ((this.readAt[h.index] ?? -1) >= time) continue;
       notAhead(h, time);
       h.slot?.sync();
       this.read(h, time, plan);
     }
     if (this.first < 0) this.first = time;
-    const row = recorder.openRow(time);
+    const at = this.ringRow(time);
+    const ring = this.utilization;
     for (const h of dc.hostList) {
-      const u = row[this.hostIds[h.index]!]!;
+      const u = ring[at + h.index]!;
       if (u !== u) throw new Error(`internal: host ${h.name} was taken past the sample at ${time} µs and not read there`);
+      ring[at + h.index] = NaN;
       this.hostUtilization.add(u);
     }
     // Containers on no host: read at the sample (a VM's stack brought to now once for all of its containers).
@@ -251,7 +274,7 @@ export class Sampler {
         stack = slot.vm.guest.readStack();
         while (j < unhosted.length && unhosted[j]!.vm === slot.vm) j++;
       }
-      readContainers(unhosted.slice(i, j), stack, row, dt);
+      readContainers(recorder, time, unhosted.slice(i, j), stack, dt);
       i = j;
     }
     if (nics !== null) {
@@ -262,10 +285,9 @@ export class Sampler {
         slot.bytes = link.bytesCarried;
         const u = slot.capacity <= 0 ? 0 : Math.min(1, dt > 0 ? carried / ((slot.capacity * dt) / 1_000_000) : link.loadBytesPerSecond / slot.capacity);
         this.nicUtilization.add(u);
-        row[slot.id] = finite(u);
+        recorder.sample(time, slot.id, finite(u));
       }
     }
-    recorder.commitRow(time);
   }
 
   /**
@@ -310,16 +332,16 @@ function finite(v: number): number {
   return Number.isFinite(v) ? v : 0;
 }
 
-/** Read containers (their machine's `stack`, at the instant of `row`) into `row`: CPU over the last `dt` µs (cores; 0 at the first reading) and memory now. */
-function readContainers(slots: readonly ContainerSlot[], stack: ContainerStack | null, row: Float64Array, dt: number): void {
+/** Record containers (on their machine's `stack`) at `time`: CPU over the last `dt` µs (cores; 0 at the first reading) and memory now. */
+function readContainers(recorder: MetricsRecorder, time: number, slots: readonly ContainerSlot[], stack: ContainerStack | null, dt: number): void {
   for (let i = 0; i < slots.length; i++) {
     const slot = slots[i]!;
     const handle = containerHandle(slot.rec!, slot, stack);
     const cpu = handle?.cpuUsec ?? 0;
     const last = slot.cpu !== slot.cpu ? cpu : slot.cpu;
     slot.cpu = cpu;
-    row[slot.cpuId] = finite(dt > 0 ? Math.max(0, cpu - last) / dt : 0);
-    row[slot.memoryId] = finite(handle?.memoryBytes ?? 0);
+    recorder.sample(time, slot.cpuId, finite(dt > 0 ? Math.max(0, cpu - last) / dt : 0));
+    recorder.sample(time, slot.memoryId, finite(handle?.memoryBytes ?? 0));
   }
 }
 

@@ -354,7 +354,7 @@ export function createMetricsRecorder(options: MetricsRecorderOptions): MetricsR
     sample(time: number, series: string | number, value: number): void {
       const id = idOf(series);
       const k = gridIndex(time);
-      checkValue(names[id]!, value);
+      if (value - value !== 0) checkValue(names[id]!, value); // NaN or ±Infinity
       const adding = growthOf(id, k, time);
       limit(adding);
       flush();
