@@ -163,10 +163,11 @@ export function cpuUsage(host: CgroupFileHost, node: CgroupNode): number {
   // threads run in this group (waking it) or in their own (an epoch: the cpu controller was enabled).
   // Read while the group had no runnable thread, the usage holds until one of those moves: a sampler
   // reading thousands of idle containers each second then walks none of their processes.
-  if (node.children.size > 0) return freshCpuUsage(host, node);
+  // A cache is a leaf's (mkdir beneath a cgroup drops it), so it is checked before the children.
   const c = node.cpuCache;
   const epoch = host.cpuGroups.epoch;
   if (c !== null && c.epoch === epoch && c.group.runnable === 0 && c.wakes === c.group.wakes) return c.usage;
+  if (node.children.size > 0) return freshCpuUsage(host, node);
   const usage = freshCpuUsage(host, node);
   // Within one epoch the leaf keeps its scheduler group: no lookup by path.
   const g = c !== null && c.epoch === epoch ? c.group : host.cpuActivity(node);

@@ -40,7 +40,7 @@ export interface CgroupNode {
   firstMember: CgroupMember | null;
   /** Set when the directory is removed (a handle resolved earlier then reads nothing). */
   removed: boolean;
-  /** Its CPU usage as last read while nothing in its scheduler group was runnable (leaf cgroups only), or null. */
+  /** Its CPU usage as last read while nothing in its scheduler group was runnable, or null; leaf cgroups only (a mkdir beneath drops it). */
   cpuCache: CpuUsageCache | null;
 }
 
@@ -124,6 +124,7 @@ export class CgroupTree {
     if (this.byPath.size > MAX_CGROUPS) throw new ValidationError(`cannot create ${full}: the kernel holds ${MAX_CGROUPS} cgroups, the most it accepts`, { path: 'path', value: path, accepted: `at most ${MAX_CGROUPS} cgroups` });
     const node: CgroupNode = { path: full, parent, depth: segments.length, children: new Map(), subtreeControl: [], settings: {}, liveProcs: 0, firstMember: null, removed: false, cpuCache: null };
     parent.children.set(name, node);
+    parent.cpuCache = null; // kept for leaves only: `cpuUsage` trusts a cache without looking at the children
     this.byPath.set(full, node);
     return node;
   }
