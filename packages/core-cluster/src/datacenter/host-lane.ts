@@ -24,7 +24,7 @@ export interface LaneEntry {
  * Bytes a pass's readings may hold until their samples: the sampler keeps each host's utilization per
  * instant (8 bytes per host and instant; everything else goes straight into its series). A pass reads
  * as many sampling instants as fit, so a host's run is long enough to outweigh bringing its kernels
- * into the CPU's caches (at 1,000 hosts, passes of 16 instants cost 14 % more than passes of 600).
+ * into the CPU's caches (issue 14, 1,000 hosts: passes of 16 instants ran 67.8 s, of 600 instants 53.6 s).
  */
 export const LANE_READINGS_BYTES = 16 * 2 ** 20;
 /** The fewest and most instants a pass reads. */
