@@ -33,7 +33,12 @@ export interface DatacenterOptions {
   readonly lookahead?: boolean;
   /** Most work (model steps) one `step`/`run` may take before it throws E_LIMIT_EXCEEDED (default 2,000,000,000). */
   readonly maxSteps?: number;
-  /** Called about every 1 % of simulated progress by `run` (for a progress bar). */
+  /**
+   * Called at every 1 % of simulated progress by `run` (for a progress bar; `done` is that hundredth
+   * of the run). The run goes on in one piece: with hosts running ahead, a hundredth is told as the
+   * hosts that have run in a pass suggest, while others are behind, so the callback only reports — a
+   * command from it is E_CONFLICT, as from an event listener.
+   */
   readonly onProgress?: (done: Micros, total: Micros) => void;
 }
 

@@ -242,6 +242,8 @@ export function createDatacenter(scenario: Scenario, options: ClusterDatacenterO
     }
     return samples;
   };
+  /** `run`'s progress bar while it advances: told the simulated time reached (within a lane pass, an estimate by the hosts that have run), or null. */
+  let progress: ((t: number) => void) | null = null;
   const advance = (until: number): void => {
     let steps = 0;
     for (;;) {
@@ -254,18 +256,29 @@ export function createDatacenter(scenario: Scenario, options: ClusterDatacenterO
           // As many instants per pass as the readings' memory allows.
           if (lane.sampling !== null) lane.sampling.instantsPerPass = sampler!.instantsPerPass;
           const horizon = lane.planPass(next, until, maxSteps - steps);
-          steps += runLane(horizon, maxSteps - steps + 1);
+          if (progress !== null) {
+            const from = sim.now();
+            const tell = progress;
+            lane.onRun = (ran, of) => tell(from + ((horizon - from) * ran) / of);
+          }
+          try {
+            steps += runLane(horizon, maxSteps - steps + 1);
+          } finally {
+            lane.onRun = null;
+          }
           if (steps > maxSteps) throw tooMany(until);
           if (laneSample !== null) {
             steps += sampleThrough(lane.sampling!.limit);
             if (steps > maxSteps) throw tooMany(until);
           }
+          progress?.(Math.min(horizon, until));
           if (horizon >= end) break;
         }
       }
       if (next > until) break;
       if (++steps > maxSteps) throw tooMany(until);
       sim.step();
+      progress?.(sim.now());
     }
     sim.runUntil(until);
   };
@@ -303,13 +316,22 @@ export function createDatacenter(scenario: Scenario, options: ClusterDatacenterO
       const start = sim.now();
       const total = until - start;
       const onProgress = options.onProgress;
-      // In hundredths for a progress bar; in one piece otherwise (each piece ends the lane's pass).
+      // In one piece either way (a piece ends the lane's pass, and short passes cost the hosts' caches):
+      // the progress bar hears of each hundredth as the queue's events, and within a lane pass the
+      // hosts' runs, get there.
       if (onProgress === undefined) advance(until);
       else {
-        for (let k = 1; k <= 100; k++) {
-          advance(start + Math.floor((total * k) / 100));
-          onProgress((sim.now() - start) as Micros, total as Micros);
+        let k = 1;
+        const tell = (t: number): void => {
+          for (; k <= 100 && t - start >= Math.floor((total * k) / 100); k++) onProgress(Math.floor((total * k) / 100) as Micros, total as Micros);
+        };
+        progress = tell;
+        try {
+          advance(until);
+        } finally {
+          progress = null;
         }
+        tell(until);
       }
       return buildReport(dc, sampler, batch);
     },

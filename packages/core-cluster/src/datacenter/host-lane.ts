@@ -62,6 +62,8 @@ export class HostLane {
   samples = 0;
   /** Metric sampling through the lane, or null (no metrics). */
   sampling: LaneSampling | null = null;
+  /** Told after each host's run of a pass: how many hosts have run, of how many had work in it (a progress bar's estimate), or null. */
+  onRun: ((ran: number, of: number) => void) | null = null;
 
   /**
    * Where the next pass ends, toward the next queue event `next` or the run's `until`, whichever is
@@ -106,9 +108,15 @@ export class HostLane {
    */
   runThrough(until: number, budget: number): number {
     const heap = this.heap;
+    const onRun = this.onRun;
+    const of = heap.size;
     let steps = 0;
+    let ran = 0;
     try {
-      for (let top = heap.top(); top !== undefined && top.key <= until && steps < budget; top = heap.top()) steps += top.owner.runAhead(until, budget - steps);
+      for (let top = heap.top(); top !== undefined && top.key <= until && steps < budget; top = heap.top()) {
+        steps += top.owner.runAhead(until, budget - steps);
+        if (onRun !== null) onRun(++ran, of);
+      }
     } finally {
       this.steps += steps;
     }

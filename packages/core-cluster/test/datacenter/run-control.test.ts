@@ -30,7 +30,30 @@ describe('run and step', () => {
     expect(ca.values.slice(2)).toEqual(new Array(9).fill(0.5));
   });
 
-  it('run() in one piece (no progress callback) and in hundredths give the same report, series and events', () => {
+  it('tells each hundredth while hosts run ahead, without cutting their pass; a command from it is refused', () => {
+    // Four hosts of request servers, 20 s, metrics every second: one lane pass for the whole run.
+    const input = scenario({
+      name: 'progress',
+      seed: 3,
+      duration: '20s',
+      hosts: [{ name: 'h', count: 4, cpus: 2, memory: '16Gi' }],
+      vms: [{ name: 'v', count: 4, vcpus: 2, memory: '2Gi' }],
+      containers: [{ name: 'web', on: 'v', count: 2, image: 'web', command: [{ listen: 80 }, { serve: { rate: 40, cpu: '3ms', memory: '256K', workers: 2 } }] }],
+      metrics: { interval: '1s' },
+    });
+    const seen: [number, number][] = [];
+    const dc = createDatacenter(input, { onProgress: (done) => seen.push([done, dc.now()]) });
+    dc.run();
+    expect(seen.map(([done]) => done)).toEqual(Array.from({ length: 100 }, (_, i) => (i + 1) * 200_000));
+    // The queue's clock stays at the pass's start while the hosts' runs tell the progress: a hundredth
+    // for each host's quarter of the run, before the pass ends.
+    expect(seen.filter(([done, now]) => done > now).length).toBeGreaterThanOrEqual(75);
+    const commanding = createDatacenter(input, { onProgress: () => commanding.execute({ do: 'delete', vm: 'v-0' } as never) });
+    expect(() => commanding.run()).toThrow(expect.objectContaining({ code: 'E_CONFLICT' }));
+    expect(commanding.vms()).toHaveLength(4);
+  });
+
+  it('run() with and without a progress callback give the same report, series and events', () => {
     const input = nested({ duration: '7s', metrics: { interval: '250ms' } });
     const collect = (withProgress: boolean) => {
       const events: unknown[] = [];
