@@ -58,6 +58,7 @@ export { createMemoryModel } from './memory/create-memory-model.js';
 export type {
   MemoryModel,
   MemoryCgroupRef,
+  MemoryProcessRef,
   MemoryModelOptions,
   MemoryChargeKind,
   MemoryLimits,

@@ -35,14 +35,17 @@ describe('MemoryModel.tryCharge', () => {
         const fast = build(swap);
         const pids = [101, 102, 103];
         for (const [i, pid] of pids.entries()) for (const m of [plain, fast]) m.addProcess(pid, LEAVES[i % 2]!);
+        // The fast side charges by handle, resolved once (moves keep it), as a request server does.
+        const refs = pids.map((pid) => fast.processRef(pid));
         for (const c of commands) {
           const pid = 'who' in c ? pids[c.who % pids.length]! : 0;
+          const ref = 'who' in c ? refs[c.who % pids.length]! : refs[0]!;
           if (c.type === 'charge') {
             const bytes = c.pages * PAGE;
             const before = snapshot(plain, pids);
             const outcome = plain.charge(pid, c.kind, bytes);
             const quiet = outcome.kind === 'charged' && outcome.throttleUsec === 0 && outcome.reclaimed.fileBytes === 0 && outcome.reclaimed.swappedBytes === 0;
-            const ok = fast.tryCharge(pid, c.kind, bytes);
+            const ok = fast.tryChargeRef(ref, c.kind, bytes);
             if (!ok) {
               expect(snapshot(fast, pids)).toBe(before);
               const again = fast.charge(pid, c.kind, bytes);
@@ -55,7 +58,7 @@ describe('MemoryModel.tryCharge', () => {
           } else if (c.type === 'uncharge') {
             const rss = plain.processStats(pid).rss + plain.processStats(pid).swap;
             const bytes = Math.min(rss, c.pages * PAGE);
-            expect(fast.uncharge(pid, 'anon', bytes)).toBe(plain.uncharge(pid, 'anon', bytes));
+            expect(fast.unchargeRef(ref, 'anon', bytes)).toBe(plain.uncharge(pid, 'anon', bytes));
           } else if (c.type === 'limit') {
             const v = c.pages === 'max' ? 'max' : c.pages * PAGE;
             expect(JSON.stringify(fast.setLimits(c.cgroup, { [c.field]: v }))).toBe(JSON.stringify(plain.setLimits(c.cgroup, { [c.field]: v })));
@@ -76,6 +79,20 @@ describe('MemoryModel.tryCharge', () => {
     expect(() => mem.tryCharge(7, 'anon', 100)).toThrow(ValidationError);
     expect(() => mem.tryCharge(7, 'heap' as never, PAGE)).toThrow(ValidationError);
     expect(() => mem.tryCharge(8, 'anon', PAGE)).toThrow();
+    expect(mem.stats('/B').current).toBe(0);
+  });
+
+  it('refuses a handle on a process that has left the model, and a pid that is not in it, changing nothing', () => {
+    const mem = build(0);
+    mem.addProcess(7, '/B');
+    const ref = mem.processRef(7);
+    expect(mem.tryChargeRef(ref, 'anon', PAGE)).toBe(true);
+    expect(mem.unchargeRef(ref, 'anon', PAGE)).toBe(PAGE);
+    expect(() => mem.tryChargeRef(ref, 'anon', 100)).toThrow(ValidationError);
+    mem.removeProcess(7);
+    expect(() => mem.tryChargeRef(ref, 'anon', PAGE)).toThrowError(expect.objectContaining({ code: 'E_NOT_FOUND', message: expect.stringContaining("process '7'") as string }) as Error);
+    expect(() => mem.unchargeRef(ref, 'anon', PAGE)).toThrowError(expect.objectContaining({ code: 'E_NOT_FOUND' }) as Error);
+    expect(() => mem.processRef(8)).toThrowError(expect.objectContaining({ code: 'E_NOT_FOUND' }) as Error);
     expect(mem.stats('/B').current).toBe(0);
   });
 

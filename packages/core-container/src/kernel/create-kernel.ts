@@ -803,6 +803,7 @@ class KernelModel implements Kernel, StepHost {
       frozen: false,
       activity: null,
       latency: null,
+      memRef: null,
       nspid: cloned.value.nspid,
       kuid: parent?.kuid ?? 0,
       kgid: parent?.kgid ?? 0,

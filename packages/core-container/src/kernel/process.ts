@@ -4,6 +4,7 @@ import type { AllocStep, Micros, OnError, Program, ProcessExit, SignalName, Wait
 import type { CgroupMember, CgroupNode } from './cgroup-tree.js';
 import type { TaskSlot } from './cpu-demand.js';
 import type { LatencyRecord, RequestServer } from './request-server.js';
+import type { MemoryProcessRef } from '../memory/types.js';
 
 /** A frame of a running program: its steps, where it is, and why it was pushed. */
 export interface Frame {
@@ -85,6 +86,8 @@ export interface Proc extends CgroupMember {
   /** The running `serve` step (its worker threads serve while the main thread waits), and the latencies of all of them. */
   server: RequestServer<Proc> | null;
   latency: LatencyRecord | null;
+  /** Its record in the memory model, resolved at its first request's charge (no lookup by pid per request), or null. */
+  memRef: MemoryProcessRef | null;
   /** The `alloc` step in progress: bytes (whole pages) still to touch, a chunk touched but not yet charged. */
   alloc: { readonly step: AllocStep; remaining: number; pendingChunk: number } | null;
   /** Live anonymous allocations, oldest first (what `free` releases). */

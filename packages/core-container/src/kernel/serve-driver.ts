@@ -206,7 +206,7 @@ export class ServeDriver {
     // The task used exactly the CPU time asked (a whole burst): the next request starts from there.
     w.startUsec += w.cpuAsked;
     w.cpuAsked = 0;
-    if (server.requestBytes > 0) this.host.mem.uncharge(p.pid, 'anon', server.requestBytes);
+    if (server.requestBytes > 0) this.host.mem.unchargeRef(p.memRef ?? this.host.mem.processRef(p.pid), 'anon', server.requestBytes);
     const next = isHeld(p) ? undefined : server.dequeue();
     if (next !== undefined) this.assign(p, w, next);
     else if (server.finished) this.finished(p);
@@ -221,7 +221,7 @@ export class ServeDriver {
 
   /** Charge a request's memory; false when it cannot be had (the request is dropped) or the server died for it. */
   private chargeRequest(p: Proc, bytes: number): boolean {
-    if (this.host.mem.tryCharge(p.pid, 'anon', bytes)) return true;
+    if (this.host.mem.tryChargeRef((p.memRef ??= this.host.mem.processRef(p.pid)), 'anon', bytes)) return true;
     for (let tries = 0; tries < 2; tries++) {
       const out = this.host.mem.charge(p.pid, 'anon', bytes);
       if (out.kind === 'charged') return true;

@@ -1,6 +1,6 @@
 // The memory model's factory: validates each command whole, then applies it to the state through
 // the charge path, reclaim and the OOM killer. See types.ts for the contract.
-import { ConflictError, ValidationError } from '@strata/shared-types';
+import { ConflictError, NotFoundError, ValidationError } from '@strata/shared-types';
 import type { MemoryEvents, MemoryStat } from '../cgroupfs/memory-files.js';
 import { EMPTY_MEMORY_STAT } from '../cgroupfs/memory-files.js';
 import { PAGE_SIZE } from '../cgroupfs/memparse.js';
@@ -32,6 +32,7 @@ import type {
   MemoryModel,
   MemoryModelOptions,
   MemoryProcessOptions,
+  MemoryProcessRef,
   MemoryProcessStats,
 } from './types.js';
 
@@ -123,7 +124,7 @@ class MemoryModelImpl implements MemoryModel {
     if (this.state.processes.has(pid)) throw new ConflictError(`process ${pid} already exists`, { pid });
     const node = nodeAt(this.state, path);
     const { oomScoreAdj, unkillable } = checkProcessOptions(options);
-    const proc: ProcessRecord = { pid, node, oomScoreAdj, unkillable, segments: [], oomVictim: false, sinceHighCheck: 0 };
+    const proc: ProcessRecord = { pid, node, oomScoreAdj, unkillable, segments: [], oomVictim: false, sinceHighCheck: 0, removed: false };
     this.state.processes.set(pid, proc);
     node.processes.add(proc);
   }
@@ -146,6 +147,7 @@ class MemoryModelImpl implements MemoryModel {
     releaseProcess(proc);
     proc.node.processes.delete(proc);
     this.state.processes.delete(pid);
+    proc.removed = true;
   }
 
   headroom(pid: number, kind: MemoryChargeKind): number {
@@ -161,13 +163,32 @@ class MemoryModelImpl implements MemoryModel {
   }
 
   tryCharge(pid: number, kind: MemoryChargeKind, bytes: number): boolean {
-    const proc = processOf(this.state, pid);
+    return this.tryChargeOf(processOf(this.state, pid), kind, bytes);
+  }
+
+  processRef(pid: number): MemoryProcessRef {
+    return processOf(this.state, pid) as unknown as MemoryProcessRef;
+  }
+
+  tryChargeRef(ref: MemoryProcessRef, kind: MemoryChargeKind, bytes: number): boolean {
+    return this.tryChargeOf(liveProcess(ref), kind, bytes);
+  }
+
+  unchargeRef(ref: MemoryProcessRef, kind: MemoryChargeKind, bytes: number): number {
+    return this.unchargeOf(liveProcess(ref), kind, bytes);
+  }
+
+  private tryChargeOf(proc: ProcessRecord, kind: MemoryChargeKind, bytes: number): boolean {
     checkKind(kind);
     return chargeWithinLimits(this.state, proc, kind, checkChargeBytes(bytes));
   }
 
   uncharge(pid: number, kind: MemoryChargeKind, bytes: number): number {
-    const proc = processOf(this.state, pid);
+    return this.unchargeOf(processOf(this.state, pid), kind, bytes);
+  }
+
+  private unchargeOf(proc: ProcessRecord, kind: MemoryChargeKind, bytes: number): number {
+    const pid = proc.pid;
     checkKind(kind);
     const pages = checkChargeBytes(bytes);
     if (kind === 'file') {
@@ -243,4 +264,11 @@ class MemoryModelImpl implements MemoryModel {
 /** A memory controller for a kernel with `ram` bytes of memory and `swap` bytes of swap. Throws ValidationError on bad options. */
 export function createMemoryModel(options: MemoryModelOptions): MemoryModel {
   return new MemoryModelImpl(options);
+}
+
+/** The record a process handle names, refused once the process has left its model. */
+function liveProcess(ref: MemoryProcessRef): ProcessRecord {
+  const proc = ref as unknown as ProcessRecord;
+  if (proc.removed) throw new NotFoundError('process', String(proc.pid), { hint: 'the process left the memory model; resolve a handle on a process that is in it' });
+  return proc;
 }

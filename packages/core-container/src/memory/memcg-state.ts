@@ -58,6 +58,8 @@ export interface ProcessRecord {
   oomVictim: boolean;
   /** Pages charged since the last memory.high check: stands in for the per-CPU charge stock (see charge-path.ts). */
   sinceHighCheck: number;
+  /** Set when the process leaves the model (a handle on it is refused then). */
+  removed: boolean;
 }
 
 /** The whole model. `processes` keeps creation order: the global OOM killer's for_each_process order. */

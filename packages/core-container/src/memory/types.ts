@@ -155,6 +155,11 @@ export interface MemoryGlobalStats {
   readonly swapUsed: number;
 }
 
+/** An opaque handle on one process of a memory model (`MemoryModel.processRef`); only its model accepts it, while the process is in it. */
+export interface MemoryProcessRef {
+  readonly memoryProcessRef: never;
+}
+
 /** An opaque handle on one cgroup of a memory model (`MemoryModel.cgroupRef`); only its model accepts it. */
 export interface MemoryCgroupRef {
   readonly memoryCgroupRef: never;
@@ -204,6 +209,12 @@ export interface MemoryModel {
    * Throws as `charge` for a bad pid, kind or byte count.
    */
   tryCharge(pid: number, kind: MemoryChargeKind, bytes: number): boolean;
+  /** A handle on a process for `tryChargeRef` and `unchargeRef` (resolved once: no lookup by pid per charge). Throws NotFoundError. */
+  processRef(pid: number): MemoryProcessRef;
+  /** `tryCharge` of the process `ref` names; NotFoundError once it has left the model. */
+  tryChargeRef(ref: MemoryProcessRef, kind: MemoryChargeKind, bytes: number): boolean;
+  /** `uncharge` of the process `ref` names; NotFoundError once it has left the model. */
+  unchargeRef(ref: MemoryProcessRef, kind: MemoryChargeKind, bytes: number): number;
   /** A cgroup's memory accounting ('/' = the whole machine; its events are those Linux keeps for the root). */
   stats(path: string): MemoryCgroupStats;
   /** A handle on a cgroup for `currentBytes` (resolved once: no path lookup per read). Throws NotFoundError. */
