@@ -348,7 +348,7 @@ export function createDatacenter(scenario: Scenario, options: ClusterDatacenterO
     vm: (name: string): VmView => vmView(dc, must(dc.vms.get(name), 'vm', name)),
     containers: (): ContainerView[] => [...dc.containers.values()].map((c) => containerView(dc, c)),
     container: (name: string): ContainerView => containerView(dc, must(dc.containers.get(name), 'container', name)),
-    metrics: (): Series[] => sampler?.recorder.series() ?? [],
+    metrics: (): Series[] => sampler?.series() ?? [],
     summary: (): RunReport => buildReport(dc, sampler, batch),
     takeEvents: (): ClusterEvent[] => sink.take(),
     placementOf: (vm: string): PlacementExplanation => must(dc.vms.get(vm), 'vm', vm).placement,

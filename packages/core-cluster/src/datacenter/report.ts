@@ -10,12 +10,13 @@ import { createSummaryAccumulator } from '../metrics/summary-accumulator.js';
 import type { SummaryAccumulator } from '../metrics/summary-accumulator.js';
 import { summarize } from '../metrics/summarize.js';
 import type { BatchModel } from '../batch/index.js';
-import type { RunReport } from '../types.js';
+import type { RunReport, Series } from '../types.js';
 import { hostCpuUtilization } from './hosts.js';
 import type { ContainerStack } from './container-stack.js';
 import type { ContainerRec, DcState, HostRec, VmRec } from './state.js';
 import { readStackOf } from './container-ops.js';
 import { laneInstantsPerPass } from './host-lane.js';
+import { ReadingRuns, type SeriesWriter } from './reading-runs.js';
 import { containerView, vmCpu, vmState } from './views.js';
 
 /** A VM's steal series: its id (−1 until first defined), the VM it is bound to now, and its CPU and steal totals at its last reading (NaN: none yet). */
@@ -103,6 +104,8 @@ export class Sampler {
    * a ring of `instantsPerPass` + 1 rows (NaN: not read), as many as a lane pass reads ahead.
    */
   private utilization = new Float64Array(0);
+  /** Each host's readings held for a run of instants (`ReadingRuns`), by host index. */
+  private runs: (ReadingRuns | undefined)[] = [];
   private ringHosts = 0;
   private readonly vmSlots = new Map<string, VmSlot>();
   private readonly containerSlots = new Map<string, ContainerSlot>();
@@ -133,16 +136,18 @@ export class Sampler {
 
   private read(h: HostRec, time: number, plan: Plan): void {
     if (this.first < 0) this.first = time;
-    const recorder = this.recorder;
-    const dt = time > this.first ? recorder.interval : 0;
+    const dt = time > this.first ? this.recorder.interval : 0;
     this.readAt[h.index] = time;
+    const run = (this.runs[h.index] ??= new ReadingRuns(this.recorder));
+    run.begin(time);
     const u = finite(hostCpuUtilization(h));
-    recorder.sample(time, this.hostIds[h.index]!, u);
+    run.put(this.hostIds[h.index]!, u);
     const at = this.ringRow(time); // first: it may make the ring
     this.utilization[at + h.index] = u;
     const hp = plan.hosts[h.index]!;
     if (h.hv === null) {
-      readContainers(recorder, time, hp.containers[0]!, h.stack, dt);
+      readContainers(run, hp.containers[0]!, h.stack, dt);
+      run.end();
       return;
     }
     const dc = this.dc;
@@ -158,10 +163,22 @@ export class Sampler {
       const dSteal = c.stealUsec - slot.steal;
       slot.cpu = c.cpuUsec;
       slot.steal = c.stealUsec;
-      recorder.sample(time, slot.id, finite(dCpu + dSteal > 0 ? dSteal / (dCpu + dSteal) : 0));
+      run.put(slot.id, finite(dCpu + dSteal > 0 ? dSteal / (dCpu + dSteal) : 0));
       const slots = hp.containers[i]!;
-      if (slots.length > 0) readContainers(recorder, time, slots, vm.guest.readStack(), dt);
+      if (slots.length > 0) readContainers(run, slots, vm.guest.readStack(), dt);
     }
+    run.end();
+  }
+
+  /** Record every host's held readings (before anything reads the series, and before the layout changes). */
+  flush(): void {
+    for (const run of this.runs) run?.flush();
+  }
+
+  /** Every series, as the recorder has them once the held readings are in. */
+  series(): Series[] {
+    this.flush();
+    return this.recorder.series();
   }
 
   /** Where the utilization row of instant `time` starts in the ring (made, or made again for another host count, when no instant is in flight). */
@@ -183,6 +200,8 @@ export class Sampler {
   private current(fresh: boolean): Plan {
     const known = this.plan;
     if (!fresh && known !== null && known.epoch === this.dc.layoutEpoch) return known;
+    // A host's held readings follow its layout: they are recorded before it changes.
+    this.flush();
     return (this.plan = this.resolve());
   }
 
@@ -274,7 +293,7 @@ export class Sampler {
         stack = slot.vm.guest.readStack();
         while (j < unhosted.length && unhosted[j]!.vm === slot.vm) j++;
       }
-      readContainers(recorder, time, unhosted.slice(i, j), stack, dt);
+      readContainers({ put: (id, v) => recorder.sample(time, id, v) }, unhosted.slice(i, j), stack, dt);
       i = j;
     }
     if (nics !== null) {
@@ -332,16 +351,16 @@ function finite(v: number): number {
   return Number.isFinite(v) ? v : 0;
 }
 
-/** Record containers (on their machine's `stack`) at `time`: CPU over the last `dt` µs (cores; 0 at the first reading) and memory now. */
-function readContainers(recorder: MetricsRecorder, time: number, slots: readonly ContainerSlot[], stack: ContainerStack | null, dt: number): void {
+/** Read containers (on their machine's `stack`) into `out`: CPU over the last `dt` µs (cores; 0 at the first reading) and memory now. */
+function readContainers(out: SeriesWriter, slots: readonly ContainerSlot[], stack: ContainerStack | null, dt: number): void {
   for (let i = 0; i < slots.length; i++) {
     const slot = slots[i]!;
     const handle = containerHandle(slot.rec!, slot, stack);
     const cpu = handle?.cpuUsec ?? 0;
     const last = slot.cpu !== slot.cpu ? cpu : slot.cpu;
     slot.cpu = cpu;
-    recorder.sample(time, slot.cpuId, finite(dt > 0 ? Math.max(0, cpu - last) / dt : 0));
-    recorder.sample(time, slot.memoryId, finite(handle?.memoryBytes ?? 0));
+    out.put(slot.cpuId, finite(dt > 0 ? Math.max(0, cpu - last) / dt : 0));
+    out.put(slot.memoryId, finite(handle?.memoryBytes ?? 0));
   }
 }
 

@@ -62,6 +62,29 @@ describe('createMetricsRecorder', () => {
     expect(r.get(0).values).toEqual([10, 11, 12]);
   });
 
+  it('records a run of consecutive instants of one series, checked whole: all or nothing', () => {
+    const r = createMetricsRecorder({ interval: 10, capacity: 2 });
+    const a = r.define('a', 'u');
+    r.define('b', 'u');
+    r.sample(0, a, 1);
+    r.sampleRun(30, a, new Float64Array([2, 3, 4])); // a gap at 10 and 20, then growth past capacity 2
+    expect(r.get('a')).toMatchObject({ times: [0, 30, 40, 50], values: [1, 2, 3, 4] });
+    expect(r.sampleCount).toBe(6);
+    expect(() => r.sampleRun(50, a, [5])).toThrow(/already has samples up to 50 µs; got 50 µs/);
+    expect(() => r.sampleRun(60, 'a', [5, Infinity])).toThrow(/series 'a' must be a finite number, got Infinity/);
+    expect(() => r.sampleRun(65, 'a', [5])).toThrow(/sampling instant/);
+    expect(() => r.sampleRun(60, 'nope', [5])).toThrowError(expect.objectContaining({ code: 'E_NOT_FOUND' }) as Error);
+    r.sampleRun(60, 'b', []);
+    expect(r.get('a').values).toEqual([1, 2, 3, 4]);
+    expect(r.get('b').values).toEqual([]);
+    const small = createMetricsRecorder({ interval: 1, maxSamples: 3 });
+    small.define('x', 'u');
+    expect(() => small.sampleRun(0, 'x', [1, 2, 3, 4])).toThrow(/maxSamples \(3\) would be exceeded/);
+    expect(small.sampleCount).toBe(0);
+    small.sampleRun(0, 'x', [1, 2, 3]);
+    expect(small.get('x').values).toEqual([1, 2, 3]);
+  });
+
   it('refuses off-grid, repeated and past times, undefined series and unit clashes', () => {
     const r = createMetricsRecorder({ interval: 1000, start: 1000 });
     r.define('s', 'bytes');
