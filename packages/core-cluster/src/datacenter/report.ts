@@ -134,9 +134,14 @@ export class Sampler {
     this.read(h, time, this.current(false));
   }
 
-  private read(h: HostRec, time: number, plan: Plan): void {
+  /** The span a rate read at `time` covers, µs: one interval, or 0 at the first instant read (nothing before it). */
+  private spanTo(time: number): number {
     if (this.first < 0) this.first = time;
-    const dt = time > this.first ? this.recorder.interval : 0;
+    return time > this.first ? this.recorder.interval : 0;
+  }
+
+  private read(h: HostRec, time: number, plan: Plan): void {
+    const dt = this.spanTo(time);
     this.readAt[h.index] = time;
     const run = (this.runs[h.index] ??= new ReadingRuns(this.recorder));
     run.begin(time);
@@ -184,7 +189,7 @@ export class Sampler {
   /** Where the utilization row of instant `time` starts in the ring (made, or made again for another host count, when no instant is in flight). */
   private ringRow(time: number): number {
     const hosts = this.dc.hostList.length;
-    const rows = laneInstantsPerPass(hosts) + 1;
+    const rows = this.instantsPerPass + 1;
     if (this.ringHosts !== hosts) {
       this.utilization = new Float64Array(rows * hosts).fill(NaN);
       this.ringHosts = hosts;
@@ -261,7 +266,6 @@ export class Sampler {
     const dc = this.dc;
     const recorder = this.recorder;
     const plan = this.current(dc.lane === null);
-    const nics = this.network === null ? null : this.nicLinks();
     for (const h of dc.hostList) {
       // A host is read at every instant it is taken past, in time order: one read at a later instant
       // was read at this one (its utilization in the ring tells).
@@ -270,7 +274,7 @@ export class Sampler {
       h.slot?.sync();
       this.read(h, time, plan);
     }
-    if (this.first < 0) this.first = time;
+    const dt = this.spanTo(time);
     const at = this.ringRow(time);
     const ring = this.utilization;
     for (const h of dc.hostList) {
@@ -281,7 +285,6 @@ export class Sampler {
     }
     // Containers on no host: read at the sample (a VM's stack brought to now once for all of its containers).
     const unhosted = plan.unhosted;
-    const dt = time > this.first ? recorder.interval : 0;
     for (let i = 0; i < unhosted.length; ) {
       const slot = unhosted[i]!;
       let j = i + 1;
@@ -296,10 +299,20 @@ export class Sampler {
       readContainers({ put: (id, v) => recorder.sample(time, id, v) }, unhosted.slice(i, j), stack, dt);
       i = j;
     }
-    if (nics !== null) {
-      const flows = this.network!.flows;
-      for (const [linkId, slot] of nics) {
+    if (this.network !== null) {
+      // Each NIC link of the flow network (made when a transfer first crosses the host's NIC; none
+      // before), its series defined at its first sample: bytes carried over the interval ÷ what the
+      // link could carry in it; at the first sample, the load now ÷ capacity.
+      this.network.sync();
+      const flows = this.network.flows;
+      for (const linkId of flows.linkIds()) {
+        if (!linkId.startsWith('nic:')) continue;
         const link = flows.link(linkId);
+        let slot = this.nicSlots.get(linkId);
+        if (slot === undefined) {
+          const cut = linkId.lastIndexOf(':');
+          this.nicSlots.set(linkId, (slot = { id: recorder.define(`${linkId.slice(0, cut)}/${linkId.slice(cut + 1)}`, 'fraction'), capacity: link.capacityBytesPerSecond, bytes: 0 }));
+        }
         const carried = link.bytesCarried - slot.bytes;
         slot.bytes = link.bytesCarried;
         const u = slot.capacity <= 0 ? 0 : Math.min(1, dt > 0 ? carried / ((slot.capacity * dt) / 1_000_000) : link.loadBytesPerSecond / slot.capacity);
@@ -307,27 +320,6 @@ export class Sampler {
         recorder.sample(time, slot.id, finite(u));
       }
     }
-  }
-
-  /**
-   * Each NIC link of the flow network now (made when a transfer first crosses the host's NIC; none
-   * before), its series defined at its first sample: bytes carried over the interval ÷ what the link
-   * could carry in it; at the first sample, the load now ÷ capacity.
-   */
-  private nicLinks(): [string, NicSlot][] {
-    this.network!.sync();
-    const flows = this.network!.flows;
-    const out: [string, NicSlot][] = [];
-    for (const linkId of flows.linkIds()) {
-      if (!linkId.startsWith('nic:')) continue;
-      let slot = this.nicSlots.get(linkId);
-      if (slot === undefined) {
-        const cut = linkId.lastIndexOf(':');
-        this.nicSlots.set(linkId, (slot = { id: this.recorder.define(`${linkId.slice(0, cut)}/${linkId.slice(cut + 1)}`, 'fraction'), capacity: flows.link(linkId).capacityBytesPerSecond, bytes: 0 }));
-      }
-      out.push([linkId, slot]);
-    }
-    return out;
   }
 
   private vmSlot(name: string): VmSlot {

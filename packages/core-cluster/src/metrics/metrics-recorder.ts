@@ -57,8 +57,8 @@ export interface MetricsRecorder {
    */
   sampleRun(time: number, series: string | number, values: ArrayLike<number>): void;
   /**
-   * The row of sampling instant `time` for writing many series by id (`row[id] = value`), the
-   * fastest way to record a whole datacenter at one instant. A fresh row is all NaN (nothing sampled);
+   * The row of sampling instant `time` for writing many series by id (`row[id] = value`): a whole
+   * instant at once, for a writer that has every series of an instant together. A fresh row is all NaN (nothing sampled);
    * it is at least as wide as the series defined when it is returned (call openRow again after defining
    * more: the row may be replaced by a wider one, its entries kept). Nothing in it is recorded until
    * commitRow(time). Rows of several instants may be open at once (at most `maxOpenRows`, default 64).
@@ -304,6 +304,24 @@ export function createMetricsRecorder(options: MetricsRecorderOptions): MetricsR
     alone = widen(alone, (n) => new Uint8Array(n));
     room = size;
   };
+  /** `sampleRun`: consecutive instants of one series from `time`, each checked as `sample` checks it, all or nothing. */
+  const recordRun = (time: number, series: string | number, values: ArrayLike<number>): void => {
+    const id = idOf(series);
+    const k = gridIndex(time);
+    const n = values.length;
+    if (n === 0) return;
+    for (let i = 0; i < n; i++) {
+      const v = values[i]!;
+      if (v - v !== 0) checkValue(names[id]!, v); // NaN or ±Infinity
+    }
+    const adding = growthOf(id, k, time) + n - 1;
+    limit(adding);
+    flush();
+    for (let i = 0; i < n; i++) write(id, k + i, values[i]!);
+    sampleCount += adding;
+  };
+  /** `sample`'s one value, as a run of one. */
+  const one = new Float64Array(1);
   const materialize = (id: number): Series => {
     const n = stored[id]!;
     const values = arrays[arrayOf[id]!]!;
@@ -359,30 +377,10 @@ export function createMetricsRecorder(options: MetricsRecorderOptions): MetricsR
     id: (name: string): number => idOf(name),
     has: (name) => byName.has(name),
     sample(time: number, series: string | number, value: number): void {
-      const id = idOf(series);
-      const k = gridIndex(time);
-      if (value - value !== 0) checkValue(names[id]!, value); // NaN or ±Infinity
-      const adding = growthOf(id, k, time);
-      limit(adding);
-      flush();
-      write(id, k, value);
-      sampleCount += adding;
+      one[0] = value;
+      recordRun(time, series, one);
     },
-    sampleRun(time: number, series: string | number, values: ArrayLike<number>): void {
-      const id = idOf(series);
-      const k = gridIndex(time);
-      const n = values.length;
-      if (n === 0) return;
-      for (let i = 0; i < n; i++) {
-        const v = values[i]!;
-        if (v - v !== 0) checkValue(names[id]!, v); // NaN or ±Infinity
-      }
-      const adding = growthOf(id, k, time) + n - 1;
-      limit(adding);
-      flush();
-      for (let i = 0; i < n; i++) write(id, k + i, values[i]!);
-      sampleCount += adding;
-    },
+    sampleRun: recordRun,
     sampleMany(time: number, series: ArrayLike<string | number>, values: ArrayLike<number>): void {
       if (series.length !== values.length) {
         throw new ValidationError(`sampleMany needs one value per series: ${series.length} series, ${values.length} values`, { path: 'values', accepted: 'as many values as series' });

@@ -4,7 +4,7 @@
 // ServeHost. The request-level state itself is request-server.ts.
 import { createRandomStream } from '@strata/core-sim';
 import type { Micros, ServeStep } from '@strata/shared-types';
-import type { MemoryModel, OomOutcome } from '../memory/types.js';
+import type { MemoryModel, MemoryProcessRef, OomOutcome } from '../memory/types.js';
 import type { CgroupNode } from './cgroup-tree.js';
 import type { DemandScheduler } from './cpu-demand.js';
 import type { CpuGroups } from './cpu-groups.js';
@@ -206,7 +206,7 @@ export class ServeDriver {
     // The task used exactly the CPU time asked (a whole burst): the next request starts from there.
     w.startUsec += w.cpuAsked;
     w.cpuAsked = 0;
-    if (server.requestBytes > 0) this.host.mem.unchargeRef(p.memRef ?? this.host.mem.processRef(p.pid), 'anon', server.requestBytes);
+    if (server.requestBytes > 0) this.host.mem.unchargeRef(this.memRef(p), 'anon', server.requestBytes);
     const next = isHeld(p) ? undefined : server.dequeue();
     if (next !== undefined) this.assign(p, w, next);
     else if (server.finished) this.finished(p);
@@ -219,9 +219,14 @@ export class ServeDriver {
     this.host.sched.wakeRef(w.task, w.cpuAsked);
   }
 
+  /** `p`'s record in the memory model, resolved at its first request. */
+  private memRef(p: Proc): MemoryProcessRef {
+    return (p.memRef ??= this.host.mem.processRef(p.pid));
+  }
+
   /** Charge a request's memory; false when it cannot be had (the request is dropped) or the server died for it. */
   private chargeRequest(p: Proc, bytes: number): boolean {
-    if (this.host.mem.tryChargeRef((p.memRef ??= this.host.mem.processRef(p.pid)), 'anon', bytes)) return true;
+    if (this.host.mem.tryChargeRef(this.memRef(p), 'anon', bytes)) return true;
     for (let tries = 0; tries < 2; tries++) {
       const out = this.host.mem.charge(p.pid, 'anon', bytes);
       if (out.kind === 'charged') return true;
