@@ -487,6 +487,65 @@ describe('exact against fluid with capacities, capacity changes and demand caps'
     expect(exact[2]).toBeCloseTo(0.5, 2);
   });
 
+  it('capped tasks carry no unpayable claim: a busy nice -5 task beside four of them keeps its share to the end (was locked at 0.75 from 16.5 s)', () => {
+    // Found by the property above (seed 9): 2 CPUs off for the first ms; /a (weight 11) holds capped
+    // tasks 0.3, 0.1, 0.25 and 0.3 (in /a/b); /h (weight 10) a nice -5 and a nice 3 busy task. Fluid:
+    // /a 0.95, /h 1.05 split 0.899 / 0.151. Exact used to pile up lag on the capped tasks beyond
+    // what their buckets let them run (they halt when their work is done); at 16.5 s their deadlines
+    // took both CPUs at ticks ahead of the nice -5 task for good: 0.75 / 0.30 from then on.
+    const run = (fidelity: GroupFidelity): { total: number[]; last4: number } => {
+      const s = createGroupScheduler({ cpus: 2, fidelity, cpuCapacity: [0, 0] });
+      s.addGroup('/a', { weight: 11 });
+      s.addGroup('/a/b', { weight: 10 });
+      s.addGroup('/h', { weight: 10 });
+      s.addTask('c0', '/a', { demand: 0.3 });
+      s.addTask('c1', '/a', { demand: 0.1 });
+      s.addTask('c2', '/a', { demand: 0.25 });
+      s.addTask('c3', '/a/b', { demand: 0.3 });
+      s.addTask('hi', '/h', { nice: -5 });
+      s.addTask('lo', '/h', { nice: 3 });
+      s.advanceTo(1_000);
+      s.setCpuCapacity(0, 1);
+      s.setCpuCapacity(1, 1);
+      s.advanceTo(16 * S);
+      const at16 = s.taskStats('hi').cpuUsec;
+      s.advanceTo(20 * S);
+      return { total: ['c0', 'c1', 'c2', 'c3', 'hi', 'lo'].map((id) => s.taskStats(id).cpuUsec / (20 * S)), last4: (s.taskStats('hi').cpuUsec - at16) / (4 * S) };
+    };
+    const fluid = run('fluid');
+    const exact = run('exact');
+    expect(fluid.total.map((x) => +x.toFixed(3))).toEqual([0.3, 0.1, 0.25, 0.3, 0.899, 0.151]);
+    exact.total.forEach((x, i) => expect(Math.abs(x - fluid.total[i]!), `task ${i}`).toBeLessThan(0.01));
+    expect(exact.last4).toBeGreaterThan(0.88);
+  });
+
+  it('… and a capped task keeps its recent claim: a busy task beside two capped ones is not outrun at every tick (seed 1 of the property)', () => {
+    // 2 CPUs at 0.5, then 1 from 1 ms. /g0 (weight 10): two busy nice 7 tasks; /g0/g0 (97) one busy
+    // task; /g0/g1 (170) a 0.1 task and a busy one capped at 0.5 from 4.397 s. Fluid gives the
+    // /g0/g0 task 0.900. Dropping every positive lag at a halt gave it 0.885: the capped tasks then
+    // wait with their short requests and win the ticks, both at once now and then.
+    const run = (fidelity: GroupFidelity): number => {
+      const s = createGroupScheduler({ cpus: 2, fidelity, cpuCapacity: [0.5, 0.5] });
+      s.addGroup('/g0', { weight: 10 });
+      s.addTask('t0', '/g0', { nice: 7 });
+      s.addTask('t1', '/g0', { nice: 7 });
+      s.addGroup('/g0/g0', { weight: 97 });
+      s.addTask('t2', '/g0/g0');
+      s.addGroup('/g0/g1', { weight: 170 });
+      s.addTask('t3', '/g0/g1', { demand: 0.1 });
+      s.addTask('t4', '/g0/g1');
+      s.advanceTo(1_000);
+      s.setCpuCapacity(0, 1);
+      s.setCpuCapacity(1, 1);
+      s.advanceTo(4_397_000);
+      s.setTaskDemand('t4', 0.5);
+      s.advanceTo(20 * S);
+      return s.taskStats('t2').cpuUsec / (20 * S);
+    };
+    expect(run('fluid')).toBeCloseTo(0.9, 2);
+    expect(Math.abs(run('exact') - run('fluid'))).toBeLessThan(0.01);
+  });
+
   it('a documented difference: 3 tasks on CPUs of 0.75, 0.5, 0.25, where fluid asks more of the two best CPUs than they have', () => {
     // /g0 (t0 nice 0, t1 nice 4) and /g1 (t2) at equal weight: fluid gives /g1 0.75 and splits
     // /g0's 0.75 as 0.53 : 0.22; but t2 and t0 together then need 1.28 from two CPUs of 1.25.

@@ -45,6 +45,8 @@
 //   (checked at ticks and capacity changes), so the backlog gathered while its CPUs were off is owed
 //   to it. Otherwise its reference rate has cap d and its request is d × tick (an earlier deadline).
 //   A task that blocked wakes with at most one tick's worth (no work arrived while it slept).
+//   A task that halts keeps at most two bursts of positive lag: a claim beyond its bucket cannot be
+//   repaid (it halts when its work is done), and such claims, piled up, locked a busy task out.
 // - Wake-up preemption is skipped while an allowed CPU is idle (at capacity 0: a halted vCPU its
 //   guest will kick), as Linux's wake-up path takes an idle CPU first.
 // - Cpusets that overlap in part: the reference rates are corrected for affinity (affinity-rates.ts).
@@ -94,6 +96,18 @@ const STEAL_HALF_LIFE_USEC = 32_000;
  * lone task on it moves to an idle CPU) when it × this is below the other's × 100.
  */
 const NOHZ_IMBALANCE_PCT = 117;
+/**
+ * A capped task that halts (its bucket empty) keeps at most this many bursts (demand × tick) of
+ * positive lag. Its reference credits it an uncapped task's share while it is backlogged and its
+ * lag outlives the clamps of its peers, so lag beyond its bucket piles up with nothing to repay it
+ * (it halts when its work is done, not when its claim is): with 2.4 ticks of such lag, four capped
+ * tasks took both CPUs at ticks ahead of a busy task owed 7 ticks, and a nice −5 / nice 3 pair
+ * locked into 0.75 / 0.30 instead of 0.90 / 0.15 for the rest of the run. Keeping none (lag ≤ 0
+ * at a halt) costs a busy task beside two capped ones 1.5% (0.885 against fluid's 0.900): the
+ * capped tasks' short requests then win every tick at which they wait, and a tick where both take
+ * the CPUs is lost to the busy task for good. One or two bursts keep both cases within 1%.
+ */
+const HALT_LAG_BURSTS = 2;
 /** Slack when rounding an end of work up to a whole µs. */
 const END_SLACK = 1e-7;
 
@@ -371,6 +385,9 @@ export class ExactGroupScheduler extends GroupTreeBase {
     if (task.cpu >= 0) this.unassign(task.cpu);
     this.stopWaiting(task);
     this.settleBucket(task);
+    // Its claim beyond what its bucket lets it run cannot be repaid (it halts once its work is done),
+    // so it is dropped: at most HALT_LAG_BURSTS bursts are carried into its next wake-up.
+    task.lag = Math.min(task.lag, HALT_LAG_BURSTS * task.demand * this.tick);
     task.halted = true;
     // It resumes with one tick's worth (a short burst), not a full bucket.
     task.resumeAt = this.nowUsec + Math.max(1, Math.ceil((task.demand * this.tick - task.budget) / task.demand - END_SLACK));
