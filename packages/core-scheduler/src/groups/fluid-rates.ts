@@ -22,6 +22,20 @@ import { IndexedMinHeap } from './indexed-heap.js';
 
 /** Slack when rounding a finish time up to a whole µs, as the full recomputation always had. */
 const FINISH_SLACK = 1e-7;
+/** Float error grows with the size of the values a finish is computed from: about 45 ulps of them. */
+const FINISH_SLACK_RELATIVE = 1e-14;
+/** ... but a finish is never taken more than this early (µs), whatever the values' size. */
+const FINISH_SLACK_MAX = 1e-3;
+
+/**
+ * Whole µs to a finish `span` µs away, computed from values as large as `magnitude`: rounded up, less a
+ * slack for float error. The slack is relative too: a finish due on a whole µs billions of µs away
+ * (a task at a tiny rate) came out a few tenths of a ppm late in one computation and early in another,
+ * and the two rounded a µs apart.
+ */
+function ceilSpan(span: number, magnitude: number): number {
+  return Math.max(1, Math.ceil(span - Math.min(FINISH_SLACK_MAX, Math.max(FINISH_SLACK, FINISH_SLACK_RELATIVE * magnitude))));
+}
 
 /**
  * A child's cap in its parent's split: a task its `capRate` while runnable (its demand, at most the
@@ -374,7 +388,7 @@ export class FluidRates {
   /** A capped task's finish: its remaining work at its cap, rounded up to a whole µs. */
   private setTimer(task: SchedTask): void {
     this.spend(this.timers.levels);
-    this.timers.set(task.slot, this.now + Math.max(1, Math.ceil(task.work / task.capRate - FINISH_SLACK)));
+    this.timers.set(task.slot, this.now + ceilSpan(task.work / task.capRate, task.work / task.capRate));
   }
 
   /** Its split must be redone at the next `flush`. */
@@ -643,7 +657,7 @@ export class FluidRates {
       g.finishQueue.remove(task.slot);
       task.finishV = Infinity;
       task.mark = this.now;
-      if (task.work !== Infinity) this.timers.set(task.slot, this.now + Math.max(1, Math.ceil(task.work / task.capRate - FINISH_SLACK)));
+      if (task.work !== Infinity) this.timers.set(task.slot, this.now + ceilSpan(task.work / task.capRate, task.work / task.capRate));
     } else {
       this.timers.remove(task.slot);
       this.startUncapped(task, g);
@@ -683,7 +697,7 @@ export class FluidRates {
 
   /** The whole µs at which an uncapped task of `g` finishes, from the group's timer anchor. */
   finishTime(g: SchedGroup, task: SchedTask): number {
-    return g.timerAt + Math.max(1, Math.ceil((task.finishV - g.timerV) / g.level - FINISH_SLACK));
+    return g.timerAt + ceilSpan((task.finishV - g.timerV) / g.level, (Math.abs(task.finishV) + Math.abs(g.timerV)) / g.level);
   }
 
   /** The current rate of a runnable task in CPUs. */

@@ -157,7 +157,9 @@ export class FullRecomputeFluidScheduler extends GroupTreeBase {
     for (const task of this.tasks.values()) {
       task.doneAt = Infinity;
       if (!task.runnable || task.rate <= 0 || task.work === Infinity) continue;
-      task.doneAt = this.nowUsec + Math.max(1, Math.ceil(task.work / task.rate - 1e-7));
+      // Rounded as the incremental model rounds (a slack for float error, relative to the span).
+      const span = task.work / task.rate;
+      task.doneAt = this.nowUsec + Math.max(1, Math.ceil(span - Math.min(1e-3, Math.max(1e-7, 1e-14 * span))));
       if (task.doneAt < next) next = task.doneAt;
     }
     this.nextDone = next;
