@@ -220,6 +220,39 @@ describe('incremental fluid model', () => {
     );
   });
 
+  it('a quota held under an earlier affinity cap binds again when that cap lifts: its on/off phases apply (seed -1492005600)', () => {
+    // CPUs of 0.1996 and 0.5. /g2/g0 (10% quota) is confined to CPU 0, where /g1's task t10 shared it
+    // with t17, so an affinity correction capped t17 at 0.0998, under its quota. When t10 finishes,
+    // the correction lifts, but the quota's binding state was checked under the stale cap: its
+    // phases were skipped, and the free tasks got 0.5 / 0.0996 where the model from scratch (and
+    // the full recomputation) gives 0.499512 / 0.100087.
+    const build = (s: GroupScheduler): void => {
+      s.addGroup('/g0', { shares: 2 });
+      s.addGroup('/g0/g0', { weight: 1 });
+      s.addTask('t1', '/g0/g0');
+      s.addGroup('/g0/g0/g0', { shares: 2 });
+      s.addTask('t4', '/g0/g0/g0');
+      s.addGroup('/g1', { weight: 1, cpus: [0] });
+      s.addGroup('/g2', { weight: 1, cpus: [0] });
+      s.addGroup('/g2/g0', { shares: 2, period: 10_000, quota: 1_000 });
+      s.addTask('t17', '/g2/g0');
+      s.setCpuCapacity(0, 0.1995987963891675);
+    };
+    const rates = (s: GroupScheduler): number[] => ['t1', 't4', 't17'].map((id) => +s.taskStats(id).rate.toFixed(6));
+    const scratch = createGroupScheduler({ cpus: 2, fidelity: 'fluid', cpuCapacity: [0, 0.5] });
+    build(scratch);
+    scratch.advanceTo(20);
+    const models = [createGroupScheduler({ cpus: 2, fidelity: 'fluid', cpuCapacity: [0, 0.5] }), new FullRecomputeFluidScheduler({ cpus: 2, fidelity: 'fluid', cpuCapacity: [0, 0.5] })];
+    for (const m of models) {
+      build(m);
+      m.addTask('t10', '/g1', { work: 1 });
+      m.advanceTo(20);
+      expect(m.taskStats('t10').state).toBe('blocked');
+      expect(rates(m)).toEqual(rates(scratch));
+    }
+    expect(rates(scratch)).toEqual([0.499512, 0.100087, 0.1]);
+  });
+
   it('agrees on a bursty tree where caps bind and groups go idle (4 CPUs, few tasks per group)', () => {
     const c: Case = {
       cpus: 4,

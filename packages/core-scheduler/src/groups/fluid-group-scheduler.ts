@@ -105,8 +105,17 @@ export class FluidGroupScheduler extends GroupTreeBase {
     // are (no tree pass, no flow). Symmetric pinnings stay on this path.
     if (!this.restricted && !this.overridden) return;
     if (!this.overridden && this.ratesFitEvenly()) return;
+    const wasOverridden = this.overridden;
     this.applyAffinity();
     this.settle();
+    // Lifting the caps of an earlier correction may make a quota bind that they held under its quota
+    // (a task confined beside one that left): its phases were decided under those caps. Once more.
+    if (wasOverridden && !this.overridden && this.phasesMayApply()) {
+      this.applyPhases();
+      this.settle();
+      this.applyAffinity();
+      this.settle();
+    }
   }
 
   private settle(): void {
