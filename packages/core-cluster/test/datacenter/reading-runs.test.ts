@@ -32,18 +32,19 @@ describe('ReadingRuns', () => {
   it('refuses a change of series or width within a run', () => {
     const r = createMetricsRecorder({ interval: 1 });
     const [a, b] = [r.define('a', 'u'), r.define('b', 'u')];
-    const runs = new ReadingRuns(r);
-    runs.begin(0);
-    runs.put(a, 1);
-    runs.put(b, 1);
-    runs.end();
+    /** Runs that hold one instant at `t` of `a` and `b`. */
+    const afterOne = (t: number): ReadingRuns => {
+      const runs = new ReadingRuns(r);
+      runs.begin(t);
+      runs.put(a, 1);
+      runs.put(b, 1);
+      runs.end();
+      return runs;
+    };
+    const runs = afterOne(0);
     runs.begin(1);
     expect(() => runs.put(b, 2)).toThrow(/changed series within a run/);
-    const short = new ReadingRuns(r);
-    short.begin(5);
-    short.put(a, 1);
-    short.put(b, 1);
-    short.end();
+    const short = afterOne(5);
     short.begin(6);
     short.put(a, 2);
     expect(() => short.end()).toThrow(/changed width within a run \(1 series, 2 before\)/);

@@ -28,12 +28,13 @@ const FINISH_SLACK_RELATIVE = 1e-14;
 const FINISH_SLACK_MAX = 1e-3;
 
 /**
- * Whole µs to a finish `span` µs away, computed from values as large as `magnitude`: rounded up, less a
+ * Whole µs to a finish `span` µs away, computed from values as large as `magnitude` (by default the
+ * span itself): rounded up, less a
  * slack for float error. The slack is relative too: a finish due on a whole µs billions of µs away
  * (a task at a tiny rate) came out a few tenths of a ppm late in one computation and early in another,
  * and the two rounded a µs apart.
  */
-function ceilSpan(span: number, magnitude: number): number {
+export function ceilFinishSpan(span: number, magnitude: number = span): number {
   return Math.max(1, Math.ceil(span - Math.min(FINISH_SLACK_MAX, Math.max(FINISH_SLACK, FINISH_SLACK_RELATIVE * magnitude))));
 }
 
@@ -388,7 +389,7 @@ export class FluidRates {
   /** A capped task's finish: its remaining work at its cap, rounded up to a whole µs. */
   private setTimer(task: SchedTask): void {
     this.spend(this.timers.levels);
-    this.timers.set(task.slot, this.now + ceilSpan(task.work / task.capRate, task.work / task.capRate));
+    this.timers.set(task.slot, this.now + ceilFinishSpan(task.work / task.capRate));
   }
 
   /** Its split must be redone at the next `flush`. */
@@ -657,7 +658,7 @@ export class FluidRates {
       g.finishQueue.remove(task.slot);
       task.finishV = Infinity;
       task.mark = this.now;
-      if (task.work !== Infinity) this.timers.set(task.slot, this.now + ceilSpan(task.work / task.capRate, task.work / task.capRate));
+      if (task.work !== Infinity) this.timers.set(task.slot, this.now + ceilFinishSpan(task.work / task.capRate));
     } else {
       this.timers.remove(task.slot);
       this.startUncapped(task, g);
@@ -697,7 +698,7 @@ export class FluidRates {
 
   /** The whole µs at which an uncapped task of `g` finishes, from the group's timer anchor. */
   finishTime(g: SchedGroup, task: SchedTask): number {
-    return g.timerAt + ceilSpan((task.finishV - g.timerV) / g.level, (Math.abs(task.finishV) + Math.abs(g.timerV)) / g.level);
+    return g.timerAt + ceilFinishSpan((task.finishV - g.timerV) / g.level, (Math.abs(task.finishV) + Math.abs(g.timerV)) / g.level);
   }
 
   /** The current rate of a runnable task in CPUs. */

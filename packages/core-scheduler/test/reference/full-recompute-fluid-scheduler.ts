@@ -14,6 +14,7 @@
 import type { CpuOccupancy, GroupCpuStats, GroupSchedulerOptions } from '../../src/groups/group-scheduler.js';
 import { affinityWeights, correctForAffinity } from '../../src/groups/affinity-rates.js';
 import { quotaPhaseRates } from '../../src/groups/quota-phases.js';
+import { ceilFinishSpan } from '../../src/groups/fluid-rates.js';
 import { computeGroupRates } from '../../src/groups/group-rates.js';
 import { GroupTreeBase, capacityFor, effectiveCap, type SchedGroup, type SchedTask } from '../../src/groups/group-tree.js';
 
@@ -158,8 +159,7 @@ export class FullRecomputeFluidScheduler extends GroupTreeBase {
       task.doneAt = Infinity;
       if (!task.runnable || task.rate <= 0 || task.work === Infinity) continue;
       // Rounded as the incremental model rounds (a slack for float error, relative to the span).
-      const span = task.work / task.rate;
-      task.doneAt = this.nowUsec + Math.max(1, Math.ceil(span - Math.min(1e-3, Math.max(1e-7, 1e-14 * span))));
+      task.doneAt = this.nowUsec + ceilFinishSpan(task.work / task.rate);
       if (task.doneAt < next) next = task.doneAt;
     }
     this.nextDone = next;
