@@ -14,6 +14,8 @@ import type { GuestClock, GuestCpus, VcpuDemandListener } from './types.js';
 
 /** Linux's `imbalance_pct` for a multi-core domain: a CPU's capacity × this below another's × 100 is reduced. */
 const NOHZ_IMBALANCE_PCT = 117;
+/** A vCPU served below this (fraction of a pCPU) has not run: a priority level held by weights gets ~5e-5. */
+const RAN_MIN_RATE = 1e-3;
 
 /** Options of `createSchedulerGuest`. */
 export interface SchedulerGuestOptions {
@@ -101,6 +103,14 @@ export function createSchedulerGuest(options: SchedulerGuestOptions): SchedulerG
   const asked: number[] = Array.from({ length: cpus }, () => 0);
   /** Fluid: each vCPU's host rate when it last asked something (1 before it ever did). */
   const knownRate: number[] = Array.from({ length: cpus }, () => 1);
+  /**
+   * Fluid: each vCPU has run since the guest last woke from idle (its first demand after none), or
+   * carries a task moved to it. A lone task queued on a vCPU that has not run stays there: no vCPU of
+   * the guest runs, so no tick balances it (the exact guest's task waits on its kicked vCPU likewise).
+   */
+  const ran: boolean[] = Array.from({ length: cpus }, () => false);
+  /** Fluid: the demand last laid, to tell a wake from idle. */
+  let lastTotal = 0;
   /** Fluid: the guest has capped work, so its demand moves between vCPUs (`settleDemands`). */
   let moves = false;
   /** The host clock followed (see `GuestCpus.follow`), or null: the guest's own. */
@@ -219,6 +229,8 @@ export function createSchedulerGuest(options: SchedulerGuestOptions): SchedulerG
   function publishFluid(): void {
     const wants: number[] = [];
     const total = Math.min(cpus, wantOf(root));
+    if (lastTotal === 0 && total > 0) ran.fill(false);
+    lastTotal = total;
     taskWants(root, total, wants);
     moves = false;
     for (const w of wants) if (w > 1e-12 && w < 1 - 1e-12) moves = true;
@@ -240,6 +252,7 @@ export function createSchedulerGuest(options: SchedulerGuestOptions): SchedulerG
    */
   function settleDemands(rates: readonly number[]): void {
     if (listener === null) return;
+    for (let i = 0; i < cpus; i++) if (asked[i]! > 0 && rates[i]! >= RAN_MIN_RATE) ran[i] = true;
     splitPhases(rates);
     if (!moves) {
       moveLoneTasks(rates);
@@ -289,7 +302,9 @@ export function createSchedulerGuest(options: SchedulerGuestOptions): SchedulerG
    * vCPU (the best known, CPU order among equals), as a Linux guest's busy CPU of reduced capacity
    * kicks an idle one for a nohz balance, which pulls the task (`need_active_balance`, imbalance_pct
    * 117; the exact guest does the same at its ticks). A vCPU's rate is known once it asked (1
-   * before): a vCPU tried and served worse is not tried again until it is.
+   * before): a vCPU tried and served worse is not tried again until it is. Only from a vCPU that has
+   * run (`ran`): the balance runs from a tick of the guest, and a task that woke onto a vCPU its host
+   * never runs has none.
    */
   function moveLoneTasks(rates: readonly number[]): void {
     // One whole task only (as the exact guest: with several, its one run queue moves them between
@@ -299,12 +314,13 @@ export function createSchedulerGuest(options: SchedulerGuestOptions): SchedulerG
     const before = asked.slice();
     for (let i = 0; i < cpus; i++) if (before[i]! > 0) knownRate[i] = rates[i]!;
     for (let i = 0; i < cpus; i++) {
-      if (before[i]! < 1 - 1e-12 || !(rates[i]! * NOHZ_IMBALANCE_PCT < 100)) continue;
+      if (before[i]! < 1 - 1e-12 || !ran[i] || !(rates[i]! * NOHZ_IMBALANCE_PCT < 100)) continue;
       let to = -1;
       for (let j = 0; j < cpus; j++) if (asked[j] === 0 && (to < 0 || knownRate[j]! > knownRate[to]!)) to = j;
       if (to < 0 || !(rates[i]! * NOHZ_IMBALANCE_PCT < knownRate[to]! * 100)) continue;
       asked[to] = asked[i]!;
       asked[i] = 0;
+      ran[to] = true;
       report(i, 0);
       report(to, asked[to]!);
     }

@@ -95,6 +95,35 @@ describe.each(FIDELITIES)('exact ↔ fluid agreement, moving work between vCPUs 
     expectShares(got, [[1], [1]], fidelity);
   });
 
+  it('a lone task queued on a vCPU its host never runs waits there: no vCPU of its guest runs to balance it', () => {
+    // 2 pCPUs, priority: vm0 (level 0) busy on a vCPU pinned to pCPU 0; vm1 (level 1) has one busy
+    // task and three vCPUs, vCPU 0 pinned to pCPU 0, vCPU 1 free. The task wakes on vCPU 0, which the
+    // level above keeps off pCPU 0 for ever; a Linux guest balances from a running CPU's tick, and
+    // none of vm1's runs, so the task waits on vCPU 0 (as the exact guest's does). Fluid used to hand
+    // it to vCPU 1 (1.0 against exact's 0: 50% on a busy-pins setup of seed 777).
+    const got = shares({ cpus: 2, policy: 'priority', fidelity }, [
+      { spec: { vcpus: 1, priority: 0, pin: [[0]] }, tasks: [['/', 1]] },
+      { spec: { vcpus: 3, priority: 1, pin: [[0], null, null] }, tasks: [['/', 1]] },
+    ]);
+    expectShares(got, [[1], [0]], fidelity);
+  });
+
+  it('once its vCPU has run, a lone task leaves it when the level above takes its pCPU for good', () => {
+    // The same VMs, but vm0's task starts after 1 s: vm1's task ran on vCPU 0 meanwhile (pCPU 0 was
+    // free), so the exact guest ticks with the task on it and moves it to the halted vCPU 1 when the
+    // steal shows; fluid moves it from a vCPU that has run. 1 s at 1, then 1 of the 19 s left.
+    const host = createNestedHost({ cpus: 2, policy: 'priority', fidelity });
+    const hog = createSchedulerGuest({ cpus: 1, fidelity });
+    const guest = createSchedulerGuest({ cpus: 3, fidelity });
+    guest.addTask('t0', '/', {});
+    host.addVm('vm0', { vcpus: 1, priority: 0, pin: [[0]] }, hog);
+    host.addVm('vm1', { vcpus: 3, priority: 1, pin: [[0], null, null] }, guest);
+    host.advanceTo(S);
+    hog.addTask('t0', '/', {});
+    host.advanceTo(20 * S);
+    expectShares([[hog.scheduler.taskStats('t0').cpuUsec / (20 * S)], [guest.scheduler.taskStats('t0').cpuUsec / (20 * S)]], [[19 / 20], [1]], fidelity);
+  });
+
   it('a pinned vCPU does not wait behind a free one while another pCPU idles: the free one moves', () => {
     // 2 pCPUs, rr. vm0: vCPU 0 pinned to pCPU 1, vCPU 1 free, tasks 1, 1, 0.25. vm1: one vCPU pinned
     // to pCPU 0, a task of 0.5 under a guest quota of 50%. pCPU 1 is vm0's vCPU 0's, pCPU 0 serves
