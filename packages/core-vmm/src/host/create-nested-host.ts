@@ -139,6 +139,9 @@ export function createNestedHost(options: NestedHostOptions): NestedHost {
    */
   let dedicated = false;
   const dedicatedAllowed = options.dedicatedFastPath ?? true;
+  /** vCPUs of every VM, and VMs with a cap, quota or pin (`limited`): what `wantsDedicated` asks, kept as VMs come, go and change. */
+  let vcpuCount = 0;
+  let limitedVms = 0;
   /** vCPUs whose rate moved while dedicated (to push, as the scheduler's change-set would list them), the first `dedCount`. */
   const dedChanged: Vcpu[] = [];
   let dedCount = 0;
@@ -369,13 +372,12 @@ export function createNestedHost(options: NestedHostOptions): NestedHost {
 
   function wantsDedicated(): boolean {
     if (!dedicatedAllowed || fidelity !== 'fluid' || policy === 'priority') return false;
-    let count = 0;
-    for (const vm of vms.values()) {
-      const s = vm.spec;
-      if ((s.cap ?? 0) > 0 || s.quota != null || s.globalQuota != null || (s.pin?.some((p) => p != null) ?? false)) return false;
-      count += s.vcpus;
-    }
-    return count <= host.cpus;
+    return limitedVms === 0 && vcpuCount <= host.cpus;
+  }
+
+  /** A VM whose settings keep the host out of dedicated mode: a cap, a quota or a pin. */
+  function limited(s: VmCpuSpec): boolean {
+    return (s.cap ?? 0) > 0 || s.quota != null || s.globalQuota != null || (s.pin?.some((p) => p != null) ?? false);
   }
 
   /**
@@ -603,6 +605,8 @@ export function createNestedHost(options: NestedHostOptions): NestedHost {
         fresh[freshCount++] = v;
       }
       vms.set(name, vm);
+      vcpuCount += spec.vcpus;
+      if (limited(vm.spec)) limitedVms++;
       if (!allStale) for (const v of vm.vcpus) all.push(v);
       touched = true;
       if (policy === 'priority') levelsDirty = true;
@@ -633,6 +637,8 @@ export function createNestedHost(options: NestedHostOptions): NestedHost {
       }
       host.removeGroup(vm.path);
       vms.delete(name);
+      vcpuCount -= vm.spec.vcpus;
+      if (limited(vm.spec)) limitedVms--;
       allStale = true;
       touched = true;
       if (policy === 'priority') levelsDirty = true;
@@ -647,6 +653,7 @@ export function createNestedHost(options: NestedHostOptions): NestedHost {
       const next: VmCpuSpec = { ...vm.spec, ...patch };
       validateVmCpuSpec(policy, next, host.cpus);
       const level = next.priority ?? 0;
+      limitedVms += (limited(next) ? 1 : 0) - (limited(vm.spec) ? 1 : 0);
       if (policy === 'priority' && level !== vm.level) {
         // Groups cannot move: build the VM's groups under the new level, move the tasks, drop the old ones.
         const old = vm.path;
