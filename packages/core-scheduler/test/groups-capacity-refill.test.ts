@@ -45,4 +45,35 @@ describe('exact: a CPU whose capacity rises picks at once', () => {
     expect(s.taskStats('a').cpuUsec / 10_000_000).toBeCloseTo(0.75, 3);
     expect(s.taskStats('b').cpuUsec / 10_000_000).toBeCloseTo(0.75, 3);
   });
+
+  it('the most-owed busy task on a CPU that drops to 0 takes a running CPU at once (a fair host deschedules the least stolen vCPU next)', () => {
+    // Every 24 ms each CPU is at 0 for 4 ms, in turn, on the ticks (a guest's two vCPUs beside a
+    // third vCPU on 2 pCPUs): 5/6 each. At a tick the most-owed task takes the less stolen CPU, the
+    // one the host takes next; it waited on it for a whole tick every time (1.0 / 0.67).
+    const s = createGroupScheduler({ cpus: 2, fidelity: 'exact', tick: 4_000, cpuCapacity: [1, 1] });
+    s.addTask('a', '/');
+    s.addTask('b', '/');
+    for (let k = 1; k <= 3_000; k++) {
+      s.advanceTo(k * 4_000);
+      const phase = k % 6;
+      s.setCpuCapacity(1, phase === 3 ? 0 : 1);
+      s.setCpuCapacity(0, phase === 0 ? 0 : 1);
+    }
+    expect(s.taskStats('a').cpuUsec / 12_000_000).toBeCloseTo(5 / 6, 2);
+    expect(s.taskStats('b').cpuUsec / 12_000_000).toBeCloseTo(5 / 6, 2);
+  });
+
+  it('a capped task on a CPU that drops to 0 stays there: the busy task keeps its CPU', () => {
+    // The capped task waits 1 ms (more owed than the busy task), takes CPU 1 when it comes back, and
+    // CPU 1 goes to 0 again: its short request would win every switch, so it waits for the tick.
+    const s = createGroupScheduler({ cpus: 2, fidelity: 'exact', tick: 4_000, cpuCapacity: [1, 0] });
+    s.addTask('busy', '/');
+    s.addTask('capped', '/', { demand: 0.5 });
+    s.advanceTo(1_000);
+    s.setCpuCapacity(1, 1);
+    expect([s.taskStats('busy').rate, s.taskStats('capped').rate]).toEqual([1, 1]);
+    s.advanceTo(1_500);
+    s.setCpuCapacity(1, 0);
+    expect([s.taskStats('busy').rate, s.taskStats('capped').rate]).toEqual([1, 0]);
+  });
 });

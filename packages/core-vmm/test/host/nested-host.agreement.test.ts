@@ -95,6 +95,20 @@ describe.each(FIDELITIES)('exact ↔ fluid agreement, moving work between vCPUs 
     expectShares(got, [[1], [1]], fidelity);
   });
 
+  it('two busy tasks of a guest share its vCPUs evenly when the host takes each vCPU in turn', () => {
+    // 2 pCPUs, cfs: vm0 (shares 200) one vCPU of three busy tasks, vm1 (shares 1024) two vCPUs of two
+    // busy tasks: vm1 gets 2 × 1024/1224 = 1.673, 0.837 per task; vm0 0.327, 0.109 per task. Exact
+    // gave vm1's tasks 1.0 and 0.67: the guest's tick put the most-owed task on the less stolen
+    // vCPU, which the host descheduled next, and it waited there a whole tick every time.
+    const got = shares({ cpus: 2, policy: 'cfs', fidelity }, [
+      { spec: { vcpus: 1, shares: 200 }, tasks: [['/', 1], ['/', 1], ['/', 1]] },
+      { spec: { vcpus: 2, shares: 1024 }, tasks: [['/', 1], ['/', 1]] },
+    ]);
+    const vm0 = (2 * 200) / 1224 / 3;
+    const vm1 = 1024 / 1224;
+    expectShares(got, [[vm0, vm0, vm0], [vm1, vm1]], fidelity);
+  });
+
   it('a lone task queued on a vCPU its host never runs waits there: no vCPU of its guest runs to balance it', () => {
     // 2 pCPUs, priority: vm0 (level 0) busy on a vCPU pinned to pCPU 0; vm1 (level 1) has one busy
     // task and three vCPUs, vCPU 0 pinned to pCPU 0, vCPU 1 free. The task wakes on vCPU 0, which the
