@@ -11,9 +11,12 @@ const CLASSES: Record<string, Features> = {
   mixed: MIXED,
   busy: BUSY,
   'busy-pins': { ...BUSY, pins: true },
+  // Without credit caps: the causes other than a cap's on/off phases.
+  'busy-no-caps': { ...BUSY, caps: false },
+  'busy-pins-no-caps': { ...BUSY, pins: true, caps: false },
   'capped-one-vm': { demands: [0.25, 0.5, 1], pins: true, quotas: false, maxVms: 1 },
 };
-const USAGE = 'usage: nested-agreement.ts [--seed N (integer)] [--runs 1..2000] [--seconds 1..120] [--class mixed|busy|busy-pins|capped-one-vm]';
+const USAGE = 'usage: nested-agreement.ts [--seed N (integer)] [--runs 1..2000] [--seconds 1..120] [--class mixed|busy|busy-pins|busy-no-caps|busy-pins-no-caps|capped-one-vm]';
 
 function parse(argv: readonly string[]): { seed: number; runs: number; seconds: number; cls: string } {
   const o = { seed: 1234, runs: 200, seconds: 20, cls: 'mixed' };
