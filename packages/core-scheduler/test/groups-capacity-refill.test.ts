@@ -1,21 +1,28 @@
 import { describe, expect, it } from 'vitest';
-import { createGroupScheduler } from '../src/index.ts';
+import { createGroupScheduler, type GroupScheduler } from '../src/index.ts';
+
+/**
+ * Two hogs `a` and `b` on 2 exact CPUs (`start` capacities) with the host's pushes at each of `ticks`
+ * ticks: `push(k)` lists the [cpu, capacity] changes after tick k, in the order a host pushes them.
+ */
+function hogsUnder(tick: number, start: number[], ticks: number, push: (k: number) => readonly (readonly [number, number])[], each?: (s: GroupScheduler) => void): GroupScheduler {
+  const s = createGroupScheduler({ cpus: 2, fidelity: 'exact', tick, cpuCapacity: start });
+  s.addTask('a', '/');
+  s.addTask('b', '/');
+  for (let k = 1; k <= ticks; k++) {
+    s.advanceTo(k * tick);
+    for (const [cpu, capacity] of push(k)) s.setCpuCapacity(cpu, capacity);
+    each?.(s);
+  }
+  return s;
+}
 
 describe('exact: a CPU whose capacity rises picks at once', () => {
   it('capacities swapped at every tick (a guest whose vCPUs the host runs in turn): both hogs get half, not one of them all', () => {
-    const s = createGroupScheduler({ cpus: 2, fidelity: 'exact', tick: 30_000, cpuCapacity: [1, 0] });
-    s.addTask('t0', '/');
-    s.addTask('t1', '/');
-    for (let k = 1; k <= 100; k++) {
-      s.advanceTo(k * 30_000);
-      // The descheduled CPU first, as a host pushes them: the most-owed task, stuck on it, is pulled.
-      const [off, on] = k % 2 === 1 ? [0, 1] : [1, 0];
-      s.setCpuCapacity(off, 0);
-      s.setCpuCapacity(on, 1);
-      expect(s.taskStats('t0').rate + s.taskStats('t1').rate).toBe(1);
-    }
-    expect(s.taskStats('t0').cpuUsec).toBe(1_500_000);
-    expect(s.taskStats('t1').cpuUsec).toBe(1_500_000);
+    // The descheduled CPU first, as a host pushes them: the most-owed task, stuck on it, is pulled.
+    const s = hogsUnder(30_000, [1, 0], 100, (k) => (k % 2 === 1 ? [[0, 0], [1, 1]] : [[1, 0], [0, 1]]), (x) => expect(x.taskStats('a').rate + x.taskStats('b').rate).toBe(1));
+    expect(s.taskStats('a').cpuUsec).toBe(1_500_000);
+    expect(s.taskStats('b').cpuUsec).toBe(1_500_000);
   });
 
   it('an idle CPU coming back takes a waiting task before the next tick', () => {
@@ -35,13 +42,7 @@ describe('exact: a CPU whose capacity rises picks at once', () => {
     // steal average was brought up to date at capacity changes only, and by then the tick had
     // moved the stuck task off CPU 0: it looked unstolen, took the most-owed task by CPU order,
     // and was descheduled under it every time (0.5 / 1.0 instead of 0.75 / 0.75).
-    const s = createGroupScheduler({ cpus: 2, fidelity: 'exact', tick: 4_000, cpuCapacity: [1, 1] });
-    s.addTask('a', '/');
-    s.addTask('b', '/');
-    for (let k = 1; k <= 2_500; k++) {
-      s.advanceTo(k * 4_000);
-      s.setCpuCapacity(0, k % 2 === 1 ? 0 : 1);
-    }
+    const s = hogsUnder(4_000, [1, 1], 2_500, (k) => [[0, k % 2 === 1 ? 0 : 1]]);
     expect(s.taskStats('a').cpuUsec / 10_000_000).toBeCloseTo(0.75, 3);
     expect(s.taskStats('b').cpuUsec / 10_000_000).toBeCloseTo(0.75, 3);
   });
@@ -50,15 +51,7 @@ describe('exact: a CPU whose capacity rises picks at once', () => {
     // Every 24 ms each CPU is at 0 for 4 ms, in turn, on the ticks (a guest's two vCPUs beside a
     // third vCPU on 2 pCPUs): 5/6 each. At a tick the most-owed task takes the less stolen CPU, the
     // one the host takes next; it waited on it for a whole tick every time (1.0 / 0.67).
-    const s = createGroupScheduler({ cpus: 2, fidelity: 'exact', tick: 4_000, cpuCapacity: [1, 1] });
-    s.addTask('a', '/');
-    s.addTask('b', '/');
-    for (let k = 1; k <= 3_000; k++) {
-      s.advanceTo(k * 4_000);
-      const phase = k % 6;
-      s.setCpuCapacity(1, phase === 3 ? 0 : 1);
-      s.setCpuCapacity(0, phase === 0 ? 0 : 1);
-    }
+    const s = hogsUnder(4_000, [1, 1], 3_000, (k) => [[1, k % 6 === 3 ? 0 : 1], [0, k % 6 === 0 ? 0 : 1]]);
     expect(s.taskStats('a').cpuUsec / 12_000_000).toBeCloseTo(5 / 6, 2);
     expect(s.taskStats('b').cpuUsec / 12_000_000).toBeCloseTo(5 / 6, 2);
   });
