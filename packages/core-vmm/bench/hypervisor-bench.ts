@@ -44,6 +44,26 @@ export function runFacadeLifecycles(n: number): { wallMs: number; facts: number;
   return { wallMs: performance.now() - t0, facts, left: hv.vms().length };
 }
 
+/**
+ * `n` booted VMs with guests (half microVMs) all suspended, then all resumed, at one instant, and the
+ * step after: what one instant of mass changes costs the host's rates. No target; run at two sizes,
+ * the figures show how it scales.
+ */
+export function runFacadeSuspendResume(n: number): { suspendMs: number; resumeMs: number; stepMs: number } {
+  const hv = createHypervisor({ host: { cpus: 32, memory: n * 600 * MiB }, fidelity: 'fluid', libvirtTimings: { bootUs: 2 * S, shutdownUs: S } });
+  const names = Array.from({ length: n }, (_, i) => `vm${i}`);
+  names.forEach((name, i) => hv.defineVm({ name, flavor: i % 2 === 0 ? 'firecracker' : 'libvirt', vcpus: 2, memoryBytes: 512 * MiB, guest: guest(2, 1, 0), workload: { bytes: 64 * MiB } }));
+  for (const name of names) hv.start(name);
+  drain(hv, 3 * S);
+  const t0 = performance.now();
+  for (const name of names) hv.suspend(name);
+  const t1 = performance.now();
+  for (const name of names) hv.resume(name);
+  const t2 = performance.now();
+  hv.advanceTo(hv.now() + 1000);
+  return { suspendMs: t1 - t0, resumeMs: t2 - t1, stepMs: performance.now() - t2 };
+}
+
 /** 100 VMs × 2 vCPUs on 16 pCPUs for one simulated hour: workloads and balloon targets change every 10 s per VM, 4 block requests per VM per 10 s. */
 export function runFacadeHour(): { wallMs: number; steps: number; facts: number; cpuHours: number } {
   const t0 = performance.now();
@@ -109,6 +129,10 @@ export function runHypervisorBench(): void {
   // The same run repeated in this process: the code is compiled, so this is the model's own work.
   const warm = Math.min(runFacadeLifecycles(1000).wallMs, runFacadeLifecycles(1000).wallMs);
   console.log(`hypervisor: 1,000 lifecycles through the facade, warm (best of 2 repeats): ${warm.toFixed(0)} ms wall (< 200 ms: ${warm < 200 ? 'met' : 'NOT met'})`);
+  for (const n of [1000, 4000]) {
+    const sr = runFacadeSuspendResume(n);
+    console.log(`hypervisor: ${n.toLocaleString('en')} booted VMs suspended, then resumed, at one instant: ${sr.suspendMs.toFixed(0)} + ${sr.resumeMs.toFixed(0)} ms, the next step ${sr.stepMs.toFixed(0)} ms (no target)`);
+  }
   const hour = runFacadeHour();
   console.log(
     `hypervisor: 100 running VMs (guests, workloads, balloon retargets, rate-limited I/O) for 1 simulated hour: ${hour.wallMs.toFixed(0)} ms wall, ${hour.steps} steps, ${hour.facts} facts, ${hour.cpuHours.toFixed(1)} CPU-hours given (no target)`,

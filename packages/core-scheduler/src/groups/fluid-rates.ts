@@ -79,6 +79,8 @@ export class FluidRates {
   private dirty: SchedGroup[] = [];
   /** The other half of `dirty`'s double buffer: a flush walks one while marks go to the other. */
   private flushing: SchedGroup[] = [];
+  /** Scratch of `sortByDepth`. */
+  private readonly byDepth: SchedGroup[] = [];
   private readonly scratch: (ClassifyScratch | undefined)[] = [];
 
   constructor(private readonly spend: (n: number) => void) {}
@@ -468,14 +470,7 @@ export class FluidRates {
     if (this.dirty.length === 0) return;
     const list = this.dirty;
     this.dirty = this.flushing;
-    // A stable insertion sort by depth: the list is short (a change's path), and Array.sort with a
-    // comparator costs more than the splits it orders.
-    for (let i = 1; i < list.length; i++) {
-      const g = list[i]!;
-      let j = i - 1;
-      for (; j >= 0 && list[j]!.depth > g.depth; j--) list[j + 1] = list[j]!;
-      list[j + 1] = g;
-    }
+    sortByDepth(list, this.byDepth);
     for (let i = 0; i < list.length; i++) {
       const g = list[i]!;
       if (!g.splitDirty) continue;
@@ -818,4 +813,38 @@ function clearSums(g: SchedGroup): void {
   g.weightSum = 0;
   g.capSum = 0;
   g.minRatio = Infinity;
+}
+
+/** Below this many, an insertion sort (a change's path is a few groups); above, counting by depth. */
+const INSERTION_SORT_MAX = 32;
+
+/**
+ * Sort `list` by depth, stably (equal depths keep their order), in place; `scratch` is reused. A
+ * change's path is short and an insertion sort costs least there; a burst of changes at one instant
+ * (thousands of VMs added) made it quadratic, with groups of two depths interleaved, so a long list is
+ * counted by depth instead: O(n + the deepest depth).
+ */
+export function sortByDepth(list: SchedGroup[], scratch: SchedGroup[]): void {
+  const n = list.length;
+  if (n <= INSERTION_SORT_MAX) {
+    for (let i = 1; i < n; i++) {
+      const g = list[i]!;
+      let j = i - 1;
+      for (; j >= 0 && list[j]!.depth > g.depth; j--) list[j + 1] = list[j]!;
+      list[j + 1] = g;
+    }
+    return;
+  }
+  let deepest = 0;
+  for (let i = 0; i < n; i++) if (list[i]!.depth > deepest) deepest = list[i]!.depth;
+  const start = new Int32Array(deepest + 2);
+  for (let i = 0; i < n; i++) start[list[i]!.depth + 1]!++;
+  for (let d = 1; d <= deepest + 1; d++) start[d]! += start[d - 1]!;
+  scratch.length = n;
+  for (let i = 0; i < n; i++) {
+    const g = list[i]!;
+    scratch[start[g.depth]!++] = g;
+  }
+  for (let i = 0; i < n; i++) list[i] = scratch[i]!;
+  scratch.length = 0;
 }
