@@ -994,10 +994,17 @@ export class ExactGroupScheduler extends GroupTreeBase {
   private swapStuck(): void {
     if (this.pickable === this.cpus || this.root.nrRunnable === 0) return;
     this.spend(this.cpus);
+    let charged = false;
     for (let c = 0; c < this.cpus; c++) {
       const stuck = this.cur[c];
       if (stuck === null || stuck === undefined || this.capacity[c] !== 0) continue;
       if (!(stuck.budget === Infinity || stuck.backlogged)) continue;
+      if (!charged) {
+        // The running tasks' lags up to now, so that their deadlines compare with the stuck one's.
+        charged = true;
+        for (let d = 0; d < this.cpus; d++) if (this.capacity[d]! > 0) this.charge(d);
+        if (this.cur[c] !== stuck) continue;
+      }
       this.ensureRates();
       this.spend(this.cpus);
       let victim = -1;
