@@ -25,16 +25,23 @@ function drain(hv: Hypervisor, until: number): { steps: number; facts: number } 
   return { steps, facts };
 }
 
-/** `n` VMs (half microVMs, half libvirt) defined → started → booted → suspended → resumed → shut down → undefined. */
-export function runFacadeLifecycles(n: number): { wallMs: number; facts: number; left: number } {
-  const t0 = performance.now();
+/** `n` VMs (half microVMs, half libvirt, each a guest of one busy task on 2 vCPUs) on 32 pCPUs, defined, started and booted (3 s). */
+function bootedVms(n: number): { hv: Hypervisor; names: string[]; facts: number } {
   const hv = createHypervisor({ host: { cpus: 32, memory: n * 600 * MiB }, fidelity: 'fluid', libvirtTimings: { bootUs: 2 * S, shutdownUs: S } });
   const names = Array.from({ length: n }, (_, i) => `vm${i}`);
   names.forEach((name, i) => {
     hv.defineVm({ name, flavor: i % 2 === 0 ? 'firecracker' : 'libvirt', vcpus: 2, memoryBytes: 512 * MiB, guest: guest(2, 1, hv.now()), workload: { bytes: 64 * MiB } });
   });
   for (const name of names) hv.start(name);
-  let facts = drain(hv, 3 * S).facts;
+  return { hv, names, facts: drain(hv, 3 * S).facts };
+}
+
+/** `n` VMs (half microVMs, half libvirt) defined → started → booted → suspended → resumed → shut down → undefined. */
+export function runFacadeLifecycles(n: number): { wallMs: number; facts: number; left: number } {
+  const t0 = performance.now();
+  const booted = bootedVms(n);
+  const { hv, names } = booted;
+  let facts = booted.facts;
   for (const name of names) hv.suspend(name);
   for (const name of names) hv.resume(name);
   for (const name of names) hv.shutdown(name);
@@ -50,11 +57,7 @@ export function runFacadeLifecycles(n: number): { wallMs: number; facts: number;
  * the figures show how it scales.
  */
 export function runFacadeSuspendResume(n: number): { suspendMs: number; resumeMs: number; stepMs: number } {
-  const hv = createHypervisor({ host: { cpus: 32, memory: n * 600 * MiB }, fidelity: 'fluid', libvirtTimings: { bootUs: 2 * S, shutdownUs: S } });
-  const names = Array.from({ length: n }, (_, i) => `vm${i}`);
-  names.forEach((name, i) => hv.defineVm({ name, flavor: i % 2 === 0 ? 'firecracker' : 'libvirt', vcpus: 2, memoryBytes: 512 * MiB, guest: guest(2, 1, 0), workload: { bytes: 64 * MiB } }));
-  for (const name of names) hv.start(name);
-  drain(hv, 3 * S);
+  const { hv, names } = bootedVms(n);
   const t0 = performance.now();
   for (const name of names) hv.suspend(name);
   const t1 = performance.now();

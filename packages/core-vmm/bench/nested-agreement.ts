@@ -5,17 +5,10 @@
 // Not part of `pnpm bench` (it has no target: it measures a stated gap).
 import { performance } from 'node:perf_hooks';
 import fc from 'fast-check';
-import { BUSY, MIXED, gap, run, setupArb, type Features } from '../test/host/nested-setups.ts';
+import { CLASSES, classArb, compare } from '../test/host/nested-setups.ts';
 
-const CLASSES: Record<string, Features> = {
-  mixed: MIXED,
-  busy: BUSY,
-  'busy-pins': { ...BUSY, pins: true },
-  // Without credit caps: the causes other than a cap's on/off phases.
-  'busy-no-caps': { ...BUSY, caps: false },
-  'busy-pins-no-caps': { ...BUSY, pins: true, caps: false },
-  'capped-one-vm': { demands: [0.25, 0.5, 1], pins: true, quotas: false, maxVms: 1 },
-};
+type ClassName = keyof typeof CLASSES;
+const NAMES = Object.keys(CLASSES) as ClassName[];
 const USAGE = 'usage: nested-agreement.ts [--seed N (integer)] [--runs 1..2000] [--seconds 1..120] [--class mixed|busy|busy-pins|busy-no-caps|busy-pins-no-caps|capped-one-vm|all]';
 
 function parse(argv: readonly string[]): { seed: number; runs: number; seconds: number; cls: string } {
@@ -25,7 +18,7 @@ function parse(argv: readonly string[]): { seed: number; runs: number; seconds: 
     if (value === undefined) throw new Error(`${flag} needs a value; ${USAGE}`);
     const n = Number(value);
     if (flag === '--class') {
-      if (!(value in CLASSES) && value !== 'all') throw new Error(`--class ${value} is not a class; accepted: ${Object.keys(CLASSES).join(', ')}, all`);
+      if (!(value in CLASSES) && value !== 'all') throw new Error(`--class ${value} is not a class; accepted: ${NAMES.join(', ')}, all`);
       o.cls = value;
     } else if (flag === '--seed') {
       if (!Number.isSafeInteger(n)) throw new Error(`--seed must be an integer, got ${value}`);
@@ -49,18 +42,18 @@ try {
   process.exit(2);
 }
 /** Measure one class: print each setup beyond 1% (unless `quiet`) and a summary line. */
-function measure(cls: string, quiet: boolean): void {
-  const setups = fc.sample(setupArb(CLASSES[cls]!), { numRuns: opts.runs, seed: opts.seed });
+function measure(cls: ClassName, quiet: boolean): void {
+  const setups = fc.sample(classArb(CLASSES[cls]), { numRuns: opts.runs, seed: opts.seed });
   const t0 = performance.now();
   const gaps: number[] = [];
   const fmt = (usec: number[]): string => usec.map((x) => (x / (opts.seconds * 1e6)).toFixed(3)).join(' ');
   setups.forEach((setup, i) => {
-    const g = gap(setup, opts.seconds);
+    const { gap: g, exact, fluid } = compare(setup, opts.seconds);
     gaps.push(g);
     if (g >= 0.01 && !quiet) {
       console.log(`#${i} gap ${(g * 100).toFixed(2)}% ${JSON.stringify(setup)}`);
-      console.log(`   exact ${fmt(run(setup, 'exact', opts.seconds).tasks)}`);
-      console.log(`   fluid ${fmt(run(setup, 'fluid', opts.seconds).tasks)}`);
+      console.log(`   exact ${fmt(exact)}`);
+      console.log(`   fluid ${fmt(fluid)}`);
     }
     if ((i + 1) % 50 === 0) console.error(`… ${cls}: ${i + 1} of ${setups.length} setups`);
   });
@@ -73,5 +66,5 @@ function measure(cls: string, quiet: boolean): void {
 }
 
 // `--class all`: every class, one summary line each (the README's table: run it for each seed).
-if (opts.cls === 'all') for (const cls of Object.keys(CLASSES)) measure(cls, true);
-else measure(opts.cls, false);
+if (opts.cls === 'all') for (const cls of NAMES) measure(cls, true);
+else measure(opts.cls as ClassName, false);

@@ -1000,9 +1000,10 @@ export class ExactGroupScheduler extends GroupTreeBase {
       if (stuck === null || stuck === undefined || this.capacity[c] !== 0) continue;
       if (!(stuck.budget === Infinity || stuck.backlogged)) continue;
       if (!charged) {
-        // The running tasks' lags up to now, so that their deadlines compare with the stuck one's.
+        // Every CPU up to now (the running tasks' lags, so that their deadlines compare with the stuck
+        // one's), once: the swaps below then move no time.
         charged = true;
-        for (let d = 0; d < this.cpus; d++) if (this.capacity[d]! > 0) this.charge(d);
+        for (let d = 0; d < this.cpus; d++) this.charge(d);
         if (this.cur[c] !== stuck) continue;
       }
       this.ensureRates();
@@ -1021,16 +1022,7 @@ export class ExactGroupScheduler extends GroupTreeBase {
       if (victim < 0) continue;
       const r = this.cur[victim]!;
       if (!this.precedes(stuck, this.deadline(stuck), r, vKey)) continue;
-      this.charge(victim);
-      this.charge(c);
-      if (this.cur[c] !== stuck) continue;
       this.unassign(c);
-      if (this.cur[victim] !== r) {
-        // Charging ended the running task's slice (work done, halted, throttled): the CPU is free.
-        if (this.cur[victim] === null) this.assign(victim, stuck);
-        else this.assign(c, stuck);
-        continue;
-      }
       this.unassign(victim);
       this.assign(victim, stuck);
       this.assign(c, r);

@@ -109,8 +109,6 @@ export function createSchedulerGuest(options: SchedulerGuestOptions): SchedulerG
    * the guest runs, so no tick balances it (the exact guest's task waits on its kicked vCPU likewise).
    */
   const ran: boolean[] = Array.from({ length: cpus }, () => false);
-  /** Fluid: the demand last laid, to tell a wake from idle. */
-  let lastTotal = 0;
   /** Fluid: the guest has capped work, so its demand moves between vCPUs (`settleDemands`). */
   let moves = false;
   /** The host clock followed (see `GuestCpus.follow`), or null: the guest's own. */
@@ -229,8 +227,8 @@ export function createSchedulerGuest(options: SchedulerGuestOptions): SchedulerG
   function publishFluid(): void {
     const wants: number[] = [];
     const total = Math.min(cpus, wantOf(root));
-    if (lastTotal === 0 && total > 0) ran.fill(false);
-    lastTotal = total;
+    // A wake from idle: the demand laid before was none (CPU 0 asked nothing).
+    if (base[0] === 0 && total > 0) ran.fill(false);
     taskWants(root, total, wants);
     moves = false;
     for (const w of wants) if (w > 1e-12 && w < 1 - 1e-12) moves = true;

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { GroupFidelity } from '@strata/core-scheduler';
-import { BUSY, MIXED, S, gap, run, setupArb } from './nested-setups.ts';
+import { CLASSES, S, classArb, gap, run } from './nested-setups.ts';
 
 describe('nested host properties', () => {
   it('exact and fluid agree within 1% of a CPU per guest task over 20 s on random nested setups (busy guests)', () => {
     fc.assert(
-      fc.property(setupArb(BUSY), (setup) => {
+      fc.property(classArb(CLASSES.busy), (setup) => {
         expect(gap(setup, 20)).toBeLessThan(0.01);
       }),
       { numRuns: 60, seed: 20261127 },
@@ -18,7 +18,7 @@ describe('nested host properties', () => {
     // seeds 1234 and 777 without caps, none beyond 1%; one was 16.3% before a stuck busy task took a
     // running vCPU at once in the exact scheduler).
     fc.assert(
-      fc.property(setupArb({ ...BUSY, caps: false }), (setup) => {
+      fc.property(classArb(CLASSES['busy-no-caps']), (setup) => {
         expect(gap(setup, 20)).toBeLessThan(0.01);
       }),
       { numRuns: 100, seed: 20261201 },
@@ -32,7 +32,7 @@ describe('nested host properties', () => {
     // with a steady cap: a 0.5-capped VM's vCPU beside a one-vCPU VM on its pCPU, 0.75 where exact
     // gives 0.8).
     fc.assert(
-      fc.property(setupArb({ ...BUSY, pins: true }), (setup) => {
+      fc.property(classArb(CLASSES['busy-pins']), (setup) => {
         expect(gap(setup, 20)).toBeLessThan(0.01);
       }),
       { numRuns: 60, seed: 20261128 },
@@ -42,7 +42,7 @@ describe('nested host properties', () => {
   it('… and with capped guest tasks (demands 0.25, 0.5, 1) and random vCPU pins, one VM per host', () => {
     // Several VMs with capped tasks: a stated gap (README "Gaps, stated": bursty vCPUs on an exact host).
     fc.assert(
-      fc.property(setupArb({ demands: [0.25, 0.5, 1], pins: true, quotas: false, maxVms: 1 }, ['credit', 'cfs', 'rr']), (setup) => {
+      fc.property(classArb(CLASSES['capped-one-vm']), (setup) => {
         expect(gap(setup, 20)).toBeLessThan(0.01);
       }),
       { numRuns: 60, seed: 20261129 },
@@ -66,7 +66,7 @@ describe('nested host properties', () => {
     // idle CPU moving a free task for a pinned one) they were 2.1% and 6.2%. Before the fluid guest pooled its vCPUs' capacities and moved
     // capped work off vCPUs its host serves short: 35 within 1%, the others 2.0, 2.1, 6.2, 12.5 and
     // 30.3%; before that, 17 of 60 such setups beyond 1%, the worst 49%.
-    const setups = fc.sample(setupArb(MIXED), { numRuns: 40, seed: 20261130 });
+    const setups = fc.sample(classArb(CLASSES.mixed), { numRuns: 40, seed: 20261130 });
     const gaps = setups.map((setup) => gap(setup, 20));
     expect(gaps.filter((g) => g < 0.01).length).toBeGreaterThanOrEqual(39);
     expect(Math.max(...gaps)).toBeLessThan(0.031);
@@ -74,7 +74,7 @@ describe('nested host properties', () => {
 
   it('no over-allocation: the host never delivers more than its pCPUs, nor a vCPU more than its guest asks', () => {
     fc.assert(
-      fc.property(setupArb(MIXED), fc.constantFrom<GroupFidelity>('fluid', 'exact'), (setup, fidelity) => {
+      fc.property(classArb(CLASSES.mixed), fc.constantFrom<GroupFidelity>('fluid', 'exact'), (setup, fidelity) => {
         const { tasks } = run(setup, fidelity, 5);
         const total = tasks.reduce((a, b) => a + b, 0);
         expect(total).toBeLessThanOrEqual(setup.cpus * 5 * S + tasks.length); // fluid rounds each task to the µs
@@ -92,7 +92,7 @@ describe('nested host properties', () => {
 
   it('determinism: the same setup gives identical results, run after run', () => {
     fc.assert(
-      fc.property(setupArb(MIXED), (setup) => {
+      fc.property(classArb(CLASSES.mixed), (setup) => {
         expect(run(setup, 'exact', 2)).toEqual(run(setup, 'exact', 2));
         expect(run(setup, 'fluid', 2)).toEqual(run(setup, 'fluid', 2));
       }),

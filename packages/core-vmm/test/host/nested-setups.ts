@@ -98,9 +98,36 @@ export function run(setup: Setup, fidelity: GroupFidelity, seconds: number): { t
 /** The mixed class: capped guest tasks, guest quotas, vCPU pins and credit caps, up to three VMs. */
 export const MIXED: Features = { demands: [0.25, 0.5, 1], pins: true, quotas: true, maxVms: 3 };
 
+/** A class of setups: what they may hold, and the host policies drawn (default all four). */
+export interface SetupClass {
+  readonly features: Features;
+  readonly policies?: readonly VcpuPolicy[];
+}
+
+/** The classes the property tests and `bench/nested-agreement.ts` draw from, by name. */
+export const CLASSES = {
+  mixed: { features: MIXED },
+  busy: { features: BUSY },
+  'busy-pins': { features: { ...BUSY, pins: true } },
+  // Without credit caps: the causes other than a cap's on/off phases.
+  'busy-no-caps': { features: { ...BUSY, caps: false } },
+  'busy-pins-no-caps': { features: { ...BUSY, pins: true, caps: false } },
+  'capped-one-vm': { features: { demands: [0.25, 0.5, 1], pins: true, quotas: false, maxVms: 1 }, policies: ['credit', 'cfs', 'rr'] },
+} as const satisfies Record<string, SetupClass>;
+
+/** The setups of a class. */
+export function classArb(c: SetupClass): fc.Arbitrary<Setup> {
+  return setupArb(c.features, c.policies);
+}
+
+/** Both fidelities' answers for a setup, and the largest gap between them over the guest tasks, in CPUs. */
+export function compare(setup: Setup, seconds: number): { gap: number; exact: number[]; fluid: number[] } {
+  const exact = run(setup, 'exact', seconds).tasks;
+  const fluid = run(setup, 'fluid', seconds).tasks;
+  return { gap: exact.reduce((m, e, i) => Math.max(m, Math.abs(e - fluid[i]!) / (seconds * S)), 0), exact, fluid };
+}
+
 /** The largest gap between exact and fluid over the guest tasks, in CPUs, over `seconds`. */
 export function gap(setup: Setup, seconds: number): number {
-  const exact = run(setup, 'exact', seconds);
-  const fluid = run(setup, 'fluid', seconds);
-  return exact.tasks.reduce((m, e, i) => Math.max(m, Math.abs(e - fluid.tasks[i]!) / (seconds * S)), 0);
+  return compare(setup, seconds).gap;
 }
