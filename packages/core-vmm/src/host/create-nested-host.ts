@@ -270,6 +270,10 @@ export function createNestedHost(options: NestedHostOptions): NestedHost {
    * levels before it take, as Linux's RT classes run on each CPU the highest priority task allowed
    * there (`cpupri_find` over `cpus_mask`, then push/pull): a level pinned to full pCPUs is held, and
    * a later one that can use a pCPU they leave free runs there. Without pins: Σ pCPUs, as before.
+   * A level served in part because of its own pins (pCPUs remain free that it may not use) leaves
+   * those pCPUs to later levels: a later level's vCPUs pinned away from every pCPU a level served in
+   * part may use run there at weight 1 (their pCPUs are not shared with it, so the equal weight takes
+   * nothing from it), and its other vCPUs are held.
    */
   function recomputeLevels(): void {
     levelsDirty = false;
@@ -282,18 +286,22 @@ export function createNestedHost(options: NestedHostOptions): NestedHost {
     /** The runnable demand of the levels served so far, with their pins, and what it takes. */
     const served: PinnedDemand[] = [];
     let servedRate = 0;
-    /** A level was served in part (weight 1): a later level is served only if it fits whole. */
-    let partial = false;
+    /** The pCPUs the vCPUs of the levels served in part may use (null: none yet; every pCPU once one is unpinned). */
+    let partialCpus: Set<number> | null = null;
+    /** Per vCPU of the level at hand, held or not. */
+    const heldOf = new Map<Vcpu, boolean>();
     for (const level of [...byLevel.keys()].sort((a, b) => a - b)) {
+      const list = byLevel.get(level)!;
       let want = 0;
       const mark = served.length;
-      for (const vm of byLevel.get(level)!) {
+      for (const vm of list) {
         for (const v of vm.vcpus) {
           if (!v.demand.runnable) continue;
           want += v.demand.demand;
-          served.push({ demand: v.demand.demand, cpus: vm.spec.pin?.[v.index] ?? null });
+          served.push({ demand: v.demand.demand, cpus: pinOf(v) });
         }
       }
+      heldOf.clear();
       let held = servedRate >= host.cpus - 1e-12;
       let weight = PRIORITY_SERVED_WEIGHT;
       if (!held && want > 0) {
@@ -301,14 +309,40 @@ export function createNestedHost(options: NestedHostOptions): NestedHost {
         const rate = servableDemand(served, host.cpus);
         const gets = rate - servedRate;
         if (gets >= want - 1e-9) servedRate = rate;
-        else if (gets <= 1e-9 || partial) {
-          // Its pCPUs are taken by the levels before it (or one level already shares the rest).
+        else if (gets <= 1e-9) {
+          // Its pCPUs are taken by the levels before it.
           held = true;
           served.length = mark;
-        } else {
+        } else if (partialCpus === null) {
           weight = 1;
-          partial = true;
+          partialCpus = new Set();
           servedRate = rate;
+          for (const vm of list) for (const v of vm.vcpus) if (v.demand.runnable) addCpus(partialCpus, pinOf(v));
+        } else {
+          // Beside a level served in part: only its vCPUs kept off that level's pCPUs may run.
+          served.length = mark;
+          const apart: Vcpu[] = [];
+          for (const vm of list) for (const v of vm.vcpus) if (!disjoint(pinOf(v), partialCpus)) heldOf.set(v, true);
+          for (const vm of list) {
+            for (const v of vm.vcpus) {
+              if (heldOf.has(v)) continue;
+              heldOf.set(v, false);
+              if (v.demand.runnable) {
+                apart.push(v);
+                served.push({ demand: v.demand.demand, cpus: pinOf(v) });
+              }
+            }
+          }
+          const apartRate = apart.length > 0 ? servableDemand(served, host.cpus) : servedRate;
+          if (apartRate - servedRate <= 1e-9) {
+            held = true;
+            heldOf.clear();
+            served.length = mark;
+          } else {
+            weight = 1;
+            servedRate = apartRate;
+            for (const v of apart) addCpus(partialCpus, pinOf(v));
+          }
         }
       } else served.length = mark;
       if (levelWeights.get(level) !== weight) {
@@ -316,15 +350,34 @@ export function createNestedHost(options: NestedHostOptions): NestedHost {
         host.setGroupLimits(levelGroup(level), { weight });
         touched = true;
       }
-      for (const vm of byLevel.get(level)!) {
+      for (const vm of list) {
         for (const v of vm.vcpus) {
-          if (v.held === held) continue;
+          const h = heldOf.get(v) ?? held;
+          if (v.held === h) continue;
           settleHeld(v);
-          v.held = held;
+          v.held = h;
           markDirty(v);
         }
       }
     }
+  }
+
+  /** vCPU `v`'s pinned pCPUs (null: any). */
+  function pinOf(v: Vcpu): readonly number[] | null {
+    return v.vm.spec.pin?.[v.index] ?? null;
+  }
+
+  /** Add a vCPU's pCPUs to `set` (null: every pCPU). */
+  function addCpus(set: Set<number>, cpus: readonly number[] | null): void {
+    if (cpus === null) for (let c = 0; c < host.cpus; c++) set.add(c);
+    else for (const c of cpus) set.add(c);
+  }
+
+  /** A vCPU's pCPUs (null: any) share none with `set`. */
+  function disjoint(cpus: readonly number[] | null, set: ReadonlySet<number>): boolean {
+    if (cpus === null) return set.size === 0;
+    for (const c of cpus) if (set.has(c)) return false;
+    return true;
   }
 
   function apply(v: Vcpu): void {

@@ -16,6 +16,12 @@ import type { GuestClock, GuestCpus, VcpuDemandListener } from './types.js';
 const NOHZ_IMBALANCE_PCT = 117;
 /** A vCPU served below this (fraction of a pCPU) has not run: a priority level held by weights gets ~5e-5. */
 const RAN_MIN_RATE = 1e-3;
+/**
+ * The host serves a guest that moved a shortfall this much more than its demand: a short vCPU got its
+ * share back. Not less: a vCPU of a priority level served in part beside levels held by weights gets
+ * ~5e-5 more than nothing, and laying the demand in order again on that would undo the move forever.
+ */
+const RECOVERED_MIN_RATE = 1e-3;
 
 /** Options of `createSchedulerGuest`. */
 export interface SchedulerGuestOptions {
@@ -262,7 +268,7 @@ export function createSchedulerGuest(options: SchedulerGuestOptions): SchedulerG
       served += Math.min(rates[i]!, asked[i]!);
       want += base[i]!;
     }
-    if (served > want + 1e-9) {
+    if (served > want + RECOVERED_MIN_RATE) {
       for (let i = 0; i < cpus; i++) {
         asked[i] = base[i]!;
         report(i, asked[i]!);

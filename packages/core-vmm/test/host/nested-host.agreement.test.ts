@@ -3,7 +3,7 @@
 // the answer a real guest gets, held in both fidelities.
 import { describe, expect, it } from 'vitest';
 import type { GroupFidelity } from '@strata/core-scheduler';
-import { createNestedHost, createSchedulerGuest, type NestedHostOptions, type SchedulerGuest, type VmCpuSpec } from '../../src/host/index.ts';
+import { createNestedHost, createSchedulerGuest, type NestedHost, type NestedHostOptions, type SchedulerGuest, type VmCpuSpec } from '../../src/host/index.ts';
 
 const S = 1_000_000;
 const FIDELITIES: readonly GroupFidelity[] = ['fluid', 'exact'];
@@ -17,7 +17,7 @@ interface GuestSetup {
 }
 
 /** Each guest task's CPU fraction over `seconds`, by VM, in task order. */
-function shares(opts: NestedHostOptions, vms: readonly GuestSetup[], seconds = 20): number[][] {
+function shares(opts: NestedHostOptions, vms: readonly GuestSetup[], seconds = 20, inspect?: (host: NestedHost) => void): number[][] {
   const host = createNestedHost(opts);
   const guests: SchedulerGuest[] = vms.map((vm, i) => {
     const g = createSchedulerGuest({ cpus: vm.spec.vcpus, fidelity: opts.fidelity ?? 'fluid' });
@@ -27,6 +27,7 @@ function shares(opts: NestedHostOptions, vms: readonly GuestSetup[], seconds = 2
     return g;
   });
   host.advanceTo(seconds * S);
+  inspect?.(host);
   return vms.map((vm, i) => vm.tasks.map((_, t) => guests[i]!.scheduler.taskStats(`t${t}`).cpuUsec / (seconds * S)));
 }
 
@@ -247,5 +248,38 @@ describe.each(FIDELITIES)('exact ↔ fluid agreement, strict priority with pins 
       { spec: { vcpus: 1, priority: 2 }, tasks: [['/', 1]] },
     ]);
     expectShares(got, [[1], [0, 0], [1]], fidelity);
+  });
+
+  it('a level served in part by its own pins leaves the pCPUs it may not use to later levels, vCPU by vCPU', () => {
+    // 3 pCPUs. vm0 (level 0) pins both vCPUs to pCPU 0 and vm1 (level 1) both to pCPU 1: each is
+    // served in part (1 of 2), on pCPUs the other may not use. vm2 (level 2): vCPU 0 on pCPU 0, which
+    // vm0 fills, is held; vCPU 1 on pCPU 2, which no level above may use, runs, and the guest's two
+    // tasks share it. Only one level could be served in part: vm1 and vm2 were held (0) while pCPUs
+    // 1 and 2 idled.
+    const got = shares({ cpus: 3, policy: 'priority', fidelity }, [
+      { spec: { vcpus: 2, priority: 0, pin: [[0], [0]] }, tasks: [['/', 1], ['/', 1]] },
+      { spec: { vcpus: 2, priority: 1, pin: [[1], [1]] }, tasks: [['/', 1], ['/', 1]] },
+      { spec: { vcpus: 2, priority: 2, pin: [[0], [2]] }, tasks: [['/', 1], ['/', 1]] },
+    ]);
+    expectShares(got, [[0.5, 0.5], [0.5, 0.5], [0.5, 0.5]], fidelity);
+  });
+
+  it('a capped task moved off a held vCPU to one on a free pCPU stays there', () => {
+    // 3 pCPUs. vm1 (level 0): two vCPUs pinned to pCPU 2, three tasks (1 pCPU: a third each). vm2
+    // (level 1): vCPU 0 on pCPU 0, a busy task in a 50% quota with a 0.25, and a 0.5 task (1 pCPU).
+    // vm0 (level 2): one 0.5 task, vCPU 0 on pCPU 0 (full), vCPU 1 on pCPU 1 (free). The task moves to
+    // vCPU 1. Fluid gave it 0: vm1 is served in part, which held vm0's level; and with the level
+    // run, the ~5e-5 its vCPU 0 gets at weight 1 read as that vCPU's share coming back, so the guest
+    // laid its demand in order again, and moved it again, at every pass of the instant.
+    const got = shares({ cpus: 3, policy: 'priority', fidelity }, [
+      { spec: { vcpus: 3, priority: 2, pin: [[0], [1], null] }, groups: { '/q': { quota: 50_000, period: 100_000 } }, tasks: [['/q', 0.5]] },
+      { spec: { vcpus: 2, priority: 0, pin: [[2], [2]] }, tasks: [['/', 1], ['/', 0.5], ['/', 0.5]] },
+      { spec: { vcpus: 2, priority: 1, pin: [[0], null] }, groups: { '/q': { quota: 50_000, period: 100_000 } }, tasks: [['/q', 1], ['/', 0.5], ['/q', 0.25]] },
+    ], 20, (host) => {
+      // Fluid: the task is on vCPU 1, which asks for it (it was left halted, its rate 0.5, by
+      // whichever pass the instant's pass limit cut off).
+      if (fidelity === 'fluid') expect(host.vcpuStats('vm0', 1)).toMatchObject({ demand: { runnable: true, demand: 0.5 }, rate: 0.5 });
+    });
+    expectShares(got, [[0.5], [1 / 3, 1 / 3, 1 / 3], [0.25, 0.5, 0.25]], fidelity);
   });
 });
