@@ -234,4 +234,46 @@ describe('openRow / commitRow', () => {
       { numRuns: 150, seed: 20261129 },
     );
   });
+
+  it('moves runs of consecutive rows into the columns eight series at a time exactly as one by one (gaps, first samples, growth, later defines)', () => {
+    // Enough series for blocks of 8 and a remainder, instants mostly consecutive (a flush of 32
+    // rows then takes the block path), each series starting at its own instant and with gaps.
+    const SERIES = 21;
+    const rowArb = fc.record({
+      entries: fc.array(fc.option(fc.double({ min: -1e6, max: 1e6, noNaN: true }), { nil: undefined, freq: 12 }), { minLength: SERIES, maxLength: SERIES }),
+      define: fc.integer({ min: 0, max: 24 }).map((n) => n === 0),
+      skip: fc.integer({ min: 0, max: 40 }).map((n) => (n === 0 ? 1 : 0)),
+    });
+    fc.assert(
+      fc.property(fc.array(rowArb, { minLength: 40, maxLength: 140 }), fc.integer({ min: 1, max: 80 }), fc.integer({ min: 8, max: SERIES }), (rows, capacity, defined) => {
+        const r = createMetricsRecorder({ interval: INTERVAL, capacity });
+        const model: [number, number][][] = [];
+        const define = (): void => {
+          r.define(`s${model.length}`, 'u');
+          model.push([]);
+        };
+        while (model.length < defined) define();
+        let k = 0;
+        rows.forEach((row) => {
+          k += row.skip + 1;
+          const held = r.openRow(k * INTERVAL);
+          // A define after the row was opened: the row is narrower than the series (it lacks the new one).
+          if (row.define && model.length < SERIES) define();
+          row.entries.forEach((v, id) => {
+            if (v === undefined || id >= held.length) return;
+            held[id] = v;
+            model[id]!.push([k, v]);
+          });
+          r.commitRow(k * INTERVAL);
+        });
+        const got = r.series();
+        model.forEach((m, id) => {
+          expect(got[id]!.times).toEqual(m.map((x) => x[0] * INTERVAL));
+          expect(got[id]!.values).toEqual(m.map((x) => x[1]));
+        });
+        expect(r.sampleCount).toBe(model.reduce((n, m) => n + (m.length === 0 ? 0 : m[m.length - 1]![0] - m[0]![0] + 1), 0));
+      }),
+      { numRuns: 200, seed: 20261128 },
+    );
+  });
 });

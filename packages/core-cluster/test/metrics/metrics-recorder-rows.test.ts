@@ -186,6 +186,23 @@ describe('openRow / commitRow', () => {
     }
   });
 
+  it('a series that stops being sampled near the end of its column leaves its neighbours in the slab intact', () => {
+    // capacity 40: series 0 is sampled at instants 0..39 (its column full), then no more; the other
+    // eight at 24..63, which fits their columns (they stay in the slab, right after series 0's). The
+    // second batch of 32 rows (32..63) runs past the end of series 0's column: its part there is
+    // written where it fits, not into the next column.
+    const r = createMetricsRecorder({ interval: 1, capacity: 40 });
+    for (let id = 0; id < 9; id++) r.define(`s${id}`, 'u');
+    for (let t = 0; t < 64; t++) {
+      const row = r.openRow(t);
+      for (let id = 0; id < 9; id++) if (id === 0 ? t < 40 : t >= 24) row[id] = t * 100 + id;
+      r.commitRow(t);
+    }
+    expect(Array.from(r.values('s0'))).toEqual(Array.from({ length: 40 }, (_, t) => t * 100));
+    for (let id = 1; id < 9; id++) expect(Array.from(r.values(`s${id}`))).toEqual(Array.from({ length: 40 }, (_, i) => (24 + i) * 100 + id));
+    expect(r.bytes).toBe(9 * 40 * 8); // no column grew
+  });
+
   it('shows every committed row to reads while rows are still staged, and to sample after them', () => {
     const r = createMetricsRecorder({ interval: 1, capacity: 2 });
     const ids = ['a', 'b', 'c'].map((n) => r.define(n, 'u'));
