@@ -158,6 +158,8 @@ export function createMetricsRecorder(options: MetricsRecorderOptions): MetricsR
   let stored = new Int32Array(room);
   /** Its column's capacity, in values. */
   let cap = new Int32Array(room);
+  /** The grid index its column is full at (first + cap), set with its first sample: commitRow's one look for growth. */
+  let fullAt = new Float64Array(room);
   /** The batch of `sampleMany` that last named it (+stamp written, -stamp checked, not written). */
   let stamp = new Float64Array(room);
   /** Its column: `arrays[arrayOf[id]]` from `offsetOf[id]`. */
@@ -233,11 +235,15 @@ export function createMetricsRecorder(options: MetricsRecorderOptions): MetricsR
       alone[id] = 1;
     }
     cap[id] = size;
+    fullAt[id] = first[id]! + size;
     bytes += (size - old) * 8;
   };
   /** Write value `v` of series `id` at grid index `k` (validated; no row staged), gaps as NaN. */
   const write = (id: number, k: number, v: number): void => {
-    if (last[id]! < 0) first[id] = k;
+    if (last[id]! < 0) {
+      first[id] = k;
+      fullAt[id] = k + cap[id]!;
+    }
     const at = k - first[id]!;
     if (at >= cap[id]!) grow(id, at);
     const values = arrays[arrayOf[id]!]!;
@@ -349,6 +355,7 @@ export function createMetricsRecorder(options: MetricsRecorderOptions): MetricsR
     last = widen(last, (n) => new Float64Array(n).fill(-1));
     stored = widen(stored, (n) => new Int32Array(n));
     cap = widen(cap, (n) => new Int32Array(n));
+    fullAt = widen(fullAt, (n) => new Float64Array(n));
     stamp = widen(stamp, (n) => new Float64Array(n));
     arrayOf = widen(arrayOf, (n) => new Int32Array(n));
     offsetOf = widen(offsetOf, (n) => new Int32Array(n));
@@ -518,6 +525,7 @@ export function createMetricsRecorder(options: MetricsRecorderOptions): MetricsR
       const width = row.length;
       const lastA = last;
       const firstA = first;
+      const fullA = fullAt;
       const capA = cap;
       // One pass checks each entry and moves the series' last sample to k at once (the common case: a
       // finite value after its last sample); a bad entry, or maxSamples, undoes those moves, so nothing
@@ -537,16 +545,17 @@ export function createMetricsRecorder(options: MetricsRecorderOptions): MetricsR
           if (l < 0) {
             adding += 1;
             firstA[id] = k;
+            fullA[id] = k + capA[id]!;
           } else adding += k - l;
           lastA[id] = k;
-          if (k - firstA[id]! >= capA[id]!) growing = true;
+          if (k >= fullA[id]!) growing = true;
         }
         limit(adding);
       } catch (error) {
         for (let j = 0; j < id; j++) if (row[j] === row[j]) lastA[j] = lastBefore(j);
         throw error;
       }
-      for (let j = 0; j < width && growing; j++) if (row[j] === row[j] && k - firstA[j]! >= capA[j]!) grow(j, k - firstA[j]!);
+      for (let j = 0; j < width && growing; j++) if (row[j] === row[j] && k >= fullA[j]!) grow(j, k - firstA[j]!);
       // The row itself is staged (no copy); the one its place held, moved into the columns already, is spare.
       const r = stagedCount++;
       const moved = staged[r];
