@@ -301,7 +301,10 @@ export function createMetricsRecorder(options: MetricsRecorderOptions): MetricsR
       if (next !== end) storedA[id] = next - offset;
     };
     /** Whether series `id` takes the rows at consecutive places of its column from its end. */
-    const inBlock = (id: number): boolean => storedA[id]! === k0 - firstA[id]! && storedA[id] + rows <= capA[id]!;
+    const inBlock = (id: number): boolean => {
+      const held = storedA[id]!;
+      return held === k0 - firstA[id]! && held + rows <= capA[id]!;
+    };
     const blocks = consecutive ? Math.floor(narrowest / FLUSH_BLOCK) * FLUSH_BLOCK : 0;
     const cols = blockColumns;
     const at0 = blockAt;
