@@ -70,3 +70,53 @@ describe('exact: a CPU whose capacity rises picks at once', () => {
     expect([s.taskStats('busy').rate, s.taskStats('capped').rate]).toEqual([1, 0]);
   });
 });
+
+describe('exact: whole tasks leave CPUs of reduced capacity for a halted one (setCpuAsking)', () => {
+  /**
+   * Two hogs on 3 exact CPUs: CPUs 0 and 1 run in turn, a tick each (vCPUs sharing one pCPU), and
+   * ask their host all along; CPU 2 is halted (at 0, not asking) unless a task is put on it, and then
+   * runs at once (a vCPU alone on its pCPU). `ask` false: nobody says which CPUs ask.
+   */
+  function sharedPair(ask: boolean): GroupScheduler {
+    const tick = 4_000;
+    const s = createGroupScheduler({ cpus: 3, fidelity: 'exact', tick, cpuCapacity: [1, 0, 0] });
+    s.addTask('a', '/');
+    s.addTask('b', '/');
+    if (ask) {
+      s.setCpuAsking!(0, true);
+      s.setCpuAsking!(1, true);
+    }
+    for (let k = 1; k <= 500; k++) {
+      s.advanceTo(k * tick);
+      const on = s.cpuOccupancy!().running;
+      if (on[2] === true && s.cpuCapacity(2) === 0) s.setCpuCapacity(2, 1);
+      if (k % 2 === 1) {
+        s.setCpuCapacity(0, 0);
+        s.setCpuCapacity(1, 1);
+      } else {
+        s.setCpuCapacity(1, 0);
+        s.setCpuCapacity(0, 1);
+      }
+    }
+    return s;
+  }
+
+  it('asking CPUs taken in turn are stolen: a hog moves to the halted CPU and both run whole', () => {
+    const s = sharedPair(true);
+    // Most of the 2 s at 1 each, the first ticks shared: well above the 1 s each of staying put.
+    expect(s.taskStats('a').cpuUsec).toBeGreaterThan(1_900_000);
+    expect(s.taskStats('b').cpuUsec).toBeGreaterThan(1_900_000);
+  });
+
+  it('without the asking CPUs said, the hogs follow the CPU that runs (the swap keeps them off the stolen one) and share it', () => {
+    const s = sharedPair(false);
+    expect(s.taskStats('a').cpuUsec + s.taskStats('b').cpuUsec).toBeLessThanOrEqual(2_000_000);
+  });
+
+  it('refuses a CPU out of range, changing nothing', () => {
+    const s = createGroupScheduler({ cpus: 2, fidelity: 'exact' });
+    expect(() => s.setCpuAsking!(2, true)).toThrow(/cpu must be an integer 0..1, got 2/);
+    expect(() => s.setCpuAsking!(-1, false)).toThrow(/cpu must be an integer/);
+    expect(() => s.setCpuAsking!(0.5, true)).toThrow(/cpu must be an integer/);
+  });
+});

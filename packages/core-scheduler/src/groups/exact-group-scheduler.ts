@@ -56,6 +56,7 @@
 //   anchor + k × period; each expiry counts one period (and one throttled period if the group is
 //   throttled then). An expiry ending a period in which nothing was requested, with the group not
 //   throttled, still counts but stops the timer; the next wake-up re-arms it on the same grid.
+import { ValidationError } from '@strata/shared-types';
 import type { CpuOccupancy, GroupCpuStats, GroupSchedulerOptions } from './group-scheduler.js';
 import { affinityWeights, correctForAffinity } from './affinity-rates.js';
 import { computeGroupRates } from './group-rates.js';
@@ -144,11 +145,18 @@ export class ExactGroupScheduler extends GroupTreeBase {
   private readonly cappedKeysScratch: number[] = [];
   /**
    * Each CPU's steal average (0..1, half-life STEAL_HALF_LIFE_USEC): the share of recent time it sat
-   * at capacity 0 holding a task (a descheduled vCPU), as of `stealAt`. Linux takes it off the CPU's
-   * capacity; here it orders CPUs of equal capacity (least stolen picks first).
+   * at capacity 0 while asking its host for a pCPU (a descheduled vCPU: holding a task, or kicked for
+   * one, `setCpuAsking`), as of `stealAt`. Linux takes it off the CPU's capacity; here it orders CPUs
+   * of equal capacity (least stolen picks first) and decides the moves of reduced capacity. A halted
+   * CPU (at 0, no task, not asking) keeps the average it had: what its host gave it when it last ran
+   * (else a vCPU stolen while it ran looks unstolen once it halts, and tasks wander back to it).
    */
   private readonly stealAvg: number[];
   private readonly stealAt: number[];
+  /** Each CPU asks its host for a pCPU (`setCpuAsking`; a nested guest's wrapper says so). */
+  private readonly asking: boolean[];
+  /** Some CPU has had steal (until then every average is 0 and no move of reduced capacity can apply). */
+  private stealSeen = false;
   /** Scratch for `kickLessStolen`: whole-CPU tasks let go at a tick, and the CPUs they were on. */
   private readonly stuckTasks: (SchedTask | null)[] = [];
   private readonly stuckFrom: number[] = [];
@@ -158,6 +166,7 @@ export class ExactGroupScheduler extends GroupTreeBase {
     this.cur = new Array<SchedTask | null>(this.cpus).fill(null);
     this.stealAvg = new Array<number>(this.cpus).fill(0);
     this.stealAt = new Array<number>(this.cpus).fill(this.nowUsec);
+    this.asking = new Array<boolean>(this.cpus).fill(false);
     this.last = new Array<number>(this.cpus).fill(this.nowUsec);
     this.wakeupGranularity = WAKEUP_GRANULARITY_USEC * (1 + Math.floor(Math.log2(Math.min(this.cpus, 8))));
     this.lagClamp = LAG_CLAMP_TICKS * this.tick;
@@ -173,16 +182,33 @@ export class ExactGroupScheduler extends GroupTreeBase {
 
   /**
    * Decay CPU `c`'s steal average to now. The time since its last update counts as stolen when the CPU
-   * is at capacity 0 holding a task (a descheduled vCPU whose task waits on it; an idle CPU at 0 is a
-   * halted vCPU, which earns no steal). Updated at capacity changes, where the capacity last changed.
+   * is at capacity 0 holding a task or asking its host (a descheduled vCPU whose task waits on it, or
+   * one kicked for a waiting task); a halted vCPU (at 0, idle, not asking) earns no steal and keeps
+   * its average. Updated before whatever changes those: capacity, the task on it, `setCpuAsking`.
    */
   private updateSteal(c: number): void {
     const dt = this.nowUsec - this.stealAt[c]!;
     if (dt <= 0) return;
     this.stealAt[c] = this.nowUsec;
+    const held = this.cur[c] !== null;
+    if (this.capacity[c] === 0 && !held && !this.asking[c]) return;
     const k = Math.pow(0.5, dt / STEAL_HALF_LIFE_USEC);
-    const stolen = this.capacity[c] === 0 && this.cur[c] !== null ? 1 : 0;
+    const stolen = this.capacity[c] === 0 ? 1 : 0;
+    if (stolen === 1) this.stealSeen = true;
     this.stealAvg[c] = this.stealAvg[c]! * k + stolen * (1 - k);
+  }
+
+  /**
+   * CPU `cpu` asks its host for a pCPU (true: a vCPU runnable on its host, holding a task or kicked
+   * for one) or not (false: halted). Only steal accounting reads it: a vCPU kicked for a waiting task
+   * and not run is stolen time, as a Linux guest's steal clock counts it. ValidationError for a CPU
+   * out of range.
+   */
+  setCpuAsking(cpu: number, asking: boolean): void {
+    if (!(Number.isInteger(cpu) && cpu >= 0 && cpu < this.cpus)) throw new ValidationError(`cpu must be an integer 0..${this.cpus - 1}, got ${String(cpu)}`, { path: 'cpu', value: cpu });
+    if (this.asking[cpu] === asking) return;
+    this.updateSteal(cpu);
+    this.asking[cpu] = asking;
   }
 
   /** When CPU `c`'s task runs out of work, or empties its demand bucket, at its CPU's capacity (whole µs), or Infinity. */
@@ -623,6 +649,43 @@ export class ExactGroupScheduler extends GroupTreeBase {
     }
     this.fillIdle();
     if (stuck > 0) this.kickLessStolen(stuck);
+    else if (!lone && this.busy > 0 && this.stealSeen) this.balanceReducedCapacity();
+  }
+
+  /**
+   * At a tick, with several runnable tasks: a halted CPU takes the whole-CPU task of the most stolen
+   * CPU if that CPU's capacity reduced by steal × 117 is below the halted CPU's × 100, and so on while
+   * one does: Linux's busy CPU of reduced capacity kicks an idle one for a nohz balance, which moves
+   * the task running alone there (`need_active_balance`, imbalance_pct 117) whatever else the guest
+   * runs. The halted CPU is the least stolen (its average as of when it last ran; CPU order among
+   * equals); its guest then kicks it. Without it, two tasks on two vCPUs that share a pCPU stayed
+   * there while a vCPU on a free pCPU idled (each got 0.5 where 1 was there). O(CPUs²) per tick once
+   * some CPU has had steal (a nested guest's); never for CPUs that always run.
+   */
+  private balanceReducedCapacity(): void {
+    this.spend(this.cpus * this.cpus);
+    for (let c = 0; c < this.cpus; c++) this.updateSteal(c);
+    for (let round = 0; round < this.cpus; round++) {
+      let to = -1;
+      for (let c = 0; c < this.cpus; c++) {
+        if (this.cur[c] !== null || this.asking[c]) continue;
+        if (to < 0 || this.stealAvg[c]! < this.stealAvg[to]!) to = c;
+      }
+      if (to < 0) return;
+      let from = -1;
+      for (let c = 0; c < this.cpus; c++) {
+        const t = this.cur[c];
+        if (t === null || t === undefined || !(t.budget === Infinity || t.backlogged) || !t.group.allowed[to]) continue;
+        if (from < 0 || this.stealAvg[c]! > this.stealAvg[from]!) from = c;
+      }
+      if (from < 0 || !((1 - this.stealAvg[from]!) * NOHZ_IMBALANCE_PCT < (1 - this.stealAvg[to]!) * 100)) return;
+      const task = this.cur[from]!;
+      this.charge(from);
+      if (this.cur[from] !== task) return; // charging ended its slice
+      this.unassign(from);
+      this.assign(to, task);
+      this.fillWaiting();
+    }
   }
 
   /** Halted capped tasks (runnable, their bucket empty: asleep to a guest kernel) under no throttled group. */

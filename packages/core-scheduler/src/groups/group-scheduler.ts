@@ -292,6 +292,14 @@ export interface GroupScheduler {
    * Optional in the interface (wrappers may leave it out); both built-in models have it.
    */
   cpuOccupancy?(): CpuOccupancy;
+  /**
+   * Exact: CPU `cpu` asks its host for a pCPU (a nested guest's vCPU runnable on its host: holding a
+   * task, or kicked for a waiting one) or is halted. While at capacity 0 and asking, its time is
+   * steal to the model (its steal average: what moves whole tasks off CPUs of reduced capacity), as a
+   * Linux guest's steal clock counts a vCPU runnable on its host and not run. Optional in the
+   * interface; the exact model has it. ValidationError for a CPU out of range.
+   */
+  setCpuAsking?(cpu: number, asking: boolean): void;
   /** CPU accounting of a group ("/" = everything). */
   groupStats(path: string): GroupCpuStats;
   /** Every group path, parents before children, "/" first. */

@@ -172,6 +172,8 @@ export function createSchedulerGuest(options: SchedulerGuestOptions): SchedulerG
   function report(i: number, q: number): void {
     if (q === reported[i]) return;
     reported[i] = q;
+    // Exact: a vCPU that asks its host and is not run is steal to the guest (kicked, or holding a task).
+    if (occupancy) scheduler.setCpuAsking?.(i, q > 0);
     listener!(i, q === 0 ? { runnable: false, demand: 1 } : { runnable: true, demand: q });
   }
 
@@ -259,7 +261,7 @@ export function createSchedulerGuest(options: SchedulerGuestOptions): SchedulerG
     for (let i = 0; i < cpus; i++) if (asked[i]! > 0 && rates[i]! >= RAN_MIN_RATE) ran[i] = true;
     splitPhases(rates);
     if (!moves) {
-      moveLoneTasks(rates);
+      moveWholeTasks(rates);
       return;
     }
     let served = 0;
@@ -301,19 +303,17 @@ export function createSchedulerGuest(options: SchedulerGuestOptions): SchedulerG
   }
 
   /**
-   * Fluid, a guest of one whole task (nothing wakes to move work): if its host serves the vCPU that
-   * carries it at a rate × 117 below a halted vCPU's last known rate × 100, the task goes to that
-   * vCPU (the best known, CPU order among equals), as a Linux guest's busy CPU of reduced capacity
-   * kicks an idle one for a nohz balance, which pulls the task (`need_active_balance`, imbalance_pct
-   * 117; the exact guest does the same at its ticks). A vCPU's rate is known once it asked (1
-   * before): a vCPU tried and served worse is not tried again until it is. Only from a vCPU that has
-   * run (`ran`): the balance runs from a tick of the guest, and a task that woke onto a vCPU its host
-   * never runs has none.
+   * Fluid, a guest of whole tasks only (nothing wakes to move work): each vCPU carrying one whose host
+   * serves it at a rate × 117 below a halted vCPU's last known rate × 100 hands its task to that vCPU
+   * (the best known, CPU order among equals), as a Linux guest's busy CPU of reduced capacity kicks an
+   * idle one for a nohz balance, which pulls the task running alone there (`need_active_balance`,
+   * imbalance_pct 117; the exact guest does the same at its ticks, its vCPUs' steal as their host
+   * gives it). A vCPU's rate is known once it asked (1 before): a vCPU tried and served worse is not
+   * tried again until it is. Only from a vCPU that has run (`ran`): the balance runs from a tick of
+   * the guest, and a task that woke onto a vCPU its host never runs has none.
    */
-  function moveLoneTasks(rates: readonly number[]): void {
-    // One whole task only (as the exact guest: with several, its one run queue moves them between
-    // the vCPUs that run, and no vCPU's steal says what one task on it would get).
-    if (!(base[0]! >= 1 - 1e-12 && (cpus < 2 || base[1] === 0)) || restricted()) return;
+  function moveWholeTasks(rates: readonly number[]): void {
+    if (!(base[0]! >= 1 - 1e-12) || restricted()) return;
     // The rates are of the demand as it was: a vCPU handed a task now has no rate of its own yet.
     const before = asked.slice();
     for (let i = 0; i < cpus; i++) if (before[i]! > 0) knownRate[i] = rates[i]!;

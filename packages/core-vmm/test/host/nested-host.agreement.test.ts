@@ -225,6 +225,18 @@ describe.each(FIDELITIES)('exact ↔ fluid agreement, steal and quotas under a c
   });
 });
 
+describe.each(FIDELITIES)('exact ↔ fluid agreement, whole tasks leave vCPUs of reduced capacity (%s)', (fidelity) => {
+  it('two busy tasks on two vCPUs that share a pCPU: one moves to the halted vCPU on a free pCPU', () => {
+    // 2 pCPUs, one VM: vCPUs 0 and 1 pinned to pCPU 0, vCPU 2 to pCPU 1; two busy tasks. They start on
+    // vCPUs 0 and 1, each stolen half the time; a Linux guest's busy vCPU of reduced capacity kicks
+    // the idle one for a nohz balance, which pulls its task (need_active_balance). 1 each; both
+    // fidelities gave 0.5 each (only a lone task moved; the exact guest saw no steal on a vCPU whose
+    // task had moved to the vCPU its host ran).
+    const got = shares({ cpus: 2, policy: 'cfs', fidelity }, [{ spec: { vcpus: 3, pin: [[0], [0], [1]] }, tasks: [['/', 1], ['/', 1]] }]);
+    expectShares(got, [[1, 1]], fidelity);
+  });
+});
+
 describe.each(FIDELITIES)('exact ↔ fluid agreement, strict priority with pins (%s)', (fidelity) => {
   it('a level pinned to one pCPU leaves the other to the next level (levels used to see Σ pCPUs)', () => {
     // 2 pCPUs. vm0 (level 0): two busy vCPUs both pinned to pCPU 0, so it can take 1 pCPU, not the 2

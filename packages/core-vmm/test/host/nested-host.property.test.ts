@@ -51,7 +51,9 @@ describe('nested host properties', () => {
 
   it('capped guest tasks with guest quotas and pins, several VMs: within 1% on most setups, never far off (the stated gap, measured)', () => {
     // Not the 1% property: README "Gaps, stated" gives the figures and the causes. Held here to what
-    // was measured on these 40 setups (39 within 1%; the other 3.01% (2.38% before a busy task
+    // was measured on these 40 setups (39 within 1%; the other 2.34% since whole tasks leave vCPUs of
+    // reduced capacity in both fidelities, the exact guest seeing its vCPUs' steal as their host gives
+    // it (3.01% before, the bound 3.1%; 2.38% before a busy task
     // stuck on a descheduled vCPU took a running vCPU at once in the exact scheduler: the exact
     // guest's busy root task 0.724 → 0.730 against fluid's 0.70, nearer the 0.75 it would get with
     // its quota steady; that change took a busy-guest setup from 16.3% to 0.2%) (priority, a bursty higher
@@ -69,7 +71,7 @@ describe('nested host properties', () => {
     const setups = fc.sample(classArb(CLASSES.mixed), { numRuns: 40, seed: 20261130 });
     const gaps = setups.map((setup) => gap(setup, 20));
     expect(gaps.filter((g) => g < 0.01).length).toBeGreaterThanOrEqual(39);
-    expect(Math.max(...gaps)).toBeLessThan(0.031);
+    expect(Math.max(...gaps)).toBeLessThan(0.025);
   });
 
   it('no over-allocation: the host never delivers more than its pCPUs, nor a vCPU more than its guest asks', () => {
