@@ -73,6 +73,8 @@ export { clampShares, sharesToWeight, weightToShares } from './groups/cpu-weight
 export { HeapSlot, IndexedMinHeap } from './groups/indexed-heap.js';
 /** A maximum-flow network (Dinic) for small scheduling graphs: tasks or vCPUs onto the CPUs they may use. */
 export { FlowNet } from './groups/flow-net.js';
+/** Linux's test of a CPU of reduced capacity (imbalance_pct 117), as the exact model balances by it. */
+export { NOHZ_IMBALANCE_PCT, isReducedCapacity } from './groups/reduced-capacity.js';
 export { parseGroupSpec } from './groups/group-spec.js';
 export type { ParsedGroupSpec } from './groups/group-spec.js';
 export { runGroupExperiment, estimateGroupExperiment } from './groups/group-experiment.js';

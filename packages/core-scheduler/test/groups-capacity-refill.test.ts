@@ -115,8 +115,9 @@ describe('exact: whole tasks leave CPUs of reduced capacity for a halted one (se
 
   it('refuses a CPU out of range, changing nothing', () => {
     const s = createGroupScheduler({ cpus: 2, fidelity: 'exact' });
-    expect(() => s.setCpuAsking!(2, true)).toThrow(/cpu must be an integer 0..1, got 2/);
-    expect(() => s.setCpuAsking!(-1, false)).toThrow(/cpu must be an integer/);
-    expect(() => s.setCpuAsking!(0.5, true)).toThrow(/cpu must be an integer/);
+    // The error every per-CPU command gives (setCpuCapacity, cpuCapacity).
+    expect(() => s.setCpuAsking!(2, true)).toThrow(/invalid cpu 2: expected a whole number from 0 to 1/);
+    expect(() => s.setCpuAsking!(-1, false)).toThrow(/invalid cpu -1: expected a whole number from 0 to 1/);
+    expect(() => s.setCpuAsking!(0.5, true)).toThrow(/invalid cpu 0.5: expected a whole number from 0 to 1/);
   });
 });

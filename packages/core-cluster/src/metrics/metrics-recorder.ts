@@ -98,8 +98,8 @@ const STAGED_ROWS = 32;
 /**
  * Series moved into the columns together when the staged rows are consecutive instants: each row is
  * then read one cache line (8 values) at a time, and each of the 8 columns written at consecutive
- * places, instead of 32 rows read at once per series (a cache-blocked transpose: about 20–30% off a
- * flush at 89,000 series).
+ * places, instead of 32 rows read at once per series (a cache-blocked transpose: a rows run of
+ * 89,000 series × 601 instants took 0.73–0.82 s instead of 0.99–1.05 s, medians of six, README).
  */
 const FLUSH_BLOCK = 8;
 /** Values in the largest shared slab (32 MB); the first slabs are smaller, so a small recorder stays small. */

@@ -56,10 +56,10 @@
 //   anchor + k × period; each expiry counts one period (and one throttled period if the group is
 //   throttled then). An expiry ending a period in which nothing was requested, with the group not
 //   throttled, still counts but stops the timer; the next wake-up re-arms it on the same grid.
-import { ValidationError } from '@strata/shared-types';
 import type { CpuOccupancy, GroupCpuStats, GroupSchedulerOptions } from './group-scheduler.js';
 import { affinityWeights, correctForAffinity } from './affinity-rates.js';
 import { computeGroupRates } from './group-rates.js';
+import { isReducedCapacity } from './reduced-capacity.js';
 import { GroupTreeBase, capacityFor, effectiveCap, type SchedGroup, type SchedTask } from './group-tree.js';
 
 /** A backlogged capped task's reference cap: an uncapped task's (its best CPU's capacity, at most 1). */
@@ -92,11 +92,6 @@ const BACKLOG_THRESHOLD_TICKS = 2;
  * takes off a CPU's capacity (`update_irq_load_avg` → `scale_rt_capacity`).
  */
 const STEAL_HALF_LIFE_USEC = 32_000;
-/**
- * `imbalance_pct` of Linux's multi-core scheduling domain: a CPU's capacity counts as reduced (and a
- * lone task on it moves to an idle CPU) when it × this is below the other's × 100.
- */
-const NOHZ_IMBALANCE_PCT = 117;
 /**
  * A capped task that halts (its bucket empty) keeps at most this many bursts (demand × tick) of
  * positive lag. Its reference credits it an uncapped task's share while it is backlogged and its
@@ -205,7 +200,7 @@ export class ExactGroupScheduler extends GroupTreeBase {
    * out of range.
    */
   setCpuAsking(cpu: number, asking: boolean): void {
-    if (!(Number.isInteger(cpu) && cpu >= 0 && cpu < this.cpus)) throw new ValidationError(`cpu must be an integer 0..${this.cpus - 1}, got ${String(cpu)}`, { path: 'cpu', value: cpu });
+    cpu = this.checkCpu(cpu);
     if (this.asking[cpu] === asking) return;
     this.updateSteal(cpu);
     this.asking[cpu] = asking;
@@ -596,7 +591,7 @@ export class ExactGroupScheduler extends GroupTreeBase {
     if (!(task.rate > 0)) return Infinity;
     // A demand-capped task asks for its demand's share of a tick (EEVDF: a shorter request, an earlier
     // deadline); a backlogged one asks a whole tick, as the uncapped task its reference makes it.
-    return ((task.budget === Infinity || task.backlogged ? this.tick : task.demand * this.tick) - task.lag) / task.rate;
+    return ((wholeCpu(task) ? this.tick : task.demand * this.tick) - task.lag) / task.rate;
   }
 
   /** The waiting task with the earliest deadline allowed on CPU `c`. */
@@ -639,7 +634,7 @@ export class ExactGroupScheduler extends GroupTreeBase {
     for (let c = 0; c < this.cpus; c++) {
       const task = this.cur[c];
       if (task === null || task === undefined) continue;
-      if (lone && (task.budget === Infinity || task.backlogged)) {
+      if (lone && wholeCpu(task)) {
         // Its steal so far (at 0 holding a task: stolen), before the CPU lets it go.
         this.updateSteal(c);
         this.stuckTasks[stuck] = task;
@@ -675,15 +670,10 @@ export class ExactGroupScheduler extends GroupTreeBase {
       let from = -1;
       for (let c = 0; c < this.cpus; c++) {
         const t = this.cur[c];
-        if (t === null || t === undefined || !(t.budget === Infinity || t.backlogged) || !t.group.allowed[to]) continue;
+        if (t === null || t === undefined || !wholeCpu(t) || !t.group.allowed[to]) continue;
         if (from < 0 || this.stealAvg[c]! > this.stealAvg[from]!) from = c;
       }
-      if (from < 0 || !((1 - this.stealAvg[from]!) * NOHZ_IMBALANCE_PCT < (1 - this.stealAvg[to]!) * 100)) return;
-      const task = this.cur[from]!;
-      this.charge(from);
-      if (this.cur[from] !== task) return; // charging ended its slice
-      this.unassign(from);
-      this.assign(to, task);
+      if (from < 0 || !isReducedCapacity(1 - this.stealAvg[from]!, 1 - this.stealAvg[to]!) || !this.moveRunning(from, to)) return;
       this.fillWaiting();
     }
   }
@@ -721,7 +711,7 @@ export class ExactGroupScheduler extends GroupTreeBase {
         this.updateSteal(c);
         if (to < 0 || this.stealAvg[c]! < this.stealAvg[to]!) to = c;
       }
-      if (to >= 0 && (1 - this.stealAvg[from]!) * NOHZ_IMBALANCE_PCT < (1 - this.stealAvg[to]!) * 100) this.assign(to, task);
+      if (to >= 0 && isReducedCapacity(1 - this.stealAvg[from]!, 1 - this.stealAvg[to]!)) this.assign(to, task);
       // Otherwise it stays queued on its CPU (which keeps asking its host, and accrues the steal).
       else if (this.cur[from] === null && task.group.allowed[from]) this.assign(from, task);
     }
@@ -757,13 +747,18 @@ export class ExactGroupScheduler extends GroupTreeBase {
           fromKey = key;
         }
       }
-      if (from < 0) continue;
-      const task = this.cur[from]!;
-      this.charge(from);
-      if (this.cur[from] !== task) continue; // charging ended its slice
-      this.unassign(from);
-      this.assign(c, task);
+      if (from >= 0) this.moveRunning(from, c);
     }
+  }
+
+  /** Move the task running on CPU `from` to idle CPU `to`, charged up to now; false if charging ended its slice (`from` is free then). */
+  private moveRunning(from: number, to: number): boolean {
+    const task = this.cur[from]!;
+    this.charge(from);
+    if (this.cur[from] !== task) return false;
+    this.unassign(from);
+    this.assign(to, task);
+    return true;
   }
 
   /**
@@ -825,7 +820,7 @@ export class ExactGroupScheduler extends GroupTreeBase {
     let m = 0;
     for (let i = 0; i < n; i++) {
       const t = chosen[i]!;
-      if (t.budget === Infinity || t.backlogged) {
+      if (wholeCpu(t)) {
         chosen[w] = t;
         keys[w++] = keys[i]!;
       } else {
@@ -1061,7 +1056,7 @@ export class ExactGroupScheduler extends GroupTreeBase {
     for (let c = 0; c < this.cpus; c++) {
       const stuck = this.cur[c];
       if (stuck === null || stuck === undefined || this.capacity[c] !== 0) continue;
-      if (!(stuck.budget === Infinity || stuck.backlogged)) continue;
+      if (!wholeCpu(stuck)) continue;
       if (!charged) {
         // Every CPU up to now (the running tasks' lags, so that their deadlines compare with the stuck
         // one's), once: the swaps below then move no time.
@@ -1121,7 +1116,7 @@ export class ExactGroupScheduler extends GroupTreeBase {
       for (const task of this.order) {
         if (!task.group.allowed[c]) continue;
         if (!this.waiting(task) && !(task.cpu >= 0 && this.capacity[task.cpu]! < this.capacity[c]!)) continue;
-        const whole = task.budget === Infinity || task.backlogged;
+        const whole = wholeCpu(task);
         if (bestWhole && !whole) continue;
         const key = this.deadline(task);
         if ((best === null ? key < bestKey : this.precedes(task, key, best, bestKey)) || (whole && !bestWhole && key < Infinity)) {
@@ -1202,4 +1197,9 @@ export class ExactGroupScheduler extends GroupTreeBase {
       rate,
     };
   }
+}
+
+/** A task that uses a whole CPU while it runs: uncapped, or capped and backlogged (owed more than its cap lets it take in a tick). */
+function wholeCpu(task: SchedTask): boolean {
+  return task.budget === Infinity || task.backlogged;
 }

@@ -745,12 +745,17 @@ export abstract class GroupTreeBase implements GroupScheduler {
     this.afterChange();
   }
 
+  /** `cpu` as a CPU index of this scheduler, or the ValidationError every per-CPU command gives. */
+  protected checkCpu(cpu: unknown): number {
+    return checkInt(cpu, 'cpu', 0, this.cpus - 1);
+  }
+
   cpuCapacity(cpu: number): number {
-    return this.capacity[checkInt(cpu, 'cpu', 0, this.cpus - 1)]!;
+    return this.capacity[this.checkCpu(cpu)]!;
   }
 
   setCpuCapacity(cpu: number, capacity: number): void {
-    const c = checkInt(cpu, 'cpu', 0, this.cpus - 1);
+    const c = this.checkCpu(cpu);
     const x = checkCapacity(capacity, 'capacity');
     if (this.capacity[c] === x) return;
     this.beforeChange();

@@ -322,12 +322,11 @@ export function createNestedHost(options: NestedHostOptions): NestedHost {
           // Beside a level served in part: only its vCPUs kept off that level's pCPUs may run.
           served.length = mark;
           const apart: Vcpu[] = [];
-          for (const vm of list) for (const v of vm.vcpus) if (!disjoint(pinOf(v), partialCpus)) heldOf.set(v, true);
           for (const vm of list) {
             for (const v of vm.vcpus) {
-              if (heldOf.has(v)) continue;
-              heldOf.set(v, false);
-              if (v.demand.runnable) {
+              const away = disjoint(pinOf(v), partialCpus);
+              heldOf.set(v, !away);
+              if (away && v.demand.runnable) {
                 apart.push(v);
                 served.push({ demand: v.demand.demand, cpus: pinOf(v) });
               }

@@ -4,6 +4,7 @@
 import { NotFoundError, type Micros } from '@strata/shared-types';
 import {
   createGroupScheduler,
+  isReducedCapacity,
   type AddTaskOptions,
   type GroupCpuLimits,
   type GroupFidelity,
@@ -12,16 +13,13 @@ import {
 } from '@strata/core-scheduler';
 import type { GuestClock, GuestCpus, VcpuDemandListener } from './types.js';
 
-/** Linux's `imbalance_pct` for a multi-core domain: a CPU's capacity × this below another's × 100 is reduced. */
-const NOHZ_IMBALANCE_PCT = 117;
-/** A vCPU served below this (fraction of a pCPU) has not run: a priority level held by weights gets ~5e-5. */
-const RAN_MIN_RATE = 1e-3;
 /**
- * The host serves a guest that moved a shortfall this much more than its demand: a short vCPU got its
- * share back. Not less: a vCPU of a priority level served in part beside levels held by weights gets
- * ~5e-5 more than nothing, and laying the demand in order again on that would undo the move forever.
+ * The least rate (fraction of a pCPU) that counts as service: a vCPU served below it has not run, and
+ * a short vCPU whose share comes back by less has not got it back. A vCPU of a priority level beside
+ * levels held by weights gets ~5e-5 (weight 1 against 10,000): reading that as service kept a task on
+ * a vCPU that never ran, and undid a moved shortfall at every pass of an instant.
  */
-const RECOVERED_MIN_RATE = 1e-3;
+const SERVED_MIN_RATE = 1e-3;
 
 /** Options of `createSchedulerGuest`. */
 export interface SchedulerGuestOptions {
@@ -258,7 +256,7 @@ export function createSchedulerGuest(options: SchedulerGuestOptions): SchedulerG
    */
   function settleDemands(rates: readonly number[]): void {
     if (listener === null) return;
-    for (let i = 0; i < cpus; i++) if (asked[i]! > 0 && rates[i]! >= RAN_MIN_RATE) ran[i] = true;
+    for (let i = 0; i < cpus; i++) if (asked[i]! > 0 && rates[i]! >= SERVED_MIN_RATE) ran[i] = true;
     splitPhases(rates);
     if (!moves) {
       moveWholeTasks(rates);
@@ -270,7 +268,7 @@ export function createSchedulerGuest(options: SchedulerGuestOptions): SchedulerG
       served += Math.min(rates[i]!, asked[i]!);
       want += base[i]!;
     }
-    if (served > want + RECOVERED_MIN_RATE) {
+    if (served > want + SERVED_MIN_RATE) {
       for (let i = 0; i < cpus; i++) {
         asked[i] = base[i]!;
         report(i, asked[i]!);
@@ -318,10 +316,10 @@ export function createSchedulerGuest(options: SchedulerGuestOptions): SchedulerG
     const before = asked.slice();
     for (let i = 0; i < cpus; i++) if (before[i]! > 0) knownRate[i] = rates[i]!;
     for (let i = 0; i < cpus; i++) {
-      if (before[i]! < 1 - 1e-12 || !ran[i] || !(rates[i]! * NOHZ_IMBALANCE_PCT < 100)) continue;
+      if (before[i]! < 1 - 1e-12 || !ran[i] || !isReducedCapacity(rates[i]!, 1)) continue;
       let to = -1;
       for (let j = 0; j < cpus; j++) if (asked[j] === 0 && (to < 0 || knownRate[j]! > knownRate[to]!)) to = j;
-      if (to < 0 || !(rates[i]! * NOHZ_IMBALANCE_PCT < knownRate[to]! * 100)) continue;
+      if (to < 0 || !isReducedCapacity(rates[i]!, knownRate[to]!)) continue;
       asked[to] = asked[i]!;
       asked[i] = 0;
       ran[to] = true;
