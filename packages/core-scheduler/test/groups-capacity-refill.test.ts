@@ -86,10 +86,13 @@ describe('exact: whole tasks leave CPUs of reduced capacity for a halted one (se
       s.setCpuAsking!(0, true);
       s.setCpuAsking!(1, true);
     }
+    // CPU 2's host runs it as soon as a task is put on it (at a tick, or when CPUs 0 and 1 switch).
+    const runCpu2 = (): void => {
+      if (s.cpuOccupancy!().running[2] === true && s.cpuCapacity(2) === 0) s.setCpuCapacity(2, 1);
+    };
     for (let k = 1; k <= 500; k++) {
       s.advanceTo(k * tick);
-      const on = s.cpuOccupancy!().running;
-      if (on[2] === true && s.cpuCapacity(2) === 0) s.setCpuCapacity(2, 1);
+      runCpu2();
       if (k % 2 === 1) {
         s.setCpuCapacity(0, 0);
         s.setCpuCapacity(1, 1);
@@ -97,6 +100,7 @@ describe('exact: whole tasks leave CPUs of reduced capacity for a halted one (se
         s.setCpuCapacity(1, 0);
         s.setCpuCapacity(0, 1);
       }
+      runCpu2();
     }
     return s;
   }
@@ -111,6 +115,32 @@ describe('exact: whole tasks leave CPUs of reduced capacity for a halted one (se
   it('without the asking CPUs said, the hogs follow the CPU that runs (the swap keeps them off the stolen one) and share it', () => {
     const s = sharedPair(false);
     expect(s.taskStats('a').cpuUsec + s.taskStats('b').cpuUsec).toBeLessThanOrEqual(2_000_000);
+  });
+
+  it('a tick that finds every busy CPU descheduled runs when one is back: the hog still moves (a vCPU takes its timer interrupt when its host runs it)', () => {
+    // CPUs 0 and 1 each run a quarter of the time, in 1 ms slices between ticks, so at every tick
+    // both are at 0 (nothing runs, nothing to balance from). CPU 2 runs as soon as a task is on it.
+    const tick = 4_000;
+    const s = createGroupScheduler({ cpus: 3, fidelity: 'exact', tick, cpuCapacity: [0, 0, 0] });
+    s.addTask('a', '/');
+    s.addTask('b', '/');
+    s.setCpuAsking!(0, true);
+    s.setCpuAsking!(1, true);
+    const runCpu2 = (): void => {
+      if (s.cpuOccupancy!().running[2] === true && s.cpuCapacity(2) === 0) s.setCpuCapacity(2, 1);
+    };
+    for (let ms = 0; ms < 2_000; ms++) {
+      s.advanceTo(ms * 1_000);
+      runCpu2();
+      const phase = ms % 4;
+      s.setCpuCapacity(0, phase === 0 ? 1 : 0);
+      s.setCpuCapacity(1, phase === 2 ? 1 : 0);
+      runCpu2();
+    }
+    s.advanceTo(2_000_000);
+    // Staying put: a quarter each (0.5 s). Moved: CPU 2 and the two quarters, 1.5 CPUs, which this
+    // model's one run queue shares between them (0.75 each).
+    for (const id of ['a', 'b']) expect(s.taskStats(id).cpuUsec).toBeGreaterThan(0.7 * 2_000_000);
   });
 
   it('refuses a CPU out of range, changing nothing', () => {

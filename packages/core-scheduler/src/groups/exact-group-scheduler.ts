@@ -150,6 +150,11 @@ export class ExactGroupScheduler extends GroupTreeBase {
   private readonly stealAt: number[];
   /** Each CPU asks its host for a pCPU (`setCpuAsking`; a nested guest's wrapper says so). */
   private readonly asking: boolean[];
+  /**
+   * A tick came while the CPU was descheduled and asking its host: a vCPU's timer interrupt waits
+   * until its host runs it, and then its tick runs (the reduced-capacity balance included).
+   */
+  private readonly tickPending: boolean[];
   /** Some CPU has had steal (until then every average is 0 and no move of reduced capacity can apply). */
   private stealSeen = false;
   /** Scratch for `kickLessStolen`: whole-CPU tasks let go at a tick, and the CPUs they were on. */
@@ -162,6 +167,7 @@ export class ExactGroupScheduler extends GroupTreeBase {
     this.stealAvg = new Array<number>(this.cpus).fill(0);
     this.stealAt = new Array<number>(this.cpus).fill(this.nowUsec);
     this.asking = new Array<boolean>(this.cpus).fill(false);
+    this.tickPending = new Array<boolean>(this.cpus).fill(false);
     this.last = new Array<number>(this.cpus).fill(this.nowUsec);
     this.wakeupGranularity = WAKEUP_GRANULARITY_USEC * (1 + Math.floor(Math.log2(Math.min(this.cpus, 8))));
     this.lagClamp = LAG_CLAMP_TICKS * this.tick;
@@ -195,8 +201,9 @@ export class ExactGroupScheduler extends GroupTreeBase {
 
   /**
    * CPU `cpu` asks its host for a pCPU (true: a vCPU runnable on its host, holding a task or kicked
-   * for one) or not (false: halted). Only steal accounting reads it: a vCPU kicked for a waiting task
-   * and not run is stolen time, as a Linux guest's steal clock counts it. ValidationError for a CPU
+   * for one) or not (false: halted). Steal accounting reads it (a vCPU kicked for a waiting task and
+   * not run is stolen time, as a Linux guest's steal clock counts it), and a tick that finds it
+   * descheduled while it asks runs when its host runs it (`tickPending`). ValidationError for a CPU
    * out of range.
    */
   setCpuAsking(cpu: number, asking: boolean): void {
@@ -204,6 +211,8 @@ export class ExactGroupScheduler extends GroupTreeBase {
     if (this.asking[cpu] === asking) return;
     this.updateSteal(cpu);
     this.asking[cpu] = asking;
+    // A halted vCPU takes no timer interrupt: a tick it missed is gone.
+    if (!asking) this.tickPending[cpu] = false;
   }
 
   /** When CPU `c`'s task runs out of work, or empties its demand bucket, at its CPU's capacity (whole µs), or Infinity. */
@@ -644,7 +653,10 @@ export class ExactGroupScheduler extends GroupTreeBase {
     }
     this.fillIdle();
     if (stuck > 0) this.kickLessStolen(stuck);
-    else if (!lone && this.busy > 0 && this.stealSeen) this.balanceReducedCapacity();
+    else if (!lone && this.stealSeen) {
+      if (this.busy > 0) this.balanceReducedCapacity();
+      for (let c = 0; c < this.cpus; c++) if (this.capacity[c] === 0 && this.asking[c]) this.tickPending[c] = true;
+    }
   }
 
   /**
@@ -1036,6 +1048,20 @@ export class ExactGroupScheduler extends GroupTreeBase {
     this.refreshBacklog();
     this.refillAfterCapacityChange();
     this.swapStuck();
+    this.runPendingTicks();
+  }
+
+  /** A CPU back at capacity with a tick pending runs it: the reduced-capacity balance (see `tickPending`). */
+  private runPendingTicks(): void {
+    let due = false;
+    for (let c = 0; c < this.cpus; c++) {
+      if (!this.tickPending[c] || this.capacity[c] === 0) continue;
+      this.tickPending[c] = false;
+      due = true;
+    }
+    if (!due || this.busy === 0) return;
+    if (this.root.nrRunnable - this.haltedUnthrottled() <= 1) return;
+    this.balanceReducedCapacity();
   }
 
   /**

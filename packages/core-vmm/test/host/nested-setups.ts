@@ -74,9 +74,14 @@ function specOf(setup: Setup, vm: VmSetup): VmCpuSpec {
   }
 }
 
+/** How a setup is run: the host's slice (µs; default the policy's: credit 30 ms, else 4 ms). */
+export interface RunOptions {
+  readonly hostTick?: number;
+}
+
 /** Each guest task's CPU µs and each vCPU's steal after `seconds` (guests on their default 4 ms tick). */
-export function run(setup: Setup, fidelity: GroupFidelity, seconds: number): { tasks: number[]; steal: number[] } {
-  const host = createNestedHost({ cpus: setup.cpus, fidelity, policy: setup.policy });
+export function run(setup: Setup, fidelity: GroupFidelity, seconds: number, opts: RunOptions = {}): { tasks: number[]; steal: number[] } {
+  const host = createNestedHost({ cpus: setup.cpus, fidelity, policy: setup.policy, ...(opts.hostTick === undefined ? {} : { tick: opts.hostTick }) });
   const guests: SchedulerGuest[] = [];
   setup.vms.forEach((vm, i) => {
     const g = createSchedulerGuest({ cpus: vm.vcpus, fidelity });
@@ -121,9 +126,9 @@ export function classArb(c: SetupClass): fc.Arbitrary<Setup> {
 }
 
 /** Both fidelities' answers for a setup, and the largest gap between them over the guest tasks, in CPUs. */
-export function compare(setup: Setup, seconds: number): { gap: number; exact: number[]; fluid: number[] } {
-  const exact = run(setup, 'exact', seconds).tasks;
-  const fluid = run(setup, 'fluid', seconds).tasks;
+export function compare(setup: Setup, seconds: number, opts: RunOptions = {}): { gap: number; exact: number[]; fluid: number[] } {
+  const exact = run(setup, 'exact', seconds, opts).tasks;
+  const fluid = run(setup, 'fluid', seconds, opts).tasks;
   return { gap: exact.reduce((m, e, i) => Math.max(m, Math.abs(e - fluid[i]!) / (seconds * S)), 0), exact, fluid };
 }
 
