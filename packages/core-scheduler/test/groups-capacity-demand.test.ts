@@ -240,6 +240,41 @@ describe('a demand cap is a rate per wall-clock µs: what its CPUs could not run
   });
 });
 
+describe('exact: capped tasks take turns beside busy ones on CPUs halted while idle', () => {
+  it('two 0.5 tasks share the third CPU while two busy tasks keep theirs: 0.5, 0.5, 1, 1', () => {
+    // A host that runs a CPU while a task is on it or waits for one and halts it otherwise (a nested
+    // guest's vCPUs). The two capped tasks resumed at one tick with every lag 0: all deadlines tied,
+    // the tie went to the least CPU time, so both capped tasks ran while a busy one waited a tick,
+    // then both halted and a CPU idled: exact gave 0.875 to each busy task. Equal deadlines go to a
+    // task that uses a whole CPU first: a capped task that waits keeps its backlog.
+    const s = createGroupScheduler({ cpus: 3, fidelity: 'exact', tick: 4000, cpuCapacity: [0, 0, 0] });
+    [0.5, 0.5, 1, 1].forEach((d, i) => s.addTask(`t${i}`, '/', { demand: d }));
+    const host = (): void => {
+      // Twice: a CPU run at once may pick a waiting task, which kicks another.
+      for (let pass = 0; pass < 2; pass++) {
+        const occ = s.cpuOccupancy!();
+        let kick = occ.waiting;
+        for (let c = 0; c < 3; c++) {
+          let run = occ.running[c] === true;
+          if (!run && kick > 0) {
+            run = true;
+            kick--;
+          }
+          if (s.cpuCapacity(c) !== (run ? 1 : 0)) s.setCpuCapacity(c, run ? 1 : 0);
+        }
+      }
+    };
+    host();
+    for (let t = s.nextEventTime(); t <= 20 * 1e6; t = s.nextEventTime()) {
+      s.advanceTo(t);
+      host();
+    }
+    s.advanceTo(20 * 1e6);
+    const got = [0, 1, 2, 3].map((i) => s.taskStats(`t${i}`).cpuUsec / 20e6);
+    [0.5, 0.5, 1, 1].forEach((want, i) => expect(Math.abs(got[i]! - want), `t${i}: ${got[i]}`).toBeLessThan(0.01));
+  });
+});
+
 describe('cpuOccupancy: which CPUs run a task, how many tasks wait', () => {
   it('exact: a task on each CPU, the third waits; a halted capped task leaves its CPU idle; a task on a CPU at capacity 0 still occupies it', () => {
     const s = createGroupScheduler({ cpus: 2, fidelity: 'exact' });

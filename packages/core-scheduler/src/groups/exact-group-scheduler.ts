@@ -8,8 +8,9 @@
 //   model's rates without quotas) minus the CPU time it got. EEVDF's base slice (0.75 ms) is
 //   shorter than the tick, so every tick ends every slice: at each tick all CPUs put their task
 //   back, then idle CPUs, in CPU order, take the waiting tasks with the earliest virtual deadline
-//   `(tick − lag) / rate` (when the task will be owed a whole tick; ties: the least CPU time per
-//   unit of weight, EEVDF's vruntime, then the oldest task) allowed on them. On one CPU this
+//   `(tick − lag) / rate` (when the task will be owed a whole tick; ties: a whole-CPU task before a
+//   capped one, then the least CPU time per unit of weight, EEVDF's vruntime, then the oldest task)
+//   allowed on them. On one CPU this
 //   behaves like hierarchical CFS: a light task runs about one tick when picked, a heavy one up to
 //   weight-ratio ticks in a row. On several CPUs it tracks the GPS shares
 //   within a few ticks, where per-level vruntime picking cannot (a group's capped task needs the
@@ -622,7 +623,11 @@ export class ExactGroupScheduler extends GroupTreeBase {
 
   /**
    * Waiting task `a` (deadline `ka`) goes before waiting task `b` (deadline `kb`): the earlier
-   * deadline; among equal deadlines the one with less CPU time per unit of weight (EEVDF's vruntime:
+   * deadline; among equal deadlines a task that uses a whole CPU before a capped one (a capped task
+   * that waits keeps its backlog and runs when a CPU frees; a whole task that waits loses the tick:
+   * two 0.5 tasks resumed together with every lag 0 both took a CPU from a busy one, then halted
+   * together and left a CPU idle, 0.875 for each of two busy tasks where 1 was there); then the one
+   * with less CPU time per unit of weight (EEVDF's vruntime:
    * a task's deadline moves past its peer's as it runs, so equals take turns); the caller's order
    * (the task added first) after that. Equal deadlines come from lags clamped alike: a quota group
    * that runs ahead of its reference in its on phases (the reference is computed without quotas)
@@ -631,6 +636,8 @@ export class ExactGroupScheduler extends GroupTreeBase {
    */
   private precedes(a: SchedTask, ka: number, b: SchedTask, kb: number): boolean {
     if (ka !== kb) return ka < kb;
+    const wa = wholeCpu(a);
+    if (wa !== wholeCpu(b)) return wa;
     return a.usage * b.weight < b.usage * a.weight;
   }
 

@@ -237,6 +237,19 @@ describe.each(FIDELITIES)('exact ↔ fluid agreement, whole tasks leave vCPUs of
   });
 });
 
+describe.each(FIDELITIES)('exact ↔ fluid agreement, capped tasks beside busy ones (%s)', (fidelity) => {
+  it('two 0.5 tasks take turns on the third vCPU while two busy tasks keep theirs: every vCPU full', () => {
+    // 3 pCPUs, one VM of 3 vCPUs (1 and 2 pinned, 0 free), tasks 0.5, 0.5, 1, 1: 3 CPUs of demand on
+    // 3. The two 0.5 tasks resumed at one tick with every lag 0, so every deadline tied, and the tie
+    // went to the least CPU time: both capped tasks took a CPU, a busy one waited a tick, then both
+    // halted together and a vCPU idled (exact: 0.875 for each busy task). Equal deadlines now go to
+    // the task that uses a whole CPU first: a capped task that waits keeps its backlog and runs when
+    // its peer halts.
+    const got = shares({ cpus: 3, policy: 'rr', fidelity }, [{ spec: { vcpus: 3, pin: [null, [1], [0]] }, tasks: [['/', 0.5], ['/', 0.5], ['/', 1], ['/', 1]] }]);
+    expectShares(got, [[0.5, 0.5, 1, 1]], fidelity);
+  });
+});
+
 describe.each(FIDELITIES)('exact ↔ fluid agreement, strict priority with pins (%s)', (fidelity) => {
   it('a level pinned to one pCPU leaves the other to the next level (levels used to see Σ pCPUs)', () => {
     // 2 pCPUs. vm0 (level 0): two busy vCPUs both pinned to pCPU 0, so it can take 1 pCPU, not the 2
