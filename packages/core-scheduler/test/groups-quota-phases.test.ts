@@ -18,6 +18,26 @@ describe.each(FIDELITIES)('on/off quota phases, known answers (%s)', (fidelity) 
   const near = (got: readonly number[], want: readonly number[], tol = 0.003) =>
     got.forEach((x, i) => expect(Math.abs(x - want[i]!), `task ${i}: ${x} vs ${want[i]}`).toBeLessThan(tol));
 
+  it('two quotas set at one instant are on together from each refill: their phases overlap, not fall at random', () => {
+    // 3 CPUs: /a (weight 128, 50 ms per 100 ms, one busy task), /b (weight 512, 50 ms, two busy
+    // tasks), /c (weight 128, two busy tasks). From each refill all run: /a 0.5, /b 2, /c 0.5 (weights
+    // 128 : 512 : 128 over five tasks, each task at most a CPU); /b's 50 ms is spent at 25 ms, then /a
+    // gets a CPU and spends the rest of its 50 ms by 62.5 ms; /c has 2 CPUs from then on. /c: (0.5 ×
+    // 25 + 2 × 75) / 100 = 1.625, 0.8125 per task; /a throttled 37.5 ms per period. Taken as
+    // independent, the two quotas' phases gave /c 0.688 per task.
+    const s = createGroupScheduler({ cpus: 3, fidelity, tick: 4000 });
+    s.addGroup('/a', { weight: 128, quota: 50_000, period: 100_000 });
+    s.addGroup('/b', { weight: 512, quota: 50_000, period: 100_000 });
+    s.addGroup('/c', { weight: 128 });
+    s.addTask('a0', '/a');
+    s.addTask('b0', '/b');
+    s.addTask('b1', '/b');
+    s.addTask('c0', '/c');
+    s.addTask('c1', '/c');
+    near(fractions(s, ['a0', 'b0', 'b1', 'c0', 'c1']), [0.5, 0.25, 0.25, 0.8125, 0.8125]);
+    expect(Math.abs(s.groupStats('/a').throttledUsec - 0.375 * 20 * S)).toBeLessThan(0.01 * 20 * S);
+  });
+
   it('a busy task beside a quota group of capped tasks loses what the group takes while it runs', () => {
     // 2 CPUs: busy, a 0.25 task, and /q (50 ms per 100 ms) of two 0.5 tasks. Unthrottled, /q gets
     // 0.875 beside the busy task (the 0.25 task takes its demand, the two share the 1.75 left), so it

@@ -76,9 +76,71 @@ export function quotaPhaseRates(
     return false;
   };
   const avg = steady.slice();
+  // Binding groups whose periods share a grid (same period and anchor: quotas set at one instant) are
+  // refilled at one instant and run at once, so their on phases overlap from the start of each period
+  // rather than fall independently: the period is followed segment by segment instead (`alignedPhases`).
+  // Not where a task or group makes up in an off phase what it lost in an on phase (a capped task's
+  // backlog, a quota that does not bind): the independent phases below handle those.
+  let single = candidates;
+  if (candidates.length > 1 && elastic.length === 0 && tasks.every((t) => !(liftedCap(t) > taskCap(t)))) {
+    const grids = new Map<string, SchedGroup[]>();
+    for (const q of candidates) {
+      const key = `${q.period}:${(((q.anchor % q.period) + q.period) % q.period)}`;
+      const list = grids.get(key);
+      if (list === undefined) grids.set(key, [q]);
+      else list.push(q);
+    }
+    single = [];
+    for (const grid of grids.values()) {
+      if (grid.length === 1) single.push(grid[0]!);
+      else alignedPhases(grid);
+    }
+  }
+  /**
+   * One period of `grid`'s groups, all on at its start: each runs at its rate with its quota lifted
+   * (beside the others still on) until its runtime is spent, then is throttled for the rest of the
+   * period; the rates change at each such instant. Every task's average over the period replaces its
+   * steady rate; a group whose runtime lasts the period does not bind.
+   */
+  function alignedPhases(grid: readonly SchedGroup[]): void {
+    const period = grid[0]!.period;
+    const left = grid.map((g) => g.quotaRate() * period);
+    const spentAt = grid.map(() => Infinity);
+    const sum = new Float64Array(tasks.length);
+    let t = 0;
+    // Each segment throttles at least one group (or ends the period): at most grid.length + 1.
+    for (let seg = 0; seg <= grid.length && t < period; seg++) {
+      groupLimit.clear();
+      grid.forEach((g, k) => groupLimit.set(g, spentAt[k] === Infinity ? Infinity : 0));
+      rates();
+      let dt = period - t;
+      grid.forEach((g, k) => {
+        if (spentAt[k] === Infinity && g.scratchRate > 0) dt = Math.min(dt, left[k]! / g.scratchRate);
+      });
+      tasks.forEach((x, i) => {
+        sum[i] = sum[i]! + x.scratchRate * dt;
+      });
+      t += dt;
+      grid.forEach((g, k) => {
+        if (spentAt[k] !== Infinity) return;
+        left[k] = left[k]! - g.scratchRate * dt;
+        if (left[k]! <= EPS * g.quotaRate() * period) spentAt[k] = t;
+      });
+    }
+    groupLimit.clear();
+    grid.forEach((g, k) => {
+      // Its rate while on, on average: what tells its binding and throttled time (`phaseUnthrottled`).
+      if (spentAt[k]! < period * (1 - EPS)) g.phaseUnthrottled = (g.quotaRate() * period) / spentAt[k]!;
+    });
+    tasks.forEach((x, i) => {
+      const a = sum[i]! / period;
+      avg[i] = avg[i]! + a - steady[i]!;
+      if (grid.some((g) => under(x, g)) && x.runnable && Math.abs(a - steady[i]!) > EPS * (1 + steady[i]!)) ownSplit[i] = 1;
+    });
+  }
   /** The off-phase rate that brings an average back to `target` after `onRate` for a fraction `f`. */
   const catchUp = (target: number, onRate: number, f: number): number => Math.max(0, (target - f * onRate) / (1 - f));
-  for (const q of candidates) {
+  for (const q of single) {
     const quotaRate = q.quotaRate();
     groupLimit.clear();
     for (const g of elastic) groupLimit.set(g, Infinity);
