@@ -11,8 +11,17 @@ type ClassName = keyof typeof CLASSES;
 const NAMES = Object.keys(CLASSES) as ClassName[];
 const USAGE = 'usage: nested-agreement.ts [--seed N (integer)] [--runs 1..2000] [--seconds 1..120] [--host-tick 100..100000 (µs; default: per policy)] [--class mixed|busy|busy-pins|busy-no-caps|busy-pins-no-caps|capped-one-vm|all]';
 
-function parse(argv: readonly string[]): { seed: number; runs: number; seconds: number; cls: string } {
-  const o: { seed: number; runs: number; seconds: number; cls: string; hostTick?: number } = { seed: 1234, runs: 200, seconds: 20, cls: 'mixed' };
+interface Options {
+  seed: number;
+  runs: number;
+  seconds: number;
+  cls: string;
+  /** The host's slice, µs (absent: the policy's). */
+  hostTick?: number;
+}
+
+function parse(argv: readonly string[]): Options {
+  const o: Options = { seed: 1234, runs: 200, seconds: 20, cls: 'mixed' };
   for (let i = 0; i < argv.length; i += 2) {
     const [flag, value] = [argv[i]!, argv[i + 1]];
     if (value === undefined) throw new Error(`${flag} needs a value; ${USAGE}`);

@@ -124,7 +124,7 @@ export function quotaPhaseRates(
       grid.forEach((g, k) => {
         if (spentAt[k] !== Infinity) return;
         left[k] = left[k]! - g.scratchRate * dt;
-        if (left[k]! <= EPS * g.quotaRate() * period) spentAt[k] = t;
+        if (left[k] <= EPS * g.quotaRate() * period) spentAt[k] = t;
       });
     }
     groupLimit.clear();

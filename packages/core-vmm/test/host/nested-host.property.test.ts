@@ -64,24 +64,11 @@ describe('nested host properties', () => {
   });
 
   it('capped guest tasks with guest quotas and pins, several VMs: within 1% on most setups, never far off (the stated gap, measured)', () => {
-    // Not the 1% property: README "Gaps, stated" gives the figures and the causes. Held here to what
-    // was measured on these 40 setups (39 within 1%; the other 2.34% since whole tasks leave vCPUs of
-    // reduced capacity in both fidelities, the exact guest seeing its vCPUs' steal as their host gives
-    // it (3.01% before, the bound 3.1%; 2.38% before a busy task
-    // stuck on a descheduled vCPU took a running vCPU at once in the exact scheduler: the exact
-    // guest's busy root task 0.724 → 0.730 against fluid's 0.70, nearer the 0.75 it would get with
-    // its quota steady; that change took a busy-guest setup from 16.3% to 0.2%) (priority, a bursty higher
-    // level and a guest quota's on phase: 1.92% before the fluid guest took its quotas' phases at
-    // the capacity it has while a vCPU is served short and the exact guest counted all its steal,
-    // which brought the worst of 200 other setups from 18.2% to 16.1%)), so that a regression
-    // shows. Before equal deadlines took turns in the exact scheduler: 38, the others 1.96% (cfs, a
-    // guest quota's split, now 0.02%) and 2.58%. The fluid model's on/off quota
-    // phases left these 40 as they were (they fixed 4 of the 14 beyond 1% among 200 other setups of
-    // the class, seed 1234: README). Before the exact scheduler's
-    // placement fixes (whole-CPU tasks first on the least stolen CPUs, and on a CPU coming back; an
-    // idle CPU moving a free task for a pinned one) they were 2.1% and 6.2%. Before the fluid guest pooled its vCPUs' capacities and moved
-    // capped work off vCPUs its host serves short: 35 within 1%, the others 2.0, 2.1, 6.2, 12.5 and
-    // 30.3%; before that, 17 of 60 such setups beyond 1%, the worst 49%.
+    // Not the 1% property: README "Gaps, stated" gives the figures and the causes. Held to what was
+    // measured on these 40 setups, so that a regression shows: 39 within 1%, the other 2.34%
+    // (priority, a bursty higher level and a guest quota's on phase). Each earlier figure, and the
+    // change that moved it, is in docs/nested-agreement-history.md (35 within 1% and a worst of 30.3%
+    // before the fluid guest pooled its vCPUs' capacities).
     const setups = fc.sample(classArb(CLASSES.mixed), { numRuns: 40, seed: 20261130 });
     const gaps = setups.map((setup) => gap(setup, 20));
     expect(gaps.filter((g) => g < 0.01).length).toBeGreaterThanOrEqual(39);
