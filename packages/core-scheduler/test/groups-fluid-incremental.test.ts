@@ -253,6 +253,41 @@ describe('incremental fluid model', () => {
     expect(rates(scratch)).toEqual([0.499512, 0.100087, 0.1]);
   });
 
+  it('a quota held under an affinity cap that only moves (the correction stays) binds again: its phases apply (seed 1321782676)', () => {
+    // CPUs of 0.75 and 1 (and others at 0 or barred). /g0 is confined to CPU 0 and holds a 10% quota
+    // group (t1) beside t0; /g1 (CPUs 1 and 0) holds t3 and, deeper, t4. While t0 runs, the correction
+    // caps t1 at 0.0073, under its quota. When t0 finishes the correction stays (so the earlier check,
+    // "lifted", missed it) but t1's cap moves to its quota: its phases were skipped, and t3 / t4 got
+    // 1 / 0.65 where the model from scratch (and the full recomputation) gives 0.9987 / 0.6513.
+    const capacity = [0.75, 1, 0, 0, 0.1, 0];
+    const build = (s: GroupScheduler, t0Runnable: boolean): void => {
+      s.addGroup('/g0', { weight: 1, cpus: [0] });
+      s.addGroup('/g0/g0', { weight: 1 });
+      s.addTask('t0', '/g0/g0', { runnable: t0Runnable });
+      s.addGroup('/g0/g0/g0', { weight: 1, period: 10_000, quota: 1_000 });
+      s.addTask('t1', '/g0/g0/g0');
+      s.addGroup('/g1', { weight: 1, cpus: [1, 0] });
+      s.addGroup('/g1/g0', { weight: 1 });
+      s.addTask('t3', '/g1/g0');
+      s.addGroup('/g1/g0/g0', { weight: 1 });
+      s.addTask('t4', '/g1/g0/g0');
+    };
+    const rates = (s: GroupScheduler): number[] => ['t1', 't3', 't4'].map((id) => +s.taskStats(id).rate.toFixed(4));
+    const scratch = createGroupScheduler({ cpus: 6, fidelity: 'fluid', cpuCapacity: capacity });
+    build(scratch, false);
+    scratch.advanceTo(10);
+    const models = [createGroupScheduler({ cpus: 6, fidelity: 'fluid', cpuCapacity: capacity }), new FullRecomputeFluidScheduler({ cpus: 6, fidelity: 'fluid', cpuCapacity: capacity })];
+    for (const m of models) {
+      build(m, false);
+      m.advanceTo(4);
+      m.wake('t0', 1);
+      m.advanceTo(10);
+      expect(m.taskStats('t0').state).toBe('blocked');
+      expect(rates(m)).toEqual(rates(scratch));
+    }
+    expect(rates(scratch)).toEqual([0.1, 0.9987, 0.6513]);
+  });
+
   it('agrees on a bursty tree where caps bind and groups go idle (4 CPUs, few tasks per group)', () => {
     const c: Case = {
       cpus: 4,

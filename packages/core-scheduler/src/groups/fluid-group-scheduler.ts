@@ -105,12 +105,12 @@ export class FluidGroupScheduler extends GroupTreeBase {
     // are (no tree pass, no flow). Symmetric pinnings stay on this path.
     if (!this.restricted && !this.overridden) return;
     if (!this.overridden && this.ratesFitEvenly()) return;
-    const wasOverridden = this.overridden;
-    this.applyAffinity();
+    const capsMoved = this.applyAffinity();
     this.settle();
-    // Lifting the caps of an earlier correction may make a quota bind that they held under its quota
-    // (a task confined beside one that left): its phases were decided under those caps. Once more.
-    if (wasOverridden && !this.overridden && this.phasesMayApply()) {
+    // Moving the caps of an earlier correction (lifting them, or a task confined beside one that left)
+    // may make a quota bind that they held under its quota: its phases were decided under those caps.
+    // Once more.
+    if (capsMoved && this.phasesMayApply()) {
       this.applyPhases();
       this.settle();
       this.applyAffinity();
@@ -327,11 +327,16 @@ export class FluidGroupScheduler extends GroupTreeBase {
    * are replaced by the weighted max-min fair rates under affinity (`affinity-rates.ts`), applied as
    * each task's cap (so every split gives each task exactly that). O(tasks + groups) and a maximum
    * flow per instant with a change, while some cpuset is restricted; the incremental O(depth) path is
-   * kept for trees without cpusets.
+   * kept for trees without cpusets. Returns whether a runnable task's cap moved.
    */
-  private applyAffinity(): void {
+  private applyAffinity(): boolean {
     this.spend(this.tasks.size + this.groups.size);
-    for (const task of this.tasks.values()) task.affinityCap = Infinity;
+    const before = this.affinityCapsScratch;
+    before.length = 0;
+    for (const task of this.tasks.values()) {
+      before.push(task.affinityCap);
+      task.affinityCap = Infinity;
+    }
     let changed = false;
     if (this.restricted) {
       const tasks = [...this.tasks.values()];
@@ -348,7 +353,14 @@ export class FluidGroupScheduler extends GroupTreeBase {
     }
     if (changed || this.overridden) this.rebuildPending = true;
     this.overridden = changed;
+    let i = 0;
+    let moved = false;
+    for (const task of this.tasks.values()) if (task.runnable && task.affinityCap !== before[i++]) moved = true;
+    return moved;
   }
+
+  /** Scratch for `applyAffinity`: each task's cap before it, in `tasks` order. */
+  private readonly affinityCapsScratch: number[] = [];
 
   /**
    * Exactly the tasks whose rate differs from what the previous call saw (candidates: the tasks of
