@@ -288,6 +288,72 @@ describe('incremental fluid model', () => {
     expect(rates(scratch)).toEqual([0.1, 0.9987, 0.6513]);
   });
 
+  it('agrees on the throttled time of quotas on one period grid when one of them changes (seed -1217565407)', () => {
+    // /g0/g0 and /g1, 5% quotas of one 20 ms period, set together: their phases are followed
+    // together, so a task waking under one moves the other's on-phase rate (its binding and
+    // throttled time) without a change in its own split. The incremental model rechecked only the
+    // groups whose split moved: /g0/g0's throttled time differed from the full recomputation's.
+    const c: Case = {
+      cpus: 3,
+      rootTasks: [],
+      groups: [
+        { limits: { shares: 2 }, tasks: [], groups: [{ limits: { weight: 1, period: 20_000, quota: 1_000 }, tasks: [], groups: [{ limits: { weight: 1 }, tasks: [0], groups: [] }] }] },
+        { limits: { shares: 2, period: 20_000, quota: 1_000 }, tasks: [0], groups: [] },
+      ],
+      capacities: [0, 0, 0.5],
+      ops: [
+        { dt: 0, kind: 'wake', a: 1, b: 0, work: null },
+        { dt: 1, kind: 'wake', a: 0, b: 0, work: null },
+        { dt: 19_999, kind: 'wake', a: 0, b: 0, work: null },
+      ],
+    };
+    replay(c, true);
+  });
+
+  it('agrees on nested quotas of one period grid (seed -723357507)', () => {
+    // /g0 and its child /g0/g0, 10% each of one 10 ms period: followed as one grid, both were on
+    // together and both bound in the incremental model, while the full recomputation left /g0 unbound.
+    // Nested quotas keep the independent phases.
+    const c: Case = {
+      cpus: 6,
+      rootTasks: [],
+      groups: [{ limits: { shares: 2, period: 10_000, quota: 1_000 }, tasks: [], groups: [{ limits: { weight: 1, period: 10_000, quota: 1_000 }, tasks: [0], groups: [] }] }],
+      capacities: null,
+      ops: [{ dt: 1, kind: 'wake', a: 0, b: 0, work: null }],
+    };
+    replay(c, true);
+  });
+
+  it('a quota removed, or set again over a sleeping group, leaves it unthrottled (seed 1952651504)', () => {
+    // /g0 at 10% with a busy task binds; its quota is removed (the kernel unthrottles), its task
+    // sleeps, then a new quota is set. The incremental model kept the first quota's throttle (no
+    // runnable task, no recheck), and the full recomputation kept it while the group had no quota.
+    const c: Case = {
+      cpus: 2,
+      rootTasks: [],
+      groups: [{ limits: { shares: 2, period: 10_000, quota: 1_000 }, tasks: [0], groups: [] }],
+      capacities: null,
+      ops: [
+        { dt: 0, kind: 'wake', a: 0, b: 0, work: null },
+        { dt: 0, kind: 'limits', a: 0, b: 3, work: null },
+        { dt: 0, kind: 'wake', a: 0, b: 0, work: null },
+        { dt: 1, kind: 'limits', a: 0, b: 5, work: null },
+        { dt: 1, kind: 'wake', a: 0, b: 0, work: null },
+      ],
+    };
+    replay(c, true);
+    const s = createGroupScheduler({ cpus: 2, fidelity: 'fluid' });
+    s.addGroup('/g0', { period: 10_000, quota: 1_000 });
+    s.addTask('t0', '/g0');
+    expect(s.groupStats('/g0').throttled).toBe(true);
+    s.setGroupLimits('/g0', { quota: null });
+    expect(s.groupStats('/g0').throttled).toBe(false);
+    s.block('t0');
+    s.advanceTo(1);
+    s.setGroupLimits('/g0', { quota: 1_000, period: 100_000 });
+    expect(s.groupStats('/g0').throttled).toBe(false);
+  });
+
   it('agrees on a bursty tree where caps bind and groups go idle (4 CPUs, few tasks per group)', () => {
     const c: Case = {
       cpus: 4,

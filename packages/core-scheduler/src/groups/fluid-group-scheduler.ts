@@ -256,6 +256,9 @@ export class FluidGroupScheduler extends GroupTreeBase {
   private applyPhases(): void {
     const tasks = [...this.tasks.values()];
     this.spend(tasks.length * (2 + this.quotaGroups.length) + this.groups.size);
+    // A group's on-phase rate may move without its split moving (quotas on one grid share a period):
+    // its binding and throttled time are checked again (at the next settle).
+    const unthrottledBefore = this.quotaGroups.map((g) => g.phaseUnthrottled);
     const out = new Float64Array(tasks.length);
     let any = false;
     let fullAny = false;
@@ -288,6 +291,9 @@ export class FluidGroupScheduler extends GroupTreeBase {
     });
     this.phased = any || fullAny;
     if (changed) this.rebuildPending = true;
+    this.quotaGroups.forEach((g, k) => {
+      if (g.phaseUnthrottled !== unthrottledBefore[k]) this.quotaRecheck.push(g);
+    });
   }
 
   /** With `quotaPhaseCapacity: 'full'`: each task's phase cap at full capacity (what `quotaPhaseCap` reports), when some task has one. */
@@ -542,6 +548,12 @@ export class FluidGroupScheduler extends GroupTreeBase {
     if (bandwidthChanged) {
       g.throttledUsec += g.pendingThrottledUsec;
       g.pendingThrottledUsec = 0;
+      // Its binding state is decided again, even with nothing runnable (no rebuild would recheck it):
+      // a quota set again over a sleeping group kept the throttle of the one before.
+      if (g.quota === null) {
+        if (g.binding) this.bindingCount--;
+        g.binding = false;
+      } else this.quotaRecheck.push(g);
     }
     // A subtree with nothing runnable is in no sum and holds no rate: its new limits take effect
     // when a task in it wakes (caps are computed then). Only a live subtree needs the rebuild — so

@@ -80,7 +80,8 @@ export function quotaPhaseRates(
   // refilled at one instant and run at once, so their on phases overlap from the start of each period
   // rather than fall independently: the period is followed segment by segment instead (`alignedPhases`).
   // Not where a task or group makes up in an off phase what it lost in an on phase (a capped task's
-  // backlog, a quota that does not bind): the independent phases below handle those.
+  // backlog, a quota that does not bind), nor for quotas nested in one another: the independent
+  // phases below handle those.
   let single = candidates;
   if (candidates.length > 1 && elastic.length === 0 && tasks.every((t) => !(liftedCap(t) > taskCap(t)))) {
     const grids = new Map<string, SchedGroup[]>();
@@ -91,8 +92,15 @@ export function quotaPhaseRates(
       else list.push(q);
     }
     single = [];
+    // Nested quotas on one grid are left to the independent phases (a parent's and a child's runtime
+    // run out together, and which one throttles is the kernel's hierarchy, not this segment walk).
+    const nested = (grid: readonly SchedGroup[]): boolean =>
+      grid.some((g) => {
+        for (let p = g.parent; p !== null; p = p.parent) if (grid.includes(p)) return true;
+        return false;
+      });
     for (const grid of grids.values()) {
-      if (grid.length === 1) single.push(grid[0]!);
+      if (grid.length === 1 || nested(grid)) single.push(...grid);
       else alignedPhases(grid);
     }
   }

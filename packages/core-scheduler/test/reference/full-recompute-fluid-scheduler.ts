@@ -137,6 +137,8 @@ export class FullRecomputeFluidScheduler extends GroupTreeBase {
     this.computeRates(null);
     for (const g of this.groups.values()) g.rate = g.scratchRate;
     for (const task of this.tasks.values()) task.rate = task.scratchRate;
+    // A group whose quota was removed is unthrottled (tg_set_cfs_bandwidth with no limit).
+    for (const g of this.groups.values()) if (g.quota === null) g.binding = false;
     for (const g of this.quotaGroups) {
       g.binding = false;
       const q = g.quotaRate();
