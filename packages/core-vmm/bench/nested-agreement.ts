@@ -60,7 +60,7 @@ function measure(cls: ClassName, quiet: boolean): void {
   const gaps: number[] = [];
   const fmt = (usec: number[]): string => usec.map((x) => (x / (opts.seconds * 1e6)).toFixed(3)).join(' ');
   setups.forEach((setup, i) => {
-    const { gap: g, exact, fluid } = compare(setup, opts.seconds, opts.hostTick === undefined ? {} : { hostTick: opts.hostTick });
+    const { gap: g, exact, fluid } = compare(setup, opts.seconds, opts);
     gaps.push(g);
     if (g >= 0.01 && !quiet) {
       console.log(`#${i} gap ${(g * 100).toFixed(2)}% ${JSON.stringify(setup)}`);

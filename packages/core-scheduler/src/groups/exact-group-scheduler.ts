@@ -645,7 +645,7 @@ export class ExactGroupScheduler extends GroupTreeBase {
     this.spend(this.cpus);
     // A lone task (the guest's only runnable one, halted capped tasks aside: to a guest kernel they
     // sleep) may move to a less stolen idle CPU: see `kickLessStolen`.
-    const lone = this.root.nrRunnable - this.haltedUnthrottled() === 1;
+    const lone = this.awakeRunnable() === 1;
     let stuck = 0;
     for (let c = 0; c < this.cpus; c++) {
       const task = this.cur[c];
@@ -695,6 +695,11 @@ export class ExactGroupScheduler extends GroupTreeBase {
       if (from < 0 || !isReducedCapacity(1 - this.stealAvg[from]!, 1 - this.stealAvg[to]!) || !this.moveRunning(from, to)) return;
       this.fillWaiting();
     }
+  }
+
+  /** Runnable tasks a guest kernel sees awake: halted capped tasks under no throttled group sleep to it. */
+  private awakeRunnable(): number {
+    return this.root.nrRunnable - this.haltedUnthrottled();
   }
 
   /** Halted capped tasks (runnable, their bucket empty: asleep to a guest kernel) under no throttled group. */
@@ -1067,7 +1072,7 @@ export class ExactGroupScheduler extends GroupTreeBase {
       due = true;
     }
     if (!due || this.busy === 0) return;
-    if (this.root.nrRunnable - this.haltedUnthrottled() <= 1) return;
+    if (this.awakeRunnable() <= 1) return;
     this.balanceReducedCapacity();
   }
 

@@ -361,7 +361,11 @@ export class FluidGroupScheduler extends GroupTreeBase {
     this.overridden = changed;
     let i = 0;
     let moved = false;
-    for (const task of this.tasks.values()) if (task.runnable && task.affinityCap !== before[i++]) moved = true;
+    for (const task of this.tasks.values()) {
+      // `before` holds every task in this order: its index moves on whether or not the task runs.
+      if (task.runnable && task.affinityCap !== before[i]) moved = true;
+      i++;
+    }
     return moved;
   }
 
@@ -550,10 +554,9 @@ export class FluidGroupScheduler extends GroupTreeBase {
       g.pendingThrottledUsec = 0;
       // Its binding state is decided again, even with nothing runnable (no rebuild would recheck it):
       // a quota set again over a sleeping group kept the throttle of the one before.
-      if (g.quota === null) {
-        if (g.binding) this.bindingCount--;
-        g.binding = false;
-      } else this.quotaRecheck.push(g);
+      // Without a quota its rate is below Infinity: the check unbinds it at once.
+      if (g.quota === null) this.recheck(g);
+      else this.quotaRecheck.push(g);
     }
     // A subtree with nothing runnable is in no sum and holds no rate: its new limits take effect
     // when a task in it wakes (caps are computed then). Only a live subtree needs the rebuild — so
