@@ -126,6 +126,99 @@ describe.each(FIDELITIES)('on/off quota phases, known answers (%s)', (fidelity) 
     expect(s.groupStats('/q')).toMatchObject({ nrPeriods: 200, nrThrottled: 200, throttledUsec: 34_000_000 });
   });
 
+  it('a capped task of a throttled group runs its backlog while the group is on, as far as its CPU lets it', () => {
+    // 2 CPUs: /a (weight 512, cpus [0]) of a task asking 0.5; /q (weight 128, 30 ms per 100 ms) of a
+    // busy task on CPU 1 and a task asking 0.25 on CPU 0; /c (weight 64, cpus [0]) of a task asking
+    // 0.5. The 0.25 task's work piles up while /q is throttled, so while /q runs it takes what CPU 0
+    // gives it (0.25 beside /a's 0.5 and /c's entity of equal weight), not 0.25 of the time: /q runs
+    // at 1.25, on 0.3 / 1.25 = 24% of the time: busy 0.24, capped 0.06, and /c's task 0.24 × 0.25 +
+    // 0.76 × 0.5 = 0.44. Keeping the quota's steady split (0.15 each) gave /c's task 0.35.
+    const s = createGroupScheduler({ cpus: 2, fidelity, tick: 4000 });
+    s.addGroup('/a', { weight: 512, cpus: [0] });
+    s.addGroup('/q', { weight: 128, quota: 30_000, period: 100_000 });
+    s.addGroup('/q/x', { cpus: [1] });
+    s.addGroup('/q/y', { cpus: [0] });
+    s.addGroup('/c', { weight: 64, cpus: [0] });
+    s.addTask('a', '/a', { demand: 0.5 });
+    s.addTask('busy', '/q/x');
+    s.addTask('capped', '/q/y', { demand: 0.25 });
+    s.addTask('c', '/c', { demand: 0.5 });
+    near(fractions(s, ['a', 'busy', 'capped', 'c']), [0.5, 0.24, 0.06, 0.44]);
+  });
+
+  it('quotas on one grid with capped tasks: each runs its backlog in its on phase, and the walk takes them in turn', () => {
+    // 2 CPUs: /v0 (weight 256, 30 ms per 100 ms) of a task asking 0.75; /v1 (weight 128, 50 ms) of a
+    // busy task and one asking 0.75; /v2 (weight 64) of a busy task. Both capped tasks have more work
+    // than their quota lets run, so from each refill they run like busy ones: /v0's task a CPU (256
+    // of 448 is more than one), the other three 1/3 each, so /v0 is spent at 30 ms; then the three
+    // share 2 CPUs (2/3 each) and /v1, 20 ms spent, is spent 22.5 ms later; /v2 has a CPU to the end:
+    // 10 + 15 + 47.5 = 72.5 ms per period. With each capped task at its cap in the on phases and the
+    // phases taken as independent, /v2 got 0.709.
+    const s = createGroupScheduler({ cpus: 2, fidelity, tick: 4000 });
+    s.addGroup('/v0', { weight: 256, quota: 30_000, period: 100_000 });
+    s.addGroup('/v1', { weight: 128, quota: 50_000, period: 100_000 });
+    s.addGroup('/v2', { weight: 64 });
+    s.addTask('a', '/v0', { demand: 0.75 });
+    s.addTask('b', '/v1');
+    s.addTask('c', '/v1', { demand: 0.75 });
+    s.addTask('d', '/v2');
+    near(fractions(s, ['a', 'b', 'c', 'd']), [0.3, 0.25, 0.25, 0.725]);
+  });
+
+  it('a capped task that catches up in each on phase runs its own work only: the rest of the quota goes to its busy peer', () => {
+    // 2 CPUs: /g0 (weight 256, 30 ms per 100 ms, cpus [0]) of tasks asking 0.75, 0.25, 0.25; /g1
+    // (weight 128, 150 ms) of tasks asking 0.25, 1 and 0.5. /g1's capped tasks catch up while it runs
+    // and take their demand; the busy task gets the rest of its 1.5: 0.75. /g0's three share its 0.3.
+    const s = createGroupScheduler({ cpus: 2, fidelity, tick: 4000 });
+    s.addGroup('/g0', { weight: 256, quota: 30_000, period: 100_000, cpus: [0] });
+    s.addGroup('/g1', { weight: 128, quota: 150_000, period: 100_000 });
+    [0.75, 0.25, 0.25].forEach((demand, i) => s.addTask(`a${i}`, '/g0', { demand }));
+    [0.25, 1, 0.5].forEach((demand, i) => s.addTask(`b${i}`, '/g1', { demand }));
+    near(fractions(s, ['a0', 'a1', 'a2', 'b0', 'b1', 'b2']), [0.1, 0.1, 0.1, 0.25, 0.75, 0.5]);
+  });
+
+  it('capped tasks under no quota make up in the grid groups\' off phases what they lost in their on phases', () => {
+    // 2 CPUs, every group weight 64: /g0 (30 ms per 100 ms) of a busy and a 0.75 task; /g1 of a busy
+    // task; /g2 (cpus [0]) of a busy and a 0.75 task; /g3 (30 ms, cpus [0]) of 0.25 and 0.75 tasks.
+    // From each refill all four groups run, and the two quotas are spent early; /g2's capped task
+    // then runs its backlog on CPU 0. Exact 0.7086 / 0.3456 / 0.3457 for /g1 and /g2; with /g2's
+    // capped task left to the independent phases (its backlog outside the walk) fluid gave /g1 0.831.
+    const s = createGroupScheduler({ cpus: 2, fidelity, tick: 4000 });
+    s.addGroup('/g0', { weight: 64, quota: 30_000, period: 100_000 });
+    s.addGroup('/g1', { weight: 64 });
+    s.addGroup('/g2', { weight: 64, cpus: [0] });
+    s.addGroup('/g3', { weight: 64, quota: 30_000, period: 100_000, cpus: [0] });
+    s.addTask('a0', '/g0');
+    s.addTask('a1', '/g0', { demand: 0.75 });
+    s.addTask('b', '/g1');
+    s.addTask('c0', '/g2');
+    s.addTask('c1', '/g2', { demand: 0.75 });
+    s.addTask('d0', '/g3', { demand: 0.25 });
+    s.addTask('d1', '/g3', { demand: 0.75 });
+    near(fractions(s, ['a0', 'a1', 'b', 'c0', 'c1', 'd0', 'd1']), [0.15, 0.15, 0.7, 0.35, 0.35, 0.15, 0.15], 0.01);
+  });
+
+  it('a task capped at its group\'s quota never falls behind: it runs at its cap, not in bursts', () => {
+    // 2 CPUs: /g3 (weight 512, 50 ms per 100 ms, cpus [0]) of a task asking 0.5 never spends its
+    // quota early, so it is never throttled and its CPU 0 neighbours see a steady 0.5. Beside it /g0
+    // (weight 256, 50 ms) of a busy task, /g1 (weight 256, cpus [1]) of 0.25 and 0.75 tasks, /g2
+    // (weight 64) of a busy and a 0.5 task. Exact 0.5 / 0.25 / 0.4989 / 0.1255 / 0.1256 / 0.5. Taken
+    // as owing a full backlog (running a CPU for 50 ms, then throttled), fluid gave the 0.75 task
+    // 0.438.
+    const s = createGroupScheduler({ cpus: 2, fidelity, tick: 4000 });
+    s.addGroup('/g0', { weight: 256, quota: 50_000, period: 100_000 });
+    s.addGroup('/g1', { weight: 256, cpus: [1] });
+    s.addGroup('/g2', { weight: 64 });
+    s.addGroup('/g3', { weight: 512, quota: 50_000, period: 100_000, cpus: [0] });
+    s.addTask('a', '/g0');
+    s.addTask('b0', '/g1', { demand: 0.25 });
+    s.addTask('b1', '/g1', { demand: 0.75 });
+    s.addTask('c0', '/g2');
+    s.addTask('c1', '/g2', { demand: 0.5 });
+    s.addTask('d', '/g3', { demand: 0.5 });
+    near(fractions(s, ['a', 'b0', 'b1', 'c0', 'c1', 'd']), [0.5, 0.25, 0.5, 0.125, 0.125, 0.5]);
+  });
+
   it('a peer that can absorb the off phase is unchanged: 30% beside a busy task on 1 CPU, throttled 40 ms a period', () => {
     const s = createGroupScheduler({ cpus: 1, fidelity });
     s.addGroup('/A', { quota: 30_000, period: 100_000 });

@@ -75,15 +75,22 @@ export function quotaPhaseRates(
     for (let g: SchedGroup | null = t.group; g !== null; g = g.parent) if (g === q) return true;
     return false;
   };
+  /** A quota group strictly between task `t` and its ancestor `q` (null: any quota above `t`). */
+  const quotaBetween = (t: SchedTask, q: SchedGroup | null): boolean => {
+    for (let g: SchedGroup | null = t.group; g !== q && g !== null; g = g.parent) if (g.quota !== null) return true;
+    return false;
+  };
   const avg = steady.slice();
   // Binding groups whose periods share a grid (same period and anchor: quotas set at one instant) are
   // refilled at one instant and run at once, so their on phases overlap from the start of each period
   // rather than fall independently: the period is followed segment by segment instead (`alignedPhases`).
-  // Not where a task or group makes up in an off phase what it lost in an on phase (a capped task's
-  // backlog, a quota that does not bind), nor for quotas nested in one another: the independent
-  // phases below handle those.
+  // Not where a task or group makes up in an off phase what it lost in an on phase (a capped task
+  // outside the grid's groups, a quota that does not bind), nor for quotas nested in one another:
+  // the independent phases below handle those.
   let single = candidates;
-  if (candidates.length > 1 && elastic.length === 0 && tasks.every((t) => !(liftedCap(t) > taskCap(t)))) {
+  /** A runnable capped task: it has a backlog to run above its cap (`liftedCap`). */
+  const backlogs = (t: SchedTask): boolean => t.runnable && liftedCap(t) > taskCap(t);
+  if (candidates.length > 1 && elastic.length === 0) {
     const grids = new Map<string, SchedGroup[]>();
     for (const q of candidates) {
       const key = `${q.period}:${(((q.anchor % q.period) + q.period) % q.period)}`;
@@ -99,8 +106,13 @@ export function quotaPhaseRates(
         for (let p = g.parent; p !== null; p = p.parent) if (grid.includes(p)) return true;
         return false;
       });
+    // A capped task runs its backlog in the walk (`alignedPhases`) inside a group of the grid (not
+    // below a quota of its own), or under no quota at all; one below another quota is left to the
+    // independent phases.
+    const ownBacklog = (grid: readonly SchedGroup[]): boolean =>
+      tasks.every((t) => !backlogs(t) || !quotaBetween(t, null) || grid.some((g) => under(t, g) && !quotaBetween(t, g)));
     for (const grid of grids.values()) {
-      if (grid.length === 1 || nested(grid)) single.push(...grid);
+      if (grid.length === 1 || nested(grid) || !ownBacklog(grid)) single.push(...grid);
       else alignedPhases(grid);
     }
   }
@@ -109,31 +121,97 @@ export function quotaPhaseRates(
    * (beside the others still on) until its runtime is spent, then is throttled for the rest of the
    * period; the rates change at each such instant. Every task's average over the period replaces its
    * steady rate; a group whose runtime lasts the period does not bind.
+   *
+   * A capped task of a grid's group has work arriving at its cap all period, and runs what piled up
+   * while its group was throttled at its lifted cap as soon as the group is on, until it has caught
+   * up; then at its cap until the group is throttled again. Its backlog at the start of the period is
+   * what is left at the end: the walk is repeated from the backlogs it ends with until they stay put
+   * (one whose backlog grows over a period without running out owes ever more: it runs lifted all
+   * through its group's on phase).
    */
   function alignedPhases(grid: readonly SchedGroup[]): void {
     const period = grid[0]!.period;
-    const left = grid.map((g) => g.quotaRate() * period);
-    const spentAt = grid.map(() => Infinity);
+    // Each capped task and the group of the grid it runs its backlog in (FREE: under no quota, it runs
+    // it whenever its CPUs let it, so it makes up in the groups' off phases what it lost in their on
+    // phases).
+    const FREE = grid.length;
+    const owner = new Int32Array(tasks.length).fill(-1);
+    tasks.forEach((t, i) => {
+      if (backlogs(t)) owner[i] = quotaBetween(t, null) ? grid.findIndex((g) => under(t, g)) : FREE;
+    });
+    const withBacklog = owner.some((k) => k >= 0);
     const sum = new Float64Array(tasks.length);
-    let t = 0;
-    // Each segment throttles at least one group (or ends the period): at most grid.length + 1.
-    for (let seg = 0; seg <= grid.length && t < period; seg++) {
-      groupLimit.clear();
-      grid.forEach((g, k) => groupLimit.set(g, spentAt[k] === Infinity ? Infinity : 0));
-      rates();
-      let dt = period - t;
-      grid.forEach((g, k) => {
-        if (spentAt[k] === Infinity && g.scratchRate > 0) dt = Math.min(dt, left[k]! / g.scratchRate);
+    const backlog = new Float64Array(tasks.length);
+    const start = new Float64Array(tasks.length);
+    /** Work a task could not owe more of: a period of its arrivals and a period at its lifted cap. */
+    const most = (i: number): number => (taskCap(tasks[i]!) + liftedCap(tasks[i]!)) * period;
+    // The first walk starts with no backlog, as the tasks do: one that never falls behind stays so
+    // (a task at a cap equal to its group's quota runs at its cap, not in bursts). One that ends it
+    // owing work starts the next from the most it could owe, and the walks come down from there: one
+    // that owes more every period stays there after a walk.
+    let spentAt = grid.map(() => Infinity);
+    for (let round = 0; round < (withBacklog ? 30 : 1); round++) {
+      const caughtUp = new Uint8Array(tasks.length);
+      spentAt = walk(caughtUp);
+      let moved = false;
+      tasks.forEach((_, i) => {
+        if (owner[i]! < 0) return;
+        const grows = (round === 0 || caughtUp[i] === 0) && backlog[i]! > start[i]!;
+        const next = grows ? most(i) : Math.min(backlog[i]!, most(i));
+        if (Math.abs(next - start[i]!) > EPS * most(i)) moved = true;
+        start[i] = next;
       });
-      tasks.forEach((x, i) => {
-        sum[i] = sum[i]! + x.scratchRate * dt;
-      });
-      t += dt;
-      grid.forEach((g, k) => {
-        if (spentAt[k] !== Infinity) return;
-        left[k] = left[k]! - g.scratchRate * dt;
-        if (left[k] <= EPS * g.quotaRate() * period) spentAt[k] = t;
-      });
+      if (!moved) break;
+    }
+    taskLimit.fill(NaN);
+    /** One period from the backlogs `start`; their ends in `backlog`, the period's sums in `sum`, the tasks that caught up marked. The groups' spent instants. */
+    function walk(caughtUp: Uint8Array): number[] {
+      sum.fill(0);
+      backlog.set(start);
+      const left = grid.map((g) => g.quotaRate() * period);
+      const spent = grid.map(() => Infinity);
+      let t = 0;
+      // Each segment throttles a group, catches a task up or ends the period; a task that falls behind
+      // again at its cap (its CPUs taken) owes from the next one. The last allowed runs to the end.
+      const segments = grid.length + 2 * tasks.length + 2;
+      const on = (k: number): boolean => k === FREE || spent[k] === Infinity;
+      for (let seg = 0; seg < segments && t < period; seg++) {
+        groupLimit.clear();
+        grid.forEach((g, k) => groupLimit.set(g, spent[k] === Infinity ? Infinity : 0));
+        tasks.forEach((x, i) => {
+          if (owner[i]! >= 0) taskLimit[i] = backlog[i]! > EPS * most(i) ? liftedCap(x) : NaN;
+        });
+        rates();
+        let dt = period - t;
+        if (seg < segments - 1) {
+          grid.forEach((g, k) => {
+            if (spent[k] === Infinity && g.scratchRate > 0) dt = Math.min(dt, left[k]! / g.scratchRate);
+          });
+          tasks.forEach((x, i) => {
+            const gain = x.scratchRate - taskCap(x);
+            if (owner[i]! >= 0 && backlog[i]! > EPS * most(i) && gain > 0) dt = Math.min(dt, backlog[i]! / gain);
+          });
+        }
+        tasks.forEach((x, i) => {
+          sum[i] = sum[i]! + x.scratchRate * dt;
+          const k = owner[i]!;
+          if (k < 0) return;
+          // Caught up: its backlog ran out (or it had none) while its group was on.
+          if (!(backlog[i]! > EPS * most(i)) && on(k)) caughtUp[i] = 1;
+          backlog[i] = Math.max(0, backlog[i]! + (taskCap(x) - x.scratchRate) * dt);
+          if (!(backlog[i] > EPS * most(i))) {
+            backlog[i] = 0;
+            if (on(k)) caughtUp[i] = 1;
+          }
+        });
+        t += dt;
+        grid.forEach((g, k) => {
+          if (spent[k] !== Infinity) return;
+          left[k] = left[k]! - g.scratchRate * dt;
+          if (left[k] <= EPS * g.quotaRate() * period) spent[k] = t;
+        });
+      }
+      return spent;
     }
     groupLimit.clear();
     grid.forEach((g, k) => {
@@ -146,6 +224,54 @@ export function quotaPhaseRates(
       if (grid.some((g) => under(x, g)) && x.runnable && Math.abs(a - steady[i]!) > EPS * (1 + steady[i]!)) ownSplit[i] = 1;
     });
   }
+  /**
+   * q's on phase with its backlogged capped tasks (indices `backlogged`; q lifted): the fraction f of
+   * the time q is on solves f · U(f) = Q, where U(f) is q's rate with each such task capped at
+   * min(its lifted cap, its cap / f) — the work that arrived over the period, run in the on phase.
+   * f · U is increasing in f, and the root lies between Q / U at the lifted caps and `f0` (Q / U at
+   * the steady caps): regula falsi (Illinois) on that bracket. Leaves the tasks' scratch rates as the
+   * on phase's at the f returned.
+   */
+  function onPhaseOfBacklog(q: SchedGroup, quota: number, f0: number, backlogged: readonly number[]): number {
+    const rateAt = (f: number): number => {
+      for (const i of backlogged) {
+        const t = tasks[i]!;
+        taskLimit[i] = f >= 1 ? taskCap(t) : Math.min(liftedCap(t), taskCap(t) / f);
+      }
+      rates();
+      return q.scratchRate;
+    };
+    const excess = (f: number): number => f * rateAt(f) - quota;
+    let hi = f0;
+    let hHi = excess(hi);
+    if (!(hHi > EPS * quota)) return hi;
+    for (const i of backlogged) taskLimit[i] = liftedCap(tasks[i]!);
+    rates();
+    let lo = quota / q.scratchRate;
+    let hLo = excess(lo);
+    if (!(hLo < -EPS * quota)) return lo;
+    let f = lo;
+    let side = 0;
+    for (let k = 0; k < 60 && hi - lo > EPS * hi; k++) {
+      f = (lo * hHi - hi * hLo) / (hHi - hLo);
+      if (!(f > lo && f < hi)) f = (lo + hi) / 2;
+      const h = excess(f);
+      if (Math.abs(h) <= EPS * quota) break;
+      if (h > 0) {
+        hi = f;
+        hHi = h;
+        if (side === 1) hLo /= 2;
+        side = 1;
+      } else {
+        lo = f;
+        hLo = h;
+        if (side === -1) hHi /= 2;
+        side = -1;
+      }
+    }
+    // The scratch rates are the last point tried (lo, if the bracket was already narrow).
+    return f;
+  }
   /** The off-phase rate that brings an average back to `target` after `onRate` for a fraction `f`. */
   const catchUp = (target: number, onRate: number, f: number): number => Math.max(0, (target - f * onRate) / (1 - f));
   for (const q of single) {
@@ -154,11 +280,26 @@ export function quotaPhaseRates(
     for (const g of elastic) groupLimit.set(g, Infinity);
     lifted = q;
     rates();
+    let unthrottled = q.scratchRate;
+    if (!(unthrottled > quotaRate * (1 + EPS))) {
+      lifted = null;
+      continue;
+    }
+    let f = quotaRate / unthrottled;
+    // q's own capped tasks (not below a quota of their own) carry the backlog of its off phase into
+    // its on phase: each runs above its cap until caught up, on average at its cap / f, as far as its
+    // CPUs let it (`onPhaseOfBacklog`). Where they catch up fully this is the steady split again.
+    const backlogged: number[] = [];
+    tasks.forEach((t, i) => {
+      if (t.runnable && liftedCap(t) > taskCap(t) && under(t, q) && !quotaBetween(t, q)) backlogged.push(i);
+    });
+    if (backlogged.length > 0) {
+      f = onPhaseOfBacklog(q, quotaRate, f, backlogged);
+      unthrottled = quotaRate / f;
+    }
     lifted = null;
-    const unthrottled = q.scratchRate;
-    if (!(unthrottled > quotaRate * (1 + EPS))) continue;
-    const f = quotaRate / unthrottled;
     const on = tasks.map((t) => t.scratchRate);
+    taskLimit.fill(NaN);
     // Off phase: what is limited by a rate over time (a capped task's backlog, a quota's budget per
     // period) and lost in the on phase makes it up while q is throttled, up to its CPUs; a quota
     // group that gained spends only what its budget has left.
@@ -185,8 +326,7 @@ export function quotaPhaseRates(
     let ownBusy = true;
     tasks.forEach((t, i) => {
       if (!ownBusy || !t.runnable || !(on[i]! > 0) || !under(t, q)) return;
-      if (liftedCap(t) > taskCap(t)) ownBusy = false;
-      for (let g: SchedGroup | null = t.group; g !== q && g !== null; g = g.parent) if (g.quota !== null) ownBusy = false;
+      if (quotaBetween(t, q)) ownBusy = false;
     });
     let moves = false;
     if (ownBusy) {
