@@ -219,6 +219,28 @@ describe.each(FIDELITIES)('on/off quota phases, known answers (%s)', (fidelity) 
     near(fractions(s, ['a', 'b0', 'b1', 'c0', 'c1', 'd']), [0.5, 0.25, 0.5, 0.125, 0.125, 0.5]);
   });
 
+  it('a quota that cannot bind on the grid is walked as a budget: its busy task takes a CPU once the binding ones are spent', () => {
+    // 3 CPUs: /g1 (weight 512, cpus [1]) of 0.5, 0.5, 0.75 tasks fills CPU 1; /g0 (weight 256, 50 ms
+    // per 100 ms) of a 0.25 and a busy task, /g3 (weight 256, 50 ms) of 0.5, 0.25, 0.5 tasks, and /g2
+    // (weight 64, 150 ms: one busy task never spends it) share the other two. From each refill /g0
+    // and /g3 take 0.889 each and /g2's task 0.222; both quotas are spent at ~56 ms, and /g2's task
+    // has a CPU to the end: ~0.56 (exact 0.567). With /g2's quota taken as a budget spent in the
+    // others' off phases, apart from the walk, fluid gave it 0.417.
+    const s = createGroupScheduler({ cpus: 3, fidelity, tick: 4000 });
+    s.addGroup('/g0', { weight: 256, quota: 50_000, period: 100_000 });
+    s.addGroup('/g1', { weight: 512, cpus: [1] });
+    s.addGroup('/g2', { weight: 64, quota: 150_000, period: 100_000 });
+    s.addGroup('/g3', { weight: 256, quota: 50_000, period: 100_000 });
+    s.addTask('a0', '/g0', { demand: 0.25 });
+    s.addTask('a1', '/g0');
+    [0.5, 0.5, 0.75].forEach((demand, i) => s.addTask(`b${i}`, '/g1', { demand }));
+    s.addTask('c', '/g2');
+    [0.5, 0.25, 0.5].forEach((demand, i) => s.addTask(`d${i}`, '/g3', { demand }));
+    const third = 1 / 3;
+    near(fractions(s, ['a0', 'a1', 'b0', 'b1', 'b2', 'c', 'd0', 'd1', 'd2']), [0.25, 0.25, third, third, third, 0.5625, 1 / 6, 1 / 6, 1 / 6], 0.006);
+    expect(s.groupStats('/g2').throttledUsec).toBe(0);
+  });
+
   it('a peer that can absorb the off phase is unchanged: 30% beside a busy task on 1 CPU, throttled 40 ms a period', () => {
     const s = createGroupScheduler({ cpus: 1, fidelity });
     s.addGroup('/A', { quota: 30_000, period: 100_000 });

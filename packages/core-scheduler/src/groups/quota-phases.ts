@@ -83,16 +83,18 @@ export function quotaPhaseRates(
   const avg = steady.slice();
   // Binding groups whose periods share a grid (same period and anchor: quotas set at one instant) are
   // refilled at one instant and run at once, so their on phases overlap from the start of each period
-  // rather than fall independently: the period is followed segment by segment instead (`alignedPhases`).
-  // Not where a task or group makes up in an off phase what it lost in an on phase (a capped task
-  // outside the grid's groups, a quota that does not bind), nor for quotas nested in one another:
-  // the independent phases below handle those.
+  // rather than fall independently: the period is followed segment by segment instead (`alignedPhases`),
+  // with the grid's quotas that do not bind on average as members too (a budget spent as it runs; it
+  // may run out within the period while the others are off). Not where a group makes up in an off
+  // phase what it lost in an on phase outside the walk (a quota that does not bind on another grid, a
+  // capped task below a quota off the grid), nor for quotas nested in one another: the independent
+  // phases below handle those.
   let single = candidates;
   /** A runnable capped task: it has a backlog to run above its cap (`liftedCap`). */
   const backlogs = (t: SchedTask): boolean => t.runnable && liftedCap(t) > taskCap(t);
-  if (candidates.length > 1 && elastic.length === 0) {
+  if (candidates.length + elastic.length > 1) {
     const grids = new Map<string, SchedGroup[]>();
-    for (const q of candidates) {
+    for (const q of [...candidates, ...elastic]) {
       const key = `${q.period}:${(((q.anchor % q.period) + q.period) % q.period)}`;
       const list = grids.get(key);
       if (list === undefined) grids.set(key, [q]);
@@ -106,14 +108,16 @@ export function quotaPhaseRates(
         for (let p = g.parent; p !== null; p = p.parent) if (grid.includes(p)) return true;
         return false;
       });
-    // A capped task runs its backlog in the walk (`alignedPhases`) inside a group of the grid (not
-    // below a quota of its own), or under no quota at all; one below another quota is left to the
-    // independent phases.
+    // A capped task runs its backlog in the walk inside a group of the grid (not below a quota of its
+    // own), or under no quota at all; one below another quota is left to the independent phases.
     const ownBacklog = (grid: readonly SchedGroup[]): boolean =>
       tasks.every((t) => !backlogs(t) || !quotaBetween(t, null) || grid.some((g) => under(t, g) && !quotaBetween(t, g)));
     for (const grid of grids.values()) {
-      if (grid.length === 1 || nested(grid) || !ownBacklog(grid)) single.push(...grid);
-      else alignedPhases(grid);
+      const binding = grid.filter((g) => candidates.includes(g));
+      if (binding.length === 0) continue;
+      const walks = grid.length > 1 && !nested(grid) && ownBacklog(grid) && elastic.every((g) => grid.includes(g));
+      if (walks) alignedPhases(grid);
+      else single.push(...binding);
     }
   }
   /**
