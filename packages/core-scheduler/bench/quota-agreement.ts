@@ -6,52 +6,9 @@
 // Not part of `pnpm bench` (it has no target: it measures a stated gap).
 import { performance } from 'node:perf_hooks';
 import fc from 'fast-check';
-import { createGroupScheduler, type GroupFidelity } from '../src/index.js';
+import { compareQuotaTree, quotaTreeArb } from '../test/quota-trees.ts';
 
 const USAGE = 'usage: quota-agreement.ts [--seed N (integer)] [--runs 1..2000] [--seconds 1..120] [--quiet]';
-
-interface GroupSetup {
-  readonly weight: number;
-  /** µs per 100 ms, 0 for none. */
-  readonly quota: number;
-  /** The one CPU the group may use (taken modulo the CPU count), or null for all. */
-  readonly cpu: number | null;
-  /** Its tasks' demand caps (1 = busy). */
-  readonly tasks: readonly number[];
-}
-
-interface TreeSetup {
-  readonly cpus: number;
-  readonly groups: readonly GroupSetup[];
-}
-
-const treeArb: fc.Arbitrary<TreeSetup> = fc.record({
-  cpus: fc.integer({ min: 1, max: 3 }),
-  groups: fc.array(
-    fc.record({
-      weight: fc.constantFrom(64, 128, 256, 512),
-      quota: fc.constantFrom(0, 0, 30_000, 50_000, 150_000),
-      cpu: fc.option(fc.integer({ min: 0, max: 2 }), { freq: 2 }),
-      tasks: fc.array(fc.constantFrom(0.25, 0.5, 0.75, 1), { minLength: 1, maxLength: 3 }),
-    }),
-    { minLength: 2, maxLength: 4 },
-  ),
-});
-
-/** Each task's CPU fraction over `seconds` (the quotas all set at time 0: one grid). */
-function fractions(tree: TreeSetup, fidelity: GroupFidelity, seconds: number): number[] {
-  const s = createGroupScheduler({ cpus: tree.cpus, fidelity, tick: 4000 });
-  tree.groups.forEach((g, k) => {
-    s.addGroup(`/g${k}`, {
-      weight: g.weight,
-      ...(g.quota > 0 ? { quota: g.quota, period: 100_000 } : {}),
-      ...(g.cpu === null ? {} : { cpus: [g.cpu % tree.cpus] }),
-    });
-    g.tasks.forEach((demand, t) => s.addTask(`g${k}t${t}`, `/g${k}`, { demand }));
-  });
-  s.advanceTo(seconds * 1e6);
-  return tree.groups.flatMap((g, k) => g.tasks.map((_, t) => s.taskStats(`g${k}t${t}`).cpuUsec / (seconds * 1e6)));
-}
 
 interface Options {
   seed: number;
@@ -95,12 +52,10 @@ try {
 }
 
 const t0 = performance.now();
-const trees = fc.sample(treeArb, { numRuns: opts.runs, seed: opts.seed });
+const trees = fc.sample(quotaTreeArb, { numRuns: opts.runs, seed: opts.seed });
 const gaps: number[] = [];
 trees.forEach((tree, i) => {
-  const exact = fractions(tree, 'exact', opts.seconds);
-  const fluid = fractions(tree, 'fluid', opts.seconds);
-  const gap = exact.reduce((m, e, k) => Math.max(m, Math.abs(e - fluid[k]!)), 0);
+  const { gap, exact, fluid } = compareQuotaTree(tree, opts.seconds);
   gaps.push(gap);
   if (gap >= 0.01 && !opts.quiet) {
     console.log(`#${i} gap ${(gap * 100).toFixed(2)}% ${JSON.stringify(tree)}`);
