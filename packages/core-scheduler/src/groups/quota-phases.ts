@@ -295,7 +295,7 @@ export function quotaPhaseRates(
     // CPUs let it (`onPhaseOfBacklog`). Where they catch up fully this is the steady split again.
     const backlogged: number[] = [];
     tasks.forEach((t, i) => {
-      if (t.runnable && liftedCap(t) > taskCap(t) && under(t, q) && !quotaBetween(t, q)) backlogged.push(i);
+      if (backlogs(t) && under(t, q) && !quotaBetween(t, q)) backlogged.push(i);
     });
     if (backlogged.length > 0) {
       f = onPhaseOfBacklog(q, quotaRate, f, backlogged);
@@ -323,17 +323,16 @@ export function quotaPhaseRates(
     groupLimit.clear();
     taskLimit.fill(NaN);
     // Inside q: while it runs, its tasks share its unthrottled rate (f × their on-phase rates over a
-    // period), not its quota by weight — when each can use a whole CPU. A capped task's backlog (or a
-    // quota below q: a budget) makes it run whenever the group does, which evens the split out
-    // again: then the quota's split stays. Where the split moves, every task of q gets its share as
-    // its cap (their sum is the quota), and q's binding is told by U (`phaseUnthrottled`).
-    let ownBusy = true;
+    // period, a capped task's with its backlog), not its quota by weight. A quota below q (a budget)
+    // runs whenever the group does, which evens the split out again: then the quota's split stays.
+    // Where the split moves, every task of q gets its share as its cap (their sum is the quota), and
+    // q's binding is told by U (`phaseUnthrottled`).
+    let onPhaseSplit = true;
     tasks.forEach((t, i) => {
-      if (!ownBusy || !t.runnable || !(on[i]! > 0) || !under(t, q)) return;
-      if (quotaBetween(t, q)) ownBusy = false;
+      if (onPhaseSplit && t.runnable && on[i]! > 0 && under(t, q) && quotaBetween(t, q)) onPhaseSplit = false;
     });
     let moves = false;
-    if (ownBusy) {
+    if (onPhaseSplit) {
       tasks.forEach((t, i) => {
         if (under(t, q) && Math.abs(f * on[i]! - steady[i]!) > EPS * (1 + steady[i]!)) moves = true;
       });
