@@ -9,7 +9,8 @@ import { CLASSES, classArb, compare } from '../test/host/nested-setups.ts';
 
 type ClassName = keyof typeof CLASSES;
 const NAMES = Object.keys(CLASSES) as ClassName[];
-const USAGE = 'usage: nested-agreement.ts [--seed N (integer)] [--runs 1..2000] [--seconds 1..120] [--host-tick 100..100000 (µs; default: per policy)] [--class mixed|busy|busy-pins|busy-no-caps|busy-pins-no-caps|capped-one-vm|all]';
+const USAGE =
+  'usage: nested-agreement.ts [--seed N (integer)] [--runs 1..2000] [--seconds 1..120] [--host-tick 100..100000 (µs; default: per policy)] [--guest-quotas on|off (off: the same setups without them)] [--class mixed|busy|busy-pins|busy-no-caps|busy-pins-no-caps|capped-one-vm|all]';
 
 interface Options {
   seed: number;
@@ -18,10 +19,12 @@ interface Options {
   cls: string;
   /** The host's slice, µs (absent: the policy's). */
   hostTick?: number;
+  /** false: every VM's guest quota dropped from the drawn setups (what the guest quotas account for). */
+  guestQuotas: boolean;
 }
 
 function parse(argv: readonly string[]): Options {
-  const o: Options = { seed: 1234, runs: 200, seconds: 20, cls: 'mixed' };
+  const o: Options = { seed: 1234, runs: 200, seconds: 20, cls: 'mixed', guestQuotas: true };
   for (let i = 0; i < argv.length; i += 2) {
     const [flag, value] = [argv[i]!, argv[i + 1]];
     if (value === undefined) throw new Error(`${flag} needs a value; ${USAGE}`);
@@ -41,6 +44,9 @@ function parse(argv: readonly string[]): Options {
     } else if (flag === '--host-tick') {
       if (!(Number.isInteger(n) && n >= 100 && n <= 100_000)) throw new Error(`--host-tick must be an integer in 100..100000 (µs), got ${value}`);
       o.hostTick = n;
+    } else if (flag === '--guest-quotas') {
+      if (value !== 'on' && value !== 'off') throw new Error(`--guest-quotas must be on or off, got ${value}`);
+      o.guestQuotas = value === 'on';
     } else throw new Error(`unknown option ${flag}; ${USAGE}`);
   }
   return o;
@@ -55,7 +61,8 @@ try {
 }
 /** Measure one class: print each setup beyond 1% (unless `quiet`) and a summary line. */
 function measure(cls: ClassName, quiet: boolean): void {
-  const setups = fc.sample(classArb(CLASSES[cls]), { numRuns: opts.runs, seed: opts.seed });
+  const drawn = fc.sample(classArb(CLASSES[cls]), { numRuns: opts.runs, seed: opts.seed });
+  const setups = opts.guestQuotas ? drawn : drawn.map((s) => ({ ...s, vms: s.vms.map((vm) => ({ ...vm, quota: 0 })) }));
   const t0 = performance.now();
   const gaps: number[] = [];
   const fmt = (usec: number[]): string => usec.map((x) => (x / (opts.seconds * 1e6)).toFixed(3)).join(' ');
@@ -74,7 +81,7 @@ function measure(cls: ClassName, quiet: boolean): void {
   const sorted = [...gaps].sort((a, b) => a - b);
   const pct = (p: number): string => ((sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0) * 100).toFixed(2);
   console.log(
-    `class ${cls}, seed ${opts.seed}${opts.hostTick === undefined ? '' : `, host tick ${opts.hostTick} µs`}, ${setups.length} setups, ${opts.seconds} s each: ${beyond} beyond 1% of a CPU, median ${pct(0.5)}%, p90 ${pct(0.9)}%, worst ${pct(1)}%, gaps beyond 1% summed ${beyondSum.toFixed(2)} CPUs (${((performance.now() - t0) / 1000).toFixed(1)} s)`,
+    `class ${cls}, seed ${opts.seed}${opts.hostTick === undefined ? '' : `, host tick ${opts.hostTick} µs`}${opts.guestQuotas ? '' : ', guest quotas off'}, ${setups.length} setups, ${opts.seconds} s each: ${beyond} beyond 1% of a CPU, median ${pct(0.5)}%, p90 ${pct(0.9)}%, worst ${pct(1)}%, gaps beyond 1% summed ${beyondSum.toFixed(2)} CPUs (${((performance.now() - t0) / 1000).toFixed(1)} s)`,
   );
 }
 

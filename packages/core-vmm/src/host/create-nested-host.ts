@@ -237,6 +237,8 @@ export function createNestedHost(options: NestedHostOptions): NestedHost {
   const dueList: VmRec[] = [];
   let dueInUse = false;
   const levelWeights = new Map<number, number>();
+  /** Strict priority: vCPUs whose group's cpuset is narrowed to pCPUs the levels above leave them (`recomputeLevels`). */
+  const confinedTo = new Map<Vcpu, readonly number[]>();
   let touched = false;
   let levelsDirty = false;
 
@@ -273,7 +275,11 @@ export function createNestedHost(options: NestedHostOptions): NestedHost {
    * A level served in part because of its own pins (pCPUs remain free that it may not use) leaves
    * those pCPUs to later levels: a later level's vCPUs pinned away from every pCPU a level served in
    * part may use run there at weight 1 (their pCPUs are not shared with it, so the equal weight takes
-   * nothing from it), and its other vCPUs are held.
+   * nothing from it), and its other vCPUs are held. A later level that fits whole beside a level
+   * served in part runs at the full weight on the pCPUs that level leaves: its vCPUs are confined to
+   * their pCPUs outside it (as an RT task runs only where no higher priority task wants the CPU), so
+   * its weight takes nothing from the level above; if it does not fit whole so confined, it is a
+   * level beside one served in part (below).
    */
   function recomputeLevels(): void {
     levelsDirty = false;
@@ -290,6 +296,8 @@ export function createNestedHost(options: NestedHostOptions): NestedHost {
     let partialCpus: Set<number> | null = null;
     /** Per vCPU of the level at hand, held or not. */
     const heldOf = new Map<Vcpu, boolean>();
+    /** vCPUs of levels that fit whole beside a level served in part, and the pCPUs that level leaves them. */
+    const confine = new Map<Vcpu, readonly number[]>();
     for (const level of [...byLevel.keys()].sort((a, b) => a - b)) {
       const list = byLevel.get(level)!;
       let want = 0;
@@ -308,8 +316,31 @@ export function createNestedHost(options: NestedHostOptions): NestedHost {
         // What it gets beside the levels before it (a max flow keeps theirs: it only adds paths).
         const rate = servableDemand(served, host.cpus);
         const gets = rate - servedRate;
-        if (gets >= want - 1e-9) servedRate = rate;
-        else if (gets <= 1e-9) {
+        let whole = gets >= want - 1e-9;
+        if (whole && partialCpus !== null) {
+          // Beside a level served in part: whole only on the pCPUs that level leaves.
+          const away = partialCpus;
+          served.length = mark;
+          const kept = new Map<Vcpu, readonly number[]>();
+          for (const vm of list) {
+            for (const v of vm.vcpus) {
+              const cpus = outside(pinOf(v), away);
+              kept.set(v, cpus);
+              if (v.demand.runnable) served.push({ demand: v.demand.demand, cpus });
+            }
+          }
+          const keptRate = servableDemand(served, host.cpus);
+          if (keptRate - servedRate >= want - 1e-9) {
+            for (const [v, cpus] of kept) confine.set(v, cpus);
+            servedRate = keptRate;
+          } else {
+            whole = false;
+            served.length = mark;
+          }
+        }
+        if (whole) {
+          if (partialCpus === null) servedRate = rate;
+        } else if (gets <= 1e-9) {
           // Its pCPUs are taken by the levels before it.
           held = true;
           served.length = mark;
@@ -359,6 +390,27 @@ export function createNestedHost(options: NestedHostOptions): NestedHost {
         }
       }
     }
+    for (const vm of vms.values()) {
+      for (const v of vm.vcpus) {
+        const cpus = confine.get(v);
+        const now = confinedTo.get(v);
+        if (cpus === now || (cpus !== undefined && now !== undefined && sameCpus(cpus, now))) continue;
+        if (cpus === undefined) confinedTo.delete(v);
+        else confinedTo.set(v, cpus);
+        host.setGroupLimits(`${vm.path}/vcpu${v.index}`, { cpus: cpus ?? pinOf(v) });
+        touched = true;
+      }
+    }
+  }
+
+  /** The pCPUs of `cpus` (null: every pCPU) not in `set`, in order. */
+  function outside(cpus: readonly number[] | null, set: ReadonlySet<number>): number[] {
+    const all = cpus ?? Array.from({ length: host.cpus }, (_, c) => c);
+    return all.filter((c) => !set.has(c));
+  }
+
+  function sameCpus(a: readonly number[], b: readonly number[]): boolean {
+    return a.length === b.length && a.every((c, i) => c === b[i]);
   }
 
   /** vCPU `v`'s pinned pCPUs (null: any). */
@@ -686,6 +738,7 @@ export function createNestedHost(options: NestedHostOptions): NestedHost {
         host.removeTask(v.id);
         host.removeGroup(`${vm.path}/vcpu${v.index}`);
         byId.delete(v.id);
+        confinedTo.delete(v);
       }
       host.removeGroup(vm.path);
       vms.delete(name);
@@ -704,6 +757,8 @@ export function createNestedHost(options: NestedHostOptions): NestedHost {
       }
       const next: VmCpuSpec = { ...vm.spec, ...patch };
       validateVmCpuSpec(policy, next, host.cpus);
+      // The vCPU groups are rebuilt or reset to the pins below; the levels confine them again.
+      for (const v of vm.vcpus) confinedTo.delete(v);
       const level = next.priority ?? 0;
       limitedVms += (limited(next) ? 1 : 0) - (limited(vm.spec) ? 1 : 0);
       if (policy === 'priority' && level !== vm.level) {

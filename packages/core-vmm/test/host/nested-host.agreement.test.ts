@@ -289,6 +289,20 @@ describe.each(FIDELITIES)('exact ↔ fluid agreement, strict priority with pins 
     expectShares(got, [[0.5, 0.5], [0.5, 0.5], [0.5, 0.5]], fidelity);
   });
 
+  it('a level that fits whole beside a level served in part runs only on the pCPUs that level leaves', () => {
+    // 3 pCPUs. vm0 (level 0): two busy vCPUs pinned to pCPU 2, served in part (1 of 2). vm1 (level
+    // 1): vCPU 0 on pCPU 0 (a busy task), vCPU 1 free (a 0.75 task): it fits whole on pCPUs 0 and 1.
+    // vm2 (level 2): a 0.5 task on a vCPU pinned to pCPU 1, which gets what vm1 leaves there (0.25).
+    // vm1 ran at the full weight beside vm0's weight 1, and its free vCPU took a quarter of pCPU 2:
+    // fluid gave vm0's tasks 0.375 each and vm2's 0.5 (a lower level over a higher one).
+    const got = shares({ cpus: 3, policy: 'priority', fidelity }, [
+      { spec: { vcpus: 2, priority: 0, pin: [[2], [2]] }, tasks: [['/', 1], ['/', 1]] },
+      { spec: { vcpus: 2, priority: 1, pin: [[0], null] }, tasks: [['/', 1], ['/', 0.75]] },
+      { spec: { vcpus: 1, priority: 2, pin: [[1]] }, tasks: [['/', 0.5]] },
+    ]);
+    expectShares(got, [[0.5, 0.5], [1, 0.75], [0.25]], fidelity);
+  });
+
   it('a capped task moved off a held vCPU to one on a free pCPU stays there', () => {
     // 3 pCPUs. vm1 (level 0): two vCPUs pinned to pCPU 2, three tasks (1 pCPU: a third each). vm2
     // (level 1): vCPU 0 on pCPU 0, a busy task in a 50% quota with a 0.25, and a 0.5 task (1 pCPU).
