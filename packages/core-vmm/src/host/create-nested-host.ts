@@ -325,8 +325,10 @@ export function createNestedHost(options: NestedHostOptions): NestedHost {
           for (const vm of list) {
             for (const v of vm.vcpus) {
               const cpus = outside(pinOf(v), away);
-              kept.set(v, cpus);
               if (v.demand.runnable) served.push({ demand: v.demand.demand, cpus });
+              // One with no pCPU left there is halted (a runnable one leaves the level not whole): it
+              // keeps its pins, and is held once it asks (a cpuset cannot be empty).
+              if (cpus.length > 0) kept.set(v, cpus);
             }
           }
           const keptRate = servableDemand(served, host.cpus);

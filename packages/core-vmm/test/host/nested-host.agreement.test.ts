@@ -303,6 +303,20 @@ describe.each(FIDELITIES)('exact ↔ fluid agreement, strict priority with pins 
     expectShares(got, [[0.5, 0.5], [1, 0.75], [0.25]], fidelity);
   });
 
+  it('a halted vCPU with no pCPU outside a level served in part keeps its pins, and is held once it asks', () => {
+    // 3 pCPUs. vm0 (level 0): two busy vCPUs pinned to pCPU 2 (served in part). vm1 (level 1): one busy
+    // task on vCPU 0 (pCPU 0), vCPU 1 pinned to pCPU 2 and halted: the level fits whole on pCPU 0, and
+    // vCPU 1 has no pCPU left to be confined to. Confining it to none threw (a cpuset cannot be empty).
+    const vm0: GuestSetup = { spec: { vcpus: 2, priority: 0, pin: [[2], [2]] }, tasks: [['/', 1], ['/', 1]] };
+    const vm1: GuestSetup = { spec: { vcpus: 2, priority: 1, pin: [[0], [2]] }, tasks: [['/', 1]] };
+    expectShares(shares({ cpus: 3, policy: 'priority', fidelity }, [vm0, vm1]), [[0.5, 0.5], [1]], fidelity);
+    // A second task: vCPU 1 asks for pCPU 2, which level 0 fills, and is held.
+    shares({ cpus: 3, policy: 'priority', fidelity }, [vm0, { ...vm1, tasks: [['/', 1], ['/', 1]] }], 5, (host) => {
+      expect(host.vcpuStats('vm1', 1).held).toBe(true);
+      expect(host.vcpuStats('vm1', 0).held).toBe(false);
+    });
+  });
+
   it('a capped task moved off a held vCPU to one on a free pCPU stays there', () => {
     // 3 pCPUs. vm1 (level 0): two vCPUs pinned to pCPU 2, three tasks (1 pCPU: a third each). vm2
     // (level 1): vCPU 0 on pCPU 0, a busy task in a 50% quota with a 0.25, and a 0.5 task (1 pCPU).
