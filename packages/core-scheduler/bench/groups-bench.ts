@@ -71,6 +71,8 @@ export function runGroupsBench(): void {
     });
   }
   runFluidChangeCost();
+  runBindingQuotaChanges(40, 5, 10_000);
+  runBindingQuotaChanges(100, 4, 5_000);
   time('issue example spec (exact, 9 s)', 9 * S, () =>
     runGroupExperiment({
       cpus: 1,
@@ -83,6 +85,31 @@ export function runGroupsBench(): void {
   );
 }
 
+/**
+ * Fluid, 8 CPUs, `groups` groups each at a binding quota (µs per 100 ms, all set at one instant: one
+ * period grid) of `perGroup` tasks capped at 0.25, 0.5 or 1: the cost of a change when every quota's
+ * on/off phases are walked with the capped tasks' backlogs (README "On/off quota phases"). 200
+ * changes (a task blocks, then wakes), 10 ms apart. A figure, no target.
+ */
+function runBindingQuotaChanges(groups: number, perGroup: number, quota: number): void {
+  const s = createGroupScheduler({ cpus: 8, fidelity: 'fluid' });
+  for (let g = 0; g < groups; g++) {
+    s.addGroup(`/g${g}`, { shares: 256 + ((g * 97) % 2048), quota });
+    for (let t = 0; t < perGroup; t++) s.addTask(`g${g}t${t}`, `/g${g}`, { demand: [0.25, 0.5, 1][(g + t) % 3]! });
+  }
+  s.advanceTo(S);
+  const changes = 200;
+  const start = performance.now();
+  for (let k = 0; k < changes; k++) {
+    const id = `g${(Math.floor(k / 2) * 7) % groups}t${Math.floor(k / 2) % perGroup}`;
+    if (k % 2 === 0) s.block(id);
+    else s.wake(id);
+    s.advanceTo(S + (k + 1) * 10_000);
+  }
+  const ms = performance.now() - start;
+  const label = `fluid  8 CPUs ${String(groups).padStart(4)} groups x ${perGroup} capped tasks, binding ${quota / 1000} ms quotas`;
+  console.log(`${label.padEnd(58)} ${ms.toFixed(1).padStart(8)} ms  ${(ms / changes).toFixed(2)} ms per change (${changes} changes)`);
+}
 
 /** `groups` groups of 10 bursty tasks (2 ms then t+1 ms of CPU, sleeping 8 ms then 3 ms), shares 512 + 64 × (g mod 20). */
 function burstySpec(cpus: number, groups: number, duration: string) {

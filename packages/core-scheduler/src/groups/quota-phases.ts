@@ -9,6 +9,14 @@ import type { SchedGroup, SchedTask } from './group-tree.js';
 
 /** Relative slack when comparing rates (float rounding of the water levels). */
 const EPS = 1e-9;
+/** Walks of a grid's period at most, from the backlogs each ends with (two settle what never catches up). */
+const MAX_BACKLOG_WALKS = 30;
+/** Regula falsi steps at most for a quota's on fraction with backlogged capped tasks. */
+const MAX_ON_FRACTION_STEPS = 60;
+/** `backlogOwner`: a task that is not capped (or not runnable) carries no backlog. */
+const NO_BACKLOG = -1;
+/** `backlogOwner`: a capped task below a quota off the grid, or below one of its own: the walk cannot carry it. */
+const OFF_GRID = -2;
 
 /**
  * For every runnable task under `root` that is not under a binding quota group, its rate averaged
@@ -20,12 +28,15 @@ const EPS = 1e-9;
  * runs a fraction f = Q / U of the time at U (everyone else at the rates of the tree with q's quota
  * lifted) and is throttled the rest (the rates of the tree without q). A task's average is its
  * steady rate plus, for each binding group, f · on + (1 − f) · off − steady (the groups' phases
- * are taken as independent). Tasks under a binding group keep the steady split of its quota (so the
- * quota still binds in the split, and its counters follow). `taskCap` is a runnable task's cap (0
- * for one not runnable); `capacity(g)` what group g's CPUs can give its runnable tasks;
+ * are taken as independent), or, for quotas on one period grid, its average over a walk of the
+ * period (`alignedPhases`). Tasks under a binding group share its runtime as they run (f × their
+ * on-phase rates, a capped task's with its backlog), or keep the steady split of its quota below a
+ * quota of their own. `taskCap` is a runnable task's cap (0 for one not runnable), `liftedCap` what
+ * it may take while it has a backlog; `capacity(g)` what group g's CPUs can give its runnable tasks;
  * `underAffinity(quotaOf)`, where cpusets overlap in part, corrects each phase's rates (the tasks'
  * and groups' `scratchRate`) CPU by CPU, with `quotaOf(g)` the quota rate of the phase.
- * O(binding groups × tree).
+ * O(binding groups × tree) for the independent phases; a walk is O((grid + tasks) × tree) per
+ * pass, two passes where some capped task never catches up.
  */
 export function quotaPhaseRates(
   root: SchedGroup,
@@ -92,6 +103,18 @@ export function quotaPhaseRates(
   let single = candidates;
   /** A runnable capped task: it has a backlog to run above its cap (`liftedCap`). */
   const backlogs = (t: SchedTask): boolean => t.runnable && liftedCap(t) > taskCap(t);
+  /**
+   * Where a walk of `grid` carries task `t`'s backlog: the index of the grid's group it runs it in
+   * (not below a quota of its own), `grid.length` under no quota at all (it runs it whenever its CPUs
+   * let it, so it makes up in the groups' off phases what it lost in their on phases), NO_BACKLOG, or
+   * OFF_GRID (the independent phases handle it).
+   */
+  const backlogOwner = (t: SchedTask, grid: readonly SchedGroup[]): number => {
+    if (!backlogs(t)) return NO_BACKLOG;
+    if (!quotaBetween(t, null)) return grid.length;
+    const k = grid.findIndex((g) => under(t, g) && !quotaBetween(t, g));
+    return k >= 0 ? k : OFF_GRID;
+  };
   if (candidates.length + elastic.length > 1) {
     const grids = new Map<string, SchedGroup[]>();
     for (const q of [...candidates, ...elastic]) {
@@ -108,14 +131,11 @@ export function quotaPhaseRates(
         for (let p = g.parent; p !== null; p = p.parent) if (grid.includes(p)) return true;
         return false;
       });
-    // A capped task runs its backlog in the walk inside a group of the grid (not below a quota of its
-    // own), or under no quota at all; one below another quota is left to the independent phases.
-    const ownBacklog = (grid: readonly SchedGroup[]): boolean =>
-      tasks.every((t) => !backlogs(t) || !quotaBetween(t, null) || grid.some((g) => under(t, g) && !quotaBetween(t, g)));
     for (const grid of grids.values()) {
       const binding = grid.filter((g) => candidates.includes(g));
       if (binding.length === 0) continue;
-      const walks = grid.length > 1 && !nested(grid) && ownBacklog(grid) && elastic.every((g) => grid.includes(g));
+      const walks =
+        grid.length > 1 && !nested(grid) && elastic.every((g) => grid.includes(g)) && tasks.every((t) => backlogOwner(t, grid) !== OFF_GRID);
       if (walks) alignedPhases(grid);
       else single.push(...binding);
     }
@@ -135,14 +155,9 @@ export function quotaPhaseRates(
    */
   function alignedPhases(grid: readonly SchedGroup[]): void {
     const period = grid[0]!.period;
-    // Each capped task and the group of the grid it runs its backlog in (FREE: under no quota, it runs
-    // it whenever its CPUs let it, so it makes up in the groups' off phases what it lost in their on
-    // phases).
+    // Each capped task and where it runs its backlog (`backlogOwner`; FREE: under no quota).
     const FREE = grid.length;
-    const owner = new Int32Array(tasks.length).fill(-1);
-    tasks.forEach((t, i) => {
-      if (backlogs(t)) owner[i] = quotaBetween(t, null) ? grid.findIndex((g) => under(t, g)) : FREE;
-    });
+    const owner = Int32Array.from(tasks, (t) => backlogOwner(t, grid));
     const withBacklog = owner.some((k) => k >= 0);
     const sum = new Float64Array(tasks.length);
     const backlog = new Float64Array(tasks.length);
@@ -154,7 +169,7 @@ export function quotaPhaseRates(
     // owing work starts the next from the most it could owe, and the walks come down from there: one
     // that owes more every period stays there after a walk.
     let spentAt = grid.map(() => Infinity);
-    for (let round = 0; round < (withBacklog ? 30 : 1); round++) {
+    for (let round = 0; round < (withBacklog ? MAX_BACKLOG_WALKS : 1); round++) {
       const caughtUp = new Uint8Array(tasks.length);
       spentAt = walk(caughtUp);
       let moved = false;
@@ -256,7 +271,7 @@ export function quotaPhaseRates(
     if (!(hLo < -EPS * quota)) return lo;
     let f = lo;
     let side = 0;
-    for (let k = 0; k < 60 && hi - lo > EPS * hi; k++) {
+    for (let k = 0; k < MAX_ON_FRACTION_STEPS && hi - lo > EPS * hi; k++) {
       f = (lo * hHi - hi * hLo) / (hHi - hLo);
       if (!(f > lo && f < hi)) f = (lo + hi) / 2;
       const h = excess(f);
