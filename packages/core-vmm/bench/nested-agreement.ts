@@ -10,7 +10,7 @@ import { CLASSES, classArb, compare } from '../test/host/nested-setups.ts';
 type ClassName = keyof typeof CLASSES;
 const NAMES = Object.keys(CLASSES) as ClassName[];
 const USAGE =
-  'usage: nested-agreement.ts [--seed N (integer)] [--runs 1..2000] [--seconds 1..120] [--host-tick 100..100000 (µs; default: per policy)] [--guest-quotas on|off (off: the same setups without them)] [--class mixed|busy|busy-pins|busy-no-caps|busy-pins-no-caps|capped-one-vm|all]';
+  'usage: nested-agreement.ts [--seed N (integer)] [--runs 1..2000] [--seconds 1..120] [--host-tick 100..100000 (µs; default: per policy)] [--guest-quotas on|off (off: the same setups without them)] [--class mixed|busy|busy-pins|busy-no-caps|busy-pins-no-caps|capped-one-vm|all] [--only N (setup #N of the class alone, printed whatever its gap; 0..runs-1, not with --class all)]';
 
 interface Options {
   seed: number;
@@ -21,6 +21,8 @@ interface Options {
   hostTick?: number;
   /** false: every VM's guest quota dropped from the drawn setups (what the guest quotas account for). */
   guestQuotas: boolean;
+  /** Run setup #only of the drawn ones alone (its index as the bench prints it). */
+  only?: number;
 }
 
 function parse(argv: readonly string[]): Options {
@@ -47,8 +49,13 @@ function parse(argv: readonly string[]): Options {
     } else if (flag === '--guest-quotas') {
       if (value !== 'on' && value !== 'off') throw new Error(`--guest-quotas must be on or off, got ${value}`);
       o.guestQuotas = value === 'on';
+    } else if (flag === '--only') {
+      if (!(Number.isInteger(n) && n >= 0 && n < 2000)) throw new Error(`--only must be an integer in 0..1999 (a setup's # as printed), got ${value}`);
+      o.only = n;
     } else throw new Error(`unknown option ${flag}; ${USAGE}`);
   }
+  if (o.only !== undefined && o.only >= o.runs) throw new Error(`--only ${o.only} is past the ${o.runs} setups drawn (--runs); accepted: 0..${o.runs - 1}`);
+  if (o.only !== undefined && o.cls === 'all') throw new Error(`--only needs one --class, not all; accepted: ${NAMES.join(', ')}`);
   return o;
 }
 
@@ -67,19 +74,21 @@ function measure(cls: ClassName, quiet: boolean): void {
   const gaps: number[] = [];
   const fmt = (usec: number[]): string => usec.map((x) => (x / (opts.seconds * 1e6)).toFixed(3)).join(' ');
   setups.forEach((setup, i) => {
+    if (opts.only !== undefined && i !== opts.only) return;
     const { gap: g, exact, fluid } = compare(setup, opts.seconds, opts);
     gaps.push(g);
-    if (g >= 0.01 && !quiet) {
+    if ((g >= 0.01 || opts.only !== undefined) && !quiet) {
       console.log(`#${i} gap ${(g * 100).toFixed(2)}% ${JSON.stringify(setup)}`);
       console.log(`   exact ${fmt(exact)}`);
       console.log(`   fluid ${fmt(fluid)}`);
     }
-    if ((i + 1) % 50 === 0) console.error(`… ${cls}: ${i + 1} of ${setups.length} setups`);
+    if ((i + 1) % 50 === 0 && opts.only === undefined) console.error(`… ${cls}: ${i + 1} of ${setups.length} setups`);
   });
   const beyond = gaps.filter((g) => g >= 0.01).length;
   const beyondSum = gaps.reduce((sum, g) => (g >= 0.01 ? sum + g : sum), 0);
   const sorted = [...gaps].sort((a, b) => a - b);
   const pct = (p: number): string => ((sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0) * 100).toFixed(2);
+  if (opts.only !== undefined) return;
   console.log(
     `class ${cls}, seed ${opts.seed}${opts.hostTick === undefined ? '' : `, host tick ${opts.hostTick} µs`}${opts.guestQuotas ? '' : ', guest quotas off'}, ${setups.length} setups, ${opts.seconds} s each: ${beyond} beyond 1% of a CPU, median ${pct(0.5)}%, p90 ${pct(0.9)}%, worst ${pct(1)}%, gaps beyond 1% summed ${beyondSum.toFixed(2)} CPUs (${((performance.now() - t0) / 1000).toFixed(1)} s)`,
   );
