@@ -2,7 +2,16 @@
 // metrics, group scheduling, fair-share solvers, token buckets and placement.
 
 // Work budgets: every run is bounded and can report progress.
-export { DEFAULT_MAX_STEPS, DEFAULT_GROUP_MAX_STEPS, MAX_MAX_STEPS, isWorkBudgetError, formatCount } from './work-budget.js';
+export {
+  DEFAULT_MAX_STEPS,
+  DEFAULT_GROUP_MAX_STEPS,
+  MAX_MAX_STEPS,
+  isWorkBudgetError,
+  workBudgetError,
+  resolveMaxSteps,
+  resolveProgressEvery,
+  formatCount,
+} from './work-budget.js';
 export type { RunControl, RunProgress, BudgetRemedy, WorkBudgetDetails } from './work-budget.js';
 
 // CPU scheduling: entities, the policy interface, the policies, the exact simulator, metrics, exercises.
@@ -75,7 +84,7 @@ export { HeapSlot, IndexedMinHeap } from './groups/indexed-heap.js';
 export { FlowNet } from './groups/flow-net.js';
 /** Linux's test of a CPU of reduced capacity (imbalance_pct 117), as the exact model balances by it. */
 export { NOHZ_IMBALANCE_PCT, isReducedCapacity } from './groups/reduced-capacity.js';
-export { parseGroupSpec } from './groups/group-spec.js';
+export { parseGroupSpec, shareClampWarnings } from './groups/group-spec.js';
 export type { ParsedGroupSpec } from './groups/group-spec.js';
 export { runGroupExperiment, estimateGroupExperiment } from './groups/group-experiment.js';
 export type { GroupExperimentResult, GroupExperimentTask, GroupExperimentGroup } from './groups/group-experiment.js';

@@ -170,10 +170,12 @@ export type {
 
 // host: a host's pCPUs and hypervisor policy (credit, cfs, rr, priority) over core-scheduler's group
 // scheduler, each vCPU a task of the host and a CPU of its guest (`GuestCpus`), on one clock; steal
-// per vCPU as a Linux guest reports it.
+// per vCPU as a Linux guest reports it; the nested host experiment of `strata vm host`.
 export {
   createNestedHost,
   createSchedulerGuest,
+  runNestedExperiment,
+  parseNestedHostSpec,
   validateVmCpuSpec,
   vmGroupLimits,
   vcpuGroupLimits,
@@ -191,6 +193,11 @@ export type {
   GuestClock,
   NestedHost,
   NestedHostOptions,
+  NestedExperimentOptions,
+  NestedExperimentResult,
+  NestedExperimentTask,
+  NestedExperimentVcpu,
+  NestedExperimentVm,
   SchedulerGuest,
   SchedulerGuestOptions,
   VcpuDemand,

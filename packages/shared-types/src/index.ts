@@ -122,6 +122,15 @@ export type {
   TaskBurst,
 } from './sched-spec.js';
 export {
+  VCPU_POLICIES,
+  VCPU_POLICY_FIELDS,
+  MAX_NESTED_HOST_CPUS,
+  MAX_NESTED_VCPUS,
+  MAX_NESTED_VMS,
+  NestedHostSpecSchema,
+} from './nested-host-spec.js';
+export type { VcpuPolicyName, NestedHostSpec, NestedHostSpecInput, NestedVmSpec, NestedGuestSpec } from './nested-host-spec.js';
+export {
   LabelsSchema,
   LABEL_SELECTOR_OPERATORS,
   LabelSelectorRequirementSchema,

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { HostSpecPatchSchema, HostSpecSchema } from './host-spec.js';
 import { BandwidthSchema, CpuSchema, DurationSchema, MemorySchema } from './quantity-schemas.js';
 import { GroupSpecSchema } from './sched-spec.js';
+import { NestedHostSpecSchema } from './nested-host-spec.js';
 import { KernelExperimentSchema } from './kernel-experiment-spec.js';
 import { ProgramSchema } from './program/parse-program.js';
 import { ContainerSpecSchema, ContainerUpdateSpecSchema } from './container-spec.js';
@@ -28,6 +29,7 @@ export const SPEC_SCHEMAS = {
   HostSpec: HostSpecSchema,
   HostSpecPatch: HostSpecPatchSchema,
   GroupSpec: GroupSpecSchema,
+  NestedHostSpec: NestedHostSpecSchema,
   Program: ProgramSchema,
   KernelExperiment: KernelExperimentSchema,
   ContainerSpec: ContainerSpecSchema,

@@ -232,8 +232,9 @@ export const GroupNodeSpecSchema: z.ZodType<GroupNodeSpec, GroupNodeSpecInput> =
  * (the parser and the models recurse once per level), at most `MAX_SCHED_GROUPS` groups and
  * `MAX_SCHED_TASKS` tasks in all. Walks the raw document without recursion, so that any depth is
  * rejected as a ValidationError rather than a stack overflow; malformed parts are left to the schema.
+ * `basePath`: where the tree sits in the document (its issues are reported there).
  */
-function checkTreeSize(input: unknown, ctx: z.core.$RefinementCtx): void {
+export function checkGroupTreeSize(input: unknown, ctx: z.core.$RefinementCtx, basePath: readonly PropertyKey[] = []): void {
   const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
   if (!isRecord(input)) return;
   let tasks = 0;
@@ -242,7 +243,7 @@ function checkTreeSize(input: unknown, ctx: z.core.$RefinementCtx): void {
   let firstExtraGroup: PropertyKey[] | undefined;
   // Depth-first in document order (a node, its tasks, then its groups one subtree after the other),
   // so that the first group or task beyond a limit is the one reported.
-  const stack: { node: Record<string, unknown>; path: PropertyKey[]; depth: number }[] = [{ node: input, path: [], depth: 0 }];
+  const stack: { node: Record<string, unknown>; path: PropertyKey[]; depth: number }[] = [{ node: input, path: [...basePath], depth: 0 }];
   while (stack.length > 0) {
     const { node, path, depth } = stack.pop()!;
     if (depth > 0 && ++groups > MAX_SCHED_GROUPS) firstExtraGroup ??= path;
@@ -308,9 +309,7 @@ const GroupSpecObjectSchema = z
         message: `expected at most ${formatDuration(micros(limit))} with ${spec.cpus} CPUs (the CPU time the run hands out, cpus × duration, must stay below 2^53 µs), got ${formatDuration(spec.duration)}`,
       });
     }
-    const all = Array.from({ length: spec.cpus }, (_, i) => i);
-    checkTasks(spec.tasks, [], ctx);
-    checkGroups(spec.groups, ['groups'], all, spec.cpus, ctx);
+    checkGroupTree(spec, spec.cpus, [], ctx);
   });
 
 /**
@@ -324,11 +323,27 @@ const GroupSpecObjectSchema = z
  * budget bounds it (`runGroupExperiment`'s `maxSteps`).
  */
 export const GroupSpecSchema = z.preprocess((input, ctx) => {
-  checkTreeSize(input, ctx);
+  checkGroupTreeSize(input, ctx);
   return input;
 }, GroupSpecObjectSchema);
 
 type IssueSink = { addIssue(issue: { code: 'custom'; path: PropertyKey[]; message: string; input?: unknown }): void };
+
+/**
+ * The cross-checks of a parsed group tree on a machine of `cpus` CPUs (at `path` in the document):
+ * unique sibling group names, unique task names within a group, cpusets within the machine's CPUs
+ * and within the parent's cpuset.
+ */
+export function checkGroupTree(
+  tree: { readonly tasks: readonly GroupTaskSpec[]; readonly groups: readonly GroupNodeSpec[] },
+  cpus: number,
+  path: readonly PropertyKey[],
+  ctx: IssueSink,
+): void {
+  const all = Array.from({ length: cpus }, (_, i) => i);
+  checkTasks(tree.tasks, [...path], ctx);
+  checkGroups(tree.groups, [...path, 'groups'], all, cpus, ctx);
+}
 
 function checkTasks(tasks: readonly GroupTaskSpec[], path: PropertyKey[], ctx: IssueSink): void {
   const seen = new Set<string>();

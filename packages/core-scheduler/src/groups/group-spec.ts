@@ -18,19 +18,25 @@ export interface ParsedGroupSpec {
  */
 export function parseGroupSpec(input: unknown): ParsedGroupSpec {
   const spec = parseWithSchema(GroupSpecSchema, input, 'group spec');
+  return { spec, warnings: shareClampWarnings(spec.groups, 'groups') };
+}
+
+/**
+ * One line per group of the tree under `path` whose `cpu.shares` the kernel would clamp silently
+ * into 2..262144 (`groups[0].cpu.shares: 1 is outside 2..262144; the kernel clamps it to 2`).
+ */
+export function shareClampWarnings(groups: readonly GroupNodeSpec[], path: string): string[] {
   const warnings: string[] = [];
-  const walk = (groups: readonly GroupNodeSpec[], path: string): void => {
-    groups.forEach((g, i) => {
-      const here = `${path}[${i}]`;
+  const walk = (list: readonly GroupNodeSpec[], at: string): void => {
+    list.forEach((g, i) => {
+      const here = `${at}[${i}]`;
       const shares = g.cpu.shares;
       if (shares !== undefined && clampShares(shares) !== shares) {
-        warnings.push(
-          `${here}.cpu.shares: ${shares} is outside ${CGROUP_CPU_LIMITS.sharesMin}..${CGROUP_CPU_LIMITS.sharesMax}; the kernel clamps it to ${clampShares(shares)}`,
-        );
+        warnings.push(`${here}.cpu.shares: ${shares} is outside ${CGROUP_CPU_LIMITS.sharesMin}..${CGROUP_CPU_LIMITS.sharesMax}; the kernel clamps it to ${clampShares(shares)}`);
       }
       walk(g.groups, `${here}.groups`);
     });
   };
-  walk(spec.groups, 'groups');
-  return { spec, warnings };
+  walk(groups, path);
+  return warnings;
 }

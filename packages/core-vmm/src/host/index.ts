@@ -2,6 +2,14 @@
 // (`GuestCpus`), steal time.
 export { createNestedHost, USER_HZ, PRIORITY_SERVED_WEIGHT } from './create-nested-host.js';
 export { createSchedulerGuest } from './create-scheduler-guest.js';
+export { runNestedExperiment, parseNestedHostSpec } from './nested-experiment.js';
+export type {
+  NestedExperimentOptions,
+  NestedExperimentResult,
+  NestedExperimentTask,
+  NestedExperimentVcpu,
+  NestedExperimentVm,
+} from './nested-experiment.js';
 export type { SchedulerGuest, SchedulerGuestOptions } from './create-scheduler-guest.js';
 export {
   validateVmCpuSpec,

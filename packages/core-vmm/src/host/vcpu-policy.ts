@@ -1,6 +1,6 @@
 // How each hypervisor policy's VM settings become cgroup-style limits of core-scheduler's group
 // scheduler: a VM is a group, each vCPU a child group holding one task (libvirt's vcpuN layout).
-import { ValidationError } from '@strata/shared-types';
+import { ValidationError, VCPU_POLICY_FIELDS } from '@strata/shared-types';
 import type { GroupCpuLimits } from '@strata/core-scheduler';
 import type { VcpuPolicy, VmCpuSpec } from './types.js';
 
@@ -20,12 +20,8 @@ export const CFS_DEFAULT_WEIGHT = 100;
 /** Most vCPUs per VM. */
 export const MAX_VCPUS = 256;
 
-const FIELDS: Record<VcpuPolicy, readonly string[]> = {
-  credit: ['vcpus', 'weight', 'cap', 'pin'],
-  cfs: ['vcpus', 'shares', 'period', 'quota', 'globalPeriod', 'globalQuota', 'pin'],
-  rr: ['vcpus', 'pin'],
-  priority: ['vcpus', 'priority', 'pin'],
-};
+/** The settings each policy reads (one table with the nested host experiment's schema). */
+const FIELDS: Readonly<Record<VcpuPolicy, readonly string[]>> = VCPU_POLICY_FIELDS;
 
 function bad(path: string, message: string, value: unknown): never {
   throw new ValidationError(`vm cpu spec: ${path} ${message}, got ${String(value)}`, { path, value });
