@@ -1,10 +1,14 @@
-// `strata vm migrate-estimate`: the analytic pre-copy live-migration model of core-vmm
-// (vmm-semantics.md §6.3) for one VM: the rounds, total time, downtime and whether it converges.
-// This file declares the flags; the work lives in vm-migrate-estimate.ts, loaded only when it runs.
+// `strata vm`: the hypervisor model of core-vmm. `migrate-estimate` runs the analytic pre-copy
+// live-migration model (vmm-semantics.md §6.3) for one VM: the rounds, total time, downtime and
+// whether it converges; `host FILE` runs a nested host experiment: VMs time-sliced on a host's
+// pCPUs, guest tasks inside them, and the steal each vCPU reports.
+// This file declares the flags; the work lives in vm-migrate-estimate.ts and vm-host-run.ts, each
+// loaded only when its subcommand runs.
 
 import type { Command } from 'commander';
 import { configureCommandOutput } from './context.js';
 import type { CommandContext } from './context.js';
+import type { VmHostOptions } from './vm-host-run.js';
 import type { MigrateEstimateOptions } from './vm-migrate-estimate.js';
 
 const MIGRATE_ESTIMATE_HELP = `
@@ -30,9 +34,46 @@ Examples:
   strata vm migrate-estimate --memory 4Gi --dirty-rate 200MiB/s --wss 1Gi --bandwidth 1Gbit --max-rounds 5
 `;
 
-/** Add the `vm` command, with its `migrate-estimate` subcommand, to `program`. */
+/** The default `--max-steps` of `vm host` (core-scheduler's DEFAULT_GROUP_MAX_STEPS, which core-vmm applies; a test keeps them equal). */
+export const VM_HOST_DEFAULT_MAX_STEPS = 500_000_000;
+
+const HOST_HELP = `
+FILE is YAML (or JSON, for .json): the host's pCPUs and vCPU policy (credit, cfs, rr,
+priority), the fidelity (exact: slices and ticks; fluid: rates), the duration, and the
+VMs, each with its vCPUs, the policy's settings, pins and a guest (a group experiment's
+cgroups and tasks, as strata sched --spec reads them):
+
+  cpus: 2
+  policy: credit
+  duration: 20s
+  vms:
+    - { name: a, vcpus: 2, guest: { tasks: [ { name: spin0 }, { name: spin1 } ] } }
+    - { name: b, vcpus: 2, guest: { tasks: [ { name: spin0 }, { name: spin1 } ] } }
+
+Each vCPU is a task of the host's scheduler and a CPU of its guest: the guest's tasks
+run only while the host runs their vCPU. Steal is the time a vCPU was runnable on the
+host but not running, as the guest's /proc/stat shows it (the steal column of each
+cpuN line, in ticks of 1/100 s).
+
+Output: the header, a VM table (host CPU in pCPUs, steal % and steal ticks per vCPU)
+and a guest task table (CPU in CPUs, CPU seconds). --fidelity both runs the file in
+each fidelity and prints them side by side, with the gap |exact - fluid| per guest
+task ("!" marks a gap of 0.01 CPU or more) and the largest gap last. --json prints
+the result (µs), or {fidelity: "both", exact, fluid, gaps, largestGap}.
+
+Budget: --max-steps is the most scheduler steps (the host's and every guest's) a run
+may take, 1..1e12 (default ${VM_HOST_DEFAULT_MAX_STEPS}); with both, each run has its own.
+Past it the run stops with exit 1 and prints nothing.
+
+Examples:
+  strata vm host examples/nested-steal.yaml
+  strata vm host examples/nested-steal.yaml --fidelity both
+  strata vm host examples/nested-steal.yaml --fidelity exact --json
+`;
+
+/** Add the `vm` command, with its `migrate-estimate` and `host` subcommands, to `program`. */
 export function registerVmCommand(program: Command, context: CommandContext): void {
-  const vm = program.command('vm').description('the hypervisor model: estimate a VM live migration');
+  const vm = program.command('vm').description('the hypervisor model: estimate a VM live migration, or run VMs on a host and read their steal time');
   configureCommandOutput(vm, context.io, 'strata vm --help');
   const estimate = vm
     .command('migrate-estimate')
@@ -51,4 +92,17 @@ export function registerVmCommand(program: Command, context: CommandContext): vo
       await runMigrateEstimate(options, context);
     });
   configureCommandOutput(estimate, context.io, 'strata vm migrate-estimate --help');
+  const host = vm
+    .command('host')
+    .description('run a nested host experiment file: VMs sharing pCPUs, their guests\' tasks, steal per vCPU')
+    .argument('<file>', 'nested host spec (YAML, or JSON for .json)')
+    .option('--fidelity <mode>', 'exact, fluid or both (both: each, side by side, with the gaps); overrides the file\'s')
+    .option('--json', 'print one JSON object instead of the tables')
+    .option('--max-steps <n>', `work budget: the most scheduler steps of a run, 1..1e12 (default ${VM_HOST_DEFAULT_MAX_STEPS})`)
+    .addHelpText('after', HOST_HELP.trimEnd())
+    .action(async (file: string, options: VmHostOptions) => {
+      const { runVmHost } = await import('./vm-host-run.js');
+      await runVmHost(file, options, context);
+    });
+  configureCommandOutput(host, context.io, 'strata vm host --help');
 }
