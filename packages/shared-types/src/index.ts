@@ -127,6 +127,7 @@ export {
   MAX_NESTED_HOST_CPUS,
   MAX_NESTED_VCPUS,
   MAX_NESTED_VMS,
+  MAX_NESTED_TOTAL_VCPUS,
   NestedHostSpecSchema,
 } from './nested-host-spec.js';
 export type { VcpuPolicyName, NestedHostSpec, NestedHostSpecInput, NestedVmSpec, NestedGuestSpec } from './nested-host-spec.js';

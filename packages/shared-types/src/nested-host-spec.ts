@@ -43,6 +43,8 @@ export const MAX_NESTED_HOST_CPUS = 1024;
 export const MAX_NESTED_VCPUS = 256;
 /** The most VMs of one nested host experiment. */
 export const MAX_NESTED_VMS = 1024;
+/** The most vCPUs of one nested host experiment, all VMs together. */
+export const MAX_NESTED_TOTAL_VCPUS = 16_384;
 
 const bandwidthPeriod = () => durationSchema({ min: micros(CGROUP_CPU_LIMITS.periodMinUsec), max: micros(CGROUP_CPU_LIMITS.periodMaxUsec), like: '100ms' });
 const bandwidthQuota = () => durationSchema({ min: micros(CGROUP_CPU_LIMITS.quotaMinUsec), max: micros(CGROUP_CPU_LIMITS.quotaMaxUsec), like: '50ms' });
@@ -141,21 +143,62 @@ const NestedHostSpecObjectSchema = z
  * `duration`, and its `vms`: each a unique `name`, `vcpus`, the settings of the host's policy
  * (credit `weight`, `cap`; cfs `shares`, `period`, `quota`, `globalPeriod`, `globalQuota`;
  * priority `priority`), `pin`, and its `guest` (kernel `tick`, root `tasks`, `groups`: a group
- * experiment's tree, whose cpusets name the VM's vCPUs). Guest trees are size-checked before they
- * are parsed (depth, groups and tasks per guest, as a group experiment's).
+ * experiment's tree, whose cpusets name the VM's vCPUs). Checked before the document is parsed:
+ * each guest tree's depth and size (as a group experiment's), at most `MAX_SCHED_TASKS` guest tasks
+ * and `MAX_SCHED_GROUPS` guest groups in all VMs together, at most `MAX_NESTED_TOTAL_VCPUS` vCPUs.
  */
 export const NestedHostSpecSchema = z.preprocess((input, ctx) => {
-  if (typeof input === 'object' && input !== null && !Array.isArray(input)) {
-    const vms = (input as Record<string, unknown>)['vms'];
-    if (Array.isArray(vms)) {
-      vms.forEach((vm: unknown, i) => {
-        if (typeof vm !== 'object' || vm === null || Array.isArray(vm)) return;
-        checkGroupTreeSize((vm as Record<string, unknown>)['guest'], ctx, ['vms', i, 'guest']);
-      });
+  if (!isRecord(input) || !Array.isArray(input['vms'])) return input;
+  const vms: unknown[] = input['vms'];
+  let tasks = 0;
+  let groups = 0;
+  let vcpus = 0;
+  for (let i = 0; i < vms.length && i < MAX_NESTED_VMS; i++) {
+    const vm = vms[i];
+    if (!isRecord(vm)) continue;
+    const at = ['vms', i];
+    const n = vm['vcpus'];
+    // Only a valid count adds up (a bad one is the schema's to report).
+    if (typeof n === 'number' && Number.isInteger(n) && n >= 1 && n <= MAX_NESTED_VCPUS && (vcpus += n) > MAX_NESTED_TOTAL_VCPUS) {
+      ctx.addIssue({ code: 'custom', path: [...at, 'vcpus'], input: vm['vcpus'], message: `expected at most ${MAX_NESTED_TOTAL_VCPUS} vCPUs in all VMs together, got ${vcpus} with this VM` });
+      return input;
+    }
+    const guest = vm['guest'];
+    checkGroupTreeSize(guest, ctx, [...at, 'guest']);
+    const size = treeSize(guest);
+    tasks += size.tasks;
+    groups += size.groups;
+    // The guests' trees together are bounded as one group experiment's is (each is run by a
+    // scheduler of its own, but the run's work grows with all of them).
+    if (tasks > MAX_SCHED_TASKS || groups > MAX_SCHED_GROUPS) {
+      const [limit, kind, got] = tasks > MAX_SCHED_TASKS ? [MAX_SCHED_TASKS, 'tasks', tasks] : [MAX_SCHED_GROUPS, 'groups', groups];
+      ctx.addIssue({ code: 'custom', path: [...at, 'guest'], input: guest, message: `expected at most ${limit} guest ${kind} in all VMs together, got ${got} with this VM` });
+      return input;
     }
   }
   return input;
 }, NestedHostSpecObjectSchema);
+
+function isRecord(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+/** Tasks and groups of a raw group tree, without recursion (a tree too deep is reported by `checkGroupTreeSize`). */
+function treeSize(root: unknown): { tasks: number; groups: number } {
+  let tasks = 0;
+  let groups = 0;
+  const stack: unknown[] = [root];
+  while (stack.length > 0 && tasks <= MAX_SCHED_TASKS && groups <= MAX_SCHED_GROUPS) {
+    const node = stack.pop();
+    if (!isRecord(node)) continue;
+    if (Array.isArray(node['tasks'])) tasks += node['tasks'].length;
+    const children = node['groups'];
+    if (!Array.isArray(children)) continue;
+    groups += children.length;
+    for (const child of children) stack.push(child);
+  }
+  return { tasks, groups };
+}
 
 /** A validated nested host experiment (integer µs, defaults applied). */
 export type NestedHostSpec = z.output<typeof NestedHostSpecObjectSchema>;

@@ -45,6 +45,16 @@ describe('the nested host experiment spec', () => {
     expect(() => parseWithSchema(NestedHostSpecSchema, doc, 'nested host spec')).toThrow(pattern);
   });
 
+  it('bounds the whole experiment before parsing it: guest tasks and groups of all VMs together, and vCPUs', () => {
+    const vmOf = (i: number, tasks: number) => ({ name: `v${i}`, vcpus: 4, guest: { tasks: Array.from({ length: tasks }, (_, k) => ({ name: `t${k}` })) } });
+    const many = { cpus: 4, duration: '1s', vms: Array.from({ length: 3 }, (_, i) => vmOf(i, 4_000)) };
+    expect(() => parseWithSchema(NestedHostSpecSchema, many, 'nested host spec')).toThrow(
+      'vms[2].guest: expected at most 10000 guest tasks in all VMs together, got 12000 with this VM',
+    );
+    const wide = { cpus: 4, duration: '1s', vms: Array.from({ length: 65 }, (_, i) => ({ name: `v${i}`, vcpus: 256 })) };
+    expect(() => parseWithSchema(NestedHostSpecSchema, wide, 'nested host spec')).toThrow('vms[64].vcpus: expected at most 16384 vCPUs in all VMs together, got 16640 with this VM');
+  });
+
   it('has a JSON Schema that accepts what it accepts and rejects an unknown key', () => {
     const schema = jsonSchemas().NestedHostSpec;
     expect(conforms(schema, valid)).toBe(true);

@@ -61,6 +61,12 @@ export interface SchedulerGuest extends GuestCpus {
   wantedCpus(): number;
   /** Events of the guest scheduler since the last call (work done, throttling). */
   takeEvents(): GroupSchedulerEvent[];
+  /**
+   * Work done so far, in steps: the scheduler's (`GroupScheduler.steps`) plus the guest's own
+   * demand bookkeeping (each task, group and vCPU it visits), so that a work budget sees a guest
+   * whose every change walks many tasks.
+   */
+  steps(): number;
 }
 
 interface GroupMirror {
@@ -149,7 +155,11 @@ export function createSchedulerGuest(options: SchedulerGuestOptions): SchedulerG
     clock?.changed();
   }
 
+  /** The guest's own demand bookkeeping, in steps (see `SchedulerGuest.steps`). */
+  let ownSteps = 0;
+
   function wantOf(g: GroupMirror): number {
+    ownSteps += 1 + g.tasks.size;
     let sum = 0;
     for (const t of g.tasks) if (t.runnable) sum += Math.min(t.demand, phaseCapOf(t.id));
     for (const c of g.children) sum += wantOf(c);
@@ -199,6 +209,7 @@ export function createSchedulerGuest(options: SchedulerGuestOptions): SchedulerG
    * members (tasks and child groups, equal weights), pushed into `out` in tree order.
    */
   function taskWants(g: GroupMirror, limit: number, out: number[]): void {
+    ownSteps += 1 + g.tasks.size + g.children.length;
     const members: { want: number; task: TaskMirror | null; group: GroupMirror | null }[] = [];
     for (const t of g.tasks) if (t.runnable && t.demand > 0) members.push({ want: Math.min(t.demand, phaseCapOf(t.id)), task: t, group: null });
     for (const c of g.children) {
@@ -231,6 +242,7 @@ export function createSchedulerGuest(options: SchedulerGuestOptions): SchedulerG
    * descheduled vCPU included. A guest of busy tasks only wakes nothing, and its tasks stay put.
    */
   function publishFluid(): void {
+    ownSteps += cpus;
     const wants: number[] = [];
     const total = Math.min(cpus, wantOf(root));
     // A wake from idle: the demand laid before was none (CPU 0 asked nothing).
@@ -256,6 +268,7 @@ export function createSchedulerGuest(options: SchedulerGuestOptions): SchedulerG
    */
   function settleDemands(rates: readonly number[]): void {
     if (listener === null) return;
+    ownSteps += cpus;
     for (let i = 0; i < cpus; i++) if (asked[i]! > 0 && rates[i]! >= SERVED_MIN_RATE) ran[i] = true;
     splitPhases(rates);
     if (!moves) {
@@ -312,6 +325,7 @@ export function createSchedulerGuest(options: SchedulerGuestOptions): SchedulerG
    */
   function moveWholeTasks(rates: readonly number[]): void {
     if (!(base[0]! >= 1 - 1e-12) || restricted()) return;
+    ownSteps += cpus * cpus;
     // The rates are of the demand as it was: a vCPU handed a task now has no rate of its own yet.
     const before = asked.slice();
     for (let i = 0; i < cpus; i++) if (before[i]! > 0) knownRate[i] = rates[i]!;
@@ -358,6 +372,7 @@ export function createSchedulerGuest(options: SchedulerGuestOptions): SchedulerG
   }
 
   function restricted(): boolean {
+    ownSteps += groups.size;
     for (const g of groups.values()) if (g.cpusetSize < cpus) return true;
     return false;
   }
@@ -479,6 +494,7 @@ export function createSchedulerGuest(options: SchedulerGuestOptions): SchedulerG
       events = [];
       return out;
     },
+    steps: () => scheduler.steps() + ownSteps,
   };
   // Fluid only: between its events a fluid guest's state moves with time alone, so running it to a
   // later instant at once equals running it there in steps. An exact guest accounts at every advance

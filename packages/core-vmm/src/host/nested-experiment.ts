@@ -165,7 +165,11 @@ export function runNestedExperiment(input: unknown, options: NestedExperimentOpt
       for (const t of tasks) {
         // `:` cannot occur in a name, so ids never clash across groups.
         const id = `${group}:${t.name}`;
-        g.addTask(id, group, { nice: t.nice, runnable: false });
+        // A task that starts at 0 is added runnable (its first burst as its work): one demand
+        // report for the guest when it joins the host, not one per task woken at 0.
+        const atZero = t.start === 0;
+        const work = t.bursts?.[0]?.run;
+        g.addTask(id, group, { nice: t.nice, runnable: atZero, ...(atZero && work !== undefined ? { work } : {}) });
         guest.tasks.push({ id, name: t.name, group });
         guest.bursty ||= t.bursts !== undefined;
         drivers.push({ id, guest, spec: t, burst: 0, stopped: false, wakeKey: undefined });
@@ -233,7 +237,7 @@ function watchBudget(
   every: number,
   onProgress: RunControl['onProgress'],
 ): Budget {
-  const steps = (): number => guests.reduce((sum, g) => sum + g.guest.scheduler.steps(), host.scheduler.steps());
+  const steps = (): number => guests.reduce((sum, g) => sum + g.guest.steps(), host.scheduler.steps());
   // Summing every guest's steps costs O(VMs): done every `stride` events, so that it stays a small
   // share of an event's own work; the budget is then overrun by at most `stride` events.
   const stride = Math.max(1, Math.ceil(guests.length / 8));
@@ -342,7 +346,8 @@ function drive(host: NestedHost, guests: readonly Guest[], drivers: readonly Tas
   };
 
   for (const d of drivers) {
-    if (d.spec.start < duration) sim.at(d.spec.start, (h) => command(h, () => wake(d)));
+    // Tasks that start at 0 were added runnable.
+    if (d.spec.start > 0 && d.spec.start < duration) sim.at(d.spec.start, (h) => command(h, () => wake(d)));
     const stop = d.spec.stop;
     if (stop !== undefined && stop < duration) {
       sim.at(stop, (h) =>

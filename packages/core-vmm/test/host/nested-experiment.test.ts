@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isWorkBudgetError } from '@strata/core-scheduler';
 import { ValidationError } from '@strata/shared-types';
-import { runNestedExperiment, type NestedExperimentResult } from '../../src/index.js';
+import { createSchedulerGuest, runNestedExperiment, type NestedExperimentResult } from '../../src/index.js';
 
 const FIDELITIES = ['exact', 'fluid'] as const;
 const busy = (n: number) => ({ tasks: Array.from({ length: n }, (_, i) => ({ name: `spin${i}` })) });
@@ -133,6 +133,23 @@ describe('nested host experiment, runs', () => {
     expect(details.reason).toMatch(/exact fidelity simulated .* of 1m of 2 VMs with 5 vCPUs on 2 pCPUs/);
     expect(seen.length).toBeGreaterThan(0);
     for (let i = 1; i < seen.length; i++) expect(seen[i]!).toBeGreaterThanOrEqual(seen[i - 1]!);
+  });
+
+  it("counts a guest's own demand bookkeeping in its steps: many bursty tasks in one guest spend the budget, not unbudgeted time", () => {
+    const tasks = Array.from({ length: 2_000 }, (_, k) => ({ name: `t${k}`, bursts: [{ run: '1ms', sleep: '1ms' }] }));
+    let error: unknown;
+    try {
+      runNestedExperiment({ cpus: 4, duration: '20s', vms: [{ name: 'v', vcpus: 8, guest: { tasks } }] }, { maxSteps: 5_000_000 });
+    } catch (e) {
+      error = e;
+    }
+    expect(isWorkBudgetError(error)).toBe(true);
+    const g = createSchedulerGuest({ cpus: 2 });
+    for (let k = 0; k < 100; k++) g.addTask(`t${k}`, '/');
+    g.connect(() => undefined);
+    const before = g.steps();
+    g.block('t0');
+    expect(g.steps() - before).toBeGreaterThanOrEqual(99);
   });
 
   it('warns of guest cpu.shares the kernel clamps', () => {
