@@ -101,6 +101,21 @@ describe('strata vm host (binary)', () => {
     expect(json.steps).toBeGreaterThan(0);
   });
 
+  it('examples/nested-credit.yaml, in both fidelities: a cap of 50 is 0.5 CPU and 50% steal, 4 vCPUs with one busy task use 1 pCPU and no steal, an idle VM nothing, 2 ms every 10 ms 0.2', () => {
+    for (const fidelity of ['exact', 'fluid']) {
+      const r = strata('vm', 'host', 'examples/nested-credit.yaml', '--json', '--fidelity', fidelity);
+      expect(r.code).toBe(0);
+      const json = JSON.parse(r.stdout) as NestedExperimentResult;
+      const vm = (name: string) => json.vms.find((v) => v.name === name)!;
+      expect(vm('capped').tasks[0]!.fraction).toBeCloseTo(0.5, 2);
+      expect(vm('capped').vcpus[0]!.stealFraction).toBeCloseTo(0.5, 2);
+      expect(vm('wide').hostFraction).toBeCloseTo(1, 3);
+      expect(vm('wide').stealUsec).toBe(0);
+      expect(vm('idle').hostCpuUsec).toBe(0);
+      expect(vm('web').tasks[0]!.fraction).toBeCloseTo(0.2, 2);
+    }
+  });
+
   it('--fidelity exact: the same answer within 0.01 (and 20 ticks), with the host slice in the header', () => {
     const r = strata('vm', 'host', EXAMPLE, '--fidelity', 'exact', '--json');
     expect(r.stderr).toBe('');
