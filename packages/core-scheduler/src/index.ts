@@ -87,6 +87,8 @@ export { NOHZ_IMBALANCE_PCT, isReducedCapacity } from './groups/reduced-capacity
 export { parseGroupSpec, shareClampWarnings } from './groups/group-spec.js';
 export type { ParsedGroupSpec } from './groups/group-spec.js';
 export { runGroupExperiment, estimateGroupExperiment } from './groups/group-experiment.js';
+export { driveTaskWorkloads, firstWork, groupCpuLimits } from './groups/task-workloads.js';
+export type { DriveOptions, TaskWorkload, WorkloadModel } from './groups/task-workloads.js';
 export type { GroupExperimentResult, GroupExperimentTask, GroupExperimentGroup } from './groups/group-experiment.js';
 
 // Fair-share solvers, reused for CPU, links and any divisible resource.

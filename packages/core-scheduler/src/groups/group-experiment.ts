@@ -1,14 +1,14 @@
 // `strata sched --spec`: build the group tree of a spec, drive its tasks (start, bursts, stop) on
 // the discrete-event kernel within a work budget, and report CPU time per task and cpu.stat per group.
-import { createSimulation, MAX_PRIORITY, type EventKey, type SimHandle } from '@strata/core-sim';
 import { formatDuration, micros, ValidationError, type GroupNodeSpec, type GroupSpec, type GroupTaskSpec } from '@strata/shared-types';
 import type { CostEstimate } from '../exercise/exercise-cost.js';
 import type { BudgetRemedy, RunControl } from '../work-budget.js';
 import { DEFAULT_GROUP_MAX_STEPS, resolveMaxSteps, resolveProgressEvery, workBudgetError } from '../work-budget.js';
 import { describeTree, estimateGroupSteps, plural } from './group-experiment-cost.js';
 import { createGroupScheduler } from './create-group-scheduler.js';
-import type { GroupCpuLimits, GroupFidelity, GroupScheduler, GroupSchedulerEvent } from './group-scheduler.js';
+import type { GroupFidelity } from './group-scheduler.js';
 import { parseGroupSpec } from './group-spec.js';
+import { driveTaskWorkloads, groupCpuLimits } from './task-workloads.js';
 
 /** CPU time of one task over the experiment. */
 export interface GroupExperimentTask {
@@ -41,27 +41,6 @@ export interface GroupExperimentResult {
   readonly warnings: string[];
   /** Work the run took, in steps (`GroupScheduler.steps`: CPUs, tasks and groups visited); at most the budget. */
   readonly steps: number;
-}
-
-interface TaskDriver {
-  readonly id: string;
-  readonly name: string;
-  readonly group: string;
-  readonly spec: GroupTaskSpec;
-  burst: number;
-  stopped: boolean;
-  wakeKey: EventKey | undefined;
-}
-
-function limitsOf(g: GroupNodeSpec): GroupCpuLimits {
-  const cpu = g.cpu;
-  return {
-    ...(cpu.shares === undefined ? {} : { shares: cpu.shares }),
-    ...(cpu.weight === undefined ? {} : { weight: cpu.weight }),
-    quota: cpu.quota,
-    period: cpu.period,
-    ...(cpu.cpus === undefined ? {} : { cpus: cpu.cpus }),
-  };
 }
 
 /**
@@ -119,20 +98,20 @@ export function runGroupExperiment(input: unknown, control?: RunControl): GroupE
   };
   const sched = createGroupScheduler({ cpus: spec.cpus, fidelity: spec.fidelity, tick: spec.tick, watchSteps });
   simulatedTime = () => sched.now();
-  const drivers: TaskDriver[] = [];
+  const drivers: { readonly id: string; readonly name: string; readonly group: string; readonly spec: GroupTaskSpec }[] = [];
   const groupPaths: string[] = [];
   const addTasks = (tasks: readonly GroupTaskSpec[], group: string): void => {
     for (const t of tasks) {
       // `:` cannot occur in a name, so ids never clash across groups.
       const id = `${group}:${t.name}`;
       sched.addTask(id, group, { nice: t.nice, runnable: false });
-      drivers.push({ id, name: t.name, group, spec: t, burst: 0, stopped: false, wakeKey: undefined });
+      drivers.push({ id, name: t.name, group, spec: t });
     }
   };
   const addGroups = (groups: readonly GroupNodeSpec[], parent: string): void => {
     for (const g of groups) {
       const path = `${parent === '/' ? '' : parent}/${g.name}`;
-      sched.addGroup(path, limitsOf(g));
+      sched.addGroup(path, groupCpuLimits(g.cpu));
       groupPaths.push(path);
       addTasks(g.tasks, path);
       addGroups(g.groups, path);
@@ -141,7 +120,17 @@ export function runGroupExperiment(input: unknown, control?: RunControl): GroupE
   addTasks(spec.tasks, '/');
   addGroups(spec.groups, '/');
 
-  drive(sched, drivers, spec.duration);
+  driveTaskWorkloads(
+    {
+      advanceTo: (t) => sched.advanceTo(t),
+      nextEventTime: () => sched.nextEventTime(),
+      wake: (id, work) => sched.wake(id, work),
+      block: (id) => sched.block(id),
+      isRunnable: (id) => sched.taskStats(id).state === 'runnable',
+    },
+    drivers,
+    spec.duration,
+  );
 
   const tasks = drivers.map((d) => {
     const cpuUsec = sched.taskStats(d.id).cpuUsec;
@@ -191,80 +180,4 @@ function remediesOf(spec: GroupSpec): BudgetRemedy[] {
   if (bursty) out.push('bursts');
   out.push('maxSteps');
   return out;
-}
-
-/** Drive the tasks' workloads as simulation events, keeping one event for the scheduler's next internal event. */
-function drive(sched: GroupScheduler, drivers: readonly TaskDriver[], duration: number): void {
-  const sim = createSimulation({ seed: 0 });
-  const byId = new Map(drivers.map((d) => [d.id, d]));
-  let pumpKey: EventKey | undefined;
-
-  const workOf = (d: TaskDriver): number | undefined => d.spec.bursts?.[d.burst]?.run;
-
-  const wake = (d: TaskDriver): void => {
-    d.wakeKey = undefined;
-    if (d.stopped) return;
-    sched.wake(d.id, workOf(d));
-  };
-
-  const handle = (events: readonly GroupSchedulerEvent[], h: SimHandle): void => {
-    for (const e of events) {
-      if (e.type !== 'task.work_done') continue;
-      const d = byId.get(e.task)!;
-      const bursts = d.spec.bursts!;
-      const sleep = bursts[d.burst]!.sleep;
-      d.burst++;
-      if (d.burst === bursts.length) {
-        if (d.spec.repeat === false) continue;
-        d.burst = 0;
-      }
-      if (!d.stopped) d.wakeKey = h.at(Math.max(h.now(), e.time + sleep), (hh) => command(hh, () => wake(d)));
-    }
-  };
-
-  const reschedule = (h: SimHandle): void => {
-    if (pumpKey !== undefined) h.cancel(pumpKey);
-    pumpKey = undefined;
-    const next = sched.nextEventTime();
-    if (next <= duration) pumpKey = h.at(next, pump);
-  };
-
-  // After the last command of an instant, look up the scheduler's next event once: a fluid model
-  // recomputes its rates once per instant, not once per command.
-  let syncKey: EventKey | undefined;
-  const sync = (h: SimHandle): void => {
-    syncKey = undefined;
-    handle(sched.advanceTo(h.now()), h);
-    reschedule(h);
-  };
-
-  // Every command first brings the scheduler to now, so internal events at now come first.
-  const command = (h: SimHandle, fn: () => void): void => {
-    handle(sched.advanceTo(h.now()), h);
-    fn();
-    syncKey ??= h.at(h.now(), sync, { priority: MAX_PRIORITY });
-  };
-
-  const pump = (h: SimHandle): void => {
-    pumpKey = undefined;
-    handle(sched.advanceTo(h.now()), h);
-    reschedule(h);
-  };
-
-  for (const d of drivers) {
-    if (d.spec.start < duration) sim.at(d.spec.start, (h) => command(h, () => wake(d)));
-    const stop = d.spec.stop;
-    if (stop !== undefined && stop < duration) {
-      sim.at(stop, (h) =>
-        command(h, () => {
-          d.stopped = true;
-          if (d.wakeKey !== undefined) h.cancel(d.wakeKey);
-          d.wakeKey = undefined;
-          if (sched.taskStats(d.id).state === 'runnable') sched.block(d.id);
-        }),
-      );
-    }
-  }
-  sim.run({ until: duration });
-  sched.advanceTo(duration);
 }

@@ -1,17 +1,20 @@
 // `strata vm host FILE`: build a nested host from a spec (its VMs, and in each a guest kernel's
 // cgroup tree and tasks), drive the guests' tasks (start, bursts, stop) on the discrete-event kernel
 // within a work budget, and report what each guest task got and what each vCPU reported as steal.
-import { createSimulation, MAX_PRIORITY, type EventKey, type SimHandle } from '@strata/core-sim';
 import {
   DEFAULT_GROUP_MAX_STEPS,
+  driveTaskWorkloads,
+  firstWork,
+  groupCpuLimits,
   resolveMaxSteps,
   resolveProgressEvery,
   shareClampWarnings,
   workBudgetError,
   type BudgetRemedy,
-  type GroupCpuLimits,
   type GroupFidelity,
+  type GroupSchedulerEvent,
   type RunControl,
+  type TaskWorkload,
 } from '@strata/core-scheduler';
 import {
   formatDuration,
@@ -86,15 +89,6 @@ export interface NestedExperimentOptions extends RunControl {
   readonly fidelity?: GroupFidelity;
 }
 
-interface TaskDriver {
-  readonly id: string;
-  readonly guest: Guest;
-  readonly spec: GroupTaskSpec;
-  burst: number;
-  stopped: boolean;
-  wakeKey: EventKey | undefined;
-}
-
 interface Guest {
   readonly vm: NestedVmSpec;
   readonly guest: SchedulerGuest;
@@ -103,22 +97,18 @@ interface Guest {
   readonly tasks: { readonly id: string; readonly name: string; readonly group: string }[];
 }
 
+/** A guest task as the driver names it (unique over all guests) and where it lives. */
+interface GuestTask extends TaskWorkload {
+  readonly guest: Guest;
+  /** Its id in its guest. */
+  readonly local: string;
+}
+
 /** Validate a nested host experiment (parsed YAML/JSON); ValidationError lists every bad field as `path: problem`. */
 export function parseNestedHostSpec(input: unknown): { readonly spec: NestedHostSpec; readonly warnings: string[] } {
   const spec = parseWithSchema(NestedHostSpecSchema, input, 'nested host spec');
   const warnings = spec.vms.flatMap((vm, i) => shareClampWarnings(vm.guest.groups, `vms[${i}].guest.groups`));
   return { spec, warnings };
-}
-
-function limitsOf(g: GroupNodeSpec): GroupCpuLimits {
-  const cpu = g.cpu;
-  return {
-    ...(cpu.shares === undefined ? {} : { shares: cpu.shares }),
-    ...(cpu.weight === undefined ? {} : { weight: cpu.weight }),
-    quota: cpu.quota,
-    period: cpu.period,
-    ...(cpu.cpus === undefined ? {} : { cpus: cpu.cpus }),
-  };
 }
 
 /** The VM's settings as the host takes them (the schema has checked them against the policy). */
@@ -157,7 +147,7 @@ export function runNestedExperiment(input: unknown, options: NestedExperimentOpt
 
   const host = createNestedHost({ cpus: spec.cpus, speed: spec.speed, policy: spec.policy, fidelity, ...(spec.tick === undefined ? {} : { tick: spec.tick }) });
   const guests: Guest[] = [];
-  const drivers: TaskDriver[] = [];
+  const workloads: GuestTask[] = [];
   for (const vm of spec.vms) {
     const g = createSchedulerGuest({ cpus: vm.vcpus, fidelity, tick: vm.guest.tick, start: 0 });
     const guest: Guest = { vm, guest: g, bursty: false, tasks: [] };
@@ -168,17 +158,18 @@ export function runNestedExperiment(input: unknown, options: NestedExperimentOpt
         // A task that starts at 0 is added runnable (its first burst as its work): one demand
         // report for the guest when it joins the host, not one per task woken at 0.
         const atZero = t.start === 0;
-        const work = t.bursts?.[0]?.run;
+        const work = firstWork(t);
         g.addTask(id, group, { nice: t.nice, runnable: atZero, ...(atZero && work !== undefined ? { work } : {}) });
         guest.tasks.push({ id, name: t.name, group });
         guest.bursty ||= t.bursts !== undefined;
-        drivers.push({ id, guest, spec: t, burst: 0, stopped: false, wakeKey: undefined });
+        // VM names have no `|`: unique over all guests.
+        workloads.push({ id: `${vm.name}|${id}`, spec: t, guest, local: id });
       }
     };
     const addGroups = (groups: readonly GroupNodeSpec[], parent: string): void => {
       for (const child of groups) {
         const path = `${parent === '/' ? '' : parent}/${child.name}`;
-        g.addGroup(path, limitsOf(child));
+        g.addGroup(path, groupCpuLimits(child.cpu));
         addTasks(child.tasks, path);
         addGroups(child.groups, path);
       }
@@ -190,7 +181,7 @@ export function runNestedExperiment(input: unknown, options: NestedExperimentOpt
   }
 
   const budget = watchBudget(host, guests, spec, maxSteps, every, onProgress);
-  drive(host, guests, drivers, spec.duration, budget);
+  drive(host, guests, workloads, spec.duration, budget);
 
   const vms = guests.map(({ vm, guest, tasks }): NestedExperimentVm => {
     const vcpus = Array.from({ length: vm.vcpus }, (_, c): NestedExperimentVcpu => {
@@ -279,90 +270,37 @@ function hasBursts(tasks: readonly GroupTaskSpec[], groups: readonly GroupNodeSp
 }
 
 /**
- * Drive the guests' tasks as simulation events, keeping one event for the host's next internal
- * event (its own and every guest's). Work-done events are read from the guests that have bursts.
+ * Drive the guests' tasks (core-scheduler's `driveTaskWorkloads`) against the host: each step runs
+ * the host and its guests, checks the budget, and reads the work-done facts of the guests that
+ * have bursts (the others' facts are dropped now and then, so that a long run's memory stays flat).
  */
-function drive(host: NestedHost, guests: readonly Guest[], drivers: readonly TaskDriver[], duration: number, budget: Budget): void {
-  const sim = createSimulation({ seed: 0 });
+function drive(host: NestedHost, guests: readonly Guest[], workloads: readonly GuestTask[], duration: number, budget: Budget): void {
+  const byKey = new Map(workloads.map((w) => [w.id, w]));
   const bursty = guests.filter((g) => g.bursty);
-  const byId = new Map<Guest, Map<string, TaskDriver>>();
-  for (const d of drivers) {
-    let m = byId.get(d.guest);
-    if (m === undefined) byId.set(d.guest, (m = new Map<string, TaskDriver>()));
-    m.set(d.id, d);
-  }
-  let pumpKey: EventKey | undefined;
-  let syncKey: EventKey | undefined;
-
-  const workOf = (d: TaskDriver): number | undefined => d.spec.bursts?.[d.burst]?.run;
-  const wake = (d: TaskDriver): void => {
-    d.wakeKey = undefined;
-    if (!d.stopped) d.guest.guest.wake(d.id, workOf(d));
-  };
-
+  const done: GroupSchedulerEvent[] = [];
   let advances = 0;
-  const advance = (h: SimHandle): void => {
-    host.advanceTo(h.now());
-    budget.tick();
-    // The other guests' events (throttling) are not read: drop them now and then, so that a long
-    // run's memory stays flat.
-    if (++advances % 1024 === 0) for (const g of guests) if (!g.bursty) g.guest.takeEvents();
-    for (const g of bursty) {
-      for (const e of g.guest.takeEvents()) {
-        if (e.type !== 'task.work_done') continue;
-        const d = byId.get(g)!.get(e.task)!;
-        const bursts = d.spec.bursts!;
-        const sleep = bursts[d.burst]!.sleep;
-        d.burst++;
-        if (d.burst === bursts.length) {
-          if (d.spec.repeat === false) continue;
-          d.burst = 0;
+  const task = (key: string): GuestTask => byKey.get(key)!;
+  driveTaskWorkloads(
+    {
+      advanceTo(time) {
+        host.advanceTo(time);
+        budget.tick();
+        if (++advances % 1024 === 0) for (const g of guests) if (!g.bursty) g.guest.takeEvents();
+        done.length = 0;
+        for (const g of bursty) {
+          for (const e of g.guest.takeEvents()) if (e.type === 'task.work_done') done.push({ ...e, task: `${g.vm.name}|${e.task}` });
         }
-        if (!d.stopped) d.wakeKey = h.at(Math.max(h.now(), e.time + sleep), (hh) => command(hh, () => wake(d)));
-      }
-    }
-  };
-  const reschedule = (h: SimHandle): void => {
-    if (pumpKey !== undefined) h.cancel(pumpKey);
-    pumpKey = undefined;
-    const next = host.nextEventTime();
-    if (next <= duration) pumpKey = h.at(next, pump);
-  };
-  // After the last command of an instant, the host's next event is looked up once.
-  const sync = (h: SimHandle): void => {
-    syncKey = undefined;
-    advance(h);
-    reschedule(h);
-  };
-  const command = (h: SimHandle, fn: () => void): void => {
-    advance(h);
-    fn();
-    syncKey ??= h.at(h.now(), sync, { priority: MAX_PRIORITY });
-  };
-  const pump = (h: SimHandle): void => {
-    pumpKey = undefined;
-    advance(h);
-    reschedule(h);
-  };
-
-  for (const d of drivers) {
-    // Tasks that start at 0 were added runnable.
-    if (d.spec.start > 0 && d.spec.start < duration) sim.at(d.spec.start, (h) => command(h, () => wake(d)));
-    const stop = d.spec.stop;
-    if (stop !== undefined && stop < duration) {
-      sim.at(stop, (h) =>
-        command(h, () => {
-          d.stopped = true;
-          if (d.wakeKey !== undefined) h.cancel(d.wakeKey);
-          d.wakeKey = undefined;
-          if (d.guest.guest.scheduler.taskStats(d.id).state === 'runnable') d.guest.guest.block(d.id);
-        }),
-      );
-    }
-  }
-  sim.at(0, (h) => command(h, () => undefined));
-  sim.run({ until: duration });
-  host.advanceTo(duration);
-  // Drain what the guests kept (their events are not read past the end).
+        return done;
+      },
+      nextEventTime: () => host.nextEventTime(),
+      wake: (key, work) => task(key).guest.guest.wake(task(key).local, work),
+      block: (key) => task(key).guest.guest.block(task(key).local),
+      isRunnable: (key) => task(key).guest.guest.scheduler.taskStats(task(key).local).state === 'runnable',
+    },
+    workloads,
+    duration,
+    { runnableAtZero: true },
+  );
+  // What the guests kept is not read past the end.
   for (const g of guests) g.guest.takeEvents();
 }
