@@ -80,7 +80,7 @@ export interface NestedExperimentResult {
   readonly vms: readonly NestedExperimentVm[];
   /** Silent kernel clamps applied to the guests' cgroup settings. */
   readonly warnings: readonly string[];
-  /** Work the run took, in steps (the host's and every guest's scheduler steps); at most the budget. */
+  /** Work the run took, in steps (the host scheduler's and every guest's `steps()`); at most the budget plus a few events. */
   readonly steps: number;
 }
 
@@ -125,7 +125,7 @@ function cpuSpecOf(vm: NestedVmSpec): VmCpuSpec {
  * the same result.
  *
  * Work budget (`options`, see `RunControl`; default `DEFAULT_GROUP_MAX_STEPS`): the run stops once
- * its steps (the host's and every guest's scheduler steps, checked every few events) exceed
+ * its steps (the host scheduler's and every guest's `SchedulerGuest.steps()`, checked every few events) exceed
  * `maxSteps`, with the `LimitExceededError` of `isWorkBudgetError` (`details.when` 'exhausted') and
  * no result. There is no estimate before the run: a guest runs only while its host runs its
  * vCPUs, so no lower bound follows from the spec alone. `onProgress` gets `fraction` = simulated
