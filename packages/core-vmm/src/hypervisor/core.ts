@@ -5,6 +5,7 @@ import type { Micros } from '@strata/shared-types';
 import type { DeviceModel } from '../devices/types.js';
 import type { NestedHost, VcpuStats, VmCpuSpec } from '../host/types.js';
 import { validateVmCpuSpec } from '../host/vcpu-policy.js';
+import type { VmRecord } from '../lifecycle/types.js';
 import type { VmLifecycles, VmView } from '../lifecycle/vm-lifecycles.js';
 import type { HostMemory, VmMemoryPhase } from '../memory/types.js';
 import type { Snapshotter } from '../snapshots/types.js';
@@ -56,7 +57,7 @@ export interface HypervisorCore {
 }
 
 /** Whether the guest runs (its vCPUs are host tasks): after boot, until it is paused or off. */
-export function guestRuns(view: VmView): boolean {
+export function guestRuns(view: VmRecord): boolean {
   switch (view.phase) {
     case 'running':
     case 'shutting-down':
@@ -79,7 +80,7 @@ export function guestRuns(view: VmView): boolean {
 }
 
 /** What a lifecycle phase implies for the VM's memory (a migration suspended for its stop-and-copy: paused). */
-export function memoryPhaseOf(view: VmView): VmMemoryPhase {
+export function memoryPhaseOf(view: VmRecord): VmMemoryPhase {
   switch (view.phase) {
     case 'shutoff':
     case 'crashed':

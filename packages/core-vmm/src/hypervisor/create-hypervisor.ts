@@ -124,14 +124,14 @@ class HypervisorModel implements Hypervisor, HypervisorCore {
         const touched = new Set<string>();
         for (const vm of this.oomVictims.splice(0)) {
           touched.add(vm);
-          const view = this.lifecycleView(vm);
-          if (view !== null && view.phase !== 'shutoff' && view.phase !== 'crashed') this.lifecycle.crash(vm, 'host-oom');
+          const record = this.lifecycle.findRecord(vm);
+          if (record !== null && record.phase !== 'shutoff' && record.phase !== 'crashed') this.lifecycle.crash(vm, 'host-oom');
         }
         for (const e of this.lifecycle.takeEvents()) lifecycleEvents.push(e);
         if (lifecycleEvents.length > 0) {
-        out = appendAll(out, lifecycleEvents);
-        sources++;
-      }
+          out = appendAll(out, lifecycleEvents);
+          sources++;
+        }
         // Only the VMs something happened to need reconciling: each event touches the VM it concerns.
         for (const e of lifecycleEvents) touched.add(e.vm);
         for (const vm of touched) if (this.entries.has(vm)) this.reconcile(vm);

@@ -55,7 +55,7 @@ export function settleDirty(core: HypervisorCore, e: VmEntry): void {
     const d = e.spec.workload?.dirtyBytesPerSecond ?? 0;
     e.rewritten += (d * (100 - e.port.throttlePercent) * (now - e.dirtySince)) / 100 / 1e6;
   }
-  e.dirtySince = core.memory.vm(e.spec.name).phase === 'running' ? now : null;
+  e.dirtySince = core.memory.phaseOf(e.spec.name) === 'running' ? now : null;
 }
 
 /** The dirty log's rewrites of `vm` since its last clear, at most its writable working set. */
@@ -83,7 +83,7 @@ function offHost(core: HypervisorCore, e: VmEntry): void {
 /** Bring memory, devices and the host scheduler to what the VM's lifecycle phase implies. */
 export function reconcile(core: HypervisorCore, name: string): void {
   const e = core.entry(name);
-  const view = core.lifecycleView(name);
+  const view = core.lifecycle.findRecord(name);
   if (view !== null && e.incoming) {
     // Nothing runs here until completeIncoming; the guest's clock keeps up with the host's.
     offHost(core, e);
@@ -101,7 +101,7 @@ export function reconcile(core: HypervisorCore, name: string): void {
     core.host.removeVm(name);
     e.port.detach();
   }
-  const have = core.memory.vm(name).phase;
+  const have = core.memory.phaseOf(name);
   if (have !== want) {
     if (want === 'stopped') {
       core.memory.stopVm(name);
@@ -122,8 +122,8 @@ export function reconcile(core: HypervisorCore, name: string): void {
           e.devicesStarted = true;
         }
       }
-      if (want === 'paused' && core.memory.vm(name).phase === 'running') core.memory.pauseVm(name);
-      if (want === 'running' && core.memory.vm(name).phase === 'paused') core.memory.resumeVm(name);
+      if (want === 'paused' && core.memory.phaseOf(name) === 'running') core.memory.pauseVm(name);
+      if (want === 'running' && core.memory.phaseOf(name) === 'paused') core.memory.resumeVm(name);
     }
   }
   if (runs && !e.port.attached) core.host.addVm(name, e.cpu, e.port);

@@ -82,6 +82,8 @@ export interface VmLifecycles {
   inspect(name: string): VmView;
   /** The VM named `name`, or null when there is none (no error built: a lookup that may miss). */
   find(name: string): VmView | null;
+  /** The VM's record alone (no libvirt or Firecracker view built), or null: for a composer that reads its phase often. */
+  findRecord(name: string): VmRecord | null;
   /** Every VM, in creation order. */
   list(): VmView[];
 
@@ -302,6 +304,7 @@ export function createVmLifecycles(options: VmLifecyclesOptions = {}): VmLifecyc
       const vm = vms.get(name);
       return vm === undefined ? null : view(vm);
     },
+    findRecord: (name) => vms.get(name) ?? null,
     list: () => [...vms.values()].map(view),
 
     define(name, config = {}) {

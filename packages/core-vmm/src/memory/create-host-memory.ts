@@ -267,6 +267,10 @@ class HostMemoryModel implements HostMemory {
 
   // ---- views ----
 
+  phaseOf(vm: string): VmMemoryPhase {
+    return this.get(vm).phase;
+  }
+
   vm(vm: string): VmMemoryState {
     const r = this.get(vm);
     const inUse = this.inUseAt(r, this.t);

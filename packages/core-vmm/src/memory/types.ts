@@ -156,6 +156,8 @@ export interface HostMemory {
   /** GET /balloon/statistics. */
   balloonStatistics(vm: string): BalloonStats;
   vm(vm: string): VmMemoryState;
+  /** `vm(vm).phase` alone, without computing the rest (a composer checks it at every reconcile). NotFoundError. */
+  phaseOf(vm: string): VmMemoryPhase;
   /** A paused VM's memory as plain data. E_INVALID_TRANSITION unless paused. */
   saveVm(vm: string): VmMemorySnapshot;
   /** Load `state` into an added, never-started VM: it comes up paused, its memory as saved (E_INVALID_TRANSITION once started; E_INSUFFICIENT_RESOURCES past the overcommit limit). */

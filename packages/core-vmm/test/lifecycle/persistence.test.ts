@@ -22,6 +22,8 @@ describe('transient and persistent', () => {
     l.create('a');
     expect(l.inspect('a')).toMatchObject({ persistent: false, phase: 'starting' });
     expect(l.find('a')).toEqual(l.inspect('a'));
+    expect(l.findRecord('a')).toMatchObject({ name: 'a', persistent: false, phase: 'starting' });
+    expect(l.findRecord('b')).toBeNull();
     l.advanceTo(5_000_000);
     l.takeEvents();
     l.destroy('a');
@@ -31,6 +33,7 @@ describe('transient and persistent', () => {
     ]);
     expect(thrown(() => l.inspect('a')).details).toMatchObject({ message: "Domain not found: no domain with matching name 'a'" });
     expect(l.find('a')).toBeNull();
+    expect(l.findRecord('a')).toBeNull();
   });
   it('a transient VM vanishes after a guest shutdown too', () => {
     const l = booted(false);

@@ -43,6 +43,18 @@ describe('guest memory committed on touch', () => {
     expect(m.host().usedBytes).toBe(0);
   });
 
+  it('phaseOf is vm().phase alone; an unknown VM is NotFoundError in both', () => {
+    const m = host();
+    m.addVm('a', { memoryBytes: 64 * MiB });
+    expect(m.phaseOf('a')).toBe('stopped');
+    m.startVm('a');
+    m.pauseVm('a');
+    expect(m.phaseOf('a')).toBe(m.vm('a').phase);
+    expect(m.phaseOf('a')).toBe('paused');
+    expect(catchError(() => m.phaseOf('b')).code).toBe('E_NOT_FOUND');
+    expect(catchError(() => m.vm('b')).code).toBe('E_NOT_FOUND');
+  });
+
   it('the overcommit ratio bounds the guest memory allocated, with the figures in the message', () => {
     const m = host({ overcommitRatio: 1.5 });
     m.addVm('a', { memoryBytes: 1024 * MiB });
