@@ -1,30 +1,14 @@
 // What `strata vm host FILE` prints for a nested host experiment: a VM table (host CPU, steal per
 // vCPU) and a guest task table, or JSON; with `--fidelity both`, the two runs side by side and the
-// gap between them per guest task. Every number is core-vmm's; this module only lays them out.
+// gap between them per guest task (core-vmm's `fidelityGaps`). Every number is core-vmm's; this
+// module only lays them out.
 
-import type { NestedExperimentResult } from '@strata/core-vmm';
+import { FIDELITY_AGREEMENT_CPUS, fidelityGaps, largestGap } from '@strata/core-vmm';
+import type { FidelityGap, NestedExperimentResult } from '@strata/core-vmm';
 import { formatFixed } from './format-fixed.js';
 import { formatDuration } from './group-report.js';
 import { formatPercent } from './sched-report.js';
 import { renderTable } from './text-table.js';
-
-/** A gap between the fidelities of at least this many CPUs (1% of one CPU) is flagged. */
-export const GAP_FLAG_CPUS = 0.01;
-
-/** One guest task under both fidelities: its CPU in CPUs (`fraction`) in each, and the gap |exact − fluid|. */
-export interface FidelityGap {
-  readonly vm: string;
-  readonly group: string;
-  readonly task: string;
-  /** CPUs the task got in the exact run (its `fraction`). */
-  readonly exact: number;
-  /** CPUs the task got in the fluid run. */
-  readonly fluid: number;
-  /** |exact − fluid|, CPUs. */
-  readonly gap: number;
-  /** gap ≥ GAP_FLAG_CPUS. */
-  readonly flagged: boolean;
-}
 
 /** The JSON `--fidelity both --json` prints: both results whole, the gap per guest task, and the largest (null without tasks). */
 export interface VmHostBothJson {
@@ -33,28 +17,6 @@ export interface VmHostBothJson {
   readonly fluid: NestedExperimentResult;
   readonly gaps: readonly FidelityGap[];
   readonly largestGap: FidelityGap | null;
-}
-
-/**
- * The gap per guest task between two runs of one spec (`exact` and `fluid`), in spec order. The runs
- * list the same VMs and tasks in the same order (the spec's), so they are matched by position.
- */
-export function fidelityGaps(exact: NestedExperimentResult, fluid: NestedExperimentResult): FidelityGap[] {
-  return exact.vms.flatMap((vm, i) =>
-    vm.tasks.map((task, j) => {
-      const other = fluid.vms[i]?.tasks[j];
-      if (other === undefined || other.name !== task.name || other.group !== task.group || fluid.vms[i]?.name !== vm.name) {
-        throw new Error(`fidelityGaps: the runs differ at VM ${vm.name}, task ${task.group} ${task.name}`);
-      }
-      const gap = Math.abs(task.fraction - other.fraction);
-      return { vm: vm.name, group: task.group, task: task.name, exact: task.fraction, fluid: other.fraction, gap, flagged: gap >= GAP_FLAG_CPUS };
-    }),
-  );
-}
-
-/** The largest of `gaps` (the first among equals), or null when there are none. */
-export function largestGap(gaps: readonly FidelityGap[]): FidelityGap | null {
-  return gaps.reduce<FidelityGap | null>((best, g) => (best === null || g.gap > best.gap ? g : best), null);
 }
 
 /** The `--fidelity both --json` object. */
@@ -124,8 +86,8 @@ export function renderVmHostText(result: NestedExperimentResult, options: { file
 
 /**
  * The text report of `--fidelity both`: one header, the VM table and the guest task table with an
- * exact and a fluid column for each number, the gap per task (flagged with `!` from GAP_FLAG_CPUS
- * up), and a last line naming the largest gap.
+ * exact and a fluid column for each number, the gap per task (flagged with `!` from
+ * FIDELITY_AGREEMENT_CPUS up), and a last line naming the largest gap.
  */
 export function renderVmHostBothText(exact: NestedExperimentResult, fluid: NestedExperimentResult, options: { file?: string } = {}): string[] {
   const lines = [
@@ -172,9 +134,9 @@ export function renderVmHostBothText(exact: NestedExperimentResult, fluid: Neste
       ),
     );
   }
-  lines.push('', ...FOOTNOTE, `gap = |exact - fluid| in CPUs; ! marks a gap of ${GAP_FLAG_CPUS} CPU (1% of a CPU) or more`);
+  lines.push('', ...FOOTNOTE, `gap = |exact - fluid| in CPUs; ! marks a gap of ${FIDELITY_AGREEMENT_CPUS} CPU (1% of a CPU) or more`);
   const largest = largestGap(gaps);
-  const count = flagged === 0 ? `no gap of ${GAP_FLAG_CPUS} CPU or more` : `${flagged} of ${gaps.length} task${gaps.length === 1 ? '' : 's'} flagged`;
+  const count = flagged === 0 ? `no gap of ${FIDELITY_AGREEMENT_CPUS} CPU or more` : `${flagged} of ${gaps.length} task${gaps.length === 1 ? '' : 's'} flagged`;
   lines.push(largest === null ? 'largest gap: none (no guest tasks)' : `largest gap: ${formatFixed(largest.gap, 4)} CPU (VM ${largest.vm}, group ${largest.group}, task ${largest.task}); ${count}`);
   return lines;
 }

@@ -8,11 +8,10 @@ export {
   MAX_MAX_STEPS,
   isWorkBudgetError,
   workBudgetError,
-  resolveMaxSteps,
-  resolveProgressEvery,
+  watchSteps,
   formatCount,
 } from './work-budget.js';
-export type { RunControl, RunProgress, BudgetRemedy, WorkBudgetDetails } from './work-budget.js';
+export type { RunControl, RunProgress, BudgetRemedy, WorkBudgetDetails, StepWatch } from './work-budget.js';
 
 // CPU scheduling: entities, the policy interface, the policies, the exact simulator, metrics, exercises.
 export { NICE_TO_WEIGHT, NICE_0_WEIGHT, niceToWeight } from './nice-weights.js';
@@ -87,8 +86,8 @@ export { NOHZ_IMBALANCE_PCT, isReducedCapacity } from './groups/reduced-capacity
 export { parseGroupSpec, shareClampWarnings } from './groups/group-spec.js';
 export type { ParsedGroupSpec } from './groups/group-spec.js';
 export { runGroupExperiment, estimateGroupExperiment } from './groups/group-experiment.js';
-export { driveTaskWorkloads, firstWork, groupCpuLimits } from './groups/task-workloads.js';
-export type { DriveOptions, TaskWorkload, WorkloadModel } from './groups/task-workloads.js';
+export { addGroupTree, driveTaskWorkloads, firstWork, hasBursts, workloadRemedies } from './groups/task-workloads.js';
+export type { DriveOptions, TaskWorkload, TreeTask, WorkloadModel } from './groups/task-workloads.js';
 export type { GroupExperimentResult, GroupExperimentTask, GroupExperimentGroup } from './groups/group-experiment.js';
 
 // Fair-share solvers, reused for CPU, links and any divisible resource.

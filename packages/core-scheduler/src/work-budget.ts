@@ -103,6 +103,44 @@ export function resolveProgressEvery(control: RunControl | undefined): number {
   return value;
 }
 
+/**
+ * A run's step watch: `maxSteps` (default `fallback`), `progressEvery` and `onProgress` resolved
+ * and checked once (ValidationError naming the bad one), then `check(steps)` at any point of the run
+ * throws `exhausted(steps)` past the budget, calls `onProgress` when a report is due (with
+ * `fraction()`, the run's share done), and returns the step count at which to check again (the
+ * group scheduler's `watchSteps` contract).
+ */
+export interface StepWatch {
+  readonly maxSteps: number;
+  check(steps: number): number;
+}
+
+/** Make a `StepWatch` from `control` (see `StepWatch`). */
+export function watchSteps(control: RunControl | undefined, fallback: number, fraction: () => number, exhausted: (steps: number) => Error): StepWatch {
+  const maxSteps = resolveMaxSteps(control, 'maxSteps', fallback);
+  const every = resolveProgressEvery(control);
+  const onProgress = control?.onProgress;
+  if (onProgress !== undefined && typeof onProgress !== 'function') {
+    throw new ValidationError(`invalid onProgress ${typeof onProgress}: expected a function ({ steps, maxSteps, fraction }) => void`, {
+      path: 'onProgress',
+      accepted: 'a function',
+    });
+  }
+  let nextReport = every;
+  return {
+    maxSteps,
+    check(steps) {
+      if (steps > maxSteps) throw exhausted(steps);
+      if (onProgress === undefined) return maxSteps + 1;
+      if (steps >= nextReport) {
+        onProgress({ steps, maxSteps, fraction: Math.min(1, fraction()) });
+        nextReport = (Math.floor(steps / every) + 1) * every;
+      }
+      return Math.min(maxSteps + 1, nextReport);
+    },
+  };
+}
+
 /** `1234567` → `"1,234,567"`; numbers beyond 1e21 in exponent form. */
 export function formatCount(n: number): string {
   if (!Number.isFinite(n) || Math.abs(n) >= 1e21) return String(n);

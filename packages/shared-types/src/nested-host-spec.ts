@@ -164,8 +164,7 @@ export const NestedHostSpecSchema = z.preprocess((input, ctx) => {
       return input;
     }
     const guest = vm['guest'];
-    checkGroupTreeSize(guest, ctx, [...at, 'guest']);
-    const size = treeSize(guest);
+    const size = checkGroupTreeSize(guest, ctx, [...at, 'guest']);
     tasks += size.tasks;
     groups += size.groups;
     // The guests' trees together are bounded as one group experiment's is (each is run by a
@@ -181,23 +180,6 @@ export const NestedHostSpecSchema = z.preprocess((input, ctx) => {
 
 function isRecord(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
-}
-
-/** Tasks and groups of a raw group tree, without recursion (a tree too deep is reported by `checkGroupTreeSize`). */
-function treeSize(root: unknown): { tasks: number; groups: number } {
-  let tasks = 0;
-  let groups = 0;
-  const stack: unknown[] = [root];
-  while (stack.length > 0 && tasks <= MAX_SCHED_TASKS && groups <= MAX_SCHED_GROUPS) {
-    const node = stack.pop();
-    if (!isRecord(node)) continue;
-    if (Array.isArray(node['tasks'])) tasks += node['tasks'].length;
-    const children = node['groups'];
-    if (!Array.isArray(children)) continue;
-    groups += children.length;
-    for (const child of children) stack.push(child);
-  }
-  return { tasks, groups };
 }
 
 /** A validated nested host experiment (integer µs, defaults applied). */

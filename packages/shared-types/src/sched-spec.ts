@@ -232,11 +232,12 @@ export const GroupNodeSpecSchema: z.ZodType<GroupNodeSpec, GroupNodeSpecInput> =
  * (the parser and the models recurse once per level), at most `MAX_SCHED_GROUPS` groups and
  * `MAX_SCHED_TASKS` tasks in all. Walks the raw document without recursion, so that any depth is
  * rejected as a ValidationError rather than a stack overflow; malformed parts are left to the schema.
- * `basePath`: where the tree sits in the document (its issues are reported there).
+ * `basePath`: where the tree sits in the document (its issues are reported there). Returns the
+ * tree's tasks and groups as counted (up to where a tree too deep stopped the walk).
  */
-export function checkGroupTreeSize(input: unknown, ctx: z.core.$RefinementCtx, basePath: readonly PropertyKey[] = []): void {
+export function checkGroupTreeSize(input: unknown, ctx: z.core.$RefinementCtx, basePath: readonly PropertyKey[] = []): { tasks: number; groups: number } {
   const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
-  if (!isRecord(input)) return;
+  if (!isRecord(input)) return { tasks: 0, groups: 0 };
   let tasks = 0;
   let groups = 0;
   let firstExtraTask: PropertyKey[] | undefined;
@@ -261,7 +262,7 @@ export function checkGroupTreeSize(input: unknown, ctx: z.core.$RefinementCtx, b
         input: children[0],
         message: `expected groups nested at most ${MAX_SCHED_DEPTH} deep, got a group at depth ${depth + 1}`,
       });
-      return;
+      return { tasks, groups };
     }
     for (let i = children.length - 1; i >= 0; i--) {
       const child: unknown = children[i];
@@ -284,6 +285,7 @@ export function checkGroupTreeSize(input: unknown, ctx: z.core.$RefinementCtx, b
       message: `expected at most ${MAX_SCHED_TASKS} tasks in all groups together, got ${tasks}`,
     });
   }
+  return { tasks, groups };
 }
 
 /** The spec object itself (`GroupSpecSchema` checks the tree's size first). */

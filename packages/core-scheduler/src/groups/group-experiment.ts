@@ -1,14 +1,14 @@
 // `strata sched --spec`: build the group tree of a spec, drive its tasks (start, bursts, stop) on
 // the discrete-event kernel within a work budget, and report CPU time per task and cpu.stat per group.
-import { formatDuration, micros, ValidationError, type GroupNodeSpec, type GroupSpec, type GroupTaskSpec } from '@strata/shared-types';
+import { formatDuration, micros, type GroupNodeSpec, type GroupSpec } from '@strata/shared-types';
 import type { CostEstimate } from '../exercise/exercise-cost.js';
-import type { BudgetRemedy, RunControl } from '../work-budget.js';
-import { DEFAULT_GROUP_MAX_STEPS, resolveMaxSteps, resolveProgressEvery, workBudgetError } from '../work-budget.js';
+import type { RunControl } from '../work-budget.js';
+import { DEFAULT_GROUP_MAX_STEPS, watchSteps, workBudgetError } from '../work-budget.js';
 import { describeTree, estimateGroupSteps, plural } from './group-experiment-cost.js';
 import { createGroupScheduler } from './create-group-scheduler.js';
 import type { GroupFidelity } from './group-scheduler.js';
 import { parseGroupSpec } from './group-spec.js';
-import { driveTaskWorkloads, groupCpuLimits } from './task-workloads.js';
+import { addGroupTree, driveTaskWorkloads, workloadRemedies } from './task-workloads.js';
 
 /** CPU time of one task over the experiment. */
 export interface GroupExperimentTask {
@@ -67,58 +67,26 @@ export function estimateGroupExperiment(input: unknown): CostEstimate {
  */
 export function runGroupExperiment(input: unknown, control?: RunControl): GroupExperimentResult {
   const { spec, warnings } = parseGroupSpec(input);
-  const maxSteps = resolveMaxSteps(control, 'maxSteps', DEFAULT_GROUP_MAX_STEPS);
-  const every = resolveProgressEvery(control);
-  const onProgress = control?.onProgress;
-  if (onProgress !== undefined && typeof onProgress !== 'function') {
-    throw new ValidationError(`invalid onProgress ${typeof onProgress}: expected a function ({ steps, maxSteps, fraction }) => void`, {
-      path: 'onProgress',
-      accepted: 'a function',
-    });
-  }
+  // The scheduler's clock, once it exists (the watch is handed to its constructor).
+  let simulatedTime = (): number => 0;
+  const watch = watchSteps(
+    control,
+    DEFAULT_GROUP_MAX_STEPS,
+    () => simulatedTime() / spec.duration,
+    (steps) => workBudgetError({ when: 'exhausted', steps, maxSteps: watch.maxSteps, reason: exhaustedReason(spec, simulatedTime()), remedies: workloadRemedies(spec.fidelity, spec), at: simulatedTime() }),
+  );
   const estimate = estimateGroupSteps(spec);
-  if (estimate.steps > maxSteps) {
-    throw workBudgetError({ when: 'estimate', steps: estimate.steps, maxSteps, reason: estimate.reason, remedies: estimate.remedies });
+  if (estimate.steps > watch.maxSteps) {
+    throw workBudgetError({ when: 'estimate', steps: estimate.steps, maxSteps: watch.maxSteps, reason: estimate.reason, remedies: estimate.remedies });
   }
 
-  // The scheduler's clock, once it exists (the watcher is handed to its constructor).
-  let simulatedTime = (): number => 0;
-  let nextReport = every;
-  const watchSteps = (steps: number): number => {
-    const now = simulatedTime();
-    if (steps > maxSteps) {
-      throw workBudgetError({ when: 'exhausted', steps, maxSteps, reason: exhaustedReason(spec, now), remedies: remediesOf(spec), at: now });
-    }
-    if (onProgress === undefined) return maxSteps + 1;
-    if (steps >= nextReport) {
-      onProgress({ steps, maxSteps, fraction: Math.min(1, now / spec.duration) });
-      nextReport = (Math.floor(steps / every) + 1) * every;
-    }
-    return Math.min(maxSteps + 1, nextReport);
-  };
-  const sched = createGroupScheduler({ cpus: spec.cpus, fidelity: spec.fidelity, tick: spec.tick, watchSteps });
+  const sched = createGroupScheduler({ cpus: spec.cpus, fidelity: spec.fidelity, tick: spec.tick, watchSteps: (steps) => watch.check(steps) });
   simulatedTime = () => sched.now();
-  const drivers: { readonly id: string; readonly name: string; readonly group: string; readonly spec: GroupTaskSpec }[] = [];
-  const groupPaths: string[] = [];
-  const addTasks = (tasks: readonly GroupTaskSpec[], group: string): void => {
-    for (const t of tasks) {
-      // `:` cannot occur in a name, so ids never clash across groups.
-      const id = `${group}:${t.name}`;
-      sched.addTask(id, group, { nice: t.nice, runnable: false });
-      drivers.push({ id, name: t.name, group, spec: t });
-    }
-  };
-  const addGroups = (groups: readonly GroupNodeSpec[], parent: string): void => {
-    for (const g of groups) {
-      const path = `${parent === '/' ? '' : parent}/${g.name}`;
-      sched.addGroup(path, groupCpuLimits(g.cpu));
-      groupPaths.push(path);
-      addTasks(g.tasks, path);
-      addGroups(g.groups, path);
-    }
-  };
-  addTasks(spec.tasks, '/');
-  addGroups(spec.groups, '/');
+  const { tasks: drivers, groups: groupPaths } = addGroupTree(
+    spec,
+    (path, limits) => sched.addGroup(path, limits),
+    (id, group, t) => sched.addTask(id, group, { nice: t.nice, runnable: false }),
+  );
 
   driveTaskWorkloads(
     {
@@ -164,20 +132,4 @@ function exhaustedReason(spec: GroupSpec, now: number): string {
   walk(spec.groups);
   const tick = spec.fidelity === 'exact' ? ` at a ${formatDuration(spec.tick)} tick` : '';
   return `${spec.fidelity} fidelity simulated ${formatDuration(micros(now))} of ${formatDuration(spec.duration)} on ${plural(spec.cpus, 'CPU')}${tick}, with ${describeTree(tasks, groups)}`;
-}
-
-/** Spec changes that make a run cheaper, most useful first. */
-function remediesOf(spec: GroupSpec): BudgetRemedy[] {
-  let bursty = spec.tasks.some((t) => t.bursts !== undefined);
-  const walk = (list: readonly GroupNodeSpec[]): void => {
-    for (const g of list) {
-      bursty ||= g.tasks.some((t) => t.bursts !== undefined);
-      walk(g.groups);
-    }
-  };
-  walk(spec.groups);
-  const out: BudgetRemedy[] = spec.fidelity === 'exact' ? ['fidelity', 'duration', 'tick'] : ['duration'];
-  if (bursty) out.push('bursts');
-  out.push('maxSteps');
-  return out;
 }

@@ -2,8 +2,9 @@
 // CPU and `sleep`) on the discrete-event kernel, against a passive model that keeps one pending
 // event: the group experiment's scheduler, or a nested host with its guests (core-vmm).
 import { createSimulation, MAX_PRIORITY, type EventKey, type SimHandle } from '@strata/core-sim';
-import type { GroupCpuSpec, GroupTaskSpec, Micros } from '@strata/shared-types';
-import type { GroupCpuLimits } from './group-scheduler.js';
+import type { GroupCpuSpec, GroupNodeSpec, GroupTaskSpec, Micros } from '@strata/shared-types';
+import type { BudgetRemedy } from '../work-budget.js';
+import type { GroupCpuLimits, GroupFidelity } from './group-scheduler.js';
 
 /** What the driver needs of a model. Task ids are the driver's (`TaskWorkload.id`). */
 export interface WorkloadModel {
@@ -37,8 +38,68 @@ export function firstWork(spec: GroupTaskSpec): number | undefined {
   return spec.bursts?.[0]?.run;
 }
 
+/** Whether a task of the tree (root `tasks`, then `groups` depth-first) plays bursts. */
+export function hasBursts(tree: { readonly tasks: readonly GroupTaskSpec[]; readonly groups: readonly GroupNodeSpec[] }): boolean {
+  return tree.tasks.some((t) => t.bursts !== undefined) || tree.groups.some(hasBursts);
+}
+
+/**
+ * What makes a run of workloads cheaper, most useful first (the `remedies` of its budget error):
+ * exact fidelity: fluid, a shorter duration, a larger tick; fluid: a shorter duration; then longer
+ * bursts when some task of `trees` has bursts, and a larger budget.
+ */
+export function workloadRemedies(
+  fidelity: GroupFidelity,
+  ...trees: readonly { readonly tasks: readonly GroupTaskSpec[]; readonly groups: readonly GroupNodeSpec[] }[]
+): BudgetRemedy[] {
+  const out: BudgetRemedy[] = fidelity === 'exact' ? ['fidelity', 'duration', 'tick'] : ['duration'];
+  if (trees.some(hasBursts)) out.push('bursts');
+  out.push('maxSteps');
+  return out;
+}
+
+/** A task of a spec tree as `addGroupTree` added it: its id (`group:name`), name, group path and spec. */
+export interface TreeTask extends TaskWorkload {
+  readonly name: string;
+  readonly group: string;
+}
+
+/**
+ * Add a spec tree (root `tasks`, `groups` with their CPU settings, depth-first in spec order) to a
+ * model: `addGroup(path, limits)` for each group, then `addTask(id, group path, spec)` for its
+ * tasks. Ids are `group:name` (`:` cannot occur in a name, so they never clash across groups).
+ * Returns the tasks and the group paths, in spec order.
+ */
+export function addGroupTree(
+  tree: { readonly tasks: readonly GroupTaskSpec[]; readonly groups: readonly GroupNodeSpec[] },
+  addGroup: (path: string, limits: GroupCpuLimits) => void,
+  addTask: (id: string, group: string, spec: GroupTaskSpec) => void,
+): { readonly tasks: TreeTask[]; readonly groups: string[] } {
+  const tasks: TreeTask[] = [];
+  const groups: string[] = [];
+  const addTasks = (list: readonly GroupTaskSpec[], group: string): void => {
+    for (const spec of list) {
+      const id = `${group}:${spec.name}`;
+      addTask(id, group, spec);
+      tasks.push({ id, name: spec.name, group, spec });
+    }
+  };
+  const addGroups = (list: readonly GroupNodeSpec[], parent: string): void => {
+    for (const g of list) {
+      const path = `${parent === '/' ? '' : parent}/${g.name}`;
+      addGroup(path, groupCpuLimits(g.cpu));
+      groups.push(path);
+      addTasks(g.tasks, path);
+      addGroups(g.groups, path);
+    }
+  };
+  addTasks(tree.tasks, '/');
+  addGroups(tree.groups, '/');
+  return { tasks, groups };
+}
+
 /** A spec group's CPU settings as the group scheduler takes them. */
-export function groupCpuLimits(cpu: GroupCpuSpec): GroupCpuLimits {
+function groupCpuLimits(cpu: GroupCpuSpec): GroupCpuLimits {
   return {
     ...(cpu.shares === undefined ? {} : { shares: cpu.shares }),
     ...(cpu.weight === undefined ? {} : { weight: cpu.weight }),

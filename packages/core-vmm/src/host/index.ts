@@ -2,8 +2,9 @@
 // (`GuestCpus`), steal time.
 export { createNestedHost, USER_HZ, PRIORITY_SERVED_WEIGHT } from './create-nested-host.js';
 export { createSchedulerGuest } from './create-scheduler-guest.js';
-export { runNestedExperiment, parseNestedHostSpec } from './nested-experiment.js';
+export { runNestedExperiment, parseNestedHostSpec, fidelityGaps, largestGap, FIDELITY_AGREEMENT_CPUS } from './nested-experiment.js';
 export type {
+  FidelityGap,
   NestedExperimentOptions,
   NestedExperimentResult,
   NestedExperimentTask,

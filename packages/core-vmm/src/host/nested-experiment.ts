@@ -2,19 +2,19 @@
 // cgroup tree and tasks), drive the guests' tasks (start, bursts, stop) on the discrete-event kernel
 // within a work budget, and report what each guest task got and what each vCPU reported as steal.
 import {
+  addGroupTree,
   DEFAULT_GROUP_MAX_STEPS,
   driveTaskWorkloads,
   firstWork,
-  groupCpuLimits,
-  resolveMaxSteps,
-  resolveProgressEvery,
+  hasBursts,
   shareClampWarnings,
+  watchSteps,
   workBudgetError,
-  type BudgetRemedy,
+  workloadRemedies,
   type GroupFidelity,
   type GroupSchedulerEvent,
   type RunControl,
-  type TaskWorkload,
+  type TreeTask,
 } from '@strata/core-scheduler';
 import {
   formatDuration,
@@ -22,7 +22,6 @@ import {
   NestedHostSpecSchema,
   parseWithSchema,
   ValidationError,
-  type GroupNodeSpec,
   type GroupTaskSpec,
   type NestedHostSpec,
   type NestedVmSpec,
@@ -92,13 +91,14 @@ export interface NestedExperimentOptions extends RunControl {
 interface Guest {
   readonly vm: NestedVmSpec;
   readonly guest: SchedulerGuest;
-  /** Some task of it has bursts: its work-done events drive the next wake-ups. */
-  bursty: boolean;
-  readonly tasks: { readonly id: string; readonly name: string; readonly group: string }[];
+  /** Its tasks in spec order (ids as the guest knows them). */
+  readonly tasks: readonly TreeTask[];
 }
 
-/** A guest task as the driver names it (unique over all guests) and where it lives. */
-interface GuestTask extends TaskWorkload {
+/** A guest task as the driver names it (`vm|id`, unique over all guests) and where it lives. */
+interface GuestTask {
+  readonly id: string;
+  readonly spec: GroupTaskSpec;
   readonly guest: Guest;
   /** Its id in its guest. */
   readonly local: string;
@@ -125,8 +125,8 @@ function cpuSpecOf(vm: NestedVmSpec): VmCpuSpec {
  * the same result.
  *
  * Work budget (`options`, see `RunControl`; default `DEFAULT_GROUP_MAX_STEPS`): the run stops once
- * its steps (the host scheduler's and every guest's `SchedulerGuest.steps()`, checked every few events) exceed
- * `maxSteps`, with the `LimitExceededError` of `isWorkBudgetError` (`details.when` 'exhausted') and
+ * its steps (the host scheduler's and every guest's `SchedulerGuest.steps()`, checked every few
+ * events) exceed `maxSteps`, with the `LimitExceededError` of `isWorkBudgetError` (`details.when` 'exhausted') and
  * no result. There is no estimate before the run: a guest runs only while its host runs its
  * vCPUs, so no lower bound follows from the spec alone. `onProgress` gets `fraction` = simulated
  * time / duration.
@@ -138,50 +138,40 @@ export function runNestedExperiment(input: unknown, options: NestedExperimentOpt
     throw new ValidationError(`invalid fidelity ${JSON.stringify(fidelity)}: expected exact or fluid`, { path: 'fidelity', accepted: ['exact', 'fluid'] });
   }
   const spec: NestedHostSpec = { ...parsed, fidelity };
-  const maxSteps = resolveMaxSteps(options, 'maxSteps', DEFAULT_GROUP_MAX_STEPS);
-  const every = resolveProgressEvery(options);
-  const onProgress = options.onProgress;
-  if (onProgress !== undefined && typeof onProgress !== 'function') {
-    throw new ValidationError(`invalid onProgress ${typeof onProgress}: expected a function ({ steps, maxSteps, fraction }) => void`, { path: 'onProgress', accepted: 'a function' });
-  }
-
   const host = createNestedHost({ cpus: spec.cpus, speed: spec.speed, policy: spec.policy, fidelity, ...(spec.tick === undefined ? {} : { tick: spec.tick }) });
-  const guests: Guest[] = [];
-  const workloads: GuestTask[] = [];
-  for (const vm of spec.vms) {
+  const watch = watchSteps(
+    options,
+    DEFAULT_GROUP_MAX_STEPS,
+    () => host.now() / spec.duration,
+    (steps) =>
+      workBudgetError({
+        when: 'exhausted',
+        steps,
+        maxSteps: watch.maxSteps,
+        reason: exhaustedReason(spec, host.now()),
+        remedies: workloadRemedies(spec.fidelity, ...spec.vms.map((vm) => vm.guest)),
+        at: host.now(),
+      }),
+  );
+  const guests: Guest[] = spec.vms.map((vm) => {
     const g = createSchedulerGuest({ cpus: vm.vcpus, fidelity, tick: vm.guest.tick, start: 0 });
-    const guest: Guest = { vm, guest: g, bursty: false, tasks: [] };
-    const addTasks = (tasks: readonly GroupTaskSpec[], group: string): void => {
-      for (const t of tasks) {
-        // `:` cannot occur in a name, so ids never clash across groups.
-        const id = `${group}:${t.name}`;
+    const { tasks } = addGroupTree(
+      vm.guest,
+      (path, limits) => g.addGroup(path, limits),
+      (id, group, t) => {
         // A task that starts at 0 is added runnable (its first burst as its work): one demand
         // report for the guest when it joins the host, not one per task woken at 0.
         const atZero = t.start === 0;
         const work = firstWork(t);
         g.addTask(id, group, { nice: t.nice, runnable: atZero, ...(atZero && work !== undefined ? { work } : {}) });
-        guest.tasks.push({ id, name: t.name, group });
-        guest.bursty ||= t.bursts !== undefined;
-        // VM names have no `|`: unique over all guests.
-        workloads.push({ id: `${vm.name}|${id}`, spec: t, guest, local: id });
-      }
-    };
-    const addGroups = (groups: readonly GroupNodeSpec[], parent: string): void => {
-      for (const child of groups) {
-        const path = `${parent === '/' ? '' : parent}/${child.name}`;
-        g.addGroup(path, groupCpuLimits(child.cpu));
-        addTasks(child.tasks, path);
-        addGroups(child.groups, path);
-      }
-    };
-    addTasks(vm.guest.tasks, '/');
-    addGroups(vm.guest.groups, '/');
+      },
+    );
     host.addVm(vm.name, cpuSpecOf(vm), g);
-    guests.push(guest);
-  }
+    return { vm, guest: g, tasks };
+  });
 
-  const budget = watchBudget(host, guests, spec, maxSteps, every, onProgress);
-  drive(host, guests, workloads, spec.duration, budget);
+  const steps = (): number => guests.reduce((sum, g) => sum + g.guest.steps(), host.scheduler.steps());
+  drive(host, guests, spec.duration, () => watch.check(steps()));
 
   const vms = guests.map(({ vm, guest, tasks }): NestedExperimentVm => {
     const vcpus = Array.from({ length: vm.vcpus }, (_, c): NestedExperimentVcpu => {
@@ -210,44 +200,7 @@ export function runNestedExperiment(input: unknown, options: NestedExperimentOpt
     hostTick: host.scheduler.tick,
     vms,
     warnings,
-    steps: budget.steps(),
-  };
-}
-
-interface Budget {
-  /** Called after each event: checks the budget every few events (an O(VMs) sum). */
-  tick(): void;
-  steps(): number;
-}
-
-function watchBudget(
-  host: NestedHost,
-  guests: readonly Guest[],
-  spec: NestedHostSpec,
-  maxSteps: number,
-  every: number,
-  onProgress: RunControl['onProgress'],
-): Budget {
-  const steps = (): number => guests.reduce((sum, g) => sum + g.guest.steps(), host.scheduler.steps());
-  // Summing every guest's steps costs O(VMs): done every `stride` events, so that it stays a small
-  // share of an event's own work; the budget is then overrun by at most `stride` events.
-  const stride = Math.max(1, Math.ceil(guests.length / 8));
-  let events = 0;
-  let nextReport = every;
-  return {
-    steps,
-    tick() {
-      if (++events % stride !== 0) return;
-      const n = steps();
-      const now = host.now();
-      if (n > maxSteps) {
-        throw workBudgetError({ when: 'exhausted', steps: n, maxSteps, reason: exhaustedReason(spec, now), remedies: remediesOf(spec), at: now });
-      }
-      if (onProgress !== undefined && n >= nextReport) {
-        onProgress({ steps: n, maxSteps, fraction: Math.min(1, now / spec.duration) });
-        nextReport = (Math.floor(n / every) + 1) * every;
-      }
-    },
+    steps: steps(),
   };
 }
 
@@ -257,26 +210,20 @@ function exhaustedReason(spec: NestedHostSpec, now: number): string {
   return `${spec.fidelity} fidelity simulated ${formatDuration(micros(now))} of ${formatDuration(spec.duration)} of ${spec.vms.length} ${vmWord} with ${vcpus} vCPUs on ${spec.cpus} pCPUs`;
 }
 
-function remediesOf(spec: NestedHostSpec): BudgetRemedy[] {
-  const bursty = spec.vms.some((vm) => hasBursts(vm.guest.tasks, vm.guest.groups));
-  const out: BudgetRemedy[] = spec.fidelity === 'exact' ? ['fidelity', 'duration', 'tick'] : ['duration'];
-  if (bursty) out.push('bursts');
-  out.push('maxSteps');
-  return out;
-}
-
-function hasBursts(tasks: readonly GroupTaskSpec[], groups: readonly GroupNodeSpec[]): boolean {
-  return tasks.some((t) => t.bursts !== undefined) || groups.some((g) => hasBursts(g.tasks, g.groups));
-}
-
 /**
  * Drive the guests' tasks (core-scheduler's `driveTaskWorkloads`) against the host: each step runs
  * the host and its guests, checks the budget, and reads the work-done facts of the guests that
  * have bursts (the others' facts are dropped now and then, so that a long run's memory stays flat).
  */
-function drive(host: NestedHost, guests: readonly Guest[], workloads: readonly GuestTask[], duration: number, budget: Budget): void {
+function drive(host: NestedHost, guests: readonly Guest[], duration: number, checkBudget: () => void): void {
+  // VM names have no `|`: `vm|id` is unique over all guests.
+  const workloads: GuestTask[] = guests.flatMap((guest) => guest.tasks.map((t) => ({ id: `${guest.vm.name}|${t.id}`, spec: t.spec, guest, local: t.id })));
   const byKey = new Map(workloads.map((w) => [w.id, w]));
-  const bursty = guests.filter((g) => g.bursty);
+  const bursty = guests.filter((g) => hasBursts(g.vm.guest));
+  const quiet = guests.filter((g) => !hasBursts(g.vm.guest));
+  // Summing every guest's steps costs O(VMs): the budget is checked every `stride` events, so that
+  // it stays a small share of an event's own work (it is then overrun by at most `stride` events).
+  const stride = Math.max(1, Math.ceil(guests.length / 8));
   const done: GroupSchedulerEvent[] = [];
   let advances = 0;
   const task = (key: string): GuestTask => byKey.get(key)!;
@@ -284,8 +231,9 @@ function drive(host: NestedHost, guests: readonly Guest[], workloads: readonly G
     {
       advanceTo(time) {
         host.advanceTo(time);
-        budget.tick();
-        if (++advances % 1024 === 0) for (const g of guests) if (!g.bursty) g.guest.takeEvents();
+        advances++;
+        if (advances % stride === 0) checkBudget();
+        if (advances % 1024 === 0) for (const g of quiet) g.guest.takeEvents();
         done.length = 0;
         for (const g of bursty) {
           for (const e of g.guest.takeEvents()) if (e.type === 'task.work_done') done.push({ ...e, task: `${g.vm.name}|${e.task}` });
@@ -303,4 +251,45 @@ function drive(host: NestedHost, guests: readonly Guest[], workloads: readonly G
   );
   // What the guests kept is not read past the end.
   for (const g of guests) g.guest.takeEvents();
+}
+
+/** The issue's agreement between the fidelities: a guest task's CPU within 1% of a CPU. */
+export const FIDELITY_AGREEMENT_CPUS = 0.01;
+
+/** One guest task under both fidelities: its CPU (`fraction`) in each, and the gap |exact − fluid|. */
+export interface FidelityGap {
+  readonly vm: string;
+  readonly group: string;
+  readonly task: string;
+  /** CPUs the task got in the exact run. */
+  readonly exact: number;
+  /** CPUs the task got in the fluid run. */
+  readonly fluid: number;
+  /** |exact − fluid|, CPUs. */
+  readonly gap: number;
+  /** gap ≥ FIDELITY_AGREEMENT_CPUS: the two disagree on this task. */
+  readonly flagged: boolean;
+}
+
+/**
+ * The gap per guest task between an exact and a fluid run of one spec, in spec order (the runs list
+ * the same VMs and tasks in the same order, so they are matched by position). Throws a
+ * ValidationError if the two are not runs of one spec.
+ */
+export function fidelityGaps(exact: NestedExperimentResult, fluid: NestedExperimentResult): FidelityGap[] {
+  return exact.vms.flatMap((vm, i) =>
+    vm.tasks.map((task, j) => {
+      const other = fluid.vms[i]?.tasks[j];
+      if (other === undefined || other.name !== task.name || other.group !== task.group || fluid.vms[i]?.name !== vm.name) {
+        throw new ValidationError(`fidelityGaps: the runs differ at VM ${vm.name}, task ${task.group} ${task.name}`, { vm: vm.name, task: task.name });
+      }
+      const gap = Math.abs(task.fraction - other.fraction);
+      return { vm: vm.name, group: task.group, task: task.name, exact: task.fraction, fluid: other.fraction, gap, flagged: gap >= FIDELITY_AGREEMENT_CPUS };
+    }),
+  );
+}
+
+/** The largest of `gaps` (the first among equals), or null when there are none. */
+export function largestGap(gaps: readonly FidelityGap[]): FidelityGap | null {
+  return gaps.reduce<FidelityGap | null>((best, g) => (best === null || g.gap > best.gap ? g : best), null);
 }

@@ -20,8 +20,6 @@ export const CFS_DEFAULT_WEIGHT = 100;
 /** Most vCPUs per VM. */
 export const MAX_VCPUS = 256;
 
-/** The settings each policy reads (one table with the nested host experiment's schema). */
-const FIELDS: Readonly<Record<VcpuPolicy, readonly string[]>> = VCPU_POLICY_FIELDS;
 
 function bad(path: string, message: string, value: unknown): never {
   throw new ValidationError(`vm cpu spec: ${path} ${message}, got ${String(value)}`, { path, value });
@@ -38,7 +36,7 @@ export function validateVmCpuSpec(policy: VcpuPolicy, spec: VmCpuSpec, hostCpus:
   const rec = spec as unknown as Record<string, unknown>;
   for (const key of Object.keys(rec)) {
     if (rec[key] === undefined) continue;
-    if (!FIELDS[policy].includes(key)) bad(key, `is not a setting of the ${policy} policy (accepted: ${FIELDS[policy].join(', ')})`, rec[key]);
+    if (!VCPU_POLICY_FIELDS[policy].includes(key)) bad(key, `is not a setting of the ${policy} policy (accepted: ${VCPU_POLICY_FIELDS[policy].join(', ')})`, rec[key]);
   }
   intIn(rec, 'vcpus', 1, MAX_VCPUS);
   intIn(rec, 'weight', 1, 65535);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isWorkBudgetError } from '@strata/core-scheduler';
 import { ValidationError } from '@strata/shared-types';
-import { createSchedulerGuest, runNestedExperiment, type NestedExperimentResult } from '../../src/index.js';
+import { createSchedulerGuest, fidelityGaps, largestGap, runNestedExperiment, type NestedExperimentResult } from '../../src/index.js';
 
 const FIDELITIES = ['exact', 'fluid'] as const;
 const busy = (n: number) => ({ tasks: Array.from({ length: n }, (_, i) => ({ name: `spin${i}` })) });
@@ -202,5 +202,28 @@ describe('nested host experiment, bad input', () => {
     expect(() => runNestedExperiment(base, { fidelity: 'both' as never })).toThrow(/invalid fidelity "both": expected exact or fluid/);
     expect(() => runNestedExperiment(base, { maxSteps: 0 })).toThrow(/invalid maxSteps 0/);
     expect(() => runNestedExperiment(base, { onProgress: 3 as never })).toThrow(/invalid onProgress number/);
+  });
+});
+
+describe('fidelityGaps', () => {
+  const spec = { cpus: 2, duration: '2s', vms: [{ name: 'a', vcpus: 2, guest: busy(2) }, { name: 'b', vcpus: 1, cap: 30, guest: busy(1) }] };
+
+  it('pairs each guest task of an exact and a fluid run, flags gaps of 1% of a CPU or more, and names the largest', () => {
+    const exact = runNestedExperiment(spec, { fidelity: 'exact' });
+    const fluid = runNestedExperiment(spec, { fidelity: 'fluid' });
+    const gaps = fidelityGaps(exact, fluid);
+    expect(gaps.map((g) => `${g.vm} ${g.group} ${g.task}`)).toEqual(['a / spin0', 'a / spin1', 'b / spin0']);
+    for (const g of gaps) {
+      expect(g.gap).toBe(Math.abs(g.exact - g.fluid));
+      expect(g.flagged).toBe(g.gap >= 0.01);
+    }
+    expect(largestGap(gaps)?.gap).toBe(Math.max(...gaps.map((g) => g.gap)));
+    expect(largestGap([])).toBeNull();
+  });
+
+  it('refuses two runs of different specs', () => {
+    const one = runNestedExperiment(spec);
+    const other = runNestedExperiment({ ...spec, vms: [spec.vms[1]!, spec.vms[0]!] });
+    expect(() => fidelityGaps(one, other)).toThrow(ValidationError);
   });
 });
