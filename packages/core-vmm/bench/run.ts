@@ -3,6 +3,7 @@ import { runHostBench } from './host-bench.js';
 import { runHypervisorBench } from './hypervisor-bench.js';
 import { runLifecycleBench } from './lifecycle-bench.js';
 import { runMemoryDevicesBench } from './memory-devices-bench.js';
+import { runNestedExperimentBench } from './nested-experiment-bench.js';
 
 // lifecycle: 1,000 VM lifecycles (< 200 ms).
 runLifecycleBench();
@@ -12,3 +13,5 @@ runHostBench();
 runMemoryDevicesBench();
 // hypervisor facade: VM lifecycles with guests, 100 running VMs for 1 simulated hour, the 64-pCPU host through the facade.
 runHypervisorBench();
+// nested host experiment (`strata vm host`): a large guest, and the budget stopping a costly one (figures only).
+runNestedExperimentBench();
