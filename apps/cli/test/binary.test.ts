@@ -2,26 +2,18 @@
 // one-line stderr without a stack trace for every usage error. Needs `tsc -b` first (turbo
 // runs the build before the tests).
 
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { SchedJson } from '../src/sched-report.js';
+import { ROOT, strataOutput, type BinaryOutput } from './strata-binary.js';
 
-const BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+type Run = BinaryOutput;
 
 function strata(...args: string[]): Run {
-  const result = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+  return strataOutput(args);
 }
 
 function schedJson(...args: string[]): SchedJson {

@@ -2,11 +2,9 @@
 // small files written for each case (bad fields, YAML syntax, a spent budget). Needs `tsc -b`
 // first (turbo builds before the tests).
 
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { DEFAULT_EXPERIMENT_MAX_STEPS } from '@strata/core-container';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -14,14 +12,12 @@ import { KERNEL_DEFAULT_MAX_STEPS } from '../src/commands/kernel.ts';
 import { describeEvent, formatBytes, formatMicros, formatSeconds } from '../src/kernel-report.ts';
 import { run } from '../src/main.ts';
 import { memoryIo } from './memory-io.ts';
+import { ROOT, strataOutput, type BinaryOutput } from './strata-binary.js';
 
-const BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const DIR = mkdtempSync(join(tmpdir(), 'strata-kernel-'));
 
-function strata(...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 30_000, maxBuffer: 1 << 26, env: { ...process.env, NO_COLOR: '1' } });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+function strata(...args: string[]): BinaryOutput {
+  return strataOutput(args, { timeout: 30_000, maxBuffer: 1 << 26 });
 }
 
 /** Write `text` to a fresh file in the test directory and return its path. */

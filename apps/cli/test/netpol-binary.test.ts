@@ -2,21 +2,19 @@
 // e2e layout: namespaces x, y, z; pods a, b, c on 80 and 81; deny-all ingress in y and an
 // allow-from-namespace-x policy for y/a). Needs `tsc -b` first (turbo builds before the tests).
 
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { strataOutput, type BinaryOutput } from './strata-binary.js';
 
-const BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
 const CLI = fileURLToPath(new URL('../', import.meta.url));
 const CLUSTER = 'test/fixtures/netpol/cluster.yaml';
 const POLICIES = 'test/fixtures/netpol/policies.yaml';
 
-function strata(...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [BIN, ...args], { cwd: CLI, encoding: 'utf8', maxBuffer: 1 << 27, env: { ...process.env, NO_COLOR: '1' } });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+function strata(...args: string[]): BinaryOutput {
+  return strataOutput(args, { cwd: CLI });
 }
 
 // Written out by hand from the policies: y/b and y/c admit nobody else, y/a admits namespace x.

@@ -3,8 +3,6 @@
 // is not sliced tick by tick; any --jobs string gets an answer or a clean error within the budget;
 // big JSON is streamed; progress appears only on a terminal.
 
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { EXERCISE_LIMITS, EXERCISE_POLICIES, runExercise } from '@strata/core-scheduler';
 import { describe, expect, it } from 'vitest';
@@ -14,22 +12,17 @@ import { CPU_COUNT, LEVEL_COUNT, TICKETS } from '../src/parse-numbers.js';
 import { MAX_JOBS } from '../src/job-list.js';
 import type { ProgressDisplay } from '../src/progress-display.js';
 import { memoryIo } from './memory-io.js';
+import { strataOutput, type BinaryOutput } from './strata-binary.js';
 
-const BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
+interface Run extends BinaryOutput {
   readonly ms: number;
 }
 
 function strata(...args: string[]): Run {
   const start = performance.now();
   // A generous kill timeout: a hang shows up as a failed assertion, not a stuck test run.
-  const result = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 20_000, env: { ...process.env, NO_COLOR: '1' } });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr, ms: performance.now() - start };
+  const result = strataOutput(args, { timeout: 20_000 });
+  return { ...result, ms: performance.now() - start };
 }
 
 /** Exactly one stderr line starting with `strata: `, no stack trace, no internal error. */

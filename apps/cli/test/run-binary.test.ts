@@ -2,22 +2,18 @@
 // datacenter (examples/datacenter.yaml) with the real @strata/core-cluster. Needs `tsc -b` first
 // (turbo builds before the tests).
 
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { RunReport } from '@strata/core-cluster';
 import type { ScenarioCompareJson } from '../src/commands/compare-scenario-run.js';
+import { ROOT, strataOutput, type BinaryOutput } from './strata-binary.js';
 
-const BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const EXAMPLE = 'examples/datacenter.yaml';
 
-function strata(...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+function strata(...args: string[]): BinaryOutput {
+  return strataOutput(args);
 }
 
 describe('strata run (binary)', () => {

@@ -3,7 +3,6 @@
 // with --trace) on the datacenter, both giving the same jobs.csv to 10 µs per job on the
 // cloudsim-small scenarios; and a bad scenario's problems, each on its own line. Needs `tsc -b` first.
 
-import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,13 +10,12 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { RunReport } from '@strata/core-cluster';
 import type { BatchJson } from '../src/batch-summary.js';
+import { strataOutput, type BinaryOutput } from './strata-binary.js';
 
-const BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
 const SMALL = fileURLToPath(new URL('../../../examples/cloudsim-small/', import.meta.url));
 
-function strata(cwd: string, ...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+function strata(cwd: string, ...args: string[]): BinaryOutput {
+  return strataOutput(args, { cwd });
 }
 
 interface JobLine {

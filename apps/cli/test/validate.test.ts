@@ -2,20 +2,18 @@
 // folder: the summary, the located problems one per line, --json, includes, files outside the
 // folder refused, exit codes. Needs `tsc -b` first (turbo builds before the tests).
 
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { ValidateSummaryJson } from '../src/commands/validate-run.js';
+import { strataOutput, type BinaryOutput } from './strata-binary.js';
 
-const BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
 const CLOUDSIM = fileURLToPath(new URL('../../../examples/cloudsim-small/', import.meta.url));
 
-function strata(cwd: string, ...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', timeout: 30_000, env: { ...process.env, NO_COLOR: '1' } });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+function strata(cwd: string, ...args: string[]): BinaryOutput {
+  return strataOutput(args, { cwd, timeout: 30_000 });
 }
 
 /** A temp folder holding `files` (path → text); returns its path. */

@@ -4,11 +4,9 @@
 // flags, bad files and a spent budget; then, in-process with a fake core, what the CLI itself adds
 // (the flagged gaps, warnings, the progress bar, the budget message). Needs `tsc -b` first.
 
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { DEFAULT_GROUP_MAX_STEPS, workBudgetError } from '@strata/core-scheduler';
 import type { NestedExperimentOptions, NestedExperimentResult } from '@strata/core-vmm';
 import { describe, expect, it } from 'vitest';
@@ -18,22 +16,15 @@ import { run } from '../src/main.js';
 import type { VmHostBothJson } from '../src/vm-host-report.js';
 import { memoryIo } from './memory-io.js';
 import { FIFO_RESULT } from './sample-results.js';
+import { ROOT, runStrata, type BinaryRun } from './strata-binary.js';
 
-const BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const EXAMPLE = 'examples/nested-steal.yaml';
 
-interface Run {
-  readonly code: number | null;
-  readonly signal: NodeJS.Signals | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+type Run = BinaryRun;
 
-function strata(...args: string[]): Run {
+function strata(...args: string[]): BinaryRun {
   // A kill timeout far above the ~0.5 s a run takes: a hang fails the test instead of stalling the suite.
-  const result = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 30_000, env: { ...process.env, NO_COLOR: '1' } });
-  return { code: result.status, signal: result.signal, stdout: result.stdout, stderr: result.stderr };
+  return runStrata(args, { timeout: 30_000 });
 }
 
 /** A failure as the CLI prints it: `code`, nothing on stdout, exactly one `strata: ` line on stderr matching `message`. */

@@ -2,17 +2,13 @@
 // worked examples (vmm-semantics.md §6.3), in JSON and text, and with bad flags. Needs `tsc -b` first
 // (turbo builds before the tests).
 
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { strataOutput, type BinaryOutput } from './strata-binary.js';
 
-const BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const MiB = 1024 * 1024;
 
-function strata(...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 30_000, env: { ...process.env, NO_COLOR: '1' } });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+function strata(...args: string[]): BinaryOutput {
+  return strataOutput(args, { timeout: 30_000 });
 }
 
 interface EstimateJson {
