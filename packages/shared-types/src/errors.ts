@@ -111,3 +111,27 @@ export function isStrataError(value: unknown): value is StrataError {
   const code: unknown = (value as Error & { code?: unknown }).code;
   return typeof code === 'string' && Object.hasOwn(ERROR_CODES, code);
 }
+
+/** The longest text `shownValue` quotes before it cuts the value short with "…". */
+const SHOWN_VALUE_MAX = 60;
+
+/**
+ * A rejected value as an error message shows it: strings quoted (so "2" is not read as the number 2),
+ * numbers as JavaScript writes them (NaN and Infinity included, which JSON would print as null),
+ * arrays and plain objects as JSON, anything else by its type; cut at 60 characters.
+ */
+export function shownValue(value: unknown): string {
+  let text: string;
+  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean' || value === undefined || value === null) {
+    text = String(value);
+  } else if (typeof value === 'string' || Array.isArray(value) || Object.getPrototypeOf(value) === Object.prototype) {
+    try {
+      text = JSON.stringify(value, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : typeof v === 'bigint' ? String(v) : v)) ?? `(${typeof value})`;
+    } catch {
+      text = `(${typeof value})`;
+    }
+  } else {
+    text = `(${typeof value})`;
+  }
+  return text.length > SHOWN_VALUE_MAX ? `${text.slice(0, SHOWN_VALUE_MAX - 1)}…` : text;
+}

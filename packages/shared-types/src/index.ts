@@ -12,6 +12,7 @@ export {
   LimitExceededError,
   InternalError,
   isStrataError,
+  shownValue,
 } from './errors.js';
 export type { ErrorCode, ErrorDetails } from './errors.js';
 

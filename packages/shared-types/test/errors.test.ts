@@ -7,6 +7,7 @@ import {
   InternalError,
   InvalidTransitionError,
   isStrataError,
+  shownValue,
   LimitExceededError,
   NotFoundError,
   ScheduleInPastError,
@@ -97,5 +98,35 @@ describe('StrataError', () => {
     expect(isStrataError(Object.assign(new Error('x'), { code: 'ENOENT' }))).toBe(false);
     expect(isStrataError({ code: 'E_NOT_FOUND', message: 'plain object' })).toBe(false);
     expect(isStrataError(undefined)).toBe(false);
+  });
+});
+
+describe('shownValue: a rejected value in a message', () => {
+  it.each([
+    ['2', '"2"'],
+    [2, '2'],
+    [NaN, 'NaN'],
+    [Infinity, 'Infinity'],
+    [-Infinity, '-Infinity'],
+    [null, 'null'],
+    [undefined, 'undefined'],
+    [true, 'true'],
+    [[], '[]'],
+    [[1, NaN], '[1,"NaN"]'],
+    [{ a: 1 }, '{"a":1}'],
+    [10n, '10'],
+    [() => 1, '(function)'],
+    [new Map(), '(object)'],
+  ] as [unknown, string][])('%s → %s', (value, text) => {
+    expect(shownValue(value)).toBe(text);
+  });
+
+  it('cuts long values at 60 characters, and does not throw on cycles', () => {
+    const long = shownValue('x'.repeat(1000));
+    expect(long).toHaveLength(60);
+    expect(long.endsWith('…')).toBe(true);
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    expect(shownValue(cyclic)).toBe('(object)');
   });
 });

@@ -1,6 +1,6 @@
 // The group tree both fidelities share: groups (cgroups) and tasks, command validation and the
 // bookkeeping that does not depend on the model. Models override the `on*` hooks.
-import { CGROUP_CPU_LIMITS, ConflictError, InvalidTransitionError, MAX_SCHED_DEPTH, NotFoundError, ValidationError, micros, type Micros, NO_EVENTS } from '@strata/shared-types';
+import { CGROUP_CPU_LIMITS, ConflictError, InvalidTransitionError, MAX_SCHED_DEPTH, NotFoundError, shownValue, ValidationError, micros, type Micros, NO_EVENTS } from '@strata/shared-types';
 import { niceToWeight } from '../nice-weights.js';
 
 /** A group's name: a cgroup directory name (NAME_MAX 255, as the kernel model's cgroup tree allows; Docker's are 64 hex digits). */
@@ -276,7 +276,7 @@ interface ResolvedLimits {
 }
 
 function invalid(path: string, message: string, value: unknown, accepted: string): ValidationError {
-  return new ValidationError(`invalid ${path} ${JSON.stringify(value) ?? String(value)}: ${message}`, { path, value, accepted });
+  return new ValidationError(`invalid ${path} ${shownValue(value)}: ${message}`, { path, value, accepted });
 }
 
 function checkCapacity(value: unknown, path: string): number {

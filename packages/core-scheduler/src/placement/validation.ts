@@ -1,12 +1,12 @@
 // Checks for placement inputs: every host and request is validated in full before anything changes,
 // and a bad field is reported by its path.
-import { ValidationError } from '@strata/shared-types';
+import { shownValue, ValidationError } from '@strata/shared-types';
 import type { AffinityTerm, HostPreference, Labels, PlacementHostSpec, PlacementRequest, Taint, Toleration, WeightedAffinityTerm } from './types.js';
 
 const EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'] as const;
 
 function fail(path: string, message: string, value: unknown, accepted: unknown): never {
-  throw new ValidationError(`${path} ${message}, got ${JSON.stringify(value) ?? String(value)}`, { path, value, accepted });
+  throw new ValidationError(`${path} ${message}, got ${shownValue(value)}`, { path, value, accepted });
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {

@@ -1,6 +1,6 @@
 // How each hypervisor policy's VM settings become cgroup-style limits of core-scheduler's group
 // scheduler: a VM is a group, each vCPU a child group holding one task (libvirt's vcpuN layout).
-import { ValidationError, VCPU_POLICY_FIELDS } from '@strata/shared-types';
+import { shownValue, ValidationError, VCPU_POLICY_FIELDS } from '@strata/shared-types';
 import type { GroupCpuLimits } from '@strata/core-scheduler';
 import type { VcpuPolicy, VmCpuSpec } from './types.js';
 
@@ -22,7 +22,7 @@ export const MAX_VCPUS = 256;
 
 
 function bad(path: string, message: string, value: unknown): never {
-  throw new ValidationError(`vm cpu spec: ${path} ${message}, got ${String(value)}`, { path, value });
+  throw new ValidationError(`vm cpu spec: ${path} ${message}, got ${shownValue(value)}`, { path, value });
 }
 
 function intIn(spec: Record<string, unknown>, key: string, min: number, max: number): void {
@@ -38,6 +38,7 @@ export function validateVmCpuSpec(policy: VcpuPolicy, spec: VmCpuSpec, hostCpus:
     if (rec[key] === undefined) continue;
     if (!VCPU_POLICY_FIELDS[policy].includes(key)) bad(key, `is not a setting of the ${policy} policy (accepted: ${VCPU_POLICY_FIELDS[policy].join(', ')})`, rec[key]);
   }
+  if (rec.vcpus === undefined) bad('vcpus', `is required (an integer 1..${MAX_VCPUS})`, undefined);
   intIn(rec, 'vcpus', 1, MAX_VCPUS);
   intIn(rec, 'weight', 1, 65535);
   intIn(rec, 'cap', 0, 100 * spec.vcpus);
