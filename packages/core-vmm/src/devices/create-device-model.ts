@@ -2,7 +2,8 @@
 // time order, and the host disk as the upper bound of what the drives get.
 import { heapPop, heapPush } from '../binary-heap.js';
 import type { VnicLimiterSpec } from '@strata/core-network';
-import { ConflictError, InvalidTransitionError, NotFoundError, ValidationError, type Bytes, type DeviceIoCompletedEvent, type Micros, NO_EVENTS } from '@strata/shared-types';
+import { ConflictError, InvalidTransitionError, NotFoundError, shownValue, ValidationError, type Bytes, type DeviceIoCompletedEvent, type Micros, NO_EVENTS } from '@strata/shared-types';
+import { requireObject } from '../input-checks.js';
 import { FC_DRIVE_PATCH_EMPTY, FC_NOT_SUPPORTED_AFTER_START, FC_NOT_SUPPORTED_BEFORE_START, FC_ROOT_DEVICE_EXISTS, unknownFieldMessage } from './firecracker-errors.js';
 import { FirecrackerRateLimiter, validateRateLimiterConfig, type FirecrackerRateLimiterConfig } from './firecracker-rate-limiter.js';
 import type {
@@ -98,10 +99,12 @@ class VirtioDeviceModel implements DeviceModel {
   private queueOrder = 0;
 
   constructor(options: DeviceModelOptions) {
+    requireObject('options', options, '{ start?, hostDisk? }');
     const start = options.start ?? 0;
     requireInt(start, 'start', 0);
     this.t = start;
     if (options.hostDisk !== undefined) {
+      requireObject('hostDisk', options.hostDisk, '{ bytesPerSecond, iops? }');
       requireInt(options.hostDisk.bytesPerSecond, 'hostDisk.bytesPerSecond', 1);
       if (options.hostDisk.iops !== undefined) requireInt(options.hostDisk.iops, 'hostDisk.iops', 1);
       this.disk = options.hostDisk;
@@ -140,8 +143,8 @@ class VirtioDeviceModel implements DeviceModel {
     if (rec.started) throw new InvalidTransitionError('running', 'PUT /drives', { vm }, FC_NOT_SUPPORTED_AFTER_START);
     checkFields(config, DRIVE_FIELDS);
     requireId(config.drive_id, 'drive_id');
-    if (typeof config.path_on_host !== 'string') throw new ValidationError(`path_on_host must be a string, got ${String(config.path_on_host)}`, { path: 'path_on_host', value: config.path_on_host });
-    if (typeof config.is_root_device !== 'boolean') throw new ValidationError(`is_root_device must be true or false, got ${String(config.is_root_device)}`, { path: 'is_root_device', value: config.is_root_device });
+    if (typeof config.path_on_host !== 'string') throw new ValidationError(`path_on_host must be a string, got ${shownValue(config.path_on_host)}`, { path: 'path_on_host', value: config.path_on_host });
+    if (typeof config.is_root_device !== 'boolean') throw new ValidationError(`is_root_device must be true or false, got ${shownValue(config.is_root_device)}`, { path: 'is_root_device', value: config.is_root_device });
     validateRateLimiterConfig(config.rate_limiter, 'rate_limiter');
     if (config.is_root_device) {
       for (const [id, d] of rec.drives) {
@@ -185,7 +188,7 @@ class VirtioDeviceModel implements DeviceModel {
     const d = rec.drives.get(patch.drive_id);
     if (d === undefined) throw new NotFoundError('drive', String(patch.drive_id), { vm });
     if (patch.path_on_host === undefined && patch.rate_limiter === undefined) throw new ValidationError(FC_DRIVE_PATCH_EMPTY, { path: 'drive_id' });
-    if (patch.path_on_host !== undefined && typeof patch.path_on_host !== 'string') throw new ValidationError(`path_on_host must be a string, got ${String(patch.path_on_host)}`, { path: 'path_on_host', value: patch.path_on_host });
+    if (patch.path_on_host !== undefined && typeof patch.path_on_host !== 'string') throw new ValidationError(`path_on_host must be a string, got ${shownValue(patch.path_on_host)}`, { path: 'path_on_host', value: patch.path_on_host });
     validateRateLimiterConfig(patch.rate_limiter, 'rate_limiter');
     const q = d.queue!;
     if (patch.rate_limiter !== undefined) q.limiter.update(patch.rate_limiter, this.t);
@@ -216,11 +219,19 @@ class VirtioDeviceModel implements DeviceModel {
     const rec = this.getStarted(vm, 'submit a block request');
     const d = rec.drives.get(drive);
     if (d === undefined) throw new NotFoundError('drive', drive, { vm });
+    requireObject('request', request, "{ id, type: 'read' | 'write' | 'flush', bytes }");
     requireId(request.id, 'id');
     if (request.type !== 'read' && request.type !== 'write' && request.type !== 'flush') {
-      throw new ValidationError(`type must be 'read', 'write' or 'flush', got ${String(request.type)}`, { path: 'type', value: request.type, accepted: ['read', 'write', 'flush'] });
+      throw new ValidationError(`type must be 'read', 'write' or 'flush', got ${shownValue(request.type)}`, { path: 'type', value: request.type, accepted: ['read', 'write', 'flush'] });
     }
     requireInt(request.bytes, 'bytes', 0);
+    if (this.disk !== null && request.type !== 'flush') {
+      // Its transfer alone must end on the clock (µs stay safe integers): 2^53 − 1 B at 1 B/s would not.
+      const end = Math.max(this.t, this.diskFreeAt) + serviceTime(this.disk, request.bytes);
+      if (!Number.isSafeInteger(end)) {
+        throw new ValidationError(`bytes ${request.bytes} would keep the host disk (${this.disk.bytesPerSecond} B/s) busy past the clock's range (${Number.MAX_SAFE_INTEGER} µs): submit a smaller request`, { path: 'bytes', value: request.bytes });
+      }
+    }
     this.enqueue(d.queue!, { id: request.id, bytes: request.type === 'flush' ? 0 : request.bytes, drawsBytes: request.type !== 'flush' });
   }
 
@@ -270,6 +281,10 @@ class VirtioDeviceModel implements DeviceModel {
   restoreVm(vm: string, state: VmDevicesSnapshot): void {
     const rec = this.getVm(vm);
     if (rec.started) throw new InvalidTransitionError('running', 'restore', { vm }, FC_NOT_SUPPORTED_AFTER_START);
+    requireObject('devices', state, '{ drives, networkInterfaces, savedAtUs?, queues? }');
+    requireArray(state.drives, 'drives');
+    requireArray(state.networkInterfaces, 'networkInterfaces');
+    if (state.queues !== undefined) requireArray(state.queues, 'queues');
     // Validate on a scratch VM first, so a bad snapshot changes nothing.
     const scratch = new VirtioDeviceModel({});
     scratch.addVm(vm);
@@ -358,11 +373,14 @@ class VirtioDeviceModel implements DeviceModel {
   /** Check saved queue states against the (already validated) configs and build their limiters; throws before any change. */
   private checkQueues(vm: string, state: VmDevicesSnapshot, configs: VmRec): { saved: DeviceQueueSnapshot; limiter: FirecrackerRateLimiter; shift: number }[] {
     const savedAt = state.savedAtUs;
-    if (savedAt === undefined || !Number.isSafeInteger(savedAt)) throw new ValidationError(`savedAtUs must be an integer (µs) when queues are given, got ${String(savedAt)}`, { path: 'savedAtUs', value: savedAt });
+    if (savedAt === undefined || !Number.isSafeInteger(savedAt)) throw new ValidationError(`savedAtUs must be an integer (µs) when queues are given, got ${shownValue(savedAt)}`, { path: 'savedAtUs', value: savedAt });
     const shift = this.t - savedAt;
     const seen = new Set<string>();
     return (state.queues ?? []).map((saved, i) => {
       const path = `queues[${i}]`;
+      requireObject(path, saved, '{ device, queue, limiter, busyUntilUs, pending, inFlight, served? }');
+      requireArray(saved.pending, `${path}.pending`);
+      requireArray(saved.inFlight, `${path}.inFlight`);
       const key = `${saved.device}/${saved.queue}`;
       if (seen.has(key)) throw new ValidationError(`${path}: queue ${key} is given twice`, { path, value: key });
       seen.add(key);
@@ -376,7 +394,7 @@ class VirtioDeviceModel implements DeviceModel {
         if (n === undefined) throw new ValidationError(`${path}: no network interface '${saved.device}' in the snapshot's interfaces`, { path, value: saved.device });
         cfg = saved.queue === 'tx' ? n.config.tx_rate_limiter : n.config.rx_rate_limiter;
       } else {
-        throw new ValidationError(`${path}.queue must be 'blk', 'tx' or 'rx', got ${String(saved.queue)}`, { path: `${path}.queue`, value: saved.queue });
+        throw new ValidationError(`${path}.queue must be 'blk', 'tx' or 'rx', got ${shownValue(saved.queue)}`, { path: `${path}.queue`, value: saved.queue });
       }
       let limiter: FirecrackerRateLimiter;
       try {
@@ -389,18 +407,28 @@ class VirtioDeviceModel implements DeviceModel {
       requireInt(saved.busyUntilUs, `${path}.busyUntilUs`, Number.MIN_SAFE_INTEGER);
       const ids = new Set<string>();
       for (const p of saved.pending) {
+        requireObject(`${path}.pending[]`, p, '{ id, bytes, drawsBytes }');
         requireId(p.id, `${path}.pending.id`);
+        if (typeof p.drawsBytes !== 'boolean') throw new ValidationError(`${path}.pending.drawsBytes must be true or false, got ${shownValue(p.drawsBytes)}`, { path: `${path}.pending.drawsBytes`, value: p.drawsBytes });
         if (ids.has(p.id)) throw new ValidationError(`${path}: request '${p.id}' is queued twice`, { path: `${path}.pending`, value: p.id });
         ids.add(p.id);
         requireInt(p.bytes, `${path}.pending.bytes`, 0);
       }
       if (saved.served !== undefined) {
+        requireObject(`${path}.served`, saved.served, '{ requests, bytes }');
         requireInt(saved.served.requests, `${path}.served.requests`, 0);
         requireInt(saved.served.bytes, `${path}.served.bytes`, 0);
       }
       for (const e of saved.inFlight) {
+        requireObject(`${path}.inFlight[]`, e, "{ type: 'device.io_completed', time, vm, device, queue, request, bytes, admittedAt }");
+        if (e.type !== 'device.io_completed') throw new ValidationError(`${path}.inFlight.type must be 'device.io_completed', got ${shownValue(e.type)}`, { path: `${path}.inFlight.type`, value: e.type });
         if (e.vm !== vm || e.device !== saved.device || e.queue !== saved.queue) throw new ValidationError(`${path}: an in-flight completion belongs to another queue`, { path: `${path}.inFlight`, value: e });
+        requireId(e.request, `${path}.inFlight.request`);
+        requireInt(e.bytes, `${path}.inFlight.bytes`, 0);
+        requireInt(e.time, `${path}.inFlight.time`, Number.MIN_SAFE_INTEGER);
         requireInt(e.time + shift, `${path}.inFlight.time`, this.t);
+        requireInt(e.admittedAt, `${path}.inFlight.admittedAt`, Number.MIN_SAFE_INTEGER);
+        if (e.admittedAt > e.time || !Number.isSafeInteger(e.admittedAt + shift)) throw new ValidationError(`${path}.inFlight.admittedAt must be an integer µs no later than its time (${e.time}), got ${e.admittedAt}`, { path: `${path}.inFlight.admittedAt`, value: e.admittedAt });
       }
       return { saved, limiter, shift };
     });
@@ -569,13 +597,14 @@ function serviceTime(disk: HostDiskSpec, bytes: number): number {
 }
 
 function checkFrame(frame: Frame): Pending {
+  requireObject('frame', frame, '{ id, bytes }');
   requireId(frame.id, 'id');
   requireInt(frame.bytes, 'bytes', 1);
   return { id: frame.id, bytes: frame.bytes, drawsBytes: true };
 }
 
 function checkFields(obj: object, allowed: readonly string[]): void {
-  if (obj === null || typeof obj !== 'object') throw new ValidationError(`expected an object, got ${String(obj)}`, { value: obj });
+  if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) throw new ValidationError(`expected an object with fields among ${allowed.join(', ')}, got ${shownValue(obj)}`, { value: obj, accepted: allowed });
   for (const key of Object.keys(obj)) {
     if (!allowed.includes(key)) throw new ValidationError(unknownFieldMessage(key, allowed), { path: key, value: key, accepted: allowed });
   }
@@ -583,12 +612,18 @@ function checkFields(obj: object, allowed: readonly string[]): void {
 
 function requireId(value: unknown, path: string): void {
   if (typeof value !== 'string' || value.length < 1 || value.length > 128) {
-    throw new ValidationError(`${path} must be a string of 1..128 characters, got ${String(value)}`, { path, value, accepted: 'string of 1..128 characters' });
+    throw new ValidationError(`${path} must be a string of 1..128 characters, got ${shownValue(value)}`, { path, value, accepted: 'string of 1..128 characters' });
   }
 }
 
-function requireInt(value: number, path: string, min: number): void {
-  if (!Number.isSafeInteger(value) || value < min) {
-    throw new ValidationError(`${path} must be an integer >= ${min}, got ${String(value)}`, { path, value, accepted: `safe integer >= ${min}` });
+function requireInt(value: unknown, path: string, min: number): asserts value is number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
+    const range = min === Number.MIN_SAFE_INTEGER ? 'a safe integer' : `an integer >= ${min}`;
+    throw new ValidationError(`${path} must be ${range}, got ${shownValue(value)}`, { path, value, accepted: min === Number.MIN_SAFE_INTEGER ? 'safe integer' : `safe integer >= ${min}` });
   }
+}
+
+
+function requireArray(value: unknown, path: string): asserts value is readonly unknown[] {
+  if (!Array.isArray(value)) throw new ValidationError(`${path} must be an array, got ${shownValue(value)}`, { path, value, accepted: 'an array' });
 }

@@ -1,7 +1,7 @@
 // Firecracker's device rate limiter (rx/tx of a NIC, a drive's limiter) in its API shape, built on
 // core-scheduler's TokenBucket, with PATCH updates that replace one bucket and keep the other.
 import { RATE_LIMITER_RETRY_US, TokenBucket, type TokenBucketState, type TokenType } from '@strata/core-scheduler';
-import { ValidationError, type Micros } from '@strata/shared-types';
+import { shownValue, ValidationError, type Micros } from '@strata/shared-types';
 
 /** Firecracker's `TokenBucket` API object (swagger): `size` tokens, `one_time_burst` extra once, `refill_time` ms to refill from empty. */
 export interface FirecrackerTokenBucket {
@@ -41,6 +41,8 @@ export class FirecrackerRateLimiter {
 
   /** A limiter created at `now` (integer µs), buckets full. ValidationError for a malformed bucket. */
   constructor(config: FirecrackerRateLimiterConfig = {}, now = 0) {
+    requireConfigObject(config, 'config');
+    requireTime(now, 'now', 0);
     const bw = makeBucket(config.bandwidth, now, 'bandwidth');
     const ops = makeBucket(config.ops, now, 'ops');
     this.bandwidthBucket = bw;
@@ -76,6 +78,9 @@ export class FirecrackerRateLimiter {
 
   /** Firecracker's `consume(tokens, type)` at `now`; true when the request may proceed. */
   consume(tokens: number, type: TokenType, now: number): boolean {
+    requireTokenType(type);
+    requireTime(now, 'now', Number.MIN_SAFE_INTEGER);
+    if (!Number.isSafeInteger(tokens) || tokens < 0) throw new ValidationError(`tokens must be an integer >= 0, got ${shownValue(tokens)}`, { path: 'tokens', value: tokens, accepted: 'safe integer >= 0' });
     if (now < this._blockedUntil) return false;
     const bucket = type === 'bytes' ? this.bandwidthBucket : this.opsBucket;
     if (bucket === null) return true;
@@ -87,8 +92,8 @@ export class FirecrackerRateLimiter {
         this._blockedUntil = now + RATE_LIMITER_RETRY_US;
         return false;
       case 'overConsumption':
-        // Firecracker casts ratio·refill_time (f64 ms) to whole ms.
-        this._blockedUntil = now + Math.floor(r.ratio * bucket.refillTimeMs) * 1000;
+        // Firecracker casts ratio·refill_time (f64 ms) to whole ms; the model's clock ends at 2^53 − 1 µs.
+        this._blockedUntil = Math.min(now + Math.floor(r.ratio * bucket.refillTimeMs) * 1000, Number.MAX_SAFE_INTEGER);
         return true;
       default: {
         const unreachable: never = r;
@@ -108,11 +113,15 @@ export class FirecrackerRateLimiter {
    * when the state does not match the config's enabled buckets or is malformed.
    */
   static restore(config: FirecrackerRateLimiterConfig, state: FirecrackerRateLimiterState, shiftUs: number): FirecrackerRateLimiter {
+    requireTime(shiftUs, 'shiftUs', Number.MIN_SAFE_INTEGER);
+    if (typeof state !== 'object' || state === null || Array.isArray(state)) {
+      throw new ValidationError(`the limiter state must be an object { bandwidth, ops, blockedUntilUs }, got ${shownValue(state)}`, { path: 'state', value: state, accepted: '{ bandwidth, ops, blockedUntilUs }' });
+    }
     const l = new FirecrackerRateLimiter(config, 0);
     const bw = restoreBucket(l.bandwidthBucket, state.bandwidth, shiftUs, 'bandwidth');
     const ops = restoreBucket(l.opsBucket, state.ops, shiftUs, 'ops');
-    if (!Number.isSafeInteger(state.blockedUntilUs)) {
-      throw new ValidationError(`blockedUntilUs must be an integer (µs), got ${String(state.blockedUntilUs)}`, { path: 'blockedUntilUs', value: state.blockedUntilUs });
+    if (!Number.isSafeInteger(state.blockedUntilUs) || !Number.isSafeInteger(state.blockedUntilUs + shiftUs)) {
+      throw new ValidationError(`blockedUntilUs must be an integer (µs), got ${shownValue(state.blockedUntilUs)}`, { path: 'blockedUntilUs', value: state.blockedUntilUs });
     }
     l.bandwidthBucket = bw;
     l.opsBucket = ops;
@@ -122,6 +131,7 @@ export class FirecrackerRateLimiter {
 
   /** Firecracker's `manual_replenish`: give back tokens (a device undoes the ops it took when the bytes bucket refuses). */
   manualReplenish(tokens: number, type: TokenType): void {
+    requireTokenType(type);
     (type === 'bytes' ? this.bandwidthBucket : this.opsBucket)?.forceReplenish(tokens);
   }
 
@@ -131,6 +141,8 @@ export class FirecrackerRateLimiter {
    * or refill_time 0 is removed; one not given is kept as it is. The timer is kept. Validates first.
    */
   update(patch: FirecrackerRateLimiterConfig, now: number): void {
+    requireConfigObject(patch, 'patch');
+    requireTime(now, 'now', 0);
     const bw = patch.bandwidth === undefined ? undefined : makeBucket(patch.bandwidth, now, 'bandwidth');
     const ops = patch.ops === undefined ? undefined : makeBucket(patch.ops, now, 'ops');
     if (bw !== undefined) this.bandwidthBucket = bw;
@@ -151,7 +163,7 @@ export function isUnlimited(config: FirecrackerRateLimiterConfig | undefined): b
 export function validateRateLimiterConfig(config: FirecrackerRateLimiterConfig | undefined, path: string): void {
   if (config === undefined) return;
   if (config === null || typeof config !== 'object') {
-    throw new ValidationError(`${path} must be an object { bandwidth?, ops? }, got ${String(config)}`, { path, value: config });
+    throw new ValidationError(`${path} must be an object { bandwidth?, ops? }, got ${shownValue(config)}`, { path, value: config });
   }
   for (const key of Object.keys(config)) {
     if (key !== 'bandwidth' && key !== 'ops') {
@@ -183,6 +195,7 @@ function normalize(c: FirecrackerRateLimiterConfig): FirecrackerRateLimiterConfi
 }
 
 function restoreBucket(configured: TokenBucket | null, state: TokenBucketState | null, shiftUs: number, path: string): TokenBucket | null {
+  if (typeof state !== 'object' || Array.isArray(state)) throw new ValidationError(`${path} must be a token bucket state or null, got ${shownValue(state)}`, { path, value: state });
   if ((configured === null) !== (state === null)) {
     throw new ValidationError(`${path}: the saved bucket state does not match the limiter config (${configured === null ? 'disabled' : 'enabled'} bucket)`, { path, value: state });
   }
@@ -190,13 +203,18 @@ function restoreBucket(configured: TokenBucket | null, state: TokenBucketState |
   if (state.size !== configured.size || state.refillTimeMs !== configured.refillTimeMs || state.initialOneTimeBurst !== configured.initialOneTimeBurst) {
     throw new ValidationError(`${path}: the saved bucket state's size, refill time or one-time burst differs from the limiter config`, { path, value: state });
   }
-  return TokenBucket.restore({ ...state, lastUpdateUs: state.lastUpdateUs + shiftUs, lastSeenUs: state.lastSeenUs + shiftUs });
+  try {
+    return TokenBucket.restore({ ...state, lastUpdateUs: state.lastUpdateUs + shiftUs, lastSeenUs: state.lastSeenUs + shiftUs });
+  } catch (e) {
+    if (e instanceof ValidationError) throw new ValidationError(`${path}.${e.message}`, { ...e.details, path: `${path}.${String(e.details.path)}` }, { cause: e });
+    throw e;
+  }
 }
 
 function makeBucket(b: FirecrackerTokenBucket | undefined, now: number, path: string): TokenBucket | null {
   if (b === undefined) return null;
   if (b === null || typeof b !== 'object') {
-    throw new ValidationError(`${path} must be a token bucket { size, one_time_burst?, refill_time }, got ${String(b)}`, { path, value: b });
+    throw new ValidationError(`${path} must be a token bucket { size, one_time_burst?, refill_time }, got ${shownValue(b)}`, { path, value: b });
   }
   for (const key of Object.keys(b)) {
     if (key !== 'size' && key !== 'one_time_burst' && key !== 'refill_time') {
@@ -205,9 +223,26 @@ function makeBucket(b: FirecrackerTokenBucket | undefined, now: number, path: st
   }
   for (const [key, v] of [['size', b.size], ['refill_time', b.refill_time], ['one_time_burst', b.one_time_burst ?? 0]] as const) {
     if (!Number.isSafeInteger(v) || v < 0) {
-      throw new ValidationError(`${path}.${key} must be an integer >= 0, got ${String(v)}`, { path: `${path}.${key}`, value: v, accepted: 'safe integer >= 0' });
+      throw new ValidationError(`${path}.${key} must be an integer >= 0, got ${shownValue(v)}`, { path: `${path}.${key}`, value: v, accepted: 'safe integer >= 0' });
     }
   }
   if (b.size === 0 || b.refill_time === 0) return null;
   return new TokenBucket({ size: b.size, refillTimeMs: b.refill_time, oneTimeBurst: b.one_time_burst ?? 0 }, now);
+}
+
+function requireConfigObject(config: unknown, path: string): void {
+  if (typeof config !== 'object' || config === null || Array.isArray(config)) {
+    throw new ValidationError(`${path} must be a rate limiter { bandwidth?, ops? }, got ${shownValue(config)}`, { path, value: config, accepted: '{ bandwidth?, ops? }' });
+  }
+}
+
+function requireTime(value: unknown, path: string, min: number): void {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
+    const range = min === 0 ? 'integer µs >= 0' : 'integer µs';
+    throw new ValidationError(`${path} must be an ${range}, got ${shownValue(value)}`, { path, value, accepted: range });
+  }
+}
+
+function requireTokenType(type: unknown): void {
+  if (type !== 'bytes' && type !== 'ops') throw new ValidationError(`type must be 'bytes' or 'ops', got ${shownValue(type)}`, { path: 'type', value: type, accepted: ['bytes', 'ops'] });
 }

@@ -7,7 +7,8 @@ import { appendAll } from '../append-all.js';
 import type { GuestClock, GuestCpus, NestedHost, NestedHostOptions, VcpuDemand, VcpuPolicy, VmCpuSpec } from './types.js';
 import { CREDIT_TIMESLICE_US, validateVmCpuSpec, vcpuGroupLimits, vmGroupLimits } from './vcpu-policy.js';
 import { servableDemand, type PinnedDemand } from './priority-levels.js';
-import { checkGuestCpus, checkObject } from './guest-check.js';
+import { checkGuestCpus } from './guest-check.js';
+import { requireObject } from '../input-checks.js';
 
 /** USER_HZ: /proc/stat counts in 1/100 s. */
 export const USER_HZ = 100;
@@ -116,7 +117,7 @@ function levelGroup(priority: number): string {
  * README "Hosts and nested scheduling" for the policy mappings. ValidationError on bad options.
  */
 export function createNestedHost(options: NestedHostOptions): NestedHost {
-  checkObject(options, 'host options', '{ cpus, speed?, policy?, fidelity?, tick?, start? }');
+  requireObject('host options', options, '{ cpus, speed?, policy?, fidelity?, tick?, start? }');
   const policy: VcpuPolicy = options.policy ?? 'credit';
   if (!['credit', 'cfs', 'rr', 'priority'].includes(policy)) {
     throw new ValidationError(`host: policy must be credit, cfs, rr or priority, got ${String(policy)}`, { path: 'policy', value: policy });
@@ -691,9 +692,9 @@ export function createNestedHost(options: NestedHostOptions): NestedHost {
         throw new ValidationError(`vm name must be 1-64 of A-Z a-z 0-9 _ . -, got ${String(name)}`, { path: 'name', value: name });
       }
       if (vms.has(name)) throw new ConflictError(`vm '${name}' already exists on this host`, { vm: name });
-      checkObject(spec, `vm ${name}: cpu spec`, '{ vcpus, and the settings of the host\'s policy }');
+      requireObject(`vm ${name}: cpu spec`, spec, '{ vcpus, and the settings of the host\'s policy }');
       validateVmCpuSpec(policy, spec, host.cpus);
-      checkGuestCpus(guest, `vm ${name}`);
+      checkGuestCpus(guest, name);
       if (guest.cpus !== spec.vcpus) {
         throw new ValidationError(`vm ${name}: the guest has ${guest.cpus} CPUs but the VM ${spec.vcpus} vCPUs`, { path: 'vcpus', value: spec.vcpus });
       }

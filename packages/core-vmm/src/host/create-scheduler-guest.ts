@@ -12,7 +12,7 @@ import {
   type GroupSchedulerEvent,
 } from '@strata/core-scheduler';
 import type { GuestClock, GuestCpus, VcpuDemandListener } from './types.js';
-import { checkObject } from './guest-check.js';
+import { requireObject } from '../input-checks.js';
 
 /**
  * The least rate (fraction of a pCPU) that counts as service: a vCPU served below it has not run, and
@@ -89,7 +89,7 @@ interface TaskMirror {
 
 /** Build a guest of `cpus` CPUs (all at capacity 0 until a host pushes some). */
 export function createSchedulerGuest(options: SchedulerGuestOptions): SchedulerGuest {
-  checkObject(options, 'guest options', '{ cpus, fidelity?, tick?, start? }');
+  requireObject('guest options', options, '{ cpus, fidelity?, tick?, start? }');
   const cpus = options.cpus;
   const scheduler = createGroupScheduler({
     cpus,

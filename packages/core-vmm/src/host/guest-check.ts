@@ -2,30 +2,18 @@
 // an object with the `GuestCpus` members, so a wrong value is a ValidationError naming the field and
 // what is accepted rather than a TypeError from deep inside the first call.
 import { ValidationError } from '@strata/shared-types';
+import { fail, isPlainObject } from '../input-checks.js';
 import type { GuestCpus } from './types.js';
 
 const GUEST_METHODS = ['now', 'connect', 'setCpuCapacity', 'nextEventTime', 'advanceTo'] as const;
-const ACCEPTED = 'a GuestCpus (for example createSchedulerGuest({ cpus, fidelity }))';
+const ACCEPTED = `a GuestCpus (an object { cpus, ${GUEST_METHODS.map((m) => `${m}()`).join(', ')} }, as createSchedulerGuest returns)`;
 
-/** Throw ValidationError (`field`, `where` in the message) unless `guest` has the members of `GuestCpus`. */
-export function checkGuestCpus(guest: unknown, where: string, field = 'guest'): asserts guest is GuestCpus {
-  if (typeof guest !== 'object' || guest === null) {
-    throw new ValidationError(`${where}: ${field} is required: ${ACCEPTED}, got ${guest === null ? 'null' : typeof guest}`, { path: field, value: guest });
-  }
-  const g = guest as Record<string, unknown>;
-  const missing = GUEST_METHODS.filter((m) => typeof g[m] !== 'function');
+/** Throw ValidationError (naming `field`, and `vm` in its details) unless `guest` has the members of `GuestCpus`. */
+export function checkGuestCpus(guest: unknown, vm: string, field = 'guest'): asserts guest is GuestCpus {
+  if (!isPlainObject(guest)) fail(field, ACCEPTED, guest, { vm });
+  const missing = GUEST_METHODS.filter((m) => typeof guest[m] !== 'function');
   if (missing.length > 0) {
-    throw new ValidationError(`${where}: ${field} lacks ${missing.join(', ')}: expected ${ACCEPTED}`, { path: field, value: missing });
+    throw new ValidationError(`${field} must be ${ACCEPTED}, got an object without ${missing.map((m) => `${m}()`).join(', ')}`, { path: field, field, vm, missing, accepted: ACCEPTED });
   }
-  if (typeof g.cpus !== 'number' || !Number.isInteger(g.cpus) || g.cpus < 1) {
-    throw new ValidationError(`${where}: ${field}.cpus must be a whole number ≥ 1, got ${String(g.cpus)}`, { path: `${field}.cpus`, value: g.cpus });
-  }
-}
-
-/** Throw ValidationError unless `value` is a plain object (an options or spec argument). */
-export function checkObject(value: unknown, where: string, accepted: string): asserts value is object {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    const got = value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
-    throw new ValidationError(`${where} must be an object (${accepted}), got ${got}`, { path: where, value });
-  }
+  if (typeof guest.cpus !== 'number' || !Number.isInteger(guest.cpus) || guest.cpus < 1) fail(`${field}.cpus`, 'a whole number ≥ 1', guest.cpus, { vm });
 }

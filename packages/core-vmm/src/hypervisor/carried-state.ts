@@ -1,12 +1,13 @@
 // The VM state the facade carries between hosts (snapshot load, live migration): reading it from the
 // parts, and checking it against scratch parts before anything real changes.
-import { ValidationError } from '@strata/shared-types';
+import { ValidationError, shownValue } from '@strata/shared-types';
 import { createDeviceModel } from '../devices/create-device-model.js';
 import type { VmDevicesSnapshot } from '../devices/types.js';
 import { createHostMemory } from '../memory/create-host-memory.js';
 import type { VmMemorySnapshot } from '../memory/types.js';
 import type { VcpuSnapshot, VmCpuSnapshot } from '../snapshots/types.js';
 import { vcpuTotals, type HypervisorCore, type VmEntry } from './core.js';
+import { checkCpuSnapshotShape } from './input-checks.js';
 
 /** The VM's vCPU settings and accounting now (totals over every period on the host). */
 export function cpuSnapshot(core: HypervisorCore, name: string, e: VmEntry): VmCpuSnapshot {
@@ -22,17 +23,18 @@ export function cpuSnapshot(core: HypervisorCore, name: string, e: VmEntry): VmC
 
 /** Check a carried vCPU state against the VM's vCPU count. ValidationError names the field. */
 export function checkCpuSnapshot(cpu: VmCpuSnapshot, vcpus: number): void {
+  checkCpuSnapshotShape(cpu);
   const list: readonly VcpuSnapshot[] = cpu.vcpus;
   const length = Array.isArray(list) ? list.length : -1;
   if (length !== vcpus) throw new ValidationError(`cpu.vcpus must list ${vcpus} vCPUs (the machine's), got ${length < 0 ? 'none' : length}`, { path: 'cpu.vcpus' });
   list.forEach((v: VcpuSnapshot, i: number) => {
     for (const f of ['hostCpuUsec', 'stealUsec'] as const) {
       const x: number = v[f];
-      if (!Number.isSafeInteger(x) || x < 0) throw new ValidationError(`cpu.vcpus[${i}].${f} must be an integer ≥ 0, got ${String(x)}`, { path: `cpu.vcpus[${i}].${f}` });
+      if (!Number.isSafeInteger(x) || x < 0) throw new ValidationError(`cpu.vcpus[${i}].${f} must be an integer ≥ 0, got ${shownValue(x)}`, { path: `cpu.vcpus[${i}].${f}` });
     }
   });
   const p = cpu.throttlePercent;
-  if (!(typeof p === 'number' && p >= 0 && p < 100)) throw new ValidationError(`cpu.throttlePercent must be within 0..99, got ${String(p)}`, { path: 'cpu.throttlePercent' });
+  if (!(typeof p === 'number' && p >= 0 && p < 100)) throw new ValidationError(`cpu.throttlePercent must be within 0..99, got ${shownValue(p)}`, { path: 'cpu.throttlePercent' });
 }
 
 /**

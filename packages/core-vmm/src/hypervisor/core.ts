@@ -1,6 +1,6 @@
 // What the hypervisor's command modules share: the parts of one host, the facade's per-VM record, and
 // the pure rules that map a lifecycle phase onto the other parts. Types and pure functions only.
-import { ConflictError, ValidationError } from '@strata/shared-types';
+import { ConflictError, ValidationError, shownValue } from '@strata/shared-types';
 import type { Micros } from '@strata/shared-types';
 import type { DeviceModel } from '../devices/types.js';
 import type { NestedHost, VcpuStats, VmCpuSpec } from '../host/types.js';
@@ -10,6 +10,7 @@ import type { VmLifecycles, VmView } from '../lifecycle/vm-lifecycles.js';
 import type { HostMemory, VmMemoryPhase } from '../memory/types.js';
 import type { Snapshotter } from '../snapshots/types.js';
 import type { GuestPort } from './guest-port.js';
+import { checkSpecShape } from './input-checks.js';
 import type { HypervisorVmSpec } from './types.js';
 
 const MIB = 1024 * 1024;
@@ -125,6 +126,7 @@ export function vcpuTotals(e: VmEntry, live: readonly VcpuStats[] | null): CpuTo
  * the workload within the guest. Returns the VM's full CPU spec.
  */
 export function checkVmSpec(core: HypervisorCore, spec: HypervisorVmSpec, flavor: 'libvirt' | 'firecracker'): VmCpuSpec {
+  checkSpecShape(core, spec);
   const name = spec.name;
   if (core.entries.has(name) || core.lifecycleView(name) !== null) {
     throw new ConflictError(`VM '${name}' already exists; pick another name`, { vm: name });
@@ -136,11 +138,10 @@ export function checkVmSpec(core: HypervisorCore, spec: HypervisorVmSpec, flavor
   if (flavor === 'firecracker' && spec.memoryBytes % MIB !== 0) throw new ValidationError(`a microVM's memory must be whole MiB, got ${spec.memoryBytes} bytes`, { field: 'memoryBytes', vm: name });
   const w = spec.workload;
   if (w !== undefined) {
-    if (!(w.bytes >= 0 && w.bytes <= spec.memoryBytes)) throw new ValidationError(`workload.bytes must be within 0..memoryBytes (${spec.memoryBytes}), got ${w.bytes}`, { field: 'workload', vm: name });
     const d = w.dirtyBytesPerSecond ?? 0;
-    if (typeof d !== 'number' || !Number.isFinite(d) || d < 0) throw new ValidationError(`workload.dirtyBytesPerSecond must be a finite number ≥ 0, got ${String(d)}`, { field: 'workload.dirtyBytesPerSecond', vm: name });
+    if (typeof d !== 'number' || !Number.isFinite(d) || d < 0) throw new ValidationError(`workload.dirtyBytesPerSecond must be a finite number ≥ 0, got ${shownValue(d)}`, { field: 'workload.dirtyBytesPerSecond', vm: name });
     const wss = w.wssBytes ?? w.bytes;
-    if (!Number.isSafeInteger(wss) || wss < 0 || wss > spec.memoryBytes) throw new ValidationError(`workload.wssBytes must be an integer within 0..memoryBytes (${spec.memoryBytes}), got ${String(wss)}`, { field: 'workload.wssBytes', vm: name });
+    if (!Number.isSafeInteger(wss) || wss < 0 || wss > spec.memoryBytes) throw new ValidationError(`workload.wssBytes must be an integer within 0..memoryBytes (${spec.memoryBytes}), got ${shownValue(wss)}`, { field: 'workload.wssBytes', vm: name });
   }
   return cpu;
 }

@@ -2,7 +2,7 @@
 // parts on one clock. The lifecycle decides; after every command and at every instant the VMs it
 // names are brought to what their phase implies (reconcile), so the parts never disagree for long.
 // Post-boot changes, snapshots and migration live in their own modules over `HypervisorCore`.
-import { InvalidTransitionError, NotFoundError, ValidationError, NO_EVENTS } from '@strata/shared-types';
+import { InvalidTransitionError, NotFoundError, ValidationError, NO_EVENTS, shownValue } from '@strata/shared-types';
 import type { Micros } from '@strata/shared-types';
 import { createDeviceModel } from '../devices/create-device-model.js';
 import type { BlockRequest, DeviceCounters, DeviceModel, DrivePatch, Frame, NetworkInterfacePatch } from '../devices/types.js';
@@ -20,6 +20,8 @@ import { sumStats, vcpuTotals, type HypervisorCore, type VmEntry } from './core.
 import { loadSnapshot, snapshotVm } from './facade-snapshots.js';
 import { abortIncoming, completeIncoming, dirtyModel, outgoingState, receiveMigration, refuseIfIncoming } from './incoming-migration.js';
 import { setVmCpu, updateBalloon, updateBalloonStats, updateDrive, updateNetworkInterface } from './post-boot.js';
+import { fail, objectOrEmpty, requireObject, requireOneOf } from '../input-checks.js';
+import { checkOptions, requireDeviceId, requireName } from './input-checks.js';
 import { defineVm, reconcile, rewrittenBytes, settleDirty } from './reconcile.js';
 import type { Hypervisor, HypervisorEvent, HypervisorOptions, HypervisorVmSpec, HypervisorVmView, VmCarriedState } from './types.js';
 
@@ -42,6 +44,7 @@ class HypervisorModel implements Hypervisor, HypervisorCore {
   private oomVictims: string[] = [];
 
   constructor(o: HypervisorOptions) {
+    checkOptions(o);
     const start = o.start ?? 0;
     this.host = createNestedHost({
       cpus: o.host.cpus,
@@ -92,7 +95,8 @@ class HypervisorModel implements Hypervisor, HypervisorCore {
 
   advanceTo(time: number): readonly HypervisorEvent[] {
     const now = this.now();
-    if (!Number.isInteger(time) || time < now) throw new ValidationError(`advanceTo needs an integer time ≥ now (${now}), got ${time}`, { field: 'time', now, time });
+    if (typeof time !== 'number' || !Number.isSafeInteger(time)) fail('time', `an integer number of µs from now (${now}) to ${Number.MAX_SAFE_INTEGER}`, time, { now });
+    if (time < now) throw new ValidationError(`advanceTo(${time}) is before now (${now}): time must not go backwards`, { path: 'time', field: 'time', value: time, now });
     // Events come out of several models, each in time order; they are merged by time only when more
     // than one model reported in the advance (a host's step at light load reports nothing at all).
     let out: HypervisorEvent[] | null = null;
@@ -188,12 +192,14 @@ class HypervisorModel implements Hypervisor, HypervisorCore {
 
   crash(name: string, reason: 'host-failure' | 'guest-panic' | 'host-oom'): void {
     this.entry(name);
+    requireOneOf('reason', reason, ['host-failure', 'guest-panic', 'host-oom']);
     this.lifecycle.crash(name, reason);
     this.reconcile(name);
   }
 
   beginMigration(name: string, opts: { readonly durationUs?: number } = {}): void {
     this.command(name, 'migrate');
+    objectOrEmpty('opts', opts, '{ durationUs? }');
     this.lifecycle.beginMigration(name, opts.durationUs === undefined ? {} : { durationUs: opts.durationUs });
     this.reconcile(name);
   }
@@ -209,7 +215,7 @@ class HypervisorModel implements Hypervisor, HypervisorCore {
   setThrottle(name: string, throttlePercent: number): void {
     const e = this.command(name, 'throttle');
     if (!(Number.isFinite(throttlePercent) && throttlePercent >= 0 && throttlePercent < 100)) {
-      throw new ValidationError(`throttlePercent must be within 0..99, got ${throttlePercent}`, { field: 'throttlePercent', vm: name });
+      throw new ValidationError(`throttlePercent must be a number within 0..99, got ${shownValue(throttlePercent)}`, { field: 'throttlePercent', vm: name });
     }
     this.settleDirty(e);
     e.port.setThrottle(throttlePercent);
@@ -217,16 +223,19 @@ class HypervisorModel implements Hypervisor, HypervisorCore {
 
   submitBlock(name: string, drive: string, request: BlockRequest): void {
     this.command(name, 'submit-block');
+    requireDeviceId('drive', drive, 'drive_id of one of its drives');
     this.devices.submitBlock(name, drive, request);
   }
 
   sendFrame(name: string, iface: string, frame: Frame): void {
     this.command(name, 'send-frame');
+    requireDeviceId('iface', iface, 'iface_id of one of its network interfaces');
     this.devices.sendFrame(name, iface, frame);
   }
 
   receiveFrame(name: string, iface: string, frame: Frame): void {
     this.command(name, 'receive-frame');
+    requireDeviceId('iface', iface, 'iface_id of one of its network interfaces');
     this.devices.receiveFrame(name, iface, frame);
   }
 
@@ -258,11 +267,15 @@ class HypervisorModel implements Hypervisor, HypervisorCore {
 
   updateDrive(name: string, drive: string, patch: Omit<DrivePatch, 'drive_id'>): void {
     this.command(name, 'PATCH /drives');
+    requireDeviceId('drive', drive, 'drive_id of one of its drives');
+    requireObject('patch', patch, '{ path_on_host?, rate_limiter? }');
     updateDrive(this, name, drive, patch);
   }
 
   updateNetworkInterface(name: string, iface: string, patch: Omit<NetworkInterfacePatch, 'iface_id'>): void {
     this.command(name, 'PATCH /network-interfaces');
+    requireDeviceId('iface', iface, 'iface_id of one of its network interfaces');
+    requireObject('patch', patch, '{ rx_rate_limiter?, tx_rate_limiter? }');
     updateNetworkInterface(this, name, iface, patch);
   }
 
@@ -349,7 +362,10 @@ class HypervisorModel implements Hypervisor, HypervisorCore {
 
   entry(name: string): VmEntry {
     const e = this.entries.get(name);
-    if (e === undefined) throw new NotFoundError('vm', name, { hint: 'defineVm first' });
+    if (e === undefined) {
+      requireName('name', name); // a name that is no string: ValidationError, not "vm 'undefined' does not exist"
+      throw new NotFoundError('vm', name, { hint: 'defineVm first' });
+    }
     return e;
   }
 

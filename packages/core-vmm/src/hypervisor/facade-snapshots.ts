@@ -6,6 +6,8 @@ import type { VmSnapshot } from '../snapshots/types.js';
 import { applyCpuSnapshot, checkCpuSnapshot, cpuSnapshot, dryRunRestore } from './carried-state.js';
 import { checkVmSpec, newEntry, type HypervisorCore } from './core.js';
 import { GuestPort } from './guest-port.js';
+import { objectOrEmpty, optionalBoolean } from '../input-checks.js';
+import { checkSpecShape } from './input-checks.js';
 import type { HypervisorVmSpec } from './types.js';
 
 /** `snapshotVm`: PUT /snapshot/create of a Paused microVM, carrying its vCPU state. */
@@ -21,6 +23,8 @@ export function snapshotVm(core: HypervisorCore, name: string, opts: { readonly 
 
 /** `loadSnapshot`: PUT /snapshot/load into a new microVM `spec.name`; a refusal changes nothing. */
 export function loadSnapshot(core: HypervisorCore, spec: HypervisorVmSpec, input: VmSnapshot, opts: { readonly resume?: boolean } = {}): void {
+  checkSpecShape(core, spec);
+  optionalBoolean('opts.resume', objectOrEmpty('opts', opts, '{ resume? }').resume);
   const snapshot = checkLoadable(input);
   const name = spec.name;
   if (spec.flavor !== undefined && spec.flavor !== 'firecracker') {
@@ -32,6 +36,7 @@ export function loadSnapshot(core: HypervisorCore, spec: HypervisorVmSpec, input
       { field: 'vcpus/memoryBytes', vm: name },
     );
   }
+  if (snapshot.cpu !== undefined) checkCpuSnapshot(snapshot.cpu, spec.vcpus);
   const settings = spec.cpu ?? snapshot.cpu?.spec ?? {};
   const balloon = snapshot.memory.balloon?.config;
   const loaded: HypervisorVmSpec = {
@@ -43,7 +48,6 @@ export function loadSnapshot(core: HypervisorCore, spec: HypervisorVmSpec, input
     ...(balloon === undefined ? {} : { balloon }),
   };
   const cpu = checkVmSpec(core, loaded, 'firecracker');
-  if (snapshot.cpu !== undefined) checkCpuSnapshot(snapshot.cpu, spec.vcpus);
   dryRunRestore(core, name, snapshot.memory, snapshot.devices);
   // Each part in turn (the overcommit check first); the checks above leave nothing for the load to refuse.
   core.memory.addVm(name, { memoryBytes: spec.memoryBytes });

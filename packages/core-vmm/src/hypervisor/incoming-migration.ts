@@ -1,13 +1,15 @@
 // Both ends of a live migration as the facade sees them: the source hands its state over at the
 // switch-over (`outgoingState`); the destination defines the VM as incoming (libvirt: PAUSED/MIGRATION,
 // memory allocated), then runs it with that state (`completeIncoming`) or drops it (`abortIncoming`).
-import { InvalidTransitionError, ValidationError } from '@strata/shared-types';
+import { InvalidTransitionError, ValidationError, shownValue } from '@strata/shared-types';
 import { validateVmCpuSpec } from '../host/vcpu-policy.js';
 import { createConstantDirtyModel } from '../migration/constant-dirty-model.js';
 import type { DirtyModel } from '../migration/dirty-model.js';
 import { applyCpuSnapshot, checkCpuSnapshot, cpuSnapshot, dryRunRestore } from './carried-state.js';
 import { checkVmSpec, newEntry, type HypervisorCore, type VmEntry } from './core.js';
 import { GuestPort } from './guest-port.js';
+import { objectOrEmpty, optionalBoolean } from '../input-checks.js';
+import { checkCarriedShape, checkSpecShape } from './input-checks.js';
 import type { HypervisorVmSpec, VmCarriedState } from './types.js';
 
 /** libvirt holds the incoming domain's job lock (MIGRATION_IN) until the migration finishes: other commands time out on it. */
@@ -41,6 +43,8 @@ export function dirtyModel(core: HypervisorCore, name: string): DirtyModel {
 
 /** `receiveMigration`: the VM defined here, incoming; memory allocated (overcommit check), nothing started. */
 export function receiveMigration(core: HypervisorCore, spec: HypervisorVmSpec, opts: { readonly persistent?: boolean } = {}): void {
+  checkSpecShape(core, spec);
+  optionalBoolean('opts.persistent', objectOrEmpty('opts', opts, '{ persistent? }').persistent);
   const name = spec.name;
   if ((spec.flavor ?? 'libvirt') !== 'libvirt') {
     throw new ValidationError(`Firecracker has no live migration: move microVM '${name}' with snapshotVm and loadSnapshot`, { field: 'flavor', vm: name });
@@ -73,9 +77,11 @@ export function receiveMigration(core: HypervisorCore, spec: HypervisorVmSpec, o
 export function completeIncoming(core: HypervisorCore, name: string, state?: VmCarriedState, opts: { readonly paused?: boolean } = {}): void {
   const e = core.entry(name);
   if (!e.incoming) notIncoming(core, name, 'complete-incoming');
+  optionalBoolean('opts.paused', objectOrEmpty('opts', opts, '{ paused? }').paused);
   let cpu = e.cpu;
   if (state !== undefined) {
-    if (state.vm !== name) throw new ValidationError(`the carried state is VM '${String(state.vm)}''s, not '${name}''s`, { path: 'vm', value: state.vm });
+    checkCarriedShape(state);
+    if (state.vm !== name) throw new ValidationError(`state.vm must be '${name}' (the carried state of this VM), got ${shownValue(state.vm)}`, { path: 'vm', value: state.vm });
     checkCpuSnapshot(state.cpu, e.spec.vcpus);
     if (state.memory.guestBytes !== e.spec.memoryBytes) {
       throw new ValidationError(`the carried memory (${state.memory.guestBytes} B) must equal the VM's memoryBytes here (${e.spec.memoryBytes})`, { path: 'memory.guestBytes' });

@@ -7,10 +7,12 @@ import type { VmCpuSpec } from '../host/types.js';
 import { validateVmCpuSpec } from '../host/vcpu-policy.js';
 import type { BalloonStatsUpdate, BalloonUpdate } from '../memory/types.js';
 import type { HypervisorCore } from './core.js';
+import { requireObject } from '../input-checks.js';
 
 /** `setVmCpu`: validated as a whole spec for this host's policy, then applied to the host scheduler while the vCPUs are on it. */
 export function setVmCpu(core: HypervisorCore, name: string, patch: Partial<Omit<VmCpuSpec, 'vcpus'>>): void {
   const e = core.entry(name);
+  requireObject('patch', patch, `of scheduling settings (the ${core.host.policy} policy's)`);
   const next: VmCpuSpec = { ...e.cpu, ...patch, vcpus: e.cpu.vcpus };
   const vcpus = (patch as { vcpus?: unknown }).vcpus;
   if (vcpus !== undefined) throw new ValidationError(`vm ${name}: vcpus cannot change on a defined VM`, { path: 'vcpus', value: vcpus });

@@ -3,6 +3,7 @@
 // and the dirty log integrates the workload's write rate over the time its memory runs.
 import { checkVmSpec, guestRuns, memoryPhaseOf, newEntry, type HypervisorCore, type VmEntry } from './core.js';
 import { GuestPort } from './guest-port.js';
+import { checkSpecShape } from './input-checks.js';
 import type { HypervisorVmSpec } from './types.js';
 
 const MIB = 1024 * 1024;
@@ -15,6 +16,7 @@ export function putDevices(core: HypervisorCore, spec: HypervisorVmSpec): void {
 
 /** `defineVm`: each part checks and adds in turn; a refusal undoes the parts already done (none has emitted anything yet). */
 export function defineVm(core: HypervisorCore, spec: HypervisorVmSpec): void {
+  checkSpecShape(core, spec);
   const flavor = spec.flavor ?? 'libvirt';
   const name = spec.name;
   const cpu = checkVmSpec(core, spec, flavor);

@@ -1,7 +1,7 @@
 // Firecracker's API face over the same VM phases: which request each phase allows (FC
 // rpc_interface.rs, reference §2.2) with Firecracker's fault messages (§2.3), and the machine-config
 // limits (§2.4). Every refusal is HTTP 400 with `{"fault_message": ...}`.
-import { ValidationError } from '@strata/shared-types';
+import { shownValue, ValidationError } from '@strata/shared-types';
 import type { FirecrackerConfig, FirecrackerPhase, VmPhase } from './types.js';
 
 /** A Firecracker API request the table judges (resource-level; bodies are checked separately). */
@@ -138,6 +138,9 @@ export interface MachineConfigBody {
   readonly huge_pages?: 'None' | '2M';
 }
 
+/** The most MiB a machine may have: its memory in bytes stays a safe integer. */
+const MAX_MACHINE_MIB = Math.floor(Number.MAX_SAFE_INTEGER / (1024 * 1024));
+
 /** Firecracker's defaults: 1 vCPU, 128 MiB, no SMT, 4 KiB pages (reference §2.4). */
 export const FIRECRACKER_DEFAULT_MACHINE = { vcpus: 1, memMib: 128, smt: false, hugePages: 'None' } as const;
 
@@ -148,6 +151,10 @@ export const FIRECRACKER_DEFAULT_MACHINE = { vcpus: 1, memMib: 128, smt: false, 
  * memory not below a configured balloon target.
  */
 export function applyMachineConfig(current: FirecrackerConfig, body: MachineConfigBody, mode: 'put' | 'patch'): Pick<FirecrackerConfig, 'vcpus' | 'memMib' | 'smt' | 'hugePages'> {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    const message = `the machine-config body must be an object { vcpu_count?, mem_size_mib?, smt?, huge_pages? }, got ${shownValue(body)}`;
+    throw new ValidationError(message, { path: 'body', value: body, httpStatus: 400, faultMessage: message });
+  }
   const base = mode === 'put' ? FIRECRACKER_DEFAULT_MACHINE : current;
   const next = {
     vcpus: body.vcpu_count ?? base.vcpus,
@@ -155,12 +162,20 @@ export function applyMachineConfig(current: FirecrackerConfig, body: MachineConf
     smt: body.smt ?? base.smt,
     hugePages: body.huge_pages ?? base.hugePages,
   };
-  const fail = (fault: string): never => {
-    throw new ValidationError(fault, { httpStatus: 400, faultMessage: fault });
+  const fail = (fault: string, details: Record<string, unknown> = {}): never => {
+    throw new ValidationError(fault, { ...details, httpStatus: 400, faultMessage: fault });
   };
+  // serde's type checks first (a plain-JavaScript body may carry anything).
+  if (typeof next.smt !== 'boolean') fail(`smt must be true or false, got ${shownValue(next.smt)}`, { path: 'smt', value: next.smt });
+  if (next.hugePages !== 'None' && next.hugePages !== '2M') fail(`huge_pages must be 'None' or '2M', got ${shownValue(next.hugePages)}`, { path: 'huge_pages', value: next.hugePages });
   if (!Number.isInteger(next.vcpus) || next.vcpus < 1 || next.vcpus > 32 || (next.smt && next.vcpus !== 1 && next.vcpus % 2 !== 0)) fail(FIRECRACKER_MESSAGES.vcpus);
   const pageMib = next.hugePages === '2M' ? 2 : 1;
   if (!Number.isInteger(next.memMib) || next.memMib <= 0 || next.memMib % pageMib !== 0) fail(FIRECRACKER_MESSAGES.memory);
+  if (next.memMib > MAX_MACHINE_MIB) {
+    const message = `mem_size_mib must be at most ${MAX_MACHINE_MIB} (its bytes a safe integer), got ${next.memMib}`;
+    throw new ValidationError(message, { path: 'mem_size_mib', value: next.memMib, accepted: `1..${MAX_MACHINE_MIB}`, httpStatus: 400, faultMessage: message });
+  }
+
   if (current.balloonMib !== null && next.memMib < current.balloonMib) fail(FIRECRACKER_MESSAGES.memoryBelowBalloon);
   return next;
 }

@@ -2,34 +2,40 @@
 // the boot, shutdown, save, restore, snapshot and migration timers to `t` and reports what happened
 // (ARCHITECTURE.md, "Driving models"). Two front ends over one state: libvirt's domain API and
 // Firecracker's HTTP API; each VM has its flavor and answers only its own front end's commands.
-import { ConflictError, InvalidTransitionError, NotFoundError, ValidationError, bytes as toBytes, micros, NO_EVENTS } from '@strata/shared-types';
+import { ConflictError, InvalidTransitionError, NotFoundError, ValidationError, shownValue, NO_EVENTS } from '@strata/shared-types';
 import type { Bytes, Micros, VmCrashReason } from '@strata/shared-types';
-import { BOOT_SPECIFIC_REQUESTS, FIRECRACKER_DEFAULT_MACHINE, FIRECRACKER_MESSAGES, FIRECRACKER_TRANSITIONS, applyMachineConfig, firecrackerPhaseOf } from './firecracker.js';
+import { BOOT_SPECIFIC_REQUESTS, FIRECRACKER_DEFAULT_MACHINE, FIRECRACKER_MESSAGES, FIRECRACKER_OPERATIONS, FIRECRACKER_TRANSITIONS, applyMachineConfig, firecrackerPhaseOf } from './firecracker.js';
 import type { FirecrackerOperation, MachineConfigBody } from './firecracker.js';
-import { LIBVIRT_GUARDS, libvirtRule } from './table.js';
+import { LIBVIRT_GUARDS, LIBVIRT_OPERATIONS, libvirtRule } from './table.js';
 import type { LibvirtOperation } from './table.js';
 import { FIRECRACKER_TIMINGS, LIBVIRT_TIMINGS, imageTransferUs } from './timings.js';
+import { fail, objectOrEmpty, requireBoolean, requireOneOf } from '../input-checks.js';
+import { checkFirecrackerBody, checkLibvirtOptions, isFirecrackerOperation, isLibvirtOperation } from './input-checks.js';
 import { applyLibvirt, endJob, fireTimer, libvirtStateOf, refuse } from './transition.js';
 import type { LibvirtCommandOptions, Step, TimerSlot, VmLifecycleEvent } from './transition.js';
 import type { FirecrackerPhase, LibvirtStateView, SavedImage, VmConfig, VmFlavor, VmRecord, VmTimings } from './types.js';
 import { heapPop, heapPush } from '../binary-heap.js';
 
 const MIB = 1024 * 1024;
+const ON_CRASH = ['destroy', 'restart', 'preserve'] as const;
+const JOB_OUTCOMES = ['completed', 'cancelled', 'failed'] as const;
+const LIBVIRT_OPERATION_LIST = LIBVIRT_OPERATIONS.join(', ');
 
 /** Timing overrides as plain numbers (µs; bytes per second for the disk). */
 export type VmTimingsInput = { readonly [K in keyof VmTimings]?: number };
 
-/** `base` with `input`'s overrides, each checked (µs: non-negative integers; the disk: a positive rate). */
-function withTimings(base: VmTimings, input: VmTimingsInput = {}): VmTimings {
-  const disk = input.diskBytesPerSecond ?? base.diskBytesPerSecond;
-  if (!(disk > 0)) throw new ValidationError(`diskBytesPerSecond must be positive, got ${disk}`, { field: 'diskBytesPerSecond' });
-  return {
-    bootUs: input.bootUs === undefined ? base.bootUs : micros(input.bootUs),
-    shutdownUs: input.shutdownUs === undefined ? base.shutdownUs : micros(input.shutdownUs),
-    pauseUs: input.pauseUs === undefined ? base.pauseUs : micros(input.pauseUs),
-    resumeUs: input.resumeUs === undefined ? base.resumeUs : micros(input.resumeUs),
-    diskBytesPerSecond: disk,
+/** `base` with `input`'s overrides, each checked (µs: non-negative integers; the disk: a finite positive rate); `path` names them in errors. */
+function withTimings(base: VmTimings, input: VmTimingsInput | undefined, path: string): VmTimings {
+  const given = objectOrEmpty(path, input, '{ bootUs?, shutdownUs?, pauseUs?, resumeUs?, diskBytesPerSecond? }') as VmTimingsInput;
+  const disk = given.diskBytesPerSecond ?? base.diskBytesPerSecond;
+  if (typeof disk !== 'number' || !Number.isFinite(disk) || disk <= 0) fail(`${path}.diskBytesPerSecond`, 'a finite number > 0 (bytes/s)', disk);
+  const us = (key: 'bootUs' | 'shutdownUs' | 'pauseUs' | 'resumeUs'): Micros => {
+    const value: unknown = given[key];
+    if (value === undefined) return base[key];
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) fail(`${path}.${key}`, `an integer number of µs from 0 to ${Number.MAX_SAFE_INTEGER}`, value);
+    return value as Micros;
   };
+  return { bootUs: us('bootUs'), shutdownUs: us('shutdownUs'), pauseUs: us('pauseUs'), resumeUs: us('resumeUs'), diskBytesPerSecond: disk };
 }
 
 /** Options of `createVmLifecycles`. */
@@ -163,14 +169,17 @@ interface HeapEntry {
 
 /** Build the lifecycle model of one host's VMs. */
 export function createVmLifecycles(options: VmLifecyclesOptions = {}): VmLifecycles {
-  let now = (options.startTime ?? 0) as Micros;
+  objectOrEmpty('options', options, '{ startTime?, libvirtTimings?, firecrackerTimings? }');
+  const startTime: unknown = options.startTime ?? 0;
+  if (typeof startTime !== 'number' || !Number.isSafeInteger(startTime) || startTime < 0) fail('startTime', `an integer number of µs from 0 to ${Number.MAX_SAFE_INTEGER}`, startTime);
+  let now = startTime as Micros;
   const vms = new Map<string, VmRecord>();
   const written = new WeakSet<SavedImage>();
   let buffered: VmLifecycleEvent[] = [];
   const heap: HeapEntry[] = [];
   let seq = 0;
-  const libvirtTimings = withTimings(LIBVIRT_TIMINGS, options.libvirtTimings);
-  const fcTimings = withTimings(FIRECRACKER_TIMINGS, options.firecrackerTimings);
+  const libvirtTimings = withTimings(LIBVIRT_TIMINGS, options.libvirtTimings, 'libvirtTimings');
+  const fcTimings = withTimings(FIRECRACKER_TIMINGS, options.firecrackerTimings, 'firecrackerTimings');
 
   const less = (a: HeapEntry, b: HeapEntry): boolean => a.at < b.at || (a.at === b.at && a.seq < b.seq);
   const push = (entry: HeapEntry): void => heapPush(heap, entry, less);
@@ -185,8 +194,16 @@ export function createVmLifecycles(options: VmLifecyclesOptions = {}): VmLifecyc
     while (heap.length > 0 && !live(heap[0]!)) pop();
   }
 
-  /** Store a step's record, arm its new timers, keep its events. */
+  /** Store a step's record, arm its new timers, keep its events. Refuses (before any change) a timer past the clock's range. */
   function commit(name: string, before: VmRecord | undefined, step: Step): void {
+    if (step.vm !== null) {
+      for (const slot of ['activity', 'deadline', 'pending'] as const) {
+        const at = timerOf(step.vm, slot)?.at;
+        if (at !== undefined && at !== Infinity && !(Number.isSafeInteger(at) && at >= now)) {
+          throw new ValidationError(`VM '${name}': its ${slot} would end at ${shownValue(at)} µs, beyond the clock's range (now ${now} .. ${Number.MAX_SAFE_INTEGER} µs): give a shorter duration or timing`, { path: slot, vm: name, value: at, accepted: `now .. ${Number.MAX_SAFE_INTEGER}` });
+        }
+      }
+    }
     if (step.vm === null) vms.delete(name);
     else {
       vms.set(name, step.vm);
@@ -220,16 +237,21 @@ export function createVmLifecycles(options: VmLifecyclesOptions = {}): VmLifecyc
     throw new ConflictError(message, { vm: name, phase: vm.phase });
   }
 
-  function makeConfig(input: VmConfigInput, base: VmConfig | null): VmConfig {
-    const vcpus = input.vcpus ?? base?.vcpus ?? 1;
-    const memory = input.memoryBytes ?? base?.memoryBytes ?? 1024 * MIB;
-    if (!Number.isInteger(vcpus) || vcpus < 1) throw new ValidationError(`vcpus must be a positive integer, got ${vcpus}`, { field: 'vcpus' });
-    return {
-      vcpus,
-      memoryBytes: toBytes(memory),
-      onCrash: input.onCrash ?? base?.onCrash ?? 'destroy',
-      guestHonorsAcpi: input.guestHonorsAcpi ?? base?.guestHonorsAcpi ?? true,
-    };
+  function makeConfig(config: VmConfigInput | undefined, base: VmConfig | null): VmConfig {
+    const input = objectOrEmpty('config', config, '{ vcpus?, memoryBytes?, onCrash?, guestHonorsAcpi?, timings? }') as VmConfigInput;
+    const vcpus: unknown = input.vcpus ?? base?.vcpus ?? 1;
+    const memory: unknown = input.memoryBytes ?? base?.memoryBytes ?? 1024 * MIB;
+    if (typeof vcpus !== 'number' || !Number.isSafeInteger(vcpus) || vcpus < 1) fail('vcpus', 'a positive integer (at most 2^53 − 1)', vcpus);
+    if (typeof memory !== 'number' || !Number.isSafeInteger(memory) || memory < 1) fail('memoryBytes', `an integer number of bytes from 1 to ${Number.MAX_SAFE_INTEGER}`, memory);
+    const onCrash = input.onCrash === undefined ? (base?.onCrash ?? 'destroy') : requireOneOf('onCrash', input.onCrash, ON_CRASH);
+    const acpi = input.guestHonorsAcpi === undefined ? (base?.guestHonorsAcpi ?? true) : requireBoolean('guestHonorsAcpi', input.guestHonorsAcpi);
+    return { vcpus, memoryBytes: memory as Bytes, onCrash, guestHonorsAcpi: acpi };
+  }
+
+  /** A new VM's name: a non-empty string. */
+  function newName(name: unknown): string {
+    if (typeof name !== 'string' || name.length < 1 || name.length > 256) fail('name', 'a string of 1 to 256 characters', name);
+    return name;
   }
 
   function newRecord(name: string, flavor: VmFlavor, persistent: boolean, config: VmConfig, timings: VmTimings): VmRecord {
@@ -253,14 +275,15 @@ export function createVmLifecycles(options: VmLifecyclesOptions = {}): VmLifecyc
     };
   }
 
-  function libvirtOp(name: string, op: LibvirtOperation, opts: LibvirtCommandOptions = {}): void {
+  function libvirtOp(name: string, op: LibvirtOperation, opts?: LibvirtCommandOptions): void {
     const vm = op === 'destroy' || op === 'crash' ? get(name) : getFlavor(name, 'libvirt', op);
+    const checked = checkLibvirtOptions(op, opts);
     if (op === 'destroy' && vm.flavor === 'firecracker' && vm.phase === 'shutoff') {
       // Killing a Firecracker process that never started: the microVM is gone.
       commit(name, vm, { vm: null, events: [{ type: 'vm.undefined', time: now, vm: name, active: false }] });
       return;
     }
-    commit(name, vm, applyLibvirt(vm, op, now, opts));
+    commit(name, vm, applyLibvirt(vm, op, now, checked));
   }
 
   function view(vm: VmRecord): VmView {
@@ -280,7 +303,8 @@ export function createVmLifecycles(options: VmLifecyclesOptions = {}): VmLifecyc
       return heap.length > 0 ? heap[0]!.at : Infinity;
     },
     advanceTo(time) {
-      if (time < now) throw new ValidationError(`advanceTo(${time}) is before now (${now})`, { time, now });
+      if (typeof time !== 'number' || !Number.isSafeInteger(time)) fail('time', `an integer number of µs from now (${now}) to ${Number.MAX_SAFE_INTEGER}`, time);
+      if (time < now) throw new ValidationError(`advanceTo(${time}) is before now (${now}): time must not go backwards`, { path: 'time', time, now, accepted: `integer ≥ ${now}` });
       for (;;) {
         pruneTop();
         const top = heap[0];
@@ -307,10 +331,11 @@ export function createVmLifecycles(options: VmLifecyclesOptions = {}): VmLifecyc
     findRecord: (name) => vms.get(name) ?? null,
     list: () => [...vms.values()].map(view),
 
-    define(name, config = {}) {
+    define(name, config) {
       const vm = vms.get(name);
       if (vm === undefined) {
-        const record = newRecord(name, 'libvirt', true, makeConfig(config, null), withTimings(libvirtTimings, config.timings));
+        newName(name);
+        const record = newRecord(name, 'libvirt', true, makeConfig(config, null), withTimings(libvirtTimings, config?.timings, 'timings'));
         commit(name, undefined, { vm: record, events: [{ type: 'vm.defined', time: now, vm: name, persistent: true, flavor: 'libvirt' }] });
         return;
       }
@@ -319,9 +344,10 @@ export function createVmLifecycles(options: VmLifecyclesOptions = {}): VmLifecyc
       const step = applyLibvirt(current, 'define', now);
       commit(name, current, { ...step, vm: step.vm === null ? null : { ...step.vm, config: next } });
     },
-    create(name, config = {}) {
+    create(name, config) {
+      newName(name);
       assertFree(name);
-      const record = newRecord(name, 'libvirt', false, makeConfig(config, null), withTimings(libvirtTimings, config.timings));
+      const record = newRecord(name, 'libvirt', false, makeConfig(config, null), withTimings(libvirtTimings, config?.timings, 'timings'));
       const step = applyLibvirt(record, 'start', now);
       commit(name, undefined, { vm: step.vm, events: [{ type: 'vm.defined', time: now, vm: name, persistent: false, flavor: 'libvirt' }, ...step.events] });
     },
@@ -341,8 +367,10 @@ export function createVmLifecycles(options: VmLifecyclesOptions = {}): VmLifecyc
       return image;
     },
     managedSave: (name) => libvirtOp(name, 'managedsave'),
-    restore(image, opts = {}) {
-      if (!written.has(image)) throw new NotFoundError('saved image', image.vm, { message: `the image of '${image.vm}' was not written (its save did not complete)` });
+    restore(image, opts) {
+      if (typeof image !== 'object' || image === null) fail('image', 'a SavedImage that save() returned', image);
+      const paused = requireBoolean('paused', objectOrEmpty('opts', opts, '{ paused? }').paused, false);
+      if (!written.has(image)) throw new NotFoundError('saved image', String(image.vm), { message: `the image of '${String(image.vm)}' was not written (its save did not complete)` });
       const existing = vms.get(image.vm);
       if (existing !== undefined) {
         const vm = getFlavor(image.vm, 'libvirt', 'restore');
@@ -356,7 +384,7 @@ export function createVmLifecycles(options: VmLifecyclesOptions = {}): VmLifecyc
         phase: 'restoring',
         reason: 'starting_up',
         live: image.config,
-        activity: { kind: 'restore', at, startedAt: now, ...(opts.paused === true ? { thenPaused: true } : {}) },
+        activity: { kind: 'restore', at, startedAt: now, ...(paused ? { thenPaused: true } : {}) },
         frozen: image.frozen,
       };
       const events: VmLifecycleEvent[] = existing === undefined ? [{ type: 'vm.defined', time: now, vm: image.vm, persistent: false, flavor: 'libvirt' }] : [];
@@ -368,6 +396,7 @@ export function createVmLifecycles(options: VmLifecyclesOptions = {}): VmLifecyc
     snapshotRevert: (name, opts) => libvirtOp(name, 'snapshot-revert', opts),
     migrate: (name, opts) => libvirtOp(name, 'migrate', opts),
     check(name, op) {
+      if (!isLibvirtOperation(op)) fail('op', `one of ${LIBVIRT_OPERATION_LIST}`, op);
       const vm = op === 'destroy' || op === 'crash' ? get(name) : getFlavor(name, 'libvirt', op);
       const rule = libvirtRule(op, vm.phase);
       if (typeof rule !== 'string') refuse(vm, op, rule.code, rule.message(vm.name));
@@ -378,13 +407,17 @@ export function createVmLifecycles(options: VmLifecyclesOptions = {}): VmLifecyc
     beginMigration: (name, opts) => libvirtOp(name, 'migrate', opts),
     endMigration(name, outcome) {
       const vm = get(name);
+      requireOneOf('outcome', outcome, JOB_OUTCOMES);
       commit(name, vm, endJob(vm, 'migration', outcome, now));
     },
-    receiveMigration(name, config, opts = {}) {
+    receiveMigration(name, config, opts) {
+      newName(name);
       assertFree(name);
       const c = makeConfig(config, null);
-      const paused = opts.paused === true;
-      const record: VmRecord = { ...newRecord(name, 'libvirt', opts.persistent === true, c, withTimings(libvirtTimings, config.timings)), live: c, phase: paused ? 'paused' : 'running', reason: paused ? 'migration' : 'migrated' };
+      const o = objectOrEmpty('opts', opts, '{ persistent?, paused? }');
+      const paused = requireBoolean('paused', o.paused, false);
+      const persistent = requireBoolean('persistent', o.persistent, false);
+      const record: VmRecord = { ...newRecord(name, 'libvirt', persistent, c, withTimings(libvirtTimings, config?.timings, 'timings')), live: c, phase: paused ? 'paused' : 'running', reason: paused ? 'migration' : 'migrated' };
       commit(name, undefined, {
         vm: record,
         events: [
@@ -393,10 +426,10 @@ export function createVmLifecycles(options: VmLifecyclesOptions = {}): VmLifecyc
         ],
       });
     },
-    completeIncoming(name, opts = {}) {
+    completeIncoming(name, opts) {
       const vm = getFlavor(name, 'libvirt', 'complete-incoming');
+      const paused = requireBoolean('paused', objectOrEmpty('opts', opts, '{ paused? }').paused, false);
       if (vm.phase !== 'paused' || vm.reason !== 'migration') refuse(vm, 'complete-incoming', 'VIR_ERR_OPERATION_INVALID', `Requested operation is not valid: domain '${name}' is not an incoming migration`);
-      const paused = opts.paused === true;
       const next: VmRecord = { ...vm, phase: paused ? 'paused' : 'running', reason: paused ? 'user' : 'migrated' };
       const events: VmLifecycleEvent[] = paused ? [] : [{ type: 'vm.state_changed', time: now, vm: name, from: 'paused', to: 'running', reason: 'migrated' }];
       commit(name, vm, { vm: next, events });
@@ -404,20 +437,25 @@ export function createVmLifecycles(options: VmLifecyclesOptions = {}): VmLifecyc
     beginSnapshot: (name, opts) => libvirtOp(name, 'snapshot-create', opts),
     endSnapshot(name, outcome) {
       const vm = get(name);
+      requireOneOf('outcome', outcome, JOB_OUTCOMES);
       commit(name, vm, endJob(vm, 'snapshot', outcome, now));
     },
 
-    createMicroVm(name, opts = {}) {
+    createMicroVm(name, options) {
+      newName(name);
       assertFree(name);
-      const config: VmConfig = { vcpus: FIRECRACKER_DEFAULT_MACHINE.vcpus, memoryBytes: (FIRECRACKER_DEFAULT_MACHINE.memMib * MIB) as Bytes, onCrash: 'destroy', guestHonorsAcpi: opts.guestHonorsAcpi ?? true };
+      const opts = objectOrEmpty('opts', options, '{ timings?, guestHonorsAcpi? }') as { readonly timings?: VmTimingsInput; readonly guestHonorsAcpi?: boolean };
+      const config: VmConfig = { vcpus: FIRECRACKER_DEFAULT_MACHINE.vcpus, memoryBytes: (FIRECRACKER_DEFAULT_MACHINE.memMib * MIB) as Bytes, onCrash: 'destroy', guestHonorsAcpi: requireBoolean('guestHonorsAcpi', opts.guestHonorsAcpi, true) };
       const record: VmRecord = {
-        ...newRecord(name, 'firecracker', false, config, withTimings(fcTimings, opts.timings)),
+        ...newRecord(name, 'firecracker', false, config, withTimings(fcTimings, opts.timings, 'timings')),
         fc: { ...FIRECRACKER_DEFAULT_MACHINE, bootResources: [], bootSourceSet: false, balloonMib: null, snapshotLoaded: false },
       };
       commit(name, undefined, { vm: record, events: [{ type: 'vm.defined', time: now, vm: name, persistent: false, flavor: 'firecracker' }] });
     },
-    firecracker(name, op, body = {}) {
+    firecracker(name, op, requestBody) {
+      if (!isFirecrackerOperation(op)) fail('op', `one of ${FIRECRACKER_OPERATIONS.join(', ')}`, op);
       const vm = getFlavor(name, 'firecracker', op);
+      const body = checkFirecrackerBody(op, requestBody);
       const fc = vm.fc!;
       const rule = FIRECRACKER_TRANSITIONS[op][firecrackerPhaseOf(vm.phase)];
       if (typeof rule !== 'string') fcRefuse(vm, op, rule.fault);

@@ -1,6 +1,7 @@
 // Host memory: guest RAM committed on touch, overcommit at allocation, a virtio balloon per VM moved
 // in 256-page batches at a set rate, deflate-on-OOM, and the host OOM killer (largest footprint).
-import { ConflictError, InsufficientResourcesError, InvalidTransitionError, NotFoundError, ValidationError, type Bytes, type Micros, type VmOomKilledEvent, NO_EVENTS } from '@strata/shared-types';
+import { ConflictError, InsufficientResourcesError, InvalidTransitionError, NotFoundError, shownValue, ValidationError, type Bytes, type Micros, type VmOomKilledEvent, NO_EVENTS } from '@strata/shared-types';
+import { requireObject } from '../input-checks.js';
 import { FC_NOT_SUPPORTED_AFTER_START, FC_NOT_SUPPORTED_BEFORE_START } from '../devices/firecracker-errors.js';
 import { FC_BALLOON_LARGER_THAN_MEMORY, FC_MAX_BALLOON_MIB, FC_NO_BALLOON, FC_STATS_DISABLED, FC_STATS_STATE_CHANGE, fcTooMuchMemory } from './balloon-errors.js';
 import { mulDivCeil, mulDivFloor } from './mul-div.js';
@@ -79,10 +80,13 @@ class HostMemoryModel implements HostMemory {
   private constUsed = 0;
 
   constructor(o: HostMemoryOptions) {
+    requireObject('host memory options', o, '{ ramBytes, overcommitRatio?, vmmOverheadBytes?, balloonBytesPerSecond?, start?, onOomKill? }');
     requireInt(o.ramBytes, 'ramBytes', 1);
     const ratio = o.overcommitRatio ?? 1;
-    if (typeof ratio !== 'number' || !Number.isFinite(ratio) || ratio <= 0) {
-      throw new ValidationError(`overcommitRatio must be a finite number > 0, got ${String(ratio)}`, { path: 'overcommitRatio', value: ratio, accepted: 'finite number > 0' });
+    // The allocation limit ⌊ratio × ramBytes⌋ (and every sum of allocations under it) stays a safe integer.
+    const maxRatio = Number.MAX_SAFE_INTEGER / o.ramBytes;
+    if (typeof ratio !== 'number' || !Number.isFinite(ratio) || ratio <= 0 || ratio > maxRatio) {
+      throw new ValidationError(`overcommitRatio must be a finite number > 0 with ratio × ramBytes ≤ 2^53 − 1 (at most ${maxRatio}), got ${shownValue(ratio)}`, { path: 'overcommitRatio', value: ratio, accepted: `finite number in (0, ${maxRatio}]` });
     }
     const overhead = o.vmmOverheadBytes ?? DEFAULT_VMM_OVERHEAD_BYTES;
     requireInt(overhead, 'vmmOverheadBytes', 0);
@@ -90,6 +94,9 @@ class HostMemoryModel implements HostMemory {
     requireInt(rate, 'balloonBytesPerSecond', 1);
     const start = o.start ?? 0;
     requireInt(start, 'start', 0);
+    if (o.onOomKill !== undefined && typeof o.onOomKill !== 'function') {
+      throw new ValidationError(`onOomKill must be a function (event) => void, got ${shownValue(o.onOomKill)}`, { path: 'onOomKill', value: o.onOomKill });
+    }
     this.t = start;
     this.ram = o.ramBytes;
     this.ratio = ratio;
@@ -107,7 +114,8 @@ class HostMemoryModel implements HostMemory {
   addVm(vm: string, spec: { readonly memoryBytes: number }): void {
     requireId(vm);
     if (this.vms.has(vm)) throw new ConflictError(`VM '${vm}' already has memory on this host; remove it first or use another id`, { path: 'vm', value: vm });
-    requireGuestSize(spec?.memoryBytes);
+    requireObject('spec', spec, '{ memoryBytes }');
+    requireGuestSize(spec.memoryBytes);
     this.checkAllocation(vm, spec.memoryBytes, 0);
     this.vms.set(vm, {
       id: vm,
@@ -190,7 +198,8 @@ class HostMemoryModel implements HostMemory {
   setWorkload(vm: string, w: { readonly bytes: number; readonly bytesPerSecond?: number }): void {
     const r = this.get(vm);
     if (r.phase !== 'running') throw new InvalidTransitionError(r.phase, 'set the workload', { vm }, `VM '${vm}' is ${r.phase}: its guest runs no workload`);
-    requireInt(w?.bytes, 'bytes', 0);
+    requireObject('workload', w, '{ bytes, bytesPerSecond? }');
+    requireInt(w.bytes, 'bytes', 0);
     if (w.bytes > r.guestBytes) throw new ValidationError(`the workload of VM '${vm}' wants ${w.bytes} B, more than its ${r.guestBytes} B of guest memory`, { path: 'bytes', value: w.bytes, accepted: `0..${r.guestBytes}` });
     if (w.bytesPerSecond !== undefined) requireInt(w.bytesPerSecond, 'bytesPerSecond', 1);
     this.rebase(r, this.t);
@@ -210,9 +219,9 @@ class HostMemoryModel implements HostMemory {
   putBalloon(vm: string, config: BalloonConfig): void {
     const r = this.get(vm);
     if (r.started) throw new InvalidTransitionError(r.phase, 'PUT /balloon', { vm }, FC_NOT_SUPPORTED_AFTER_START);
-    if (config === null || typeof config !== 'object') throw new ValidationError(`the balloon must be { amount_mib, deflate_on_oom, stats_polling_interval_s? }, got ${String(config)}`, { value: config });
+    requireObject('balloon', config, '{ amount_mib, deflate_on_oom, stats_polling_interval_s? }');
     requireInt(config.amount_mib, 'amount_mib', 0);
-    if (typeof config.deflate_on_oom !== 'boolean') throw new ValidationError(`deflate_on_oom must be true or false, got ${String(config.deflate_on_oom)}`, { path: 'deflate_on_oom', value: config.deflate_on_oom });
+    if (typeof config.deflate_on_oom !== 'boolean') throw new ValidationError(`deflate_on_oom must be true or false, got ${shownValue(config.deflate_on_oom)}`, { path: 'deflate_on_oom', value: config.deflate_on_oom });
     const interval = config.stats_polling_interval_s ?? 0;
     requireInt(interval, 'stats_polling_interval_s', 0);
     this.checkTarget(r, config.amount_mib);
@@ -223,7 +232,8 @@ class HostMemoryModel implements HostMemory {
     const r = this.get(vm);
     if (!r.started) throw new InvalidTransitionError(r.phase, 'PATCH /balloon', { vm }, FC_NOT_SUPPORTED_BEFORE_START);
     const b = this.balloonOf(r);
-    requireInt(update?.amount_mib, 'amount_mib', 0);
+    requireObject('balloon update', update, '{ amount_mib }');
+    requireInt(update.amount_mib, 'amount_mib', 0);
     this.checkTarget(r, update.amount_mib);
     b.config = { ...b.config, amount_mib: update.amount_mib };
     b.targetPages = update.amount_mib * MIB_TO_4K_PAGES;
@@ -237,7 +247,8 @@ class HostMemoryModel implements HostMemory {
     const r = this.get(vm);
     if (!r.started) throw new InvalidTransitionError(r.phase, 'PATCH /balloon/statistics', { vm }, FC_NOT_SUPPORTED_BEFORE_START);
     const b = this.balloonOf(r);
-    requireInt(update?.stats_polling_interval_s, 'stats_polling_interval_s', 0);
+    requireObject('statistics update', update, '{ stats_polling_interval_s }');
+    requireInt(update.stats_polling_interval_s, 'stats_polling_interval_s', 0);
     const was = (b.config.stats_polling_interval_s ?? 0) > 0;
     if (was !== update.stats_polling_interval_s > 0) throw new ValidationError(FC_STATS_STATE_CHANGE, { path: 'stats_polling_interval_s', value: update.stats_polling_interval_s });
     b.config = { ...b.config, stats_polling_interval_s: update.stats_polling_interval_s };
@@ -305,11 +316,7 @@ class HostMemoryModel implements HostMemory {
   restoreVm(vm: string, state: VmMemorySnapshot): void {
     const r = this.get(vm);
     if (r.started) throw new InvalidTransitionError(r.phase, 'restore', { vm }, FC_NOT_SUPPORTED_AFTER_START);
-    requireGuestSize(state.guestBytes);
-    for (const [path, v] of [['inUseBytes', state.inUseBytes], ['residentBytes', state.residentBytes], ['wantBytes', state.wantBytes], ['bytesPerSecond', state.bytesPerSecond]] as const) requireInt(v, path, 0);
-    if (state.inUseBytes > state.residentBytes || state.residentBytes > state.guestBytes || state.wantBytes > state.guestBytes) {
-      throw new ValidationError(`a memory snapshot needs inUseBytes <= residentBytes <= guestBytes and wantBytes <= guestBytes`, { value: state });
-    }
+    checkMemorySnapshot(state);
     this.checkAllocation(vm, state.guestBytes, r.guestBytes);
     r.guestBytes = state.guestBytes;
     r.phase = 'paused';
@@ -637,17 +644,48 @@ function fmt(bytes: number): string {
 
 function requireId(vm: unknown): void {
   if (typeof vm !== 'string' || vm.length < 1 || vm.length > 128) {
-    throw new ValidationError(`vm must be a string of 1..128 characters, got ${String(vm)}`, { path: 'vm', value: vm });
+    throw new ValidationError(`vm must be a string of 1..128 characters, got ${shownValue(vm)}`, { path: 'vm', value: vm });
   }
 }
 
-function requireGuestSize(bytes: number): void {
-  requireInt(bytes, 'memoryBytes', 1);
-  if (bytes % PAGE_BYTES !== 0) throw new ValidationError(`memoryBytes must be a multiple of the 4 KiB page, got ${bytes}`, { path: 'memoryBytes', value: bytes, accepted: 'positive multiple of 4096' });
+function requireGuestSize(bytes: number, path = 'memoryBytes'): void {
+  requireInt(bytes, path, 1);
+  if (bytes % PAGE_BYTES !== 0) throw new ValidationError(`${path} must be a multiple of the 4 KiB page, got ${bytes}`, { path, value: bytes, accepted: 'positive multiple of 4096' });
 }
 
-function requireInt(value: number, path: string, min: number): void {
-  if (!Number.isSafeInteger(value) || value < min) {
-    throw new ValidationError(`${path} must be an integer >= ${min}, got ${String(value)}`, { path, value, accepted: `safe integer >= ${min}` });
+function requireInt(value: unknown, path: string, min: number, max = Number.MAX_SAFE_INTEGER): asserts value is number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `from ${min} to ${max}`;
+    throw new ValidationError(`${path} must be an integer ${range}, got ${shownValue(value)}`, { path, value, accepted: `safe integer ${range}` });
   }
+}
+
+
+/**
+ * Check a saved memory state (`saveVm`'s output, possibly through JSON, so untrusted) whole, before a
+ * restore changes anything: integers where integers are kept, inUse ≤ resident ≤ guest, want ≤ guest,
+ * and a balloon (or null) whose config is a valid PUT /balloon and whose page counts fit the guest.
+ */
+export function checkMemorySnapshot(state: VmMemorySnapshot): void {
+  requireObject('memory', state, '{ guestBytes, inUseBytes, residentBytes, wantBytes, bytesPerSecond, balloon }');
+  requireGuestSize(state.guestBytes, 'memory.guestBytes');
+  for (const key of ['inUseBytes', 'residentBytes', 'wantBytes', 'bytesPerSecond'] as const) requireInt(state[key], `memory.${key}`, 0);
+  if (state.inUseBytes > state.residentBytes || state.residentBytes > state.guestBytes || state.wantBytes > state.guestBytes) {
+    throw new ValidationError(`a memory snapshot needs inUseBytes <= residentBytes <= guestBytes and wantBytes <= guestBytes`, { path: 'memory', value: state });
+  }
+  const b: unknown = state.balloon;
+  if (b === null) return;
+  requireObject('memory.balloon', b, '{ config, targetPages, actualPages, outOfPuff } or null');
+  const balloon = b as NonNullable<VmMemorySnapshot['balloon']>;
+  requireObject('memory.balloon.config', balloon.config, '{ amount_mib, deflate_on_oom, stats_polling_interval_s? }');
+  const guestMib = Math.floor(state.guestBytes / MIB);
+  requireInt(balloon.config.amount_mib, 'memory.balloon.config.amount_mib', 0, Math.min(guestMib, FC_MAX_BALLOON_MIB));
+  if (typeof balloon.config.deflate_on_oom !== 'boolean') {
+    throw new ValidationError(`memory.balloon.config.deflate_on_oom must be true or false, got ${shownValue(balloon.config.deflate_on_oom)}`, { path: 'memory.balloon.config.deflate_on_oom', value: balloon.config.deflate_on_oom });
+  }
+  if (balloon.config.stats_polling_interval_s !== undefined) requireInt(balloon.config.stats_polling_interval_s, 'memory.balloon.config.stats_polling_interval_s', 0);
+  const guestPages = state.guestBytes / PAGE_BYTES;
+  requireInt(balloon.targetPages, 'memory.balloon.targetPages', 0, guestPages);
+  requireInt(balloon.actualPages, 'memory.balloon.actualPages', 0, guestPages);
+  requireInt(balloon.outOfPuff, 'memory.balloon.outOfPuff', 0);
 }

@@ -1,7 +1,7 @@
 // QEMU's auto-converge as a pure step, shared by the analytic model and the simulated migration:
 // a sync period whose dirtied bytes exceed 50% of the bytes sent counts once; every second count
 // starts the vCPU throttle at 20% or raises it by 10, up to 99% (QEMU migration/ram.c).
-import { ValidationError } from '@strata/shared-types';
+import { shownValue, ValidationError } from '@strata/shared-types';
 
 /** QEMU's `throttle-trigger-threshold` default: dirtied > 50% of sent counts. */
 export const QEMU_THROTTLE_TRIGGER_PERCENT = 50;
@@ -43,17 +43,27 @@ export interface AutoConvergeState {
 /** No throttle, nothing counted. */
 export const AUTO_CONVERGE_IDLE: AutoConvergeState = { throttlePercent: 0, highPeriods: 0 };
 
+const OPTION_KEYS = ['triggerPercent', 'initialPercent', 'incrementPercent', 'maxPercent'] as const;
+
 function percentField(name: string, value: number | undefined, fallback: number, min: number, max: number): number {
   if (value === undefined) return fallback;
   if (!Number.isInteger(value) || value < min || value > max) {
-    throw new ValidationError(`${name}: expected an integer percent from ${min} to ${max}, got ${String(value)}`, { path: name, value });
+    throw new ValidationError(`${name}: expected an integer percent from ${min} to ${max}, got ${shownValue(value)}`, { path: name, value, accepted: `integer ${min}..${max}` });
   }
   return value;
 }
 
 /** Resolve `options` (`true` = QEMU's defaults). ValidationError names a field out of range. */
 export function autoConvergeParameters(options: true | AutoConvergeOptions, path = 'autoConverge'): AutoConvergeParameters {
+  if (options !== true && (typeof options !== 'object' || options === null || Array.isArray(options))) {
+    throw new ValidationError(`${path}: expected true or an object { ${OPTION_KEYS.join(', ')} } (each optional), got ${shownValue(options)}`, { path, value: options, accepted: ['true', `{ ${OPTION_KEYS.join(', ')} }`] });
+  }
   const given: AutoConvergeOptions = options === true ? {} : options;
+  for (const key of Object.keys(given)) {
+    if (!(OPTION_KEYS as readonly string[]).includes(key)) {
+      throw new ValidationError(`${path}.${key}: unknown field; known fields: ${OPTION_KEYS.join(', ')}`, { path: `${path}.${key}`, value: key, accepted: OPTION_KEYS });
+    }
+  }
   const parameters = {
     triggerPercent: percentField(`${path}.triggerPercent`, given.triggerPercent, QEMU_THROTTLE_TRIGGER_PERCENT, 1, 100),
     initialPercent: percentField(`${path}.initialPercent`, given.initialPercent, QEMU_CPU_THROTTLE_INITIAL, 1, 99),

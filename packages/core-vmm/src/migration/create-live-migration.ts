@@ -1,7 +1,7 @@
 // The simulated live migration: QEMU's pre-copy loop over a shared core-network path, round by
 // round (each round one flow of the bytes dirtied during the last), with QEMU's convergence test at
 // the measured bandwidth, a bandwidth cap, a round limit, auto-converge and a post-copy switch.
-import { InvalidTransitionError, isStrataError, ValidationError } from '@strata/shared-types';
+import { InvalidTransitionError, isStrataError, shownValue, ValidationError } from '@strata/shared-types';
 import type { Bytes, Micros } from '@strata/shared-types';
 import { AUTO_CONVERGE_IDLE, autoConvergeParameters, stepAutoConverge } from './auto-converge.js';
 import type { AutoConvergeParameters, AutoConvergeState } from './auto-converge.js';
@@ -16,13 +16,11 @@ const SPEC_KEYS = new Set([
 ]);
 const MAX_RATE = 10_000_000_000_000;
 const MAX_TIME_US = 1_000_000_000;
+/** What the migration calls on its network. */
+const NETWORK_METHODS = ['now', 'link', 'startFlow', 'flow', 'cancelFlow'] as const;
 
-/** A given value as an error message shows it. */
-function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'object' && value !== null) return JSON.stringify(value) ?? 'an object';
-  return String(value);
-}
+/** A given value as an error message shows it (a circular object too). */
+const describe = shownValue;
 
 function bad(path: string, expected: string, value: unknown): never {
   throw new ValidationError(`live migration: ${path} must be ${expected}, got ${describe(value)}`, { path, accepted: expected, value });
@@ -50,6 +48,12 @@ function check(spec: LiveMigrationSpec): Checked {
   for (const key of Object.keys(spec)) if (!SPEC_KEYS.has(key)) bad(key, `absent (known fields: ${[...SPEC_KEYS].join(', ')})`, 'an unknown field');
   if (typeof spec.id !== 'string' || spec.id.length < 1 || spec.id.length > 100) bad('id', 'a string of 1 to 100 characters', spec.id);
   if (typeof spec.vm !== 'string' || spec.vm.length < 1) bad('vm', 'a non-empty string', spec.vm);
+  const network: unknown = spec.network;
+  if (typeof network !== 'object' || network === null) bad('network', `a FlowNetwork (an object with ${NETWORK_METHODS.join(', ')})`, network);
+  const missing = NETWORK_METHODS.filter((m) => typeof (network as Record<string, unknown>)[m] !== 'function');
+  if (missing.length > 0) {
+    throw new ValidationError(`live migration: network must be a FlowNetwork (an object with ${NETWORK_METHODS.join(', ')}); it lacks ${missing.join(', ')}`, { path: 'network', accepted: 'a FlowNetwork', missing });
+  }
   if (!Array.isArray(spec.path) || spec.path.length < 1 || spec.path.length > 64) bad('path', 'an array of 1 to 64 link ids', spec.path);
   for (const link of spec.path as readonly unknown[]) {
     if (typeof link !== 'string') bad('path', 'an array of link ids (strings)', link);
@@ -59,11 +63,16 @@ function check(spec: LiveMigrationSpec): Checked {
   let dirty: DirtyModel;
   if (spec.dirty !== undefined) {
     if (spec.dirtyBytesPerSecond !== undefined || spec.wssBytes !== undefined) bad('dirtyBytesPerSecond', 'absent when a dirty model is given', spec.dirtyBytesPerSecond ?? spec.wssBytes);
+    const given: unknown = spec.dirty;
+    if (typeof given !== 'object' || given === null || typeof (given as { dirtiedBytes?: unknown }).dirtiedBytes !== 'function') {
+      bad('dirty', 'a DirtyModel (an object with wssBytes and a dirtiedBytes(from, to, throttlePercent) function)', given);
+    }
     dirty = spec.dirty;
   } else {
-    if (spec.dirtyBytesPerSecond === undefined) bad('dirtyBytesPerSecond', 'given (bytes/s, finite ≥ 0) when no dirty model is', undefined);
+    const rate: unknown = spec.dirtyBytesPerSecond;
+    if (typeof rate !== 'number' || !Number.isFinite(rate) || rate < 0) bad('dirtyBytesPerSecond', 'a finite number ≥ 0 (bytes/s), given when no dirty model is', rate);
     integer('wssBytes', spec.wssBytes, 0, memory);
-    dirty = createConstantDirtyModel({ bytesPerSecond: spec.dirtyBytesPerSecond, wssBytes: spec.wssBytes! });
+    dirty = createConstantDirtyModel({ bytesPerSecond: rate, wssBytes: spec.wssBytes! });
   }
   integer('dirty.wssBytes', dirty.wssBytes, 0, memory);
   const maxBandwidth = spec.maxBandwidth ?? 'unlimited';
@@ -71,11 +80,12 @@ function check(spec: LiveMigrationSpec): Checked {
   const maxRounds = spec.maxRounds === undefined ? undefined : integer('maxRounds', spec.maxRounds, 1, MAX_MIGRATION_ROUNDS);
   if (spec.onMaxRounds !== undefined && spec.onMaxRounds !== 'abort' && spec.onMaxRounds !== 'stop-and-copy') bad('onMaxRounds', "'stop-and-copy' or 'abort'", spec.onMaxRounds);
   const auto = spec.autoConverge;
-  if (auto !== undefined && typeof auto !== 'boolean' && (typeof auto !== 'object' || auto === null)) bad('autoConverge', 'a boolean or QEMU throttle parameters', auto);
+  if (auto !== undefined && typeof auto !== 'boolean' && (typeof auto !== 'object' || auto === null || Array.isArray(auto))) bad('autoConverge', 'a boolean or QEMU throttle parameters', auto);
   if (spec.onThrottle !== undefined && typeof spec.onThrottle !== 'function') bad('onThrottle', 'a function', spec.onThrottle);
   let postCopyAfter: number | undefined;
   let pageBytes = 4096;
   if (spec.postCopy !== undefined) {
+    if (typeof spec.postCopy !== 'object' || spec.postCopy === null) bad('postCopy', 'an object { afterRounds, pageBytes? }', spec.postCopy);
     postCopyAfter = integer('postCopy.afterRounds', spec.postCopy.afterRounds, 0, MAX_MIGRATION_ROUNDS);
     pageBytes = integer('postCopy.pageBytes', spec.postCopy.pageBytes ?? 4096, 4096, 2 ** 30);
     if ((pageBytes & (pageBytes - 1)) !== 0) bad('postCopy.pageBytes', 'a power of two', pageBytes);
@@ -201,15 +211,21 @@ export function createLiveMigration(spec: LiveMigrationSpec): LiveMigration {
     return [];
   };
 
+  /** The dirty model's answer for [from, to), checked against its contract before anything uses it. */
+  const dirtiedBy = (from: number, to: number, throttlePercent: number): Bytes => {
+    const dirtied: unknown = c.dirty.dirtiedBytes(from as Micros, to as Micros, throttlePercent);
+    if (typeof dirtied !== 'number' || !Number.isSafeInteger(dirtied) || dirtied < 0 || dirtied > c.dirty.wssBytes) {
+      throw new ValidationError(`live migration: the dirty model returned ${describe(dirtied)}, not an integer from 0 to its wssBytes (${c.dirty.wssBytes})`, { path: 'dirty', value: dirtied });
+    }
+    return dirtied as Bytes;
+  };
+
   const roundDone = (t: number): LiveMigrationEvent[] => {
     const durationUs = t - flowStart;
     const bytes = flowBytes;
     const bandwidth = (bytes * 1e6) / durationUs;
     const throttlePercent = throttleState.throttlePercent;
-    const dirtied = c.dirty.dirtiedBytes(flowStart as Micros, t as Micros, throttlePercent);
-    if (!Number.isSafeInteger(dirtied) || dirtied < 0 || dirtied > c.dirty.wssBytes) {
-      throw new ValidationError(`live migration: the dirty model returned ${String(dirtied)}, not an integer from 0 to its wssBytes (${c.dirty.wssBytes})`, { path: 'dirty', value: dirtied });
-    }
+    const dirtied = dirtiedBy(flowStart, t, throttlePercent);
     const round: LiveMigrationRound = { round: rounds.length, bytes, durationUs: durationUs as Micros, bandwidthBytesPerSecond: bandwidth, dirtyBytes: dirtied, throttlePercent };
     rounds.push(round);
     bytesSent += bytes;
@@ -247,8 +263,8 @@ export function createLiveMigration(spec: LiveMigrationSpec): LiveMigration {
         bytesSent += flowBytes;
         return resume(t);
       case 'post-copy': {
+        const touched = dirtiedBy(flowStart, t, 0);
         bytesSent += flowBytes;
-        const touched = c.dirty.dirtiedBytes(flowStart as Micros, t as Micros, 0);
         const remotePages = Math.ceil(flowBytes / c.pageBytes);
         remoteFaults = c.dirty.wssBytes === 0 ? 0 : Math.min(remotePages, Math.round((touched * flowBytes) / (2 * c.dirty.wssBytes) / c.pageBytes));
         flowId = undefined;
@@ -300,10 +316,9 @@ export function createLiveMigration(spec: LiveMigrationSpec): LiveMigration {
     advanceTo(t: number): LiveMigrationEvent[] {
       if (!Number.isSafeInteger(t) || t < lastTime) bad('time', `an integer µs ≥ ${lastTime}`, t);
       if (flowId !== undefined && network.now() !== t) bad('time', `the network's now (${network.now()} µs): advance the network first`, t);
-      lastTime = t;
-      if (phase === 'resuming') return resumeAt <= t ? complete(resumeAt) : [];
-      if (flowId === undefined || flowActive()) return [];
-      return transferDone(t);
+      const events = phase === 'resuming' ? (resumeAt <= t ? complete(resumeAt) : []) : flowId === undefined || flowActive() ? [] : transferDone(t);
+      lastTime = t; // after the step: a step that throws (a dirty model breaking its contract) leaves the time as it was
+      return events;
     },
 
     phase: () => phase,

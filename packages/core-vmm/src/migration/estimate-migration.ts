@@ -1,7 +1,7 @@
 // The closed-form pre-copy model of Clark et al. (NSDI 2005) and Akoush et al. (MASCOTS 2010), as
 // the reference states it (vmm-semantics.md §6.3): V0 = M, T_i = V_i/B, V_{i+1} = min(W, D·T_i),
 // stop before round n when V_n ≤ B·L or n = max rounds; downtime = V_n/B + t_resume.
-import { LimitExceededError, ValidationError } from '@strata/shared-types';
+import { LimitExceededError, shownValue, ValidationError } from '@strata/shared-types';
 import { AUTO_CONVERGE_IDLE, autoConvergeParameters, stepAutoConverge } from './auto-converge.js';
 import type { AutoConvergeOptions, AutoConvergeState } from './auto-converge.js';
 
@@ -18,15 +18,15 @@ export interface MigrationEstimateInput {
   readonly dirtyBytesPerSecond: number;
   /** Writable working set W, bytes: integer 0..memoryBytes (the dirty set never exceeds it). */
   readonly wssBytes: number;
-  /** Migration bandwidth B, bytes/s: finite > 0 (raw QEMU: min(link, 128 MiB/s); libvirt: the link). */
+  /** Migration bandwidth B, bytes/s: 1 to 2^53 − 1 (raw QEMU: min(link, 128 MiB/s); libvirt: the link). */
   readonly bandwidthBytesPerSecond: number;
-  /** Downtime limit L, seconds: finite ≥ 0 (default 0.3, QEMU's). */
+  /** Downtime limit L, seconds: finite 0..10^9 (default 0.3, QEMU's). */
   readonly downtimeLimitSeconds?: number;
   /** Stop and copy after this many pre-copy rounds, 0..100,000 (Xen's migration v2: 5). Absent: iterate as QEMU does, reporting no convergence once a round repeats. */
   readonly maxRounds?: number;
   /** QEMU's auto-converge (true = QEMU's defaults): see `stepAutoConverge`. Default off. */
   readonly autoConverge?: boolean | AutoConvergeOptions;
-  /** t_resume, seconds added to the downtime: finite ≥ 0 (default 0; the reference leaves it out). */
+  /** t_resume, seconds added to the downtime: finite 0..10^9 (default 0; the reference leaves it out). */
   readonly resumeSeconds?: number;
 }
 
@@ -67,7 +67,7 @@ export interface MigrationEstimate {
 const INPUT_KEYS = new Set(['memoryBytes', 'dirtyBytesPerSecond', 'wssBytes', 'bandwidthBytesPerSecond', 'downtimeLimitSeconds', 'maxRounds', 'autoConverge', 'resumeSeconds']);
 
 function fail(path: string, expected: string, value: unknown): never {
-  throw new ValidationError(`estimateMigration: ${path} must be ${expected}, got ${String(value)}`, { path, accepted: expected, value });
+  throw new ValidationError(`estimateMigration: ${path} must be ${expected}, got ${shownValue(value)}`, { path, accepted: expected, value });
 }
 
 function integerIn(path: string, value: unknown, min: number, max: number, phrase: string): number {
@@ -75,10 +75,14 @@ function integerIn(path: string, value: unknown, min: number, max: number, phras
   return value;
 }
 
-function finiteAtLeast(path: string, value: unknown, min: number, strict: boolean, phrase: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || (strict ? value <= min : value < min)) fail(path, phrase, value);
+function finiteAtLeast(path: string, value: unknown, min: number, strict: boolean, phrase: string, max = Infinity): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || (strict ? value <= min : value < min) || value > max) fail(path, phrase, value);
   return value;
 }
+
+/** Largest bandwidth (bytes/s) and time (s) the model takes: every product and sum it forms stays finite. */
+const MAX_BANDWIDTH = Number.MAX_SAFE_INTEGER;
+const MAX_SECONDS = 1e9;
 
 /**
  * Pre-copy rounds, total time, downtime and bytes sent by the reference's analytic model (§6.3),
@@ -94,12 +98,13 @@ export function estimateMigration(input: MigrationEstimateInput): MigrationEstim
   const memory = integerIn('memoryBytes', input.memoryBytes, 1, Number.MAX_SAFE_INTEGER, 'an integer from 1 to 2^53 − 1');
   const dirtyRate = finiteAtLeast('dirtyBytesPerSecond', input.dirtyBytesPerSecond, 0, false, 'a finite number ≥ 0');
   const wss = integerIn('wssBytes', input.wssBytes, 0, memory, `an integer from 0 to memoryBytes (${memory})`);
-  const bandwidth = finiteAtLeast('bandwidthBytesPerSecond', input.bandwidthBytesPerSecond, 0, true, 'a finite number > 0');
-  const limit = finiteAtLeast('downtimeLimitSeconds', input.downtimeLimitSeconds ?? QEMU_DOWNTIME_LIMIT_SECONDS, 0, false, 'a finite number ≥ 0');
+  // At least 1 byte/s: a smaller one makes a round's seconds (memoryBytes / bandwidth) overflow to Infinity.
+  const bandwidth = finiteAtLeast('bandwidthBytesPerSecond', input.bandwidthBytesPerSecond, 1, false, 'a finite number > 0, from 1 to 2^53 − 1 (bytes/s)', MAX_BANDWIDTH);
+  const limit = finiteAtLeast('downtimeLimitSeconds', input.downtimeLimitSeconds ?? QEMU_DOWNTIME_LIMIT_SECONDS, 0, false, `a finite number ≥ 0, at most ${MAX_SECONDS} (seconds)`, MAX_SECONDS);
   const maxRounds = input.maxRounds === undefined ? undefined : integerIn('maxRounds', input.maxRounds, 0, MAX_ESTIMATE_ROUNDS, `an integer from 0 to ${MAX_ESTIMATE_ROUNDS}`);
-  const resume = finiteAtLeast('resumeSeconds', input.resumeSeconds ?? 0, 0, false, 'a finite number ≥ 0');
+  const resume = finiteAtLeast('resumeSeconds', input.resumeSeconds ?? 0, 0, false, `a finite number ≥ 0, at most ${MAX_SECONDS} (seconds)`, MAX_SECONDS);
   const autoConverge = input.autoConverge;
-  if (autoConverge !== undefined && typeof autoConverge !== 'boolean' && (typeof autoConverge !== 'object' || autoConverge === null)) {
+  if (autoConverge !== undefined && typeof autoConverge !== 'boolean' && (typeof autoConverge !== 'object' || autoConverge === null || Array.isArray(autoConverge))) {
     fail('autoConverge', 'a boolean or an object of QEMU throttle parameters', autoConverge);
   }
   const throttle = autoConverge === undefined || autoConverge === false ? undefined : autoConvergeParameters(autoConverge);

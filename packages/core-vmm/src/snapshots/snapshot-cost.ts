@@ -1,6 +1,7 @@
 // What a Firecracker snapshot costs: its memory file's size, the time to write it over the disk, and
 // the time to load it (lazy: memory is mapped, not read).
-import { ValidationError } from '@strata/shared-types';
+import { shownValue, ValidationError } from '@strata/shared-types';
+import { requireObject } from '../input-checks.js';
 
 /**
  * Seconds a snapshot load takes: Firecracker's restore target, p90 5 ms on Intel for 2 vCPUs / 512 MiB
@@ -36,21 +37,22 @@ export interface SnapshotCost {
  * ValidationError names the bad field.
  */
 export function snapshotCost(input: SnapshotCostInput): SnapshotCost {
+  requireObject('snapshotCost input', input, '{ memoryBytes, dirtiedBytes?, kind, diskBytesPerSecond }');
   const { memoryBytes, dirtiedBytes, kind, diskBytesPerSecond } = input;
-  if (!Number.isSafeInteger(memoryBytes) || memoryBytes < 0) throw new ValidationError(`memoryBytes must be an integer >= 0, got ${String(memoryBytes)}`, { path: 'memoryBytes', value: memoryBytes });
+  if (!Number.isSafeInteger(memoryBytes) || memoryBytes < 0) throw new ValidationError(`memoryBytes must be an integer >= 0, got ${shownValue(memoryBytes)}`, { path: 'memoryBytes', value: memoryBytes });
   if (typeof diskBytesPerSecond !== 'number' || !Number.isFinite(diskBytesPerSecond) || diskBytesPerSecond <= 0) {
-    throw new ValidationError(`diskBytesPerSecond must be a finite number > 0, got ${String(diskBytesPerSecond)}`, { path: 'diskBytesPerSecond', value: diskBytesPerSecond });
+    throw new ValidationError(`diskBytesPerSecond must be a finite number > 0, got ${shownValue(diskBytesPerSecond)}`, { path: 'diskBytesPerSecond', value: diskBytesPerSecond });
   }
   let sizeBytes: number;
   if (kind === 'full') {
     sizeBytes = memoryBytes;
   } else if (kind === 'diff') {
     if (dirtiedBytes === undefined || !Number.isSafeInteger(dirtiedBytes) || dirtiedBytes < 0 || dirtiedBytes > memoryBytes) {
-      throw new ValidationError(`a diff snapshot needs dirtiedBytes, an integer 0..memoryBytes (${memoryBytes}), got ${String(dirtiedBytes)}`, { path: 'dirtiedBytes', value: dirtiedBytes });
+      throw new ValidationError(`a diff snapshot needs dirtiedBytes, an integer 0..memoryBytes (${memoryBytes}), got ${shownValue(dirtiedBytes)}`, { path: 'dirtiedBytes', value: dirtiedBytes });
     }
     sizeBytes = dirtiedBytes;
   } else {
-    throw new ValidationError(`kind must be 'full' or 'diff', got ${String(kind)}`, { path: 'kind', value: kind });
+    throw new ValidationError(`kind must be 'full' or 'diff', got ${shownValue(kind)}`, { path: 'kind', value: kind });
   }
   return { sizeBytes, createSeconds: sizeBytes / diskBytesPerSecond, loadSeconds: FC_SNAPSHOT_LOAD_SECONDS };
 }

@@ -23,12 +23,12 @@ function snapshot(host: NestedHost) {
 describe('the nested host refuses bad input by name and changes nothing', () => {
   const guest = () => createSchedulerGuest({ cpus: 2, fidelity: 'fluid', start: 1000 });
   it.each([
-    ['a missing guest', () => ['a', { vcpus: 2 }, undefined], /vm a: guest is required: a GuestCpus/],
-    ['a null guest', () => ['a', { vcpus: 2 }, null], /guest is required.*got null/],
-    ['an object that is no guest', () => ['a', { vcpus: 2 }, {}], /guest lacks now, connect, setCpuCapacity, nextEventTime, advanceTo/],
-    ['a guest whose cpus is not a number', () => ['a', { vcpus: 2 }, { ...guest(), cpus: 'two' }], /guest\.cpus must be a whole number ≥ 1, got two/],
-    ['a null cpu spec', () => ['a', null, guest()], /vm a: cpu spec must be an object \(\{ vcpus.*got null/],
-    ['an array as cpu spec', () => ['a', [2], guest()], /cpu spec must be an object.*got an array/],
+    ['a missing guest', () => ['a', { vcpus: 2 }, undefined], /guest must be a GuestCpus \(an object \{ cpus, now\(\), connect\(\)/],
+    ['a null guest', () => ['a', { vcpus: 2 }, null], /guest must be a GuestCpus .*got null/],
+    ['an object that is no guest', () => ['a', { vcpus: 2 }, {}], /guest must be a GuestCpus .*got an object without now\(\), connect\(\), setCpuCapacity\(\), nextEventTime\(\), advanceTo\(\)/],
+    ['a guest whose cpus is not a number', () => ['a', { vcpus: 2 }, { ...guest(), cpus: 'two' }], /guest\.cpus must be a whole number ≥ 1, got "two"/],
+    ['a null cpu spec', () => ['a', null, guest()], /vm a: cpu spec must be an object \{ vcpus.*got null/],
+    ['an array as cpu spec', () => ['a', [2], guest()], /cpu spec must be an object.*got \[2\]/],
     ['no vcpus', () => ['a', {}, guest()], /vcpus is required \(an integer 1\.\.256\)/],
     ['vcpus as a string', () => ['a', { vcpus: '2' }, guest()], /vcpus must be an integer 1\.\.256, got "2"/],
     ['an empty pin', () => ['a', { vcpus: 2, pin: [[]] }, guest()], /pin\[0\] must list at least one pCPU, got \[\]/],
@@ -54,9 +54,9 @@ describe('the nested host refuses bad input by name and changes nothing', () => 
   });
 
   it('options that are not an object, for the host and for a guest', () => {
-    expect(() => loose(createNestedHost)()).toThrow(/host options must be an object \(\{ cpus, speed\?, policy\?.*got undefined/);
-    expect(() => loose(createNestedHost)(4)).toThrow(/host options must be an object.*got number/);
-    expect(() => loose(createSchedulerGuest)()).toThrow(/guest options must be an object \(\{ cpus, fidelity\?, tick\?, start\? \}\), got undefined/);
+    expect(() => loose(createNestedHost)()).toThrow(/host options must be an object \{ cpus, speed\?, policy\?.*got undefined/);
+    expect(() => loose(createNestedHost)(4)).toThrow(/host options must be an object.*got 4/);
+    expect(() => loose(createSchedulerGuest)()).toThrow(/guest options must be an object \{ cpus, fidelity\?, tick\?, start\? \}, got undefined/);
     expect(() => loose(createSchedulerGuest)(null)).toThrow(ValidationError);
   });
 
