@@ -93,6 +93,9 @@ const NestedHostSpecObjectSchema = z
       const at = (...rest: PropertyKey[]): PropertyKey[] => ['vms', i, ...rest];
       if (names.has(vm.name)) ctx.addIssue({ code: 'custom', path: at('name'), input: vm.name, message: `duplicate VM name "${vm.name}"` });
       names.add(vm.name);
+      // The checks below are sized by vcpus (a guest's cpusets list its vCPUs): an out-of-range count
+      // already has its issue, and checking against it could allocate billions of entries.
+      if (!(Number.isInteger(vm.vcpus) && vm.vcpus >= 1 && vm.vcpus <= MAX_NESTED_VCPUS)) return;
       vcpus += vm.vcpus;
       const accepted = VCPU_POLICY_FIELDS[spec.policy];
       for (const key of ['weight', 'cap', 'shares', 'period', 'quota', 'globalPeriod', 'globalQuota', 'priority'] as const) {

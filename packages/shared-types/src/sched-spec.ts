@@ -342,6 +342,9 @@ export function checkGroupTree(
   path: readonly PropertyKey[],
   ctx: IssueSink,
 ): void {
+  // A machine size out of range already has its issue (the schema checks fields before these
+  // cross-checks run); sizing the CPU list by it could allocate billions of entries.
+  if (!(Number.isInteger(cpus) && cpus >= 1 && cpus <= MAX_SCHED_CPUS)) return;
   const all = Array.from({ length: cpus }, (_, i) => i);
   checkTasks(tree.tasks, [...path], ctx);
   checkGroups(tree.groups, [...path, 'groups'], all, cpus, ctx);

@@ -55,6 +55,11 @@ describe('the nested host experiment spec', () => {
     expect(() => parseWithSchema(NestedHostSpecSchema, wide, 'nested host spec')).toThrow('vms[64].vcpus: expected at most 16384 vCPUs in all VMs together, got 16640 with this VM');
   });
 
+  it.each([1e9, 2 ** 32, 1e300])('refuses vcpus %s by its range, without sizing any check by it', (vcpus) => {
+    const doc = { cpus: 2, duration: '1s', vms: [{ name: 'a', vcpus, cap: 50, pin: [[0]], guest: { tasks: [{ name: 't', cpus: '0-3' }] } }] };
+    expect(() => parseWithSchema(NestedHostSpecSchema, doc, 'nested host spec')).toThrow(/vms\[0\]\.vcpus: expected .*256/);
+  });
+
   it('has a JSON Schema that accepts what it accepts and rejects an unknown key', () => {
     const schema = jsonSchemas().NestedHostSpec;
     expect(conforms(schema, valid)).toBe(true);

@@ -107,6 +107,10 @@ describe('group spec ranges', () => {
     expect(issues({ duration: '1s', groups: [chain(100_000)] })[0]!.message).toBe('expected groups nested at most 64 deep, got a group at depth 65');
   });
 
+  it.each([1e9, 2 ** 32])('refuse cpus %s by its range, without sizing the cpuset checks by it', (cpus) => {
+    expect(() => parse({ cpus, duration: '1s', groups: [{ name: 'a', cpus: '0-1', tasks: [{ name: 't' }] }] })).toThrow(/cpus: expected .*1024/);
+  });
+
   it('publish the bounds in the JSON Schema', () => {
     const schema = JSON.stringify(jsonSchemas().GroupSpec);
     expect(schema).toContain(`"maximum":${MAX_SCHED_DURATION}`);

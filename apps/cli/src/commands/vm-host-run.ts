@@ -4,6 +4,7 @@
 
 import { isWorkBudgetError } from '@strata/core-scheduler';
 import { runNestedExperiment } from '@strata/core-vmm';
+import { ValidationError } from '@strata/shared-types';
 import type { NestedExperimentOptions, NestedExperimentResult } from '@strata/core-vmm';
 import { writeLines } from '../cli-io.js';
 import { CliFailure } from '../error-report.js';
@@ -34,6 +35,16 @@ function parseFidelity(text: string | undefined): FidelityChoice | undefined {
   return found;
 }
 
+/** What a nested host spec is, for the message of a file that holds none. */
+const SPEC_SHAPE = 'a nested host spec: a mapping with cpus, duration and vms (see strata vm host --help)';
+
+/** An empty file (YAML reads it as null) is told as empty; the rest of the document is the core's to check. */
+function checkNotEmpty(file: string, document: unknown): void {
+  if (document === null || document === undefined) {
+    throw new ValidationError(`${file}: the file is empty (or only comments); expected ${SPEC_SHAPE}`, { path: file });
+  }
+}
+
 /**
  * Run `strata vm host FILE`. Bad flags and a bad file are ValidationErrors (exit 2) naming the flag
  * or the file and every bad field's path; a run stopped by its budget is a CliFailure (exit 1)
@@ -44,7 +55,9 @@ export async function runVmHost(file: string, options: VmHostOptions, context: C
   const io = context.io;
   const fidelity = parseFidelity(options.fidelity);
   const maxSteps = parseMaxSteps(options.maxSteps);
+  if (file.trim() === '') throw invalid('FILE', 'the path of a nested host spec (YAML, or JSON for .json)', file);
   const document = await readDataFile(io, file);
+  checkNotEmpty(file, document);
   const runNested = context.deps?.runNestedHost ?? runNestedExperiment;
 
   // `subject` names the run in a budget message ("this experiment", "the exact run").

@@ -9,7 +9,7 @@ import { CliFailure } from '../error-report.js';
 import { formatFixed } from '../format-fixed.js';
 import { writeJson } from '../json-stream.js';
 import { writeLines } from '../cli-io.js';
-import { parseIntegerText } from '../parse-numbers.js';
+import { invalid, parseIntegerText } from '../parse-numbers.js';
 import { renderTable } from '../text-table.js';
 import type { CommandContext } from './context.js';
 
@@ -37,6 +37,10 @@ const FLAG_OF: Readonly<Record<string, string>> = {
   maxRounds: '--max-rounds',
 };
 
+/** What each flag accepts beyond its parser's own forms, for the messages of values the model refuses. */
+const AT_LEAST_ONE_BYTE = 'a memory size > 0, at least 1 byte (4Gi, 512Mi, 1G, or 1 for one byte)';
+const AT_LEAST_ONE_BYTE_PER_SECOND = 'a bandwidth > 0, at least 1 byte per second (8bit, 1B/s; 1Gbit, 128MiB/s)';
+
 /** The JSON `--json` prints. */
 export interface MigrateEstimateJson {
   readonly converged: boolean;
@@ -61,9 +65,12 @@ function flag<T>(name: string, text: string, parse: (text: string) => T): T {
 /** Run `strata vm migrate-estimate`. Bad flags are ValidationErrors (exit 2) naming the flag. */
 export async function runMigrateEstimate(options: MigrateEstimateOptions, context: CommandContext): Promise<void> {
   const memoryBytes = flag('--memory', options.memory, parseMemory);
+  // The parsers take 0 and the core refuses it in its own terms (memoryBytes, bytes/s): say it with the flag.
+  if (memoryBytes < 1) throw invalid('--memory', AT_LEAST_ONE_BYTE, options.memory);
   const dirtyBytesPerSecond = flag('--dirty-rate', options.dirtyRate, parseBandwidth);
   const wssBytes = flag('--wss', options.wss, parseMemory);
   const bandwidthBytesPerSecond = flag('--bandwidth', options.bandwidth, parseBandwidth);
+  if (bandwidthBytesPerSecond < 1) throw invalid('--bandwidth', AT_LEAST_ONE_BYTE_PER_SECOND, options.bandwidth);
   const downtimeUs = options.downtimeLimit === undefined ? undefined : flag('--downtime-limit', options.downtimeLimit, (text) => parseDuration(text));
   const maxRounds =
     options.maxRounds === undefined
@@ -96,14 +103,22 @@ export async function runMigrateEstimate(options: MigrateEstimateOptions, contex
 function renameField(error: unknown, options: MigrateEstimateOptions): unknown {
   if (!isStrataError(error)) return error;
   if (error.code === 'E_LIMIT_EXCEEDED') {
-    return new CliFailure(`this migration has not converged after 100,000 pre-copy rounds (its dirty set shrinks too slowly); give --max-rounds N to stop and copy after N rounds`, { cause: error });
+    const also = options.autoConverge === true ? '' : ', or --auto-converge to throttle the guest as QEMU does';
+    return new CliFailure(
+      `this migration has not converged after 100,000 pre-copy rounds (its dirty set shrinks too slowly); give --max-rounds N to stop and copy after N rounds${also}`,
+      { cause: error },
+    );
   }
   const path = (error.details as { path?: unknown }).path;
   const name = typeof path === 'string' ? FLAG_OF[path] : undefined;
   if (error.code === 'E_VALIDATION' && name === '--wss') {
     return new ValidationError(`--wss: the writable working set (${options.wss}) must not exceed --memory (${options.memory})`, { path: '--wss' }, { cause: error });
   }
-  if (error.code === 'E_VALIDATION' && name !== undefined) return new ValidationError(`${name}: ${error.message}`, { ...error.details, path: name }, { cause: error });
+  if (error.code === 'E_VALIDATION' && name !== undefined) {
+    // The core's message names its own field ("estimateMigration: memoryBytes must be ..."): keep what it says, under the flag's name.
+    const said = error.message.replace(/^estimateMigration: \S+ /, '');
+    return new ValidationError(`${name}: ${said}`, { ...error.details, path: name }, { cause: error });
+  }
   return error;
 }
 

@@ -5,6 +5,7 @@
 // This file declares the flags; the work lives in vm-migrate-estimate.ts and vm-host-run.ts, each
 // loaded only when its subcommand runs.
 
+import { InvalidArgumentError } from 'commander';
 import type { Command } from 'commander';
 import { configureCommandOutput } from './context.js';
 import type { CommandContext } from './context.js';
@@ -71,6 +72,19 @@ Examples:
   strata vm host examples/nested-steal.yaml --fidelity exact --json
 `;
 
+/**
+ * The argument parser of a value flag that may be given once: a second `--memory 8Gi` after
+ * `--memory 4Gi` is a usage error (exit 2) naming the flag and both values, not a silent override.
+ */
+export function once(flag: string): (value: string, previous: string | undefined) => string {
+  return (value, previous) => {
+    if (previous !== undefined) {
+      throw new InvalidArgumentError(`${flag} was given twice (${JSON.stringify(previous)}, then ${JSON.stringify(value)}): give it once`);
+    }
+    return value;
+  };
+}
+
 /** Add the `vm` command, with its `migrate-estimate` and `host` subcommands, to `program`. */
 export function registerVmCommand(program: Command, context: CommandContext): void {
   const vm = program.command('vm').description('the hypervisor model: estimate a VM live migration, or run VMs on a host and read their steal time');
@@ -78,12 +92,12 @@ export function registerVmCommand(program: Command, context: CommandContext): vo
   const estimate = vm
     .command('migrate-estimate')
     .description('estimate a pre-copy live migration: rounds, total time, downtime, convergence')
-    .requiredOption('--memory <quantity>', 'guest memory M (Kubernetes memory: 4Gi, 512Mi, 1G)')
-    .requiredOption('--dirty-rate <rate>', 'dirty rate D of the running guest (a bandwidth: 200MiB/s, 1Gbit)')
-    .requiredOption('--wss <quantity>', 'writable working set W, at most --memory (4Gi, 512Mi)')
-    .requiredOption('--bandwidth <rate>', 'migration bandwidth B (10Gbit, 1Gbps, 128MiB/s)')
-    .option('--downtime-limit <duration>', 'downtime limit L (300ms, 1s; default 300ms, QEMU\'s)')
-    .option('--max-rounds <n>', 'stop and copy after N pre-copy rounds, 0..100000 (Xen: 5)')
+    .requiredOption('--memory <quantity>', 'guest memory M (Kubernetes memory: 4Gi, 512Mi, 1G)', once('--memory'))
+    .requiredOption('--dirty-rate <rate>', 'dirty rate D of the running guest (a bandwidth: 200MiB/s, 1Gbit)', once('--dirty-rate'))
+    .requiredOption('--wss <quantity>', 'writable working set W, at most --memory (4Gi, 512Mi)', once('--wss'))
+    .requiredOption('--bandwidth <rate>', 'migration bandwidth B (10Gbit, 1Gbps, 128MiB/s)', once('--bandwidth'))
+    .option('--downtime-limit <duration>', 'downtime limit L (300ms, 1s; default 300ms, QEMU\'s)', once('--downtime-limit'))
+    .option('--max-rounds <n>', 'stop and copy after N pre-copy rounds, 0..100000 (Xen: 5)', once('--max-rounds'))
     .option('--auto-converge', 'throttle the vCPUs as QEMU\'s auto-converge does')
     .option('--json', 'print one JSON object instead of the table')
     .addHelpText('after', MIGRATE_ESTIMATE_HELP.trimEnd())
@@ -96,9 +110,9 @@ export function registerVmCommand(program: Command, context: CommandContext): vo
     .command('host')
     .description('run a nested host experiment file: VMs sharing pCPUs, their guests\' tasks, steal per vCPU')
     .argument('<file>', 'nested host spec (YAML, or JSON for .json)')
-    .option('--fidelity <mode>', 'exact, fluid or both (both: each, side by side, with the gaps); overrides the file\'s')
+    .option('--fidelity <mode>', 'exact, fluid or both (both: each, side by side, with the gaps); overrides the file\'s', once('--fidelity'))
     .option('--json', 'print one JSON object instead of the tables')
-    .option('--max-steps <n>', `work budget: the most scheduler steps of a run, 1..1e12 (default ${VM_HOST_DEFAULT_MAX_STEPS})`)
+    .option('--max-steps <n>', `work budget: the most scheduler steps of a run, 1..1e12 (default ${VM_HOST_DEFAULT_MAX_STEPS})`, once('--max-steps'))
     .addHelpText('after', HOST_HELP.trimEnd())
     .action(async (file: string, options: VmHostOptions) => {
       const { runVmHost } = await import('./vm-host-run.js');
