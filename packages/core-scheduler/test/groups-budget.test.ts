@@ -238,6 +238,34 @@ const GOLDEN_HASHES: Record<string, string> = {
   'nested/fluid': '8c095ce2',
 };
 
+describe('what a step counts', () => {
+  it('counts the fluid on/off phases by their passes over the tree, not by every quota group: idle capped groups add little', () => {
+    // One binding quota beside a busy task, and `idle` more quota groups with no runnable task (as a
+    // host's halted vCPUs under per-vCPU quotas): the phases pass over the tree a few times per
+    // binding quota. They were charged tasks × quota groups, 4 million steps a change at 2,000.
+    const stepsOfAChange = (idle: number): number => {
+      const s = createGroupScheduler({ cpus: 2, fidelity: 'fluid' });
+      s.addGroup('/q', { quota: 50_000, period: 100_000 });
+      s.addTask('capped', '/q');
+      s.addTask('busy', '/');
+      for (let i = 0; i < idle; i++) {
+        s.addGroup(`/idle${i}`, { quota: 10_000, period: 100_000 });
+        s.addTask(`sleeper${i}`, `/idle${i}`, { runnable: false });
+      }
+      s.advanceTo(1_000);
+      const before = s.steps();
+      s.addTask('late', '/');
+      s.advanceTo(2_000);
+      return s.steps() - before;
+    };
+    const small = stepsOfAChange(10);
+    const large = stepsOfAChange(2_000);
+    // Linear in the tree (32,047 measured: 8 passes over its 4,000 nodes), not quadratic (4,020,028).
+    expect(large).toBeLessThan(20 * 4_000);
+    expect(large).toBeGreaterThan(small);
+  });
+});
+
 describe('a run within its budget', () => {
   it.each(Object.keys(GOLDEN_HASHES))('gives the result it gave before budgets existed (%s)', (key) => {
     const [name, fidelity] = key.split('/') as [string, string];

@@ -255,7 +255,11 @@ export class FluidGroupScheduler extends GroupTreeBase {
    */
   private applyPhases(): void {
     const tasks = [...this.tasks.values()];
-    this.spend(tasks.length * (2 + this.quotaGroups.length) + this.groups.size);
+    // Linear set-up here; each pass over the tree (O(tasks + groups)) is counted as it is made: the
+    // passes are a few per binding quota, not one per quota group (thousands of idle vCPU groups
+    // with a quota each cost nothing here).
+    this.spend(2 * tasks.length + 2 * this.quotaGroups.length + this.groups.size);
+    const pass = (): void => this.spend(tasks.length + this.groups.size);
     // A group's on-phase rate may move without its split moving (quotas on one grid share a period):
     // its binding and throttled time are checked again (at the next settle).
     const unthrottledBefore = this.quotaGroups.map((g) => g.phaseUnthrottled);
@@ -265,7 +269,7 @@ export class FluidGroupScheduler extends GroupTreeBase {
     if (this.quotaPhaseFull) {
       const cap = (t: SchedTask): number => (t.runnable ? Math.min(t.demand, t.affinityCap) : 0);
       const lifted = (t: SchedTask): number => (t.runnable ? 1 : 0);
-      any = quotaPhaseRates(this.root, tasks, this.quotaGroups, cap, lifted, (g) => Math.min(g.rawRunnable, g.allowedCount), out);
+      any = quotaPhaseRates(this.root, tasks, this.quotaGroups, cap, lifted, (g) => Math.min(g.rawRunnable, g.allowedCount), out, undefined, pass);
       fullAny = any;
       this.phaseFullCaps.clear();
       if (any) tasks.forEach((t, i) => this.phaseFullCaps.set(t, out[i]!));
@@ -279,7 +283,7 @@ export class FluidGroupScheduler extends GroupTreeBase {
       const correct = restricted
         ? (quotaOf: (g: SchedGroup) => number): void => void correctForAffinity(tasks, this.capacity, () => affinityWeights(this.root, tasks), true, quotaOf)
         : undefined;
-      any = quotaPhaseRates(this.root, tasks, this.quotaGroups, cap, lifted, (g) => capacityFor(g, g.rawRunnable), out, correct);
+      any = quotaPhaseRates(this.root, tasks, this.quotaGroups, cap, lifted, (g) => capacityFor(g, g.rawRunnable), out, correct, pass);
     }
     let changed = false;
     tasks.forEach((t, i) => {

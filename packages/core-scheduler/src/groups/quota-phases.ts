@@ -36,7 +36,8 @@ const OFF_GRID = -2;
  * `underAffinity(quotaOf)`, where cpusets overlap in part, corrects each phase's rates (the tasks'
  * and groups' `scratchRate`) CPU by CPU, with `quotaOf(g)` the quota rate of the phase.
  * O(binding groups × tree) for the independent phases; a walk is O((grid + tasks) × tree) per
- * pass, two passes where some capped task never catches up.
+ * pass, two passes where some capped task never catches up. `onPass` is called at each pass over
+ * the tree (the unit of its cost), so that a caller can count the work as it is done.
  */
 export function quotaPhaseRates(
   root: SchedGroup,
@@ -47,6 +48,7 @@ export function quotaPhaseRates(
   capacity: (g: SchedGroup) => number,
   phaseRate: Float64Array,
   underAffinity?: (quotaOf: (g: SchedGroup) => number) => void,
+  onPass?: () => void,
 ): boolean {
   phaseRate.fill(Infinity);
   for (const g of quotaGroups) g.phaseUnthrottled = 0;
@@ -65,6 +67,7 @@ export function quotaPhaseRates(
   const quotaOf = (g: SchedGroup): number => (g === removed ? 0 : g === lifted ? Infinity : (groupLimit.get(g) ?? g.quotaRate()));
   const limit = (g: SchedGroup): number => Math.min(capacity(g), quotaOf(g));
   const rates = (): void => {
+    onPass?.();
     computeGroupRates(root, cap, limit);
     underAffinity?.(quotaOf);
   };

@@ -132,6 +132,7 @@ export function createNestedHost(options: NestedHostOptions): NestedHost {
     fidelity,
     tick: options.tick ?? (policy === 'credit' ? CREDIT_TIMESLICE_US : 4000),
     start: options.start ?? 0,
+    ...(options.watchSteps === undefined ? {} : { watchSteps: options.watchSteps }),
   });
   const vms = new Map<string, VmRec>();
   /**

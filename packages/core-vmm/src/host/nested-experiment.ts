@@ -117,6 +117,9 @@ function cpuSpecOf(vm: NestedVmSpec): VmCpuSpec {
   return { ...rest, ...(pin === undefined ? {} : { pin: pin.map((p) => p ?? null) }) };
 }
 
+/** Most host-scheduler steps between two budget checks from inside the host's work (a check sums every guest's steps: O(VMs)). */
+const HOST_CHECK_EVERY = 100_000;
+
 /**
  * Run a nested host experiment: validate `input` (`parseNestedHostSpec`; ValidationError), build
  * the host and each VM's guest, add the VMs at time 0, drive every guest task (runnable from
@@ -138,7 +141,24 @@ export function runNestedExperiment(input: unknown, options: NestedExperimentOpt
     throw new ValidationError(`invalid fidelity ${JSON.stringify(fidelity)}: expected exact or fluid`, { path: 'fidelity', accepted: ['exact', 'fluid'] });
   }
   const spec: NestedHostSpec = { ...parsed, fidelity };
-  const host = createNestedHost({ cpus: spec.cpus, speed: spec.speed, policy: spec.policy, fidelity, ...(spec.tick === undefined ? {} : { tick: spec.tick }) });
+  // The budget is checked between host events and, since one event can cost O(tree) steps (an
+  // instant of thousands of quota groups), from inside the host scheduler's work as well: every
+  // HOST_CHECK_EVERY host steps at most, the total (host and guests) against the budget.
+  let built = false;
+  const host = createNestedHost({
+    cpus: spec.cpus,
+    speed: spec.speed,
+    policy: spec.policy,
+    fidelity,
+    ...(spec.tick === undefined ? {} : { tick: spec.tick }),
+    watchSteps: (hostSteps) => {
+      // The build is bounded by the spec's size limits; the run is watched from its first step.
+      if (!built) return hostSteps + 1;
+      const total = steps();
+      const next = watch.check(total);
+      return hostSteps + Math.max(1, Math.min(next - total, HOST_CHECK_EVERY));
+    },
+  });
   const watch = watchSteps(
     options,
     DEFAULT_GROUP_MAX_STEPS,
@@ -171,6 +191,7 @@ export function runNestedExperiment(input: unknown, options: NestedExperimentOpt
   });
 
   const steps = (): number => guests.reduce((sum, g) => sum + g.guest.steps(), host.scheduler.steps());
+  built = true;
   drive(host, guests, spec.duration, () => watch.check(steps()));
 
   const vms = guests.map(({ vm, guest, tasks }): NestedExperimentVm => {

@@ -1,7 +1,7 @@
 // Types of the host part: a host's physical CPUs and hypervisor policy, a VM's vCPU settings, the
 // `GuestCpus` seam a guest plugs into, and the composed nested host. Factories live in their own files.
 import type { Micros } from '@strata/shared-types';
-import type { GroupFidelity, GroupScheduler, GroupSchedulerEvent } from '@strata/core-scheduler';
+import type { GroupFidelity, GroupScheduler, GroupSchedulerEvent, GroupStepWatcher } from '@strata/core-scheduler';
 
 /**
  * The hypervisor's vCPU scheduling policy. `credit`: Xen credit1 (weight, cap; the default);
@@ -33,6 +33,12 @@ export interface NestedHostOptions {
   readonly tick?: number;
   /** Start time, µs (default 0); every guest attached must be at the same time. */
   readonly start?: number;
+  /**
+   * The host scheduler's step watcher (core-scheduler's `watchSteps` contract: called with its step
+   * count when it reaches the last threshold returned, returns the next; may throw to stop the run).
+   * A run's work budget checks here, from inside the host's own work, as well as between events.
+   */
+  readonly watchSteps?: GroupStepWatcher;
   /**
    * @internal Take the dedicated-pCPU shortcut (README "Dedicated pCPUs"), default true. It gives
    * what the scheduler would; tests turn it off to compare the two.

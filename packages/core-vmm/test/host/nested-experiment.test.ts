@@ -152,6 +152,23 @@ describe('nested host experiment, runs', () => {
     expect(g.steps() - before).toBeGreaterThanOrEqual(99);
   });
 
+  it.each(['exact', 'fluid'] as const)('checks the budget inside a costly host instant too (%s): 64 VMs of 16 vCPUs under cfs quotas stop near the budget', (fidelity) => {
+    // Each instant recomputes a tree of 64 VM groups and 1,024 quota groups; the budget used to be
+    // checked only every few host events, so fluid finished 1 s over a budget of 300,000 steps and
+    // exact stopped at 1.8 million.
+    const vms = Array.from({ length: 64 }, (_, i) => ({ name: `v${i}`, vcpus: 16, quota: '1ms', guest: { tasks: [{ name: 't' }] } }));
+    let error: unknown;
+    try {
+      runNestedExperiment({ cpus: 64, policy: 'cfs', fidelity, duration: '1s', vms }, { maxSteps: 300_000 });
+    } catch (e) {
+      error = e;
+    }
+    expect(isWorkBudgetError(error)).toBe(true);
+    const steps = (error as { details: { steps: number } }).details.steps;
+    expect(steps).toBeGreaterThan(300_000);
+    expect(steps).toBeLessThan(300_000 + 100_000);
+  });
+
   it('warns of guest cpu.shares the kernel clamps', () => {
     const r = runNestedExperiment({ cpus: 1, duration: '10ms', vms: [{ name: 'x', vcpus: 1, guest: { groups: [{ name: 'g', cpu: { shares: 1 } }] } }] });
     expect(r.warnings).toEqual(['vms[0].guest.groups[0].cpu.shares: 1 is outside 2..262144; the kernel clamps it to 2']);
