@@ -129,7 +129,7 @@ const HOST_CHECK_EVERY = 100_000;
  *
  * Work budget (`options`, see `RunControl`; default `DEFAULT_GROUP_MAX_STEPS`): the run stops once
  * its steps (the host scheduler's and every guest's `SchedulerGuest.steps()`, checked every few
- * events) exceed `maxSteps`, with the `LimitExceededError` of `isWorkBudgetError` (`details.when` 'exhausted') and
+ * events and every 100,000 steps of the host's own work) exceed `maxSteps`, with the `LimitExceededError` of `isWorkBudgetError` (`details.when` 'exhausted') and
  * no result. There is no estimate before the run: a guest runs only while its host runs its
  * vCPUs, so no lower bound follows from the spec alone. `onProgress` gets `fraction` = simulated
  * time / duration.
