@@ -36,6 +36,10 @@ export async function parseDataText(path: string, text: string): Promise<unknown
     return yaml === undefined ? JSON.parse(text) : yaml.parse(text, { prettyErrors: false });
   } catch (error) {
     const kind = json ? 'JSON' : 'YAML';
+    // A document nested thousands deep overflows the parser's stack: say what is wrong with the file.
+    if (error instanceof Error && /maximum call stack/i.test(error.message)) {
+      throw new ValidationError(`${path}: not valid ${kind}: nested too deeply for the parser (thousands of levels); no Strata file nests more than a few dozen`, { path }, { cause: error });
+    }
     const first = oneLine(((error as Error).message.split('\n\n')[0] ?? '').trim());
     const where = errorOffset(error, json);
     const at = where === undefined ? undefined : lineAndColumn(text, where);
