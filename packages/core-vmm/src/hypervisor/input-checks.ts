@@ -4,7 +4,6 @@
 import { ConflictError } from '@strata/shared-types';
 import { fail, requireObject, requireOneOf } from '../input-checks.js';
 import { checkGuestCpus } from '../host/guest-check.js';
-import type { HypervisorCore } from './core.js';
 import type { HypervisorOptions, HypervisorVmSpec, VmCarriedState } from './types.js';
 
 /** A VM name as the parts accept it. */
@@ -54,7 +53,13 @@ export function checkOptions(o: unknown): asserts o is HypervisorOptions {
  * The shape of a VM spec (`defineVm`, `loadSnapshot`, `receiveMigration`): every field of the right
  * type, before anything reads it. Ranges that depend on the host are `checkVmSpec`'s.
  */
-export function checkSpecShape(core: HypervisorCore, s: unknown): asserts s is HypervisorVmSpec {
+/** What the shape check reads of the facade (its core): the host's policy and each VM's guest. */
+export interface SpecShapeContext {
+  readonly host: { readonly policy: string };
+  readonly entries: ReadonlyMap<string, { readonly port: { readonly guest: unknown } }>;
+}
+
+export function checkSpecShape(core: SpecShapeContext, s: unknown): asserts s is HypervisorVmSpec {
   const spec = requireObject('spec', s, '{ name, vcpus, memoryBytes, guest, flavor?, cpu?, drives?, nics?, balloon?, workload?, timings? }');
   const name = requireName('name', spec.name);
   if (spec.flavor !== undefined) requireOneOf('flavor', spec.flavor, ['libvirt', 'firecracker']);
@@ -70,7 +75,7 @@ export function checkSpecShape(core: HypervisorCore, s: unknown): asserts s is H
   const g = spec.guest;
   checkGuestCpus(g, name);
   for (const [vm, e] of core.entries) {
-    if ((e.port.guest as unknown) === g) throw new ConflictError(`guest is already the guest of VM '${vm}': give each VM a guest of its own`, { field: 'guest', vm: spec.name, usedBy: vm });
+    if (e.port.guest === g) throw new ConflictError(`guest is already the guest of VM '${vm}': give each VM a guest of its own`, { field: 'guest', vm: spec.name, usedBy: vm });
   }
   if (spec.workload !== undefined) {
     const w = requireObject('workload', spec.workload, '{ bytes, bytesPerSecond?, dirtyBytesPerSecond?, wssBytes? }');
