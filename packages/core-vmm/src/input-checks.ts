@@ -42,3 +42,17 @@ export function requireOneOf<T extends string>(path: string, value: unknown, acc
   if (typeof value !== 'string' || !(accepted as readonly string[]).includes(value)) fail(path, `one of ${accepted.map((a) => `'${a}'`).join(', ')}`, value);
   return value as T;
 }
+
+/**
+ * `value` as a safe integer from `min` to `max`: `<path> must be an integer >= <min>` (no upper bound
+ * given), `… from <min> to <max>`, or `a safe integer` (neither), got <value>.
+ */
+export function requireInteger(path: string, value: unknown, min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER): asserts value is number {
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= min && value <= max) return;
+  const range = max !== Number.MAX_SAFE_INTEGER ? `from ${min} to ${max}` : min !== Number.MIN_SAFE_INTEGER ? `>= ${min}` : '';
+  throw new ValidationError(`${path} must be ${range === '' ? 'a safe integer' : `an integer ${range}`}, got ${shownValue(value)}`, {
+    path,
+    value,
+    accepted: range === '' ? 'safe integer' : `safe integer ${range}`,
+  });
+}

@@ -3,7 +3,7 @@
 import { heapPop, heapPush } from '../binary-heap.js';
 import type { VnicLimiterSpec } from '@strata/core-network';
 import { ConflictError, InvalidTransitionError, NotFoundError, shownValue, ValidationError, type Bytes, type DeviceIoCompletedEvent, type Micros, NO_EVENTS } from '@strata/shared-types';
-import { requireObject } from '../input-checks.js';
+import { requireInteger, requireObject } from '../input-checks.js';
 import { FC_DRIVE_PATCH_EMPTY, FC_NOT_SUPPORTED_AFTER_START, FC_NOT_SUPPORTED_BEFORE_START, FC_ROOT_DEVICE_EXISTS, unknownFieldMessage } from './firecracker-errors.js';
 import { FirecrackerRateLimiter, validateRateLimiterConfig, type FirecrackerRateLimiterConfig } from './firecracker-rate-limiter.js';
 import type {
@@ -101,12 +101,12 @@ class VirtioDeviceModel implements DeviceModel {
   constructor(options: DeviceModelOptions) {
     requireObject('options', options, '{ start?, hostDisk? }');
     const start = options.start ?? 0;
-    requireInt(start, 'start', 0);
+    requireInteger('start', start, 0);
     this.t = start;
     if (options.hostDisk !== undefined) {
       requireObject('hostDisk', options.hostDisk, '{ bytesPerSecond, iops? }');
-      requireInt(options.hostDisk.bytesPerSecond, 'hostDisk.bytesPerSecond', 1);
-      if (options.hostDisk.iops !== undefined) requireInt(options.hostDisk.iops, 'hostDisk.iops', 1);
+      requireInteger('hostDisk.bytesPerSecond', options.hostDisk.bytesPerSecond, 1);
+      if (options.hostDisk.iops !== undefined) requireInteger('hostDisk.iops', options.hostDisk.iops, 1);
       this.disk = options.hostDisk;
     } else {
       this.disk = null;
@@ -224,7 +224,7 @@ class VirtioDeviceModel implements DeviceModel {
     if (request.type !== 'read' && request.type !== 'write' && request.type !== 'flush') {
       throw new ValidationError(`type must be 'read', 'write' or 'flush', got ${shownValue(request.type)}`, { path: 'type', value: request.type, accepted: ['read', 'write', 'flush'] });
     }
-    requireInt(request.bytes, 'bytes', 0);
+    requireInteger('bytes', request.bytes, 0);
     if (this.disk !== null && request.type !== 'flush') {
       // Its transfer alone must end on the clock (µs stay safe integers): 2^53 − 1 B at 1 B/s would not.
       const end = Math.max(this.t, this.diskFreeAt) + serviceTime(this.disk, request.bytes);
@@ -249,7 +249,7 @@ class VirtioDeviceModel implements DeviceModel {
   }
 
   advanceTo(time: number): readonly DeviceIoCompletedEvent[] {
-    requireInt(time, 'time', this.t);
+    requireInteger('time', time, this.t);
     let out: DeviceIoCompletedEvent[] | null = null;
     for (;;) {
       const next = this.nextEventTime();
@@ -404,7 +404,7 @@ class VirtioDeviceModel implements DeviceModel {
         throw e;
       }
       // Past instants may move below 0 on an earlier clock: ≤ now means idle either way.
-      requireInt(saved.busyUntilUs, `${path}.busyUntilUs`, Number.MIN_SAFE_INTEGER);
+      requireInteger(`${path}.busyUntilUs`, saved.busyUntilUs, Number.MIN_SAFE_INTEGER);
       const ids = new Set<string>();
       for (const p of saved.pending) {
         requireObject(`${path}.pending[]`, p, '{ id, bytes, drawsBytes }');
@@ -412,22 +412,22 @@ class VirtioDeviceModel implements DeviceModel {
         if (typeof p.drawsBytes !== 'boolean') throw new ValidationError(`${path}.pending.drawsBytes must be true or false, got ${shownValue(p.drawsBytes)}`, { path: `${path}.pending.drawsBytes`, value: p.drawsBytes });
         if (ids.has(p.id)) throw new ValidationError(`${path}: request '${p.id}' is queued twice`, { path: `${path}.pending`, value: p.id });
         ids.add(p.id);
-        requireInt(p.bytes, `${path}.pending.bytes`, 0);
+        requireInteger(`${path}.pending.bytes`, p.bytes, 0);
       }
       if (saved.served !== undefined) {
         requireObject(`${path}.served`, saved.served, '{ requests, bytes }');
-        requireInt(saved.served.requests, `${path}.served.requests`, 0);
-        requireInt(saved.served.bytes, `${path}.served.bytes`, 0);
+        requireInteger(`${path}.served.requests`, saved.served.requests, 0);
+        requireInteger(`${path}.served.bytes`, saved.served.bytes, 0);
       }
       for (const e of saved.inFlight) {
         requireObject(`${path}.inFlight[]`, e, "{ type: 'device.io_completed', time, vm, device, queue, request, bytes, admittedAt }");
         if (e.type !== 'device.io_completed') throw new ValidationError(`${path}.inFlight.type must be 'device.io_completed', got ${shownValue(e.type)}`, { path: `${path}.inFlight.type`, value: e.type });
         if (e.vm !== vm || e.device !== saved.device || e.queue !== saved.queue) throw new ValidationError(`${path}: an in-flight completion belongs to another queue`, { path: `${path}.inFlight`, value: e });
         requireId(e.request, `${path}.inFlight.request`);
-        requireInt(e.bytes, `${path}.inFlight.bytes`, 0);
-        requireInt(e.time, `${path}.inFlight.time`, Number.MIN_SAFE_INTEGER);
-        requireInt(e.time + shift, `${path}.inFlight.time`, this.t);
-        requireInt(e.admittedAt, `${path}.inFlight.admittedAt`, Number.MIN_SAFE_INTEGER);
+        requireInteger(`${path}.inFlight.bytes`, e.bytes, 0);
+        requireInteger(`${path}.inFlight.time`, e.time, Number.MIN_SAFE_INTEGER);
+        requireInteger(`${path}.inFlight.time`, e.time + shift, this.t);
+        requireInteger(`${path}.inFlight.admittedAt`, e.admittedAt, Number.MIN_SAFE_INTEGER);
         if (e.admittedAt > e.time || !Number.isSafeInteger(e.admittedAt + shift)) throw new ValidationError(`${path}.inFlight.admittedAt must be an integer µs no later than its time (${e.time}), got ${e.admittedAt}`, { path: `${path}.inFlight.admittedAt`, value: e.admittedAt });
       }
       return { saved, limiter, shift };
@@ -599,7 +599,7 @@ function serviceTime(disk: HostDiskSpec, bytes: number): number {
 function checkFrame(frame: Frame): Pending {
   requireObject('frame', frame, '{ id, bytes }');
   requireId(frame.id, 'id');
-  requireInt(frame.bytes, 'bytes', 1);
+  requireInteger('bytes', frame.bytes, 1);
   return { id: frame.id, bytes: frame.bytes, drawsBytes: true };
 }
 
@@ -613,13 +613,6 @@ function checkFields(obj: object, allowed: readonly string[]): void {
 function requireId(value: unknown, path: string): void {
   if (typeof value !== 'string' || value.length < 1 || value.length > 128) {
     throw new ValidationError(`${path} must be a string of 1..128 characters, got ${shownValue(value)}`, { path, value, accepted: 'string of 1..128 characters' });
-  }
-}
-
-function requireInt(value: unknown, path: string, min: number): asserts value is number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
-    const range = min === Number.MIN_SAFE_INTEGER ? 'a safe integer' : `an integer >= ${min}`;
-    throw new ValidationError(`${path} must be ${range}, got ${shownValue(value)}`, { path, value, accepted: min === Number.MIN_SAFE_INTEGER ? 'safe integer' : `safe integer >= ${min}` });
   }
 }
 

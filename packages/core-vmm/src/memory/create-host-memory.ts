@@ -1,7 +1,7 @@
 // Host memory: guest RAM committed on touch, overcommit at allocation, a virtio balloon per VM moved
 // in 256-page batches at a set rate, deflate-on-OOM, and the host OOM killer (largest footprint).
 import { ConflictError, InsufficientResourcesError, InvalidTransitionError, NotFoundError, shownValue, ValidationError, type Bytes, type Micros, type VmOomKilledEvent, NO_EVENTS } from '@strata/shared-types';
-import { requireObject } from '../input-checks.js';
+import { requireInteger, requireObject } from '../input-checks.js';
 import { FC_NOT_SUPPORTED_AFTER_START, FC_NOT_SUPPORTED_BEFORE_START } from '../devices/firecracker-errors.js';
 import { FC_BALLOON_LARGER_THAN_MEMORY, FC_MAX_BALLOON_MIB, FC_NO_BALLOON, FC_STATS_DISABLED, FC_STATS_STATE_CHANGE, fcTooMuchMemory } from './balloon-errors.js';
 import { mulDivCeil, mulDivFloor } from './mul-div.js';
@@ -81,7 +81,7 @@ class HostMemoryModel implements HostMemory {
 
   constructor(o: HostMemoryOptions) {
     requireObject('host memory options', o, '{ ramBytes, overcommitRatio?, vmmOverheadBytes?, balloonBytesPerSecond?, start?, onOomKill? }');
-    requireInt(o.ramBytes, 'ramBytes', 1);
+    requireInteger('ramBytes', o.ramBytes, 1);
     const ratio = o.overcommitRatio ?? 1;
     // The allocation limit ⌊ratio × ramBytes⌋ (and every sum of allocations under it) stays a safe integer.
     const maxRatio = Number.MAX_SAFE_INTEGER / o.ramBytes;
@@ -89,11 +89,11 @@ class HostMemoryModel implements HostMemory {
       throw new ValidationError(`overcommitRatio must be a finite number > 0 with ratio × ramBytes ≤ 2^53 − 1 (at most ${maxRatio}), got ${shownValue(ratio)}`, { path: 'overcommitRatio', value: ratio, accepted: `finite number in (0, ${maxRatio}]` });
     }
     const overhead = o.vmmOverheadBytes ?? DEFAULT_VMM_OVERHEAD_BYTES;
-    requireInt(overhead, 'vmmOverheadBytes', 0);
+    requireInteger('vmmOverheadBytes', overhead, 0);
     const rate = o.balloonBytesPerSecond ?? DEFAULT_BALLOON_BYTES_PER_SECOND;
-    requireInt(rate, 'balloonBytesPerSecond', 1);
+    requireInteger('balloonBytesPerSecond', rate, 1);
     const start = o.start ?? 0;
-    requireInt(start, 'start', 0);
+    requireInteger('start', start, 0);
     if (o.onOomKill !== undefined && typeof o.onOomKill !== 'function') {
       throw new ValidationError(`onOomKill must be a function (event) => void, got ${shownValue(o.onOomKill)}`, { path: 'onOomKill', value: o.onOomKill });
     }
@@ -199,9 +199,9 @@ class HostMemoryModel implements HostMemory {
     const r = this.get(vm);
     if (r.phase !== 'running') throw new InvalidTransitionError(r.phase, 'set the workload', { vm }, `VM '${vm}' is ${r.phase}: its guest runs no workload`);
     requireObject('workload', w, '{ bytes, bytesPerSecond? }');
-    requireInt(w.bytes, 'bytes', 0);
+    requireInteger('bytes', w.bytes, 0);
     if (w.bytes > r.guestBytes) throw new ValidationError(`the workload of VM '${vm}' wants ${w.bytes} B, more than its ${r.guestBytes} B of guest memory`, { path: 'bytes', value: w.bytes, accepted: `0..${r.guestBytes}` });
-    if (w.bytesPerSecond !== undefined) requireInt(w.bytesPerSecond, 'bytesPerSecond', 1);
+    if (w.bytesPerSecond !== undefined) requireInteger('bytesPerSecond', w.bytesPerSecond, 1);
     this.rebase(r, this.t);
     r.wantBytes = w.bytes;
     r.rate = w.bytesPerSecond ?? 0;
@@ -220,10 +220,10 @@ class HostMemoryModel implements HostMemory {
     const r = this.get(vm);
     if (r.started) throw new InvalidTransitionError(r.phase, 'PUT /balloon', { vm }, FC_NOT_SUPPORTED_AFTER_START);
     requireObject('balloon', config, '{ amount_mib, deflate_on_oom, stats_polling_interval_s? }');
-    requireInt(config.amount_mib, 'amount_mib', 0);
+    requireInteger('amount_mib', config.amount_mib, 0);
     if (typeof config.deflate_on_oom !== 'boolean') throw new ValidationError(`deflate_on_oom must be true or false, got ${shownValue(config.deflate_on_oom)}`, { path: 'deflate_on_oom', value: config.deflate_on_oom });
     const interval = config.stats_polling_interval_s ?? 0;
-    requireInt(interval, 'stats_polling_interval_s', 0);
+    requireInteger('stats_polling_interval_s', interval, 0);
     this.checkTarget(r, config.amount_mib);
     r.balloon = { config: { amount_mib: config.amount_mib, deflate_on_oom: config.deflate_on_oom, stats_polling_interval_s: interval }, targetPages: 0, actualPages: 0, nextBatchAt: null, outOfPuff: 0 };
   }
@@ -233,7 +233,7 @@ class HostMemoryModel implements HostMemory {
     if (!r.started) throw new InvalidTransitionError(r.phase, 'PATCH /balloon', { vm }, FC_NOT_SUPPORTED_BEFORE_START);
     const b = this.balloonOf(r);
     requireObject('balloon update', update, '{ amount_mib }');
-    requireInt(update.amount_mib, 'amount_mib', 0);
+    requireInteger('amount_mib', update.amount_mib, 0);
     this.checkTarget(r, update.amount_mib);
     b.config = { ...b.config, amount_mib: update.amount_mib };
     b.targetPages = update.amount_mib * MIB_TO_4K_PAGES;
@@ -248,7 +248,7 @@ class HostMemoryModel implements HostMemory {
     if (!r.started) throw new InvalidTransitionError(r.phase, 'PATCH /balloon/statistics', { vm }, FC_NOT_SUPPORTED_BEFORE_START);
     const b = this.balloonOf(r);
     requireObject('statistics update', update, '{ stats_polling_interval_s }');
-    requireInt(update.stats_polling_interval_s, 'stats_polling_interval_s', 0);
+    requireInteger('stats_polling_interval_s', update.stats_polling_interval_s, 0);
     const was = (b.config.stats_polling_interval_s ?? 0) > 0;
     if (was !== update.stats_polling_interval_s > 0) throw new ValidationError(FC_STATS_STATE_CHANGE, { path: 'stats_polling_interval_s', value: update.stats_polling_interval_s });
     b.config = { ...b.config, stats_polling_interval_s: update.stats_polling_interval_s };
@@ -352,7 +352,7 @@ class HostMemoryModel implements HostMemory {
   }
 
   advanceTo(time: number): readonly HostMemoryEvent[] {
-    requireInt(time, 'time', this.t);
+    requireInteger('time', time, this.t);
     for (;;) {
       const next = this.nextVmEvent();
       const stop = Math.min(next, time);
@@ -649,15 +649,8 @@ function requireId(vm: unknown): void {
 }
 
 function requireGuestSize(bytes: number, path = 'memoryBytes'): void {
-  requireInt(bytes, path, 1);
+  requireInteger(path, bytes, 1);
   if (bytes % PAGE_BYTES !== 0) throw new ValidationError(`${path} must be a multiple of the 4 KiB page, got ${bytes}`, { path, value: bytes, accepted: 'positive multiple of 4096' });
-}
-
-function requireInt(value: unknown, path: string, min: number, max = Number.MAX_SAFE_INTEGER): asserts value is number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) {
-    const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `from ${min} to ${max}`;
-    throw new ValidationError(`${path} must be an integer ${range}, got ${shownValue(value)}`, { path, value, accepted: `safe integer ${range}` });
-  }
 }
 
 
@@ -669,7 +662,7 @@ function requireInt(value: unknown, path: string, min: number, max = Number.MAX_
 export function checkMemorySnapshot(state: VmMemorySnapshot): void {
   requireObject('memory', state, '{ guestBytes, inUseBytes, residentBytes, wantBytes, bytesPerSecond, balloon }');
   requireGuestSize(state.guestBytes, 'memory.guestBytes');
-  for (const key of ['inUseBytes', 'residentBytes', 'wantBytes', 'bytesPerSecond'] as const) requireInt(state[key], `memory.${key}`, 0);
+  for (const key of ['inUseBytes', 'residentBytes', 'wantBytes', 'bytesPerSecond'] as const) requireInteger(`memory.${key}`, state[key], 0);
   if (state.inUseBytes > state.residentBytes || state.residentBytes > state.guestBytes || state.wantBytes > state.guestBytes) {
     throw new ValidationError(`a memory snapshot needs inUseBytes <= residentBytes <= guestBytes and wantBytes <= guestBytes`, { path: 'memory', value: state });
   }
@@ -679,13 +672,13 @@ export function checkMemorySnapshot(state: VmMemorySnapshot): void {
   const balloon = b as NonNullable<VmMemorySnapshot['balloon']>;
   requireObject('memory.balloon.config', balloon.config, '{ amount_mib, deflate_on_oom, stats_polling_interval_s? }');
   const guestMib = Math.floor(state.guestBytes / MIB);
-  requireInt(balloon.config.amount_mib, 'memory.balloon.config.amount_mib', 0, Math.min(guestMib, FC_MAX_BALLOON_MIB));
+  requireInteger('memory.balloon.config.amount_mib', balloon.config.amount_mib, 0, Math.min(guestMib, FC_MAX_BALLOON_MIB));
   if (typeof balloon.config.deflate_on_oom !== 'boolean') {
     throw new ValidationError(`memory.balloon.config.deflate_on_oom must be true or false, got ${shownValue(balloon.config.deflate_on_oom)}`, { path: 'memory.balloon.config.deflate_on_oom', value: balloon.config.deflate_on_oom });
   }
-  if (balloon.config.stats_polling_interval_s !== undefined) requireInt(balloon.config.stats_polling_interval_s, 'memory.balloon.config.stats_polling_interval_s', 0);
+  if (balloon.config.stats_polling_interval_s !== undefined) requireInteger('memory.balloon.config.stats_polling_interval_s', balloon.config.stats_polling_interval_s, 0);
   const guestPages = state.guestBytes / PAGE_BYTES;
-  requireInt(balloon.targetPages, 'memory.balloon.targetPages', 0, guestPages);
-  requireInt(balloon.actualPages, 'memory.balloon.actualPages', 0, guestPages);
-  requireInt(balloon.outOfPuff, 'memory.balloon.outOfPuff', 0);
+  requireInteger('memory.balloon.targetPages', balloon.targetPages, 0, guestPages);
+  requireInteger('memory.balloon.actualPages', balloon.actualPages, 0, guestPages);
+  requireInteger('memory.balloon.outOfPuff', balloon.outOfPuff, 0);
 }

@@ -19,11 +19,9 @@ const MAX_TIME_US = 1_000_000_000;
 /** What the migration calls on its network. */
 const NETWORK_METHODS = ['now', 'link', 'startFlow', 'flow', 'cancelFlow'] as const;
 
-/** A given value as an error message shows it (a circular object too). */
-const describe = shownValue;
 
 function bad(path: string, expected: string, value: unknown): never {
-  throw new ValidationError(`live migration: ${path} must be ${expected}, got ${describe(value)}`, { path, accepted: expected, value });
+  throw new ValidationError(`live migration: ${path} must be ${expected}, got ${shownValue(value)}`, { path, accepted: expected, value });
 }
 
 function integer(path: string, value: unknown, min: number, max: number): number {
@@ -215,7 +213,7 @@ export function createLiveMigration(spec: LiveMigrationSpec): LiveMigration {
   const dirtiedBy = (from: number, to: number, throttlePercent: number): Bytes => {
     const dirtied: unknown = c.dirty.dirtiedBytes(from as Micros, to as Micros, throttlePercent);
     if (typeof dirtied !== 'number' || !Number.isSafeInteger(dirtied) || dirtied < 0 || dirtied > c.dirty.wssBytes) {
-      throw new ValidationError(`live migration: the dirty model returned ${describe(dirtied)}, not an integer from 0 to its wssBytes (${c.dirty.wssBytes})`, { path: 'dirty', value: dirtied });
+      throw new ValidationError(`live migration: the dirty model returned ${shownValue(dirtied)}, not an integer from 0 to its wssBytes (${c.dirty.wssBytes})`, { path: 'dirty', value: dirtied });
     }
     return dirtied as Bytes;
   };
